@@ -1,0 +1,105 @@
+"""The fixed cast of the test suite: the principal's admin, author and coach; partner A's
+manager and reps; partner B's manager and rep, who must always be refused A's things."""
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any, tmp_path: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.ACCOUNT_RATE_LIMITS = False
+
+
+PASSWORD = "kizuna-demo"
+
+
+@dataclass
+class Cast:
+    principal: Any
+    partner_a: Any
+    partner_b: Any
+    team_a1: Any
+    team_a2: Any
+    team_b1: Any
+    admin: Any
+    author: Any
+    coach: Any
+    manager_a: Any
+    rep_a1: Any
+    rep_a2: Any
+    manager_b: Any
+    rep_b1: Any
+
+
+def make_person(email: str, name: str, org: Any, role: str, team: Any = None) -> Any:
+    from kizuna.accounts.models import User
+    from kizuna.orgs.models import Membership
+
+    user = User.objects.create_user(email, PASSWORD, name=name)
+    Membership.objects.create(user=user, organization=org, role=role, team=team)
+    return user
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    from kizuna.orgs.models import Organization, Team
+
+    principal = Organization.objects.create(name="絆ソフト株式会社", slug="principal", kind="principal")
+    partner_a = Organization.objects.create(name="パートナーA株式会社", slug="partner-a", kind="partner")
+    partner_b = Organization.objects.create(name="パートナーB株式会社", slug="partner-b", kind="partner")
+    team_a1 = Team.objects.create(organization=partner_a, name="東京第1チーム")
+    team_a2 = Team.objects.create(organization=partner_a, name="大阪チーム")
+    team_b1 = Team.objects.create(organization=partner_b, name="名古屋チーム")
+    return Cast(
+        principal=principal,
+        partner_a=partner_a,
+        partner_b=partner_b,
+        team_a1=team_a1,
+        team_a2=team_a2,
+        team_b1=team_b1,
+        admin=make_person("admin@principal.example", "管理 花子", principal, "admin"),
+        author=make_person("author@principal.example", "作成 太郎", principal, "author"),
+        coach=make_person("coach@principal.example", "指導 一郎", principal, "coach"),
+        manager_a=make_person("manager@partner-a.example", "管理 A子", partner_a, "manager", team_a1),
+        rep_a1=make_person("rep1@partner-a.example", "営業 一子", partner_a, "rep", team_a1),
+        rep_a2=make_person("rep2@partner-a.example", "営業 二郎", partner_a, "rep", team_a2),
+        manager_b=make_person("manager@partner-b.example", "管理 B男", partner_b, "manager", team_b1),
+        rep_b1=make_person("rep1@partner-b.example", "営業 B一", partner_b, "rep", team_b1),
+    )
+
+
+@pytest.fixture
+def article_course(cast: Cast) -> Any:
+    """A published two-lesson article course assigned (required, due in a week) to partner A only."""
+    from kizuna.catalog import services as catalog
+
+    course = catalog.course_create(author=cast.author, title="製品の基本", slug="product-basics")
+    module = catalog.module_create(course=course, title="はじめに")
+    catalog.lesson_create(module=module, kind="article", title="創業者の想い", body="# 想い\n\nお客様第一。")
+    catalog.lesson_create(module=module, kind="article", title="よくある質問", body="**料金**は月額制です。")
+    catalog.course_publish(course=course, publisher=cast.author)
+    catalog.assignment_create(
+        course=course,
+        assigned_by=cast.admin,
+        required=True,
+        due_at=timezone.now() + timedelta(days=7),
+        partner=cast.partner_a,
+    )
+    course.refresh_from_db()
+    return course

@@ -1,0 +1,115 @@
+"""Reads of content: published courses and lessons, who may open them, and what is assigned to whom."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kizuna.orgs.access import membership_of
+from kizuna.orgs.models import Membership
+from kizuna.records import vocab
+
+from .models import Assignment, Course, CourseVersion, PublishedLesson
+
+
+def version_lesson_count(*, version_id: int) -> int:
+    return CourseVersion.objects.filter(pk=version_id).values_list("lesson_count", flat=True).first() or 0
+
+
+def course_iri(course: Course | Any) -> str:
+    return f"{settings.SITE_URL}/xapi/activities/course/{course.key}"
+
+
+def lesson_activity_data(lesson: PublishedLesson) -> dict[str, Any]:
+    """Return the xAPI activity of a published lesson: its IRI, type, name and parents."""
+    version = lesson.version
+    course = version.course
+    return {
+        "iri": f"{settings.SITE_URL}/xapi/activities/lesson/{lesson.key}/v{version.number}",
+        "type": vocab.TYPE_VIDEO if lesson.kind == "video" else vocab.TYPE_LESSON,
+        "name": {"ja-JP": lesson.title},
+        "course_id": course.pk,
+        "course_version_id": version.pk,
+        "lesson_id": lesson.pk,
+        "parents": [course_iri(course)],
+    }
+
+
+def course_activity_data(version: CourseVersion) -> dict[str, Any]:
+    return {
+        "iri": course_iri(version.course),
+        "type": vocab.TYPE_COURSE,
+        "name": {"ja-JP": version.title},
+        "course_id": version.course_id,
+        "course_version_id": version.pk,
+    }
+
+
+def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
+    """Return the assignments that reach this rep: through their partner, their team, or to them alone."""
+    m = membership_of(rep)
+    if m is None or m.role != Membership.Role.REP:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(
+        Q(partner_id=m.organization_id, team__isnull=True, rep__isnull=True)
+        | Q(team_id=m.team_id, rep__isnull=True)
+        | Q(rep_id=rep.pk),
+        partner_id=m.organization_id,
+    )
+
+
+def courses_visible_to(user: Any) -> QuerySet[Course]:
+    """Return the published courses this person may open."""
+    m = membership_of(user)
+    published = Course.objects.filter(latest_version__isnull=False)
+    if m is None:
+        return published.none()
+    if m.is_principal_staff:
+        return published
+    if m.role == Membership.Role.MANAGER:
+        return published.filter(assignments__partner_id=m.organization_id).distinct()
+    return published.filter(pk__in=assignments_for_rep(user).values("course_id"))
+
+
+def access_course_for_user(user: Any, course_id: int) -> Course:
+    try:
+        return courses_visible_to(user).select_related("latest_version").get(pk=course_id)
+    except (Course.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_lesson_for_user(user: Any, lesson_id: int) -> PublishedLesson:
+    """Return a published lesson the person may open, or 404."""
+    try:
+        lesson = PublishedLesson.objects.select_related("version__course", "module", "video").get(pk=lesson_id)
+    except (PublishedLesson.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not courses_visible_to(user).filter(pk=lesson.version.course_id).exists():
+        raise Http404
+    return lesson
+
+
+def version_outline(version: CourseVersion) -> list[tuple[Any, list[PublishedLesson]]]:
+    """Return [(module, [lessons])] of a published version in two queries."""
+    modules = list(version.modules.all())
+    lessons = list(version.lessons.select_related("video").all())
+    by_module: dict[int, list[PublishedLesson]] = {m.pk: [] for m in modules}
+    for lesson in lessons:
+        by_module[lesson.module_id].append(lesson)
+    return [(m, by_module[m.pk]) for m in modules]
+
+
+def draft_courses() -> QuerySet[Course]:
+    return Course.objects.select_related("product", "latest_version").prefetch_related("tags")
+
+
+def video_visible_to(user: Any, video_id: int) -> bool:
+    """Whether the person may watch this video: in a lesson they may open, or as staff who can author."""
+    m = membership_of(user)
+    if m is None:
+        return False
+    if m.is_principal_staff:
+        return True
+    course_ids = PublishedLesson.objects.filter(video_id=video_id).values("version__course_id")
+    return courses_visible_to(user).filter(pk__in=course_ids).exists()

@@ -1,0 +1,243 @@
+"""Writes of content: courses and their drafts, publishing, and assignments."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.records import vocab
+from kizuna.records.services import Activity, statement_record
+
+from .markdown import render_markdown
+from .models import (
+    Assignment,
+    Course,
+    CourseVersion,
+    Lesson,
+    LessonKind,
+    Module,
+    Product,
+    PublishedLesson,
+    PublishedModule,
+    Tag,
+)
+from .selectors import course_activity_data
+
+
+class CatalogError(Exception):
+    """A content change that cannot be made; the message is shown to the user."""
+
+
+def _touch(course: Course) -> None:
+    Course.objects.filter(pk=course.pk).update(draft_changed_at=timezone.now())
+
+
+def product_create(*, name: str, slug: str) -> Product:
+    return Product.objects.create(name=name, slug=slug)
+
+
+def tag_create(*, kind: str, slug: str, name_ja: str, name_en: str) -> Tag:
+    tag, _created = Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name_ja": name_ja, "name_en": name_en})
+    return tag
+
+
+def course_create(
+    *, author: Any, title: str, slug: str, summary: str = "", product: Product | None = None, tags: list[Tag] | None = None
+) -> Course:
+    if Course.objects.filter(slug=slug).exists():
+        raise CatalogError(_("A course with this code already exists."))
+    course = Course.objects.create(title=title, slug=slug, summary=summary, product=product, created_by=author)
+    if tags:
+        course.tags.set(tags)
+    return course
+
+
+def course_update(
+    *, course: Course, title: str, summary: str, product: Product | None, tags: list[Tag]
+) -> Course:
+    course.title, course.summary, course.product = title, summary, product
+    course.draft_changed_at = timezone.now()
+    course.save(update_fields=["title", "summary", "product", "draft_changed_at"])
+    course.tags.set(tags)
+    return course
+
+
+def module_create(*, course: Course, title: str) -> Module:
+    position = (course.modules.aggregate(m=Max("position"))["m"] or 0) + 1
+    module = Module.objects.create(course=course, title=title, position=position)
+    _touch(course)
+    return module
+
+
+def module_update(*, module: Module, title: str) -> Module:
+    module.title = title
+    module.save(update_fields=["title"])
+    _touch(module.course)
+    return module
+
+
+def module_delete(*, module: Module) -> None:
+    course = module.course
+    module.delete()
+    _touch(course)
+
+
+def lesson_create(
+    *, module: Module, kind: str, title: str, body: str = "", video: Any = None, estimated_minutes: int = 5
+) -> Lesson:
+    if kind not in LessonKind.values:
+        raise CatalogError(_("Unknown lesson kind."))
+    position = (module.lessons.aggregate(m=Max("position"))["m"] or 0) + 1
+    lesson = Lesson.objects.create(
+        module=module, kind=kind, title=title, body=body, video=video,
+        estimated_minutes=estimated_minutes, position=position,
+    )
+    _touch(module.course)
+    return lesson
+
+
+def lesson_update(
+    *, lesson: Lesson, title: str, body: str, video: Any = None, estimated_minutes: int = 5
+) -> Lesson:
+    lesson.title, lesson.body, lesson.video, lesson.estimated_minutes = title, body, video, estimated_minutes
+    lesson.save(update_fields=["title", "body", "video", "estimated_minutes"])
+    _touch(lesson.module.course)
+    return lesson
+
+
+def lesson_delete(*, lesson: Lesson) -> None:
+    course = lesson.module.course
+    lesson.delete()
+    _touch(course)
+
+
+def lesson_move(*, lesson: Lesson, direction: int) -> None:
+    """Swap a lesson with its neighbour in the module (direction -1 = up, +1 = down)."""
+    siblings = list(lesson.module.lessons.order_by("position", "id"))
+    index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
+    other = index + direction
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    with transaction.atomic():
+        for position, item in enumerate(siblings, start=1):
+            Lesson.objects.filter(pk=item.pk).update(position=position)
+    _touch(lesson.module.course)
+
+
+def course_publish_problems(course: Course) -> list[str]:
+    """Return what stops the draft from being published, in the user's language."""
+    problems = []
+    lessons = list(Lesson.objects.filter(module__course=course).select_related("video", "module"))
+    if not lessons:
+        problems.append(_("Add at least one lesson before publishing."))
+    for module in course.modules.all():
+        if not any(lesson.module_id == module.pk for lesson in lessons):
+            problems.append(_("The module “%(title)s” has no lessons.") % {"title": module.title})
+    for lesson in lessons:
+        if lesson.kind == LessonKind.VIDEO:
+            if lesson.video is None:
+                problems.append(_("The video lesson “%(title)s” has no video.") % {"title": lesson.title})
+            elif not lesson.video.is_ready:
+                problems.append(
+                    _("The video of “%(title)s” is not ready yet (still processing or failed).") % {"title": lesson.title}
+                )
+        elif lesson.kind == LessonKind.ARTICLE and not lesson.body.strip():
+            problems.append(_("The article “%(title)s” is empty.") % {"title": lesson.title})
+    return problems
+
+
+@transaction.atomic
+def course_publish(*, course: Course, publisher: Any, when: datetime | None = None) -> CourseVersion:
+    """Copy the draft into a new immutable version; reps already on an older version keep it."""
+    Course.objects.select_for_update().filter(pk=course.pk).first()  # one publish at a time per course
+    problems = course_publish_problems(course)
+    if problems:
+        raise CatalogError(" ".join(problems))
+    now = when or timezone.now()
+    number = (course.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    modules = list(course.modules.prefetch_related("lessons").order_by("position", "id"))
+    lessons = [lesson for module in modules for lesson in module.lessons.all()]
+    version = CourseVersion.objects.create(
+        course=course, number=number, title=course.title, summary=course.summary, product=course.product,
+        lesson_count=len(lessons), estimated_minutes=sum(lesson.estimated_minutes for lesson in lessons),
+        published_at=now, published_by=publisher,
+    )
+    version.tags.set(course.tags.all())
+    position = 0
+    for m_position, module in enumerate(modules, start=1):
+        pmodule = PublishedModule.objects.create(version=version, key=module.key, position=m_position, title=module.title)
+        for lesson in module.lessons.all():
+            position += 1
+            PublishedLesson.objects.create(
+                version=version, module=pmodule, key=lesson.key, position=position, kind=lesson.kind,
+                title=lesson.title, body_html=render_markdown(lesson.body), video=lesson.video,
+                estimated_minutes=lesson.estimated_minutes,
+            )
+    course.latest_version = version
+    course.save(update_fields=["latest_version"])
+    return version
+
+
+def _assignment_target(
+    *, partner: Organization | None, team: Team | None, rep: Any | None
+) -> tuple[Organization, Team | None, Any | None]:
+    if rep is not None:
+        m = getattr(rep, "membership", None)
+        if m is None or m.role != Membership.Role.REP:
+            raise CatalogError(_("Courses can only be assigned to reps."))
+        return m.organization, None, rep
+    if team is not None:
+        if team.organization.kind != Organization.Kind.PARTNER:
+            raise CatalogError(_("Choose a team of a partner."))
+        return team.organization, team, None
+    if partner is None or partner.kind != Organization.Kind.PARTNER:
+        raise CatalogError(_("Choose a partner, a team or a rep."))
+    return partner, None, None
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    course: Course,
+    assigned_by: Any,
+    required: bool,
+    due_at: datetime | None = None,
+    partner: Organization | None = None,
+    team: Team | None = None,
+    rep: Any | None = None,
+    when: datetime | None = None,
+) -> Assignment:
+    """Assign a published course to a partner, a team or one rep; required work needs a due date."""
+    if course.latest_version_id is None:
+        raise CatalogError(_("Publish the course before assigning it."))
+    if required and due_at is None:
+        raise CatalogError(_("Required courses need a due date."))
+    partner, team, rep = _assignment_target(partner=partner, team=team, rep=rep)
+    assignment = Assignment.objects.create(
+        course=course, partner=partner, team=team, rep=rep, required=required, due_at=due_at, assigned_by=assigned_by
+    )
+    target = {"type": assignment.target, "id": (rep or team or partner).pk}
+    statement_record(
+        actor=assigned_by,
+        verb=vocab.ASSIGNED,
+        activity=Activity(**{**course_activity_data(course.latest_version), "course_id": None, "course_version_id": None}),
+        extensions={
+            vocab.EXT_ASSIGNEE.iri: target,
+            vocab.EXT_REQUIRED.iri: required,
+            vocab.EXT_DUE.iri: due_at.isoformat() if due_at else None,
+            vocab.EXT_PARTNER.iri: partner.pk,
+        },
+        timestamp=when,
+    )
+    return assignment
+
+
+def assignment_delete(*, assignment: Assignment) -> None:
+    assignment.delete()
+
+

@@ -1,0 +1,43 @@
+"""Uploaded videos and what the pipeline made of them."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _upload_path(instance: "Video", filename: str) -> str:
+    # Never the user's file name: paths are not guessable and carry no personal data.
+    return f"videos/{instance.key}/original"
+
+
+class Video(models.Model):
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("processing")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    original = models.FileField(upload_to=_upload_path, max_length=255)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    error = models.TextField(blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    mp4 = models.FileField(max_length=255, blank=True)
+    poster = models.FileField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or str(self.key)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY

@@ -1,0 +1,94 @@
+"""Statements (the append-only source of truth) and the progress projections derived from them."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Statement(models.Model):
+    """One learning event, shaped as an xAPI 1.0.3 statement. Never updated or deleted."""
+
+    # Insertion order: projections are rebuilt by replaying statements in this order.
+    seq = models.BigAutoField(primary_key=True)
+    id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="statements")
+    # The actor's agency when it happened, for partner-scoped reads and analytics.
+    partner = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    )
+    verb = models.CharField(max_length=200)
+    object_iri = models.CharField(max_length=500)
+    object_type = models.CharField(max_length=200)
+    object_name = models.JSONField(default=dict)
+    course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    course_version = models.ForeignKey(
+        "catalog.CourseVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lesson = models.ForeignKey(
+        "catalog.PublishedLesson", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result = models.JSONField(null=True, blank=True)
+    context = models.JSONField(default=dict)
+    # result.duration in seconds, kept as a column so time spent sums in the database.
+    duration_seconds = models.FloatField(null=True, blank=True)
+    timestamp = models.DateTimeField()
+    stored = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["actor", "timestamp"]),
+            models.Index(fields=["partner", "timestamp"]),
+            models.Index(fields=["lesson", "actor"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.verb.rsplit('/', 1)[-1]} {self.object_iri}"
+
+
+class LessonProgress(models.Model):
+    """Projection: one rep's progress in one published lesson."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey("catalog.PublishedLesson", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    last_activity_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Video: where to resume, the merged played segments [[start, end], ...] and their coverage 0..1.
+    position_seconds = models.FloatField(default=0)
+    played_segments = models.JSONField(default=list)
+    progress = models.FloatField(default=0)
+    time_spent_seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="records_lesson_progress_once")]
+        indexes = [models.Index(fields=["user", "course"])]
+
+
+class CourseProgress(models.Model):
+    """Projection: one rep's progress in one course, on the version they started."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_progress")
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("catalog.CourseVersion", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField()
+    last_activity_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    lessons_completed = models.PositiveIntegerField(default=0)
+    lessons_total = models.PositiveIntegerField(default=0)
+    time_spent_seconds = models.FloatField(default=0)
+    last_lesson = models.ForeignKey(
+        "catalog.PublishedLesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="records_course_progress_once")]
+        indexes = [models.Index(fields=["partner", "course"])]
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons_total:
+            return 0
+        return round(100 * self.lessons_completed / self.lessons_total)

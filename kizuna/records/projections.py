@@ -1,0 +1,153 @@
+"""Projections: the progress tables derived from statements.
+
+Each projector is a pure function from (current row or None, statement) to the
+new row, so the live path (one statement, rows from the database) and the
+rebuild (every statement in order, rows in memory) share one set of rules.
+
+Rules for time spent: every statement may carry ``result.duration`` — the
+active time the player or page measured since its previous report (a hidden
+tab or an idle page does not count on the client side). One statement never
+counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import vocab
+from .models import CourseProgress, LessonProgress, Statement
+from .segments import covered_seconds, merge_segments, parse_segments
+
+MAX_COUNTED_SECONDS = 120.0
+
+def counted_seconds(st: Statement) -> float:
+    return min(max(st.duration_seconds or 0.0, 0.0), MAX_COUNTED_SECONDS)
+
+
+def is_learner_event(st: Statement) -> bool:
+    return not st.verb.endswith("/" + vocab.ASSIGNED.path)
+
+
+def project_lesson(lp: LessonProgress | None, st: Statement) -> tuple[LessonProgress, bool]:
+    """Apply a lesson statement; return the row and whether the lesson just became complete."""
+    if lp is None:
+        lp = LessonProgress(
+            user_id=st.actor_id,
+            lesson_id=st.lesson_id,
+            course_id=st.course_id,
+            started_at=st.timestamp,
+            last_activity_at=st.timestamp,
+            played_segments=[],
+        )
+    lp.started_at = min(lp.started_at, st.timestamp)
+    lp.last_activity_at = max(lp.last_activity_at, st.timestamp)
+    lp.time_spent_seconds += counted_seconds(st)
+    ext = (st.result or {}).get("extensions", {}) if st.result else {}
+    if st.verb == vocab.PROGRESSED.iri and vocab.EXT_PLAYED_SEGMENTS in ext:
+        length = float(ext.get(vocab.EXT_LENGTH) or 0)
+        segments = merge_segments([tuple(s) for s in lp.played_segments] + parse_segments(ext[vocab.EXT_PLAYED_SEGMENTS]))
+        lp.played_segments = [[round(s, 3), round(e, 3)] for s, e in segments]
+        if length > 0:
+            lp.progress = round(min(1.0, covered_seconds(segments, length=length) / length), 4)
+        if vocab.EXT_TIME in ext:
+            lp.position_seconds = float(ext[vocab.EXT_TIME])
+    newly_completed = False
+    if st.verb == vocab.COMPLETED.iri and lp.completed_at is None:
+        lp.completed_at = st.timestamp
+        newly_completed = True
+        if not lp.played_segments:
+            lp.progress = 1.0
+    return lp, newly_completed
+
+
+def project_course(
+    cp: CourseProgress | None, st: Statement, *, lessons_total: int, lesson_newly_completed: bool
+) -> CourseProgress:
+    if cp is None:
+        cp = CourseProgress(
+            user_id=st.actor_id,
+            course_id=st.course_id,
+            version_id=st.course_version_id,
+            partner_id=st.partner_id,
+            started_at=st.timestamp,
+            last_activity_at=st.timestamp,
+            lessons_total=lessons_total,
+        )
+    cp.started_at = min(cp.started_at, st.timestamp)
+    cp.last_activity_at = max(cp.last_activity_at, st.timestamp)
+    cp.time_spent_seconds += counted_seconds(st)
+    if st.lesson_id is not None:
+        cp.last_lesson_id = st.lesson_id
+        # Lessons of another version count toward time spent, not toward the pinned version's completion.
+        if lesson_newly_completed and st.course_version_id == cp.version_id:
+            cp.lessons_completed += 1
+    elif st.verb == vocab.COMPLETED.iri and cp.completed_at is None:
+        cp.completed_at = st.timestamp
+    return cp
+
+
+@dataclass
+class _Memory:
+    lessons: dict[tuple[int, int], LessonProgress]
+    courses: dict[tuple[int, int], CourseProgress]
+    lesson_counts: dict[int, int]
+
+
+def _lessons_total(version_id: int | None, cache: dict[int, int]) -> int:
+    from kizuna.catalog.selectors import version_lesson_count
+
+    if version_id is None:
+        return 0
+    if version_id not in cache:
+        cache[version_id] = version_lesson_count(version_id=version_id)
+    return cache[version_id]
+
+
+def apply_statement(st: Statement) -> None:
+    """Apply one newly stored statement to the projections in the database."""
+    if not is_learner_event(st) or st.course_id is None:
+        return
+    newly_completed = False
+    if st.lesson_id is not None:
+        lp = LessonProgress.objects.select_for_update().filter(user_id=st.actor_id, lesson_id=st.lesson_id).first()
+        lp, newly_completed = project_lesson(lp, st)
+        lp.save()
+    cp = CourseProgress.objects.select_for_update().filter(user_id=st.actor_id, course_id=st.course_id).first()
+    cp = project_course(
+        cp, st, lessons_total=_lessons_total(st.course_version_id, {}), lesson_newly_completed=newly_completed
+    )
+    cp.save()
+
+
+def _replay(statements: Iterable[Statement], memory: _Memory) -> None:
+    for st in statements:
+        if not is_learner_event(st) or st.course_id is None:
+            continue
+        newly_completed = False
+        if st.lesson_id is not None:
+            key = (st.actor_id, st.lesson_id)
+            memory.lessons[key], newly_completed = project_lesson(memory.lessons.get(key), st)
+        ckey = (st.actor_id, st.course_id)
+        memory.courses[ckey] = project_course(
+            memory.courses.get(ckey),
+            st,
+            lessons_total=_lessons_total(st.course_version_id, memory.lesson_counts),
+            lesson_newly_completed=newly_completed,
+        )
+
+
+def rebuild_all(*, batch_size: int = 5000) -> dict[str, int]:
+    """Throw the projections away and derive them again from every statement, in stored order."""
+    memory = _Memory(lessons={}, courses={}, lesson_counts={})
+    with transaction.atomic():
+        LessonProgress.objects.all().delete()
+        CourseProgress.objects.all().delete()
+        statements = Statement.objects.order_by("seq").only(
+            "seq", "actor_id", "partner_id", "verb", "course_id", "course_version_id", "lesson_id",
+            "result", "duration_seconds", "timestamp",
+        )
+        _replay(statements.iterator(chunk_size=batch_size), memory)
+        LessonProgress.objects.bulk_create(memory.lessons.values(), batch_size=batch_size)
+        CourseProgress.objects.bulk_create(memory.courses.values(), batch_size=batch_size)
+    return {"lesson_progress": len(memory.lessons), "course_progress": len(memory.courses)}

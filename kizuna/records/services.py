@@ -1,0 +1,270 @@
+"""Writes of learning events. Every event goes through statement_record, which stores it and updates the projections."""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kizuna.orgs.access import membership_of
+
+from . import vocab
+from .models import CourseProgress, LessonProgress, Statement
+from .projections import apply_statement
+from .segments import format_segments, merge_segments, parse_segments
+
+
+class StatementError(Exception):
+    """A statement that cannot be accepted; the message is safe to show to the user."""
+
+
+@dataclass(frozen=True)
+class Activity:
+    iri: str
+    type: vocab.Term
+    name: dict[str, str]
+    course_id: int | None = None
+    course_version_id: int | None = None
+    lesson_id: int | None = None
+    parents: list[str] = field(default_factory=list)
+
+
+_DURATION = re.compile(
+    r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def parse_duration(text: str) -> float:
+    """Parse an ISO 8601 duration such as PT3M12S into seconds."""
+    match = _DURATION.match(text or "")
+    if not match or text in ("P", "PT"):
+        raise StatementError("result.duration must be an ISO 8601 duration such as PT3M12S")
+    parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
+    return parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+
+
+def format_duration(seconds: float) -> str:
+    return f"PT{round(seconds, 2):g}S"
+
+
+def statement_record(
+    *,
+    actor: Any,
+    verb: vocab.Term,
+    activity: Activity,
+    result: dict[str, Any] | None = None,
+    extensions: dict[str, Any] | None = None,
+    statement_id: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
+    registration: uuid.UUID | None = None,
+) -> tuple[Statement, bool]:
+    """Store one statement and update the projections; a repeated id returns the stored one unchanged."""
+    statement_id = statement_id or uuid.uuid4()
+    existing = Statement.objects.filter(id=statement_id).first()
+    if existing is not None:
+        if existing.actor_id != actor.pk:
+            raise StatementError("This statement id is already used.")
+        return existing, False
+    membership = membership_of(actor)
+    partner_id = None
+    if membership is not None and not membership.organization.is_principal:
+        partner_id = membership.organization_id
+    context: dict[str, Any] = {
+        "platform": "Kizuna",
+        "language": actor.language or settings.LANGUAGE_CODE,
+        "contextActivities": {"parent": [{"id": iri} for iri in activity.parents]},
+        "extensions": dict(extensions or {}),
+    }
+    if registration:
+        context["registration"] = str(registration)
+    if partner_id:
+        context["extensions"][vocab.EXT_PARTNER.iri] = partner_id
+    if activity.course_version_id:
+        context["extensions"][vocab.EXT_COURSE_VERSION.iri] = activity.course_version_id
+    duration = None
+    if result and "duration" in result:
+        duration = parse_duration(result["duration"])
+    statement = Statement(
+        id=statement_id,
+        actor=actor,
+        partner_id=partner_id,
+        verb=verb.iri,
+        object_iri=activity.iri,
+        object_type=activity.type.iri,
+        object_name=activity.name,
+        course_id=activity.course_id,
+        course_version_id=activity.course_version_id,
+        lesson_id=activity.lesson_id,
+        result=result or None,
+        context=context,
+        duration_seconds=duration,
+        timestamp=timestamp or timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            statement.save(force_insert=True)
+            apply_statement(statement)
+    except IntegrityError:
+        # The same id arrived twice at once: the other request stored it.
+        existing = Statement.objects.filter(id=statement_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return statement, True
+
+
+def statement_to_xapi(st: Statement) -> dict[str, Any]:
+    """Return the statement as xAPI 1.0.3 JSON."""
+    verb_term = next((t for t in _ALL_VERBS if t.iri == st.verb), None)
+    data: dict[str, Any] = {
+        "id": str(st.id),
+        "actor": {
+            "objectType": "Agent",
+            "account": {"homePage": settings.SITE_URL, "name": str(st.actor.public_id)},
+        },
+        "verb": {"id": st.verb, "display": verb_term.display if verb_term else {}},
+        "object": {
+            "objectType": "Activity",
+            "id": st.object_iri,
+            "definition": {"type": st.object_type, "name": st.object_name},
+        },
+        "context": st.context,
+        "timestamp": st.timestamp.isoformat(),
+        "stored": st.stored.isoformat(),
+        "version": "1.0.3",
+    }
+    if st.result:
+        data["result"] = st.result
+    return data
+
+
+_ALL_VERBS = [
+    vocab.LAUNCHED, vocab.INITIALIZED, vocab.PROGRESSED, vocab.COMPLETED, vocab.PASSED, vocab.FAILED,
+    vocab.ANSWERED, vocab.TERMINATED, vocab.VOIDED, vocab.VIDEO_PLAYED, vocab.VIDEO_PAUSED, vocab.VIDEO_SEEKED,
+    vocab.ASSIGNED,
+]
+
+
+# --- Learner events -------------------------------------------------------------------------
+
+
+def _lesson_activity(lesson: Any) -> Activity:
+    from kizuna.catalog.selectors import lesson_activity_data
+
+    return Activity(**lesson_activity_data(lesson))
+
+
+def _course_activity(version: Any) -> Activity:
+    from kizuna.catalog.selectors import course_activity_data
+
+    return Activity(**course_activity_data(version))
+
+
+def lesson_launch(*, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None) -> Statement:
+    """Record that the rep opened a lesson."""
+    st, _ = statement_record(actor=rep, verb=vocab.LAUNCHED, activity=_lesson_activity(lesson), statement_id=statement_id)
+    return st
+
+
+def lesson_time_record(
+    *, rep: Any, lesson: Any, seconds: float, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+) -> Statement:
+    """Record active reading time on a lesson page since the page's previous report."""
+    if not 0 < seconds <= 3600:
+        raise StatementError("The reported time is out of range.")
+    st, _ = statement_record(
+        actor=rep,
+        verb=vocab.PROGRESSED,
+        activity=_lesson_activity(lesson),
+        result={"duration": format_duration(seconds)},
+        statement_id=statement_id,
+        timestamp=timestamp,
+    )
+    return st
+
+
+def video_progress_record(
+    *,
+    rep: Any,
+    lesson: Any,
+    segments: str,
+    time: float,
+    length: float,
+    seconds: float,
+    statement_id: uuid.UUID | None = None,
+    session_id: str = "",
+    timestamp: datetime | None = None,
+) -> Statement:
+    """Record the segments of a video the rep actually played, and complete the lesson once they cover 90%."""
+    try:
+        played = merge_segments(parse_segments(segments), gap=0)
+    except ValueError:
+        raise StatementError("played-segments is malformed.") from None
+    real_length = float(lesson.video.duration_seconds or 0) if lesson.video_id else 0.0
+    if real_length <= 0:
+        raise StatementError("This lesson has no video ready to watch.")
+    # The server knows the video's real length; the player's figure is only accepted if it agrees.
+    if abs(length - real_length) > max(2.0, real_length * 0.05):
+        raise StatementError("The reported video length does not match the video.")
+    played = [(max(0.0, s), min(real_length, e)) for s, e in played if s < real_length]
+    played_seconds = sum(e - s for s, e in played)
+    if not 0 <= seconds <= 3600 or played_seconds > seconds * 2.5 + 3:
+        # More video than wall-clock time allows even at double speed: a seek reported as playback.
+        raise StatementError("The reported segments are longer than the time spent watching.")
+    progress_so_far = LessonProgress.objects.filter(user=rep, lesson=lesson).values_list("progress", flat=True).first()
+    extensions = {
+        vocab.EXT_TIME: round(min(max(time, 0.0), real_length), 3),
+        vocab.EXT_LENGTH: real_length,
+        vocab.EXT_PLAYED_SEGMENTS: format_segments(played),
+        vocab.EXT_COMPLETION_THRESHOLD: vocab.VIDEO_COMPLETION_THRESHOLD,
+        vocab.EXT_PROGRESS: progress_so_far or 0,
+    }
+    if session_id:
+        extensions[vocab.EXT_SESSION_ID] = session_id[:64]
+    st, created = statement_record(
+        actor=rep,
+        verb=vocab.PROGRESSED,
+        activity=_lesson_activity(lesson),
+        result={"duration": format_duration(seconds), "extensions": extensions},
+        statement_id=statement_id,
+        timestamp=timestamp,
+    )
+    if created:
+        lp = LessonProgress.objects.get(user=rep, lesson=lesson)
+        if lp.completed_at is None and lp.progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
+            lesson_complete(rep=rep, lesson=lesson, timestamp=timestamp)
+    return st
+
+
+def lesson_complete(
+    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+) -> Statement | None:
+    """Mark a lesson complete (a video only once 90% of it was watched), then the course if it was the last."""
+    lp = LessonProgress.objects.filter(user=rep, lesson=lesson).first()
+    if lp is not None and lp.completed_at is not None:
+        return None
+    if lesson.kind == "video":
+        if lp is None or lp.progress < vocab.VIDEO_COMPLETION_THRESHOLD:
+            raise StatementError("Watch at least 90% of the video to complete this lesson.")
+    st, _ = statement_record(
+        actor=rep,
+        verb=vocab.COMPLETED,
+        activity=_lesson_activity(lesson),
+        result={"completion": True},
+        statement_id=statement_id,
+        timestamp=timestamp,
+    )
+    cp = CourseProgress.objects.select_related("version").get(user=rep, course_id=lesson.version.course_id)
+    if cp.completed_at is None and cp.lessons_total and cp.lessons_completed >= cp.lessons_total:
+        statement_record(
+            actor=rep,
+            verb=vocab.COMPLETED,
+            activity=_course_activity(cp.version),
+            result={"completion": True},
+            timestamp=timestamp,
+        )
+    return st

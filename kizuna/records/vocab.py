@@ -1,0 +1,70 @@
+"""The xAPI vocabulary Kizuna speaks: published IRIs first, our own under <site>/xapi/vocab/."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
+ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
+VIDEO = "https://w3id.org/xapi/video/"
+
+
+def own_iri(path: str) -> str:
+    """Return the IRI of one of our own terms, under the deployment's base URL."""
+    return f"{settings.SITE_URL}/xapi/vocab/{path}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A verb, activity type or extension, with its display names."""
+
+    path: str  # full IRI for published terms, "verbs/…" style path for our own
+    ja: str
+    en: str
+    own: bool = False
+
+    @property
+    def iri(self) -> str:
+        return own_iri(self.path) if self.own else self.path
+
+    @property
+    def display(self) -> dict[str, str]:
+        return {"ja-JP": self.ja, "en-US": self.en}
+
+
+LAUNCHED = Term(ADL_VERBS + "launched", "開始した", "launched")
+INITIALIZED = Term(ADL_VERBS + "initialized", "初期化した", "initialized")
+PROGRESSED = Term(ADL_VERBS + "progressed", "進めた", "progressed")
+COMPLETED = Term(ADL_VERBS + "completed", "完了した", "completed")
+PASSED = Term(ADL_VERBS + "passed", "合格した", "passed")
+FAILED = Term(ADL_VERBS + "failed", "不合格だった", "failed")
+ANSWERED = Term(ADL_VERBS + "answered", "回答した", "answered")
+TERMINATED = Term(ADL_VERBS + "terminated", "終了した", "terminated")
+VOIDED = Term(ADL_VERBS + "voided", "取り消した", "voided")
+VIDEO_PLAYED = Term(VIDEO + "verbs/played", "再生した", "played")
+VIDEO_PAUSED = Term(VIDEO + "verbs/paused", "一時停止した", "paused")
+VIDEO_SEEKED = Term(VIDEO + "verbs/seeked", "シークした", "seeked")
+ASSIGNED = Term("verbs/assigned", "割り当てた", "assigned", own=True)
+
+TYPE_COURSE = Term(ADL_ACTIVITIES + "course", "コース", "course")
+TYPE_MODULE = Term(ADL_ACTIVITIES + "module", "章", "module")
+TYPE_LESSON = Term(ADL_ACTIVITIES + "lesson", "レッスン", "lesson")
+TYPE_VIDEO = Term(VIDEO + "activity-type/video", "動画", "video")
+
+EXT_TIME = VIDEO + "extensions/time"
+EXT_LENGTH = VIDEO + "extensions/length"
+EXT_PROGRESS = VIDEO + "extensions/progress"
+EXT_PLAYED_SEGMENTS = VIDEO + "extensions/played-segments"
+EXT_COMPLETION_THRESHOLD = VIDEO + "extensions/completion-threshold"
+EXT_SESSION_ID = VIDEO + "extensions/session-id"
+EXT_PARTNER = Term("extensions/partner", "パートナー企業", "partner", own=True)
+EXT_COURSE_VERSION = Term("extensions/course-version", "コースの版", "course version", own=True)
+EXT_ASSIGNEE = Term("extensions/assignee", "割り当て先", "assignee", own=True)
+EXT_REQUIRED = Term("extensions/required", "必須", "required", own=True)
+EXT_DUE = Term("extensions/due", "期限", "due", own=True)
+
+# Every term of our own, served as JSON-LD at its IRI so that each one resolves.
+OWN_TERMS = {t.path: t for t in [ASSIGNED, EXT_PARTNER, EXT_COURSE_VERSION, EXT_ASSIGNEE, EXT_REQUIRED, EXT_DUE]}
+
+# A video lesson counts as watched when the played segments cover this share of it.
+VIDEO_COMPLETION_THRESHOLD = 0.9

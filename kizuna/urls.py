@@ -1,0 +1,18 @@
+"""URL map: each app owns its own urls.py; the API lives under /api/v1."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kizuna.api.api import api
+
+urlpatterns = [
+    path("accounts/", include("kizuna.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("kizuna.records.urls")),
+    path("", include("kizuna.catalog.urls")),
+    path("", include("kizuna.orgs.urls")),
+    path("", include("kizuna.media.urls")),
+    path("", include("kizuna.analytics.urls")),
+]
