@@ -2,6 +2,7 @@
 manager and reps; partner B's manager and rep, who must always be refused A's things."""
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -23,10 +24,47 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = True
+    settings.STATIC_ROOT = tmp_path / "static"  # never the collected files of a running `make run`
     settings.ACCOUNT_RATE_LIMITS = False
 
 
-PASSWORD = "kizuna-demo"
+PASSWORD = "kizuna-demo"  # noqa: S105 (the demo and test password, documented in the README)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the whole run, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from kizuna.tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh page in a phone-sized (375×667), Japanese, touch context."""
+    from kizuna.tests.browser_support import PHONE
+
+    context = browser.new_context(viewport=PHONE, locale="ja-JP", is_mobile=True, has_touch=True)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def signed_in(client: Any) -> Any:
+    """Return a function that signs the given person in and returns the test client."""
+
+    def sign_in(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return sign_in
 
 
 @dataclass
@@ -56,9 +94,21 @@ def make_person(email: str, name: str, org: Any, role: str, team: Any = None) ->
     return user
 
 
+def ensure_story_tags() -> None:
+    """Transactional (browser) tests flush the tables, data migrations included: put the story tags back."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("kizuna.catalog.migrations.0002_story_tags")
+    migration.add_story_tags(apps, None)
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     from kizuna.orgs.models import Organization, Team
+
+    ensure_story_tags()
 
     principal = Organization.objects.create(name="絆ソフト株式会社", slug="principal", kind="principal")
     partner_a = Organization.objects.create(name="パートナーA株式会社", slug="partner-a", kind="partner")

@@ -77,12 +77,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth, so our templates for its pages win.
+    "kizuna.accounts",
     "allauth",
     "allauth.account",
     "django_htmx",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
-    "kizuna.accounts",
     "kizuna.orgs",
     "kizuna.catalog",
     "kizuna.media",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "kizuna.analytics",
     "kizuna.api",
     "kizuna.demo",
+    "kizuna.ops",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +144,8 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
                 "transaction_mode": "IMMEDIATE",
             },
+            # A file, not memory, so the browser tests' live server threads each get their own connection.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
+    path("", include("kizuna.accounts.urls_root")),
+    path("", include("kizuna.api.urls")),
     path("", include("kizuna.records.urls")),
     path("", include("kizuna.catalog.urls")),
     path("", include("kizuna.orgs.urls")),

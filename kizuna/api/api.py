@@ -1,3 +1,38 @@
-from ninja import NinjaAPI
+"""The JSON API at /api/v1: integration tokens or the browser session, errors as RFC 7807 problems."""
 
-api = NinjaAPI(title="Kizuna API", version="1", urls_namespace="api")
+from typing import Any
+
+from django.apps import apps
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from .auth import session_auth, token_auth
+from .endpoints import router
+from .problems import register_problem_handlers
+
+
+class LocalSwagger(Swagger):
+    """ninja's Swagger UI from its own static files (ninja in INSTALLED_APPS); never from a CDN, which our CSP forbids."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        if not apps.is_installed("ninja"):
+            raise Http404
+        return super().render_page(request, api, **kwargs)
+
+
+api = NinjaAPI(
+    title="Kizuna API",
+    version="1",
+    description=(
+        "Kizuna's JSON API. Authenticate with an integration token (`Authorization: Bearer kz_…`) "
+        "or, from the browser, with the signed-in session and the CSRF token. Lists take `limit` and "
+        "`offset` and answer `{items, count}`. Errors are RFC 7807 problem details."
+    ),
+    urls_namespace="api",
+    auth=[token_auth, session_auth],
+    docs=LocalSwagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+)
+register_problem_handlers(api)
+api.add_router("", router)

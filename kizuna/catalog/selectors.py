@@ -3,14 +3,14 @@
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from kizuna.orgs.access import membership_of
+from kizuna.orgs.access import can_author, can_manage_people, membership_of, visible_partners
 from kizuna.orgs.models import Membership
 from kizuna.records import vocab
 
-from .models import Assignment, Course, CourseVersion, PublishedLesson
+from .models import Assignment, Course, CourseVersion, Lesson, Module, Product, PublishedLesson, Tag
 
 
 def version_lesson_count(*, version_id: int) -> int:
@@ -113,3 +113,100 @@ def video_visible_to(user: Any, video_id: int) -> bool:
         return True
     course_ids = PublishedLesson.objects.filter(video_id=video_id).values("version__course_id")
     return courses_visible_to(user).filter(pk__in=course_ids).exists()
+
+
+# The author's studio and the admin's assignments. Content belongs to the principal, so
+# these check only the role; a person without it gets a 404, as everywhere else.
+
+
+def studio_courses() -> QuerySet[Course]:
+    """Return every draft course with its product, latest version, tags and lesson count, for the studio list."""
+    return draft_courses().annotate(draft_lesson_count=Count("modules__lessons", distinct=True)).order_by("title")
+
+
+def access_draft_course_for_user(user: Any, course_id: int) -> Course:
+    """Return a draft course the person may author, or 404."""
+    if not can_author(user):
+        raise Http404
+    try:
+        return draft_courses().get(pk=course_id)
+    except (Course.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_module_for_user(user: Any, module_id: int) -> Module:
+    """Return a draft module the person may author, or 404."""
+    if not can_author(user):
+        raise Http404
+    try:
+        return Module.objects.select_related("course").get(pk=module_id)
+    except (Module.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_draft_lesson_for_user(user: Any, lesson_id: int) -> Lesson:
+    """Return a draft lesson the person may author, or 404."""
+    if not can_author(user):
+        raise Http404
+    try:
+        return Lesson.objects.select_related("module__course", "video").get(pk=lesson_id)
+    except (Lesson.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def draft_outline(course: Course) -> list[tuple[Module, list[Lesson]]]:
+    """Return [(module, [lessons])] of a course's draft in two queries."""
+    modules = list(course.modules.order_by("position", "id"))
+    by_module: dict[int, list[Lesson]] = {m.pk: [] for m in modules}
+    for lesson in Lesson.objects.filter(module__course=course).select_related("video").order_by("position", "id"):
+        by_module[lesson.module_id].append(lesson)
+    return [(m, by_module[m.pk]) for m in modules]
+
+
+def course_versions(course: Course) -> QuerySet[CourseVersion]:
+    return course.versions.select_related("published_by").order_by("-number")
+
+
+def products_all() -> QuerySet[Product]:
+    return Product.objects.annotate(course_count=Count("courses")).order_by("name")
+
+
+def story_tags() -> QuerySet[Tag]:
+    return Tag.objects.filter(kind=Tag.Kind.STORY).order_by("pk")
+
+
+def topic_tags() -> QuerySet[Tag]:
+    return Tag.objects.filter(kind=Tag.Kind.TOPIC).order_by("name_ja", "pk")
+
+
+def access_topic_tag_for_user(user: Any, tag_id: int) -> Tag:
+    """Return a topic tag the person may rename, or 404; story tags are fixed."""
+    if not can_author(user):
+        raise Http404
+    try:
+        return topic_tags().get(pk=tag_id)
+    except (Tag.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def published_courses() -> QuerySet[Course]:
+    """Return the courses that have a published version and so may be assigned."""
+    return Course.objects.filter(latest_version__isnull=False).select_related("latest_version").order_by("title")
+
+
+def assignments_for_admin(user: Any, *, partner_id: int | None = None) -> QuerySet[Assignment]:
+    """Return the assignments this admin may manage, newest first, optionally for one partner."""
+    if not can_manage_people(user):
+        return Assignment.objects.none()
+    assignments = Assignment.objects.filter(partner__in=visible_partners(user))
+    if partner_id is not None:
+        assignments = assignments.filter(partner_id=partner_id)
+    return assignments.select_related("course", "partner", "team", "rep", "assigned_by").order_by("-created_at", "-id")
+
+
+def access_assignment_for_user(user: Any, assignment_id: int) -> Assignment:
+    """Return an assignment this admin may delete, or 404."""
+    try:
+        return assignments_for_admin(user).get(pk=assignment_id)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

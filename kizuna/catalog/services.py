@@ -1,11 +1,13 @@
 """Writes of content: courses and their drafts, publishing, and assignments."""
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kizuna.orgs.models import Membership, Organization, Team
@@ -37,6 +39,8 @@ def _touch(course: Course) -> None:
 
 
 def product_create(*, name: str, slug: str) -> Product:
+    if Product.objects.filter(slug=slug).exists():
+        raise CatalogError(_("A product with this code already exists."))
     return Product.objects.create(name=name, slug=slug)
 
 
@@ -45,8 +49,61 @@ def tag_create(*, kind: str, slug: str, name_ja: str, name_en: str) -> Tag:
     return tag
 
 
+def tag_update(*, tag: Tag, name_ja: str, name_en: str) -> Tag:
+    """Rename a topic tag in both languages; the five story tags are fixed."""
+    if tag.kind != Tag.Kind.TOPIC:
+        raise CatalogError(_("Story tags cannot be renamed."))
+    tag.name_ja, tag.name_en = name_ja, name_en
+    tag.save(update_fields=["name_ja", "name_en"])
+    return tag
+
+
+def topic_tag_slug(name: str) -> str:
+    """Return a code for a topic tag name that no topic tag uses yet; names without Latin letters get a hash."""
+    base = (
+        slugify(name)[:50].strip("-") or "topic-" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:10]
+    )
+    slug, n = base, 1
+    while Tag.objects.filter(kind=Tag.Kind.TOPIC, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _topic_tags_named(*names: str) -> QuerySet[Tag]:
+    return Tag.objects.filter(Q(name_ja__in=names) | Q(name_en__in=names), kind=Tag.Kind.TOPIC)
+
+
+def topic_tag_create(*, name_ja: str, name_en: str) -> Tag:
+    """Add a topic tag with a Japanese and an English name; names are unique among topic tags."""
+    if _topic_tags_named(name_ja, name_en).exists():
+        raise CatalogError(_("A topic tag with this name already exists."))
+    return Tag.objects.create(
+        kind=Tag.Kind.TOPIC, slug=topic_tag_slug(name_en or name_ja), name_ja=name_ja, name_en=name_en
+    )
+
+
+def topic_tags_ensure(*, names: list[str]) -> list[Tag]:
+    """Return the topic tags with these names, creating the missing ones (same name in Japanese and English)."""
+    tags: list[Tag] = []
+    for raw in names:
+        name = raw.strip()[:100]
+        if not name:
+            continue
+        tag = _topic_tags_named(name).first() or topic_tag_create(name_ja=name, name_en=name)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
 def course_create(
-    *, author: Any, title: str, slug: str, summary: str = "", product: Product | None = None, tags: list[Tag] | None = None
+    *,
+    author: Any,
+    title: str,
+    slug: str,
+    summary: str = "",
+    product: Product | None = None,
+    tags: list[Tag] | None = None,
 ) -> Course:
     if Course.objects.filter(slug=slug).exists():
         raise CatalogError(_("A course with this code already exists."))
@@ -56,9 +113,8 @@ def course_create(
     return course
 
 
-def course_update(
-    *, course: Course, title: str, summary: str, product: Product | None, tags: list[Tag]
-) -> Course:
+@transaction.atomic
+def course_update(*, course: Course, title: str, summary: str, product: Product | None, tags: list[Tag]) -> Course:
     course.title, course.summary, course.product = title, summary, product
     course.draft_changed_at = timezone.now()
     course.save(update_fields=["title", "summary", "product", "draft_changed_at"])
@@ -93,16 +149,19 @@ def lesson_create(
         raise CatalogError(_("Unknown lesson kind."))
     position = (module.lessons.aggregate(m=Max("position"))["m"] or 0) + 1
     lesson = Lesson.objects.create(
-        module=module, kind=kind, title=title, body=body, video=video,
-        estimated_minutes=estimated_minutes, position=position,
+        module=module,
+        kind=kind,
+        title=title,
+        body=body,
+        video=video,
+        estimated_minutes=estimated_minutes,
+        position=position,
     )
     _touch(module.course)
     return lesson
 
 
-def lesson_update(
-    *, lesson: Lesson, title: str, body: str, video: Any = None, estimated_minutes: int = 5
-) -> Lesson:
+def lesson_update(*, lesson: Lesson, title: str, body: str, video: Any = None, estimated_minutes: int = 5) -> Lesson:
     lesson.title, lesson.body, lesson.video, lesson.estimated_minutes = title, body, video, estimated_minutes
     lesson.save(update_fields=["title", "body", "video", "estimated_minutes"])
     _touch(lesson.module.course)
@@ -144,7 +203,8 @@ def course_publish_problems(course: Course) -> list[str]:
                 problems.append(_("The video lesson “%(title)s” has no video.") % {"title": lesson.title})
             elif not lesson.video.is_ready:
                 problems.append(
-                    _("The video of “%(title)s” is not ready yet (still processing or failed).") % {"title": lesson.title}
+                    _("The video of “%(title)s” is not ready yet (still processing or failed).")
+                    % {"title": lesson.title}
                 )
         elif lesson.kind == LessonKind.ARTICLE and not lesson.body.strip():
             problems.append(_("The article “%(title)s” is empty.") % {"title": lesson.title})
@@ -163,19 +223,33 @@ def course_publish(*, course: Course, publisher: Any, when: datetime | None = No
     modules = list(course.modules.prefetch_related("lessons").order_by("position", "id"))
     lessons = [lesson for module in modules for lesson in module.lessons.all()]
     version = CourseVersion.objects.create(
-        course=course, number=number, title=course.title, summary=course.summary, product=course.product,
-        lesson_count=len(lessons), estimated_minutes=sum(lesson.estimated_minutes for lesson in lessons),
-        published_at=now, published_by=publisher,
+        course=course,
+        number=number,
+        title=course.title,
+        summary=course.summary,
+        product=course.product,
+        lesson_count=len(lessons),
+        estimated_minutes=sum(lesson.estimated_minutes for lesson in lessons),
+        published_at=now,
+        published_by=publisher,
     )
     version.tags.set(course.tags.all())
     position = 0
     for m_position, module in enumerate(modules, start=1):
-        pmodule = PublishedModule.objects.create(version=version, key=module.key, position=m_position, title=module.title)
+        pmodule = PublishedModule.objects.create(
+            version=version, key=module.key, position=m_position, title=module.title
+        )
         for lesson in module.lessons.all():
             position += 1
             PublishedLesson.objects.create(
-                version=version, module=pmodule, key=lesson.key, position=position, kind=lesson.kind,
-                title=lesson.title, body_html=render_markdown(lesson.body), video=lesson.video,
+                version=version,
+                module=pmodule,
+                key=lesson.key,
+                position=position,
+                kind=lesson.kind,
+                title=lesson.title,
+                body_html=render_markdown(lesson.body),
+                video=lesson.video,
                 estimated_minutes=lesson.estimated_minutes,
             )
     course.latest_version = version
@@ -225,7 +299,9 @@ def assignment_create(
     statement_record(
         actor=assigned_by,
         verb=vocab.ASSIGNED,
-        activity=Activity(**{**course_activity_data(course.latest_version), "course_id": None, "course_version_id": None}),
+        activity=Activity(
+            **{**course_activity_data(course.latest_version), "course_id": None, "course_version_id": None}
+        ),
         extensions={
             vocab.EXT_ASSIGNEE.iri: target,
             vocab.EXT_REQUIRED.iri: required,
@@ -239,5 +315,3 @@ def assignment_create(
 
 def assignment_delete(*, assignment: Assignment) -> None:
     assignment.delete()
-
-

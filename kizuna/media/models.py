@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,19 @@ class Video(models.Model):
     def __str__(self) -> str:
         return self.title or str(self.key)
 
+    def get_absolute_url(self) -> str:
+        return reverse("video_detail", args=[self.pk])
+
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+    @property
+    def duration_label(self) -> str:
+        """Return the length as m:ss (h:mm:ss past an hour), or "" before it is known."""
+        if self.duration_seconds is None:
+            return ""
+        total = round(self.duration_seconds)
+        hours, rest = divmod(total, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

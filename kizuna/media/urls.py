@@ -1,3 +1,12 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("studio/videos/", views.videos, name="videos"),
+    path("studio/videos/<int:video_id>/", views.video_detail, name="video_detail"),
+    path("studio/videos/<int:video_id>/delete", views.video_delete_view, name="video_delete"),
+    path("videos/<uuid:key>/stream", views.video_stream, name="video_stream"),
+    path("videos/<uuid:key>/poster", views.video_poster, name="video_poster"),
+    path("videos/<uuid:key>/status", views.video_status, name="video_status"),
+]

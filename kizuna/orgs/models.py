@@ -18,9 +18,7 @@ class Organization(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind"], condition=models.Q(kind="principal"), name="orgs_single_principal"
-            )
+            models.UniqueConstraint(fields=["kind"], condition=models.Q(kind="principal"), name="orgs_single_principal")
         ]
 
     def __str__(self) -> str:

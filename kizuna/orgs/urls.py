@@ -1,3 +1,17 @@
+"""Partners, teams and people: the admin's screens and the manager's view of their own agency."""
+
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("partners/", views.partners, name="partners"),
+    path("partners/<int:partner_id>/", views.partner, name="partner"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_new, name="person_new"),
+    path("people/import/", views.people_import, name="people_import"),
+    path("people/import/template.csv", views.people_import_template, name="people_import_template"),
+    path("people/<int:person_id>/", views.person, name="person"),
+    path("people/<int:person_id>/invite/", views.person_invite, name="person_invite"),
+    path("people/<int:person_id>/active/", views.person_set_active, name="person_set_active"),
+]

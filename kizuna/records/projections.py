@@ -21,6 +21,7 @@ from .segments import covered_seconds, merge_segments, parse_segments
 
 MAX_COUNTED_SECONDS = 120.0
 
+
 def counted_seconds(st: Statement) -> float:
     return min(max(st.duration_seconds or 0.0, 0.0), MAX_COUNTED_SECONDS)
 
@@ -46,7 +47,9 @@ def project_lesson(lp: LessonProgress | None, st: Statement) -> tuple[LessonProg
     ext = (st.result or {}).get("extensions", {}) if st.result else {}
     if st.verb == vocab.PROGRESSED.iri and vocab.EXT_PLAYED_SEGMENTS in ext:
         length = float(ext.get(vocab.EXT_LENGTH) or 0)
-        segments = merge_segments([tuple(s) for s in lp.played_segments] + parse_segments(ext[vocab.EXT_PLAYED_SEGMENTS]))
+        segments = merge_segments(
+            [tuple(s) for s in lp.played_segments] + parse_segments(ext[vocab.EXT_PLAYED_SEGMENTS])
+        )
         lp.played_segments = [[round(s, 3), round(e, 3)] for s, e in segments]
         if length > 0:
             lp.progress = round(min(1.0, covered_seconds(segments, length=length) / length), 4)
@@ -144,8 +147,16 @@ def rebuild_all(*, batch_size: int = 5000) -> dict[str, int]:
         LessonProgress.objects.all().delete()
         CourseProgress.objects.all().delete()
         statements = Statement.objects.order_by("seq").only(
-            "seq", "actor_id", "partner_id", "verb", "course_id", "course_version_id", "lesson_id",
-            "result", "duration_seconds", "timestamp",
+            "seq",
+            "actor_id",
+            "partner_id",
+            "verb",
+            "course_id",
+            "course_version_id",
+            "lesson_id",
+            "result",
+            "duration_seconds",
+            "timestamp",
         )
         _replay(statements.iterator(chunk_size=batch_size), memory)
         LessonProgress.objects.bulk_create(memory.lessons.values(), batch_size=batch_size)

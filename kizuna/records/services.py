@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kizuna.orgs.access import membership_of
 
@@ -42,7 +43,7 @@ def parse_duration(text: str) -> float:
     """Parse an ISO 8601 duration such as PT3M12S into seconds."""
     match = _DURATION.match(text or "")
     if not match or text in ("P", "PT"):
-        raise StatementError("result.duration must be an ISO 8601 duration such as PT3M12S")
+        raise StatementError(_("result.duration must be an ISO 8601 duration such as PT3M12S"))
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
     return parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
 
@@ -67,7 +68,7 @@ def statement_record(
     existing = Statement.objects.filter(id=statement_id).first()
     if existing is not None:
         if existing.actor_id != actor.pk:
-            raise StatementError("This statement id is already used.")
+            raise StatementError(_("This statement id is already used."))
         return existing, False
     membership = membership_of(actor)
     partner_id = None
@@ -143,8 +144,18 @@ def statement_to_xapi(st: Statement) -> dict[str, Any]:
 
 
 _ALL_VERBS = [
-    vocab.LAUNCHED, vocab.INITIALIZED, vocab.PROGRESSED, vocab.COMPLETED, vocab.PASSED, vocab.FAILED,
-    vocab.ANSWERED, vocab.TERMINATED, vocab.VOIDED, vocab.VIDEO_PLAYED, vocab.VIDEO_PAUSED, vocab.VIDEO_SEEKED,
+    vocab.LAUNCHED,
+    vocab.INITIALIZED,
+    vocab.PROGRESSED,
+    vocab.COMPLETED,
+    vocab.PASSED,
+    vocab.FAILED,
+    vocab.ANSWERED,
+    vocab.TERMINATED,
+    vocab.VOIDED,
+    vocab.VIDEO_PLAYED,
+    vocab.VIDEO_PAUSED,
+    vocab.VIDEO_SEEKED,
     vocab.ASSIGNED,
 ]
 
@@ -166,7 +177,9 @@ def _course_activity(version: Any) -> Activity:
 
 def lesson_launch(*, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None) -> Statement:
     """Record that the rep opened a lesson."""
-    st, _ = statement_record(actor=rep, verb=vocab.LAUNCHED, activity=_lesson_activity(lesson), statement_id=statement_id)
+    st, _created = statement_record(
+        actor=rep, verb=vocab.LAUNCHED, activity=_lesson_activity(lesson), statement_id=statement_id
+    )
     return st
 
 
@@ -175,8 +188,8 @@ def lesson_time_record(
 ) -> Statement:
     """Record active reading time on a lesson page since the page's previous report."""
     if not 0 < seconds <= 3600:
-        raise StatementError("The reported time is out of range.")
-    st, _ = statement_record(
+        raise StatementError(_("The reported time is out of range."))
+    st, _created = statement_record(
         actor=rep,
         verb=vocab.PROGRESSED,
         activity=_lesson_activity(lesson),
@@ -203,18 +216,18 @@ def video_progress_record(
     try:
         played = merge_segments(parse_segments(segments), gap=0)
     except ValueError:
-        raise StatementError("played-segments is malformed.") from None
+        raise StatementError(_("played-segments is malformed.")) from None
     real_length = float(lesson.video.duration_seconds or 0) if lesson.video_id else 0.0
     if real_length <= 0:
-        raise StatementError("This lesson has no video ready to watch.")
+        raise StatementError(_("This lesson has no video ready to watch."))
     # The server knows the video's real length; the player's figure is only accepted if it agrees.
     if abs(length - real_length) > max(2.0, real_length * 0.05):
-        raise StatementError("The reported video length does not match the video.")
+        raise StatementError(_("The reported video length does not match the video."))
     played = [(max(0.0, s), min(real_length, e)) for s, e in played if s < real_length]
     played_seconds = sum(e - s for s, e in played)
     if not 0 <= seconds <= 3600 or played_seconds > seconds * 2.5 + 3:
         # More video than wall-clock time allows even at double speed: a seek reported as playback.
-        raise StatementError("The reported segments are longer than the time spent watching.")
+        raise StatementError(_("The reported segments are longer than the time spent watching."))
     progress_so_far = LessonProgress.objects.filter(user=rep, lesson=lesson).values_list("progress", flat=True).first()
     extensions = {
         vocab.EXT_TIME: round(min(max(time, 0.0), real_length), 3),
@@ -247,10 +260,12 @@ def lesson_complete(
     lp = LessonProgress.objects.filter(user=rep, lesson=lesson).first()
     if lp is not None and lp.completed_at is not None:
         return None
-    if lesson.kind == "video":
-        if lp is None or lp.progress < vocab.VIDEO_COMPLETION_THRESHOLD:
-            raise StatementError("Watch at least 90% of the video to complete this lesson.")
-    st, _ = statement_record(
+    if lesson.kind == "video" and (lp is None or lp.progress < vocab.VIDEO_COMPLETION_THRESHOLD):
+        raise StatementError(
+            _("Watch at least %(percent)s%% of the video to complete this lesson.")
+            % {"percent": round(vocab.VIDEO_COMPLETION_THRESHOLD * 100)}
+        )
+    st, _created = statement_record(
         actor=rep,
         verb=vocab.COMPLETED,
         activity=_lesson_activity(lesson),

@@ -12,14 +12,31 @@ from kizuna.records.projections import rebuild_all
 def _snapshot() -> tuple[list, list]:
     lessons = sorted(
         LessonProgress.objects.values_list(
-            "user_id", "lesson_id", "course_id", "started_at", "last_activity_at", "completed_at",
-            "position_seconds", "played_segments", "progress", "time_spent_seconds",
+            "user_id",
+            "lesson_id",
+            "course_id",
+            "started_at",
+            "last_activity_at",
+            "completed_at",
+            "position_seconds",
+            "played_segments",
+            "progress",
+            "time_spent_seconds",
         )
     )
     courses = sorted(
         CourseProgress.objects.values_list(
-            "user_id", "course_id", "version_id", "partner_id", "started_at", "last_activity_at", "completed_at",
-            "lessons_completed", "lessons_total", "time_spent_seconds", "last_lesson_id",
+            "user_id",
+            "course_id",
+            "version_id",
+            "partner_id",
+            "started_at",
+            "last_activity_at",
+            "completed_at",
+            "lessons_completed",
+            "lessons_total",
+            "time_spent_seconds",
+            "last_lesson_id",
         )
     )
     return lessons, courses

@@ -1,0 +1,1 @@
+"""The bench data generator's parts; bench/generate.py is the command."""

@@ -1,0 +1,61 @@
+"""A person's own account: accepting an invitation and their profile."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import services
+from .forms import ProfileForm
+from .selectors import invitation_user
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = invitation_user(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/invitation_invalid.html")
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your password is set. Welcome to Kizuna!"))
+        return redirect("/")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": user})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, name=form.cleaned_data["name"], language=form.cleaned_data["language"])
+        except services.AccountError as e:
+            form.add_error(None, str(e))
+        else:
+            language = user.language or translation.get_language_from_request(request)
+            translation.activate(language)
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("profile")
+            # The choice also holds on the sign-in page after signing out.
+            if user.language:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    user.language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+            else:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            return response
+    return render(request, "accounts/profile.html", {"form": form})

@@ -1,0 +1,54 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kizuna.catalog import services as catalog
+from kizuna.catalog.selectors import assignments_for_rep
+
+
+@pytest.fixture
+def course(cast):
+    course = catalog.course_create(author=cast.author, title="クロージング", slug="closing")
+    module = catalog.module_create(course=course, title="基本")
+    catalog.lesson_create(module=module, kind="article", title="一言目", body="まず感謝を伝えます。")
+    catalog.course_publish(course=course, publisher=cast.author)
+    course.refresh_from_db()
+    return course
+
+
+def assign(cast, course, **target):
+    return catalog.assignment_create(
+        course=course, assigned_by=cast.admin, required=True, due_at=timezone.now() + timedelta(days=3), **target
+    )
+
+
+def test_a_partner_wide_assignment_reaches_every_rep_of_that_partner(cast, course):
+    assignment = assign(cast, course, partner=cast.partner_a)
+    assert list(assignments_for_rep(cast.rep_a1)) == [assignment]
+    assert list(assignments_for_rep(cast.rep_a2)) == [assignment]
+
+
+def test_a_team_assignment_reaches_only_that_teams_reps(cast, course):
+    assignment = assign(cast, course, team=cast.team_a1)
+    assert list(assignments_for_rep(cast.rep_a1)) == [assignment]
+    assert list(assignments_for_rep(cast.rep_a2)) == []
+
+
+def test_a_rep_assignment_reaches_only_that_rep(cast, course):
+    assignment = assign(cast, course, rep=cast.rep_a2)
+    assert list(assignments_for_rep(cast.rep_a2)) == [assignment]
+    assert list(assignments_for_rep(cast.rep_a1)) == []
+
+
+def test_nothing_assigned_to_partner_a_reaches_partner_b(cast, course):
+    assign(cast, course, partner=cast.partner_a)
+    assign(cast, course, team=cast.team_a1)
+    assign(cast, course, rep=cast.rep_a1)
+    assert list(assignments_for_rep(cast.rep_b1)) == []
+
+
+def test_people_who_are_not_reps_have_no_assignments(cast, course):
+    assign(cast, course, partner=cast.partner_a)
+    assert list(assignments_for_rep(cast.manager_a)) == []
+    assert list(assignments_for_rep(cast.admin)) == []

@@ -1,0 +1,282 @@
+"""Five weeks of learning history, planned per rep and then played through the real records services.
+
+Planning is pure: from a rep's pace, the courses that reach them and a seeded
+random generator it returns the steps the rep took — opening a lesson, reading
+for a while, watching part of a video, finishing — each with its time. Reps
+learn on their phones in short sessions: on the morning train, at lunch, on the
+way home, sometimes late at night; rarely at weekends. Playing the steps through
+``kizuna.records.services`` in time order writes real statements, so progress,
+completion and time spent are derived exactly as in production.
+"""
+
+import inspect
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from kizuna.catalog.selectors import lesson_activity_data
+from kizuna.records import services as records
+from kizuna.records import vocab
+
+from .people import ACE, IDLE, SLOW, STEADY
+
+LAUNCH, READ, WATCH, COMPLETE = "launch", "read", "watch", "complete"
+READ_CHUNK_SECONDS = 90  # an article page reports its active time about every minute and a half
+WATCH_CHUNKS = 3  # a video player reports its played segments a few times per viewing
+REVIEW_WINDOW_DAYS = 16
+NOT_AFTER = timedelta(minutes=20)  # nothing in the last minutes, so "now" is never in the middle of a session
+
+# When reps learn (local time): morning train, lunch, the way home, late evening; with weights.
+SLOTS = ((time(7, 35), 50, 30), (time(12, 5), 45, 30), (time(17, 50), 75, 25), (time(20, 50), 95, 15))
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How a kind of rep learns: when they start, how often they come back, how far they get."""
+
+    delay_days: tuple[float, float]  # from a course reaching them (or finishing the previous one) to starting it
+    gap_days: tuple[float, float]  # between sessions
+    lessons_per_session: tuple[int, int]
+    # For the rep's 1st, 2nd, 3rd… course in order: chance of finishing it, and of getting part of the way.
+    finish: tuple[float, ...]
+    partial: tuple[float, ...]
+    reviews: tuple[int, int] = (0, 0)  # later visits to articles already finished (before a meeting, say)
+
+
+PACES = {
+    ACE: Pace(
+        (0.2, 2.5), (0.4, 1.8), (1, 3), finish=(1, 1, 1, 0.85, 0.75), partial=(0, 0, 0, 0.15, 0.2), reviews=(2, 4)
+    ),
+    STEADY: Pace(
+        (1.5, 6), (1, 3.5), (1, 2), finish=(1, 0.7, 0.35, 0.2, 0.1), partial=(0, 0.3, 0.45, 0.3, 0.25), reviews=(1, 3)
+    ),
+    SLOW: Pace(
+        (5, 12), (2.5, 6), (1, 1), finish=(0.45, 0.1, 0, 0, 0), partial=(0.45, 0.45, 0.25, 0.1, 0), reviews=(0, 1)
+    ),
+    IDLE: Pace((0, 0), (0, 0), (0, 0), finish=(), partial=()),
+}
+
+
+@dataclass(frozen=True)
+class CourseTask:
+    """A published course as it reaches one rep."""
+
+    lessons: tuple[Any, ...]  # the published lessons, in order (with version, course and video loaded)
+    available_at: datetime
+    due_at: datetime | None
+
+
+@dataclass
+class Step:
+    at: datetime
+    rep: Any
+    lesson: Any
+    action: str
+    statement_id: uuid.UUID
+    seconds: float = 0.0
+    segment: tuple[float, float] | None = None
+
+
+@dataclass
+class Timeline:
+    """The steps of one rep, always moving forward in time."""
+
+    rep: Any
+    rng: random.Random
+    now: datetime
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def last(self) -> datetime | None:
+        return self.steps[-1].at if self.steps else None
+
+    def add(self, at: datetime, lesson: Any, action: str, **kwargs: Any) -> bool:
+        """Add a step; refuse (and return False) once the plan reaches the present."""
+        if at > self.now - NOT_AFTER:
+            return False
+        statement_id = uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        self.steps.append(Step(at=at, rep=self.rep, lesson=lesson, action=action, statement_id=statement_id, **kwargs))
+        return True
+
+
+def _local(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+
+
+def session_start(rng: random.Random, *, after: datetime, gap_days: float) -> datetime:
+    """Return the start of the rep's next phone session, about gap_days after `after`."""
+    day = timezone.localtime(after + timedelta(days=gap_days)).date()
+    while True:
+        if day.weekday() >= 5 and rng.random() < 0.8:  # most reps leave weekends alone
+            day += timedelta(days=7 - day.weekday() + rng.choice((0, 0, 1, 2)))
+        slot, spread, _weight = rng.choices(SLOTS, weights=[s[2] for s in SLOTS])[0]
+        start = _local(day, slot) + timedelta(minutes=rng.uniform(0, spread), seconds=rng.randint(0, 59))
+        if start > after:
+            return start
+        day += timedelta(days=1)
+
+
+def video_length(lesson: Any) -> float:
+    return float(lesson.video.duration_seconds) if lesson.kind == "video" and lesson.video_id else 0.0
+
+
+def lesson_steps(tl: Timeline, lesson: Any, at: datetime, *, share: float = 1.0) -> datetime | None:
+    """Plan one visit to a lesson from `at`; with share < 1 the rep leaves part-way. Return when they left."""
+    if not tl.add(at, lesson, LAUNCH):
+        return None
+    rng = tl.rng
+    at += timedelta(seconds=rng.uniform(2, 6))
+    length = video_length(lesson)
+    if length:
+        # Watch from the start in a few reported pieces; the real 90% rule completes the lesson.
+        end = length if share >= 1 else round(length * share, 2)
+        bounds = [round(end * i / WATCH_CHUNKS, 2) for i in range(WATCH_CHUNKS + 1)]
+        for start, stop in zip(bounds, bounds[1:], strict=False):
+            played = stop - start
+            at += timedelta(seconds=played + rng.uniform(0.3, 2.0))
+            if not tl.add(at, lesson, WATCH, segment=(start, stop), seconds=round(played + rng.uniform(0.2, 1.5), 2)):
+                return None
+        return at
+    reading = lesson.estimated_minutes * 60 * rng.uniform(0.55, 1.15) * min(share, 1.0)
+    while reading > 1:
+        chunk = min(reading, READ_CHUNK_SECONDS * rng.uniform(0.8, 1.2))
+        at += timedelta(seconds=chunk)
+        if not tl.add(at, lesson, READ, seconds=round(chunk, 1)):
+            return None
+        reading -= chunk
+    if share >= 1:
+        at += timedelta(seconds=rng.uniform(1, 4))
+        if not tl.add(at, lesson, COMPLETE):
+            return None
+    return at
+
+
+def course_steps(tl: Timeline, task: CourseTask, pace: Pace, *, finish: int, partial: bool) -> None:
+    """Plan the sessions in which the rep finishes `finish` lessons of a course and maybe starts the next."""
+    rng = tl.rng
+    after = max(task.available_at, tl.last or task.available_at)
+    at = session_start(rng, after=after, gap_days=rng.uniform(*pace.delay_days))
+    todo = list(task.lessons[:finish])
+    while todo:
+        for _ in range(rng.randint(*pace.lessons_per_session)):
+            if not todo:
+                break
+            left = lesson_steps(tl, todo.pop(0), at)
+            if left is None:
+                return
+            at = left + timedelta(seconds=rng.uniform(5, 40))
+        if todo or partial:
+            at = session_start(rng, after=at, gap_days=rng.uniform(*pace.gap_days))
+    if partial and finish < len(task.lessons):
+        lesson_steps(tl, task.lessons[finish], at, share=rng.uniform(0.2, 0.7))
+
+
+def rep_plan(
+    *, rep: Any, pace_name: str, tasks: list[CourseTask], rng: random.Random, fate: random.Random, now: datetime
+) -> list[Step]:
+    """Plan one rep's five weeks: their courses in the order they arrived, as far as their pace takes them.
+
+    `fate` decides how far the rep gets in each course and `rng` when things happen, so that
+    how far each rep got does not depend on the weekday the demo is loaded.
+    """
+    pace = PACES[pace_name]
+    tl = Timeline(rep=rep, rng=rng, now=now)
+    ordered = sorted(tasks, key=lambda t: (t.available_at, t.due_at or now + timedelta(days=3650)))
+    for index, task in enumerate(ordered):
+        if index >= len(pace.finish):
+            break
+        roll = fate.random()
+        total = len(task.lessons)
+        if roll < pace.finish[index]:
+            course_steps(tl, task, pace, finish=total, partial=False)
+        elif roll < pace.finish[index] + pace.partial[index]:
+            course_steps(tl, task, pace, finish=fate.randint(0, total - 1), partial=True)
+    review_steps(tl, pace)
+    return tl.steps
+
+
+def review_steps(tl: Timeline, pace: Pace) -> None:
+    """Plan a few short returns, in the last two weeks, to articles the rep has already finished."""
+    finished = list({step.lesson.pk: step.lesson for step in tl.steps if step.action == COMPLETE}.values())
+    if not finished or tl.last is None:
+        return
+    rng = tl.rng
+    at = max(tl.last, tl.now - timedelta(days=REVIEW_WINDOW_DAYS))
+    for _ in range(rng.randint(*pace.reviews)):
+        at = session_start(rng, after=at, gap_days=rng.uniform(1, 4))
+        lesson = rng.choice(finished)
+        if not tl.add(at, lesson, LAUNCH):
+            return
+        for _chunk in range(rng.randint(1, 2)):
+            seconds = round(rng.uniform(25, 80), 1)
+            at += timedelta(seconds=seconds)
+            if not tl.add(at, lesson, READ, seconds=seconds):
+                return
+
+
+def scripted_rep_plan(
+    *, rep: Any, done: CourseTask, started: CourseTask, rng: random.Random, now: datetime
+) -> list[Step]:
+    """Plan partner A's rep1: one course finished weeks ago, the next one half-way (a video to resume)."""
+    tl = Timeline(rep=rep, rng=rng, now=now)
+    today = timezone.localtime(now).date()
+    sessions = [(30, time(7, 52), 2), (29, time(12, 18), 1), (27, time(21, 5), 2)]
+    lessons = list(done.lessons)
+    for days_ago, at_time, count in sessions:
+        at = _local(today - timedelta(days=days_ago), at_time)
+        for _ in range(count):
+            if lessons:
+                at = (lesson_steps(tl, lessons.pop(0), at) or at) + timedelta(seconds=20)
+    first, second = started.lessons[0], started.lessons[1]
+    lesson_steps(tl, first, _local(today - timedelta(days=3), time(12, 21)))
+    lesson_steps(tl, second, _local(today - timedelta(days=1), time(21, 14)), share=0.45)
+    return tl.steps
+
+
+def _launch_takes_timestamp() -> bool:
+    return "timestamp" in inspect.signature(records.lesson_launch).parameters
+
+
+def steps_play(steps: Iterable[Step]) -> int:
+    """Record every step through the records services, in time order; return how many steps were played."""
+    launch_with_timestamp = _launch_takes_timestamp()
+    count = 0
+    for step in sorted(steps, key=lambda s: s.at):
+        rep, lesson, at, sid = step.rep, step.lesson, step.at, step.statement_id
+        if step.action == LAUNCH:
+            if launch_with_timestamp:
+                records.lesson_launch(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
+            else:
+                # lesson_launch has no timestamp= yet: record the same statement it would, dated in the past.
+                records.statement_record(
+                    actor=rep,
+                    verb=vocab.LAUNCHED,
+                    activity=records.Activity(**lesson_activity_data(lesson)),
+                    statement_id=sid,
+                    timestamp=at,
+                )
+        elif step.action == READ:
+            records.lesson_time_record(rep=rep, lesson=lesson, seconds=step.seconds, statement_id=sid, timestamp=at)
+        elif step.action == WATCH:
+            assert step.segment is not None
+            start, stop = step.segment
+            records.video_progress_record(
+                rep=rep,
+                lesson=lesson,
+                segments=f"{start:g}[.]{stop:g}",
+                time=stop,
+                length=video_length(lesson),
+                seconds=step.seconds,
+                statement_id=sid,
+                session_id=f"demo-{sid.hex[:12]}",
+                timestamp=at,
+            )
+        elif step.action == COMPLETE:
+            records.lesson_complete(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
+        count += 1
+    return count

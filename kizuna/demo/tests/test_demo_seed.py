@@ -1,0 +1,166 @@
+"""The demo seed without videos (--no-video): people, courses, assignments and five weeks of real history.
+
+The seed runs once for the module inside a transaction that is rolled back at the end;
+each test then runs inside its own savepoint, so tests cannot disturb one another.
+"""
+
+from collections.abc import Iterator
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Q
+from django.test import override_settings
+from django.utils import timezone
+
+from kizuna.accounts.models import User
+from kizuna.catalog.models import Assignment, Course, PublishedLesson
+from kizuna.orgs.access import visible_reps
+from kizuna.orgs.models import Membership, Organization
+from kizuna.records.models import CourseProgress, LessonProgress, Statement
+from kizuna.records.projections import rebuild_all
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+SIGN_INS = {
+    "admin@principal.example": ("admin", "principal"),
+    "author@principal.example": ("author", "principal"),
+    "coach@principal.example": ("coach", "principal"),
+    "manager@partner-a.example": ("manager", "partner-a"),
+    "rep1@partner-a.example": ("rep", "partner-a"),
+    "manager@partner-b.example": ("manager", "partner-b"),
+    "rep1@partner-b.example": ("rep", "partner-b"),
+    "manager@partner-c.example": ("manager", "partner-c"),
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+        out = StringIO()
+        call_command("demo_seed", "--no-video", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded: str, db: Any) -> str:
+    return seeded
+
+
+def test_it_creates_every_demo_sign_in_with_its_role_and_the_demo_password(demo: str, client: Any) -> None:
+    for email, (role, org_slug) in SIGN_INS.items():
+        user = User.objects.select_related("membership__organization").get(email=email)
+        assert (user.membership.role, user.membership.organization.slug) == (role, org_slug), email
+        assert user.check_password("kizuna-demo"), email
+    assert client.login(email="rep1@partner-a.example", password="kizuna-demo")
+    assert not client.login(email="rep1@partner-a.example", password="wrong-password")
+
+
+def test_it_prints_the_sign_ins_with_the_password(demo: str) -> None:
+    for email in SIGN_INS:
+        assert email in demo
+    assert "kizuna-demo" in demo
+
+
+def test_three_partners_have_teams_and_about_thirty_reps_with_japanese_names(demo: str) -> None:
+    partners = Organization.objects.filter(kind="partner").annotate(
+        teams_count=Count("teams", distinct=True),
+        reps_count=Count("memberships", filter=Q(memberships__role="rep"), distinct=True),
+    )
+    assert sorted(p.slug for p in partners) == ["partner-a", "partner-b", "partner-c"]
+    for partner in partners:
+        assert 2 <= partner.teams_count <= 3, partner.slug
+        assert partner.reps_count >= 6, partner.slug
+    assert 25 <= sum(p.reps_count for p in partners) <= 35
+    assert Organization.objects.get(kind="principal").name == "絆ソフト株式会社"
+    reps = Membership.objects.filter(role="rep").select_related("user", "team")
+    assert all(" " in m.user.name and m.team is not None for m in reps)
+    assert all(m.user.email.startswith("rep") and m.user.email.endswith(".example") for m in reps)
+
+
+def test_the_courses_are_published_with_their_story_tags_and_articles_instead_of_videos(demo: str) -> None:
+    courses = Course.objects.filter(latest_version__isnull=False).prefetch_related("latest_version__tags")
+    assert courses.count() == 5
+    story_tags = {c.slug: {t.slug for t in c.latest_version.tags.all() if t.kind == "story"} for c in courses}
+    assert "founder_story" in story_tags["founder-story"]
+    assert "customer_voice" in story_tags["customer-voice-yamamoto"]
+    assert "failure_case" in story_tags["failure-case-logistics"]
+    basics = Course.objects.get(slug="product-basics").latest_version
+    assert basics.lesson_count >= 4
+    lessons = PublishedLesson.objects.all()
+    assert not lessons.filter(kind="video").exists()  # --no-video
+    assert all(lesson.body_html.strip() for lesson in lessons)
+
+
+def test_assignments_cover_overdue_due_soon_optional_and_one_team(demo: str) -> None:
+    now = timezone.now()
+    partner_wide = Assignment.objects.filter(team__isnull=True, rep__isnull=True)
+    assert partner_wide.filter(required=True, due_at__lt=now).values("partner").distinct().count() == 3
+    assert partner_wide.filter(required=True, due_at__gt=now, due_at__lt=now + timedelta(days=4)).exists()
+    assert partner_wide.filter(required=False).values("partner").distinct().count() == 3
+    team_only = Assignment.objects.get(team__isnull=False)
+    assert team_only.team.organization.slug == "partner-a"
+    overdue_course = partner_wide.get(partner__slug="partner-c", required=True, due_at__lt=now).course
+    finished = CourseProgress.objects.filter(course=overdue_course, completed_at__isnull=False)
+    assert finished.count() < Membership.objects.filter(role="rep").count()  # someone is overdue
+
+
+def test_rep1_of_partner_a_has_something_to_continue_and_a_required_course_to_do(demo: str) -> None:
+    rep = User.objects.get(email="rep1@partner-a.example")
+    in_progress = CourseProgress.objects.filter(user=rep, completed_at__isnull=True, lessons_completed__gt=0)
+    assert in_progress.exists()
+    assert LessonProgress.objects.filter(user=rep, completed_at__isnull=True).exists()
+    assert CourseProgress.objects.filter(user=rep, completed_at__isnull=False).exists()
+    required = Assignment.objects.filter(partner__slug="partner-a", required=True).values_list("course_id", flat=True)
+    finished = CourseProgress.objects.filter(user=rep, completed_at__isnull=False).values_list("course_id", flat=True)
+    assert set(required) - set(finished)
+
+
+def _completion(slug: str) -> float:
+    reps = Membership.objects.filter(organization__slug=slug, role="rep").count()
+    done = CourseProgress.objects.filter(partner__slug=slug, completed_at__isnull=False).count()
+    return done / reps
+
+
+def test_partner_a_has_finished_more_than_partner_c_and_some_reps_have_not_started(demo: str) -> None:
+    assert _completion("partner-a") > _completion("partner-b") > _completion("partner-c") > 0
+    reps_with_history = Statement.objects.filter(actor__membership__role="rep").values("actor").distinct().count()
+    assert 0 < Membership.objects.filter(role="rep").count() - reps_with_history <= 5
+
+
+def test_the_history_spans_five_weeks_in_the_past_with_recent_activity(demo: str) -> None:
+    now = timezone.now()
+    learner = Statement.objects.filter(actor__membership__role="rep")
+    oldest = learner.order_by("timestamp").first().timestamp
+    assert timedelta(days=28) < now - oldest < timedelta(days=42)
+    assert not learner.filter(timestamp__gt=now).exists()
+    for slug in ("partner-a", "partner-b"):
+        assert learner.filter(partner__slug=slug, timestamp__gt=now - timedelta(days=7)).exists(), slug
+
+
+def test_partner_b_manager_sees_only_partner_b_reps_and_none_of_partner_a(demo: str) -> None:
+    manager_b = User.objects.get(email="manager@partner-b.example")
+    rep_a = User.objects.get(email="rep1@partner-a.example")
+    visible = visible_reps(manager_b)
+    assert visible.count() == Membership.objects.filter(organization__slug="partner-b", role="rep").count()
+    assert not visible.filter(pk=rep_a.pk).exists()
+    assert not visible_reps(User.objects.get(email="rep1@partner-b.example")).filter(pk=rep_a.pk).exists()
+
+
+def test_the_progress_is_what_the_statements_say(demo: str) -> None:
+    before = sorted(CourseProgress.objects.values_list("user_id", "course_id", "lessons_completed", "completed_at"))
+    rebuild_all()
+    after = sorted(CourseProgress.objects.values_list("user_id", "course_id", "lessons_completed", "completed_at"))
+    assert before == after
+
+
+def test_running_it_again_changes_nothing_and_says_so(demo: str) -> None:
+    counts = (User.objects.count(), Statement.objects.count(), Course.objects.count())
+    out = StringIO()
+    call_command("demo_seed", "--no-video", stdout=out)
+    assert (User.objects.count(), Statement.objects.count(), Course.objects.count()) == counts
+    assert "rep1@partner-a.example" in out.getvalue()

@@ -1,0 +1,303 @@
+"""Writes of media: checking an upload by its content, storing it, transcoding it, deleting it.
+
+Files live on local disk under MEDIA_ROOT in one folder per video, named by the
+video's random key, never by the uploader's file name:
+
+    videos/<key>/original    the upload as received
+    videos/<key>/video.mp4   H.264/AAC MP4 with fast start, at most 720p
+    videos/<key>/poster.jpg  a frame near the start
+
+ffmpeg and ffprobe need local paths, so this module works on paths; the
+serving side (``serving.py``) is the one place to change for object storage.
+"""
+
+import json
+import logging
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Video
+
+logger = logging.getLogger(__name__)
+
+PROBE_TIMEOUT_SECONDS = 60
+MIN_DURATION_SECONDS = 0.5
+MAX_WIDTH_LANDSCAPE, MAX_HEIGHT_LANDSCAPE = 1280, 720
+POSTER_AT_SECONDS = 1.0
+CHUNK_SIZE = 1024 * 1024
+
+# Containers that ffprobe reports for still images and text art: never a video, whatever the file is called.
+IMAGE_OR_TEXT_FORMATS = frozenset(
+    {"image2", "gif", "apng", "webp", "ico", "tty", "bin", "xbin", "idf", "adf", "svg", "psd", "jpegxl_anim"}
+)
+# Stream codecs that are text art rather than pictures that move.
+TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
+
+
+class MediaError(Exception):
+    """A media operation that cannot be done; the message says, in the user's language, what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    format_name: str
+    duration: float
+    width: int
+    height: int
+    video_codec: str
+    has_audio: bool
+
+
+def _not_a_video() -> MediaError:
+    return MediaError(_("We could not read this file as a video. Choose a video such as MP4 or MOV."))
+
+
+def _video_dir(video: Video) -> Path:
+    return Path(settings.MEDIA_ROOT) / "videos" / str(video.key)
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+
+
+def _is_image_or_text_format(format_name: str) -> bool:
+    names = {name.strip() for name in format_name.split(",")}
+    return any(name in IMAGE_OR_TEXT_FORMATS or name.endswith("_pipe") for name in names)
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def video_probe(*, path: Path) -> ProbeResult:
+    """Read a file's streams with ffprobe and refuse anything that is not a real video, by content alone."""
+    command = [
+        settings.FFPROBE_BINARY,
+        "-v", "error",
+        "-print_format", "json",
+        "-show_format", "-show_streams",
+        str(path),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=PROBE_TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        logger.warning("ffprobe timed out on %s", path)
+        raise _not_a_video() from None
+    if done.returncode != 0:
+        raise _not_a_video()
+    try:
+        data = json.loads(done.stdout or b"{}")
+    except ValueError:
+        raise _not_a_video() from None
+    fmt = data.get("format") or {}
+    streams = data.get("streams") or []
+    format_name = str(fmt.get("format_name") or "")
+    if not format_name or _is_image_or_text_format(format_name):
+        raise _not_a_video()
+    moving = [
+        s
+        for s in streams
+        if s.get("codec_type") == "video"
+        and s.get("codec_name")
+        and s.get("codec_name") not in TEXT_CODECS
+        and not (s.get("disposition") or {}).get("attached_pic")
+        and int(s.get("width") or 0) > 0
+        and int(s.get("height") or 0) > 0
+    ]
+    if not moving:
+        raise _not_a_video()
+    stream = moving[0]
+    duration = _float(fmt.get("duration")) or _float(stream.get("duration"))
+    if duration <= MIN_DURATION_SECONDS:
+        raise MediaError(_("This video is too short to play. Choose a video that is at least one second long."))
+    limit = settings.VIDEO_MAX_DURATION_SECONDS
+    if duration > limit:
+        raise MediaError(
+            _("This video is too long (limit %(minutes)s minutes). Split it into shorter videos and upload them.")
+            % {"minutes": limit // 60}
+        )
+    return ProbeResult(
+        format_name=format_name,
+        duration=duration,
+        width=int(stream["width"]),
+        height=int(stream["height"]),
+        video_codec=str(stream["codec_name"]),
+        has_audio=any(s.get("codec_type") == "audio" for s in streams),
+    )
+
+
+def video_create(*, uploaded_by: Any, file: File, title: str = "") -> Video:
+    """Check an upload, store it under a random key and queue its transcode; refuse with MediaError."""
+    limit_mb = settings.VIDEO_MAX_UPLOAD_MB
+    if file.size is None or file.size > limit_mb * 1024 * 1024:
+        raise MediaError(
+            _("This file is too large (limit %(mb)sMB). Split it into shorter videos and upload them.")
+            % {"mb": limit_mb}
+        )
+    key = uuid.uuid4()
+    folder = Path(settings.MEDIA_ROOT) / "videos" / str(key)
+    folder.mkdir(parents=True, exist_ok=False)
+    try:
+        staged = folder / "original.part"
+        with staged.open("wb") as out:
+            for chunk in file.chunks(CHUNK_SIZE):
+                out.write(chunk)
+        video_probe(path=staged)
+        original = folder / "original"
+        staged.replace(original)
+        video = Video.objects.create(
+            key=key,
+            title=title.strip(),
+            uploaded_by=uploaded_by,
+            original=_relative(original),
+            status=Video.Status.PROCESSING,
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    transaction.on_commit(lambda: _enqueue_transcode(video.pk))
+    return video
+
+
+def _enqueue_transcode(video_id: int) -> None:
+    from .tasks import video_transcode_task
+
+    video_transcode_task.enqueue(video_id)
+
+
+def _run(command: list[str], *, timeout: float) -> None:
+    subprocess.run(command, capture_output=True, timeout=timeout, check=True)
+
+
+def _scale_filter() -> str:
+    # Fit inside 1280x720 (landscape) or 720x1280 (portrait), never upscale, even sides for yuv420p.
+    w, h = MAX_WIDTH_LANDSCAPE, MAX_HEIGHT_LANDSCAPE
+    return (
+        f"scale=w='min(iw,if(gte(iw,ih),{w},{h}))':h='min(ih,if(gte(iw,ih),{h},{w}))'"
+        ":force_original_aspect_ratio=decrease:force_divisible_by=2,format=yuv420p"
+    )
+
+
+def _transcode_command(source: Path, target: Path, *, has_audio: bool) -> list[str]:
+    command = [settings.FFMPEG_BINARY, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(source)]
+    if has_audio:
+        command += ["-map", "0:v:0", "-map", "0:a:0"]
+    else:
+        # A silent track, so every player treats every lesson video the same way.
+        command += ["-f", "lavfi", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000"]
+        command += ["-map", "0:v:0", "-map", "1:a:0", "-shortest"]
+    command += [
+        "-vf", _scale_filter(),
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000",
+        "-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn",  # no location or device data from phones
+        "-movflags", "+faststart",
+        "-f", "mp4", str(target),
+    ]  # fmt: skip
+    return command
+
+
+def _poster_command(source: Path, target: Path, *, at: float) -> list[str]:
+    return [
+        settings.FFMPEG_BINARY, "-nostdin", "-hide_banner", "-v", "error", "-y",
+        "-ss", f"{at:.2f}", "-i", str(source),
+        "-frames:v", "1", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", str(target),
+    ]  # fmt: skip
+
+
+def _stderr_tail(error: subprocess.CalledProcessError) -> str:
+    lines = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def video_transcode(*, video: Video) -> Video:
+    """Make the MP4 and poster of an upload and mark the video ready, or failed with the reason."""
+    folder = _video_dir(video)
+    mp4, poster = folder / "video.mp4", folder / "poster.jpg"
+    if video.status == Video.Status.READY and mp4.exists() and poster.exists():
+        return video
+    token = uuid.uuid4().hex
+    mp4_part, poster_part = folder / f"video.{token}.part", folder / f"poster.{token}.part"
+    source = Path(settings.MEDIA_ROOT) / video.original.name
+    try:
+        probe = video_probe(path=source)
+        timeout = 600 + 10 * probe.duration
+        _run(_transcode_command(source, mp4_part, has_audio=probe.has_audio), timeout=timeout)
+        result = video_probe(path=mp4_part)
+        _run(_poster_command(mp4_part, poster_part, at=min(POSTER_AT_SECONDS, result.duration * 0.1)), timeout=120)
+        mp4_part.replace(mp4)
+        poster_part.replace(poster)
+    except (MediaError, subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+        mp4_part.unlink(missing_ok=True)
+        poster_part.unlink(missing_ok=True)
+        return _transcode_failed(video, error)
+    video.status = Video.Status.READY
+    video.error = ""
+    video.duration_seconds = round(result.duration, 3)
+    video.width, video.height = result.width, result.height
+    video.mp4.name, video.poster.name = _relative(mp4), _relative(poster)
+    video.ready_at = timezone.now()
+    fields = ["status", "error", "duration_seconds", "width", "height", "mp4", "poster", "ready_at"]
+    if not Video.objects.filter(pk=video.pk).update(**{f: getattr(video, f) for f in fields}):
+        # Deleted while it was being transcoded: leave nothing behind.
+        shutil.rmtree(folder, ignore_errors=True)
+    return video
+
+
+def _transcode_failed(video: Video, error: Exception) -> Video:
+    if isinstance(error, subprocess.CalledProcessError):
+        reason = f"ffmpeg failed (exit {error.returncode}): {_stderr_tail(error)}".strip()
+    elif isinstance(error, subprocess.TimeoutExpired):
+        reason = f"ffmpeg took longer than {int(error.timeout)} seconds"
+    elif isinstance(error, MediaError):
+        reason = error.message
+    else:
+        reason = f"file error: {error}"
+    logger.error(
+        "video transcode failed: video_id=%s key=%s reason=%s",
+        video.pk,
+        video.key,
+        reason,
+        exc_info=not isinstance(error, MediaError),
+    )
+    video.status = Video.Status.FAILED
+    video.error = reason[:2000]
+    Video.objects.filter(pk=video.pk).update(status=video.status, error=video.error)
+    return video
+
+
+def video_delete(*, video: Video) -> None:
+    """Delete a video and its files; refuse while a lesson (draft or published) shows it."""
+    from .selectors import video_lesson_titles
+
+    titles = video_lesson_titles(video_id=video.pk)
+    if titles:
+        raise MediaError(
+            _("This video is used in the lesson “%(title)s”. Remove it from the lesson first.") % {"title": titles[0]}
+        )
+    folder = _video_dir(video)
+    try:
+        with transaction.atomic():
+            video.delete()
+    except ProtectedError:
+        # A lesson took it between the check and the delete.
+        raise MediaError(_("This video is used in a lesson. Remove it from the lesson first.")) from None
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))

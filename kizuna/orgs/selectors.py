@@ -1,0 +1,87 @@
+"""Reads of organizations and people for the admin and manager screens (always scoped by orgs.access)."""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from .access import membership_of, visible_people
+from .models import Membership, Organization, Team
+
+Role = Membership.Role
+
+
+def partners_with_counts() -> QuerySet[Organization]:
+    """Return every partner with its number of teams, active reps and active managers."""
+    return Organization.objects.filter(kind=Organization.Kind.PARTNER).annotate(
+        team_count=Count("teams", distinct=True),
+        rep_count=Count(
+            "memberships",
+            filter=Q(memberships__role=Role.REP, memberships__user__is_active=True),
+            distinct=True,
+        ),
+        manager_count=Count(
+            "memberships",
+            filter=Q(memberships__role=Role.MANAGER, memberships__user__is_active=True),
+            distinct=True,
+        ),
+    )
+
+
+def teams_with_counts(*, organization: Organization) -> QuerySet[Team]:
+    """Return the organization's teams with their number of active people."""
+    return organization.teams.annotate(
+        person_count=Count("memberships", filter=Q(memberships__user__is_active=True), distinct=True)
+    )
+
+
+def organizations_all() -> QuerySet[Organization]:
+    """Return the principal first, then the partners by name."""
+    return Organization.objects.order_by("-kind", "name")
+
+
+def teams_all() -> QuerySet[Team]:
+    return Team.objects.select_related("organization").order_by("organization__kind", "organization__name", "name")
+
+
+def people_for(
+    *,
+    viewer: Any,
+    organization_id: int | None = None,
+    team_id: int | None = None,
+    role: str = "",
+    query: str = "",
+    active: bool | None = None,
+) -> QuerySet[Any]:
+    """Return the people this viewer may see, filtered, with what the people list shows."""
+    people = visible_people(viewer).select_related("membership__organization", "membership__team")
+    if organization_id:
+        people = people.filter(membership__organization_id=organization_id)
+    if team_id:
+        people = people.filter(membership__team_id=team_id)
+    if role:
+        people = people.filter(membership__role=role)
+    if active is not None:
+        people = people.filter(is_active=active)
+    query = query.strip()
+    if query:
+        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    return people.order_by("-is_active", "membership__organization__kind", "membership__organization__name", "name")
+
+
+def organizations_visible(*, viewer: Any) -> list[Organization]:
+    """Return the organizations the viewer may filter the people list by."""
+    m = membership_of(viewer)
+    if m is None:
+        return []
+    if m.is_admin:
+        return list(organizations_all())
+    return [m.organization]
+
+
+def invitation_status(*, person: Any) -> str:
+    """Return "joined" once the person has set a password, "invited" while an invitation waits, else "not_invited"."""
+    if person.has_usable_password() or person.last_login:
+        return "joined"
+    if person.invited_at:
+        return "invited"
+    return "not_invited"

@@ -1,0 +1,244 @@
+"""Screens with which the principal admin brings partners and people in, and managers see their own agency."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import access_partner_for_user, access_person_for_user, membership_of, role_required
+from .forms import PartnerForm, PeopleFilterForm, PeopleImportForm, PersonEditForm, PersonForm, TeamForm
+from .models import Membership
+
+Role = Membership.Role
+PEOPLE_PER_PAGE = 50
+
+
+@role_required(Role.ADMIN)
+def partners(request: HttpRequest) -> HttpResponse:
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(name=form.cleaned_data["name"], slug=form.cleaned_data["slug"])
+        except services.OrgsError as e:
+            form.add_error(e.field, e.message)
+        else:
+            messages.success(request, _("The partner %(name)s was added.") % {"name": partner.name})
+            return redirect("partner", partner_id=partner.pk)
+    return render(request, "orgs/partners.html", {"partners": selectors.partners_with_counts(), "form": form})
+
+
+@role_required(Role.ADMIN, Role.MANAGER)
+def partner(request: HttpRequest, partner_id: int) -> HttpResponse:
+    organization = access_partner_for_user(request.user, partner_id)
+    is_admin = membership_of(request.user).is_admin  # type: ignore[union-attr]
+    form = TeamForm(request.POST or None) if is_admin else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                team = services.team_create(organization=organization, name=form.cleaned_data["name"])
+            except services.OrgsError as e:
+                form.add_error(e.field, e.message)
+            else:
+                messages.success(request, _("The team %(name)s was added.") % {"name": team.name})
+                return redirect("partner", partner_id=organization.pk)
+    people = selectors.people_for(viewer=request.user, organization_id=organization.pk)
+    return render(
+        request,
+        "orgs/partner.html",
+        {
+            "partner": organization,
+            "teams": selectors.teams_with_counts(organization=organization),
+            "people": people[:PEOPLE_PER_PAGE],
+            "people_count": people.count(),
+            "form": form,
+            "is_admin": is_admin,
+        },
+    )
+
+
+@role_required(Role.ADMIN, Role.MANAGER)
+def people(request: HttpRequest) -> HttpResponse:
+    organizations = selectors.organizations_visible(viewer=request.user)
+    filters = PeopleFilterForm(request.GET or None, organizations=organizations)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    found = selectors.people_for(
+        viewer=request.user,
+        organization_id=criteria.get("organization"),
+        role=criteria.get("role", ""),
+        query=criteria.get("q", ""),
+    )
+    page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orgs/people.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "is_admin": membership_of(request.user).is_admin,  # type: ignore[union-attr]
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+def person_new(request: HttpRequest) -> HttpResponse:
+    initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else None
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                name=data["name"],
+                email=data["email"],
+                organization=data["organization"],
+                role=data["role"],
+                team=data["team"],
+                invited_by=request.user,
+                send_invitation=data["send_invitation"],
+            )
+        except services.OrgsError as e:
+            form.add_error(e.field, e.message)
+        else:
+            if data["send_invitation"]:
+                message = _("%(name)s was added and an invitation e-mail is on its way to %(email)s.")
+            else:
+                message = _("%(name)s was added. Send the invitation e-mail from their page when you are ready.")
+            messages.success(request, message % {"name": person.name, "email": person.email})
+            return redirect("person", person_id=person.pk)
+    return render(request, "orgs/person_new.html", {"form": form})
+
+
+@role_required(Role.ADMIN)
+def people_import(request: HttpRequest) -> HttpResponse:
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.people_import_csv(
+            file=form.cleaned_data["file"],
+            invited_by=request.user,
+            send_invitations=form.cleaned_data["send_invitations"],
+        )
+        if result.ok:
+            count = result.created_count
+            message = ngettext("%(count)d person was added.", "%(count)d people were added.", count) % {"count": count}
+            if result.teams_created:
+                teams = len(result.teams_created)
+                message += " " + ngettext(
+                    "%(count)d new team was created.", "%(count)d new teams were created.", teams
+                ) % {"count": teams}
+            if form.cleaned_data["send_invitations"]:
+                message += " " + _("Invitation e-mails are being sent.")
+            messages.success(request, message)
+            return redirect("people_import")
+    return render(
+        request,
+        "orgs/people_import.html",
+        {"form": form, "result": result, "partners": selectors.partners_with_counts()},
+    )
+
+
+@role_required(Role.ADMIN)
+def people_import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in: UTF-8 with a BOM so that Excel shows Japanese correctly."""
+    japanese = (get_language() or "ja").startswith("ja")
+    header = services.IMPORT_JAPANESE_COLUMNS if japanese else services.IMPORT_COLUMNS
+    partner = selectors.partners_with_counts().first()
+    code = partner.slug if partner else "partner-a"
+    rows = [
+        ["山田 太郎", "taro.yamada@example.com", code, "東京第1チーム", "営業担当者" if japanese else "rep"],
+        ["佐藤 花子", "hanako.sato@example.com", code, "", "パートナー管理者" if japanese else "manager"],
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kizuna-people.csv"'
+    return response
+
+
+@role_required(Role.ADMIN, Role.MANAGER)
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access_person_for_user(request.user, person_id)
+    is_admin = membership_of(request.user).is_admin  # type: ignore[union-attr]
+    form = None
+    if is_admin:
+        membership = found.membership
+        initial = {"name": found.name, "team": membership.team_id or "", "role": membership.role}
+        form = PersonEditForm(request.POST or None, initial=initial, organization=membership.organization)
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.person_update(
+                    person=found,
+                    updated_by=request.user,
+                    name=form.cleaned_data["name"],
+                    team=form.cleaned_data["team"],
+                    role=form.cleaned_data["role"],
+                    is_active=found.is_active,
+                )
+            except services.OrgsError as e:
+                form.add_error(e.field, e.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("person", person_id=found.pk)
+    return render(
+        request,
+        "orgs/person.html",
+        {
+            "person": found,
+            "form": form,
+            "is_admin": is_admin,
+            "status": selectors.invitation_status(person=found),
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access_person_for_user(request.user, person_id)
+    try:
+        services.invitation_send(user=found, invited_by=request.user)
+    except services.OrgsError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("The invitation e-mail was sent to %(email)s.") % {"email": found.email})
+    return redirect("person", person_id=found.pk)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def person_set_active(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access_person_for_user(request.user, person_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.person_update(
+            person=found,
+            updated_by=request.user,
+            name=found.name,
+            team=found.membership.team,
+            role=found.membership.role,
+            is_active=active,
+        )
+    except services.OrgsError as e:
+        messages.error(request, e.message)
+    else:
+        if active:
+            messages.success(request, _("%(name)s can sign in again.") % {"name": found.name})
+        else:
+            messages.success(request, _("%(name)s was deactivated and can no longer sign in.") % {"name": found.name})
+    return redirect("person", person_id=found.pk)

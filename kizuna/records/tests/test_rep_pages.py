@@ -1,0 +1,147 @@
+"""The rep's pages: next up, a course, a lesson, their progress; and the query counts that keep them fast."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_person
+from kizuna.catalog import services as catalog
+from kizuna.records import services
+
+
+def login(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+def make_course(cast, slug: str, title: str, *, lessons: int = 2, required: bool = True, days: int = 7, **target):
+    course = catalog.course_create(author=cast.author, title=title, slug=slug)
+    module = catalog.module_create(course=course, title="章1")
+    for i in range(lessons):
+        catalog.lesson_create(module=module, kind="article", title=f"{title} {i + 1}", body=f"本文 {i + 1}")
+    catalog.course_publish(course=course, publisher=cast.author)
+    target = target or {"partner": cast.partner_a}
+    catalog.assignment_create(
+        course=course,
+        assigned_by=cast.admin,
+        required=required,
+        due_at=timezone.now() + timedelta(days=days) if required else None,
+        **target,
+    )
+    course.refresh_from_db()
+    return course
+
+
+def test_the_rep_home_puts_overdue_work_first_then_continuing_then_optional(cast, client):
+    make_course(cast, "due-later", "期限が先の必須", days=10)
+    make_course(cast, "overdue", "期限切れの必須", days=-2)
+    optional_started = make_course(cast, "opt-started", "途中の任意", required=False)
+    make_course(cast, "opt-new", "未着手の任意", required=False)
+    services.lesson_launch(rep=cast.rep_a1, lesson=optional_started.latest_version.lessons.first())
+    response = login(client, cast.rep_a1).get("/")
+    html = response.content.decode()
+    html = html[html.index('id="h-next"') :]  # after the "pick up where you left off" card
+    order = [html.index(t) for t in ("期限切れの必須", "期限が先の必須", "途中の任意", "未着手の任意")]
+    assert order == sorted(order)
+    assert "期限超過" in html  # Japanese by default
+    assert response.context["next_up"].urgent[0].overdue
+
+
+def test_other_roles_land_on_their_own_pages(cast, client):
+    assert login(client, cast.manager_a).get("/").url == reverse("partner_dashboard")
+    assert login(Client(), cast.author).get("/").url == reverse("studio")
+    assert login(Client(), cast.admin).get("/").url == reverse("principal_dashboard")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_marking_an_article_done_moves_to_the_next_lesson_and_finishes_the_course(cast, client, article_course):
+    first, second = article_course.latest_version.lessons.all()
+    login(client, cast.rep_a1)
+    assert client.get(reverse("lesson", args=[first.pk])).status_code == 200
+    response = client.post(reverse("lesson_complete", args=[first.pk]))
+    assert response.url == reverse("lesson", args=[second.pk])
+    response = client.post(reverse("lesson_complete", args=[second.pk]), follow=True)
+    assert "コースを修了しました" in response.content.decode() or response.context["progress"].completed_at
+    progress = client.get(reverse("my_progress"))
+    assert progress.context["required_done"] == 1
+
+
+def test_a_rep_stays_on_the_version_they_started(cast, client, article_course):
+    v1_first = article_course.latest_version.lessons.first()
+    services.lesson_complete(rep=cast.rep_a1, lesson=v1_first)
+    lesson = article_course.modules.first().lessons.first()
+    catalog.lesson_update(lesson=lesson, title="改訂版", body="新しい本文")
+    catalog.course_publish(course=article_course, publisher=cast.author)
+    response = login(client, cast.rep_a1).get(reverse("course", args=[article_course.pk]))
+    assert response.context["version"].number == 1
+    assert response.context["newer_version"]
+    assert "改訂版" not in response.content.decode()
+    # A rep who had not started gets the new version.
+    fresh = login(Client(), cast.rep_a2).get(reverse("course", args=[article_course.pk]))
+    assert fresh.context["version"].number == 2
+
+
+def test_partner_b_cannot_open_partner_a_lessons(cast, client, article_course):
+    lesson = article_course.latest_version.lessons.first()
+    for outsider in (cast.rep_b1, cast.manager_b):
+        c = login(Client(), outsider)
+        assert c.get(reverse("lesson", args=[lesson.pk])).status_code == 404
+        assert c.get(reverse("course", args=[article_course.pk])).status_code == 404
+        assert c.post(reverse("lesson_complete", args=[lesson.pk])).status_code == 404
+
+
+def test_lesson_bodies_are_sanitised(cast, client):
+    course = catalog.course_create(author=cast.author, title="危険", slug="xss")
+    module = catalog.module_create(course=course, title="章")
+    catalog.lesson_create(
+        module=module,
+        kind="article",
+        title="x",
+        body="<script>alert(1)</script>\n\n[link](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    )
+    catalog.course_publish(course=course, publisher=cast.author)
+    catalog.assignment_create(course=course, assigned_by=cast.admin, required=False, partner=cast.partner_a)
+    html = login(client, cast.rep_a1).get(reverse("lesson", args=[course.versions.get().lessons.get().pk])).content
+    assert b"<script>alert" not in html and b"javascript:" not in html and b"onerror" not in html
+
+
+def test_our_own_xapi_terms_resolve_in_both_languages(client):
+    data = client.get("/xapi/vocab/verbs/assigned").json()
+    assert data["prefLabel"] == {"ja": "割り当てた", "en": "assigned"}
+    assert client.get("/xapi/vocab/verbs/nothing").status_code == 404
+
+
+def _many_courses_and_reps(cast, n: int) -> None:
+    for i in range(n):
+        course = make_course(cast, f"c{i}", f"コース{i}", lessons=3, required=i % 2 == 0)
+        services.lesson_launch(rep=cast.rep_a1, lesson=course.latest_version.lessons.first())
+        services.lesson_complete(rep=cast.rep_a1, lesson=course.latest_version.lessons.first())
+        make_person(f"extra{i}@partner-a.example", f"追加 {i}", cast.partner_a, "rep", cast.team_a1)
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_rep_home_runs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
+    _many_courses_and_reps(cast, n)
+    login(client, cast.rep_a1)
+    # session, user, membership, assignments, course progress, lessons, lesson progress, last lesson
+    with django_assert_num_queries(8):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_lesson_page_runs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
+    _many_courses_and_reps(cast, n)
+    from kizuna.catalog.models import Course
+
+    lesson = Course.objects.get(slug="c0").latest_version.lessons.last()
+    login(client, cast.rep_a1)
+    # session, user, lesson, membership, access check, sibling lessons, lesson progress
+    with django_assert_num_queries(7):
+        assert client.get(reverse("lesson", args=[lesson.pk])).status_code == 200

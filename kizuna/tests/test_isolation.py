@@ -1,0 +1,138 @@
+"""Partner isolation, walked over every route: partner B's manager and rep get 404 for partner A's objects.
+
+Every URL pattern and API route that takes an object id is visited with an id of
+partner A's (or of content that only partner A may see). A route with a parameter
+this test does not know fails the test, so a new route cannot skip the walk.
+"""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+# Parameters that are not object ids, with the reason they are safe.
+NOT_OBJECT_IDS = {
+    "term",  # xAPI vocabulary terms: public descriptions
+    "uidb64",  # invitation links: checked by a signed token, not by partner
+    "token",
+    "number",  # a version number, always paired with a key
+}
+# Routes whose parameters name public things, not partner data.
+PUBLIC_ROUTES = {
+    "api:problem_type",  # the description of an API error type
+}
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                # Django's admin answers only to staff accounts, which partner people never are.
+                continue
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            found += walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern) and p.pattern.converters:
+            name = p.name and (f"{namespace}:{p.name}" if namespace else p.name)
+            found.append((name or prefix + str(p.pattern), p))
+    return found
+
+
+@pytest.fixture
+def a_world(cast: Any, article_course: Any) -> dict[str, Any]:
+    """Objects that belong to partner A, or content that only partner A may see."""
+    from kizuna.api.services import api_token_create
+    from kizuna.catalog import services as catalog
+    from kizuna.catalog.models import Assignment
+    from kizuna.media.models import Video
+
+    video = Video.objects.create(title="A only", status=Video.Status.READY, duration_seconds=10)
+    video.mp4.save(f"videos/{video.key}/video.mp4", ContentFile(b"\x00" * 2048))
+    video.poster.save(f"videos/{video.key}/poster.jpg", ContentFile(b"\xff\xd8\xff"))
+    course = catalog.course_create(author=cast.author, title="A専用", slug="a-only")
+    module = catalog.module_create(course=course, title="章")
+    lesson = catalog.lesson_create(module=module, kind="video", title="動画", video=video)
+    version = catalog.course_publish(course=course, publisher=cast.author)
+    catalog.assignment_create(
+        course=course,
+        assigned_by=cast.admin,
+        required=True,
+        due_at=timezone.now() + timedelta(days=3),
+        team=cast.team_a1,
+    )
+    token, _raw = api_token_create(user=cast.manager_a, name="A", created_by=cast.admin)
+    return {
+        "partner_id": cast.partner_a.pk,
+        "team_id": cast.team_a1.pk,
+        "person_id": cast.rep_a1.pk,
+        "rep_id": cast.rep_a1.pk,
+        "course_id": course.pk,
+        "module_id": module.pk,
+        "lesson_id": version.lessons.get().pk,
+        "draft_lesson_id": lesson.pk,
+        "assignment_id": Assignment.objects.filter(partner=cast.partner_a).first().pk,
+        "video_id": video.pk,
+        "key": video.key,
+        "token_id": token.pk,
+    }
+
+
+def url_for(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
+    kwargs = {}
+    for param in pattern.pattern.converters:
+        assert param in world, f"Route {name} takes '{param}': add partner A's object for it to the isolation walk"
+        value = world[param]
+        if param == "lesson_id" and "studio" in str(pattern.pattern):
+            value = world["draft_lesson_id"]
+        if param == "key" and "course" in str(pattern.pattern):
+            value = world["course_key"]
+        kwargs[param] = value
+    return reverse(name, kwargs=kwargs)
+
+
+def status_for(client: Client, url: str) -> int:
+    response = client.get(url)
+    if response.status_code == 405:
+        if url.startswith("/api/"):
+            # A valid body, so that only the access check can refuse it.
+            body = {"id": str(uuid.uuid4()), "verb": {"id": "http://adlnet.gov/expapi/verbs/launched"}}
+            response = client.post(url, body, content_type="application/json")
+        else:
+            response = client.post(url, {})
+    return response.status_code
+
+
+def test_every_object_route_refuses_partner_b(cast: Any, a_world: Any) -> None:
+    from kizuna.catalog.models import Course, PublishedLesson
+
+    course = Course.objects.get(pk=a_world["course_id"])
+    a_world["course_key"] = course.key
+    routes = walk(get_resolver().url_patterns)
+    assert len(routes) > 15, "the walk found suspiciously few routes"
+    checked = []
+    for name, pattern in routes:
+        if set(pattern.pattern.converters) & NOT_OBJECT_IDS or name in PUBLIC_ROUTES:
+            continue
+        url = url_for(name, pattern, a_world)
+        for outsider in (cast.manager_b, cast.rep_b1):
+            client = Client()
+            client.force_login(outsider)
+            assert status_for(client, url) == 404, f"{outsider.email} reached {name} ({url})"
+        # The id is real: someone on A's side (or the principal) gets something other than 404.
+        insiders = (cast.admin, cast.author, cast.manager_a, cast.rep_a1)
+        statuses = []
+        for insider in insiders:
+            client = Client()
+            client.force_login(insider)
+            statuses.append(status_for(client, url))
+        assert any(s != 404 for s in statuses), f"nobody could reach {name} ({url}); is the test id right?"
+        checked.append(name)
+    assert PublishedLesson.objects.filter(pk=a_world["lesson_id"]).exists()
+    assert {"lesson", "course", "rep_detail", "partner", "person", "video_stream"} <= set(checked)
