@@ -432,6 +432,7 @@ class _Snapshot:
         )
         lines = []
         for rep, targets in per_rep:
+            User.objects.filter(pk=rep.id).exists()
             line = RepProgress(rep_id=rep.id, name=rep.name, email=rep.email, team_name=rep.team_name, cells=[])
             for course in courses:
                 target = targets.get(course.id)

@@ -252,8 +252,9 @@ def course_publish(*, course: Course, publisher: Any, when: datetime | None = No
                 video=lesson.video,
                 estimated_minutes=lesson.estimated_minutes,
             )
-    course.latest_version = version
-    course.save(update_fields=["latest_version"])
+    # The draft and the new version are now the same: no unpublished changes.
+    course.latest_version, course.draft_changed_at = version, now
+    course.save(update_fields=["latest_version", "draft_changed_at"])
     return version
 
 

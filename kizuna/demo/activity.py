@@ -9,7 +9,6 @@ way home, sometimes late at night; rarely at weekends. Playing the steps through
 completion and time spent are derived exactly as in production.
 """
 
-import inspect
 import random
 import uuid
 from collections.abc import Iterable
@@ -19,9 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kizuna.catalog.selectors import lesson_activity_data
 from kizuna.records import services as records
-from kizuna.records import vocab
 
 from .people import ACE, IDLE, SLOW, STEADY
 
@@ -238,28 +235,13 @@ def scripted_rep_plan(
     return tl.steps
 
 
-def _launch_takes_timestamp() -> bool:
-    return "timestamp" in inspect.signature(records.lesson_launch).parameters
-
-
 def steps_play(steps: Iterable[Step]) -> int:
     """Record every step through the records services, in time order; return how many steps were played."""
-    launch_with_timestamp = _launch_takes_timestamp()
     count = 0
     for step in sorted(steps, key=lambda s: s.at):
         rep, lesson, at, sid = step.rep, step.lesson, step.at, step.statement_id
         if step.action == LAUNCH:
-            if launch_with_timestamp:
-                records.lesson_launch(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
-            else:
-                # lesson_launch has no timestamp= yet: record the same statement it would, dated in the past.
-                records.statement_record(
-                    actor=rep,
-                    verb=vocab.LAUNCHED,
-                    activity=records.Activity(**lesson_activity_data(lesson)),
-                    statement_id=sid,
-                    timestamp=at,
-                )
+            records.lesson_launch(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
         elif step.action == READ:
             records.lesson_time_record(rep=rep, lesson=lesson, seconds=step.seconds, statement_id=sid, timestamp=at)
         elif step.action == WATCH:

@@ -175,10 +175,16 @@ def _course_activity(version: Any) -> Activity:
     return Activity(**course_activity_data(version))
 
 
-def lesson_launch(*, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None) -> Statement:
+def lesson_launch(
+    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+) -> Statement:
     """Record that the rep opened a lesson."""
     st, _created = statement_record(
-        actor=rep, verb=vocab.LAUNCHED, activity=_lesson_activity(lesson), statement_id=statement_id
+        actor=rep,
+        verb=vocab.LAUNCHED,
+        activity=_lesson_activity(lesson),
+        statement_id=statement_id,
+        timestamp=timestamp,
     )
     return st
 
