@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 

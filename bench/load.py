@@ -657,7 +657,7 @@ def main() -> int:
     )
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per page (default 10)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each page (default 2)")
-    parser.add_argument("--rounds", type=int, default=2, help="pages take turns this many times (default 2)")
+    parser.add_argument("--rounds", type=int, default=4, help="pages take turns this many times (default 4)")
     parser.add_argument("--max-requests", type=int, default=5000, help="stop a page after this many requests")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent clients (default 4)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")

@@ -80,14 +80,6 @@ class ProgressRow:
     def status_label(self) -> str:
         return status_label(self.status)
 
-    @property
-    def is_completed(self) -> bool:
-        return self.status == ProgressStatus.COMPLETED
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == ProgressStatus.OVERDUE
-
 
 @dataclass(frozen=True)
 class CourseColumn:
@@ -432,7 +424,6 @@ class _Snapshot:
         )
         lines = []
         for rep, targets in per_rep:
-            User.objects.filter(pk=rep.id).exists()
             line = RepProgress(rep_id=rep.id, name=rep.name, email=rep.email, team_name=rep.team_name, cells=[])
             for course in courses:
                 target = targets.get(course.id)
@@ -501,16 +492,6 @@ def partner_progress_rows(
     """Return one row per active rep × course assigned to them, by rep name then course title (3 queries)."""
     snapshot = _Snapshot(partner_ids=[partner.pk], team_id=team.pk if team else None, now=now or timezone.now())
     return snapshot.matrix().rows
-
-
-def partner_progress_matrix(
-    *, partner: Organization, team: Team | None = None, now: datetime | None = None, sort: str = "name"
-) -> ProgressMatrix:
-    """Return the reps × courses matrix of one partner, optionally one team (3 queries)."""
-    snapshot = _Snapshot(partner_ids=[partner.pk], team_id=team.pk if team else None, now=now or timezone.now())
-    matrix = snapshot.matrix()
-    matrix.reps = _sorted(matrix.reps, sort)
-    return matrix
 
 
 def partner_summary(*, partner: Organization, team: Team | None = None, now: datetime | None = None) -> PartnerSummary:

@@ -187,3 +187,14 @@ def test_rep_progress_lists_assigned_and_self_study_courses_with_their_lessons(c
     ]
     assert closing.lessons_completed == 1 and closing.percent == 25
     assert result[2].lessons[0].status == ProgressStatus.IN_PROGRESS
+
+
+def test_the_rows_take_three_queries_whatever_the_number_of_reps(cast, courses, django_assert_num_queries):
+    assign(cast, courses["basics"], partner=cast.partner_a)
+    assign(cast, courses["closing"], team=cast.team_a1)
+    with django_assert_num_queries(3):
+        assert len(selectors.partner_progress_rows(partner=cast.partner_a)) == 3
+    for n in range(10):
+        add_rep(cast, n, team=cast.team_a1)
+    with django_assert_num_queries(3):
+        assert len(selectors.partner_progress_rows(partner=cast.partner_a)) == 23
