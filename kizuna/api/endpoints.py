@@ -10,7 +10,7 @@ from ninja import Query, Router
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from kizuna.analytics.selectors import partner_progress_rows
+from kizuna.analytics.selectors import ProgressStatus, partner_progress_rows
 from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, courses_visible_to, version_outline
 from kizuna.orgs.access import access_partner_for_user, access_team_for_user, has_role, membership_of
 from kizuna.orgs.models import Membership
@@ -294,7 +294,7 @@ def progress_report(request: HttpRequest, filters: Query[schemas.ProgressReportF
             "course": {"id": row.course_id, "title": row.course_title},
             "required": row.required,
             "due_at": row.due_at,
-            "overdue": row.is_overdue,
+            "overdue": row.status == ProgressStatus.OVERDUE,
             "percent": row.percent,
             "completed_at": row.completed_at,
             "last_activity_at": row.last_activity_at,
