@@ -94,21 +94,13 @@ def make_person(email: str, name: str, org: Any, role: str, team: Any = None) ->
     return user
 
 
-def ensure_story_tags() -> None:
-    """Transactional (browser) tests flush the tables, data migrations included: put the story tags back."""
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("kizuna.catalog.migrations.0002_story_tags")
-    migration.add_story_tags(apps, None)
-
-
 @pytest.fixture
 def cast(db: Any) -> Cast:
+    from kizuna.catalog.services import story_tags_ensure
     from kizuna.orgs.models import Organization, Team
 
-    ensure_story_tags()
+    # Transactional (browser) tests flush every table, data migrations' rows included.
+    story_tags_ensure()
 
     principal = Organization.objects.create(name="絆ソフト株式会社", slug="principal", kind="principal")
     partner_a = Organization.objects.create(name="パートナーA株式会社", slug="partner-a", kind="partner")
@@ -134,22 +126,44 @@ def cast(db: Any) -> Cast:
     )
 
 
-@pytest.fixture
-def article_course(cast: Cast) -> Any:
-    """A published two-lesson article course assigned (required, due in a week) to partner A only."""
+def publish_course(
+    cast: Cast,
+    *,
+    slug: str,
+    title: str,
+    lessons: list[dict[str, Any]],
+    required: bool = True,
+    due_in_days: int | None = 7,
+    **target: Any,
+) -> Any:
+    """Write a one-module course with the given lessons, publish it and assign it (to partner A unless told)."""
     from kizuna.catalog import services as catalog
 
-    course = catalog.course_create(author=cast.author, title="製品の基本", slug="product-basics")
+    course = catalog.course_create(author=cast.author, title=title, slug=slug)
     module = catalog.module_create(course=course, title="はじめに")
-    catalog.lesson_create(module=module, kind="article", title="創業者の想い", body="# 想い\n\nお客様第一。")
-    catalog.lesson_create(module=module, kind="article", title="よくある質問", body="**料金**は月額制です。")
+    for lesson in lessons:
+        catalog.lesson_create(module=module, **lesson)
     catalog.course_publish(course=course, publisher=cast.author)
     catalog.assignment_create(
         course=course,
         assigned_by=cast.admin,
-        required=True,
-        due_at=timezone.now() + timedelta(days=7),
-        partner=cast.partner_a,
+        required=required,
+        due_at=timezone.now() + timedelta(days=due_in_days) if required and due_in_days is not None else None,
+        **(target or {"partner": cast.partner_a}),
     )
     course.refresh_from_db()
     return course
+
+
+@pytest.fixture
+def article_course(cast: Cast) -> Any:
+    """A published two-lesson article course assigned (required, due in a week) to partner A only."""
+    return publish_course(
+        cast,
+        slug="product-basics",
+        title="製品の基本",
+        lessons=[
+            {"kind": "article", "title": "創業者の想い", "body": "# 想い\n\nお客様第一。"},
+            {"kind": "article", "title": "よくある質問", "body": "**料金**は月額制です。"},
+        ],
+    )

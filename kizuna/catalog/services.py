@@ -28,6 +28,7 @@ from .models import (
     Tag,
 )
 from .selectors import course_activity_data
+from .story_tags import STORY_TAGS
 
 
 class CatalogError(Exception):
@@ -94,6 +95,11 @@ def topic_tags_ensure(*, names: list[str]) -> list[Tag]:
         if tag not in tags:
             tags.append(tag)
     return tags
+
+
+def story_tags_ensure() -> dict[str, Tag]:
+    """Make sure the five fixed story tags exist (the migration creates them); return them by slug."""
+    return {slug: tag_create(kind=Tag.Kind.STORY, slug=slug, name_ja=ja, name_en=en) for slug, ja, en in STORY_TAGS}
 
 
 def course_create(

@@ -14,20 +14,13 @@ from .videos import VideoScript
 PRODUCT_NAME = "クラウド勤怠 KIZUNA"
 PRODUCT_SLUG = "kizuna-attendance"
 
-# (slug, Japanese, English) — the five story tags exist from catalog's migration; topic tags are ours.
+# (slug, Japanese, English); the five story tags are catalog's (kizuna.catalog.story_tags).
 TOPIC_TAGS = [
     ("product-knowledge", "製品知識", "Product knowledge"),
     ("hearing", "ヒアリング", "Discovery questions"),
     ("closing", "クロージング", "Closing"),
     ("price-negotiation", "価格交渉", "Price negotiation"),
     ("complaint-handling", "クレーム対応", "Handling complaints"),
-]
-STORY_TAGS = [
-    ("founder_story", "創業者の想い", "founder's story"),
-    ("customer_voice", "お客様の声", "customer voice"),
-    ("failure_case", "失敗事例", "failure case"),
-    ("partner_success", "パートナー成功事例", "partner success"),
-    ("product_update", "製品アップデート", "product update"),
 ]
 
 

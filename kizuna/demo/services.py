@@ -207,9 +207,7 @@ def courses_create(*, cast: Cast, videos: dict[VideoScript, Any], now: datetime)
     """Write, publish and assign the five courses; return {slug: (course, published lessons in order)}."""
     author, admin = cast.staff["author"], cast.staff["admin"]
     product = catalog.product_create(name=content.PRODUCT_NAME, slug=content.PRODUCT_SLUG)
-    tags = {
-        slug: catalog.tag_create(kind="story", slug=slug, name_ja=ja, name_en=en) for slug, ja, en in content.STORY_TAGS
-    }
+    tags = catalog.story_tags_ensure()
     tags |= {
         slug: catalog.tag_create(kind="topic", slug=slug, name_ja=ja, name_en=en) for slug, ja, en in content.TOPIC_TAGS
     }

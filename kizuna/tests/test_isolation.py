@@ -6,14 +6,14 @@ this test does not know fails the test, so a new route cannot skip the walk.
 """
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+
+from conftest import publish_course
 
 # Parameters that are not object ids, with the reason they are safe.
 NOT_OBJECT_IDS = {
@@ -49,24 +49,21 @@ def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tup
 def a_world(cast: Any, article_course: Any) -> dict[str, Any]:
     """Objects that belong to partner A, or content that only partner A may see."""
     from kizuna.api.services import api_token_create
-    from kizuna.catalog import services as catalog
     from kizuna.catalog.models import Assignment
     from kizuna.media.models import Video
 
     video = Video.objects.create(title="A only", status=Video.Status.READY, duration_seconds=10)
     video.mp4.save(f"videos/{video.key}/video.mp4", ContentFile(b"\x00" * 2048))
     video.poster.save(f"videos/{video.key}/poster.jpg", ContentFile(b"\xff\xd8\xff"))
-    course = catalog.course_create(author=cast.author, title="A専用", slug="a-only")
-    module = catalog.module_create(course=course, title="章")
-    lesson = catalog.lesson_create(module=module, kind="video", title="動画", video=video)
-    version = catalog.course_publish(course=course, publisher=cast.author)
-    catalog.assignment_create(
-        course=course,
-        assigned_by=cast.admin,
-        required=True,
-        due_at=timezone.now() + timedelta(days=3),
+    course = publish_course(
+        cast,
+        slug="a-only",
+        title="A専用",
+        lessons=[{"kind": "video", "title": "動画", "video": video}],
+        due_in_days=3,
         team=cast.team_a1,
     )
+    version = course.latest_version
     token, _raw = api_token_create(user=cast.manager_a, name="A", created_by=cast.admin)
     return {
         "partner_id": cast.partner_a.pk,
@@ -74,9 +71,9 @@ def a_world(cast: Any, article_course: Any) -> dict[str, Any]:
         "person_id": cast.rep_a1.pk,
         "rep_id": cast.rep_a1.pk,
         "course_id": course.pk,
-        "module_id": module.pk,
+        "module_id": course.modules.get().pk,
         "lesson_id": version.lessons.get().pk,
-        "draft_lesson_id": lesson.pk,
+        "draft_lesson_id": course.modules.get().lessons.get().pk,
         "assignment_id": Assignment.objects.filter(partner=cast.partner_a).first().pk,
         "video_id": video.pk,
         "key": video.key,

@@ -1,13 +1,13 @@
 """Helpers for the API tests: calling with a token, and a published video course assigned to partner A."""
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from conftest import publish_course
 from kizuna.api.services import api_token_create
 
 VIDEO_SECONDS = 100.0
@@ -39,7 +39,6 @@ def api_as(cast: Any) -> Any:
 @pytest.fixture
 def video_course(cast: Any) -> Any:
     """A published one-lesson video course (100 s video, ready) assigned to partner A only."""
-    from kizuna.catalog import services as catalog
     from kizuna.media.models import Video
 
     key = uuid.uuid4()
@@ -54,19 +53,13 @@ def video_course(cast: Any) -> Any:
         duration_seconds=VIDEO_SECONDS,
         ready_at=timezone.now(),
     )
-    course = catalog.course_create(author=cast.author, title="商談の進め方", slug="sales-talk")
-    module = catalog.module_create(course=course, title="動画で学ぶ")
-    catalog.lesson_create(module=module, kind="video", title="初回訪問", video=video)
-    catalog.course_publish(course=course, publisher=cast.author)
-    catalog.assignment_create(
-        course=course,
-        assigned_by=cast.admin,
-        required=True,
-        due_at=timezone.now() + timedelta(days=3),
-        partner=cast.partner_a,
+    return publish_course(
+        cast,
+        slug="sales-talk",
+        title="商談の進め方",
+        lessons=[{"kind": "video", "title": "初回訪問", "video": video}],
+        due_in_days=3,
     )
-    course.refresh_from_db()
-    return course
 
 
 def first_lesson(course: Any) -> Any:

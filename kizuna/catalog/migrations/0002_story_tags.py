@@ -2,13 +2,7 @@
 
 from django.db import migrations
 
-STORY_TAGS = [
-    ("founder_story", "創業者の想い", "founder's story"),
-    ("customer_voice", "お客様の声", "customer voice"),
-    ("failure_case", "失敗事例", "failure case"),
-    ("partner_success", "パートナー成功事例", "partner success"),
-    ("product_update", "製品アップデート", "product update"),
-]
+from kizuna.catalog.story_tags import STORY_TAGS
 
 
 def add_story_tags(apps, schema_editor):

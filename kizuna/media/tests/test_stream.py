@@ -1,13 +1,12 @@
 """Sending video files: HTTP range requests, and only to people who may watch them."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
+from conftest import publish_course
 from kizuna.media.serving import RangeNotSatisfiable, parse_range
 
 
@@ -34,20 +33,12 @@ def author_client(client, cast):
 @pytest.fixture
 def lesson_for_partner_a(cast, ready_video):
     """A published video lesson in a course assigned to partner A only."""
-    from kizuna.catalog import services as catalog
-
-    course = catalog.course_create(author=cast.author, title="商談の始め方", slug="opening")
-    module = catalog.module_create(course=course, title="はじめに")
-    catalog.lesson_create(module=module, kind="video", title="最初の一言", video=ready_video)
-    catalog.course_publish(course=course, publisher=cast.author)
-    catalog.assignment_create(
-        course=course,
-        assigned_by=cast.admin,
-        required=True,
-        due_at=timezone.now() + timedelta(days=7),
-        partner=cast.partner_a,
+    return publish_course(
+        cast,
+        slug="opening",
+        title="商談の始め方",
+        lessons=[{"kind": "video", "title": "最初の一言", "video": ready_video}],
     )
-    return course
 
 
 def stream_url(video) -> str:

@@ -6,40 +6,14 @@ import pytest
 
 from kizuna.records import services
 from kizuna.records.models import CourseProgress, LessonProgress, Statement
-from kizuna.records.projections import rebuild_all
+from kizuna.records.projections import COURSE_PROGRESS_FIELDS, LESSON_PROGRESS_FIELDS, rebuild_all
 
 
 def _snapshot() -> tuple[list, list]:
-    lessons = sorted(
-        LessonProgress.objects.values_list(
-            "user_id",
-            "lesson_id",
-            "course_id",
-            "started_at",
-            "last_activity_at",
-            "completed_at",
-            "position_seconds",
-            "played_segments",
-            "progress",
-            "time_spent_seconds",
-        )
+    return (
+        sorted(LessonProgress.objects.values_list(*LESSON_PROGRESS_FIELDS)),
+        sorted(CourseProgress.objects.values_list(*COURSE_PROGRESS_FIELDS)),
     )
-    courses = sorted(
-        CourseProgress.objects.values_list(
-            "user_id",
-            "course_id",
-            "version_id",
-            "partner_id",
-            "started_at",
-            "last_activity_at",
-            "completed_at",
-            "lessons_completed",
-            "lessons_total",
-            "time_spent_seconds",
-            "last_lesson_id",
-        )
-    )
-    return lessons, courses
 
 
 def test_completing_every_lesson_completes_the_course(cast, article_course):

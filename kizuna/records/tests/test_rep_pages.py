@@ -1,13 +1,10 @@
 """The rep's pages: next up, a course, a lesson, their progress; and the query counts that keep them fast."""
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from conftest import make_person
+from conftest import make_person, publish_course
 from kizuna.catalog import services as catalog
 from kizuna.records import services
 
@@ -18,21 +15,15 @@ def login(client: Client, user) -> Client:
 
 
 def make_course(cast, slug: str, title: str, *, lessons: int = 2, required: bool = True, days: int = 7, **target):
-    course = catalog.course_create(author=cast.author, title=title, slug=slug)
-    module = catalog.module_create(course=course, title="章1")
-    for i in range(lessons):
-        catalog.lesson_create(module=module, kind="article", title=f"{title} {i + 1}", body=f"本文 {i + 1}")
-    catalog.course_publish(course=course, publisher=cast.author)
-    target = target or {"partner": cast.partner_a}
-    catalog.assignment_create(
-        course=course,
-        assigned_by=cast.admin,
+    return publish_course(
+        cast,
+        slug=slug,
+        title=title,
+        lessons=[{"kind": "article", "title": f"{title} {i + 1}", "body": f"本文 {i + 1}"} for i in range(lessons)],
         required=required,
-        due_at=timezone.now() + timedelta(days=days) if required else None,
+        due_in_days=days,
         **target,
     )
-    course.refresh_from_db()
-    return course
 
 
 def test_the_rep_home_puts_overdue_work_first_then_continuing_then_optional(cast, client):

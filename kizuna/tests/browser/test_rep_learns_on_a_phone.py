@@ -1,13 +1,12 @@
 """The foundation's main path in a real browser at 375×667: a rep learns, their manager sees it, partner B cannot."""
 
 import time
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files import File
-from django.utils import timezone
 
+from conftest import publish_course
 from kizuna.tests.browser_support import sign_in
 
 
@@ -24,25 +23,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def course_with_video(cast: Any, article_course: Any, short_clip: Any) -> Any:
-    from kizuna.catalog import services as catalog
     from kizuna.media.services import video_create, video_transcode
 
     with short_clip.open("rb") as fh:
         video = video_create(uploaded_by=cast.author, file=File(fh, name="clip.mp4"), title="紹介動画")
     video = video_transcode(video=video)
     assert video.is_ready
-    course = catalog.course_create(author=cast.author, title="動画で学ぶ製品紹介", slug="video-course")
-    module = catalog.module_create(course=course, title="動画")
-    catalog.lesson_create(module=module, kind="video", title="3分でわかる製品", video=video)
-    catalog.course_publish(course=course, publisher=cast.author)
-    catalog.assignment_create(
-        course=course,
-        assigned_by=cast.admin,
-        required=True,
-        due_at=timezone.now() + timedelta(days=5),
-        partner=cast.partner_a,
+    return publish_course(
+        cast,
+        slug="video-course",
+        title="動画で学ぶ製品紹介",
+        lessons=[{"kind": "video", "title": "3分でわかる製品", "video": video}],
+        due_in_days=5,
     )
-    return course
 
 
 def test_a_rep_reads_and_watches_and_their_manager_sees_it(cast, live_server, phone, article_course, course_with_video):
