@@ -56,7 +56,11 @@ COURSE_PROGRESS_COLUMNS = [
 
 def check_columns() -> None:
     """Fail loudly if the models gained columns this generator does not fill."""
+    from kizuna.records import projections
     from kizuna.records.models import CourseProgress, LessonProgress, Statement
+
+    if projections.MAX_COUNTED_SECONDS != MAX_COUNTED_SECONDS:
+        sys.exit("kizuna.records.projections.MAX_COUNTED_SECONDS changed: update bench/datagen/bulkload.py")
 
     for model, columns, skip in (
         (Statement, STATEMENT_COLUMNS, set()),
@@ -111,8 +115,13 @@ def drop_secondary_indexes(cur: Any, table: str) -> list[str]:
     return restore
 
 
+MAX_COUNTED_SECONDS = 120.0  # kizuna.records.projections.MAX_COUNTED_SECONDS; check_columns() compares them
+
+
 def bulk_load(sim: Simulation) -> dict[str, int]:
-    tables = ["records_statement", "records_lessonprogress", "records_courseprogress"]
+    from django.conf import settings
+
+    tables = ["records_statement", "records_lessonprogress", "records_courseprogress", "records_learningday"]
     counts = {}
     with connect() as conn, conn.cursor() as cur:
         cur.execute("SET maintenance_work_mem = '1GB'")
@@ -137,6 +146,17 @@ def bulk_load(sim: Simulation) -> dict[str, int]:
                     n += 1
             counts[key] = n
             log(f"{key}: {n:,} rows copied")
+        # The per-day projection, by the rules of kizuna.records.projections.project_day, in SQL.
+        cur.execute(
+            "INSERT INTO records_learningday (user_id, partner_id, day, seconds, statements) "
+            "SELECT actor_id, max(partner_id), (timestamp AT TIME ZONE %(tz)s)::date, "
+            "sum(least(greatest(coalesce(duration_seconds, 0), 0), %(cap)s)), count(*) "
+            "FROM records_statement WHERE verb NOT LIKE %(assigned)s "
+            "GROUP BY actor_id, (timestamp AT TIME ZONE %(tz)s)::date",
+            {"tz": settings.TIME_ZONE, "cap": MAX_COUNTED_SECONDS, "assigned": "%/verbs/assigned"},
+        )
+        counts["learning_days"] = cur.rowcount
+        log(f"learning_days: {cur.rowcount:,} rows derived")
         t0 = time.monotonic()
         for sql in restore:
             cur.execute(sql)
@@ -144,6 +164,7 @@ def bulk_load(sim: Simulation) -> dict[str, int]:
             ("records_statement", "seq"),
             ("records_lessonprogress", "id"),
             ("records_courseprogress", "id"),
+            ("records_learningday", "id"),
         ):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{pk}'), "

@@ -17,7 +17,7 @@ def _same(a: Any, b: Any) -> bool:
 def verify_sample(world: dict[str, Any], n: int, seed: int) -> bool:
     """Replay the sampled reps' statements with the app's own projection code and compare with what was loaded."""
     from kizuna.records import projections
-    from kizuna.records.models import CourseProgress, LessonProgress, Statement
+    from kizuna.records.models import CourseProgress, LearningDay, LessonProgress, Statement
 
     rng = random.Random(f"{seed}-verify")
     active = [rep.user_id for rep in world["reps"] if rep.courses]
@@ -40,6 +40,13 @@ def verify_sample(world: dict[str, Any], n: int, seed: int) -> bool:
             ("user_id", "course_id"),
             memory.courses,
             projections.COURSE_PROGRESS_FIELDS,
+        ),
+        (
+            "day",
+            LearningDay.objects.filter(user_id__in=sample),
+            ("user_id", "day"),
+            memory.days,
+            projections.LEARNING_DAY_FIELDS,
         ),
     ]
     for label, rows, key_fields, replayed, fields in checks:

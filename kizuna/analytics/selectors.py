@@ -10,18 +10,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.catalog.models import Assignment, Course, PublishedLesson
 from kizuna.catalog.selectors import assignments_for_rep
 from kizuna.orgs.models import Membership, Organization, Team
-from kizuna.records.models import CourseProgress, LessonProgress, Statement
-from kizuna.records.projections import MAX_COUNTED_SECONDS
+from kizuna.records.models import CourseProgress, LearningDay, LessonProgress
 
 User = get_user_model()
 
@@ -354,24 +354,23 @@ class _Snapshot:
         return self._targets[rep.id]
 
     def activity(self) -> dict[int, tuple[int, float]]:
-        """Return {partner id: (reps active in the last 7 days, learning seconds in the last 30 days)}."""
-        counted = Least(
-            Greatest(Coalesce("duration_seconds", Value(0.0)), Value(0.0)), Value(float(MAX_COUNTED_SECONDS))
-        )
+        """Return {partner id: (reps active in the last 7 days, learning seconds in the last 30 days)}.
+
+        Read from the per-day learning projection, so the cost follows reps × days, not statements.
+        """
+        today = timezone.localdate(self.now, timezone=ZoneInfo(settings.TIME_ZONE))
         rows = (
-            Statement.objects.filter(
+            LearningDay.objects.filter(
                 partner_id__in=self.partner_ids,
-                actor_id__in=self.reps_qs.values("pk"),
-                timestamp__gte=self.now - timedelta(days=LEARNING_TIME_DAYS),
-                timestamp__lte=self.now,
+                user_id__in=self.reps_qs.values("pk"),
+                day__gt=today - timedelta(days=LEARNING_TIME_DAYS),
+                day__lte=today,
             )
             .order_by()
             .values("partner_id")
             .annotate(
-                active=Count(
-                    "actor_id", distinct=True, filter=Q(timestamp__gte=self.now - timedelta(days=ACTIVE_DAYS))
-                ),
-                seconds=Sum(counted),
+                active=Count("user_id", distinct=True, filter=Q(day__gt=today - timedelta(days=ACTIVE_DAYS))),
+                seconds=Sum("seconds"),
             )
         )
         return {row["partner_id"]: (row["active"], row["seconds"] or 0.0) for row in rows}

@@ -2,10 +2,12 @@
 
 import csv
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 import pygal
 from csp.decorators import csp_replace
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +34,9 @@ Role = Membership.Role
 # --- One partner's dashboard, reached two ways ---------------------------------------------------
 
 
+REPS_PER_PAGE = 50
+
+
 def _team_filter(request: HttpRequest, partner: Organization) -> tuple[list[Team], Team | None]:
     """Return the partner's teams the user may see and the one chosen with ?team= (404 if not one of them)."""
     teams = list(visible_teams(request.user).filter(organization=partner).order_by("name", "pk"))
@@ -53,6 +58,8 @@ def _dashboard(request: HttpRequest, partner: Organization, *, csv_url: str) -> 
     teams, team = _team_filter(request, partner)
     sort = _sort(request)
     dashboard = selectors.partner_dashboard(partner=partner, team=team, sort=sort)
+    # Everyone counts in the summary and the sort; one page of reps is drawn (a 500-rep partner is 10 pages).
+    page = Paginator(dashboard.matrix.reps, REPS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "analytics/dashboard.html",
@@ -67,7 +74,8 @@ def _dashboard(request: HttpRequest, partner: Organization, *, csv_url: str) -> 
                 ("last_activity", _("Least recently active first")),
             ],
             "summary": dashboard.summary,
-            "matrix": dashboard.matrix,
+            "matrix": replace(dashboard.matrix, reps=list(page.object_list)),
+            "page_obj": page,
             "csv_url": f"{csv_url}?team={team.pk}" if team else csv_url,
             "is_principal_view": not getattr(membership_of(request.user), "is_manager", False),
         },

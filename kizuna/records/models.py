@@ -92,3 +92,17 @@ class CourseProgress(models.Model):
         if not self.lessons_total:
             return 0
         return round(100 * self.lessons_completed / self.lessons_total)
+
+
+class LearningDay(models.Model):
+    """Projection: one person's learning on one calendar day (in the deployment's time zone)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_days")
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    day = models.DateField()
+    seconds = models.FloatField(default=0)
+    statements = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="records_learning_day_once")]
+        indexes = [models.Index(fields=["partner", "day"])]

@@ -12,11 +12,14 @@ counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 
 from . import vocab
-from .models import CourseProgress, LessonProgress, Statement
+from .models import CourseProgress, LearningDay, LessonProgress, Statement
 from .segments import covered_seconds, merge_segments, parse_segments
 
 MAX_COUNTED_SECONDS = 120.0
@@ -64,6 +67,19 @@ def project_lesson(lp: LessonProgress | None, st: Statement) -> tuple[LessonProg
     return lp, newly_completed
 
 
+def statement_day(st: Statement) -> date:
+    """The calendar day a statement belongs to, in the deployment's time zone (not the viewer's)."""
+    return st.timestamp.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def project_day(row: LearningDay | None, st: Statement) -> LearningDay:
+    if row is None:
+        row = LearningDay(user_id=st.actor_id, partner_id=st.partner_id, day=statement_day(st))
+    row.seconds += counted_seconds(st)
+    row.statements += 1
+    return row
+
+
 def project_course(
     cp: CourseProgress | None, st: Statement, *, lessons_total: int, lesson_newly_completed: bool
 ) -> CourseProgress:
@@ -103,6 +119,7 @@ LESSON_PROGRESS_FIELDS = (
     "progress",
     "time_spent_seconds",
 )
+LEARNING_DAY_FIELDS = ("user_id", "partner_id", "day", "seconds", "statements")
 COURSE_PROGRESS_FIELDS = (
     "user_id",
     "course_id",
@@ -124,6 +141,7 @@ class Replay:
 
     lessons: dict[tuple[int, int], LessonProgress] = field(default_factory=dict)
     courses: dict[tuple[int, int], CourseProgress] = field(default_factory=dict)
+    days: dict[tuple[int, date], LearningDay] = field(default_factory=dict)
     lesson_counts: dict[int, int] = field(default_factory=dict)
 
 
@@ -139,7 +157,11 @@ def _lessons_total(version_id: int | None, cache: dict[int, int]) -> int:
 
 def apply_statement(st: Statement) -> None:
     """Apply one newly stored statement to the projections in the database."""
-    if not is_learner_event(st) or st.course_id is None:
+    if not is_learner_event(st):
+        return
+    day = LearningDay.objects.select_for_update().filter(user_id=st.actor_id, day=statement_day(st)).first()
+    project_day(day, st).save()
+    if st.course_id is None:
         return
     newly_completed = False
     if st.lesson_id is not None:
@@ -157,7 +179,11 @@ def replay(statements: Iterable[Statement], into: Replay | None = None) -> Repla
     """Derive the projection rows of the statements (in stored order) in memory, writing nothing."""
     memory = into or Replay()
     for st in statements:
-        if not is_learner_event(st) or st.course_id is None:
+        if not is_learner_event(st):
+            continue
+        dkey = (st.actor_id, statement_day(st))
+        memory.days[dkey] = project_day(memory.days.get(dkey), st)
+        if st.course_id is None:
             continue
         newly_completed = False
         if st.lesson_id is not None:
@@ -178,6 +204,7 @@ def rebuild_all(*, batch_size: int = 5000) -> dict[str, int]:
     with transaction.atomic():
         LessonProgress.objects.all().delete()
         CourseProgress.objects.all().delete()
+        LearningDay.objects.all().delete()
         statements = Statement.objects.order_by("seq").only(
             "seq",
             "actor_id",
@@ -193,4 +220,9 @@ def rebuild_all(*, batch_size: int = 5000) -> dict[str, int]:
         memory = replay(statements.iterator(chunk_size=batch_size))
         LessonProgress.objects.bulk_create(memory.lessons.values(), batch_size=batch_size)
         CourseProgress.objects.bulk_create(memory.courses.values(), batch_size=batch_size)
-    return {"lesson_progress": len(memory.lessons), "course_progress": len(memory.courses)}
+        LearningDay.objects.bulk_create(memory.days.values(), batch_size=batch_size)
+    return {
+        "lesson_progress": len(memory.lessons),
+        "course_progress": len(memory.courses),
+        "learning_days": len(memory.days),
+    }

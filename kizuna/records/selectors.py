@@ -4,26 +4,38 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
-from kizuna.catalog.models import CourseVersion, PublishedLesson
+from kizuna.catalog.models import PublishedLesson
 from kizuna.catalog.selectors import assignments_for_rep
 
 from .models import CourseProgress, LessonProgress
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    """The few fields of a published lesson that lists need (no model instance on hot pages)."""
+
+    pk: int
+    version_id: int
+    title: str
+    kind: str
+    estimated_minutes: int
 
 
 @dataclass
 class CourseCard:
     course_id: int
     title: str
-    version: CourseVersion
+    version_id: int
     required: bool
     due_at: datetime | None
     overdue: bool
     progress: CourseProgress | None
     lessons_total: int
     lessons_completed: int
-    next_lesson: PublishedLesson | None
+    next_lesson: LessonRef | None
     minutes_left: int
 
     @property
@@ -39,12 +51,21 @@ class CourseCard:
         return self.progress is not None
 
 
+@dataclass(frozen=True)
+class Resume:
+    """The unfinished lesson the rep touched last, and where its video stopped."""
+
+    lesson: LessonRef
+    position_seconds: float
+
+
 @dataclass
 class NextUp:
     urgent: list[CourseCard]  # required, overdue first then by due date
     continuing: list[CourseCard]  # started, not required-urgent, most recent first
     optional: list[CourseCard]  # optional, not started
     completed: list[CourseCard]
+    resume: Resume | None = None
 
     @property
     def all(self) -> list[CourseCard]:
@@ -53,42 +74,61 @@ class NextUp:
 
 def rep_course_cards(*, rep: Any, now: datetime | None = None) -> list[CourseCard]:
     """Return one card per course assigned to the rep, with their progress and next lesson (four queries)."""
-    now = now or timezone.now()
+    return _rep_learning(rep=rep, now=now or timezone.now())[0]
+
+
+def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume | None]:
     assigned: dict[int, dict[str, Any]] = {}
-    for a in assignments_for_rep(rep).select_related("course__latest_version"):
-        if a.course.latest_version is None:
-            continue
-        entry = assigned.setdefault(a.course_id, {"course": a.course, "required": False, "due_at": None})
-        if a.required:
+    rows = (
+        assignments_for_rep(rep)
+        .filter(course__latest_version__isnull=False)
+        .values_list("course_id", "course__latest_version_id", "course__latest_version__title", "required", "due_at")
+    )
+    for course_id, version_id, title, required, due_at in rows:
+        entry = assigned.setdefault(course_id, {"version": (version_id, title), "required": False, "due_at": None})
+        if required:
             entry["required"] = True
-            if a.due_at and (entry["due_at"] is None or a.due_at < entry["due_at"]):
-                entry["due_at"] = a.due_at
+            if due_at and (entry["due_at"] is None or due_at < entry["due_at"]):
+                entry["due_at"] = due_at
     if not assigned:
-        return []
+        return [], None
     progress = {
         cp.course_id: cp
-        for cp in CourseProgress.objects.filter(user=rep, course_id__in=assigned).select_related("version")
-    }
-    versions = {
-        cid: (progress[cid].version if cid in progress else e["course"].latest_version) for cid, e in assigned.items()
-    }
-    lessons = list(
-        PublishedLesson.objects.filter(version_id__in=[v.pk for v in versions.values()])
-        .only("id", "version_id", "position", "title", "kind", "estimated_minutes")
-        .order_by("position")
-    )
-    done = set(
-        LessonProgress.objects.filter(user=rep, lesson__in=lessons, completed_at__isnull=False).values_list(
-            "lesson_id", flat=True
+        for cp in CourseProgress.objects.filter(user=rep, course_id__in=assigned).annotate(
+            version_title=F("version__title")
         )
+    }
+    # A rep stays on the version they started; everyone else gets the latest.
+    versions = {
+        cid: (progress[cid].version_id, progress[cid].version_title) if cid in progress else entry["version"]
+        for cid, entry in assigned.items()
+    }
+    lessons = [
+        LessonRef(*values)
+        for values in PublishedLesson.objects.filter(version_id__in=[v for v, _title in versions.values()])
+        .order_by("position")
+        .values_list("id", "version_id", "title", "kind", "estimated_minutes")
+    ]
+    lesson_ids = {lesson.pk for lesson in lessons}
+    started = LessonProgress.objects.filter(user=rep, course_id__in=assigned).values_list(
+        "lesson_id", "completed_at", "last_activity_at", "position_seconds"
     )
-    by_version: dict[int, list[PublishedLesson]] = {}
+    done = set()
+    last_touched = None
+    for lesson_id, completed_at, last_activity_at, position in started:
+        if lesson_id not in lesson_ids:
+            continue  # a lesson of another version of the course
+        if completed_at is not None:
+            done.add(lesson_id)
+        elif last_touched is None or last_activity_at > last_touched[1]:
+            last_touched = (lesson_id, last_activity_at, position)
+    by_version: dict[int, list[LessonRef]] = {}
     for lesson in lessons:
         by_version.setdefault(lesson.version_id, []).append(lesson)
     cards = []
     for cid, entry in assigned.items():
-        version = versions[cid]
-        vlessons = by_version.get(version.pk, [])
+        version_id, title = versions[cid]
+        vlessons = by_version.get(version_id, [])
         remaining = [lesson for lesson in vlessons if lesson.pk not in done]
         cp = progress.get(cid)
         due_at = entry["due_at"] if entry["required"] else None
@@ -96,8 +136,8 @@ def rep_course_cards(*, rep: Any, now: datetime | None = None) -> list[CourseCar
         cards.append(
             CourseCard(
                 course_id=cid,
-                title=version.title,
-                version=version,
+                title=title,
+                version_id=version_id,
                 required=entry["required"],
                 due_at=due_at,
                 overdue=bool(due_at and due_at < now and not completed),
@@ -108,12 +148,16 @@ def rep_course_cards(*, rep: Any, now: datetime | None = None) -> list[CourseCar
                 minutes_left=sum(lesson.estimated_minutes for lesson in remaining),
             )
         )
-    return cards
+    resume = None
+    if last_touched is not None:
+        lesson_by_id = {lesson.pk: lesson for lesson in lessons}
+        resume = Resume(lesson=lesson_by_id[last_touched[0]], position_seconds=last_touched[2])
+    return cards, resume
 
 
 def rep_next_up(*, rep: Any, now: datetime | None = None) -> NextUp:
     """Order the rep's work: overdue and required first, then what they were doing, then optional courses."""
-    cards = rep_course_cards(rep=rep, now=now)
+    cards, resume = _rep_learning(rep=rep, now=now or timezone.now())
     far_future = timezone.now().replace(year=9999)
     urgent = sorted(
         (c for c in cards if c.required and not c.completed),
@@ -130,17 +174,7 @@ def rep_next_up(*, rep: Any, now: datetime | None = None) -> NextUp:
         key=lambda c: c.progress.completed_at if c.progress and c.progress.completed_at else far_future,
         reverse=True,
     )
-    return NextUp(urgent=urgent, continuing=continuing, optional=optional, completed=completed)
-
-
-def rep_last_lesson(*, rep: Any) -> LessonProgress | None:
-    """Return the lesson the rep touched last and has not finished, to resume from the home page."""
-    return (
-        LessonProgress.objects.filter(user=rep, completed_at__isnull=True)
-        .select_related("lesson__version")
-        .order_by("-last_activity_at")
-        .first()
-    )
+    return NextUp(urgent=urgent, continuing=continuing, optional=optional, completed=completed, resume=resume)
 
 
 def lesson_progress_for(*, user: Any, lesson: PublishedLesson) -> LessonProgress | None:

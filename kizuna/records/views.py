@@ -27,9 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("studio")
     if m.is_principal_staff:
         return redirect("principal_dashboard")
-    next_up = selectors.rep_next_up(rep=request.user)
-    resume = selectors.rep_last_lesson(rep=request.user)
-    return render(request, "records/home.html", {"next_up": next_up, "resume": resume})
+    return render(request, "records/home.html", {"next_up": selectors.rep_next_up(rep=request.user)})
 
 
 @login_required

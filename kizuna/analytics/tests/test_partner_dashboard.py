@@ -107,7 +107,7 @@ def _dashboard_queries(client, cast, django_assert_num_queries, expected):
 
 
 # Session, user, membership and the manager's partner (4), the partner's teams (1), then the dashboard:
-# reps, assignments, course progress and the last 30 days of statements (4). Nothing per rep or course.
+# reps, assignments, course progress and the learning days of the last 30 days (4). Nothing per rep or course.
 DASHBOARD_QUERIES = 9
 
 
@@ -137,3 +137,20 @@ def test_the_dashboard_query_count_does_not_grow_with_reps(client, cast, courses
     assert len(large.context["matrix"].reps) == 30
     assert len(large.context["matrix"].courses) == 3
     assert all(r.overdue == 1 for r in large.context["matrix"].reps)  # the team course is past due for all
+
+
+def test_a_large_partner_is_drawn_one_page_of_reps_at_a_time(client, cast, courses):
+    from kizuna.analytics.views import REPS_PER_PAGE
+
+    assign(cast, courses["basics"], partner=cast.partner_a)
+    for n in range(REPS_PER_PAGE + 8):
+        add_rep(cast, n, team=cast.team_a2)
+    client.force_login(cast.manager_a)
+    first = client.get(URL, {"sort": "name"})
+    assert len(first.context["matrix"].reps) == REPS_PER_PAGE
+    assert first.context["summary"].reps == REPS_PER_PAGE + 10  # the summary counts everyone
+    html = first.content.decode()
+    assert "page=2" in html and "sort=name" in html
+    second = client.get(URL, {"sort": "name", "page": 2})
+    assert len(second.context["matrix"].reps) == 10
+    assert not {r.rep_id for r in first.context["matrix"].reps} & {r.rep_id for r in second.context["matrix"].reps}

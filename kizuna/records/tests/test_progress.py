@@ -5,14 +5,20 @@ import uuid
 import pytest
 
 from kizuna.records import services
-from kizuna.records.models import CourseProgress, LessonProgress, Statement
-from kizuna.records.projections import COURSE_PROGRESS_FIELDS, LESSON_PROGRESS_FIELDS, rebuild_all
+from kizuna.records.models import CourseProgress, LearningDay, LessonProgress, Statement
+from kizuna.records.projections import (
+    COURSE_PROGRESS_FIELDS,
+    LEARNING_DAY_FIELDS,
+    LESSON_PROGRESS_FIELDS,
+    rebuild_all,
+)
 
 
-def _snapshot() -> tuple[list, list]:
+def _snapshot() -> tuple[list, list, list]:
     return (
         sorted(LessonProgress.objects.values_list(*LESSON_PROGRESS_FIELDS)),
         sorted(CourseProgress.objects.values_list(*COURSE_PROGRESS_FIELDS)),
+        sorted(LearningDay.objects.values_list(*LEARNING_DAY_FIELDS)),
     )
 
 
@@ -53,7 +59,7 @@ def test_rebuild_gives_identical_projections(cast, article_course):
     services.lesson_launch(rep=cast.rep_a2, lesson=lessons[1])
     services.lesson_time_record(rep=cast.rep_a2, lesson=lessons[1], seconds=12.5)
     before = _snapshot()
-    assert before[0] and before[1]
+    assert before[0] and before[1] and before[2]
     rebuild_all()
     assert _snapshot() == before
 
@@ -62,3 +68,21 @@ def test_bad_durations_are_refused():
     with pytest.raises(services.StatementError):
         services.parse_duration("3 minutes")
     assert services.parse_duration("PT3M12S") == 192
+
+
+def test_learning_days_follow_the_deployment_time_zone(cast, article_course):
+    from datetime import UTC, date, datetime
+
+    lesson = article_course.latest_version.lessons.first()
+    # 16:30 UTC on the 27th is already 01:30 on the 28th in Tokyo.
+    services.lesson_time_record(
+        rep=cast.rep_a1, lesson=lesson, seconds=50, timestamp=datetime(2026, 11, 27, 16, 30, tzinfo=UTC)
+    )
+    services.lesson_time_record(
+        rep=cast.rep_a1, lesson=lesson, seconds=500, timestamp=datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
+    )
+    day = LearningDay.objects.get(user=cast.rep_a1)
+    assert day.day == date(2026, 11, 28)
+    assert day.seconds == 50 + 120  # one statement never counts more than two minutes
+    assert day.statements == 2
+    assert day.partner_id == cast.partner_a.pk

@@ -1,8 +1,11 @@
 """The rep's pages: next up, a course, a lesson, their progress; and the query counts that keep them fast."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import make_person, publish_course
 from kizuna.catalog import services as catalog
@@ -121,8 +124,8 @@ def _many_courses_and_reps(cast, n: int) -> None:
 def test_the_rep_home_runs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
     _many_courses_and_reps(cast, n)
     login(client, cast.rep_a1)
-    # session, user, membership, assignments, course progress, lessons, lesson progress, last lesson
-    with django_assert_num_queries(8):
+    # session, user, membership, assignments, course progress, lessons, lesson progress (also the resume card)
+    with django_assert_num_queries(7):
         assert client.get("/").status_code == 200
 
 
@@ -136,3 +139,15 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(cast, client, django_ass
     # session, user, lesson, membership, access check, sibling lessons, lesson progress
     with django_assert_num_queries(7):
         assert client.get(reverse("lesson", args=[lesson.pk])).status_code == 200
+
+
+def test_the_resume_card_offers_the_unfinished_lesson_touched_last(cast, client, article_course):
+    first, second = article_course.latest_version.lessons.all()
+    services.lesson_launch(rep=cast.rep_a1, lesson=first, timestamp=timezone.now() - timedelta(hours=2))
+    services.lesson_launch(rep=cast.rep_a1, lesson=second, timestamp=timezone.now() - timedelta(hours=1))
+    login(client, cast.rep_a1)
+    assert client.get("/").context["next_up"].resume.lesson.pk == second.pk
+    services.lesson_complete(rep=cast.rep_a1, lesson=second)
+    assert client.get("/").context["next_up"].resume.lesson.pk == first.pk
+    services.lesson_complete(rep=cast.rep_a1, lesson=first)
+    assert client.get("/").context["next_up"].resume is None

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         counts = rebuild_all()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Rebuilt {counts['lesson_progress']} lesson progress rows and "
-                f"{counts['course_progress']} course progress rows."
+                f"Rebuilt {counts['lesson_progress']} lesson progress rows, "
+                f"{counts['course_progress']} course progress rows and {counts['learning_days']} learning days."
             )
         )
