@@ -16,7 +16,7 @@ from kizuna.orgs.access import membership_of
 from . import vocab
 from .models import CourseProgress, LessonProgress, Statement
 from .projections import apply_statement
-from .segments import format_segments, merge_segments, parse_segments
+from .segments import covered_seconds, format_segments, merge_segments, parse_segments
 
 
 class StatementError(Exception):
@@ -234,13 +234,19 @@ def video_progress_record(
     if not 0 <= seconds <= 3600 or played_seconds > seconds * 2.5 + 3:
         # More video than wall-clock time allows even at double speed: a seek reported as playback.
         raise StatementError(_("The reported segments are longer than the time spent watching."))
-    progress_so_far = LessonProgress.objects.filter(user=rep, lesson=lesson).values_list("progress", flat=True).first()
+    # The share watched once these segments count, by the projection's own rule; it goes into the statement.
+    before = (
+        LessonProgress.objects.filter(user=rep, lesson=lesson).values_list("played_segments", "completed_at").first()
+    )
+    earlier, completed_at = before or ([], None)
+    watched = merge_segments([tuple(x) for x in earlier] + played)
+    progress = round(min(1.0, covered_seconds(watched, length=real_length) / real_length), 4)
     extensions = {
         vocab.EXT_TIME: round(min(max(time, 0.0), real_length), 3),
         vocab.EXT_LENGTH: real_length,
         vocab.EXT_PLAYED_SEGMENTS: format_segments(played),
         vocab.EXT_COMPLETION_THRESHOLD: vocab.VIDEO_COMPLETION_THRESHOLD,
-        vocab.EXT_PROGRESS: progress_so_far or 0,
+        vocab.EXT_PROGRESS: progress,
     }
     if session_id:
         extensions[vocab.EXT_SESSION_ID] = session_id[:64]
@@ -252,10 +258,8 @@ def video_progress_record(
         statement_id=statement_id,
         timestamp=timestamp,
     )
-    if created:
-        lp = LessonProgress.objects.get(user=rep, lesson=lesson)
-        if lp.completed_at is None and lp.progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
-            lesson_complete(rep=rep, lesson=lesson, timestamp=timestamp)
+    if created and completed_at is None and progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
+        lesson_complete(rep=rep, lesson=lesson, timestamp=timestamp)
     return st
 
 
