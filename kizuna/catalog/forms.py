@@ -12,6 +12,7 @@ from kizuna.media.selectors import videos_for_studio
 from kizuna.orgs.access import visible_partners, visible_reps, visible_teams
 
 from . import selectors
+from .kinds import content_kind
 from .models import Assignment, Course, LessonKind, Product, Tag
 
 TOPIC_NAME_SEPARATORS = re.compile(r"[,、，]")
@@ -131,14 +132,23 @@ class LessonForm(StudioForm):
         help_text=_("Only ready videos can be published; a video still processing may be chosen now."),
     )
 
+    content = forms.TypedChoiceField(label=_("Content"), coerce=int, required=False, empty_value=None)
+
     def __init__(self, *args: Any, kind: str, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        if kind == LessonKind.VIDEO:
-            del self.fields["body"]
+        owner = content_kind(kind)
+        if kind == LessonKind.VIDEO or (owner and owner.uses_video):
             self.fields["video"].queryset = videos_for_studio(user).order_by("-created_at")
         else:
             del self.fields["video"]
+        if kind == LessonKind.VIDEO:
+            del self.fields["body"]
+        if owner is None:
+            del self.fields["content"]
+        else:
+            self.fields["content"].choices = [("", _("(choose later)")), *owner.choices(user)]
+            self.fields["body"].label = _("Notes shown with the lesson (Markdown, optional)")
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()

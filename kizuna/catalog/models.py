@@ -51,6 +51,9 @@ class Tag(models.Model):
 class LessonKind(models.TextChoices):
     ARTICLE = "article", _("article")
     VIDEO = "video", _("video")
+    MICRO = "micro", _("micro lesson")
+    QUIZ = "quiz", _("quiz")
+    SCENARIO = "scenario", _("scenario")
 
 
 class Course(models.Model):
@@ -103,6 +106,8 @@ class Lesson(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body (Markdown)"), blank=True)
     video = models.ForeignKey("media.Video", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Micro lesson, quiz, scenario: the draft id of the content in the app that owns the kind (catalog.kinds).
+    content_id = models.PositiveIntegerField(null=True, blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=5)
 
     class Meta:
@@ -157,6 +162,8 @@ class PublishedLesson(models.Model):
     title = models.CharField(max_length=200)
     body_html = models.TextField(blank=True)
     video = models.ForeignKey("media.Video", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Micro lesson, quiz, scenario: the id of the immutable published version of the content.
+    content_id = models.PositiveIntegerField(null=True, blank=True)
     estimated_minutes = models.PositiveIntegerField(default=5)
 
     class Meta:

@@ -14,6 +14,7 @@ from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records import vocab
 from kizuna.records.services import Activity, statement_record
 
+from .kinds import content_kind
 from .markdown import render_markdown
 from .models import (
     Assignment,
@@ -29,6 +30,9 @@ from .models import (
 )
 from .selectors import course_activity_data
 from .story_tags import STORY_TAGS
+
+# The kinds the catalog renders itself; the others belong to the apps registered in catalog.kinds.
+_OWN_KINDS = {LessonKind.ARTICLE, LessonKind.VIDEO}
 
 
 class CatalogError(Exception):
@@ -149,9 +153,16 @@ def module_delete(*, module: Module) -> None:
 
 
 def lesson_create(
-    *, module: Module, kind: str, title: str, body: str = "", video: Any = None, estimated_minutes: int = 5
+    *,
+    module: Module,
+    kind: str,
+    title: str,
+    body: str = "",
+    video: Any = None,
+    content_id: int | None = None,
+    estimated_minutes: int = 5,
 ) -> Lesson:
-    if kind not in LessonKind.values:
+    if kind not in LessonKind.values or (kind not in _OWN_KINDS and content_kind(kind) is None):
         raise CatalogError(_("Unknown lesson kind."))
     position = (module.lessons.aggregate(m=Max("position"))["m"] or 0) + 1
     lesson = Lesson.objects.create(
@@ -160,6 +171,7 @@ def lesson_create(
         title=title,
         body=body,
         video=video,
+        content_id=content_id,
         estimated_minutes=estimated_minutes,
         position=position,
     )
@@ -167,9 +179,18 @@ def lesson_create(
     return lesson
 
 
-def lesson_update(*, lesson: Lesson, title: str, body: str, video: Any = None, estimated_minutes: int = 5) -> Lesson:
+def lesson_update(
+    *,
+    lesson: Lesson,
+    title: str,
+    body: str,
+    video: Any = None,
+    content_id: int | None = None,
+    estimated_minutes: int = 5,
+) -> Lesson:
     lesson.title, lesson.body, lesson.video, lesson.estimated_minutes = title, body, video, estimated_minutes
-    lesson.save(update_fields=["title", "body", "video", "estimated_minutes"])
+    lesson.content_id = content_id
+    lesson.save(update_fields=["title", "body", "video", "content_id", "estimated_minutes"])
     _touch(lesson.module.course)
     return lesson
 
@@ -214,7 +235,24 @@ def course_publish_problems(course: Course) -> list[str]:
                 )
         elif lesson.kind == LessonKind.ARTICLE and not lesson.body.strip():
             problems.append(_("The article “%(title)s” is empty.") % {"title": lesson.title})
+        elif (owner := content_kind(lesson.kind)) is not None:
+            if lesson.content_id is None:
+                problems.append(_("Choose the content of “%(title)s”.") % {"title": lesson.title})
+            else:
+                problems += owner.publish_problems(lesson.content_id)
+            if owner.uses_video and (lesson.video is None or not lesson.video.is_ready):
+                problems.append(
+                    _("The video of “%(title)s” is not ready yet (still processing or failed).")
+                    % {"title": lesson.title}
+                )
     return problems
+
+
+def _publish_content(lesson: Lesson, publisher: Any) -> int | None:
+    owner = content_kind(lesson.kind)
+    if owner is None or lesson.content_id is None:
+        return None
+    return owner.publish(lesson.content_id, publisher)
 
 
 @transaction.atomic
@@ -256,6 +294,7 @@ def course_publish(*, course: Course, publisher: Any, when: datetime | None = No
                 title=lesson.title,
                 body_html=render_markdown(lesson.body),
                 video=lesson.video,
+                content_id=_publish_content(lesson, publisher),
                 estimated_minutes=lesson.estimated_minutes,
             )
     # The draft and the new version are now the same: no unpublished changes.

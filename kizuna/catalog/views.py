@@ -24,6 +24,7 @@ from .forms import (
     TitleForm,
     TopicTagForm,
 )
+from .kinds import content_kind
 from .markdown import render_markdown
 from .models import Course, LessonKind, Module
 from .services import CatalogError
@@ -163,6 +164,9 @@ def studio_module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
 # Lessons
 
 
+_STUDIO_OWN_KINDS = {LessonKind.ARTICLE, LessonKind.VIDEO}
+
+
 def _lesson_values(form: LessonForm, lesson_body: str = "") -> dict[str, Any]:
     data = form.cleaned_data
     return {
@@ -170,6 +174,7 @@ def _lesson_values(form: LessonForm, lesson_body: str = "") -> dict[str, Any]:
         "estimated_minutes": data["estimated_minutes"],
         "body": data.get("body", lesson_body) or "",
         "video": data.get("video"),
+        "content_id": data.get("content"),
     }
 
 
@@ -179,8 +184,9 @@ def studio_lesson_new(request: HttpRequest, module_id: int) -> HttpResponse:
     module = selectors.access_module_for_user(request.user, module_id)
     kind = request.POST.get("kind") or request.GET.get("kind")
     context: dict[str, Any] = {"module": module, "course": module.course}
-    if kind not in LessonKind.values:
-        return render(request, "catalog/studio_lesson_kind.html", context)
+    kinds = [(k.value, k.label) for k in LessonKind if k in _STUDIO_OWN_KINDS or content_kind(k.value)]
+    if kind not in dict(kinds):
+        return render(request, "catalog/studio_lesson_kind.html", {**context, "kinds": kinds})
     form = LessonForm(request.POST or None, kind=kind, user=request.user)
     if request.method == "POST" and form.is_valid():
         lesson = services.lesson_create(module=module, kind=kind, **_lesson_values(form))
@@ -196,6 +202,7 @@ def studio_lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = selectors.access_draft_lesson_for_user(request.user, lesson_id)
     initial = {"title": lesson.title, "estimated_minutes": lesson.estimated_minutes, "body": lesson.body}
     initial["video"] = lesson.video_id
+    initial["content"] = lesson.content_id
     form = LessonForm(request.POST or None, kind=lesson.kind, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.lesson_update(lesson=lesson, **_lesson_values(form, lesson.body))

@@ -258,18 +258,30 @@ def video_progress_record(
         statement_id=statement_id,
         timestamp=timestamp,
     )
-    if created and completed_at is None and progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
+    # A video lesson is its video; a micro lesson is completed by its check questions (catalog.kinds).
+    if created and lesson.kind == "video" and completed_at is None and progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
         lesson_complete(rep=rep, lesson=lesson, timestamp=timestamp)
     return st
 
 
 def lesson_complete(
-    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    *,
+    rep: Any,
+    lesson: Any,
+    statement_id: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
+    by_content: bool = False,
 ) -> Statement | None:
-    """Mark a lesson complete (a video only once 90% of it was watched), then the course if it was the last."""
+    """Mark a lesson complete, then the course if it was the last.
+
+    An article is completed by the rep, a video once 90% of it was watched, and a lesson whose content another
+    app owns (micro lesson, quiz, scenario) only by that app, which passes ``by_content=True``.
+    """
     lp = LessonProgress.objects.filter(user=rep, lesson=lesson).first()
     if lp is not None and lp.completed_at is not None:
         return None
+    if lesson.kind not in ("article", "video") and not by_content:
+        raise StatementError(_("This lesson is completed by passing it, not by marking it done."))
     if lesson.kind == "video" and (lp is None or lp.progress < vocab.VIDEO_COMPLETION_THRESHOLD):
         raise StatementError(
             _("Watch at least %(percent)s%% of the video to complete this lesson.")

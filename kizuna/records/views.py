@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.catalog.kinds import content_kind
 from kizuna.catalog.models import Course, PublishedLesson
 from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, version_outline
 from kizuna.orgs.access import membership_of
@@ -83,10 +84,16 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     index = next(i for i, s in enumerate(siblings) if s.pk == lesson_obj.pk)
     lp = selectors.lesson_progress_for(user=request.user, lesson=lesson_obj)
     m = membership_of(request.user)
+    content_template, content_context = None, {}
+    owner = content_kind(lesson_obj.kind)
+    if owner is not None:
+        content_template, content_context = owner.learner(request, lesson_obj, lp)
     return render(
         request,
         "records/lesson.html",
         {
+            **content_context,
+            "content_template": content_template,
             "lesson": lesson_obj,
             "version": version,
             "course": version.course,

@@ -1,14 +1,20 @@
 """Partner isolation, walked over every route: partner B's manager and rep get 404 for partner A's objects.
 
+An app whose routes take ids of its own adds partner A's objects for them in
+``kizuna/<app>/tests/isolation.py``: a function ``partner_a_objects(cast) ->
+{url parameter: value}`` (and, if it has them, a set ``PUBLIC_ROUTES``).
+
 Every URL pattern and API route that takes an object id is visited with an id of
 partner A's (or of content that only partner A may see). A route with a parameter
 this test does not know fails the test, so a new route cannot skip the walk.
 """
 
+import importlib
 import uuid
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -26,6 +32,18 @@ NOT_OBJECT_IDS = {
 PUBLIC_ROUTES = {
     "api:problem_type",  # the description of an API error type
 }
+
+
+def app_isolation_modules() -> list[Any]:
+    modules = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("kizuna."):
+            try:
+                modules.append(importlib.import_module(f"{config.name}.tests.isolation"))
+            except ModuleNotFoundError as exc:
+                if not f"{config.name}.tests.isolation".startswith(exc.name or "-"):
+                    raise  # the module exists but fails to import
+    return modules
 
 
 def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, URLPattern]]:
@@ -111,11 +129,15 @@ def test_every_object_route_refuses_partner_b(cast: Any, a_world: Any) -> None:
 
     course = Course.objects.get(pk=a_world["course_id"])
     a_world["course_key"] = course.key
+    public_routes = set(PUBLIC_ROUTES)
+    for module in app_isolation_modules():
+        a_world.update(module.partner_a_objects(cast))
+        public_routes |= set(getattr(module, "PUBLIC_ROUTES", ()))
     routes = walk(get_resolver().url_patterns)
     assert len(routes) > 15, "the walk found suspiciously few routes"
     checked = []
     for name, pattern in routes:
-        if set(pattern.pattern.converters) & NOT_OBJECT_IDS or name in PUBLIC_ROUTES:
+        if set(pattern.pattern.converters) & NOT_OBJECT_IDS or name in public_routes:
             continue
         url = url_for(name, pattern, a_world)
         for outsider in (cast.manager_b, cast.rep_b1):
