@@ -10,7 +10,7 @@ tab or an idle page does not count on the client side). One statement never
 counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -197,6 +197,54 @@ def replay(statements: Iterable[Statement], into: Replay | None = None) -> Repla
             lesson_newly_completed=newly_completed,
         )
     return memory
+
+
+@dataclass(frozen=True)
+class AppProjection:
+    """Another app's projection of statements (quiz attempts, scenario paths…), kept live and rebuildable.
+
+    ``apply`` gets each newly stored statement inside the transaction that stores it; ``rebuild`` throws the
+    app's rows away and derives them again from ``statements_in_order()``, returning how many rows it made.
+    Both must follow the same rules, and the app's tests prove rebuild == live like records' own.
+    """
+
+    name: str
+    apply: Callable[[Statement], None]
+    rebuild: Callable[[], int]
+
+
+_APP_PROJECTIONS: dict[str, AppProjection] = {}
+
+
+def register(projection: AppProjection) -> None:
+    """Register an app's projection (call it from the app's AppConfig.ready())."""
+    _APP_PROJECTIONS[projection.name] = projection
+
+
+def apply_all(st: Statement) -> None:
+    """Apply one newly stored statement to every projection."""
+    apply_statement(st)
+    for projection in _APP_PROJECTIONS.values():
+        projection.apply(st)
+
+
+def statements_in_order(*, verbs: Iterable[str] | None = None, object_type: str | None = None) -> Iterable[Statement]:
+    """Every stored statement (optionally of some verb IRIs or one activity type) in stored order, streamed."""
+    statements = Statement.objects.order_by("seq")
+    if verbs is not None:
+        statements = statements.filter(verb__in=list(verbs))
+    if object_type is not None:
+        statements = statements.filter(object_type=object_type)
+    return statements.iterator(chunk_size=5000)
+
+
+def rebuild_everything() -> dict[str, int]:
+    """Rebuild records' projections and every registered app's."""
+    counts = rebuild_all()
+    for projection in _APP_PROJECTIONS.values():
+        with transaction.atomic():
+            counts[projection.name] = projection.rebuild()
+    return counts
 
 
 def rebuild_all(*, batch_size: int = 5000) -> dict[str, int]:

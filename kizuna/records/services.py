@@ -15,7 +15,7 @@ from kizuna.orgs.access import membership_of
 
 from . import vocab
 from .models import CourseProgress, LessonProgress, Statement
-from .projections import apply_statement
+from .projections import apply_all
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
 
 
@@ -108,7 +108,7 @@ def statement_record(
     try:
         with transaction.atomic():
             statement.save(force_insert=True)
-            apply_statement(statement)
+            apply_all(statement)
     except IntegrityError:
         # The same id arrived twice at once: the other request stored it.
         existing = Statement.objects.filter(id=statement_id).first()

@@ -66,5 +66,13 @@ EXT_DUE = Term("extensions/due", "期限", "due", own=True)
 # Every term of our own, served as JSON-LD at its IRI so that each one resolves.
 OWN_TERMS = {t.path: t for t in [ASSIGNED, EXT_PARTNER, EXT_COURSE_VERSION, EXT_ASSIGNEE, EXT_REQUIRED, EXT_DUE]}
 
+
+def register_own(*terms: Term) -> None:
+    """Add another app's own terms (activity types, extensions) so that their IRIs resolve too."""
+    for term in terms:
+        assert term.own, f"{term.path} is a published term, not one of ours"
+        OWN_TERMS[term.path] = term
+
+
 # A video lesson counts as watched when the played segments cover this share of it.
 VIDEO_COMPLETION_THRESHOLD = 0.9
