@@ -151,3 +151,9 @@ def test_the_resume_card_offers_the_unfinished_lesson_touched_last(cast, client,
     assert client.get("/").context["next_up"].resume.lesson.pk == first.pk
     services.lesson_complete(rep=cast.rep_a1, lesson=first)
     assert client.get("/").context["next_up"].resume is None
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(cast, client):
+    policy = login(client, cast.rep_a1).get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
