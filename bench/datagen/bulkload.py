@@ -26,6 +26,7 @@ STATEMENT_COLUMNS = [
     "duration_seconds",
     "timestamp",
     "stored",
+    "object_definition",
 ]
 LESSON_PROGRESS_COLUMNS = [
     "user_id",

@@ -437,6 +437,7 @@ class Simulation:
                     duration,
                     to_dt(ts),
                     to_dt(ts + delay(50_000, 900_000)),
+                    "{}",  # object_definition: nothing beyond type and name for lessons and courses
                 )
 
         before = [e for e in self.assigned_events if e[0] < self.window_start_us]

@@ -26,7 +26,7 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="kizuna.accounts.backends.MembershipModelBackend")
         messages.success(request, _("Your password is set. Welcome to Kizuna!"))
         return redirect("/")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": user})

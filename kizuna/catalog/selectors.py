@@ -1,5 +1,9 @@
 """Reads of content: published courses and lessons, who may open them, and what is assigned to whom."""
 
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +15,43 @@ from kizuna.orgs.models import Membership
 from kizuna.records import vocab
 
 from .models import Assignment, Course, CourseVersion, Lesson, Module, Product, PublishedLesson, Tag
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    """The few fields of a published lesson that lists need (no model instance on hot pages)."""
+
+    pk: int
+    version_id: int
+    title: str
+    kind: str
+    estimated_minutes: int
+
+
+# Published versions never change, so each process keeps their lesson lists, keyed by (version id, publish
+# time): an id reused after a database reset can never bring back another version's lessons.
+_OUTLINES: OrderedDict[tuple[int, datetime], tuple[LessonRef, ...]] = OrderedDict()
+_OUTLINES_MAX = 5000
+
+
+def published_lessons(versions: Iterable[tuple[int, datetime]]) -> dict[int, tuple[LessonRef, ...]]:
+    """Return {version id: its lessons in order} for (version id, published_at) pairs; one query for unseen ones."""
+    wanted = set(versions)
+    missing = [key for key in wanted if key not in _OUTLINES]
+    if missing:
+        fetched: dict[int, list[LessonRef]] = {}
+        rows = (
+            PublishedLesson.objects.filter(version_id__in=[version_id for version_id, _at in missing])
+            .order_by("position")
+            .values_list("id", "version_id", "title", "kind", "estimated_minutes")
+        )
+        for values in rows:
+            fetched.setdefault(values[1], []).append(LessonRef(*values))
+        for key in missing:
+            _OUTLINES[key] = tuple(fetched.get(key[0], ()))
+        while len(_OUTLINES) > _OUTLINES_MAX:
+            _OUTLINES.popitem(last=False)
+    return {version_id: _OUTLINES[(version_id, at)] for version_id, at in wanted}
 
 
 def version_lesson_count(*, version_id: int) -> int:

@@ -21,6 +21,8 @@ class Statement(models.Model):
     object_iri = models.CharField(max_length=500)
     object_type = models.CharField(max_length=200)
     object_name = models.JSONField(default=dict)
+    # The rest of the activity definition (interactionType, choices…), when there is more than type and name.
+    object_definition = models.JSONField(default=dict, blank=True)
     course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     course_version = models.ForeignKey(
         "catalog.CourseVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -6,22 +6,13 @@ from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kizuna.catalog.models import PublishedLesson
-from kizuna.catalog.selectors import assignments_for_rep
+from kizuna.catalog.selectors import LessonRef, assignments_for_rep, published_lessons
 
 from .models import CourseProgress, LessonProgress
-
-
-@dataclass(frozen=True)
-class LessonRef:
-    """The few fields of a published lesson that lists need (no model instance on hot pages)."""
-
-    pk: int
-    version_id: int
-    title: str
-    kind: str
-    estimated_minutes: int
 
 
 @dataclass
@@ -41,6 +32,16 @@ class CourseCard:
     @property
     def percent(self) -> int:
         return round(100 * self.lessons_completed / self.lessons_total) if self.lessons_total else 0
+
+    @property
+    def lessons_label(self) -> str:
+        return _("%(done)s of %(total)s lessons") % {"done": self.lessons_completed, "total": self.lessons_total}
+
+    @property
+    def minutes_label(self) -> str:
+        return ngettext("about %(minutes)s minute left", "about %(minutes)s minutes left", self.minutes_left) % {
+            "minutes": self.minutes_left
+        }
 
     @property
     def completed(self) -> bool:
@@ -68,6 +69,19 @@ class NextUp:
     resume: Resume | None = None
 
     @property
+    def sections(self) -> list[tuple[str, str, list[CourseCard]]]:
+        """(id, heading, cards) in the order of the home page; "next up" is shown even when empty."""
+        return [
+            (section_id, heading, cards)
+            for section_id, heading, cards in (
+                ("h-next", _("Next up"), self.urgent),
+                ("h-continue", _("Continue where you left off"), self.continuing),
+                ("h-optional", _("Optional courses"), self.optional),
+            )
+            if cards or section_id == "h-next"
+        ]
+
+    @property
     def all(self) -> list[CourseCard]:
         return self.urgent + self.continuing + self.optional + self.completed
 
@@ -82,10 +96,19 @@ def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume 
     rows = (
         assignments_for_rep(rep)
         .filter(course__latest_version__isnull=False)
-        .values_list("course_id", "course__latest_version_id", "course__latest_version__title", "required", "due_at")
+        .values_list(
+            "course_id",
+            "course__latest_version_id",
+            "course__latest_version__title",
+            "course__latest_version__published_at",
+            "required",
+            "due_at",
+        )
     )
-    for course_id, version_id, title, required, due_at in rows:
-        entry = assigned.setdefault(course_id, {"version": (version_id, title), "required": False, "due_at": None})
+    for course_id, version_id, title, published_at, required, due_at in rows:
+        entry = assigned.setdefault(
+            course_id, {"version": (version_id, title, published_at), "required": False, "due_at": None}
+        )
         if required:
             entry["required"] = True
             if due_at and (entry["due_at"] is None or due_at < entry["due_at"]):
@@ -95,20 +118,20 @@ def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume 
     progress = {
         cp.course_id: cp
         for cp in CourseProgress.objects.filter(user=rep, course_id__in=assigned).annotate(
-            version_title=F("version__title")
+            version_title=F("version__title"), version_published_at=F("version__published_at")
         )
     }
     # A rep stays on the version they started; everyone else gets the latest.
     versions = {
-        cid: (progress[cid].version_id, progress[cid].version_title) if cid in progress else entry["version"]
+        cid: (
+            (progress[cid].version_id, progress[cid].version_title, progress[cid].version_published_at)
+            if cid in progress
+            else entry["version"]
+        )
         for cid, entry in assigned.items()
     }
-    lessons = [
-        LessonRef(*values)
-        for values in PublishedLesson.objects.filter(version_id__in=[v for v, _title in versions.values()])
-        .order_by("position")
-        .values_list("id", "version_id", "title", "kind", "estimated_minutes")
-    ]
+    by_version = published_lessons((version_id, at) for version_id, _title, at in versions.values())
+    lessons = [lesson for outline in by_version.values() for lesson in outline]
     lesson_ids = {lesson.pk for lesson in lessons}
     started = LessonProgress.objects.filter(user=rep, course_id__in=assigned).values_list(
         "lesson_id", "completed_at", "last_activity_at", "position_seconds"
@@ -122,12 +145,9 @@ def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume 
             done.add(lesson_id)
         elif last_touched is None or last_activity_at > last_touched[1]:
             last_touched = (lesson_id, last_activity_at, position)
-    by_version: dict[int, list[LessonRef]] = {}
-    for lesson in lessons:
-        by_version.setdefault(lesson.version_id, []).append(lesson)
     cards = []
     for cid, entry in assigned.items():
-        version_id, title = versions[cid]
+        version_id, title, _published_at = versions[cid]
         vlessons = by_version.get(version_id, [])
         remaining = [lesson for lesson in vlessons if lesson.pk not in done]
         cp = progress.get(cid)

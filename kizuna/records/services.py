@@ -32,6 +32,8 @@ class Activity:
     course_version_id: int | None = None
     lesson_id: int | None = None
     parents: list[str] = field(default_factory=list)
+    # More of the activity's xAPI definition, e.g. interactionType, choices, correctResponsesPattern.
+    definition: dict[str, Any] = field(default_factory=dict)
 
 
 _DURATION = re.compile(
@@ -97,6 +99,7 @@ def statement_record(
         object_iri=activity.iri,
         object_type=activity.type.iri,
         object_name=activity.name,
+        object_definition=activity.definition,
         course_id=activity.course_id,
         course_version_id=activity.course_version_id,
         lesson_id=activity.lesson_id,
@@ -120,7 +123,7 @@ def statement_record(
 
 def statement_to_xapi(st: Statement) -> dict[str, Any]:
     """Return the statement as xAPI 1.0.3 JSON."""
-    verb_term = next((t for t in _ALL_VERBS if t.iri == st.verb), None)
+    verb_term = vocab.verb_for(st.verb)
     data: dict[str, Any] = {
         "id": str(st.id),
         "actor": {
@@ -131,7 +134,7 @@ def statement_to_xapi(st: Statement) -> dict[str, Any]:
         "object": {
             "objectType": "Activity",
             "id": st.object_iri,
-            "definition": {"type": st.object_type, "name": st.object_name},
+            "definition": {**st.object_definition, "type": st.object_type, "name": st.object_name},
         },
         "context": st.context,
         "timestamp": st.timestamp.isoformat(),
@@ -141,23 +144,6 @@ def statement_to_xapi(st: Statement) -> dict[str, Any]:
     if st.result:
         data["result"] = st.result
     return data
-
-
-_ALL_VERBS = [
-    vocab.LAUNCHED,
-    vocab.INITIALIZED,
-    vocab.PROGRESSED,
-    vocab.COMPLETED,
-    vocab.PASSED,
-    vocab.FAILED,
-    vocab.ANSWERED,
-    vocab.TERMINATED,
-    vocab.VOIDED,
-    vocab.VIDEO_PLAYED,
-    vocab.VIDEO_PAUSED,
-    vocab.VIDEO_SEEKED,
-    vocab.ASSIGNED,
-]
 
 
 # --- Learner events -------------------------------------------------------------------------

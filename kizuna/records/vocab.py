@@ -40,6 +40,8 @@ PASSED = Term(ADL_VERBS + "passed", "合格した", "passed")
 FAILED = Term(ADL_VERBS + "failed", "不合格だった", "failed")
 ANSWERED = Term(ADL_VERBS + "answered", "回答した", "answered")
 TERMINATED = Term(ADL_VERBS + "terminated", "終了した", "terminated")
+ATTEMPTED = Term(ADL_VERBS + "attempted", "挑戦した", "attempted")
+EXPERIENCED = Term(ADL_VERBS + "experienced", "閲覧した", "experienced")
 VOIDED = Term(ADL_VERBS + "voided", "取り消した", "voided")
 VIDEO_PLAYED = Term(VIDEO + "verbs/played", "再生した", "played")
 VIDEO_PAUSED = Term(VIDEO + "verbs/paused", "一時停止した", "paused")
@@ -68,10 +70,36 @@ OWN_TERMS = {t.path: t for t in [ASSIGNED, EXT_PARTNER, EXT_COURSE_VERSION, EXT_
 
 
 def register_own(*terms: Term) -> None:
-    """Add another app's own terms (activity types, extensions) so that their IRIs resolve too."""
+    """Add another app's own terms (verbs, activity types, extensions) so that their IRIs resolve too."""
     for term in terms:
         assert term.own, f"{term.path} is a published term, not one of ours"
         OWN_TERMS[term.path] = term
+
+
+def verb_for(iri: str) -> Term | None:
+    """Return the verb with this IRI (published or ours), for its display names."""
+    for term in (*_PUBLISHED_VERBS, *OWN_TERMS.values()):
+        if term.iri == iri:
+            return term
+    return None
+
+
+_PUBLISHED_VERBS = (
+    LAUNCHED,
+    INITIALIZED,
+    PROGRESSED,
+    COMPLETED,
+    PASSED,
+    FAILED,
+    ANSWERED,
+    TERMINATED,
+    ATTEMPTED,
+    EXPERIENCED,
+    VOIDED,
+    VIDEO_PLAYED,
+    VIDEO_PAUSED,
+    VIDEO_SEEKED,
+)
 
 
 # A video lesson counts as watched when the played segments cover this share of it.

@@ -106,9 +106,9 @@ def _dashboard_queries(client, cast, django_assert_num_queries, expected):
     return response
 
 
-# Session, user, membership and the manager's partner (4), the partner's teams (1), then the dashboard:
+# Session, the user with their membership and partner (2), the partner's teams (1), then the dashboard:
 # reps, assignments, course progress and the learning days of the last 30 days (4). Nothing per rep or course.
-DASHBOARD_QUERIES = 9
+DASHBOARD_QUERIES = 7
 
 
 def _add_reps(cast, courses, numbers):

@@ -77,15 +77,15 @@ def test_the_query_count_does_not_grow_with_partners(client, cast, courses, djan
 
     assign(cast, courses["basics"], partner=cast.partner_a)
     client.force_login(cast.admin)
-    # Session, user, membership (3); partners (1); reps, assignments, finished courses,
-    # last activity and the last 30 days of statements (5).
-    with django_assert_num_queries(9):
+    # Session, the user with their membership (2); partners (1); reps, assignments, finished courses,
+    # last activity and the learning days of the last 30 days (5).
+    with django_assert_num_queries(8):
         client.get(URL)
     for n in range(6):
         partner = Organization.objects.create(name=f"追加パートナー{n}", slug=f"extra-{n}", kind="partner")
         add_rep(cast, n, partner=partner)
         assign(cast, courses["closing"], partner=partner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert len(response.context["summaries"]) == 8
 

@@ -69,6 +69,7 @@ def test_it_runs_a_fixed_number_of_queries(client, cast, courses, django_assert_
         assign(cast, course, partner=cast.partner_a)
         learn(cast.rep_a1, course, lessons=1)
     client.force_login(cast.manager_a)
-    # Session, user, membership (3); the rep (1); assignments, progress, courses, lessons, lesson progress (5).
-    with django_assert_num_queries(9):
+    # Session, the user with their membership (2); the rep (1); assignments, progress, courses, lessons,
+    # lesson progress (5).
+    with django_assert_num_queries(8):
         client.get(_url(cast.rep_a1))

@@ -27,12 +27,17 @@ def quiz_kind():
             {"published_quiz": lesson.content_id},
         ),
     )
+    before = kinds.content_kind("quiz")
     kinds.register(kind)
     yield published
-    kinds._KINDS.pop("quiz")
+    if before is None:
+        kinds._KINDS.pop("quiz")
+    else:
+        kinds.register(before)
 
 
-def test_an_unregistered_kind_cannot_be_added(cast):
+def test_an_unregistered_kind_cannot_be_added(cast, monkeypatch):
+    monkeypatch.setattr(kinds, "_KINDS", {})
     course = catalog.course_create(author=cast.author, title="t", slug="t")
     module = catalog.module_create(course=course, title="m")
     with pytest.raises(catalog.CatalogError):

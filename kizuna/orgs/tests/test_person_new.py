@@ -45,7 +45,7 @@ def test_admin_adds_a_rep_who_gets_a_japanese_invitation(cast, signed_in):
     message = mail.outbox[0]
     assert message.to == ["saburo@partner-a.example"]
     assert "Kizuna" in message.subject and "招待" in message.subject
-    assert "新人 三郎 様" in message.body
+    assert "新人 三郎さん" in message.body
     assert "パートナーA株式会社" in message.body
 
 

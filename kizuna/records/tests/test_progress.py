@@ -86,3 +86,25 @@ def test_learning_days_follow_the_deployment_time_zone(cast, article_course):
     assert day.seconds == 50 + 120  # one statement never counts more than two minutes
     assert day.statements == 2
     assert day.partner_id == cast.partner_a.pk
+
+
+def test_statements_carry_the_whole_activity_definition_in_xapi(cast):
+    from kizuna.records import vocab
+
+    st, _created = services.statement_record(
+        actor=cast.rep_a1,
+        verb=vocab.ANSWERED,
+        activity=services.Activity(
+            iri="http://127.0.0.1:8000/xapi/activities/question/q1",
+            type=vocab.Term("http://adlnet.gov/expapi/activities/cmi.interaction", "設問", "question"),
+            name={"ja-JP": "料金は?"},
+            definition={"interactionType": "choice", "correctResponsesPattern": ["a"]},
+        ),
+        result={"response": "a", "success": True},
+    )
+    data = services.statement_to_xapi(st)
+    assert data["object"]["definition"]["interactionType"] == "choice"
+    assert data["object"]["definition"]["type"].endswith("cmi.interaction")
+    assert data["verb"]["display"] == {"ja-JP": "回答した", "en-US": "answered"}
+    assert data["actor"]["account"]["name"] == str(cast.rep_a1.public_id)
+    assert data["version"] == "1.0.3"
