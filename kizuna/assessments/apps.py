@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "kizuna.assessments"
+    label = "assessments"
+
+    def ready(self) -> None:
+        from kizuna.records import projections
+        from kizuna.records.vocab import register_own
+
+        from . import kinds, vocab
+        from .projections import apply_statement, rebuild
+
+        register_own(*vocab.OWN_TERMS)
+        projections.register(projections.AppProjection(name="assessments", apply=apply_statement, rebuild=rebuild))
+        kinds.register_kinds()

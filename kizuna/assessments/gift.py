@@ -1,0 +1,203 @@
+"""Moodle's GIFT quiz format: read a text into questions (or errors with line numbers) and write questions back.
+
+Implemented as Moodle documents it and as its importer (question/format/gift) reads it:
+
+- questions are separated by blank lines; ``//`` starts a comment line;
+- ``::title::`` then the question text, optionally starting with a format tag
+  (``[markdown]``, ``[html]``, ``[plain]``, ``[moodle]``; our texts are Markdown);
+- one answer block ``{…}``, at the end or in the middle (the missing word format
+  puts ``_____`` where the block stood);
+- ``=`` right, ``~`` wrong, ``%50%`` weights, ``#`` answer feedback, ``####``
+  general feedback (our explanation), ``T``/``F``/``TRUE``/``FALSE``, numerical
+  ``{#3.14:0.01}``, ``{#1..5}``, several ``=%50%1822:2`` answers and ``~#`` feedback
+  for any other number, matching ``=item -> answer``, short answers ``{=a =b}``;
+- ``\\~ \\= \\# \\{ \\} \\: \\\\`` escape, ``\\n`` is a newline;
+- ``$CATEGORY: path`` applies to the questions after it: its last part becomes a
+  topic tag; ``// [id:…] [tag:…]`` before a question gives its id and topic tags
+  (Moodle 3.6+ writes these, and so do we, so that an export re-imports onto the
+  same questions).
+
+Descriptions (text without answers) and essays (``{}``) are refused with a clear error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .giftsyntax import GiftSyntaxError, Marked, escape, read_text, write_text
+from .types import question_type, question_types
+from .types.base import QuestionDataError
+
+_META_ID = re.compile(r"\[id:((?:\\\]|[^\]])+)\]")
+_META_TAG = re.compile(r"\[tag:((?:\\\]|[^\]])+)\]")
+_FORMAT_TAG = re.compile(r"\[(html|moodle|plain|markdown)\]")
+
+
+@dataclass
+class GiftQuestion:
+    """One question as GIFT carries it; ``key`` is the id of a ``// [id:…]`` comment, if any."""
+
+    type: str
+    text: str
+    data: dict[str, Any]
+    title: str = ""
+    explanation: str = ""
+    topics: list[str] = field(default_factory=list)
+    key: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class GiftError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+
+
+def gift_parse(source: str | bytes) -> tuple[list[GiftQuestion], list[GiftError]]:
+    """Read GIFT text into questions; every problem becomes an error with its line (never an exception)."""
+    if isinstance(source, bytes):
+        try:
+            source = source.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = source[: exc.start].count(b"\n") + 1
+            return [], [GiftError(line, _("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))]
+    text = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    questions: list[GiftQuestion] = []
+    errors: list[GiftError] = []
+    category_topic: str | None = None
+    for first_line, lines in _chunks(text.split("\n")):
+        comments = [line for line in lines if line.strip().startswith("//")]
+        # Comment lines are blanked, not removed, so that line numbers stay right.
+        body = Marked.from_source(
+            "\n".join("" if line.strip().startswith("//") else line for line in lines), first_line
+        ).strip()
+        if not body.text:
+            continue
+        if body.startswith("$CATEGORY:"):
+            newline = body.find("\n")
+            header = body[: newline if newline >= 0 else len(body)]
+            category_topic = _category_topic(header.text[len("$CATEGORY:") :])
+            if newline < 0:
+                continue
+            body = body[newline + 1 :].strip()
+        try:
+            question = _question(body)
+        except GiftSyntaxError as exc:
+            errors.append(GiftError(exc.line, exc.message))
+            continue
+        meta = "\n".join(comments)
+        ids = [m.replace("\\]", "]").strip() for m in _META_ID.findall(meta)]
+        question.key = ids[0] if ids and ids[0] else None
+        tags = [m.replace("\\]", "]").strip() for m in _META_TAG.findall(meta)]
+        if category_topic:
+            tags.append(category_topic)
+        question.topics = list(dict.fromkeys(t for t in tags if t))
+        questions.append(question)
+    if not questions and not errors:
+        errors.append(GiftError(1, _("There are no questions in this text.")))
+    return questions, errors
+
+
+def _chunks(lines: list[str]) -> Iterable[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with the number of its first line."""
+    current: list[str] = []
+    start = 1
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            yield start, current
+            current = []
+    if current:
+        yield start, current
+
+
+def _category_topic(path: str) -> str | None:
+    """The last meaningful part of a category path ("$course$/top/製品/料金" → "料金")."""
+    parts = [p.strip() for p in path.split("/")]
+    parts = [p for p in parts if p and not p.startswith("$") and p.lower() != "top"]
+    return parts[-1][:100] if parts else None
+
+
+def _question(body: Marked) -> GiftQuestion:
+    title = ""
+    if body.startswith("::"):
+        end = body.find("::", 2)
+        if end < 0:
+            raise GiftSyntaxError(_("The title is not closed with ::."), body.line)
+        title = body[2:end].text.strip()[:200]
+        body = body[end + 2 :].strip()
+    opening, closing = body.find("{"), body.find("}")
+    if opening < 0 and closing < 0:
+        raise GiftSyntaxError(
+            _("This question has no answers. Put them between { and } (descriptions are not supported)."), body.line
+        )
+    if opening < 0 or closing < 0 or closing < opening:
+        at = opening if opening >= 0 else closing
+        raise GiftSyntaxError(_("The braces { } do not match."), body.line_at(at))
+    after = body[closing + 1 :]
+    for extra in ("{", "}"):
+        if (found := after.find(extra)) >= 0:
+            raise GiftSyntaxError(_("Put only one answer block { … } in a question."), after.line_at(found))
+    block = body[opening + 1 : closing]
+    # The missing word format: a block in the middle of the text leaves a blank there.
+    text = _strip_format(body[:opening].text) + ("_____" + after.text if after.strip().text else "")
+    text = text.strip()
+    explanation = ""
+    general = block.rfind("####")
+    if general >= 0:
+        explanation = read_text(block[general + 4 :])
+        block = block[:general]
+    block = block.strip()
+    if not block.text:
+        raise GiftSyntaxError(_("Essay questions (an empty answer block {}) are not supported."), body.line_at(opening))
+    if not text:
+        raise GiftSyntaxError(_("The question text is empty."), body.line)
+    for cls in question_types():
+        if cls.gift_detect(block):
+            try:
+                data = cls.clean(cls.from_gift(block))
+            except QuestionDataError as exc:
+                raise GiftSyntaxError(" ".join(exc.messages), block.line) from None
+            return GiftQuestion(
+                type=cls.code, text=text, data=data, title=title, explanation=explanation, line=body.line
+            )
+    raise GiftSyntaxError(_("The kind of this question cannot be told from its answers."), block.line)
+
+
+def _strip_format(text: str) -> str:
+    stripped = text.lstrip()
+    match = _FORMAT_TAG.match(stripped)
+    return stripped[match.end() :] if match else text
+
+
+def gift_write(questions: Iterable[GiftQuestion]) -> str:
+    """Write questions as GIFT that gift_parse (and Moodle) read back as the same questions."""
+    blocks = []
+    for q in questions:
+        lines = []
+        meta = ([f"[id:{_meta(q.key)}]"] if q.key else []) + [f"[tag:{_meta(t)}]" for t in q.topics]
+        if meta:
+            lines.append("// " + " ".join(meta))
+        title = f"::{escape(q.title)}::" if q.title else ""
+        lines.append(f"{title}[markdown]{escape(q.text)}{{")
+        lines += ["\t" + line for line in question_type(q.type, q.data).to_gift()]
+        if q.explanation:
+            lines.append("\t####" + write_text(q.explanation))
+        lines.append("}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _meta(value: str) -> str:
+    return value.replace("]", "\\]").replace("\n", " ")

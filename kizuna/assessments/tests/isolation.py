@@ -1,0 +1,46 @@
+"""Partner A's objects for the isolation walk (kizuna/tests/test_isolation.py).
+
+An attempt of rep_a1's at a quiz (``quiz_attempt_id``); the quiz, its line, its bank and its
+question (``quiz_id``, ``quiz_item_id``, ``bank_id``, ``question_id``), which only principal
+staff reach in the studio and analysis, and which is in rep_a1's own review (``review_question``).
+"""
+
+import uuid
+from typing import Any
+
+
+def partner_a_objects(cast: Any) -> dict[str, Any]:
+    from conftest import publish_course
+    from kizuna.assessments import services
+    from kizuna.assessments.kinds import register_kinds
+    from kizuna.assessments.models import QuizVersion
+
+    register_kinds()
+    bank = services.bank_create(slug="a-only-bank", title="A専用", author=cast.author)
+    question = services.question_create(bank=bank, type="truefalse", text="A専用の問題", data={"answer": True})
+    quiz = services.quiz_create(author=cast.author, title="A専用テスト")
+    services.quiz_question_add(quiz=quiz, question=question)
+    course = publish_course(
+        cast,
+        slug="a-only-quiz",
+        title="A専用テスト",
+        lessons=[{"kind": "quiz", "title": "テスト", "content_id": quiz.pk}],
+    )
+    lesson = course.latest_version.lessons.get()
+    version = QuizVersion.objects.get(pk=lesson.content_id)
+    attempt = services.attempt_start(rep=cast.rep_a1, quiz_version=version, lesson=lesson, statement_id=uuid.uuid4())
+    services.answer_save(
+        rep=cast.rep_a1,
+        attempt=attempt,
+        question_key=question.key,
+        answer={"choice": "true"},
+        statement_id=uuid.uuid4(),
+    )
+    services.attempt_submit(rep=cast.rep_a1, attempt=attempt, statement_id=uuid.uuid4())
+    return {
+        "quiz_attempt_id": attempt.pk,
+        "quiz_id": quiz.pk,
+        "quiz_item_id": quiz.items.get().pk,
+        "bank_id": bank.pk,
+        "question_id": question.pk,
+    }
