@@ -1,0 +1,182 @@
+"""The scenario player: start, choose, read the coach's commentary, and compare with the top rep at the end.
+
+Thin views over services and selectors. A person plays only versions they may
+open (selectors.access_version_for_user) and only their own attempts; anything
+else is a 404. A version's pictures and videos are served to exactly the people
+who may play it.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kizuna.media.models import Video
+from kizuna.media.serving import stored_file_response
+
+from . import player, selectors, services
+from .exchange import IMAGE_DIR
+from .images import image_content_type
+from .models import ScenarioVersion
+from .scoring import Graph
+
+
+def _lesson_id(raw: Any) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _moment_count(graph: Graph) -> int:
+    return sum(1 for n in graph.nodes.values() if n.get("kind") == "moment")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_play(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The start card of a version with the person's attempts (GET), and starting a new attempt (POST)."""
+    lesson_id = _lesson_id(request.POST.get("lesson") or request.GET.get("lesson"))
+    version, lesson = selectors.access_version_for_user(request.user, version_id, lesson_id=lesson_id)
+    if request.method == "POST":
+        try:
+            statement_id = uuid.UUID(request.POST.get("statement_id", ""))
+        except ValueError:
+            statement_id = None
+        try:
+            registration = services.attempt_start(
+                rep=request.user, version=version, lesson=lesson, statement_id=statement_id
+            )
+        except services.ScenarioError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.get_full_path())
+        attempt = selectors.my_attempts(request.user).get(registration=registration)
+        return redirect("scenario_attempt", attempt_id=attempt.pk)
+    return render(
+        request,
+        "scenarios/play.html",
+        {
+            "version": version,
+            "lesson": lesson,
+            "data": version.graph,
+            "moments": _moment_count(Graph(version.graph)),
+            "attempts": selectors.my_attempts(request.user, version=version)[:20],
+            "statement_id": uuid.uuid4(),
+            "can_edit": selectors.can_edit_scenarios(request.user),
+        },
+    )
+
+
+def _step_index(raw: str | None, path: list[Any]) -> int | None:
+    if raw is not None and raw.isdigit() and int(raw) < len(path):
+        return int(raw)
+    return None
+
+
+@login_required
+def scenario_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """One screen at a time: the coach's commentary on a step (``?after=<step>``), the current moment, or the end."""
+    attempt = selectors.access_own_attempt(request.user, attempt_id)
+    version = attempt.version
+    graph = Graph(version.graph)
+    context: dict[str, Any] = {
+        "attempt": attempt,
+        "version": version,
+        "lesson_id": attempt.lesson_id,
+        "media_query": f"?lesson={attempt.lesson_id}" if attempt.lesson_id else "",
+    }
+    after = _step_index(request.GET.get("after"), attempt.path)
+    if after is not None:
+        node_key, choice_key = attempt.path[after]
+        choice = graph.choices[node_key][choice_key]
+        context["last"] = {
+            "node": graph.node(node_key),
+            "choice": choice,
+            "reference": graph.reference_choice(node_key),
+            "finished": graph.is_end(choice["next"]),
+        }
+        context["progress"] = player.progress(graph, done=after + 1, at=choice["next"])
+    elif attempt.is_finished:
+        comparison = selectors.attempt_comparison(attempt)
+        context["comparison"] = comparison
+        context["paths"] = player.comparison_rows(graph, comparison)
+        context["statement_id"] = uuid.uuid4()
+        context["can_mark_reference"] = attempt.lesson_id is None and selectors.can_edit_scenarios(request.user)
+    else:
+        context["node"] = graph.node(attempt.current_node)
+        context["statement_id"] = uuid.uuid4()
+        context["progress"] = player.progress(graph, done=len(attempt.path), at=attempt.current_node)
+    return render(request, "scenarios/attempt.html", context)
+
+
+@login_required
+@require_POST
+def scenario_choose(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.access_own_attempt(request.user, attempt_id)
+    try:
+        statement_id = uuid.UUID(request.POST.get("statement_id", ""))
+    except ValueError:
+        statement_id = uuid.uuid4()
+    try:
+        step = services.choice_make(
+            rep=request.user,
+            registration=attempt.registration,
+            node_key=request.POST.get("node", ""),
+            choice=request.POST.get("choice", ""),
+            statement_id=statement_id,
+        )
+    except services.ScenarioError as exc:
+        messages.error(request, str(exc))
+        return redirect("scenario_attempt", attempt_id=attempt.pk)
+    index = step.attempt.step_ids.index(str(statement_id))
+    return redirect(reverse("scenario_attempt", args=[attempt.pk]) + f"?after={index}")
+
+
+# --- The pictures and videos of a published version ------------------------------------------
+
+
+def _playable_version(request: HttpRequest, version_id: int) -> ScenarioVersion:
+    """The version, if this person may play it (``?lesson=`` for reps, as on the player's pages), else 404."""
+    lesson_id = _lesson_id(request.GET.get("lesson"))
+    version, _lesson = selectors.access_version_for_user(request.user, version_id, lesson_id=lesson_id)
+    return version
+
+
+def _ready_video(version: ScenarioVersion, video_key: uuid.UUID) -> Video:
+    if not selectors.version_uses_video(version, str(video_key)):
+        raise Http404
+    # The media app's own access rule knows lessons only; the version decides here who may watch.
+    video = Video.objects.filter(key=video_key, status=Video.Status.READY).first()
+    if video is None:
+        raise Http404
+    return video
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def scenario_media_image(request: HttpRequest, version_id: int, image_name: str) -> HttpResponse:
+    version = _playable_version(request, version_id)
+    if not selectors.version_uses_image(version, image_name):
+        raise Http404
+    return stored_file_response(request, name=IMAGE_DIR + image_name, content_type=image_content_type(image_name))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def scenario_media_video(request: HttpRequest, version_id: int, video_key: uuid.UUID) -> HttpResponse:
+    video = _ready_video(_playable_version(request, version_id), video_key)
+    return stored_file_response(request, name=video.mp4.name, content_type="video/mp4")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def scenario_media_poster(request: HttpRequest, version_id: int, video_key: uuid.UUID) -> HttpResponse:
+    video = _ready_video(_playable_version(request, version_id), video_key)
+    if not video.poster:
+        raise Http404
+    return stored_file_response(request, name=video.poster.name, content_type="image/jpeg")
