@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
-APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext
+APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: run test setup system-deps venv messages lock lint demo clean

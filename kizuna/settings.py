@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "kizuna.media",
     "kizuna.records",
     "kizuna.analytics",
+    "kizuna.assessments",
+    "kizuna.scenarios",
+    "kizuna.updates",
     "kizuna.api",
     "kizuna.demo",
     "kizuna.ops",
@@ -152,7 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "kizuna.accounts.backends.MembershipModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [

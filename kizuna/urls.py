@@ -17,4 +17,8 @@ urlpatterns = [
     path("", include("kizuna.orgs.urls")),
     path("", include("kizuna.media.urls")),
     path("", include("kizuna.analytics.urls")),
+    path("", include("kizuna.assessments.urls")),
+    path("", include("kizuna.scenarios.urls")),
+    path("", include("kizuna.scenarios.analytics_urls")),
+    path("", include("kizuna.updates.urls")),
 ]

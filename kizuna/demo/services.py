@@ -29,7 +29,10 @@ from kizuna.orgs import services as orgs
 from kizuna.orgs.models import Membership, Organization, Team
 
 from . import activity, content
+from .assessments import seed_assessments
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
+from .scenarios import seed_scenarios
+from .updates import seed_updates
 from .videos import VideoScript, video_render
 
 RANDOM_SEED = 20240401  # the same history on every machine
@@ -289,6 +292,10 @@ def history_plan(*, cast: Cast, published: dict[str, tuple[Any, list[Any]]], now
 # --- The whole load ---------------------------------------------------------------------------
 
 
+# Each capability adds its own demo content once the people, product and courses exist.
+FEATURE_SEEDS = (seed_assessments, seed_updates, seed_scenarios)
+
+
 def demo_seed(
     *, with_video: bool = True, log: Callable[[str], None] | None = None, now: datetime | None = None
 ) -> SeedResult:
@@ -333,6 +340,8 @@ def demo_seed(
                     )
                     % {"count": played}
                 )
+                for seed in FEATURE_SEEDS:
+                    seed(now=now)
         except BaseException:
             for folder in made:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.assessments.selectors import home_review
 from kizuna.catalog.kinds import content_kind
 from kizuna.catalog.models import Course, PublishedLesson
 from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, version_outline
 from kizuna.orgs.access import membership_of
+from kizuna.updates.selectors import updates_for_home
 
 from . import selectors, services, vocab
 
@@ -28,7 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("studio")
     if m.is_principal_staff:
         return redirect("principal_dashboard")
-    return render(request, "records/home.html", {"next_up": selectors.rep_next_up(rep=request.user)})
+    return render(
+        request,
+        "records/home.html",
+        {
+            "next_up": selectors.rep_next_up(rep=request.user),
+            "flash_updates": updates_for_home(request.user),
+            "home_review": home_review(request.user),
+        },
+    )
 
 
 @login_required

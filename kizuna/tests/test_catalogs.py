@@ -24,3 +24,18 @@ def test_the_catalog_is_complete(po_path):
     fuzzy = [e.msgid for e in catalog.fuzzy_entries()]
     assert not untranslated, f"untranslated in {po_path}: {untranslated[:5]}"
     assert not fuzzy, f"fuzzy in {po_path}: {fuzzy[:5]}"
+
+
+def test_one_english_text_has_one_japanese_translation_across_apps():
+    """Django merges the apps' catalogs and the first app wins: a second translation would silently not show."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in CATALOGS:
+        if po_path.parts[-3] != "ja":
+            continue
+        for entry in polib.pofile(str(po_path)):
+            text = entry.msgstr or entry.msgstr_plural.get(0) or entry.msgstr_plural.get("0", "")
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[str(po_path.parents[2])] = text
+    conflicts = {key[1]: places for key, places in seen.items() if len(set(places.values())) > 1}
+    assert not conflicts, "give these one translation, or a msgctxt where they mean different things: " + repr(
+        conflicts
+    )
