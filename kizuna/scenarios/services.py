@@ -662,6 +662,19 @@ def choice_make(
                     course_version_id=version_activity.course_version_id,
                     lesson_id=version_activity.lesson_id,
                     parents=[version_activity.iri, *version_activity.parents],
+                    # xAPI cmi.interaction: a choice among the moment's options (the reference one, if marked).
+                    definition={
+                        "interactionType": "choice",
+                        "choices": [
+                            {"id": c["key"], "description": {"ja-JP": c.get("text", "")[:200]}}
+                            for c in node.get("choices", [])
+                        ],
+                        **(
+                            {"correctResponsesPattern": [ref]}
+                            if (ref := next((c["key"] for c in node.get("choices", []) if c.get("reference")), None))
+                            else {}
+                        ),
+                    },
                 ),
                 result=result,
                 extensions={

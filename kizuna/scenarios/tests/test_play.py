@@ -32,6 +32,10 @@ def test_each_choice_is_an_answered_interaction_statement(cast, complaint_versio
     assert ext[vocab.EXT_REFERENCE_MATCH.iri] is False
     assert ext[vocab.EXT_VALUE_TAGS.iri] == []
     assert st.partner_id == cast.partner_a.pk
+    definition = st.object_definition
+    assert definition["interactionType"] == "choice"
+    assert "apologize-first" in [c["id"] for c in definition["choices"]]
+    assert definition["correctResponsesPattern"] != ["apologize-first"]  # the top rep asks first
 
 
 def test_the_attempt_starts_with_an_attempted_statement(cast, complaint_version):
