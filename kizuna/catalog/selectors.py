@@ -100,6 +100,30 @@ def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
     )
 
 
+def rep_assigned_courses(rep: Any) -> list[tuple[int, int, str, datetime, bool, datetime | None]]:
+    """Return (course id, latest version id, its title, its publish time, required, due) for each assignment
+    reaching the rep — the same rule as assignments_for_rep, applied in Python to the partner's published
+    assignments: one plain query on the rep home, the hottest page."""
+    m = membership_of(rep)
+    if m is None or m.role != Membership.Role.REP:
+        return []
+    rows = (
+        Assignment.objects.filter(partner_id=m.organization_id, course__latest_version__isnull=False)
+        .order_by()
+        .values_list(
+            "team_id",
+            "rep_id",
+            "course_id",
+            "course__latest_version_id",
+            "course__latest_version__title",
+            "course__latest_version__published_at",
+            "required",
+            "due_at",
+        )
+    )
+    return [tuple(row[2:]) for row in rows if (row[1] == rep.pk) or (row[1] is None and row[0] in (None, m.team_id))]
+
+
 def courses_visible_to(user: Any) -> QuerySet[Course]:
     """Return the published courses this person may open."""
     m = membership_of(user)

@@ -1,16 +1,19 @@
 """Reads of a rep's learning: what is next, where they are, and their progress — in a fixed number of queries."""
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kizuna.catalog.models import PublishedLesson
-from kizuna.catalog.selectors import LessonRef, assignments_for_rep, published_lessons
+from kizuna.catalog.selectors import LessonRef, published_lessons, rep_assigned_courses
 
 from .models import CourseProgress, LessonProgress
 
@@ -34,6 +37,13 @@ class CourseCard:
         return round(100 * self.lessons_completed / self.lessons_total) if self.lessons_total else 0
 
     @property
+    def href(self) -> str:
+        """Where the card leads: the next lesson once started, else the course page."""
+        if self.next_lesson and self.started:
+            return url_with_id("lesson", self.next_lesson.pk)
+        return url_with_id("course", self.course_id)
+
+    @property
     def lessons_label(self) -> str:
         return _("%(done)s of %(total)s lessons") % {"done": self.lessons_completed, "total": self.lessons_total}
 
@@ -52,6 +62,16 @@ class CourseCard:
         return self.progress is not None
 
 
+@lru_cache(maxsize=32)
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[987654321])
+
+
+def url_with_id(name: str, pk: int) -> str:
+    """reverse(name, args=[pk]) for the one-id routes of hot lists, without resolving the pattern each time."""
+    return _url_pattern(name).replace("987654321", str(pk))
+
+
 @dataclass(frozen=True)
 class Resume:
     """The unfinished lesson the rep touched last, and where its video stopped."""
@@ -67,6 +87,28 @@ class NextUp:
     optional: list[CourseCard]  # optional, not started
     completed: list[CourseCard]
     resume: Resume | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything the course cards show, hashed: the key of their cached rendering."""
+        parts = [
+            (
+                c.course_id,
+                c.title,
+                c.required,
+                c.due_at,
+                c.overdue,
+                c.completed,
+                c.started,
+                c.lessons_total,
+                c.lessons_completed,
+                c.minutes_left,
+                c.next_lesson.pk if c.next_lesson else None,
+                c.next_lesson.title if c.next_lesson else None,
+            )
+            for c in self.all
+        ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @property
     def sections(self) -> list[tuple[str, str, list[CourseCard]]]:
@@ -93,18 +135,7 @@ def rep_course_cards(*, rep: Any, now: datetime | None = None) -> list[CourseCar
 
 def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume | None]:
     assigned: dict[int, dict[str, Any]] = {}
-    rows = (
-        assignments_for_rep(rep)
-        .filter(course__latest_version__isnull=False)
-        .values_list(
-            "course_id",
-            "course__latest_version_id",
-            "course__latest_version__title",
-            "course__latest_version__published_at",
-            "required",
-            "due_at",
-        )
-    )
+    rows = rep_assigned_courses(rep)
     for course_id, version_id, title, published_at, required, due_at in rows:
         entry = assigned.setdefault(
             course_id, {"version": (version_id, title, published_at), "required": False, "due_at": None}

@@ -52,3 +52,19 @@ def test_people_who_are_not_reps_have_no_assignments(cast, course):
     assign(cast, course, partner=cast.partner_a)
     assert list(assignments_for_rep(cast.manager_a)) == []
     assert list(assignments_for_rep(cast.admin)) == []
+
+
+def test_the_home_pages_assignment_rows_follow_the_same_rule(cast, article_course):
+    from conftest import publish_course
+    from kizuna.catalog.selectors import assignments_for_rep, rep_assigned_courses
+
+    lessons = [{"kind": "article", "title": "本文", "body": "本文"}]
+    publish_course(cast, slug="team-a1", title="チームA1", lessons=lessons, team=cast.team_a1)
+    publish_course(cast, slug="team-a2", title="チームA2", lessons=lessons, team=cast.team_a2)
+    publish_course(cast, slug="rep-a2", title="個人A2", lessons=lessons, rep=cast.rep_a2)
+    publish_course(cast, slug="partner-b", title="B", lessons=lessons, partner=cast.partner_b)
+    for rep in (cast.rep_a1, cast.rep_a2, cast.rep_b1, cast.manager_a):
+        expected = sorted(assignments_for_rep(rep).values_list("course_id", "required", "due_at"))
+        got = sorted((row[0], row[4], row[5]) for row in rep_assigned_courses(rep))
+        assert got == expected, rep.email
+    assert {row[0] for row in rep_assigned_courses(cast.rep_a2)} >= {article_course.pk}

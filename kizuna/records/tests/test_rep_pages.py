@@ -161,3 +161,13 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(cast, clie
     policy = login(client, cast.rep_a1).get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_the_cached_course_cards_change_as_soon_as_the_rep_learns(cast, client, article_course):
+    login(client, cast.rep_a1)
+    assert "2レッスン中0完了" in client.get("/").content.decode()
+    services.lesson_complete(rep=cast.rep_a1, lesson=article_course.latest_version.lessons.first())
+    assert "2レッスン中1完了" in client.get("/").content.decode()
+    cast.rep_a1.language = "en"
+    cast.rep_a1.save()
+    assert "1 of 2 lessons" in client.get("/").content.decode()
