@@ -2,8 +2,8 @@
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import F
