@@ -35,7 +35,8 @@ TOP_FIELDS = {
     "start",
     "nodes",
 }
-NODE_FIELDS = {"key", "kind", "speaker", "text", "image", "video", "choices", "outcome", "debrief"}
+NODE_FIELDS = {"key", "kind", "speaker", "text", "image", "video", "question", "choices", "outcome", "debrief"}
+QUESTION_FIELDS = {"text", "options", "correct", "explanation"}
 CHOICE_FIELDS = {
     "key",
     "text",
@@ -67,6 +68,13 @@ def _node_data(node: Node) -> dict[str, Any]:
         data["image"] = node.image
     if node.video_id:
         data["video"] = str(node.video.key)
+    if node.question:
+        data["question"] = {
+            "text": node.question.get("text", ""),
+            "options": list(node.question.get("options", [])),
+            "correct": node.question.get("correct"),
+            "explanation": node.question.get("explanation", ""),
+        }
     choices = [_choice_data(choice) for choice in node.choices.all()]
     if node.kind == KIND_END:
         data["outcome"] = node.outcome or None
@@ -280,6 +288,19 @@ def _check_node(check: _Checker, path: str, node: dict[str, Any]) -> None:
     if image is not None and (not isinstance(image, str) or not IMAGE_RE.match(image)):
         check.error(f"{path}.image", _("An image is referred to by the name Kizuna gave it when it was uploaded."))
     check.video_key(f"{path}.video", node.get("video"))
+    question = node.get("question")
+    if question is not None:
+        if not isinstance(question, dict):
+            check.error(f"{path}.question", _("Write a mapping (fields with values) here."))
+        else:
+            check.unknown_fields(f"{path}.question", question, QUESTION_FIELDS)
+            check.text(f"{path}.question.text", question.get("text"))
+            if not isinstance(question.get("options"), list):
+                check.error(f"{path}.question.options", _("Write a list here."))
+            else:
+                for k, option in enumerate(question["options"]):
+                    check.text(f"{path}.question.options[{k}]", option, max_length=200)
+            check.text(f"{path}.question.explanation", question.get("explanation"))
     if kind == KIND_END:
         outcome = node.get("outcome")
         if outcome is not None and outcome not in OUTCOMES:

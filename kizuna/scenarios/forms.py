@@ -19,6 +19,7 @@ from kizuna.media.selectors import videos_for_studio
 from .exchange import KEY_RE, SLUG_RE
 from .models import SCORE_MAX, SCORE_MIN, Node, Outcome, Scenario, ValueTag
 from .selectors import scenarios_for_editor, value_tags_all
+from .validation import question_errors
 
 TAG_SEPARATORS = re.compile(r"[,、，]")
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -150,6 +151,18 @@ class EditorOptions:
         return [("", _("(no video)")), *((pk, label(video)) for pk, video in self.videos.items())]
 
 
+def _question_initial(question: dict[str, Any] | None) -> dict[str, Any]:
+    if not question:
+        return {}
+    correct = question.get("correct")
+    return {
+        "question_text": question.get("text", ""),
+        "question_options": "\n".join(question.get("options", [])),
+        "question_correct": correct + 1 if isinstance(correct, int) else None,
+        "question_explanation": question.get("explanation", ""),
+    }
+
+
 class NodeForm(StudioForm):
     """A moment's (or an end's) fields; the outcome and the debrief belong to ends only."""
 
@@ -181,6 +194,27 @@ class NodeForm(StudioForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown at the end: what this ending teaches."),
     )
+    question_text = forms.CharField(
+        label=_("Check question"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: a question the rep answers at this moment. It does not change the score."),
+    )
+    question_options = forms.CharField(
+        label=_("Answers to the check question"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("2 to 4 answers, one per line."),
+    )
+    question_correct = forms.IntegerField(
+        label=_("Number of the correct answer"), required=False, min_value=1, max_value=4
+    )
+    question_explanation = forms.CharField(
+        label=_("Explanation of the check question"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown after the rep answers."),
+    )
 
     def __init__(self, *args: Any, options: EditorOptions, node: Node | None = None, **kwargs: Any) -> None:
         if node is not None and "initial" not in kwargs:
@@ -192,6 +226,7 @@ class NodeForm(StudioForm):
                 "video": node.video_id,
                 "outcome": node.outcome,
                 "debrief": node.debrief,
+                **_question_initial(node.question),
             }
         kwargs.setdefault("prefix", f"n{node.pk}" if node is not None else "node")
         super().__init__(*args, **kwargs)
@@ -202,6 +237,24 @@ class NodeForm(StudioForm):
             self.fields[name].widget.attrs["data-end-only"] = ""
         if node is None or not node.image:
             del self.fields["remove_image"]
+
+    def _clean_question(self, data: dict[str, Any]) -> None:
+        text = (data.get("question_text") or "").strip()
+        options = [line.strip() for line in (data.get("question_options") or "").splitlines() if line.strip()]
+        correct = data.get("question_correct")
+        if not text and not options and correct is None:
+            data["question"] = None
+            return
+        question = {
+            "text": text,
+            "options": options,
+            "correct": correct - 1 if correct is not None else None,
+            "explanation": (data.get("question_explanation") or "").strip(),
+        }
+        if data.get("kind") == Node.Kind.MOMENT:
+            for error in question_errors(question):
+                self.add_error("question_" + error.path.rsplit(".", 1)[-1], error.message)
+        data["question"] = question
 
     def clean_video(self) -> Any:
         pk = self.cleaned_data.get("video")
@@ -215,6 +268,7 @@ class NodeForm(StudioForm):
         data = super().clean()
         if data.get("kind") == Node.Kind.MOMENT:
             data["outcome"], data["debrief"] = "", ""
+        self._clean_question(data)
         return data
 
 

@@ -95,6 +95,8 @@ class Node(models.Model):
     # A content-addressed image (images.py): files are never overwritten, so published versions keep theirs.
     image = models.CharField(_("image"), max_length=100, blank=True)
     video = models.ForeignKey("media.Video", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A moment's optional check question: {"text", "options" (2–4), "correct" (0-based), "explanation"}.
+    question = models.JSONField(_("check question"), null=True, blank=True, default=None)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     debrief = models.TextField(_("debrief"), blank=True)
 

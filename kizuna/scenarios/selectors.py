@@ -5,6 +5,8 @@ Attempts are a rep's records: they are read only through ``kizuna.orgs.access``
 404 in ``access_*`` helpers or simply absent from lists.
 """
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +31,49 @@ def scenario_iri(version: ScenarioVersion) -> str:
 
 def node_iri(version: ScenarioVersion, node_key: str) -> str:
     return f"{scenario_iri(version)}/node/{node_key}"
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """The rep's (first) answer to a moment's check question: which option, whether right, and the question."""
+
+    node_key: str
+    answer: int
+    correct: int
+    success: bool
+    question: dict[str, Any]
+
+
+def question_statement_id(registration: uuid.UUID | str, node_key: str) -> uuid.UUID:
+    """One answer per moment per attempt: the statement id is derived from both, so retries return the first one."""
+    return uuid.uuid5(uuid.UUID(str(registration)), f"question/{node_key}")
+
+
+def question_result_from(node_key: str, question: dict[str, Any], result: dict[str, Any]) -> QuestionResult:
+    try:
+        answer = int(result.get("response", -1))
+    except (TypeError, ValueError):
+        answer = -1
+    return QuestionResult(
+        node_key=node_key,
+        answer=answer,
+        correct=question.get("correct", -1),
+        success=bool(result.get("success")),
+        question=question,
+    )
+
+
+def question_result_for(attempt: Attempt, node_key: str) -> QuestionResult | None:
+    """The rep's recorded answer to the check question of a moment of their attempt, or None (not yet / none)."""
+    from kizuna.records.models import Statement
+
+    question = (Graph(attempt.version.graph).nodes.get(node_key) or {}).get("question")
+    if not question:
+        return None
+    st = Statement.objects.filter(
+        id=question_statement_id(attempt.registration, node_key), actor_id=attempt.rep_id
+    ).first()
+    return question_result_from(node_key, question, st.result or {}) if st is not None else None
 
 
 # --- Drafts (the principal's content: editors only) ------------------------------------------

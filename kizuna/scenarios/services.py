@@ -35,8 +35,8 @@ from .exchange import (
 from .images import image_store
 from .models import SCORE_MAX, SCORE_MIN, Attempt, Choice, Node, Outcome, Scenario, ScenarioVersion, ValueTag
 from .scoring import Graph, StepScore, attempt_score, step_score
-from .selectors import node_iri, scenario_iri
-from .validation import Code, GraphError, validate_graph
+from .selectors import QuestionResult, node_iri, question_result_from, question_statement_id, scenario_iri
+from .validation import Code, GraphError, question_errors, validate_graph
 
 
 class ScenarioError(Exception):
@@ -230,6 +230,26 @@ def node_image_clear(*, node: Node) -> Node:
     # The file stays: a published version may still show it.
     node.image = ""
     node.save(update_fields=["image"])
+    _touch(node.scenario_id)
+    return node
+
+
+def node_question_set(*, node: Node, question: dict[str, Any] | None) -> Node:
+    """Set (or, with None, remove) a moment's check question: text, 2–4 options, the correct index, explanation."""
+    if question is not None:
+        question = {
+            "text": str(question.get("text") or "").strip(),
+            "options": [str(o).strip() for o in question.get("options") or []],
+            "correct": question.get("correct"),
+            "explanation": str(question.get("explanation") or "").strip(),
+        }
+        if node.kind != Node.Kind.MOMENT:
+            raise ScenarioError(_("Only a moment may have a check question."))
+        errors = question_errors(question, node=node.key)
+        if errors:
+            raise ScenarioError(errors)
+    node.question = question
+    node.save(update_fields=["question"])
     _touch(node.scenario_id)
     return node
 
@@ -483,6 +503,7 @@ def _write_import(data: dict[str, Any], *, author: Any, slug: str, existing: Sce
             text=item.get("text") or "",
             image=item.get("image") or "",
             video=videos.get(item.get("video") or ""),
+            question=item.get("question") or None,
             outcome=item.get("outcome") or "",
             debrief=item.get("debrief") or "",
         )
@@ -722,3 +743,60 @@ def _attempt_complete(
     )
     if lesson is not None:
         lesson_complete(rep=attempt.rep, lesson=lesson, timestamp=timestamp, by_content=True)
+
+
+def question_answer(
+    *,
+    rep: Any,
+    registration: uuid.UUID | str,
+    node_key: str,
+    answer: int,
+    timestamp: datetime | None = None,
+) -> QuestionResult:
+    """Record the rep's answer to the check question of a moment of their attempt (once per moment).
+
+    An xAPI "answered" on a cmi.interaction (choice) ``<node IRI>/question``. It changes neither the scenario's
+    score nor its alignment; the scenario's projections ignore it (it carries no scenario-version extension).
+    """
+    attempt = Attempt.objects.select_related("version").filter(registration=str(registration), rep_id=rep.pk).first()
+    if attempt is None:
+        raise ScenarioError(_("This attempt does not exist. Start the scenario again."))
+    graph = Graph(attempt.version.graph)
+    node = graph.nodes.get(node_key)
+    question = (node or {}).get("question")
+    if not question:
+        raise ScenarioError(_("This moment has no check question."))
+    options = question.get("options", [])
+    statement_id = question_statement_id(attempt.registration, node_key)
+    if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(options):
+        raise ScenarioError(_("Choose one of the answers."))
+    lesson = _lesson_of(rep, attempt.lesson_id)
+    version_activity = _version_activity(attempt.version, lesson)
+    node_activity = node_iri(attempt.version, node_key)
+    try:
+        st, _created = statement_record(
+            actor=rep,
+            verb=records_vocab.ANSWERED,
+            activity=Activity(
+                iri=f"{node_activity}/question",
+                type=vocab.TYPE_INTERACTION,
+                name={"ja-JP": question.get("text", "")[:200]},
+                course_id=version_activity.course_id,
+                course_version_id=version_activity.course_version_id,
+                lesson_id=version_activity.lesson_id,
+                parents=[node_activity, version_activity.iri, *version_activity.parents],
+                definition={
+                    "interactionType": "choice",
+                    "choices": [{"id": str(i), "description": {"ja-JP": text[:200]}} for i, text in enumerate(options)],
+                    "correctResponsesPattern": [str(question.get("correct"))],
+                },
+            ),
+            result={"response": str(answer), "success": answer == question.get("correct")},
+            extensions={vocab.EXT_NODE.iri: node_key},
+            statement_id=statement_id,
+            timestamp=timestamp,
+            registration=attempt.registration,
+        )
+    except StatementError as exc:
+        raise ScenarioError(str(exc)) from None
+    return question_result_from(node_key, question, st.result or {})

@@ -251,6 +251,9 @@ def studio_scenario_node(request: HttpRequest, node_id: int) -> HttpResponse:
                     outcome=data["outcome"],
                     debrief=data["debrief"],
                 )
+                services.node_question_set(
+                    node=node, question=data["question"] if data["kind"] == Node.Kind.MOMENT else None
+                )
                 if data.get("remove_image"):
                     services.node_image_clear(node=node)
                 if data.get("image"):

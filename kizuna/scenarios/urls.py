@@ -9,6 +9,7 @@ urlpatterns = [
     path("play/scenarios/<int:version_id>/", views.scenario_play, name="scenario_play"),
     path("play/attempts/<int:attempt_id>/", views.scenario_attempt, name="scenario_attempt"),
     path("play/attempts/<int:attempt_id>/choose/", views.scenario_choose, name="scenario_choose"),
+    path("play/attempts/<int:attempt_id>/answer/", views.scenario_answer, name="scenario_answer"),
     path(
         "scenarios/versions/<int:version_id>/images/<str:image_name>",
         views.scenario_media_image,

@@ -35,6 +35,11 @@ class Code(StrEnum):
     UNREACHABLE = "unreachable"
     NO_END_REACHABLE = "no_end_reachable"
     MULTIPLE_REFERENCES = "multiple_references"
+    # The optional check question of a moment (an embedded micro-question).
+    QUESTION_TEXT = "question_text"
+    QUESTION_OPTIONS = "question_options"
+    QUESTION_CORRECT = "question_correct"
+    QUESTION_ON_END = "question_on_end"
     # Found when importing or publishing, against what is stored (exchange.reference_errors).
     SLUG_TAKEN = "slug_taken"
     UNKNOWN_PRODUCT = "unknown_product"
@@ -191,9 +196,58 @@ def validate_graph(data: Any) -> list[GraphError]:
     return errors
 
 
+QUESTION_MIN_OPTIONS = 2
+QUESTION_MAX_OPTIONS = 4
+
+
+def question_errors(question: Any, *, node: str | None = None, path: str = "question") -> list[GraphError]:
+    """Return the problems of a moment's check question ({text, options, correct, explanation})."""
+    if not isinstance(question, dict):
+        return []
+    errors: list[GraphError] = []
+    text = question.get("text")
+    if not isinstance(text, str) or not text.strip():
+        errors.append(GraphError(Code.QUESTION_TEXT, _("Write the check question."), node=node, path=f"{path}.text"))
+    options = question.get("options")
+    count = len(options) if isinstance(options, list) else 0
+    if not QUESTION_MIN_OPTIONS <= count <= QUESTION_MAX_OPTIONS or not all(
+        isinstance(o, str) and o.strip() for o in options or []
+    ):
+        errors.append(
+            GraphError(
+                Code.QUESTION_OPTIONS,
+                _("A check question has 2 to 4 answers, none of them empty (it has %(count)s).") % {"count": count},
+                node=node,
+                path=f"{path}.options",
+            )
+        )
+    correct = question.get("correct")
+    if isinstance(correct, bool) or not isinstance(correct, int) or not 0 <= correct < count:
+        errors.append(
+            GraphError(
+                Code.QUESTION_CORRECT,
+                _("Mark which answer of the check question is correct."),
+                node=node,
+                path=f"{path}.correct",
+            )
+        )
+    return errors
+
+
 def _node_errors(key: str, node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[GraphError]:
     errors: list[GraphError] = []
     choices = _dicts(node.get("choices"))
+    question = node.get("question")
+    if node.get("kind") == KIND_END and question not in (None, {}):
+        errors.append(
+            GraphError(
+                Code.QUESTION_ON_END,
+                _("The end “%(node)s” has a check question. Only a moment may have one.") % {"node": key},
+                node=key,
+            )
+        )
+    elif question is not None:
+        errors += question_errors(question, node=key)
     if node.get("kind") == KIND_END:
         if choices:
             errors.append(

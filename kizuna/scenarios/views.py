@@ -109,6 +109,7 @@ def scenario_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
         context["can_mark_reference"] = attempt.lesson_id is None and selectors.can_edit_scenarios(request.user)
     else:
         context["node"] = graph.node(attempt.current_node)
+        context["question_result"] = selectors.question_result_for(attempt, attempt.current_node)
         context["statement_id"] = uuid.uuid4()
         context["progress"] = player.progress(graph, done=len(attempt.path), at=attempt.current_node)
     return render(request, "scenarios/attempt.html", context)
@@ -180,3 +181,21 @@ def scenario_media_poster(request: HttpRequest, version_id: int, video_key: uuid
     if not video.poster:
         raise Http404
     return stored_file_response(request, name=video.poster.name, content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def scenario_answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Answer the check question of a moment (once per moment and attempt); the result shows on the moment."""
+    attempt = selectors.access_own_attempt(request.user, attempt_id)
+    try:
+        answer = int(request.POST.get("answer", ""))
+    except ValueError:
+        answer = -1
+    try:
+        services.question_answer(
+            rep=request.user, registration=attempt.registration, node_key=request.POST.get("node", ""), answer=answer
+        )
+    except services.ScenarioError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("scenario_attempt", args=[attempt.pk]) + "#question")
