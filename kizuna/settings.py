@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kizuna.media",
     "kizuna.records",
     "kizuna.analytics",
+    "kizuna.notifications",
     "kizuna.assessments",
     "kizuna.scenarios",
     "kizuna.updates",

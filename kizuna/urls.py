@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("kizuna.scenarios.urls")),
     path("", include("kizuna.scenarios.analytics_urls")),
     path("", include("kizuna.updates.urls")),
+    path("", include("kizuna.notifications.urls")),
 ]

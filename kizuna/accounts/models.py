@@ -43,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
+    # Kept by the notifications app so that every page can show the count without a query.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
+    notify_by_email = models.BooleanField(_("send notifications by e-mail"), default=True)
 
     objects = UserManager()
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organization, Team
+from .models import Membership, NameDisplay, Organization, Team
 from .selectors import organizations_all, teams_all
 from .services import IMPORT_MAX_BYTES, roles_for
 
@@ -146,3 +146,9 @@ class PeopleImportForm(forms.Form):
                 _("The file is too large (at most 2 MB). Split it into several files and upload them one by one.")
             )
         return file
+
+
+class SharingPolicyForm(forms.Form):
+    community_names = forms.ChoiceField(label=_("Community"), choices=NameDisplay.choices)
+    ranking_names = forms.ChoiceField(label=_("Rankings"), choices=NameDisplay.choices)
+    review_names = forms.ChoiceField(label=_("Roleplay reviews"), choices=NameDisplay.choices)

@@ -82,3 +82,42 @@ class Membership(models.Model):
     @property
     def is_rep(self) -> bool:
         return self.role == self.Role.REP
+
+
+class NameDisplay(models.TextChoices):
+    """How people of another agency are named to a viewer."""
+
+    REAL = "real", _("real names")
+    AGENCY = "agency", _("agency name only")
+    PSEUDONYM = "pseudonym", _("pseudonyms")
+
+
+class SharingPolicy(models.Model):
+    """The principal's choice of how people are named across agencies, per area (one row)."""
+
+    community_names = models.CharField(
+        _("community"), max_length=16, choices=NameDisplay.choices, default=NameDisplay.REAL
+    )
+    ranking_names = models.CharField(
+        _("rankings"), max_length=16, choices=NameDisplay.choices, default=NameDisplay.AGENCY
+    )
+    review_names = models.CharField(
+        _("roleplay reviews"), max_length=16, choices=NameDisplay.choices, default=NameDisplay.PSEUDONYM
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "sharing policy"
+
+
+class PartnerSharing(models.Model):
+    """What one partner takes part in across agencies, as its agreement says."""
+
+    partner = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="sharing")
+    rankings = models.BooleanField(_("cross-agency rankings"), default=False)
+    reviews = models.BooleanField(_("cross-agency peer review"), default=False)
+    community = models.BooleanField(_("cross-agency community"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"sharing of {self.partner}"

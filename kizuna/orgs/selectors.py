@@ -10,6 +10,17 @@ from .models import Membership, Organization, Team
 Role = Membership.Role
 
 
+def partners_with_sharing() -> list[dict]:
+    """Return every partner with what it takes part in across agencies (as its agreement says)."""
+    from .sharing import Area, partners_sharing
+
+    shared = {area: partners_sharing(area) for area in Area.ALL}
+    return [
+        {"partner": partner, **{area: partner.pk in shared[area] for area in Area.ALL}}
+        for partner in Organization.objects.filter(kind=Organization.Kind.PARTNER)
+    ]
+
+
 def partners_with_counts() -> QuerySet[Organization]:
     """Return every partner with its number of teams, active reps and active managers."""
     return Organization.objects.filter(kind=Organization.Kind.PARTNER).annotate(

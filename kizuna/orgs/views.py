@@ -11,9 +11,17 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import selectors, services, sharing
 from .access import access_partner_for_user, access_person_for_user, membership_of, role_required
-from .forms import PartnerForm, PeopleFilterForm, PeopleImportForm, PersonEditForm, PersonForm, TeamForm
+from .forms import (
+    PartnerForm,
+    PeopleFilterForm,
+    PeopleImportForm,
+    PersonEditForm,
+    PersonForm,
+    SharingPolicyForm,
+    TeamForm,
+)
 from .models import Membership
 
 Role = Membership.Role
@@ -242,3 +250,25 @@ def person_set_active(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s was deactivated and can no longer sign in.") % {"name": found.name})
     return redirect("person", person_id=found.pk)
+
+
+@role_required(Role.ADMIN)
+def sharing_settings(request: HttpRequest) -> HttpResponse:
+    policy = sharing.sharing_policy()
+    form = SharingPolicyForm(
+        request.POST or None,
+        initial={
+            "community_names": policy.community_names,
+            "ranking_names": policy.ranking_names,
+            "review_names": policy.review_names,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        sharing.sharing_policy_set(**form.cleaned_data)
+        messages.success(request, _("The sharing settings were saved."))
+        return redirect("sharing_settings")
+    return render(
+        request,
+        "orgs/sharing.html",
+        {"form": form, "partners": selectors.partners_with_sharing()},
+    )

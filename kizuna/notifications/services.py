@@ -1,0 +1,105 @@
+"""Send notifications (in the app, and by e-mail after commit) and mark them read."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification
+
+
+def _recount(user: Any) -> int:
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    get_user_model().objects.filter(pk=user.pk).update(unread_notifications=count)
+    user.unread_notifications = count
+    return count
+
+
+def notification_send(
+    *,
+    recipient: Any,
+    kind: str,
+    title: str,
+    body: str = "",
+    params: dict[str, Any] | None = None,
+    url: str = "",
+    email: bool = True,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Notify a person; return None when a notification with this dedupe key was sent to them already.
+
+    `title` and `body` are English msgids (mark them with gettext_noop) formatted with `params`.
+    """
+    if not recipient.is_active:
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                title=title,
+                body=body,
+                params=params or {},
+                url=url,
+                dedupe_key=dedupe_key,
+            )
+            get_user_model().objects.filter(pk=recipient.pk).update(
+                unread_notifications=F("unread_notifications") + 1
+            )
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return None
+    if email and recipient.notify_by_email:
+        from .tasks import email_notification_task
+
+        transaction.on_commit(lambda: email_notification_task.enqueue(notification.pk))
+    return notification
+
+
+def notification_email(*, notification: Notification) -> bool:
+    """E-mail one notification in its recipient's language, once; return whether it was sent."""
+    recipient = notification.recipient
+    if notification.emailed_at is not None or not recipient.is_active or not recipient.notify_by_email:
+        return False
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        context = {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL}
+        subject = notification.title_text.splitlines()[0][:200]
+        text = render_to_string("notifications/email/notification.txt", context)
+        html = render_to_string("notifications/email/notification.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [recipient.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
+def notification_open(*, notification: Notification) -> Notification:
+    """Mark one notification read (opening it)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        _recount(notification.recipient)
+    return notification
+
+
+def notifications_read_all(*, user: Any) -> int:
+    """Mark every notification of this person read; return how many were unread."""
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    _recount(user)
+    return count
+
+
+def notification_email_preference_set(*, user: Any, notify_by_email: bool) -> None:
+    """Store whether this person wants notifications by e-mail too."""
+    get_user_model().objects.filter(pk=user.pk).update(notify_by_email=notify_by_email)
+    user.notify_by_email = notify_by_email

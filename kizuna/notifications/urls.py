@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/e-mail/", views.notification_email_preference, name="notification_email_preference"),
+    path("notifications/<int:notification_id>/open/", views.notification_open, name="notification_open"),
+]
