@@ -43,6 +43,12 @@ TERMINATED = Term(ADL_VERBS + "terminated", "終了した", "terminated")
 ATTEMPTED = Term(ADL_VERBS + "attempted", "挑戦した", "attempted")
 EXPERIENCED = Term(ADL_VERBS + "experienced", "閲覧した", "experienced")
 VOIDED = Term(ADL_VERBS + "voided", "取り消した", "voided")
+ASKED = Term(ADL_VERBS + "asked", "質問した", "asked")
+COMMENTED = Term(ADL_VERBS + "commented", "コメントした", "commented")
+SHARED = Term(ADL_VERBS + "shared", "共有した", "shared")
+REGISTERED = Term(ADL_VERBS + "registered", "申し込んだ", "registered")
+ATTENDED = Term(ADL_VERBS + "attended", "参加した", "attended")
+RECEIVED = Term("http://activitystrea.ms/schema/1.0/receive", "受け取った", "received")
 VIDEO_PLAYED = Term(VIDEO + "verbs/played", "再生した", "played")
 VIDEO_PAUSED = Term(VIDEO + "verbs/paused", "一時停止した", "paused")
 VIDEO_SEEKED = Term(VIDEO + "verbs/seeked", "シークした", "seeked")
@@ -96,6 +102,12 @@ _PUBLISHED_VERBS = (
     ATTEMPTED,
     EXPERIENCED,
     VOIDED,
+    ASKED,
+    COMMENTED,
+    SHARED,
+    REGISTERED,
+    ATTENDED,
+    RECEIVED,
     VIDEO_PLAYED,
     VIDEO_PAUSED,
     VIDEO_SEEKED,
