@@ -30,7 +30,7 @@ def counted_seconds(st: Statement) -> float:
 
 
 def is_learner_event(st: Statement) -> bool:
-    return not st.verb.endswith("/" + vocab.ASSIGNED.path)
+    return vocab.is_learning_verb(st.verb)
 
 
 def project_lesson(lp: LessonProgress | None, st: Statement) -> tuple[LessonProgress, bool]:

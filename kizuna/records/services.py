@@ -121,6 +121,16 @@ def statement_record(
     return statement, True
 
 
+def _xapi_object(st: Statement) -> dict[str, Any]:
+    if st.object_type == "StatementRef":  # a voiding statement points at the statement it withdraws
+        return {"objectType": "StatementRef", "id": st.object_iri.rsplit("/", 1)[-1]}
+    return {
+        "objectType": "Activity",
+        "id": st.object_iri,
+        "definition": {**st.object_definition, "type": st.object_type, "name": st.object_name},
+    }
+
+
 def statement_to_xapi(st: Statement) -> dict[str, Any]:
     """Return the statement as xAPI 1.0.3 JSON."""
     verb_term = vocab.verb_for(st.verb)
@@ -131,11 +141,7 @@ def statement_to_xapi(st: Statement) -> dict[str, Any]:
             "account": {"homePage": settings.SITE_URL, "name": str(st.actor.public_id)},
         },
         "verb": {"id": st.verb, "display": verb_term.display if verb_term else {}},
-        "object": {
-            "objectType": "Activity",
-            "id": st.object_iri,
-            "definition": {**st.object_definition, "type": st.object_type, "name": st.object_name},
-        },
+        "object": _xapi_object(st),
         "context": st.context,
         "timestamp": st.timestamp.isoformat(),
         "stored": st.stored.isoformat(),

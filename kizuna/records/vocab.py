@@ -82,6 +82,29 @@ def register_own(*terms: Term) -> None:
         OWN_TERMS[term.path] = term
 
 
+# Verbs that record something that happened to a person, not learning they did (an assignment, an
+# answer of theirs up-voted, a certification expiring, a withdrawn statement): they make no learning day,
+# no streak and no learning time. Apps add theirs with `register_not_learning`.
+_NOT_LEARNING: list[Term] = []
+
+
+def register_not_learning(*terms: Term) -> None:
+    """Mark verbs whose statements are not learning by their actor."""
+    for term in terms:
+        if term not in _NOT_LEARNING:
+            _NOT_LEARNING.append(term)
+
+
+def is_learning_verb(iri: str) -> bool:
+    """Return whether a statement with this verb is learning its actor did."""
+    return all(term.iri != iri for term in _NOT_LEARNING)
+
+
+def not_learning_verbs() -> list[str]:
+    """Return the IRIs of the verbs that are not learning (for filtering in the database)."""
+    return [term.iri for term in _NOT_LEARNING]
+
+
 def verb_for(iri: str) -> Term | None:
     """Return the verb with this IRI (published or ours), for its display names."""
     for term in (*_PUBLISHED_VERBS, *OWN_TERMS.values()):
@@ -112,6 +135,15 @@ _PUBLISHED_VERBS = (
     VIDEO_PAUSED,
     VIDEO_SEEKED,
 )
+
+
+register_not_learning(ASSIGNED, VOIDED, RECEIVED)
+
+
+def register_published(*terms: Term) -> None:
+    """Add published verbs another app uses, so that their statements show a display name."""
+    global _PUBLISHED_VERBS
+    _PUBLISHED_VERBS = (*_PUBLISHED_VERBS, *(t for t in terms if t not in _PUBLISHED_VERBS))
 
 
 # A video lesson counts as watched when the played segments cover this share of it.
