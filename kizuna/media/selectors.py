@@ -14,10 +14,13 @@ from .models import Video
 
 
 def videos_for_studio(user: Any) -> QuerySet[Video]:
-    """Return the videos shown in the studio: all of them for uploaders, none for anyone else."""
+    """Return the videos shown in the studio: the principal's own for uploaders, none for anyone else.
+
+    Videos partner people uploaded (their roleplay takes) are private to coaching and never listed here.
+    """
     if not can_upload_video(user):
         return Video.objects.none()
-    return Video.objects.select_related("uploaded_by")
+    return Video.objects.exclude(uploaded_by__membership__organization__kind="partner").select_related("uploaded_by")
 
 
 def access_video_for_uploader(user: Any, video_id: int) -> Video:

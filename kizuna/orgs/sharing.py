@@ -97,8 +97,15 @@ class Namer:
     _agency_names: dict[int, str] = field(default_factory=dict)
 
     def shows_real_name(self, person: Any) -> bool:
-        org_id = _org_id(person)
-        return self.viewer_is_principal or org_id == self.viewer_org_id or self.display == NameDisplay.REAL
+        membership = getattr(person, "membership", None)
+        if membership is None or membership.is_principal_staff:
+            # The principal's coaches and staff speak under their own names to everyone.
+            return True
+        return (
+            self.viewer_is_principal
+            or membership.organization_id == self.viewer_org_id
+            or self.display == NameDisplay.REAL
+        )
 
     def name(self, person: Any) -> str:
         """Return how this viewer sees this person named."""
@@ -112,11 +119,6 @@ class Namer:
         """Return the person's agency name (always visible across agencies)."""
         membership = getattr(person, "membership", None)
         return membership.organization.name if membership is not None else ""
-
-
-def _org_id(person: Any) -> int | None:
-    membership = getattr(person, "membership", None)
-    return membership.organization_id if membership is not None else None
 
 
 def names_for(viewer: Any, area: str) -> Namer:

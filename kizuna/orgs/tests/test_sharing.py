@@ -67,3 +67,10 @@ def test_only_the_admin_opens_the_sharing_settings(cast, client):
     for person in (cast.coach, cast.manager_a, cast.rep_a1):
         client.force_login(person)
         assert client.get(reverse("sharing_settings")).status_code == 404
+
+
+def test_principal_staff_are_named_by_their_real_names_everywhere(cast):
+    sharing_policy_set(community_names="pseudonym", ranking_names="agency", review_names="pseudonym")
+    coach = _person(cast.coach)
+    for area in Area.ALL:
+        assert names_for(_person(cast.rep_b1), area).name(coach) == coach.name
