@@ -39,7 +39,11 @@ def browser() -> Iterator[Any]:
     from kizuna.tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            # A fake camera and microphone, allowed without a prompt: the roleplay recorder films with them.
+            args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+        )
         yield browser
         browser.close()
 

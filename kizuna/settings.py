@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kizuna.records",
     "kizuna.analytics",
     "kizuna.notifications",
+    "kizuna.coaching",
     "kizuna.assessments",
     "kizuna.scenarios",
     "kizuna.updates",

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("kizuna.scenarios.analytics_urls")),
     path("", include("kizuna.updates.urls")),
     path("", include("kizuna.notifications.urls")),
+    path("", include("kizuna.coaching.urls")),
 ]

@@ -30,6 +30,7 @@ from kizuna.orgs.models import Membership, Organization, Team
 
 from . import activity, content
 from .assessments import seed_assessments
+from .coaching import seed_coaching
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
 from .updates import seed_updates
@@ -293,7 +294,14 @@ def history_plan(*, cast: Cast, published: dict[str, tuple[Any, list[Any]]], now
 
 
 # Each capability adds its own demo content once the people, product and courses exist.
-FEATURE_SEEDS = (seed_assessments, seed_updates, seed_scenarios)
+# In this order: agreements, certifications and KPIs read the learning the earlier seeds made, and
+# gamification re-scores everything at the end.
+FEATURE_SEEDS = (
+    seed_assessments,
+    seed_updates,
+    seed_scenarios,
+    seed_coaching,
+)
 
 
 def demo_seed(
