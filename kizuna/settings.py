@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "kizuna.records",
     "kizuna.analytics",
     "kizuna.notifications",
+    "kizuna.surveys",
+    "kizuna.live",
     "kizuna.coaching",
     "kizuna.assessments",
     "kizuna.scenarios",

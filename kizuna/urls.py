@@ -22,5 +22,7 @@ urlpatterns = [
     path("", include("kizuna.scenarios.analytics_urls")),
     path("", include("kizuna.updates.urls")),
     path("", include("kizuna.notifications.urls")),
+    path("", include("kizuna.surveys.urls")),
+    path("", include("kizuna.live.urls")),
     path("", include("kizuna.coaching.urls")),
 ]

@@ -54,6 +54,7 @@ class LessonKind(models.TextChoices):
     MICRO = "micro", _("micro lesson")
     QUIZ = "quiz", _("quiz")
     SCENARIO = "scenario", _("scenario")
+    SURVEY = "survey", _("survey")
 
 
 class Course(models.Model):

@@ -31,8 +31,10 @@ from kizuna.orgs.models import Membership, Organization, Team
 from . import activity, content
 from .assessments import seed_assessments
 from .coaching import seed_coaching
+from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
+from .surveys import seed_surveys
 from .updates import seed_updates
 from .videos import VideoScript, video_render
 
@@ -301,6 +303,8 @@ FEATURE_SEEDS = (
     seed_updates,
     seed_scenarios,
     seed_coaching,
+    seed_surveys,
+    seed_live,
 )
 
 

@@ -1,0 +1,102 @@
+"""Attendance from an uploaded list (all or nothing), and the recording published to those who missed the session."""
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from kizuna.catalog.models import Assignment
+from kizuna.live import services, vocab
+from kizuna.live.models import Registration
+from kizuna.live.services import LiveError
+from kizuna.media.models import Video
+from kizuna.notifications.models import Notification
+from kizuna.records.models import Statement
+
+from .conftest import schedule
+
+
+def csv_file(*emails: str) -> io.BytesIO:
+    return io.BytesIO(("email\n" + "\n".join(emails) + "\n").encode())
+
+
+@pytest.fixture
+def past_session(cast):
+    session = schedule(cast, starts_in=timedelta(hours=-3))
+    services.live_audience_add(session=session, assigned_by=cast.author, partner=cast.partner_a)
+    return session
+
+
+def test_an_attendance_list_records_everyone_on_it(cast, past_session):
+    count = services.live_attendance_import(session=past_session, file=csv_file(cast.rep_a1.email.upper()))
+    assert count == 1
+    registration = Registration.objects.get(rep=cast.rep_a1)
+    assert registration.attended_at == past_session.starts_at and registration.attendance_source == "upload"
+    assert Statement.objects.filter(verb=vocab.ATTENDED.iri, actor=cast.rep_a1).count() == 1
+
+
+def test_one_bad_row_refuses_the_whole_list_and_each_problem_is_named(cast, past_session):
+    with pytest.raises(LiveError) as info:
+        services.live_attendance_import(
+            session=past_session,
+            file=io.BytesIO(
+                f"name,email\n一子,{cast.rep_a1.email}\n誰か,nobody@example.com\n一子,{cast.rep_a1.email}\n"
+                f"B一,{cast.rep_b1.email}\n空欄,\n".encode()
+            ),
+        )
+    problems = info.value.problems
+    assert len(problems) == 4
+    assert problems[0].startswith("3行目") and "nobody@example.com" in problems[0]
+    assert problems[1].startswith("4行目") and "重複" in problems[1]
+    assert problems[2].startswith("5行目") and problems[3].startswith("6行目")
+    assert not Registration.objects.filter(attended_at__isnull=False).exists()
+    assert not Statement.objects.filter(verb=vocab.ATTENDED.iri).exists()
+
+
+def test_a_list_without_an_email_column_is_refused(cast, past_session):
+    with pytest.raises(LiveError):
+        services.live_attendance_import(session=past_session, file=io.BytesIO(b"name\nfoo\n"))
+
+
+def test_the_recording_becomes_a_video_course_assigned_to_those_who_missed_it(cast, past_session):
+    services.live_attendance_import(session=past_session, file=csv_file(cast.rep_a1.email))
+    video = Video.objects.create(
+        title="録画",
+        uploaded_by=cast.author,
+        original="videos/x/original",
+        status=Video.Status.READY,
+        duration_seconds=3000,
+    )
+    services.live_recording_attach(session=past_session, video=video)
+    course = services.live_recording_publish(session=past_session, publisher=cast.author)
+    lesson = course.latest_version.lessons.get()
+    assert lesson.kind == "video" and lesson.video == video
+    assigned = set(Assignment.objects.filter(course=course).values_list("rep_id", flat=True))
+    assert assigned == {cast.rep_a2.pk}  # rep_a1 attended; partner B was never invited
+    assert Notification.objects.filter(recipient=cast.rep_a2, kind="live.recording").exists()
+    with pytest.raises(LiveError):
+        services.live_recording_publish(session=past_session, publisher=cast.author)
+
+
+def test_a_recording_still_processing_cannot_be_published(cast, past_session):
+    video = Video.objects.create(title="録画", uploaded_by=cast.author, original="videos/x/original")
+    services.live_recording_attach(session=past_session, video=video)
+    with pytest.raises(LiveError):
+        services.live_recording_publish(session=past_session, publisher=cast.author)
+
+
+def test_the_rep_who_missed_it_finds_the_recording_on_the_session_page(cast, past_session, signed_in):
+    services.live_attendance_import(session=past_session, file=csv_file(cast.rep_a1.email))
+    video = Video.objects.create(
+        title="録画",
+        uploaded_by=cast.author,
+        original="videos/x/original",
+        status=Video.Status.READY,
+        duration_seconds=60,
+    )
+    services.live_recording_attach(session=past_session, video=video)
+    course = services.live_recording_publish(session=past_session, publisher=cast.author)
+    missed = signed_in(cast.rep_a2).get(f"/live/{past_session.pk}/").content.decode()
+    assert "録画を見る" in missed and f"/learn/courses/{course.pk}/" in missed
+    assert signed_in(cast.rep_a2).get(f"/learn/courses/{course.pk}/").status_code == 200
+    assert "録画を見る" not in signed_in(cast.rep_a1).get(f"/live/{past_session.pk}/").content.decode()
