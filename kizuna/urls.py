@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("kizuna.scenarios.urls")),
     path("", include("kizuna.scenarios.analytics_urls")),
     path("", include("kizuna.updates.urls")),
+    path("", include("kizuna.community.urls")),
     path("", include("kizuna.notifications.urls")),
     path("", include("kizuna.surveys.urls")),
     path("", include("kizuna.live.urls")),

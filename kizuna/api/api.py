@@ -36,3 +36,4 @@ api = NinjaAPI(
 )
 register_problem_handlers(api)
 api.add_router("", router)
+api.add_router("", "kizuna.community.api.router")

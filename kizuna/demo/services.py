@@ -31,6 +31,7 @@ from kizuna.orgs.models import Membership, Organization, Team
 from . import activity, content
 from .assessments import seed_assessments
 from .coaching import seed_coaching
+from .community import seed_community
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
@@ -303,6 +304,7 @@ FEATURE_SEEDS = (
     seed_updates,
     seed_scenarios,
     seed_coaching,
+    seed_community,
     seed_surveys,
     seed_live,
 )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "kizuna.community"
+    label = "community"
+
+    def ready(self) -> None:
+        from kizuna.records.vocab import register_own, register_published
+
+        from . import vocab
+
+        register_own(*vocab.OWN_TERMS)
+        register_published(vocab.VOTED_UP, vocab.ACCEPTED)
