@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kizuna.media",
     "kizuna.records",
     "kizuna.analytics",
+    "kizuna.feedback",
     "kizuna.community",
     "kizuna.notifications",
     "kizuna.surveys",

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("kizuna.surveys.urls")),
     path("", include("kizuna.live.urls")),
     path("", include("kizuna.coaching.urls")),
+    path("", include("kizuna.feedback.urls")),
 ]

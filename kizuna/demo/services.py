@@ -32,6 +32,7 @@ from . import activity, content
 from .assessments import seed_assessments
 from .coaching import seed_coaching
 from .community import seed_community
+from .feedback import seed_feedback
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
@@ -305,6 +306,7 @@ FEATURE_SEEDS = (
     seed_scenarios,
     seed_coaching,
     seed_community,
+    seed_feedback,
     seed_surveys,
     seed_live,
 )

@@ -140,8 +140,9 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(cast, client, django_ass
 
     lesson = Course.objects.get(slug="c0").latest_version.lessons.last()
     login(client, cast.rep_a1)
-    # session, the user with their membership, lesson, access check, sibling lessons, lesson progress
-    with django_assert_num_queries(6):
+    # session, the user with their membership, lesson, access check, sibling lessons, lesson progress,
+    # the rep's feedback on the lesson (feedback widget)
+    with django_assert_num_queries(7):
         assert client.get(reverse("lesson", args=[lesson.pk])).status_code == 200
 
 

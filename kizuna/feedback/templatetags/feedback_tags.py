@@ -1,0 +1,33 @@
+"""The content-feedback widget of the learner's lesson page: ``{% load feedback_tags %}{% lesson_feedback lesson %}``."""
+
+from typing import Any
+
+from django import template
+
+from kizuna.orgs.access import membership_of
+
+from ..forms import LessonFeedbackForm
+from ..selectors import lesson_feedback_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("feedback/_lesson_widget.html", takes_context=True)
+def lesson_feedback(context: Any, lesson: Any) -> dict[str, Any]:
+    """Draw the rep's "worked / didn't work" form, or their feedback and the author's note; nothing for others.
+
+    One query, for reps only (the lesson page's query count is pinned).
+    """
+    user = context["request"].user
+    m = membership_of(user)
+    if m is None or not m.is_rep:
+        return {"show": False}
+    feedback = lesson_feedback_for(rep=user, lesson_id=lesson.pk)
+    initial = {"worked": "yes" if feedback.worked else "no", "comment": feedback.comment} if feedback else {}
+    return {
+        "show": True,
+        "lesson": lesson,
+        "feedback": feedback,
+        "form": LessonFeedbackForm(initial=initial),
+        "csrf_token": context.get("csrf_token"),
+    }
