@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kizuna.media",
     "kizuna.records",
     "kizuna.analytics",
+    "kizuna.gamification",
     "kizuna.feedback",
     "kizuna.community",
     "kizuna.notifications",

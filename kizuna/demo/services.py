@@ -33,6 +33,7 @@ from .assessments import seed_assessments
 from .coaching import seed_coaching
 from .community import seed_community
 from .feedback import seed_feedback
+from .gamification import seed_gamification
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
@@ -309,6 +310,7 @@ FEATURE_SEEDS = (
     seed_feedback,
     seed_surveys,
     seed_live,
+    seed_gamification,
 )
 
 

@@ -125,11 +125,11 @@ def test_the_rep_home_runs_a_fixed_number_of_queries(cast, client, django_assert
     _many_courses_and_reps(cast, n)
     login(client, cast.rep_a1)
     # session, the user with their membership, assignments, course progress, lessons, lesson progress (also the
-    # resume card), flash updates, questions due for review
-    with django_assert_num_queries(8):
+    # resume card), flash updates, questions due for review, the points strip (points, level, kudos in one query)
+    with django_assert_num_queries(9):
         assert client.get("/").status_code == 200
     # Published versions never change: their lesson lists are kept, so the next visit skips that query.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get("/").status_code == 200
 
 
