@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "kizuna.records",
     "kizuna.analytics",
     "kizuna.gamification",
+    "kizuna.certification",
+    "kizuna.incentives",
     "kizuna.feedback",
     "kizuna.community",
     "kizuna.notifications",

@@ -36,5 +36,6 @@ api = NinjaAPI(
 )
 register_problem_handlers(api)
 api.add_router("", router)
+api.add_router("", "kizuna.certification.api.router")
 api.add_router("", "kizuna.feedback.api.router")
 api.add_router("", "kizuna.community.api.router")

@@ -30,6 +30,7 @@ from kizuna.orgs.models import Membership, Organization, Team
 
 from . import activity, content
 from .assessments import seed_assessments
+from .certification import seed_certification
 from .coaching import seed_coaching
 from .community import seed_community
 from .feedback import seed_feedback
@@ -310,6 +311,7 @@ FEATURE_SEEDS = (
     seed_feedback,
     seed_surveys,
     seed_live,
+    seed_certification,
     seed_gamification,
 )
 

@@ -1,0 +1,174 @@
+"""Reads of incentives: an agency's rules, and its monthly statement of what each rep earned and why."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kizuna.orgs.access import has_role
+from kizuna.orgs.models import Membership
+
+from .models import IncentiveRule
+
+Kind = IncentiveRule.Kind
+Role = Membership.Role
+
+
+def rules_for_partner(partner: Any) -> list[IncentiveRule]:
+    """Return the agency's incentive rules, current and past (the agreement page shows them)."""
+    return list(
+        IncentiveRule.objects.filter(partner=partner)
+        .select_related("certification", "course")
+        .order_by("kind", "-effective_from", "id")
+    )
+
+
+def can_manage_incentives(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def can_see_incentives(user: Any) -> bool:
+    return has_role(user, Role.ADMIN, Role.COACH, Role.MANAGER)
+
+
+def access_rule_for_user(user: Any, rule_id: int) -> IncentiveRule:
+    if not can_manage_incentives(user):
+        raise Http404
+    try:
+        return IncentiveRule.objects.select_related("partner").get(pk=rule_id)
+    except (IncentiveRule.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def rules_queryset(partner: Any) -> QuerySet[IncentiveRule]:
+    return IncentiveRule.objects.filter(partner=partner)
+
+
+@dataclass(frozen=True)
+class Line:
+    rep_id: int
+    rep_name: str
+    rep_email: str
+    at: datetime
+    kind: str
+    detail: str
+    amount: int
+
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label)
+
+
+@dataclass
+class RepTotal:
+    rep_id: int
+    rep_name: str
+    rep_email: str
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+@dataclass
+class MonthStatement:
+    partner: Any
+    month: date
+    reps: list[RepTotal]
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.reps)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for rep in self.reps for line in rep.lines]
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """Return [start, end) of the calendar month in the deployment's time zone."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start = datetime.combine(month.replace(day=1), time.min, tzinfo=zone)
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return start, datetime.combine(following, time.min, tzinfo=zone)
+
+
+def _local_day(at: datetime) -> date:
+    return at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def rule_for(
+    rules: Iterable[IncentiveRule],
+    *,
+    kind: str,
+    day: date,
+    certification_id: int | None = None,
+    course_id: int | None = None,
+) -> IncentiveRule | None:
+    """Return the rule that pays for this achievement on this day: one naming the thing wins over a general one."""
+    best: IncentiveRule | None = None
+    for rule in rules:
+        if rule.kind != kind or not rule.applies_on(day):
+            continue
+        if rule.certification_id not in (None, certification_id) or rule.course_id not in (None, course_id):
+            continue
+        specific = rule.certification_id is not None or rule.course_id is not None
+        best_specific = best is not None and (best.certification_id is not None or best.course_id is not None)
+        if best is None or (specific, rule.effective_from) > (best_specific, best.effective_from):
+            best = rule
+    return best
+
+
+def incentive_statement(*, partner: Any, month: date) -> MonthStatement:
+    """Return every rep's rewards in the month with the events behind them (certifications, courses on time)."""
+    from kizuna.analytics.selectors import partner_progress_rows
+    from kizuna.certification.selectors import certification_events
+
+    start, end = month_bounds(month)
+    rules = rules_for_partner(partner)
+    reps: dict[int, RepTotal] = {}
+
+    def add(rep_id: int, name: str, email: str, line: Line) -> None:
+        reps.setdefault(rep_id, RepTotal(rep_id=rep_id, rep_name=name, rep_email=email)).lines.append(line)
+
+    if not rules:
+        return MonthStatement(partner=partner, month=start.date(), reps=[])
+    kinds = {"earned": Kind.CERTIFICATION_EARNED, "renewed": Kind.CERTIFICATION_RENEWED}
+    for event in certification_events(partner_id=partner.pk, start=start, end=end, kinds=list(kinds)):
+        kind = kinds[event.kind]
+        rule = rule_for(rules, kind=kind, day=_local_day(event.at), certification_id=event.certification_id)
+        if rule is not None:
+            rep = event.rep
+            add(
+                rep.pk,
+                rep.name,
+                rep.email,
+                Line(rep.pk, rep.name, rep.email, event.at, kind, event.certification.name, rule.amount_yen),
+            )
+    if any(rule.kind == Kind.COURSE_ON_TIME for rule in rules):
+        for row in partner_progress_rows(partner=partner):
+            done = row.completed_at
+            if not row.required or done is None or row.due_at is None or done > row.due_at or not start <= done < end:
+                continue
+            rule = rule_for(rules, kind=Kind.COURSE_ON_TIME, day=_local_day(done), course_id=row.course_id)
+            if rule is not None:
+                line = Line(
+                    row.rep_id,
+                    row.rep_name,
+                    row.rep_email,
+                    done,
+                    Kind.COURSE_ON_TIME,
+                    row.course_title,
+                    rule.amount_yen,
+                )
+                add(row.rep_id, row.rep_name, row.rep_email, line)
+    for rep in reps.values():
+        rep.lines.sort(key=lambda line: (line.at, line.kind))
+    ordered = sorted(reps.values(), key=lambda r: (r.rep_name, r.rep_id))
+    return MonthStatement(partner=partner, month=start.date(), reps=ordered)
