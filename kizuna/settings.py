@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kizuna.certification",
     "kizuna.incentives",
     "kizuna.feedback",
+    "kizuna.kpis",
     "kizuna.community",
     "kizuna.notifications",
     "kizuna.surveys",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kizuna.orgs.urls")),
     path("", include("kizuna.media.urls")),
     path("", include("kizuna.analytics.urls")),
+    path("", include("kizuna.kpis.urls")),
     path("", include("kizuna.gamification.urls")),
     path("", include("kizuna.assessments.urls")),
     path("", include("kizuna.scenarios.urls")),

@@ -36,6 +36,7 @@ api = NinjaAPI(
 )
 register_problem_handlers(api)
 api.add_router("", router)
+api.add_router("", "kizuna.kpis.api.router")
 api.add_router("", "kizuna.certification.api.router")
 api.add_router("", "kizuna.feedback.api.router")
 api.add_router("", "kizuna.community.api.router")

@@ -35,6 +35,7 @@ from .coaching import seed_coaching
 from .community import seed_community
 from .feedback import seed_feedback
 from .gamification import seed_gamification
+from .kpis import seed_kpis
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
@@ -312,6 +313,7 @@ FEATURE_SEEDS = (
     seed_surveys,
     seed_live,
     seed_certification,
+    seed_kpis,
     seed_gamification,
 )
 

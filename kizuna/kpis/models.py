@@ -1,0 +1,173 @@
+"""Sales figures loaded per rep and month, the principal's targets, and the learning rollups derived from statements."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesFigure(models.Model):
+    """One rep's sales figures for one month, for one product or (product empty) without a product.
+
+    Loaded by the principal from a spreadsheet or by its CRM through the API; the same rep, month and
+    product always update the one row.
+    """
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("spreadsheet")
+        API = "api", _("API")
+        DEMO = "demo", _("demo data")
+
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sales_figures")
+    # The rep's agency when the figures were loaded: isolation and the boards filter on it.
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField(_("month"))
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    calls = models.PositiveIntegerField(_("calls"))
+    appointments = models.PositiveIntegerField(_("appointments"))
+    deals = models.PositiveIntegerField(_("deals"))
+    revenue = models.PositiveBigIntegerField(_("revenue (yen)"))
+    source = models.CharField(max_length=8, choices=Source.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rep", "period", "product"], condition=Q(product__isnull=False), name="kpis_figure_once"
+            ),
+            models.UniqueConstraint(
+                fields=["rep", "period"], condition=Q(product__isnull=True), name="kpis_figure_once_no_product"
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "period"]), models.Index(fields=["rep", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.rep_id} {self.period:%Y-%m} {self.product_id or '-'}"
+
+
+class Metric(models.TextChoices):
+    COMPLETION = "completion", _("Completion rate of required courses")
+    AVERAGE_SCORE = "average_score", _("Average quiz score")
+    APPOINTMENT_UPLIFT = "appointment_uplift", _("Appointment rate over the baseline")
+
+
+class TargetKind(models.TextChoices):
+    POINTS = "points", _("percentage points")
+    PERCENT = "percent", _("percent of the baseline")
+
+
+class KpiTarget(models.Model):
+    """A target the principal sets, for one agency or (partner empty) for all of them."""
+
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    metric = models.CharField(_("figure"), max_length=24, choices=Metric.choices)
+    # Completion and average score: the level to reach (percent, points out of 100).
+    # Appointment uplift: the rise over the baseline, in points or in percent of the baseline (kind).
+    value = models.FloatField(_("target"))
+    kind = models.CharField(max_length=8, choices=TargetKind.choices, default=TargetKind.POINTS)
+    baseline_from = models.DateField(_("baseline from"), null=True, blank=True)
+    baseline_to = models.DateField(_("baseline to"), null=True, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "metric"], condition=Q(partner__isnull=False), name="kpis_target_once"
+            ),
+            models.UniqueConstraint(fields=["metric"], condition=Q(partner__isnull=True), name="kpis_target_overall"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id or 'all'} {self.metric} {self.value}"
+
+
+class LearningMonth(models.Model):
+    """Rollup of statements: what one rep did in one month that the KPI board and rising talent read.
+
+    Scores are kept as sums in units of 1/10,000 so totals do not depend on the order statements commit in.
+    """
+
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    month = models.DateField()
+    quizzes = models.PositiveIntegerField(default=0)
+    quiz_score_units = models.BigIntegerField(default=0)
+    scenarios = models.PositiveIntegerField(default=0)
+    alignment_units = models.BigIntegerField(default=0)
+    roleplays = models.PositiveIntegerField(default=0)
+    roleplay_score_units = models.BigIntegerField(default=0)
+    roleplays_passed = models.PositiveIntegerField(default=0)
+    answers_accepted = models.IntegerField(default=0)
+    answers_upvoted = models.IntegerField(default=0)
+    courses_completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rep", "month"], name="kpis_learning_month_once")]
+        indexes = [models.Index(fields=["partner", "month"])]
+
+
+class CourseCompletion(models.Model):
+    """Rollup of statements: when a rep first finished a course (the "did learning move sales?" view)."""
+
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rep", "course"], name="kpis_course_completion_once")]
+        indexes = [models.Index(fields=["course", "partner"])]
+
+
+class Recognition(models.Model):
+    """Rollup of statements: a recognition a rep received for a community answer, kept so a void can undo it."""
+
+    statement_id = models.UUIDField(unique=True)
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    kind = models.CharField(max_length=16)
+    voided = models.BooleanField(default=False)
+
+
+class SalesMonth(models.Model):
+    """Rollup of SalesFigure: one agency's sums for one month, refreshed in the transaction of every load."""
+
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    reps = models.PositiveIntegerField(default=0)
+    calls = models.PositiveBigIntegerField(default=0)
+    appointments = models.PositiveBigIntegerField(default=0)
+    deals = models.PositiveBigIntegerField(default=0)
+    revenue = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partner", "month"], name="kpis_sales_month_once")]
+
+
+class CompletionSnapshot(models.Model):
+    """Rollup of the progress projections: required courses finished, per agency (team empty) and per team.
+
+    Counting every rep's required courses costs about a second at 10,000 reps, so the board reads this
+    snapshot, refreshed every few minutes by a recurring job (and at once when missing or stale).
+    """
+
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("orgs.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reps = models.PositiveIntegerField(default=0)
+    required = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "team"], condition=Q(team__isnull=False), name="kpis_snap_team"),
+            models.UniqueConstraint(fields=["partner"], condition=Q(team__isnull=True), name="kpis_snap_partner"),
+        ]
+
+    @property
+    def rate(self) -> float | None:
+        return 100 * self.completed / self.required if self.required else None

@@ -1,0 +1,314 @@
+"""Pages of the KPI app: the KPI board (overall, agency, team, rep), targets, the spreadsheet upload,
+"did learning move sales?" and rising talent. Agencies see only themselves; comparisons are the principal's."""
+
+from datetime import date
+from typing import Any
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kizuna.catalog.selectors import access_course_for_user, courses_visible_to
+from kizuna.orgs.access import (
+    access_partner_for_user,
+    access_rep_for_user,
+    access_team_for_user,
+    membership_of,
+    role_required,
+    visible_partners,
+)
+from kizuna.orgs.models import Membership, Organization
+
+from . import charts, effect, selectors, services, talent
+from .forms import ImportForm, TargetForm
+from .models import Metric
+from .periods import month_key, parse_month
+
+Role = Membership.Role
+READERS = (Role.ADMIN, Role.COACH, Role.MANAGER)
+PRINCIPAL = (Role.ADMIN, Role.COACH)
+
+
+def _month(request: HttpRequest) -> date | None:
+    return parse_month(request.GET.get("month", ""))
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    m = membership_of(request.user)
+    return m is not None and m.is_admin
+
+
+def _own_partner(request: HttpRequest) -> Organization | None:
+    m = membership_of(request.user)
+    return m.organization if m is not None and m.is_manager else None
+
+
+def _board_context(
+    request: HttpRequest, board: selectors.Board, *, chart: str, chart_args: list[Any], **extra: Any
+) -> dict[str, Any]:
+    month = month_key(board.month)
+    charts_ = [
+        (selectors.metric_label(key), f"{reverse(chart, args=[*chart_args, key])}?month={month}")
+        for key in selectors.TREND_KEYS
+    ]
+    return {
+        "charts": charts_,
+        "chart_size": charts.CHART_SIZE,
+        "board": board,
+        "month": month,
+        "month_query": f"?month={month}",
+        "is_admin": _is_admin(request),
+        "is_principal": _own_partner(request) is None,
+        "target_form": TargetForm(),
+        "metrics": Metric.choices,
+        **extra,
+    }
+
+
+@role_required(*READERS)
+def kpi_board(request: HttpRequest) -> HttpResponse:
+    """The principal's board of every agency; a partner manager's own agency."""
+    own = _own_partner(request)
+    if own is not None:
+        return _partner_page(request, own)
+    partners = list(visible_partners(request.user).order_by("name", "pk"))
+    board = selectors.overall_board(partners=partners, month=_month(request))
+    return render(
+        request,
+        "kpis/board.html",
+        _board_context(request, board, scope="overall", chart="kpi_chart", chart_args=[]),
+    )
+
+
+def _partner_page(request: HttpRequest, partner: Organization) -> HttpResponse:
+    board = selectors.partner_board(partner=partner, month=_month(request))
+    return render(
+        request,
+        "kpis/board.html",
+        _board_context(
+            request,
+            board,
+            scope="partner",
+            partner=partner,
+            chart="kpi_partner_chart",
+            chart_args=[partner.pk],
+        ),
+    )
+
+
+@role_required(*READERS)
+def kpi_partner_board(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = access_partner_for_user(request.user, partner_id)
+    if _own_partner(request) is not None:
+        return redirect(reverse("kpi_board") + (f"?month={request.GET['month']}" if request.GET.get("month") else ""))
+    return _partner_page(request, partner)
+
+
+@role_required(*READERS)
+def kpi_team_board(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = access_team_for_user(request.user, team_id)
+    board = selectors.partner_board(partner=team.organization, team=team, month=_month(request))
+    return render(
+        request,
+        "kpis/board.html",
+        _board_context(
+            request,
+            board,
+            scope="team",
+            partner=team.organization,
+            team=team,
+            chart="kpi_team_chart",
+            chart_args=[team.pk],
+        ),
+    )
+
+
+@role_required(*READERS)
+def kpi_rep(request: HttpRequest, rep_id: int) -> HttpResponse:
+    rep = access_rep_for_user(request.user, rep_id)
+    months = selectors.rep_months(rep=rep, last=_month(request))
+    return render(request, "kpis/rep.html", {"rep": rep, "months": months})
+
+
+# --- Charts (SVG as <img>) ----------------------------------------------------------------------------
+
+
+def _svg(board: selectors.Board, metric: str) -> HttpResponse:
+    if metric not in selectors.TREND_KEYS:
+        raise Http404
+    line = board.line(metric)
+    svg = charts.trend_chart(
+        title=selectors.metric_label(metric),
+        months=board.months,
+        values=board.trends[metric],
+        target=line.target,
+        unit="" if line.unit == "pt" else "%",
+    )
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+# pygal styles its SVG with a <style> element; as an <img> the SVG runs no script and cannot reach the page.
+SVG_CSP = {"style-src": ["'unsafe-inline'"], "script-src": ["'none'"], "img-src": ["'none'"]}
+
+
+@csp_replace(SVG_CSP)
+@role_required(*PRINCIPAL)
+def kpi_chart(request: HttpRequest, metric: str) -> HttpResponse:
+    partners = list(visible_partners(request.user).order_by("name", "pk"))
+    return _svg(selectors.overall_board(partners=partners, month=_month(request)), metric)
+
+
+@csp_replace(SVG_CSP)
+@role_required(*READERS)
+def kpi_partner_chart(request: HttpRequest, partner_id: int, metric: str) -> HttpResponse:
+    partner = access_partner_for_user(request.user, partner_id)
+    return _svg(selectors.partner_board(partner=partner, month=_month(request)), metric)
+
+
+@csp_replace(SVG_CSP)
+@role_required(*READERS)
+def kpi_team_chart(request: HttpRequest, team_id: int, metric: str) -> HttpResponse:
+    team = access_team_for_user(request.user, team_id)
+    return _svg(selectors.partner_board(partner=team.organization, team=team, month=_month(request)), metric)
+
+
+# --- Targets and loading figures (principal admins) ---------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def kpi_target_set(request: HttpRequest) -> HttpResponse:
+    partner = access_partner_for_user(request.user, request.POST["partner"]) if request.POST.get("partner") else None
+    back = reverse("kpi_partner_board", args=[partner.pk]) if partner else reverse("kpi_board")
+    if request.POST.get("clear") and partner is not None:
+        services.kpi_target_clear(partner=partner, metric=request.POST.get("metric", ""))
+        messages.success(request, _("This partner now follows the target for every partner."))
+        return redirect(back)
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        services.kpi_target_set(
+            partner=partner,
+            metric=data["metric"],
+            value=data["value"],
+            kind=data["kind"],
+            baseline_from=data["baseline_from"],
+            baseline_to=data["baseline_to"],
+            by=request.user,
+        )
+    except services.KpiError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, _("The target is saved."))
+    return redirect(back)
+
+
+@role_required(Role.ADMIN)
+def kpi_import(request: HttpRequest) -> HttpResponse:
+    errors: list[services.RowError] = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.sales_sheet_import(data=upload.read(), filename=upload.name, by=request.user)
+        except services.KpiImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("Loaded: %(created)s new rows, %(updated)s updated.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("kpi_import")
+    rows = [(e.line, services.column_label(e.column), e.message) for e in errors]
+    return render(request, "kpis/import.html", {"form": form, "errors": rows, "error_count": len(rows)})
+
+
+@role_required(Role.ADMIN)
+def kpi_import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sales-figures.csv"'
+    response.write("\ufeffrep_email,month,product,calls,appointments,deals,revenue\n")
+    response.write("rep1@partner-a.example,2026-10,,120,18,4,480000\n")
+    return response
+
+
+# --- Did learning move sales? ------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def kpi_effect(request: HttpRequest) -> HttpResponse:
+    partners = list(visible_partners(request.user).order_by("name", "pk"))
+    own = _own_partner(request)
+    courses = list(courses_visible_to(request.user).select_related("latest_version").order_by("title", "pk"))
+    partner = own
+    if own is None and request.GET.get("partner"):
+        partner = access_partner_for_user(request.user, request.GET["partner"])
+    course = access_course_for_user(request.user, request.GET["course"]) if request.GET.get("course") else None
+    certifications = effect.certification_choices()
+    certification = None
+    if course is None and request.GET.get("certification"):
+        certification = next((c for c in certifications if str(c[0]) == request.GET["certification"]), None)
+        if certification is None:
+            raise Http404
+    result = None
+    if partner and course:
+        result = effect.learning_effect(partner=partner, course_id=course.pk)
+    elif partner and certification:
+        result = effect.learning_effect(partner=partner, certification_id=certification[0])
+    return render(
+        request,
+        "kpis/effect.html",
+        {
+            "partners": partners,
+            "partner": partner,
+            "own": own,
+            "courses": effect.effect_choices(courses),
+            "course": course,
+            "certifications": certifications,
+            "certification": certification,
+            "result": result,
+            "window": effect.WINDOW,
+        },
+    )
+
+
+# --- Rising talent -------------------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def rising_talent(request: HttpRequest) -> HttpResponse:
+    partners = list(visible_partners(request.user).order_by("name", "pk"))
+    own = _own_partner(request)
+    chosen = None
+    if own is None and request.GET.get("partner"):
+        chosen = access_partner_for_user(request.user, request.GET["partner"])
+    scope = [own] if own else ([chosen] if chosen else partners)
+    return render(
+        request,
+        "kpis/talent.html",
+        {
+            "talents": talent.rising_talent(partners=scope),
+            "partners": partners,
+            "chosen": chosen,
+            "own": own,
+            "rules": {
+                "rise": int(talent.RISE),
+                "helpful": talent.HELPFUL,
+                "days": talent.STEADY_DAYS,
+                "window": talent.STEADY_WINDOW,
+                "min": talent.MIN_EVIDENCE,
+                "months": talent.RECENT,
+            },
+        },
+    )
