@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kizuna.gamification",
     "kizuna.certification",
     "kizuna.incentives",
+    "kizuna.agreements",
     "kizuna.feedback",
     "kizuna.kpis",
     "kizuna.community",

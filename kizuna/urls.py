@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("kizuna.live.urls")),
     path("", include("kizuna.coaching.urls")),
     path("", include("kizuna.feedback.urls")),
+    path("", include("kizuna.agreements.urls")),
     path("", include("kizuna.certification.urls")),
     path("", include("kizuna.incentives.urls")),
 ]

@@ -29,6 +29,7 @@ from kizuna.orgs import services as orgs
 from kizuna.orgs.models import Membership, Organization, Team
 
 from . import activity, content
+from .agreements import seed_agreements
 from .assessments import seed_assessments
 from .certification import seed_certification
 from .coaching import seed_coaching
@@ -312,6 +313,7 @@ FEATURE_SEEDS = (
     seed_feedback,
     seed_surveys,
     seed_live,
+    seed_agreements,
     seed_certification,
     seed_kpis,
     seed_gamification,

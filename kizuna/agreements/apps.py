@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class AgreementsConfig(AppConfig):
+    name = "kizuna.agreements"
+    label = "agreements"
+
+    def ready(self) -> None:
+        from kizuna.ops.schedule import register_job
+        from kizuna.records.projections import AppProjection, register
+
+        from . import learning_time, tasks
+
+        register(
+            AppProjection(name="learning_time", apply=learning_time.learning_time_apply, rebuild=learning_time.rebuild)
+        )
+        register_job(id="agreements_apply_due", enqueue=tasks.enqueue_apply_due, hour=0, minute=10)
+        register_job(id="agreements_anonymize_departed", enqueue=tasks.enqueue_anonymize, hour=2, minute=30)
+        register_job(
+            id="agreements_compliance_digest", enqueue=tasks.enqueue_compliance_digest, day_of_week="mon", hour=8
+        )
+        register_job(id="agreements_monthly_report", enqueue=tasks.enqueue_monthly_report, day=1, hour=7)

@@ -1,0 +1,290 @@
+"""Pages of agreements (admin writes, manager accepts), compliance and learning time, with their exports."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kizuna.catalog.selectors import published_courses
+from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of, role_required
+
+from . import exports
+from .forms import AgreementVersionForm
+from .selectors import (
+    REPORT_ROLES,
+    access_version_for_user,
+    agreements_overview,
+    compliance_for_partner,
+    compliance_overview,
+    incentive_rules,
+    learning_time_for_partner,
+    learning_time_for_rep,
+    manager_may_export,
+    parse_month,
+    recent_months,
+    report_partner_for_user,
+    version_in_effect,
+    versions_of,
+)
+from .services import AgreementError, agreement_version_accept, agreement_version_create
+
+ADMIN, MANAGER = "admin", "manager"
+REPS_PER_PAGE = 100
+
+
+# --- Agreements ------------------------------------------------------------------------------------
+
+
+@role_required(ADMIN)
+def agreements(request: HttpRequest) -> HttpResponse:
+    return render(request, "agreements/overview.html", {"rows": agreements_overview()})
+
+
+@role_required(ADMIN)
+def agreement_partner(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = access_partner_for_user(request.user, partner_id)
+    return render(
+        request,
+        "agreements/partner.html",
+        {"partner": partner, "versions": versions_of(partner), "incentive_rules": incentive_rules(partner)},
+    )
+
+
+@role_required(ADMIN)
+def agreement_version_new(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = access_partner_for_user(request.user, partner_id)
+    versions = versions_of(partner)
+    previous = versions[0] if versions else None
+    courses = list(published_courses())
+    initial: dict[str, Any] = {"effective_from": timezone.localdate()}
+    if previous is not None:
+        initial.update(
+            {field: getattr(previous, field) for field in AgreementVersionForm.Meta.fields if field != "effective_from"}
+        )
+        initial["effective_from"] = max(previous.effective_from, timezone.localdate())
+    form = AgreementVersionForm(
+        request.POST or None, initial=initial, courses=courses, previous=previous, prefix="agreement"
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                version = agreement_version_create(
+                    partner=partner,
+                    created_by=request.user,
+                    courses=form.course_terms(),
+                    **{field: data[field] for field in AgreementVersionForm.Meta.fields},
+                )
+        except AgreementError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s saved. The partner's manager is asked to accept it.")
+                % {"number": version.number},
+            )
+            return redirect("agreement_version", agreement_version_id=version.pk)
+    return render(request, "agreements/version_form.html", {"partner": partner, "form": form, "previous": previous})
+
+
+@role_required(ADMIN, MANAGER)
+def agreement_version(request: HttpRequest, agreement_version_id: int) -> HttpResponse:
+    version = access_version_for_user(request.user, agreement_version_id)
+    m = membership_of(request.user)
+    in_effect = version_in_effect(version.partner, timezone.localdate())
+    return render(
+        request,
+        "agreements/version.html",
+        {
+            "version": version,
+            "partner": version.partner,
+            "courses": list(version.courses.select_related("course")),
+            "incentive_rules": incentive_rules(version.partner),
+            "in_effect": in_effect is not None and in_effect.pk == version.pk,
+            "can_accept": m is not None and m.is_manager and not version.is_accepted,
+        },
+    )
+
+
+@role_required(MANAGER)
+@require_POST
+def agreement_version_accept_view(request: HttpRequest, agreement_version_id: int) -> HttpResponse:
+    version = access_version_for_user(request.user, agreement_version_id)
+    try:
+        agreement_version_accept(version=version, manager=request.user)
+    except AgreementError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You accepted version %(number)s of the agreement.") % {"number": version.number})
+    return redirect("agreement_version", agreement_version_id=version.pk)
+
+
+@role_required(MANAGER)
+def my_agreement(request: HttpRequest) -> HttpResponse:
+    m = membership_of(request.user)
+    assert m is not None
+    partner = m.organization
+    versions = versions_of(partner)
+    current = version_in_effect(partner, timezone.localdate())
+    return render(
+        request,
+        "agreements/mine.html",
+        {
+            "partner": partner,
+            "versions": versions,
+            "current": current,
+            "pending": [v for v in versions if not v.is_accepted],
+        },
+    )
+
+
+# --- Compliance ------------------------------------------------------------------------------------
+
+
+def _month(request: HttpRequest) -> date:
+    return parse_month(request.GET.get("month"))
+
+
+@role_required(*REPORT_ROLES)
+def compliance(request: HttpRequest) -> HttpResponse:
+    m = membership_of(request.user)
+    assert m is not None
+    month = _month(request)
+    if m.is_principal_staff:
+        return render(
+            request,
+            "agreements/compliance_overview.html",
+            {"rows": compliance_overview(month=month), "month": month, "months": recent_months()},
+        )
+    return _compliance_page(request, None, month)
+
+
+@role_required(*REPORT_ROLES)
+def compliance_for(request: HttpRequest, partner_id: int) -> HttpResponse:
+    return _compliance_page(request, partner_id, _month(request))
+
+
+def _compliance_page(request: HttpRequest, partner_id: int | None, month: date) -> HttpResponse:
+    partner = report_partner_for_user(request.user, partner_id)
+    data = compliance_for_partner(partner=partner, month=month)
+    only_gaps = request.GET.get("gaps") == "1"
+    # Gaps first (most overdue, then least time), so the reps to follow up with are on the first page.
+    rows = sorted(
+        data.gaps if only_gaps else data.rows, key=lambda r: (not r.has_gap, -r.overdue, r.minutes - r.expected_minutes)
+    )
+    page = Paginator(rows, REPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/compliance.html",
+        {
+            "partner": partner,
+            "compliance": data,
+            "rows": page.object_list,
+            "page_obj": page,
+            "only_gaps": only_gaps,
+            "month": month,
+            "month_param": f"{month:%Y-%m}",
+            "months": recent_months(),
+            "may_export": manager_may_export(request.user, partner),
+            "is_principal_view": partner_id is not None,
+        },
+    )
+
+
+def _download(content: bytes, *, filename: str, fmt: str) -> HttpResponse:
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _format(request: HttpRequest) -> str:
+    return "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+
+
+@role_required(*REPORT_ROLES)
+def compliance_export(request: HttpRequest, partner_id: int | None = None) -> HttpResponse:
+    partner = report_partner_for_user(request.user, partner_id)
+    if not manager_may_export(request.user, partner):
+        raise Http404
+    month, fmt = _month(request), _format(request)
+    table = exports.compliance_table(compliance_for_partner(partner=partner, month=month))
+    content = exports.as_xlsx(table, title=_("Compliance")) if fmt == "xlsx" else exports.as_csv(table)
+    return _download(content, filename=f"compliance-{partner.slug}-{month:%Y-%m}", fmt=fmt)
+
+
+# --- Learning time ---------------------------------------------------------------------------------
+
+
+@role_required(*REPORT_ROLES)
+def learning_time(request: HttpRequest) -> HttpResponse:
+    m = membership_of(request.user)
+    assert m is not None
+    if m.is_principal_staff:
+        return render(
+            request, "agreements/learning_time_partners.html", {"rows": agreements_overview(), "month": _month(request)}
+        )
+    return _learning_time_page(request, None)
+
+
+@role_required(*REPORT_ROLES)
+def learning_time_for(request: HttpRequest, partner_id: int) -> HttpResponse:
+    return _learning_time_page(request, partner_id)
+
+
+def _learning_time_page(request: HttpRequest, partner_id: int | None) -> HttpResponse:
+    partner = report_partner_for_user(request.user, partner_id)
+    month = _month(request)
+    lines = learning_time_for_partner(partner=partner, month=month)
+    page = Paginator(lines, REPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/learning_time.html",
+        {
+            "partner": partner,
+            "lines": page.object_list,
+            "page_obj": page,
+            "month": month,
+            "month_param": f"{month:%Y-%m}",
+            "months": recent_months(),
+            "version": version_in_effect(partner, timezone.localdate()),
+            "total_minutes": round(sum(line.seconds for line in lines) / 60),
+            "work_minutes": round(sum(line.work_seconds for line in lines) / 60),
+            "may_export": manager_may_export(request.user, partner),
+            "is_principal_view": partner_id is not None,
+        },
+    )
+
+
+@role_required(*REPORT_ROLES)
+def learning_time_export(request: HttpRequest, partner_id: int | None = None) -> HttpResponse:
+    partner = report_partner_for_user(request.user, partner_id)
+    if not manager_may_export(request.user, partner):
+        raise Http404
+    month, fmt = _month(request), _format(request)
+    table = exports.learning_time_table(learning_time_for_partner(partner=partner, month=month, with_days=True))
+    content = exports.as_xlsx(table, title=_("Learning time")) if fmt == "xlsx" else exports.as_csv(table)
+    return _download(content, filename=f"learning-time-{partner.slug}-{month:%Y-%m}", fmt=fmt)
+
+
+@role_required(*REPORT_ROLES)
+def learning_time_rep(request: HttpRequest, rep_id: int) -> HttpResponse:
+    rep = access_rep_for_user(request.user, rep_id)
+    month = _month(request)
+    return render(
+        request,
+        "agreements/learning_time_rep.html",
+        {
+            "rep": rep,
+            "line": learning_time_for_rep(rep=rep, month=month),
+            "month": month,
+            "months": recent_months(),
+        },
+    )
