@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("me/", views.profile, name="profile"),
+    path("menu/", views.menu, name="menu"),
 ]

@@ -48,9 +48,7 @@ def notification_send(
                 url=url,
                 dedupe_key=dedupe_key,
             )
-            get_user_model().objects.filter(pk=recipient.pk).update(
-                unread_notifications=F("unread_notifications") + 1
-            )
+            get_user_model().objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
     except IntegrityError:
         if dedupe_key is None:
             raise
@@ -67,9 +65,7 @@ def notification_email(*, notification: Notification) -> bool:
     recipient = notification.recipient
     if notification.emailed_at is not None or not recipient.is_active or not recipient.notify_by_email:
         return False
-    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:
         return False
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
