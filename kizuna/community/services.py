@@ -23,7 +23,7 @@ from kizuna.notifications.services import notification_send
 from kizuna.orgs.access import membership_of
 from kizuna.orgs.models import Membership
 from kizuna.orgs.sharing import Area, names_for
-from kizuna.records.services import Activity, statement_record
+from kizuna.records.services import Activity, statement_record, statement_void
 
 from . import search, selectors, vocab
 from .images import PhotoError, image_remove, image_store
@@ -95,13 +95,7 @@ def _recognize(*, answer: Answer, kind: str, giver: Any, round_: int, when: date
 
 
 def _void(*, statement_id: uuid.UUID, by: Any, when: datetime) -> None:
-    statement_record(
-        actor=by,
-        verb=vocab.VOIDED,
-        activity=Activity(iri=str(statement_id), type=vocab.TYPE_STATEMENT_REF, name={}),
-        statement_id=_sid("void", statement_id),
-        timestamp=when,
-    )
+    statement_void(actor=by, statement_id=statement_id, void_id=_sid("void", statement_id), timestamp=when)
 
 
 # --- Helpers ----------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.orgs.models import Membership, Organization, Team
-from kizuna.records.services import Activity, statement_record
+from kizuna.records.selectors import latest_statement_id
+from kizuna.records.services import Activity, statement_record, statement_void
 
 from . import vocab
 from .ical import invitation_ics
@@ -280,6 +281,10 @@ def live_unregister(*, session: LiveSession, rep: Any) -> Registration | None:
     had_seat = registration.status == Registration.Status.REGISTERED
     registration.status = Registration.Status.CANCELLED
     registration.save(update_fields=["status"])
+    # The registration statement is withdrawn, so that counts of `registered` stay true.
+    registered = latest_statement_id(actor=rep, verb=vocab.REGISTERED.iri, object_iri=_activity(session).iri)
+    if registered is not None:
+        statement_void(actor=rep, statement_id=registered)
     if had_seat:
         registration_id = registration.pk
         transaction.on_commit(lambda: _enqueue_invitations([registration_id], "CANCEL"))

@@ -1,6 +1,7 @@
 """Reads of a rep's learning: what is next, where they are, and their progress — in a fixed number of queries."""
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext
 from kizuna.catalog.models import PublishedLesson
 from kizuna.catalog.selectors import LessonRef, published_lessons, rep_assigned_courses
 
-from .models import CourseProgress, LessonProgress
+from .models import CourseProgress, LessonProgress, Statement
 
 
 @dataclass
@@ -63,6 +64,16 @@ class CourseCard:
 
 
 @lru_cache(maxsize=32)
+def latest_statement_id(*, actor: Any, verb: str, object_iri: str) -> uuid.UUID | None:
+    """Return the id of this person's latest statement with this verb on this activity, if any."""
+    return (
+        Statement.objects.filter(actor=actor, verb=verb, object_iri=object_iri)
+        .order_by("-seq")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
 def _url_pattern(name: str) -> str:
     return reverse(name, args=[987654321])
 

@@ -121,6 +121,20 @@ def statement_record(
     return statement, True
 
 
+def statement_void(
+    *, actor: Any, statement_id: uuid.UUID, void_id: uuid.UUID | None = None, timestamp: datetime | None = None
+) -> Statement:
+    """Withdraw a statement: record a `voided` statement pointing at it (once; readers honour it)."""
+    st, _created = statement_record(
+        actor=actor,
+        verb=vocab.VOIDED,
+        activity=Activity(iri=str(statement_id), type=vocab.TYPE_STATEMENT_REF, name={}),
+        statement_id=void_id or uuid.uuid5(statement_id, "voided"),
+        timestamp=timestamp,
+    )
+    return st
+
+
 def _xapi_object(st: Statement) -> dict[str, Any]:
     if st.object_type == "StatementRef":  # a voiding statement points at the statement it withdraws
         return {"objectType": "StatementRef", "id": st.object_iri.rsplit("/", 1)[-1]}

@@ -57,6 +57,7 @@ ASSIGNED = Term("verbs/assigned", "割り当てた", "assigned", own=True)
 TYPE_COURSE = Term(ADL_ACTIVITIES + "course", "コース", "course")
 TYPE_MODULE = Term(ADL_ACTIVITIES + "module", "章", "module")
 TYPE_LESSON = Term(ADL_ACTIVITIES + "lesson", "レッスン", "lesson")
+TYPE_STATEMENT_REF = Term("StatementRef", "ステートメント参照", "statement reference")
 TYPE_VIDEO = Term(VIDEO + "activity-type/video", "動画", "video")
 
 EXT_TIME = VIDEO + "extensions/time"

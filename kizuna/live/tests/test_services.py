@@ -99,3 +99,14 @@ def test_the_reminder_job_is_registered_with_the_scheduler():
     from kizuna.ops.schedule import registered_jobs
 
     assert "live_session_reminders" in {job.id for job in registered_jobs()}
+
+
+def test_giving_up_a_seat_withdraws_the_registration_statement(cast, session_a):
+    from kizuna.records import vocab as records_vocab
+    from kizuna.records.models import Statement
+
+    services.live_register(session=session_a, rep=cast.rep_a1, invite=False)
+    registered = Statement.objects.get(actor=cast.rep_a1, verb=records_vocab.REGISTERED.iri)
+    services.live_unregister(session=session_a, rep=cast.rep_a1)
+    void = Statement.objects.get(actor=cast.rep_a1, verb=records_vocab.VOIDED.iri)
+    assert void.object_type == "StatementRef" and void.object_iri == str(registered.id)
