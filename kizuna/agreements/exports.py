@@ -1,13 +1,11 @@
 """Spreadsheets of compliance and learning time: the same rows as CSV (UTF-8 with BOM, for Excel) or XLSX."""
 
-import csv
-import io
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from kizuna.ops.spreadsheets import csv_bytes, xlsx_bytes
 
 from .selectors import Compliance, RepLearningTime
 
@@ -58,21 +56,9 @@ def learning_time_table(lines: list[RepLearningTime]) -> Table:
 
 def as_csv(table: Table) -> bytes:
     header, rows = table
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows)
 
 
 def as_xlsx(table: Table, *, title: str) -> bytes:
     header, rows = table
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes([(title, header, rows)])

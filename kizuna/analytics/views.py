@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
+from kizuna.ops.spreadsheets import cell
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -108,10 +109,10 @@ def _dashboard_csv(request: HttpRequest, partner: Organization) -> HttpResponse:
     for row in rows:
         writer.writerow(
             [
-                _csv_text(row.rep_name),
-                _csv_text(row.rep_email),
-                _csv_text(row.team_name),
-                _csv_text(row.course_title),
+                cell(row.rep_name),
+                cell(row.rep_email),
+                cell(row.team_name),
+                cell(row.course_title),
                 _("Required") if row.required else _("Optional"),
                 _csv_time(row.due_at),
                 row.status_label,
@@ -122,11 +123,6 @@ def _dashboard_csv(request: HttpRequest, partner: Organization) -> HttpResponse:
             ]
         )
     return response
-
-
-def _csv_text(value: str) -> str:
-    # A name starting with = + - @ would run as a formula in Excel: make it plain text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _csv_time(value: Any) -> str:

@@ -1,7 +1,6 @@
 """Screens of field voice (the rep's entry and list, the staff's inbox, answer, conversions and report) and of
 content feedback (the rep's form on a lesson, the author's inbox per lesson)."""
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.catalog.selectors import access_lesson_for_user, access_module_for_user, draft_courses
+from kizuna.ops.spreadsheets import csv_bytes
 from kizuna.orgs.access import can_author, membership_of, role_required
 from kizuna.scenarios.selectors import access_scenario_for_user, can_edit_scenarios, scenario_choices_for
 from kizuna.updates.selectors import can_post
@@ -263,35 +263,31 @@ def field_voice_report_csv(request: HttpRequest) -> HttpResponse:
     _form, flt = _report_filter(request)
     report = selectors.voice_report(request.user, flt, limit=1000)
     months = selectors.report_months(flt)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="field-voice-{flt.since}-{flt.until}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "kind",
+        "product",
+        "text",
+        "count",
+        "answered",
+        "answered_share",
+        "last_at",
+        *[m.strftime("%Y-%m") for m in months],
+    ]
+    rows = [
         [
-            "kind",
-            "product",
-            "text",
-            "count",
-            "answered",
-            "answered_share",
-            "last_at",
-            *[m.strftime("%Y-%m") for m in months],
+            row.kind,
+            row.product,
+            row.text,
+            row.count,
+            row.answered,
+            f"{row.answered / row.count:.2f}" if row.count else "0",
+            timezone.localtime(row.last_at).isoformat(),
+            *row.by_month,
         ]
-    )
-    for row in report.top:
-        writer.writerow(
-            [
-                row.kind,
-                row.product,
-                row.text,
-                row.count,
-                row.answered,
-                f"{row.answered / row.count:.2f}" if row.count else "0",
-                timezone.localtime(row.last_at).isoformat(),
-                *row.by_month,
-            ]
-        )
+        for row in report.top
+    ]
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="field-voice-{flt.since}-{flt.until}.csv"'
     return response
 
 

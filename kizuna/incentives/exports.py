@@ -1,10 +1,8 @@
 """The monthly incentive statement as CSV and XLSX, for the agency's payroll."""
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from kizuna.ops.spreadsheets import csv_bytes, xlsx_bytes
 
 from .selectors import MonthStatement
 
@@ -33,31 +31,22 @@ def _rows(statement: MonthStatement) -> list[list[object]]:
 
 
 def statement_csv(statement: MonthStatement) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_headers())
-    writer.writerows(_rows(statement))
-    writer.writerow([_("Total"), "", "", "", "", statement.total])
-    # With a BOM so that spreadsheet programs read the Japanese names correctly.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(_headers(), [*_rows(statement), [_("Total"), "", "", "", "", statement.total]])
 
 
 def statement_xlsx(statement: MonthStatement) -> bytes:
-    book = Workbook()
-    summary = book.active
-    summary.title = _("Summary")
-    summary.append([statement.partner.name, statement.month.strftime("%Y-%m")])
-    summary.append([_("Rep"), _("E-mail"), _("Rewards"), _("Amount (yen)")])
-    for rep in statement.reps:
-        summary.append([rep.rep_name, rep.rep_email, len(rep.lines), rep.total])
-    summary.append([_("Total"), "", len(statement.lines), statement.total])
-    events = book.create_sheet(_("Events"))
-    events.append(_headers())
-    for row in _rows(statement):
-        events.append(row)
-    for sheet in (summary, events):
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 20
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    summary = [
+        *([rep.rep_name, rep.rep_email, len(rep.lines), rep.total] for rep in statement.reps),
+        [_("Total"), "", len(statement.lines), statement.total],
+    ]
+    return xlsx_bytes(
+        [
+            (
+                f"{_('Summary')} {statement.month.strftime('%Y-%m')}",
+                [_("Rep"), _("E-mail"), _("Rewards"), _("Amount (yen)")],
+                summary,
+            ),
+            (_("Events"), _headers(), _rows(statement)),
+        ],
+        width=20,
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.selectors import products_all
+from kizuna.ops.spreadsheets import decode_csv
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
 
@@ -267,13 +268,8 @@ def read_sheet(*, data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]
         return _rows_from_table(table)
     if not filename.lower().endswith(".csv"):
         raise KpiImportError([RowError(1, "file", _("Upload a .csv or .xlsx file."))])
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_csv(data)
+    if text is None:
         raise KpiImportError([RowError(1, "file", _("Save the CSV as UTF-8 and try again."))])
     return _rows_from_table([row for row in csv.reader(io.StringIO(text))])
 

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.spreadsheets import decode_csv
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records.selectors import latest_statement_id
 from kizuna.records.services import Activity, statement_record, statement_void
@@ -436,13 +437,8 @@ def _read_rows(file: IO[bytes]) -> list[list[str]]:
     raw = file.read(5 * 1024 * 1024 + 1)
     if len(raw) > 5 * 1024 * 1024:
         raise LiveError(_("The file is too large (limit 5MB)."))
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_csv(raw)
+    if text is None:
         raise LiveError(_("Save the list as CSV (UTF-8) and upload it again."))
     return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
 

@@ -22,6 +22,8 @@ from django.utils.formats import number_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from kizuna.ops.spreadsheets import decode_csv
+
 from .models import Membership, Organization, Team
 
 User = get_user_model()
@@ -267,13 +269,8 @@ def _import_text(file: IO[bytes]) -> str | ImportResult:
         )
     if b"\x00" in data:
         return _refused(_("This is not a CSV file. In Excel, use “Save As” and choose “CSV UTF-8 (comma delimited)”."))
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_csv(data)
+    if text is None:
         return _refused(
             _("The file's characters cannot be read. Save it as CSV in UTF-8 (or Shift_JIS) and upload it again.")
         )

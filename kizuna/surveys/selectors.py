@@ -244,13 +244,7 @@ def scale_questions(version: SurveyVersion) -> list[dict[str, Any]]:
     return [q for q in version.questions if q["kind"] in (QuestionKind.LIKERT, QuestionKind.NPS)]
 
 
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, list):
-        return " / ".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def results_csv_rows(*, version: SurveyVersion, partner_ids: list[int] | None) -> Iterator[list[str]]:
+def results_csv_rows(*, version: SurveyVersion, partner_ids: list[int] | None) -> Iterator[list[Any]]:
     """Yield the CSV export: a header, then one row per response (agency and answers, no names)."""
     from django.utils import timezone
     from django.utils.translation import gettext as _
@@ -264,7 +258,7 @@ def results_csv_rows(*, version: SurveyVersion, partner_ids: list[int] | None) -
         yield [
             timezone.localtime(submitted_at).strftime("%Y-%m-%d %H:%M"),
             names.get(partner_id, ""),
-            *[_csv_cell(answers.get(q["key"])) for q in version.questions],
+            *[answers.get(q["key"]) for q in version.questions],
         ]
 
 

@@ -1,6 +1,5 @@
 """Screens of surveys: the author's studio, a rep's answering, and the results with their CSV export."""
 
-import csv
 import uuid
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.catalog.selectors import access_lesson_for_user
+from kizuna.ops.spreadsheets import CsvLine
 from kizuna.orgs.access import Role, membership_of, role_required
 
 from . import selectors, services
@@ -257,11 +257,6 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     return render(request, "surveys/results.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_GET
 def survey_results_csv(request: HttpRequest, survey_id: int) -> StreamingHttpResponse:
@@ -270,10 +265,9 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> StreamingHttpRes
     _versions, version = _chosen_version(request, survey)
     if version is None:
         raise Http404
-    writer = csv.writer(_Echo())
     rows = selectors.results_csv_rows(version=version, partner_ids=partner_ids)
-    # A byte-order mark first, so that spreadsheet programs read the Japanese correctly.
-    body = (("\ufeff" if i == 0 else "") + writer.writerow(row) for i, row in enumerate(rows))
+    line = CsvLine()
+    body = (line(row) for row in rows)
     response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-v{version.number}.csv"'
     return response

@@ -1,0 +1,115 @@
+"""Spreadsheets in and out, one way for every app.
+
+Out: CSV as UTF-8 with a byte-order mark (so that Excel reads Japanese) and XLSX (openpyxl). A text cell
+that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is written
+as plain text: exported names and free text come from users ("CSV injection").
+In: an uploaded CSV is read as UTF-8 (with or without a BOM) or, as Excel in Japan saves it, Shift_JIS.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def _looks_like_formula(value: str) -> bool:
+    return value[:1] in _FORMULA_START and not _is_number(value)
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def cell(value: Any) -> Any:
+    """Return a value as a CSV cell: text that looks like a formula made plain, dates in ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = " / ".join(str(v) for v in value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, str) and _looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
+    """Return the table as CSV text (with the BOM first unless told otherwise)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([cell(v) for v in header])
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return (BOM if bom else "") + out.getvalue()
+
+
+def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """Return the table as CSV bytes: UTF-8 with a BOM."""
+    return csv_text(header, rows).encode("utf-8")
+
+
+class CsvLine:
+    """Formats one CSV line at a time, for streamed responses (the first line carries the BOM)."""
+
+    def __init__(self) -> None:
+        self._first = True
+
+    def __call__(self, row: Sequence[Any]) -> str:
+        out = io.StringIO()
+        csv.writer(out).writerow([cell(v) for v in row])
+        line = (BOM if self._first else "") + out.getvalue()
+        self._first = False
+        return line
+
+
+def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]], *, width: int = 0) -> bytes:
+    """Return a workbook with one sheet per (title, header, rows); text is never taken for a formula."""
+    book = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title=str(title)[:31])
+        if width:
+            for index in range(len(header)):
+                sheet.column_dimensions[_column_letter(index)].width = width
+        sheet.append([_xlsx_cell(sheet, v) for v in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        value = " / ".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith("="):
+        text = WriteOnlyCell(sheet, value=value)
+        text.data_type = "s"  # stored as text, not as a formula
+        return text
+    return value
+
+
+def decode_csv(data: bytes) -> str | None:
+    """Return an uploaded CSV's text (UTF-8, with or without BOM, or Shift_JIS), or None if it is neither."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -1,0 +1,39 @@
+import csv
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from kizuna.ops.spreadsheets import CsvLine, cell, csv_bytes, decode_csv, xlsx_bytes
+
+
+def test_text_that_would_run_as_a_formula_is_made_plain():
+    assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert cell("@SUM(A1)") == "'@SUM(A1)"
+    assert cell("-3") == "-3" and cell(-3) == -3  # numbers stay numbers
+    assert cell("山田 花子") == "山田 花子"
+    assert cell(date(2026, 11, 27)) == "2026-11-27"
+    assert cell(["a", "b"]) == "a / b" and cell(None) == ""
+
+
+def test_csv_starts_with_a_bom_and_reads_back():
+    data = csv_bytes(["name", "note"], [["山田", "=1+1"]])
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["name", "note"], ["山田", "'=1+1"]]
+    line = CsvLine()
+    assert line(["a"]).startswith("\ufeff") and not line(["b"]).startswith("\ufeff")
+
+
+def test_xlsx_keeps_formula_looking_text_as_text():
+    data = xlsx_bytes([("月", ["name", "note"], [["山田", "=1+1"], ["佐藤", 3]])])
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet.title == "月"
+    assert sheet["B2"].value == "=1+1" and sheet["B2"].data_type == "s"
+    assert sheet["B3"].value == 3
+
+
+def test_uploads_are_read_as_utf8_or_shift_jis():
+    assert decode_csv("\ufeff名前".encode()) == "名前"
+    assert decode_csv("名前".encode("cp932")) == "名前"
+    assert decode_csv(b"\x81\x7f\xff") is None
