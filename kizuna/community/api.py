@@ -76,11 +76,13 @@ def community_questions(request: HttpRequest, filters: Query[QuestionFilters]) -
     return {"items": [_question(q) for q in items], "count": count}
 
 
-@router.get("/community/questions/{question_id}", response=QuestionDetailOut, summary="One community question")
-def community_question(request: HttpRequest, question_id: int) -> Any:
+@router.get(
+    "/community/questions/{community_question_id}", response=QuestionDetailOut, summary="One community question"
+)
+def community_question(request: HttpRequest, community_question_id: int) -> Any:
     """A question with the answers the caller may see (accepted first, then most up-voted)."""
     user = request.auth  # type: ignore[attr-defined]
-    view = selectors.question_view(user, selectors.access_question_for_user(user, question_id))
+    view = selectors.question_view(user, selectors.access_question_for_user(user, community_question_id))
     return {
         **_question(view.question),
         "body_html": view.question.body_html,

@@ -11,22 +11,36 @@ urlpatterns = [
     path("community/reports/", views.community_reports, name="community_reports"),
     path("community/reports/<int:report_id>/resolve/", views.community_report_resolve, name="community_report_resolve"),
     path("community/people/<int:person_id>/", views.community_person, name="community_person"),
-    path("community/questions/<int:question_id>/", views.community_question, name="community_question"),
-    path("community/questions/<int:question_id>/edit/", views.community_question_edit, name="community_question_edit"),
-    path("community/questions/<int:question_id>/answers/", views.community_answer_post, name="community_answer_post"),
+    path("community/questions/<int:community_question_id>/", views.community_question, name="community_question"),
     path(
-        "community/questions/<int:question_id>/follow/",
+        "community/questions/<int:community_question_id>/edit/",
+        views.community_question_edit,
+        name="community_question_edit",
+    ),
+    path(
+        "community/questions/<int:community_question_id>/answers/",
+        views.community_answer_post,
+        name="community_answer_post",
+    ),
+    path(
+        "community/questions/<int:community_question_id>/follow/",
         views.community_question_follow,
         name="community_question_follow",
     ),
-    path("community/questions/<int:question_id>/hide/", views.community_question_hide, name="community_question_hide"),
     path(
-        "community/questions/<int:question_id>/report/",
+        "community/questions/<int:community_question_id>/hide/",
+        views.community_question_hide,
+        name="community_question_hide",
+    ),
+    path(
+        "community/questions/<int:community_question_id>/report/",
         views.community_question_report,
         name="community_question_report",
     ),
     path(
-        "community/questions/<int:question_id>/image", views.community_question_image, name="community_question_image"
+        "community/questions/<int:community_question_id>/image",
+        views.community_question_image,
+        name="community_question_image",
     ),
     path("community/answers/<int:answer_id>/edit/", views.community_answer_edit, name="community_answer_edit"),
     path("community/answers/<int:answer_id>/vote/", views.community_answer_vote, name="community_answer_vote"),

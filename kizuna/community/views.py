@@ -110,8 +110,8 @@ def community_similar(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def community_question(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.access_question_for_user(request.user, question_id)
+def community_question(request: HttpRequest, community_question_id: int) -> HttpResponse:
+    question = selectors.access_question_for_user(request.user, community_question_id)
     return _question_page(request, question, AnswerForm())
 
 
@@ -129,8 +129,8 @@ def _question_page(
 
 @member_required
 @require_POST
-def community_answer_post(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.access_question_for_user(request.user, question_id)
+def community_answer_post(request: HttpRequest, community_question_id: int) -> HttpResponse:
+    question = selectors.access_question_for_user(request.user, community_question_id)
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -150,8 +150,8 @@ def community_answer_post(request: HttpRequest, question_id: int) -> HttpRespons
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def community_question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.access_question_for_user(request.user, question_id)
+def community_question_edit(request: HttpRequest, community_question_id: int) -> HttpResponse:
+    question = selectors.access_question_for_user(request.user, community_question_id)
     if not selectors.can_edit(request.user, question):
         raise Http404
     initial = {
@@ -210,8 +210,8 @@ def community_answer_edit(request: HttpRequest, answer_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def community_question_follow(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.access_question_for_user(request.user, question_id)
+def community_question_follow(request: HttpRequest, community_question_id: int) -> HttpResponse:
+    question = selectors.access_question_for_user(request.user, community_question_id)
     if request.POST.get("action") == "unfollow":
         services.question_unfollow(question=question, user=request.user)
         messages.info(request, _("You no longer follow this question."))
@@ -279,8 +279,8 @@ def _moderate(request: HttpRequest, post: Question | Answer, *, hide: bool) -> H
 
 @member_required
 @require_POST
-def community_question_hide(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.access_question_for_user(request.user, question_id)
+def community_question_hide(request: HttpRequest, community_question_id: int) -> HttpResponse:
+    question = selectors.access_question_for_user(request.user, community_question_id)
     return _moderate(request, question, hide=request.POST.get("action") != "unhide")
 
 
@@ -310,8 +310,8 @@ def _report(request: HttpRequest, post: Question | Answer, question: Question) -
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def community_question_report(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.access_question_for_user(request.user, question_id)
+def community_question_report(request: HttpRequest, community_question_id: int) -> HttpResponse:
+    question = selectors.access_question_for_user(request.user, community_question_id)
     return _report(request, question, question)
 
 
@@ -356,8 +356,8 @@ def community_person(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def community_question_image(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.access_question_for_user(request.user, question_id)
+def community_question_image(request: HttpRequest, community_question_id: int) -> HttpResponse:
+    question = selectors.access_question_for_user(request.user, community_question_id)
     if not question.image:
         raise Http404
     return stored_file_response(request, name=question.image, content_type="image/jpeg")

@@ -13,10 +13,11 @@ counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from . import vocab
 from .models import CourseProgress, LearningDay, LessonProgress, Statement
@@ -155,24 +156,56 @@ def _lessons_total(version_id: int | None, cache: dict[int, int]) -> int:
     return cache[version_id]
 
 
+def _locked(model: Any, **keys: Any) -> Any:
+    return model.objects.select_for_update().filter(**keys).first()
+
+
+def _first_row_saved(row: Any) -> bool:
+    """Insert a projection's first row for a key; False when a concurrent request inserted it first.
+
+    Two requests of one person (the player's progress and the "complete" tap) can both find no row;
+    the unique constraint stops the second insert, which then applies its statement to the first's row.
+    """
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
+
+
 def apply_statement(st: Statement) -> None:
     """Apply one newly stored statement to the projections in the database."""
     if not is_learner_event(st):
         return
-    day = LearningDay.objects.select_for_update().filter(user_id=st.actor_id, day=statement_day(st)).first()
-    project_day(day, st).save()
+    day_keys = {"user_id": st.actor_id, "day": statement_day(st)}
+    day = _locked(LearningDay, **day_keys)
+    if day is not None or not _first_row_saved(project_day(None, st)):
+        project_day(day or _locked(LearningDay, **day_keys), st).save()
     if st.course_id is None:
         return
     newly_completed = False
     if st.lesson_id is not None:
-        lp = LessonProgress.objects.select_for_update().filter(user_id=st.actor_id, lesson_id=st.lesson_id).first()
-        lp, newly_completed = project_lesson(lp, st)
-        lp.save()
-    cp = CourseProgress.objects.select_for_update().filter(user_id=st.actor_id, course_id=st.course_id).first()
-    # The lesson count is only read for a course's first statement.
-    lessons_total = 0 if cp is not None else _lessons_total(st.course_version_id, {})
-    cp = project_course(cp, st, lessons_total=lessons_total, lesson_newly_completed=newly_completed)
-    cp.save()
+        lesson_keys = {"user_id": st.actor_id, "lesson_id": st.lesson_id}
+        lp = _locked(LessonProgress, **lesson_keys)
+        if lp is None:
+            row, newly_completed = project_lesson(None, st)
+            if not _first_row_saved(row):
+                lp = _locked(LessonProgress, **lesson_keys)
+        if lp is not None:
+            lp, newly_completed = project_lesson(lp, st)
+            lp.save()
+    course_keys = {"user_id": st.actor_id, "course_id": st.course_id}
+    cp = _locked(CourseProgress, **course_keys)
+    if cp is None:
+        # The lesson count is only read for a course's first statement.
+        first = project_course(
+            None, st, lessons_total=_lessons_total(st.course_version_id, {}), lesson_newly_completed=newly_completed
+        )
+        if _first_row_saved(first):
+            return
+        cp = _locked(CourseProgress, **course_keys)
+    project_course(cp, st, lessons_total=0, lesson_newly_completed=newly_completed).save()
 
 
 def replay(statements: Iterable[Statement], into: Replay | None = None) -> Replay:

@@ -130,8 +130,16 @@ def test_every_object_route_refuses_partner_b(cast: Any, a_world: Any) -> None:
     course = Course.objects.get(pk=a_world["course_id"])
     a_world["course_key"] = course.key
     public_routes = set(PUBLIC_ROUTES)
+    owners: dict[str, str] = {}
     for module in app_isolation_modules():
-        a_world.update(module.partner_a_objects(cast))
+        objects = module.partner_a_objects(cast)
+        for key, value in objects.items():
+            # One URL parameter name means one kind of object: two apps giving different objects for the
+            # same name would test one app's routes with the other's ids.
+            if key.endswith(("_id", "_key", "_slug", "_token")) and key in owners and a_world.get(key) != value:
+                raise AssertionError(f"{module.__name__} and {owners[key]} both name a URL parameter {key!r}")
+            owners.setdefault(key, module.__name__)
+        a_world.update(objects)
         public_routes |= set(getattr(module, "PUBLIC_ROUTES", ()))
     routes = walk(get_resolver().url_patterns)
     assert len(routes) > 15, "the walk found suspiciously few routes"

@@ -20,7 +20,7 @@ def partner_a_objects(cast: Any) -> dict[str, Any]:
     report.resolved_at = None  # keep it open in the queue
     report.save(update_fields=["resolved_at"])
     return {
-        "question_id": question.pk,
+        "community_question_id": question.pk,
         "answer_id": answer.pk,
         "report_id": report.pk,
         "question_key": question.key,

@@ -39,4 +39,4 @@ def test_one_question_with_its_answers_and_hidden_ones_are_404(cast, client):
 
 
 def test_the_api_route_is_named(cast):
-    assert reverse("api:community_question", kwargs={"question_id": 1}) == f"{LIST}/1"
+    assert reverse("api:community_question", kwargs={"community_question_id": 1}) == f"{LIST}/1"

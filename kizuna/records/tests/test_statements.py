@@ -44,3 +44,24 @@ def test_a_void_leaves_as_a_statement_ref_and_published_verbs_have_a_display(cas
     assert data["object"] == {"objectType": "StatementRef", "id": str(target)}
     assert data["verb"]["display"]["en-US"] == "voided"
     assert vocab.verb_for(vocab.RECEIVED.iri).display["ja-JP"] == "受け取った"
+
+
+def test_a_statement_that_loses_the_race_for_a_first_row_adds_to_the_winners_row(cast, monkeypatch):
+    """Two requests found no row of the day; the other inserted first: this one adds to that row."""
+    from kizuna.records import projections
+
+    asked = vocab.ASKED
+    statement_record(actor=cast.rep_a1, verb=asked, activity=Activity(iri="urn:test:q1", type=ANSWER, name={}))
+    real_locked = projections._locked
+    missed = []
+
+    def locked_but_missing_once(model, **keys):
+        if model is LearningDay and not missed:
+            missed.append(keys)
+            return None  # as if the other request's row were not committed yet
+        return real_locked(model, **keys)
+
+    monkeypatch.setattr(projections, "_locked", locked_but_missing_once)
+    statement_record(actor=cast.rep_a1, verb=asked, activity=Activity(iri="urn:test:q2", type=ANSWER, name={}))
+    day = LearningDay.objects.get(user=cast.rep_a1)
+    assert missed and day.statements == 2
