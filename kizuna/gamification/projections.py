@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, JSONField, Q, Value, When
 
 from kizuna.records import vocab
@@ -66,7 +66,13 @@ def apply_statement(st: Any) -> None:
         return
     score = RepScore.objects.select_for_update().filter(user_id=st.actor_id).first()
     if score is None:
-        score = rules.new_score(st.actor_id, st.partner_id, st.timestamp)
+        # A rep's first scored statement: insert the row, unless a concurrent request just did; then lock it.
+        try:
+            with transaction.atomic():
+                rules.new_score(st.actor_id, st.partner_id, st.timestamp).save(force_insert=True)
+        except IntegrityError:
+            pass
+        score = RepScore.objects.select_for_update().get(user_id=st.actor_id)
     elif not award_verb and score.last_day is not None and rules.local_day(st.timestamp) <= score.last_day:
         return  # the day is already counted: nothing can change
     before = (score.last_day, score.streak)
