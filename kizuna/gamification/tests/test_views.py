@@ -212,3 +212,22 @@ def test_a_level_up_is_celebrated_with_the_new_level_name(cast):
     assert strip.level_name == "ルーキー+" and strip.next_threshold == 300
     celebration_seen(user=cast.rep_a1, points=strip.points, level=strip.level, badges=strip.badges)
     assert not rep_strip(cast.rep_a1).celebrating
+
+
+def test_the_strip_reads_kudos_the_latest_badge_and_the_streak_in_the_viewers_language(cast, article_course):
+    from django.utils import translation
+
+    from kizuna.gamification.selectors import rep_strip
+    from kizuna.records import services as records
+
+    for lesson in article_course.latest_version.lessons.all():
+        records.lesson_complete(rep=cast.rep_a1, lesson=lesson)
+    Kudos.objects.create(sender=cast.coach, recipient=cast.rep_a1, message="商談の準備が丁寧でした")
+    strip = rep_strip(cast.rep_a1)
+    assert strip.kudos_message == "商談の準備が丁寧でした" and strip.kudos_sender == cast.coach.name
+    assert strip.latest_badge == "はじめての修了" and strip.streak == 1 and strip.points == 70
+    with translation.override("en"):
+        english = rep_strip(cast.rep_a1)
+    assert english.latest_badge != strip.latest_badge and english.level_name
+    empty = rep_strip(cast.rep_b1)
+    assert (empty.points, empty.streak, empty.next_threshold, empty.celebrating) == (0, 0, None, False)
