@@ -1,13 +1,14 @@
 """The content-feedback widget of the learner's lesson page: ``{% load feedback_tags %}{% lesson_feedback lesson %}``."""
 
+import uuid
 from typing import Any
 
 from django import template
 
 from kizuna.orgs.access import membership_of
 
-from ..forms import LessonFeedbackForm
 from ..selectors import lesson_feedback_for
+from ..services import MAX_TEXT
 
 register = template.Library()
 
@@ -23,11 +24,13 @@ def lesson_feedback(context: Any, lesson: Any) -> dict[str, Any]:
     if m is None or not m.is_rep:
         return {"show": False}
     feedback = lesson_feedback_for(rep=user, lesson_id=lesson.pk)
-    initial = {"worked": "yes" if feedback.worked else "no", "comment": feedback.comment} if feedback else {}
     return {
         "show": True,
         "lesson": lesson,
         "feedback": feedback,
-        "form": LessonFeedbackForm(initial=initial),
+        "submission_id": uuid.uuid4(),
+        "worked": ("yes" if feedback.worked else "no") if feedback else "",
+        "comment": feedback.comment if feedback else "",
+        "max_length": MAX_TEXT,
         "csrf_token": context.get("csrf_token"),
     }
