@@ -2,6 +2,7 @@
 manager and reps; partner B's manager and rep, who must always be refused A's things."""
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +47,44 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
+
+
+# Requests the live server is still serving when a browser test ends. The test's database is emptied
+# (TRUNCATE) right after; a request still holding row locks then deadlocks with it on PostgreSQL.
+_server_requests = threading.Condition()
+_in_flight = [0]
+
+
+def _request_started(**_kwargs: Any) -> None:
+    with _server_requests:
+        _in_flight[0] += 1
+
+
+def _request_finished(**_kwargs: Any) -> None:
+    with _server_requests:
+        _in_flight[0] -= 1
+        _server_requests.notify_all()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request: Any) -> Iterator[None]:
+    """Before a live-server test's database is emptied: close its pages and let the server finish its requests."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+
+    request.getfixturevalue("transactional_db")  # set up first, so emptied after this waits
+    request_started.connect(_request_started, dispatch_uid="kizuna-tests-in-flight-start")
+    request_finished.connect(_request_finished, dispatch_uid="kizuna-tests-in-flight-end")
+    with _server_requests:
+        _in_flight[0] = 0
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    with _server_requests:
+        _server_requests.wait_for(lambda: _in_flight[0] <= 0, timeout=10)
 
 
 @pytest.fixture

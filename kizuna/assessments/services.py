@@ -559,7 +559,7 @@ def attempt_is_expired(attempt: Attempt, now: datetime | None = None) -> bool:
 
 def _lock_rep(rep: Any) -> None:
     # One start at a time per rep, so two taps never both pass the attempts limit.
-    list(get_user_model().objects.select_for_update().filter(pk=rep.pk).values_list("pk", flat=True))
+    list(get_user_model().objects.select_for_update(no_key=True).filter(pk=rep.pk).values_list("pk", flat=True))
 
 
 def attempt_start(
@@ -647,7 +647,9 @@ def _locked(attempt: Attempt) -> Attempt:
     # Only the attempt's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join
     # to the lesson (SQLite ignores FOR UPDATE, so only the bench on PostgreSQL shows it).
     locked = (
-        Attempt.objects.select_for_update(of=("self",)).select_related("lesson__version__course").get(pk=attempt.pk)
+        Attempt.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("lesson__version__course")
+        .get(pk=attempt.pk)
     )
     # The version is immutable: reuse the caller's copy rather than load its frozen questions again.
     field = Attempt._meta.get_field("quiz_version")

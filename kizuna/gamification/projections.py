@@ -64,7 +64,7 @@ def apply_statement(st: Any) -> None:
     award_verb = st.verb in rules._AWARD_VERBS()
     if not award_verb and not rules.is_learning(st):
         return
-    score = RepScore.objects.select_for_update().filter(user_id=st.actor_id).first()
+    score = RepScore.objects.select_for_update(no_key=True).filter(user_id=st.actor_id).first()
     if score is None:
         # A rep's first scored statement: insert the row, unless a concurrent request just did; then lock it.
         try:
@@ -72,7 +72,7 @@ def apply_statement(st: Any) -> None:
                 rules.new_score(st.actor_id, st.partner_id, st.timestamp).save(force_insert=True)
         except IntegrityError:
             pass
-        score = RepScore.objects.select_for_update().get(user_id=st.actor_id)
+        score = RepScore.objects.select_for_update(no_key=True).get(user_id=st.actor_id)
     elif not award_verb and score.last_day is not None and rules.local_day(st.timestamp) <= score.last_day:
         return  # the day is already counted: nothing can change
     before = (score.last_day, score.streak)
@@ -91,7 +91,7 @@ def _void_live(target: uuid.UUID) -> None:
     awards = list(PointAward.objects.filter(statement_id=target))
     if not awards:
         return
-    score = RepScore.objects.select_for_update().get(user_id=awards[0].user_id)
+    score = RepScore.objects.select_for_update(no_key=True).get(user_id=awards[0].user_id)
     rules.unscore(score, awards, rules.ruleset_load())
     score.save()
     for award in awards:

@@ -157,7 +157,7 @@ def _lessons_total(version_id: int | None, cache: dict[int, int]) -> int:
 
 
 def _locked(model: Any, **keys: Any) -> Any:
-    return model.objects.select_for_update().filter(**keys).first()
+    return model.objects.select_for_update(no_key=True).filter(**keys).first()
 
 
 def _first_row_saved(row: Any) -> bool:
