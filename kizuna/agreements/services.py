@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.accounts.services import person_anonymize
 from kizuna.catalog.models import Assignment, Course
 from kizuna.catalog.services import CatalogError, assignment_create, assignment_delete
 from kizuna.orgs.access import membership_of
@@ -238,16 +239,6 @@ def agreements_apply_due(*, now: datetime | None = None) -> int:
     return applied
 
 
-def _anonymize(user: Any) -> None:
-    # Statements keep the same actor: outside this deployment it is only the opaque public id.
-    hexid = user.public_id.hex
-    user.name = f"#{hexid[:8]}"
-    user.email = f"anonymized-{hexid}@anonymized.invalid"
-    user.set_unusable_password()
-    user.is_active = False
-    user.save(update_fields=["name", "email", "password", "is_active"])
-
-
 def departed_reps_anonymize(*, now: datetime | None = None) -> int:
     """Daily: note reps who left (deactivated), and anonymize those kept longer than their agreement allows.
 
@@ -272,7 +263,7 @@ def departed_reps_anonymize(*, now: datetime | None = None) -> int:
         if record.departed_at + timedelta(days=days) > now:
             continue
         with transaction.atomic():
-            _anonymize(record.user)
+            person_anonymize(user=record.user)
             record.anonymized_at = now
             record.save(update_fields=["anonymized_at"])
         anonymized += 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
-from kizuna.updates.photos import MAX_UPLOAD_MB, CleanPhoto, PhotoError, photo_clean
+from kizuna.media.photos import MAX_UPLOAD_MB, CleanPhoto, PhotoError, photo_clean
 
 __all__ = ["MAX_UPLOAD_MB", "CleanPhoto", "PhotoError", "image_remove", "image_store"]
 

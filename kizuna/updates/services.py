@@ -22,13 +22,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.markdown import render_markdown
+from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_write
 from kizuna.media.services import MediaError, video_create
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
 from . import selectors, vocab
 from .models import CheckQuestion, FlashUpdate, MailSent, Receipt
-from .photos import PhotoError, photo_clean, photo_remove, photo_write
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import ExifTags, Image
 
+from kizuna.media.photos import MAX_SIDE
 from kizuna.updates.models import FlashUpdate
-from kizuna.updates.photos import MAX_SIDE
 
 from .conftest import GPS, phone_jpeg, post_update
 

@@ -1,4 +1,4 @@
-"""Cleaning a phone photo for a flash update: read it by content, turn it upright, shrink it, drop its metadata.
+"""Cleaning a phone photo (flash updates, community posts): read it by content, turn it upright, shrink it, drop its metadata.
 
 Whatever the upload claims to be, Pillow must decode it as a JPEG, PNG, WebP or
 GIF picture. The result is always a fresh baseline JPEG at most MAX_SIDE pixels
