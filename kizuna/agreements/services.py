@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.accounts.services import person_anonymize
 from kizuna.catalog.models import Assignment, Course
-from kizuna.catalog.services import CatalogError, assignment_create, assignment_delete
+from kizuna.catalog.services import CatalogError, assignment_create, assignment_update
 from kizuna.orgs.access import membership_of
 from kizuna.orgs.models import Membership, Organization
 from kizuna.orgs.sharing import partner_sharing_set
@@ -195,8 +195,11 @@ def agreement_version_apply(*, version: AgreementVersion, now: datetime | None =
             AgreementAssignment.objects.filter(pk=link.pk).update(version=version)
             continue
         if current is not None:
-            assignment_delete(assignment=current)
-        new = _assign(version=version, course=term.course, required=term.required, due_on=term.due_on)
+            new = assignment_update(
+                assignment=current, assigned_by=_assigner(version), required=term.required, due_at=due_at
+            )
+        else:
+            new = _assign(version=version, course=term.course, required=term.required, due_on=term.due_on)
         AgreementAssignment.objects.update_or_create(
             partner=partner, course_id=course_id, defaults={"assignment": new, "version": version}
         )
@@ -205,12 +208,8 @@ def agreement_version_apply(*, version: AgreementVersion, now: datetime | None =
             continue
         current = link.assignment
         if current is not None and current.required:
-            assignment_delete(assignment=current)
-            course = Course.objects.get(pk=course_id)
-            new = _assign(version=version, course=course, required=False, due_on=None)
-            AgreementAssignment.objects.filter(pk=link.pk).update(assignment=new, version=version)
-        else:
-            AgreementAssignment.objects.filter(pk=link.pk).update(version=version)
+            assignment_update(assignment=current, assigned_by=_assigner(version), required=False, due_at=None)
+        AgreementAssignment.objects.filter(pk=link.pk).update(version=version)
     # Older versions that never took effect are superseded by this one.
     AgreementVersion.objects.filter(partner=partner, number__lt=version.number, applied_at__isnull=True).update(
         applied_at=now

@@ -341,7 +341,14 @@ def assignment_create(
     assignment = Assignment.objects.create(
         course=course, partner=partner, team=team, rep=rep, required=required, due_at=due_at, assigned_by=assigned_by
     )
-    target = {"type": assignment.target, "id": (rep or team or partner).pk}
+    _assigned_record(assignment=assignment, assigned_by=assigned_by, when=when)
+    return assignment
+
+
+def _assigned_record(*, assignment: Assignment, assigned_by: Any, when: datetime | None = None) -> None:
+    """Record who assigned the course to whom, on which terms (again when the terms change)."""
+    course, partner = assignment.course, assignment.partner
+    target = {"type": assignment.target, "id": (assignment.rep or assignment.team or partner).pk}
     statement_record(
         actor=assigned_by,
         verb=vocab.ASSIGNED,
@@ -350,12 +357,24 @@ def assignment_create(
         ),
         extensions={
             vocab.EXT_ASSIGNEE.iri: target,
-            vocab.EXT_REQUIRED.iri: required,
-            vocab.EXT_DUE.iri: due_at.isoformat() if due_at else None,
+            vocab.EXT_REQUIRED.iri: assignment.required,
+            vocab.EXT_DUE.iri: assignment.due_at.isoformat() if assignment.due_at else None,
             vocab.EXT_PARTNER.iri: partner.pk,
         },
         timestamp=when,
     )
+
+
+def assignment_update(
+    *, assignment: Assignment, assigned_by: Any, required: bool, due_at: datetime | None
+) -> Assignment:
+    """Change whether an assignment is required and its due date, keeping it (and its reminders) in place."""
+    if required and due_at is None:
+        raise CatalogError(_("Required courses need a due date."))
+    assignment.required = required
+    assignment.due_at = due_at if required else None
+    assignment.save(update_fields=["required", "due_at"])
+    _assigned_record(assignment=assignment, assigned_by=assigned_by)
     return assignment
 
 

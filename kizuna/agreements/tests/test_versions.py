@@ -74,6 +74,7 @@ def test_a_new_version_replans_assignments_from_its_effective_date(cast):
     assert second.applied_at is None
     assert _agreement_assignments(cast) == {"basics": (True, in_days(14)), "manners": (True, in_days(7))}
     assert cross_agency_allowed(cast.partner_a, Area.REVIEWS) is False
+    kept = set(Assignment.objects.filter(partner=cast.partner_a).values_list("pk", flat=True))
     assert agreements_apply_due(now=timezone.now() + timedelta(days=3)) == 1
     assert cross_agency_allowed(cast.partner_a, Area.REVIEWS) is True  # the new version's sharing took effect
     assert _agreement_assignments(cast) == {
@@ -81,6 +82,8 @@ def test_a_new_version_replans_assignments_from_its_effective_date(cast):
         "manners": (False, None),  # no longer in the agreement: still assigned, no longer required
         "closing": (True, in_days(20)),  # new
     }
+    # Changed terms change the same assignments (their reminders stay with them).
+    assert kept <= set(Assignment.objects.filter(partner=cast.partner_a).values_list("pk", flat=True))
     # Running the job again changes nothing.
     assert agreements_apply_due(now=timezone.now() + timedelta(days=4)) == 0
     assert Assignment.objects.filter(partner=cast.partner_a).count() == 3

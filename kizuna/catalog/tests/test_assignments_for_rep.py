@@ -68,3 +68,22 @@ def test_the_home_pages_assignment_rows_follow_the_same_rule(cast, article_cours
         got = sorted((row[0], row[4], row[5]) for row in rep_assigned_courses(rep))
         assert got == expected, rep.email
     assert {row[0] for row in rep_assigned_courses(cast.rep_a2)} >= {article_course.pk}
+
+
+def test_changing_an_assignments_terms_keeps_it_and_records_the_new_terms(cast, course):
+    from kizuna.records import vocab
+    from kizuna.records.models import Statement
+
+    assignment = assign(cast, course, partner=cast.partner_a)
+    later = timezone.now() + timedelta(days=10)
+    catalog.assignment_update(assignment=assignment, assigned_by=cast.admin, required=True, due_at=later)
+    assert list(assignments_for_rep(cast.rep_a1)) == [assignment]
+    assignment.refresh_from_db()
+    assert assignment.due_at == later
+    last = Statement.objects.filter(verb=vocab.ASSIGNED.iri).order_by("-seq").first()
+    assert last.context["extensions"][vocab.EXT_DUE.iri] == later.isoformat()
+    catalog.assignment_update(assignment=assignment, assigned_by=cast.admin, required=False, due_at=None)
+    assignment.refresh_from_db()
+    assert not assignment.required and assignment.due_at is None
+    with pytest.raises(catalog.CatalogError):
+        catalog.assignment_update(assignment=assignment, assigned_by=cast.admin, required=True, due_at=None)
