@@ -27,6 +27,9 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.WHITENOISE_USE_FINDERS = True
     settings.STATIC_ROOT = tmp_path / "static"  # never the collected files of a running `make run`
     settings.ACCOUNT_RATE_LIMITS = False
+    # Every projection at once, through the projector's own code (kizuna/records/tests/test_projector.py
+    # tests the queue and the background projector themselves).
+    settings.PROJECTIONS_EAGER = True
 
 
 PASSWORD = "kizuna-demo"  # noqa: S105 (the demo and test password, documented in the README)

@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kizuna.accounts.middleware.UserLanguageMiddleware",
+    "kizuna.ops.middleware.DatabaseBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -155,7 +156,7 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "kizuna.sqlite3")),
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=15000;",
                 "transaction_mode": "IMMEDIATE",
             },
             # A file, not memory, so the browser tests' live server threads each get their own connection.
@@ -235,6 +236,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Projections: the rep's own progress is updated with each statement; the rest (learning days, points,
+# certifications, rollups…) by the background projector (`manage.py run_projector`, started by `serve`).
+# PROJECTIONS_EAGER applies everything at once instead (tests; a deployment without a projector process).
+PROJECTIONS_EAGER = env_bool("PROJECTIONS_EAGER", False)
+# The longest a projector batch holds its transaction (on SQLite, the write lock), and its idle poll interval.
+PROJECTOR_BATCH_SECONDS = float(env_int("PROJECTOR_BATCH_MS", 100)) / 1000
+PROJECTOR_POLL_SECONDS = float(env_int("PROJECTOR_POLL_MS", 500)) / 1000
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -12,7 +12,12 @@ class AgreementsConfig(AppConfig):
         from . import learning_time, tasks
 
         register(
-            AppProjection(name="learning_time", apply=learning_time.learning_time_apply, rebuild=learning_time.rebuild)
+            AppProjection(
+                name="learning_time",
+                apply=learning_time.learning_time_apply,
+                apply_batch=learning_time.learning_time_apply_batch,
+                rebuild=learning_time.rebuild,
+            )
         )
         register_job(id="agreements_apply_due", enqueue=tasks.enqueue_apply_due, hour=0, minute=10)
         register_job(id="agreements_anonymize_departed", enqueue=tasks.enqueue_anonymize, hour=2, minute=30)

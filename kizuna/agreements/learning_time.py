@@ -146,17 +146,28 @@ def _month_rollup_save(rep_id: int, month: date) -> None:
 
 
 def learning_time_apply(st: Statement) -> None:
-    """Live path: recompute the day (and its month) of a newly stored statement of a partner person."""
-    if st.partner_id is None or classify(st.verb, st.duration_seconds) == IGNORED:
-        return
-    day = day_of(st.timestamp)
-    rows = _rows_of_day(st.actor_id, day)
-    seconds, counted = day_seconds(rows, day)
-    partner_id = _day_partner(rows) or st.partner_id
-    LearningTimeDay.objects.update_or_create(
-        rep_id=st.actor_id, day=day, defaults={"partner_id": partner_id, "seconds": seconds, "statements": counted}
-    )
-    _month_rollup_save(st.actor_id, month_of(day))
+    """Recompute the day (and its month) of a newly stored statement of a partner person."""
+    learning_time_apply_batch([st])
+
+
+def learning_time_apply_batch(statements: list[Statement]) -> None:
+    """Recompute each day (and month) the statements fall on, once per person and day however many there are."""
+    days: dict[tuple[int, date], int] = {}
+    for st in statements:
+        if st.partner_id is None or classify(st.verb, st.duration_seconds) == IGNORED:
+            continue
+        days[(st.actor_id, day_of(st.timestamp))] = st.partner_id
+    months = set()
+    for (rep_id, day), fallback_partner_id in days.items():
+        rows = _rows_of_day(rep_id, day)
+        seconds, counted = day_seconds(rows, day)
+        partner_id = _day_partner(rows) or fallback_partner_id
+        LearningTimeDay.objects.update_or_create(
+            rep_id=rep_id, day=day, defaults={"partner_id": partner_id, "seconds": seconds, "statements": counted}
+        )
+        months.add((rep_id, month_of(day)))
+    for rep_id, month in months:
+        _month_rollup_save(rep_id, month)
 
 
 def rebuild() -> int:

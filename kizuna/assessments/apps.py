@@ -13,5 +13,7 @@ class AssessmentsConfig(AppConfig):
         from .projections import apply_statement, rebuild
 
         register_own(*vocab.OWN_TERMS)
-        projections.register(projections.AppProjection(name="assessments", apply=apply_statement, rebuild=rebuild))
+        projections.register(
+            projections.AppProjection(name="assessments", apply=apply_statement, rebuild=rebuild, live=True)
+        )
         kinds.register_kinds()

@@ -19,7 +19,7 @@ class CoachingConfig(AppConfig):
         records_vocab.register_published(vocab.SUBMITTED)
         projections.register(
             projections.AppProjection(
-                name="coaching", apply=own_projections.apply_statement, rebuild=own_projections.rebuild
+                name="coaching", apply=own_projections.apply_statement, rebuild=own_projections.rebuild, live=True
             )
         )
         register_job(id="coaching_review_reminders", enqueue=enqueue_review_reminders, hour=9, minute=10)

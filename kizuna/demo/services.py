@@ -27,6 +27,7 @@ from kizuna.catalog import services as catalog
 from kizuna.media import services as media
 from kizuna.orgs import services as orgs
 from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.records.services import projections_eager
 
 from . import activity, content
 from .agreements import seed_agreements
@@ -333,7 +334,8 @@ def demo_seed(
     with tempfile.TemporaryDirectory(prefix="kizuna-demo-") as tmp:
         rendered = videos_render(workdir=Path(tmp), log=say) if with_video else {}
         try:
-            with transaction.atomic():
+            # The history is written in the order it happened and later steps read points and certifications.
+            with transaction.atomic(), projections_eager():
                 cast = people_create(now=now)
                 people = len(cast.reps) + len(STAFF) + len(PARTNERS)
                 say(

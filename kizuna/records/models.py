@@ -108,3 +108,19 @@ class LearningDay(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="records_learning_day_once")]
         indexes = [models.Index(fields=["partner", "day"])]
+
+
+class PendingStatement(models.Model):
+    """A stored statement the background projector has not applied yet (the outbox of the deferred projections).
+
+    Written in the transaction that stores the statement, deleted in the transaction that projects it, so a
+    statement is projected exactly once whichever process dies when. A statement that keeps failing is kept
+    with its error after a few attempts and no longer retried (``rebuild_projections`` clears the queue).
+    """
+
+    seq = models.BigIntegerField(primary_key=True)  # the statement's seq; no foreign key: bookkeeping only
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"pending statement {self.seq}"

@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from . import vocab
-from .models import CourseProgress, LearningDay, LessonProgress, Statement
+from .models import CourseProgress, LearningDay, LessonProgress, PendingStatement, Statement
 from .segments import covered_seconds, merge_segments, parse_segments
 
 MAX_COUNTED_SECONDS = 120.0
@@ -160,6 +162,11 @@ def _locked(model: Any, **keys: Any) -> Any:
     return model.objects.select_for_update(no_key=True).filter(**keys).first()
 
 
+def lesson_progress_locked(*, user_id: int, lesson_id: int) -> LessonProgress | None:
+    """Return the rep's progress row in a lesson, locked until the transaction ends (None before their first)."""
+    return _locked(LessonProgress, user_id=user_id, lesson_id=lesson_id)
+
+
 def _first_row_saved(row: Any) -> bool:
     """Insert a projection's first row for a key; False when a concurrent request inserted it first.
 
@@ -174,38 +181,73 @@ def _first_row_saved(row: Any) -> bool:
     return True
 
 
-def apply_statement(st: Statement) -> None:
-    """Apply one newly stored statement to the projections in the database."""
+# Passed as ``locked_progress`` when the caller has not read the lesson's progress row itself.
+UNREAD: Any = object()
+
+
+def apply_live(st: Statement, *, locked_progress: LessonProgress | None = UNREAD) -> None:
+    """Apply a newly stored statement to the rep's own progress (lesson and course), inside its transaction.
+
+    These are the rows the player and the rep's pages show right after the statement; everything else is
+    projected by the background projector (``apply_deferred``). ``locked_progress`` is the lesson progress
+    row the caller already read with a lock in this transaction (None: the rep has none yet), saving a read.
+    """
+    if not is_learner_event(st) or st.course_id is None:
+        return
+    newly_completed = False
+    if st.lesson_id is not None:
+        lp = locked_progress
+        if lp is UNREAD:
+            lp = lesson_progress_locked(user_id=st.actor_id, lesson_id=st.lesson_id)
+        if lp is None:
+            row, newly_completed = project_lesson(None, st)
+            if not _first_row_saved(row):
+                lp = lesson_progress_locked(user_id=st.actor_id, lesson_id=st.lesson_id)
+        if lp is not None:
+            lp, newly_completed = project_lesson(lp, st)
+            lp.save()
+    _course_apply(st, lesson_newly_completed=newly_completed)
+
+
+def _course_apply(st: Statement, *, lesson_newly_completed: bool) -> None:
+    """project_course's rules as one UPDATE of the row (no read), or the first row's insert."""
+    at = Value(st.timestamp, output_field=DateTimeField())
+    changes: dict[str, Any] = {
+        "started_at": Least("started_at", at),
+        "last_activity_at": Greatest("last_activity_at", at),
+        "time_spent_seconds": F("time_spent_seconds") + counted_seconds(st),
+    }
+    if st.lesson_id is not None:
+        changes["last_lesson_id"] = st.lesson_id
+        if lesson_newly_completed:
+            # Lessons of another version count toward time spent, not toward the pinned version's completion.
+            changes["lessons_completed"] = F("lessons_completed") + Case(
+                When(version_id=st.course_version_id, then=Value(1)), default=Value(0)
+            )
+    elif st.verb == vocab.COMPLETED.iri:
+        changes["completed_at"] = Coalesce("completed_at", at)
+    rows = CourseProgress.objects.filter(user_id=st.actor_id, course_id=st.course_id)
+    if rows.update(**changes):
+        return
+    # The rep's first statement in this course: the lesson count is read only now.
+    first = project_course(
+        None,
+        st,
+        lessons_total=_lessons_total(st.course_version_id, {}),
+        lesson_newly_completed=lesson_newly_completed,
+    )
+    if not _first_row_saved(first):
+        rows.update(**changes)
+
+
+def apply_day(st: Statement) -> None:
+    """Apply a statement to the learner's day (deferred: the background projector calls it)."""
     if not is_learner_event(st):
         return
     day_keys = {"user_id": st.actor_id, "day": statement_day(st)}
     day = _locked(LearningDay, **day_keys)
     if day is not None or not _first_row_saved(project_day(None, st)):
         project_day(day or _locked(LearningDay, **day_keys), st).save()
-    if st.course_id is None:
-        return
-    newly_completed = False
-    if st.lesson_id is not None:
-        lesson_keys = {"user_id": st.actor_id, "lesson_id": st.lesson_id}
-        lp = _locked(LessonProgress, **lesson_keys)
-        if lp is None:
-            row, newly_completed = project_lesson(None, st)
-            if not _first_row_saved(row):
-                lp = _locked(LessonProgress, **lesson_keys)
-        if lp is not None:
-            lp, newly_completed = project_lesson(lp, st)
-            lp.save()
-    course_keys = {"user_id": st.actor_id, "course_id": st.course_id}
-    cp = _locked(CourseProgress, **course_keys)
-    if cp is None:
-        # The lesson count is only read for a course's first statement.
-        first = project_course(
-            None, st, lessons_total=_lessons_total(st.course_version_id, {}), lesson_newly_completed=newly_completed
-        )
-        if _first_row_saved(first):
-            return
-        cp = _locked(CourseProgress, **course_keys)
-    project_course(cp, st, lessons_total=0, lesson_newly_completed=newly_completed).save()
 
 
 def replay(statements: Iterable[Statement], into: Replay | None = None) -> Replay:
@@ -234,16 +276,20 @@ def replay(statements: Iterable[Statement], into: Replay | None = None) -> Repla
 
 @dataclass(frozen=True)
 class AppProjection:
-    """Another app's projection of statements (quiz attempts, scenario paths…), kept live and rebuildable.
+    """Another app's projection of statements (quiz attempts, scenario paths…), kept up to date and rebuildable.
 
-    ``apply`` gets each newly stored statement inside the transaction that stores it; ``rebuild`` throws the
-    app's rows away and derives them again from ``statements_in_order()``, returning how many rows it made.
-    Both must follow the same rules, and the app's tests prove rebuild == live like records' own.
+    ``apply`` gets each newly stored statement once, in stored order: inside the transaction that stores it
+    when ``live`` (the actor reads the result at once: a quiz's attempt, a scenario's path), otherwise from the
+    background projector a moment later, in a batch (``apply_batch``, when given, takes the batch at once).
+    ``rebuild`` throws the app's rows away and derives them again from ``statements_in_order()``, returning
+    how many rows it made. Both must follow the same rules, and the app's tests prove rebuild == live.
     """
 
     name: str
     apply: Callable[[Statement], None]
     rebuild: Callable[[], int]
+    live: bool = False
+    apply_batch: Callable[[list[Statement]], None] | None = None
 
 
 _APP_PROJECTIONS: dict[str, AppProjection] = {}
@@ -254,11 +300,26 @@ def register(projection: AppProjection) -> None:
     _APP_PROJECTIONS[projection.name] = projection
 
 
-def apply_all(st: Statement) -> None:
-    """Apply one newly stored statement to every projection."""
-    apply_statement(st)
+def apply_live_all(st: Statement, *, locked_progress: LessonProgress | None = UNREAD) -> None:
+    """Apply a newly stored statement to every live projection, inside the transaction that stores it."""
+    apply_live(st, locked_progress=locked_progress)
     for projection in _APP_PROJECTIONS.values():
-        projection.apply(st)
+        if projection.live:
+            projection.apply(st)
+
+
+def apply_deferred(statements: list[Statement]) -> None:
+    """Apply stored statements (in stored order) to every deferred projection: the background projector's work."""
+    for st in statements:
+        apply_day(st)
+    for projection in _APP_PROJECTIONS.values():
+        if projection.live:
+            continue
+        if projection.apply_batch is not None:
+            projection.apply_batch(statements)
+        else:
+            for st in statements:
+                projection.apply(st)
 
 
 def statements_in_order(*, verbs: Iterable[str] | None = None, object_type: str | None = None) -> Iterable[Statement]:
@@ -272,7 +333,11 @@ def statements_in_order(*, verbs: Iterable[str] | None = None, object_type: str 
 
 
 def rebuild_everything() -> dict[str, int]:
-    """Rebuild records' projections and every registered app's."""
+    """Rebuild records' projections and every registered app's (meant for a quiet site, as the replay is not atomic).
+
+    Every statement stored so far is replayed, so the background projector's queue is emptied first.
+    """
+    PendingStatement.objects.all().delete()
     counts = rebuild_all()
     for projection in _APP_PROJECTIONS.values():
         with transaction.atomic():

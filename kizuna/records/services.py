@@ -2,20 +2,24 @@
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.orgs.access import membership_of
 
 from . import vocab
-from .models import CourseProgress, LessonProgress, Statement
-from .projections import apply_all
+from .models import CourseProgress, LessonProgress, PendingStatement, Statement
+from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
 
 
@@ -64,14 +68,16 @@ def statement_record(
     statement_id: uuid.UUID | None = None,
     timestamp: datetime | None = None,
     registration: uuid.UUID | None = None,
+    locked_progress: LessonProgress | None = UNREAD,
 ) -> tuple[Statement, bool]:
-    """Store one statement and update the projections; a repeated id returns the stored one unchanged."""
+    """Store one statement and update the projections; a repeated id returns the stored one unchanged.
+
+    The rep's own progress and the live app projections are updated in the same transaction; the rest
+    (learning days, points, certifications, rollups…) by the background projector a moment later, or at once
+    when ``PROJECTIONS_EAGER`` is set. ``locked_progress`` is the rep's progress row in the lesson that the
+    caller already read with a lock in its transaction (None when the rep has none yet).
+    """
     statement_id = statement_id or uuid.uuid4()
-    existing = Statement.objects.filter(id=statement_id).first()
-    if existing is not None:
-        if existing.actor_id != actor.pk:
-            raise StatementError(_("This statement id is already used."))
-        return existing, False
     membership = membership_of(actor)
     partner_id = None
     if membership is not None and not membership.organization.is_principal:
@@ -107,18 +113,58 @@ def statement_record(
         context=context,
         duration_seconds=duration,
         timestamp=timestamp or timezone.now(),
+        stored=timezone.now(),
     )
+    # No savepoint (they cost two queries): an error inside fails the caller's whole transaction, so nothing
+    # that a caller may catch and go on from is raised inside this block.
+    with transaction.atomic(savepoint=False):
+        stored = _insert_once(statement)
+        if stored:
+            apply_live_all(statement, locked_progress=locked_progress)
+            if settings.PROJECTIONS_EAGER or _eager.get():
+                apply_deferred([statement])
+            else:
+                PendingStatement.objects.create(seq=statement.seq)
+    if stored:
+        return statement, True
+    # The id is stored already (a retry, or the same statement sent twice at once).
+    existing = Statement.objects.filter(id=statement_id).first()
+    if existing is None:  # SQLite's OR IGNORE also skips NOT NULL/CHECK failures: never silently
+        raise IntegrityError(f"statement {statement_id} was not stored")
+    if existing.actor_id != actor.pk:
+        raise StatementError(_("This statement id is already used."))
+    return existing, False
+
+
+_eager: ContextVar[bool] = ContextVar("kizuna_projections_eager", default=False)
+
+
+@contextmanager
+def projections_eager() -> Iterator[None]:
+    """Apply every projection with each statement inside this block (a loader that reads them as it goes)."""
+    token = _eager.set(True)
     try:
-        with transaction.atomic():
-            statement.save(force_insert=True)
-            apply_all(statement)
-    except IntegrityError:
-        # The same id arrived twice at once: the other request stored it.
-        existing = Statement.objects.filter(id=statement_id).first()
-        if existing is None:
-            raise
-        return existing, False
-    return statement, True
+        yield
+    finally:
+        _eager.reset(token)
+
+
+_STATEMENT_FIELDS = [f for f in Statement._meta.concrete_fields if f.name != "seq"]
+
+
+def _insert_once(statement: Statement) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING seq: one query that stores the statement unless its id is known."""
+    rows = Statement._base_manager._insert(  # type: ignore[attr-defined]
+        [statement],
+        fields=_STATEMENT_FIELDS,
+        returning_fields=[Statement._meta.pk],
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not rows or rows[0] is None:
+        return False
+    statement.seq = rows[0][0]
+    statement._state.adding = False
+    return True
 
 
 def statement_void(
@@ -240,11 +286,36 @@ def video_progress_record(
     if not 0 <= seconds <= 3600 or played_seconds > seconds * 2.5 + 3:
         # More video than wall-clock time allows even at double speed: a seek reported as playback.
         raise StatementError(_("The reported segments are longer than the time spent watching."))
+    with transaction.atomic(savepoint=False):
+        return _video_progress_store(
+            rep=rep,
+            lesson=lesson,
+            played=played,
+            time=time,
+            real_length=real_length,
+            seconds=seconds,
+            statement_id=statement_id,
+            session_id=session_id,
+            timestamp=timestamp,
+        )
+
+
+def _video_progress_store(
+    *,
+    rep: Any,
+    lesson: Any,
+    played: list[tuple[float, float]],
+    time: float,
+    real_length: float,
+    seconds: float,
+    statement_id: uuid.UUID | None,
+    session_id: str,
+    timestamp: datetime | None,
+) -> Statement:
     # The share watched once these segments count, by the projection's own rule; it goes into the statement.
-    before = (
-        LessonProgress.objects.filter(user=rep, lesson=lesson).values_list("played_segments", "completed_at").first()
-    )
-    earlier, completed_at = before or ([], None)
+    # The row stays locked, so a concurrent report of the same rep cannot slip in between.
+    lp = lesson_progress_locked(user_id=rep.pk, lesson_id=lesson.pk)
+    earlier, completed_at = (lp.played_segments, lp.completed_at) if lp is not None else ([], None)
     watched = merge_segments([tuple(x) for x in earlier] + played)
     progress = round(min(1.0, covered_seconds(watched, length=real_length) / real_length), 4)
     extensions = {
@@ -263,6 +334,7 @@ def video_progress_record(
         result={"duration": format_duration(seconds), "extensions": extensions},
         statement_id=statement_id,
         timestamp=timestamp,
+        locked_progress=lp,
     )
     # A video lesson is its video; a micro lesson is completed by its check questions (catalog.kinds).
     if created and lesson.kind == "video" and completed_at is None and progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
@@ -283,13 +355,26 @@ def lesson_complete(
     An article is completed by the rep, a video once 90% of it was watched, and a lesson whose content another
     app owns (micro lesson, quiz, scenario) only by that app, which passes ``by_content=True``.
     """
-    lp = LessonProgress.objects.filter(user=rep, lesson=lesson).first()
+    with transaction.atomic(savepoint=False):
+        outcome = _lesson_complete_store(
+            rep=rep, lesson=lesson, statement_id=statement_id, timestamp=timestamp, by_content=by_content
+        )
+    # Raised outside the savepoint-free block, so a caller that catches it can go on with its transaction.
+    if isinstance(outcome, StatementError):
+        raise outcome
+    return outcome
+
+
+def _lesson_complete_store(
+    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None, timestamp: datetime | None, by_content: bool
+) -> Statement | StatementError | None:
+    lp = lesson_progress_locked(user_id=rep.pk, lesson_id=lesson.pk)
     if lp is not None and lp.completed_at is not None:
         return None
     if lesson.kind not in ("article", "video") and not by_content:
-        raise StatementError(_("This lesson is completed by passing it, not by marking it done."))
+        return StatementError(_("This lesson is completed by passing it, not by marking it done."))
     if lesson.kind == "video" and (lp is None or lp.progress < vocab.VIDEO_COMPLETION_THRESHOLD):
-        raise StatementError(
+        return StatementError(
             _("Watch at least %(percent)s%% of the video to complete this lesson.")
             % {"percent": round(vocab.VIDEO_COMPLETION_THRESHOLD * 100)}
         )
@@ -300,6 +385,7 @@ def lesson_complete(
         result={"completion": True},
         statement_id=statement_id,
         timestamp=timestamp,
+        locked_progress=lp,
     )
     cp = CourseProgress.objects.select_related("version").get(user=rep, course_id=lesson.version.course_id)
     if cp.completed_at is None and cp.lessons_total and cp.lessons_completed >= cp.lessons_total:

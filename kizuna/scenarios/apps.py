@@ -16,7 +16,7 @@ class ScenariosConfig(AppConfig):
         records_vocab.register_own(*vocab.OWN_TERMS)
         projections.register(
             projections.AppProjection(
-                name="scenarios", apply=own_projections.apply_statement, rebuild=own_projections.rebuild
+                name="scenarios", apply=own_projections.apply_statement, rebuild=own_projections.rebuild, live=True
             )
         )
         kinds.register(content_kind.SCENARIO_KIND)

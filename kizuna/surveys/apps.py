@@ -13,5 +13,7 @@ class SurveysConfig(AppConfig):
         from .projections import apply_statement, rebuild
 
         register_own(*vocab.OWN_TERMS)
-        projections.register(projections.AppProjection(name="survey_responses", apply=apply_statement, rebuild=rebuild))
+        projections.register(
+            projections.AppProjection(name="survey_responses", apply=apply_statement, rebuild=rebuild, live=True)
+        )
         kinds.register_kinds()

@@ -13,5 +13,7 @@ class UpdatesConfig(AppConfig):
 
         register_own(vocab.ACKNOWLEDGED, vocab.TYPE_FLASH_UPDATE)
         register(
-            AppProjection(name="flash_update_receipts", apply=projections.receipt_apply, rebuild=projections.rebuild)
+            AppProjection(
+                name="flash_update_receipts", apply=projections.receipt_apply, rebuild=projections.rebuild, live=True
+            )
         )
