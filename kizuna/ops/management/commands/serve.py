@@ -1,4 +1,4 @@
-"""Run the platform on its embedded defaults: gunicorn, the database task worker and the daily scheduler."""
+"""Run the platform on its embedded defaults: gunicorn, the database task worker, the projector and the scheduler."""
 
 import os
 import signal
@@ -42,6 +42,7 @@ class Command(BaseCommand):
                 cwd=settings.BASE_DIR,
             ),
             subprocess.Popen([python, manage, "db_worker", "--queue-name", "default"], cwd=settings.BASE_DIR),
+            subprocess.Popen([python, manage, "run_projector"], cwd=settings.BASE_DIR),
         ]
         scheduler = build_scheduler()
         scheduler.start()
