@@ -43,10 +43,10 @@ def kill_group(pid: int, sig: int) -> None:
         os.killpg(pid, sig)
 
 
-def run_bounded(command: list[str], *, timeout: float) -> subprocess.CompletedProcess[bytes]:
+def run_bounded(command: list[str], *, timeout: float, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     """Run a tool (ffmpeg) in its own process group, dying with this process and killed on timeout.
 
-    Raises CalledProcessError on a non-zero exit and TimeoutExpired after `timeout` seconds;
+    Raises CalledProcessError on a non-zero exit (if `check`) and TimeoutExpired after `timeout` seconds;
     whatever interrupts the wait (a signal, SystemExit) kills the tool's whole group first.
     """
     process = subprocess.Popen(  # noqa: S603 (a fixed tool with arguments we build)
@@ -67,6 +67,6 @@ def run_bounded(command: list[str], *, timeout: float) -> subprocess.CompletedPr
         kill_group(process.pid, signal.SIGKILL)
         process.wait()
         raise
-    if process.returncode:
+    if check and process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command, output=stdout, stderr=stderr)
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
