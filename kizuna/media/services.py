@@ -156,12 +156,20 @@ def video_create(*, uploaded_by: Any, file: File, title: str = "") -> Video:
         )
     key = uuid.uuid4()
     folder = Path(settings.MEDIA_ROOT) / "videos" / str(key)
-    folder.mkdir(parents=True, exist_ok=False)
     try:
+        folder.mkdir(parents=True, exist_ok=False)
         staged = folder / "original.part"
         with staged.open("wb") as out:
             for chunk in file.chunks(CHUNK_SIZE):
                 out.write(chunk)
+    except OSError as error:
+        # A full disk (or a broken one): nothing half-written stays, the uploader is told in words.
+        shutil.rmtree(folder, ignore_errors=True)
+        logger.error("video upload not stored: key=%s error=%s", key, error)
+        raise MediaError(
+            _("The server has no room to store this video right now. Try again later, or tell your administrator.")
+        ) from error
+    try:
         video_probe(path=staged)
         original = folder / "original"
         staged.replace(original)

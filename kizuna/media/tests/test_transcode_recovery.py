@@ -117,3 +117,22 @@ def test_a_lost_task_with_attempts_left_is_queued_again(db_tasks, cast, clips, a
     task.refresh_from_db()
     assert task.status == TaskResultStatus.READY and task.worker_ids == ["w1"]
     assert video_transcode_task.module_path in task.task_path
+
+
+@pytest.mark.django_db
+def test_a_full_disk_during_an_upload_refuses_it_in_words_and_leaves_nothing(cast, clips, as_upload, media_files):
+    import errno
+
+    from kizuna.media.services import MediaError
+
+    upload = as_upload(clips.with_audio)
+
+    def chunks(size):
+        yield b"x" * 1024
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    upload.chunks = chunks
+    with override("en"), pytest.raises(MediaError, match="no room to store this video"):
+        video_create(uploaded_by=cast.author, file=upload)
+    assert not Video.objects.exists()
+    assert media_files() == []
