@@ -79,7 +79,7 @@ class Context:
 
 
 def log(message: str) -> None:
-    print(f"[faults {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"[faults {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}", file=sys.stderr, flush=True)
 
 
 # --- Processes ------------------------------------------------------------------------------------------
@@ -300,6 +300,15 @@ def quiz_marks() -> tuple[int, int]:
     return since_seq, since_attempt
 
 
+def submitted_since(marks: tuple[int, int]) -> int:
+    from django.db import close_old_connections
+
+    from kizuna.assessments.models import Attempt
+
+    close_old_connections()
+    return Attempt.objects.filter(pk__gt=marks[1], submitted_at__isnull=False).count()
+
+
 def quiz_load_in_background(ctx: Context, seconds: float) -> tuple[threading.Thread, dict[str, Any]]:
     from quiz import submission_load
 
@@ -416,8 +425,9 @@ def drill_supervisor_killed_mid_load(ctx: Context) -> Result:
     name = "supervisor -9 mid-load, then started again"
     assert ctx.serve is not None
     marks = quiz_marks()
-    thread, run = quiz_load_in_background(ctx, 8)
-    time.sleep(3)
+    thread, run = quiz_load_in_background(ctx, 14)
+    # Killed once a couple of submissions went through, so there is something acknowledged to look for.
+    wait_for(lambda: submitted_since(marks) >= 2, 12)
     family = descendants(ctx.serve.pid)
     os.kill(ctx.serve.pid, signal.SIGKILL)
     ctx.serve.wait()
