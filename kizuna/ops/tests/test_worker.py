@@ -115,3 +115,18 @@ def test_a_locked_database_while_polling_is_waited_out(monkeypatch, settings):
     )
     worker.run()  # returns instead of raising
     assert len(calls) == 3
+
+
+def test_sigterm_puts_a_long_running_task_back_on_the_queue_without_using_an_attempt(db_tasks, workers, tmp_path):
+    from kizuna.ops.models import WorkerHeartbeat
+
+    marker = tmp_path / "runs"
+    task_id = slow_the_first_time.enqueue(str(marker)).id
+    worker = workers()
+    procs.wait_for(lambda: lines(marker), timeout=30, what="the task to start")
+    assert WorkerHeartbeat.objects.count() == 1
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=15) == 0  # after half of SERVE_STOP_GRACE_SECONDS, not the task's 60 s
+    result = result_of(task_id)
+    assert result.status == TaskResultStatus.READY and result.worker_ids == []
+    assert not WorkerHeartbeat.objects.exists()
