@@ -72,7 +72,10 @@ class Child:
 
 def describe_exit(returncode: int) -> str:
     if returncode < 0:
-        return f"killed by {signal.Signals(-returncode).name}"
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
     return f"exit code {returncode}"
 
 
