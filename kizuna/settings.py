@@ -40,6 +40,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -84,6 +94,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_tasks",
+    # Before django_tasks_db, so its `db_worker` command is ours (heartbeats, attempts, lock retries).
+    "kizuna.ops",
     "django_tasks_db",
     "kizuna.orgs",
     "kizuna.catalog",
@@ -106,7 +118,6 @@ INSTALLED_APPS = [
     "kizuna.updates",
     "kizuna.api",
     "kizuna.demo",
-    "kizuna.ops",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +247,19 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The task worker (`manage.py db_worker`): a task that raises is tried again after a delay that doubles,
+# up to TASKS_MAX_ATTEMPTS runs in all, then marked failed with its reason. Each worker records a heartbeat
+# every TASKS_HEARTBEAT_SECONDS; a running task whose worker has not beaten for TASKS_STALE_SECONDS
+# is run again (or failed once it has had all its attempts).
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 3)
+TASKS_RETRY_DELAY_SECONDS = env_float("TASKS_RETRY_DELAY_SECONDS", 10.0)
+TASKS_HEARTBEAT_SECONDS = env_float("TASKS_HEARTBEAT_SECONDS", 5.0)
+TASKS_STALE_SECONDS = env_float("TASKS_STALE_SECONDS", 30.0)
+# `manage.py serve`: a dead child is restarted after SERVE_RESTART_BACKOFF_SECONDS, doubling while it keeps
+# dying, up to the cap; stopping waits SERVE_STOP_GRACE_SECONDS for the children before killing them.
+SERVE_RESTART_BACKOFF_SECONDS = env_float("SERVE_RESTART_BACKOFF_SECONDS", 1.0)
+SERVE_RESTART_BACKOFF_CAP_SECONDS = env_float("SERVE_RESTART_BACKOFF_CAP_SECONDS", 60.0)
+SERVE_STOP_GRACE_SECONDS = env_float("SERVE_STOP_GRACE_SECONDS", 10.0)
 
 # Projections: the rep's own progress is updated with each statement; the rest (learning days, points,
 # certifications, rollups…) by the background projector (`manage.py run_projector`, started by `serve`).

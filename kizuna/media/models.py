@@ -23,7 +23,18 @@ class Video(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     original = models.FileField(upload_to=_upload_path, max_length=255)
+
+    class Failure(models.TextChoices):
+        """Why a video failed, in words for the person who uploaded it (`error` holds the details)."""
+
+        UNREADABLE = "unreadable", _("The file could not be read as a video.")
+        CONVERSION = "conversion", _("The conversion stopped with an error.")
+        TIMEOUT = "timeout", _("The conversion took too long and was stopped.")
+        STORAGE = "storage", _("The server could not store the converted video (for example, its disk is full).")
+        INTERRUPTED = "interrupted", _("The conversion was interrupted too many times (the server restarted).")
+
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    failure = models.CharField(max_length=16, choices=Failure.choices, blank=True)
     error = models.TextField(blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)

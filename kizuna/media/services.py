@@ -27,6 +27,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.processes import run_bounded
+
 from .models import Video
 
 logger = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ def video_probe(*, path: Path) -> ProbeResult:
         str(path),
     ]  # fmt: skip
     try:
-        done = subprocess.run(command, capture_output=True, timeout=PROBE_TIMEOUT_SECONDS, check=False)
+        done = run_bounded(command, timeout=PROBE_TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         logger.warning("ffprobe timed out on %s", path)
         raise _not_a_video() from None
@@ -154,12 +156,20 @@ def video_create(*, uploaded_by: Any, file: File, title: str = "") -> Video:
         )
     key = uuid.uuid4()
     folder = Path(settings.MEDIA_ROOT) / "videos" / str(key)
-    folder.mkdir(parents=True, exist_ok=False)
     try:
+        folder.mkdir(parents=True, exist_ok=False)
         staged = folder / "original.part"
         with staged.open("wb") as out:
             for chunk in file.chunks(CHUNK_SIZE):
                 out.write(chunk)
+    except OSError as error:
+        # A full disk (or a broken one): nothing half-written stays, the uploader is told in words.
+        shutil.rmtree(folder, ignore_errors=True)
+        logger.error("video upload not stored: key=%s error=%s", key, error)
+        raise MediaError(
+            _("The server has no room to store this video right now. Try again later, or tell your administrator.")
+        ) from error
+    try:
         video_probe(path=staged)
         original = folder / "original"
         staged.replace(original)
@@ -184,7 +194,8 @@ def _enqueue_transcode(video_id: int) -> None:
 
 
 def _run(command: list[str], *, timeout: float) -> None:
-    subprocess.run(command, capture_output=True, timeout=timeout, check=True)
+    # Its own process group and a death signal: ffmpeg never outlives the worker; killed on timeout.
+    run_bounded(command, timeout=timeout)
 
 
 def _scale_filter() -> str:
@@ -229,11 +240,17 @@ def _stderr_tail(error: subprocess.CalledProcessError) -> str:
 
 
 def video_transcode(*, video: Video) -> Video:
-    """Make the MP4 and poster of an upload and mark the video ready, or failed with the reason."""
+    """Make the MP4 and poster of an upload and mark the video ready, or failed with the reason.
+
+    Safe to run again from the start (a worker killed mid-way): the earlier attempt's partial files
+    are removed first and the finished files replace the old ones in one rename each.
+    """
     folder = _video_dir(video)
     mp4, poster = folder / "video.mp4", folder / "poster.jpg"
     if video.status == Video.Status.READY and mp4.exists() and poster.exists():
         return video
+    for leftover in folder.glob("*.part"):
+        leftover.unlink(missing_ok=True)
     token = uuid.uuid4().hex
     mp4_part, poster_part = folder / f"video.{token}.part", folder / f"poster.{token}.part"
     source = Path(settings.MEDIA_ROOT) / video.original.name
@@ -250,12 +267,12 @@ def video_transcode(*, video: Video) -> Video:
         poster_part.unlink(missing_ok=True)
         return _transcode_failed(video, error)
     video.status = Video.Status.READY
-    video.error = ""
+    video.failure = video.error = ""
     video.duration_seconds = round(result.duration, 3)
     video.width, video.height = result.width, result.height
     video.mp4.name, video.poster.name = _relative(mp4), _relative(poster)
     video.ready_at = timezone.now()
-    fields = ["status", "error", "duration_seconds", "width", "height", "mp4", "poster", "ready_at"]
+    fields = ["status", "failure", "error", "duration_seconds", "width", "height", "mp4", "poster", "ready_at"]
     if not Video.objects.filter(pk=video.pk).update(**{f: getattr(video, f) for f in fields}):
         # Deleted while it was being transcoded: leave nothing behind.
         shutil.rmtree(folder, ignore_errors=True)
@@ -264,13 +281,14 @@ def video_transcode(*, video: Video) -> Video:
 
 def _transcode_failed(video: Video, error: Exception) -> Video:
     if isinstance(error, subprocess.CalledProcessError):
-        reason = f"ffmpeg failed (exit {error.returncode}): {_stderr_tail(error)}".strip()
+        failure, reason = Video.Failure.CONVERSION, f"ffmpeg failed (exit {error.returncode}): {_stderr_tail(error)}"
     elif isinstance(error, subprocess.TimeoutExpired):
-        reason = f"ffmpeg took longer than {int(error.timeout)} seconds"
+        failure, reason = Video.Failure.TIMEOUT, f"ffmpeg took longer than {int(error.timeout)} seconds"
     elif isinstance(error, MediaError):
-        reason = error.message
+        failure, reason = Video.Failure.UNREADABLE, error.message
     else:
-        reason = f"file error: {error}"
+        failure, reason = Video.Failure.STORAGE, f"file error: {error}"
+    reason = reason.strip()
     logger.error(
         "video transcode failed: video_id=%s key=%s reason=%s",
         video.pk,
@@ -278,10 +296,23 @@ def _transcode_failed(video: Video, error: Exception) -> Video:
         reason,
         exc_info=not isinstance(error, MediaError),
     )
-    video.status = Video.Status.FAILED
-    video.error = reason[:2000]
-    Video.objects.filter(pk=video.pk).update(status=video.status, error=video.error)
+    video.status, video.failure, video.error = Video.Status.FAILED, failure, reason[:2000]
+    Video.objects.filter(pk=video.pk).update(status=video.status, failure=video.failure, error=video.error)
     return video
+
+
+def video_transcode_abandon(*, video_id: int, failure: str, reason: str) -> None:
+    """Mark a still-processing video failed because its transcode task gave up (e.g. its worker kept dying)."""
+    video = Video.objects.filter(pk=video_id, status=Video.Status.PROCESSING).first()
+    if video is None:
+        return
+    folder = _video_dir(video)
+    for leftover in folder.glob("*.part"):
+        leftover.unlink(missing_ok=True)
+    logger.error("video transcode given up: video_id=%s key=%s reason=%s", video.pk, video.key, reason)
+    Video.objects.filter(pk=video.pk, status=Video.Status.PROCESSING).update(
+        status=Video.Status.FAILED, failure=failure, error=reason[:2000]
+    )
 
 
 def video_delete(*, video: Video) -> None:

@@ -1,9 +1,13 @@
 """Background work of the video pipeline."""
 
-from django_tasks import task
+from typing import Any
+
+from django.dispatch import receiver
+from django_tasks import TaskResultStatus, task
+from django_tasks.signals import task_finished
 
 from .models import Video
-from .services import video_transcode
+from .services import video_transcode, video_transcode_abandon
 
 
 @task()
@@ -13,3 +17,21 @@ def video_transcode_task(video_id: int) -> None:
     if video is None:
         return
     video_transcode(video=video)
+
+
+@receiver(task_finished)
+def _transcode_given_up(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    """After its last attempt (the worker died each time, or the task raised), the uploader sees why."""
+    if (
+        task_result.status != TaskResultStatus.FAILED
+        or task_result.task.module_path != video_transcode_task.module_path
+    ):
+        return
+    error = task_result.errors[-1] if task_result.errors else None
+    lost = error is not None and error.exception_class_path.endswith(".WorkerLost")
+    detail = error.traceback.strip().splitlines()[-1] if error and error.traceback.strip() else "task failed"
+    video_transcode_abandon(
+        video_id=task_result.args[0],
+        failure=Video.Failure.INTERRUPTED if lost else Video.Failure.CONVERSION,
+        reason=f"gave up after {task_result.attempts} attempts: {detail}",
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
 
@@ -43,8 +44,8 @@ def enqueue_flash_update_reminders() -> None:
     overdue_reminders_task.enqueue()
 
 
-def build_scheduler() -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone=settings.TIME_ZONE)
+def build_scheduler(scheduler_class: type[BaseScheduler] = BackgroundScheduler) -> BaseScheduler:
+    scheduler = scheduler_class(timezone=settings.TIME_ZONE)
     scheduler.add_job(
         enqueue_reminders,
         CronTrigger(hour=settings.REMINDER_HOUR, minute=0, timezone=settings.TIME_ZONE),

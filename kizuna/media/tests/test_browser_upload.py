@@ -43,3 +43,27 @@ def test_an_author_uploads_from_a_phone_and_watches_it(author_phone, live_server
     assert page.evaluate("document.querySelector('.player video').duration") == pytest.approx(2, abs=0.2)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert Video.objects.get().title == "朝礼: 今週の一言"
+
+
+def test_an_author_sees_on_a_phone_why_a_video_failed(author_phone, live_server, clips, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kizuna.media.services import video_create, video_transcode_abandon
+
+    video = video_create(
+        uploaded_by=cast.author,
+        file=SimpleUploadedFile("IMG_0002.mp4", clips.with_audio.read_bytes(), content_type="video/mp4"),
+        title="途中で止まった動画",
+    )
+    # As if its worker had been killed mid-transcode: still processing when the author opens it.
+    Video.objects.filter(pk=video.pk).update(status=Video.Status.PROCESSING)
+    page = author_phone
+    page.goto(f"{live_server.url}/studio/videos/{video.pk}/")
+    page.wait_for_selector("#video-status[hx-trigger]")
+    video_transcode_abandon(
+        video_id=video.pk, failure=Video.Failure.INTERRUPTED, reason="gave up after 3 attempts: WorkerLost"
+    )
+    # The page polls while the video is processing, then says what happened and why, in Japanese.
+    page.get_by_text("変換が何度も中断されました").wait_for()
+    assert page.get_by_text("gave up after 3 attempts").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

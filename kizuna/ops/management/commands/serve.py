@@ -1,20 +1,165 @@
-"""Run the platform on its embedded defaults: gunicorn, the database task worker, the projector and the scheduler."""
+"""Run the platform on its embedded defaults: a supervisor keeping the web server, the task worker,
+the statement projector and the scheduler running as child processes.
 
+A child that dies is logged (exit code or signal) and started again after a backoff that doubles up to
+a cap; the others keep running. Ctrl-C or SIGTERM stops every child (SIGTERM to its process group,
+then SIGKILL after the grace time). Each child runs in its own process group, which the supervisor
+kills as a whole (gunicorn's workers, ffmpeg), and gets SIGKILL from the kernel if the supervisor
+itself is killed, so nothing outlives it.
+"""
+
+import logging
 import os
 import signal
-import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from subprocess import Popen
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kizuna.ops.schedule import build_scheduler
+from kizuna.ops.processes import die_with_parent, kill_group
+
+logger = logging.getLogger("kizuna.serve")
+
+Options = dict[str, Any]
+
+
+def _manage(*args: str) -> Callable[[Options], list[str]]:
+    return lambda options: [sys.executable, str(settings.BASE_DIR / "manage.py"), *args]
+
+
+def _gunicorn(options: Options) -> list[str]:
+    return [
+        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+        "kizuna.wsgi",
+        "--config",
+        "python:kizuna.ops.gunicorn_conf",
+        "--bind",
+        f"{options['host']}:{options['port']}",
+        "--workers",
+        str(options["workers"]),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+        "--no-control-socket",  # its default path is per user: two instances would fight over it
+    ]
+
+
+# The children, by name: add one line here to supervise one more process.
+CHILDREN: dict[str, Callable[[Options], list[str]]] = {
+    "web": _gunicorn,
+    "worker": _manage("db_worker", "--queue-name", "default", "--no-reload"),
+    "scheduler": _manage("run_scheduler"),
+    "projector": _manage("run_projector"),
+}
+
+
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    process: Popen[bytes] | None = None
+    started_at: float = 0.0
+    failures: int = 0  # deaths in a row, each soon after its start
+    restart_at: float = 0.0
+    restarts: int = 0
+    history: list[str] = field(default_factory=list)
+
+
+def describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"
+
+
+class Supervisor:
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        backoff: float,
+        backoff_cap: float,
+        stable_after: float,
+        grace: float,
+    ) -> None:
+        self.children = [Child(name, command) for name, command in commands.items()]
+        self.backoff, self.backoff_cap, self.stable_after, self.grace = backoff, backoff_cap, stable_after, grace
+        self.stopping = False
+
+    def start(self, child: Child) -> None:
+        child.process = Popen(  # noqa: S603 (our own commands)
+            child.command,
+            cwd=settings.BASE_DIR,
+            start_new_session=True,  # own process group, killed as a whole; Ctrl-C reaches only us
+            preexec_fn=die_with_parent(),  # noqa: PLW1509 (prctl only)
+        )
+        child.started_at = time.monotonic()
+        logger.info("started %s pid=%s", child.name, child.process.pid)
+
+    def reap(self, child: Child) -> None:
+        """Notice a dead child: log it, kill what is left of its group, schedule its restart."""
+        assert child.process is not None
+        returncode = child.process.returncode
+        kill_group(child.process.pid, signal.SIGKILL)  # e.g. workers orphaned by a dead gunicorn master
+        ran = time.monotonic() - child.started_at
+        child.failures = 1 if ran >= self.stable_after else child.failures + 1
+        delay = min(self.backoff_cap, self.backoff * 2 ** (child.failures - 1))
+        child.restart_at = time.monotonic() + delay
+        child.history.append(describe_exit(returncode))
+        logger.error(
+            "%s (pid=%s) stopped: %s after %.1fs; restarting in %.1fs",
+            child.name,
+            child.process.pid,
+            describe_exit(returncode),
+            ran,
+            delay,
+        )
+        child.process = None
+
+    def run(self) -> None:
+        for child in self.children:
+            self.start(child)
+        while not self.stopping:
+            now = time.monotonic()
+            for child in self.children:
+                if self.stopping:
+                    break
+                if child.process is not None and child.process.poll() is not None:
+                    self.reap(child)
+                elif child.process is None and now >= child.restart_at:
+                    child.restarts += 1
+                    self.start(child)
+            time.sleep(0.2)
+        self.stop_all()
+
+    def stop_all(self) -> None:
+        running = [c for c in self.children if c.process is not None]
+        for child in running:
+            assert child.process is not None
+            logger.info("stopping %s pid=%s", child.name, child.process.pid)
+            kill_group(child.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        for child in running:
+            assert child.process is not None
+            try:
+                child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except Exception:  # noqa: BLE001 (TimeoutExpired: SIGKILL below)
+                logger.warning("%s did not stop within %.0fs: killing it", child.name, self.grace)
+            # The group too: a worker or ffmpeg that ignored the leader's end.
+            kill_group(child.process.pid, signal.SIGKILL)
+            child.process.wait()
 
 
 class Command(BaseCommand):
-    help = "Start the web server (gunicorn) with the task worker and the scheduler; Ctrl-C stops all three."
+    help = "Start and keep running the web server (gunicorn), the task worker, the projector and the scheduler; Ctrl-C stops all."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -22,53 +167,20 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        python = sys.executable
-        manage = str(settings.BASE_DIR / "manage.py")
-        gunicorn = os.path.join(os.path.dirname(python), "gunicorn")
-        children = [
-            subprocess.Popen(
-                [
-                    gunicorn,
-                    "kizuna.wsgi",
-                    "--bind",
-                    f"{options['host']}:{options['port']}",
-                    "--workers",
-                    str(options["workers"]),
-                    "--access-logfile",
-                    "-",
-                    "--timeout",
-                    "120",
-                ],
-                cwd=settings.BASE_DIR,
-            ),
-            subprocess.Popen([python, manage, "db_worker", "--queue-name", "default"], cwd=settings.BASE_DIR),
-            subprocess.Popen([python, manage, "run_projector"], cwd=settings.BASE_DIR),
-        ]
-        scheduler = build_scheduler()
-        scheduler.start()
-        self.stdout.write(self.style.SUCCESS(f"Kizuna is running on http://{options['host']}:{options['port']}/"))
+        supervisor = Supervisor(
+            {name: build(options) for name, build in CHILDREN.items()},
+            backoff=settings.SERVE_RESTART_BACKOFF_SECONDS,
+            backoff_cap=settings.SERVE_RESTART_BACKOFF_CAP_SECONDS,
+            stable_after=60.0,
+            grace=settings.SERVE_STOP_GRACE_SECONDS,
+        )
 
-        stopping = False
-
-        def stop(*_args: Any) -> None:
-            nonlocal stopping
-            stopping = True
+        def stop(signum: int, _frame: Any) -> None:
+            logger.info("received %s: stopping everything", signal.Signals(signum).name)
+            supervisor.stopping = True
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        try:
-            while not stopping and all(child.poll() is None for child in children):
-                time.sleep(0.5)
-        finally:
-            scheduler.shutdown(wait=False)
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-            for child in children:
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
-        if failed and not stopping:
-            raise SystemExit(1)
+        self.stdout.write(self.style.SUCCESS(f"Kizuna is running on http://{options['host']}:{options['port']}/"))
+        self.stdout.flush()
+        supervisor.run()
