@@ -6,10 +6,12 @@ from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
+from ninja.openapi.schema import OpenAPISchema
 
 from .auth import session_auth, token_auth
 from .endpoints import router
-from .problems import register_problem_handlers
+from .problems import declare_problems, register_problem_handlers
+from .schemas import ProblemOut
 
 
 class LocalSwagger(Swagger):
@@ -21,7 +23,18 @@ class LocalSwagger(Swagger):
         return super().render_page(request, api, **kwargs)
 
 
-api = NinjaAPI(
+class KizunaAPI(NinjaAPI):
+    """ninja's API whose OpenAPI document declares the problem responses of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in problem.pop("$defs", {}).items():
+            schema.setdefault("components", {}).setdefault("schemas", {})[name] = definition
+        return declare_problems(schema, problem)
+
+
+api = KizunaAPI(
     title="Kizuna API",
     version="1",
     description=(

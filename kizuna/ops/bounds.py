@@ -1,0 +1,49 @@
+"""Integer bounds shared by the API schemas, the forms and query-string parsing.
+
+No number reaches the database that its column cannot hold, on any database: SQLite stores 64-bit
+integers and overflows past them (a 500), PostgreSQL refuses an `integer` past 2^31−1 (a DataError, a 500).
+Ranges here are PostgreSQL's, the narrower of the two, so a value accepted on SQLite is accepted on
+PostgreSQL too. Domain ranges (pages, offsets, minutes, scores) are narrower still and named here once.
+"""
+
+from typing import Annotated, Any
+
+from django.db.backends.base.operations import BaseDatabaseOperations
+from pydantic import Field
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # IntegerField
+BIGINT_MAX = 2**63 - 1  # BigIntegerField, BigAutoField (every id)
+
+# Lists: at most this many items a page, and offsets no list will ever reach but every database can hold.
+MAX_PAGE_SIZE = 200
+MAX_OFFSET = INT_MAX
+MAX_PAGE_NUMBER = 1_000_000
+# Durations typed by people, in minutes (a lesson, a quiz's time limit, a live session): one day at most.
+MAX_MINUTES = 24 * 60
+MAX_SCORE = 100  # scores and pass marks are points out of 100
+
+
+def bounded_int(lo: int, hi: int, **field: Any) -> Any:
+    """Return an int type for ninja/pydantic schemas that refuses values outside lo..hi (a 422 problem)."""
+    return Annotated[int, Field(ge=lo, le=hi, **field)]
+
+
+# An object's id in a path or a query: positive, and no larger than a BigAutoField can be.
+Id = bounded_int(1, BIGINT_MAX)
+Offset = bounded_int(0, MAX_OFFSET)
+
+
+def column_range(model_field: Any) -> tuple[int, int]:
+    """Return the values a model's integer field can hold on every supported database."""
+    low, high = BaseDatabaseOperations.integer_field_ranges[model_field.get_internal_type()]
+    return low, high
+
+
+def query_int(value: str | None, *, lo: int, hi: int, default: int | None = None) -> int | None:
+    """Parse a query-string integer: the default when it is missing, not a whole number or outside lo..hi."""
+    text = (value or "").strip()
+    # int() accepts "1_000" and thousands of digits; a query string needs neither.
+    if not text or len(text) > 20 or not text.lstrip("-").isdigit():
+        return default
+    number = int(text)
+    return number if lo <= number <= hi else default
