@@ -287,7 +287,19 @@ def read_sheet(*, data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]
     text = decode_csv(data)
     if text is None:
         raise KpiImportError([RowError(1, "file", _("Save the CSV as UTF-8 and try again."))])
-    return _rows_from_table([row for row in csv.reader(io.StringIO(text))])
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:  # a NUL byte, a field past the csv module's size limit
+        raise KpiImportError(
+            [
+                RowError(
+                    1,
+                    "file",
+                    _("This is not a CSV file that can be read. Check that the values are separated by commas."),
+                )
+            ]
+        ) from None
+    return _rows_from_table(table)
 
 
 def sales_sheet_import(*, data: bytes, filename: str, by: Any) -> UpsertResult:
