@@ -51,3 +51,33 @@ def query_int(value: str | None, *, lo: int, hi: int, default: int | None = None
         return default
     number = int(text)
     return number if lo <= number <= hi else default
+
+
+def bound_integer_fields(form: Any, **domain: tuple[int, int]) -> None:
+    """Bound every integer field of a form: to its domain range if named here, else to what its column holds.
+
+    A ModelForm's own bounds come from the connected database, so SQLite would take what PostgreSQL
+    refuses; plain form fields have none. Out of range is then a form error in the person's language.
+    """
+    from django import forms
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.IntegerField) or isinstance(field, forms.FloatField | forms.DecimalField):
+            continue
+        if name in domain:
+            low, high = domain[name]
+        else:
+            try:
+                low, high = column_range(model._meta.get_field(name)) if model else (INT_MIN, INT_MAX)
+            except Exception:  # noqa: BLE001 - a form-only field, or a model field that is not an integer
+                low, high = INT_MIN, INT_MAX
+        low = max(low, field.min_value if field.min_value is not None else low)
+        high = min(high, field.max_value if field.max_value is not None else high)
+        field.min_value, field.max_value = low, high
+        field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)] + [
+            MinValueValidator(low),
+            MaxValueValidator(high),
+        ]
+        field.widget.attrs.update({"min": low, "max": high})
