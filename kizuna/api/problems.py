@@ -76,6 +76,7 @@ FIELD_MESSAGES: dict[str, Promise] = {
     "uuid_parsing": _("Enter a UUID, such as 5f0c1c9e-3f1a-4b1e-9a55-2f6f9a4f6d10."),
     "uuid_type": _("Enter a UUID, such as 5f0c1c9e-3f1a-4b1e-9a55-2f6f9a4f6d10."),
     "string_type": _("Enter text."),
+    "string_unicode": _("Remove the NUL character or broken Unicode from this text."),
     "int_parsing": _("Enter a whole number."),
     "int_type": _("Enter a whole number."),
     "float_parsing": _("Enter a number."),
@@ -167,6 +168,9 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ValidationError):
+        # ninja turns any error of the body parser into "Cannot parse request body"; ours name the field.
+        return on_validation_error(request, exc.__cause__)
     known = NINJA_MESSAGES.get(str(exc.message).split(" (", 1)[0])
     if known is not None:
         return problem_response(request, known[0], status=exc.status_code, detail=str(known[1]))

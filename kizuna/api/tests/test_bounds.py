@@ -103,3 +103,26 @@ def test_the_openapi_document_bounds_offsets_and_ids(db):
     assert offset["maximum"] == 2**31 - 1
     course = document["paths"]["/api/v1/courses/{course_id}"]["get"]["parameters"][0]["schema"]
     assert (course["minimum"], course["maximum"]) == (1, 2**63 - 1)
+
+
+def test_a_nul_character_in_a_body_is_a_problem_naming_the_field(cast, api_as):
+    response = api_as(cast.admin).client.put(
+        "/api/v1/kpis",
+        '{"items": [{"rep_email": "a\\u0000b", "month": "2026-09", "calls": 1, "appointments": 0, "deals": 0, '
+        '"revenue": 0}]}',
+        content_type="application/json",
+    )
+    body = assert_problem(response, 422)
+    assert body["errors"][0]["loc"] == ["body", "items", 0, "rep_email"]
+
+
+def test_a_lone_surrogate_in_a_body_is_a_problem(cast, api_as):
+    body = {"id": str(uuid.uuid4()), "kind": "question", "text": "x"}
+    raw = json.dumps(body)[:-1] + ', "industry": "\\udac0"}'
+    response = api_as(cast.rep_a1).client.post("/api/v1/field-voice", raw, content_type="application/json")
+    assert assert_problem(response, 422)["errors"][0]["loc"] == ["body", "industry"]
+
+
+def test_a_nul_character_in_a_query_is_a_problem(cast, api_as):
+    body = assert_problem(api_as(cast.admin).get("/community/questions", q="a\x00b"), 422)
+    assert body["errors"][0]["loc"] == ["query", "q"]
