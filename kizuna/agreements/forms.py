@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.ops.bounds import bound_integer_fields
+
 from .models import AgreementVersion
 from .services import CourseTerm
 
@@ -38,6 +40,13 @@ class AgreementVersionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, courses: list[Any], previous: AgreementVersion | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        month = 31 * 24 * 60
+        bound_integer_fields(
+            self,
+            min_minutes_per_month=(0, month),
+            work_cap_minutes_per_month=(0, month),
+            retention_days=(0, 100 * 366),
+        )
         self.course_list = courses
         earlier = {c.course_id: c for c in previous.courses.all()} if previous else {}
         for course in courses:

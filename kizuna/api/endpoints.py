@@ -1,17 +1,18 @@
 """The endpoints of /api/v1: thin — parse, check access, call one selector or service, shape the answer."""
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from kizuna.analytics.selectors import ProgressStatus, partner_progress_rows
 from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, courses_visible_to, version_outline
+from kizuna.ops.bounds import MAX_OFFSET, MAX_PAGE_SIZE, Id
 from kizuna.orgs.access import access_partner_for_user, access_team_for_user, has_role, membership_of
 from kizuna.orgs.models import Membership
 from kizuna.records.selectors import course_progress_for, lesson_progress_for, lesson_statuses, rep_next_up
@@ -23,13 +24,20 @@ from .selectors import statements_visible_to
 from .services import lesson_statement_submit
 
 Role = Membership.Role
-MAX_PAGE = 200
+MAX_PAGE = MAX_PAGE_SIZE
 
 router = Router()
 
 
 class Page(LimitOffsetPagination):
-    """limit/offset pagination: {"items": [...], "count": total}; at most 200 items a page."""
+    """limit/offset pagination: {"items": [...], "count": total}; at most 200 items a page.
+
+    Both numbers are bounded, so an offset past what the database can hold is a 422, never a 500.
+    """
+
+    class Input(Schema):
+        limit: int = Field(min(ninja_settings.PAGINATION_PER_PAGE, MAX_PAGE), ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE, **kwargs)
@@ -135,7 +143,7 @@ def courses(request: HttpRequest) -> Mapped:
 
 
 @router.get("/courses/{course_id}", response=schemas.CourseDetailOut, tags=["courses"], summary="One course")
-def course(request: HttpRequest, course_id: int) -> dict[str, Any]:
+def course(request: HttpRequest, course_id: Id) -> dict[str, Any]:
     """The latest published version's modules and lessons, and for reps their progress."""
     user = request.auth  # type: ignore[attr-defined]
     found = access_course_for_user(user, course_id)
@@ -192,7 +200,7 @@ def _video(request: HttpRequest, video: Any) -> dict[str, Any] | None:
 
 
 @router.get("/lessons/{lesson_id}", response=schemas.LessonOut, tags=["lessons"], summary="One lesson")
-def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
+def lesson(request: HttpRequest, lesson_id: Id) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     found = access_lesson_for_user(user, lesson_id)
     version = found.version
@@ -220,7 +228,7 @@ def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
     url_name="lesson_statement_create",
     summary="Record a statement about a lesson",
 )
-def lesson_statement_create(request: HttpRequest, lesson_id: int, statement: schemas.StatementIn) -> dict[str, Any]:
+def lesson_statement_create(request: HttpRequest, lesson_id: Id, statement: schemas.StatementIn) -> dict[str, Any]:
     """Record launched, progressed (reading time, or a video's played segments) or completed, for the caller.
 
     Actor and object come from the server. Send a new UUID as `id` for each statement and the same one
@@ -253,7 +261,7 @@ def lesson_statement_create(request: HttpRequest, lesson_id: int, statement: sch
 
 @router.get("/statements", response=list[schemas.XapiStatementOut], tags=["statements"], summary="xAPI statements")
 @paginate(Page)
-def statements(request: HttpRequest, since: datetime | None = None, ascending: bool = False) -> Mapped:
+def statements(request: HttpRequest, since: schemas.IsoDatetime | None = None, ascending: bool = False) -> Mapped:
     """Statements the caller may see, newest first (or oldest first with `ascending`), stored after `since`.
 
     A rep sees their own; a partner manager their agency's reps'; admins and coaches everyone's.

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -57,6 +58,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     ),
     "statement-rejected": ProblemType(422, _("The statement was not accepted"), _("The statement was not accepted.")),
     "content-rejected": ProblemType(422, _("The change was not accepted"), _("The change was not accepted.")),
+    "conflict": ProblemType(
+        409,
+        _("Changed at the same time"),
+        _("Another request changed the same data at the same moment. Send the request again."),
+    ),
+    "too-large": ProblemType(
+        413, _("Request too large"), _("The request body is too large. Send fewer items at a time.")
+    ),
     "too-many-requests": ProblemType(429, _("Too many requests"), _("Wait a moment, then try again.")),
     "http-error": ProblemType(400, _("The request failed"), _("The request failed.")),
 }
@@ -67,6 +76,7 @@ FIELD_MESSAGES: dict[str, Promise] = {
     "uuid_parsing": _("Enter a UUID, such as 5f0c1c9e-3f1a-4b1e-9a55-2f6f9a4f6d10."),
     "uuid_type": _("Enter a UUID, such as 5f0c1c9e-3f1a-4b1e-9a55-2f6f9a4f6d10."),
     "string_type": _("Enter text."),
+    "string_unicode": _("Remove the NUL character or broken Unicode from this text."),
     "int_parsing": _("Enter a whole number."),
     "int_type": _("Enter a whole number."),
     "float_parsing": _("Enter a number."),
@@ -82,6 +92,7 @@ FIELD_MESSAGES: dict[str, Promise] = {
     "greater_than_equal": _("Enter a number of at least %(ge)s."),
     "greater_than": _("Enter a number greater than %(gt)s."),
     "less_than_equal": _("Enter a number of at most %(le)s."),
+    "less_than": _("Enter a number less than %(lt)s."),
     "string_too_long": _("Enter at most %(max_length)s characters."),
 }
 
@@ -157,6 +168,9 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ValidationError):
+        # ninja turns any error of the body parser into "Cannot parse request body"; ours name the field.
+        return on_validation_error(request, exc.__cause__)
     known = NINJA_MESSAGES.get(str(exc.message).split(" (", 1)[0])
     if known is not None:
         return problem_response(request, known[0], status=exc.status_code, detail=str(known[1]))
@@ -191,6 +205,15 @@ def on_catalog_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem_response(request, "content-rejected", detail=_translated(str(exc)))
 
 
+def on_integrity_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Two requests creating the same row at once (the unique constraints decide); the loser retries.
+    return problem_response(request, "conflict")
+
+
+def on_data_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(request, "too-large")
+
+
 def register_problem_handlers(api: NinjaAPI) -> None:
     """Make every error the API can raise leave it as a problem document."""
     api.add_exception_handler(ValidationError, on_validation_error)
@@ -202,3 +225,32 @@ def register_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(NotALearner, on_not_a_learner)
     api.add_exception_handler(StatementError, on_statement_error)
     api.add_exception_handler(CatalogError, on_catalog_error)
+    api.add_exception_handler(IntegrityError, on_integrity_error)
+    api.add_exception_handler(RequestDataTooBig, on_data_too_big)
+
+
+def declare_problems(schema: dict[str, Any], problem_schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare in the OpenAPI document every problem status each operation can answer.
+
+    Every operation may answer 404 and 422 (its parameters); authenticated ones 401 and 403; those with
+    a body 400 (not JSON), 409 (a concurrent write of the same rows) and 413 (over the upload limit).
+    """
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = problem_schema
+    by_status = {kind.status: kind for slug, kind in PROBLEM_TYPES.items() if slug != "http-error"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            statuses = {404, 422}
+            if operation.get("security"):
+                statuses |= {401, 403}
+            if "requestBody" in operation:
+                statuses |= {400, 409, 413}
+            responses = operation.setdefault("responses", {})
+            for status in sorted(statuses):
+                responses.setdefault(
+                    status,
+                    {
+                        "description": str(by_status[status].title),
+                        "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
+                )
+    return schema

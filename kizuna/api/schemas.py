@@ -1,10 +1,27 @@
 """The JSON shapes of the API. Field names follow GLOSSARY.md's code column."""
 
+import re
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from kizuna.ops.bounds import Id
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_8601_only(value: Any) -> Any:
+    # pydantic also reads numbers as Unix times ("0.5"); the API documents, and takes, ISO 8601 only.
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise PydanticCustomError("datetime_parsing", "Input should be a valid datetime")
+    return value
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_8601_only)]
 
 
 class OrganizationOut(Schema):
@@ -175,8 +192,8 @@ class ProgressRowOut(Schema):
 
 
 class ProgressReportFilters(Schema):
-    partner_id: int | None = Field(None, description="required for admins and coaches; managers see their own")
-    team_id: int | None = None
+    partner_id: Id | None = Field(None, description="required for admins and coaches; managers see their own")
+    team_id: Id | None = None
 
 
 class ProblemTypeOut(Schema):
@@ -184,3 +201,19 @@ class ProblemTypeOut(Schema):
     title: str
     status: int
     detail: str
+
+
+class ProblemFieldError(Schema):
+    loc: list[str | int] = Field(description="where: body, query or path, then the field (and list index)")
+    msg: str
+
+
+class ProblemOut(Schema):
+    """An RFC 7807 problem document (`application/problem+json`)."""
+
+    type: str = Field(description="a URL under /api/v1/problems/ describing this kind of problem")
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[ProblemFieldError] | None = Field(None, description="validation problems: each field to fix")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 
+from kizuna.ops.bounds import Id
 from kizuna.orgs.access import access_partner_for_user, membership_of, visible_reps
 
 from .selectors import entitlements_by_rep, rep_for_lookup
@@ -61,7 +62,7 @@ def _rep(rep: Any) -> dict[str, Any]:
     url_name="entitlements",
     summary="What a rep or an agency's reps may do now",
 )
-def entitlements(request: HttpRequest, rep: str | None = None, partner: int | None = None) -> dict[str, Any]:
+def entitlements(request: HttpRequest, rep: str | None = None, partner: Id | None = None) -> dict[str, Any]:
     """Give `rep` (public id or e-mail) for one rep, or `partner` (id) for every active rep of an agency.
 
     Only entitlements of certifications held now are listed (expired and suspended ones are not).

@@ -27,9 +27,15 @@ class CertificationForm(forms.Form):
         help_text=_("When it certifies a skill rather than a product."),
     )
     validity_days = forms.IntegerField(
-        label=_("Valid for (days)"), min_value=1, required=False, help_text=_("Leave empty if it never expires.")
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=100 * 366,
+        required=False,
+        help_text=_("Leave empty if it never expires."),
     )
-    reminder_days = forms.IntegerField(label=_("Remind this many days before expiry"), min_value=0, initial=30)
+    reminder_days = forms.IntegerField(
+        label=_("Remind this many days before expiry"), min_value=0, max_value=366, initial=30
+    )
     entitlements = forms.ModelMultipleChoiceField(
         label=_("Entitlements granted"),
         queryset=Entitlement.objects.none(),

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.ops.bounds import BIGINT_MAX, bound_integer_fields
 from kizuna.orgs.models import Organization, Team
 
 from .models import Criterion, Roleplay
@@ -38,6 +39,10 @@ class RoleplayForm(forms.ModelForm):
             "persona": forms.Textarea(attrs={"rows": 4}),
             "goal": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_integer_fields(self, pass_threshold=(0, 100), peer_count=(0, 20), review_days=(0, 365))
 
 
 class CriterionForm(forms.Form):
@@ -89,8 +94,8 @@ class TargetForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    at_second = forms.IntegerField(label=_("Second"), min_value=0, required=False, initial=0)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    at_second = forms.IntegerField(label=_("Second"), min_value=0, max_value=24 * 3600, required=False, initial=0)
+    parent = forms.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
 
 
 class ReviewForm(forms.Form):

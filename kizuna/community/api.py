@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from kizuna.ops.bounds import MAX_OFFSET, Id
+
 from . import selectors
 
 router = Router(tags=["community"])
@@ -50,7 +52,7 @@ class QuestionList(Schema):
 class QuestionFilters(Schema):
     q: str = Field("", max_length=200, description="search words (Japanese or English)")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _question(q: Any) -> dict[str, Any]:
@@ -79,7 +81,7 @@ def community_questions(request: HttpRequest, filters: Query[QuestionFilters]) -
 @router.get(
     "/community/questions/{community_question_id}", response=QuestionDetailOut, summary="One community question"
 )
-def community_question(request: HttpRequest, community_question_id: int) -> Any:
+def community_question(request: HttpRequest, community_question_id: Id) -> Any:
     """A question with the answers the caller may see (accepted first, then most up-voted)."""
     user = request.auth  # type: ignore[attr-defined]
     view = selectors.question_view(user, selectors.access_question_for_user(user, community_question_id))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
+from kizuna.ops.bounds import MAX_PAGE_NUMBER, query_int
 from kizuna.orgs.access import membership_of
 
 from . import selectors, services
@@ -38,10 +39,7 @@ def _add_error(form: Any, error: CommunityError) -> None:
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
+    return query_int(request.GET.get("page"), lo=1, hi=MAX_PAGE_NUMBER, default=1) or 1
 
 
 @member_required

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.ops.bounds import bound_integer_fields
+
 from .models import Badge, EventKind
 
 
@@ -20,7 +22,7 @@ PointRuleFormSet = forms.formset_factory(PointRuleForm, extra=0)
 
 
 class LevelForm(forms.Form):
-    threshold = forms.IntegerField(label=_("Points needed"), min_value=0, required=False)
+    threshold = forms.IntegerField(label=_("Points needed"), min_value=0, max_value=100_000_000, required=False)
     name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=60, required=False)
     name_en = forms.CharField(label=_("Name (English)"), max_length=60, required=False)
 
@@ -58,6 +60,7 @@ class BadgeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, courses: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bound_integer_fields(self, amount=(1, 1_000_000))
         if courses is not None:
             self.fields["course"].queryset = courses
         self.fields["amount"].help_text = _("How many events, points, days or the score (%) the criterion needs.")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kizuna.media.serving import stored_file_response
+from kizuna.ops.bounds import BIGINT_MAX, query_int
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -36,10 +37,7 @@ admin_only = role_required("admin")
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return query_int(value, lo=1, hi=BIGINT_MAX)
 
 
 @login_required

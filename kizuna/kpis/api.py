@@ -1,5 +1,6 @@
 """JSON API of sales figures: the CRM upserts them (principal admins' tokens), agencies read their own."""
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from ninja.pagination import paginate
 
 from kizuna.api.endpoints import Mapped, Page
 from kizuna.api.problems import problem_response
+from kizuna.ops.bounds import Id
 from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of
 from kizuna.orgs.models import Membership
 
@@ -28,10 +30,10 @@ class SalesFigureIn(Schema):
     rep_email: str = Field(description="the rep's e-mail address in Kizuna")
     month: str = Field(description="the month, as 2026-10")
     product: str | None = Field(None, description="the product's code, or null for figures without a product")
-    calls: int = Field(ge=0)
-    appointments: int = Field(ge=0, description="at most calls")
-    deals: int = Field(ge=0, description="at most appointments")
-    revenue: int = Field(ge=0, description="in yen")
+    calls: int = Field(ge=0, le=services.MAXIMA["calls"])
+    appointments: int = Field(ge=0, le=services.MAXIMA["appointments"], description="at most calls")
+    deals: int = Field(ge=0, le=services.MAXIMA["deals"], description="at most appointments")
+    revenue: int = Field(ge=0, le=services.MAXIMA["revenue"], description="in yen")
 
 
 class SalesFiguresIn(Schema):
@@ -43,14 +45,15 @@ class UpsertOut(Schema):
     updated: int
 
 
-class RepRef(Schema):
+class SalesRepRef(Schema):
     id: int
+    public_id: uuid.UUID
     name: str
     email: str
 
 
 class SalesFigureOut(Schema):
-    rep: RepRef
+    rep: SalesRepRef
     partner_id: int
     month: str
     product: str | None
@@ -62,8 +65,8 @@ class SalesFigureOut(Schema):
 
 
 class SalesFilters(Schema):
-    partner_id: int | None = Field(None, description="admins and coaches: one agency; managers: their own")
-    rep_id: int | None = None
+    partner_id: Id | None = Field(None, description="admins and coaches: one agency; managers: their own")
+    rep_id: Id | None = None
     month: str | None = Field(None, description="one month, as 2026-10")
 
 
@@ -109,7 +112,7 @@ def kpis_post(request: HttpRequest, body: SalesFiguresIn) -> Any:
 
 def _out(f: SalesFigure) -> dict[str, Any]:
     return {
-        "rep": {"id": f.rep_id, "name": f.rep.name, "email": f.rep.email},
+        "rep": {"id": f.rep_id, "public_id": f.rep.public_id, "name": f.rep.name, "email": f.rep.email},
         "partner_id": f.partner_id,
         "month": month_key(f.period),
         "product": f.product.slug if f.product_id else None,

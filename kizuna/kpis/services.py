@@ -27,6 +27,10 @@ MAX_ROWS = 50_000
 FIELDS = ("rep_email", "month", "product", "calls", "appointments", "deals", "revenue")
 REQUIRED = ("rep_email", "month", "calls", "appointments", "deals", "revenue")
 NUMBERS = ("calls", "appointments", "deals", "revenue")
+# The most one rep can plausibly report for one month (and product): ~870 calls a working day, ¥10 billion.
+# Anything above is a typo or a unit mix-up; the caps also keep every agency's monthly sums (SalesMonth,
+# 64-bit) from overflowing: ¥10^10 × 9×10^8 figures per agency and month would be needed.
+MAXIMA = {"calls": 20_000, "appointments": 20_000, "deals": 20_000, "revenue": 10_000_000_000}
 # Header names a spreadsheet may use for each column (compared without case, spaces or brackets).
 HEADERS = {
     "rep_email": ("rep_email", "email", "e-mail", "メールアドレス", "メール", "営業担当者メールアドレス"),
@@ -101,9 +105,12 @@ def _number(raw: Any) -> int | None:
     if isinstance(raw, float):
         return int(raw) if raw.is_integer() else None
     text = str(raw).strip().replace(",", "").replace("¥", "").replace("￥", "").replace("円", "")
-    if not text.lstrip("-").isdigit():
+    if not 0 < len(text) <= 20 or not text.lstrip("-").isdecimal():
         return None
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # a sign alone, or digits int() does not read
+        return None
 
 
 def _check_row(
@@ -140,6 +147,15 @@ def _check_row(
         value = _number(raw[column])
         if value is None or value < 0:
             errors.append(RowError(line, column, _("Enter a whole number of 0 or more.")))
+        elif value > MAXIMA[column]:
+            errors.append(
+                RowError(
+                    line,
+                    column,
+                    _("This is more than one rep can report for a month: at most %(max)s.")
+                    % {"max": f"{MAXIMA[column]:,}"},
+                )
+            )
         else:
             clean[column] = value
     if {"calls", "appointments"} <= clean.keys() and clean["appointments"] > clean["calls"]:
@@ -271,7 +287,19 @@ def read_sheet(*, data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]
     text = decode_csv(data)
     if text is None:
         raise KpiImportError([RowError(1, "file", _("Save the CSV as UTF-8 and try again."))])
-    return _rows_from_table([row for row in csv.reader(io.StringIO(text))])
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:  # a NUL byte, a field past the csv module's size limit
+        raise KpiImportError(
+            [
+                RowError(
+                    1,
+                    "file",
+                    _("This is not a CSV file that can be read. Check that the values are separated by commas."),
+                )
+            ]
+        ) from None
+    return _rows_from_table(table)
 
 
 def sales_sheet_import(*, data: bytes, filename: str, by: Any) -> UpsertResult:

@@ -46,7 +46,7 @@ class SessionForm(forms.Form):
         help_text=_("The meeting link from your meeting service (https://…)."),
     )
     capacity = forms.IntegerField(
-        label=_("Capacity"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
+        label=_("Capacity"), required=False, min_value=1, max_value=100_000, help_text=_("Leave empty for no limit.")
     )
     waitlist = forms.BooleanField(label=_("Keep a waiting list when full"), required=False)
     open_to_all = forms.BooleanField(label=_("Open to every rep of every partner"), required=False)

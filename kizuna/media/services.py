@@ -136,6 +136,7 @@ def video_probe(*, path: Path) -> ProbeResult:
             _("This video is too long (limit %(minutes)s minutes). Split it into shorter videos and upload them.")
             % {"minutes": limit // 60}
         )
+    _refuse_if_cut_short(path=path, stream_index=int(stream.get("index") or 0), duration=duration)
     return ProbeResult(
         format_name=format_name,
         duration=duration,
@@ -144,6 +145,48 @@ def video_probe(*, path: Path) -> ProbeResult:
         video_codec=str(stream["codec_name"]),
         has_audio=any(s.get("codec_type") == "audio" for s in streams),
     )
+
+
+def _playable_seconds(*, path: Path, stream_index: int) -> float:
+    """Return how many seconds of the stream's packets are actually in the file (0 if none can be read)."""
+    command = [
+        settings.FFPROBE_BINARY,
+        "-v", "quiet",
+        "-select_streams", str(stream_index),
+        "-show_entries", "packet=pts_time,duration_time",
+        "-of", "csv=p=0",
+        str(path),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=PROBE_TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        logger.warning("ffprobe timed out reading the packets of %s", path)
+        raise _not_a_video() from None
+    first, end = None, 0.0
+    for line in done.stdout.decode("ascii", "replace").splitlines():
+        pts, _sep, length = line.partition(",")
+        start = _float(pts) if pts not in ("", "N/A") else None
+        if start is None:
+            continue
+        first = start if first is None else min(first, start)
+        end = max(end, start + _float(length))
+    return end - first if first is not None else 0.0
+
+
+def _refuse_if_cut_short(*, path: Path, stream_index: int, duration: float) -> None:
+    # A file cut short (an interrupted copy, `head -c`) keeps the container's full duration in its index
+    # while its packets stop early; players then stop there too. Refused, not stored with a false length:
+    # the person still has the whole file and can upload it again. One second or 2 % of leeway covers the
+    # last frame's length and audio running a little longer than the picture.
+    playable = _playable_seconds(path=path, stream_index=stream_index)
+    if duration - playable > max(1.0, 0.02 * duration):
+        raise MediaError(
+            _(
+                "This video file is incomplete: it stops after %(playable)s of its %(duration)s seconds, "
+                "as when an upload or a copy is cut short. Upload the whole file again."
+            )
+            % {"playable": f"{playable:.0f}", "duration": f"{duration:.0f}"}
+        )
 
 
 def video_create(*, uploaded_by: Any, file: File, title: str = "") -> Video:

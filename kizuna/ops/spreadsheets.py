@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -98,6 +99,9 @@ def _column_letter(index: int) -> str:
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         value = " / ".join(str(v) for v in value)
+    if isinstance(value, str):
+        # XML 1.0 cannot hold most control characters; openpyxl would raise on user text carrying one.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, str) and value.startswith("="):
         text = WriteOnlyCell(sheet, value=value)
         text.data_type = "s"  # stored as text, not as a formula
