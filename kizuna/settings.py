@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "kizuna.api",
     "kizuna.demo",
     "kizuna.ops",
+    "kizuna.privacy",
 ]
 
 MIDDLEWARE = [
