@@ -42,7 +42,7 @@ class Part:
     table: bool = True
 
     def rows(self, user: Any) -> QuerySet[Any]:
-        return self.model._default_manager.filter(**{self.user_field: user}).order_by("pk")
+        return self.model._default_manager.filter(**{self.user_field: user.pk}).order_by("pk")
 
     def columns(self) -> list[str]:
         if self.fields:
