@@ -91,6 +91,9 @@ class Contribution:
     free_text_statements: Callable[[], Q] | None = None
 
 
+# The display name statements get when the activity they name was the erased person's own text.
+ERASED_ACTIVITY_NAME = {"ja-JP": "（削除されました）", "en-US": "(erased)"}
+
 _CONTRIBUTIONS: dict[str, Contribution] = {}
 
 # The reason shared by every "who did this" column on content that belongs to the organisation.

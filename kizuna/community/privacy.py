@@ -12,7 +12,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, ExportFile, Part, register
+from kizuna.accounts.personal_data import (
+    ERASED_ACTIVITY_NAME,
+    STAFF_ACTION,
+    Contribution,
+    Erasure,
+    Excluded,
+    ExportFile,
+    Part,
+    register,
+)
 
 from . import vocab
 from .images import image_remove
@@ -47,9 +56,7 @@ def _erase(user: Any) -> None:
     Question.objects.filter(author=user).update(title=ERASED_TITLE, search_title="", search_body="", **POST_SCRUB)
     Answer.objects.filter(author=user).update(search_tokens="", **POST_SCRUB)
     Report.objects.filter(reporter=user).update(reason="")
-    statements_object_rename(
-        object_iris=[question_iri(q) for q in questions], name={"ja-JP": ERASED_TITLE, "en-US": ERASED_TITLE}
-    )
+    statements_object_rename(object_iris=[question_iri(q) for q in questions], name=ERASED_ACTIVITY_NAME)
     touched = set(Answer.objects.filter(author=user).values_list("question_id", flat=True))
     for question in Question.objects.filter(Q(pk__in=touched) | Q(author=user)):
         _reindex(question)
