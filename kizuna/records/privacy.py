@@ -7,7 +7,7 @@ activity types other apps name as free text: community posts, field voice, comme
 No projection reads those responses, so the projections stay equal to a rebuild.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import Q
@@ -86,3 +86,19 @@ def statements_object_rename(*, object_iris: list[str], name: dict[str, str]) ->
     if not object_iris:
         return 0
     return Statement.objects.filter(object_iri__in=object_iris).update(object_name=name)
+
+
+def statements_result_rewrite(*, actor: Any, where: Q, rewrite: Callable[[Statement], dict[str, Any] | None]) -> int:
+    """Give the actor's statements matching `where` the result `rewrite` returns (None: unchanged).
+
+    For an app whose projection is rebuilt from a result it owns (a survey's answers), so that what
+    erasure removed from the projection cannot come back with a rebuild.
+    """
+    changed = []
+    for st in Statement.objects.filter(where, actor=actor).only("seq", "result", "context").iterator(chunk_size=1000):
+        result = rewrite(st)
+        if result is not None:
+            st.result = result
+            changed.append(st)
+    Statement.objects.bulk_update(changed, ["result"], batch_size=500)
+    return len(changed)

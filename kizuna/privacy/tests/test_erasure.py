@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kizuna.community.models import Question
 from kizuna.feedback.models import FieldVoice, LessonFeedback
+from kizuna.gamification.models import PointAward, RepScore
 from kizuna.notifications.models import Notification
 from kizuna.privacy.models import ErasureRecord
 from kizuna.records.models import CourseProgress, LearningDay, LessonProgress, Statement
@@ -30,6 +31,8 @@ def _projections(user: Any) -> list[Any]:
         sorted(LessonProgress.objects.filter(user=user).values_list("lesson_id", "completed_at", "time_spent_seconds")),
         sorted(CourseProgress.objects.filter(user=user).values_list("course_id", "completed_at", "lessons_completed")),
         sorted(LearningDay.objects.filter(user=user).values_list("day", "seconds", "statements")),
+        sorted(PointAward.objects.filter(user=user).values_list("kind", "ref", "points")),
+        list(RepScore.objects.filter(user=user).values_list("points", "level", "streak")),
     ]
 
 
@@ -131,3 +134,30 @@ def test_partner_managers_coaches_and_reps_are_refused(departed, histories, sign
 def test_the_search_finds_departed_people_only(departed, histories, signed_in):
     html = signed_in(histories.admin).get(reverse("privacy_erasure"), {"q": "営業"}).content.decode()
     assert departed.name in html and histories.rep_a2.name not in html
+
+
+def test_free_text_survey_answers_are_erased_and_a_rebuild_does_not_bring_them_back(cast, signed_in):
+    import uuid
+
+    from kizuna.surveys import services as surveys
+    from kizuna.surveys.models import SurveyResponse
+    from kizuna.surveys.projections import rebuild
+    from kizuna.surveys.tests.conftest import answers, build_survey
+
+    survey = build_survey(cast)
+    surveys.survey_send(survey=survey, sent_by=cast.author, partners=[cast.partner_a])
+    version = survey.latest_version
+    for rep, text in ((cast.rep_a1, "一子の意見"), (cast.rep_a2, "二郎の意見")):
+        surveys.survey_response_submit(
+            rep=rep, version=version, data=answers(version, text=text), statement_id=uuid.uuid4()
+        )
+    cast.rep_a1.is_active = False
+    cast.rep_a1.save(update_fields=["is_active"])
+    _erase(signed_in(cast.admin), cast.rep_a1)
+    for _round in ("live", "rebuilt"):
+        mine = SurveyResponse.objects.get(rep=cast.rep_a1).answers
+        assert "一子の意見" not in str(mine) and len(mine) == 4  # the four scored answers stay
+        assert "二郎の意見" in str(SurveyResponse.objects.get(rep=cast.rep_a2).answers)
+        rebuild()
+    texts = " ".join(str(st.result) for st in Statement.objects.filter(actor=cast.rep_a1))
+    assert "一子の意見" not in texts
