@@ -10,7 +10,18 @@ from django.utils import timezone
 from kizuna.accounts.personal_data import contributions
 from kizuna.orgs.access import visible_people
 
+from .labels import PART_LABELS
 from .models import DataExport, ErasureRecord
+
+
+def part_label(part: Any) -> str:
+    """The part's name on screen, in the user's language."""
+    return str(PART_LABELS.get(part.name, part.label))
+
+
+def part_labels() -> list[str]:
+    """What a person's export contains, one line per part."""
+    return [part_label(p) for c in contributions() for p in c.parts if p.table or p.name == "statements"]
 
 
 def my_exports(*, user: Any) -> QuerySet[DataExport]:
@@ -44,7 +55,7 @@ def erasure_preview(*, person: Any) -> list[dict[str, Any]]:
                 rows.append(
                     {
                         "name": part.name,
-                        "label": part.label,
+                        "label": part_label(part),
                         "count": count,
                         "erasure": part.erasure,
                         "erasure_label": part.erasure.label,

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kizuna.accounts.personal_data import Erasure, contributions
 from kizuna.orgs.access import access_person_for_user, membership_of, role_required
 from kizuna.orgs.models import Membership
 
@@ -49,7 +48,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("We are preparing your data. It will be ready to download here shortly."))
         return redirect("my_data")
-    parts = sorted({str(p.label) for c in contributions() for p in c.parts if p.erasure != Erasure.DELETE or p.table})
+    parts = selectors.part_labels()
     return render(
         request,
         "privacy/my_data.html",

@@ -52,3 +52,10 @@ def test_every_part_lists_only_columns_that_exist(db):
     for contribution in contributions():
         for part in contribution.parts:
             str(part.model._default_manager.values(*part.columns()).query)
+
+
+def test_every_part_has_a_name_on_screen():
+    from kizuna.privacy.labels import PART_LABELS
+
+    missing = [part.name for c in contributions() for part in c.parts if part.name not in PART_LABELS]
+    assert not missing, f"name these in kizuna/privacy/labels.py: {missing}"
