@@ -23,6 +23,8 @@ from .models import DataExport, ErasureRecord
 EXPORT_INTERVAL = timedelta(minutes=10)
 # A ready export can be downloaded this long; the daily job then deletes it.
 EXPORT_KEPT = timedelta(days=7)
+# An export still pending after this long was lost (a worker stopped): the person may ask again.
+EXPORT_STUCK = timedelta(hours=1)
 
 
 class PrivacyError(Exception):
@@ -35,7 +37,7 @@ def data_export_request(*, user: Any, now: datetime | None = None) -> DataExport
 
     now = now or timezone.now()
     latest = DataExport.objects.filter(user=user).order_by("-requested_at").first()
-    if latest is not None and latest.status == DataExport.Status.PENDING and now - latest.requested_at < EXPORT_KEPT:
+    if latest is not None and latest.status == DataExport.Status.PENDING and now - latest.requested_at < EXPORT_STUCK:
         raise PrivacyError(_("Your data is already being prepared. Come back in a few minutes."))
     if latest is not None and now - latest.requested_at < EXPORT_INTERVAL:
         minutes = max(1, int((EXPORT_INTERVAL - (now - latest.requested_at)).total_seconds() // 60) + 1)

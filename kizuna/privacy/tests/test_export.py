@@ -139,3 +139,19 @@ def test_the_page_speaks_the_persons_language(cast, signed_in, language):
 
 def test_the_profile_links_to_my_data(cast, signed_in):
     assert reverse("my_data") in signed_in(cast.rep_a1).get(reverse("profile")).content.decode()
+
+
+def test_an_export_lost_by_a_stopped_worker_does_not_block_a_new_request_for_long(cast, signed_in):
+    from kizuna.privacy.services import data_export_request
+
+    stuck = DataExport.objects.create(user=cast.rep_a1, requested_at=timezone.now() - timedelta(hours=2))
+    export = data_export_request(user=cast.rep_a1)
+    assert export.pk != stuck.pk and not DataExport.objects.filter(pk=stuck.pk).exists()
+
+
+def test_a_pending_export_refuses_a_second_request(cast):
+    from kizuna.privacy.services import PrivacyError, data_export_request
+
+    DataExport.objects.create(user=cast.rep_a1, requested_at=timezone.now() - timedelta(minutes=20))
+    with pytest.raises(PrivacyError):
+        data_export_request(user=cast.rep_a1)

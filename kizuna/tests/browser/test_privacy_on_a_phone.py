@@ -33,6 +33,11 @@ def test_a_rep_downloads_their_data_from_their_profile(cast: Any, live_server: A
     data = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: PTH123, SIM115
     assert json.loads(data.read("profile.json"))[0]["email"] == cast.rep_a1.email
     assert "導入費用はいくら?" in data.read("field_voice.json").decode()
+    # The notice, linked from the footer, fits the phone (its table scrolls inside its own box).
+    page.get_by_role("contentinfo").get_by_role("link", name="個人情報の取り扱い").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="保存期間").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_an_admin_erases_a_departed_rep(cast: Any, live_server: Any, phone: Any) -> None:
