@@ -14,10 +14,25 @@ register(
             Part("badges", BadgeAward, "user", Erasure.KEEP, omit=()),
             Part("badge_revocations", BadgeRevocation, "user", Erasure.KEEP, omit=("revoked_by",)),
             Part("celebrations", Celebration, "user", Erasure.DELETE),
-            # Kudos received name the sender only by id; kudos sent lose their message on erasure.
-            Part("kudos_received", Kudos, "recipient", Erasure.KEEP, fields=("sender_id", "message", "created_at")),
+            # Kudos received name the sender only by id. Erasure empties the messages, sent and received: a text
+            # about the person identifies them as well as one by them.
+            Part(
+                "kudos_received",
+                Kudos,
+                "recipient",
+                Erasure.SCRUB,
+                fields=("sender_id", "message", "created_at"),
+                scrub={"message": ""},
+            ),
             Part("kudos_sent", Kudos, "sender", Erasure.SCRUB, scrub={"message": ""}),
-            Part("spotlights", Spotlight, "rep", Erasure.KEEP, fields=("month", "note", "created_at")),
+            Part(
+                "spotlights",
+                Spotlight,
+                "rep",
+                Erasure.SCRUB,
+                fields=("month", "note", "created_at"),
+                scrub={"note": ""},
+            ),
         ),
         excluded=(
             Excluded(BadgeRevocation, "revoked_by", STAFF_ACTION),

@@ -161,3 +161,11 @@ def test_free_text_survey_answers_are_erased_and_a_rebuild_does_not_bring_them_b
         rebuild()
     texts = " ".join(str(st.result) for st in Statement.objects.filter(actor=cast.rep_a1))
     assert "一子の意見" not in texts
+
+
+def test_kudos_messages_about_the_person_are_emptied(departed, histories, signed_in):
+    from kizuna.gamification.models import Kudos
+
+    _erase(signed_in(histories.admin), departed)
+    assert Kudos.objects.get(recipient=departed).message == ""
+    assert Kudos.objects.get(recipient=histories.rep_a2).message == "二郎へのサンクス"
