@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "kizuna.updates",
     "kizuna.api",
     "kizuna.demo",
+    "kizuna.privacy",
 ]
 
 MIDDLEWARE = [

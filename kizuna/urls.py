@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("kizuna.agreements.urls")),
     path("", include("kizuna.certification.urls")),
     path("", include("kizuna.incentives.urls")),
+    path("", include("kizuna.privacy.urls")),
 ]

@@ -106,6 +106,7 @@ SECTIONS = (
             Entry("sharing_settings", _("Sharing across agencies"), (ADMIN,)),
             Entry("webhooks", _("Webhooks"), (ADMIN,)),
             Entry("api_tokens", _("API tokens"), (ADMIN,)),
+            Entry("privacy_erasure", _("Erasure of departed people"), (ADMIN,)),
         ),
     ),
     Section(
@@ -113,6 +114,8 @@ SECTIONS = (
         (
             Entry("notifications", _("Notifications"), EVERYONE),
             Entry("profile", _("Profile"), EVERYONE),
+            Entry("my_data", _("My data"), EVERYONE),
+            Entry("privacy_notice", _("Privacy"), EVERYONE),
         ),
     ),
 )
