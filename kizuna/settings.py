@@ -164,6 +164,26 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A cache every process shares: sign-in throttling and check-in tries must count across all gunicorn
+# workers (and all servers). Default: Django's database cache (a table `createcachetable` makes, which
+# `make run` runs after `migrate`); with REDIS_URL, Redis. Template fragments stay in each process's
+# memory: they are only a speed-up, and the rep home should not pay a database round trip for them.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}")
+    _shared_cache = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+    }
+else:
+    _shared_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kizuna_cache"}
+CACHES = {
+    "default": {**_shared_cache, "KEY_PREFIX": "kizuna"},
+    "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "kizuna.accounts.backends.MembershipModelBackend",
