@@ -211,11 +211,18 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "kizuna.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Wrong passwords are throttled by kizuna.accounts.signin_throttle (growing waits, never a lockout of
+# the correct password), so allauth's own "login_failed" limit is off. "login" only guards against a
+# flood: an office of 200 reps behind one address signs in within a minute several times over.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "1000/m/ip",
+    "login_failed": "",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For: without it every
+# sign-in would seem to come from the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kizuna] "
 
 LANGUAGE_CODE = "ja"
