@@ -178,7 +178,13 @@ if REDIS_URL:
         "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
 else:
-    _shared_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kizuna_cache"}
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kizuna_cache",
+        # Django's default (300 entries, then a third culled) would let a flood of made-up e-mails
+        # push sign-in counts out of the cache; expired entries are still removed as it fills.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
 CACHES = {
     "default": {**_shared_cache, "KEY_PREFIX": "kizuna"},
     "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
