@@ -521,6 +521,9 @@ def _new_secret() -> str:
 
 def webhook_secret_rotate(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> str:
     """Give the endpoint a new secret and keep the current one valid until retired; return the new one."""
+    if endpoint.previous_secret:
+        # A second rotation would drop a secret the receiver may still be using.
+        raise CertificationError(_("Retire the old secret before making another new one."))
     secret = _new_secret()
     endpoint.previous_secret = endpoint.secret
     endpoint.secret = secret

@@ -242,7 +242,11 @@ def webhook_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def webhook_secret_rotate(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
-    secret = services.webhook_secret_rotate(endpoint=endpoint)
+    try:
+        secret = services.webhook_secret_rotate(endpoint=endpoint)
+    except services.CertificationError as exc:
+        messages.error(request, str(exc))
+        return redirect("webhook_detail", endpoint.pk)
     messages.success(
         request,
         _("New secret made. Deliveries are signed with both secrets until you retire the old one."),

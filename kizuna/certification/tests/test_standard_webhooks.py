@@ -114,6 +114,20 @@ def test_the_admin_rotates_and_retires_the_secret_on_the_settings_page(cast, sig
     assert endpoint.previous_secret == ""
 
 
+def test_a_second_rotation_before_retiring_is_refused_and_keeps_both_secrets(cast, signed_in):
+    endpoint, old_secret = services.webhook_endpoint_create(
+        url="https://crm.example/hooks", events=["entitlement.granted"], created_by=cast.admin
+    )
+    client = signed_in(cast.admin)
+    client.post(f"/settings/webhooks/{endpoint.pk}/secret/rotate/")
+    endpoint.refresh_from_db()
+    new_secret = endpoint.secret
+    response = client.post(f"/settings/webhooks/{endpoint.pk}/secret/rotate/", follow=True)
+    assert "作成する前に、古いシークレットを無効にしてください" in response.content.decode()
+    endpoint.refresh_from_db()
+    assert (endpoint.secret, endpoint.previous_secret) == (new_secret, old_secret)
+
+
 @pytest.mark.parametrize("action", ["rotate", "retire"])
 def test_only_the_admin_may_rotate_or_retire(cast, signed_in, action):
     endpoint, secret = services.webhook_endpoint_create(
