@@ -13,7 +13,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 run: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo_seed
 	PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
@@ -56,7 +55,6 @@ lint: venv
 
 demo: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py demo_seed
 
 clean:

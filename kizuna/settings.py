@@ -219,9 +219,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Wrong passwords are throttled by kizuna.accounts.signin_throttle (growing waits, never a lockout of
 # the correct password), so allauth's own "login_failed" limit is off. "login" only guards against a
-# flood: an office of 200 reps behind one address signs in within a minute several times over.
+# flood of sign-in posts from one address: an office of 200 reps behind one address fits many times over.
+SIGNIN_POSTS_PER_MINUTE_PER_ADDRESS = env_int("SIGNIN_POSTS_PER_MINUTE_PER_ADDRESS", 3000)
 ACCOUNT_RATE_LIMITS = {
-    "login": "1000/m/ip",
+    "login": f"{SIGNIN_POSTS_PER_MINUTE_PER_ADDRESS}/m/ip",
     "login_failed": "",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
