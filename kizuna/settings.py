@@ -177,6 +177,32 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A cache every process shares: sign-in throttling and check-in tries must count across all gunicorn
+# workers (and all servers). Default: Django's database cache (a table `createcachetable` makes, which
+# `make run` runs after `migrate`); with REDIS_URL, Redis. Template fragments stay in each process's
+# memory: they are only a speed-up, and the rep home should not pay a database round trip for them.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}")
+    _shared_cache = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+    }
+else:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kizuna_cache",
+        # Django's default (300 entries, then a third culled) would let a flood of made-up e-mails
+        # push sign-in counts out of the cache; expired entries are still removed as it fills.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+CACHES = {
+    "default": {**_shared_cache, "KEY_PREFIX": "kizuna"},
+    "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "kizuna.accounts.backends.MembershipModelBackend",
@@ -204,11 +230,19 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "kizuna.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Wrong passwords are throttled by kizuna.accounts.signin_throttle (growing waits, never a lockout of
+# the correct password), so allauth's own "login_failed" limit is off. "login" only guards against a
+# flood of sign-in posts from one address: an office of 200 reps behind one address fits many times over.
+SIGNIN_POSTS_PER_MINUTE_PER_ADDRESS = env_int("SIGNIN_POSTS_PER_MINUTE_PER_ADDRESS", 3000)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": f"{SIGNIN_POSTS_PER_MINUTE_PER_ADDRESS}/m/ip",
+    "login_failed": "",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For: without it every
+# sign-in would seem to come from the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kizuna] "
 
 LANGUAGE_CODE = "ja"

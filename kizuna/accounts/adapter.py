@@ -1,9 +1,74 @@
-"""allauth adapter: people are brought in by the principal, never by open sign-up."""
+"""allauth adapter: people are brought in by the principal, never by open sign-up; wrong passwords slow
+the next attempt down (``signin_throttle``) instead of locking the account."""
+
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from django import forms
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from . import signin_throttle
+
+
+def _wait_message(seconds: int) -> str:
+    if seconds < 120:
+        return _(
+            "Too many wrong passwords. Please wait %(seconds)d seconds and try again, or reset your password by e-mail."
+        ) % {"seconds": seconds}
+    return _(
+        "Too many wrong passwords. Please wait %(minutes)d minutes and try again, or reset your password by e-mail."
+    ) % {"minutes": (seconds + 59) // 60}
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def _known_device(self, request: HttpRequest, email: str) -> bool:
+        user_id = signin_throttle.device_cookie_user_id(request.COOKIES.get(signin_throttle.DEVICE_COOKIE))
+        if user_id is None:
+            return False
+        from .models import User
+
+        return User.objects.filter(pk=user_id, email__iexact=email.strip()).exists()
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        email = credentials.get("email", "")
+        wait = signin_throttle.wait_seconds(
+            email=email, address=self.get_client_ip(request), known_device=self._known_device(request, email)
+        )
+        if wait:
+            raise forms.ValidationError(_wait_message(wait), code="signin_slowed")
+        super().pre_authenticate(request, **credentials)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            signin_throttle.success_record(email=credentials.get("email", ""), address=self.get_client_ip(request))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        signin_throttle.failure_record(email=credentials.get("email", ""), address=self.get_client_ip(request))
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # Called for each of the account's addresses once a password reset by e-mail succeeded.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        email = credentials.get("email", "")
+        signin_throttle.account_clear(email=email)
+        signin_throttle.success_record(email=email, address=self.get_client_ip(request))
+
+    def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        # This browser now counts as the person's own: the account-wide limit does not slow it down.
+        response.set_cookie(
+            signin_throttle.DEVICE_COOKIE,
+            signin_throttle.device_cookie_value(user_id=user.pk),
+            max_age=signin_throttle.DEVICE_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response

@@ -195,8 +195,12 @@ class WebhookEndpoint(models.Model):
 
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    # Kept to sign each body; shown to the admin once, when the endpoint is made.
+    # Kept to sign each body; shown to the admin once, when the endpoint is made or its secret rotated.
     secret = models.CharField(max_length=80)
+    # The secret before the last rotation: deliveries are signed with both until the admin retires it,
+    # so the receiver can switch to the new one without missing events.
+    previous_secret = models.CharField(max_length=80, blank=True)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
     events = models.JSONField(default=list)
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -1,5 +1,7 @@
 """Writes of certifications: definitions, reopening, evaluating reps (with the events that follows) and webhooks."""
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -501,7 +503,7 @@ def webhook_endpoint_create(
     chosen = [e for e in WebhookEndpoint.EVENTS if e in set(events)]
     if not chosen:
         raise CertificationError(_("Choose at least one event to send."))
-    secret = "whsec_" + secrets.token_urlsafe(32)
+    secret = _new_secret()
     endpoint = WebhookEndpoint.objects.create(
         url=url.strip(), description=description.strip(), secret=secret, events=chosen, created_by=created_by
     )
@@ -512,9 +514,70 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
     endpoint.delete()
 
 
+def _new_secret() -> str:
+    """A Standard Webhooks secret: whsec_ and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def webhook_secret_rotate(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> str:
+    """Give the endpoint a new secret and keep the current one valid until retired; return the new one."""
+    if endpoint.previous_secret:
+        # A second rotation would drop a secret the receiver may still be using.
+        raise CertificationError(_("Retire the old secret before making another new one."))
+    secret = _new_secret()
+    endpoint.previous_secret = endpoint.secret
+    endpoint.secret = secret
+    endpoint.secret_rotated_at = now or timezone.now()
+    endpoint.save(update_fields=["secret", "previous_secret", "secret_rotated_at"])
+    return secret
+
+
+def webhook_secret_retire(*, endpoint: WebhookEndpoint) -> None:
+    """Stop signing with the secret from before the last rotation (the receiver has switched)."""
+    endpoint.previous_secret = ""
+    endpoint.save(update_fields=["previous_secret"])
+
+
 def webhook_signature(secret: str, body: bytes) -> str:
-    """Return the X-Kizuna-Signature value: sha256=<hex HMAC-SHA256 of the raw body>."""
+    """Return the deprecated X-Kizuna-Signature value: sha256=<hex HMAC-SHA256 of the raw body>."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _secret_key(secret: str) -> bytes:
+    """The HMAC key of a whsec_ secret, decoded exactly as the Standard Webhooks libraries decode it."""
+    encoded = secret.removeprefix("whsec_")
+    try:
+        return base64.b64decode(encoded + "==")
+    except binascii.Error:
+        # A secret made before Standard Webhooks that is not base64: no library can verify it; rotate it.
+        return encoded.encode()
+
+
+def webhook_standard_signature(*, secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """Return one Standard Webhooks signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">."""
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(_secret_key(secret), signed, hashlib.sha256).digest()).decode()
+
+
+def webhook_headers(*, endpoint: WebhookEndpoint, delivery: WebhookDelivery, now: datetime) -> dict[str, str]:
+    """Return the headers that identify and sign one attempt of a delivery (Standard Webhooks + ours)."""
+    body = delivery.body.encode()
+    msg_id = str(delivery.event_id)  # the same on every retry and replay: receivers de-duplicate on it
+    timestamp = int(now.timestamp())
+    secrets_now = [endpoint.secret] + ([endpoint.previous_secret] if endpoint.previous_secret else [])
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(
+            webhook_standard_signature(secret=s, msg_id=msg_id, timestamp=timestamp, body=body) for s in secrets_now
+        ),
+        "X-Kizuna-Event": delivery.event_type,
+        "X-Kizuna-Event-Id": msg_id,
+        "Idempotency-Key": msg_id,
+        # Deprecated (kept for one release): signs the body only, so a captured delivery can be re-sent.
+        "X-Kizuna-Timestamp": str(timestamp),
+        "X-Kizuna-Signature": webhook_signature(endpoint.secret, body),
+    }
 
 
 def _event_body(event: EntitlementEvent, expires_at: datetime | None) -> str:
@@ -583,11 +646,7 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now: datetime) -
         headers={
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "Kizuna-Webhooks/1",
-            "X-Kizuna-Event": delivery.event_type,
-            "X-Kizuna-Event-Id": str(delivery.event_id),
-            "Idempotency-Key": str(delivery.event_id),
-            "X-Kizuna-Timestamp": str(int(now.timestamp())),
-            "X-Kizuna-Signature": webhook_signature(endpoint.secret, body),
+            **webhook_headers(endpoint=endpoint, delivery=delivery, now=now),
         },
     )
     if urlsplit(endpoint.url).scheme not in ("http", "https"):

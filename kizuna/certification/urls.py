@@ -28,4 +28,14 @@ urlpatterns = [
         name="webhook_replay",
     ),
     path("settings/webhooks/<int:endpoint_id>/delete/", views.webhook_delete, name="webhook_delete"),
+    path(
+        "settings/webhooks/<int:endpoint_id>/secret/rotate/",
+        views.webhook_secret_rotate,
+        name="webhook_secret_rotate",
+    ),
+    path(
+        "settings/webhooks/<int:endpoint_id>/secret/retire/",
+        views.webhook_secret_retire,
+        name="webhook_secret_retire",
+    ),
 ]

@@ -240,6 +240,36 @@ def webhook_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
+def webhook_secret_rotate(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+    endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
+    try:
+        secret = services.webhook_secret_rotate(endpoint=endpoint)
+    except services.CertificationError as exc:
+        messages.error(request, str(exc))
+        return redirect("webhook_detail", endpoint.pk)
+    messages.success(
+        request,
+        _("New secret made. Deliveries are signed with both secrets until you retire the old one."),
+    )
+    deliveries = selectors.endpoint_deliveries(endpoint)[:100]
+    return render(
+        request,
+        "certification/webhook_detail.html",
+        {"endpoint": endpoint, "deliveries": deliveries, "secret": secret},
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def webhook_secret_retire(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+    endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
+    services.webhook_secret_retire(endpoint=endpoint)
+    messages.success(request, _("The old secret is retired: deliveries are signed with the new one only."))
+    return redirect("webhook_detail", endpoint.pk)
+
+
+@require_POST
+@role_required(Role.ADMIN)
 def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
     services.webhook_endpoint_delete(endpoint=endpoint)
