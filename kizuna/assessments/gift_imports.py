@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # About 0.1 s of write lock per batch on SQLite (README, "Question banks", has the figures).
-GIFT_BATCH = 500
+GIFT_BATCH = 250
 LOCK_RETRIES = 6
 LOCK_BACKOFF_SECONDS = 0.2
 
@@ -64,10 +64,16 @@ def with_lock_retries(write: Callable[[], T], *, what: str = "write") -> T:
     raise AssertionError("unreachable")
 
 
+def gift_too_large_message() -> str:
+    return _("The file is too large (at most %(max)s MB). Split it into several files.") % {
+        "max": GIFT_MAX_BYTES // 2**20
+    }
+
+
 def gift_source_text(source: str | bytes | IO[bytes]) -> str:
     """The text of an uploaded or read file, at most GIFT_MAX_BYTES; refused as a GiftImportError otherwise."""
     if not isinstance(source, str | bytes):
-        source = source.read(GIFT_MAX_BYTES + 1)
+        source = source.read(GIFT_MAX_BYTES + 1)  # never more than the limit in memory
     if len(source) > GIFT_MAX_BYTES:
         raise GiftImportError(
             [
@@ -280,10 +286,12 @@ def _stage_rows(
         .values_list("key", flat=True)
     )
     topics = _topics([name for gq in batch for name in gq.topics])
+    # After the bank's own questions (an author adding some meanwhile only makes positions tie; ids break ties).
+    base = (Question.objects.filter(bank_id=target_id).aggregate(m=Max("position"))["m"] or 0) if target_id else 0
     new: list[tuple[Question, list[Any]]] = []
     changed: list[tuple[Question, list[Any]]] = []
     created = updated = 0
-    for index, (gq, (text, data)) in enumerate(zip(batch, cleaned, strict=True), start=job.staged + 1):
+    for index, (gq, (text, data)) in enumerate(zip(batch, cleaned, strict=True), start=base + job.staged + 1):
         key = keys.get(gq.key) if gq.key else None
         tags = [topics[name] for name in dict.fromkeys(n.strip()[:100] for n in gq.topics) if name in topics]
         fields = {
@@ -360,8 +368,9 @@ def _publish(job: GiftImport) -> None:
         )
         # Staged copies have no other rows pointing at them (nobody could see them): a plain DELETE is enough.
         replacing._raw_delete(replacing.db)
-    offset = bank.questions.aggregate(m=Max("position"))["m"] or 0
-    staged.update(bank=bank, position=F("position") + offset, replaces=None)
+    # Only the bank changes (positions were given when staged): the one statement here that grows with the
+    # file, about 0.9 s for 60,000 questions on SQLite (README, "Question banks").
+    staged.update(bank=bank)
     GiftImport.objects.filter(pk=job.pk).update(bank=bank, staging_bank=None)
     QuestionBank.objects.filter(pk=job.staging_bank_id, staging=True).delete()
 
