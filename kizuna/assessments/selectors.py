@@ -73,8 +73,10 @@ def can_view_content(user: Any) -> bool:
 
 def banks_all() -> QuerySet[QuestionBank]:
     """The banks authors see (never the hidden staging banks of running GIFT imports)."""
-    return QuestionBank.objects.filter(staging=False).select_related("product").annotate(
-        question_count=Count("questions", filter=Q(questions__archived_at__isnull=True))
+    return (
+        QuestionBank.objects.filter(staging=False)
+        .select_related("product")
+        .annotate(question_count=Count("questions", filter=Q(questions__archived_at__isnull=True)))
     )
 
 
@@ -97,9 +99,7 @@ def access_question_for_user(user: Any, question_id: int) -> Question:
         raise Http404
     try:
         return (
-            Question.objects.select_related("bank")
-            .prefetch_related("topics")
-            .get(pk=question_id, bank__staging=False)
+            Question.objects.select_related("bank").prefetch_related("topics").get(pk=question_id, bank__staging=False)
         )
     except (Question.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
