@@ -20,48 +20,28 @@ Cancelling removes the staged rows; nobody ever saw them.
 from __future__ import annotations
 
 import itertools
-import logging
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.services import topic_tags_ensure
+from kizuna.ops.locks import atomic_with_lock_retries as with_lock_retries
 
 from .gift import GIFT_MAX_BYTES, GIFT_MAX_QUESTIONS, GiftError, GiftQuestion, gift_read
 from .models import GiftImport, Question, QuestionBank
 from .services import AssessmentError, GiftImportError, GiftImportResult, _clean_question
 
-logger = logging.getLogger(__name__)
-T = TypeVar("T")
-
 # About 0.1 s of write lock per batch on SQLite (README, "Question banks", has the figures).
 GIFT_BATCH = 250
-LOCK_RETRIES = 6
-LOCK_BACKOFF_SECONDS = 0.2
 
 State = GiftImport.State
 Through = Question.topics.through
-
-
-def with_lock_retries(write: Callable[[], T], *, what: str = "write") -> T:
-    """Run ``write`` in its own transaction; a lock timeout is retried a few times with a growing pause."""
-    for attempt in range(LOCK_RETRIES):
-        try:
-            with transaction.atomic():
-                return write()
-        except OperationalError as exc:
-            if attempt == LOCK_RETRIES - 1 or "lock" not in str(exc).lower():
-                raise
-            logger.warning("%s: %s; retry %s of %s", what, exc, attempt + 1, LOCK_RETRIES - 1)
-            time.sleep(LOCK_BACKOFF_SECONDS * 2**attempt)
-    raise AssertionError("unreachable")
 
 
 def gift_too_large_message() -> str:

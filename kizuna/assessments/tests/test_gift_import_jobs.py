@@ -16,6 +16,7 @@ from kizuna.assessments import gift_imports, selectors
 from kizuna.assessments.gift import GIFT_MAX_QUESTION_CHARS, gift_parse
 from kizuna.assessments.gift_imports import gift_import_cancel, gift_import_run, gift_import_start
 from kizuna.assessments.models import GiftImport, Question, QuestionBank
+from kizuna.ops import locks
 
 State = GiftImport.State
 
@@ -130,7 +131,7 @@ def test_a_lock_timeout_in_a_batch_is_retried(cast, target, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(gift_imports, "_stage_rows", locked_twice)
-    monkeypatch.setattr(gift_imports, "LOCK_BACKOFF_SECONDS", 0)
+    monkeypatch.setattr(locks, "LOCK_BACKOFF_SECONDS", 0)
     job = gift_import_run(job_id=gift_import_start(source=gift(5), bank=target).pk, batch_size=2)
     assert job.state == State.DONE and target.questions.count() == 5 and failures["left"] == 0
 
@@ -140,7 +141,7 @@ def test_a_lock_that_never_frees_stops_the_task_without_storing_anything_visible
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(gift_imports, "_stage_rows", always_locked)
-    monkeypatch.setattr(gift_imports, "LOCK_BACKOFF_SECONDS", 0)
+    monkeypatch.setattr(locks, "LOCK_BACKOFF_SECONDS", 0)
     job = gift_import_start(source=gift(5), bank=target)
     with pytest.raises(OperationalError):
         gift_import_run(job_id=job.pk, batch_size=2)
