@@ -277,6 +277,8 @@ class _Checker:
             self.error(path, _("Write text here."))
         elif required and not value.strip():
             self.error(path, _("This must not be empty."))
+        elif "\x00" in value:  # PostgreSQL cannot store it in a text column
+            self.error(path, _("Remove the NUL character from this text."))
         elif max_length is not None and len(value) > max_length:
             self.error(path, _("At most %(count)s characters.") % {"count": max_length})
 

@@ -226,3 +226,10 @@ def test_an_over_long_question_does_not_hide_the_errors_and_questions_after_it()
     questions, errors = gift_parse(long_question + "\n\n次の問題{T}\n\n壊れた問題{=a\n")
     assert [e.line for e in errors] == [1, 7]
     assert [q.text for q in questions] == ["次の問題"]
+
+
+def test_a_file_with_a_nul_character_is_refused_with_its_line_before_anything_is_stored(cast, target, client):
+    client.force_login(cast.author)
+    response = client.post(reverse("studio_bank_import", args=[target.pk]), {"text": "問題{T}\n\n壊れ\x00た{T}\n"})
+    assert response.status_code == 400 and "NUL 文字" in response.content.decode()
+    assert not GiftImport.objects.exists() and Question.objects.count() == 0

@@ -111,3 +111,12 @@ def test_an_exported_scenario_imports_back_to_the_same_data(cast):
         slug = f"r-{uuid.uuid4().hex[:8]}"
         copy = scenario_import(text, author=cast.author, slug=slug)
         assert {**scenario_export(copy), "slug": "round"} == exported
+
+
+def test_a_nul_character_in_a_text_is_refused_not_a_database_error(cast):
+    data = tiny_graph()
+    data["title"] = "タイトル\x00"
+    with pytest.raises(ScenarioError) as refused:
+        scenario_import(data, author=cast.author, slug="nul")
+    assert any(e.path == "title" for e in refused.value.errors)
+    assert not Scenario.objects.exists()
