@@ -5,6 +5,7 @@ import time
 import tracemalloc
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
@@ -230,6 +231,7 @@ def test_an_over_long_question_does_not_hide_the_errors_and_questions_after_it()
 
 def test_a_file_with_a_nul_character_is_refused_with_its_line_before_anything_is_stored(cast, target, client):
     client.force_login(cast.author)
-    response = client.post(reverse("studio_bank_import", args=[target.pk]), {"text": "問題{T}\n\n壊れ\x00た{T}\n"})
+    upload = SimpleUploadedFile("q.gift", "問題{T}\n\n壊れ\x00た{T}\n".encode(), "text/plain")
+    response = client.post(reverse("studio_bank_import", args=[target.pk]), {"file": upload})
     assert response.status_code == 400 and "NUL 文字" in response.content.decode()
     assert not GiftImport.objects.exists() and Question.objects.count() == 0
