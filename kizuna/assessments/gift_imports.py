@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -179,14 +178,15 @@ def _check(job: GiftImport) -> GiftImport:
     else:
 
         def start_staging() -> None:
-            staging = QuestionBank.objects.create(
-                slug=f"~import-{job.pk}", title=job.bank_slug, staging=True, created_by=job.created_by
-            )
+            # The conditional update first: a second run of the task waits here, then finds nothing to do.
             moved = GiftImport.objects.filter(pk=job.pk, state=State.CHECKING).update(
-                state=State.STAGING, total=total, counts=dict(counts), staging_bank=staging
+                state=State.STAGING, total=total, counts=dict(counts)
             )
-            if not moved:  # cancelled meanwhile, or checked by another run: keep no staging bank
-                transaction.set_rollback(True)
+            if moved:
+                staging = QuestionBank.objects.create(
+                    slug=f"~import-{job.pk}", title=job.bank_slug, staging=True, created_by=job.created_by
+                )
+                GiftImport.objects.filter(pk=job.pk).update(staging_bank=staging)
 
         with_lock_retries(start_staging, what=f"gift import {job.pk}: check")
     job.refresh_from_db()
