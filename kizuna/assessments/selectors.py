@@ -115,6 +115,12 @@ def access_gift_import_for_user(user: Any, import_id: int) -> GiftImport:
         raise Http404 from None
 
 
+def gift_imports_running(bank: QuestionBank) -> list[GiftImport]:
+    """The bank's GIFT imports still being checked or staged (their questions are not in the bank yet)."""
+    running = (GiftImport.State.CHECKING, GiftImport.State.STAGING)
+    return list(bank.imports.filter(state__in=running).defer("source", "errors").order_by("created_at"))
+
+
 def quizzes_all() -> QuerySet[Quiz]:
     return Quiz.objects.select_related("latest_version").prefetch_related("items")
 

@@ -141,6 +141,7 @@ def studio_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
             "edit_form": edit_form,
             "types": [(code, label, TYPE_HINTS.get(code, "")) for code, label in type_choices()],
             "can_edit": can_author(request.user),
+            "running_imports": selectors.gift_imports_running(bank),
         },
         status=400 if edit_form.errors else 200,
     )

@@ -235,3 +235,13 @@ def test_a_file_with_a_nul_character_is_refused_with_its_line_before_anything_is
     response = client.post(reverse("studio_bank_import", args=[target.pk]), {"file": upload})
     assert response.status_code == 400 and "NUL 文字" in response.content.decode()
     assert not GiftImport.objects.exists() and Question.objects.count() == 0
+
+
+def test_the_bank_page_links_to_an_import_still_running(cast, target, client):
+    job = gift_import_start(source=gift(3), bank=target, author=cast.author)
+    client.force_login(cast.author)
+    page = client.get(reverse("studio_bank", args=[target.pk])).content.decode()
+    assert reverse("studio_gift_import", args=[job.pk]) in page and "取り込みが進行中です" in page
+    gift_import_run(job_id=job.pk)
+    page = client.get(reverse("studio_bank", args=[target.pk])).content.decode()
+    assert "取り込みが進行中です" not in page
