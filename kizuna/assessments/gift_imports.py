@@ -38,6 +38,7 @@ from .services import AssessmentError, GiftImportError, GiftImportResult, _clean
 
 # About 0.1 s of write lock per batch on SQLite (README, "Question banks", has the figures).
 GIFT_BATCH = 250
+GIFT_MAX_ERRORS = 10_000
 
 State = GiftImport.State
 Through = Question.topics.through
@@ -161,6 +162,11 @@ def _check(job: GiftImport) -> GiftImport:
     for item in gift_read(job.source):
         if isinstance(item, GiftError):
             errors.append([item.line, item.message])
+            if len(errors) == GIFT_MAX_ERRORS:  # a file that is not GIFT at all: the list stays readable
+                errors.append(
+                    [item.line, _("More errors follow; fix these %(count)s first.") % {"count": f"{GIFT_MAX_ERRORS:,}"}]
+                )
+                break
         else:
             total += 1
             counts[item.type] += 1

@@ -110,7 +110,8 @@ def access_gift_import_for_user(user: Any, import_id: int) -> GiftImport:
     if not can_view_content(user):
         raise Http404
     try:
-        return GiftImport.objects.select_related("bank").get(pk=import_id)
+        # Without its source (up to 4 MB): the status part is fetched every second while the import runs.
+        return GiftImport.objects.select_related("bank").defer("source").get(pk=import_id)
     except (GiftImport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
