@@ -117,7 +117,7 @@ def gift_import_run(*, job_id: int, batch_size: int = GIFT_BATCH) -> GiftImport:
     job = GiftImport.objects.get(pk=job_id)
     with translation.override(job.language):
         if job.state == State.CHECKING:
-            job = _check(job)
+            _check(job)
         questions = None
         while job.state == State.STAGING and job.staged < job.total:
             if questions is None:  # (re)start after the questions staged by earlier (or concurrent) runs
@@ -127,13 +127,13 @@ def gift_import_run(*, job_id: int, batch_size: int = GIFT_BATCH) -> GiftImport:
                 _fail(job, [[1, _("The file changed while it was imported.")]])
             elif not _stage(job, batch):
                 questions = None
-            job.refresh_from_db()
+            _reload(job)
         if job.state == State.STAGING:
             with_lock_retries(lambda: _publish(job), what=f"gift import {job.pk}: publish")
-            job.refresh_from_db()
+            _reload(job)
         if job.state in (State.FAILED, State.CANCELLED) and job.staging_bank_id:
             _discard(job, batch_size)
-            job.refresh_from_db()
+    job.refresh_from_db()  # all of it, once: its counts and errors for the caller
     return job
 
 
@@ -151,11 +151,16 @@ def gift_import_now(
 # --- The steps ------------------------------------------------------------------------------------------
 
 
+def _reload(job: GiftImport) -> None:
+    """Read the job's progress again, not its source (up to 4 MB): this runs after every batch."""
+    job.refresh_from_db(fields=["state", "total", "staged", "staging_bank", "bank"])
+
+
 def _questions(source: str) -> Iterator[GiftQuestion]:
     return (item for item in gift_read(source) if isinstance(item, GiftQuestion))
 
 
-def _check(job: GiftImport) -> GiftImport:
+def _check(job: GiftImport) -> None:
     counts: Counter[str] = Counter()
     errors: list[list[Any]] = []
     total = 0
@@ -190,13 +195,12 @@ def _check(job: GiftImport) -> GiftImport:
             )
             if moved:
                 staging = QuestionBank.objects.create(
-                    slug=f"~import-{job.pk}", title=job.bank_slug, staging=True, created_by=job.created_by
+                    slug=f"~import-{job.pk}", title=job.bank_slug, staging=True, created_by_id=job.created_by_id
                 )
                 GiftImport.objects.filter(pk=job.pk).update(staging_bank=staging)
 
         with_lock_retries(start_staging, what=f"gift import {job.pk}: check")
-    job.refresh_from_db()
-    return job
+    _reload(job)
 
 
 def _fail(job: GiftImport, errors: list[list[Any]]) -> None:
