@@ -120,3 +120,14 @@ def test_a_nul_character_in_a_text_is_refused_not_a_database_error(cast):
         scenario_import(data, author=cast.author, slug="nul")
     assert any(e.path == "title" for e in refused.value.errors)
     assert not Scenario.objects.exists()
+
+
+def test_the_command_refuses_a_file_over_the_limit_reading_no_more_than_the_limit(cast, tmp_path, capsys, monkeypatch):
+    from kizuna.scenarios.management.commands import scenario_import as command
+
+    monkeypatch.setattr(command, "MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr(exchange, "MAX_IMPORT_BYTES", 100)
+    path = tmp_path / "big.yaml"
+    path.write_text("title: " + "x" * 1000, encoding="utf-8")
+    code, _out, err = run("scenario_import", str(path), "--language", "ja", capsys=capsys)
+    assert code == 1 and "大きすぎます" in err
