@@ -252,3 +252,16 @@ def test_a_file_that_is_not_gift_at_all_lists_a_bounded_number_of_errors(cast, t
     job = gift_import_run(job_id=gift_import_start(source="x\n\n" * 50, bank=target, language="ja").pk)
     assert job.state == State.FAILED and len(job.errors) == 6
     assert "まずこの5件を直してください" in job.errors[-1][1]
+
+
+def test_a_task_that_finds_the_database_locked_throughout_is_enqueued_again_not_lost(cast, target, monkeypatch):
+    from kizuna.assessments import tasks
+
+    monkeypatch.setattr(tasks, "gift_import_run", lambda job_id: (_ for _ in ()).throw(OperationalError("locked")))
+    enqueued = []
+    monkeypatch.setattr(tasks, "_can_defer", lambda: True)
+    monkeypatch.setattr(tasks, "_enqueue_later", lambda *args: enqueued.append(args))
+    tasks.gift_import_task.func(7)
+    assert enqueued == [(7, 1)]
+    with pytest.raises(OperationalError):
+        tasks.gift_import_task.func(7, tasks.BUSY_RETRIES)
