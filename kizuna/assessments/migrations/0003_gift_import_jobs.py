@@ -6,45 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_quiz_micro'),
+        ("assessments", "0002_quiz_micro"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='replaces',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.question'),
+            model_name="question",
+            name="replaces",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="assessments.question",
+            ),
         ),
         migrations.AddField(
-            model_name='questionbank',
-            name='staging',
+            model_name="questionbank",
+            name="staging",
             field=models.BooleanField(default=False),
         ),
         migrations.CreateModel(
-            name='GiftImport',
+            name="GiftImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bank_slug', models.CharField(max_length=80)),
-                ('state', models.CharField(choices=[('checking', 'checking the file'), ('staging', 'importing'), ('done', 'imported'), ('failed', 'refused'), ('cancelled', 'cancelled')], default='checking', max_length=12)),
-                ('source', models.TextField(blank=True)),
-                ('language', models.CharField(default='ja', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('staged', models.PositiveIntegerField(default=0)),
-                ('counts', models.JSONField(default=dict)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('bank', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='assessments.questionbank')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staging_bank', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.questionbank')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("bank_slug", models.CharField(max_length=80)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("checking", "checking the file"),
+                            ("staging", "importing"),
+                            ("done", "imported"),
+                            ("failed", "refused"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="checking",
+                        max_length=12,
+                    ),
+                ),
+                ("source", models.TextField(blank=True)),
+                ("language", models.CharField(default="ja", max_length=10)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("staged", models.PositiveIntegerField(default=0)),
+                ("counts", models.JSONField(default=dict)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "bank",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="imports",
+                        to="assessments.questionbank",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staging_bank",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.questionbank",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
