@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from kizuna.catalog.models import Product, Tag
 from kizuna.catalog.selectors import topic_tags
 
+from .gift import GIFT_MAX_BYTES, GiftError
+from .gift_imports import gift_source_text, gift_too_large_message
 from .models import Question, QuestionBank, Quiz
-from .services import MAX_TIME_LIMIT_MINUTES
+from .services import MAX_TIME_LIMIT_MINUTES, GiftImportError
 from .types import type_choices
 from .types.choice import multiple_weights
 
 TOPIC_NAME_SEPARATORS = re.compile(r"[,、，]")
-GIFT_MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 30
 FULL = 100.0
 
@@ -108,7 +109,7 @@ class GiftUploadForm(StudioForm):
         label=_("GIFT file"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".gift,.txt,text/plain"}),
-        help_text=_("A UTF-8 text file in Moodle's GIFT format (.gift or .txt), at most 2 MB."),
+        help_text=_("A UTF-8 text file in Moodle's GIFT format (.gift or .txt), at most 4 MB and 60,000 questions."),
     )
     text = forms.CharField(
         label=_("…or paste GIFT text"),
@@ -119,15 +120,19 @@ class GiftUploadForm(StudioForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         upload, text = cleaned.get("file"), cleaned.get("text") or ""
-        if upload is not None and upload.size > GIFT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large (at most 2 MB). Split it into several files."))
         if upload is None and not text.strip():
             raise forms.ValidationError(_("Choose a GIFT file or paste GIFT text."))
+        try:
+            if upload is not None and upload.size > GIFT_MAX_BYTES:
+                raise GiftImportError([GiftError(1, gift_too_large_message())])
+            cleaned["source"] = gift_source_text(upload if upload is not None else text)
+        except GiftImportError as exc:
+            raise forms.ValidationError([error.message for error in exc.errors]) from None
         return cleaned
 
-    def source(self) -> bytes | str:
-        upload = self.cleaned_data.get("file")
-        return upload.read() if upload is not None else self.cleaned_data["text"]
+    def source(self) -> str:
+        """The GIFT text (checked: UTF-8, at most GIFT_MAX_BYTES)."""
+        return str(self.cleaned_data["source"])
 
 
 # --- Questions -----------------------------------------------------------------------------------------
@@ -553,5 +558,5 @@ class DrawRuleForm(StudioForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = QuestionBank.objects.order_by("title")
+        self.fields["bank"].queryset = QuestionBank.objects.filter(staging=False).order_by("title")
         self.fields["topic"].queryset = topic_tags()

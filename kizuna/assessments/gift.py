@@ -22,10 +22,11 @@ Descriptions (text without answers) and essays (``{}``) are refused with a clear
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -61,19 +62,43 @@ class GiftError:
         return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
-def gift_parse(source: str | bytes) -> tuple[list[GiftQuestion], list[GiftError]]:
+# Limits that keep a parse quick and its memory small whatever the input (README, "Question banks").
+GIFT_MAX_QUESTION_CHARS = 64 * 1024  # one question: its lines from blank line to blank line
+GIFT_MAX_BYTES = 4 * 1024 * 1024  # one file
+GIFT_MAX_QUESTIONS = 60_000  # one file: publishing them takes about a second on SQLite
+
+
+def gift_parse(source: str | bytes | IO[bytes] | IO[str]) -> tuple[list[GiftQuestion], list[GiftError]]:
     """Read GIFT text into questions; every problem becomes an error with its line (never an exception)."""
+    questions: list[GiftQuestion] = []
+    errors: list[GiftError] = []
+    for item in gift_read(source):
+        (errors if isinstance(item, GiftError) else questions).append(item)  # type: ignore[arg-type]
+    return questions, errors
+
+
+def gift_read(source: str | bytes | IO[bytes] | IO[str]) -> Iterator[GiftQuestion | GiftError]:
+    """Read GIFT questions one by one from text or a file, in memory bounded by GIFT_MAX_QUESTION_CHARS.
+
+    Every problem is yielded as an error with its line; nothing raises. A question longer than
+    the limit is refused as soon as the limit is passed, without reading the rest of it into memory.
+    """
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = source[: exc.start].count(b"\n") + 1
-            return [], [GiftError(line, _("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))]
-    text = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    questions: list[GiftQuestion] = []
-    errors: list[GiftError] = []
+            yield GiftError(line, _("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))
+            return
+    stream = _text_stream(source)
     category_topic: str | None = None
-    for first_line, lines in _chunks(text.split("\n")):
+    found = False
+    for item in _chunks(stream):
+        if isinstance(item, GiftError):
+            found = True
+            yield item
+            continue
+        first_line, lines = item
         comments = [line for line in lines if line.strip().startswith("//")]
         # Comment lines are blanked, not removed, so that line numbers stay right.
         body = Marked.from_source(
@@ -88,10 +113,11 @@ def gift_parse(source: str | bytes) -> tuple[list[GiftQuestion], list[GiftError]
             if newline < 0:
                 continue
             body = body[newline + 1 :].strip()
+        found = True
         try:
             question = _question(body)
         except GiftSyntaxError as exc:
-            errors.append(GiftError(exc.line, exc.message))
+            yield GiftError(exc.line, exc.message)
             continue
         meta = "\n".join(comments)
         ids = [m.replace("\\]", "]").strip() for m in _META_ID.findall(meta)]
@@ -100,25 +126,73 @@ def gift_parse(source: str | bytes) -> tuple[list[GiftQuestion], list[GiftError]
         if category_topic:
             tags.append(category_topic)
         question.topics = list(dict.fromkeys(t for t in tags if t))
-        questions.append(question)
-    if not questions and not errors:
-        errors.append(GiftError(1, _("There are no questions in this text.")))
-    return questions, errors
+        yield question
+    if not found:
+        yield GiftError(1, _("There are no questions in this text."))
 
 
-def _chunks(lines: list[str]) -> Iterable[tuple[int, list[str]]]:
-    """Runs of non-blank lines, each with the number of its first line."""
+def _text_stream(source: str | IO[bytes] | IO[str]) -> IO[str]:
+    """The source as text lines with universal newlines (\\r\\n and \\r read as \\n)."""
+    if isinstance(source, str):
+        return io.StringIO(source, newline=None)
+    if isinstance(source, io.TextIOBase):
+        return source  # type: ignore[return-value]
+    return io.TextIOWrapper(source, encoding="utf-8-sig", errors="strict", newline=None)  # type: ignore[arg-type]
+
+
+def _too_long(line: int) -> GiftError:
+    return GiftError(
+        line,
+        _("This question is longer than %(max)s KB. Split it, or shorten its text.")
+        % {"max": GIFT_MAX_QUESTION_CHARS // 1024},
+    )
+
+
+def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str]] | GiftError]:
+    """Runs of non-blank lines, each with the number of its first line; an over-long run becomes an error."""
     current: list[str] = []
-    start = 1
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            yield start, current
-            current = []
-    if current:
+    size, start, number, skipping = 0, 1, 0, False
+    while True:
+        try:
+            line = stream.readline(GIFT_MAX_QUESTION_CHARS + 1)
+        except UnicodeDecodeError:
+            yield GiftError(number + 1, _("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))
+            return
+        if not line:
+            break
+        if not line.endswith("\n") and len(line) > GIFT_MAX_QUESTION_CHARS:
+            # The rest of an over-long line is read in pieces and dropped: memory stays bounded.
+            number += 1
+            if not skipping:
+                yield _too_long(start if current else number)
+            current, size, skipping = [], 0, True
+            while line and not line.endswith("\n"):
+                try:
+                    line = stream.readline(GIFT_MAX_QUESTION_CHARS)
+                except UnicodeDecodeError:
+                    yield GiftError(number, _("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))
+                    return
+            continue
+        number += 1
+        if number == 1:
+            line = line.lstrip("\ufeff")
+        line = line.rstrip("\n")
+        if not line.strip():
+            if current and not skipping:
+                yield start, current
+            current, size, skipping = [], 0, False
+            continue
+        if skipping:
+            continue
+        if not current:
+            start = number
+        size += len(line) + 1
+        if size > GIFT_MAX_QUESTION_CHARS:
+            yield _too_long(start)
+            current, size, skipping = [], 0, True
+            continue
+        current.append(line)
+    if current and not skipping:
         yield start, current
 
 

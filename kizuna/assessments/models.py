@@ -25,6 +25,8 @@ class QuestionBank(models.Model):
     topics = models.ManyToManyField("catalog.Tag", blank=True, related_name="question_banks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A hidden bank that holds a GIFT import's questions until it is published (GiftImport): nobody sees it.
+    staging = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["title"]
@@ -50,6 +52,8 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Archived questions stay for the records and snapshots, but are no longer drawn or reviewed.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # In a staging bank only: the question of the target bank that this staged copy will update when published.
+    replaces = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["bank", "position", "id"]
@@ -57,6 +61,55 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.text[:60]
+
+
+class GiftImport(models.Model):
+    """A GIFT file on its way into a bank: checked whole, staged in a hidden bank in short batches, published at once.
+
+    The import runs as a background task (kizuna.assessments.tasks) that may be run again after its
+    worker died: ``staged`` counts the questions already in the staging bank, and the states only move
+    forward through conditional updates, so it resumes where it stopped and never publishes twice.
+    """
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("checking the file")
+        STAGING = "staging", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("refused")
+        CANCELLED = "cancelled", _("cancelled")
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, null=True, blank=True, related_name="imports")
+    # The target's code: the command's bank is created only when the import is published.
+    bank_slug = models.CharField(max_length=80)
+    staging_bank = models.ForeignKey(QuestionBank, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.CHECKING)
+    source = models.TextField(blank=True)  # the GIFT text; emptied once the import is over
+    language = models.CharField(max_length=10, default="ja")  # of the error messages
+    total = models.PositiveIntegerField(default=0)  # questions in the file (known once checked)
+    staged = models.PositiveIntegerField(default=0)  # questions in the staging bank so far
+    counts = models.JSONField(default=dict)  # question type → how many
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [[line, message], …] when refused
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bank_slug} #{self.pk} ({self.state})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.STAGING)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(self.staged * 100 / self.total) if self.total else 0
 
 
 class Quiz(models.Model):

@@ -40,7 +40,18 @@ from kizuna.orgs.access import (
 
 from . import spacing
 from .gift import GiftQuestion, gift_write
-from .models import Attempt, ItemStat, Question, QuestionBank, Quiz, QuizItem, QuizVersion, ReviewCard, TopicWeek
+from .models import (
+    Attempt,
+    GiftImport,
+    ItemStat,
+    Question,
+    QuestionBank,
+    Quiz,
+    QuizItem,
+    QuizVersion,
+    ReviewCard,
+    TopicWeek,
+)
 from .projections import SCALE
 from .published import snapshot_question
 from .types import question_type
@@ -61,8 +72,11 @@ def can_view_content(user: Any) -> bool:
 
 
 def banks_all() -> QuerySet[QuestionBank]:
-    return QuestionBank.objects.select_related("product").annotate(
-        question_count=Count("questions", filter=Q(questions__archived_at__isnull=True))
+    """The banks authors see (never the hidden staging banks of running GIFT imports)."""
+    return (
+        QuestionBank.objects.filter(staging=False)
+        .select_related("product")
+        .annotate(question_count=Count("questions", filter=Q(questions__archived_at__isnull=True)))
     )
 
 
@@ -84,9 +98,28 @@ def access_question_for_user(user: Any, question_id: int) -> Question:
     if not can_view_content(user):
         raise Http404
     try:
-        return Question.objects.select_related("bank").prefetch_related("topics").get(pk=question_id)
+        return (
+            Question.objects.select_related("bank").prefetch_related("topics").get(pk=question_id, bank__staging=False)
+        )
     except (Question.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def access_gift_import_for_user(user: Any, import_id: int) -> GiftImport:
+    """A GIFT import (of a bank the person may read), or 404."""
+    if not can_view_content(user):
+        raise Http404
+    try:
+        # Without its source (up to 4 MB): the status part is fetched every second while the import runs.
+        return GiftImport.objects.select_related("bank").defer("source").get(pk=import_id)
+    except (GiftImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def gift_imports_running(bank: QuestionBank) -> list[GiftImport]:
+    """The bank's GIFT imports still being checked or staged (their questions are not in the bank yet)."""
+    running = (GiftImport.State.CHECKING, GiftImport.State.STAGING)
+    return list(bank.imports.filter(state__in=running).defer("source", "errors").order_by("created_at"))
 
 
 def quizzes_all() -> QuerySet[Quiz]:
@@ -664,7 +697,7 @@ def item_analysis(
     """
     if not is_principal_staff(user):
         raise Http404
-    questions = Question.objects.all()
+    questions = Question.objects.filter(bank__staging=False)
     if bank is not None:
         questions = questions.filter(bank=bank)
     if quiz is not None:

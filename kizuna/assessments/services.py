@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,14 +23,13 @@ from django.utils.translation import gettext as _
 
 from kizuna.catalog.markdown import render_markdown
 from kizuna.catalog.selectors import lesson_activity_data
-from kizuna.catalog.services import topic_tags_ensure
 from kizuna.orgs.access import membership_of
 from kizuna.records import services as records
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, StatementError, format_duration, statement_record
 
 from . import vocab
-from .gift import GiftError, gift_parse
+from .gift import GiftError
 from .models import Attempt, AttemptAnswer, Question, QuestionBank, Quiz, QuizItem, QuizVersion, ReviewCard
 from .published import attempt_seed, draw_layout, question_iri, quiz_iri, snapshot_question, snapshot_type
 from .types import question_type, type_class
@@ -432,73 +430,16 @@ class GiftImportResult:
     updated: int
 
 
-def _import_key(raw: str | None, bank: QuestionBank) -> uuid.UUID | None:
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        # Moodle's idnumbers are any text: the same idnumber in the same bank is the same question.
-        return uuid.uuid5(uuid.NAMESPACE_URL, f"kizuna-gift:{bank.slug}:{raw}")
-
-
-def _without_id(item: Any) -> Any:
-    return {k: v for k, v in item.items() if k != "id"} if isinstance(item, dict) else item
-
-
-def _reuse_ids(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Keep the ids of options whose content did not change, so item statistics stay with their option."""
-    merged = dict(new)
-    for name, items in new.items():
-        previous = old.get(name)
-        if not (isinstance(items, list) and isinstance(previous, list)):
-            continue
-        unused = [p for p in previous if isinstance(p, dict) and "id" in p]
-        taken = []
-        for item in items:
-            match = next((p for p in unused if _without_id(p) == _without_id(item)), None)
-            if match is not None:
-                unused.remove(match)
-            taken.append({**_without_id(item), "id": match["id"] if match else None})
-        merged[name] = taken
-    return merged
-
-
-@transaction.atomic
 def gift_import(*, bank: QuestionBank, source: str | bytes) -> GiftImportResult:
     """Import every question of a GIFT text into the bank, or nothing at all if any of it has an error.
 
-    A question whose ``// [id:…]`` names a question of this bank updates it; one whose id belongs
-    to another bank is added as a copy with a new key.
+    Runs the staged, batched path of kizuna.assessments.gift_imports in this process. A question whose
+    ``// [id:…]`` names a question of this bank updates it; one whose id belongs to another bank is
+    added as a copy with a new key.
     """
-    parsed, errors = gift_parse(source)
-    if errors:
-        raise GiftImportError(errors)
-    keys = {gq.key: _import_key(gq.key, bank) for gq in parsed if gq.key}
-    elsewhere = set(
-        Question.objects.exclude(bank=bank)
-        .filter(key__in=[k for k in keys.values() if k])
-        .values_list("key", flat=True)
-    )
-    existing = {q.key: q for q in bank.questions.filter(key__in=[k for k in keys.values() if k])}
-    counts: Counter[str] = Counter()
-    created = updated = 0
-    for gq in parsed:
-        key = keys.get(gq.key) if gq.key else None
-        topics = topic_tags_ensure(names=gq.topics)
-        fields = {"type": gq.type, "text": gq.text, "explanation": gq.explanation, "title": gq.title, "topics": topics}
-        if key is not None and key in existing:
-            question = existing[key]
-            data = _reuse_ids(question.data, gq.data) if question.type == gq.type else gq.data
-            question_update(question=question, data=data, **fields)
-            updated += 1
-        else:
-            question = question_create(bank=bank, data=gq.data, key=None if key in elsewhere else key, **fields)
-            if key is not None and key not in elsewhere:
-                existing[key] = question
-            created += 1
-        counts[gq.type] += 1
-    return GiftImportResult(counts=dict(counts), created=created, updated=updated)
+    from .gift_imports import gift_import_now  # it builds on this module
+
+    return gift_import_now(bank=bank, source=source)
 
 
 # --- Attempts ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kizuna.catalog.services import topic_tags_ensure
 from kizuna.orgs.access import Role, can_author, role_required
 
-from . import selectors, services
+from . import gift_imports, selectors, services
 from .forms import (
     BankCreateForm,
     BankFilterForm,
@@ -31,15 +31,18 @@ from .forms import (
     QuestionEditor,
     QuizForm,
 )
+from .gift import GiftError
 from .models import QuestionBank, Quiz
 from .published import draw_layout
-from .services import AssessmentError, GiftImportError
+from .services import AssessmentError
+from .tasks import gift_import_task
 from .types import type_choices, type_class
 
 viewing = role_required(Role.ADMIN, Role.AUTHOR, Role.COACH)
 authoring = role_required(Role.ADMIN, Role.AUTHOR)
 
 QUESTIONS_PER_PAGE = 50
+ERRORS_SHOWN = 200
 TYPE_HINTS = {
     "single": gettext_lazy("One right answer among several options."),
     "multiple": gettext_lazy("Several right answers; partial credit for each one ticked."),
@@ -138,6 +141,7 @@ def studio_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
             "edit_form": edit_form,
             "types": [(code, label, TYPE_HINTS.get(code, "")) for code, label in type_choices()],
             "can_edit": can_author(request.user),
+            "running_imports": selectors.gift_imports_running(bank),
         },
         status=400 if edit_form.errors else 200,
     )
@@ -146,40 +150,49 @@ def studio_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
 @authoring
 @require_http_methods(["GET", "POST"])
 def studio_bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
-    """Upload (or paste) GIFT: every question is imported, or none and the errors are listed with their lines."""
+    """Upload (or paste) GIFT: the import runs in the background and its page shows how far it got."""
     bank = selectors.access_bank_for_user(request.user, bank_id)
     form = GiftUploadForm(request.POST or None, request.FILES or None)
-    errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.gift_import(bank=bank, source=form.source())
-        except GiftImportError as exc:
-            errors = exc.errors
-        except AssessmentError as exc:
-            form.add_error(None, str(exc))
-        else:
-            labels = dict(type_choices())
-            kinds = _(", ").join(
-                _("%(type)s %(count)s") % {"type": labels.get(code, code), "count": count}
-                for code, count in result.counts.items()
-            )
-            messages.success(
-                request,
-                _("Imported %(count)s questions (%(new)s new, %(updated)s updated): %(types)s.")
-                % {
-                    "count": result.created + result.updated,
-                    "new": result.created,
-                    "updated": result.updated,
-                    "types": kinds,
-                },
-            )
-            return redirect(_bank_url(bank))
+        job = gift_imports.gift_import_start(source=form.source(), bank=bank, author=request.user)
+        gift_import_task.enqueue(job.pk)
+        return redirect("studio_gift_import", job.pk)
     return render(
         request,
         "assessments/studio_bank_import.html",
-        {"bank": bank, "form": form, "errors": errors},
-        status=400 if errors or form.errors else 200,
+        {"bank": bank, "form": form},
+        status=400 if form.errors else 200,
     )
+
+
+@viewing
+@require_GET
+def studio_gift_import(request: HttpRequest, gift_import_id: int) -> HttpResponse:
+    """A GIFT import's progress (htmx polls the status part while it runs), its errors, or what came in."""
+    job = selectors.access_gift_import_for_user(request.user, gift_import_id)
+    context = {"job": job, "bank": job.bank, "can_edit": can_author(request.user)}
+    if job.state == job.State.FAILED:
+        context |= {"errors": [GiftError(line, message) for line, message in job.errors[:ERRORS_SHOWN]]}
+        context |= {"more_errors": max(0, len(job.errors) - ERRORS_SHOWN), "form": GiftUploadForm()}
+    if job.state == job.State.DONE:
+        labels = dict(type_choices())
+        context["kinds"] = _(", ").join(
+            _("%(type)s %(count)s") % {"type": labels.get(code, code), "count": count}
+            for code, count in job.counts.items()
+        )
+    template = "assessments/_gift_import_status.html" if request.htmx else "assessments/studio_gift_import.html"
+    return render(request, template, context)
+
+
+@authoring
+@require_POST
+def studio_gift_import_cancel(request: HttpRequest, gift_import_id: int) -> HttpResponse:
+    """Stop a running import: its staged questions are removed, nobody ever saw them."""
+    job = selectors.access_gift_import_for_user(request.user, gift_import_id)
+    if gift_imports.gift_import_cancel(job=job):
+        gift_import_task.enqueue(job.pk)  # removes the staged questions in short batches
+        messages.success(request, _("The import was cancelled: nothing was added."))
+    return redirect("studio_gift_import", job.pk)
 
 
 @viewing

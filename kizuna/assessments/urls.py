@@ -21,6 +21,12 @@ urlpatterns = [
     path("studio/banks/<int:bank_id>/", studio_views.studio_bank, name="studio_bank"),
     path("studio/banks/<int:bank_id>/questions/new/", studio_views.studio_question_new, name="studio_question_new"),
     path("studio/banks/<int:bank_id>/import/", studio_views.studio_bank_import, name="studio_bank_import"),
+    path("studio/gift-imports/<int:gift_import_id>/", studio_views.studio_gift_import, name="studio_gift_import"),
+    path(
+        "studio/gift-imports/<int:gift_import_id>/cancel/",
+        studio_views.studio_gift_import_cancel,
+        name="studio_gift_import_cancel",
+    ),
     path("studio/banks/<int:bank_id>/export.gift", studio_views.studio_bank_export, name="studio_bank_export"),
     path("studio/questions/<int:question_id>/", studio_views.studio_question, name="studio_question"),
     # Analysis: item analysis and topics for the principal; results and retention for managers (own agency).

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.locks import atomic_with_lock_retries
 from kizuna.ops.spreadsheets import decode_csv
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records.selectors import latest_statement_id
@@ -39,6 +40,7 @@ CHECKIN_OPENS_BEFORE = timedelta(minutes=15)
 DAY_REMINDER_AFTER = timedelta(hours=20)
 MAX_DURATION_MINUTES = 8 * 60
 MAX_ATTENDANCE_ROWS = 5000
+ATTENDANCE_BATCH = 50  # attendances per transaction: each records a statement and its projections
 EMAIL_HEADERS = {"email", "e-mail", "mail", "メールアドレス", "メール"}
 
 
@@ -451,9 +453,14 @@ def reps_expected(session: LiveSession) -> set[int]:
     return expected
 
 
-@transaction.atomic
 def live_attendance_import(*, session: LiveSession, file: IO[bytes], now: datetime | None = None) -> int:
-    """Record attendance from a CSV with an e-mail column; any bad row refuses the whole list, each explained."""
+    """Record attendance from a CSV with an e-mail column; any bad row refuses the whole list, each explained.
+
+    The whole list is checked before anything is written, outside any transaction; then the attendances are
+    written ATTENDANCE_BATCH at a time, each batch its own short transaction (a lock timeout is retried), so
+    a long list never holds the database's write lock for long. Recording an attendance twice records it
+    once: if the process stops part-way, uploading the list again completes it.
+    """
     now = now or timezone.now()
     if session.starts_at > now:
         raise LiveError(_("Attendance can be uploaded once the session has started."))
@@ -495,8 +502,14 @@ def live_attendance_import(*, session: LiveSession, file: IO[bytes], now: dateti
         seen.add(email)
     if problems:
         raise LiveError(_("Nothing was recorded. Fix these rows and upload the list again."), problems=problems)
-    for rep in attending:
-        _attend(session, rep, source=Registration.Source.UPLOAD, when=session.starts_at)
+    for start in range(0, len(attending), ATTENDANCE_BATCH):
+        batch = attending[start : start + ATTENDANCE_BATCH]
+
+        def write(batch: list[Any] = batch) -> None:
+            for rep in batch:
+                _attend(session, rep, source=Registration.Source.UPLOAD, when=session.starts_at)
+
+        atomic_with_lock_retries(write, what=f"live attendance {session.pk}")
     return len(attending)
 
 

@@ -128,7 +128,7 @@ class PeopleFilterForm(forms.Form):
 
 
 class PeopleImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("At most 2 MB and 5,000 people."))
+    file = forms.FileField(label=_("CSV file"), help_text=_("At most 2 MB and 1,000 people."))
     send_invitations = forms.BooleanField(
         label=_("Send everyone an invitation e-mail"),
         required=False,

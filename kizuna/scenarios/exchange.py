@@ -19,6 +19,12 @@ from .models import SCORE_MAX, SCORE_MIN, Node, Scenario
 from .validation import KIND_END, KIND_MOMENT, OUTCOMES, Code, GraphError, validate_graph
 
 FORMAT_VERSION = 1
+# What an import reads at most (README, "Scenarios"): well above any real scenario, well below what would
+# exhaust the parsers' recursion or the memory (a YAML "billion laughs" expands aliases exponentially).
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 20  # nesting of lists and mappings; the format itself needs 5
+MAX_VALUES = 200_000  # values once YAML aliases are expanded
+MAX_NODES = 500
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 SLUG_RE = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 IMAGE_RE = re.compile(r"^[0-9a-f]{64}\.(?:jpg|png|webp)$")
@@ -144,34 +150,109 @@ def canonical_json(data: dict[str, Any]) -> str:
 # --- Parsing ---------------------------------------------------------------------------------
 
 
+def _refused(message: str) -> FormatError:
+    return FormatError([GraphError(Code.SCHEMA, message)])
+
+
+def _too_deep() -> FormatError:
+    return _refused(
+        _("The file nests lists and fields more than %(max)s levels deep; a scenario needs far fewer.")
+        % {"max": MAX_DEPTH}
+    )
+
+
+def _check_json_shape(text: str) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH before the parser recurses into it."""
+    depth = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+
+
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"?')
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _check_yaml_shape(text: str) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH or with more than MAX_VALUES values once its aliases are expanded.
+
+    Read as a stream of events (no recursion, nothing built), so a "billion laughs" costs its length, not its
+    expansion.
+    """
+    total = 0
+    open_nodes: list[list[Any]] = [[0, None]]  # [height of the subtree so far, anchor] per open list or mapping
+    anchors: dict[str, tuple[int, int]] = {}  # anchor → (values, height)
+    sizes: list[int] = [0]
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_nodes.append([0, event.anchor])
+            sizes.append(1)
+            total += 1
+            if len(open_nodes) - 1 > MAX_DEPTH:
+                raise _too_deep()
+        elif isinstance(event, yaml.CollectionEndEvent):
+            height, anchor = open_nodes.pop()
+            size = sizes.pop()
+            sizes[-1] += size
+            open_nodes[-1][0] = max(open_nodes[-1][0], height + 1)
+            if anchor:
+                anchors[anchor] = (size, height + 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            total += 1
+            sizes[-1] += 1
+            if event.anchor:
+                anchors[event.anchor] = (1, 0)
+        elif isinstance(event, yaml.AliasEvent):
+            size, height = anchors.get(event.anchor or "", (1, 0))
+            total += size
+            sizes[-1] += size
+            open_nodes[-1][0] = max(open_nodes[-1][0], height)
+            if len(open_nodes) - 1 + height > MAX_DEPTH:
+                raise _too_deep()
+        if total > MAX_VALUES:
+            raise _refused(
+                _("The file has more than %(max)s values (counting what its YAML aliases repeat).")
+                % {"max": f"{MAX_VALUES:,}"}
+            )
+
+
 def parse_text(text: str | bytes) -> Any:
-    """Read a scenario file, JSON or YAML, told apart by its content; raise FormatError when it is neither."""
+    """Read a scenario file, JSON or YAML, told apart by its content; raise FormatError when it is neither.
+
+    Also refused: more than MAX_IMPORT_BYTES, nesting deeper than MAX_DEPTH, and YAML whose aliases expand to
+    more than MAX_VALUES values. Nothing here raises anything but FormatError.
+    """
+    if len(text) > MAX_IMPORT_BYTES:
+        raise _refused(_("The file is too large (at most %(mb)s MB).") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise FormatError([GraphError(Code.SCHEMA, _("The file is not UTF-8 text."))]) from None
+            raise _refused(_("The file is not UTF-8 text.")) from None
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
+        _check_json_shape(stripped)
         try:
             return json.loads(stripped)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: not reached below MAX_DEPTH
             message = _("The file is not valid JSON (line %(line)s, column %(column)s): %(error)s") % {
-                "line": exc.lineno,
-                "column": exc.colno,
-                "error": exc.msg,
+                "line": getattr(exc, "lineno", "?"),
+                "column": getattr(exc, "colno", "?"),
+                "error": getattr(exc, "msg", str(exc)),
             }
-            raise FormatError([GraphError(Code.SCHEMA, message)]) from None
+            raise _refused(message) from None
     try:
+        _check_yaml_shape(text)
         return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
         message = _("The file is neither valid JSON nor valid YAML (line %(line)s): %(error)s") % {
             "line": line,
             "error": getattr(exc, "problem", None) or str(exc),
         }
-        raise FormatError([GraphError(Code.SCHEMA, message)]) from None
+        raise _refused(message) from None
 
 
 # --- Schema ----------------------------------------------------------------------------------
@@ -196,6 +277,8 @@ class _Checker:
             self.error(path, _("Write text here."))
         elif required and not value.strip():
             self.error(path, _("This must not be empty."))
+        elif "\x00" in value:  # PostgreSQL cannot store it in a text column
+            self.error(path, _("Remove the NUL character from this text."))
         elif max_length is not None and len(value) > max_length:
             self.error(path, _("At most %(count)s characters.") % {"count": max_length})
 
@@ -271,6 +354,14 @@ def schema_errors(data: Any, *, slug_required: bool = True) -> list[GraphError]:
         check.text(f"{path}.ja", tag.get("ja"), required=True, max_length=100)
         check.text(f"{path}.en", tag.get("en"), required=True, max_length=100)
     check.optional_key("start", data.get("start"))
+    if isinstance(data.get("nodes"), list) and len(data["nodes"]) > MAX_NODES:
+        # One import is one transaction: this keeps it short (README, "Scenarios").
+        check.error(
+            "nodes",
+            _("A scenario has at most %(max)s moments; this file has %(count)s.")
+            % {"max": MAX_NODES, "count": len(data["nodes"])},
+        )
+        return check.errors
     for i, node in check.dicts("nodes", data.get("nodes"), required=True):
         _check_node(check, f"nodes[{i}]", node)
     return check.errors

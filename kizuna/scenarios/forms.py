@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from kizuna.catalog.selectors import products_all
 from kizuna.media.selectors import videos_for_studio
 
-from .exchange import KEY_RE, SLUG_RE
+from .exchange import KEY_RE, MAX_IMPORT_BYTES, SLUG_RE
 from .models import SCORE_MAX, SCORE_MIN, Node, Outcome, Scenario, ValueTag
 from .selectors import scenarios_for_editor, value_tags_all
 from .validation import question_errors
 
 TAG_SEPARATORS = re.compile(r"[,、，]")
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
 KEY_HELP = _("Letters a–z, digits, “-” and “_”. Reports and files refer to it.")
 
 

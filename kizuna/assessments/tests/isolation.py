@@ -1,7 +1,8 @@
 """Partner A's objects for the isolation walk (kizuna/tests/test_isolation.py).
 
 An attempt of rep_a1's at a quiz (``quiz_attempt_id``); the quiz, its line, its bank and its
-question (``quiz_id``, ``quiz_item_id``, ``bank_id``, ``question_id``), which only principal
+question (``quiz_id``, ``quiz_item_id``, ``bank_id``, ``question_id``) and a GIFT import into the bank
+(``gift_import_id``), which only principal
 staff reach in the studio and analysis, and which is in rep_a1's own review (``review_question``).
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 def partner_a_objects(cast: Any) -> dict[str, Any]:
     from conftest import publish_course
     from kizuna.assessments import services
+    from kizuna.assessments.gift_imports import gift_import_start
     from kizuna.assessments.kinds import register_kinds
     from kizuna.assessments.models import QuizVersion
 
@@ -37,7 +39,9 @@ def partner_a_objects(cast: Any) -> dict[str, Any]:
         statement_id=uuid.uuid4(),
     )
     services.attempt_submit(rep=cast.rep_a1, attempt=attempt, statement_id=uuid.uuid4())
+    job = gift_import_start(source="A専用の取り込み{T}", bank=bank, author=cast.author)
     return {
+        "gift_import_id": job.pk,
         "quiz_attempt_id": attempt.pk,
         "quiz_id": quiz.pk,
         "quiz_item_id": quiz.items.get().pk,

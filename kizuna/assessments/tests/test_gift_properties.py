@@ -1,12 +1,22 @@
 """Property tests: any question set survives GIFT export → import unchanged; no input crashes the parser."""
 
+import io
+import uuid
+from unittest import mock
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kizuna.assessments import selectors
 from kizuna.assessments.gift import GiftQuestion, gift_parse, gift_write
+from kizuna.assessments.gift_imports import gift_import_now
+from kizuna.assessments.models import QuestionBank
+from kizuna.assessments.services import GiftImportError
 from kizuna.assessments.types import type_class
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Bounded in time: a deadline per example, and few enough examples that each test takes a few seconds.
+SETTINGS = settings(max_examples=150, deadline=1000, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Any text a person could type, including GIFT's own special characters, then canonical (as questions store it).
 _any = st.characters(blacklist_categories=("Cs",))
@@ -141,3 +151,46 @@ def test_random_text_never_crashes_the_parser(text):
 def test_random_bytes_never_crash_the_parser(data):
     parsed, errors = gift_parse(data)
     assert parsed or errors
+
+
+@SETTINGS
+@given(
+    st.lists(st.one_of(_any, _special, st.sampled_from(["{T}", "\n\n", "// [id:x]", "$CATEGORY: a/b"]))).map("".join)
+)
+def test_random_text_read_as_a_file_with_a_small_question_limit_never_crashes_the_reader(text):
+    # A limit of 40 characters makes the "question too long" path as common as the others.
+    with mock.patch("kizuna.assessments.gift.GIFT_MAX_QUESTION_CHARS", 40):
+        parsed, errors = gift_parse(io.BytesIO(text.encode()))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    assert parsed or errors
+    assert all(1 <= e.line <= lines and e.message for e in errors)
+    assert all(len(q.text) <= 40 + len("_____") for q in parsed)  # a missing-word blank may be added
+
+
+def _stored(bank):
+    return {
+        q.key: (q.type, q.title, q.text, q.explanation, q.data, sorted(t.name for t in q.topics.all()))
+        for q in bank.questions.prefetch_related("topics")
+    }
+
+
+@given(st.lists(questions(), min_size=1, max_size=4))
+@settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+def test_a_bank_imported_by_the_staged_path_exports_and_re_imports_onto_itself(db, question_set):
+    slug = f"p-{uuid.uuid4().hex[:10]}"
+    text = gift_write(question_set)
+    if "\x00" in text:  # a NUL is refused before anything is stored (PostgreSQL cannot store it)
+        with pytest.raises(GiftImportError):
+            gift_import_now(source=text, slug=slug)
+        return
+    gift_import_now(source=text, slug=slug)
+    bank = QuestionBank.objects.get(slug=slug)
+    before = _stored(bank)
+    again = gift_import_now(source=selectors.gift_export(bank), bank=bank)
+    assert again.created == 0 and again.updated == len(before)
+    assert _stored(bank) == before

@@ -100,3 +100,24 @@ def test_the_rep_who_missed_it_finds_the_recording_on_the_session_page(cast, pas
     assert "録画を見る" in missed and f"/learn/courses/{course.pk}/" in missed
     assert signed_in(cast.rep_a2).get(f"/learn/courses/{course.pk}/").status_code == 200
     assert "録画を見る" not in signed_in(cast.rep_a1).get(f"/live/{past_session.pk}/").content.decode()
+
+
+def test_a_long_list_is_written_in_short_batches_and_a_lock_timeout_is_retried(cast, past_session, monkeypatch):
+    from django.db import OperationalError
+
+    from kizuna.ops import locks
+
+    monkeypatch.setattr(services, "ATTENDANCE_BATCH", 1)
+    monkeypatch.setattr(locks, "LOCK_BACKOFF_SECONDS", 0)
+    real, calls = services._attend, []
+
+    def attend_locked_once(*args, **kwargs):
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_attend", attend_locked_once)
+    count = services.live_attendance_import(session=past_session, file=csv_file(cast.rep_a1.email, cast.rep_a2.email))
+    assert count == 2 and calls == [cast.rep_a1, cast.rep_a2, cast.rep_a2]
+    assert Statement.objects.filter(verb=vocab.ATTENDED.iri).count() == 2

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from kizuna.scenarios.exchange import MAX_IMPORT_BYTES
 from kizuna.scenarios.services import ScenarioError, scenario_import
 
 
@@ -23,13 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--language", default=settings.LANGUAGE_CODE, help="language of the error messages")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Never more than the limit in memory: one byte over is enough for parse_text to refuse it.
         if options["file"] == "-":
-            text = sys.stdin.buffer.read()
+            text = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
         else:
             path = Path(options["file"])
             if not path.is_file():
                 raise CommandError(f"No such file: {path}")
-            text = path.read_bytes()
+            with path.open("rb") as file:
+                text = file.read(MAX_IMPORT_BYTES + 1)
         author = None
         if options["author"]:
             author = get_user_model().objects.filter(email__iexact=options["author"]).first()
