@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from kizuna.ops.locks import is_lock_error
+from kizuna.ops.locks import is_lock_timeout
 
 from .gift_imports import gift_import_run
 
@@ -27,7 +27,7 @@ def gift_import_task(job_id: int, busy_retries: int = 0) -> None:
     try:
         gift_import_run(job_id=job_id)
     except OperationalError as exc:
-        if not is_lock_error(exc) or busy_retries >= BUSY_RETRIES:
+        if not is_lock_timeout(exc) or busy_retries >= BUSY_RETRIES:
             raise
         if not _can_defer():
             raise

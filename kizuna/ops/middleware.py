@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .db import is_lock_timeout
+from .locks import is_lock_timeout
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from django.utils import translation
 
-from kizuna.ops.db import is_lock_timeout
+from kizuna.ops.locks import is_lock_timeout
 from kizuna.ops.middleware import DatabaseBusyMiddleware
 
 
