@@ -12,7 +12,8 @@ an author) and starts `manage.py serve` on a free port with fast worker clocks. 
 2. **task worker -9 mid-transcode** — a video uploaded over HTTP; the worker is killed while ffmpeg runs;
 3. **supervisor -9 mid-load** — the whole `serve` is killed during the quiz load, then started again;
 4. **full disk during a video upload** — MEDIA_ROOT is filled to the brim, then a video is uploaded;
-5. **task worker -9 mid-GIFT-import** — a hook for the lead (see `drill_worker_killed_mid_import`).
+5. **task worker -9 mid-GIFT-import** — a 20,000-question import killed while staging: the re-run publishes
+   each question once into one bank, and no staging bank is left.
 
 After each: the site answers within seconds (measured), every acknowledged submission or upload is in the
 database, nothing is half-written (each submitted attempt has exactly its `completed` and outcome
@@ -491,14 +492,62 @@ def drill_full_disk_during_upload(ctx: Context) -> Result:
 
 
 def drill_worker_killed_mid_import(ctx: Context) -> Result:
-    """Kill the task worker while a GIFT import runs in the background, then check the import.
+    """Kill the task worker while a GIFT import stages its questions; the re-run publishes each question once."""
+    from django.db import close_old_connections
 
-    Hook for the lead: once the GIFT import is a task, start one here (upload a large GIFT file through its
-    page), wait until its task is RUNNING, kill `children_of_serve(ctx)["worker"]` with SIGKILL, then wait for
-    the task to end and check that the bank holds each question once (or that the import is marked failed
-    with its reason and nothing of it was written), and that the site answered within ANSWER_WITHIN_S.
-    """
-    return Result("task worker -9 mid-GIFT-import", None, "not wired yet (the import is not a task on this branch)")
+    from kizuna.accounts.models import User
+    from kizuna.assessments import gift_imports
+    from kizuna.assessments.models import GiftImport, Question, QuestionBank
+    from kizuna.assessments.tasks import gift_import_task
+
+    name = "task worker -9 mid-GIFT-import"
+    count = 20_000
+    source = "\n\n".join(
+        f"::Q{i}:: 提案の前に確認することは？（{i}） {{=お客様の課題 ~価格 ~競合の名前}}" for i in range(1, count + 1)
+    )
+    author = User.objects.get(email="author@faults.example")
+    job = gift_imports.gift_import_start(source=source, slug="faults-import", author=author)
+    gift_import_task.enqueue(job.pk)
+
+    def staging() -> bool:
+        close_old_connections()
+        current = GiftImport.objects.get(pk=job.pk)
+        return current.state == GiftImport.State.STAGING and current.staged > 0
+
+    if not wait_for(staging, 120):
+        return Result(
+            name, False, f"the import never started staging (state {GiftImport.objects.get(pk=job.pk).state})"
+        )
+    worker = children_of_serve(ctx)["worker"]
+    os.kill(worker, signal.SIGKILL)
+    t0 = time.monotonic()
+    answered = seconds_to_answer(ctx, t0, ANSWER_WITHIN_S)
+    staged_at_kill = GiftImport.objects.get(pk=job.pk).staged
+
+    def over() -> bool:
+        close_old_connections()
+        return GiftImport.objects.get(pk=job.pk).state in (GiftImport.State.DONE, GiftImport.State.FAILED)
+
+    wait_for(over, 300)
+    job.refresh_from_db()
+    banks = QuestionBank.objects.filter(slug="faults-import")
+    questions = Question.objects.filter(bank__in=banks).count()
+    staging_left = QuestionBank.objects.filter(staging=True).count()
+    ok = (
+        answered is not None
+        and job.state == GiftImport.State.DONE
+        and banks.count() == 1
+        and questions == count
+        and staging_left == 0
+    )
+    when = f"{answered:.2f} s" if answered is not None else f"NOT within {ANSWER_WITHIN_S:.0f} s"
+    return Result(
+        name,
+        ok,
+        f"killed worker {worker} with {staged_at_kill} of {count} questions staged; site answered in {when}; "
+        f"import {job.state} {time.monotonic() - t0:.0f} s after the kill; {banks.count()} bank with {questions} "
+        f"questions; staging banks left: {staging_left}",
+    )
 
 
 DRILLS = [
