@@ -2,7 +2,7 @@
 
 from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, Part, register
 
-from .models import Attempt, AttemptAnswer, QuestionBank, Quiz, QuizVersion, ReviewCard, TopicWeek
+from .models import Attempt, AttemptAnswer, GiftImport, QuestionBank, Quiz, QuizVersion, ReviewCard, TopicWeek
 
 register(
     Contribution(
@@ -15,6 +15,7 @@ register(
         ),
         excluded=(
             Excluded(QuestionBank, "created_by", STAFF_ACTION),
+            Excluded(GiftImport, "created_by", STAFF_ACTION),
             Excluded(Quiz, "created_by", STAFF_ACTION),
             Excluded(QuizVersion, "published_by", STAFF_ACTION),
         ),

@@ -29,7 +29,7 @@ def test_a_lock_timeout_on_the_api_is_a_503_problem_with_retry_after(db):
 def test_a_lock_timeout_on_a_page_is_a_503_page_with_a_way_to_try_again(db):
     response = _busy("/learn/lessons/1/")
     assert response.status_code == 503 and response["Retry-After"] == "5"
-    assert "もう一度試す" in response.content.decode()
+    assert "再読み込み" in response.content.decode()
 
 
 def test_other_database_errors_are_not_taken_for_a_busy_database():
