@@ -82,13 +82,20 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+def _row_order(row: Row) -> tuple:
+    """Statements by time, and those of the same instant by their content: the result never depends on the
+    order the database happened to return them in (the live path and the rebuild read them differently)."""
+    ts, verb, object_type, duration, partner_id = row
+    return (ts, verb, object_type, duration is None, duration or 0.0, partner_id or 0)
+
+
 def day_seconds(rows: Iterable[Row], day: date) -> tuple[float, int]:
     """Return (seconds of real learning, statements counted) of one person's statements of one day."""
     start, end = (b.timestamp() for b in day_bounds(day))
     claims: list[tuple[float, float]] = []
     previous: float | None = None
     counted = 0
-    for ts, verb, object_type, duration, _partner in sorted(rows, key=lambda r: r[0]):
+    for ts, verb, object_type, duration, _partner in sorted(rows, key=_row_order):
         kind = classify(verb, duration)
         if kind == IGNORED:
             continue
@@ -113,7 +120,7 @@ def day_seconds(rows: Iterable[Row], day: date) -> tuple[float, int]:
 
 def _day_partner(rows: list[Row]) -> int | None:
     kept = [r for r in rows if classify(r[1], r[3]) != IGNORED and r[4] is not None]
-    return max(kept, key=lambda r: r[0])[4] if kept else None
+    return max(kept, key=_row_order)[4] if kept else None
 
 
 def _rows_of_day(rep_id: int, day: date) -> list[Row]:
