@@ -257,7 +257,9 @@ def test_a_file_that_is_not_gift_at_all_lists_a_bounded_number_of_errors(cast, t
 def test_a_task_that_finds_the_database_locked_throughout_is_enqueued_again_not_lost(cast, target, monkeypatch):
     from kizuna.assessments import tasks
 
-    monkeypatch.setattr(tasks, "gift_import_run", lambda job_id: (_ for _ in ()).throw(OperationalError("database is locked")))
+    monkeypatch.setattr(
+        tasks, "gift_import_run", lambda job_id: (_ for _ in ()).throw(OperationalError("database is locked"))
+    )
     enqueued = []
     monkeypatch.setattr(tasks, "_can_defer", lambda: True)
     monkeypatch.setattr(tasks, "_enqueue_later", lambda *args: enqueued.append(args))
