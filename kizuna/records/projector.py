@@ -96,11 +96,6 @@ def drain(*, limit: int = 500) -> int:
         total += taken
 
 
-def pending_count() -> int:
-    """How many statements wait for the projector (failed ones included)."""
-    return PendingStatement.objects.count()
-
-
 def pending_failures() -> list[PendingStatement]:
     """Statements the projector gave up on, with their error (``rebuild_projections`` derives them again)."""
     return list(PendingStatement.objects.filter(attempts__gte=MAX_ATTEMPTS).order_by("seq"))
