@@ -2,11 +2,11 @@
 
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from kizuna.ops.bounds import Id
@@ -21,7 +21,17 @@ def _iso_8601_only(value: Any) -> Any:
     return value
 
 
-IsoDatetime = Annotated[datetime, BeforeValidator(_iso_8601_only)]
+def _in_utc(value: datetime) -> datetime:
+    # Databases bound a stored offset (PostgreSQL refuses "+23:11"), so compare in UTC; a naive time is UTC.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError("datetime_parsing", "Input should be a valid datetime") from None
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_8601_only), AfterValidator(_in_utc)]
 
 
 class OrganizationOut(Schema):

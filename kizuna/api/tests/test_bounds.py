@@ -59,6 +59,16 @@ def test_an_iso_8601_since_is_taken(cast, api_as):
     assert api_as(cast.admin).get("/statements", since="2026-11-27T09:00:00+09:00").status_code == 200
 
 
+@pytest.mark.parametrize("since", ["0350-08-03T20:33:09+23:11", "2026-11-27T09:00:00"])
+def test_a_since_with_any_valid_offset_or_none_is_taken(cast, api_as, since):
+    # PostgreSQL refuses an offset past ±16 h in a query; the API compares in UTC.
+    assert api_as(cast.admin).get("/statements", since=since).status_code == 200
+
+
+def test_a_since_beyond_the_calendar_in_utc_is_refused(cast, api_as):
+    assert_problem(api_as(cast.admin).get("/statements", since="0001-01-01T00:00:00+23:00"), 422)
+
+
 def test_a_body_over_the_upload_limit_is_a_413_problem(cast, api_as, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = api_as(cast.admin).client.put(
