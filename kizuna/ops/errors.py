@@ -1,0 +1,45 @@
+"""The one application error: what a service refuses, said so that a person can act on it.
+
+Every app's error subclasses `ApplicationError` (`CatalogError`, `CoachingError`, …). A service raises it
+with a message already in the user's language (gettext at the raise), optionally the form field it is
+about, and a machine code. The edges convert it once each:
+
+- pages: `add_to_form(form, error)` puts it on the field (or the form), `message_user(request, error)`
+  shows it as a page message;
+- the JSON API: `kizuna.api.problems` answers any `ApplicationError` as an RFC 7807 problem whose
+  `type` ends with the error's `code` and whose `status` is the error's `status`.
+"""
+
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+
+class ApplicationError(Exception):
+    """A change or request that cannot be done; `message` is safe to show, in the user's language."""
+
+    #: The problem type of the JSON API (a slug of `kizuna.api.problems.PROBLEM_TYPES`).
+    code: ClassVar[str] = "rejected"
+    #: The HTTP status the JSON API answers with.
+    status: ClassVar[int] = 422
+
+    def __init__(self, message: Any = "", *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = str(message)
+        self.field = field
+        if code is not None:
+            self.code = code  # type: ignore[misc]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def add_to_form(form: Any, error: ApplicationError) -> None:
+    """Show the error on its field when the form has that field, else above the form."""
+    field = error.field if error.field in getattr(form, "fields", {}) else None
+    form.add_error(field, error.message)
+
+
+def message_user(request: HttpRequest, error: ApplicationError) -> None:
+    messages.error(request, error.message)
