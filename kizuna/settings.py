@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "kizuna.assessments",
     "kizuna.scenarios",
     "kizuna.updates",
+    "kizuna.learning",
     "kizuna.api",
     "kizuna.demo",
     "kizuna.privacy",

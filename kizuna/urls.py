@@ -12,6 +12,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("kizuna.accounts.urls_root")),
     path("", include("kizuna.api.urls")),
+    path("", include("kizuna.learning.urls")),
     path("", include("kizuna.records.urls")),
     path("", include("kizuna.catalog.urls")),
     path("", include("kizuna.orgs.urls")),

@@ -6,5 +6,4 @@ from . import views
 
 urlpatterns = [
     path("me/", views.profile, name="profile"),
-    path("menu/", views.menu, name="menu"),
 ]

@@ -12,11 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kizuna.orgs.access import membership_of
-
 from . import services
 from .forms import ProfileForm
-from .menu import menu_for
 from .selectors import invitation_user
 
 
@@ -62,9 +59,3 @@ def profile(request: HttpRequest) -> HttpResponse:
                 response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
     return render(request, "accounts/profile.html", {"form": form})
-
-
-@login_required
-def menu(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    return render(request, "menu.html", {"sections": menu_for(membership.role if membership else None)})

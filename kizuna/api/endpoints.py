@@ -12,10 +12,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from kizuna.analytics.selectors import ProgressStatus, partner_progress_rows
 from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, courses_visible_to, version_outline
+from kizuna.learning.selectors import rep_next_up
 from kizuna.ops.bounds import MAX_OFFSET, MAX_PAGE_SIZE, Id
 from kizuna.orgs.access import access_partner_for_user, access_team_for_user, has_role, membership_of
 from kizuna.orgs.models import Membership
-from kizuna.records.selectors import course_progress_for, lesson_progress_for, lesson_statuses, rep_next_up
+from kizuna.records.selectors import course_progress_for, lesson_progress_for, lesson_statuses
 from kizuna.records.services import statement_to_xapi
 
 from . import schemas

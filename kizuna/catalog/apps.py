@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "kizuna.catalog"
     label = "catalog"
+
+    def ready(self) -> None:
+        from kizuna.media.uses import MediaUse, register_media_use
+        from kizuna.records.content import ContentSource, register_content_source
+
+        from .selectors import (
+            course_activity_data,
+            lesson_activity_data,
+            lesson_video_lets_watch,
+            lessons_showing_video,
+            version_lesson_count,
+        )
+
+        register_content_source(
+            ContentSource(
+                lesson_count=lambda version_id: version_lesson_count(version_id=version_id),
+                lesson_activity=lesson_activity_data,
+                course_activity=course_activity_data,
+            )
+        )
+        register_media_use(MediaUse(name="lessons", shown_in=lessons_showing_video, lets_watch=lesson_video_lets_watch))

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from kizuna.media.models import Video
 from kizuna.orgs.access import can_author, can_manage_people, membership_of, visible_partners
 from kizuna.orgs.models import Membership
 from kizuna.records import vocab
@@ -170,23 +169,26 @@ def draft_courses() -> QuerySet[Course]:
     return Course.objects.select_related("product", "latest_version").prefetch_related("tags")
 
 
-def _uploaded_by_partner(video_id: int) -> bool:
-    return Video.objects.filter(pk=video_id, uploaded_by__membership__organization__kind="partner").exists()
+def lesson_following(lesson: PublishedLesson) -> PublishedLesson | None:
+    """Return the next lesson of the same published version, if any."""
+    return (
+        PublishedLesson.objects.filter(version_id=lesson.version_id, position__gt=lesson.position)
+        .order_by("position")
+        .first()
+    )
 
 
-def video_visible_to(user: Any, video_id: int) -> bool:
-    """Whether the person may watch this video: in a lesson they may open, or as principal staff.
-
-    A video a partner person uploaded (a roleplay take) is watched through coaching's own signed links;
-    here it is visible only where a published lesson shows it (an exemplary take, with consent).
-    """
-    m = membership_of(user)
-    if m is None:
-        return False
-    if m.is_principal_staff and not _uploaded_by_partner(video_id):
-        return True
+def lesson_video_lets_watch(user: Any, video_id: int) -> bool:
+    """Whether a published lesson of a course the person may open shows this video."""
     course_ids = PublishedLesson.objects.filter(video_id=video_id).values("version__course_id")
     return courses_visible_to(user).filter(pk__in=course_ids).exists()
+
+
+def lessons_showing_video(video_id: int) -> list[str]:
+    """Return the titles of lessons, drafts first, then published versions, that show this video."""
+    drafts = Lesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
+    published = PublishedLesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
+    return [*drafts, *published]
 
 
 # The author's studio and the admin's assignments. Content belongs to the principal, so

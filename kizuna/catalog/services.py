@@ -4,7 +4,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,6 +26,7 @@ from .models import (
     Product,
     PublishedLesson,
     PublishedModule,
+    ReminderSent,
     Tag,
 )
 from .selectors import course_activity_data
@@ -380,3 +381,14 @@ def assignment_update(
 
 def assignment_delete(*, assignment: Assignment) -> None:
     assignment.delete()
+
+
+def reminder_claim(*, rep: Any, course_id: int, due_at: datetime, kind: str) -> bool:
+    """Note that this reminder goes out; False if it went out already. Call it in the transaction that sends it,
+    so that a failed send leaves it unclaimed for the next run."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(rep=rep, course_id=course_id, due_at=due_at, kind=kind)
+    except IntegrityError:
+        return False
+    return True

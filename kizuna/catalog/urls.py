@@ -5,6 +5,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("xapi/activities/course/<uuid:key>", views.xapi_course_activity, name="xapi_course_activity"),
+    path("xapi/activities/lesson/<uuid:key>/v<int:number>", views.xapi_lesson_activity, name="xapi_lesson_activity"),
     path("studio/", views.studio, name="studio"),
     path("studio/courses/new/", views.studio_course_new, name="studio_course_new"),
     path("studio/courses/<int:course_id>/", views.studio_course, name="studio_course"),

@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +27,7 @@ from .forms import (
 )
 from .kinds import content_kind
 from .markdown import render_markdown
-from .models import Course, LessonKind, Module
+from .models import Course, LessonKind, Module, PublishedLesson
 from .services import CatalogError
 
 authoring = role_required(Role.ADMIN, Role.AUTHOR)
@@ -332,3 +333,18 @@ def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
     services.assignment_delete(assignment=assignment)
     messages.success(request, _("The assignment was deleted."))
     return redirect("assignments")
+
+
+# --- The xAPI activity IRIs of courses and lessons open their pages ---------------------------
+
+
+@login_required
+def xapi_course_activity(request: HttpRequest, key: str) -> HttpResponse:
+    course_obj = get_object_or_404(Course, key=key)
+    return redirect(reverse("course", args=[selectors.access_course_for_user(request.user, course_obj.pk).pk]))
+
+
+@login_required
+def xapi_lesson_activity(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    lesson_obj = get_object_or_404(PublishedLesson, key=key, version__number=number)
+    return redirect(selectors.access_lesson_for_user(request.user, lesson_obj.pk).get_absolute_url())

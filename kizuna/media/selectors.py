@@ -1,4 +1,4 @@
-"""Reads of media: the studio's video list, who may open which video, and which lessons show a video."""
+"""Reads of media: the studio's video list, who may open which video, and what shows a video."""
 
 import uuid
 from typing import Any
@@ -6,11 +6,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from kizuna.catalog.models import Lesson, PublishedLesson
-from kizuna.catalog.selectors import video_visible_to
-from kizuna.orgs.access import can_upload_video
+from kizuna.orgs.access import can_upload_video, membership_of
 
 from .models import Video
+from .uses import media_uses
 
 
 def videos_for_studio(user: Any) -> QuerySet[Video]:
@@ -38,20 +37,45 @@ def access_video_by_key_for_uploader(user: Any, key: uuid.UUID) -> Video:
         raise Http404 from None
 
 
+def ready_video_by_key(key: uuid.UUID | str) -> Video | None:
+    """Return the ready video with this key, for an app that has checked who may watch it."""
+    try:
+        return Video.objects.filter(key=key, status=Video.Status.READY).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def _uploaded_by_partner(video_id: int) -> bool:
+    return Video.objects.filter(pk=video_id, uploaded_by__membership__organization__kind="partner").exists()
+
+
+def video_visible_to(user: Any, video_id: int) -> bool:
+    """Whether the person may watch this video: where something they may open shows it, or as principal staff.
+
+    A video a partner person uploaded (a roleplay take) is watched through coaching's own signed links;
+    here it is visible only where a published lesson shows it (an exemplary take, with consent).
+    """
+    m = membership_of(user)
+    if m is None:
+        return False
+    if m.is_principal_staff and not _uploaded_by_partner(video_id):
+        return True
+    return any(use.lets_watch(user, video_id) for use in media_uses())
+
+
 def access_ready_video_for_viewer(user: Any, key: uuid.UUID) -> Video:
     """Return a ready video the person may watch (through a lesson they may open, or as staff), or 404."""
-    video = Video.objects.filter(key=key, status=Video.Status.READY).first()
+    video = ready_video_by_key(key)
     if video is None or not video_visible_to(user, video.pk):
         raise Http404
     return video
 
 
-def video_lesson_titles(*, video_id: int) -> list[str]:
-    """Return the titles of lessons, drafts first, then published versions, that show this video."""
-    drafts = Lesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
-    published = PublishedLesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
+def video_shown_in(*, video_id: int) -> list[str]:
+    """Return the titles of what shows this video (lessons: drafts first, then published versions)."""
     titles: list[str] = []
-    for title in [*drafts, *published]:
-        if title not in titles:
-            titles.append(title)
+    for use in media_uses():
+        for title in use.shown_in(video_id):
+            if title not in titles:
+                titles.append(title)
     return titles

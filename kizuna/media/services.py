@@ -360,9 +360,9 @@ def video_transcode_abandon(*, video_id: int, failure: str, reason: str) -> None
 
 def video_delete(*, video: Video) -> None:
     """Delete a video and its files; refuse while a lesson (draft or published) shows it."""
-    from .selectors import video_lesson_titles
+    from .selectors import video_shown_in
 
-    titles = video_lesson_titles(video_id=video.pk)
+    titles = video_shown_in(video_id=video.pk)
     if titles:
         raise MediaError(
             _("This video is used in the lesson “%(title)s”. Remove it from the lesson first.") % {"title": titles[0]}

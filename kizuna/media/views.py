@@ -17,7 +17,7 @@ from .selectors import (
     access_ready_video_for_viewer,
     access_video_by_key_for_uploader,
     access_video_for_uploader,
-    video_lesson_titles,
+    video_shown_in,
     videos_for_studio,
 )
 from .services import MediaError, video_create, video_delete
@@ -57,7 +57,7 @@ def videos(request: HttpRequest) -> HttpResponse:
 @role_required(*UPLOADERS)
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     video = access_video_for_uploader(request.user, video_id)
-    lessons = video_lesson_titles(video_id=video.pk)
+    lessons = video_shown_in(video_id=video.pk)
     return render(request, "media/video_detail.html", {"video": video, "lessons": lessons})
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("menu/", views.menu, name="menu"),
     path("partners/", views.partners, name="partners"),
     path("partners/<int:partner_id>/", views.partner, name="partner"),
     path("people/", views.people, name="people"),

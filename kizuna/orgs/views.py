@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from .forms import (
     SharingPolicyForm,
     TeamForm,
 )
+from .menu import menu_for
 from .models import Membership
 
 Role = Membership.Role
@@ -272,3 +274,10 @@ def sharing_settings(request: HttpRequest) -> HttpResponse:
         "orgs/sharing.html",
         {"form": form, "partners": selectors.partners_with_sharing()},
     )
+
+
+@login_required
+def menu(request: HttpRequest) -> HttpResponse:
+    """Everything the person's role can open, by section."""
+    membership = membership_of(request.user)
+    return render(request, "menu.html", {"sections": menu_for(membership.role if membership else None)})

@@ -22,6 +22,7 @@ from django.db.models import Case, DateTimeField, F, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from . import vocab
+from .content import content_source
 from .models import CourseProgress, LearningDay, LessonProgress, PendingStatement, Statement
 from .segments import covered_seconds, merge_segments, parse_segments
 
@@ -149,12 +150,10 @@ class Replay:
 
 
 def _lessons_total(version_id: int | None, cache: dict[int, int]) -> int:
-    from kizuna.catalog.selectors import version_lesson_count
-
     if version_id is None:
         return 0
     if version_id not in cache:
-        cache[version_id] = version_lesson_count(version_id=version_id)
+        cache[version_id] = content_source().lesson_count(version_id)
     return cache[version_id]
 
 

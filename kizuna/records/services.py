@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kizuna.orgs.access import membership_of
 
 from . import vocab
+from .content import content_source
 from .models import CourseProgress, LessonProgress, PendingStatement, Statement
 from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
@@ -216,15 +217,11 @@ def statement_to_xapi(st: Statement) -> dict[str, Any]:
 
 
 def _lesson_activity(lesson: Any) -> Activity:
-    from kizuna.catalog.selectors import lesson_activity_data
-
-    return Activity(**lesson_activity_data(lesson))
+    return Activity(**content_source().lesson_activity(lesson))
 
 
 def _course_activity(version: Any) -> Activity:
-    from kizuna.catalog.selectors import course_activity_data
-
-    return Activity(**course_activity_data(version))
+    return Activity(**content_source().course_activity(version))
 
 
 def lesson_launch(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kizuna.media.models import Video
+from kizuna.media.selectors import ready_video_by_key
 from kizuna.media.serving import stored_file_response
 
 from . import player, selectors, services
@@ -151,8 +152,8 @@ def _playable_version(request: HttpRequest, version_id: int) -> ScenarioVersion:
 def _ready_video(version: ScenarioVersion, video_key: uuid.UUID) -> Video:
     if not selectors.version_uses_video(version, str(video_key)):
         raise Http404
-    # The media app's own access rule knows lessons only; the version decides here who may watch.
-    video = Video.objects.filter(key=video_key, status=Video.Status.READY).first()
+    # The version decides here who may watch (the player's own route, with ?lesson= for reps).
+    video = ready_video_by_key(video_key)
     if video is None:
         raise Http404
     return video

@@ -6,14 +6,21 @@ class UpdatesConfig(AppConfig):
     label = "updates"
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from kizuna.ops.schedule import register_job
         from kizuna.records.projections import AppProjection, register
         from kizuna.records.vocab import register_own
 
         from . import projections, vocab
+        from .tasks import enqueue_overdue_reminders
 
         register_own(vocab.ACKNOWLEDGED, vocab.TYPE_FLASH_UPDATE)
         register(
             AppProjection(
                 name="flash_update_receipts", apply=projections.receipt_apply, rebuild=projections.rebuild, live=True
             )
+        )
+        register_job(
+            id="flash_update_reminders", enqueue=enqueue_overdue_reminders, hour=settings.REMINDER_HOUR, minute=5
         )

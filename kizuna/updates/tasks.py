@@ -21,3 +21,7 @@ def update_mail_task(update_id: int, rep_ids: list[int] | None, kind: str, on: s
 def overdue_reminders_task() -> int:
     """Daily: remind, once, the reps who have not acknowledged an update past its acknowledge-by date."""
     return overdue_reminders_send()
+
+
+def enqueue_overdue_reminders() -> None:
+    overdue_reminders_task.enqueue()

@@ -3,9 +3,8 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from kizuna.catalog.selectors import video_visible_to
 from kizuna.media.models import Video
-from kizuna.media.selectors import videos_for_studio
+from kizuna.media.selectors import video_visible_to, videos_for_studio
 
 
 def _video(uploaded_by):

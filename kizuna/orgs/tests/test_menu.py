@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from kizuna.accounts.menu import SECTIONS
+from kizuna.orgs.menu import SECTIONS
 
 
 @pytest.mark.parametrize("person", ["admin", "author", "coach", "manager_a", "rep_a1"])

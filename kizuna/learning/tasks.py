@@ -1,4 +1,4 @@
-"""Background work of the records app."""
+"""Background work of the rep's learning."""
 
 from django_tasks import task
 
@@ -9,3 +9,7 @@ from .reminders import reminders_send
 def send_reminders_task() -> dict[str, int]:
     """Daily: e-mail reps whose required courses are due soon or overdue."""
     return reminders_send()
+
+
+def enqueue_reminders() -> None:
+    send_reminders_task.enqueue()

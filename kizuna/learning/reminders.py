@@ -5,11 +5,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kizuna.catalog.models import ReminderSent
+from kizuna.catalog.services import reminder_claim
 from kizuna.orgs.models import Membership
 
 from .selectors import rep_course_cards
@@ -17,16 +18,14 @@ from .selectors import rep_course_cards
 
 def _send(rep: Any, card: Any, kind: str) -> bool:
     """Send one reminder unless it was sent already; return whether it was sent."""
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(rep=rep, course_id=card.course_id, due_at=card.due_at, kind=kind)
-            with translation.override(rep.language or settings.LANGUAGE_CODE):
-                context = {"rep": rep, "card": card, "kind": kind, "site_url": settings.SITE_URL}
-                subject = render_to_string("records/email/reminder_subject.txt", context).strip()
-                body = render_to_string("records/email/reminder.txt", context)
-            send_mail(subject, body, None, [rep.email])
-    except IntegrityError:
-        return False
+    with transaction.atomic():
+        if not reminder_claim(rep=rep, course_id=card.course_id, due_at=card.due_at, kind=kind):
+            return False
+        with translation.override(rep.language or settings.LANGUAGE_CODE):
+            context = {"rep": rep, "card": card, "kind": kind, "site_url": settings.SITE_URL}
+            subject = render_to_string("learning/email/reminder_subject.txt", context).strip()
+            body = render_to_string("learning/email/reminder.txt", context)
+        send_mail(subject, body, None, [rep.email])
     return True
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from kizuna.records.reminders import reminders_send
+from kizuna.learning.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@
 from django.core import mail
 
 from conftest import publish_course
+from kizuna.learning.reminders import reminders_send
 from kizuna.records import services
-from kizuna.records.reminders import reminders_send
 
 
 def _course(cast, slug, days, **kw):
@@ -45,7 +45,8 @@ def test_finished_courses_are_not_reminded_and_english_reps_get_english(cast):
 
 
 def test_the_scheduler_enqueues_the_daily_reminder_task(cast, settings):
-    from kizuna.ops.schedule import build_scheduler, enqueue_reminders
+    from kizuna.learning.tasks import enqueue_reminders
+    from kizuna.ops.schedule import build_scheduler
 
     _course(cast, "late", -3)
     job = build_scheduler().get_job("reminders")

@@ -1,0 +1,142 @@
+"""The rep's side: where their day starts, next up, a course, a lesson, their progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kizuna.assessments.selectors import home_review
+from kizuna.catalog.kinds import content_kind
+from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, lesson_following, version_outline
+from kizuna.orgs.access import Role, membership_of
+from kizuna.records import selectors as records_selectors
+from kizuna.records import services, vocab
+from kizuna.updates.selectors import updates_for_home
+
+from . import selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where their day starts; reps get their next-up list."""
+    m = membership_of(request.user)
+    if m is None:
+        return render(request, "learning/no_membership.html", status=403)
+    if m.is_manager:
+        return redirect("partner_dashboard")
+    if m.role == Role.AUTHOR:
+        return redirect("studio")
+    if m.is_principal_staff:
+        return redirect("principal_dashboard")
+    return render(
+        request,
+        "learning/home.html",
+        {
+            "next_up": selectors.rep_next_up(rep=request.user),
+            "flash_updates": updates_for_home(request.user),
+            "home_review": home_review(request.user),
+        },
+    )
+
+
+@login_required
+def my_progress(request: HttpRequest) -> HttpResponse:
+    cards = selectors.rep_course_cards(rep=request.user)
+    total_minutes = round(sum(c.progress.time_spent_seconds for c in cards if c.progress) / 60)
+    done = sum(1 for c in cards if c.completed)
+    required = [c for c in cards if c.required]
+    return render(
+        request,
+        "learning/progress.html",
+        {
+            "cards": sorted(cards, key=lambda c: (c.completed, not c.required, c.title)),
+            "total_minutes": total_minutes,
+            "done": done,
+            "required_done": sum(1 for c in required if c.completed),
+            "required_total": len(required),
+        },
+    )
+
+
+@login_required
+def course(request: HttpRequest, course_id: int) -> HttpResponse:
+    course_obj = access_course_for_user(request.user, course_id)
+    cp = records_selectors.course_progress_for(user=request.user, course_id=course_obj.pk)
+    # Reps stay on the version they started; everyone else sees the latest.
+    version = cp.version if cp else course_obj.latest_version
+    outline = version_outline(version)
+    lessons = [lesson for _m, ls in outline for lesson in ls]
+    statuses = records_selectors.lesson_statuses(user=request.user, lessons=lessons)
+    next_lesson = next(
+        (lesson for lesson in lessons if not getattr(statuses.get(lesson.pk), "completed_at", None)), None
+    )
+    return render(
+        request,
+        "learning/course.html",
+        {
+            "course": course_obj,
+            "version": version,
+            "outline": [(module, [(lesson, statuses.get(lesson.pk)) for lesson in ls]) for module, ls in outline],
+            "progress": cp,
+            "next_lesson": next_lesson or (lessons[0] if lessons else None),
+            "newer_version": cp is not None and course_obj.latest_version_id != version.pk,
+        },
+    )
+
+
+@login_required
+def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson_obj = access_lesson_for_user(request.user, lesson_id)
+    version = lesson_obj.version
+    siblings = list(version.lessons.only("id", "version_id", "position", "title"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == lesson_obj.pk)
+    lp = records_selectors.lesson_progress_for(user=request.user, lesson=lesson_obj)
+    m = membership_of(request.user)
+    content_template, content_context = None, {}
+    owner = content_kind(lesson_obj.kind)
+    if owner is not None:
+        content_template, content_context = owner.learner(request, lesson_obj, lp)
+    return render(
+        request,
+        "learning/lesson.html",
+        {
+            **content_context,
+            "content_template": content_template,
+            "lesson": lesson_obj,
+            "version": version,
+            "course": version.course,
+            "progress": lp,
+            "position": index + 1,
+            "count": len(siblings),
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "records_learning": m is not None and m.is_rep,
+            "completion_threshold": int(vocab.VIDEO_COMPLETION_THRESHOLD * 100),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lesson_complete(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Mark an article lesson read (the no-JS path; the player uses the API)."""
+    lesson_obj = access_lesson_for_user(request.user, lesson_id)
+    m = membership_of(request.user)
+    if m is None or not m.is_rep:
+        raise Http404
+    try:
+        services.lesson_complete(rep=request.user, lesson=lesson_obj)
+    except services.StatementError as exc:
+        messages.error(request, str(exc))
+        return redirect("lesson", lesson_id=lesson_obj.pk)
+    following = lesson_following(lesson_obj)
+    cp = records_selectors.course_progress_for(user=request.user, course_id=lesson_obj.version.course_id)
+    if cp and cp.completed_at:
+        messages.success(request, _("Course finished. Well done!"))
+        return redirect("course", course_id=lesson_obj.version.course_id)
+    messages.success(request, _("Lesson complete."))
+    if following:
+        return redirect("lesson", lesson_id=following.pk)
+    return redirect("course", course_id=lesson_obj.version.course_id)
