@@ -29,7 +29,7 @@ from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, StatementError, format_duration, statement_record
 
 from . import vocab
-from .gift import GiftError
+from .errors import AssessmentError, GiftImportError
 from .models import Attempt, AttemptAnswer, Question, QuestionBank, Quiz, QuizItem, QuizVersion, ReviewCard
 from .published import attempt_seed, draw_layout, question_iri, quiz_iri, snapshot_question, snapshot_type
 from .types import question_type, type_class
@@ -43,18 +43,6 @@ MICRO_MAX_QUESTIONS = 3
 MAX_TIME_LIMIT_MINUTES = 600
 
 __all__ = ["AnswerError", "AssessmentError", "GiftImportError"]
-
-
-class AssessmentError(Exception):
-    """A change that cannot be made; the message is shown to the user."""
-
-
-class GiftImportError(AssessmentError):
-    """A GIFT text with errors: nothing was imported."""
-
-    def __init__(self, errors: list[GiftError]) -> None:
-        super().__init__(" ".join(str(e) for e in errors))
-        self.errors = errors
 
 
 # --- Question banks and questions ------------------------------------------------------------------------

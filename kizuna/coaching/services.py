@@ -34,6 +34,7 @@ from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
 from . import vocab
+from .errors import CoachingError
 from .models import Comment, Criterion, CriterionScore, Review, Roleplay, RoleplayTarget, Submission, Upload
 
 logger = logging.getLogger(__name__)
@@ -45,14 +46,6 @@ UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
 # A peer review this many days past its due date is given up, so the rep is not kept waiting for ever.
 EXPIRE_AFTER_DAYS = 3
-
-
-class CoachingError(Exception):
-    """A coaching operation that cannot be done; the message says, in the user's language, what to fix."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from kizuna.orgs.access import has_role, membership_of
 
+from .errors import GamificationError
 from .models import (
     Badge,
     BadgeAward,
@@ -28,10 +29,6 @@ from .models import (
 )
 
 MAX_BADGE_IMAGE_BYTES = 1024 * 1024
-
-
-class GamificationError(Exception):
-    """Bad input the user can fix; the message is safe to show."""
 
 
 def defaults_ensure() -> None:

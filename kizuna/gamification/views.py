@@ -28,9 +28,9 @@ from kizuna.orgs.access import (
 )
 
 from . import rules, selectors, services
+from .errors import GamificationError
 from .forms import BadgeForm, KudosForm, LevelFormSet, PointRuleFormSet, RevokeForm, SpotlightForm
 from .models import Badge, BadgeAward, Spotlight
-from .services import GamificationError
 from .tasks import gamification_rebuild_task
 
 admin_only = role_required("admin")

@@ -20,10 +20,10 @@ from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, StatementError, format_duration, lesson_complete, statement_record
 
 from . import vocab
+from .errors import FormatError, ImageError, ScenarioError
 from .exchange import (
     KEY_RE,
     SLUG_RE,
-    FormatError,
     canonical_json,
     parse_text,
     reference_errors,
@@ -37,16 +37,6 @@ from .models import SCORE_MAX, SCORE_MIN, Attempt, Choice, Node, Outcome, Scenar
 from .scoring import Graph, StepScore, attempt_score, step_score
 from .selectors import QuestionResult, node_iri, question_result_from, question_statement_id, scenario_iri
 from .validation import Code, GraphError, question_errors, validate_graph
-
-
-class ScenarioError(Exception):
-    """A change or a play step that cannot be made; ``errors`` lists every reason, in the user's language."""
-
-    def __init__(self, errors: list[GraphError] | str) -> None:
-        if isinstance(errors, str):
-            errors = [GraphError("refused", errors)]
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = errors
 
 
 def _touch(scenario: Scenario | int) -> None:
@@ -215,8 +205,6 @@ def node_update(
 
 def node_image_set(*, node: Node, file: Any) -> Node:
     """Attach an uploaded picture to a moment (checked, cleaned of EXIF/GPS, stored by hash)."""
-    from .images import ImageError
-
     try:
         node.image = image_store(file)
     except ImageError as exc:
