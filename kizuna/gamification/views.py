@@ -125,6 +125,7 @@ def point_rules(request: HttpRequest) -> HttpResponse:
 @admin_only
 def gamification_admin(request: HttpRequest) -> HttpResponse:
     """The principal's settings: points per event and caps, levels, badges, and re-scoring history."""
+    services.defaults_ensure()  # the admin edits the stored rules and badges, so the defaults are stored first
     rule_rows = selectors.point_rules()
     initial = [
         {"kind": r.kind, "points": r.points, "daily_cap": r.daily_cap, "threshold": r.threshold, "active": r.active}
