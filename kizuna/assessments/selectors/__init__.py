@@ -42,10 +42,12 @@ from .studio import (
     access_question_for_user,
     access_quiz_for_user,
     access_quiz_item_for_user,
+    answer_key,
     bank_questions,
     bank_questions_filtered,
     bank_topics,
     banks_all,
+    can_view_content,
     gift_export,
     gift_imports_running,
     preview_questions,
@@ -59,6 +61,8 @@ from .studio import (
 )
 
 __all__ = [
+    "answer_key",
+    "can_view_content",
     "HomeReview",
     "ReviewItem",
     "WEAK_TOPIC_WEEKS",

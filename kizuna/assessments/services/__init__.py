@@ -16,7 +16,7 @@ from .attempts import (
     next_attempt_layout,
 )
 from .importing import gift_import
-from .questions import bank_create, bank_update, question_archive, question_create, question_update
+from .questions import bank_create, bank_ensure, bank_update, question_archive, question_create, question_update
 from .quizzes import (
     MAX_TIME_LIMIT_MINUTES,
     MICRO_MAX_QUESTIONS,
@@ -43,6 +43,7 @@ __all__ = [
     "attempt_start",
     "attempt_submit",
     "bank_create",
+    "bank_ensure",
     "bank_update",
     "gift_import",
     "next_attempt_layout",
