@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from kizuna.catalog.models import Product, Tag
 from kizuna.catalog.selectors import topic_tags
 
+from .errors import GiftImportError
 from .gift import GIFT_MAX_BYTES, GiftError
 from .gift_imports import gift_source_text, gift_too_large_message
 from .models import Question, QuestionBank, Quiz
-from .services import MAX_TIME_LIMIT_MINUTES, GiftImportError
+from .services import MAX_TIME_LIMIT_MINUTES
 from .types import type_choices
 from .types.choice import multiple_weights
 

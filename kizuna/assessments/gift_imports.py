@@ -32,9 +32,10 @@ from django.utils.translation import gettext as _
 from kizuna.catalog.services import topic_tags_ensure
 from kizuna.ops.locks import atomic_with_lock_retries as with_lock_retries
 
+from .errors import AssessmentError, GiftImportError
 from .gift import GIFT_MAX_BYTES, GIFT_MAX_QUESTIONS, GiftError, GiftQuestion, gift_read
 from .models import GiftImport, Question, QuestionBank
-from .services import AssessmentError, GiftImportError, GiftImportResult, _clean_question
+from .services.questions import GiftImportResult, _clean_question
 
 # About 0.1 s of write lock per batch on SQLite (README, "Question banks", has the figures).
 GIFT_BATCH = 250

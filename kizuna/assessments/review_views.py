@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kizuna.orgs.access import Role, role_required
 
 from . import selectors, services
+from .errors import AssessmentError
 from .types.base import AnswerError
 
 rep_only = role_required(Role.REP)
@@ -93,7 +94,7 @@ def review_question(request: HttpRequest, question_id: int) -> HttpResponse:
         context = _form_context(item, remaining=selectors.review_due_count(request.user), answer=answer, error=str(exc))
         context["sid"] = request.POST.get("sid") or context["sid"]
         return render(request, "assessments/review.html", context, status=400)
-    except services.AssessmentError as exc:
+    except AssessmentError as exc:
         messages.error(request, str(exc))
         return redirect("review")
     parsed = item.qtype.parse_answer(answer)

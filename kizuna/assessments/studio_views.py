@@ -22,6 +22,7 @@ from kizuna.catalog.services import topic_tags_ensure
 from kizuna.orgs.access import Role, can_author, role_required
 
 from . import gift_imports, selectors, services
+from .errors import AssessmentError
 from .forms import (
     BankCreateForm,
     BankFilterForm,
@@ -34,7 +35,6 @@ from .forms import (
 from .gift import GiftError
 from .models import QuestionBank, Quiz
 from .published import draw_layout
-from .services import AssessmentError
 from .tasks import gift_import_task
 from .types import type_choices, type_class
 

@@ -20,6 +20,7 @@ from kizuna.catalog.selectors import access_lesson_for_user
 from kizuna.orgs.access import membership_of
 
 from . import selectors, services
+from .errors import AssessmentError
 from .models import Attempt, QuizVersion
 from .published import snapshot_type
 from .types.base import AnswerError
@@ -115,7 +116,7 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
             rep=request.user, lesson=lesson, key=request.POST.get("attempt"), version=version
         )
         if attempt is None and lesson.kind != "micro":
-            raise services.AssessmentError(_("This attempt is no longer open. Start the quiz again from the lesson."))
+            raise AssessmentError(_("This attempt is no longer open. Start the quiz again from the lesson."))
         if attempt is None:
             # A micro lesson's form starts its attempt with its first post (the same id on a double tap).
             attempt = services.attempt_start(
@@ -145,7 +146,7 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
         attempt = services.attempt_submit(
             rep=request.user, attempt=attempt, statement_id=_uuid(request.POST.get("submit_sid"))
         )
-    except services.AssessmentError as exc:
+    except AssessmentError as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc)}, status=409)
         messages.error(request, str(exc))

@@ -21,6 +21,7 @@ from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.sharing import Area, partners_sharing
 
 from .models import Comment, CriterionScore, Review, Roleplay, RoleplayResult, RoleplayTarget, Submission, Upload
+from .scoring import calibration_figures, calibration_reference, level_scaled
 
 # A signed video link works for this long, for the one person it was made for.
 VIDEO_URL_SECONDS = 4 * 60 * 60
@@ -271,8 +272,6 @@ class CalibrationRow:
 def _calibration_rows(
     reviewer_ids: set[int] | None = None,
 ) -> tuple[dict[Any, float], list[tuple[int, int, int, float]]]:
-    from .services import calibration_reference, level_scaled
-
     scores = CriterionScore.objects.filter(
         review__submission__is_reference=True, review__status=Review.Status.SUBMITTED
     ).values_list(
@@ -295,8 +294,6 @@ def _calibration_rows(
 
 def calibration_for(*, reviewer_ids: set[int] | None = None) -> dict[int, Any]:
     """Return each (non-coach) reviewer's calibration figures against the coaches' reference scores."""
-    from .services import calibration_figures
-
     reference, rows = _calibration_rows(reviewer_ids)
     return calibration_figures(scores=rows, reference=reference)
 

@@ -17,9 +17,9 @@ from kizuna.orgs.access import Role, membership_of, role_required, visible_reps
 from kizuna.orgs.sharing import Area, names_for
 
 from . import selectors, services
+from .errors import CoachingError
 from .forms import CommentForm, CriterionFormSet, ReviewForm, RoleplayForm, TargetForm, criterion_initial
 from .models import Comment, Review, RoleplayTarget
-from .services import CoachingError
 
 EDITORS = (Role.ADMIN, Role.AUTHOR, Role.COACH)
 EVERYONE = (Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER, Role.REP)

@@ -277,7 +277,8 @@ def field_voice_to_lesson(
 @transaction.atomic
 def field_voice_to_scenario(*, voice: FieldVoice, by: Any, scenario: Any, when: datetime | None = None) -> FieldVoice:
     """Add the customer's words as a new moment of a scenario's draft; the author then wires its choices."""
-    from kizuna.scenarios.services import ScenarioError, node_create
+    from kizuna.scenarios.errors import ScenarioError
+    from kizuna.scenarios.services import node_create
 
     _check_not_made(voice)
     try:

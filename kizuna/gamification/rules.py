@@ -22,6 +22,7 @@ from django.conf import settings
 from kizuna.records import vocab
 
 from .models import Badge, BadgeAward, EventKind, Level, PointAward, PointRule, RepScore, assertion_uuid
+from .services import defaults_ensure
 
 ATTENDED = vocab.ADL_VERBS + "attended"
 RECEIVED = "http://activitystrea.ms/schema/1.0/receive"
@@ -65,27 +66,6 @@ class Ledger(Protocol):
 class Outcome:
     awards: list[PointAward] = field(default_factory=list)
     badges: list[BadgeAward] = field(default_factory=list)
-
-
-DEFAULT_RULES = {
-    EventKind.LESSON_COMPLETED: (10, 30, 0),
-    EventKind.COURSE_FINISHED: (50, 5, 0),
-    EventKind.QUIZ_PASSED: (20, 10, 0),
-    EventKind.PERFECT_SCORE: (10, 10, 0),
-    EventKind.SCENARIO_ALIGNED: (30, 5, 0.8),
-    EventKind.REVIEW_GIVEN: (15, 10, 0),
-    EventKind.HELPFUL_ANSWER: (10, 10, 0),
-    EventKind.STREAK_DAY: (5, 1, 2),
-    EventKind.LIVE_ATTENDED: (20, 3, 0),
-}
-DEFAULT_LEVELS = [
-    (1, 0, "ルーキー", "Rookie"),
-    (2, 100, "ルーキー+", "Rookie+"),
-    (3, 300, "チャレンジャー", "Challenger"),
-    (4, 700, "プロ", "Pro"),
-    (5, 1500, "エキスパート", "Expert"),
-    (6, 3000, "マスター", "Master"),
-]
 
 
 def local_day(moment: datetime) -> date:
@@ -271,8 +251,7 @@ class RulesLoader:
 
 
 def ruleset_load() -> Ruleset:
-    from .services import defaults_ensure
-
+    """Return the stored rules, levels and active badges, storing the defaults the first time any are needed."""
     defaults_ensure()
     return Ruleset(
         rules={r.kind: r for r in PointRule.objects.all()},

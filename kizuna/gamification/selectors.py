@@ -21,6 +21,7 @@ from kizuna.orgs.access import membership_of
 from kizuna.orgs.sharing import Area, names_for, partners_sharing
 
 from . import rules
+from .defaults import DEFAULT_LEVELS, DEFAULT_RULES
 from .models import (
     Badge,
     BadgeAward,
@@ -305,14 +306,20 @@ def kudos_for(*, user: Any, limit: int = 10) -> list[Kudos]:
 
 
 def point_rules() -> list[PointRule]:
-    from .services import defaults_ensure
-
-    defaults_ensure()
-    return list(PointRule.objects.all())
+    """Return the point rules; until gamification is first used, the defaults it will start with (not stored)."""
+    stored = list(PointRule.objects.all())
+    if stored:
+        return stored
+    defaults = [PointRule(kind=k, points=p, daily_cap=c, threshold=t) for k, (p, c, t) in DEFAULT_RULES.items()]
+    return sorted(defaults, key=lambda rule: rule.kind)
 
 
 def levels() -> list[Level]:
-    return list(Level.objects.order_by("threshold"))
+    """Return the levels; until gamification is first used, the defaults it will start with (not stored)."""
+    stored = list(Level.objects.order_by("threshold"))
+    if stored or PointRule.objects.exists():
+        return stored
+    return [Level(number=n, threshold=t, name_ja=ja, name_en=en) for n, t, ja, en in DEFAULT_LEVELS]
 
 
 def access_badge(slug: str) -> Badge:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_noop
 
 from kizuna.orgs.access import has_role, membership_of
 
+from .defaults import DEFAULT_BADGES, DEFAULT_LEVELS, DEFAULT_RULES
+from .errors import GamificationError
 from .models import (
     Badge,
     BadgeAward,
@@ -30,14 +32,8 @@ from .models import (
 MAX_BADGE_IMAGE_BYTES = 1024 * 1024
 
 
-class GamificationError(Exception):
-    """Bad input the user can fix; the message is safe to show."""
-
-
 def defaults_ensure() -> None:
     """Create the default rules, levels and first badges the first time gamification is used."""
-    from .rules import DEFAULT_LEVELS, DEFAULT_RULES
-
     if PointRule.objects.exists():
         return
     with transaction.atomic():
@@ -50,18 +46,7 @@ def defaults_ensure() -> None:
                 Level(number=n, threshold=t, name_ja=ja, name_en=en) for n, t, ja, en in DEFAULT_LEVELS
             )
         if not Badge.objects.exists():
-            defaults = [
-                ("first-course", "はじめての修了", "First course finished", "コースをはじめて修了しました。",
-                 "Finished a first course.", Badge.Criterion.EVENTS, EventKind.COURSE_FINISHED, 1, "#1d4e89"),
-                ("perfect-score", "満点", "Perfect score", "確認テストで満点を取りました。",
-                 "Scored full marks on a quiz.", Badge.Criterion.EVENTS, EventKind.PERFECT_SCORE, 1, "#b8860b"),
-                ("streak-7", "7日連続", "Seven days in a row", "7日続けて学習しました。",
-                 "Learned seven days in a row.", Badge.Criterion.STREAK, "", 7, "#2e7d32"),
-                ("helpful-5", "頼れる回答者", "Helpful answerer", "コミュニティの回答が5回役に立ちました。",
-                 "Five answers in the community were found helpful.", Badge.Criterion.EVENTS,
-                 EventKind.HELPFUL_ANSWER, 5, "#6a1b9a"),
-            ]  # fmt: skip
-            for slug, name_ja, name_en, desc_ja, desc_en, criterion, kind, amount, color in defaults:
+            for slug, name_ja, name_en, desc_ja, desc_en, criterion, kind, amount, color in DEFAULT_BADGES:
                 Badge.objects.create(
                     slug=slug,
                     name_ja=name_ja,

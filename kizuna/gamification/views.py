@@ -28,9 +28,9 @@ from kizuna.orgs.access import (
 )
 
 from . import rules, selectors, services
+from .errors import GamificationError
 from .forms import BadgeForm, KudosForm, LevelFormSet, PointRuleFormSet, RevokeForm, SpotlightForm
 from .models import Badge, BadgeAward, Spotlight
-from .services import GamificationError
 from .tasks import gamification_rebuild_task
 
 admin_only = role_required("admin")
@@ -125,6 +125,7 @@ def point_rules(request: HttpRequest) -> HttpResponse:
 @admin_only
 def gamification_admin(request: HttpRequest) -> HttpResponse:
     """The principal's settings: points per event and caps, levels, badges, and re-scoring history."""
+    services.defaults_ensure()  # the admin edits the stored rules and badges, so the defaults are stored first
     rule_rows = selectors.point_rules()
     initial = [
         {"kind": r.kind, "points": r.points, "daily_cap": r.daily_cap, "threshold": r.threshold, "active": r.active}

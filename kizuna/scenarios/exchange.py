@@ -15,7 +15,8 @@ import yaml
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from .models import SCORE_MAX, SCORE_MIN, Node, Scenario
+from .errors import FormatError
+from .models import SCORE_MAX, SCORE_MIN, Node, Scenario, ValueTag
 from .validation import KIND_END, KIND_MOMENT, OUTCOMES, Code, GraphError, validate_graph
 
 FORMAT_VERSION = 1
@@ -55,14 +56,6 @@ CHOICE_FIELDS = {
     "topic_tags",
 }
 VALUE_TAG_FIELDS = {"slug", "ja", "en"}
-
-
-class FormatError(Exception):
-    """A file or data that is not a scenario in the exchange format; ``errors`` lists every problem."""
-
-    def __init__(self, errors: list[GraphError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = errors
 
 
 # --- Export ----------------------------------------------------------------------------------
@@ -457,8 +450,6 @@ def reference_errors(data: dict[str, Any], *, ready_videos: bool = False) -> lis
     from kizuna.catalog.selectors import products_all
     from kizuna.media.models import Video
 
-    from .selectors import value_tags_all
-
     errors: list[GraphError] = []
     product = data.get("product")
     if product and not products_all().filter(slug=product).exists():
@@ -470,7 +461,7 @@ def reference_errors(data: dict[str, Any], *, ready_videos: bool = False) -> lis
             )
         )
     defined = {tag["slug"] for tag in data.get("value_tags") or []}
-    stored = set(value_tags_all().values_list("slug", flat=True))
+    stored = set(ValueTag.objects.values_list("slug", flat=True))
     videos = {str(v.key): v for v in Video.objects.filter(key__in=video_keys(data))}
     for i, node in enumerate(data.get("nodes", [])):
         path = f"nodes[{i}]"

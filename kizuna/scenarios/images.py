@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import ImageError
 from .exchange import IMAGE_DIR
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -22,10 +23,6 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_SIDE = 2400
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-
-
-class ImageError(Exception):
-    """An upload that is not an image we accept; the message says what to do."""
 
 
 def _read(file: Any) -> bytes:

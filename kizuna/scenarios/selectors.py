@@ -16,6 +16,7 @@ from django.http import Http404
 from kizuna.orgs.access import has_role, is_principal_staff, membership_of, visible_partners, visible_reps
 from kizuna.orgs.models import Membership
 
+from .exchange import video_keys
 from .models import Attempt, Choice, Node, NodeChoiceCount, Scenario, ScenarioVersion, ValueTag
 from .scoring import Graph, compare_paths
 
@@ -177,8 +178,6 @@ def version_graph(version: ScenarioVersion) -> Graph:
 
 def version_uses_video(version: ScenarioVersion, key: str) -> bool:
     """Whether a video (by key) is shown in this version: a player may then stream it to its viewers."""
-    from .exchange import video_keys
-
     return str(key) in video_keys(version.graph)
 
 

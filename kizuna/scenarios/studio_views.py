@@ -23,6 +23,7 @@ from kizuna.media.serving import stored_file_response
 from kizuna.orgs.access import role_required
 
 from . import editor, selectors, services
+from .errors import ScenarioError
 from .exchange import IMAGE_DIR, dump_json, dump_yaml, scenario_export
 from .forms import (
     ChoiceForm,
@@ -39,7 +40,6 @@ from .graphmap import MapError
 from .images import image_content_type
 from .models import Node, Scenario
 from .selectors import EDITOR_ROLES
-from .services import ScenarioError
 
 logger = logging.getLogger(__name__)
 editing = role_required(*EDITOR_ROLES)

@@ -21,6 +21,7 @@ from kizuna.media.selectors import ready_video_by_key
 from kizuna.media.serving import stored_file_response
 
 from . import player, selectors, services
+from .errors import ScenarioError
 from .exchange import IMAGE_DIR
 from .images import image_content_type
 from .models import ScenarioVersion
@@ -53,7 +54,7 @@ def scenario_play(request: HttpRequest, version_id: int) -> HttpResponse:
             registration = services.attempt_start(
                 rep=request.user, version=version, lesson=lesson, statement_id=statement_id
             )
-        except services.ScenarioError as exc:
+        except ScenarioError as exc:
             messages.error(request, str(exc))
             return redirect(request.get_full_path())
         attempt = selectors.my_attempts(request.user).get(registration=registration)
@@ -132,7 +133,7 @@ def scenario_choose(request: HttpRequest, attempt_id: int) -> HttpResponse:
             choice=request.POST.get("choice", ""),
             statement_id=statement_id,
         )
-    except services.ScenarioError as exc:
+    except ScenarioError as exc:
         messages.error(request, str(exc))
         return redirect("scenario_attempt", attempt_id=attempt.pk)
     index = step.attempt.step_ids.index(str(statement_id))
@@ -197,6 +198,6 @@ def scenario_answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
         services.question_answer(
             rep=request.user, registration=attempt.registration, node_key=request.POST.get("node", ""), answer=answer
         )
-    except services.ScenarioError as exc:
+    except ScenarioError as exc:
         messages.error(request, str(exc))
     return redirect(reverse("scenario_attempt", args=[attempt.pk]) + "#question")

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kizuna.assessments import services, vocab
+from kizuna.assessments.errors import AssessmentError
 from kizuna.assessments.models import Attempt, AttemptAnswer
 from kizuna.records.models import LessonProgress, Statement
 
@@ -176,11 +177,11 @@ def test_unreadable_answers_and_foreign_questions_are_refused(cast, lesson, ques
             statement_id=sid(),
         )
     other = services.question_create(bank=bank, type="truefalse", text="別の問題", data={"answer": True})
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.answer_save(
             rep=cast.rep_a1, attempt=attempt, question_key=other.key, answer={"choice": "true"}, statement_id=sid()
         )
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.answer_save(
             rep=cast.rep_a2,
             attempt=attempt,
@@ -194,7 +195,7 @@ def test_unreadable_answers_and_foreign_questions_are_refused(cast, lesson, ques
 def test_answers_cannot_change_after_submitting(cast, lesson, questions):
     attempt = start(cast, lesson)
     services.attempt_submit(rep=cast.rep_a1, attempt=attempt, statement_id=sid())
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.answer_save(
             rep=cast.rep_a1,
             attempt=attempt,
@@ -211,7 +212,7 @@ def test_allowed_attempts_are_enforced(cast, questions):
         attempt = start(cast, lesson)
         assert attempt.number == number
         services.attempt_submit(rep=cast.rep_a1, attempt=attempt, statement_id=sid())
-    with pytest.raises(services.AssessmentError, match="2"):
+    with pytest.raises(AssessmentError, match="2"):
         start(cast, lesson)
     assert start(cast, lesson, rep=cast.rep_a2).number == 1  # the limit is each rep's own
 
@@ -230,7 +231,7 @@ def test_the_time_limit_is_enforced_on_the_server(cast, questions):
         statement_id=sid(),
         timestamp=began + timedelta(minutes=4),
     )
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.answer_save(
             rep=cast.rep_a1,
             attempt=attempt,
@@ -247,7 +248,7 @@ def test_the_time_limit_is_enforced_on_the_server(cast, questions):
 
 
 def test_only_reps_take_quizzes(cast, lesson):
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         start(cast, lesson, rep=cast.manager_a)
 
 

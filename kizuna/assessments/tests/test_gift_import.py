@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kizuna.assessments import selectors, services
+from kizuna.assessments.errors import GiftImportError
 from kizuna.assessments.models import Question, QuestionBank
 
 GIFT = """\
@@ -46,7 +47,7 @@ def test_an_import_creates_every_question_with_its_topics(cast):
 
 def test_an_error_anywhere_imports_nothing(cast, bank):
     before = Question.objects.count()
-    with pytest.raises(services.GiftImportError) as refused:
+    with pytest.raises(GiftImportError) as refused:
         services.gift_import(bank=bank, source=GIFT + "\n壊れた問題 {=a\n")
     assert [e.line for e in refused.value.errors] == [GIFT.count("\n") + 2]
     assert Question.objects.count() == before

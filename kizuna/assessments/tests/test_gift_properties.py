@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kizuna.assessments import selectors
+from kizuna.assessments.errors import GiftImportError
 from kizuna.assessments.gift import GiftQuestion, gift_parse, gift_write
 from kizuna.assessments.gift_imports import gift_import_now
 from kizuna.assessments.models import QuestionBank
-from kizuna.assessments.services import GiftImportError
 from kizuna.assessments.types import type_class
 
 # Bounded in time: a deadline per example, and few enough examples that each test takes a few seconds.

@@ -3,6 +3,7 @@
 import pytest
 
 from kizuna.assessments import services
+from kizuna.assessments.errors import AssessmentError
 from kizuna.assessments.published import draw_layout
 from kizuna.catalog import services as catalog
 
@@ -37,7 +38,7 @@ def test_republishing_an_unchanged_quiz_returns_the_latest_version(cast, questio
 def test_publish_problems_name_what_to_fix(cast, bank, questions):
     empty = services.quiz_create(author=cast.author, title="空のテスト")
     assert any("空のテスト" in p for p in services.quiz_publish_problems(empty))
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.quiz_publish(quiz=empty, publisher=cast.author)
 
     too_many = make_quiz(cast, list(questions.values())[:4], title="長い")
@@ -54,9 +55,9 @@ def test_publish_problems_name_what_to_fix(cast, bank, questions):
 
 
 def test_bad_settings_are_refused(cast):
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.quiz_create(author=cast.author, title="x", pass_mark=120)
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.quiz_create(author=cast.author, title="x", time_limit_minutes=0)
 
 

@@ -6,6 +6,7 @@ import pytest
 from fsrs import Card, Rating, State
 
 from kizuna.assessments import selectors, services, spacing
+from kizuna.assessments.errors import AssessmentError
 from kizuna.assessments.models import QuizVersion, ReviewCard
 from kizuna.records.models import Statement
 
@@ -149,7 +150,7 @@ def test_todays_review_lists_the_questions_due_by_the_end_of_the_day(cast, lesso
 
 
 def test_only_questions_the_rep_has_met_can_be_reviewed(cast, lesson, questions):
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.review_answer(
             rep=cast.rep_a1, question=questions["single"], answer={"choice": "1"}, statement_id=sid()
         )

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kizuna.assessments import services
+from kizuna.assessments.errors import AssessmentError
 from kizuna.assessments.models import Question
 
 from .studio_helpers import form_fields, question_post, rows
@@ -189,5 +190,5 @@ def test_partner_people_never_reach_the_studio(cast, questions, client, who):
 
 
 def test_the_service_refuses_what_the_form_lets_through(cast, bank):
-    with pytest.raises(services.AssessmentError):
+    with pytest.raises(AssessmentError):
         services.question_create(bank=bank, type="multiple", text="x", data={"options": [{"text": "a", "weight": 10}]})

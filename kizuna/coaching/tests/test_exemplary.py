@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kizuna.catalog.models import PublishedLesson
 from kizuna.coaching import services
+from kizuna.coaching.errors import CoachingError
 
 from .helpers import hand_in, roleplay_for
 
@@ -33,9 +34,9 @@ def test_a_coach_publishes_a_consented_take_as_a_lesson_with_its_comments(
     take.refresh_from_db()
     assert take.exemplary_lesson_id == lesson.pk
     # Published takes keep their video: the rep can no longer withdraw consent or delete it.
-    with pytest.raises(services.CoachingError):
+    with pytest.raises(CoachingError):
         services.submission_delete(submission=take)
-    with pytest.raises(services.CoachingError):
+    with pytest.raises(CoachingError):
         services.submission_consent_set(submission=take, consent=False)
 
 

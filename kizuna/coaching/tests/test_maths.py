@@ -2,7 +2,7 @@
 
 import pytest
 
-from kizuna.coaching.services import (
+from kizuna.coaching.scoring import (
     CriterionSpec,
     Peer,
     calibration_figures,

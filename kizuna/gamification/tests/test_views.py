@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_person
-from kizuna.gamification.models import Celebration, Kudos, PointRule, Spotlight
+from kizuna.gamification.models import Badge, Celebration, Kudos, Level, PointRule, Spotlight
 from kizuna.gamification.services import defaults_ensure
 from kizuna.orgs.sharing import partner_sharing_set
 
@@ -121,6 +121,21 @@ def test_the_rules_page_documents_the_caps_for_everyone(cast, client):
     client.force_login(cast.rep_a1)
     body = client.get(reverse("point_rules")).content.decode()
     assert "30" in body and reverse("gamification_admin") not in body
+
+
+def test_reading_the_rules_page_shows_the_defaults_without_storing_them(cast, client):
+    client.force_login(cast.rep_a1)
+    body = client.get(reverse("point_rules")).content.decode()
+    assert "30" in body and "3000" in body  # the lesson cap and the last level of the defaults
+    assert not PointRule.objects.exists() and not Level.objects.exists() and not Badge.objects.exists()
+
+
+def test_the_rules_page_shows_the_stored_rules_once_they_are_set(cast, client):
+    defaults_ensure()
+    client.force_login(cast.rep_a1)
+    assert "<td>17</td>" not in client.get(reverse("point_rules")).content.decode()
+    PointRule.objects.filter(kind="lesson_completed").update(points=17)
+    assert "<td>17</td>" in client.get(reverse("point_rules")).content.decode()
 
 
 def test_only_the_principal_admin_changes_the_rules(cast, client):

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from kizuna.records.models import Statement
 from kizuna.records.vocab import ANSWERED
+from kizuna.scenarios.errors import ScenarioError
 from kizuna.scenarios.exchange import scenario_errors, scenario_export
 from kizuna.scenarios.models import Attempt
 from kizuna.scenarios.selectors import node_iri, question_result_for
 from kizuna.scenarios.services import (
-    ScenarioError,
     attempt_start,
     node_question_set,
     question_answer,

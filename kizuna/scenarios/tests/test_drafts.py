@@ -3,9 +3,9 @@
 import pytest
 
 from kizuna.scenarios import services
+from kizuna.scenarios.errors import ScenarioError
 from kizuna.scenarios.exchange import scenario_export
 from kizuna.scenarios.models import Choice, Node
-from kizuna.scenarios.services import ScenarioError
 from kizuna.scenarios.validation import validate_graph
 
 

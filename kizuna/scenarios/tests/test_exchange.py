@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from kizuna.scenarios.exchange import FormatError, dump_json, dump_yaml, parse_text, scenario_export
+from kizuna.scenarios.errors import FormatError, ScenarioError
+from kizuna.scenarios.exchange import dump_json, dump_yaml, parse_text, scenario_export
 from kizuna.scenarios.models import Choice, Node, Scenario, ValueTag
-from kizuna.scenarios.services import ScenarioError, scenario_import
+from kizuna.scenarios.services import scenario_import
 from kizuna.scenarios.validation import Code
 
 from .helpers import EXAMPLE, example_data, tiny_graph

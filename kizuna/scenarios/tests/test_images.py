@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from kizuna.scenarios import services
+from kizuna.scenarios.errors import ScenarioError
 from kizuna.scenarios.exchange import IMAGE_DIR
-from kizuna.scenarios.services import ScenarioError
 
 
 def jpeg_with_gps() -> bytes:

@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kizuna.scenarios import exchange
-from kizuna.scenarios.exchange import FormatError, parse_text
+from kizuna.scenarios.errors import FormatError, ScenarioError
+from kizuna.scenarios.exchange import parse_text
 from kizuna.scenarios.models import Scenario
-from kizuna.scenarios.services import ScenarioError, scenario_import
+from kizuna.scenarios.services import scenario_import
 
 from .helpers import tiny_graph
 from .test_commands import run

@@ -7,8 +7,9 @@ from django.conf import settings
 
 from kizuna.records.models import LessonProgress, Statement
 from kizuna.scenarios import services, vocab
+from kizuna.scenarios.errors import ScenarioError
 from kizuna.scenarios.models import Attempt
-from kizuna.scenarios.services import ScenarioError, attempt_start, choice_make
+from kizuna.scenarios.services import attempt_start, choice_make
 
 from .helpers import REFERENCE_PATH, play, tiny_graph
 

@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kizuna.scenarios import selectors
-from kizuna.scenarios.exchange import FormatError, parse_text
+from kizuna.scenarios.errors import FormatError, ScenarioError
+from kizuna.scenarios.exchange import parse_text
 from kizuna.scenarios.models import Attempt, Scenario
-from kizuna.scenarios.services import ScenarioError, attempt_start, choice_make, scenario_import, scenario_publish
+from kizuna.scenarios.services import attempt_start, choice_make, scenario_import, scenario_publish
 from kizuna.scenarios.validation import validate_graph
 
 from .helpers import tiny_graph

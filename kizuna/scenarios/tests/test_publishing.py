@@ -5,9 +5,10 @@ from uuid import uuid4
 import pytest
 
 from kizuna.scenarios import services
+from kizuna.scenarios.errors import ScenarioError
 from kizuna.scenarios.exchange import scenario_export
 from kizuna.scenarios.models import ScenarioVersion
-from kizuna.scenarios.services import ScenarioError, scenario_publish
+from kizuna.scenarios.services import scenario_publish
 from kizuna.scenarios.validation import Code
 
 from .helpers import REFERENCE_PATH, example_data, play

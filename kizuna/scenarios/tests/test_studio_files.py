@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kizuna.scenarios import services
+from kizuna.scenarios.errors import ScenarioError
 from kizuna.scenarios.models import Scenario, ValueTag
 from kizuna.scenarios.tests.helpers import tiny_graph
 
@@ -42,7 +43,7 @@ def test_a_bad_file_is_refused_with_every_error_listed_and_nothing_written(cast,
     assert "nodes[1].choises" in page  # unknown field
     assert "nowhere" in page  # a choice to a moment that does not exist
     assert "island" in page  # unreachable
-    with pytest.raises(services.ScenarioError) as refused:
+    with pytest.raises(ScenarioError) as refused:
         services.scenario_import(data, author=cast.author)
     listed = page[page.index('id="import-errors"') : page.index("</ol>", page.index('id="import-errors"'))]
     assert listed.count("<li>") == len(refused.value.errors) >= 5

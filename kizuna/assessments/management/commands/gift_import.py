@@ -5,10 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kizuna.assessments.errors import GiftImportError
 from kizuna.assessments.gift import GIFT_MAX_BYTES
 from kizuna.assessments.gift_imports import gift_import_now
 from kizuna.assessments.models import QuestionBank
-from kizuna.assessments.services import GiftImportError
 
 
 class Command(BaseCommand):

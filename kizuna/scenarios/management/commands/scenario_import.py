@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from kizuna.scenarios.errors import ScenarioError
 from kizuna.scenarios.exchange import MAX_IMPORT_BYTES
-from kizuna.scenarios.services import ScenarioError, scenario_import
+from kizuna.scenarios.services import scenario_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,203 @@
+"""Reads of the learner's quiz: the lesson's state, the player's questions, attempts and their results."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kizuna.orgs.access import (
+    access_rep_for_user,
+    visible_reps,
+)
+
+from ..models import (
+    Attempt,
+    Quiz,
+    QuizVersion,
+)
+from ..published import snapshot_question
+from ..types import question_type
+
+
+def published_quiz(lesson: Any) -> QuizVersion | None:
+    """The quiz version a published quiz or micro lesson shows."""
+    if lesson.kind not in ("quiz", "micro") or lesson.content_id is None:
+        return None
+    return QuizVersion.objects.select_related("quiz").filter(pk=lesson.content_id).first()
+
+
+@dataclass
+class LessonQuizState:
+    version: QuizVersion
+    attempts: list[Attempt]  # newest first
+    open_attempt: Attempt | None
+    best: Attempt | None
+    passed: bool
+    attempts_left: int | None  # None = unlimited
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is None and (self.attempts_left is None or self.attempts_left > 0)
+
+
+def lesson_quiz_state(*, rep: Any, lesson: Any, version: QuizVersion) -> LessonQuizState:
+    attempts = list(Attempt.objects.filter(rep=rep, quiz_id=version.quiz_id, lesson=lesson).order_by("-number"))
+    for attempt in attempts:
+        # The version (and its frozen questions) is loaded once, not once per attempt.
+        if attempt.quiz_version_id == version.pk:
+            attempt.quiz_version = version
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    used = max((a.number for a in attempts), default=0)
+    left = None if not version.allowed_attempts else max(0, version.allowed_attempts - used)
+    best = max(submitted, key=lambda a: (a.score or 0, -a.number), default=None)
+    return LessonQuizState(
+        version=version,
+        attempts=attempts,
+        open_attempt=open_attempt,
+        best=best,
+        passed=any(a.passed for a in submitted),
+        attempts_left=left,
+    )
+
+
+def rep_attempt_by_key(*, rep: Any, lesson: Any, key: Any, version: QuizVersion | None = None) -> Attempt | None:
+    """The rep's own attempt in this lesson with this key (what a posted form names).
+
+    Give the lesson's version if it is at hand: its frozen questions are then not loaded again.
+    """
+    try:
+        attempt = Attempt.objects.filter(rep=rep, lesson=lesson, key=key).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+    if attempt is not None:
+        if version is not None and attempt.quiz_version_id == version.pk:
+            attempt.quiz_version = version
+        else:
+            attempt.quiz_version = QuizVersion.objects.select_related("quiz").get(pk=attempt.quiz_version_id)
+    return attempt
+
+
+def access_attempt_for_user(user: Any, attempt_id: int) -> Attempt:
+    """An attempt of a rep this person may see (the rep, their manager, the principal's admin and coaches), or 404."""
+    try:
+        return (
+            Attempt.objects.select_related("rep", "quiz_version", "lesson__version__course")
+            .filter(rep__in=visible_reps(user))
+            .get(pk=attempt_id)
+        )
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass
+class PlayerQuestion:
+    number: int
+    key: str
+    title: str
+    text_html: str
+    type: str
+    render: dict[str, Any]
+    error: str = ""
+    # A fresh statement id for this question's answer as rendered: a double tap posts the same one.
+    sid: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+def player_questions(
+    *, version: QuizVersion, layout: list[dict[str, Any]], answers: dict[str, Any] | None = None
+) -> list[PlayerQuestion]:
+    """The questions of an attempt (or of the attempt about to start) as the player shows them."""
+    answers = answers or {}
+    shown = []
+    for number, item in enumerate(layout, start=1):
+        q = snapshot_question(version, item["key"])
+        if q is None:
+            continue
+        qtype = question_type(q["type"], q["data"])
+        shown.append(
+            PlayerQuestion(
+                number=number,
+                key=item["key"],
+                title=q["title"],
+                text_html=q["text_html"],
+                type=q["type"],
+                render=qtype.render(name=f"q-{item['key']}", order=item["order"], answer=answers.get(item["key"])),
+            )
+        )
+    return shown
+
+
+def attempt_answers(attempt: Attempt) -> dict[str, Any]:
+    """The saved answers of an attempt: {question key: answer JSON}."""
+    return {str(a.question_key): a.answer for a in attempt.answers.all()}
+
+
+@dataclass
+class QuestionResult:
+    number: int
+    text_html: str
+    answered: bool
+    your_answer: list[str]
+    right_answer: list[str]
+    score: float
+    correct: bool
+    feedback: list[str]
+    explanation_html: str
+
+
+@dataclass
+class AttemptResult:
+    attempt: Attempt
+    questions: list[QuestionResult]
+    correct_count: int
+
+    @property
+    def percent(self) -> int:
+        return self.attempt.percent or 0
+
+
+def attempt_result(attempt: Attempt) -> AttemptResult:
+    """What the rep sees after submitting: score, each answer right or wrong, the feedback and the explanations."""
+    version = attempt.quiz_version
+    answers = {str(a.question_key): a for a in attempt.answers.all()}
+    results = []
+    for number, item in enumerate(attempt.layout, start=1):
+        q = snapshot_question(version, item["key"])
+        if q is None:
+            continue
+        qtype = question_type(q["type"], q["data"])
+        saved = answers.get(item["key"])
+        verdict = qtype.check(saved.answer) if saved else None
+        results.append(
+            QuestionResult(
+                number=number,
+                text_html=q["text_html"],
+                answered=saved is not None,
+                your_answer=qtype.answer_display(saved.answer) if saved else [],
+                right_answer=qtype.correct_display(),
+                score=saved.score if saved else 0.0,
+                correct=bool(saved and saved.correct),
+                feedback=[text for text in (verdict.feedback.values() if verdict else []) if text],
+                explanation_html=q["explanation_html"],
+            )
+        )
+    return AttemptResult(attempt=attempt, questions=results, correct_count=sum(1 for r in results if r.correct))
+
+
+def rep_attempts(user: Any, rep: Any) -> QuerySet[Attempt]:
+    """A rep's attempts, newest first, for someone who may see that rep."""
+    rep = access_rep_for_user(user, rep.pk)
+    return Attempt.objects.filter(rep=rep).select_related("quiz_version", "lesson").order_by("-started_at", "-id")
+
+
+def reps_results(user: Any, *, quiz: Quiz | None = None) -> QuerySet[Attempt]:
+    """Submitted attempts of the reps this person may see (a manager: their agency's only), newest first."""
+    attempts = Attempt.objects.filter(rep__in=visible_reps(user), submitted_at__isnull=False)
+    if quiz is not None:
+        attempts = attempts.filter(quiz=quiz)
+    return attempts.select_related("rep", "quiz_version", "lesson").order_by("-submitted_at", "-id")

@@ -1,0 +1,285 @@
+"""Writes of quizzes (authors): their settings and items, and publishing a quiz as a frozen version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kizuna.catalog.markdown import render_markdown
+
+from ..errors import AssessmentError
+from ..models import Question, QuestionBank, Quiz, QuizItem, QuizVersion
+
+MICRO_MAX_QUESTIONS = 3
+MAX_TIME_LIMIT_MINUTES = 600
+
+
+def _check_settings(pass_mark: int, allowed_attempts: int, time_limit_minutes: int | None) -> None:
+    if not 0 <= pass_mark <= 100:
+        raise AssessmentError(_("The pass mark must be between 0 and 100%."))
+    if allowed_attempts < 0:
+        raise AssessmentError(_("Allowed attempts cannot be negative (0 means unlimited)."))
+    if time_limit_minutes is not None and not 1 <= time_limit_minutes <= MAX_TIME_LIMIT_MINUTES:
+        raise AssessmentError(
+            _("The time limit must be between 1 and %(max)s minutes, or empty.") % {"max": MAX_TIME_LIMIT_MINUTES}
+        )
+
+
+def quiz_create(
+    *,
+    author: Any,
+    title: str,
+    pass_mark: int = 80,
+    allowed_attempts: int = 0,
+    time_limit_minutes: int | None = None,
+    shuffle_options: bool = True,
+    shuffle_questions: bool = False,
+    micro: bool = False,
+) -> Quiz:
+    """Create a quiz; ``micro`` marks the check questions of a micro lesson (at most MICRO_MAX_QUESTIONS)."""
+    _check_settings(pass_mark, allowed_attempts, time_limit_minutes)
+    if not title.strip():
+        raise AssessmentError(_("Enter the quiz's title."))
+    return Quiz.objects.create(
+        title=title.strip(),
+        pass_mark=pass_mark,
+        allowed_attempts=allowed_attempts,
+        time_limit_minutes=time_limit_minutes,
+        shuffle_options=shuffle_options,
+        shuffle_questions=shuffle_questions,
+        micro=micro,
+        created_by=author,
+    )
+
+
+def quiz_update(
+    *,
+    quiz: Quiz,
+    title: str,
+    pass_mark: int,
+    allowed_attempts: int,
+    time_limit_minutes: int | None,
+    shuffle_options: bool,
+    shuffle_questions: bool,
+    micro: bool | None = None,
+) -> Quiz:
+    _check_settings(pass_mark, allowed_attempts, time_limit_minutes)
+    if not title.strip():
+        raise AssessmentError(_("Enter the quiz's title."))
+    if micro:
+        _check_micro_size(quiz, adding=0)
+    if micro is not None:
+        quiz.micro = micro
+    quiz.title, quiz.pass_mark, quiz.allowed_attempts = title.strip(), pass_mark, allowed_attempts
+    quiz.time_limit_minutes, quiz.shuffle_options, quiz.shuffle_questions = (
+        time_limit_minutes,
+        shuffle_options,
+        shuffle_questions,
+    )
+    quiz.save()
+    return quiz
+
+
+def _check_micro_size(quiz: Quiz, *, adding: int) -> None:
+    # Counted afresh: quiz.items may be a prefetched (stale) list.
+    lines = QuizItem.objects.filter(quiz=quiz).values_list("kind", "count")
+    count = sum(1 if kind == QuizItem.Kind.FIXED else n for kind, n in lines) + adding
+    if count > MICRO_MAX_QUESTIONS:
+        raise AssessmentError(
+            _("A micro lesson has at most %(max)s check questions; this would make %(count)s.")
+            % {"max": MICRO_MAX_QUESTIONS, "count": count}
+        )
+
+
+def _next_position(quiz: Quiz) -> int:
+    return (quiz.items.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def quiz_question_add(*, quiz: Quiz, question: Question) -> QuizItem:
+    """Put one fixed question at the end of the quiz."""
+    if question.archived_at is not None:
+        raise AssessmentError(_("This question is archived."))
+    if quiz.items.filter(kind=QuizItem.Kind.FIXED, question=question).exists():
+        raise AssessmentError(_("This question is already in the quiz."))
+    if quiz.micro:
+        _check_micro_size(quiz, adding=1)
+    return QuizItem.objects.create(
+        quiz=quiz, kind=QuizItem.Kind.FIXED, question=question, position=_next_position(quiz)
+    )
+
+
+def quiz_draw_add(*, quiz: Quiz, bank: QuestionBank, count: int, topic: Any = None) -> QuizItem:
+    """Add a rule "``count`` random questions from ``bank`` (with ``topic``)", drawn anew for every attempt."""
+    if not 1 <= count <= 100:
+        raise AssessmentError(_("Draw between 1 and 100 questions."))
+    if quiz.micro:
+        _check_micro_size(quiz, adding=count)
+    return QuizItem.objects.create(
+        quiz=quiz, kind=QuizItem.Kind.DRAW, bank=bank, topic=topic, count=count, position=_next_position(quiz)
+    )
+
+
+def quiz_item_remove(*, item: QuizItem) -> None:
+    item.delete()
+
+
+def quiz_item_move(*, item: QuizItem, direction: int) -> None:
+    """Swap an item with its neighbour (direction -1 = up, +1 = down)."""
+    items = list(item.quiz.items.order_by("position", "id"))
+    index = next(i for i, x in enumerate(items) if x.pk == item.pk)
+    other = index + direction
+    if not 0 <= other < len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    with transaction.atomic():
+        for position, x in enumerate(items, start=1):
+            QuizItem.objects.filter(pk=x.pk).update(position=position)
+
+
+def _pool(item: QuizItem) -> list[Question]:
+    questions = Question.objects.filter(bank_id=item.bank_id, archived_at__isnull=True)
+    if item.topic_id:
+        questions = questions.filter(topics=item.topic_id)
+    return list(questions.order_by("position", "id").prefetch_related("topics"))
+
+
+def quiz_question_count(quiz: Quiz) -> int:
+    """How many questions one attempt shows (fixed questions plus each rule's count)."""
+    return sum(item.question_count for item in quiz.items.all())
+
+
+def quiz_snapshot(quiz: Quiz) -> QuizVersion:
+    """The draft as an unsaved version (its items and the frozen data of every question it may show): for previews."""
+    items, questions = _snapshot(quiz)
+    return QuizVersion(
+        quiz=quiz,
+        number=0,
+        title=quiz.title,
+        pass_mark=quiz.pass_mark,
+        allowed_attempts=quiz.allowed_attempts,
+        time_limit_minutes=quiz.time_limit_minutes,
+        shuffle_options=quiz.shuffle_options,
+        shuffle_questions=quiz.shuffle_questions,
+        question_count=sum(1 if i["kind"] == "fixed" else i["count"] for i in items),
+        items=items,
+        questions=questions,
+        fingerprint="",
+        published_at=timezone.now(),
+    )
+
+
+def quiz_publish_problems(quiz: Quiz | None, *, micro: bool = False) -> list[str]:
+    """What stops the quiz from being published, in the user's language."""
+    if quiz is None:
+        return [_("The quiz no longer exists.")]
+    problems = []
+    items = list(quiz.items.select_related("question", "bank", "topic"))
+    count = sum(item.question_count for item in items)
+    if not items:
+        problems.append(_("The quiz “%(title)s” has no questions.") % {"title": quiz.title})
+    fixed = {item.question_id for item in items if item.kind == QuizItem.Kind.FIXED}
+    union: set[int] = set(fixed)
+    for item in items:
+        if item.kind == QuizItem.Kind.FIXED and item.question.archived_at is not None:
+            problems.append(
+                _("A question of “%(title)s” is archived: remove it from the quiz.") % {"title": quiz.title}
+            )
+        elif item.kind == QuizItem.Kind.DRAW:
+            pool = {q.pk for q in _pool(item)} - fixed
+            union |= pool
+            if len(pool) < item.count:
+                problems.append(
+                    _("“%(bank)s” has only %(available)s questions for a rule that draws %(count)s.")
+                    % {"bank": item.bank.title, "available": len(pool), "count": item.count}
+                )
+    if items and len(union) < count:
+        problems.append(_("The draw rules of “%(title)s” overlap: not enough questions.") % {"title": quiz.title})
+    if (micro or quiz.micro) and count > MICRO_MAX_QUESTIONS:
+        problems.append(
+            _("A micro lesson has at most %(max)s check questions; “%(title)s” has %(count)s.")
+            % {"max": MICRO_MAX_QUESTIONS, "title": quiz.title, "count": count}
+        )
+    return problems
+
+
+def _frozen(question: Question) -> dict[str, Any]:
+    return {
+        "type": question.type,
+        "title": question.title,
+        "text": question.text,
+        "text_html": render_markdown(question.text),
+        "explanation": question.explanation,
+        "explanation_html": render_markdown(question.explanation),
+        "data": question.data,
+        "topics": sorted(t.slug for t in question.topics.all()),
+        "bank": question.bank.slug,
+    }
+
+
+def _snapshot(quiz: Quiz) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    questions: dict[str, Any] = {}
+    for item in quiz.items.select_related("question__bank", "bank", "topic").prefetch_related("question__topics"):
+        if item.kind == QuizItem.Kind.FIXED:
+            items.append({"kind": "fixed", "key": str(item.question.key)})
+            questions[str(item.question.key)] = _frozen(item.question)
+            continue
+        pool = _pool(item)
+        for q in pool:
+            q.bank = item.bank
+            questions[str(q.key)] = _frozen(q)
+        items.append(
+            {
+                "kind": "draw",
+                "bank": item.bank.slug,
+                "topic": item.topic.slug if item.topic else None,
+                "count": item.count,
+                "pool": [str(q.key) for q in pool],
+            }
+        )
+    return items, questions
+
+
+@transaction.atomic
+def quiz_publish(*, quiz: Quiz, publisher: Any, micro: bool = False, when: datetime | None = None) -> QuizVersion:
+    """Freeze the quiz into an immutable version; an unchanged quiz returns its latest version."""
+    Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
+    problems = quiz_publish_problems(quiz, micro=micro)
+    if problems:
+        raise AssessmentError(" ".join(problems))
+    items, questions = _snapshot(quiz)
+    frozen = {
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "allowed_attempts": quiz.allowed_attempts,
+        "time_limit_minutes": quiz.time_limit_minutes,
+        "shuffle_options": quiz.shuffle_options,
+        "shuffle_questions": quiz.shuffle_questions,
+        "question_count": sum(1 if i["kind"] == "fixed" else i["count"] for i in items),
+    }
+    fingerprint = hashlib.sha256(
+        json.dumps({**frozen, "items": items, "questions": questions}, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    latest = quiz.versions.order_by("-number").first()
+    if latest is not None and latest.fingerprint == fingerprint:
+        return latest
+    version = QuizVersion.objects.create(
+        quiz=quiz,
+        number=(latest.number if latest else 0) + 1,
+        items=items,
+        questions=questions,
+        fingerprint=fingerprint,
+        published_at=when or timezone.now(),
+        published_by=publisher,
+        **frozen,
+    )
+    quiz.latest_version = version
+    quiz.save(update_fields=["latest_version"])
+    return version

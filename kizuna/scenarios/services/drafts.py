@@ -1,0 +1,365 @@
+"""Writes of the author's draft: value tags, moments (nodes), choices, and references taken from a rep's attempt."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kizuna.catalog.models import Product, Tag
+from kizuna.media.models import Video
+
+from ..errors import ImageError, ScenarioError
+from ..exchange import (
+    KEY_RE,
+    SLUG_RE,
+)
+from ..images import image_store
+from ..models import SCORE_MAX, SCORE_MIN, Attempt, Choice, Node, Outcome, Scenario, ValueTag
+from ..validation import question_errors
+
+
+def _touch(scenario: Scenario | int) -> None:
+    pk = scenario if isinstance(scenario, int) else scenario.pk
+    Scenario.objects.filter(pk=pk).update(draft_changed_at=timezone.now())
+
+
+def _check_key(key: str) -> None:
+    if not KEY_RE.match(key or ""):
+        raise ScenarioError(_("Use letters a–z, digits, “-” and “_” only (at most 60)."))
+
+
+def _check_score(score: int) -> None:
+    if not SCORE_MIN <= score <= SCORE_MAX:
+        raise ScenarioError(
+            _("The score is a whole number from %(min)s to %(max)s.") % {"min": SCORE_MIN, "max": SCORE_MAX}
+        )
+
+
+# --- Value tags ------------------------------------------------------------------------------
+
+
+def value_tag_create(*, slug: str, name_ja: str, name_en: str) -> ValueTag:
+    """Define one of the principal's values (e.g. 顧客第一 / Customer first)."""
+    _check_key(slug)
+    if ValueTag.objects.filter(slug=slug).exists():
+        raise ScenarioError(_("A value with this code already exists."))
+    if not name_ja.strip() or not name_en.strip():
+        raise ScenarioError(_("Give the value a Japanese and an English name."))
+    position = (ValueTag.objects.aggregate(m=Max("position"))["m"] or 0) + 1
+    return ValueTag.objects.create(slug=slug, name_ja=name_ja.strip(), name_en=name_en.strip(), position=position)
+
+
+def value_tag_update(*, value_tag: ValueTag, name_ja: str, name_en: str) -> ValueTag:
+    if not name_ja.strip() or not name_en.strip():
+        raise ScenarioError(_("Give the value a Japanese and an English name."))
+    value_tag.name_ja, value_tag.name_en = name_ja.strip(), name_en.strip()
+    value_tag.save(update_fields=["name_ja", "name_en"])
+    return value_tag
+
+
+# --- The draft -------------------------------------------------------------------------------
+
+
+def scenario_create(
+    *,
+    author: Any,
+    title: str,
+    slug: str,
+    description: str = "",
+    product: Product | None = None,
+    tags: list[Tag] | None = None,
+) -> Scenario:
+    if not SLUG_RE.match(slug or ""):
+        raise ScenarioError(_("Use letters a–z, digits, “-” and “_” only for the code (at most 80)."))
+    if Scenario.objects.filter(slug=slug).exists():
+        raise ScenarioError(_("A scenario with this code already exists."))
+    if not title.strip():
+        raise ScenarioError(_("Give the scenario a title."))
+    scenario = Scenario.objects.create(
+        slug=slug, title=title.strip(), description=description, product=product, created_by=author
+    )
+    if tags:
+        scenario.tags.set(tags)
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(
+    *, scenario: Scenario, title: str, description: str, product: Product | None, tags: list[Tag]
+) -> Scenario:
+    if not title.strip():
+        raise ScenarioError(_("Give the scenario a title."))
+    scenario.title, scenario.description, scenario.product = title.strip(), description, product
+    scenario.draft_changed_at = timezone.now()
+    scenario.save(update_fields=["title", "description", "product", "draft_changed_at"])
+    scenario.tags.set(tags)
+    return scenario
+
+
+def scenario_start_set(*, scenario: Scenario, node: Node) -> Scenario:
+    if node.scenario_id != scenario.pk:
+        raise ScenarioError(_("Choose a moment of this scenario."))
+    scenario.start_node = node
+    scenario.draft_changed_at = timezone.now()
+    scenario.save(update_fields=["start_node", "draft_changed_at"])
+    return scenario
+
+
+def _next_key(existing: set[str], prefix: str) -> str:
+    n = len(existing) + 1
+    while f"{prefix}{n}" in existing:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def _node_fields(*, kind: str, outcome: str) -> None:
+    if kind not in Node.Kind.values:
+        raise ScenarioError(_("The kind is “moment” or “end”."))
+    if outcome and outcome not in Outcome.values:
+        raise ScenarioError(_("Choose won the deal, next meeting or lost the customer."))
+
+
+@transaction.atomic
+def node_create(
+    *,
+    scenario: Scenario,
+    key: str | None = None,
+    kind: str = Node.Kind.MOMENT,
+    speaker: str = "",
+    text: str = "",
+    video: Video | None = None,
+    outcome: str = "",
+    debrief: str = "",
+) -> Node:
+    """Add a moment (or an end) to the draft; the first one becomes the start."""
+    existing = set(scenario.nodes.values_list("key", flat=True))
+    key = key or _next_key(existing, "n")
+    _check_key(key)
+    if key in existing:
+        raise ScenarioError(_("Another moment already uses the key “%(key)s”.") % {"key": key})
+    _node_fields(kind=kind, outcome=outcome)
+    position = (scenario.nodes.aggregate(m=Max("position"))["m"] or 0) + 1
+    node = Node.objects.create(
+        scenario=scenario,
+        key=key,
+        position=position,
+        kind=kind,
+        speaker=speaker,
+        text=text,
+        video=video,
+        outcome=outcome if kind == Node.Kind.END else "",
+        debrief=debrief if kind == Node.Kind.END else "",
+    )
+    if scenario.start_node_id is None:
+        Scenario.objects.filter(pk=scenario.pk).update(start_node=node)
+        scenario.start_node = node
+    _touch(scenario)
+    return node
+
+
+@transaction.atomic
+def node_update(
+    *,
+    node: Node,
+    key: str,
+    kind: str,
+    speaker: str,
+    text: str,
+    video: Video | None = None,
+    outcome: str = "",
+    debrief: str = "",
+) -> Node:
+    """Change a moment; renaming its key keeps every choice that leads to it (they refer to the row)."""
+    _check_key(key)
+    if key != node.key and node.scenario.nodes.filter(key=key).exists():
+        raise ScenarioError(_("Another moment already uses the key “%(key)s”.") % {"key": key})
+    _node_fields(kind=kind, outcome=outcome)
+    node.key, node.kind, node.speaker, node.text, node.video = key, kind, speaker, text, video
+    node.outcome = outcome if kind == Node.Kind.END else ""
+    node.debrief = debrief if kind == Node.Kind.END else ""
+    node.save(update_fields=["key", "kind", "speaker", "text", "video", "outcome", "debrief"])
+    _touch(node.scenario_id)
+    return node
+
+
+def node_image_set(*, node: Node, file: Any) -> Node:
+    """Attach an uploaded picture to a moment (checked, cleaned of EXIF/GPS, stored by hash)."""
+    try:
+        node.image = image_store(file)
+    except ImageError as exc:
+        raise ScenarioError(str(exc)) from None
+    node.save(update_fields=["image"])
+    _touch(node.scenario_id)
+    return node
+
+
+def node_image_clear(*, node: Node) -> Node:
+    # The file stays: a published version may still show it.
+    node.image = ""
+    node.save(update_fields=["image"])
+    _touch(node.scenario_id)
+    return node
+
+
+def node_question_set(*, node: Node, question: dict[str, Any] | None) -> Node:
+    """Set (or, with None, remove) a moment's check question: text, 2–4 options, the correct index, explanation."""
+    if question is not None:
+        question = {
+            "text": str(question.get("text") or "").strip(),
+            "options": [str(o).strip() for o in question.get("options") or []],
+            "correct": question.get("correct"),
+            "explanation": str(question.get("explanation") or "").strip(),
+        }
+        if node.kind != Node.Kind.MOMENT:
+            raise ScenarioError(_("Only a moment may have a check question."))
+        errors = question_errors(question, node=node.key)
+        if errors:
+            raise ScenarioError(errors)
+    node.question = question
+    node.save(update_fields=["question"])
+    _touch(node.scenario_id)
+    return node
+
+
+def node_delete(*, node: Node) -> None:
+    """Delete a moment; choices that led to it now lead nowhere, which validation reports."""
+    scenario_id = node.scenario_id
+    node.delete()
+    _touch(scenario_id)
+
+
+def _choice_values(
+    node: Node,
+    *,
+    next_node: Node | None,
+    score: int,
+    value_tags: list[ValueTag] | None,
+    tags: list[Tag] | None,
+) -> None:
+    if next_node is not None and next_node.scenario_id != node.scenario_id:
+        raise ScenarioError(_("A choice leads to a moment of the same scenario."))
+    _check_score(score)
+    if tags and any(tag.kind != Tag.Kind.TOPIC for tag in tags):
+        raise ScenarioError(_("Choose topic tags."))
+
+
+def _single_reference(choice: Choice) -> None:
+    if choice.is_reference:
+        Choice.objects.filter(node_id=choice.node_id, is_reference=True).exclude(pk=choice.pk).update(
+            is_reference=False
+        )
+
+
+@transaction.atomic
+def choice_create(
+    *,
+    node: Node,
+    text: str,
+    next_node: Node | None = None,
+    key: str | None = None,
+    commentary: str = "",
+    commentary_video: Video | None = None,
+    score: int = 0,
+    value_tags: list[ValueTag] | None = None,
+    tags: list[Tag] | None = None,
+    is_reference: bool = False,
+) -> Choice:
+    """Add a choice to a moment; marking it as the top rep's choice unmarks the moment's other one."""
+    existing = set(node.choices.values_list("key", flat=True))
+    key = key or _next_key(existing, "c")
+    _check_key(key)
+    if key in existing:
+        raise ScenarioError(_("Another choice of this moment already uses the key “%(key)s”.") % {"key": key})
+    if not text.strip():
+        raise ScenarioError(_("Write what the rep says."))
+    _choice_values(node, next_node=next_node, score=score, value_tags=value_tags, tags=tags)
+    position = (node.choices.aggregate(m=Max("position"))["m"] or 0) + 1
+    choice = Choice.objects.create(
+        node=node,
+        key=key,
+        position=position,
+        text=text,
+        next_node=next_node,
+        commentary=commentary,
+        commentary_video=commentary_video,
+        score=score,
+        is_reference=is_reference,
+    )
+    choice.value_tags.set(value_tags or [])
+    choice.tags.set(tags or [])
+    _single_reference(choice)
+    _touch(node.scenario_id)
+    return choice
+
+
+@transaction.atomic
+def choice_update(
+    *,
+    choice: Choice,
+    text: str,
+    next_node: Node | None,
+    key: str | None = None,
+    commentary: str = "",
+    commentary_video: Video | None = None,
+    score: int = 0,
+    value_tags: list[ValueTag] | None = None,
+    tags: list[Tag] | None = None,
+    is_reference: bool = False,
+) -> Choice:
+    key = key or choice.key
+    _check_key(key)
+    if key != choice.key and Choice.objects.filter(node_id=choice.node_id, key=key).exists():
+        raise ScenarioError(_("Another choice of this moment already uses the key “%(key)s”.") % {"key": key})
+    if not text.strip():
+        raise ScenarioError(_("Write what the rep says."))
+    _choice_values(choice.node, next_node=next_node, score=score, value_tags=value_tags, tags=tags)
+    choice.key, choice.text, choice.next_node, choice.commentary = key, text, next_node, commentary
+    choice.commentary_video, choice.score, choice.is_reference = commentary_video, score, is_reference
+    choice.save()
+    choice.value_tags.set(value_tags or [])
+    choice.tags.set(tags or [])
+    _single_reference(choice)
+    _touch(choice.node.scenario_id)
+    return choice
+
+
+def choice_delete(*, choice: Choice) -> None:
+    scenario_id = choice.node.scenario_id
+    choice.delete()
+    _touch(scenario_id)
+
+
+def choice_move(*, choice: Choice, direction: int) -> None:
+    """Swap a choice with its neighbour in the moment (direction -1 = up, +1 = down)."""
+    siblings = list(Choice.objects.filter(node_id=choice.node_id).order_by("position", "id"))
+    index = next(i for i, item in enumerate(siblings) if item.pk == choice.pk)
+    other = index + direction
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    with transaction.atomic():
+        for position, item in enumerate(siblings, start=1):
+            Choice.objects.filter(pk=item.pk).update(position=position)
+    _touch(choice.node.scenario_id)
+
+
+@transaction.atomic
+def scenario_reference_from_attempt(*, attempt: Attempt) -> int:
+    """Mark, in the draft, the choices of a (coach's) finished attempt as the top rep's; return how many moments.
+
+    Moments or choices that the draft no longer has are skipped. The draft must be published again for reps.
+    """
+    scenario = attempt.version.scenario
+    marked = 0
+    for node_key, choice_key in attempt.path:
+        choice = Choice.objects.filter(node__scenario=scenario, node__key=node_key, key=choice_key).first()
+        if choice is None:
+            continue
+        Choice.objects.filter(node_id=choice.node_id).update(is_reference=False)
+        Choice.objects.filter(pk=choice.pk).update(is_reference=True)
+        marked += 1
+    if marked:
+        _touch(scenario)
+    return marked
