@@ -250,7 +250,7 @@ def live_session_recording(request: HttpRequest, live_session_id: int) -> HttpRe
             )
             services.live_recording_attach(session=session, video=video)
         except MediaError as error:
-            form.add_error("file", error.message)
+            add_to_form(form, error, field="file")
         except LiveError as error:
             add_to_form(form, error)
         else:
