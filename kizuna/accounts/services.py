@@ -2,10 +2,12 @@
 
 from django.utils.translation import gettext as _
 
+from kizuna.ops.errors import ApplicationError
+
 from .models import User
 
 
-class AccountError(Exception):
+class AccountError(ApplicationError):
     """A change to one's own account that cannot be made; the message is shown to the user."""
 
 

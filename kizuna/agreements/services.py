@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kizuna.accounts.services import person_anonymize
 from kizuna.catalog.models import Assignment, Course
 from kizuna.catalog.services import CatalogError, assignment_create, assignment_update
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 from kizuna.orgs.models import Membership, Organization
 from kizuna.orgs.sharing import partner_sharing_set
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 
 
-class AgreementError(Exception):
+class AgreementError(ApplicationError):
     """An agreement change that cannot be made; the message is shown to the user."""
 
 

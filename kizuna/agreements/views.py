@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.catalog.selectors import published_courses
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of, role_required
 
 from . import exports
@@ -83,7 +84,7 @@ def agreement_version_new(request: HttpRequest, partner_id: int) -> HttpResponse
                     **{field: data[field] for field in AgreementVersionForm.Meta.fields},
                 )
         except AgreementError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -120,7 +121,7 @@ def agreement_version_accept_view(request: HttpRequest, agreement_version_id: in
     try:
         agreement_version_accept(version=version, manager=request.user)
     except AgreementError as exc:
-        messages.error(request, str(exc))
+        message_user(request, exc)
     else:
         messages.success(request, _("You accepted version %(number)s of the agreement.") % {"number": version.number})
     return redirect("agreement_version", agreement_version_id=version.pk)

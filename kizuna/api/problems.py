@@ -18,11 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kizuna.catalog.services import CatalogError
-from kizuna.records.services import StatementError
+from kizuna.ops.errors import ApplicationError
 
 from .auth import CsrfFailed
-from .services import NotALearner
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -56,6 +54,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     "validation": ProblemType(
         422, _("Some fields are not valid"), _("Fix the fields listed in “errors” and send the request again.")
     ),
+    "rejected": ProblemType(422, _("The request was not accepted"), _("The request was not accepted.")),
     "statement-rejected": ProblemType(422, _("The statement was not accepted"), _("The statement was not accepted.")),
     "content-rejected": ProblemType(422, _("The change was not accepted"), _("The change was not accepted.")),
     "conflict": ProblemType(
@@ -192,17 +191,13 @@ def on_csrf_failed(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem_response(request, "csrf-failed")
 
 
-def on_not_a_learner(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem_response(request, "not-a-learner")
-
-
-def on_statement_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    # The records app writes its messages for people; gettext covers one that reached us untranslated.
-    return problem_response(request, "statement-rejected", detail=_translated(str(exc)))
-
-
-def on_catalog_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem_response(request, "content-rejected", detail=_translated(str(exc)))
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """Any app's refusal: its code is the problem type, its message the detail, its field or rows the errors."""
+    slug = exc.code if exc.code in PROBLEM_TYPES else "rejected"
+    # Apps write their messages for people; gettext covers one that reached us untranslated.
+    return problem_response(
+        request, slug, status=exc.status, detail=_translated(exc.problem_detail()), errors=exc.problem_errors()
+    )
 
 
 def on_integrity_error(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -222,9 +217,7 @@ def register_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(CsrfFailed, on_csrf_failed)
-    api.add_exception_handler(NotALearner, on_not_a_learner)
-    api.add_exception_handler(StatementError, on_statement_error)
-    api.add_exception_handler(CatalogError, on_catalog_error)
+    api.add_exception_handler(ApplicationError, on_application_error)
     api.add_exception_handler(IntegrityError, on_integrity_error)
     api.add_exception_handler(RequestDataTooBig, on_data_too_big)
 

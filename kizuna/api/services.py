@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import has_role
 from kizuna.orgs.models import Membership
 from kizuna.records import services as records
@@ -22,12 +23,15 @@ from .selectors import statement_owner_id
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-class ApiTokenError(Exception):
+class ApiTokenError(ApplicationError):
     """A token that cannot be made; the message is shown to the user."""
 
 
-class NotALearner(Exception):
+class NotALearner(ApplicationError):
     """Someone who is not a rep tried to record learning."""
+
+    code = "not-a-learner"
+    status = 403
 
 
 def api_token_create(*, user: Any, name: str, created_by: Any | None) -> tuple[ApiToken, str]:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.ops.errors import add_to_form
 from kizuna.orgs.access import role_required
 from kizuna.orgs.models import Membership
 
@@ -27,7 +28,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 user=form.cleaned_data["person"], name=form.cleaned_data["name"], created_by=request.user
             )
         except ApiTokenError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             form = ApiTokenForm(admin=request.user)
     page = Paginator(api_tokens_for_admin(request.user), 50).get_page(request.GET.get("page"))

@@ -12,13 +12,13 @@ import time
 import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kizuna.ops.errors import message_user
 from kizuna.orgs.access import Role, role_required
 
 from . import selectors, services
@@ -95,7 +95,7 @@ def review_question(request: HttpRequest, question_id: int) -> HttpResponse:
         context["sid"] = request.POST.get("sid") or context["sid"]
         return render(request, "assessments/review.html", context, status=400)
     except AssessmentError as exc:
-        messages.error(request, str(exc))
+        message_user(request, exc)
         return redirect("review")
     parsed = item.qtype.parse_answer(answer)
     return render(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.catalog.services import topic_tags_ensure
+from kizuna.ops.errors import add_to_form
 from kizuna.orgs.access import Role, can_author, role_required
 
 from . import gift_imports, selectors, services
@@ -85,7 +86,7 @@ def studio_banks(request: HttpRequest) -> HttpResponse:
                     slug=data["slug"], title=data["title"], author=request.user, product=data["product"]
                 )
             except AssessmentError as exc:
-                form.add_error(None, str(exc))
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("The question bank was created. Add questions or import a GIFT file."))
                 return redirect(_bank_url(bank))
@@ -239,7 +240,7 @@ def studio_question_new(request: HttpRequest, bank_id: int) -> HttpResponse:
             with transaction.atomic():
                 question = services.question_create(bank=bank, **_question_values(editor))
         except AssessmentError as exc:
-            editor.form.add_error(None, str(exc))
+            add_to_form(editor.form, exc)
         else:
             messages.success(request, _("The question was added."))
             if action == "save_another":
@@ -273,7 +274,7 @@ def studio_question(request: HttpRequest, question_id: int) -> HttpResponse:
             with transaction.atomic():
                 services.question_update(question=question, **_question_values(editor))
         except AssessmentError as exc:
-            editor.form.add_error(None, str(exc))
+            add_to_form(editor.form, exc)
         else:
             messages.success(request, _("Saved. Published quizzes keep the version they froze until republished."))
             return redirect(_bank_url(bank, f"question-{question.pk}"))
@@ -323,7 +324,7 @@ def studio_quizzes(request: HttpRequest) -> HttpResponse:
             try:
                 quiz = services.quiz_create(author=request.user, **_settings_values(form))
             except AssessmentError as exc:
-                form.add_error(None, str(exc))
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("The quiz was created. Add its questions next."))
                 return redirect(_quiz_url(quiz))
@@ -361,7 +362,7 @@ def studio_quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
                 messages.success(request, _("The draw rule was added."))
                 return redirect(_quiz_url(quiz, "items"))
         except AssessmentError as exc:
-            (settings_form if action == "settings" else draw_form).add_error(None, str(exc))
+            add_to_form(settings_form if action == "settings" else draw_form, exc)
     items = selectors.quiz_items(quiz)
     count = sum(item.question_count for item in items)
     labels = dict(type_choices())

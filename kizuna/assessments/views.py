@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.selectors import access_lesson_for_user
+from kizuna.ops.errors import message_user
 from kizuna.orgs.access import membership_of
 
 from . import selectors, services
@@ -149,7 +150,7 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
     except AssessmentError as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc)}, status=409)
-        messages.error(request, str(exc))
+        message_user(request, exc)
         return redirect("lesson", lesson_id=lesson.pk)
     return redirect("quiz_attempt_result", quiz_attempt_id=attempt.pk)
 

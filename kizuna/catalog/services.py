@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records import vocab
 from kizuna.records.services import Activity, statement_record
@@ -36,8 +37,10 @@ from .story_tags import STORY_TAGS
 _OWN_KINDS = {LessonKind.ARTICLE, LessonKind.VIDEO}
 
 
-class CatalogError(Exception):
+class CatalogError(ApplicationError):
     """A content change that cannot be made; the message is shown to the user."""
+
+    code = "content-rejected"
 
 
 def _touch(course: Course) -> None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, access_partner_for_user, role_required
 
 from . import selectors, services
@@ -68,7 +69,7 @@ def studio_course_new(request: HttpRequest) -> HttpResponse:
                     tags=tags,
                 )
         except CatalogError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The course was created. Add modules and lessons next."))
             return redirect(_course_url(course))
@@ -115,7 +116,7 @@ def studio_course_publish(request: HttpRequest, course_id: int) -> HttpResponse:
     try:
         version = services.course_publish(course=course, publisher=request.user)
     except CatalogError as error:
-        messages.error(request, str(error))
+        message_user(request, error)
     else:
         messages.success(request, _("Published as version %(number)s.") % {"number": version.number})
     return redirect(_course_url(course))
@@ -253,7 +254,7 @@ def studio_products(request: HttpRequest) -> HttpResponse:
         try:
             services.product_create(name=form.cleaned_data["name"].strip(), slug=form.cleaned_data["slug"])
         except CatalogError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The product was added."))
             return redirect("studio_products")
@@ -282,7 +283,7 @@ def studio_tags(request: HttpRequest) -> HttpResponse:
                 try:
                     services.topic_tag_create(name_ja=data["name_ja"], name_en=data["name_en"])
                 except CatalogError as error:
-                    create_form.add_error(None, str(error))
+                    add_to_form(create_form, error)
                 else:
                     messages.success(request, _("The topic tag was added."))
                     return redirect("studio_tags")
@@ -312,7 +313,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
                 **form.target_kwargs(),
             )
         except CatalogError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The course was assigned."))
             return redirect("assignments")

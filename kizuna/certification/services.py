@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.records.services import Activity, statement_record
 
 from . import evaluation, vocab
@@ -45,7 +46,7 @@ from .models import (
 Status = Holding.Status
 
 
-class CertificationError(Exception):
+class CertificationError(ApplicationError):
     """A change that cannot be made; the message is shown to the user."""
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import access_partner_for_user, membership_of, role_required, visible_partners
 from kizuna.orgs.models import Membership
 
@@ -93,7 +94,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 slug=form.cleaned_data["slug"], created_by=request.user, **_certification_values(form)
             )
         except services.CertificationError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Certification created. Now add its requirements."))
             return redirect("certification_detail", cert.pk)
@@ -118,7 +119,7 @@ def edit(request: HttpRequest, certification_id: int) -> HttpResponse:
         try:
             services.certification_update(certification=cert, **_certification_values(form))
         except services.CertificationError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("certification_detail", cert.pk)
@@ -156,7 +157,7 @@ def requirement_add(request: HttpRequest, certification_id: int) -> HttpResponse
         try:
             services.requirement_add(certification=cert, kind=kind, **values)
         except services.CertificationError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Requirement added."))
             return redirect("certification_detail", cert.pk)
@@ -186,7 +187,7 @@ def reopen(request: HttpRequest, certification_id: int) -> HttpResponse:
                 reopened_by=request.user,
             )
         except services.CertificationError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -203,7 +204,7 @@ def entitlements(request: HttpRequest) -> HttpResponse:
         try:
             services.entitlement_create(**form.cleaned_data)
         except services.CertificationError as exc:
-            form.add_error("code", str(exc))
+            add_to_form(form, exc, field="code")
         else:
             messages.success(request, _("Entitlement added."))
             return redirect("entitlements")
@@ -220,7 +221,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         try:
             endpoint, secret = services.webhook_endpoint_create(created_by=request.user, **form.cleaned_data)
         except services.CertificationError as exc:
-            form.add_error("url", str(exc))
+            add_to_form(form, exc, field="url")
         else:
             form = WebhookForm()
             messages.success(request, _("Endpoint added. Copy its secret now: it is shown only once."))
@@ -245,7 +246,7 @@ def webhook_secret_rotate(request: HttpRequest, endpoint_id: int) -> HttpRespons
     try:
         secret = services.webhook_secret_rotate(endpoint=endpoint)
     except services.CertificationError as exc:
-        messages.error(request, str(exc))
+        message_user(request, exc)
         return redirect("webhook_detail", endpoint.pk)
     messages.success(
         request,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, membership_of, role_required, visible_reps
 from kizuna.orgs.sharing import Area, names_for
 
@@ -71,7 +72,7 @@ def _roleplay_edit(request: HttpRequest, roleplay: Any) -> HttpResponse:
                 else:
                     roleplay = services.roleplay_update(roleplay=roleplay, criteria=_criteria_from(formset), **data)
             except CoachingError as error:
-                form.add_error(None, error.message)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("roleplay_detail", roleplay.pk)
@@ -89,7 +90,7 @@ def roleplay_publish(request: HttpRequest, roleplay_id: int) -> HttpResponse:
     try:
         services.roleplay_publish(roleplay=roleplay)
     except CoachingError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         messages.success(request, _("Published. Assign it to partners or teams so that reps can take it."))
     return redirect("roleplay_detail", roleplay.pk)
@@ -109,7 +110,7 @@ def roleplay_assign(request: HttpRequest, roleplay_id: int) -> HttpResponse:
                 team=form.cleaned_data["team"],
             )
         except CoachingError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Assigned."))
             return redirect("roleplay_assign", roleplay.pk)
@@ -331,7 +332,7 @@ def take_comment(request: HttpRequest, submission_id: int) -> HttpResponse:
                 parent=parent,
             )
         except CoachingError as error:
-            messages.error(request, error.message)
+            message_user(request, error)
         else:
             return redirect(reverse("roleplay_take", args=[submission.pk]) + f"#c{comment.parent_id or comment.pk}")
     return redirect("roleplay_take", submission.pk)
@@ -352,7 +353,7 @@ def take_review(request: HttpRequest, submission_id: int) -> HttpResponse:
                 review=review, levels=form.levels(), reasons=form.reasons(), feedback=form.cleaned_data["feedback"]
             )
         except CoachingError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Your review was sent. Thank you."))
             return redirect("roleplay_take", submission.pk)
@@ -368,7 +369,7 @@ def take_consent(request: HttpRequest, submission_id: int) -> HttpResponse:
     try:
         services.submission_consent_set(submission=submission, consent=request.POST.get("consent") == "on")
     except CoachingError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         messages.success(request, _("Saved."))
     return redirect("roleplay_take", submission.pk)
@@ -381,7 +382,7 @@ def take_reference(request: HttpRequest, submission_id: int) -> HttpResponse:
     try:
         services.submission_reference_set(submission=submission, reference=request.POST.get("reference") == "on")
     except CoachingError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         messages.success(request, _("Saved."))
     return redirect("roleplay_take", submission.pk)
@@ -394,7 +395,7 @@ def take_publish(request: HttpRequest, submission_id: int) -> HttpResponse:
     try:
         lesson_id = services.exemplary_publish(submission=submission, coach=request.user)
     except CoachingError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
         return redirect("roleplay_take", submission.pk)
     messages.success(request, _("Published as a lesson. Assign its course to partners so that reps can watch it."))
     return redirect("lesson", lesson_id)
@@ -409,7 +410,7 @@ def take_calibrate(request: HttpRequest, submission_id: int) -> HttpResponse:
     try:
         services.calibration_review_start(submission=submission, reviewer=request.user)
     except CoachingError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     return redirect(reverse("roleplay_take", args=[submission.pk]) + "#review")
 
 
@@ -424,7 +425,7 @@ def take_delete(request: HttpRequest, submission_id: int) -> HttpResponse:
     try:
         services.submission_delete(submission=submission)
     except CoachingError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
         return redirect("roleplay_take", submission.pk)
     messages.success(request, _("The take and its video were deleted."))
     return redirect("roleplay_detail", roleplay_id)

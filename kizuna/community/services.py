@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from kizuna.catalog.markdown import render_markdown
 from kizuna.notifications.services import notification_send
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 from kizuna.orgs.models import Membership
 from kizuna.orgs.sharing import Area, names_for
@@ -35,13 +36,8 @@ BODY_MAX = 10_000
 REASON_MAX = 300
 
 
-class CommunityError(Exception):
+class CommunityError(ApplicationError):
     """A change that cannot be made; the message says, in the user's language, what to do."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- Statements -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.bounds import MAX_PAGE_NUMBER, query_int
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import membership_of
 
 from . import selectors, services
@@ -32,10 +33,6 @@ def member_required(view: Any) -> Any:
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def _add_error(form: Any, error: CommunityError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -88,7 +85,7 @@ def community_ask(request: HttpRequest) -> HttpResponse:
                 image=data.get("image") or None,
             )
         except CommunityError as error:
-            _add_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Your question is posted. You will be told when someone answers."))
             return redirect(question)
@@ -139,7 +136,7 @@ def community_answer_post(request: HttpRequest, community_question_id: int) -> H
                 image=form.cleaned_data.get("image") or None,
             )
         except CommunityError as error:
-            _add_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Thank you for answering."))
             return redirect(answer.get_absolute_url())
@@ -173,7 +170,7 @@ def community_question_edit(request: HttpRequest, community_question_id: int) ->
                 remove_image=data.get("remove_image", False),
             )
         except CommunityError as error:
-            _add_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(question)
@@ -199,7 +196,7 @@ def community_answer_edit(request: HttpRequest, answer_id: int) -> HttpResponse:
                 remove_image=form.cleaned_data.get("remove_image", False),
             )
         except CommunityError as error:
-            _add_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(answer.get_absolute_url())
@@ -217,7 +214,7 @@ def community_question_follow(request: HttpRequest, community_question_id: int) 
         try:
             services.question_follow(question=question, user=request.user)
         except CommunityError as error:
-            messages.error(request, error.message)
+            message_user(request, error)
         else:
             messages.success(request, _("Following. You will be told of new answers."))
     return redirect(question)
@@ -233,7 +230,7 @@ def community_answer_vote(request: HttpRequest, answer_id: int) -> HttpResponse:
         else:
             services.answer_vote(answer=answer, voter=request.user)
     except CommunityError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     return redirect(answer.get_absolute_url())
 
 
@@ -251,7 +248,7 @@ def community_answer_accept(request: HttpRequest, answer_id: int) -> HttpRespons
             services.answer_accept(answer=answer, by=request.user)
             messages.success(request, _("Chosen as the accepted answer. Its author is told."))
     except CommunityError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     return redirect(answer.get_absolute_url())
 
 
@@ -266,7 +263,7 @@ def _moderate(request: HttpRequest, post: Question | Answer, *, hide: bool) -> H
         try:
             services.post_hide(post=post, moderator=request.user, reason=form.cleaned_data["reason"])
         except CommunityError as error:
-            messages.error(request, error.message)
+            message_user(request, error)
         else:
             messages.success(request, _("Hidden. Only moderators can see it now."))
     else:
@@ -295,7 +292,7 @@ def _report(request: HttpRequest, post: Question | Answer, question: Question) -
         try:
             services.post_report(post=post, reporter=request.user, reason=form.cleaned_data["reason"])
         except CommunityError as error:
-            _add_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Thank you. The moderators will look at it."))
             return redirect(post.get_absolute_url())
@@ -338,7 +335,7 @@ def community_report_resolve(request: HttpRequest, report_id: int) -> HttpRespon
     try:
         services.report_resolve(report=report, moderator=request.user, hide=hide, reason=request.POST.get("reason", ""))
     except CommunityError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         messages.success(request, _("The post is hidden.") if hide else _("The report is dismissed."))
     return redirect("community_reports")

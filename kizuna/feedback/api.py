@@ -83,19 +83,16 @@ def field_voice_create(request: HttpRequest, body: FieldVoiceIn) -> Any:
         product = products_all().filter(slug=body.product).first()
         if product is None:
             return problem_response(request, "validation", detail=_("There is no product with this code."))
-    try:
-        voice = services.field_voice_record(
-            rep=user,
-            kind=body.kind,
-            text=body.text,
-            submission_id=body.id,
-            product=product,
-            tags=list(topic_tags().filter(slug__in=body.topics)),
-            deal_stage=body.deal_stage,
-            industry=body.industry,
-        )
-    except services.FeedbackError as error:
-        return problem_response(request, "validation", detail=error.message)
+    voice = services.field_voice_record(
+        rep=user,
+        kind=body.kind,
+        text=body.text,
+        submission_id=body.id,
+        product=product,
+        tags=list(topic_tags().filter(slug__in=body.topics)),
+        deal_stage=body.deal_stage,
+        industry=body.industry,
+    )
     return Status(201, _out(voice))
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 from kizuna.records.services import Activity, StatementError, statement_record
 
@@ -29,13 +30,10 @@ MAX_TEXT = 2000
 NORMALIZED_LENGTH = 200
 
 
-class FeedbackError(Exception):
+class FeedbackError(ApplicationError):
     """A change that cannot be made; the message says, in the user's language, what to fix."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "validation"
 
 
 def normalize_text(text: str) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.catalog.selectors import access_lesson_for_user, access_module_for_user, draft_courses
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import csv_bytes
 from kizuna.orgs.access import can_author, membership_of, role_required
 from kizuna.scenarios.selectors import access_scenario_for_user, can_edit_scenarios, scenario_choices_for
@@ -77,7 +78,7 @@ def field_voice_new(request: HttpRequest) -> HttpResponse:
                     industry=data["industry"],
                 )
             except FeedbackError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Thank you! Your field voice was sent to the coaches."))
                 return redirect("field_voice")
@@ -154,7 +155,7 @@ def field_voice_answer(request: HttpRequest, voice_id: int) -> HttpResponse:
         try:
             services.field_voice_answer(voice=voice, by=request.user, answer=form.cleaned_data["answer"])
         except FeedbackError as error:
-            form.add_error("answer", error.message)
+            add_to_form(form, error, field="answer")
         else:
             messages.success(request, _("Answer sent. The rep is notified."))
             return redirect("field_voice_detail", voice_id=voice.pk)
@@ -169,7 +170,7 @@ def _made(request: HttpRequest, voice: FieldVoice) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, voice: FieldVoice, error: FeedbackError) -> HttpResponse:
-    messages.error(request, error.message)
+    message_user(request, error)
     return redirect("field_voice_detail", voice_id=voice.pk)
 
 
@@ -312,7 +313,7 @@ def lesson_feedback(request: HttpRequest, lesson_id: int) -> HttpResponse:
                     submission_id=form.cleaned_data["submission_id"],
                 )
             except FeedbackError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Thank you! The authors read every feedback."))
                 return redirect(reverse("lesson", args=[lesson.pk]) + "#feedback")
@@ -359,7 +360,7 @@ def feedback_handle(request: HttpRequest, feedback_id: int) -> HttpResponse:
         try:
             services.lesson_feedback_handle(feedback=feedback, by=request.user, note=form.cleaned_data["note"])
         except FeedbackError as error:
-            messages.error(request, error.message)
+            message_user(request, error)
         else:
             messages.success(request, _("Marked as handled. The rep sees your note."))
     else:

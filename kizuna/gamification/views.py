@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.bounds import BIGINT_MAX, query_int
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -146,7 +147,7 @@ def gamification_admin(request: HttpRequest) -> HttpResponse:
             try:
                 services.rules_save(rules=[f.cleaned_data for f in rule_forms], levels=levels)
             except GamificationError as exc:
-                messages.error(request, str(exc))
+                message_user(request, exc)
             else:
                 messages.success(request, _("Saved. Re-score history to apply the new rules to past learning."))
                 return redirect("gamification_admin")
@@ -198,7 +199,7 @@ def _badge_form(request: HttpRequest, badge: Badge | None) -> HttpResponse:
             image = services.badge_image_clean(upload) if upload else None
             services.badge_save(badge=badge, data=data, image=image)
         except GamificationError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Badge saved. Re-score history to award it for past learning."))
             return redirect("gamification_admin")
@@ -234,7 +235,7 @@ def gamification_kudos(request: HttpRequest, rep_id: int) -> HttpResponse:
         try:
             services.kudos_send(sender=request.user, rep=rep, message=form.cleaned_data["message"])
         except GamificationError as exc:
-            messages.error(request, str(exc))
+            message_user(request, exc)
         else:
             messages.success(request, _("Kudos sent."))
     return redirect("gamification_rep", rep_id=rep.pk)
@@ -253,7 +254,7 @@ def gamification_revoke(request: HttpRequest, rep_id: int, badge_slug: str) -> H
             raise GamificationError(_("Say why the badge is revoked."))
         services.badge_revoke(award=award, by=request.user, reason=form.cleaned_data["reason"])
     except GamificationError as exc:
-        messages.error(request, str(exc))
+        message_user(request, exc)
     else:
         messages.success(request, _("The badge is revoked; its public record says so."))
     return redirect("gamification_rep", rep_id=rep.pk)
@@ -273,7 +274,7 @@ def gamification_spotlight(request: HttpRequest) -> HttpResponse:
                     month=form.cleaned_data["month"], rep=rep, note=form.cleaned_data["note"], by=request.user
                 )
             except GamificationError as exc:
-                form.add_error(None, str(exc))
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Added to the spotlight."))
                 return redirect("gamification_spotlight")

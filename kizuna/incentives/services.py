@@ -6,10 +6,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.errors import ApplicationError
+
 from .models import IncentiveRule
 
 
-class IncentiveError(Exception):
+class IncentiveError(ApplicationError):
     """A rule that cannot be saved; the message is shown to the user."""
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.ops.errors import add_to_form
 from kizuna.orgs.access import access_partner_for_user, membership_of, role_required, visible_partners
 from kizuna.orgs.models import Membership
 
@@ -109,7 +110,7 @@ def rules(request: HttpRequest, partner_id: int) -> HttpResponse:
                 created_by=request.user,
             )
         except services.IncentiveError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Rule added."))
             return redirect("incentive_rules", partner.pk)

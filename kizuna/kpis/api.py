@@ -11,7 +11,6 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from kizuna.api.endpoints import Mapped, Page
-from kizuna.api.problems import problem_response
 from kizuna.ops.bounds import Id
 from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of
 from kizuna.orgs.models import Membership
@@ -77,19 +76,8 @@ def _upsert(request: HttpRequest, body: SalesFiguresIn) -> Any:
     if m is None or m.role != Role.ADMIN:
         raise Http404
     rows = [(i, item.dict()) for i, item in enumerate(body.items)]
-    try:
-        result = services.sales_figures_upsert(rows=rows, by=user, source=SalesFigure.Source.API)
-    except services.KpiImportError as exc:
-        errors = [
-            {"loc": ["body", "items", e.line, e.column] if e.column != "file" else ["body", "items"], "msg": e.message}
-            for e in exc.errors
-        ]
-        return problem_response(
-            request,
-            "validation",
-            detail=_("No figures were stored: fix the items listed in “errors” and send them all again."),
-            errors=errors,
-        )
+    # A refused row raises KpiImportError, which the API answers as a "validation" problem listing every row.
+    result = services.sales_figures_upsert(rows=rows, by=user, source=SalesFigure.Source.API)
     return {"created": result.created, "updated": result.updated}
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.selectors import products_all
+from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import decode_csv
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
@@ -52,15 +53,27 @@ class RowError:
     message: str
 
 
-class KpiImportError(Exception):
+class KpiImportError(ApplicationError):
     """Sales figures refused as a whole; ``errors`` lists every bad row."""
+
+    code = "validation"
 
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(_("The figures were not loaded: fix the rows listed and try again."))
         self.errors = errors
 
+    def problem_detail(self) -> str:
+        return _("No figures were stored: fix the items listed in “errors” and send them all again.")
 
-class KpiError(Exception):
+    def problem_errors(self) -> list[dict[str, Any]]:
+        # In the API a row's line is its index in `items`; "file" is about the list as a whole.
+        return [
+            {"loc": ["body", "items", e.line, e.column] if e.column != "file" else ["body", "items"], "msg": e.message}
+            for e in self.errors
+        ]
+
+
+class KpiError(ApplicationError):
     """A change the user asked for that cannot be made; the message is safe to show."""
 
 

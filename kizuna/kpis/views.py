@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.catalog.selectors import access_course_for_user, courses_visible_to
+from kizuna.ops.errors import message_user
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -207,7 +208,7 @@ def kpi_target_set(request: HttpRequest) -> HttpResponse:
             by=request.user,
         )
     except services.KpiError as exc:
-        messages.error(request, str(exc))
+        message_user(request, exc)
         return redirect(back)
     messages.success(request, _("The target is saved."))
     return redirect(back)

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.ops.locks import atomic_with_lock_retries
 from kizuna.ops.spreadsheets import decode_csv
 from kizuna.orgs.models import Membership, Organization, Team
@@ -44,13 +45,11 @@ ATTENDANCE_BATCH = 50  # attendances per transaction: each records a statement a
 EMAIL_HEADERS = {"email", "e-mail", "mail", "メールアドレス", "メール"}
 
 
-class LiveError(Exception):
-    """A change that cannot be made; the message is shown to the user."""
+class LiveError(ApplicationError):
+    """A change that cannot be made; the message is shown to the user, with ``problems`` listed under it."""
 
     def __init__(self, message: str, *, field: str | None = None, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
         self.problems = problems or []
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kizuna.catalog.selectors import courses_visible_to
 from kizuna.media.services import MediaError, video_create
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, access_rep_for_user, membership_of, role_required
 
 from . import selectors, services
@@ -54,10 +55,6 @@ def live_sessions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_errors(form: Any, error: LiveError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @hosting
 @require_http_methods(["GET", "POST"])
 def live_session_new(request: HttpRequest) -> HttpResponse:
@@ -66,7 +63,7 @@ def live_session_new(request: HttpRequest) -> HttpResponse:
         try:
             session = services.live_session_create(author=request.user, data=form.session_data())
         except LiveError as error:
-            _form_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The live session is scheduled. Assign it or open it to all reps."))
             return redirect(_session_url(session))
@@ -82,7 +79,7 @@ def live_session_edit(request: HttpRequest, live_session_id: int) -> HttpRespons
         try:
             services.live_session_update(session=session, data=form.session_data())
         except LiveError as error:
-            _form_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved. Registered reps get the updated calendar invitation."))
             return redirect(_session_url(session))
@@ -151,7 +148,7 @@ def live_session_register(request: HttpRequest, live_session_id: int) -> HttpRes
     try:
         registration = services.live_register(session=session, rep=request.user)
     except LiveError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         if registration.status == registration.Status.WAITLISTED:
             messages.info(
@@ -169,7 +166,7 @@ def live_session_unregister(request: HttpRequest, live_session_id: int) -> HttpR
     try:
         services.live_unregister(session=session, rep=request.user)
     except LiveError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         messages.success(request, _("Your registration is cancelled."))
     return redirect(_session_url(session))
@@ -191,7 +188,7 @@ def live_session_checkin(request: HttpRequest, live_session_id: int) -> HttpResp
         except LiveError as error:
             if error.field == "code":
                 cache.set(tries_key, (cache.get(tries_key) or 0) + 1, timeout=6 * 3600)
-            _form_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Checked in. Welcome!"))
             return redirect(_session_url(session))
@@ -216,7 +213,7 @@ def live_session_audience(request: HttpRequest, live_session_id: int) -> HttpRes
                     session=session, assigned_by=request.user, partner=data["partner"], team=data["team"], rep=rep
                 )
             except LiveError as error:
-                _form_errors(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Assigned. The reps were invited to register."))
                 return redirect(_session_url(session, "audience"))
@@ -233,7 +230,7 @@ def live_session_attendance(request: HttpRequest, live_session_id: int) -> HttpR
         try:
             count = services.live_attendance_import(session=session, file=form.cleaned_data["file"])
         except LiveError as error:
-            form.add_error("file", error.message)
+            add_to_form(form, error, field="file")
             problems = error.problems
         else:
             messages.success(request, _("Attendance recorded for %(count)s reps.") % {"count": count})
@@ -253,9 +250,9 @@ def live_session_recording(request: HttpRequest, live_session_id: int) -> HttpRe
             )
             services.live_recording_attach(session=session, video=video)
         except MediaError as error:
-            form.add_error("file", error.message)
+            add_to_form(form, error, field="file")
         except LiveError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The recording is attached. Publish it once the video is ready."))
             return redirect(_session_url(session, "recording"))
@@ -271,7 +268,7 @@ def live_session_recording_publish(request: HttpRequest, live_session_id: int) -
         try:
             services.live_recording_publish(session=session, publisher=request.user, due_at=form.due_at())
         except LiveError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The recording is published and assigned to those who missed the session."))
             return redirect(_session_url(session, "recording"))

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kizuna.ops.errors import ApplicationError
+
 MAX_UPLOAD_MB = 20
 MAX_SIDE = 1600
 MAX_PIXELS = 60_000_000  # a 60-megapixel picture is already larger than any phone camera's
@@ -25,7 +27,7 @@ JPEG_QUALITY = 85
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}  # MPO: the JPEG variant some phones write
 
 
-class PhotoError(Exception):
+class PhotoError(ApplicationError):
     """A photo that cannot be used; the message says, in the user's language, what to do."""
 
     def __init__(self, message: str) -> None:

@@ -27,6 +27,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.ops.processes import run_bounded
 
 from .models import Video
@@ -47,7 +48,7 @@ IMAGE_OR_TEXT_FORMATS = frozenset(
 TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
 
 
-class MediaError(Exception):
+class MediaError(ApplicationError):
     """A media operation that cannot be done; the message says, in the user's language, what to do."""
 
     def __init__(self, message: str) -> None:

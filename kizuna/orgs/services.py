@@ -22,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import decode_csv
 
 from .models import Membership, Organization, Team
@@ -32,16 +33,11 @@ Role = Membership.Role
 NAME_MAX_LENGTH = 150
 
 
-class OrgsError(Exception):
+class OrgsError(ApplicationError):
     """A change to organizations or people that cannot be made; the message is shown to the user.
 
     ``field`` names the form field the message belongs to, when there is one.
     """
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def partner_create(*, name: str, slug: str) -> Organization:

@@ -12,6 +12,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.ops.errors import add_to_form, message_user
+
 from . import selectors, services, sharing
 from .access import access_partner_for_user, access_person_for_user, membership_of, role_required
 from .forms import (
@@ -37,7 +39,7 @@ def partners(request: HttpRequest) -> HttpResponse:
         try:
             partner = services.partner_create(name=form.cleaned_data["name"], slug=form.cleaned_data["slug"])
         except services.OrgsError as e:
-            form.add_error(e.field, e.message)
+            add_to_form(form, e)
         else:
             messages.success(request, _("The partner %(name)s was added.") % {"name": partner.name})
             return redirect("partner", partner_id=partner.pk)
@@ -56,7 +58,7 @@ def partner(request: HttpRequest, partner_id: int) -> HttpResponse:
             try:
                 team = services.team_create(organization=organization, name=form.cleaned_data["name"])
             except services.OrgsError as e:
-                form.add_error(e.field, e.message)
+                add_to_form(form, e)
             else:
                 messages.success(request, _("The team %(name)s was added.") % {"name": team.name})
                 return redirect("partner", partner_id=organization.pk)
@@ -118,7 +120,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 send_invitation=data["send_invitation"],
             )
         except services.OrgsError as e:
-            form.add_error(e.field, e.message)
+            add_to_form(form, e)
         else:
             if data["send_invitation"]:
                 message = _("%(name)s was added and an invitation e-mail is on its way to %(email)s.")
@@ -201,7 +203,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
                     is_active=found.is_active,
                 )
             except services.OrgsError as e:
-                form.add_error(e.field, e.message)
+                add_to_form(form, e)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("person", person_id=found.pk)
@@ -224,7 +226,7 @@ def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         services.invitation_send(user=found, invited_by=request.user)
     except services.OrgsError as e:
-        messages.error(request, e.message)
+        message_user(request, e)
     else:
         messages.success(request, _("The invitation e-mail was sent to %(email)s.") % {"email": found.email})
     return redirect("person", person_id=found.pk)
@@ -245,7 +247,7 @@ def person_set_active(request: HttpRequest, person_id: int) -> HttpResponse:
             is_active=active,
         )
     except services.OrgsError as e:
-        messages.error(request, e.message)
+        message_user(request, e)
     else:
         if active:
             messages.success(request, _("%(name)s can sign in again.") % {"name": found.name})

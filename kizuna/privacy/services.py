@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.accounts.personal_data import Erasure, contributions
 from kizuna.accounts.services import person_anonymize
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 
 from .exports import export_write
@@ -27,7 +28,7 @@ EXPORT_KEPT = timedelta(days=7)
 EXPORT_STUCK = timedelta(hours=1)
 
 
-class PrivacyError(Exception):
+class PrivacyError(ApplicationError):
     """A request that cannot be done; the message is shown to the user in their language."""
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kizuna.ops.errors import message_user
 from kizuna.orgs.access import access_person_for_user, membership_of, role_required
 from kizuna.orgs.models import Membership
 
@@ -44,7 +45,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         try:
             services.data_export_request(user=request.user)
         except PrivacyError as exc:
-            messages.error(request, str(exc))
+            message_user(request, exc)
         else:
             messages.success(request, _("We are preparing your data. It will be ready to download here shortly."))
         return redirect("my_data")

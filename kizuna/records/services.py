@@ -15,6 +15,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 
 from . import vocab
@@ -24,8 +25,10 @@ from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
 
 
-class StatementError(Exception):
+class StatementError(ApplicationError):
     """A statement that cannot be accepted; the message is safe to show to the user."""
+
+    code = "statement-rejected"
 
 
 @dataclass(frozen=True)

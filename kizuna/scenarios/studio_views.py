@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kizuna.catalog.services import topic_tags_ensure
 from kizuna.media.serving import stored_file_response
+from kizuna.ops.errors import add_to_form
 from kizuna.orgs.access import role_required
 
 from . import editor, selectors, services
@@ -76,7 +77,7 @@ def studio_scenario_new(request: HttpRequest) -> HttpResponse:
                     tags=topic_tags_ensure(names=form.topic_tag_names()),
                 )
         except ScenarioError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The scenario was created. Add its first moment."))
             return redirect(_editor_url(scenario))
@@ -184,7 +185,7 @@ def studio_scenario(request: HttpRequest, scenario_id: int) -> HttpResponse:
                         tags=topic_tags_ensure(names=form.topic_tag_names()),
                     )
             except ScenarioError as error:
-                form.add_error(None, str(error))
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(_editor_url(scenario, "scenario-details"))
@@ -259,7 +260,7 @@ def studio_scenario_node(request: HttpRequest, node_id: int) -> HttpResponse:
                 if data.get("image"):
                     services.node_image_set(node=node, file=data["image"])
         except ScenarioError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved “%(key)s”.") % {"key": node.key})
             return redirect(_editor_url(scenario, f"node-{node.pk}"))
@@ -304,7 +305,7 @@ def studio_scenario_choice_new(request: HttpRequest, node_id: int) -> HttpRespon
             with transaction.atomic():
                 choice = services.choice_create(node=node, **_choice_values(form))
         except ScenarioError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The choice “%(key)s” was added.") % {"key": choice.key})
             return redirect(_editor_url(node.scenario_id, f"node-{node.pk}"))
@@ -331,7 +332,7 @@ def studio_scenario_choice(request: HttpRequest, choice_id: int) -> HttpResponse
             with transaction.atomic():
                 services.choice_update(choice=choice, **_choice_values(form))
         except ScenarioError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved the choice “%(key)s”.") % {"key": choice.key})
             return redirect(_editor_url(scenario, f"choice-{choice.pk}"))
@@ -478,7 +479,7 @@ def studio_scenario_values(request: HttpRequest) -> HttpResponse:
         try:
             tag = services.value_tag_create(slug=data["slug"], name_ja=data["name_ja"], name_en=data["name_en"])
         except ScenarioError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The value “%(name)s” was added.") % {"name": tag.name})
             return redirect(reverse("studio_scenario_values") + f"#value-{tag.pk}")
@@ -498,7 +499,7 @@ def studio_scenario_value(request: HttpRequest, value_tag_id: int) -> HttpRespon
                 value_tag=tag, name_ja=form.cleaned_data["name_ja"], name_en=form.cleaned_data["name_en"]
             )
         except ScenarioError as error:
-            form.add_error(None, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("studio_scenario_values") + f"#value-{tag.pk}")

@@ -9,7 +9,6 @@ who may play it.
 import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kizuna.media.models import Video
 from kizuna.media.selectors import ready_video_by_key
 from kizuna.media.serving import stored_file_response
+from kizuna.ops.errors import message_user
 
 from . import player, selectors, services
 from .errors import ScenarioError
@@ -55,7 +55,7 @@ def scenario_play(request: HttpRequest, version_id: int) -> HttpResponse:
                 rep=request.user, version=version, lesson=lesson, statement_id=statement_id
             )
         except ScenarioError as exc:
-            messages.error(request, str(exc))
+            message_user(request, exc)
             return redirect(request.get_full_path())
         attempt = selectors.my_attempts(request.user).get(registration=registration)
         return redirect("scenario_attempt", attempt_id=attempt.pk)
@@ -134,7 +134,7 @@ def scenario_choose(request: HttpRequest, attempt_id: int) -> HttpResponse:
             statement_id=statement_id,
         )
     except ScenarioError as exc:
-        messages.error(request, str(exc))
+        message_user(request, exc)
         return redirect("scenario_attempt", attempt_id=attempt.pk)
     index = step.attempt.step_ids.index(str(statement_id))
     return redirect(reverse("scenario_attempt", args=[attempt.pk]) + f"?after={index}")
@@ -199,5 +199,5 @@ def scenario_answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
             rep=request.user, registration=attempt.registration, node_key=request.POST.get("node", ""), answer=answer
         )
     except ScenarioError as exc:
-        messages.error(request, str(exc))
+        message_user(request, exc)
     return redirect(reverse("scenario_attempt", args=[attempt.pk]) + "#question")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records.services import Activity, statement_record
 
@@ -33,12 +34,14 @@ INTERACTION_TYPES = {
 }
 
 
-class SurveyError(Exception):
-    """A survey change or answer that cannot be accepted; the message is shown to the user."""
+class SurveyError(ApplicationError):
+    """A survey change or answer that cannot be accepted; the message is shown to the user.
+
+    ``errors`` maps each refused answer's question key to its message.
+    """
 
     def __init__(self, message: str, *, errors: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.errors = errors or {}
 
 

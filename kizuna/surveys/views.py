@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.catalog.selectors import access_lesson_for_user
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import CsvLine
 from kizuna.orgs.access import Role, membership_of, role_required
 
@@ -85,7 +86,7 @@ def studio_survey_question_add(request: HttpRequest, survey_id: int) -> HttpResp
                 required=data["required"],
             )
         except SurveyError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, pgettext("survey", "The question was added."))
             return redirect(_studio_url(survey.pk, "questions"))
@@ -117,7 +118,7 @@ def studio_survey_publish(request: HttpRequest, survey_id: int) -> HttpResponse:
     try:
         version = services.survey_publish(survey=survey, publisher=request.user)
     except SurveyError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         messages.success(request, _("Published as version %(number)s.") % {"number": version.number})
     return redirect(_studio_url(survey.pk))
@@ -138,7 +139,7 @@ def studio_survey_send(request: HttpRequest, survey_id: int) -> HttpResponse:
                 due_at=form.due_at(),
             )
         except SurveyError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Sent to %(count)s partners or teams.") % {"count": len(sends)})
             return redirect(_studio_url(survey.pk, "send"))
@@ -183,7 +184,7 @@ def _submit(request: HttpRequest, version: SurveyVersion, lesson: Any = None) ->
             lesson=lesson,
         )
     except SurveyError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
         return False, error.errors
     if created:
         messages.success(request, _("Thank you for your answers."))

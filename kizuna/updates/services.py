@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from kizuna.catalog.markdown import render_markdown
 from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_write
 from kizuna.media.services import MediaError, video_create
+from kizuna.ops.errors import ApplicationError
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
@@ -37,13 +38,8 @@ STATEMENT_NAMESPACE = uuid.UUID("6f1c7f4e-3b0a-4f55-9d1e-6b0f7a0c2d11")
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 
 
-class UpdateError(Exception):
+class UpdateError(ApplicationError):
     """A flash update change that cannot be made; the message says, in the user's language, what to fix."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

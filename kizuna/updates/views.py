@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
+from kizuna.ops.errors import message_user
 from kizuna.orgs.access import membership_of, role_required
 
 from . import selectors, services
@@ -80,7 +81,7 @@ def _publish_and_say(request: HttpRequest, update: FlashUpdate) -> bool:
     try:
         services.update_publish(update=update, publisher=request.user)
     except UpdateError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
         return False
     messages.success(request, _("Published. The reps see it at the top of their home and get an e-mail."))
     return True
@@ -157,7 +158,7 @@ def update_delete(request: HttpRequest, update_id: int) -> HttpResponse:
     try:
         services.update_delete(update=update)
     except UpdateError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
         return redirect(update)
     messages.success(request, _("The draft was deleted."))
     return redirect("updates")
@@ -211,7 +212,7 @@ def update_answer(request: HttpRequest, update_id: int) -> HttpResponse:
     try:
         receipt = services.update_answer(rep=request.user, update=update_obj, option=form.cleaned_data["option"])
     except UpdateError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         if receipt.answer_correct:
             messages.success(request, _("Correct!"))
@@ -227,7 +228,7 @@ def update_ack(request: HttpRequest, update_id: int) -> HttpResponse:
     try:
         services.update_acknowledge(rep=request.user, update=update_obj)
     except UpdateError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
         return redirect(update_obj.get_absolute_url() + "#question")
     messages.success(request, _("Thank you. Marked as confirmed."))
     return redirect("home")
@@ -275,7 +276,7 @@ def update_remind(request: HttpRequest, update_id: int) -> HttpResponse:
     try:
         count = services.update_remind(update=update_obj, by=request.user, partner_id=partner_id, team_id=team_id)
     except UpdateError as error:
-        messages.error(request, error.message)
+        message_user(request, error)
     else:
         if count:
             messages.success(
