@@ -18,8 +18,8 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kizuna.catalog.models import Assignment, Course, PublishedLesson
-from kizuna.catalog.selectors import assignments_for_rep
+from kizuna.catalog.models import Course, PublishedLesson
+from kizuna.catalog.selectors import assignments_for_rep, partner_assignments
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records.models import CourseProgress, LearningDay, LessonProgress
 
@@ -215,29 +215,6 @@ def resolve_targets(assignments: Iterable[tuple[int, bool, datetime | None]]) ->
     return best
 
 
-@dataclass
-class _PartnerAssignments:
-    """One partner's assignments, indexed by how they reach a rep."""
-
-    partner_wide: list[tuple[int, bool, datetime | None]] = field(default_factory=list)
-    by_team: dict[int, list[tuple[int, bool, datetime | None]]] = field(default_factory=dict)
-    by_rep: dict[int, list[tuple[int, bool, datetime | None]]] = field(default_factory=dict)
-
-    def add(self, *, team_id: int | None, rep_id: int | None, item: tuple[int, bool, datetime | None]) -> None:
-        if rep_id is not None:
-            self.by_rep.setdefault(rep_id, []).append(item)
-        elif team_id is not None:
-            self.by_team.setdefault(team_id, []).append(item)
-        else:
-            self.partner_wide.append(item)
-
-    def for_rep(self, rep_id: int, team_id: int | None) -> dict[int, Target]:
-        reaching = self.partner_wide + self.by_rep.get(rep_id, [])
-        if team_id is not None:
-            reaching += self.by_team.get(team_id, [])
-        return resolve_targets(reaching)
-
-
 def row_status(*, required: bool, due_at: datetime | None, progress: "_Progress | None", now: datetime) -> str:
     if progress is not None and progress.completed_at is not None:
         return ProgressStatus.COMPLETED
@@ -310,24 +287,8 @@ class _Snapshot:
                 "pk", "name", "email", "membership__organization_id", "membership__team_id", "membership__team__name"
             )
         ]
-        self.assignments: dict[int, _PartnerAssignments] = {pid: _PartnerAssignments() for pid in self.partner_ids}
-        self.course_titles: dict[int, str] = {}
-        for partner_id, a_team_id, a_rep_id, course_id, required, due_at, title, draft_title in (
-            Assignment.objects.filter(partner_id__in=self.partner_ids)
-            .order_by()
-            .values_list(
-                "partner_id",
-                "team_id",
-                "rep_id",
-                "course_id",
-                "required",
-                "due_at",
-                "course__latest_version__title",
-                "course__title",
-            )
-        ):
-            self.assignments[partner_id].add(team_id=a_team_id, rep_id=a_rep_id, item=(course_id, required, due_at))
-            self.course_titles[course_id] = title or draft_title
+        self.assignments = partner_assignments(partner_ids=self.partner_ids)
+        self.course_titles: dict[int, str] = {a.course_id: a.title for a in self.assignments.all()}
         progress = CourseProgress.objects.filter(user_id__in=self.reps_qs.values("pk")).order_by()
         self.detail = detail
         self.progress: dict[tuple[int, int], _Progress] = {}
@@ -350,7 +311,8 @@ class _Snapshot:
 
     def targets(self, rep: _Rep) -> dict[int, Target]:
         if rep.id not in self._targets:
-            self._targets[rep.id] = self.assignments[rep.partner_id].for_rep(rep.id, rep.team_id)
+            reaching = self.assignments.reaching(partner_id=rep.partner_id, team_id=rep.team_id, rep_id=rep.id)
+            self._targets[rep.id] = resolve_targets((a.course_id, a.required, a.due_at) for a in reaching)
         return self._targets[rep.id]
 
     def activity(self) -> dict[int, tuple[int, float]]:
