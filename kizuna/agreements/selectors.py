@@ -15,6 +15,7 @@ from django.utils import timezone
 from kizuna.catalog.selectors import AssignedCourse, partner_assignments
 from kizuna.orgs.access import has_role, membership_of, visible_partners
 from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.selectors import active_reps
 from kizuna.records.selectors import url_with_id
 
 from .models import AgreementVersion, LearningTimeDay, LearningTimeMonth
@@ -188,7 +189,7 @@ class _Rep:
 
 
 def _reps_of(partner_ids: list[int], *, only: Any = None) -> list[_Rep]:
-    reps = User.objects.filter(membership__organization_id__in=partner_ids, membership__role=Role.REP, is_active=True)
+    reps = active_reps(partner_ids=partner_ids)
     if only is not None:
         reps = reps.filter(only)
     rows = reps.order_by("name", "pk").values_list(
@@ -503,11 +504,9 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     versions = _versions_by_partner(p.pk for p in partners)
     out = {p.pk: PartnerCompliance(partner=p, version=_in_effect(versions.get(p.pk, []), judged_on)) for p in partners}
     expected = {pk: _expected_minutes(row.version, month, judged_on)[1] for pk, row in out.items()}
-    active_reps = User.objects.filter(
-        membership__organization_id__in=list(out), membership__role=Role.REP, is_active=True
-    )
+    reps = active_reps(partner_ids=list(out))
     for partner_id, count in (
-        active_reps.order_by()
+        reps.order_by()
         .values_list("membership__organization_id")
         .annotate(n=Count("pk"))
         .values_list("membership__organization_id", "n")
@@ -519,7 +518,7 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     finished = {
         (partner_id, course_id): n
         for partner_id, course_id, n in CourseProgress.objects.filter(
-            user__in=active_reps,
+            user__in=reps,
             course_id__in={c for courses in wide.values() for c in courses},
             completed_at__lte=cutoff,
         )
@@ -567,7 +566,7 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     for partner_id, minutes in expected.items():
         reaching_filter |= Q(partner_id=partner_id, seconds__gte=minutes * 60 - 30)
     reaching = dict(
-        LearningTimeMonth.objects.filter(month=month, rep__in=active_reps)
+        LearningTimeMonth.objects.filter(month=month, rep__in=reps)
         .filter(reaching_filter)
         .order_by()
         .values_list("partner_id")

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kizuna.catalog.models import Course, PublishedLesson
 from kizuna.catalog.selectors import assignments_for_rep, partner_assignments
-from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.models import Organization, Team
+from kizuna.orgs.selectors import active_reps
 from kizuna.records.models import CourseProgress, LearningDay, LessonProgress
 
 User = get_user_model()
@@ -260,9 +261,7 @@ def _minutes(seconds: float) -> int:
 
 
 def _reps_queryset(partner_ids: Sequence[int], team_id: int | None) -> QuerySet[Any]:
-    reps = User.objects.filter(
-        membership__organization_id__in=partner_ids, membership__role=Membership.Role.REP, is_active=True
-    )
+    reps = active_reps(partner_ids=partner_ids)
     if team_id is not None:
         reps = reps.filter(membership__team_id=team_id)
     return reps

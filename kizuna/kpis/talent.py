@@ -23,7 +23,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.models import Organization
+from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.records.models import LearningDay
 
 from .models import LearningMonth
@@ -96,9 +97,9 @@ def rising_talent(*, partners: Sequence[Organization], month: date | None = None
     partner_ids = [p.pk for p in partners]
     reps = {
         user_id: (name, partner_name, team_name or "")
-        for user_id, name, partner_name, team_name in Membership.objects.filter(
-            organization_id__in=partner_ids, role=Membership.Role.REP, user__is_active=True
-        ).values_list("user_id", "user__name", "organization__name", "team__name")
+        for user_id, name, partner_name, team_name in active_rep_memberships(partner_ids=partner_ids).values_list(
+            "user_id", "user__name", "organization__name", "team__name"
+        )
     }
     by_rep: dict[int, dict[str, list[dict[str, Any]]]] = {}
     for row in (
