@@ -16,7 +16,7 @@ from kizuna.catalog.selectors import AssignedCourse, partner_assignments
 from kizuna.orgs.access import has_role, membership_of, visible_partners
 from kizuna.orgs.models import Membership, Organization
 from kizuna.orgs.selectors import active_reps
-from kizuna.records.selectors import url_with_id
+from kizuna.records.selectors import courses_finished, courses_finished_per_partner, url_with_id
 
 from .models import AgreementVersion, LearningTimeDay, LearningTimeMonth
 
@@ -407,22 +407,12 @@ def _required_status(reps: list[_Rep], cutoff: datetime) -> dict[int, _RequiredS
     A required assignment reaches a rep through their partner, their team or to them alone (as in the
     catalog); several for one course count once, with the earliest due date.
     """
-    from kizuna.records.models import CourseProgress
-
     partner_ids = sorted({rep.partner_id for rep in reps if rep.partner_id is not None})
     assignments = partner_assignments(partner_ids=partner_ids, required_only=True)
     titles = {a.course_id: a.title for a in assignments.all()}
     finished: set[tuple[int, int]] = set()
     if titles:
-        finished = set(
-            CourseProgress.objects.filter(
-                user__membership__organization_id__in=partner_ids,
-                course_id__in=list(titles),
-                completed_at__lte=cutoff,
-            )
-            .order_by()
-            .values_list("user_id", "course_id")
-        )
+        finished = courses_finished(course_ids=titles, by=cutoff, partner_ids=partner_ids)
     status: dict[int, _RequiredStatus] = {}
     for rep in reps:
         targets = (
@@ -496,8 +486,6 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     """
     from django.db.models import Count, Q
 
-    from kizuna.records.models import CourseProgress
-
     now = now or timezone.now()
     cutoff, judged_on = _cutoff(month, now)
     partners = list(Organization.objects.filter(kind=Organization.Kind.PARTNER).order_by("name"))
@@ -515,18 +503,9 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     assignments = partner_assignments(partner_ids=list(out), required_only=True)
     wide = {pid: _earliest_due(assignments.partner_wide(pid)) for pid in out if assignments.partner_wide(pid)}
     specific_teams, specific_reps = assignments.targeted()
-    finished = {
-        (partner_id, course_id): n
-        for partner_id, course_id, n in CourseProgress.objects.filter(
-            user__in=reps,
-            course_id__in={c for courses in wide.values() for c in courses},
-            completed_at__lte=cutoff,
-        )
-        .order_by()
-        .values_list("user__membership__organization_id", "course_id")
-        .annotate(n=Count("pk"))
-        .values_list("user__membership__organization_id", "course_id", "n")
-    }
+    finished = courses_finished_per_partner(
+        course_ids={c for courses in wide.values() for c in courses}, by=cutoff, users=reps
+    )
     for partner_id, courses in wide.items():
         row = out[partner_id]
         for course_id, due_at in courses.items():
@@ -543,14 +522,8 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     )
     if special:
         statuses = _required_status(special, cutoff)
-        done_wide: set[tuple[int, int]] = set(
-            CourseProgress.objects.filter(
-                user_id__in=[rep.id for rep in special],
-                course_id__in={c for courses in wide.values() for c in courses},
-                completed_at__lte=cutoff,
-            )
-            .order_by()
-            .values_list("user_id", "course_id")
+        done_wide = courses_finished(
+            course_ids={c for courses in wide.values() for c in courses}, by=cutoff, users=[rep.id for rep in special]
         )
         for rep in special:
             row, status = out[rep.partner_id or 0], statuses[rep.id]

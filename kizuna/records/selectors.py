@@ -2,12 +2,13 @@
 
 import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -249,3 +250,33 @@ def lesson_statuses(*, user: Any, lessons: list[PublishedLesson]) -> dict[int, L
 
 def course_progress_for(*, user: Any, course_id: int) -> CourseProgress | None:
     return CourseProgress.objects.filter(user=user, course_id=course_id).select_related("version").first()
+
+
+# --- Finished courses, for the reports of the apps above (agreements' compliance) ------------------------
+
+
+def courses_finished(
+    *, course_ids: Iterable[int], by: datetime, users: Any = None, partner_ids: Iterable[int] | None = None
+) -> set[tuple[int, int]]:
+    """Return the (user id, course id) pairs of these courses finished by that time, of these users (ids or a
+    queryset) and/or of the people of these partners (one query)."""
+    progress = CourseProgress.objects.filter(course_id__in=list(course_ids), completed_at__lte=by)
+    if users is not None:
+        progress = progress.filter(user__in=users)
+    if partner_ids is not None:
+        progress = progress.filter(user__membership__organization_id__in=list(partner_ids))
+    return set(progress.order_by().values_list("user_id", "course_id"))
+
+
+def courses_finished_per_partner(*, course_ids: Iterable[int], by: datetime, users: Any) -> dict[tuple[int, int], int]:
+    """Return {(partner id, course id): how many of these users (a queryset) finished it by that time} (one query)."""
+    return {
+        (partner_id, course_id): n
+        for partner_id, course_id, n in CourseProgress.objects.filter(
+            user__in=users, course_id__in=list(course_ids), completed_at__lte=by
+        )
+        .order_by()
+        .values_list("user__membership__organization_id", "course_id")
+        .annotate(n=Count("pk"))
+        .values_list("user__membership__organization_id", "course_id", "n")
+    }
