@@ -1,6 +1,5 @@
 """Progress dashboards: a partner's reps × courses, the principal's partners side by side, one rep's detail."""
 
-import csv
 import unicodedata
 from dataclasses import replace
 from typing import Any
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
-from kizuna.ops.spreadsheets import cell
+from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -87,42 +86,36 @@ def _dashboard_csv(request: HttpRequest, partner: Organization) -> HttpResponse:
     _teams, team = _team_filter(request, partner)
     rows = selectors.partner_progress_rows(partner=partner, team=team)
     stamp = timezone.localtime().strftime("%Y%m%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="progress-{partner.slug}-{stamp}.csv"'
-    response.write("\ufeff")  # the BOM that makes Excel read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Rep"),
+        _("E-mail"),
+        _("Team"),
+        _("Course"),
+        _("Required/optional"),
+        _("Due"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Finished at"),
+        _("Last activity at"),
+        _("Learning time (minutes)"),
+    ]
+    lines = (
         [
-            _("Rep"),
-            _("E-mail"),
-            _("Team"),
-            _("Course"),
-            _("Required/optional"),
-            _("Due"),
-            _("Status"),
-            _("Progress (%)"),
-            _("Finished at"),
-            _("Last activity at"),
-            _("Learning time (minutes)"),
+            row.rep_name,
+            row.rep_email,
+            row.team_name,
+            row.course_title,
+            _("Required") if row.required else _("Optional"),
+            _csv_time(row.due_at),
+            row.status_label,
+            row.percent,
+            _csv_time(row.completed_at),
+            _csv_time(row.last_activity_at),
+            row.time_spent_minutes,
         ]
+        for row in rows
     )
-    for row in rows:
-        writer.writerow(
-            [
-                cell(row.rep_name),
-                cell(row.rep_email),
-                cell(row.team_name),
-                cell(row.course_title),
-                _("Required") if row.required else _("Optional"),
-                _csv_time(row.due_at),
-                row.status_label,
-                row.percent,
-                _csv_time(row.completed_at),
-                _csv_time(row.last_activity_at),
-                row.time_spent_minutes,
-            ]
-        )
-    return response
+    return csv_response(header, lines, filename=f"progress-{partner.slug}-{stamp}.csv")
 
 
 def _csv_time(value: Any) -> str:

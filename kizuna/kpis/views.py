@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.catalog.selectors import access_course_for_user, courses_visible_to
+from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -236,11 +237,10 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def kpi_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sales-figures.csv"'
-    response.write("\ufeffrep_email,month,product,calls,appointments,deals,revenue\n")
-    response.write("rep1@partner-a.example,2026-10,,120,18,4,480000\n")
-    return response
+    header = ["rep_email", "month", "product", "calls", "appointments", "deals", "revenue"]
+    return csv_response(
+        header, [["rep1@partner-a.example", "2026-10", "", 120, 18, 4, 480000]], filename="sales-figures.csv"
+    )
 
 
 # --- Did learning move sales? ------------------------------------------------------------------------------
