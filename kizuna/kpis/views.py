@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.catalog.selectors import access_course_for_user, courses_visible_to
+from kizuna.ops.charts import SVG_CSP, svg_response
 from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
     access_partner_for_user,
@@ -149,11 +150,7 @@ def _svg(board: selectors.Board, metric: str) -> HttpResponse:
         target=line.target,
         unit="" if line.unit == "pt" else "%",
     )
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-
-
-# pygal styles its SVG with a <style> element; as an <img> the SVG runs no script and cannot reach the page.
-SVG_CSP = {"style-src": ["'unsafe-inline'"], "script-src": ["'none'"], "img-src": ["'none'"]}
+    return svg_response(svg)
 
 
 @csp_replace(SVG_CSP)
