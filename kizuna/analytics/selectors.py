@@ -14,15 +14,21 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kizuna.catalog.models import Course, PublishedLesson
-from kizuna.catalog.selectors import assignments_for_rep, partner_assignments
+from kizuna.catalog.selectors import assignments_for_rep, course_latest, partner_assignments, published_lesson_rows
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_reps
-from kizuna.records.models import CourseProgress, LearningDay, LessonProgress
+from kizuna.records.selectors import (
+    course_progress_rows,
+    courses_finished,
+    last_activity_per_partner,
+    learning_activity_per_partner,
+    rep_course_progress_rows,
+    rep_lesson_progress_rows,
+)
 
 User = get_user_model()
 
@@ -288,25 +294,16 @@ class _Snapshot:
         ]
         self.assignments = partner_assignments(partner_ids=self.partner_ids)
         self.course_titles: dict[int, str] = {a.course_id: a.title for a in self.assignments.all()}
-        progress = CourseProgress.objects.filter(user_id__in=self.reps_qs.values("pk")).order_by()
         self.detail = detail
         self.progress: dict[tuple[int, int], _Progress] = {}
         if detail:
             self.progress = {
                 (user_id, course_id): _Progress(*values)
-                for user_id, course_id, *values in progress.values_list(
-                    "user_id",
-                    "course_id",
-                    "completed_at",
-                    "last_activity_at",
-                    "lessons_completed",
-                    "lessons_total",
-                    "time_spent_seconds",
-                )
+                for user_id, course_id, *values in course_progress_rows(users=self.reps_qs.values("pk"))
             }
             self.completed = {key for key, p in self.progress.items() if p.completed_at is not None}
         else:
-            self.completed = set(progress.filter(completed_at__isnull=False).values_list("user_id", "course_id"))
+            self.completed = courses_finished(users=self.reps_qs.values("pk"))
 
     def targets(self, rep: _Rep) -> dict[int, Target]:
         if rep.id not in self._targets:
@@ -320,32 +317,18 @@ class _Snapshot:
         Read from the per-day learning projection, so the cost follows reps × days, not statements.
         """
         today = timezone.localdate(self.now, timezone=ZoneInfo(settings.TIME_ZONE))
-        rows = (
-            LearningDay.objects.filter(
-                partner_id__in=self.partner_ids,
-                user_id__in=self.reps_qs.values("pk"),
-                day__gt=today - timedelta(days=LEARNING_TIME_DAYS),
-                day__lte=today,
-            )
-            .order_by()
-            .values("partner_id")
-            .annotate(
-                active=Count("user_id", distinct=True, filter=Q(day__gt=today - timedelta(days=ACTIVE_DAYS))),
-                seconds=Sum("seconds"),
-            )
+        return learning_activity_per_partner(
+            partner_ids=self.partner_ids,
+            users=self.reps_qs.values("pk"),
+            since=today - timedelta(days=LEARNING_TIME_DAYS),
+            active_since=today - timedelta(days=ACTIVE_DAYS),
+            until=today,
         )
-        return {row["partner_id"]: (row["active"], row["seconds"] or 0.0) for row in rows}
 
     def last_activity(self, partner_of_rep: dict[int, int]) -> dict[int, datetime]:
         """Return {partner id: the reps' latest activity in any course}."""
         if not self.detail:
-            rows = (
-                CourseProgress.objects.filter(user_id__in=self.reps_qs.values("pk"))
-                .order_by()
-                .values("user__membership__organization_id")
-                .annotate(last=Max("last_activity_at"))
-            )
-            return {row["user__membership__organization_id"]: row["last"] for row in rows}
+            return last_activity_per_partner(users=self.reps_qs.values("pk"))
         latest: dict[int, datetime] = {}
         for (user_id, _course_id), progress in self.progress.items():
             partner_id = partner_of_rep[user_id]
@@ -487,39 +470,18 @@ def rep_progress(*, rep: Any, now: datetime | None = None) -> list[RepCourse]:
     targets = resolve_targets(assignments_for_rep(rep).order_by().values_list("course_id", "required", "due_at"))
     progress = {
         course_id: (version_id, version_title, _Progress(*values))
-        for course_id, version_id, version_title, *values in CourseProgress.objects.filter(user=rep)
-        .order_by()
-        .values_list(
-            "course_id",
-            "version_id",
-            "version__title",
-            "completed_at",
-            "last_activity_at",
-            "lessons_completed",
-            "lessons_total",
-            "time_spent_seconds",
-        )
+        for course_id, version_id, version_title, *values in rep_course_progress_rows(rep=rep)
     }
     course_ids = set(targets) | set(progress)
-    courses = {
-        pk: (latest_id, latest_title or title)
-        for pk, latest_id, latest_title, title in Course.objects.filter(pk__in=course_ids).values_list(
-            "pk", "latest_version_id", "latest_version__title", "title"
-        )
-    }
+    courses = course_latest(course_ids=course_ids)
     version_of = {cid: (progress[cid][0] if cid in progress else courses[cid][0]) for cid in courses}
     lessons_by_version: dict[int, list[tuple[int, str, str, str]]] = {}
-    for pk, version_id, title, kind, module_title in (
-        PublishedLesson.objects.filter(version_id__in=[v for v in version_of.values() if v is not None])
-        .order_by("version_id", "position")
-        .values_list("pk", "version_id", "title", "kind", "module__title")
+    for pk, version_id, title, kind, module_title in published_lesson_rows(
+        version_ids=[v for v in version_of.values() if v is not None]
     ):
         lessons_by_version.setdefault(version_id, []).append((pk, title, kind, module_title))
     lesson_progress = {
-        lesson_id: values
-        for lesson_id, *values in LessonProgress.objects.filter(user=rep, course_id__in=course_ids).values_list(
-            "lesson_id", "completed_at", "last_activity_at", "time_spent_seconds", "progress"
-        )
+        lesson_id: values for lesson_id, *values in rep_lesson_progress_rows(rep=rep, course_ids=course_ids)
     }
     result = []
     for course_id, (_latest_id, latest_title) in courses.items():

@@ -251,6 +251,25 @@ def rep_assigned_courses(rep: Any) -> list[tuple[int, int, str, datetime, bool, 
     ]
 
 
+def course_latest(*, course_ids: Iterable[int]) -> dict[int, tuple[int | None, str]]:
+    """Return {course id: (its latest published version id or None, that version's title, else the draft's)}."""
+    return {
+        pk: (latest_id, latest_title or title)
+        for pk, latest_id, latest_title, title in Course.objects.filter(pk__in=course_ids).values_list(
+            "pk", "latest_version_id", "latest_version__title", "title"
+        )
+    }
+
+
+def published_lesson_rows(*, version_ids: Iterable[int]) -> Iterable[tuple[int, int, str, str, str]]:
+    """Return (lesson id, version id, title, kind, module title) of these versions' lessons, in order (one query)."""
+    return (
+        PublishedLesson.objects.filter(version_id__in=version_ids)
+        .order_by("version_id", "position")
+        .values_list("pk", "version_id", "title", "kind", "module__title")
+    )
+
+
 def courses_visible_to(user: Any) -> QuerySet[Course]:
     """Return the published courses this person may open."""
     m = membership_of(user)
