@@ -91,7 +91,7 @@ def course_activity_data(version: CourseVersion) -> dict[str, Any]:
 # --- Which assignments reach which rep -----------------------------------------------------------
 # An assignment reaches a rep of its partner when it is to the whole partner, to the rep's team, or to the rep
 # alone. The rule is written here once for the database (assignments_reaching_q) and once in Python
-# (_reach_key and _rep_reach_keys, behind assignment_reaches and AssignmentReach) for pages that resolve many
+# (_reach_key and _rep_reach_keys, behind AssignmentReach and rep_assigned_courses) for pages that resolve many
 # reps in one pass; tests/test_assignment_reach.py holds the two to the same meaning.
 
 ReachKey = tuple[int, str, int]  # (partner id, "partner" | "team" | "rep", that partner's, team's or rep's id)
@@ -123,14 +123,6 @@ def _rep_reach_keys(*, partner_id: int, team_id: int | None, rep_id: int) -> tup
     if team_id is not None:
         keys.append((partner_id, "team", team_id))
     return tuple(keys)
-
-
-def assignment_reaches(
-    *, partner_id: int, assigned_team_id: int | None, assigned_rep_id: int | None, team_id: int | None, rep_id: int
-) -> bool:
-    """Whether an assignment of the partner (to a team, to a rep or to neither) reaches a rep of that partner."""
-    key = _reach_key(partner_id=partner_id, team_id=assigned_team_id, rep_id=assigned_rep_id)
-    return key in _rep_reach_keys(partner_id=partner_id, team_id=team_id, rep_id=rep_id)
 
 
 class AssignmentReach(Generic[T]):
@@ -238,16 +230,11 @@ def rep_assigned_courses(rep: Any) -> list[tuple[int, int, str, datetime, bool, 
             "due_at",
         )
     )
+    reaching = _rep_reach_keys(partner_id=m.organization_id, team_id=m.team_id, rep_id=rep.pk)
     return [
         tuple(row[2:])
         for row in rows
-        if assignment_reaches(
-            partner_id=m.organization_id,
-            assigned_team_id=row[0],
-            assigned_rep_id=row[1],
-            team_id=m.team_id,
-            rep_id=rep.pk,
-        )
+        if _reach_key(partner_id=m.organization_id, team_id=row[0], rep_id=row[1]) in reaching
     ]
 
 

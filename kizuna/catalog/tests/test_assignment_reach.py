@@ -5,7 +5,12 @@ import pytest
 from conftest import make_person
 from kizuna.catalog import services as catalog
 from kizuna.catalog.models import Assignment
-from kizuna.catalog.selectors import assignment_reaches, assignments_reaching_q, partner_assignments
+from kizuna.catalog.selectors import (
+    AssignmentReach,
+    assignments_reaching_q,
+    partner_assignments,
+    rep_assigned_courses,
+)
 
 
 @pytest.fixture
@@ -42,27 +47,17 @@ def reps(cast):
 
 def test_an_assignment_reaches_the_reps_of_its_partner_its_team_or_the_one_rep_named(cast, assigned):
     names = {pk: name for name, pk in assigned.items()}
-    reach = partner_assignments(partner_ids=[cast.partner_a.pk, cast.partner_b.pk])
+    reach = AssignmentReach()
+    for a in Assignment.objects.all():
+        reach.add(partner_id=a.partner_id, team_id=a.team_id, rep_id=a.rep_id, item=names[a.pk])
+    dashboards = partner_assignments(partner_ids=[cast.partner_a.pk, cast.partner_b.pk])
     for rep, partner_id, team_id, expected in reps(cast):
         where = {"partner_id": partner_id, "team_id": team_id, "rep_id": rep.pk}
-        in_sql = {
-            names[pk] for pk in Assignment.objects.filter(assignments_reaching_q(**where)).values_list("pk", flat=True)
-        }
-        in_python = {
-            names[a.pk]
-            for a in Assignment.objects.all()
-            if a.partner_id == partner_id
-            and assignment_reaches(
-                partner_id=partner_id,
-                assigned_team_id=a.team_id,
-                assigned_rep_id=a.rep_id,
-                team_id=team_id,
-                rep_id=rep.pk,
-            )
-        }
-        assert in_sql == expected, rep.email
-        assert in_python == expected, rep.email
-        assert len(reach.reaching(**where)) == len(expected), rep.email
+        in_sql = Assignment.objects.filter(assignments_reaching_q(**where)).values_list("pk", flat=True)
+        assert {names[pk] for pk in in_sql} == expected, rep.email
+        assert set(reach.reaching(**where)) == expected, rep.email
+        assert len(dashboards.reaching(**where)) == len(expected), rep.email
+        assert len(rep_assigned_courses(rep)) == len(expected), rep.email
 
 
 def test_the_index_tells_partner_wide_assignments_from_the_teams_and_reps_named(cast, assigned):
