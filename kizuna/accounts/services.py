@@ -1,5 +1,9 @@
-"""Writes of a person's own account."""
+"""Writes of people's accounts: one's own, and those that the notifications and people screens keep."""
 
+from collections.abc import Iterable
+
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
@@ -32,3 +36,64 @@ def profile_update(*, user: User, name: str, language: str) -> User:
     user.name, user.language = name, language
     user.save(update_fields=["name", "language"])
     return user
+
+
+# The notifications app keeps these two fields of the person (the unread count every page shows without a
+# query, and whether to e-mail them); it writes them only through these.
+
+
+def unread_notifications_set(*, user: User, count: int) -> None:
+    """Store how many of this person's notifications are unread."""
+    User.objects.filter(pk=user.pk).update(unread_notifications=count)
+    user.unread_notifications = count
+
+
+def unread_notifications_add_one(*, user: User) -> None:
+    """Count one more unread notification for this person (in the database only, safe against races)."""
+    User.objects.filter(pk=user.pk).update(unread_notifications=F("unread_notifications") + 1)
+
+
+def notify_by_email_set(*, user: User, notify_by_email: bool) -> None:
+    """Store whether this person wants notifications by e-mail too."""
+    User.objects.filter(pk=user.pk).update(notify_by_email=notify_by_email)
+    user.notify_by_email = notify_by_email
+
+
+# The people screens (orgs) create and change the accounts of the people they manage through these.
+
+
+def account_create(*, email: str, name: str) -> User:
+    """Create a person's account; they set their own password from their invitation."""
+    return User.objects.create_user(email, None, name=name)
+
+
+def accounts_prepare(*, people: Iterable[tuple[str, str]]) -> list[User]:
+    """Return unsaved accounts for (e-mail, name) pairs, without usable passwords, for accounts_insert.
+
+    Made before the caller's transaction: making 1,000 unusable passwords is CPU work that must not hold
+    the database's write lock (SQLite makes every other writer wait for it).
+    """
+    users = []
+    for email, name in people:
+        user = User(email=email, name=name)
+        user.set_unusable_password()
+        users.append(user)
+    return users
+
+
+def accounts_insert(*, users: list[User]) -> list[User]:
+    """Store accounts made by accounts_prepare, 500 a query; return them with their ids."""
+    return User.objects.bulk_create(users, batch_size=500)
+
+
+def account_update(*, user: User, name: str, is_active: bool) -> User:
+    """Change a person's name and whether they may sign in."""
+    user.name, user.is_active = name, is_active
+    user.save(update_fields=["name", "is_active"])
+    return user
+
+
+def account_invited(*, user: User) -> None:
+    """Note that the person was just sent an invitation."""
+    user.invited_at = timezone.now()
+    user.save(update_fields=["invited_at"])

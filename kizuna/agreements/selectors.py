@@ -12,9 +12,11 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils import timezone
 
+from kizuna.catalog.selectors import AssignedCourse, partner_assignments
 from kizuna.orgs.access import has_role, membership_of, visible_partners
 from kizuna.orgs.models import Membership, Organization
-from kizuna.records.selectors import url_with_id
+from kizuna.orgs.selectors import active_reps
+from kizuna.records.selectors import courses_finished, courses_finished_per_partner, url_with_id
 
 from .models import AgreementVersion, LearningTimeDay, LearningTimeMonth
 
@@ -187,7 +189,7 @@ class _Rep:
 
 
 def _reps_of(partner_ids: list[int], *, only: Any = None) -> list[_Rep]:
-    reps = User.objects.filter(membership__organization_id__in=partner_ids, membership__role=Role.REP, is_active=True)
+    reps = active_reps(partner_ids=partner_ids)
     if only is not None:
         reps = reps.filter(only)
     rows = reps.order_by("name", "pk").values_list(
@@ -388,58 +390,36 @@ class _RequiredStatus:
     overdue_titles: list[str] = field(default_factory=list)
 
 
+def _earliest_due(assignments: Iterable[AssignedCourse]) -> dict[int, datetime | None]:
+    """Return {course id: its earliest due date} over assignments, several for one course counting once."""
+    due: dict[int, datetime | None] = {}
+    for a in assignments:
+        if a.course_id not in due or (
+            a.due_at is not None and (due[a.course_id] is None or a.due_at < due[a.course_id])
+        ):
+            due[a.course_id] = a.due_at
+    return due
+
+
 def _required_status(reps: list[_Rep], cutoff: datetime) -> dict[int, _RequiredStatus]:
     """Return per rep the required courses reaching them, finished by the cutoff, and overdue at it (2 queries).
 
     A required assignment reaches a rep through their partner, their team or to them alone (as in the
     catalog); several for one course count once, with the earliest due date.
     """
-    from kizuna.catalog.models import Assignment
-    from kizuna.records.models import CourseProgress
-
     partner_ids = sorted({rep.partner_id for rep in reps if rep.partner_id is not None})
-    wide: dict[int, dict[int, datetime | None]] = {}
-    by_team: dict[int, dict[int, datetime | None]] = {}
-    by_rep: dict[int, dict[int, datetime | None]] = {}
-    titles: dict[int, str] = {}
-
-    def keep(target: dict[int, datetime | None], course_id: int, due_at: datetime | None) -> None:
-        if course_id not in target or (
-            due_at is not None and (target[course_id] is None or due_at < target[course_id])
-        ):
-            target[course_id] = due_at
-
-    for partner_id, team_id, rep_id, course_id, due_at, title, draft_title in (
-        Assignment.objects.filter(partner_id__in=partner_ids, required=True)
-        .order_by()
-        .values_list(
-            "partner_id", "team_id", "rep_id", "course_id", "due_at", "course__latest_version__title", "course__title"
-        )
-    ):
-        titles[course_id] = title or draft_title
-        if rep_id is not None:
-            keep(by_rep.setdefault(rep_id, {}), course_id, due_at)
-        elif team_id is not None:
-            keep(by_team.setdefault(team_id, {}), course_id, due_at)
-        else:
-            keep(wide.setdefault(partner_id, {}), course_id, due_at)
+    assignments = partner_assignments(partner_ids=partner_ids, required_only=True)
+    titles = {a.course_id: a.title for a in assignments.all()}
     finished: set[tuple[int, int]] = set()
     if titles:
-        finished = set(
-            CourseProgress.objects.filter(
-                user__membership__organization_id__in=partner_ids,
-                course_id__in=list(titles),
-                completed_at__lte=cutoff,
-            )
-            .order_by()
-            .values_list("user_id", "course_id")
-        )
+        finished = courses_finished(course_ids=titles, by=cutoff, partner_ids=partner_ids)
     status: dict[int, _RequiredStatus] = {}
     for rep in reps:
-        targets = dict(wide.get(rep.partner_id or 0, {}))
-        for extra in (by_team.get(rep.team_id or 0, {}), by_rep.get(rep.id, {})):
-            for course_id, due_at in extra.items():
-                keep(targets, course_id, due_at)
+        targets = (
+            _earliest_due(assignments.reaching(partner_id=rep.partner_id, team_id=rep.team_id, rep_id=rep.id))
+            if rep.partner_id is not None
+            else {}
+        )
         line = status[rep.id] = _RequiredStatus(required=len(targets))
         for course_id, due_at in targets.items():
             if (rep.id, course_id) in finished:
@@ -506,54 +486,26 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     """
     from django.db.models import Count, Q
 
-    from kizuna.catalog.models import Assignment
-    from kizuna.records.models import CourseProgress
-
     now = now or timezone.now()
     cutoff, judged_on = _cutoff(month, now)
     partners = list(Organization.objects.filter(kind=Organization.Kind.PARTNER).order_by("name"))
     versions = _versions_by_partner(p.pk for p in partners)
     out = {p.pk: PartnerCompliance(partner=p, version=_in_effect(versions.get(p.pk, []), judged_on)) for p in partners}
     expected = {pk: _expected_minutes(row.version, month, judged_on)[1] for pk, row in out.items()}
-    active_reps = User.objects.filter(
-        membership__organization_id__in=list(out), membership__role=Role.REP, is_active=True
-    )
+    reps = active_reps(partner_ids=list(out))
     for partner_id, count in (
-        active_reps.order_by()
+        reps.order_by()
         .values_list("membership__organization_id")
         .annotate(n=Count("pk"))
         .values_list("membership__organization_id", "n")
     ):
         out[partner_id].reps = count
-    wide: dict[int, dict[int, datetime | None]] = {}
-    specific_teams, specific_reps = set(), set()
-    for partner_id, team_id, rep_id, course_id, due_at in (
-        Assignment.objects.filter(partner_id__in=list(out), required=True)
-        .order_by()
-        .values_list("partner_id", "team_id", "rep_id", "course_id", "due_at")
-    ):
-        if rep_id is not None:
-            specific_reps.add(rep_id)
-        elif team_id is not None:
-            specific_teams.add(team_id)
-        else:
-            courses = wide.setdefault(partner_id, {})
-            if course_id not in courses or (
-                due_at is not None and (courses[course_id] is None or due_at < courses[course_id])
-            ):
-                courses[course_id] = due_at
-    finished = {
-        (partner_id, course_id): n
-        for partner_id, course_id, n in CourseProgress.objects.filter(
-            user__in=active_reps,
-            course_id__in={c for courses in wide.values() for c in courses},
-            completed_at__lte=cutoff,
-        )
-        .order_by()
-        .values_list("user__membership__organization_id", "course_id")
-        .annotate(n=Count("pk"))
-        .values_list("user__membership__organization_id", "course_id", "n")
-    }
+    assignments = partner_assignments(partner_ids=list(out), required_only=True)
+    wide = {pid: _earliest_due(assignments.partner_wide(pid)) for pid in out if assignments.partner_wide(pid)}
+    specific_teams, specific_reps = assignments.targeted()
+    finished = courses_finished_per_partner(
+        course_ids={c for courses in wide.values() for c in courses}, by=cutoff, users=reps
+    )
     for partner_id, courses in wide.items():
         row = out[partner_id]
         for course_id, due_at in courses.items():
@@ -570,14 +522,8 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     )
     if special:
         statuses = _required_status(special, cutoff)
-        done_wide: set[tuple[int, int]] = set(
-            CourseProgress.objects.filter(
-                user_id__in=[rep.id for rep in special],
-                course_id__in={c for courses in wide.values() for c in courses},
-                completed_at__lte=cutoff,
-            )
-            .order_by()
-            .values_list("user_id", "course_id")
+        done_wide = courses_finished(
+            course_ids={c for courses in wide.values() for c in courses}, by=cutoff, users=[rep.id for rep in special]
         )
         for rep in special:
             row, status = out[rep.partner_id or 0], statuses[rep.id]
@@ -593,7 +539,7 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     for partner_id, minutes in expected.items():
         reaching_filter |= Q(partner_id=partner_id, seconds__gte=minutes * 60 - 30)
     reaching = dict(
-        LearningTimeMonth.objects.filter(month=month, rep__in=active_reps)
+        LearningTimeMonth.objects.filter(month=month, rep__in=reps)
         .filter(reaching_filter)
         .order_by()
         .values_list("partner_id")

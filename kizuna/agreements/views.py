@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kizuna.catalog.selectors import published_courses
 from kizuna.ops.errors import add_to_form, message_user
+from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
 from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of, role_required
 
 from . import exports
@@ -199,13 +200,6 @@ def _compliance_page(request: HttpRequest, partner_id: int | None, month: date) 
     )
 
 
-def _download(content: bytes, *, filename: str, fmt: str) -> HttpResponse:
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 def _format(request: HttpRequest) -> str:
     return "xlsx" if request.GET.get("format") == "xlsx" else "csv"
 
@@ -218,7 +212,9 @@ def compliance_export(request: HttpRequest, partner_id: int | None = None) -> Ht
     month, fmt = _month(request), _format(request)
     table = exports.compliance_table(compliance_for_partner(partner=partner, month=month))
     content = exports.as_xlsx(table, title=_("Compliance")) if fmt == "xlsx" else exports.as_csv(table)
-    return _download(content, filename=f"compliance-{partner.slug}-{month:%Y-%m}", fmt=fmt)
+    return download_response(
+        content, filename=f"compliance-{partner.slug}-{month:%Y-%m}.{fmt}", content_type=CONTENT_TYPES[fmt]
+    )
 
 
 # --- Learning time ---------------------------------------------------------------------------------
@@ -272,7 +268,9 @@ def learning_time_export(request: HttpRequest, partner_id: int | None = None) ->
     month, fmt = _month(request), _format(request)
     table = exports.learning_time_table(learning_time_for_partner(partner=partner, month=month, with_days=True))
     content = exports.as_xlsx(table, title=_("Learning time")) if fmt == "xlsx" else exports.as_csv(table)
-    return _download(content, filename=f"learning-time-{partner.slug}-{month:%Y-%m}", fmt=fmt)
+    return download_response(
+        content, filename=f"learning-time-{partner.slug}-{month:%Y-%m}.{fmt}", content_type=CONTENT_TYPES[fmt]
+    )
 
 
 @role_required(*REPORT_ROLES)

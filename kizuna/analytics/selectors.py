@@ -14,14 +14,21 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kizuna.catalog.models import Assignment, Course, PublishedLesson
-from kizuna.catalog.selectors import assignments_for_rep
-from kizuna.orgs.models import Membership, Organization, Team
-from kizuna.records.models import CourseProgress, LearningDay, LessonProgress
+from kizuna.catalog.selectors import assignments_for_rep, course_latest, partner_assignments, published_lesson_rows
+from kizuna.orgs.models import Organization, Team
+from kizuna.orgs.selectors import active_reps
+from kizuna.records.selectors import (
+    course_progress_rows,
+    courses_finished,
+    last_activity_per_partner,
+    learning_activity_per_partner,
+    rep_course_progress_rows,
+    rep_lesson_progress_rows,
+)
 
 User = get_user_model()
 
@@ -215,29 +222,6 @@ def resolve_targets(assignments: Iterable[tuple[int, bool, datetime | None]]) ->
     return best
 
 
-@dataclass
-class _PartnerAssignments:
-    """One partner's assignments, indexed by how they reach a rep."""
-
-    partner_wide: list[tuple[int, bool, datetime | None]] = field(default_factory=list)
-    by_team: dict[int, list[tuple[int, bool, datetime | None]]] = field(default_factory=dict)
-    by_rep: dict[int, list[tuple[int, bool, datetime | None]]] = field(default_factory=dict)
-
-    def add(self, *, team_id: int | None, rep_id: int | None, item: tuple[int, bool, datetime | None]) -> None:
-        if rep_id is not None:
-            self.by_rep.setdefault(rep_id, []).append(item)
-        elif team_id is not None:
-            self.by_team.setdefault(team_id, []).append(item)
-        else:
-            self.partner_wide.append(item)
-
-    def for_rep(self, rep_id: int, team_id: int | None) -> dict[int, Target]:
-        reaching = self.partner_wide + self.by_rep.get(rep_id, [])
-        if team_id is not None:
-            reaching += self.by_team.get(team_id, [])
-        return resolve_targets(reaching)
-
-
 def row_status(*, required: bool, due_at: datetime | None, progress: "_Progress | None", now: datetime) -> str:
     if progress is not None and progress.completed_at is not None:
         return ProgressStatus.COMPLETED
@@ -283,9 +267,7 @@ def _minutes(seconds: float) -> int:
 
 
 def _reps_queryset(partner_ids: Sequence[int], team_id: int | None) -> QuerySet[Any]:
-    reps = User.objects.filter(
-        membership__organization_id__in=partner_ids, membership__role=Membership.Role.REP, is_active=True
-    )
+    reps = active_reps(partner_ids=partner_ids)
     if team_id is not None:
         reps = reps.filter(membership__team_id=team_id)
     return reps
@@ -310,47 +292,23 @@ class _Snapshot:
                 "pk", "name", "email", "membership__organization_id", "membership__team_id", "membership__team__name"
             )
         ]
-        self.assignments: dict[int, _PartnerAssignments] = {pid: _PartnerAssignments() for pid in self.partner_ids}
-        self.course_titles: dict[int, str] = {}
-        for partner_id, a_team_id, a_rep_id, course_id, required, due_at, title, draft_title in (
-            Assignment.objects.filter(partner_id__in=self.partner_ids)
-            .order_by()
-            .values_list(
-                "partner_id",
-                "team_id",
-                "rep_id",
-                "course_id",
-                "required",
-                "due_at",
-                "course__latest_version__title",
-                "course__title",
-            )
-        ):
-            self.assignments[partner_id].add(team_id=a_team_id, rep_id=a_rep_id, item=(course_id, required, due_at))
-            self.course_titles[course_id] = title or draft_title
-        progress = CourseProgress.objects.filter(user_id__in=self.reps_qs.values("pk")).order_by()
+        self.assignments = partner_assignments(partner_ids=self.partner_ids)
+        self.course_titles: dict[int, str] = {a.course_id: a.title for a in self.assignments.all()}
         self.detail = detail
         self.progress: dict[tuple[int, int], _Progress] = {}
         if detail:
             self.progress = {
                 (user_id, course_id): _Progress(*values)
-                for user_id, course_id, *values in progress.values_list(
-                    "user_id",
-                    "course_id",
-                    "completed_at",
-                    "last_activity_at",
-                    "lessons_completed",
-                    "lessons_total",
-                    "time_spent_seconds",
-                )
+                for user_id, course_id, *values in course_progress_rows(users=self.reps_qs.values("pk"))
             }
             self.completed = {key for key, p in self.progress.items() if p.completed_at is not None}
         else:
-            self.completed = set(progress.filter(completed_at__isnull=False).values_list("user_id", "course_id"))
+            self.completed = courses_finished(users=self.reps_qs.values("pk"))
 
     def targets(self, rep: _Rep) -> dict[int, Target]:
         if rep.id not in self._targets:
-            self._targets[rep.id] = self.assignments[rep.partner_id].for_rep(rep.id, rep.team_id)
+            reaching = self.assignments.reaching(partner_id=rep.partner_id, team_id=rep.team_id, rep_id=rep.id)
+            self._targets[rep.id] = resolve_targets((a.course_id, a.required, a.due_at) for a in reaching)
         return self._targets[rep.id]
 
     def activity(self) -> dict[int, tuple[int, float]]:
@@ -359,32 +317,18 @@ class _Snapshot:
         Read from the per-day learning projection, so the cost follows reps × days, not statements.
         """
         today = timezone.localdate(self.now, timezone=ZoneInfo(settings.TIME_ZONE))
-        rows = (
-            LearningDay.objects.filter(
-                partner_id__in=self.partner_ids,
-                user_id__in=self.reps_qs.values("pk"),
-                day__gt=today - timedelta(days=LEARNING_TIME_DAYS),
-                day__lte=today,
-            )
-            .order_by()
-            .values("partner_id")
-            .annotate(
-                active=Count("user_id", distinct=True, filter=Q(day__gt=today - timedelta(days=ACTIVE_DAYS))),
-                seconds=Sum("seconds"),
-            )
+        return learning_activity_per_partner(
+            partner_ids=self.partner_ids,
+            users=self.reps_qs.values("pk"),
+            since=today - timedelta(days=LEARNING_TIME_DAYS),
+            active_since=today - timedelta(days=ACTIVE_DAYS),
+            until=today,
         )
-        return {row["partner_id"]: (row["active"], row["seconds"] or 0.0) for row in rows}
 
     def last_activity(self, partner_of_rep: dict[int, int]) -> dict[int, datetime]:
         """Return {partner id: the reps' latest activity in any course}."""
         if not self.detail:
-            rows = (
-                CourseProgress.objects.filter(user_id__in=self.reps_qs.values("pk"))
-                .order_by()
-                .values("user__membership__organization_id")
-                .annotate(last=Max("last_activity_at"))
-            )
-            return {row["user__membership__organization_id"]: row["last"] for row in rows}
+            return last_activity_per_partner(users=self.reps_qs.values("pk"))
         latest: dict[int, datetime] = {}
         for (user_id, _course_id), progress in self.progress.items():
             partner_id = partner_of_rep[user_id]
@@ -526,39 +470,18 @@ def rep_progress(*, rep: Any, now: datetime | None = None) -> list[RepCourse]:
     targets = resolve_targets(assignments_for_rep(rep).order_by().values_list("course_id", "required", "due_at"))
     progress = {
         course_id: (version_id, version_title, _Progress(*values))
-        for course_id, version_id, version_title, *values in CourseProgress.objects.filter(user=rep)
-        .order_by()
-        .values_list(
-            "course_id",
-            "version_id",
-            "version__title",
-            "completed_at",
-            "last_activity_at",
-            "lessons_completed",
-            "lessons_total",
-            "time_spent_seconds",
-        )
+        for course_id, version_id, version_title, *values in rep_course_progress_rows(rep=rep)
     }
     course_ids = set(targets) | set(progress)
-    courses = {
-        pk: (latest_id, latest_title or title)
-        for pk, latest_id, latest_title, title in Course.objects.filter(pk__in=course_ids).values_list(
-            "pk", "latest_version_id", "latest_version__title", "title"
-        )
-    }
+    courses = course_latest(course_ids=course_ids)
     version_of = {cid: (progress[cid][0] if cid in progress else courses[cid][0]) for cid in courses}
     lessons_by_version: dict[int, list[tuple[int, str, str, str]]] = {}
-    for pk, version_id, title, kind, module_title in (
-        PublishedLesson.objects.filter(version_id__in=[v for v in version_of.values() if v is not None])
-        .order_by("version_id", "position")
-        .values_list("pk", "version_id", "title", "kind", "module__title")
+    for pk, version_id, title, kind, module_title in published_lesson_rows(
+        version_ids=[v for v in version_of.values() if v is not None]
     ):
         lessons_by_version.setdefault(version_id, []).append((pk, title, kind, module_title))
     lesson_progress = {
-        lesson_id: values
-        for lesson_id, *values in LessonProgress.objects.filter(user=rep, course_id__in=course_ids).values_list(
-            "lesson_id", "completed_at", "last_activity_at", "time_spent_seconds", "progress"
-        )
+        lesson_id: values for lesson_id, *values in rep_lesson_progress_rows(rep=rep, course_ids=course_ids)
     }
     result = []
     for course_id, (_latest_id, latest_title) in courses.items():

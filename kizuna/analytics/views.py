@@ -1,7 +1,5 @@
 """Progress dashboards: a partner's reps × courses, the principal's partners side by side, one rep's detail."""
 
-import csv
-import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
-from kizuna.ops.spreadsheets import cell
+from kizuna.ops import charts
+from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -87,42 +86,36 @@ def _dashboard_csv(request: HttpRequest, partner: Organization) -> HttpResponse:
     _teams, team = _team_filter(request, partner)
     rows = selectors.partner_progress_rows(partner=partner, team=team)
     stamp = timezone.localtime().strftime("%Y%m%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="progress-{partner.slug}-{stamp}.csv"'
-    response.write("\ufeff")  # the BOM that makes Excel read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Rep"),
+        _("E-mail"),
+        _("Team"),
+        _("Course"),
+        _("Required/optional"),
+        _("Due"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Finished at"),
+        _("Last activity at"),
+        _("Learning time (minutes)"),
+    ]
+    lines = (
         [
-            _("Rep"),
-            _("E-mail"),
-            _("Team"),
-            _("Course"),
-            _("Required/optional"),
-            _("Due"),
-            _("Status"),
-            _("Progress (%)"),
-            _("Finished at"),
-            _("Last activity at"),
-            _("Learning time (minutes)"),
+            row.rep_name,
+            row.rep_email,
+            row.team_name,
+            row.course_title,
+            _("Required") if row.required else _("Optional"),
+            _csv_time(row.due_at),
+            row.status_label,
+            row.percent,
+            _csv_time(row.completed_at),
+            _csv_time(row.last_activity_at),
+            row.time_spent_minutes,
         ]
+        for row in rows
     )
-    for row in rows:
-        writer.writerow(
-            [
-                cell(row.rep_name),
-                cell(row.rep_email),
-                cell(row.team_name),
-                cell(row.course_title),
-                _("Required") if row.required else _("Optional"),
-                _csv_time(row.due_at),
-                row.status_label,
-                row.percent,
-                _csv_time(row.completed_at),
-                _csv_time(row.last_activity_at),
-                row.time_spent_minutes,
-            ]
-        )
-    return response
+    return csv_response(header, lines, filename=f"progress-{partner.slug}-{stamp}.csv")
 
 
 def _csv_time(value: Any) -> str:
@@ -188,60 +181,34 @@ def principal_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-# pygal styles its SVG with a <style> element and a few style attributes; as an <img> the SVG runs
-# no script and cannot reach the page, so this one response may carry inline styles.
-@csp_replace({"style-src": ["'unsafe-inline'"], "script-src": ["'none'"], "img-src": ["'none'"]})
+@csp_replace(charts.SVG_CSP)
 @role_required(Role.ADMIN, Role.COACH, Role.AUTHOR)
 def principal_completion_svg(request: HttpRequest) -> HttpResponse:
     summaries = selectors.partners_comparison(partners=visible_partners(request.user).order_by("name", "pk"))
-    return HttpResponse(completion_chart(summaries), content_type="image/svg+xml; charset=utf-8")
+    return charts.svg_response(completion_chart(summaries))
 
 
 CHART_WIDTH = 520
-CHART_LABEL_LENGTH = 16
 
 
 def chart_size(partners: int) -> tuple[int, int]:
     return CHART_WIDTH, 110 + 40 * max(partners, 1)
 
 
-def _wide_glyphs(text: str) -> int:
-    return sum(1 for char in text[:CHART_LABEL_LENGTH] if unicodedata.east_asian_width(char) in "WF")
-
-
 def completion_chart(summaries: list[selectors.PartnerSummary]) -> str:
     """Draw the required-work completion rate of each partner as a horizontal bar chart (SVG)."""
-    label_size = 16
-    style = pygal.style.Style(
-        font_family='system-ui, -apple-system, "Hiragino Sans", "Noto Sans JP", "IPAGothic", sans-serif',
-        background="#ffffff",
-        plot_background="#ffffff",
-        foreground="#1b2430",
-        foreground_strong="#1b2430",
-        foreground_subtle="#5b6675",
-        colors=("#1f7a4d",),
-        opacity=".9",
-        label_font_size=label_size,
-        major_label_font_size=label_size,
-        value_font_size=label_size,
-        title_font_size=18,
-        no_data_font_size=18,
-    )
-    # pygal sizes labels for Latin glyphs; Japanese names are about twice as wide, so make room for them.
-    extra_margin = max((_wide_glyphs(s.partner.name) for s in summaries), default=0) * label_size * 0.45
     width, height = chart_size(len(summaries))
     chart = pygal.HorizontalBar(
-        style=style,
+        style=charts.chart_style(colors=(charts.GREEN,)),
         js=[],
         width=width,
         height=height,
-        margin_left=10 + extra_margin,
-        range=(0, 100),
-        y_labels=[0, 25, 50, 75, 100],
+        margin_left=charts.label_margin(s.partner.name for s in summaries),
+        **charts.percent_axis(len(summaries)),
         show_legend=False,
         print_values=True,
         print_zeroes=True,
-        truncate_label=CHART_LABEL_LENGTH,
+        truncate_label=charts.LABEL_LENGTH,
         value_formatter=lambda v: f"{v:.0f}%",
         no_data_text=_("No partners yet"),
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kizuna.catalog.services import topic_tags_ensure
 from kizuna.ops.errors import add_to_form
+from kizuna.ops.spreadsheets import download_response
 from kizuna.orgs.access import Role, can_author, role_required
 
 from . import gift_imports, selectors, services
@@ -201,9 +202,9 @@ def studio_gift_import_cancel(request: HttpRequest, gift_import_id: int) -> Http
 def studio_bank_export(request: HttpRequest, bank_id: int) -> HttpResponse:
     """The bank's questions as a GIFT file (importing it again gives the same questions)."""
     bank = selectors.access_bank_for_user(request.user, bank_id)
-    response = HttpResponse(selectors.gift_export(bank), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{bank.slug}.gift"'
-    return response
+    return download_response(
+        selectors.gift_export(bank), filename=f"{bank.slug}.gift", content_type="text/plain; charset=utf-8"
+    )
 
 
 # --- Questions -----------------------------------------------------------------------------------------

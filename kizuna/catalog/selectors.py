@@ -4,7 +4,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -87,16 +87,124 @@ def course_activity_data(version: CourseVersion) -> dict[str, Any]:
     }
 
 
+# --- Which assignments reach which rep -----------------------------------------------------------
+# An assignment reaches a rep of its partner when it is to the whole partner, to the rep's team, or to the rep
+# alone. The rule is written here once for the database (assignments_reaching_q) and once in Python
+# (_reach_key and _rep_reach_keys, behind AssignmentReach and rep_assigned_courses) for pages that resolve many
+# reps in one pass; tests/test_assignment_reach.py holds the two to the same meaning.
+
+ReachKey = tuple[int, str, int]  # (partner id, "partner" | "team" | "rep", that partner's, team's or rep's id)
+T = TypeVar("T")
+
+
+def assignments_reaching_q(*, partner_id: int, team_id: int | None, rep_id: int) -> Q:
+    """Return the condition on Assignment selecting what reaches one rep of a partner (in their team, if any)."""
+    return Q(
+        Q(partner_id=partner_id, team__isnull=True, rep__isnull=True)
+        | Q(team_id=team_id, rep__isnull=True)
+        | Q(rep_id=rep_id),
+        partner_id=partner_id,
+    )
+
+
+def _reach_key(*, partner_id: int, team_id: int | None, rep_id: int | None) -> ReachKey:
+    """Return whom an assignment is to: one rep, else one team, else the whole partner."""
+    if rep_id is not None:
+        return (partner_id, "rep", rep_id)
+    if team_id is not None:
+        return (partner_id, "team", team_id)
+    return (partner_id, "partner", partner_id)
+
+
+def _rep_reach_keys(*, partner_id: int, team_id: int | None, rep_id: int) -> tuple[ReachKey, ...]:
+    """Return the keys of the assignments that reach a rep: their partner's, their team's and their own."""
+    keys = [(partner_id, "partner", partner_id), (partner_id, "rep", rep_id)]
+    if team_id is not None:
+        keys.append((partner_id, "team", team_id))
+    return tuple(keys)
+
+
+class AssignmentReach(Generic[T]):
+    """Assignments (any item per assignment) indexed by whom they are to, to resolve many reps in one pass."""
+
+    def __init__(self) -> None:
+        self._items: dict[ReachKey, list[T]] = {}
+
+    def add(self, *, partner_id: int, team_id: int | None, rep_id: int | None, item: T) -> None:
+        key = _reach_key(partner_id=partner_id, team_id=team_id, rep_id=rep_id)
+        self._items.setdefault(key, []).append(item)
+
+    def reaching(self, *, partner_id: int, team_id: int | None, rep_id: int) -> list[T]:
+        """Return the items of the assignments that reach this rep of this partner."""
+        keys = _rep_reach_keys(partner_id=partner_id, team_id=team_id, rep_id=rep_id)
+        return [item for key in keys for item in self._items.get(key, ())]
+
+    def all(self) -> list[T]:
+        """Return the items of every assignment."""
+        return [item for items in self._items.values() for item in items]
+
+    def partner_wide(self, partner_id: int) -> list[T]:
+        """Return the items of the assignments to the whole partner (they reach every rep of it)."""
+        return list(self._items.get((partner_id, "partner", partner_id), ()))
+
+    def targeted(self) -> tuple[set[int], set[int]]:
+        """Return the ids of the teams and of the reps that assignments name (not the whole partner)."""
+        teams = {key[2] for key in self._items if key[1] == "team"}
+        reps = {key[2] for key in self._items if key[1] == "rep"}
+        return teams, reps
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedCourse:
+    """One assignment as the dashboards read it."""
+
+    course_id: int
+    required: bool
+    due_at: datetime | None
+    title: str  # the latest published version's title, else the draft's
+
+
+def partner_assignments(*, partner_ids: Iterable[int], required_only: bool = False) -> AssignmentReach[AssignedCourse]:
+    """Return the assignments of these partners indexed by whom they reach (one query)."""
+    assignments = Assignment.objects.filter(partner_id__in=list(partner_ids))
+    if required_only:
+        assignments = assignments.filter(required=True)
+    reach: AssignmentReach[AssignedCourse] = AssignmentReach()
+    for (
+        partner_id,
+        team_id,
+        rep_id,
+        course_id,
+        required,
+        due_at,
+        title,
+        draft_title,
+    ) in assignments.order_by().values_list(
+        "partner_id",
+        "team_id",
+        "rep_id",
+        "course_id",
+        "required",
+        "due_at",
+        "course__latest_version__title",
+        "course__title",
+    ):
+        reach.add(
+            partner_id=partner_id,
+            team_id=team_id,
+            rep_id=rep_id,
+            item=AssignedCourse(course_id=course_id, required=required, due_at=due_at, title=title or draft_title),
+        )
+    return reach
+
+
 def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
     """Return the assignments that reach this rep: through their partner, their team, or to them alone."""
     m = membership_of(rep)
     if m is None or m.role != Membership.Role.REP:
         return Assignment.objects.none()
     return Assignment.objects.filter(
-        Q(partner_id=m.organization_id, team__isnull=True, rep__isnull=True)
-        | Q(team_id=m.team_id, rep__isnull=True)
-        | Q(rep_id=rep.pk),
-        partner_id=m.organization_id,
+        assignments_reaching_q(partner_id=m.organization_id, team_id=m.team_id, rep_id=rep.pk)
     )
 
 
@@ -121,7 +229,31 @@ def rep_assigned_courses(rep: Any) -> list[tuple[int, int, str, datetime, bool, 
             "due_at",
         )
     )
-    return [tuple(row[2:]) for row in rows if (row[1] == rep.pk) or (row[1] is None and row[0] in (None, m.team_id))]
+    reaching = _rep_reach_keys(partner_id=m.organization_id, team_id=m.team_id, rep_id=rep.pk)
+    return [
+        tuple(row[2:])
+        for row in rows
+        if _reach_key(partner_id=m.organization_id, team_id=row[0], rep_id=row[1]) in reaching
+    ]
+
+
+def course_latest(*, course_ids: Iterable[int]) -> dict[int, tuple[int | None, str]]:
+    """Return {course id: (its latest published version id or None, that version's title, else the draft's)}."""
+    return {
+        pk: (latest_id, latest_title or title)
+        for pk, latest_id, latest_title, title in Course.objects.filter(pk__in=course_ids).values_list(
+            "pk", "latest_version_id", "latest_version__title", "title"
+        )
+    }
+
+
+def published_lesson_rows(*, version_ids: Iterable[int]) -> Iterable[tuple[int, int, str, str, str]]:
+    """Return (lesson id, version id, title, kind, module title) of these versions' lessons, in order (one query)."""
+    return (
+        PublishedLesson.objects.filter(version_id__in=version_ids)
+        .order_by("version_id", "position")
+        .values_list("pk", "version_id", "title", "kind", "module__title")
+    )
 
 
 def courses_visible_to(user: Any) -> QuerySet[Course]:

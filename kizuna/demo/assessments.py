@@ -19,7 +19,7 @@ from kizuna.assessments.models import Question, QuizVersion, ReviewCard
 from kizuna.catalog import services as catalog
 from kizuna.catalog.models import Product
 from kizuna.media.selectors import videos_for_studio
-from kizuna.orgs.models import Membership
+from kizuna.orgs.selectors import active_rep_memberships
 
 RANDOM_SEED = 20240422
 BANK_SLUG = "kizuna-attendance"
@@ -232,11 +232,7 @@ def seed_assessments(*, now: datetime) -> None:
         module=module, kind="quiz", title="KIZUNA 基礎確認テスト", content_id=quiz.pk, estimated_minutes=5
     )
     version = catalog.course_publish(course=course, publisher=author, when=now - timedelta(days=15))
-    reps = list(
-        Membership.objects.filter(role=Membership.Role.REP, user__is_active=True)
-        .select_related("user", "organization")
-        .order_by("user__email")
-    )
+    reps = list(active_rep_memberships().select_related("user", "organization").order_by("user__email"))
     for partner in {m.organization for m in reps}:
         catalog.assignment_create(
             course=course, assigned_by=admin, required=False, partner=partner, when=now - timedelta(days=14)

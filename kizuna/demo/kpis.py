@@ -16,6 +16,7 @@ from kizuna.kpis import services as kpis
 from kizuna.kpis.models import Metric, SalesFigure, TargetKind
 from kizuna.kpis.periods import month_add, month_of
 from kizuna.orgs.models import Membership
+from kizuna.orgs.selectors import active_rep_memberships
 
 MONTHS = 14
 EFFECT_COURSE = "product-basics"
@@ -33,7 +34,7 @@ def _rows(*, now: datetime, finished: dict[int, date]) -> list[tuple[int, dict[s
     share_of_month = min(1.0, max(0.1, now.day / 28))
     product = PRODUCT if _product_exists() else ""
     rows = []
-    reps = Membership.objects.filter(role=Membership.Role.REP, user__is_active=True).select_related("user")
+    reps = active_rep_memberships().select_related("user")
     for m in reps.order_by("user__email"):
         rng = random.Random(m.user.email)  # noqa: S311 - demo data, not security
         base = rng.uniform(0.11, 0.24)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kizuna.catalog.models import Product, Tag
 from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.updates import selectors, services
 from kizuna.updates.services import QuestionData
 
@@ -136,11 +137,7 @@ def seed_updates(*, now: datetime) -> None:
     tags = {t.slug: t for t in Tag.objects.filter(kind=Tag.Kind.TOPIC)}
     partners = {p.slug: p for p in Organization.objects.filter(kind=Organization.Kind.PARTNER)}
     teams = {(t.organization.slug, t.name): t for t in Team.objects.select_related("organization")}
-    reps = list(
-        Membership.objects.filter(role=Membership.Role.REP, user__is_active=True)
-        .select_related("user", "organization")
-        .order_by("user__email")
-    )
+    reps = list(active_rep_memberships().select_related("user", "organization").order_by("user__email"))
     for spec in UPDATES:
         # Never in the future, even when the demo is loaded before that hour.
         published_at = min(_at(now, spec.published_days_ago, spec.hour, 30), now - timedelta(minutes=20))

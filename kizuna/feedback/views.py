@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kizuna.catalog.selectors import access_lesson_for_user, access_module_for_user, draft_courses
 from kizuna.ops.errors import add_to_form, message_user
-from kizuna.ops.spreadsheets import csv_bytes
+from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import can_author, membership_of, role_required
 from kizuna.scenarios.selectors import access_scenario_for_user, can_edit_scenarios, scenario_choices_for
 from kizuna.updates.selectors import can_post
@@ -287,9 +287,7 @@ def field_voice_report_csv(request: HttpRequest) -> HttpResponse:
         ]
         for row in report.top
     ]
-    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="field-voice-{flt.since}-{flt.until}.csv"'
-    return response
+    return csv_response(header, rows, filename=f"field-voice-{flt.since}-{flt.until}.csv")
 
 
 # --- Content feedback -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.ops.errors import add_to_form
+from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
 from kizuna.orgs.access import access_partner_for_user, membership_of, role_required, visible_partners
 from kizuna.orgs.models import Membership
 
@@ -65,15 +66,8 @@ def _download(request: HttpRequest, partner_id: int, kind: str) -> HttpResponse:
     month = _month(request)
     found = selectors.incentive_statement(partner=partner, month=month)
     name = f"incentives-{partner.slug}-{month:%Y-%m}"
-    if kind == "csv":
-        response = HttpResponse(exports.statement_csv(found), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            exports.statement_xlsx(found),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    content = exports.statement_csv(found) if kind == "csv" else exports.statement_xlsx(found)
+    return download_response(content, filename=f"{name}.{kind}", content_type=CONTENT_TYPES[kind])
 
 
 @role_required(*VIEWERS)

@@ -5,23 +5,11 @@ from datetime import date
 import pygal
 from django.utils.translation import gettext as _
 
+from kizuna.ops.charts import chart_style
+
 CHART_SIZE = (560, 300)
 
-STYLE = pygal.style.Style(
-    font_family='system-ui, -apple-system, "Hiragino Sans", "Noto Sans JP", "IPAGothic", sans-serif',
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#1b2430",
-    foreground_strong="#1b2430",
-    foreground_subtle="#5b6675",
-    colors=("#1d4e89", "#c0392b"),
-    opacity=".9",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=14,
-    title_font_size=16,
-    no_data_font_size=16,
-)
+STYLE = chart_style(colors=("#1d4e89", "#c0392b"), label_size=13, title_size=16)
 
 
 def month_label(month: date) -> str:

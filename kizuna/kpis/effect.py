@@ -24,7 +24,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.models import Organization
+from kizuna.orgs.selectors import active_rep_memberships
 
 from . import stats
 from .models import CourseCompletion, LearningMonth, SalesFigure
@@ -167,11 +168,7 @@ def effect_data(
     *, partner: Organization, course_id: int | None = None, certification_id: int | None = None
 ) -> EffectData:
     """Read what the view needs for one agency and one course or certification (four queries)."""
-    reps = list(
-        Membership.objects.filter(organization=partner, role=Membership.Role.REP, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    reps = list(active_rep_memberships(partner_ids=[partner.pk]).values_list("user_id", flat=True))
     if certification_id is not None:
         rep_set = set(reps)
         finished = {

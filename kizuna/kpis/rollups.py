@@ -15,7 +15,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from kizuna.analytics.selectors import ProgressStatus, partner_progress_rows
-from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.models import Organization
+from kizuna.orgs.selectors import active_rep_memberships
 
 from .models import CompletionSnapshot, SalesFigure, SalesMonth
 
@@ -78,7 +79,7 @@ def completion_refresh(*, partners: Sequence[Organization]) -> list[CompletionSn
                 pair[0] += done
                 pair[1] += 1
         reps = dict(
-            Membership.objects.filter(organization=partner, role=Membership.Role.REP, user__is_active=True)
+            active_rep_memberships(partner_ids=[partner.pk])
             .order_by()
             .values("team_id")
             .annotate(n=Count("pk"))

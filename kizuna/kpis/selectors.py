@@ -21,6 +21,7 @@ from kizuna.analytics.selectors import (
     partner_progress_rows,
 )
 from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.selectors import active_rep_memberships
 
 from .models import KpiTarget, LearningMonth, Metric, SalesFigure, SalesMonth, TargetKind
 from .periods import current_month, month_add, months_between
@@ -426,7 +427,7 @@ def partner_board(*, partner: Organization, month: date | None = None, team: Tea
 
 
 def _reps_in(partner: Organization, team: Team | None) -> QuerySet[Membership]:
-    members = Membership.objects.filter(organization=partner, role=Membership.Role.REP, user__is_active=True)
+    members = active_rep_memberships(partner_ids=[partner.pk])
     return members.filter(team=team) if team is not None else members
 
 

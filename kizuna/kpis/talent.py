@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.orgs.models import Membership, Organization
-from kizuna.records.models import LearningDay
+from kizuna.orgs.models import Organization
+from kizuna.orgs.selectors import active_rep_memberships
+from kizuna.records.selectors import learning_day_rows, learning_days_per_user
 
 from .models import LearningMonth
 from .periods import current_month, month_add
@@ -96,9 +97,9 @@ def rising_talent(*, partners: Sequence[Organization], month: date | None = None
     partner_ids = [p.pk for p in partners]
     reps = {
         user_id: (name, partner_name, team_name or "")
-        for user_id, name, partner_name, team_name in Membership.objects.filter(
-            organization_id__in=partner_ids, role=Membership.Role.REP, user__is_active=True
-        ).values_list("user_id", "user__name", "organization__name", "team__name")
+        for user_id, name, partner_name, team_name in active_rep_memberships(partner_ids=partner_ids).values_list(
+            "user_id", "user__name", "organization__name", "team__name"
+        )
     }
     by_rep: dict[int, dict[str, list[dict[str, Any]]]] = {}
     for row in (
@@ -118,18 +119,9 @@ def rising_talent(*, partners: Sequence[Organization], month: date | None = None
         by_rep.setdefault(row["rep_id"], {"recent": [], "previous": []})[period].append(row)
     today = timezone.localdate()
     since = today - timedelta(days=STEADY_WINDOW - 1)
-    steady = dict(
-        LearningDay.objects.filter(partner_id__in=partner_ids, day__gte=since, day__lte=today)
-        .order_by()
-        .values("user_id")
-        .annotate(n=Count("day"))
-        .filter(n__gte=STEADY_DAYS)
-        .values_list("user_id", "n")
-    )
+    steady = learning_days_per_user(partner_ids=partner_ids, since=since, until=today, at_least=STEADY_DAYS)
     runs: dict[int, list[date]] = {}
-    for user_id, day in LearningDay.objects.filter(
-        user_id__in=list(steady), day__gte=since, day__lte=today
-    ).values_list("user_id", "day"):
+    for user_id, day in learning_day_rows(users=list(steady), since=since, until=today):
         runs.setdefault(user_id, []).append(day)
     talents = []
     # A streak alone is one piece of evidence, never enough: only reps with rollup rows can be listed.

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.catalog.selectors import access_course_for_user, courses_visible_to
+from kizuna.ops.charts import SVG_CSP, svg_response
 from kizuna.ops.errors import message_user
+from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
@@ -149,11 +151,7 @@ def _svg(board: selectors.Board, metric: str) -> HttpResponse:
         target=line.target,
         unit="" if line.unit == "pt" else "%",
     )
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-
-
-# pygal styles its SVG with a <style> element; as an <img> the SVG runs no script and cannot reach the page.
-SVG_CSP = {"style-src": ["'unsafe-inline'"], "script-src": ["'none'"], "img-src": ["'none'"]}
+    return svg_response(svg)
 
 
 @csp_replace(SVG_CSP)
@@ -237,11 +235,10 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def kpi_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sales-figures.csv"'
-    response.write("\ufeffrep_email,month,product,calls,appointments,deals,revenue\n")
-    response.write("rep1@partner-a.example,2026-10,,120,18,4,480000\n")
-    return response
+    header = ["rep_email", "month", "product", "calls", "appointments", "deals", "revenue"]
+    return csv_response(
+        header, [["rep1@partner-a.example", "2026-10", "", 120, 18, 4, 480000]], filename="sales-figures.csv"
+    )
 
 
 # --- Did learning move sales? ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from kizuna.catalog.models import ReminderSent
 from kizuna.catalog.services import reminder_claim
-from kizuna.orgs.models import Membership
+from kizuna.orgs.selectors import active_rep_memberships
 
 from .selectors import rep_course_cards
 
@@ -34,11 +34,7 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     soon = now + timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
     sent = {"due_soon": 0, "overdue": 0}
-    reps = (
-        Membership.objects.filter(role=Membership.Role.REP, user__is_active=True)
-        .select_related("user", "organization")
-        .order_by("pk")
-    )
+    reps = active_rep_memberships().select_related("user", "organization").order_by("pk")
     for membership in reps.iterator(chunk_size=500):
         rep = membership.user
         rep.membership = membership

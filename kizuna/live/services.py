@@ -26,6 +26,7 @@ from kizuna.ops.errors import ApplicationError
 from kizuna.ops.locks import atomic_with_lock_retries
 from kizuna.ops.spreadsheets import decode_csv
 from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.selectors import active_rep_memberships, active_reps
 from kizuna.records.selectors import latest_statement_id
 from kizuna.records.services import Activity, statement_record, statement_void
 
@@ -165,9 +166,7 @@ def live_session_update(*, session: LiveSession, data: SessionData) -> LiveSessi
 def _reps_reached(partner: Organization, team: Team | None = None, rep: Any = None) -> list[Any]:
     if rep is not None:
         return [rep]
-    members = Membership.objects.filter(
-        organization=partner, role=Membership.Role.REP, user__is_active=True
-    ).select_related("user")
+    members = active_rep_memberships(partner_ids=[partner.pk]).select_related("user")
     if team is not None:
         members = members.filter(team=team)
     return [m.user for m in members]
@@ -476,10 +475,7 @@ def live_attendance_import(*, session: LiveSession, file: IO[bytes], now: dateti
         (number, (row[column] if column < len(row) else "").strip().lower()) for number, row in enumerate(rows[1:], 2)
     ]
     reps = {
-        u.email.lower(): u
-        for u in User.objects.filter(
-            email__in=[e for _n, e in emails], membership__role=Membership.Role.REP, is_active=True
-        ).select_related("membership")
+        u.email.lower(): u for u in active_reps().filter(email__in=[e for _n, e in emails]).select_related("membership")
     }
     expected = None if session.open_to_all else reps_expected(session)
     problems, seen, attending = [], set(), []

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kizuna.catalog.selectors import courses_visible_to
 from kizuna.media.services import MediaError, video_create
 from kizuna.ops.errors import add_to_form, message_user
+from kizuna.ops.spreadsheets import download_response
 from kizuna.orgs.access import Role, access_rep_for_user, membership_of, role_required
 
 from . import selectors, services
@@ -134,11 +135,11 @@ def live_session_ics(request: HttpRequest, live_session_id: int) -> HttpResponse
     session = selectors.access_session_for_user(request.user, live_session_id)
     m = membership_of(request.user)
     rep = request.user if m.is_rep else None
-    response = HttpResponse(
-        invitation_ics(session=session, rep=rep, method="PUBLISH"), content_type="text/calendar; charset=utf-8"
+    return download_response(
+        invitation_ics(session=session, rep=rep, method="PUBLISH"),
+        filename=f"live-{session.pk}.ics",
+        content_type="text/calendar; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="live-{session.pk}.ics"'
-    return response
 
 
 @role_required(Role.REP)

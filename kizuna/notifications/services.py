@@ -3,20 +3,19 @@
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from kizuna.accounts.services import notify_by_email_set, unread_notifications_add_one, unread_notifications_set
 
 from .models import Notification
 
 
 def _recount(user: Any) -> int:
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    get_user_model().objects.filter(pk=user.pk).update(unread_notifications=count)
-    user.unread_notifications = count
+    unread_notifications_set(user=user, count=count)
     return count
 
 
@@ -48,7 +47,7 @@ def notification_send(
                 url=url,
                 dedupe_key=dedupe_key,
             )
-            get_user_model().objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
+            unread_notifications_add_one(user=recipient)
     except IntegrityError:
         if dedupe_key is None:
             raise
@@ -97,5 +96,4 @@ def notifications_read_all(*, user: Any) -> int:
 
 def notification_email_preference_set(*, user: Any, notify_by_email: bool) -> None:
     """Store whether this person wants notifications by e-mail too."""
-    get_user_model().objects.filter(pk=user.pk).update(notify_by_email=notify_by_email)
-    user.notify_by_email = notify_by_email
+    notify_by_email_set(user=user, notify_by_email=notify_by_email)

@@ -1,6 +1,7 @@
 """Spreadsheets in and out, one way for every app.
 
-Out: CSV as UTF-8 with a byte-order mark (so that Excel reads Japanese) and XLSX (openpyxl). A text cell
+Out: CSV as UTF-8 with a byte-order mark (so that Excel reads Japanese) and XLSX (openpyxl), as bytes or as
+download responses (csv_response, xlsx_response; download_response names any other file). A text cell
 that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is written
 as plain text: exported names and free text come from users ("CSV injection").
 In: an uploaded CSV is read as UTF-8 (with or without a BOM) or, as Excel in Japan saves it, Shift_JIS.
@@ -8,16 +9,23 @@ In: an uploaded CSV is read as UTF-8 (with or without a BOM) or, as Excel in Jap
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}  # by file extension
 
 
 def _looks_like_formula(value: str) -> bool:
@@ -117,3 +125,51 @@ def decode_csv(data: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
+
+
+# --- Downloads ------------------------------------------------------------------------------------------
+
+_NOT_QUOTABLE = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+def attachment_disposition(filename: str) -> str:
+    """Return the Content-Disposition of a download named filename (RFC 6266).
+
+    An ASCII name goes as filename="..."; any other (a Japanese course title) as filename*=UTF-8 for the
+    browsers, after an ASCII stand-in for the few clients that read only filename=.
+    """
+    header = content_disposition_header(True, filename) or "attachment"
+    if "filename*=" not in header:
+        return header
+    stem, dot, extension = filename.rpartition(".") if "." in filename else (filename, "", "")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    ascii_stem = _NOT_QUOTABLE.sub("_", ascii_stem).strip(" _") or "download"
+    fallback = ascii_stem + dot + _NOT_QUOTABLE.sub("_", extension)
+    return f'attachment; filename="{fallback}"; {header.removeprefix("attachment; ")}'
+
+
+def download_response(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
+    """Return a response the browser saves as a file with this name."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(filename)
+    return response
+
+
+def csv_response(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, filename: str) -> HttpResponse:
+    """Return the table as a CSV download (UTF-8 with a BOM)."""
+    return download_response(csv_bytes(header, rows), filename=filename, content_type=CSV_CONTENT_TYPE)
+
+
+def csv_streaming_response(rows: Iterable[Sequence[Any]], *, filename: str) -> StreamingHttpResponse:
+    """Return rows (the header first) as a CSV download written while it is sent, for long tables."""
+    line = CsvLine()
+    response = StreamingHttpResponse((line(row) for row in rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment_disposition(filename)
+    return response
+
+
+def xlsx_response(
+    sheets: Iterable[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]], *, filename: str, width: int = 0
+) -> HttpResponse:
+    """Return a workbook with one sheet per (title, header, rows) as an XLSX download."""
+    return download_response(xlsx_bytes(sheets, width=width), filename=filename, content_type=XLSX_CONTENT_TYPE)

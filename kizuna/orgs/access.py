@@ -91,8 +91,10 @@ def visible_teams(user: Any) -> QuerySet[Team]:
 
 def visible_reps(user: Any) -> QuerySet[Any]:
     """Return the reps whose individual records this user may see."""
+    from .selectors import active_reps  # selectors build on this module's helpers
+
     m = membership_of(user)
-    reps = User.objects.filter(membership__role=Role.REP, is_active=True)
+    reps = active_reps()
     if m is None:
         return reps.none()
     if m.role in (Role.ADMIN, Role.COACH):

@@ -1,13 +1,36 @@
 """Reads of organizations and people for the admin and manager screens (always scoped by orgs.access)."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from .access import membership_of, visible_people
 from .models import Membership, Organization, Team
 
 Role = Membership.Role
+
+
+# The active reps: a rep membership whose user may sign in. The two forms below say the same thing from either
+# side of the one-to-one membership, so a query can start where it needs to without a subquery.
+PartnerIds = Iterable[int] | QuerySet[Organization]
+
+
+def active_rep_memberships(*, partner_ids: PartnerIds | None = None) -> QuerySet[Membership]:
+    """Return the memberships of the active reps, of these partners (ids or a queryset) or of all."""
+    memberships = Membership.objects.filter(role=Role.REP, user__is_active=True)
+    if partner_ids is not None:
+        memberships = memberships.filter(organization__in=partner_ids)
+    return memberships
+
+
+def active_reps(*, partner_ids: PartnerIds | None = None) -> QuerySet[Any]:
+    """Return the active reps (users), of these partners (ids or a queryset) or of all."""
+    reps = get_user_model().objects.filter(membership__role=Role.REP, is_active=True)
+    if partner_ids is not None:
+        reps = reps.filter(membership__organization__in=partner_ids)
+    return reps
 
 
 def partners_with_sharing() -> list[dict]:

@@ -16,12 +16,13 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.formats import number_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from kizuna.accounts.services import account_create, account_invited, account_update, accounts_insert, accounts_prepare
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import decode_csv
 
@@ -120,7 +121,7 @@ def person_create(
     with transaction.atomic():
         if email_is_registered(email):
             raise OrgsError(_("This e-mail address is already registered."), field="email")
-        user = User.objects.create_user(email, None, name=name)
+        user = account_create(email=email, name=name)
         Membership.objects.create(user=user, organization=organization, role=role, team=team)
     if send_invitation:
         invitations_enqueue(user_ids=[user.pk], invited_by=invited_by)
@@ -135,8 +136,7 @@ def person_update(*, person: Any, updated_by: Any, name: str, team: Team | None,
     if person.pk == updated_by.pk and (role != membership.role or not is_active):
         raise OrgsError(_("You cannot change your own role or deactivate yourself. Ask another admin."))
     with transaction.atomic():
-        person.name, person.is_active = name, is_active
-        person.save(update_fields=["name", "is_active"])
+        account_update(user=person, name=name, is_active=is_active)
         membership.team, membership.role = team, role
         membership.save(update_fields=["team", "role"])
     return person
@@ -167,8 +167,7 @@ def invitation_send(*, user: Any, invited_by: Any) -> None:
         body = render_to_string("orgs/email/invitation_message.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     send_mail(subject, body, None, [user.email])
-    user.invited_at = timezone.now()
-    user.save(update_fields=["invited_at"])
+    account_invited(user=user)
 
 
 def invitations_enqueue(*, user_ids: list[int], invited_by: Any) -> None:
@@ -454,17 +453,12 @@ def people_import_csv(*, file: IO[bytes], invited_by: Any, send_invitations: boo
         return ImportResult(problems=problems)
 
     result = ImportResult()
-    # Built before the transaction: making 1,000 unusable passwords is CPU work that must not hold
-    # the database's write lock (SQLite makes every other writer wait for it).
-    users = []
-    for row in clean:
-        user = User(email=row.email, name=row.name)
-        user.set_unusable_password()
-        users.append(user)
+    # Built before the transaction: making 1,000 unusable passwords must not hold the write lock.
+    users = accounts_prepare(people=[(row.email, row.name) for row in clean])
     try:
         with transaction.atomic():
             teams = _import_teams(clean, result)
-            result.created = User.objects.bulk_create(users, batch_size=500)
+            result.created = accounts_insert(users=users)
             Membership.objects.bulk_create(
                 [
                     Membership(

@@ -1,8 +1,5 @@
 """Screens with which the principal admin brings partners and people in, and managers see their own agency."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.ops.errors import add_to_form, message_user
+from kizuna.ops.spreadsheets import csv_response
 
 from . import selectors, services, sharing
 from .access import access_partner_for_user, access_person_for_user, membership_of, role_required
@@ -171,13 +169,7 @@ def people_import_template(request: HttpRequest) -> HttpResponse:
         ["山田 太郎", "taro.yamada@example.com", code, "東京第1チーム", "営業担当者" if japanese else "rep"],
         ["佐藤 花子", "hanako.sato@example.com", code, "", "パートナー管理者" if japanese else "manager"],
     ]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kizuna-people.csv"'
-    return response
+    return csv_response(header, rows, filename="kizuna-people.csv")
 
 
 @role_required(Role.ADMIN, Role.MANAGER)

@@ -1,12 +1,15 @@
 """Reads of statements and progress: a person's latest statement, their progress in a lesson or a course."""
 
 import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 
-from .models import CourseProgress, LessonProgress, Statement
+from .models import CourseProgress, LearningDay, LessonProgress, Statement
 
 
 @lru_cache(maxsize=32)
@@ -39,3 +42,134 @@ def lesson_statuses(*, user: Any, lessons: list[Any]) -> dict[int, LessonProgres
 
 def course_progress_for(*, user: Any, course_id: int) -> CourseProgress | None:
     return CourseProgress.objects.filter(user=user, course_id=course_id).select_related("version").first()
+
+
+# --- Progress for the dashboards and reports of the apps above (analytics, agreements) ---------------------
+# Each is one query; rows are plain tuples, so that a dashboard of thousands of reps builds no model instances.
+
+ProgressRow = tuple[int, int, datetime | None, datetime, int, int, float]
+
+
+def course_progress_rows(*, users: Any) -> Iterable[ProgressRow]:
+    """Return (user id, course id, completed at, last activity at, lessons completed, lessons total, seconds
+    spent) for every course these users (ids or a queryset) started."""
+    return (
+        CourseProgress.objects.filter(user_id__in=users)
+        .order_by()
+        .values_list(
+            "user_id",
+            "course_id",
+            "completed_at",
+            "last_activity_at",
+            "lessons_completed",
+            "lessons_total",
+            "time_spent_seconds",
+        )
+    )
+
+
+def rep_course_progress_rows(*, rep: Any) -> Iterable[tuple[Any, ...]]:
+    """Return (course id, version id, version title, completed at, last activity at, lessons completed, lessons
+    total, seconds spent) for every course the rep started."""
+    return (
+        CourseProgress.objects.filter(user=rep)
+        .order_by()
+        .values_list(
+            "course_id",
+            "version_id",
+            "version__title",
+            "completed_at",
+            "last_activity_at",
+            "lessons_completed",
+            "lessons_total",
+            "time_spent_seconds",
+        )
+    )
+
+
+def rep_lesson_progress_rows(*, rep: Any, course_ids: Iterable[int]) -> Iterable[tuple[Any, ...]]:
+    """Return (lesson id, completed at, last activity at, seconds spent, progress 0–1) for the rep's lessons
+    in these courses."""
+    return LessonProgress.objects.filter(user=rep, course_id__in=course_ids).values_list(
+        "lesson_id", "completed_at", "last_activity_at", "time_spent_seconds", "progress"
+    )
+
+
+def last_activity_per_partner(*, users: Any) -> dict[int, datetime]:
+    """Return {partner id: the latest activity of these users (a queryset) in any course}."""
+    rows = (
+        CourseProgress.objects.filter(user_id__in=users)
+        .order_by()
+        .values("user__membership__organization_id")
+        .annotate(last=Max("last_activity_at"))
+    )
+    return {row["user__membership__organization_id"]: row["last"] for row in rows}
+
+
+def learning_activity_per_partner(
+    *, partner_ids: Iterable[int], users: Any, since: date, active_since: date, until: date
+) -> dict[int, tuple[int, float]]:
+    """Return {partner id: (how many of these users learned on a day after active_since, their learning seconds
+    on the days after since)}, up to until — from the per-day projection, so the cost follows reps × days."""
+    rows = (
+        LearningDay.objects.filter(partner_id__in=partner_ids, user_id__in=users, day__gt=since, day__lte=until)
+        .order_by()
+        .values("partner_id")
+        .annotate(
+            active=Count("user_id", distinct=True, filter=Q(day__gt=active_since)),
+            seconds=Sum("seconds"),
+        )
+    )
+    return {row["partner_id"]: (row["active"], row["seconds"] or 0.0) for row in rows}
+
+
+def learning_days_per_user(*, partner_ids: Iterable[int], since: date, until: date, at_least: int) -> dict[int, int]:
+    """Return {user id: days with learning from since to until} of the people of these partners who learned on
+    at least that many of them."""
+    return dict(
+        LearningDay.objects.filter(partner_id__in=partner_ids, day__gte=since, day__lte=until)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("day"))
+        .filter(n__gte=at_least)
+        .values_list("user_id", "n")
+    )
+
+
+def learning_day_rows(*, users: Iterable[int], since: date, until: date) -> Iterable[tuple[int, date]]:
+    """Return (user id, day) of each day from since to until on which these users learned."""
+    return LearningDay.objects.filter(user_id__in=users, day__gte=since, day__lte=until).values_list("user_id", "day")
+
+
+def courses_finished(
+    *,
+    course_ids: Iterable[int] | None = None,
+    by: datetime | None = None,
+    users: Any = None,
+    partner_ids: Iterable[int] | None = None,
+) -> set[tuple[int, int]]:
+    """Return the (user id, course id) pairs of the courses finished (by that time, if given), of these courses
+    (if given), of these users (ids or a queryset) and/or of the people of these partners."""
+    progress = CourseProgress.objects.all()
+    if users is not None:
+        progress = progress.filter(user__in=users)
+    if course_ids is not None:
+        progress = progress.filter(course_id__in=list(course_ids))
+    progress = progress.filter(completed_at__lte=by) if by is not None else progress.filter(completed_at__isnull=False)
+    if partner_ids is not None:
+        progress = progress.filter(user__membership__organization_id__in=list(partner_ids))
+    return set(progress.order_by().values_list("user_id", "course_id"))
+
+
+def courses_finished_per_partner(*, course_ids: Iterable[int], by: datetime, users: Any) -> dict[tuple[int, int], int]:
+    """Return {(partner id, course id): how many of these users (a queryset) finished it by that time}."""
+    return {
+        (partner_id, course_id): n
+        for partner_id, course_id, n in CourseProgress.objects.filter(
+            user__in=users, course_id__in=list(course_ids), completed_at__lte=by
+        )
+        .order_by()
+        .values_list("user__membership__organization_id", "course_id")
+        .annotate(n=Count("pk"))
+        .values_list("user__membership__organization_id", "course_id", "n")
+    }

@@ -6,7 +6,6 @@ Managers see their own agency; the principal's admins and coaches every agency d
 principal's aggregates (partner names only). Everything else is a 404.
 """
 
-import unicodedata
 from typing import Any
 
 import pygal
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kizuna.ops import charts
 from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of, role_required
 from kizuna.orgs.models import Membership
 
@@ -184,12 +184,7 @@ def principal_scenario_analytics(request: HttpRequest, scenario_id: int) -> Http
     )
 
 
-# pygal styles its SVG with a <style> element and a few style attributes; as an <img> the SVG runs
-# no script and cannot reach the page, so these responses may carry inline styles (as kizuna.analytics does).
-SVG_CSP = {"style-src": ["'unsafe-inline'"], "script-src": ["'none'"], "img-src": ["'none'"]}
-
-
-@csp_replace(SVG_CSP)
+@csp_replace(charts.SVG_CSP)
 @role_required(*PRINCIPAL_ROLES)
 def principal_scenario_alignment_svg(request: HttpRequest, scenario_id: int) -> HttpResponse:
     _scenario, version, _options = _principal_version(request, scenario_id, counts=False)
@@ -197,7 +192,7 @@ def principal_scenario_alignment_svg(request: HttpRequest, scenario_id: int) -> 
     return _svg(alignment_chart(partners))
 
 
-@csp_replace(SVG_CSP)
+@csp_replace(charts.SVG_CSP)
 @role_required(*PRINCIPAL_ROLES)
 def principal_scenario_node_svg(request: HttpRequest, scenario_id: int, node_key: str) -> HttpResponse:
     _scenario, version, _options = _principal_version(request, scenario_id, counts=False)
@@ -209,7 +204,7 @@ def principal_scenario_node_svg(request: HttpRequest, scenario_id: int, node_key
 
 
 def _svg(svg: str) -> HttpResponse:
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = charts.svg_response(svg)
     response["Cache-Control"] = "private, max-age=60"
     return response
 
@@ -217,54 +212,30 @@ def _svg(svg: str) -> HttpResponse:
 # --- Charts (pygal, SVG) ----------------------------------------------------------------------
 
 CHART_WIDTH = 520
-CHART_LABEL_LENGTH = 16
-GREEN, ORANGE, BROWN, GREY, BLUE, RED = "#1f7a4d", "#e4572e", "#8a4b0f", "#8a94a3", "#1d4e89", "#b3261e"
-OTHER_COLORS = (ORANGE, GREY, BROWN, BLUE, RED)
+GREEN = charts.GREEN
+OTHER_COLORS = (charts.ORANGE, charts.GREY, charts.BROWN, charts.BLUE, charts.RED)
 
 
 def chart_size(rows: int) -> tuple[int, int]:
     return CHART_WIDTH, 130 + 36 * max(rows, 1)
 
 
-def _wide_glyphs(text: str) -> int:
-    return sum(1 for char in text[:CHART_LABEL_LENGTH] if unicodedata.east_asian_width(char) in "WF")
-
-
 def _style(colors: tuple[str, ...]) -> Any:
-    size = 16
-    return pygal.style.Style(
-        font_family='system-ui, -apple-system, "Hiragino Sans", "Noto Sans JP", "IPAGothic", sans-serif',
-        background="#ffffff",
-        plot_background="#ffffff",
-        foreground="#1b2430",
-        foreground_strong="#1b2430",
-        foreground_subtle="#5b6675",
-        colors=colors,
-        opacity=".9",
-        label_font_size=size,
-        major_label_font_size=size,
-        value_font_size=14,
-        legend_font_size=size,
-        title_font_size=18,
-        no_data_font_size=18,
-    )
+    return charts.chart_style(colors=colors, value_size=14, legend_size=16)
 
 
 def _chart_options(labels: list[str], rows: int) -> dict[str, Any]:
-    # pygal sizes labels for Latin glyphs; Japanese names are about twice as wide, so make room for them.
     width, height = chart_size(rows)
-    options = {
+    return {
         "js": [],
         "width": width,
         "height": height,
-        "margin_left": 10 + max((_wide_glyphs(label) for label in labels), default=0) * 16 * 0.45,
-        "truncate_label": CHART_LABEL_LENGTH,
+        "margin_left": charts.label_margin(labels),
+        "truncate_label": charts.LABEL_LENGTH,
         "value_formatter": lambda v: f"{v:.0f}%",
         "no_data_text": _("No finished attempts yet"),
+        **charts.percent_axis(rows),
     }
-    if rows:  # pygal cannot place fixed axis labels on a chart without data
-        options.update({"range": (0, 100), "y_labels": [0, 25, 50, 75, 100]})
-    return options
 
 
 def alignment_chart(partners: list[dict[str, Any]]) -> str:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kizuna.catalog.services import topic_tags_ensure
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import add_to_form
+from kizuna.ops.spreadsheets import download_response
 from kizuna.orgs.access import role_required
 
 from . import editor, selectors, services
@@ -441,13 +442,12 @@ def studio_scenario_export(request: HttpRequest, scenario_id: int) -> HttpRespon
     scenario = selectors.access_scenario_for_user(request.user, scenario_id)
     data = scenario_export(scenario)
     if request.GET.get("format") == "yaml":
-        response = HttpResponse(dump_yaml(data), content_type="application/yaml; charset=utf-8")
-        extension = "yaml"
-    else:
-        response = HttpResponse(dump_json(data), content_type="application/json; charset=utf-8")
-        extension = "json"
-    response["Content-Disposition"] = f'attachment; filename="{scenario.slug}.{extension}"'
-    return response
+        return download_response(
+            dump_yaml(data), filename=f"{scenario.slug}.yaml", content_type="application/yaml; charset=utf-8"
+        )
+    return download_response(
+        dump_json(data), filename=f"{scenario.slug}.json", content_type="application/json; charset=utf-8"
+    )
 
 
 # --- Values ----------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.ops.errors import ApplicationError
-from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.models import Organization, Team
+from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.records.services import Activity, statement_record
 
 from . import vocab
@@ -168,9 +169,7 @@ def _notify(**kwargs: Any) -> None:
 
 
 def _reps_of(partner: Organization, team: Team | None) -> list[Any]:
-    members = Membership.objects.filter(
-        organization=partner, role=Membership.Role.REP, user__is_active=True
-    ).select_related("user")
+    members = active_rep_memberships(partner_ids=[partner.pk]).select_related("user")
     if team is not None:
         members = members.filter(team=team)
     return [m.user for m in members]

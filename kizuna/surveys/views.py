@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kizuna.catalog.selectors import access_lesson_for_user
 from kizuna.ops.errors import add_to_form, message_user
-from kizuna.ops.spreadsheets import CsvLine
+from kizuna.ops.spreadsheets import csv_streaming_response
 from kizuna.orgs.access import Role, membership_of, role_required
 
 from . import selectors, services
@@ -267,8 +267,4 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> StreamingHttpRes
     if version is None:
         raise Http404
     rows = selectors.results_csv_rows(version=version, partner_ids=partner_ids)
-    line = CsvLine()
-    body = (line(row) for row in rows)
-    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-v{version.number}.csv"'
-    return response
+    return csv_streaming_response(rows, filename=f"survey-{survey.pk}-v{version.number}.csv")

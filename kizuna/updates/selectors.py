@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kizuna.orgs.access import membership_of, visible_partners, visible_teams
 from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.selectors import active_rep_memberships
 
 from .models import FlashUpdate, MailSent, Receipt
 
@@ -133,11 +134,7 @@ def check_question_of(update: FlashUpdate) -> Any:
 
 def audience_memberships(update: FlashUpdate, *, viewer: Any) -> QuerySet[Membership]:
     """Return the memberships of the active reps the update reaches, within the agencies the viewer may see."""
-    reps = Membership.objects.filter(
-        role=Role.REP,
-        user__is_active=True,
-        organization__in=visible_partners(viewer),
-    )
+    reps = active_rep_memberships(partner_ids=visible_partners(viewer))
     if update.audience == FlashUpdate.Audience.SELECTED:
         reps = reps.filter(Q(organization__in=update.partners.all()) | Q(team__in=update.teams.all()))
     return reps
@@ -434,7 +431,7 @@ def reps_to_remind(update: FlashUpdate, *, viewer: Any | None = None) -> QuerySe
 
 def audience_memberships_all(update: FlashUpdate) -> QuerySet[Membership]:
     """Every active rep the update reaches, across all partners (for the system's own jobs, never for a view)."""
-    reps = Membership.objects.filter(role=Role.REP, user__is_active=True, organization__kind=Organization.Kind.PARTNER)
+    reps = active_rep_memberships().filter(organization__kind=Organization.Kind.PARTNER)
     if update.audience == FlashUpdate.Audience.SELECTED:
         reps = reps.filter(Q(organization__in=update.partners.all()) | Q(team__in=update.teams.all()))
     return reps

@@ -101,3 +101,12 @@ def test_it_says_so_when_there_are_no_partners(client, db):
 
     assert response.status_code == 200
     assert "まだパートナー企業がありません" in response.content.decode()
+
+
+def test_the_chart_of_no_partners_says_so_instead_of_failing():
+    from django.utils import translation
+
+    from kizuna.analytics.views import completion_chart
+
+    with translation.override("en"):
+        assert "No partners yet" in completion_chart([])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.orgs.models import Membership
+from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.orgs.sharing import Area, names_for, partners_sharing
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import statement_record
@@ -81,11 +82,7 @@ def peer_candidates(roleplay: Roleplay) -> list[Peer]:
             q |= Q(team_id=t.team_id)
         else:
             q |= Q(organization_id=t.partner_id)
-    rows = (
-        Membership.objects.filter(q, role=Role.REP, user__is_active=True)
-        .values_list("user_id", "organization_id", "team_id")
-        .distinct()
-    )
+    rows = active_rep_memberships().filter(q).values_list("user_id", "organization_id", "team_id").distinct()
     return [Peer(id=u, partner_id=p, team_id=t) for u, p, t in rows]
 
 

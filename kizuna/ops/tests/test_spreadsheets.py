@@ -4,7 +4,15 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from kizuna.ops.spreadsheets import CsvLine, cell, csv_bytes, decode_csv, xlsx_bytes
+from kizuna.ops.spreadsheets import (
+    CsvLine,
+    attachment_disposition,
+    cell,
+    csv_bytes,
+    csv_response,
+    decode_csv,
+    xlsx_bytes,
+)
 
 
 def test_text_that_would_run_as_a_formula_is_made_plain():
@@ -37,3 +45,24 @@ def test_uploads_are_read_as_utf8_or_shift_jis():
     assert decode_csv("\ufeff名前".encode()) == "名前"
     assert decode_csv("名前".encode("cp932")) == "名前"
     assert decode_csv(b"\x81\x7f\xff") is None
+
+
+def test_a_download_with_an_ascii_name_keeps_the_plain_filename():
+    assert attachment_disposition("progress-partner-a-20261101.csv") == (
+        'attachment; filename="progress-partner-a-20261101.csv"'
+    )
+
+
+def test_a_download_with_a_japanese_name_carries_it_in_utf8_after_an_ascii_stand_in():
+    header = attachment_disposition("研修 進捗 2026-11.xlsx")
+    assert header == (
+        "attachment; filename=\"2026-11.xlsx\"; filename*=utf-8''%E7%A0%94%E4%BF%AE%20%E9%80%B2%E6%8D%97%202026-11.xlsx"
+    )
+    assert attachment_disposition("営業.csv").startswith('attachment; filename="download.csv"; filename*=')
+
+
+def test_a_csv_response_is_the_bom_led_csv_as_an_attachment():
+    response = csv_response(["名前"], [["=1+1"]], filename="名簿.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content == csv_bytes(["名前"], [["=1+1"]])
+    assert "filename*=utf-8''%E5%90%8D%E7%B0%BF.csv" in response["Content-Disposition"]
