@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 
 from kizuna.catalog.models import PublishedLesson
 from kizuna.catalog.selectors import LessonRef, published_lessons, rep_assigned_courses
+from kizuna.orgs.access import membership_of, visible_reps
+from kizuna.orgs.models import Membership
 
 from .models import CourseProgress, LessonProgress, Statement
 
@@ -249,3 +251,27 @@ def lesson_statuses(*, user: Any, lessons: list[PublishedLesson]) -> dict[int, L
 
 def course_progress_for(*, user: Any, course_id: int) -> CourseProgress | None:
     return CourseProgress.objects.filter(user=user, course_id=course_id).select_related("version").first()
+
+
+# --- Statements --------------------------------------------------------------------------------
+
+
+def statement_owner_id(statement_id: uuid.UUID) -> int | None:
+    """Return who stored the statement with this id, or None if nobody did yet."""
+    return Statement.objects.filter(id=statement_id).values_list("actor_id", flat=True).first()
+
+
+def statements_visible_to(user: Any, *, since: datetime | None = None, ascending: bool = False) -> QuerySet[Statement]:
+    """Return the statements the user may read: their own; their reps' for a manager; all for admins and coaches."""
+    m = membership_of(user)
+    statements = Statement.objects.select_related("actor")
+    if m is None:
+        return statements.none()
+    if m.role == Membership.Role.MANAGER:
+        # Only what the reps did while at this agency, even if one of them moved here from another.
+        statements = statements.filter(Q(actor=user) | Q(actor__in=visible_reps(user), partner_id=m.organization_id))
+    elif m.role not in (Membership.Role.ADMIN, Membership.Role.COACH):
+        statements = statements.filter(actor=user)
+    if since is not None:
+        statements = statements.filter(stored__gt=since)
+    return statements.order_by("seq" if ascending else "-seq")
