@@ -11,7 +11,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from .auth import session_auth, token_auth
-from .endpoints import router
+from .endpoints import me_router, problems_router
 from .problems import declare_problems, register_problem_handlers
 from .schemas import ProblemOut
 
@@ -85,7 +85,11 @@ api = KizunaAPI(
     parser=StorableParser(),
 )
 register_problem_handlers(api)
-api.add_router("", router)
+api.add_router("", me_router)
+api.add_router("", "kizuna.catalog.api.router")
+api.add_router("", "kizuna.learning.api.router")
+api.add_router("", "kizuna.analytics.api.router")
+api.add_router("", problems_router)
 api.add_router("", "kizuna.kpis.api.router")
 api.add_router("", "kizuna.certification.api.router")
 api.add_router("", "kizuna.feedback.api.router")

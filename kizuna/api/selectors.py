@@ -1,20 +1,13 @@
-"""Reads of the API app: tokens, and the statements a caller may see."""
+"""Reads of the API app: integration tokens."""
 
-import uuid
-from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
-from kizuna.orgs.access import can_manage_people, membership_of, visible_reps
-from kizuna.orgs.models import Membership
-from kizuna.records.models import Statement
+from kizuna.orgs.access import can_manage_people
 
 from .models import ApiToken, hash_token
-
-Role = Membership.Role
-
 
 # --- Tokens ------------------------------------------------------------------------------------
 
@@ -42,27 +35,3 @@ def access_api_token_for_user(user: Any, token_id: int) -> ApiToken:
         return api_tokens_for_admin(user).get(pk=token_id)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-# --- Statements --------------------------------------------------------------------------------
-
-
-def statement_owner_id(statement_id: uuid.UUID) -> int | None:
-    """Return who stored the statement with this id, or None if nobody did yet."""
-    return Statement.objects.filter(id=statement_id).values_list("actor_id", flat=True).first()
-
-
-def statements_visible_to(user: Any, *, since: datetime | None = None, ascending: bool = False) -> QuerySet[Statement]:
-    """Return the statements the user may read: their own; their reps' for a manager; all for admins and coaches."""
-    m = membership_of(user)
-    statements = Statement.objects.select_related("actor")
-    if m is None:
-        return statements.none()
-    if m.role == Role.MANAGER:
-        # Only what the reps did while at this agency, even if one of them moved here from another.
-        statements = statements.filter(Q(actor=user) | Q(actor__in=visible_reps(user), partner_id=m.organization_id))
-    elif m.role not in (Role.ADMIN, Role.COACH):
-        statements = statements.filter(actor=user)
-    if since is not None:
-        statements = statements.filter(stored__gt=since)
-    return statements.order_by("seq" if ascending else "-seq")

@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.catalog.versions import PublishedVersion
+
 
 class QuestionBank(models.Model):
     """The author's questions about one product or topic."""
@@ -165,12 +167,10 @@ class QuizItem(models.Model):
         return 1 if self.kind == self.Kind.FIXED else self.count
 
 
-class QuizVersion(models.Model):
+class QuizVersion(PublishedVersion):
     """An immutable published snapshot of a quiz: its settings and the full data of its questions."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
     pass_mark = models.PositiveSmallIntegerField()
     allowed_attempts = models.PositiveSmallIntegerField()
     time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -183,15 +183,10 @@ class QuizVersion(models.Model):
     questions = models.JSONField()
     # A hash of everything above, so republishing an unchanged quiz returns this version.
     fingerprint = models.CharField(max_length=64)
-    published_at = models.DateTimeField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         ordering = ["quiz", "-number"]
         constraints = [models.UniqueConstraint(fields=["quiz", "number"], name="assessments_quiz_version_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.title} v{self.number}"
 
 
 # --- Projections (derived from statements; kizuna.assessments.projections) ---------------------------------

@@ -9,8 +9,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .versions import Draft, PublishedVersion
 
 
 class Product(models.Model):
@@ -57,7 +58,7 @@ class LessonKind(models.TextChoices):
     SURVEY = "survey", _("survey")
 
 
-class Course(models.Model):
+class Course(Draft):
     """The author's working copy of a course."""
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -68,8 +69,6 @@ class Course(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="courses")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set whenever the draft changes; compared with the latest version's publish time.
-    draft_changed_at = models.DateTimeField(default=timezone.now)
     latest_version = models.ForeignKey(
         "CourseVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -79,10 +78,6 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def has_unpublished_changes(self) -> bool:
-        return self.latest_version is None or self.draft_changed_at > self.latest_version.published_at
 
 
 class Module(models.Model):
@@ -118,26 +113,19 @@ class Lesson(models.Model):
         return self.title
 
 
-class CourseVersion(models.Model):
+class CourseVersion(PublishedVersion):
     """An immutable published snapshot of a course."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     tags = models.ManyToManyField(Tag, blank=True, related_name="+")
     lesson_count = models.PositiveIntegerField(default=0)
     estimated_minutes = models.PositiveIntegerField(default=0)
-    published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         ordering = ["course", "-number"]
         constraints = [models.UniqueConstraint(fields=["course", "number"], name="catalog_version_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.title} v{self.number}"
 
 
 class PublishedModule(models.Model):

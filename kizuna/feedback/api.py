@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kizuna.api.endpoints import Mapped, Page
 from kizuna.api.problems import problem_response
 from kizuna.catalog.selectors import products_all, topic_tags
+from kizuna.ops.api_types import Mapped, Page
 from kizuna.orgs.access import membership_of
 
 from . import selectors, services

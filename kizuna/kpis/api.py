@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from kizuna.api.endpoints import Mapped, Page
+from kizuna.ops.api_types import Mapped, Page
 from kizuna.ops.bounds import Id
 from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of
 from kizuna.orgs.models import Membership

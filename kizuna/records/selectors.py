@@ -6,10 +6,35 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 
+from kizuna.orgs.access import Role, membership_of, visible_reps
+
 from .models import CourseProgress, LearningDay, LessonProgress, Statement
+
+# --- Statements --------------------------------------------------------------------------------
+
+
+def statement_owner_id(statement_id: uuid.UUID) -> int | None:
+    """Return who stored the statement with this id, or None if nobody did yet."""
+    return Statement.objects.filter(id=statement_id).values_list("actor_id", flat=True).first()
+
+
+def statements_visible_to(user: Any, *, since: datetime | None = None, ascending: bool = False) -> QuerySet[Statement]:
+    """Return the statements the user may read: their own; their reps' for a manager; all for admins and coaches."""
+    m = membership_of(user)
+    statements = Statement.objects.select_related("actor")
+    if m is None:
+        return statements.none()
+    if m.role == Role.MANAGER:
+        # Only what the reps did while at this agency, even if one of them moved here from another.
+        statements = statements.filter(Q(actor=user) | Q(actor__in=visible_reps(user), partner_id=m.organization_id))
+    elif m.role not in (Role.ADMIN, Role.COACH):
+        statements = statements.filter(actor=user)
+    if since is not None:
+        statements = statements.filter(stored__gt=since)
+    return statements.order_by("seq" if ascending else "-seq")
 
 
 @lru_cache(maxsize=32)

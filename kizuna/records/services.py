@@ -16,19 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
-from kizuna.orgs.access import membership_of
+from kizuna.orgs.access import Role, has_role, membership_of
 
 from . import vocab
 from .content import content_source
 from .models import CourseProgress, LessonProgress, PendingStatement, Statement
 from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
+from .selectors import course_progress_for, lesson_progress_for, statement_owner_id
 
 
 class StatementError(ApplicationError):
     """A statement that cannot be accepted; the message is safe to show to the user."""
 
     code = "statement-rejected"
+
+
+class NotALearner(ApplicationError):
+    """Someone who is not a rep tried to record learning."""
+
+    code = "not-a-learner"
+    status = 403
 
 
 @dataclass(frozen=True)
@@ -397,3 +405,110 @@ def _lesson_complete_store(
             timestamp=timestamp,
         )
     return st
+
+
+# --- Statements from the player and integrations -----------------------------------------
+
+VERB_LAUNCHED = vocab.LAUNCHED.iri
+VERB_PROGRESSED = vocab.PROGRESSED.iri
+VERB_COMPLETED = vocab.COMPLETED.iri
+ACCEPTED_VERBS = (VERB_LAUNCHED, VERB_PROGRESSED, VERB_COMPLETED)
+
+
+@dataclass
+class StatementOutcome:
+    id: uuid.UUID
+    stored: bool
+    progress: float
+    completed: bool
+    position_seconds: float
+    course_percent: int
+    course_completed: bool
+
+
+def _number(extensions: dict[str, Any], iri: str, label: str) -> float:
+    value = extensions.get(iri)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StatementError(
+            _("result.extensions needs a number for %(name)s (%(iri)s).") % {"name": label, "iri": iri}
+        )
+    return float(value)
+
+
+def _duration(result: dict[str, Any]) -> float:
+    text = result.get("duration")
+    if not isinstance(text, str) or not text:
+        raise StatementError(_("result.duration is required, as an ISO 8601 duration such as PT12S."))
+    return parse_duration(text)
+
+
+def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result: dict, context: dict) -> bool:
+    """Call the service the verb stands for; return whether a statement was stored."""
+    if verb == VERB_LAUNCHED:
+        lesson_launch(rep=rep, lesson=lesson, statement_id=statement_id)
+    elif verb == VERB_PROGRESSED:
+        extensions = result.get("extensions") or {}
+        seconds = _duration(result)
+        if vocab.EXT_PLAYED_SEGMENTS in extensions:
+            segments = extensions[vocab.EXT_PLAYED_SEGMENTS]
+            if not isinstance(segments, str):
+                raise StatementError(_("played-segments must be text such as 0[.]12.5[,]30[.]45."))
+            session_id = (context.get("extensions") or {}).get(vocab.EXT_SESSION_ID, "")
+            video_progress_record(
+                rep=rep,
+                lesson=lesson,
+                segments=segments,
+                time=_number(extensions, vocab.EXT_TIME, "time"),
+                length=_number(extensions, vocab.EXT_LENGTH, "length"),
+                seconds=seconds,
+                statement_id=statement_id,
+                session_id=str(session_id or ""),
+            )
+        else:
+            lesson_time_record(rep=rep, lesson=lesson, seconds=seconds, statement_id=statement_id)
+    elif verb == VERB_COMPLETED:
+        # None: the lesson was already complete, so there was nothing to store.
+        return lesson_complete(rep=rep, lesson=lesson, statement_id=statement_id) is not None
+    else:
+        raise StatementError(
+            _("This verb is not accepted here. Use launched, progressed or completed (%(verbs)s).")
+            % {"verbs": ", ".join(ACCEPTED_VERBS)}
+        )
+    return True
+
+
+def lesson_statement_submit(
+    *, user: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result: dict | None, context: dict | None
+) -> StatementOutcome:
+    """Record a statement the player or an integration sent about a lesson, for the user who sent it.
+
+    The actor and object always come from the server. A repeated id is answered again
+    without being counted twice.
+    """
+    if not has_role(user, Role.REP):
+        raise NotALearner
+    owner_id = statement_owner_id(statement_id)
+    if owner_id is not None and owner_id != user.pk:
+        raise StatementError(_("This statement id is already used. Make a new UUID for each statement."))
+    stored = False
+    if owner_id is None:
+        with transaction.atomic():
+            stored = _record(
+                rep=user,
+                lesson=lesson,
+                statement_id=statement_id,
+                verb=verb,
+                result=result or {},
+                context=context or {},
+            )
+    lp = lesson_progress_for(user=user, lesson=lesson)
+    cp = course_progress_for(user=user, course_id=lesson.version.course_id)
+    return StatementOutcome(
+        id=statement_id,
+        stored=stored,
+        progress=lp.progress if lp else 0.0,
+        completed=bool(lp and lp.completed_at),
+        position_seconds=lp.position_seconds if lp else 0.0,
+        course_percent=cp.percent if cp else 0,
+        course_completed=bool(cp and cp.completed_at),
+    )

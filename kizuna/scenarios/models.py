@@ -11,9 +11,10 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from kizuna.catalog.versions import Draft, PublishedVersion
 
 # The range of a choice's score; the exchange format and the forms use the same bounds.
 SCORE_MIN = -10
@@ -46,7 +47,7 @@ class ValueTag(models.Model):
         return self.name_en if (get_language() or "ja").startswith("en") else self.name_ja
 
 
-class Scenario(models.Model):
+class Scenario(Draft):
     """The author's working copy of a scenario."""
 
     # Stable across versions and slugs: the scenario's xAPI activity IRIs use it.
@@ -61,8 +62,6 @@ class Scenario(models.Model):
     start_node = models.ForeignKey("Node", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set whenever the draft changes; compared with the latest version's publish time.
-    draft_changed_at = models.DateTimeField(default=timezone.now)
     latest_version = models.ForeignKey(
         "ScenarioVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -72,10 +71,6 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def has_unpublished_changes(self) -> bool:
-        return self.latest_version is None or self.draft_changed_at > self.latest_version.published_at
 
 
 class Node(models.Model):
@@ -137,30 +132,17 @@ class Choice(models.Model):
         return f"{self.node.key}/{self.key}"
 
 
-class ScenarioVersion(models.Model):
+class ScenarioVersion(PublishedVersion):
     """An immutable published snapshot: the whole graph in the exchange format (format_version 1)."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
     graph = models.JSONField()
     # sha256 of the canonical JSON of the graph: republishing an unchanged draft returns this version.
     graph_hash = models.CharField(max_length=64)
-    published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         ordering = ["scenario", "-number"]
         constraints = [models.UniqueConstraint(fields=["scenario", "number"], name="scenarios_version_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.title} v{self.number}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Attempts and statements refer to a version: once stored it never changes.
-        if not self._state.adding:
-            raise ValueError("A published scenario version is immutable.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Attempt(models.Model):

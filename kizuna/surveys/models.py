@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kizuna.catalog.versions import Draft, PublishedVersion
+
 
 class QuestionKind(models.TextChoices):
     LIKERT = "likert", _("Agreement (1–5)")
@@ -20,7 +22,7 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("Free text")
 
 
-class Survey(models.Model):
+class Survey(Draft):
     """The author's working copy of a survey."""
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -28,7 +30,6 @@ class Survey(models.Model):
     intro = models.TextField(_("introduction"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    draft_changed_at = models.DateTimeField(auto_now_add=True)
     latest_version = models.ForeignKey(
         "SurveyVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -39,10 +40,6 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def has_unpublished_changes(self) -> bool:
-        return self.latest_version is None or self.draft_changed_at > self.latest_version.published_at
 
 
 class SurveyQuestion(models.Model):
@@ -62,24 +59,17 @@ class SurveyQuestion(models.Model):
         return self.text
 
 
-class SurveyVersion(models.Model):
+class SurveyVersion(PublishedVersion):
     """An immutable published survey: its questions are copied into ``questions``."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
     intro = models.TextField(blank=True)
     # [{"key", "kind", "text", "options", "required"}], in order.
     questions = models.JSONField(default=list)
-    published_at = models.DateTimeField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         ordering = ["survey", "-number"]
         constraints = [models.UniqueConstraint(fields=["survey", "number"], name="surveys_version_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.title} v{self.number}"
 
 
 class SurveySend(models.Model):

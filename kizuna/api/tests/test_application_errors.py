@@ -9,12 +9,11 @@ from ninja import NinjaAPI
 from ninja.testing import TestClient
 
 from kizuna.api.problems import PROBLEM_TYPES, register_problem_handlers
-from kizuna.api.services import NotALearner
 from kizuna.catalog.services import CatalogError
 from kizuna.feedback.services import FeedbackError
 from kizuna.kpis.services import KpiImportError, RowError
 from kizuna.ops.errors import ApplicationError
-from kizuna.records.services import StatementError
+from kizuna.records.services import NotALearner, StatementError
 
 
 class HypotheticalError(ApplicationError):
