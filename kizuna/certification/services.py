@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.orgs.access import Role
 from kizuna.records.services import Activity, statement_record
 
 from . import evaluation, vocab
@@ -220,7 +221,7 @@ def _holding_values(definition: Definition, outcome: evaluation.Outcome) -> dict
 
 
 def _rep_partners(rep_ids: Iterable[int]) -> dict[int, int | None]:
-    rows = get_user_model().objects.filter(pk__in=list(rep_ids), membership__role="rep")
+    rows = get_user_model().objects.filter(pk__in=list(rep_ids), membership__role=Role.REP)
     return dict(rows.values_list("pk", "membership__organization_id"))
 
 
