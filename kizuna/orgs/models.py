@@ -76,6 +76,14 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN
 
     @property
+    def is_author(self) -> bool:
+        return self.role == self.Role.AUTHOR
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == self.Role.COACH
+
+    @property
     def is_manager(self) -> bool:
         return self.role == self.Role.MANAGER
 
