@@ -23,6 +23,8 @@ Role = Membership.Role
 
 # Who may read compliance and learning time: the principal's admins and coaches (every agency), a manager (own).
 REPORT_ROLES = (Role.ADMIN, Role.COACH, Role.MANAGER)
+# Minutes are shown rounded, so a rep less than half a minute short of the minimum is shown as reaching it.
+MINUTE_ROUNDING_SECONDS = 30
 
 
 # --- Months ----------------------------------------------------------------------------------------
@@ -591,7 +593,7 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
             row.overdue += status.overdue - counted_overdue
     reaching_filter = Q(pk__in=[])
     for partner_id, minutes in expected.items():
-        reaching_filter |= Q(partner_id=partner_id, seconds__gte=minutes * 60 - 30)
+        reaching_filter |= Q(partner_id=partner_id, seconds__gte=minutes * 60 - MINUTE_ROUNDING_SECONDS)
     reaching = dict(
         LearningTimeMonth.objects.filter(month=month, rep__in=active_reps)
         .filter(reaching_filter)

@@ -487,11 +487,13 @@ def certifications_daily(*, now: datetime | None = None) -> dict[str, int]:
 
 # Seconds before each retry: 30 s doubling to 6 h; 16 attempts span about two days.
 MAX_ATTEMPTS = 16
+FIRST_RETRY_SECONDS = 30
+LONGEST_RETRY_SECONDS = 6 * 3600
 TIMEOUT_SECONDS = 10
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS))
 
 
 def webhook_endpoint_create(
