@@ -328,10 +328,6 @@ class ComplianceRow:
     def has_gap(self) -> bool:
         return self.overdue > 0 or self.minutes_short
 
-    @property
-    def minutes_percent(self) -> int:
-        return min(100, round(100 * self.minutes / self.minimum)) if self.minimum else 100
-
 
 @dataclass
 class Compliance:
