@@ -76,10 +76,6 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN
 
     @property
-    def is_author(self) -> bool:
-        return self.role == self.Role.AUTHOR
-
-    @property
     def is_coach(self) -> bool:
         return self.role == self.Role.COACH
 
