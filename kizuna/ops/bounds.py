@@ -28,7 +28,6 @@ def bounded_int(lo: int, hi: int, **field: Any) -> Any:
 
 # An object's id in a path or a query: positive, and no larger than a BigAutoField can be.
 Id = bounded_int(1, BIGINT_MAX)
-Offset = bounded_int(0, MAX_OFFSET)
 
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
