@@ -26,6 +26,8 @@ from .selectors import (
 )
 
 User = get_user_model()
+# A mail lists at most this many compliance gaps and counts the rest ("and N more").
+GAPS_LISTED = 30
 
 
 def _managers(partner: Organization) -> list[Any]:
@@ -98,8 +100,8 @@ def compliance_digests_send(*, now: datetime | None = None) -> int:
                 context={
                     "partner": partner,
                     "compliance": compliance,
-                    "gaps": gaps[:30],
-                    "more": max(0, len(gaps) - 30),
+                    "gaps": gaps[:GAPS_LISTED],
+                    "more": max(0, len(gaps) - GAPS_LISTED),
                     "url": settings.SITE_URL + reverse("compliance") + f"?month={month:%Y-%m}",
                 },
             )
@@ -185,8 +187,8 @@ def monthly_report_send(*, partner: Organization, month: date, now: datetime | N
             template="monthly_report",
             context={
                 "report": report,
-                "gaps": report.compliance.gaps[:30],
-                "more": max(0, len(report.compliance.gaps) - 30),
+                "gaps": report.compliance.gaps[:GAPS_LISTED],
+                "more": max(0, len(report.compliance.gaps) - GAPS_LISTED),
             },
             attachment_name=f"kizuna-{partner.slug}-{month:%Y-%m}.csv",
             attachment_table=lambda: _report_csv_table(report),

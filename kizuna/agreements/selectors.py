@@ -25,6 +25,8 @@ Role = Membership.Role
 
 # Who may read compliance and learning time: the principal's admins and coaches (every agency), a manager (own).
 REPORT_ROLES = (Role.ADMIN, Role.COACH, Role.MANAGER)
+# Minutes are shown rounded, so a rep less than half a minute short of the minimum is shown as reaching it.
+MINUTE_ROUNDING_SECONDS = 30
 
 
 # --- Months ----------------------------------------------------------------------------------------
@@ -328,10 +330,6 @@ class ComplianceRow:
     def has_gap(self) -> bool:
         return self.overdue > 0 or self.minutes_short
 
-    @property
-    def minutes_percent(self) -> int:
-        return min(100, round(100 * self.minutes / self.minimum)) if self.minimum else 100
-
 
 @dataclass
 class Compliance:
@@ -537,7 +535,7 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
             row.overdue += status.overdue - counted_overdue
     reaching_filter = Q(pk__in=[])
     for partner_id, minutes in expected.items():
-        reaching_filter |= Q(partner_id=partner_id, seconds__gte=minutes * 60 - 30)
+        reaching_filter |= Q(partner_id=partner_id, seconds__gte=minutes * 60 - MINUTE_ROUNDING_SECONDS)
     reaching = dict(
         LearningTimeMonth.objects.filter(month=month, rep__in=reps)
         .filter(reaching_filter)

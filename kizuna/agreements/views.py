@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kizuna.catalog.selectors import published_courses
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
-from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of, role_required
+from kizuna.orgs.access import Role, access_partner_for_user, access_rep_for_user, membership_of, role_required
 
 from . import exports
 from .forms import AgreementVersionForm
@@ -37,19 +37,18 @@ from .selectors import (
 )
 from .services import AgreementError, agreement_version_accept, agreement_version_create
 
-ADMIN, MANAGER = "admin", "manager"
 REPS_PER_PAGE = 100
 
 
 # --- Agreements ------------------------------------------------------------------------------------
 
 
-@role_required(ADMIN)
+@role_required(Role.ADMIN)
 def agreements(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/overview.html", {"rows": agreements_overview()})
 
 
-@role_required(ADMIN)
+@role_required(Role.ADMIN)
 def agreement_partner(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access_partner_for_user(request.user, partner_id)
     return render(
@@ -59,7 +58,7 @@ def agreement_partner(request: HttpRequest, partner_id: int) -> HttpResponse:
     )
 
 
-@role_required(ADMIN)
+@role_required(Role.ADMIN)
 def agreement_version_new(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access_partner_for_user(request.user, partner_id)
     versions = versions_of(partner)
@@ -96,7 +95,7 @@ def agreement_version_new(request: HttpRequest, partner_id: int) -> HttpResponse
     return render(request, "agreements/version_form.html", {"partner": partner, "form": form, "previous": previous})
 
 
-@role_required(ADMIN, MANAGER)
+@role_required(Role.ADMIN, Role.MANAGER)
 def agreement_version(request: HttpRequest, agreement_version_id: int) -> HttpResponse:
     version = access_version_for_user(request.user, agreement_version_id)
     m = membership_of(request.user)
@@ -115,7 +114,7 @@ def agreement_version(request: HttpRequest, agreement_version_id: int) -> HttpRe
     )
 
 
-@role_required(MANAGER)
+@role_required(Role.MANAGER)
 @require_POST
 def agreement_version_accept_view(request: HttpRequest, agreement_version_id: int) -> HttpResponse:
     version = access_version_for_user(request.user, agreement_version_id)
@@ -128,7 +127,7 @@ def agreement_version_accept_view(request: HttpRequest, agreement_version_id: in
     return redirect("agreement_version", agreement_version_id=version.pk)
 
 
-@role_required(MANAGER)
+@role_required(Role.MANAGER)
 def my_agreement(request: HttpRequest) -> HttpResponse:
     m = membership_of(request.user)
     assert m is not None

@@ -225,10 +225,6 @@ class Attempt(models.Model):
         return f"{self.rep_id} {self.quiz_version} #{self.number}"
 
     @property
-    def is_submitted(self) -> bool:
-        return self.submitted_at is not None
-
-    @property
     def percent(self) -> int | None:
         return None if self.score is None else round(self.score * 100)
 

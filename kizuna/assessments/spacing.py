@@ -20,6 +20,8 @@ from fsrs import Card, Rating, Scheduler, State
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 FAST_SECONDS = 8.0
 SLOW_SECONDS = 45.0
+# A topic whose estimated recall, in whole percent, is under this is shown as weak on the retention pages.
+LOW_RETENTION_PERCENT = 70
 
 
 def rating_for(*, score: float, correct: bool, seconds: float | None) -> Rating:
@@ -30,6 +32,11 @@ def rating_for(*, score: float, correct: bool, seconds: float | None) -> Rating:
     if seconds is not None and seconds <= FAST_SECONDS:
         return Rating.Easy
     return Rating.Good
+
+
+def retention_is_low(retention: float) -> bool:
+    """Whether a recall estimate (0..1) is weak, judged on the whole percent the pages show."""
+    return round(retention * 100) < LOW_RETENTION_PERCENT
 
 
 def utc(moment: datetime) -> datetime:

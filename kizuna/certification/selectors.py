@@ -15,7 +15,6 @@ from .models import (
     Certification,
     CertificationEvent,
     Entitlement,
-    EntitlementEvent,
     Evidence,
     Holding,
     Reopening,
@@ -281,10 +280,6 @@ def certification_events(
 
 def certification_choices() -> list[tuple[int, str]]:
     return list(Certification.objects.filter(active=True).order_by("name").values_list("id", "name"))
-
-
-def rep_entitlement_events(rep: Any) -> QuerySet[EntitlementEvent]:
-    return EntitlementEvent.objects.filter(rep=rep).select_related("entitlement", "certification")
 
 
 # --- Webhooks ---------------------------------------------------------------------------------

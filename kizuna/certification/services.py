@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.orgs.access import Role
 from kizuna.records.services import Activity, statement_record
 
 from . import evaluation, vocab
@@ -221,7 +222,7 @@ def _holding_values(definition: Definition, outcome: evaluation.Outcome) -> dict
 
 
 def _rep_partners(rep_ids: Iterable[int]) -> dict[int, int | None]:
-    rows = get_user_model().objects.filter(pk__in=list(rep_ids), membership__role="rep")
+    rows = get_user_model().objects.filter(pk__in=list(rep_ids), membership__role=Role.REP)
     return dict(rows.values_list("pk", "membership__organization_id"))
 
 
@@ -487,11 +488,13 @@ def certifications_daily(*, now: datetime | None = None) -> dict[str, int]:
 
 # Seconds before each retry: 30 s doubling to 6 h; 16 attempts span about two days.
 MAX_ATTEMPTS = 16
+FIRST_RETRY_SECONDS = 30
+LONGEST_RETRY_SECONDS = 6 * 3600
 TIMEOUT_SECONDS = 10
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS))
 
 
 def webhook_endpoint_create(

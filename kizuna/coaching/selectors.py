@@ -27,7 +27,6 @@ from .scoring import calibration_figures, calibration_reference, level_scaled
 VIDEO_URL_SECONDS = 4 * 60 * 60
 _VIDEO_SALT = "kizuna.coaching.video"
 STAFF_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH)
-REVIEW_ROLES = (Role.ADMIN, Role.COACH, Role.MANAGER, Role.REP)
 
 
 def roleplay_choices() -> list[tuple[int, str]]:
@@ -212,14 +211,6 @@ def review_queue(user: Any) -> QuerySet[Review]:
         .exclude(role=Review.Role.CALIBRATION)
         .select_related("submission__roleplay", "submission__rep__membership__organization")
         .order_by("due_at", "pk")
-    )
-
-
-def reviews_done_by(user: Any, *, limit: int = 20) -> list[Review]:
-    return list(
-        Review.objects.filter(reviewer_id=user.pk, status=Review.Status.SUBMITTED)
-        .select_related("submission__roleplay", "submission__rep__membership__organization")
-        .order_by("-submitted_at")[:limit]
     )
 
 

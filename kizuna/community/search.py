@@ -112,12 +112,6 @@ def index_question(*, question_id: int, title: str, body: str, answers: str) -> 
         )
 
 
-def unindex_question(*, question_id: int) -> None:
-    if uses_fts5():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [question_id])  # noqa: S608
-
-
 def rebuild_index() -> int:
     """Fill the FTS5 table again from the questions' token columns; return how many questions it holds."""
     from .models import Question

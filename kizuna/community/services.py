@@ -34,6 +34,7 @@ STATEMENT_NAMESPACE = uuid.UUID("0f6b1d2e-8a5c-4e61-9c3a-2d7e5b9a4c10")
 TITLE_MAX = 150
 BODY_MAX = 10_000
 REASON_MAX = 300
+REPORT_REASON_MAX = 500
 
 
 class CommunityError(ApplicationError):
@@ -536,8 +537,10 @@ def post_report(*, post: Question | Answer, reporter: Any, reason: str) -> Repor
     reason = (reason or "").strip()
     if not reason:
         raise CommunityError(_("Write what is wrong with the post."), field="reason")
-    if len(reason) > 500:
-        raise CommunityError(_("Make the reason shorter (at most %(max)s characters).") % {"max": 500}, field="reason")
+    if len(reason) > REPORT_REASON_MAX:
+        raise CommunityError(
+            _("Make the reason shorter (at most %(max)s characters).") % {"max": REPORT_REASON_MAX}, field="reason"
+        )
     return Report.objects.create(
         question=post.question if isinstance(post, Answer) else post,
         answer=post if isinstance(post, Answer) else None,

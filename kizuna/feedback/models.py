@@ -92,10 +92,6 @@ class FieldVoice(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
-    @property
-    def is_answered(self) -> bool:
-        return self.status != self.Status.NEW
-
 
 class LessonFeedback(models.Model):
     """One rep's "this worked / did not work with customers" on one published lesson (one version of it)."""

@@ -8,7 +8,6 @@ Who sees what:
 Everything else is a 404.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -411,13 +410,3 @@ def access_feedback_for_handler(user: Any, feedback_id: int) -> LessonFeedback:
         return lesson_feedback_visible_to(user).select_related("rep", "lesson__version").get(pk=feedback_id)
     except (LessonFeedback.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-def open_feedback_count(user: Any) -> int:
-    return lesson_feedback_visible_to(user).filter(status=LessonFeedback.Status.OPEN).count()
-
-
-def topic_choices() -> Iterable[Any]:
-    from kizuna.catalog.selectors import topic_tags
-
-    return topic_tags()

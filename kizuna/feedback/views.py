@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kizuna.catalog.selectors import access_lesson_for_user, access_module_for_user, draft_courses
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import csv_response
-from kizuna.orgs.access import can_author, membership_of, role_required
+from kizuna.orgs.access import Role, can_author, membership_of, role_required
 from kizuna.scenarios.selectors import access_scenario_for_user, can_edit_scenarios, scenario_choices_for
 from kizuna.updates.selectors import can_post
 
@@ -34,7 +34,7 @@ from .forms import (
 from .models import FieldVoice
 from .services import FeedbackError
 
-rep_only = role_required("rep")
+rep_only = role_required(Role.REP)
 inbox_roles = role_required(*selectors.INBOX_ROLES)
 answerers = role_required(*selectors.ANSWER_ROLES)
 handlers = role_required(*selectors.HANDLER_ROLES)

@@ -17,6 +17,7 @@ from kizuna.media.serving import stored_file_response
 from kizuna.ops.bounds import BIGINT_MAX, query_int
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import (
+    Role,
     access_partner_for_user,
     access_rep_for_user,
     access_team_for_user,
@@ -34,7 +35,7 @@ from .forms import BadgeForm, KudosForm, LevelFormSet, PointRuleFormSet, RevokeF
 from .models import Badge, BadgeAward, Spotlight
 from .tasks import gamification_rebuild_task
 
-admin_only = role_required("admin")
+admin_only = role_required(Role.ADMIN)
 
 
 def _int(value: str | None) -> int | None:
@@ -119,7 +120,11 @@ def point_rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "gamification/rules.html",
-        {"rules": selectors.point_rules(), "levels": selectors.levels(), "is_admin": has_role(request.user, "admin")},
+        {
+            "rules": selectors.point_rules(),
+            "levels": selectors.levels(),
+            "is_admin": has_role(request.user, Role.ADMIN),
+        },
     )
 
 
@@ -206,7 +211,7 @@ def _badge_form(request: HttpRequest, badge: Badge | None) -> HttpResponse:
     return render(request, "gamification/badge_form.html", {"form": form, "badge": badge})
 
 
-@role_required("admin", "coach", "manager")
+@role_required(Role.ADMIN, Role.COACH, Role.MANAGER)
 @require_GET
 def gamification_rep(request: HttpRequest, rep_id: int) -> HttpResponse:
     """One rep's points and badges for their manager and the principal; kudos and revocation for the principal."""
@@ -216,15 +221,15 @@ def gamification_rep(request: HttpRequest, rep_id: int) -> HttpResponse:
         "gamification/rep.html",
         {
             **_person_context(rep),
-            "can_kudos": has_role(request.user, "admin", "coach"),
-            "can_revoke": has_role(request.user, "admin"),
+            "can_kudos": has_role(request.user, Role.ADMIN, Role.COACH),
+            "can_revoke": has_role(request.user, Role.ADMIN),
             "kudos_form": KudosForm(),
             "revoke_form": RevokeForm(),
         },
     )
 
 
-@role_required("admin", "coach")
+@role_required(Role.ADMIN, Role.COACH)
 @require_POST
 def gamification_kudos(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = access_rep_for_user(request.user, rep_id)

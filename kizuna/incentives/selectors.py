@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import Http404
 
 from kizuna.orgs.access import has_role
@@ -32,10 +31,6 @@ def can_manage_incentives(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def can_see_incentives(user: Any) -> bool:
-    return has_role(user, Role.ADMIN, Role.COACH, Role.MANAGER)
-
-
 def access_rule_for_user(user: Any, rule_id: int) -> IncentiveRule:
     if not can_manage_incentives(user):
         raise Http404
@@ -43,10 +38,6 @@ def access_rule_for_user(user: Any, rule_id: int) -> IncentiveRule:
         return IncentiveRule.objects.select_related("partner").get(pk=rule_id)
     except (IncentiveRule.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-def rules_queryset(partner: Any) -> QuerySet[IncentiveRule]:
-    return IncentiveRule.objects.filter(partner=partner)
 
 
 @dataclass(frozen=True)

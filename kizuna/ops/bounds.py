@@ -19,9 +19,6 @@ BIGINT_MAX = 2**63 - 1  # BigIntegerField, BigAutoField (every id)
 MAX_PAGE_SIZE = 200
 MAX_OFFSET = INT_MAX
 MAX_PAGE_NUMBER = 1_000_000
-# Durations typed by people, in minutes (a lesson, a quiz's time limit, a live session): one day at most.
-MAX_MINUTES = 24 * 60
-MAX_SCORE = 100  # scores and pass marks are points out of 100
 
 
 def bounded_int(lo: int, hi: int, **field: Any) -> Any:
@@ -31,7 +28,6 @@ def bounded_int(lo: int, hi: int, **field: Any) -> Any:
 
 # An object's id in a path or a query: positive, and no larger than a BigAutoField can be.
 Id = bounded_int(1, BIGINT_MAX)
-Offset = bounded_int(0, MAX_OFFSET)
 
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")

@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-ADMIN, AUTHOR, COACH, MANAGER, REP = "admin", "author", "coach", "manager", "rep"
-STAFF = (ADMIN, AUTHOR, COACH)
+from .models import Membership
+
+Role = Membership.Role
+ADMIN, AUTHOR, COACH, MANAGER, REP = Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER, Role.REP
+STAFF = Membership.PRINCIPAL_ROLES
 EVERYONE = (*STAFF, MANAGER, REP)
 
 
@@ -121,15 +124,42 @@ SECTIONS = (
 )
 
 
+# The top bar, in order: a rep's three daily places, a manager's agency pages, then the principal's staff.
+TOP_BAR = (
+    Entry("home", _("Home"), (REP,)),
+    Entry("community", _("Community"), (REP,)),
+    Entry("roleplay_home", _("Roleplay"), (REP,)),
+    Entry("partner_dashboard", _("Dashboard"), (MANAGER,)),
+    Entry("people", _("People"), (MANAGER,)),
+    Entry("compliance", _("Compliance"), (MANAGER,)),
+    Entry("kpi_board", _("KPIs"), (MANAGER,)),
+    Entry("roleplay_home", _("Roleplays"), (MANAGER,)),
+    Entry("principal_dashboard", _("Dashboard"), STAFF),
+    Entry("studio", _("Courses"), (ADMIN, AUTHOR)),
+    Entry("kpi_board", _("KPIs"), (ADMIN, COACH)),
+    Entry("roleplay_home", _("Roleplays"), STAFF),
+    Entry("community", _("Community"), STAFF),
+)
+
+
+def _links(entries: tuple[Entry, ...], role: str | None) -> list[dict[str, Any]]:
+    return [
+        {"url": reverse(entry.url_name), "label": entry.label, "url_name": entry.url_name}
+        for entry in entries
+        if role in entry.roles
+    ]
+
+
 def menu_for(role: str | None) -> list[dict[str, Any]]:
     """Return the menu's sections with the links this role may open (sections without one left out)."""
     sections = []
     for section in SECTIONS:
-        links = [
-            {"url": reverse(entry.url_name), "label": entry.label, "url_name": entry.url_name}
-            for entry in section.entries
-            if role in entry.roles
-        ]
+        links = _links(section.entries, role)
         if links:
             sections.append({"title": section.title, "links": links})
     return sections
+
+
+def top_bar_for(role: str | None) -> list[dict[str, Any]]:
+    """Return the links the top bar shows this role, before its Menu and Profile links."""
+    return _links(TOP_BAR, role)

@@ -76,6 +76,10 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN
 
     @property
+    def is_coach(self) -> bool:
+        return self.role == self.Role.COACH
+
+    @property
     def is_manager(self) -> bool:
         return self.role == self.Role.MANAGER
 

@@ -52,6 +52,9 @@ class Activity:
     definition: dict[str, Any] = field(default_factory=dict)
 
 
+# One progress report of a lesson page or video covers at most this much time since the previous one.
+MAX_REPORT_SECONDS = 3600
+
 _DURATION = re.compile(
     r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
 )
@@ -253,7 +256,7 @@ def lesson_time_record(
     *, rep: Any, lesson: Any, seconds: float, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
 ) -> Statement:
     """Record active reading time on a lesson page since the page's previous report."""
-    if not 0 < seconds <= 3600:
+    if not 0 < seconds <= MAX_REPORT_SECONDS:
         raise StatementError(_("The reported time is out of range."))
     st, _created = statement_record(
         actor=rep,
@@ -291,7 +294,7 @@ def video_progress_record(
         raise StatementError(_("The reported video length does not match the video."))
     played = [(max(0.0, s), min(real_length, e)) for s, e in played if s < real_length]
     played_seconds = sum(e - s for s, e in played)
-    if not 0 <= seconds <= 3600 or played_seconds > seconds * 2.5 + 3:
+    if not 0 <= seconds <= MAX_REPORT_SECONDS or played_seconds > seconds * 2.5 + 3:
         # More video than wall-clock time allows even at double speed: a seek reported as playback.
         raise StatementError(_("The reported segments are longer than the time spent watching."))
     with transaction.atomic(savepoint=False):

@@ -37,11 +37,6 @@ def percent(value: float | None) -> int | None:
 # --- Which scenarios and versions --------------------------------------------------------------
 
 
-def can_see_principal_analytics(user: Any) -> bool:
-    """The principal's admins, coaches and authors see every partner's aggregates (partner names only)."""
-    return is_principal_staff(user)
-
-
 def scenarios_for_analytics(user: Any) -> QuerySet[Scenario]:
     """Return the published scenarios whose analytics this person may open.
 

@@ -59,15 +59,6 @@ class GraphError:
     choice: str | None = None
     path: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": str(self.code),
-            "node": self.node,
-            "choice": self.choice,
-            "path": self.path,
-            "message": self.message,
-        }
-
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 

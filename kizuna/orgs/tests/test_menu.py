@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from kizuna.orgs.menu import SECTIONS
+from kizuna.orgs.menu import SECTIONS, TOP_BAR
 
 
 @pytest.mark.parametrize("person", ["admin", "author", "coach", "manager_a", "rep_a1"])
@@ -28,3 +28,29 @@ def test_every_menu_entry_names_a_route():
     for section in SECTIONS:
         for entry in section.entries:
             assert reverse(entry.url_name)
+
+
+def test_every_top_bar_entry_names_a_route():
+    for entry in TOP_BAR:
+        assert reverse(entry.url_name)
+
+
+@pytest.mark.parametrize(
+    ("person", "expected"),
+    [
+        ("rep_a1", ["home", "community", "roleplay_home"]),
+        ("manager_a", ["partner_dashboard", "people", "compliance", "kpi_board", "roleplay_home"]),
+        ("admin", ["principal_dashboard", "studio", "kpi_board", "roleplay_home", "community"]),
+        ("author", ["principal_dashboard", "studio", "roleplay_home", "community"]),
+        ("coach", ["principal_dashboard", "kpi_board", "roleplay_home", "community"]),
+    ],
+)
+def test_the_top_bar_shows_each_role_its_own_links_in_order(cast, client, person, expected):
+    client.force_login(getattr(cast, person))
+    page = client.get(reverse("menu")).content.decode()
+    nav = page[page.index('<nav class="topnav"') : page.index("</nav>")]
+    hrefs = [reverse(name) for name in [*expected, "menu", "profile"]]
+    assert [h for h in hrefs if f'href="{h}"' in nav] == hrefs
+    positions = [nav.index(f'href="{h}"') for h in hrefs]
+    assert positions == sorted(positions)
+    assert nav.count("<a ") == len(hrefs)

@@ -67,7 +67,6 @@ class Child:
     started_at: float = 0.0
     failures: int = 0  # deaths in a row, each soon after its start
     restart_at: float = 0.0
-    restarts: int = 0
     history: list[str] = field(default_factory=list)
 
 
@@ -135,7 +134,6 @@ class Supervisor:
                 if child.process is not None and child.process.poll() is not None:
                     self.reap(child)
                 elif child.process is None and now >= child.restart_at:
-                    child.restarts += 1
                     self.start(child)
             time.sleep(0.2)
         self.stop_all()
