@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -20,7 +20,10 @@ from kizuna.orgs.sharing import partner_sharing_set
 from .models import AgreementAssignment, AgreementCourse, AgreementVersion, DepartedRep
 from .selectors import _tz, end_of_day, version_in_effect
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 logger = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 
@@ -62,7 +65,7 @@ def _check_courses(courses: list[CourseTerm], effective_from: date) -> None:
 def agreement_version_create(
     *,
     partner: Organization,
-    created_by: Any,
+    created_by: User,
     effective_from: date,
     min_minutes_per_month: int,
     counts_as_work: bool,
@@ -123,7 +126,7 @@ def agreement_version_create(
 
 
 @transaction.atomic
-def agreement_version_accept(*, version: AgreementVersion, manager: Any, now: datetime | None = None) -> None:
+def agreement_version_accept(*, version: AgreementVersion, manager: User, now: datetime | None = None) -> None:
     """Record that the partner's manager reviewed and accepted this version (who and when are kept)."""
     m = membership_of(manager)
     if m is None or m.role != Membership.Role.MANAGER or m.organization_id != version.partner_id:

@@ -9,7 +9,7 @@ in Python (partner-wide, through the rep's team, or to the rep alone).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,7 +23,10 @@ from kizuna.catalog.selectors import assignments_for_rep
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records.models import CourseProgress, LearningDay, LessonProgress
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 
 ACTIVE_DAYS = 7
 LEARNING_TIME_DAYS = 30
@@ -520,7 +523,7 @@ def partners_comparison(*, partners: Iterable[Organization], now: datetime | Non
     return snapshot.summaries(partners)
 
 
-def rep_progress(*, rep: Any, now: datetime | None = None) -> list[RepCourse]:
+def rep_progress(*, rep: User, now: datetime | None = None) -> list[RepCourse]:
     """Return one rep's assigned and started courses with lesson-level detail (5 queries)."""
     now = now or timezone.now()
     targets = resolve_targets(assignments_for_rep(rep).order_by().values_list("course_id", "required", "due_at"))

@@ -4,7 +4,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -16,6 +16,9 @@ from kizuna.orgs.models import Membership
 from kizuna.records import vocab
 
 from .models import Assignment, Course, CourseVersion, Lesson, Module, Product, PublishedLesson, Tag
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def course_activity_data(version: CourseVersion) -> dict[str, Any]:
     }
 
 
-def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
+def assignments_for_rep(rep: "User") -> QuerySet[Assignment]:
     """Return the assignments that reach this rep: through their partner, their team, or to them alone."""
     m = membership_of(rep)
     if m is None or m.role != Membership.Role.REP:
@@ -101,7 +104,7 @@ def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
     )
 
 
-def rep_assigned_courses(rep: Any) -> list[tuple[int, int, str, datetime, bool, datetime | None]]:
+def rep_assigned_courses(rep: "User") -> list[tuple[int, int, str, datetime, bool, datetime | None]]:
     """Return (course id, latest version id, its title, its publish time, required, due) for each assignment
     reaching the rep — the same rule as assignments_for_rep, applied in Python to the partner's published
     assignments: one plain query on the rep home, the hottest page."""
@@ -125,7 +128,7 @@ def rep_assigned_courses(rep: Any) -> list[tuple[int, int, str, datetime, bool, 
     return [tuple(row[2:]) for row in rows if (row[1] == rep.pk) or (row[1] is None and row[0] in (None, m.team_id))]
 
 
-def courses_visible_to(user: Any) -> QuerySet[Course]:
+def courses_visible_to(user: "User") -> QuerySet[Course]:
     """Return the published courses this person may open."""
     m = membership_of(user)
     published = Course.objects.filter(latest_version__isnull=False)
@@ -138,14 +141,14 @@ def courses_visible_to(user: Any) -> QuerySet[Course]:
     return published.filter(pk__in=assignments_for_rep(user).values("course_id"))
 
 
-def access_course_for_user(user: Any, course_id: int) -> Course:
+def access_course_for_user(user: "User", course_id: int) -> Course:
     try:
         return courses_visible_to(user).select_related("latest_version").get(pk=course_id)
     except (Course.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_lesson_for_user(user: Any, lesson_id: int) -> PublishedLesson:
+def access_lesson_for_user(user: "User", lesson_id: int) -> PublishedLesson:
     """Return a published lesson the person may open, or 404."""
     try:
         lesson = PublishedLesson.objects.select_related("version__course", "module", "video").get(pk=lesson_id)
@@ -174,7 +177,7 @@ def _uploaded_by_partner(video_id: int) -> bool:
     return Video.objects.filter(pk=video_id, uploaded_by__membership__organization__kind="partner").exists()
 
 
-def video_visible_to(user: Any, video_id: int) -> bool:
+def video_visible_to(user: "User", video_id: int) -> bool:
     """Whether the person may watch this video: in a lesson they may open, or as principal staff.
 
     A video a partner person uploaded (a roleplay take) is watched through coaching's own signed links;
@@ -198,7 +201,7 @@ def studio_courses() -> QuerySet[Course]:
     return draft_courses().annotate(draft_lesson_count=Count("modules__lessons", distinct=True)).order_by("title")
 
 
-def access_draft_course_for_user(user: Any, course_id: int) -> Course:
+def access_draft_course_for_user(user: "User", course_id: int) -> Course:
     """Return a draft course the person may author, or 404."""
     if not can_author(user):
         raise Http404
@@ -208,7 +211,7 @@ def access_draft_course_for_user(user: Any, course_id: int) -> Course:
         raise Http404 from None
 
 
-def access_module_for_user(user: Any, module_id: int) -> Module:
+def access_module_for_user(user: "User", module_id: int) -> Module:
     """Return a draft module the person may author, or 404."""
     if not can_author(user):
         raise Http404
@@ -218,7 +221,7 @@ def access_module_for_user(user: Any, module_id: int) -> Module:
         raise Http404 from None
 
 
-def access_draft_lesson_for_user(user: Any, lesson_id: int) -> Lesson:
+def access_draft_lesson_for_user(user: "User", lesson_id: int) -> Lesson:
     """Return a draft lesson the person may author, or 404."""
     if not can_author(user):
         raise Http404
@@ -253,7 +256,7 @@ def topic_tags() -> QuerySet[Tag]:
     return Tag.objects.filter(kind=Tag.Kind.TOPIC).order_by("name_ja", "pk")
 
 
-def access_topic_tag_for_user(user: Any, tag_id: int) -> Tag:
+def access_topic_tag_for_user(user: "User", tag_id: int) -> Tag:
     """Return a topic tag the person may rename, or 404; story tags are fixed."""
     if not can_author(user):
         raise Http404
@@ -268,7 +271,7 @@ def published_courses() -> QuerySet[Course]:
     return Course.objects.filter(latest_version__isnull=False).select_related("latest_version").order_by("title")
 
 
-def assignments_for_admin(user: Any, *, partner_id: int | None = None) -> QuerySet[Assignment]:
+def assignments_for_admin(user: "User", *, partner_id: int | None = None) -> QuerySet[Assignment]:
     """Return the assignments this admin may manage, newest first, optionally for one partner."""
     if not can_manage_people(user):
         return Assignment.objects.none()
@@ -278,7 +281,7 @@ def assignments_for_admin(user: Any, *, partner_id: int | None = None) -> QueryS
     return assignments.select_related("course", "partner", "team", "rep", "assigned_by").order_by("-created_at", "-id")
 
 
-def access_assignment_for_user(user: Any, assignment_id: int) -> Assignment:
+def access_assignment_for_user(user: "User", assignment_id: int) -> Assignment:
     """Return an assignment this admin may delete, or 404."""
     try:
         return assignments_for_admin(user).get(pk=assignment_id)

@@ -12,7 +12,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -42,6 +42,9 @@ from .models import (
     WebhookEndpoint,
 )
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
 Status = Holding.Status
 
 
@@ -70,7 +73,7 @@ def certification_create(
     *,
     slug: str,
     name: str,
-    created_by: Any,
+    created_by: "User",
     description: str = "",
     product: Any = None,
     skill: str = "",
@@ -177,7 +180,7 @@ def certification_reopen(
     certification: Certification,
     requirements: Iterable[Requirement],
     reason: str,
-    reopened_by: Any,
+    reopened_by: "User",
     now: datetime | None = None,
 ) -> Reopening:
     """Open a new version: holders must redo the named requirements; their entitlements are suspended until then."""
@@ -494,7 +497,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def webhook_endpoint_create(
-    *, url: str, events: Iterable[str], created_by: Any, description: str = ""
+    *, url: str, events: Iterable[str], created_by: "User", description: str = ""
 ) -> tuple[WebhookEndpoint, str]:
     """Add an endpoint; return it with its secret, which the admin sees only now."""
     parts = urlsplit(url.strip())

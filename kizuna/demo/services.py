@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files import File
@@ -44,6 +44,9 @@ from .scenarios import seed_scenarios
 from .surveys import seed_surveys
 from .updates import seed_updates
 from .videos import VideoScript, video_render
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 RANDOM_SEED = 20240401  # the same history on every machine
 
@@ -190,7 +193,7 @@ def videos_render(*, workdir: Path, log: Callable[[str], None]) -> dict[VideoScr
 
 
 def videos_create(
-    *, rendered: dict[VideoScript, Path], uploaded_by: Any, made: list[Path], log: Callable[[str], None]
+    *, rendered: dict[VideoScript, Path], uploaded_by: "User", made: list[Path], log: Callable[[str], None]
 ) -> dict[VideoScript, Any]:
     """Upload each made video through the media services and transcode it now, so it is ready to publish."""
     videos: dict[VideoScript, Any] = {}

@@ -10,7 +10,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,9 @@ from kizuna.records.services import Activity, StatementError, statement_record
 
 from . import vocab
 from .models import FieldVoice, LessonFeedback
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 MAX_TEXT = 2000
 NORMALIZED_LENGTH = 200
@@ -44,14 +47,14 @@ def normalize_text(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")[:NORMALIZED_LENGTH]
 
 
-def _rep_partner(rep: Any) -> Any:
+def _rep_partner(rep: "User") -> Any:
     m = membership_of(rep)
     if m is None or not m.is_rep:
         raise FeedbackError(_("Only reps can send this."))
     return m.organization
 
 
-def _notify(*, recipient: Any, kind: str, title: str, body: str = "", params: dict[str, Any], url: str) -> None:
+def _notify(*, recipient: "User", kind: str, title: str, body: str = "", params: dict[str, Any], url: str) -> None:
     from kizuna.notifications.services import notification_send
 
     notification_send(recipient=recipient, kind=kind, title=title, body=body, params=params, url=url)
@@ -83,7 +86,7 @@ def _check_voice(*, kind: str, text: str, deal_stage: str, industry: str) -> Non
 @transaction.atomic
 def field_voice_record(
     *,
-    rep: Any,
+    rep: "User",
     kind: str,
     text: str,
     submission_id: uuid.UUID,
@@ -143,7 +146,7 @@ def _voice_url(voice: FieldVoice) -> str:
 
 
 @transaction.atomic
-def field_voice_answer(*, voice: FieldVoice, by: Any, answer: str, when: datetime | None = None) -> FieldVoice:
+def field_voice_answer(*, voice: FieldVoice, by: "User", answer: str, when: datetime | None = None) -> FieldVoice:
     """Answer a field voice entry (or change the answer); the rep is notified."""
     answer = answer.strip()
     if not answer:
@@ -195,7 +198,9 @@ _MADE_TITLES = {
 }
 
 
-def _content_made(voice: FieldVoice, *, by: Any, kind: str, title: str, url: str, when: datetime | None) -> FieldVoice:
+def _content_made(
+    voice: FieldVoice, *, by: "User", kind: str, title: str, url: str, when: datetime | None
+) -> FieldVoice:
     voice.status, voice.content_kind, voice.content_title, voice.content_url = (
         FieldVoice.Status.CONTENT,
         kind,
@@ -221,7 +226,7 @@ def _check_not_made(voice: FieldVoice) -> None:
 
 
 @transaction.atomic
-def field_voice_to_update(*, voice: FieldVoice, by: Any, when: datetime | None = None) -> FieldVoice:
+def field_voice_to_update(*, voice: FieldVoice, by: "User", when: datetime | None = None) -> FieldVoice:
     """Turn the entry into a flash update draft (for all partners, to be edited and published by its author)."""
     from kizuna.updates.services import UpdateError, update_create
 
@@ -250,7 +255,7 @@ def field_voice_to_update(*, voice: FieldVoice, by: Any, when: datetime | None =
 
 @transaction.atomic
 def field_voice_to_lesson(
-    *, voice: FieldVoice, by: Any, module: Any, kind: str = "article", when: datetime | None = None
+    *, voice: FieldVoice, by: "User", module: Any, kind: str = "article", when: datetime | None = None
 ) -> FieldVoice:
     """Turn the entry into a draft lesson (an article or a micro lesson) at the end of a course module."""
     from kizuna.catalog.services import CatalogError, lesson_create
@@ -275,7 +280,9 @@ def field_voice_to_lesson(
 
 
 @transaction.atomic
-def field_voice_to_scenario(*, voice: FieldVoice, by: Any, scenario: Any, when: datetime | None = None) -> FieldVoice:
+def field_voice_to_scenario(
+    *, voice: FieldVoice, by: "User", scenario: Any, when: datetime | None = None
+) -> FieldVoice:
     """Add the customer's words as a new moment of a scenario's draft; the author then wires its choices."""
     from kizuna.scenarios.services import ScenarioError, node_create
 
@@ -315,7 +322,7 @@ def content_feedback_activity(lesson: Any) -> Activity:
 @transaction.atomic
 def lesson_feedback_submit(
     *,
-    rep: Any,
+    rep: "User",
     lesson: Any,
     worked: bool,
     comment: str,
@@ -366,7 +373,7 @@ def lesson_feedback_submit(
 
 @transaction.atomic
 def lesson_feedback_handle(
-    *, feedback: LessonFeedback, by: Any, note: str, when: datetime | None = None
+    *, feedback: LessonFeedback, by: "User", note: str, when: datetime | None = None
 ) -> LessonFeedback:
     """Mark feedback handled with a note of what changed; the rep sees the note on the lesson and is notified."""
     note = note.strip()

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,6 +14,9 @@ from kizuna.orgs.access import has_role
 from kizuna.orgs.models import Membership
 
 from .models import IncentiveRule
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 Kind = IncentiveRule.Kind
 Role = Membership.Role
@@ -28,15 +31,15 @@ def rules_for_partner(partner: Any) -> list[IncentiveRule]:
     )
 
 
-def can_manage_incentives(user: Any) -> bool:
+def can_manage_incentives(user: "User") -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def can_see_incentives(user: Any) -> bool:
+def can_see_incentives(user: "User") -> bool:
     return has_role(user, Role.ADMIN, Role.COACH, Role.MANAGER)
 
 
-def access_rule_for_user(user: Any, rule_id: int) -> IncentiveRule:
+def access_rule_for_user(user: "User", rule_id: int) -> IncentiveRule:
     if not can_manage_incentives(user):
         raise Http404
     try:

@@ -1,12 +1,15 @@
 """Writes of incentives: rules an admin adds to an agency, and ending them."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import IncentiveRule
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 class IncentiveError(Exception):
@@ -19,7 +22,7 @@ def incentive_rule_create(
     kind: str,
     amount_yen: int,
     effective_from: date,
-    created_by: Any,
+    created_by: "User",
     effective_to: date | None = None,
     certification: Any = None,
     course: Any = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -26,6 +26,9 @@ from .models import KpiTarget, LearningMonth, Metric, SalesFigure, SalesMonth, T
 from .periods import current_month, month_add, months_between
 from .projections import SCALE
 from .rollups import completion_for
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 TREND_MONTHS = 12
 BASELINE_MONTHS = 3
@@ -479,7 +482,7 @@ class RepMonth:
     figures: Figures
 
 
-def rep_months(*, rep: Any, last: date | None = None, count: int = TREND_MONTHS) -> list[RepMonth]:
+def rep_months(*, rep: User, last: date | None = None, count: int = TREND_MONTHS) -> list[RepMonth]:
     """One rep's sales and learning per month, newest first (two queries)."""
     last = last or default_month()
     months = [month_add(last, -n) for n in range(count)]

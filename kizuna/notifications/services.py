@@ -1,6 +1,6 @@
 """Send notifications (in the app, and by e-mail after commit) and mark them read."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,8 +12,11 @@ from django.utils import timezone, translation
 
 from .models import Notification
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
-def _recount(user: Any) -> int:
+
+def _recount(user: "User") -> int:
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     get_user_model().objects.filter(pk=user.pk).update(unread_notifications=count)
     user.unread_notifications = count
@@ -22,7 +25,7 @@ def _recount(user: Any) -> int:
 
 def notification_send(
     *,
-    recipient: Any,
+    recipient: "User",
     kind: str,
     title: str,
     body: str = "",
@@ -88,14 +91,14 @@ def notification_open(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_read_all(*, user: Any) -> int:
+def notifications_read_all(*, user: "User") -> int:
     """Mark every notification of this person read; return how many were unread."""
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
     _recount(user)
     return count
 
 
-def notification_email_preference_set(*, user: Any, notify_by_email: bool) -> None:
+def notification_email_preference_set(*, user: "User", notify_by_email: bool) -> None:
     """Store whether this person wants notifications by e-mail too."""
     get_user_model().objects.filter(pk=user.pk).update(notify_by_email=notify_by_email)
     user.notify_by_email = notify_by_email

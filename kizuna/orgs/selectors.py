@@ -1,11 +1,14 @@
 """Reads of organizations and people for the admin and manager screens (always scoped by orgs.access)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
 from .access import membership_of, visible_people
 from .models import Membership, Organization, Team
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 Role = Membership.Role
 
@@ -56,7 +59,7 @@ def teams_all() -> QuerySet[Team]:
 
 def people_for(
     *,
-    viewer: Any,
+    viewer: "User",
     organization_id: int | None = None,
     team_id: int | None = None,
     role: str = "",
@@ -79,7 +82,7 @@ def people_for(
     return people.order_by("-is_active", "membership__organization__kind", "membership__organization__name", "name")
 
 
-def organizations_visible(*, viewer: Any) -> list[Organization]:
+def organizations_visible(*, viewer: "User") -> list[Organization]:
     """Return the organizations the viewer may filter the people list by."""
     m = membership_of(viewer)
     if m is None:
@@ -89,7 +92,7 @@ def organizations_visible(*, viewer: Any) -> list[Organization]:
     return [m.organization]
 
 
-def invitation_status(*, person: Any) -> str:
+def invitation_status(*, person: "User") -> str:
     """Return "joined" once the person has set a password, "invited" while an invitation waits, else "not_invited"."""
     if person.has_usable_password() or person.last_login:
         return "joined"

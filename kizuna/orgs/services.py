@@ -4,7 +4,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +26,10 @@ from kizuna.ops.spreadsheets import decode_csv
 
 from .models import Membership, Organization, Team
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 Role = Membership.Role
 
 NAME_MAX_LENGTH = 150
@@ -110,7 +113,7 @@ def person_create(
     organization: Organization,
     role: str,
     team: Team | None = None,
-    invited_by: Any,
+    invited_by: User,
     send_invitation: bool,
 ) -> Any:
     """Create a person with their membership; they set their own password from the invitation."""
@@ -131,7 +134,7 @@ def person_create(
     return user
 
 
-def person_update(*, person: Any, updated_by: Any, name: str, team: Team | None, role: str, is_active: bool) -> Any:
+def person_update(*, person: User, updated_by: User, name: str, team: Team | None, role: str, is_active: bool) -> Any:
     """Change a person's name, team, role or whether they may sign in; their organization stays."""
     membership = person.membership
     name = _clean_name(name)
@@ -146,14 +149,14 @@ def person_update(*, person: Any, updated_by: Any, name: str, team: Team | None,
     return person
 
 
-def invitation_link(*, user: Any) -> str:
+def invitation_link(*, user: User) -> str:
     """Return the absolute link with which this person sets their password (valid until they use it)."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("invitation_accept", kwargs={"uidb64": uidb64, "token": token})
 
 
-def invitation_send(*, user: Any, invited_by: Any) -> None:
+def invitation_send(*, user: User, invited_by: User) -> None:
     """E-mail the person a link to set their password, in their language (Japanese by default)."""
     if not user.is_active:
         raise OrgsError(_("This person is deactivated. Reactivate them before sending an invitation."))
@@ -175,7 +178,7 @@ def invitation_send(*, user: Any, invited_by: Any) -> None:
     user.save(update_fields=["invited_at"])
 
 
-def invitations_enqueue(*, user_ids: list[int], invited_by: Any) -> None:
+def invitations_enqueue(*, user_ids: list[int], invited_by: User) -> None:
     """Send invitations in the background so a large import does not wait for the mail server."""
     from .tasks import invitations_send_task
 
@@ -405,7 +408,7 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[_Row], li
     return clean, problems
 
 
-def people_import_csv(*, file: IO[bytes], invited_by: Any, send_invitations: bool) -> ImportResult:
+def people_import_csv(*, file: IO[bytes], invited_by: User, send_invitations: bool) -> ImportResult:
     """Bring in partner managers and reps from a CSV file: everyone or, if any row is wrong, no one.
 
     The file:

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F
 from django.urls import reverse
@@ -17,6 +17,9 @@ from kizuna.catalog.models import PublishedLesson
 from kizuna.catalog.selectors import LessonRef, published_lessons, rep_assigned_courses
 
 from .models import CourseProgress, LessonProgress, Statement
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 @dataclass
@@ -64,7 +67,7 @@ class CourseCard:
 
 
 @lru_cache(maxsize=32)
-def latest_statement_id(*, actor: Any, verb: str, object_iri: str) -> uuid.UUID | None:
+def latest_statement_id(*, actor: "User", verb: str, object_iri: str) -> uuid.UUID | None:
     """Return the id of this person's latest statement with this verb on this activity, if any."""
     return (
         Statement.objects.filter(actor=actor, verb=verb, object_iri=object_iri)
@@ -139,12 +142,12 @@ class NextUp:
         return self.urgent + self.continuing + self.optional + self.completed
 
 
-def rep_course_cards(*, rep: Any, now: datetime | None = None) -> list[CourseCard]:
+def rep_course_cards(*, rep: "User", now: datetime | None = None) -> list[CourseCard]:
     """Return one card per course assigned to the rep, with their progress and next lesson (four queries)."""
     return _rep_learning(rep=rep, now=now or timezone.now())[0]
 
 
-def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume | None]:
+def _rep_learning(*, rep: "User", now: datetime) -> tuple[list[CourseCard], Resume | None]:
     assigned: dict[int, dict[str, Any]] = {}
     rows = rep_assigned_courses(rep)
     for course_id, version_id, title, published_at, required, due_at in rows:
@@ -217,7 +220,7 @@ def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume 
     return cards, resume
 
 
-def rep_next_up(*, rep: Any, now: datetime | None = None) -> NextUp:
+def rep_next_up(*, rep: "User", now: datetime | None = None) -> NextUp:
     """Order the rep's work: overdue and required first, then what they were doing, then optional courses."""
     cards, resume = _rep_learning(rep=rep, now=now or timezone.now())
     far_future = timezone.now().replace(year=9999)
@@ -239,13 +242,13 @@ def rep_next_up(*, rep: Any, now: datetime | None = None) -> NextUp:
     return NextUp(urgent=urgent, continuing=continuing, optional=optional, completed=completed, resume=resume)
 
 
-def lesson_progress_for(*, user: Any, lesson: PublishedLesson) -> LessonProgress | None:
+def lesson_progress_for(*, user: "User", lesson: PublishedLesson) -> LessonProgress | None:
     return LessonProgress.objects.filter(user=user, lesson=lesson).first()
 
 
-def lesson_statuses(*, user: Any, lessons: list[PublishedLesson]) -> dict[int, LessonProgress]:
+def lesson_statuses(*, user: "User", lessons: list[PublishedLesson]) -> dict[int, LessonProgress]:
     return {lp.lesson_id: lp for lp in LessonProgress.objects.filter(user=user, lesson__in=lessons)}
 
 
-def course_progress_for(*, user: Any, course_id: int) -> CourseProgress | None:
+def course_progress_for(*, user: "User", course_id: int) -> CourseProgress | None:
     return CourseProgress.objects.filter(user=user, course_id=course_id).select_related("version").first()

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +21,9 @@ from . import vocab
 from .models import CourseProgress, LessonProgress, PendingStatement, Statement
 from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 class StatementError(Exception):
@@ -60,7 +63,7 @@ def format_duration(seconds: float) -> str:
 
 def statement_record(
     *,
-    actor: Any,
+    actor: "User",
     verb: vocab.Term,
     activity: Activity,
     result: dict[str, Any] | None = None,
@@ -168,7 +171,7 @@ def _insert_once(statement: Statement) -> bool:
 
 
 def statement_void(
-    *, actor: Any, statement_id: uuid.UUID, void_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    *, actor: "User", statement_id: uuid.UUID, void_id: uuid.UUID | None = None, timestamp: datetime | None = None
 ) -> Statement:
     """Withdraw a statement: record a `voided` statement pointing at it (once; readers honour it)."""
     st, _created = statement_record(
@@ -228,7 +231,7 @@ def _course_activity(version: Any) -> Activity:
 
 
 def lesson_launch(
-    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    *, rep: "User", lesson: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
 ) -> Statement:
     """Record that the rep opened a lesson."""
     st, _created = statement_record(
@@ -242,7 +245,12 @@ def lesson_launch(
 
 
 def lesson_time_record(
-    *, rep: Any, lesson: Any, seconds: float, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    *,
+    rep: "User",
+    lesson: Any,
+    seconds: float,
+    statement_id: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
 ) -> Statement:
     """Record active reading time on a lesson page since the page's previous report."""
     if not 0 < seconds <= 3600:
@@ -260,7 +268,7 @@ def lesson_time_record(
 
 def video_progress_record(
     *,
-    rep: Any,
+    rep: "User",
     lesson: Any,
     segments: str,
     time: float,
@@ -302,7 +310,7 @@ def video_progress_record(
 
 def _video_progress_store(
     *,
-    rep: Any,
+    rep: "User",
     lesson: Any,
     played: list[tuple[float, float]],
     time: float,
@@ -344,7 +352,7 @@ def _video_progress_store(
 
 def lesson_complete(
     *,
-    rep: Any,
+    rep: "User",
     lesson: Any,
     statement_id: uuid.UUID | None = None,
     timestamp: datetime | None = None,
@@ -366,7 +374,7 @@ def lesson_complete(
 
 
 def _lesson_complete_store(
-    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None, timestamp: datetime | None, by_content: bool
+    *, rep: "User", lesson: Any, statement_id: uuid.UUID | None, timestamp: datetime | None, by_content: bool
 ) -> Statement | StatementError | None:
     lp = lesson_progress_locked(user_id=rep.pk, lesson_id=lesson.pk)
     if lp is not None and lp.completed_at is not None:

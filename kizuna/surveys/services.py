@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +17,9 @@ from kizuna.records.services import Activity, statement_record
 
 from . import vocab
 from .models import QuestionKind, Survey, SurveyQuestion, SurveyResponse, SurveySend, SurveyVersion
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 MAX_QUESTIONS = 30
 MAX_OPTIONS = 10
@@ -46,7 +49,7 @@ def _touch(survey: Survey) -> None:
     Survey.objects.filter(pk=survey.pk).update(draft_changed_at=timezone.now())
 
 
-def survey_create(*, author: Any, title: str, intro: str = "") -> Survey:
+def survey_create(*, author: "User", title: str, intro: str = "") -> Survey:
     title = title.strip()
     if not title:
         raise SurveyError(_("Enter a title."))
@@ -125,7 +128,7 @@ def survey_publish_problems(survey: Survey | None) -> list[str]:
 
 
 @transaction.atomic
-def survey_publish(*, survey: Survey, publisher: Any, when: datetime | None = None) -> SurveyVersion:
+def survey_publish(*, survey: Survey, publisher: "User", when: datetime | None = None) -> SurveyVersion:
     """Freeze the draft into a new immutable version (answers always refer to one version)."""
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
     survey.refresh_from_db()
@@ -151,7 +154,7 @@ def survey_publish(*, survey: Survey, publisher: Any, when: datetime | None = No
     return version
 
 
-def survey_version_for_lesson(*, survey: Survey, publisher: Any) -> SurveyVersion:
+def survey_version_for_lesson(*, survey: Survey, publisher: "User") -> SurveyVersion:
     """Return the version a course publish should freeze: the latest one, or a new one if the draft changed."""
     if survey.latest_version is not None and not survey.has_unpublished_changes:
         return survey.latest_version
@@ -177,7 +180,7 @@ def _reps_of(partner: Organization, team: Team | None) -> list[Any]:
 def survey_send(
     *,
     survey: Survey,
-    sent_by: Any,
+    sent_by: "User",
     partners: list[Organization] | None = None,
     teams: list[Team] | None = None,
     due_at: datetime | None = None,
@@ -283,7 +286,7 @@ def _response_text(answer: Any) -> str:
 @transaction.atomic
 def survey_response_submit(
     *,
-    rep: Any,
+    rep: "User",
     version: SurveyVersion,
     data: dict[str, list[str]],
     statement_id: uuid.UUID,
