@@ -143,7 +143,7 @@ def access_version_for_user(user: User, version_id: int) -> AgreementVersion:
 def incentive_rules(partner: Organization) -> list[Any]:
     """Return the partner's incentive rules from the incentives app, or nothing when that app is absent."""
     try:
-        from kizuna.incentives.selectors import rules_for_partner  # type: ignore[import-not-found]
+        from kizuna.incentives.selectors import rules_for_partner
     except ImportError:
         return []
     return list(rules_for_partner(partner))
@@ -407,9 +407,7 @@ def _required_status(reps: list[_Rep], cutoff: datetime) -> dict[int, _RequiredS
     titles: dict[int, str] = {}
 
     def keep(target: dict[int, datetime | None], course_id: int, due_at: datetime | None) -> None:
-        if course_id not in target or (
-            due_at is not None and (target[course_id] is None or due_at < target[course_id])
-        ):
+        if course_id not in target or (due_at is not None and ((held := target[course_id]) is None or due_at < held)):
             target[course_id] = due_at
 
     for partner_id, team_id, rep_id, course_id, due_at, title, draft_title in (
@@ -529,7 +527,8 @@ def compliance_overview(*, month: date, now: datetime | None = None) -> list[Par
     ):
         out[partner_id].reps = count
     wide: dict[int, dict[int, datetime | None]] = {}
-    specific_teams, specific_reps = set(), set()
+    specific_teams: set[int] = set()
+    specific_reps: set[int] = set()
     for partner_id, team_id, rep_id, course_id, due_at in (
         Assignment.objects.filter(partner_id__in=list(out), required=True)
         .order_by()

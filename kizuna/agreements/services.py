@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -143,11 +143,12 @@ def agreement_version_accept(*, version: AgreementVersion, manager: User, now: d
     )
 
 
-def _assigner(version: AgreementVersion) -> Any:
+def _assigner(version: AgreementVersion) -> User:
     """Who the assignments of a version are made by: its writer, or any admin if that account is gone."""
     if version.created_by is not None:
         return version.created_by
-    return User.objects.filter(membership__role=Membership.Role.ADMIN, is_active=True).order_by("pk").first()
+    # Admins cannot demote or deactivate themselves, so an active admin always remains: never None here.
+    return User.objects.filter(membership__role=Membership.Role.ADMIN, is_active=True).order_by("pk").first()  # type: ignore[return-value]
 
 
 def _assign(*, version: AgreementVersion, course: Course, required: bool, due_on: date | None) -> Assignment:
@@ -194,7 +195,7 @@ def agreement_version_apply(*, version: AgreementVersion, now: datetime | None =
         link = links.get(course_id)
         current = link.assignment if link else None
         due_at = end_of_day(term.due_on) if term.required and term.due_on else None
-        if current is not None and current.required == term.required and current.due_at == due_at:
+        if link is not None and current is not None and current.required == term.required and current.due_at == due_at:
             AgreementAssignment.objects.filter(pk=link.pk).update(version=version)
             continue
         if current is not None:

@@ -336,8 +336,8 @@ class _Snapshot:
         self.progress: dict[tuple[int, int], _Progress] = {}
         if detail:
             self.progress = {
-                (user_id, course_id): _Progress(*values)
-                for user_id, course_id, *values in progress.values_list(
+                (user_id, course_id): _Progress(completed_at, last_activity_at, done, total, seconds_spent)
+                for user_id, course_id, completed_at, last_activity_at, done, total, seconds_spent in progress.values_list(
                     "user_id",
                     "course_id",
                     "completed_at",
@@ -442,12 +442,12 @@ class _Snapshot:
         index = {line.rep_id: line for line in lines}
         seconds: dict[int, float] = {}
         for (user_id, _course_id), progress in self.progress.items():
-            line = index.get(user_id)
-            if line is None:
+            rep_line = index.get(user_id)
+            if rep_line is None:
                 continue
             seconds[user_id] = seconds.get(user_id, 0.0) + progress.time_spent_seconds
-            if line.last_activity_at is None or progress.last_activity_at > line.last_activity_at:
-                line.last_activity_at = progress.last_activity_at
+            if rep_line.last_activity_at is None or progress.last_activity_at > rep_line.last_activity_at:
+                rep_line.last_activity_at = progress.last_activity_at
         for user_id, total in seconds.items():
             index[user_id].time_spent_minutes = _minutes(total)
         return ProgressMatrix(courses=courses, reps=lines)
@@ -528,18 +528,20 @@ def rep_progress(*, rep: User, now: datetime | None = None) -> list[RepCourse]:
     now = now or timezone.now()
     targets = resolve_targets(assignments_for_rep(rep).order_by().values_list("course_id", "required", "due_at"))
     progress = {
-        course_id: (version_id, version_title, _Progress(*values))
-        for course_id, version_id, version_title, *values in CourseProgress.objects.filter(user=rep)
-        .order_by()
-        .values_list(
-            "course_id",
-            "version_id",
-            "version__title",
-            "completed_at",
-            "last_activity_at",
-            "lessons_completed",
-            "lessons_total",
-            "time_spent_seconds",
+        course_id: (version_id, version_title, _Progress(completed_at, last_activity_at, done, total, seconds_spent))
+        for course_id, version_id, version_title, completed_at, last_activity_at, done, total, seconds_spent in (
+            CourseProgress.objects.filter(user=rep)
+            .order_by()
+            .values_list(
+                "course_id",
+                "version_id",
+                "version__title",
+                "completed_at",
+                "last_activity_at",
+                "lessons_completed",
+                "lessons_total",
+                "time_spent_seconds",
+            )
         )
     }
     course_ids = set(targets) | set(progress)
@@ -551,17 +553,17 @@ def rep_progress(*, rep: User, now: datetime | None = None) -> list[RepCourse]:
     }
     version_of = {cid: (progress[cid][0] if cid in progress else courses[cid][0]) for cid in courses}
     lessons_by_version: dict[int, list[tuple[int, str, str, str]]] = {}
-    for pk, version_id, title, kind, module_title in (
+    for pk, lesson_version_id, title, kind, module_title in (
         PublishedLesson.objects.filter(version_id__in=[v for v in version_of.values() if v is not None])
         .order_by("version_id", "position")
         .values_list("pk", "version_id", "title", "kind", "module__title")
     ):
-        lessons_by_version.setdefault(version_id, []).append((pk, title, kind, module_title))
+        lessons_by_version.setdefault(lesson_version_id, []).append((pk, title, kind, module_title))
     lesson_progress = {
-        lesson_id: values
-        for lesson_id, *values in LessonProgress.objects.filter(user=rep, course_id__in=course_ids).values_list(
-            "lesson_id", "completed_at", "last_activity_at", "time_spent_seconds", "progress"
-        )
+        lesson_id: (completed_at, last_activity_at, seconds_spent, fraction)
+        for lesson_id, completed_at, last_activity_at, seconds_spent, fraction in LessonProgress.objects.filter(
+            user=rep, course_id__in=course_ids
+        ).values_list("lesson_id", "completed_at", "last_activity_at", "time_spent_seconds", "progress")
     }
     result = []
     for course_id, (_latest_id, latest_title) in courses.items():

@@ -125,7 +125,7 @@ def rep_assigned_courses(rep: "User") -> list[tuple[int, int, str, datetime, boo
             "due_at",
         )
     )
-    return [tuple(row[2:]) for row in rows if (row[1] == rep.pk) or (row[1] is None and row[0] in (None, m.team_id))]
+    return [row[2:] for row in rows if (row[1] == rep.pk) or (row[1] is None and row[0] in (None, m.team_id))]
 
 
 def courses_visible_to(user: "User") -> QuerySet[Course]:

@@ -356,7 +356,8 @@ def _assigned_record(*, assignment: Assignment, assigned_by: "User", when: datet
         actor=assigned_by,
         verb=vocab.ASSIGNED,
         activity=Activity(
-            **{**course_activity_data(course.latest_version), "course_id": None, "course_version_id": None}
+            # Only published courses are assigned (assignment_create refuses the others).
+            **{**course_activity_data(course.latest_version), "course_id": None, "course_version_id": None}  # type: ignore[arg-type]
         ),
         extensions={
             vocab.EXT_ASSIGNEE.iri: target,

@@ -128,7 +128,11 @@ class RepCertification:
 
 
 def _latest_version_ids(requirements: list[Requirement]) -> dict[int, int]:
-    return {r.course_id: r.course.latest_version_id for r in requirements if r.course_id and r.course.latest_version_id}
+    return {
+        r.course_id: r.course.latest_version_id
+        for r in requirements
+        if r.course_id and r.course is not None and r.course.latest_version_id
+    }
 
 
 def rep_certifications(

@@ -464,7 +464,7 @@ def certifications_daily(*, now: datetime | None = None) -> dict[str, int]:
     definitions = {d.certification.pk: d for d in _definitions(Certification.objects.filter(active=True))}
     for holding in due.iterator():
         definition = definitions.get(holding.certification_id)
-        if definition is None:
+        if definition is None or holding.expires_at is None:  # (never None: the query excludes it)
             continue
         if holding.expires_at <= now:
             with transaction.atomic():

@@ -359,7 +359,7 @@ def rep_roleplay_cards(rep: "User") -> list[RoleplayCard]:
     cards = []
     for roleplay in roleplays:
         rows = by_roleplay.get(roleplay.pk, [])
-        passed: bool | None = None
+        passed = None
         if any(p for p, _d in rows):
             passed = True
         elif any(d is not None for _p, d in rows):

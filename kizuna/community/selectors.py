@@ -35,8 +35,8 @@ AUTHOR_RELATED = ("author__membership__organization",)
 def _scope(user: "User") -> Q | None:
     """The filter on a post's ``partner`` for this viewer; None: they see nothing (kept for the request)."""
     if not hasattr(user, "_community_scope"):
-        user._community_scope = _scope_of(user)
-    return user._community_scope
+        user._community_scope = _scope_of(user)  # type: ignore[attr-defined]  # a memo on the request's user object
+    return user._community_scope  # type: ignore[attr-defined]
 
 
 def _scope_of(user: "User") -> Q | None:
@@ -64,7 +64,7 @@ def _hidden_seen(user: "User") -> Q:
     return Q(pk__in=[])
 
 
-def _visible(model: type, user: "User") -> QuerySet[Any]:
+def _visible(model: type[Question] | type[Answer], user: "User") -> QuerySet[Any]:
     scope = _scope(user)
     if scope is None:
         return model.objects.none()

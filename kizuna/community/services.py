@@ -422,7 +422,7 @@ def answer_accept(*, answer: Answer, by: "User", when: datetime | None = None) -
         locked = Question.objects.select_for_update().get(pk=question.pk)
         if locked.accepted_answer_id == answer.pk:
             return answer
-        if locked.accepted_answer_id is not None:
+        if locked.accepted_answer is not None:
             _withdraw_acceptance(locked.accepted_answer, by=by, when=now)
         locked.accepted_answer = answer
         locked.last_activity_at = now

@@ -179,7 +179,7 @@ def _content_body(voice: FieldVoice) -> str:
     """The entry as Markdown for the new draft: the customer's words quoted, then what is known about them."""
     quoted = "\n".join("> " + line for line in voice.text.splitlines() if line.strip())
     facts = [str(FieldVoice.Kind(voice.kind).label)]
-    if voice.product_id:
+    if voice.product is not None:
         facts.append(voice.product.name)
     if voice.deal_stage:
         facts.append(str(FieldVoice.DealStage(voice.deal_stage).label))

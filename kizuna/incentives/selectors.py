@@ -171,7 +171,7 @@ def incentive_statement(*, partner: Any, month: date) -> MonthStatement:
                     rule.amount_yen,
                 )
                 add(row.rep_id, row.rep_name, row.rep_email, line)
-    for rep in reps.values():
-        rep.lines.sort(key=lambda line: (line.at, line.kind))
+    for total in reps.values():
+        total.lines.sort(key=lambda line: (line.at, line.kind))
     ordered = sorted(reps.values(), key=lambda r: (r.rep_name, r.rep_id))
     return MonthStatement(partner=partner, month=start.date(), reps=ordered)

@@ -8,7 +8,7 @@ whatever the number of reps: the board of every agency sums (agency × month) gr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -377,11 +377,12 @@ def partner_board(*, partner: Organization, month: date | None = None, team: Tea
     trend_months, months = _window(month, baseline_sets)
     # The agency's own baseline, also for a team: targets are the agency's. Its sales come from the rollup.
     agency = {(None, m): f for (_p, m), f in _sales_rollup([partner.pk], months).items()}
-    for key, sums in _learning(Q(partner=partner), None, months).items():
-        figures = agency.setdefault(key, Figures())
+    for bucket, sums in _learning(Q(partner=partner), None, months).items():
+        figures = agency.setdefault(bucket, Figures())
         for name, value in sums.items():
             setattr(figures, name, value)
     baseline = _baseline_rate(agency, None, targets.appointment_uplift)
+    completions: Mapping[int, float | None]
     if team is None:
         scope = agency
         groups = figures_by(

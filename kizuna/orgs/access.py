@@ -108,7 +108,7 @@ def visible_reps(user: "Viewer") -> QuerySet[User]:
     if m.role == Role.MANAGER:
         return reps.filter(membership__organization_id=m.organization_id)
     if m.role == Role.REP:
-        return reps.filter(pk=user.pk)
+        return reps.filter(pk=m.user_id)
     return reps.none()
 
 
@@ -122,7 +122,7 @@ def visible_people(user: "Viewer") -> QuerySet[User]:
         return people
     if m.role == Role.MANAGER:
         return people.filter(membership__organization_id=m.organization_id)
-    return people.filter(pk=user.pk)
+    return people.filter(pk=m.user_id)
 
 
 def access_partner_for_user(user: "Viewer", partner_id: int) -> Organization:

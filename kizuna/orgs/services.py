@@ -170,7 +170,7 @@ def invitation_send(*, user: User, invited_by: User) -> None:
             "login_url": settings.SITE_URL + reverse("account_login"),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
-        subject = render_to_string("orgs/email/invitation_subject.txt", context)
+        subject: str = render_to_string("orgs/email/invitation_subject.txt", context)
         body = render_to_string("orgs/email/invitation_message.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     send_mail(subject, body, None, [user.email])
@@ -391,7 +391,7 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[_Row], li
             )
 
         team_name = row["team"].strip()
-        if len(team_name) > Team._meta.get_field("name").max_length:
+        if len(team_name) > Team._meta.get_field("name").max_length:  # type: ignore[operator]  # a CharField: set
             problem(_("The team name is too long (at most 200 characters)."))
 
         role_text = row["role"].strip()

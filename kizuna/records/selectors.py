@@ -193,7 +193,7 @@ def _rep_learning(*, rep: "User", now: datetime) -> tuple[list[CourseCard], Resu
     cards = []
     for cid, entry in assigned.items():
         version_id, title, _published_at = versions[cid]
-        vlessons = by_version.get(version_id, [])
+        vlessons = by_version.get(version_id, ())
         remaining = [lesson for lesson in vlessons if lesson.pk not in done]
         cp = progress.get(cid)
         due_at = entry["due_at"] if entry["required"] else None

@@ -222,9 +222,9 @@ def updates_for_home(rep: "User", *, now: datetime | None = None, limit: int = H
         HomeUpdate(
             pk=row.pk,
             title=row.title,
-            published_at=row.published_at,
+            published_at=row.published_at,  # type: ignore[arg-type]  # the query keeps published updates only
             ack_due_at=row.ack_due_at,
-            seen=bool(row.seen),
+            seen=bool(row.seen),  # type: ignore[attr-defined]  # a column of the raw query
             overdue=row.ack_due_at is not None and row.ack_due_at < now,
         )
         for row in rows[:limit]

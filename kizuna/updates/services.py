@@ -274,11 +274,11 @@ def update_publish(
         if problems:
             raise UpdateError(" ".join(problems))
         locked.status = FlashUpdate.Status.PUBLISHED
-        locked.published_at = when or timezone.now()
+        locked.published_at = published_at = when or timezone.now()
         locked.save(update_fields=["status", "published_at"])
         if notify:
             transaction.on_commit(
-                lambda: _enqueue_mail(locked.pk, None, MailSent.Kind.PUBLISHED, _local_day(locked.published_at))
+                lambda: _enqueue_mail(locked.pk, None, MailSent.Kind.PUBLISHED, _local_day(published_at))
             )
     update.status, update.published_at = locked.status, locked.published_at
     return update
@@ -461,5 +461,5 @@ def overdue_reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for update in selectors.overdue_updates(now=now).select_related("question").order_by("pk"):
-        sent += update_mails_send(update=update, kind=MailSent.Kind.OVERDUE, on=_local_day(update.ack_due_at))
+        sent += update_mails_send(update=update, kind=MailSent.Kind.OVERDUE, on=_local_day(update.ack_due_at))  # type: ignore[arg-type]  # overdue ones have a date
     return sent
