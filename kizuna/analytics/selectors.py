@@ -9,7 +9,7 @@ in Python (partner-wide, through the rep's team, or to the rep alone).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -285,7 +285,7 @@ def _minutes(seconds: float) -> int:
     return round(seconds / 60)
 
 
-def _reps_queryset(partner_ids: Sequence[int], team_id: int | None) -> QuerySet[Any]:
+def _reps_queryset(partner_ids: Sequence[int], team_id: int | None) -> QuerySet[User]:
     reps = User.objects.filter(
         membership__organization_id__in=partner_ids, membership__role=Membership.Role.REP, is_active=True
     )

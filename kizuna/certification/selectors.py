@@ -261,7 +261,7 @@ def entitlements_by_rep(rep_ids: list[int], *, now: datetime | None = None) -> d
     return out
 
 
-def rep_for_lookup(user: "User", value: str) -> Any:
+def rep_for_lookup(user: "User", value: str) -> "User":
     """Return the rep named by public id or e-mail among those the person may see, or 404."""
     import uuid
 

@@ -271,7 +271,7 @@ def question_view(user: "User", question: Question) -> QuestionView:
     )
 
 
-def followers_of(question: Question) -> QuerySet[Any]:
+def followers_of(question: Question) -> QuerySet["User"]:
     """Everyone following the question (the asker follows from the start)."""
     return (
         get_user_model()
@@ -308,7 +308,7 @@ def access_report_for_moderator(user: "User", report_id: Any) -> Report:
 # --- Profiles ---------------------------------------------------------------------------------
 
 
-def access_person_for_profile(user: "User", person_id: Any) -> Any:
+def access_person_for_profile(user: "User", person_id: Any) -> "User":
     """A community profile: one's own, the same agency's people, principal staff's; the principal sees all.
 
     People of another agency are named per the principal's setting (perhaps a pseudonym), so their profile is

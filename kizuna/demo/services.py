@@ -111,13 +111,13 @@ def _at(now: datetime, days_ago: int, hour: int, minute: int = 0) -> datetime:
 @dataclass
 class Cast:
     principal: Organization
-    staff: dict[str, Any]  # by role
+    staff: dict[str, "User"]  # by role
     partners: dict[str, Organization]
     teams: dict[tuple[str, str], Team]
-    reps: list[tuple[Any, str]]  # (user, pace), in a fixed order
+    reps: list[tuple["User", str]]  # (user, pace), in a fixed order
 
 
-def _person(*, password: str, joined: datetime, **kwargs: Any) -> Any:
+def _person(*, password: str, joined: datetime, **kwargs: Any) -> "User":
     user = orgs.person_create(send_invitation=False, **kwargs)
     # One hash for everyone: hashing the same password thirty times would dominate the seed's time.
     user.password = password
@@ -130,7 +130,7 @@ def people_create(*, now: datetime) -> Cast:
     password = make_password(PASSWORD)
     joined = _at(now, 42, 10)
     principal = Organization.objects.create(name=PRINCIPAL_NAME, slug=PRINCIPAL_SLUG, kind=Organization.Kind.PRINCIPAL)
-    staff: dict[str, Any] = {}
+    staff: dict[str, User] = {}
     for person in STAFF:
         staff[person.role] = _person(
             password=password,
@@ -144,7 +144,7 @@ def people_create(*, now: datetime) -> Cast:
     admin = staff["admin"]
     partners: dict[str, Organization] = {}
     teams: dict[tuple[str, str], Team] = {}
-    reps: list[tuple[Any, str]] = []
+    reps: list[tuple[User, str]] = []
     for spec in PARTNERS:
         partner = orgs.partner_create(name=spec.name, slug=spec.slug)
         partners[spec.slug] = partner

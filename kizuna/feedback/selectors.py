@@ -26,6 +26,7 @@ from .models import FieldVoice, LessonFeedback
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.orgs.models import Organization
 
 Role = Membership.Role
 INBOX_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER)
@@ -118,7 +119,7 @@ def voice_inbox(
     return voices.select_related("rep", "partner", "product").order_by("-created_at", "-id")
 
 
-def inbox_partners(user: "User") -> QuerySet[Any]:
+def inbox_partners(user: "User") -> QuerySet["Organization"]:
     return visible_partners(user).order_by("name")
 
 

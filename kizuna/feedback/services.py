@@ -27,6 +27,7 @@ from .models import FieldVoice, LessonFeedback
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.orgs.models import Organization
 
 MAX_TEXT = 2000
 NORMALIZED_LENGTH = 200
@@ -47,7 +48,7 @@ def normalize_text(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")[:NORMALIZED_LENGTH]
 
 
-def _rep_partner(rep: "User") -> Any:
+def _rep_partner(rep: "User") -> "Organization":
     m = membership_of(rep)
     if m is None or not m.is_rep:
         raise FeedbackError(_("Only reps can send this."))

@@ -1,6 +1,6 @@
 """Reads of live sessions: which sessions a person may see, who may host, and who registered."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -96,7 +96,7 @@ def audience_of(session: LiveSession, user: "User") -> list[LiveAudience]:
     return list(audience)
 
 
-def rep_by_email(user: "User", email: str) -> Any:
+def rep_by_email(user: "User", email: str) -> "User | None":
     """Return the rep with this e-mail among those the person may see, or None."""
     return visible_reps(user).filter(email__iexact=email.strip()).select_related("membership__organization").first()
 

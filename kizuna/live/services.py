@@ -166,7 +166,7 @@ def live_session_update(*, session: LiveSession, data: SessionData) -> LiveSessi
     return session
 
 
-def _reps_reached(partner: Organization, team: Team | None = None, rep: User | None = None) -> list[Any]:
+def _reps_reached(partner: Organization, team: Team | None = None, rep: User | None = None) -> list[User]:
     if rep is not None:
         return [rep]
     members = Membership.objects.filter(

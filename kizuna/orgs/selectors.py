@@ -1,6 +1,6 @@
 """Reads of organizations and people for the admin and manager screens (always scoped by orgs.access)."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
@@ -65,7 +65,7 @@ def people_for(
     role: str = "",
     query: str = "",
     active: bool | None = None,
-) -> QuerySet[Any]:
+) -> QuerySet["User"]:
     """Return the people this viewer may see, filtered, with what the people list shows."""
     people = visible_people(viewer).select_related("membership__organization", "membership__team")
     if organization_id:

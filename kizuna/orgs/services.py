@@ -4,7 +4,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -115,7 +115,7 @@ def person_create(
     team: Team | None = None,
     invited_by: User,
     send_invitation: bool,
-) -> Any:
+) -> User:
     """Create a person with their membership; they set their own password from the invitation."""
     name = _clean_name(name)
     email = email.strip().lower()
@@ -134,7 +134,7 @@ def person_create(
     return user
 
 
-def person_update(*, person: User, updated_by: User, name: str, team: Team | None, role: str, is_active: bool) -> Any:
+def person_update(*, person: User, updated_by: User, name: str, team: Team | None, role: str, is_active: bool) -> User:
     """Change a person's name, team, role or whether they may sign in; their organization stays."""
     membership = person.membership
     name = _clean_name(name)
@@ -232,7 +232,7 @@ class ImportProblem:
 
 @dataclass
 class ImportResult:
-    created: list[Any] = field(default_factory=list)
+    created: list[User] = field(default_factory=list)
     teams_created: list[Team] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
 

@@ -67,7 +67,7 @@ def erasure_preview(*, person: "User") -> list[dict[str, Any]]:
     return rows
 
 
-def departed_people(*, viewer: "User", q: str = "") -> QuerySet[Any]:
+def departed_people(*, viewer: "User", q: str = "") -> QuerySet["User"]:
     """People who have left (deactivated) that this admin may see, matching the search."""
     people = visible_people(viewer).filter(is_active=False).select_related("membership__organization")
     q = q.strip()

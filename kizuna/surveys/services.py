@@ -167,7 +167,7 @@ def _notify(**kwargs: Any) -> None:
     notification_send(**kwargs)
 
 
-def _reps_of(partner: Organization, team: Team | None) -> list[Any]:
+def _reps_of(partner: Organization, team: Team | None) -> list["User"]:
     members = Membership.objects.filter(
         organization=partner, role=Membership.Role.REP, user__is_active=True
     ).select_related("user")

@@ -427,7 +427,7 @@ def report_teams(*, viewer: "User", partner_id: int | None) -> list[Team]:
 # --- Mail -----------------------------------------------------------------------------------
 
 
-def reps_to_remind(update: FlashUpdate, *, viewer: "User | None" = None) -> QuerySet[Any]:
+def reps_to_remind(update: FlashUpdate, *, viewer: "User | None" = None) -> QuerySet["User"]:
     """Return the active reps in the audience (within the viewer's agencies) who have not acknowledged it."""
     User = get_user_model()
     audience = audience_memberships(update, viewer=viewer) if viewer is not None else audience_memberships_all(update)
