@@ -44,6 +44,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.catalog.models import Course, Product
+    from kizuna.orgs.models import Organization
 
 Status = Holding.Status
 
@@ -75,12 +77,12 @@ def certification_create(
     name: str,
     created_by: "User",
     description: str = "",
-    product: Any = None,
+    product: "Product | None" = None,
     skill: str = "",
     validity_days: int | None = None,
     reminder_days: int = 30,
     entitlements: Iterable[Entitlement] = (),
-    partners: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
 ) -> Certification:
     """Define a certification; it has no requirements yet, so nobody holds it until some are added."""
     _check_validity(validity_days, reminder_days)
@@ -107,12 +109,12 @@ def certification_update(
     certification: Certification,
     name: str,
     description: str = "",
-    product: Any = None,
+    product: "Product | None" = None,
     skill: str = "",
     validity_days: int | None = None,
     reminder_days: int = 30,
     entitlements: Iterable[Entitlement] = (),
-    partners: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
     now: datetime | None = None,
 ) -> Certification:
     """Change a certification's settings; holders are evaluated again (a shorter validity can expire them)."""
@@ -136,7 +138,7 @@ def requirement_add(
     certification: Certification,
     kind: str,
     label: str,
-    course: Any = None,
+    course: "Course | None" = None,
     quiz_key: Any = None,
     roleplay_id: int | None = None,
     roleplay_iri: str = "",

@@ -31,6 +31,7 @@ from .models import Answer, Follow, Question, Report, Vote
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.catalog.models import Product, Tag
 
 STATEMENT_NAMESPACE = uuid.UUID("0f6b1d2e-8a5c-4e61-9c3a-2d7e5b9a4c10")
 TITLE_MAX = 150
@@ -161,8 +162,8 @@ def question_ask(
     author: "User",
     title: str,
     body: str = "",
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     image: Any = None,
     when: datetime | None = None,
 ) -> Question:
@@ -213,8 +214,8 @@ def question_edit(
     editor: "User",
     title: str,
     body: str,
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     image: Any = None,
     remove_image: bool = False,
 ) -> Question:

@@ -26,6 +26,7 @@ from .models import FieldVoice, LessonFeedback
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.catalog.models import PublishedLesson
     from kizuna.orgs.models import Organization
 
 Role = Membership.Role
@@ -391,7 +392,7 @@ def feedback_inbox(user: "User", *, status: str = "open") -> list[InboxLesson]:
     return sorted(lessons, key=lambda x: (x.open == 0, -x.last_at.timestamp()))
 
 
-def access_feedback_lesson_for_user(user: "User", lesson_id: int) -> tuple[Any, list[LessonFeedback]]:
+def access_feedback_lesson_for_user(user: "User", lesson_id: int) -> tuple["PublishedLesson", list[LessonFeedback]]:
     """Return a lesson with feedback this person may see, and its feedback (every version), open first."""
     if not can_see_inbox(user):
         raise Http404

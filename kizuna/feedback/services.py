@@ -27,6 +27,7 @@ from .models import FieldVoice, LessonFeedback
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.catalog.models import Module, Product, PublishedLesson, Tag
     from kizuna.orgs.models import Organization
 
 MAX_TEXT = 2000
@@ -91,8 +92,8 @@ def field_voice_record(
     kind: str,
     text: str,
     submission_id: uuid.UUID,
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     deal_stage: str = "",
     industry: str = "",
     timestamp: datetime | None = None,
@@ -256,7 +257,7 @@ def field_voice_to_update(*, voice: FieldVoice, by: "User", when: datetime | Non
 
 @transaction.atomic
 def field_voice_to_lesson(
-    *, voice: FieldVoice, by: "User", module: Any, kind: str = "article", when: datetime | None = None
+    *, voice: FieldVoice, by: "User", module: "Module", kind: str = "article", when: datetime | None = None
 ) -> FieldVoice:
     """Turn the entry into a draft lesson (an article or a micro lesson) at the end of a course module."""
     from kizuna.catalog.services import CatalogError, lesson_create
@@ -305,7 +306,7 @@ def field_voice_to_scenario(
 # --- Content feedback -----------------------------------------------------------------------
 
 
-def content_feedback_activity(lesson: Any) -> Activity:
+def content_feedback_activity(lesson: "PublishedLesson") -> Activity:
     """The lesson version's feedback activity: one per published lesson, under the lesson and its course."""
     from kizuna.catalog.selectors import lesson_activity_data
 
@@ -324,7 +325,7 @@ def content_feedback_activity(lesson: Any) -> Activity:
 def lesson_feedback_submit(
     *,
     rep: "User",
-    lesson: Any,
+    lesson: "PublishedLesson",
     worked: bool,
     comment: str,
     submission_id: uuid.UUID,

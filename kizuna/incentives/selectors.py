@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,12 +17,13 @@ from .models import IncentiveRule
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.orgs.models import Organization
 
 Kind = IncentiveRule.Kind
 Role = Membership.Role
 
 
-def rules_for_partner(partner: Any) -> list[IncentiveRule]:
+def rules_for_partner(partner: "Organization") -> list[IncentiveRule]:
     """Return the agency's incentive rules, current and past (the agreement page shows them)."""
     return list(
         IncentiveRule.objects.filter(partner=partner)
@@ -48,7 +49,7 @@ def access_rule_for_user(user: "User", rule_id: int) -> IncentiveRule:
         raise Http404 from None
 
 
-def rules_queryset(partner: Any) -> QuerySet[IncentiveRule]:
+def rules_queryset(partner: "Organization") -> QuerySet[IncentiveRule]:
     return IncentiveRule.objects.filter(partner=partner)
 
 
@@ -81,7 +82,7 @@ class RepTotal:
 
 @dataclass
 class MonthStatement:
-    partner: Any
+    partner: "Organization"
     month: date
     reps: list[RepTotal]
 
@@ -128,7 +129,7 @@ def rule_for(
     return best
 
 
-def incentive_statement(*, partner: Any, month: date) -> MonthStatement:
+def incentive_statement(*, partner: "Organization", month: date) -> MonthStatement:
     """Return every rep's rewards in the month with the events behind them (certifications, courses on time)."""
     from kizuna.analytics.selectors import partner_progress_rows
     from kizuna.certification.selectors import certification_events

@@ -10,6 +10,8 @@ from .models import IncentiveRule
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.catalog.models import Course
+    from kizuna.orgs.models import Organization
 
 
 class IncentiveError(Exception):
@@ -18,14 +20,14 @@ class IncentiveError(Exception):
 
 def incentive_rule_create(
     *,
-    partner: Any,
+    partner: "Organization",
     kind: str,
     amount_yen: int,
     effective_from: date,
     created_by: "User",
     effective_to: date | None = None,
     certification: Any = None,
-    course: Any = None,
+    course: "Course | None" = None,
     note: str = "",
 ) -> IncentiveRule:
     """Add a reward for an achievement at one agency, effective from a date (and optionally until one)."""

@@ -34,6 +34,7 @@ from .models import LiveAudience, LiveSession, Registration
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.media.models import Video
 else:
     User = get_user_model()
 
@@ -519,7 +520,7 @@ def live_attendance_import(*, session: LiveSession, file: IO[bytes], now: dateti
 # --- Recording -----------------------------------------------------------------------------------
 
 
-def live_recording_attach(*, session: LiveSession, video: Any) -> LiveSession:
+def live_recording_attach(*, session: LiveSession, video: "Video") -> LiveSession:
     """Keep the recording's video (uploaded through the media pipeline) with the session."""
     if session.recording_course_id is not None:
         raise LiveError(_("The recording is already published."))

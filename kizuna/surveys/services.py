@@ -20,6 +20,7 @@ from .models import QuestionKind, Survey, SurveyQuestion, SurveyResponse, Survey
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.catalog.models import PublishedLesson
 
 MAX_QUESTIONS = 30
 MAX_OPTIONS = 10
@@ -290,7 +291,7 @@ def survey_response_submit(
     version: SurveyVersion,
     data: dict[str, list[str]],
     statement_id: uuid.UUID,
-    lesson: Any = None,
+    lesson: "PublishedLesson | None" = None,
     timestamp: datetime | None = None,
 ) -> tuple[SurveyResponse, bool]:
     """Record a rep's answers once per survey version; a repeated submission returns the stored response.

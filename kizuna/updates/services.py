@@ -32,6 +32,8 @@ from .models import CheckQuestion, FlashUpdate, MailSent, Receipt
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.catalog.models import Product, Tag
+    from kizuna.orgs.models import Organization, Team
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +84,7 @@ def _check_question(question: QuestionData | None) -> None:
         raise UpdateError(_("Choose which option is correct."), field="question_correct")
 
 
-def _check_audience(audience: str, partners: list[Any], teams: list[Any]) -> None:
+def _check_audience(audience: str, partners: list["Organization"], teams: list["Team"]) -> None:
     if audience not in FlashUpdate.Audience.values:
         raise UpdateError(_("Choose who the update is for."), field="audience")
     if audience == FlashUpdate.Audience.SELECTED and not partners and not teams:
@@ -121,11 +123,11 @@ def update_create(
     author: "User",
     title: str,
     body: str = "",
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     audience: str = FlashUpdate.Audience.ALL,
-    partners: Iterable[Any] = (),
-    teams: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
+    teams: Iterable["Team"] = (),
     ack_due_at: datetime | None = None,
     photo: File | None = None,
     video_file: File | None = None,
@@ -184,12 +186,12 @@ def update_edit(
     editor: "User",
     title: str,
     body: str,
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     ack_due_at: datetime | None = None,
     audience: str | None = None,
-    partners: Iterable[Any] = (),
-    teams: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
+    teams: Iterable["Team"] = (),
     photo: File | None = None,
     remove_photo: bool = False,
     video_file: File | None = None,
