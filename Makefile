@@ -52,6 +52,7 @@ lock:
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 demo: setup
 	$(PY) manage.py migrate --noinput

@@ -4,7 +4,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,7 +20,10 @@ from kizuna.records.selectors import courses_finished, courses_finished_per_part
 
 from .models import AgreementVersion, LearningTimeDay, LearningTimeMonth
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 Role = Membership.Role
 
 # Who may read compliance and learning time: the principal's admins and coaches (every agency), a manager (own).
@@ -126,7 +129,7 @@ def agreements_overview(*, today: date | None = None) -> list[PartnerAgreement]:
     ]
 
 
-def access_version_for_user(user: Any, version_id: int) -> AgreementVersion:
+def access_version_for_user(user: User, version_id: int) -> AgreementVersion:
     """Return an agreement version the person may read (admins: all; a manager: their agency's), or 404."""
     m = membership_of(user)
     if m is None or m.role not in (Role.ADMIN, Role.MANAGER):
@@ -144,13 +147,13 @@ def access_version_for_user(user: Any, version_id: int) -> AgreementVersion:
 def incentive_rules(partner: Organization) -> list[Any]:
     """Return the partner's incentive rules from the incentives app, or nothing when that app is absent."""
     try:
-        from kizuna.incentives.selectors import rules_for_partner  # type: ignore[import-not-found]
+        from kizuna.incentives.selectors import rules_for_partner
     except ImportError:
         return []
     return list(rules_for_partner(partner))
 
 
-def manager_may_export(user: Any, partner: Organization) -> bool:
+def manager_may_export(user: User, partner: Organization) -> bool:
     """Whether the person may download the partner's reports: principal staff always, a manager per agreement."""
     m = membership_of(user)
     if m is None:
@@ -161,7 +164,7 @@ def manager_may_export(user: Any, partner: Organization) -> bool:
     return m.role == Role.MANAGER and (version is None or version.manager_may_export)
 
 
-def report_partner_for_user(user: Any, partner_id: int | None) -> Organization:
+def report_partner_for_user(user: User, partner_id: int | None) -> Organization:
     """Return the partner whose reports the person asked for: principal staff name one, a manager gets their own."""
     if not has_role(user, *REPORT_ROLES):
         raise Http404
@@ -280,7 +283,7 @@ def learning_time_for_partner(*, partner: Organization, month: date, with_days: 
     return lines
 
 
-def learning_time_for_rep(*, rep: Any, month: date) -> RepLearningTime:
+def learning_time_for_rep(*, rep: User, month: date) -> RepLearningTime:
     """Return one rep's learning time of a month, day by day (3 queries)."""
     partner_id = rep.membership.organization_id
     team = rep.membership.team

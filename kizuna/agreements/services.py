@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -21,7 +21,10 @@ from kizuna.orgs.sharing import partner_sharing_set
 from .models import AgreementAssignment, AgreementCourse, AgreementVersion, DepartedRep
 from .selectors import _tz, end_of_day, version_in_effect
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 logger = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 
@@ -63,7 +66,7 @@ def _check_courses(courses: list[CourseTerm], effective_from: date) -> None:
 def agreement_version_create(
     *,
     partner: Organization,
-    created_by: Any,
+    created_by: User,
     effective_from: date,
     min_minutes_per_month: int,
     counts_as_work: bool,
@@ -124,7 +127,7 @@ def agreement_version_create(
 
 
 @transaction.atomic
-def agreement_version_accept(*, version: AgreementVersion, manager: Any, now: datetime | None = None) -> None:
+def agreement_version_accept(*, version: AgreementVersion, manager: User, now: datetime | None = None) -> None:
     """Record that the partner's manager reviewed and accepted this version (who and when are kept)."""
     m = membership_of(manager)
     if m is None or m.role != Membership.Role.MANAGER or m.organization_id != version.partner_id:
@@ -141,11 +144,12 @@ def agreement_version_accept(*, version: AgreementVersion, manager: Any, now: da
     )
 
 
-def _assigner(version: AgreementVersion) -> Any:
+def _assigner(version: AgreementVersion) -> User:
     """Who the assignments of a version are made by: its writer, or any admin if that account is gone."""
     if version.created_by is not None:
         return version.created_by
-    return User.objects.filter(membership__role=Membership.Role.ADMIN, is_active=True).order_by("pk").first()
+    # Admins cannot demote or deactivate themselves, so an active admin always remains: never None here.
+    return User.objects.filter(membership__role=Membership.Role.ADMIN, is_active=True).order_by("pk").first()  # type: ignore[return-value]
 
 
 def _assign(*, version: AgreementVersion, course: Course, required: bool, due_on: date | None) -> Assignment:
@@ -192,7 +196,7 @@ def agreement_version_apply(*, version: AgreementVersion, now: datetime | None =
         link = links.get(course_id)
         current = link.assignment if link else None
         due_at = end_of_day(term.due_on) if term.required and term.due_on else None
-        if current is not None and current.required == term.required and current.due_at == due_at:
+        if link is not None and current is not None and current.required == term.required and current.due_at == due_at:
             AgreementAssignment.objects.filter(pk=link.pk).update(version=version)
             continue
         if current is not None:

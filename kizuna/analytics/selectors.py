@@ -9,7 +9,7 @@ in Python (partner-wide, through the rep's team, or to the rep alone).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,7 +30,10 @@ from kizuna.records.selectors import (
     rep_lesson_progress_rows,
 )
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 
 ACTIVE_DAYS = 7
 LEARNING_TIME_DAYS = 30
@@ -266,7 +269,7 @@ def _minutes(seconds: float) -> int:
     return round(seconds / 60)
 
 
-def _reps_queryset(partner_ids: Sequence[int], team_id: int | None) -> QuerySet[Any]:
+def _reps_queryset(partner_ids: Sequence[int], team_id: int | None) -> QuerySet[User]:
     reps = active_reps(partner_ids=partner_ids)
     if team_id is not None:
         reps = reps.filter(membership__team_id=team_id)
@@ -383,12 +386,12 @@ class _Snapshot:
         index = {line.rep_id: line for line in lines}
         seconds: dict[int, float] = {}
         for (user_id, _course_id), progress in self.progress.items():
-            line = index.get(user_id)
-            if line is None:
+            rep_line = index.get(user_id)
+            if rep_line is None:
                 continue
             seconds[user_id] = seconds.get(user_id, 0.0) + progress.time_spent_seconds
-            if line.last_activity_at is None or progress.last_activity_at > line.last_activity_at:
-                line.last_activity_at = progress.last_activity_at
+            if rep_line.last_activity_at is None or progress.last_activity_at > rep_line.last_activity_at:
+                rep_line.last_activity_at = progress.last_activity_at
         for user_id, total in seconds.items():
             index[user_id].time_spent_minutes = _minutes(total)
         return ProgressMatrix(courses=courses, reps=lines)
@@ -464,7 +467,7 @@ def partners_comparison(*, partners: Iterable[Organization], now: datetime | Non
     return snapshot.summaries(partners)
 
 
-def rep_progress(*, rep: Any, now: datetime | None = None) -> list[RepCourse]:
+def rep_progress(*, rep: User, now: datetime | None = None) -> list[RepCourse]:
     """Return one rep's assigned and started courses with lesson-level detail (5 queries)."""
     now = now or timezone.now()
     targets = resolve_targets(assignments_for_rep(rep).order_by().values_list("course_id", "required", "due_at"))
@@ -476,10 +479,10 @@ def rep_progress(*, rep: Any, now: datetime | None = None) -> list[RepCourse]:
     courses = course_latest(course_ids=course_ids)
     version_of = {cid: (progress[cid][0] if cid in progress else courses[cid][0]) for cid in courses}
     lessons_by_version: dict[int, list[tuple[int, str, str, str]]] = {}
-    for pk, version_id, title, kind, module_title in published_lesson_rows(
+    for pk, lesson_version_id, title, kind, module_title in published_lesson_rows(
         version_ids=[v for v in version_of.values() if v is not None]
     ):
-        lessons_by_version.setdefault(version_id, []).append((pk, title, kind, module_title))
+        lessons_by_version.setdefault(lesson_version_id, []).append((pk, title, kind, module_title))
     lesson_progress = {
         lesson_id: values for lesson_id, *values in rep_lesson_progress_rows(rep=rep, course_ids=course_ids)
     }

@@ -4,7 +4,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -15,6 +15,9 @@ from kizuna.orgs.models import Membership
 from kizuna.records import vocab
 
 from .models import Assignment, Course, CourseVersion, Lesson, Module, Product, PublishedLesson, Tag
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
     )
 
 
-def rep_assigned_courses(rep: Any) -> list[tuple[int, int, str, datetime, bool, datetime | None]]:
+def rep_assigned_courses(rep: "User") -> list[tuple[int, int, str, datetime, bool, datetime | None]]:
     """Return (course id, latest version id, its title, its publish time, required, due) for each assignment
     reaching the rep — the same rule as assignments_for_rep, applied in Python to the partner's published
     assignments: one plain query on the rep home, the hottest page."""
@@ -256,7 +259,7 @@ def published_lesson_rows(*, version_ids: Iterable[int]) -> Iterable[tuple[int, 
     )
 
 
-def courses_visible_to(user: Any) -> QuerySet[Course]:
+def courses_visible_to(user: "User") -> QuerySet[Course]:
     """Return the published courses this person may open."""
     m = membership_of(user)
     published = Course.objects.filter(latest_version__isnull=False)
@@ -269,14 +272,14 @@ def courses_visible_to(user: Any) -> QuerySet[Course]:
     return published.filter(pk__in=assignments_for_rep(user).values("course_id"))
 
 
-def access_course_for_user(user: Any, course_id: int) -> Course:
+def access_course_for_user(user: "User", course_id: int) -> Course:
     try:
         return courses_visible_to(user).select_related("latest_version").get(pk=course_id)
     except (Course.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_lesson_for_user(user: Any, lesson_id: int) -> PublishedLesson:
+def access_lesson_for_user(user: "User", lesson_id: int) -> PublishedLesson:
     """Return a published lesson the person may open, or 404."""
     try:
         lesson = PublishedLesson.objects.select_related("version__course", "module", "video").get(pk=lesson_id)
@@ -332,7 +335,7 @@ def studio_courses() -> QuerySet[Course]:
     return draft_courses().annotate(draft_lesson_count=Count("modules__lessons", distinct=True)).order_by("title")
 
 
-def access_draft_course_for_user(user: Any, course_id: int) -> Course:
+def access_draft_course_for_user(user: "User", course_id: int) -> Course:
     """Return a draft course the person may author, or 404."""
     if not can_author(user):
         raise Http404
@@ -342,7 +345,7 @@ def access_draft_course_for_user(user: Any, course_id: int) -> Course:
         raise Http404 from None
 
 
-def access_module_for_user(user: Any, module_id: int) -> Module:
+def access_module_for_user(user: "User", module_id: int) -> Module:
     """Return a draft module the person may author, or 404."""
     if not can_author(user):
         raise Http404
@@ -352,7 +355,7 @@ def access_module_for_user(user: Any, module_id: int) -> Module:
         raise Http404 from None
 
 
-def access_draft_lesson_for_user(user: Any, lesson_id: int) -> Lesson:
+def access_draft_lesson_for_user(user: "User", lesson_id: int) -> Lesson:
     """Return a draft lesson the person may author, or 404."""
     if not can_author(user):
         raise Http404
@@ -387,7 +390,7 @@ def topic_tags() -> QuerySet[Tag]:
     return Tag.objects.filter(kind=Tag.Kind.TOPIC).order_by("name_ja", "pk")
 
 
-def access_topic_tag_for_user(user: Any, tag_id: int) -> Tag:
+def access_topic_tag_for_user(user: "User", tag_id: int) -> Tag:
     """Return a topic tag the person may rename, or 404; story tags are fixed."""
     if not can_author(user):
         raise Http404
@@ -402,7 +405,7 @@ def published_courses() -> QuerySet[Course]:
     return Course.objects.filter(latest_version__isnull=False).select_related("latest_version").order_by("title")
 
 
-def assignments_for_admin(user: Any, *, partner_id: int | None = None) -> QuerySet[Assignment]:
+def assignments_for_admin(user: "User", *, partner_id: int | None = None) -> QuerySet[Assignment]:
     """Return the assignments this admin may manage, newest first, optionally for one partner."""
     if not can_manage_people(user):
         return Assignment.objects.none()
@@ -412,7 +415,7 @@ def assignments_for_admin(user: Any, *, partner_id: int | None = None) -> QueryS
     return assignments.select_related("course", "partner", "team", "rep", "assigned_by").order_by("-created_at", "-id")
 
 
-def access_assignment_for_user(user: Any, assignment_id: int) -> Assignment:
+def access_assignment_for_user(user: "User", assignment_id: int) -> Assignment:
     """Return an assignment this admin may delete, or 404."""
     try:
         return assignments_for_admin(user).get(pk=assignment_id)

@@ -2,7 +2,7 @@
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
@@ -32,6 +32,9 @@ from .models import (
 )
 from .selectors import course_activity_data
 from .story_tags import STORY_TAGS
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 # The kinds the catalog renders itself; the others belong to the apps registered in catalog.kinds.
 _OWN_KINDS = {LessonKind.ARTICLE, LessonKind.VIDEO}
@@ -112,7 +115,7 @@ def story_tags_ensure() -> dict[str, Tag]:
 
 def course_create(
     *,
-    author: Any,
+    author: "User",
     title: str,
     slug: str,
     summary: str = "",
@@ -252,7 +255,7 @@ def course_publish_problems(course: Course) -> list[str]:
     return problems
 
 
-def _publish_content(lesson: Lesson, publisher: Any) -> int | None:
+def _publish_content(lesson: Lesson, publisher: "User") -> int | None:
     owner = content_kind(lesson.kind)
     if owner is None or lesson.content_id is None:
         return None
@@ -260,7 +263,7 @@ def _publish_content(lesson: Lesson, publisher: Any) -> int | None:
 
 
 @transaction.atomic
-def course_publish(*, course: Course, publisher: Any, when: datetime | None = None) -> CourseVersion:
+def course_publish(*, course: Course, publisher: "User", when: datetime | None = None) -> CourseVersion:
     """Copy the draft into a new immutable version; reps already on an older version keep it."""
     Course.objects.select_for_update().filter(pk=course.pk).first()  # one publish at a time per course
     problems = course_publish_problems(course)
@@ -308,7 +311,7 @@ def course_publish(*, course: Course, publisher: Any, when: datetime | None = No
 
 
 def _assignment_target(
-    *, partner: Organization | None, team: Team | None, rep: Any | None
+    *, partner: Organization | None, team: Team | None, rep: "User | None"
 ) -> tuple[Organization, Team | None, Any | None]:
     if rep is not None:
         m = getattr(rep, "membership", None)
@@ -328,12 +331,12 @@ def _assignment_target(
 def assignment_create(
     *,
     course: Course,
-    assigned_by: Any,
+    assigned_by: "User",
     required: bool,
     due_at: datetime | None = None,
     partner: Organization | None = None,
     team: Team | None = None,
-    rep: Any | None = None,
+    rep: "User | None" = None,
     when: datetime | None = None,
 ) -> Assignment:
     """Assign a published course to a partner, a team or one rep; required work needs a due date."""
@@ -349,7 +352,7 @@ def assignment_create(
     return assignment
 
 
-def _assigned_record(*, assignment: Assignment, assigned_by: Any, when: datetime | None = None) -> None:
+def _assigned_record(*, assignment: Assignment, assigned_by: "User", when: datetime | None = None) -> None:
     """Record who assigned the course to whom, on which terms (again when the terms change)."""
     course, partner = assignment.course, assignment.partner
     target = {"type": assignment.target, "id": (assignment.rep or assignment.team or partner).pk}
@@ -357,7 +360,8 @@ def _assigned_record(*, assignment: Assignment, assigned_by: Any, when: datetime
         actor=assigned_by,
         verb=vocab.ASSIGNED,
         activity=Activity(
-            **{**course_activity_data(course.latest_version), "course_id": None, "course_version_id": None}
+            # Only published courses are assigned (assignment_create refuses the others).
+            **{**course_activity_data(course.latest_version), "course_id": None, "course_version_id": None}  # type: ignore[arg-type]
         ),
         extensions={
             vocab.EXT_ASSIGNEE.iri: target,
@@ -370,7 +374,7 @@ def _assigned_record(*, assignment: Assignment, assigned_by: Any, when: datetime
 
 
 def assignment_update(
-    *, assignment: Assignment, assigned_by: Any, required: bool, due_at: datetime | None
+    *, assignment: Assignment, assigned_by: "User", required: bool, due_at: datetime | None
 ) -> Assignment:
     """Change whether an assignment is required and its due date, keeping it (and its reminders) in place."""
     if required and due_at is None:

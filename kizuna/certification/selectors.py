@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -23,10 +23,13 @@ from .models import (
     WebhookEndpoint,
 )
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
 Status = Holding.Status
 
 
-def can_manage_certifications(user: Any) -> bool:
+def can_manage_certifications(user: "User") -> bool:
     return can_manage_people(user)
 
 
@@ -35,7 +38,7 @@ def certifications_applying_to(partner_id: int) -> QuerySet[Certification]:
     return Certification.objects.filter(active=True).filter(Q(partners=None) | Q(partners=partner_id)).distinct()
 
 
-def certifications_for_user(user: Any) -> QuerySet[Certification]:
+def certifications_for_user(user: "User") -> QuerySet[Certification]:
     """Return the certifications this person may see: all for principal staff, their agency's for others."""
     m = membership_of(user)
     if m is None:
@@ -45,7 +48,7 @@ def certifications_for_user(user: Any) -> QuerySet[Certification]:
     return certifications_applying_to(m.organization_id)
 
 
-def access_certification_for_user(user: Any, certification_id: int) -> Certification:
+def access_certification_for_user(user: "User", certification_id: int) -> Certification:
     try:
         return (
             certifications_for_user(user)
@@ -57,7 +60,7 @@ def access_certification_for_user(user: Any, certification_id: int) -> Certifica
         raise Http404 from None
 
 
-def access_requirement_for_user(user: Any, certification: Certification, requirement_id: int) -> Requirement:
+def access_requirement_for_user(user: "User", certification: Certification, requirement_id: int) -> Requirement:
     if not can_manage_certifications(user):
         raise Http404
     try:
@@ -124,11 +127,15 @@ class RepCertification:
 
 
 def _latest_version_ids(requirements: list[Requirement]) -> dict[int, int]:
-    return {r.course_id: r.course.latest_version_id for r in requirements if r.course_id and r.course.latest_version_id}
+    return {
+        r.course_id: r.course.latest_version_id
+        for r in requirements
+        if r.course_id and r.course is not None and r.course.latest_version_id
+    }
 
 
 def rep_certifications(
-    rep: Any, *, certification: Certification | None = None, now: datetime | None = None
+    rep: "User", *, certification: Certification | None = None, now: datetime | None = None
 ) -> list[RepCertification]:
     """Return the rep's standing and progress toward each requirement of each certification they may earn."""
     from kizuna.catalog.selectors import version_lesson_count
@@ -187,11 +194,11 @@ def rep_certifications(
 
 @dataclass
 class HolderRow:
-    rep: Any
+    rep: "User"
     cells: list[Holding | None]
 
 
-def partner_holders(user: Any, *, partner_id: int) -> tuple[list[Certification], list[HolderRow]]:
+def partner_holders(user: "User", *, partner_id: int) -> tuple[list[Certification], list[HolderRow]]:
     """Return the agency's certifications and one row per visible rep with their holding of each (3 queries)."""
     certs = list(certifications_applying_to(partner_id).order_by("name"))
     reps = list(
@@ -207,7 +214,7 @@ def partner_holders(user: Any, *, partner_id: int) -> tuple[list[Certification],
     return certs, [HolderRow(rep=rep, cells=[holdings.get((rep.pk, c.pk)) for c in certs]) for rep in reps]
 
 
-def certification_holders(user: Any, certification: Certification) -> list[Holding]:
+def certification_holders(user: "User", certification: Certification) -> list[Holding]:
     """Return the holdings of this certification among the reps the person may see."""
     return list(
         Holding.objects.filter(certification=certification, rep__in=visible_reps(user))
@@ -253,7 +260,7 @@ def entitlements_by_rep(rep_ids: list[int], *, now: datetime | None = None) -> d
     return out
 
 
-def rep_for_lookup(user: Any, value: str) -> Any:
+def rep_for_lookup(user: "User", value: str) -> "User":
     """Return the rep named by public id or e-mail among those the person may see, or 404."""
     import uuid
 
@@ -285,13 +292,13 @@ def certification_choices() -> list[tuple[int, str]]:
 # --- Webhooks ---------------------------------------------------------------------------------
 
 
-def webhook_endpoints(user: Any) -> QuerySet[WebhookEndpoint]:
+def webhook_endpoints(user: "User") -> QuerySet[WebhookEndpoint]:
     if not can_manage_certifications(user):
         return WebhookEndpoint.objects.none()
     return WebhookEndpoint.objects.all()
 
 
-def access_endpoint_for_user(user: Any, endpoint_id: int) -> WebhookEndpoint:
+def access_endpoint_for_user(user: "User", endpoint_id: int) -> WebhookEndpoint:
     try:
         return webhook_endpoints(user).get(pk=endpoint_id)
     except (WebhookEndpoint.DoesNotExist, ValueError, TypeError):
@@ -302,7 +309,7 @@ def endpoint_deliveries(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
     return endpoint.deliveries.prefetch_related("attempt_log").order_by("-created_at", "-id")
 
 
-def access_delivery_for_user(user: Any, endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:
+def access_delivery_for_user(user: "User", endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:
     if not can_manage_certifications(user):
         raise Http404
     try:
@@ -311,7 +318,7 @@ def access_delivery_for_user(user: Any, endpoint: WebhookEndpoint, delivery_id: 
         raise Http404 from None
 
 
-def rep_held_certifications(rep: Any, *, now: datetime | None = None) -> list[Holding]:
+def rep_held_certifications(rep: "User", *, now: datetime | None = None) -> list[Holding]:
     """Return the certifications the rep holds now, soonest expiry first (one query; for the home and profile)."""
     now = now or timezone.now()
     held = _held_now(Holding.objects.filter(rep=rep), now).select_related("certification")

@@ -12,7 +12,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -44,6 +44,11 @@ from .models import (
     WebhookEndpoint,
 )
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.catalog.models import Course, Product
+    from kizuna.orgs.models import Organization
+
 Status = Holding.Status
 
 
@@ -72,14 +77,14 @@ def certification_create(
     *,
     slug: str,
     name: str,
-    created_by: Any,
+    created_by: "User",
     description: str = "",
-    product: Any = None,
+    product: "Product | None" = None,
     skill: str = "",
     validity_days: int | None = None,
     reminder_days: int = 30,
     entitlements: Iterable[Entitlement] = (),
-    partners: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
 ) -> Certification:
     """Define a certification; it has no requirements yet, so nobody holds it until some are added."""
     _check_validity(validity_days, reminder_days)
@@ -106,12 +111,12 @@ def certification_update(
     certification: Certification,
     name: str,
     description: str = "",
-    product: Any = None,
+    product: "Product | None" = None,
     skill: str = "",
     validity_days: int | None = None,
     reminder_days: int = 30,
     entitlements: Iterable[Entitlement] = (),
-    partners: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
     now: datetime | None = None,
 ) -> Certification:
     """Change a certification's settings; holders are evaluated again (a shorter validity can expire them)."""
@@ -135,7 +140,7 @@ def requirement_add(
     certification: Certification,
     kind: str,
     label: str,
-    course: Any = None,
+    course: "Course | None" = None,
     quiz_key: Any = None,
     roleplay_id: int | None = None,
     roleplay_iri: str = "",
@@ -179,7 +184,7 @@ def certification_reopen(
     certification: Certification,
     requirements: Iterable[Requirement],
     reason: str,
-    reopened_by: Any,
+    reopened_by: "User",
     now: datetime | None = None,
 ) -> Reopening:
     """Open a new version: holders must redo the named requirements; their entitlements are suspended until then."""
@@ -463,7 +468,7 @@ def certifications_daily(*, now: datetime | None = None) -> dict[str, int]:
     definitions = {d.certification.pk: d for d in _definitions(Certification.objects.filter(active=True))}
     for holding in due.iterator():
         definition = definitions.get(holding.certification_id)
-        if definition is None:
+        if definition is None or holding.expires_at is None:  # (never None: the query excludes it)
             continue
         if holding.expires_at <= now:
             with transaction.atomic():
@@ -498,7 +503,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def webhook_endpoint_create(
-    *, url: str, events: Iterable[str], created_by: Any, description: str = ""
+    *, url: str, events: Iterable[str], created_by: "User", description: str = ""
 ) -> tuple[WebhookEndpoint, str]:
     """Add an endpoint; return it with its secret, which the admin sees only now."""
     parts = urlsplit(url.strip())

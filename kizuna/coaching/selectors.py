@@ -9,7 +9,7 @@ agreed to it being shown), the reviewers who may be the rep's peers. Everyone el
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -22,6 +22,9 @@ from kizuna.orgs.sharing import Area, partners_sharing
 
 from .models import Comment, CriterionScore, Review, Roleplay, RoleplayResult, RoleplayTarget, Submission, Upload
 from .scoring import calibration_figures, calibration_reference, level_scaled
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 # A signed video link works for this long, for the one person it was made for.
 VIDEO_URL_SECONDS = 4 * 60 * 60
@@ -44,7 +47,7 @@ def roleplays_passed(*, rep_ids: Iterable[int]) -> dict[int, set[int]]:
     return passed
 
 
-def display_name(namer: Any, person: Any) -> str:
+def display_name(namer: Any, person: "User") -> str:
     """Return how a viewer sees a person named in reviews: the principal's coaches and admins by their own names,
     reps and managers of another agency per the principal's setting (real name, agency or pseudonym)."""
     membership = getattr(person, "membership", None)
@@ -56,7 +59,7 @@ def display_name(namer: Any, person: Any) -> str:
 # --- roleplays
 
 
-def _targets_for_rep_q(rep: Any) -> Q:
+def _targets_for_rep_q(rep: "User") -> Q:
     m = membership_of(rep)
     if m is None or m.role != Role.REP:
         return Q(pk__in=[])
@@ -66,24 +69,24 @@ def _targets_for_rep_q(rep: Any) -> Q:
     return q
 
 
-def roleplays_for_rep(rep: Any) -> QuerySet[Roleplay]:
+def roleplays_for_rep(rep: "User") -> QuerySet[Roleplay]:
     """Return the published roleplays assigned to this rep (by partner, team or name)."""
     target_ids = RoleplayTarget.objects.filter(_targets_for_rep_q(rep)).values("roleplay_id")
     return Roleplay.objects.filter(status=Roleplay.Status.PUBLISHED, pk__in=target_ids).order_by("due_at", "title")
 
 
-def can_edit_roleplays(user: Any) -> bool:
+def can_edit_roleplays(user: "User") -> bool:
     m = membership_of(user)
     return m is not None and m.role in (Role.ADMIN, Role.AUTHOR, Role.COACH)
 
 
-def roleplays_for_staff(user: Any) -> QuerySet[Roleplay]:
+def roleplays_for_staff(user: "User") -> QuerySet[Roleplay]:
     if not can_edit_roleplays(user):
         return Roleplay.objects.none()
     return Roleplay.objects.select_related("created_by").prefetch_related("targets__partner", "targets__team")
 
 
-def roleplays_visible_to(user: Any) -> QuerySet[Roleplay]:
+def roleplays_visible_to(user: "User") -> QuerySet[Roleplay]:
     """Return the roleplays a person may open: all for principal staff, published ones assigned for others."""
     m = membership_of(user)
     if m is None:
@@ -96,14 +99,14 @@ def roleplays_visible_to(user: Any) -> QuerySet[Roleplay]:
     return roleplays_for_rep(user)
 
 
-def access_roleplay_for_user(user: Any, roleplay_id: int) -> Roleplay:
+def access_roleplay_for_user(user: "User", roleplay_id: int) -> Roleplay:
     try:
         return roleplays_visible_to(user).get(pk=roleplay_id)
     except (Roleplay.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_roleplay_for_editor(user: Any, roleplay_id: int) -> Roleplay:
+def access_roleplay_for_editor(user: "User", roleplay_id: int) -> Roleplay:
     try:
         return roleplays_for_staff(user).get(pk=roleplay_id)
     except (Roleplay.DoesNotExist, ValueError, TypeError):
@@ -117,7 +120,7 @@ def roleplay_targets(roleplay: Roleplay) -> QuerySet[RoleplayTarget]:
 # --- takes
 
 
-def submissions_visible_to(user: Any) -> QuerySet[Submission]:
+def submissions_visible_to(user: "User") -> QuerySet[Submission]:
     """Return the takes this person may watch (see the module docstring)."""
     m = membership_of(user)
     takes = Submission.objects.all()
@@ -136,7 +139,7 @@ def submissions_visible_to(user: Any) -> QuerySet[Submission]:
     return takes.filter(Q(rep=user) | Q(pk__in=asked) | reference)
 
 
-def access_submission_for_user(user: Any, submission_id: int) -> Submission:
+def access_submission_for_user(user: "User", submission_id: int) -> Submission:
     try:
         return (
             submissions_visible_to(user)
@@ -147,7 +150,7 @@ def access_submission_for_user(user: Any, submission_id: int) -> Submission:
         raise Http404 from None
 
 
-def takes_of(submission: Submission, user: Any) -> list[Submission]:
+def takes_of(submission: Submission, user: "User") -> list[Submission]:
     """Return every take of the same rep at the same roleplay that this person may see, oldest first."""
     return list(
         submissions_visible_to(user)
@@ -157,11 +160,11 @@ def takes_of(submission: Submission, user: Any) -> list[Submission]:
     )
 
 
-def rep_takes(*, rep: Any, roleplay: Roleplay) -> list[Submission]:
+def rep_takes(*, rep: "User", roleplay: Roleplay) -> list[Submission]:
     return list(Submission.objects.filter(rep=rep, roleplay=roleplay).select_related("video").order_by("-take"))
 
 
-def submissions_for_roleplay(user: Any, roleplay: Roleplay) -> QuerySet[Submission]:
+def submissions_for_roleplay(user: "User", roleplay: Roleplay) -> QuerySet[Submission]:
     return (
         submissions_visible_to(user)
         .filter(roleplay=roleplay)
@@ -170,7 +173,7 @@ def submissions_for_roleplay(user: Any, roleplay: Roleplay) -> QuerySet[Submissi
     )
 
 
-def access_upload_for_owner(user: Any, key: uuid.UUID) -> Upload:
+def access_upload_for_owner(user: "User", key: uuid.UUID) -> Upload:
     try:
         return Upload.objects.select_related("roleplay").get(key=key, owner_id=user.pk)
     except (Upload.DoesNotExist, ValueError, TypeError, AttributeError):
@@ -200,11 +203,11 @@ def reviews_for(submission: Submission) -> list[Review]:
     )
 
 
-def open_review_for(submission: Submission, user: Any) -> Review | None:
+def open_review_for(submission: Submission, user: "User") -> Review | None:
     return submission.reviews.filter(reviewer_id=user.pk, status=Review.Status.REQUESTED).first()
 
 
-def review_queue(user: Any) -> QuerySet[Review]:
+def review_queue(user: "User") -> QuerySet[Review]:
     """Return the reviews this person was asked for and has not sent yet, soonest due first."""
     return (
         Review.objects.filter(reviewer_id=user.pk, status=Review.Status.REQUESTED)
@@ -227,16 +230,16 @@ def takes_awaiting_review(user: Any, *, limit: int = 50) -> list[Submission]:
 # --- signed, expiring video URLs
 
 
-def video_token(submission: Submission, viewer: Any) -> str:
+def video_token(submission: Submission, viewer: "User") -> str:
     return signing.TimestampSigner(salt=_VIDEO_SALT).sign(f"{submission.pk}.{viewer.pk}")
 
 
-def video_url(submission: Submission, viewer: Any, *, poster: bool = False) -> str:
+def video_url(submission: Submission, viewer: "User", *, poster: bool = False) -> str:
     """Return a link to this take's video that works only for this viewer, for a few hours."""
     return reverse("roleplay_poster" if poster else "roleplay_video", args=[video_token(submission, viewer)])
 
 
-def access_video_by_token(user: Any, token: str) -> Submission:
+def access_video_by_token(user: "User", token: str) -> Submission:
     """Return the take a signed link points to, if it is fresh, made for this person, and they may still see it."""
     try:
         value = signing.TimestampSigner(salt=_VIDEO_SALT).unsign(token, max_age=VIDEO_URL_SECONDS)
@@ -256,7 +259,7 @@ def access_video_by_token(user: Any, token: str) -> Submission:
 
 @dataclass(frozen=True)
 class CalibrationRow:
-    reviewer: Any
+    reviewer: "User"
     figures: Any
 
 
@@ -303,7 +306,7 @@ def criterion_titles(criterion_ids: Iterable[int]) -> dict[int, str]:
     return dict(Criterion.objects.filter(pk__in=list(criterion_ids)).values_list("pk", "title"))
 
 
-def reference_takes_for(user: Any) -> list[Submission]:
+def reference_takes_for(user: "User") -> list[Submission]:
     """Return the calibration reference takes this person may score (not coaches: they set the reference)."""
     m = membership_of(user)
     if m is None or m.role not in (Role.MANAGER, Role.REP):
@@ -332,7 +335,7 @@ class RoleplayCard:
     waiting: bool
 
 
-def rep_roleplay_cards(rep: Any) -> list[RoleplayCard]:
+def rep_roleplay_cards(rep: "User") -> list[RoleplayCard]:
     """Return the rep's assigned roleplays with how far they got (takes, pass, waiting for reviews)."""
     roleplays = list(roleplays_for_rep(rep))
     takes = Submission.objects.filter(rep=rep, roleplay__in=roleplays).values_list(
@@ -344,7 +347,7 @@ def rep_roleplay_cards(rep: Any) -> list[RoleplayCard]:
     cards = []
     for roleplay in roleplays:
         rows = by_roleplay.get(roleplay.pk, [])
-        passed: bool | None = None
+        passed = None
         if any(p for p, _d in rows):
             passed = True
         elif any(d is not None for _p, d in rows):

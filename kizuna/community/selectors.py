@@ -9,7 +9,7 @@ Visibility, in one place (``_scope``):
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -22,6 +22,9 @@ from kizuna.orgs.sharing import Area, names_for, partners_sharing
 from . import search
 from .models import Answer, Follow, Question, Report, Vote
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
 Role = Membership.Role
 MODERATE_ALL = (Role.ADMIN, Role.COACH)
 SUGGESTION_LIMIT = 5
@@ -29,14 +32,14 @@ PER_PAGE = 20
 AUTHOR_RELATED = ("author__membership__organization",)
 
 
-def _scope(user: Any) -> Q | None:
+def _scope(user: "User") -> Q | None:
     """The filter on a post's ``partner`` for this viewer; None: they see nothing (kept for the request)."""
     if not hasattr(user, "_community_scope"):
-        user._community_scope = _scope_of(user)
-    return user._community_scope
+        user._community_scope = _scope_of(user)  # type: ignore[attr-defined]  # a memo on the request's user object
+    return user._community_scope  # type: ignore[attr-defined]
 
 
-def _scope_of(user: Any) -> Q | None:
+def _scope_of(user: "User") -> Q | None:
     m = membership_of(user)
     if m is None:
         return None
@@ -51,7 +54,7 @@ def _scope_of(user: Any) -> Q | None:
     return Q(partner__isnull=True) | Q(partner_id=m.organization_id)
 
 
-def _hidden_seen(user: Any) -> Q:
+def _hidden_seen(user: "User") -> Q:
     """Which hidden posts this viewer may see (as a moderator)."""
     m = membership_of(user)
     if m is not None and m.role in MODERATE_ALL:
@@ -61,24 +64,24 @@ def _hidden_seen(user: Any) -> Q:
     return Q(pk__in=[])
 
 
-def _visible(model: type, user: Any) -> QuerySet[Any]:
+def _visible(model: type[Question] | type[Answer], user: "User") -> QuerySet[Any]:
     scope = _scope(user)
     if scope is None:
         return model.objects.none()
     return model.objects.filter(scope).filter(Q(hidden_at__isnull=True) | _hidden_seen(user))
 
 
-def questions_visible_to(user: Any) -> QuerySet[Question]:
+def questions_visible_to(user: "User") -> QuerySet[Question]:
     """Return the questions this person may open."""
     return _visible(Question, user)
 
 
-def answers_visible_to(user: Any) -> QuerySet[Answer]:
+def answers_visible_to(user: "User") -> QuerySet[Answer]:
     """Return the answers this person may read (on questions they may open)."""
     return _visible(Answer, user).filter(question__in=questions_visible_to(user))
 
 
-def can_moderate(user: Any, post: Question | Answer) -> bool:
+def can_moderate(user: "User", post: Question | Answer) -> bool:
     """Coaches and admins moderate every post; a partner manager their own agency's."""
     m = membership_of(user)
     if m is None:
@@ -88,22 +91,22 @@ def can_moderate(user: Any, post: Question | Answer) -> bool:
     return m.role == Role.MANAGER and post.partner_id is not None and post.partner_id == m.organization_id
 
 
-def is_moderator(user: Any) -> bool:
+def is_moderator(user: "User") -> bool:
     m = membership_of(user)
     return m is not None and m.role in (*MODERATE_ALL, Role.MANAGER)
 
 
-def can_edit(user: Any, post: Question | Answer) -> bool:
+def can_edit(user: "User", post: Question | Answer) -> bool:
     return (post.author_id == user.pk and not post.is_hidden) or can_moderate(user, post)
 
 
-def can_accept(user: Any, question: Question) -> bool:
+def can_accept(user: "User", question: Question) -> bool:
     """The asker, or a coach (or the principal's admin), chooses the accepted answer."""
     m = membership_of(user)
     return question.author_id == user.pk or (m is not None and m.role in MODERATE_ALL)
 
 
-def access_question_for_user(user: Any, question_id: Any) -> Question:
+def access_question_for_user(user: "User", question_id: Any) -> Question:
     try:
         return (
             questions_visible_to(user)
@@ -115,18 +118,18 @@ def access_question_for_user(user: Any, question_id: Any) -> Question:
         raise Http404 from None
 
 
-def access_answer_for_user(user: Any, answer_id: Any) -> Answer:
+def access_answer_for_user(user: "User", answer_id: Any) -> Answer:
     try:
         return answers_visible_to(user).select_related("question", *AUTHOR_RELATED).get(pk=answer_id)
     except (Answer.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def question_visible_to(user: Any, question: Question) -> bool:
+def question_visible_to(user: "User", question: Question) -> bool:
     return questions_visible_to(user).filter(pk=question.pk).exists()
 
 
-def answer_visible_to(user: Any, answer: Answer) -> bool:
+def answer_visible_to(user: "User", answer: Answer) -> bool:
     return answers_visible_to(user).filter(pk=answer.pk).exists()
 
 
@@ -141,7 +144,7 @@ class ListFilter:
     show: str = ""  # "", "unanswered", "following", "mine"
 
 
-def _filtered(user: Any, f: ListFilter) -> QuerySet[Question]:
+def _filtered(user: "User", f: ListFilter) -> QuerySet[Question]:
     questions = questions_visible_to(user)
     if f.product_id:
         questions = questions.filter(product_id=f.product_id)
@@ -162,7 +165,7 @@ def _with_related(questions: QuerySet[Question]) -> QuerySet[Question]:
     return questions.select_related("product", *AUTHOR_RELATED).prefetch_related("tags")
 
 
-def _named(user: Any, posts: list[Any]) -> list[Any]:
+def _named(user: "User", posts: list[Any]) -> list[Any]:
     """Give each post the author's name as this viewer sees it, and whether their profile opens for them."""
     namer = names_for(user, Area.COMMUNITY)
     viewer = membership_of(user)
@@ -172,7 +175,7 @@ def _named(user: Any, posts: list[Any]) -> list[Any]:
     return posts
 
 
-def _profile_opens(viewer: Membership | None, person: Any) -> bool:
+def _profile_opens(viewer: Membership | None, person: "User") -> bool:
     """The rule of ``access_person_for_profile``, on already loaded memberships (no query)."""
     member = getattr(person, "membership", None)
     if viewer is None or member is None or not person.is_active:
@@ -194,7 +197,7 @@ class QuestionPage:
         return self.total is not None and self.total >= search.MAX_RANKED
 
 
-def question_list(user: Any, f: ListFilter, *, page: int = 1, per_page: int = PER_PAGE) -> QuestionPage:
+def question_list(user: "User", f: ListFilter, *, page: int = 1, per_page: int = PER_PAGE) -> QuestionPage:
     """Return one page of the questions the viewer may see: newest activity first, or best match for ``f.q``."""
     page = max(1, page)
     offset = (page - 1) * per_page
@@ -211,7 +214,7 @@ def question_list(user: Any, f: ListFilter, *, page: int = 1, per_page: int = PE
     return QuestionPage(questions=_named(user, rows), number=page, has_next=more, has_previous=page > 1, total=total)
 
 
-def question_slice(user: Any, *, q: str, limit: int, offset: int) -> tuple[list[Question], int]:
+def question_slice(user: "User", *, q: str, limit: int, offset: int) -> tuple[list[Question], int]:
     """Questions for the API: ``limit`` from ``offset``, newest activity first or best match for ``q``, and a count."""
     questions = questions_visible_to(user)
     if q.strip():
@@ -222,7 +225,7 @@ def question_slice(user: Any, *, q: str, limit: int, offset: int) -> tuple[list[
     return _named(user, rows), questions.count()
 
 
-def similar_questions(user: Any, text: str, *, limit: int = SUGGESTION_LIMIT) -> list[Question]:
+def similar_questions(user: "User", text: str, *, limit: int = SUGGESTION_LIMIT) -> list[Question]:
     """Return visible questions that share words with a title being typed, best first (hidden ones never)."""
     candidates = questions_visible_to(user).filter(hidden_at__isnull=True)
     ids, _total = search.ranked_ids(candidates, text, any_word=True, limit=limit)
@@ -243,7 +246,7 @@ class QuestionView:
     can_accept: bool
 
 
-def question_view(user: Any, question: Question) -> QuestionView:
+def question_view(user: "User", question: Question) -> QuestionView:
     """The question with its visible answers (accepted first, then most votes), names and the viewer's votes."""
     answers = list(
         _visible(Answer, user)
@@ -268,7 +271,7 @@ def question_view(user: Any, question: Question) -> QuestionView:
     )
 
 
-def followers_of(question: Question) -> QuerySet[Any]:
+def followers_of(question: Question) -> QuerySet["User"]:
     """Everyone following the question (the asker follows from the start)."""
     return (
         get_user_model()
@@ -280,7 +283,7 @@ def followers_of(question: Question) -> QuerySet[Any]:
 # --- Moderation -----------------------------------------------------------------------------
 
 
-def reports_for(user: Any, *, open_only: bool = True) -> QuerySet[Report]:
+def reports_for(user: "User", *, open_only: bool = True) -> QuerySet[Report]:
     """Return the reports this person moderates: a manager their agency's posts, coaches and admins all."""
     m = membership_of(user)
     if m is None or m.role not in (*MODERATE_ALL, Role.MANAGER):
@@ -295,7 +298,7 @@ def reports_for(user: Any, *, open_only: bool = True) -> QuerySet[Report]:
     return reports.order_by("-created_at", "-id")
 
 
-def access_report_for_moderator(user: Any, report_id: Any) -> Report:
+def access_report_for_moderator(user: "User", report_id: Any) -> Report:
     try:
         return reports_for(user, open_only=False).get(pk=report_id)
     except (Report.DoesNotExist, ValueError, TypeError):
@@ -305,7 +308,7 @@ def access_report_for_moderator(user: Any, report_id: Any) -> Report:
 # --- Profiles ---------------------------------------------------------------------------------
 
 
-def access_person_for_profile(user: Any, person_id: Any) -> Any:
+def access_person_for_profile(user: "User", person_id: Any) -> "User":
     """A community profile: one's own, the same agency's people, principal staff's; the principal sees all.
 
     People of another agency are named per the principal's setting (perhaps a pseudonym), so their profile is
@@ -327,7 +330,7 @@ def access_person_for_profile(user: Any, person_id: Any) -> Any:
 
 @dataclass
 class Profile:
-    person: Any
+    person: "User"
     name: str
     answers: int
     accepted: int
@@ -335,7 +338,7 @@ class Profile:
     recognized: list[Answer]
 
 
-def person_profile(viewer: Any, person: Any, *, limit: int = 20) -> Profile:
+def person_profile(viewer: "User", person: "User", *, limit: int = 20) -> Profile:
     """The person's answers the viewer may see: how many, how many accepted, up-votes, and the recognized ones."""
     answers = answers_visible_to(viewer).filter(author=person, hidden_at__isnull=True)
     stats = list(answers.values_list("accepted_at", "score"))

@@ -9,7 +9,7 @@ acceptance voids that statement.
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +29,10 @@ from kizuna.records.services import Activity, statement_record, statement_void
 from . import search, selectors, vocab
 from .images import PhotoError, image_remove, image_store
 from .models import Answer, Follow, Question, Report, Vote
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.catalog.models import Product, Tag
 
 STATEMENT_NAMESPACE = uuid.UUID("0f6b1d2e-8a5c-4e61-9c3a-2d7e5b9a4c10")
 TITLE_MAX = 150
@@ -56,7 +60,7 @@ def _sid(*parts: Any) -> uuid.UUID:
     return uuid.uuid5(STATEMENT_NAMESPACE, ":".join(str(p) for p in parts))
 
 
-def recognition_statement_id(answer: Answer, kind: str, giver: Any, round_: int = 0) -> uuid.UUID:
+def recognition_statement_id(answer: Answer, kind: str, giver: "User", round_: int = 0) -> uuid.UUID:
     """uuid5 of (answer, kind, giver): one recognition per giver; a new one only after a withdrawal."""
     parts: list[Any] = ["recognition", answer.key, kind, giver.public_id]
     if round_:
@@ -78,7 +82,7 @@ def _answer_activity(answer: Answer) -> Activity:
     )
 
 
-def _recognize(*, answer: Answer, kind: str, giver: Any, round_: int, when: datetime) -> uuid.UUID:
+def _recognize(*, answer: Answer, kind: str, giver: "User", round_: int, when: datetime) -> uuid.UUID:
     statement_id = recognition_statement_id(answer, kind, giver, round_)
     statement_record(
         actor=answer.author,
@@ -91,14 +95,14 @@ def _recognize(*, answer: Answer, kind: str, giver: Any, round_: int, when: date
     return statement_id
 
 
-def _void(*, statement_id: uuid.UUID, by: Any, when: datetime) -> None:
+def _void(*, statement_id: uuid.UUID, by: "User", when: datetime) -> None:
     statement_void(actor=by, statement_id=statement_id, void_id=_sid("void", statement_id), timestamp=when)
 
 
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _partner_id(user: Any) -> int | None:
+def _partner_id(user: "User") -> int | None:
     m = membership_of(user)
     if m is None:
         raise CommunityError(_("Only members of an organization can post."))
@@ -152,11 +156,11 @@ def _reindex(question: Question) -> None:
 
 def question_ask(
     *,
-    author: Any,
+    author: "User",
     title: str,
     body: str = "",
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     image: Any = None,
     when: datetime | None = None,
 ) -> Question:
@@ -204,11 +208,11 @@ def question_ask(
 def question_edit(
     *,
     question: Question,
-    editor: Any,
+    editor: "User",
     title: str,
     body: str,
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     image: Any = None,
     remove_image: bool = False,
 ) -> Question:
@@ -243,7 +247,7 @@ def question_edit(
     return question
 
 
-def question_follow(*, question: Question, user: Any) -> Follow:
+def question_follow(*, question: Question, user: "User") -> Follow:
     """Follow a question the person may see: they are told of new answers."""
     if not selectors.question_visible_to(user, question):
         raise CommunityError(_("This question is not available."))
@@ -251,7 +255,7 @@ def question_follow(*, question: Question, user: Any) -> Follow:
     return follow
 
 
-def question_unfollow(*, question: Question, user: Any) -> None:
+def question_unfollow(*, question: Question, user: "User") -> None:
     Follow.objects.filter(question=question, user=user).delete()
 
 
@@ -259,7 +263,7 @@ def question_unfollow(*, question: Question, user: Any) -> None:
 
 
 def answer_post(
-    *, question: Question, author: Any, body: str, image: Any = None, when: datetime | None = None
+    *, question: Question, author: "User", body: str, image: Any = None, when: datetime | None = None
 ) -> Answer:
     """Answer a visible question; followers and the asker are notified, and it is recorded as ``answered``."""
     body = (body or "").strip()
@@ -321,7 +325,7 @@ def _notify_answer(answer: Answer) -> None:
         )
 
 
-def answer_edit(*, answer: Answer, editor: Any, body: str, image: Any = None, remove_image: bool = False) -> Answer:
+def answer_edit(*, answer: Answer, editor: "User", body: str, image: Any = None, remove_image: bool = False) -> Answer:
     """Change an answer (its author, or a moderator); it is marked as edited."""
     if not selectors.can_edit(editor, answer):
         raise CommunityError(_("You cannot edit this answer."))
@@ -348,7 +352,7 @@ def answer_edit(*, answer: Answer, editor: Any, body: str, image: Any = None, re
 # --- Votes ------------------------------------------------------------------------------------
 
 
-def answer_vote(*, answer: Answer, voter: Any, when: datetime | None = None) -> Vote:
+def answer_vote(*, answer: Answer, voter: "User", when: datetime | None = None) -> Vote:
     """Up-vote an answer once; its author receives an "upvoted" recognition. Refuse a second vote."""
     if answer.author_id == voter.pk:
         raise CommunityError(_("You cannot vote for your own answer."))
@@ -377,7 +381,7 @@ def answer_vote(*, answer: Answer, voter: Any, when: datetime | None = None) -> 
     return vote
 
 
-def answer_vote_withdraw(*, answer: Answer, voter: Any, when: datetime | None = None) -> None:
+def answer_vote_withdraw(*, answer: Answer, voter: "User", when: datetime | None = None) -> None:
     """Take an up-vote back: the vote and the recognition it gave are voided."""
     now = when or timezone.now()
     with transaction.atomic():
@@ -399,7 +403,7 @@ def answer_vote_withdraw(*, answer: Answer, voter: Any, when: datetime | None = 
 # --- Acceptance -------------------------------------------------------------------------------
 
 
-def answer_accept(*, answer: Answer, by: Any, when: datetime | None = None) -> Answer:
+def answer_accept(*, answer: Answer, by: "User", when: datetime | None = None) -> Answer:
     """Choose the accepted answer (the asker, or a coach); its author receives an "accepted" recognition.
 
     Choosing another answer withdraws the earlier choice (its recognition is voided).
@@ -416,7 +420,7 @@ def answer_accept(*, answer: Answer, by: Any, when: datetime | None = None) -> A
         locked = Question.objects.select_for_update().get(pk=question.pk)
         if locked.accepted_answer_id == answer.pk:
             return answer
-        if locked.accepted_answer_id is not None:
+        if locked.accepted_answer is not None:
             _withdraw_acceptance(locked.accepted_answer, by=by, when=now)
         locked.accepted_answer = answer
         locked.last_activity_at = now
@@ -444,7 +448,7 @@ def answer_accept(*, answer: Answer, by: Any, when: datetime | None = None) -> A
     return answer
 
 
-def _withdraw_acceptance(answer: Answer, *, by: Any, when: datetime) -> None:
+def _withdraw_acceptance(answer: Answer, *, by: "User", when: datetime) -> None:
     """Void the acceptance of this answer and the recognition it gave, and mark it not accepted."""
     answer.refresh_from_db(fields=["accepted_at", "accepted_by", "accept_round"])
     giver = answer.accepted_by
@@ -459,7 +463,7 @@ def _withdraw_acceptance(answer: Answer, *, by: Any, when: datetime) -> None:
     answer.save(update_fields=["accepted_at", "accepted_by", "accept_round"])
 
 
-def answer_unaccept(*, answer: Answer, by: Any, when: datetime | None = None) -> None:
+def answer_unaccept(*, answer: Answer, by: "User", when: datetime | None = None) -> None:
     """Withdraw the choice of the accepted answer (the asker, or a coach)."""
     question = answer.question
     if not selectors.can_accept(by, question):
@@ -479,7 +483,7 @@ def answer_unaccept(*, answer: Answer, by: Any, when: datetime | None = None) ->
 # --- Moderation -------------------------------------------------------------------------------
 
 
-def post_hide(*, post: Question | Answer, moderator: Any, reason: str) -> None:
+def post_hide(*, post: Question | Answer, moderator: "User", reason: str) -> None:
     """Hide a post with a reason: only moderators see it afterwards (marked as hidden); its reports close."""
     if not selectors.can_moderate(moderator, post):
         raise CommunityError(_("You cannot moderate this post."))
@@ -508,7 +512,7 @@ def post_hide(*, post: Question | Answer, moderator: Any, reason: str) -> None:
         )
 
 
-def post_unhide(*, post: Question | Answer, moderator: Any) -> None:
+def post_unhide(*, post: Question | Answer, moderator: "User") -> None:
     """Show a hidden post again."""
     if not selectors.can_moderate(moderator, post):
         raise CommunityError(_("You cannot moderate this post."))
@@ -519,13 +523,13 @@ def post_unhide(*, post: Question | Answer, moderator: Any) -> None:
             _reindex(post.question)
 
 
-def _close_reports(post: Question | Answer, *, moderator: Any, resolution: str, when: datetime) -> None:
+def _close_reports(post: Question | Answer, *, moderator: "User", resolution: str, when: datetime) -> None:
     reports = Report.objects.filter(resolved_at__isnull=True)
     reports = reports.filter(answer=post) if isinstance(post, Answer) else reports.filter(question=post, answer=None)
     reports.update(resolved_at=when, resolved_by=moderator, resolution=resolution)
 
 
-def post_report(*, post: Question | Answer, reporter: Any, reason: str) -> Report:
+def post_report(*, post: Question | Answer, reporter: "User", reason: str) -> Report:
     """Report a post one may see to its moderators."""
     visible = (
         selectors.answer_visible_to(reporter, post)
@@ -550,7 +554,7 @@ def post_report(*, post: Question | Answer, reporter: Any, reason: str) -> Repor
     )
 
 
-def report_resolve(*, report: Report, moderator: Any, hide: bool, reason: str = "") -> Report:
+def report_resolve(*, report: Report, moderator: "User", hide: bool, reason: str = "") -> Report:
     """Close a report: hide the post (with the reason) or dismiss the report."""
     post = report.post
     if not selectors.can_moderate(moderator, post):

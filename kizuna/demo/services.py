@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files import File
@@ -44,6 +44,9 @@ from .scenarios import seed_scenarios
 from .surveys import seed_surveys
 from .updates import seed_updates
 from .videos import VideoScript, video_render
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 RANDOM_SEED = 20240401  # the same history on every machine
 
@@ -108,13 +111,13 @@ def _at(now: datetime, days_ago: int, hour: int, minute: int = 0) -> datetime:
 @dataclass
 class Cast:
     principal: Organization
-    staff: dict[str, Any]  # by role
+    staff: dict[str, "User"]  # by role
     partners: dict[str, Organization]
     teams: dict[tuple[str, str], Team]
-    reps: list[tuple[Any, str]]  # (user, pace), in a fixed order
+    reps: list[tuple["User", str]]  # (user, pace), in a fixed order
 
 
-def _person(*, password: str, joined: datetime, **kwargs: Any) -> Any:
+def _person(*, password: str, joined: datetime, **kwargs: Any) -> "User":
     user = orgs.person_create(send_invitation=False, **kwargs)
     # One hash for everyone: hashing the same password thirty times would dominate the seed's time.
     user.password = password
@@ -127,7 +130,7 @@ def people_create(*, now: datetime) -> Cast:
     password = make_password(PASSWORD)
     joined = _at(now, 42, 10)
     principal = Organization.objects.create(name=PRINCIPAL_NAME, slug=PRINCIPAL_SLUG, kind=Organization.Kind.PRINCIPAL)
-    staff: dict[str, Any] = {}
+    staff: dict[str, User] = {}
     for person in STAFF:
         staff[person.role] = _person(
             password=password,
@@ -141,7 +144,7 @@ def people_create(*, now: datetime) -> Cast:
     admin = staff["admin"]
     partners: dict[str, Organization] = {}
     teams: dict[tuple[str, str], Team] = {}
-    reps: list[tuple[Any, str]] = []
+    reps: list[tuple[User, str]] = []
     for spec in PARTNERS:
         partner = orgs.partner_create(name=spec.name, slug=spec.slug)
         partners[spec.slug] = partner
@@ -190,7 +193,7 @@ def videos_render(*, workdir: Path, log: Callable[[str], None]) -> dict[VideoScr
 
 
 def videos_create(
-    *, rendered: dict[VideoScript, Path], uploaded_by: Any, made: list[Path], log: Callable[[str], None]
+    *, rendered: dict[VideoScript, Path], uploaded_by: "User", made: list[Path], log: Callable[[str], None]
 ) -> dict[VideoScript, Any]:
     """Upload each made video through the media services and transcode it now, so it is ready to publish."""
     videos: dict[VideoScript, Any] = {}

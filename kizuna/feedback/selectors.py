@@ -10,7 +10,7 @@ Everything else is a 404.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,25 +23,30 @@ from kizuna.orgs.models import Membership
 
 from .models import FieldVoice, LessonFeedback
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.catalog.models import PublishedLesson
+    from kizuna.orgs.models import Organization
+
 Role = Membership.Role
 INBOX_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER)
 ANSWER_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH)
 HANDLER_ROLES = (Role.ADMIN, Role.AUTHOR)
 
 
-def can_see_inbox(user: Any) -> bool:
+def can_see_inbox(user: "User") -> bool:
     return has_role(user, *INBOX_ROLES)
 
 
-def can_answer(user: Any) -> bool:
+def can_answer(user: "User") -> bool:
     return has_role(user, *ANSWER_ROLES)
 
 
-def can_handle_feedback(user: Any) -> bool:
+def can_handle_feedback(user: "User") -> bool:
     return has_role(user, *HANDLER_ROLES)
 
 
-def _scoped(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def _scoped(user: "User", queryset: QuerySet[Any]) -> QuerySet[Any]:
     m = membership_of(user)
     if m is None:
         return queryset.none()
@@ -57,12 +62,12 @@ def _scoped(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
 # --- Field voice ----------------------------------------------------------------------------
 
 
-def voices_visible_to(user: Any) -> QuerySet[FieldVoice]:
+def voices_visible_to(user: "User") -> QuerySet[FieldVoice]:
     """Return the field voice entries this person may see: their own, their agency's, or all."""
     return _scoped(user, FieldVoice.objects.all())
 
 
-def access_voice_for_user(user: Any, voice_id: int) -> FieldVoice:
+def access_voice_for_user(user: "User", voice_id: int) -> FieldVoice:
     try:
         return (
             voices_visible_to(user)
@@ -74,17 +79,17 @@ def access_voice_for_user(user: Any, voice_id: int) -> FieldVoice:
         raise Http404 from None
 
 
-def access_voice_for_answerer(user: Any, voice_id: int) -> FieldVoice:
+def access_voice_for_answerer(user: "User", voice_id: int) -> FieldVoice:
     if not can_answer(user):
         raise Http404
     return access_voice_for_user(user, voice_id)
 
 
-def my_voices(rep: Any) -> QuerySet[FieldVoice]:
+def my_voices(rep: "User") -> QuerySet[FieldVoice]:
     return FieldVoice.objects.filter(rep_id=rep.pk).select_related("product").order_by("-created_at", "-id")
 
 
-def voice_last_choices(rep: Any) -> dict[str, Any]:
+def voice_last_choices(rep: "User") -> dict[str, Any]:
     """The product, stage and industry of the rep's last entry: most entries repeat them, so the form starts there."""
     last = FieldVoice.objects.filter(rep_id=rep.pk).order_by("-created_at", "-id")
     row = last.values("product_id", "deal_stage", "industry").first()
@@ -92,7 +97,7 @@ def voice_last_choices(rep: Any) -> dict[str, Any]:
 
 
 def voice_inbox(
-    user: Any,
+    user: "User",
     *,
     status: str = "",
     kind: str = "",
@@ -114,7 +119,7 @@ def voice_inbox(
     return voices.select_related("rep", "partner", "product").order_by("-created_at", "-id")
 
 
-def inbox_partners(user: Any) -> QuerySet[Any]:
+def inbox_partners(user: "User") -> QuerySet["Organization"]:
     return visible_partners(user).order_by("name")
 
 
@@ -202,7 +207,7 @@ def _tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _report_base(user: Any, flt: ReportFilter) -> QuerySet[FieldVoice]:
+def _report_base(user: "User", flt: ReportFilter) -> QuerySet[FieldVoice]:
     tz = _tz()
     start = datetime.combine(flt.since, time.min, tzinfo=tz)
     end = datetime.combine(flt.until + timedelta(days=1), time.min, tzinfo=tz)
@@ -236,7 +241,7 @@ def _month_of(value: Any) -> date:
     return date(value.year, value.month, 1)
 
 
-def voice_report(user: Any, flt: ReportFilter, *, limit: int = 20) -> VoiceReport:
+def voice_report(user: "User", flt: ReportFilter, *, limit: int = 20) -> VoiceReport:
     """Count the entries of a period: the most frequent texts per product (with their month-by-month trend),
     the most frequent topics, the products, and each month's totals, each with the share answered."""
     base = _report_base(user, flt)
@@ -323,12 +328,12 @@ def _english() -> bool:
 # --- Content feedback -----------------------------------------------------------------------
 
 
-def lesson_feedback_for(*, rep: Any, lesson_id: int) -> LessonFeedback | None:
+def lesson_feedback_for(*, rep: "User", lesson_id: int) -> LessonFeedback | None:
     """The rep's feedback on this lesson version, if any (one query; the lesson page's widget)."""
     return LessonFeedback.objects.filter(rep_id=rep.pk, lesson_id=lesson_id).first()
 
 
-def lesson_feedback_visible_to(user: Any) -> QuerySet[LessonFeedback]:
+def lesson_feedback_visible_to(user: "User") -> QuerySet[LessonFeedback]:
     if not has_role(user, *INBOX_ROLES, Role.REP):
         return LessonFeedback.objects.none()
     return _scoped(user, LessonFeedback.objects.all())
@@ -349,7 +354,7 @@ class InboxLesson:
         return self.total - self.worked
 
 
-def feedback_inbox(user: Any, *, status: str = "open") -> list[InboxLesson]:
+def feedback_inbox(user: "User", *, status: str = "open") -> list[InboxLesson]:
     """Return the lessons with feedback (all versions of a lesson together), those with open feedback first."""
     if not can_see_inbox(user):
         return []
@@ -386,7 +391,7 @@ def feedback_inbox(user: Any, *, status: str = "open") -> list[InboxLesson]:
     return sorted(lessons, key=lambda x: (x.open == 0, -x.last_at.timestamp()))
 
 
-def access_feedback_lesson_for_user(user: Any, lesson_id: int) -> tuple[Any, list[LessonFeedback]]:
+def access_feedback_lesson_for_user(user: "User", lesson_id: int) -> tuple["PublishedLesson", list[LessonFeedback]]:
     """Return a lesson with feedback this person may see, and its feedback (every version), open first."""
     if not can_see_inbox(user):
         raise Http404
@@ -403,7 +408,7 @@ def access_feedback_lesson_for_user(user: Any, lesson_id: int) -> tuple[Any, lis
     return anchor.lesson, items
 
 
-def access_feedback_for_handler(user: Any, feedback_id: int) -> LessonFeedback:
+def access_feedback_for_handler(user: "User", feedback_id: int) -> LessonFeedback:
     if not can_handle_feedback(user):
         raise Http404
     try:

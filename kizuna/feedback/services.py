@@ -10,7 +10,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +25,11 @@ from kizuna.records.services import Activity, StatementError, statement_record
 
 from . import vocab
 from .models import FieldVoice, LessonFeedback
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.catalog.models import Module, Product, PublishedLesson, Tag
+    from kizuna.orgs.models import Organization
 
 MAX_TEXT = 2000
 NORMALIZED_LENGTH = 200
@@ -42,14 +47,14 @@ def normalize_text(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")[:NORMALIZED_LENGTH]
 
 
-def _rep_partner(rep: Any) -> Any:
+def _rep_partner(rep: "User") -> "Organization":
     m = membership_of(rep)
     if m is None or not m.is_rep:
         raise FeedbackError(_("Only reps can send this."))
     return m.organization
 
 
-def _notify(*, recipient: Any, kind: str, title: str, body: str = "", params: dict[str, Any], url: str) -> None:
+def _notify(*, recipient: "User", kind: str, title: str, body: str = "", params: dict[str, Any], url: str) -> None:
     from kizuna.notifications.services import notification_send
 
     notification_send(recipient=recipient, kind=kind, title=title, body=body, params=params, url=url)
@@ -81,12 +86,12 @@ def _check_voice(*, kind: str, text: str, deal_stage: str, industry: str) -> Non
 @transaction.atomic
 def field_voice_record(
     *,
-    rep: Any,
+    rep: "User",
     kind: str,
     text: str,
     submission_id: uuid.UUID,
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     deal_stage: str = "",
     industry: str = "",
     timestamp: datetime | None = None,
@@ -141,7 +146,7 @@ def _voice_url(voice: FieldVoice) -> str:
 
 
 @transaction.atomic
-def field_voice_answer(*, voice: FieldVoice, by: Any, answer: str, when: datetime | None = None) -> FieldVoice:
+def field_voice_answer(*, voice: FieldVoice, by: "User", answer: str, when: datetime | None = None) -> FieldVoice:
     """Answer a field voice entry (or change the answer); the rep is notified."""
     answer = answer.strip()
     if not answer:
@@ -174,7 +179,7 @@ def _content_body(voice: FieldVoice) -> str:
     """The entry as Markdown for the new draft: the customer's words quoted, then what is known about them."""
     quoted = "\n".join("> " + line for line in voice.text.splitlines() if line.strip())
     facts = [str(FieldVoice.Kind(voice.kind).label)]
-    if voice.product_id:
+    if voice.product is not None:
         facts.append(voice.product.name)
     if voice.deal_stage:
         facts.append(str(FieldVoice.DealStage(voice.deal_stage).label))
@@ -193,7 +198,9 @@ _MADE_TITLES = {
 }
 
 
-def _content_made(voice: FieldVoice, *, by: Any, kind: str, title: str, url: str, when: datetime | None) -> FieldVoice:
+def _content_made(
+    voice: FieldVoice, *, by: "User", kind: str, title: str, url: str, when: datetime | None
+) -> FieldVoice:
     voice.status, voice.content_kind, voice.content_title, voice.content_url = (
         FieldVoice.Status.CONTENT,
         kind,
@@ -219,7 +226,7 @@ def _check_not_made(voice: FieldVoice) -> None:
 
 
 @transaction.atomic
-def field_voice_to_update(*, voice: FieldVoice, by: Any, when: datetime | None = None) -> FieldVoice:
+def field_voice_to_update(*, voice: FieldVoice, by: "User", when: datetime | None = None) -> FieldVoice:
     """Turn the entry into a flash update draft (for all partners, to be edited and published by its author)."""
     from kizuna.updates.services import UpdateError, update_create
 
@@ -248,7 +255,7 @@ def field_voice_to_update(*, voice: FieldVoice, by: Any, when: datetime | None =
 
 @transaction.atomic
 def field_voice_to_lesson(
-    *, voice: FieldVoice, by: Any, module: Any, kind: str = "article", when: datetime | None = None
+    *, voice: FieldVoice, by: "User", module: "Module", kind: str = "article", when: datetime | None = None
 ) -> FieldVoice:
     """Turn the entry into a draft lesson (an article or a micro lesson) at the end of a course module."""
     from kizuna.catalog.services import CatalogError, lesson_create
@@ -273,7 +280,9 @@ def field_voice_to_lesson(
 
 
 @transaction.atomic
-def field_voice_to_scenario(*, voice: FieldVoice, by: Any, scenario: Any, when: datetime | None = None) -> FieldVoice:
+def field_voice_to_scenario(
+    *, voice: FieldVoice, by: "User", scenario: Any, when: datetime | None = None
+) -> FieldVoice:
     """Add the customer's words as a new moment of a scenario's draft; the author then wires its choices."""
     from kizuna.scenarios.errors import ScenarioError
     from kizuna.scenarios.services import node_create
@@ -296,7 +305,7 @@ def field_voice_to_scenario(*, voice: FieldVoice, by: Any, scenario: Any, when: 
 # --- Content feedback -----------------------------------------------------------------------
 
 
-def content_feedback_activity(lesson: Any) -> Activity:
+def content_feedback_activity(lesson: "PublishedLesson") -> Activity:
     """The lesson version's feedback activity: one per published lesson, under the lesson and its course."""
     from kizuna.catalog.selectors import lesson_activity_data
 
@@ -314,8 +323,8 @@ def content_feedback_activity(lesson: Any) -> Activity:
 @transaction.atomic
 def lesson_feedback_submit(
     *,
-    rep: Any,
-    lesson: Any,
+    rep: "User",
+    lesson: "PublishedLesson",
     worked: bool,
     comment: str,
     submission_id: uuid.UUID,
@@ -365,7 +374,7 @@ def lesson_feedback_submit(
 
 @transaction.atomic
 def lesson_feedback_handle(
-    *, feedback: LessonFeedback, by: Any, note: str, when: datetime | None = None
+    *, feedback: LessonFeedback, by: "User", note: str, when: datetime | None = None
 ) -> LessonFeedback:
     """Mark feedback handled with a note of what changed; the rep sees the note on the lesson and is notified."""
     note = note.strip()

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,11 +14,15 @@ from kizuna.orgs.models import Membership
 
 from .models import IncentiveRule
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.orgs.models import Organization
+
 Kind = IncentiveRule.Kind
 Role = Membership.Role
 
 
-def rules_for_partner(partner: Any) -> list[IncentiveRule]:
+def rules_for_partner(partner: "Organization") -> list[IncentiveRule]:
     """Return the agency's incentive rules, current and past (the agreement page shows them)."""
     return list(
         IncentiveRule.objects.filter(partner=partner)
@@ -27,11 +31,11 @@ def rules_for_partner(partner: Any) -> list[IncentiveRule]:
     )
 
 
-def can_manage_incentives(user: Any) -> bool:
+def can_manage_incentives(user: "User") -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def access_rule_for_user(user: Any, rule_id: int) -> IncentiveRule:
+def access_rule_for_user(user: "User", rule_id: int) -> IncentiveRule:
     if not can_manage_incentives(user):
         raise Http404
     try:
@@ -69,7 +73,7 @@ class RepTotal:
 
 @dataclass
 class MonthStatement:
-    partner: Any
+    partner: "Organization"
     month: date
     reps: list[RepTotal]
 
@@ -116,7 +120,7 @@ def rule_for(
     return best
 
 
-def incentive_statement(*, partner: Any, month: date) -> MonthStatement:
+def incentive_statement(*, partner: "Organization", month: date) -> MonthStatement:
     """Return every rep's rewards in the month with the events behind them (certifications, courses on time)."""
     from kizuna.analytics.selectors import partner_progress_rows
     from kizuna.certification.selectors import certification_events
@@ -159,7 +163,7 @@ def incentive_statement(*, partner: Any, month: date) -> MonthStatement:
                     rule.amount_yen,
                 )
                 add(row.rep_id, row.rep_name, row.rep_email, line)
-    for rep in reps.values():
-        rep.lines.sort(key=lambda line: (line.at, line.kind))
+    for total in reps.values():
+        total.lines.sort(key=lambda line: (line.at, line.kind))
     ordered = sorted(reps.values(), key=lambda r: (r.rep_name, r.rep_id))
     return MonthStatement(partner=partner, month=start.date(), reps=ordered)

@@ -1,7 +1,7 @@
 """Writes of incentives: rules an admin adds to an agency, and ending them."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,11 @@ from kizuna.ops.errors import ApplicationError
 
 from .models import IncentiveRule
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.catalog.models import Course
+    from kizuna.orgs.models import Organization
+
 
 class IncentiveError(ApplicationError):
     """A rule that cannot be saved; the message is shown to the user."""
@@ -17,14 +22,14 @@ class IncentiveError(ApplicationError):
 
 def incentive_rule_create(
     *,
-    partner: Any,
+    partner: "Organization",
     kind: str,
     amount_yen: int,
     effective_from: date,
-    created_by: Any,
+    created_by: "User",
     effective_to: date | None = None,
     certification: Any = None,
-    course: Any = None,
+    course: "Course | None" = None,
     note: str = "",
 ) -> IncentiveRule:
     """Add a reward for an achievement at one agency, effective from a date (and optionally until one)."""

@@ -8,10 +8,10 @@ whatever the number of reps: the board of every agency sums (agency × month) gr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -27,6 +27,9 @@ from .models import KpiTarget, LearningMonth, Metric, SalesFigure, SalesMonth, T
 from .periods import current_month, month_add, months_between
 from .projections import SCALE
 from .rollups import completion_for
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 TREND_MONTHS = 12
 BASELINE_MONTHS = 3
@@ -375,11 +378,12 @@ def partner_board(*, partner: Organization, month: date | None = None, team: Tea
     trend_months, months = _window(month, baseline_sets)
     # The agency's own baseline, also for a team: targets are the agency's. Its sales come from the rollup.
     agency = {(None, m): f for (_p, m), f in _sales_rollup([partner.pk], months).items()}
-    for key, sums in _learning(Q(partner=partner), None, months).items():
-        figures = agency.setdefault(key, Figures())
+    for bucket, sums in _learning(Q(partner=partner), None, months).items():
+        figures = agency.setdefault(bucket, Figures())
         for name, value in sums.items():
             setattr(figures, name, value)
     baseline = _baseline_rate(agency, None, targets.appointment_uplift)
+    completions: Mapping[int, float | None]
     if team is None:
         scope = agency
         groups = figures_by(
@@ -480,7 +484,7 @@ class RepMonth:
     figures: Figures
 
 
-def rep_months(*, rep: Any, last: date | None = None, count: int = TREND_MONTHS) -> list[RepMonth]:
+def rep_months(*, rep: User, last: date | None = None, count: int = TREND_MONTHS) -> list[RepMonth]:
     """One rep's sales and learning per month, newest first (two queries)."""
     last = last or default_month()
     months = [month_add(last, -n) for n in range(count)]

@@ -4,7 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,7 +22,10 @@ from .models import KpiTarget, Metric, SalesFigure, TargetKind
 from .periods import current_month, parse_month
 from .rollups import sales_months_refresh
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 
 MAX_ROWS = 50_000
 FIELDS = ("rep_email", "month", "product", "calls", "appointments", "deals", "revenue")
@@ -178,7 +181,7 @@ def _check_row(
     return (None if errors else clean), errors
 
 
-def sales_figures_upsert(*, rows: list[tuple[int, dict[str, Any]]], by: Any, source: str) -> UpsertResult:
+def sales_figures_upsert(*, rows: list[tuple[int, dict[str, Any]]], by: User, source: str) -> UpsertResult:
     """Check every row, then create or update them all in one transaction; refuse them all if one is bad.
 
     ``rows`` are (line, {rep_email, month, product, calls, appointments, deals, revenue}); the same rep,
@@ -315,7 +318,7 @@ def read_sheet(*, data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]
     return _rows_from_table(table)
 
 
-def sales_sheet_import(*, data: bytes, filename: str, by: Any) -> UpsertResult:
+def sales_sheet_import(*, data: bytes, filename: str, by: User) -> UpsertResult:
     """Load a spreadsheet of sales figures, all or nothing."""
     return sales_figures_upsert(rows=read_sheet(data=data, filename=filename), by=by, source=SalesFigure.Source.IMPORT)
 
@@ -325,7 +328,7 @@ def kpi_target_set(
     partner: Organization | None,
     metric: str,
     value: float,
-    by: Any,
+    by: User,
     kind: str = TargetKind.POINTS,
     baseline_from: date | None = None,
     baseline_to: date | None = None,

@@ -1,6 +1,6 @@
 """Reads of live sessions: which sessions a person may see, who may host, and who registered."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -10,15 +10,18 @@ from kizuna.orgs.models import Membership
 
 from .models import LiveAudience, LiveSession, Registration
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
 HOST_ROLES = (Membership.Role.ADMIN, Membership.Role.AUTHOR)
 
 
-def can_host(user: Any) -> bool:
+def can_host(user: "User") -> bool:
     """Whether the person schedules sessions, records attendance and publishes recordings."""
     return has_role(user, *HOST_ROLES)
 
 
-def sessions_for(user: Any) -> QuerySet[LiveSession]:
+def sessions_for(user: "User") -> QuerySet[LiveSession]:
     """Return the sessions this person may see: all for the principal's staff; open or assigned ones otherwise."""
     m = membership_of(user)
     sessions = LiveSession.objects.all()
@@ -38,30 +41,30 @@ def sessions_for(user: Any) -> QuerySet[LiveSession]:
     return sessions.none()
 
 
-def access_session_for_user(user: Any, live_session_id: int) -> LiveSession:
+def access_session_for_user(user: "User", live_session_id: int) -> LiveSession:
     try:
         return sessions_for(user).select_related("recording_video", "recording_course").get(pk=live_session_id)
     except (LiveSession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_session_for_host(user: Any, live_session_id: int) -> LiveSession:
+def access_session_for_host(user: "User", live_session_id: int) -> LiveSession:
     if not can_host(user):
         raise Http404
     return access_session_for_user(user, live_session_id)
 
 
-def session_list(user: Any) -> QuerySet[LiveSession]:
+def session_list(user: "User") -> QuerySet[LiveSession]:
     seats = Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
     return sessions_for(user).annotate(seats_taken=seats).order_by("starts_at", "id")
 
 
-def my_registrations(rep: Any) -> dict[int, Registration]:
+def my_registrations(rep: "User") -> dict[int, Registration]:
     """Return the rep's registrations by session id."""
     return {r.session_id: r for r in Registration.objects.filter(rep=rep)}
 
 
-def registration_of(*, session: LiveSession, rep: Any) -> Registration | None:
+def registration_of(*, session: LiveSession, rep: "User") -> Registration | None:
     return Registration.objects.filter(session=session, rep=rep).first()
 
 
@@ -69,7 +72,7 @@ def seats_taken(session: LiveSession) -> int:
     return session.registrations.filter(status=Registration.Status.REGISTERED).count()
 
 
-def registrations_visible(user: Any, session: LiveSession) -> QuerySet[Registration]:
+def registrations_visible(user: "User", session: LiveSession) -> QuerySet[Registration]:
     """Return the session's registrations this person may see: all for the principal, their agency's for a manager."""
     m = membership_of(user)
     registrations = session.registrations.exclude(status=Registration.Status.CANCELLED).select_related("rep", "partner")
@@ -82,7 +85,7 @@ def registrations_visible(user: Any, session: LiveSession) -> QuerySet[Registrat
     return registrations.none()
 
 
-def audience_of(session: LiveSession, user: Any) -> list[LiveAudience]:
+def audience_of(session: LiveSession, user: "User") -> list[LiveAudience]:
     """Return who the session is assigned to, as far as this person may see (a manager: their agency)."""
     m = membership_of(user)
     audience = session.audience.select_related("partner", "team", "rep")
@@ -93,12 +96,12 @@ def audience_of(session: LiveSession, user: Any) -> list[LiveAudience]:
     return list(audience)
 
 
-def rep_by_email(user: Any, email: str) -> Any:
+def rep_by_email(user: "User", email: str) -> "User | None":
     """Return the rep with this e-mail among those the person may see, or None."""
     return visible_reps(user).filter(email__iexact=email.strip()).select_related("membership__organization").first()
 
 
-def rep_registrations(rep: Any) -> QuerySet[Registration]:
+def rep_registrations(rep: "User") -> QuerySet[Registration]:
     return (
         Registration.objects.filter(rep=rep)
         .exclude(status=Registration.Status.CANCELLED)

@@ -10,7 +10,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.mime.text import MIMEText
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,7 +34,11 @@ from . import vocab
 from .ical import invitation_ics
 from .models import LiveAudience, LiveSession, Registration
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.media.models import Video
+else:
+    User = get_user_model()
 
 # Reps may check in from this long before the start until the end.
 CHECKIN_OPENS_BEFORE = timedelta(minutes=15)
@@ -119,7 +123,7 @@ def _new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def live_session_create(*, author: Any, data: SessionData) -> LiveSession:
+def live_session_create(*, author: User, data: SessionData) -> LiveSession:
     """Schedule a session; it reaches reps once it is assigned or opened to all."""
     _check(data)
     return LiveSession.objects.create(
@@ -163,7 +167,7 @@ def live_session_update(*, session: LiveSession, data: SessionData) -> LiveSessi
     return session
 
 
-def _reps_reached(partner: Organization, team: Team | None = None, rep: Any = None) -> list[Any]:
+def _reps_reached(partner: Organization, team: Team | None = None, rep: User | None = None) -> list[User]:
     if rep is not None:
         return [rep]
     members = active_rep_memberships(partner_ids=[partner.pk]).select_related("user")
@@ -176,10 +180,10 @@ def _reps_reached(partner: Organization, team: Team | None = None, rep: Any = No
 def live_audience_add(
     *,
     session: LiveSession,
-    assigned_by: Any,
+    assigned_by: User,
     partner: Organization | None = None,
     team: Team | None = None,
-    rep: Any = None,
+    rep: User | None = None,
     notify: bool = True,
 ) -> LiveAudience:
     """Assign the session to a partner, a team or one rep, and invite them to register."""
@@ -213,7 +217,7 @@ def live_audience_add(
 
 
 def _record_registered(
-    session: LiveSession, rep: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    session: LiveSession, rep: User, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
 ) -> None:
     statement_record(
         actor=rep, verb=vocab.REGISTERED, activity=_activity(session), statement_id=statement_id, timestamp=timestamp
@@ -224,7 +228,7 @@ def _record_registered(
 def live_register(
     *,
     session: LiveSession,
-    rep: Any,
+    rep: User,
     statement_id: uuid.UUID | None = None,
     now: datetime | None = None,
     invite: bool = True,
@@ -271,7 +275,7 @@ def _confirm(
 
 
 @transaction.atomic
-def live_unregister(*, session: LiveSession, rep: Any) -> Registration | None:
+def live_unregister(*, session: LiveSession, rep: User) -> Registration | None:
     """Give up a seat (or a place on the waiting list); the first one waiting gets the seat."""
     LiveSession.objects.select_for_update().filter(pk=session.pk).first()
     registration = Registration.objects.filter(session=session, rep=rep).first()
@@ -367,7 +371,7 @@ def live_reminders_send(*, now: datetime | None = None) -> int:
     return sent
 
 
-def _send_reminder(session: LiveSession, rep: Any, kind: str) -> Any:
+def _send_reminder(session: LiveSession, rep: User, kind: str) -> Any:
     from kizuna.notifications.services import notification_send
 
     title = (
@@ -394,7 +398,7 @@ def checkin_open(session: LiveSession, now: datetime | None = None) -> bool:
     return session.starts_at - CHECKIN_OPENS_BEFORE <= now <= session.ends_at
 
 
-def _attend(session: LiveSession, rep: Any, *, source: str, when: datetime) -> Registration:
+def _attend(session: LiveSession, rep: User, *, source: str, when: datetime) -> Registration:
     m = rep.membership
     registration = Registration.objects.filter(session=session, rep=rep).first()
     if registration is None:
@@ -420,7 +424,7 @@ def _attend(session: LiveSession, rep: Any, *, source: str, when: datetime) -> R
 
 
 @transaction.atomic
-def live_checkin(*, session: LiveSession, rep: Any, code: str, now: datetime | None = None) -> Registration:
+def live_checkin(*, session: LiveSession, rep: User, code: str, now: datetime | None = None) -> Registration:
     """Check a rep in with the code shown during the session (valid only from shortly before the start to the end)."""
     now = now or timezone.now()
     m = getattr(rep, "membership", None)
@@ -511,7 +515,7 @@ def live_attendance_import(*, session: LiveSession, file: IO[bytes], now: dateti
 # --- Recording -----------------------------------------------------------------------------------
 
 
-def live_recording_attach(*, session: LiveSession, video: Any) -> LiveSession:
+def live_recording_attach(*, session: LiveSession, video: "Video") -> LiveSession:
     """Keep the recording's video (uploaded through the media pipeline) with the session."""
     if session.recording_course_id is not None:
         raise LiveError(_("The recording is already published."))
@@ -521,7 +525,7 @@ def live_recording_attach(*, session: LiveSession, video: Any) -> LiveSession:
 
 
 @transaction.atomic
-def live_recording_publish(*, session: LiveSession, publisher: Any, due_at: datetime | None = None) -> Any:
+def live_recording_publish(*, session: LiveSession, publisher: User, due_at: datetime | None = None) -> Any:
     """Publish the recording as a one-lesson video course and assign it to each expected rep who missed the session."""
     from kizuna.catalog import services as catalog
 

@@ -1,6 +1,6 @@
 """Send notifications (in the app, and by e-mail after commit) and mark them read."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -12,8 +12,11 @@ from kizuna.accounts.services import notify_by_email_set, unread_notifications_a
 
 from .models import Notification
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
-def _recount(user: Any) -> int:
+
+def _recount(user: "User") -> int:
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     unread_notifications_set(user=user, count=count)
     return count
@@ -21,7 +24,7 @@ def _recount(user: Any) -> int:
 
 def notification_send(
     *,
-    recipient: Any,
+    recipient: "User",
     kind: str,
     title: str,
     body: str = "",
@@ -87,13 +90,13 @@ def notification_open(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_read_all(*, user: Any) -> int:
+def notifications_read_all(*, user: "User") -> int:
     """Mark every notification of this person read; return how many were unread."""
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
     _recount(user)
     return count
 
 
-def notification_email_preference_set(*, user: Any, notify_by_email: bool) -> None:
+def notification_email_preference_set(*, user: "User", notify_by_email: bool) -> None:
     """Store whether this person wants notifications by e-mail too."""
     notify_by_email_set(user=user, notify_by_email=notify_by_email)

@@ -6,7 +6,7 @@ Views and API endpoints read partner-scoped data only through these helpers.
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -16,12 +16,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from .models import Membership, Organization, Team
 
 Role = Membership.Role
-User = get_user_model()
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kizuna.accounts.models import User
+
+    # Whom these helpers may be asked about: a signed-in person or the anonymous visitor.
+    Viewer: TypeAlias = User | AnonymousUser
+else:
+    User = get_user_model()
 
 
-def membership_of(user: Any) -> Membership | None:
+def membership_of(user: "Viewer | None") -> Membership | None:
     """Return the user's membership, or None for anonymous users and people without one."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return None
     try:
         return user.membership
@@ -29,28 +37,28 @@ def membership_of(user: Any) -> Membership | None:
         return None
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: "Viewer", *roles: str) -> bool:
     m = membership_of(user)
     return m is not None and m.role in roles
 
 
-def is_principal_staff(user: Any) -> bool:
+def is_principal_staff(user: "Viewer") -> bool:
     return has_role(user, *Membership.PRINCIPAL_ROLES)
 
 
-def can_manage_people(user: Any) -> bool:
+def can_manage_people(user: "Viewer") -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def can_author(user: Any) -> bool:
+def can_author(user: "Viewer") -> bool:
     return has_role(user, Role.ADMIN, Role.AUTHOR)
 
 
-def can_upload_video(user: Any) -> bool:
+def can_upload_video(user: "Viewer") -> bool:
     return has_role(user, Role.ADMIN, Role.AUTHOR, Role.COACH)
 
 
-def can_see_rep_records(user: Any) -> bool:
+def can_see_rep_records(user: "Viewer") -> bool:
     """Whether the user may see individual reps' progress (not only aggregates)."""
     return has_role(user, Role.ADMIN, Role.COACH, Role.MANAGER)
 
@@ -71,7 +79,7 @@ def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callab
     return decorator
 
 
-def visible_partners(user: Any) -> QuerySet[Organization]:
+def visible_partners(user: "Viewer") -> QuerySet[Organization]:
     """Return the partner agencies whose people this user may see."""
     m = membership_of(user)
     partners = Organization.objects.filter(kind=Organization.Kind.PARTNER)
@@ -84,12 +92,12 @@ def visible_partners(user: Any) -> QuerySet[Organization]:
     return partners.none()
 
 
-def visible_teams(user: Any) -> QuerySet[Team]:
+def visible_teams(user: "Viewer") -> QuerySet[Team]:
     """Return the partner teams this user may see."""
     return Team.objects.filter(organization__in=visible_partners(user))
 
 
-def visible_reps(user: Any) -> QuerySet[Any]:
+def visible_reps(user: "Viewer") -> QuerySet[User]:
     """Return the reps whose individual records this user may see."""
     from .selectors import active_reps  # selectors build on this module's helpers
 
@@ -102,11 +110,11 @@ def visible_reps(user: Any) -> QuerySet[Any]:
     if m.role == Role.MANAGER:
         return reps.filter(membership__organization_id=m.organization_id)
     if m.role == Role.REP:
-        return reps.filter(pk=user.pk)
+        return reps.filter(pk=m.user_id)
     return reps.none()
 
 
-def visible_people(user: Any) -> QuerySet[Any]:
+def visible_people(user: "Viewer") -> QuerySet[User]:
     """Return every person (any role) this user may see in people lists."""
     m = membership_of(user)
     people = User.objects.filter(membership__isnull=False)
@@ -116,31 +124,31 @@ def visible_people(user: Any) -> QuerySet[Any]:
         return people
     if m.role == Role.MANAGER:
         return people.filter(membership__organization_id=m.organization_id)
-    return people.filter(pk=user.pk)
+    return people.filter(pk=m.user_id)
 
 
-def access_partner_for_user(user: Any, partner_id: int) -> Organization:
+def access_partner_for_user(user: "Viewer", partner_id: int) -> Organization:
     try:
         return visible_partners(user).get(pk=partner_id)
     except (Organization.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_team_for_user(user: Any, team_id: int) -> Team:
+def access_team_for_user(user: "Viewer", team_id: int) -> Team:
     try:
         return visible_teams(user).select_related("organization").get(pk=team_id)
     except (Team.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_rep_for_user(user: Any, rep_id: int) -> Any:
+def access_rep_for_user(user: "Viewer", rep_id: int) -> User:
     try:
         return visible_reps(user).select_related("membership__organization", "membership__team").get(pk=rep_id)
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_person_for_user(user: Any, person_id: int) -> Any:
+def access_person_for_user(user: "Viewer", person_id: int) -> User:
     try:
         return visible_people(user).select_related("membership__organization", "membership__team").get(pk=person_id)
     except (User.DoesNotExist, ValueError, TypeError):

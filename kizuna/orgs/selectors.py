@@ -1,13 +1,16 @@
 """Reads of organizations and people for the admin and manager screens (always scoped by orgs.access)."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from .access import membership_of, visible_people
 from .models import Membership, Organization, Team
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 Role = Membership.Role
 
@@ -79,13 +82,13 @@ def teams_all() -> QuerySet[Team]:
 
 def people_for(
     *,
-    viewer: Any,
+    viewer: "User",
     organization_id: int | None = None,
     team_id: int | None = None,
     role: str = "",
     query: str = "",
     active: bool | None = None,
-) -> QuerySet[Any]:
+) -> QuerySet["User"]:
     """Return the people this viewer may see, filtered, with what the people list shows."""
     people = visible_people(viewer).select_related("membership__organization", "membership__team")
     if organization_id:
@@ -102,7 +105,7 @@ def people_for(
     return people.order_by("-is_active", "membership__organization__kind", "membership__organization__name", "name")
 
 
-def organizations_visible(*, viewer: Any) -> list[Organization]:
+def organizations_visible(*, viewer: "User") -> list[Organization]:
     """Return the organizations the viewer may filter the people list by."""
     m = membership_of(viewer)
     if m is None:
@@ -112,7 +115,7 @@ def organizations_visible(*, viewer: Any) -> list[Organization]:
     return [m.organization]
 
 
-def invitation_status(*, person: Any) -> str:
+def invitation_status(*, person: "User") -> str:
     """Return "joined" once the person has set a password, "invited" while an invitation waits, else "not_invited"."""
     if person.has_usable_password() or person.last_login:
         return "joined"

@@ -4,7 +4,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +28,10 @@ from kizuna.ops.spreadsheets import decode_csv
 
 from .models import Membership, Organization, Team
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 Role = Membership.Role
 
 NAME_MAX_LENGTH = 150
@@ -107,9 +110,9 @@ def person_create(
     organization: Organization,
     role: str,
     team: Team | None = None,
-    invited_by: Any,
+    invited_by: User,
     send_invitation: bool,
-) -> Any:
+) -> User:
     """Create a person with their membership; they set their own password from the invitation."""
     name = _clean_name(name)
     email = email.strip().lower()
@@ -128,7 +131,7 @@ def person_create(
     return user
 
 
-def person_update(*, person: Any, updated_by: Any, name: str, team: Team | None, role: str, is_active: bool) -> Any:
+def person_update(*, person: User, updated_by: User, name: str, team: Team | None, role: str, is_active: bool) -> User:
     """Change a person's name, team, role or whether they may sign in; their organization stays."""
     membership = person.membership
     name = _clean_name(name)
@@ -142,14 +145,14 @@ def person_update(*, person: Any, updated_by: Any, name: str, team: Team | None,
     return person
 
 
-def invitation_link(*, user: Any) -> str:
+def invitation_link(*, user: User) -> str:
     """Return the absolute link with which this person sets their password (valid until they use it)."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("invitation_accept", kwargs={"uidb64": uidb64, "token": token})
 
 
-def invitation_send(*, user: Any, invited_by: Any) -> None:
+def invitation_send(*, user: User, invited_by: User) -> None:
     """E-mail the person a link to set their password, in their language (Japanese by default)."""
     if not user.is_active:
         raise OrgsError(_("This person is deactivated. Reactivate them before sending an invitation."))
@@ -163,14 +166,14 @@ def invitation_send(*, user: Any, invited_by: Any) -> None:
             "login_url": settings.SITE_URL + reverse("account_login"),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
-        subject = render_to_string("orgs/email/invitation_subject.txt", context)
+        subject: str = render_to_string("orgs/email/invitation_subject.txt", context)
         body = render_to_string("orgs/email/invitation_message.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     send_mail(subject, body, None, [user.email])
     account_invited(user=user)
 
 
-def invitations_enqueue(*, user_ids: list[int], invited_by: Any) -> None:
+def invitations_enqueue(*, user_ids: list[int], invited_by: User) -> None:
     """Send invitations in the background so a large import does not wait for the mail server."""
     from .tasks import invitations_send_task
 
@@ -224,7 +227,7 @@ class ImportProblem:
 
 @dataclass
 class ImportResult:
-    created: list[Any] = field(default_factory=list)
+    created: list[User] = field(default_factory=list)
     teams_created: list[Team] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
 
@@ -383,7 +386,7 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[_Row], li
             )
 
         team_name = row["team"].strip()
-        if len(team_name) > Team._meta.get_field("name").max_length:
+        if len(team_name) > Team._meta.get_field("name").max_length:  # type: ignore[operator]  # a CharField: set
             problem(_("The team name is too long (at most 200 characters)."))
 
         role_text = row["role"].strip()
@@ -400,7 +403,7 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[_Row], li
     return clean, problems
 
 
-def people_import_csv(*, file: IO[bytes], invited_by: Any, send_invitations: bool) -> ImportResult:
+def people_import_csv(*, file: IO[bytes], invited_by: User, send_invitations: bool) -> ImportResult:
     """Bring in partner managers and reps from a CSV file: everyone or, if any row is wrong, no one.
 
     The file:

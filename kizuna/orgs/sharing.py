@@ -9,13 +9,16 @@ by its agreement (`partner_sharing_set`).
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import NameDisplay, Organization, PartnerSharing, SharingPolicy
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 class Area:
@@ -80,7 +83,7 @@ def partner_sharing_set(*, partner: Organization, rankings: bool, reviews: bool,
     return row
 
 
-def pseudonym(person: Any) -> str:
+def pseudonym(person: "User") -> str:
     """Return a stable pseudonym for a person: the same everywhere, not reversible without the secret key."""
     digest = hmac.new(settings.SECRET_KEY.encode(), f"pseudonym:{person.public_id}".encode(), hashlib.sha256).digest()
     code = "".join(_PSEUDONYM_ALPHABET[b % len(_PSEUDONYM_ALPHABET)] for b in digest[:6])
@@ -96,7 +99,7 @@ class Namer:
     display: str
     _agency_names: dict[int, str] = field(default_factory=dict)
 
-    def shows_real_name(self, person: Any) -> bool:
+    def shows_real_name(self, person: "User") -> bool:
         membership = getattr(person, "membership", None)
         if membership is None or membership.is_principal_staff:
             # The principal's coaches and staff speak under their own names to everyone.
@@ -107,7 +110,7 @@ class Namer:
             or self.display == NameDisplay.REAL
         )
 
-    def name(self, person: Any) -> str:
+    def name(self, person: "User") -> str:
         """Return how this viewer sees this person named."""
         if self.shows_real_name(person):
             return person.name or person.email
@@ -115,13 +118,13 @@ class Namer:
             return _("A rep at %(agency)s") % {"agency": self.agency_name(person)}
         return pseudonym(person)
 
-    def agency_name(self, person: Any) -> str:
+    def agency_name(self, person: "User") -> str:
         """Return the person's agency name (always visible across agencies)."""
         membership = getattr(person, "membership", None)
         return membership.organization.name if membership is not None else ""
 
 
-def names_for(viewer: Any, area: str) -> Namer:
+def names_for(viewer: "User", area: str) -> Namer:
     """Return the namer for this viewer in this area (one query for the policy)."""
     if area not in _POLICY_FIELD:
         raise ValueError(f"unknown sharing area {area!r}")

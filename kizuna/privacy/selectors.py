@@ -1,7 +1,7 @@
 """Reads of the privacy app: a person's exports, what erasing someone would do, departed people, the log."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -12,6 +12,9 @@ from kizuna.orgs.access import visible_people
 
 from .labels import PART_LABELS
 from .models import DataExport, ErasureRecord
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 def part_label(part: Any) -> str:
@@ -24,11 +27,11 @@ def part_labels() -> list[str]:
     return [part_label(p) for c in contributions() for p in c.parts if p.table or p.name == "statements"]
 
 
-def my_exports(*, user: Any) -> QuerySet[DataExport]:
+def my_exports(*, user: "User") -> QuerySet[DataExport]:
     return DataExport.objects.filter(user=user).order_by("-requested_at")
 
 
-def access_export_for_user(user: Any, key: Any, now: datetime | None = None) -> DataExport:
+def access_export_for_user(user: "User", key: Any, now: datetime | None = None) -> DataExport:
     """Return the person's own ready, unexpired export; anyone else's (or none) is a 404."""
     from .services import EXPORT_KEPT
 
@@ -45,7 +48,7 @@ def access_export_for_user(user: Any, key: Any, now: datetime | None = None) -> 
     return export
 
 
-def erasure_preview(*, person: Any) -> list[dict[str, Any]]:
+def erasure_preview(*, person: "User") -> list[dict[str, Any]]:
     """Every kind of data held about the person, with how many rows and what erasure does to them."""
     rows = []
     for contribution in contributions():
@@ -64,7 +67,7 @@ def erasure_preview(*, person: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def departed_people(*, viewer: Any, q: str = "") -> QuerySet[Any]:
+def departed_people(*, viewer: "User", q: str = "") -> QuerySet["User"]:
     """People who have left (deactivated) that this admin may see, matching the search."""
     people = visible_people(viewer).filter(is_active=False).select_related("membership__organization")
     q = q.strip()

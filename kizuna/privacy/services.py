@@ -4,7 +4,7 @@ import tempfile
 from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.db import transaction
@@ -20,6 +20,9 @@ from kizuna.orgs.access import membership_of
 from .exports import export_write
 from .models import DataExport, ErasureRecord
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
 # One export per person per interval: building one reads their whole history.
 EXPORT_INTERVAL = timedelta(minutes=10)
 # A ready export can be downloaded this long; the daily job then deletes it.
@@ -32,7 +35,7 @@ class PrivacyError(ApplicationError):
     """A request that cannot be done; the message is shown to the user in their language."""
 
 
-def data_export_request(*, user: Any, now: datetime | None = None) -> DataExport:
+def data_export_request(*, user: "User", now: datetime | None = None) -> DataExport:
     """Start building the person's export in the background; refuse a repeat within EXPORT_INTERVAL."""
     from .tasks import data_export_build_task
 
@@ -88,7 +91,7 @@ def data_exports_expire(*, now: datetime | None = None) -> int:
     return len(old)
 
 
-def erasure_refusal(*, person: Any, by: Any) -> str:
+def erasure_refusal(*, person: "User", by: "User") -> str:
     """Return why this person cannot be erased by `by` (in the user's language), or "" when they can."""
     if person.pk == by.pk:
         return _("You cannot erase yourself.")
@@ -97,7 +100,7 @@ def erasure_refusal(*, person: Any, by: Any) -> str:
     return ""
 
 
-def person_erase(*, person: Any, by: Any, reason: str, confirmation: str) -> ErasureRecord:
+def person_erase(*, person: "User", by: "User", reason: str, confirmation: str) -> ErasureRecord:
     """Erase a departed person on request: every app's parts per its rule, free texts in their statements,
     then the account itself (anonymized); log who erased whom, when and why."""
     from kizuna.records.privacy import statements_free_text_erase

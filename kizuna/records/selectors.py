@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
@@ -14,6 +14,9 @@ from kizuna.orgs.access import Role, membership_of, visible_reps
 from .models import CourseProgress, LearningDay, LessonProgress, Statement
 
 # --- Statements --------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 def statement_owner_id(statement_id: uuid.UUID) -> int | None:
@@ -38,7 +41,7 @@ def statements_visible_to(user: Any, *, since: datetime | None = None, ascending
 
 
 @lru_cache(maxsize=32)
-def latest_statement_id(*, actor: Any, verb: str, object_iri: str) -> uuid.UUID | None:
+def latest_statement_id(*, actor: "User", verb: str, object_iri: str) -> uuid.UUID | None:
     """Return the id of this person's latest statement with this verb on this activity, if any."""
     return (
         Statement.objects.filter(actor=actor, verb=verb, object_iri=object_iri)
@@ -65,7 +68,7 @@ def lesson_statuses(*, user: Any, lessons: list[Any]) -> dict[int, LessonProgres
     return {lp.lesson_id: lp for lp in LessonProgress.objects.filter(user=user, lesson__in=lessons)}
 
 
-def course_progress_for(*, user: Any, course_id: int) -> CourseProgress | None:
+def course_progress_for(*, user: "User", course_id: int) -> CourseProgress | None:
     return CourseProgress.objects.filter(user=user, course_id=course_id).select_related("version").first()
 
 

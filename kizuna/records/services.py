@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,6 +24,9 @@ from .models import CourseProgress, LessonProgress, PendingStatement, Statement
 from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
 from .selectors import course_progress_for, lesson_progress_for, statement_owner_id
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 
 class StatementError(ApplicationError):
@@ -75,7 +78,7 @@ def format_duration(seconds: float) -> str:
 
 def statement_record(
     *,
-    actor: Any,
+    actor: "User",
     verb: vocab.Term,
     activity: Activity,
     result: dict[str, Any] | None = None,
@@ -183,7 +186,7 @@ def _insert_once(statement: Statement) -> bool:
 
 
 def statement_void(
-    *, actor: Any, statement_id: uuid.UUID, void_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    *, actor: "User", statement_id: uuid.UUID, void_id: uuid.UUID | None = None, timestamp: datetime | None = None
 ) -> Statement:
     """Withdraw a statement: record a `voided` statement pointing at it (once; readers honour it)."""
     st, _created = statement_record(
@@ -239,7 +242,7 @@ def _course_activity(version: Any) -> Activity:
 
 
 def lesson_launch(
-    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    *, rep: "User", lesson: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
 ) -> Statement:
     """Record that the rep opened a lesson."""
     st, _created = statement_record(
@@ -253,7 +256,12 @@ def lesson_launch(
 
 
 def lesson_time_record(
-    *, rep: Any, lesson: Any, seconds: float, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+    *,
+    rep: "User",
+    lesson: Any,
+    seconds: float,
+    statement_id: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
 ) -> Statement:
     """Record active reading time on a lesson page since the page's previous report."""
     if not 0 < seconds <= MAX_REPORT_SECONDS:
@@ -271,7 +279,7 @@ def lesson_time_record(
 
 def video_progress_record(
     *,
-    rep: Any,
+    rep: "User",
     lesson: Any,
     segments: str,
     time: float,
@@ -313,7 +321,7 @@ def video_progress_record(
 
 def _video_progress_store(
     *,
-    rep: Any,
+    rep: "User",
     lesson: Any,
     played: list[tuple[float, float]],
     time: float,
@@ -355,7 +363,7 @@ def _video_progress_store(
 
 def lesson_complete(
     *,
-    rep: Any,
+    rep: "User",
     lesson: Any,
     statement_id: uuid.UUID | None = None,
     timestamp: datetime | None = None,
@@ -377,7 +385,7 @@ def lesson_complete(
 
 
 def _lesson_complete_store(
-    *, rep: Any, lesson: Any, statement_id: uuid.UUID | None, timestamp: datetime | None, by_content: bool
+    *, rep: "User", lesson: Any, statement_id: uuid.UUID | None, timestamp: datetime | None, by_content: bool
 ) -> Statement | StatementError | None:
     lp = lesson_progress_locked(user_id=rep.pk, lesson_id=lesson.pk)
     if lp is not None and lp.completed_at is not None:

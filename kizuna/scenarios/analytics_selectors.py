@@ -8,7 +8,7 @@ authors aggregates only (no rep ever appears in what they may open). Each functi
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
@@ -20,6 +20,10 @@ from kizuna.orgs.models import Membership
 
 from .models import Attempt, Scenario, ScenarioVersion
 from .scoring import Graph
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.orgs.models import Organization
 
 # A partner's share at a moment counts as a divergence only from this many answers there (fewer is noise).
 MIN_ANSWERS = 5
@@ -54,14 +58,16 @@ def scenarios_for_analytics(user: Any) -> QuerySet[Scenario]:
     return published.filter(pk__in=ids).order_by("title", "pk")
 
 
-def access_scenario_for_analytics(user: Any, scenario_id: int) -> Scenario:
+def access_scenario_for_analytics(user: "User", scenario_id: int) -> Scenario:
     try:
         return scenarios_for_analytics(user).get(pk=scenario_id)
     except (Scenario.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def _counted_attempts(user: Any, *, partner: Any = None, rep: Any = None) -> QuerySet[Attempt]:
+def _counted_attempts(
+    user: "User", *, partner: "Organization | None" = None, rep: "User | None" = None
+) -> QuerySet[Attempt]:
     """Finished attempts this person may count: partners' reps for the principal, their own reps for a manager.
 
     With ``partner`` (or ``rep``), only that agency's (or that rep's) attempts, and only if this person may see its reps.
@@ -83,7 +89,12 @@ class VersionOption:
 
 
 def analytics_versions(
-    *, user: Any, scenario: Scenario, partner: Any = None, rep: Any = None, counts: bool = True
+    *,
+    user: "User",
+    scenario: Scenario,
+    partner: "Organization | None" = None,
+    rep: "User | None" = None,
+    counts: bool = True,
 ) -> list[VersionOption]:
     """Return every published version of the scenario, newest first, with the finished attempts the person may count.
 
@@ -125,7 +136,7 @@ class ScenarioSummary:
     alignment: int | None  # percent
 
 
-def scenario_summaries(*, user: Any, scenarios: list[Scenario]) -> list[ScenarioSummary]:
+def scenario_summaries(*, user: "User", scenarios: list[Scenario]) -> list[ScenarioSummary]:
     """Return each scenario's latest version with its finished attempts, reps and mean alignment, in one query."""
     latest_ids = [s.latest_version_id for s in scenarios]
     rows = {
@@ -250,7 +261,7 @@ class Breakdown:
     value_tags: list[tuple[str, str]]
 
 
-def partner_breakdown(*, user: Any, version: ScenarioVersion, partner: Any) -> Breakdown:
+def partner_breakdown(*, user: "User", version: ScenarioVersion, partner: "Organization") -> Breakdown:
     """Return one partner's reps and teams on this version: attempts, mean alignment and score, value profile.
 
     The figures follow the core selectors (``alignment_by_rep``/``alignment_by_team``): means over finished
@@ -337,7 +348,7 @@ def partner_breakdown(*, user: Any, version: ScenarioVersion, partner: Any) -> B
 # --- One rep's attempts -----------------------------------------------------------------------
 
 
-def rep_attempts(*, user: Any, rep: Any, version: ScenarioVersion) -> list[dict[str, Any]]:
+def rep_attempts(*, user: "User", rep: "User", version: ScenarioVersion) -> list[dict[str, Any]]:
     """Return the rep's attempts at this version, newest first, each with its path beside the top rep's choices.
 
     ``rep`` must come from ``access_rep_for_user``; the attempts are read through ``attempts_visible_to``.

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -11,6 +11,9 @@ from kizuna.orgs.access import can_author, membership_of
 from kizuna.orgs.models import Membership, Organization
 
 from .models import QuestionKind, Survey, SurveyQuestion, SurveyResponse, SurveySend, SurveyVersion
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
 
 TEXT_ANSWERS_SHOWN = 200
 
@@ -23,7 +26,7 @@ def studio_surveys() -> QuerySet[Survey]:
     )
 
 
-def access_draft_survey_for_user(user: Any, survey_id: int) -> Survey:
+def access_draft_survey_for_user(user: "User", survey_id: int) -> Survey:
     """Return a survey the person may author, or 404."""
     if not can_author(user):
         raise Http404
@@ -33,7 +36,7 @@ def access_draft_survey_for_user(user: Any, survey_id: int) -> Survey:
         raise Http404 from None
 
 
-def access_question_for_user(user: Any, question_id: int) -> SurveyQuestion:
+def access_question_for_user(user: "User", question_id: int) -> SurveyQuestion:
     if not can_author(user):
         raise Http404
     try:
@@ -50,7 +53,7 @@ def survey_sends(survey: Survey) -> QuerySet[SurveySend]:
     return SurveySend.objects.filter(version__survey=survey).select_related("version", "partner", "team", "sent_by")
 
 
-def _sends_reaching(rep: Any) -> QuerySet[SurveySend]:
+def _sends_reaching(rep: "User") -> QuerySet[SurveySend]:
     m = membership_of(rep)
     if m is None or m.role != Membership.Role.REP:
         return SurveySend.objects.none()
@@ -64,7 +67,7 @@ class RepSurvey:
     answered_at: Any
 
 
-def surveys_for_rep(rep: Any) -> list[RepSurvey]:
+def surveys_for_rep(rep: "User") -> list[RepSurvey]:
     """Return the surveys sent to the rep (the newest version sent of each), unanswered first."""
     sends = _sends_reaching(rep).select_related("version").order_by("-version__number", "-sent_at")
     newest: dict[int, SurveySend] = {}
@@ -79,7 +82,7 @@ def surveys_for_rep(rep: Any) -> list[RepSurvey]:
     return sorted(rows, key=lambda r: (r.answered_at is not None, r.due_at is None, r.due_at or 0, r.version.title))
 
 
-def access_version_for_rep(user: Any, survey_version_id: int) -> SurveyVersion:
+def access_version_for_rep(user: "User", survey_version_id: int) -> SurveyVersion:
     """Return a survey version sent to this rep, or 404."""
     try:
         send = _sends_reaching(user).select_related("version__survey").filter(version_id=int(survey_version_id)).first()
@@ -96,14 +99,14 @@ def published_version(version_id: int | None) -> SurveyVersion | None:
     return SurveyVersion.objects.select_related("survey").filter(pk=version_id).first()
 
 
-def response_of(*, rep: Any, version: SurveyVersion) -> SurveyResponse | None:
+def response_of(*, rep: "User", version: SurveyVersion) -> SurveyResponse | None:
     return SurveyResponse.objects.filter(rep=rep, version=version).first()
 
 
 # --- Results ---------------------------------------------------------------------------------
 
 
-def result_partner_ids(user: Any) -> list[int] | None:
+def result_partner_ids(user: "User") -> list[int] | None:
     """The partners whose answers this person may see: None = every partner (principal staff)."""
     m = membership_of(user)
     if m is None:
@@ -115,7 +118,7 @@ def result_partner_ids(user: Any) -> list[int] | None:
     raise Http404
 
 
-def surveys_for_manager(user: Any) -> QuerySet[Survey]:
+def surveys_for_manager(user: "User") -> QuerySet[Survey]:
     """Return the surveys sent to the manager's agency, or answered by its reps."""
     m = membership_of(user)
     if m is None or not m.is_manager:
@@ -124,7 +127,7 @@ def surveys_for_manager(user: Any) -> QuerySet[Survey]:
     return Survey.objects.filter(reached).distinct().select_related("latest_version").order_by("-created_at")
 
 
-def access_survey_for_results(user: Any, survey_id: int) -> Survey:
+def access_survey_for_results(user: "User", survey_id: int) -> Survey:
     """Return a survey whose results this person may see (their agency's part, for a manager), or 404."""
     partner_ids = result_partner_ids(user)
     surveys = Survey.objects.all() if partner_ids is None else surveys_for_manager(user)

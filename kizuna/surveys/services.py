@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +19,10 @@ from kizuna.records.services import Activity, statement_record
 
 from . import vocab
 from .models import QuestionKind, Survey, SurveyQuestion, SurveyResponse, SurveySend, SurveyVersion
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.catalog.models import PublishedLesson
 
 MAX_QUESTIONS = 30
 MAX_OPTIONS = 10
@@ -50,7 +54,7 @@ def _touch(survey: Survey) -> None:
     Survey.objects.filter(pk=survey.pk).update(draft_changed_at=timezone.now())
 
 
-def survey_create(*, author: Any, title: str, intro: str = "") -> Survey:
+def survey_create(*, author: "User", title: str, intro: str = "") -> Survey:
     title = title.strip()
     if not title:
         raise SurveyError(_("Enter a title."))
@@ -129,7 +133,7 @@ def survey_publish_problems(survey: Survey | None) -> list[str]:
 
 
 @transaction.atomic
-def survey_publish(*, survey: Survey, publisher: Any, when: datetime | None = None) -> SurveyVersion:
+def survey_publish(*, survey: Survey, publisher: "User", when: datetime | None = None) -> SurveyVersion:
     """Freeze the draft into a new immutable version (answers always refer to one version)."""
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
     survey.refresh_from_db()
@@ -155,7 +159,7 @@ def survey_publish(*, survey: Survey, publisher: Any, when: datetime | None = No
     return version
 
 
-def survey_version_for_lesson(*, survey: Survey, publisher: Any) -> SurveyVersion:
+def survey_version_for_lesson(*, survey: Survey, publisher: "User") -> SurveyVersion:
     """Return the version a course publish should freeze: the latest one, or a new one if the draft changed."""
     if survey.latest_version is not None and not survey.has_unpublished_changes:
         return survey.latest_version
@@ -179,7 +183,7 @@ def _reps_of(partner: Organization, team: Team | None) -> list[Any]:
 def survey_send(
     *,
     survey: Survey,
-    sent_by: Any,
+    sent_by: "User",
     partners: list[Organization] | None = None,
     teams: list[Team] | None = None,
     due_at: datetime | None = None,
@@ -285,11 +289,11 @@ def _response_text(answer: Any) -> str:
 @transaction.atomic
 def survey_response_submit(
     *,
-    rep: Any,
+    rep: "User",
     version: SurveyVersion,
     data: dict[str, list[str]],
     statement_id: uuid.UUID,
-    lesson: Any = None,
+    lesson: "PublishedLesson | None" = None,
     timestamp: datetime | None = None,
 ) -> tuple[SurveyResponse, bool]:
     """Record a rep's answers once per survey version; a repeated submission returns the stored response.

@@ -10,7 +10,7 @@ Everything else is a 404.
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -24,6 +24,9 @@ from kizuna.orgs.selectors import active_rep_memberships
 
 from .models import FlashUpdate, MailSent, Receipt
 
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
 Role = Membership.Role
 POSTER_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH)
 # The home strip shows unacknowledged updates of the last HOME_WINDOW_DAYS days, and older ones still due.
@@ -33,12 +36,12 @@ HOME_LIMIT = 5
 REPORT_NAMES_LIMIT = 100
 
 
-def can_post(user: Any) -> bool:
+def can_post(user: "User") -> bool:
     m = membership_of(user)
     return m is not None and m.role in POSTER_ROLES
 
 
-def can_edit(user: Any, update: FlashUpdate) -> bool:
+def can_edit(user: "User", update: FlashUpdate) -> bool:
     """The admin edits every update; an author or coach edits their own."""
     m = membership_of(user)
     if m is None or m.role not in POSTER_ROLES:
@@ -46,7 +49,7 @@ def can_edit(user: Any, update: FlashUpdate) -> bool:
     return m.role == Role.ADMIN or update.created_by_id == user.pk
 
 
-def can_see_report(user: Any) -> bool:
+def can_see_report(user: "User") -> bool:
     m = membership_of(user)
     return m is not None and (m.role in POSTER_ROLES or m.role == Role.MANAGER)
 
@@ -77,7 +80,7 @@ def _published(now: datetime | None = None) -> QuerySet[FlashUpdate]:
     return FlashUpdate.objects.filter(status=FlashUpdate.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
 
-def updates_visible_to(user: Any) -> QuerySet[FlashUpdate]:
+def updates_visible_to(user: "User") -> QuerySet[FlashUpdate]:
     """Return the updates this person may open (drafts only for the principal's posters)."""
     m = membership_of(user)
     if m is None:
@@ -93,7 +96,7 @@ def updates_visible_to(user: Any) -> QuerySet[FlashUpdate]:
     return FlashUpdate.objects.none()
 
 
-def access_update_for_user(user: Any, update_id: int) -> FlashUpdate:
+def access_update_for_user(user: "User", update_id: int) -> FlashUpdate:
     """Return an update the person may open, with its media and question, or 404."""
     try:
         return (
@@ -106,7 +109,7 @@ def access_update_for_user(user: Any, update_id: int) -> FlashUpdate:
         raise Http404 from None
 
 
-def access_update_for_editor(user: Any, update_id: int) -> FlashUpdate:
+def access_update_for_editor(user: "User", update_id: int) -> FlashUpdate:
     """Return an update the person may edit (the admin: any; an author or coach: their own), or 404."""
     update = access_update_for_user(user, update_id)
     if not can_edit(user, update):
@@ -114,7 +117,7 @@ def access_update_for_editor(user: Any, update_id: int) -> FlashUpdate:
     return update
 
 
-def access_update_for_reporter(user: Any, update_id: int) -> FlashUpdate:
+def access_update_for_reporter(user: "User", update_id: int) -> FlashUpdate:
     """Return a published update whose report the person may see (principal staff, or a manager it reaches), or 404."""
     if not can_see_report(user):
         raise Http404
@@ -132,7 +135,7 @@ def check_question_of(update: FlashUpdate) -> Any:
         return None
 
 
-def audience_memberships(update: FlashUpdate, *, viewer: Any) -> QuerySet[Membership]:
+def audience_memberships(update: FlashUpdate, *, viewer: "User") -> QuerySet[Membership]:
     """Return the memberships of the active reps the update reaches, within the agencies the viewer may see."""
     reps = active_rep_memberships(partner_ids=visible_partners(viewer))
     if update.audience == FlashUpdate.Audience.SELECTED:
@@ -140,7 +143,7 @@ def audience_memberships(update: FlashUpdate, *, viewer: Any) -> QuerySet[Member
     return reps
 
 
-def update_reaches_rep(update: FlashUpdate, rep: Any) -> bool:
+def update_reaches_rep(update: FlashUpdate, rep: "User") -> bool:
     m = membership_of(rep)
     if m is None or m.role != Role.REP:
         return False
@@ -160,7 +163,7 @@ def audience_label(update: FlashUpdate) -> list[str]:
     return partners + teams
 
 
-def audience_label_for(user: Any, update: FlashUpdate) -> list[str]:
+def audience_label_for(user: "User", update: FlashUpdate) -> list[str]:
     """The audience as this person may see it: a partner's people see only their own agency's part."""
     names = audience_label(update)
     m = membership_of(user)
@@ -189,7 +192,7 @@ class HomeUpdates:
     more: bool  # more unacknowledged updates than the strip shows
 
 
-def updates_for_home(rep: Any, *, now: datetime | None = None, limit: int = HOME_LIMIT) -> HomeUpdates:
+def updates_for_home(rep: "User", *, now: datetime | None = None, limit: int = HOME_LIMIT) -> HomeUpdates:
     """Return the rep's unacknowledged updates for the top of their home, due ones first, in one query.
 
     The rep home is the hottest page; this runs one hand-written query (same rules as ``updates_visible_to``),
@@ -216,9 +219,9 @@ def updates_for_home(rep: Any, *, now: datetime | None = None, limit: int = HOME
         HomeUpdate(
             pk=row.pk,
             title=row.title,
-            published_at=row.published_at,
+            published_at=row.published_at,  # type: ignore[arg-type]  # the query keeps published updates only
             ack_due_at=row.ack_due_at,
-            seen=bool(row.seen),
+            seen=bool(row.seen),  # type: ignore[attr-defined]  # a column of the raw query
             overdue=row.ack_due_at is not None and row.ack_due_at < now,
         )
         for row in rows[:limit]
@@ -250,7 +253,7 @@ def _home_sql() -> str:
     """  # noqa: S608 (table names from the models, every value a parameter)
 
 
-def receipt_for(*, update: FlashUpdate, rep: Any) -> Receipt | None:
+def receipt_for(*, update: FlashUpdate, rep: "User") -> Receipt | None:
     return Receipt.objects.filter(update=update, rep=rep).first()
 
 
@@ -268,7 +271,7 @@ class ListedUpdate:
         return self.receipt is not None
 
 
-def updates_list_for(user: Any, *, status: str = "") -> QuerySet[FlashUpdate]:
+def updates_list_for(user: "User", *, status: str = "") -> QuerySet[FlashUpdate]:
     """Return the updates listed on /updates/ for this person, newest first (drafts first for posters)."""
     updates = updates_visible_to(user).select_related("created_by", "video")
     if status in FlashUpdate.Status.values:
@@ -276,7 +279,7 @@ def updates_list_for(user: Any, *, status: str = "") -> QuerySet[FlashUpdate]:
     return updates.order_by(F("published_at").desc(nulls_first=True), "-created_at", "-pk")
 
 
-def with_receipts(updates: list[FlashUpdate], *, rep: Any) -> list[ListedUpdate]:
+def with_receipts(updates: list[FlashUpdate], *, rep: "User") -> list[ListedUpdate]:
     """Pair a page of updates with the rep's receipts (one query)."""
     receipts = {r.update_id: r for r in Receipt.objects.filter(rep=rep, update__in=[u.pk for u in updates])}
     return [ListedUpdate(update=u, receipt=receipts.get(u.pk)) for u in updates]
@@ -347,7 +350,7 @@ class Report:
 def update_report(
     update: FlashUpdate,
     *,
-    viewer: Any,
+    viewer: "User",
     partner_id: int | None = None,
     team_id: int | None = None,
     now: datetime | None = None,
@@ -404,12 +407,12 @@ def update_report(
     return report
 
 
-def report_partners(*, viewer: Any) -> list[Organization]:
+def report_partners(*, viewer: "User") -> list[Organization]:
     """Return the partners the viewer may narrow a report to (a manager: only their own)."""
     return list(visible_partners(viewer).order_by("name"))
 
 
-def report_teams(*, viewer: Any, partner_id: int | None) -> list[Team]:
+def report_teams(*, viewer: "User", partner_id: int | None) -> list[Team]:
     """Return the teams of one partner the viewer may see, for the report's team filter."""
     if partner_id is None:
         return []
@@ -421,7 +424,7 @@ def report_teams(*, viewer: Any, partner_id: int | None) -> list[Team]:
 # --- Mail -----------------------------------------------------------------------------------
 
 
-def reps_to_remind(update: FlashUpdate, *, viewer: Any | None = None) -> QuerySet[Any]:
+def reps_to_remind(update: FlashUpdate, *, viewer: "User | None" = None) -> QuerySet["User"]:
     """Return the active reps in the audience (within the viewer's agencies) who have not acknowledged it."""
     User = get_user_model()
     audience = audience_memberships(update, viewer=viewer) if viewer is not None else audience_memberships_all(update)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -30,6 +30,11 @@ from kizuna.records.services import Activity, statement_record
 
 from . import selectors, vocab
 from .models import CheckQuestion, FlashUpdate, MailSent, Receipt
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+    from kizuna.catalog.models import Product, Tag
+    from kizuna.orgs.models import Organization, Team
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +59,7 @@ def update_iri(update: FlashUpdate) -> str:
     return f"{settings.SITE_URL}/xapi/activities/flash-update/{update.key}"
 
 
-def _statement_id(event: str, update: FlashUpdate, rep: Any) -> uuid.UUID:
+def _statement_id(event: str, update: FlashUpdate, rep: "User") -> uuid.UUID:
     return uuid.uuid5(STATEMENT_NAMESPACE, f"{event}:{update.key}:{rep.public_id}")
 
 
@@ -75,7 +80,7 @@ def _check_question(question: QuestionData | None) -> None:
         raise UpdateError(_("Choose which option is correct."), field="question_correct")
 
 
-def _check_audience(audience: str, partners: list[Any], teams: list[Any]) -> None:
+def _check_audience(audience: str, partners: list["Organization"], teams: list["Team"]) -> None:
     if audience not in FlashUpdate.Audience.values:
         raise UpdateError(_("Choose who the update is for."), field="audience")
     if audience == FlashUpdate.Audience.SELECTED and not partners and not teams:
@@ -91,7 +96,7 @@ def _store_photo(photo: File | None) -> tuple[str, int | None, int | None]:
     return photo_write(clean), clean.width, clean.height
 
 
-def _store_video(video_file: File | None, *, uploaded_by: Any, title: str) -> Any:
+def _store_video(video_file: File | None, *, uploaded_by: "User", title: str) -> Any:
     if video_file is None:
         return None
     return video_create(uploaded_by=uploaded_by, file=video_file, title=_("Flash update: %(title)s") % {"title": title})
@@ -111,14 +116,14 @@ def _save_question(update: FlashUpdate, question: QuestionData | None) -> None:
 
 def update_create(
     *,
-    author: Any,
+    author: "User",
     title: str,
     body: str = "",
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     audience: str = FlashUpdate.Audience.ALL,
-    partners: Iterable[Any] = (),
-    teams: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
+    teams: Iterable["Team"] = (),
     ack_due_at: datetime | None = None,
     photo: File | None = None,
     video_file: File | None = None,
@@ -174,15 +179,15 @@ _KEEP = object()
 def update_edit(
     *,
     update: FlashUpdate,
-    editor: Any,
+    editor: "User",
     title: str,
     body: str,
-    product: Any = None,
-    tags: Iterable[Any] = (),
+    product: "Product | None" = None,
+    tags: Iterable["Tag"] = (),
     ack_due_at: datetime | None = None,
     audience: str | None = None,
-    partners: Iterable[Any] = (),
-    teams: Iterable[Any] = (),
+    partners: Iterable["Organization"] = (),
+    teams: Iterable["Team"] = (),
     photo: File | None = None,
     remove_photo: bool = False,
     video_file: File | None = None,
@@ -256,7 +261,7 @@ def update_publish_problems(update: FlashUpdate, *, now: datetime | None = None)
 
 
 def update_publish(
-    *, update: FlashUpdate, publisher: Any, when: datetime | None = None, notify: bool = True
+    *, update: FlashUpdate, publisher: "User", when: datetime | None = None, notify: bool = True
 ) -> FlashUpdate:
     """Publish a draft: the audience sees it at the top of their home, and gets an e-mail (in the background)."""
     with transaction.atomic():
@@ -267,11 +272,11 @@ def update_publish(
         if problems:
             raise UpdateError(" ".join(problems))
         locked.status = FlashUpdate.Status.PUBLISHED
-        locked.published_at = when or timezone.now()
+        locked.published_at = published_at = when or timezone.now()
         locked.save(update_fields=["status", "published_at"])
         if notify:
             transaction.on_commit(
-                lambda: _enqueue_mail(locked.pk, None, MailSent.Kind.PUBLISHED, _local_day(locked.published_at))
+                lambda: _enqueue_mail(locked.pk, None, MailSent.Kind.PUBLISHED, _local_day(published_at))
             )
     update.status, update.published_at = locked.status, locked.published_at
     return update
@@ -289,7 +294,7 @@ def update_delete(*, update: FlashUpdate) -> None:
 # --- The rep's events -----------------------------------------------------------------------
 
 
-def _check_rep(rep: Any, update: FlashUpdate) -> None:
+def _check_rep(rep: "User", update: FlashUpdate) -> None:
     if not update.is_published or not selectors.update_reaches_rep(update, rep):
         raise UpdateError(_("This update is not for you."))
 
@@ -298,7 +303,7 @@ def _activity(update: FlashUpdate) -> Activity:
     return Activity(iri=update_iri(update), type=vocab.TYPE_FLASH_UPDATE, name={"ja-JP": update.title})
 
 
-def update_open(*, rep: Any, update: FlashUpdate, timestamp: datetime | None = None) -> Receipt:
+def update_open(*, rep: "User", update: FlashUpdate, timestamp: datetime | None = None) -> Receipt:
     """Record that the rep opened the update (only the first time counts; later opens write nothing)."""
     receipt = selectors.receipt_for(update=update, rep=rep)
     if receipt is not None:
@@ -314,7 +319,7 @@ def update_open(*, rep: Any, update: FlashUpdate, timestamp: datetime | None = N
     return Receipt.objects.get(update=update, rep=rep)
 
 
-def update_answer(*, rep: Any, update: FlashUpdate, option: int, timestamp: datetime | None = None) -> Receipt:
+def update_answer(*, rep: "User", update: FlashUpdate, option: int, timestamp: datetime | None = None) -> Receipt:
     """Record the rep's answer to the check question; the first answer counts, later ones change nothing."""
     question = selectors.check_question_of(update)
     if question is None:
@@ -353,7 +358,7 @@ def update_answer(*, rep: Any, update: FlashUpdate, option: int, timestamp: date
     return Receipt.objects.get(update=update, rep=rep)
 
 
-def update_acknowledge(*, rep: Any, update: FlashUpdate, timestamp: datetime | None = None) -> Receipt:
+def update_acknowledge(*, rep: "User", update: FlashUpdate, timestamp: datetime | None = None) -> Receipt:
     """Record 「確認しました」; a second press changes nothing. With a check question, it must be answered first."""
     receipt = selectors.receipt_for(update=update, rep=rep)
     if receipt is not None and receipt.acknowledged_at is not None:
@@ -387,7 +392,7 @@ def _enqueue_mail(update_id: int, rep_ids: list[int] | None, kind: str, on: date
 def update_remind(
     *,
     update: FlashUpdate,
-    by: Any,
+    by: "User",
     partner_id: int | None = None,
     team_id: int | None = None,
     now: datetime | None = None,
@@ -426,7 +431,7 @@ def update_mails_send(*, update: FlashUpdate, kind: str, on: date, rep_ids: list
     return sent
 
 
-def _mail_one(update: FlashUpdate, rep: Any, kind: str, on: date, connection: Any, *, has_question: bool) -> bool:
+def _mail_one(update: FlashUpdate, rep: "User", kind: str, on: date, connection: Any, *, has_question: bool) -> bool:
     try:
         with transaction.atomic():
             MailSent.objects.create(update=update, rep=rep, kind=kind, on=on)
@@ -454,5 +459,5 @@ def overdue_reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for update in selectors.overdue_updates(now=now).select_related("question").order_by("pk"):
-        sent += update_mails_send(update=update, kind=MailSent.Kind.OVERDUE, on=_local_day(update.ack_due_at))
+        sent += update_mails_send(update=update, kind=MailSent.Kind.OVERDUE, on=_local_day(update.ack_due_at))  # type: ignore[arg-type]  # overdue ones have a date
     return sent
