@@ -395,9 +395,8 @@ def _earliest_due(assignments: Iterable[AssignedCourse]) -> dict[int, datetime |
     """Return {course id: its earliest due date} over assignments, several for one course counting once."""
     due: dict[int, datetime | None] = {}
     for a in assignments:
-        if a.course_id not in due or (
-            a.due_at is not None and (due[a.course_id] is None or a.due_at < due[a.course_id])
-        ):
+        held = due.get(a.course_id)
+        if a.course_id not in due or (a.due_at is not None and (held is None or a.due_at < held)):
             due[a.course_id] = a.due_at
     return due
 

@@ -301,7 +301,7 @@ class _Snapshot:
         self.progress: dict[tuple[int, int], _Progress] = {}
         if detail:
             self.progress = {
-                (user_id, course_id): _Progress(*values)
+                (user_id, course_id): _Progress(*values)  # type: ignore[arg-type]  # the row's columns, in order
                 for user_id, course_id, *values in course_progress_rows(users=self.reps_qs.values("pk"))
             }
             self.completed = {key for key, p in self.progress.items() if p.completed_at is not None}

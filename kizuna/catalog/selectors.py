@@ -234,7 +234,7 @@ def rep_assigned_courses(rep: "User") -> list[tuple[int, int, str, datetime, boo
     )
     reaching = _rep_reach_keys(partner_id=m.organization_id, team_id=m.team_id, rep_id=rep.pk)
     return [
-        tuple(row[2:])
+        tuple(row[2:])  # type: ignore[misc]  # values_list rows: (course, version, title, published, required, due)
         for row in rows
         if _reach_key(partner_id=m.organization_id, team_id=row[0], rep_id=row[1]) in reaching
     ]

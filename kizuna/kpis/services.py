@@ -288,7 +288,7 @@ def _rows_from_table(table: list[list[Any]]) -> list[tuple[int, dict[str, Any]]]
 def read_sheet(*, data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
     """Read a CSV (UTF-8 or Shift_JIS) or XLSX file of sales figures into rows."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
 
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

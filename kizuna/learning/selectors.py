@@ -1,6 +1,7 @@
 """Reads of a rep's learning: what is next, where they are in each course — in a fixed number of queries."""
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -166,7 +167,7 @@ def _rep_learning(*, rep: Any, now: datetime) -> tuple[list[CourseCard], Resume 
     cards = []
     for cid, entry in assigned.items():
         version_id, title, _published_at = versions[cid]
-        vlessons = by_version.get(version_id, [])
+        vlessons: Sequence[LessonRef] = by_version.get(version_id, [])
         remaining = [lesson for lesson in vlessons if lesson.pk not in done]
         cp = progress.get(cid)
         due_at = entry["due_at"] if entry["required"] else None
