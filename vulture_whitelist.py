@@ -273,3 +273,4 @@ _.alignment_by_rep  # function, kizuna/scenarios/selectors.py: only the tests ca
 _.alignment_by_team  # function, kizuna/scenarios/selectors.py: only the tests call it; documented
 _.version_graph  # function, kizuna/scenarios/selectors.py: documented contract (scenarios/README.md)
 _.RECEIPT_FIELDS  # variable, kizuna/updates/projections.py: only the tests read it
+_.Viewer  # type alias, kizuna/orgs/access.py: read by mypy in quoted annotations

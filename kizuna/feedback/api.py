@@ -4,12 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kizuna.api.problems import problem_response
 from kizuna.catalog.selectors import products_all, topic_tags
 from kizuna.ops.api_types import Mapped, Page
 from kizuna.orgs.access import membership_of
@@ -77,12 +77,12 @@ def field_voice_create(request: HttpRequest, body: FieldVoiceIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     m = membership_of(user)
     if m is None or not m.is_rep:
-        return problem_response(request, "forbidden")
+        raise PermissionDenied
     product = None
     if body.product:
         product = products_all().filter(slug=body.product).first()
         if product is None:
-            return problem_response(request, "validation", detail=_("There is no product with this code."))
+            raise services.FeedbackError(_("There is no product with this code."), field="product")
     voice = services.field_voice_record(
         rep=user,
         kind=body.kind,

@@ -1,7 +1,7 @@
 """Spreadsheets in and out, one way for every app.
 
 Out: CSV as UTF-8 with a byte-order mark (so that Excel reads Japanese) and XLSX (openpyxl), as bytes or as
-download responses (csv_response, xlsx_response; download_response names any other file). A text cell
+download responses (csv_response; download_response for XLSX and any other file). A text cell
 that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is written
 as plain text: exported names and free text come from users ("CSV injection").
 In: an uploaded CSV is read as UTF-8 (with or without a BOM) or, as Excel in Japan saves it, Shift_JIS.
@@ -166,10 +166,3 @@ def csv_streaming_response(rows: Iterable[Sequence[Any]], *, filename: str) -> S
     response = StreamingHttpResponse((line(row) for row in rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = attachment_disposition(filename)
     return response
-
-
-def xlsx_response(
-    sheets: Iterable[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]], *, filename: str, width: int = 0
-) -> HttpResponse:
-    """Return a workbook with one sheet per (title, header, rows) as an XLSX download."""
-    return download_response(xlsx_bytes(sheets, width=width), filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -29,6 +29,8 @@ from .uploads import uploads_expire
 Role = Membership.Role
 # A peer review this many days past its due date is given up, so the rep is not kept waiting for ever.
 EXPIRE_AFTER_DAYS = 3
+# The longest time-coded comment on a take, in characters (the message below says it).
+COMMENT_MAX_CHARS = 4000
 
 
 def _notify(
@@ -249,7 +251,7 @@ def comment_add(
     body = body.strip()
     if not body:
         raise CoachingError(_("Write a comment."))
-    if len(body) > 4000:
+    if len(body) > COMMENT_MAX_CHARS:
         raise CoachingError(_("The comment is too long (limit 4,000 characters)."))
     if parent is not None:
         if parent.submission_id != submission.pk:
