@@ -6,11 +6,10 @@ from django.urls import include, path
 from kizuna.api.api import api
 
 urlpatterns = [
-    path("accounts/", include("kizuna.accounts.urls")),
+    path("", include("kizuna.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
-    path("", include("kizuna.accounts.urls_root")),
     path("", include("kizuna.api.urls")),
     path("", include("kizuna.learning.urls")),
     path("", include("kizuna.records.urls")),
@@ -22,7 +21,6 @@ urlpatterns = [
     path("", include("kizuna.gamification.urls")),
     path("", include("kizuna.assessments.urls")),
     path("", include("kizuna.scenarios.urls")),
-    path("", include("kizuna.scenarios.analytics_urls")),
     path("", include("kizuna.updates.urls")),
     path("", include("kizuna.community.urls")),
     path("", include("kizuna.notifications.urls")),

@@ -1,9 +1,11 @@
-"""Account pages under /accounts/, next to allauth's sign-in, sign-out and password pages."""
+"""Account pages: accepting an invitation (under /accounts/, next to allauth's sign-in, sign-out and password
+pages) and a person's own profile at /me/."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
-    path("invite/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
+    path("accounts/invite/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
+    path("me/", views.profile, name="profile"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import studio_views, views
+from . import analytics_views, studio_views, views
 
 urlpatterns = [
     # The player (reps; principal staff may play any version).
@@ -76,5 +76,38 @@ urlpatterns = [
         "studio/scenarios/choices/<int:choice_id>/move/",
         studio_views.studio_scenario_choice_move,
         name="studio_scenario_choice_move",
+    ),
+    # The "think like a top rep" analytics of managers and the principal.
+    path("partner/scenarios/", analytics_views.partner_scenarios, name="partner_scenarios"),
+    path(
+        "partner/scenarios/<int:scenario_id>/",
+        analytics_views.partner_scenario_analytics,
+        name="partner_scenario_analytics",
+    ),
+    path("principal/scenarios/", analytics_views.principal_scenarios, name="principal_scenarios"),
+    path(
+        "principal/scenarios/<int:scenario_id>/",
+        analytics_views.principal_scenario_analytics,
+        name="principal_scenario_analytics",
+    ),
+    path(
+        "principal/scenarios/<int:scenario_id>/alignment.svg",
+        analytics_views.principal_scenario_alignment_svg,
+        name="principal_scenario_alignment_svg",
+    ),
+    path(
+        "principal/scenarios/<int:scenario_id>/moments/<slug:node_key>.svg",
+        analytics_views.principal_scenario_node_svg,
+        name="principal_scenario_node_svg",
+    ),
+    path(
+        "principal/scenarios/<int:scenario_id>/partners/<int:partner_id>/",
+        analytics_views.partner_scenario_analytics_for,
+        name="partner_scenario_analytics_for",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/reps/<int:rep_id>/",
+        analytics_views.scenario_rep_analytics,
+        name="scenario_rep_analytics",
     ),
 ]
