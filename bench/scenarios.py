@@ -205,13 +205,19 @@ def measure_distribution(version: Any, rounds: int) -> dict[str, Any]:
     )
     timed("alignment_by_partner", lambda: selectors.alignment_by_partner(user=admin, version=version))
     pages = {
-        "principal page": (admin, reverse("principal_scenario_analytics", args=[version.scenario_id])),
-        "moment chart (svg)": (admin, reverse("principal_scenario_node_svg", args=[version.scenario_id, "opening"])),
-        "alignment chart (svg)": (admin, reverse("principal_scenario_alignment_svg", args=[version.scenario_id])),
-        "principal list": (admin, reverse("principal_scenarios")),
+        "principal page": (admin, reverse("scenarios:principal_scenario_analytics", args=[version.scenario_id])),
+        "moment chart (svg)": (
+            admin,
+            reverse("scenarios:principal_scenario_node_svg", args=[version.scenario_id, "opening"]),
+        ),
+        "alignment chart (svg)": (
+            admin,
+            reverse("scenarios:principal_scenario_alignment_svg", args=[version.scenario_id]),
+        ),
+        "principal list": (admin, reverse("scenarios:principal_scenarios")),
         f"manager page ({TARGET_PARTNER_SLUG})": (
             manager,
-            reverse("partner_scenario_analytics", args=[version.scenario_id]),
+            reverse("scenarios:partner_scenario_analytics", args=[version.scenario_id]),
         ),
     }
     for key, (user, url) in pages.items():

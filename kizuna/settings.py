@@ -220,7 +220,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "learning:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 # allauth: e-mail sign-in, no open sign-up (people are brought in by the principal).

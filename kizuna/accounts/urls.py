@@ -5,6 +5,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("accounts/invite/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
     path("me/", views.profile, name="profile"),

@@ -45,7 +45,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             language = user.language or translation.get_language_from_request(request)
             translation.activate(language)
             messages.success(request, _("Your profile is saved."))
-            response = redirect("profile")
+            response = redirect("accounts:profile")
             # The choice also holds on the sign-in page after signing out.
             if user.language:
                 response.set_cookie(

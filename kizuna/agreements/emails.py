@@ -102,7 +102,7 @@ def compliance_digests_send(*, now: datetime | None = None) -> int:
                     "compliance": compliance,
                     "gaps": gaps[:GAPS_LISTED],
                     "more": max(0, len(gaps) - GAPS_LISTED),
-                    "url": settings.SITE_URL + reverse("compliance") + f"?month={month:%Y-%m}",
+                    "url": settings.SITE_URL + reverse("agreements:compliance") + f"?month={month:%Y-%m}",
                 },
             )
             sent += 1

@@ -235,7 +235,7 @@ class RepLearningTime:
 
     @property
     def href(self) -> str:
-        return url_with_id("learning_time_rep", self.rep_id)
+        return url_with_id("agreements:learning_time_rep", self.rep_id)
 
     @property
     def work_minutes(self) -> int:
@@ -323,7 +323,7 @@ class ComplianceRow:
 
     @property
     def href(self) -> str:
-        return url_with_id("learning_time_rep", self.rep_id)
+        return url_with_id("agreements:learning_time_rep", self.rep_id)
 
     @property
     def minutes_short(self) -> bool:

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "agreements"
+
 urlpatterns = [
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/partners/<int:partner_id>/", views.agreement_partner, name="agreement_partner"),

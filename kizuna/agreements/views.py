@@ -91,7 +91,7 @@ def agreement_version_new(request: HttpRequest, partner_id: int) -> HttpResponse
                 _("Version %(number)s saved. The partner's manager is asked to accept it.")
                 % {"number": version.number},
             )
-            return redirect("agreement_version", agreement_version_id=version.pk)
+            return redirect("agreements:agreement_version", agreement_version_id=version.pk)
     return render(request, "agreements/version_form.html", {"partner": partner, "form": form, "previous": previous})
 
 
@@ -124,7 +124,7 @@ def agreement_version_accept_view(request: HttpRequest, agreement_version_id: in
         message_user(request, exc)
     else:
         messages.success(request, _("You accepted version %(number)s of the agreement.") % {"number": version.number})
-    return redirect("agreement_version", agreement_version_id=version.pk)
+    return redirect("agreements:agreement_version", agreement_version_id=version.pk)
 
 
 @role_required(Role.MANAGER)

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "analytics"
+
 urlpatterns = [
     path("partner/dashboard/", views.partner_dashboard, name="partner_dashboard"),
     path("partner/dashboard.csv", views.partner_dashboard_csv, name="partner_dashboard_csv"),

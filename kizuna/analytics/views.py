@@ -127,7 +127,7 @@ def _csv_time(value: Any) -> str:
 @role_required(Role.MANAGER)
 def partner_dashboard(request: HttpRequest) -> HttpResponse:
     partner = membership_of(request.user).organization  # type: ignore[union-attr]
-    return _dashboard(request, partner, csv_url=reverse("partner_dashboard_csv"))
+    return _dashboard(request, partner, csv_url=reverse("analytics:partner_dashboard_csv"))
 
 
 @role_required(Role.MANAGER)
@@ -149,16 +149,16 @@ def _redirect_own_manager(request: HttpRequest, name: str) -> HttpResponse | Non
 @role_required(Role.ADMIN, Role.COACH, Role.MANAGER)
 def partner_dashboard_for(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access_partner_for_user(request.user, partner_id)
-    own = _redirect_own_manager(request, "partner_dashboard")
+    own = _redirect_own_manager(request, "analytics:partner_dashboard")
     if own is not None:
         return own
-    return _dashboard(request, partner, csv_url=reverse("partner_dashboard_for_csv", args=[partner.pk]))
+    return _dashboard(request, partner, csv_url=reverse("analytics:partner_dashboard_for_csv", args=[partner.pk]))
 
 
 @role_required(Role.ADMIN, Role.COACH, Role.MANAGER)
 def partner_dashboard_for_csv(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access_partner_for_user(request.user, partner_id)
-    own = _redirect_own_manager(request, "partner_dashboard_csv")
+    own = _redirect_own_manager(request, "analytics:partner_dashboard_csv")
     if own is not None:
         return own
     return _dashboard_csv(request, partner)
@@ -229,9 +229,9 @@ def rep_detail(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = access_rep_for_user(request.user, rep_id)
     courses = selectors.rep_progress(rep=rep)
     if membership_of(request.user).is_manager:  # type: ignore[union-attr]
-        back_url = reverse("partner_dashboard")
+        back_url = reverse("analytics:partner_dashboard")
     else:
-        back_url = reverse("partner_dashboard_for", args=[rep.membership.organization_id])
+        back_url = reverse("analytics:partner_dashboard_for", args=[rep.membership.organization_id])
     return render(
         request,
         "analytics/rep_detail.html",

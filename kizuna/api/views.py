@@ -46,4 +46,4 @@ def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     messages.success(
         request, _("The token “%(name)s” of %(person)s is revoked.") % {"name": token.name, "person": token.user}
     )
-    return redirect("api_tokens")
+    return redirect("tokens:api_tokens")

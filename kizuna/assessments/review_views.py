@@ -96,7 +96,7 @@ def review_question(request: HttpRequest, question_id: int) -> HttpResponse:
         return render(request, "assessments/review.html", context, status=400)
     except AssessmentError as exc:
         message_user(request, exc)
-        return redirect("review")
+        return redirect("assessments:review")
     parsed = item.qtype.parse_answer(answer)
     return render(
         request,

@@ -62,12 +62,12 @@ def _author_only(request: HttpRequest) -> None:
 
 def _bank_url(bank: QuestionBank | int, anchor: str = "") -> str:
     pk = bank if isinstance(bank, int) else bank.pk
-    return reverse("studio_bank", args=[pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("assessments:studio_bank", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
 def _quiz_url(quiz: Quiz | int, anchor: str = "") -> str:
     pk = quiz if isinstance(quiz, int) else quiz.pk
-    return reverse("studio_quiz", args=[pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("assessments:studio_quiz", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
 # --- Banks ---------------------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def studio_bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         job = gift_imports.gift_import_start(source=form.source(), bank=bank, author=request.user)
         gift_import_task.enqueue(job.pk)
-        return redirect("studio_gift_import", job.pk)
+        return redirect("assessments:studio_gift_import", job.pk)
     return render(
         request,
         "assessments/studio_bank_import.html",
@@ -194,7 +194,7 @@ def studio_gift_import_cancel(request: HttpRequest, gift_import_id: int) -> Http
     if gift_imports.gift_import_cancel(job=job):
         gift_import_task.enqueue(job.pk)  # removes the staged questions in short batches
         messages.success(request, _("The import was cancelled: nothing was added."))
-    return redirect("studio_gift_import", job.pk)
+    return redirect("assessments:studio_gift_import", job.pk)
 
 
 @viewing
@@ -245,7 +245,7 @@ def studio_question_new(request: HttpRequest, bank_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The question was added."))
             if action == "save_another":
-                return redirect(reverse("studio_question_new", args=[bank.pk]) + f"?type={type_code}")
+                return redirect(reverse("assessments:studio_question_new", args=[bank.pk]) + f"?type={type_code}")
             return redirect(_bank_url(bank, f"question-{question.pk}"))
     invalid = request.method == "POST" and action != "rows"
     return render(

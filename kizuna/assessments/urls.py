@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import analysis_views, review_views, studio_views, views
 
+app_name = "assessments"
+
 urlpatterns = [
     # Reps: a quiz lesson's attempt and its result; today's review and retention.
     path("learn/lessons/<int:lesson_id>/attempt/", views.quiz_attempt, name="quiz_attempt"),

@@ -95,15 +95,15 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
     if version is None or m is None or not m.is_rep:
         if request.method == "POST":
             raise Http404
-        return redirect("lesson", lesson_id=lesson.pk)
+        return redirect("learning:lesson", lesson_id=lesson.pk)
     if request.method != "POST":
         state = selectors.lesson_quiz_state(rep=request.user, lesson=lesson, version=version)
         if state.open_attempt is None:
-            return redirect("lesson", lesson_id=lesson.pk)
+            return redirect("learning:lesson", lesson_id=lesson.pk)
         attempt = services.attempt_close_if_expired(attempt=state.open_attempt)
         if attempt.submitted_at is not None:
             messages.warning(request, _("The time ran out, so your answers were submitted."))
-            return redirect("quiz_attempt_result", quiz_attempt_id=attempt.pk)
+            return redirect("assessments:quiz_attempt_result", quiz_attempt_id=attempt.pk)
         return _player(request, lesson, attempt)
 
     action = request.POST.get("action", "submit")
@@ -112,7 +112,7 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
             services.attempt_start(
                 rep=request.user, quiz_version=version, lesson=lesson, statement_id=_uuid(request.POST.get("sid"))
             )
-            return redirect("quiz_attempt", lesson_id=lesson.pk)
+            return redirect("assessments:quiz_attempt", lesson_id=lesson.pk)
         attempt = selectors.rep_attempt_by_key(
             rep=request.user, lesson=lesson, key=request.POST.get("attempt"), version=version
         )
@@ -127,14 +127,14 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
             # A second tap on submit, or an old tab: the result stands as it was.
             if _wants_json(request):
                 return JsonResponse({"error": _("This attempt was already submitted.")}, status=409)
-            return redirect("quiz_attempt_result", quiz_attempt_id=attempt.pk)
+            return redirect("assessments:quiz_attempt_result", quiz_attempt_id=attempt.pk)
         if services.attempt_is_expired(attempt):
             # Time ran out (a late save, or a submit after the grace): what was saved in time stands.
             attempt = services.attempt_close_if_expired(attempt=attempt)
             if _wants_json(request):
                 return JsonResponse({"error": _("The time is up: answers can no longer be saved.")}, status=409)
             messages.warning(request, _("The time ran out, so your answers were submitted."))
-            return redirect("quiz_attempt_result", quiz_attempt_id=attempt.pk)
+            return redirect("assessments:quiz_attempt_result", quiz_attempt_id=attempt.pk)
         if action == "save":
             errors = _save_answers(request, attempt, only=request.POST.get("question"))
             if _wants_json(request):
@@ -151,8 +151,8 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"error": str(exc)}, status=409)
         message_user(request, exc)
-        return redirect("lesson", lesson_id=lesson.pk)
-    return redirect("quiz_attempt_result", quiz_attempt_id=attempt.pk)
+        return redirect("learning:lesson", lesson_id=lesson.pk)
+    return redirect("assessments:quiz_attempt_result", quiz_attempt_id=attempt.pk)
 
 
 @login_required
@@ -163,7 +163,7 @@ def quiz_attempt_result(request: HttpRequest, quiz_attempt_id: int) -> HttpRespo
     if attempt.submitted_at is None and own:
         attempt = services.attempt_close_if_expired(attempt=attempt)
         if attempt.submitted_at is None and attempt.lesson_id:
-            return redirect("quiz_attempt", lesson_id=attempt.lesson_id)
+            return redirect("assessments:quiz_attempt", lesson_id=attempt.lesson_id)
     state = None
     if own and attempt.lesson_id:
         state = selectors.lesson_quiz_state(rep=request.user, lesson=attempt.lesson, version=attempt.quiz_version)

@@ -165,7 +165,7 @@ class PublishedLesson(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("lesson", args=[self.pk])
+        return reverse("learning:lesson", args=[self.pk])
 
 
 class Assignment(models.Model):

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "catalog"
+
 urlpatterns = [
     path("xapi/activities/course/<uuid:key>", views.xapi_course_activity, name="xapi_course_activity"),
     path("xapi/activities/lesson/<uuid:key>/v<int:number>", views.xapi_lesson_activity, name="xapi_lesson_activity"),

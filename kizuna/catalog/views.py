@@ -39,7 +39,7 @@ ASSIGNMENTS_PER_PAGE = 50
 
 def _course_url(course: Course | int, anchor: str = "") -> str:
     pk = course if isinstance(course, int) else course.pk
-    return reverse("studio_course", args=[pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("catalog:studio_course", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
 # Courses
@@ -257,7 +257,7 @@ def studio_products(request: HttpRequest) -> HttpResponse:
             add_to_form(form, error)
         else:
             messages.success(request, _("The product was added."))
-            return redirect("studio_products")
+            return redirect("catalog:studio_products")
     return render(request, "catalog/studio_products.html", {"form": form, "products": selectors.products_all()})
 
 
@@ -274,7 +274,7 @@ def studio_tags(request: HttpRequest) -> HttpResponse:
             if form.is_valid():
                 services.tag_update(tag=tag, name_ja=form.cleaned_data["name_ja"], name_en=form.cleaned_data["name_en"])
                 messages.success(request, _("Saved."))
-                return redirect("studio_tags")
+                return redirect("catalog:studio_tags")
             rename_forms[tag.pk] = form
         else:
             create_form = TopicTagForm(request.POST, auto_id="new_tag_%s")
@@ -286,7 +286,7 @@ def studio_tags(request: HttpRequest) -> HttpResponse:
                     add_to_form(create_form, error)
                 else:
                     messages.success(request, _("The topic tag was added."))
-                    return redirect("studio_tags")
+                    return redirect("catalog:studio_tags")
     topics = [
         (tag, rename_forms.get(tag.pk) or TopicTagForm(tag=tag, auto_id=f"tag{tag.pk}_%s", initial=vars(tag)))
         for tag in selectors.topic_tags()
@@ -316,7 +316,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
             add_to_form(form, error)
         else:
             messages.success(request, _("The course was assigned."))
-            return redirect("assignments")
+            return redirect("catalog:assignments")
     filter_form = AssignmentFilterForm(request.GET or None, user=request.user)
     partner = None
     if request.GET.get("partner"):
@@ -333,7 +333,7 @@ def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = selectors.access_assignment_for_user(request.user, assignment_id)
     services.assignment_delete(assignment=assignment)
     messages.success(request, _("The assignment was deleted."))
-    return redirect("assignments")
+    return redirect("catalog:assignments")
 
 
 # --- The xAPI activity IRIs of courses and lessons open their pages ---------------------------
@@ -342,7 +342,7 @@ def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 def xapi_course_activity(request: HttpRequest, key: str) -> HttpResponse:
     course_obj = get_object_or_404(Course, key=key)
-    return redirect(reverse("course", args=[selectors.access_course_for_user(request.user, course_obj.pk).pk]))
+    return redirect(reverse("learning:course", args=[selectors.access_course_for_user(request.user, course_obj.pk).pk]))
 
 
 @login_required

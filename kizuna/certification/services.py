@@ -414,7 +414,7 @@ def _notify(holding: Holding, title: str, kind: str, dedupe: str | None = None) 
         kind=f"certification.{kind}",
         title=title,
         params={"name": holding.certification.name},
-        url=reverse("certification_detail", args=[holding.certification_id]),
+        url=reverse("certification:certification_detail", args=[holding.certification_id]),
         dedupe_key=dedupe,
     )
 

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "certification"
+
 urlpatterns = [
     path("certifications/", views.certifications, name="certifications"),
     path("certifications/new/", views.create, name="certification_create"),

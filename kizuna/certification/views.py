@@ -97,7 +97,7 @@ def create(request: HttpRequest) -> HttpResponse:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Certification created. Now add its requirements."))
-            return redirect("certification_detail", cert.pk)
+            return redirect("certification:certification_detail", cert.pk)
     return render(request, "certification/form.html", {"form": form, "title": _("New certification")})
 
 
@@ -122,7 +122,7 @@ def edit(request: HttpRequest, certification_id: int) -> HttpResponse:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("certification_detail", cert.pk)
+            return redirect("certification:certification_detail", cert.pk)
     return render(request, "certification/form.html", {"form": form, "cert": cert, "title": cert.name})
 
 
@@ -160,7 +160,7 @@ def requirement_add(request: HttpRequest, certification_id: int) -> HttpResponse
             add_to_form(form, exc)
         else:
             messages.success(request, _("Requirement added."))
-            return redirect("certification_detail", cert.pk)
+            return redirect("certification:certification_detail", cert.pk)
     return render(request, "certification/requirement_form.html", {"form": form, "cert": cert})
 
 
@@ -171,7 +171,7 @@ def requirement_remove(request: HttpRequest, certification_id: int, requirement_
     requirement = selectors.access_requirement_for_user(request.user, cert, requirement_id)
     services.requirement_remove(requirement=requirement)
     messages.success(request, _("Requirement removed."))
-    return redirect("certification_detail", cert.pk)
+    return redirect("certification:certification_detail", cert.pk)
 
 
 @role_required(Role.ADMIN)
@@ -193,7 +193,7 @@ def reopen(request: HttpRequest, certification_id: int) -> HttpResponse:
                 request,
                 _("Version %(version)s opened. Holders must redo what changed.") % {"version": reopening.version},
             )
-            return redirect("certification_detail", cert.pk)
+            return redirect("certification:certification_detail", cert.pk)
     return render(request, "certification/reopen.html", {"form": form, "cert": cert})
 
 
@@ -207,7 +207,7 @@ def entitlements(request: HttpRequest) -> HttpResponse:
             add_to_form(form, exc, field="code")
         else:
             messages.success(request, _("Entitlement added."))
-            return redirect("entitlements")
+            return redirect("certification:entitlements")
     return render(
         request, "certification/entitlements.html", {"form": form, "entitlements": selectors.entitlements_all()}
     )
@@ -247,7 +247,7 @@ def webhook_secret_rotate(request: HttpRequest, endpoint_id: int) -> HttpRespons
         secret = services.webhook_secret_rotate(endpoint=endpoint)
     except services.CertificationError as exc:
         message_user(request, exc)
-        return redirect("webhook_detail", endpoint.pk)
+        return redirect("certification:webhook_detail", endpoint.pk)
     messages.success(
         request,
         _("New secret made. Deliveries are signed with both secrets until you retire the old one."),
@@ -266,7 +266,7 @@ def webhook_secret_retire(request: HttpRequest, endpoint_id: int) -> HttpRespons
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
     services.webhook_secret_retire(endpoint=endpoint)
     messages.success(request, _("The old secret is retired: deliveries are signed with the new one only."))
-    return redirect("webhook_detail", endpoint.pk)
+    return redirect("certification:webhook_detail", endpoint.pk)
 
 
 @require_POST
@@ -275,7 +275,7 @@ def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
     services.webhook_endpoint_delete(endpoint=endpoint)
     messages.success(request, _("Endpoint deleted."))
-    return redirect("webhooks")
+    return redirect("certification:webhooks")
 
 
 @require_POST
@@ -288,4 +288,4 @@ def webhook_replay(request: HttpRequest, endpoint_id: int, delivery_id: int) -> 
         messages.error(request, _("Sent again, but the receiver answered: %(error)s") % {"error": delivery.last_error})
     else:
         messages.success(request, _("Sent again."))
-    return redirect("webhook_detail", endpoint.pk)
+    return redirect("certification:webhook_detail", endpoint.pk)

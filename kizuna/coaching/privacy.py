@@ -40,7 +40,7 @@ def _files(user: Any) -> Iterator[ExportFile]:
                 "roleplay": take.roleplay.title,
                 "submitted_at": take.submitted_at.isoformat(),
                 "duration_seconds": video.duration_seconds,
-                "page": reverse("roleplay_take", args=[take.pk]),
+                "page": reverse("coaching:roleplay_take", args=[take.pk]),
             },
         )
 

@@ -236,7 +236,9 @@ def video_token(submission: Submission, viewer: "User") -> str:
 
 def video_url(submission: Submission, viewer: "User", *, poster: bool = False) -> str:
     """Return a link to this take's video that works only for this viewer, for a few hours."""
-    return reverse("roleplay_poster" if poster else "roleplay_video", args=[video_token(submission, viewer)])
+    return reverse(
+        "coaching:roleplay_poster" if poster else "coaching:roleplay_video", args=[video_token(submission, viewer)]
+    )
 
 
 def access_video_by_token(user: "User", token: str) -> Submission:

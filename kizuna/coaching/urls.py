@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "coaching"
+
 urlpatterns = [
     path("roleplay/", views.roleplay_home, name="roleplay_home"),
     path("roleplay/new/", views.roleplay_new, name="roleplay_new"),

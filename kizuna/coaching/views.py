@@ -75,7 +75,7 @@ def _roleplay_edit(request: HttpRequest, roleplay: Any) -> HttpResponse:
                 add_to_form(form, error)
             else:
                 messages.success(request, _("Saved."))
-                return redirect("roleplay_detail", roleplay.pk)
+                return redirect("coaching:roleplay_detail", roleplay.pk)
     else:
         form = RoleplayForm(instance=roleplay)
         criteria = list(roleplay.criteria.all()) if roleplay is not None else []
@@ -93,7 +93,7 @@ def roleplay_publish(request: HttpRequest, roleplay_id: int) -> HttpResponse:
         message_user(request, error)
     else:
         messages.success(request, _("Published. Assign it to partners or teams so that reps can take it."))
-    return redirect("roleplay_detail", roleplay.pk)
+    return redirect("coaching:roleplay_detail", roleplay.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,7 +113,7 @@ def roleplay_assign(request: HttpRequest, roleplay_id: int) -> HttpResponse:
             add_to_form(form, error)
         else:
             messages.success(request, _("Assigned."))
-            return redirect("roleplay_assign", roleplay.pk)
+            return redirect("coaching:roleplay_assign", roleplay.pk)
     return render(
         request,
         "coaching/assign.html",
@@ -132,7 +132,7 @@ def roleplay_assign_rep(request: HttpRequest, roleplay_id: int) -> HttpResponse:
     else:
         services.roleplay_target_add(roleplay=roleplay, assigned_by=request.user, rep=rep)
         messages.success(request, _("Assigned."))
-    return redirect("roleplay_assign", roleplay.pk)
+    return redirect("coaching:roleplay_assign", roleplay.pk)
 
 
 @require_POST
@@ -144,7 +144,7 @@ def roleplay_target_delete(request: HttpRequest, roleplay_id: int, target_id: in
         raise Http404
     services.roleplay_target_remove(target=target)
     messages.success(request, _("The assignment was removed."))
-    return redirect("roleplay_assign", roleplay.pk)
+    return redirect("coaching:roleplay_assign", roleplay.pk)
 
 
 @require_GET
@@ -192,8 +192,8 @@ def _upload_state(upload: Any) -> dict[str, Any]:
     return {
         "offset": upload.received,
         "size": upload.size,
-        "url": reverse("roleplay_upload", args=[upload.key]),
-        "finish_url": reverse("roleplay_upload_finish", args=[upload.key]),
+        "url": reverse("coaching:roleplay_upload", args=[upload.key]),
+        "finish_url": reverse("coaching:roleplay_upload_finish", args=[upload.key]),
         "chunk": services.UPLOAD_CHUNK_BYTES,
     }
 
@@ -246,7 +246,7 @@ def upload_finish(request: HttpRequest, upload_key: uuid.UUID) -> HttpResponse:
     except CoachingError as error:
         return _json_error(error.message)
     messages.success(request, _("Handed in. Your reviewers have been asked to watch it."))
-    return JsonResponse({"url": reverse("roleplay_take", args=[submission.pk])})
+    return JsonResponse({"url": reverse("coaching:roleplay_take", args=[submission.pk])})
 
 
 def _may_comment(user: Any, submission: Any, reviews: list[Review]) -> bool:
@@ -334,8 +334,10 @@ def take_comment(request: HttpRequest, submission_id: int) -> HttpResponse:
         except CoachingError as error:
             message_user(request, error)
         else:
-            return redirect(reverse("roleplay_take", args=[submission.pk]) + f"#c{comment.parent_id or comment.pk}")
-    return redirect("roleplay_take", submission.pk)
+            return redirect(
+                reverse("coaching:roleplay_take", args=[submission.pk]) + f"#c{comment.parent_id or comment.pk}"
+            )
+    return redirect("coaching:roleplay_take", submission.pk)
 
 
 @require_POST
@@ -356,7 +358,7 @@ def take_review(request: HttpRequest, submission_id: int) -> HttpResponse:
             add_to_form(form, error)
         else:
             messages.success(request, _("Your review was sent. Thank you."))
-            return redirect("roleplay_take", submission.pk)
+            return redirect("coaching:roleplay_take", submission.pk)
     return _render_take(request, submission, review_form=form)
 
 
@@ -372,7 +374,7 @@ def take_consent(request: HttpRequest, submission_id: int) -> HttpResponse:
         message_user(request, error)
     else:
         messages.success(request, _("Saved."))
-    return redirect("roleplay_take", submission.pk)
+    return redirect("coaching:roleplay_take", submission.pk)
 
 
 @require_POST
@@ -385,7 +387,7 @@ def take_reference(request: HttpRequest, submission_id: int) -> HttpResponse:
         message_user(request, error)
     else:
         messages.success(request, _("Saved."))
-    return redirect("roleplay_take", submission.pk)
+    return redirect("coaching:roleplay_take", submission.pk)
 
 
 @require_POST
@@ -396,9 +398,9 @@ def take_publish(request: HttpRequest, submission_id: int) -> HttpResponse:
         lesson_id = services.exemplary_publish(submission=submission, coach=request.user)
     except CoachingError as error:
         message_user(request, error)
-        return redirect("roleplay_take", submission.pk)
+        return redirect("coaching:roleplay_take", submission.pk)
     messages.success(request, _("Published as a lesson. Assign its course to partners so that reps can watch it."))
-    return redirect("lesson", lesson_id)
+    return redirect("learning:lesson", lesson_id)
 
 
 @require_POST
@@ -411,7 +413,7 @@ def take_calibrate(request: HttpRequest, submission_id: int) -> HttpResponse:
         services.calibration_review_start(submission=submission, reviewer=request.user)
     except CoachingError as error:
         message_user(request, error)
-    return redirect(reverse("roleplay_take", args=[submission.pk]) + "#review")
+    return redirect(reverse("coaching:roleplay_take", args=[submission.pk]) + "#review")
 
 
 @require_POST
@@ -426,9 +428,9 @@ def take_delete(request: HttpRequest, submission_id: int) -> HttpResponse:
         services.submission_delete(submission=submission)
     except CoachingError as error:
         message_user(request, error)
-        return redirect("roleplay_take", submission.pk)
+        return redirect("coaching:roleplay_take", submission.pk)
     messages.success(request, _("The take and its video were deleted."))
-    return redirect("roleplay_detail", roleplay_id)
+    return redirect("coaching:roleplay_detail", roleplay_id)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -68,7 +68,7 @@ class Question(Post):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("community_question", args=[self.pk])
+        return reverse("community:community_question", args=[self.pk])
 
 
 class Answer(Post):
@@ -94,7 +94,7 @@ class Answer(Post):
         return f"{self.question_id}#{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("community_question", args=[self.question_id]) + f"#answer-{self.pk}"
+        return reverse("community:community_question", args=[self.question_id]) + f"#answer-{self.pk}"
 
 
 class Vote(models.Model):

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "community"
+
 urlpatterns = [
     path("community/", views.community, name="community"),
     path("community/ask/", views.community_ask, name="community_ask"),

@@ -338,7 +338,7 @@ def community_report_resolve(request: HttpRequest, report_id: int) -> HttpRespon
         message_user(request, error)
     else:
         messages.success(request, _("The post is hidden.") if hide else _("The report is dismissed."))
-    return redirect("community_reports")
+    return redirect("community:community_reports")
 
 
 @member_required

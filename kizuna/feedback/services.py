@@ -142,7 +142,7 @@ def field_voice_record(
 
 
 def _voice_url(voice: FieldVoice) -> str:
-    return reverse("field_voice_detail", args=[voice.pk])
+    return reverse("feedback:field_voice_detail", args=[voice.pk])
 
 
 @transaction.atomic
@@ -248,7 +248,7 @@ def field_voice_to_update(*, voice: FieldVoice, by: "User", when: datetime | Non
         by=by,
         kind=FieldVoice.ContentKind.UPDATE,
         title=update.title,
-        url=reverse("update_edit", args=[update.pk]),
+        url=reverse("updates:update_edit", args=[update.pk]),
         when=when,
     )
 
@@ -274,7 +274,7 @@ def field_voice_to_lesson(
         by=by,
         kind=FieldVoice.ContentKind.LESSON,
         title=f"{module.course.title} › {lesson.title}",
-        url=reverse("studio_lesson_edit", args=[lesson.pk]),
+        url=reverse("catalog:studio_lesson_edit", args=[lesson.pk]),
         when=when,
     )
 
@@ -297,7 +297,7 @@ def field_voice_to_scenario(
         by=by,
         kind=FieldVoice.ContentKind.SCENARIO,
         title=f"{scenario.title} › {node.key}",
-        url=reverse("studio_scenario_node", args=[node.pk]),
+        url=reverse("scenarios:studio_scenario_node", args=[node.pk]),
         when=when,
     )
 
@@ -391,6 +391,6 @@ def lesson_feedback_handle(
         title=gettext_noop("Your feedback on “%(lesson)s” was handled"),
         body=gettext_noop("What changed: %(note)s"),
         params={"lesson": feedback.lesson.title, "note": note[:300]},
-        url=reverse("lesson", args=[feedback.lesson_id]) + "#feedback",
+        url=reverse("learning:lesson", args=[feedback.lesson_id]) + "#feedback",
     )
     return feedback

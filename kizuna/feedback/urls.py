@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "feedback"
+
 urlpatterns = [
     path("field-voice/", views.field_voice, name="field_voice"),
     path("field-voice/new/", views.field_voice_new, name="field_voice_new"),

@@ -53,7 +53,7 @@ def field_voice(request: HttpRequest) -> HttpResponse:
         raise Http404
     if not m.is_rep:
         if selectors.can_see_inbox(request.user):
-            return redirect("field_voice_inbox")
+            return redirect("feedback:field_voice_inbox")
         raise Http404
     page = Paginator(selectors.my_voices(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "feedback/voice_mine.html", {"page": page})
@@ -81,7 +81,7 @@ def field_voice_new(request: HttpRequest) -> HttpResponse:
                 add_to_form(form, error)
             else:
                 messages.success(request, _("Thank you! Your field voice was sent to the coaches."))
-                return redirect("field_voice")
+                return redirect("feedback:field_voice")
     else:
         form = FieldVoiceForm(initial=selectors.voice_last_choices(request.user))
     return render(request, "feedback/voice_form.html", {"form": form})
@@ -158,7 +158,7 @@ def field_voice_answer(request: HttpRequest, voice_id: int) -> HttpResponse:
             add_to_form(form, error, field="answer")
         else:
             messages.success(request, _("Answer sent. The rep is notified."))
-            return redirect("field_voice_detail", voice_id=voice.pk)
+            return redirect("feedback:field_voice_detail", voice_id=voice.pk)
     return render(request, "feedback/voice_detail.html", _detail_context(request, voice, answer_form=form), status=400)
 
 
@@ -171,7 +171,7 @@ def _made(request: HttpRequest, voice: FieldVoice) -> HttpResponse:
 
 def _refused(request: HttpRequest, voice: FieldVoice, error: FeedbackError) -> HttpResponse:
     message_user(request, error)
-    return redirect("field_voice_detail", voice_id=voice.pk)
+    return redirect("feedback:field_voice_detail", voice_id=voice.pk)
 
 
 @answerers
@@ -314,7 +314,7 @@ def lesson_feedback(request: HttpRequest, lesson_id: int) -> HttpResponse:
                 add_to_form(form, error)
             else:
                 messages.success(request, _("Thank you! The authors read every feedback."))
-                return redirect(reverse("lesson", args=[lesson.pk]) + "#feedback")
+                return redirect(reverse("learning:lesson", args=[lesson.pk]) + "#feedback")
     else:
         initial = {"worked": "yes" if existing.worked else "no", "comment": existing.comment} if existing else {}
         form = LessonFeedbackForm(initial=initial)
@@ -363,4 +363,4 @@ def feedback_handle(request: HttpRequest, feedback_id: int) -> HttpResponse:
             messages.success(request, _("Marked as handled. The rep sees your note."))
     else:
         messages.error(request, _("Write what changed (or why nothing changed)."))
-    return redirect(reverse("feedback_lesson", args=[feedback.lesson_id]) + f"#feedback-{feedback.pk}")
+    return redirect(reverse("feedback:feedback_lesson", args=[feedback.lesson_id]) + f"#feedback-{feedback.pk}")

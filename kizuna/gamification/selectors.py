@@ -343,7 +343,7 @@ def ob_issuer() -> dict[str, Any]:
     return {
         "@context": OB_CONTEXT,
         "type": "Issuer",
-        "id": _url("ob_issuer"),
+        "id": _url("gamification:ob_issuer"),
         "name": principal.name if principal else "Kizuna",
         "url": settings.SITE_URL + "/",
     }
@@ -354,12 +354,12 @@ def ob_badge_class(badge: Badge) -> dict[str, Any]:
         "@context": OB_CONTEXT,
         "@language": "ja",
         "type": "BadgeClass",
-        "id": _url("ob_badge_class", badge.slug),
+        "id": _url("gamification:ob_badge_class", badge.slug),
         "name": badge.name_ja,
         "description": badge.description_ja,
-        "image": _url("badge_image", badge.slug),
+        "image": _url("gamification:badge_image", badge.slug),
         "criteria": {"narrative": badge.description_ja},
-        "issuer": _url("ob_issuer"),
+        "issuer": _url("gamification:ob_issuer"),
         "tags": [badge.name_en],
     }
 
@@ -380,14 +380,14 @@ def ob_assertion(assertion: uuid.UUID) -> tuple[dict[str, Any], bool]:
     data: dict[str, Any] = {
         "@context": OB_CONTEXT,
         "type": "Assertion",
-        "id": _url("ob_assertion", assertion),
+        "id": _url("gamification:ob_assertion", assertion),
         "recipient": {
             "type": "email",
             "hashed": True,
             "salt": salt,
             "identity": "sha256$" + hashlib.sha256((user.email.lower() + salt).encode()).hexdigest(),
         },
-        "badge": _url("ob_badge_class", badge.slug),
+        "badge": _url("gamification:ob_badge_class", badge.slug),
         "verification": {"type": "hosted"},
         "issuedOn": (award.awarded_at if award else revocation.revoked_at).isoformat(),  # type: ignore[union-attr]
     }

@@ -186,7 +186,7 @@ def kudos_send(*, sender: Any, rep: Any, message: str) -> Kudos:
             # The message itself goes in params: it is the sender's text, not a msgid.
             body=gettext_noop("%(message)s"),
             params={"sender": sender.name, "message": message},
-            url=reverse("badges"),
+            url=reverse("gamification:badges"),
         )
     return kudos
 

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "gamification"
+
 urlpatterns = [
     path("rankings/", views.rankings, name="rankings"),
     path("badges/", views.badges, name="badges"),

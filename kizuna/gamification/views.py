@@ -155,7 +155,7 @@ def gamification_admin(request: HttpRequest) -> HttpResponse:
                 message_user(request, exc)
             else:
                 messages.success(request, _("Saved. Re-score history to apply the new rules to past learning."))
-                return redirect("gamification_admin")
+                return redirect("gamification:gamification_admin")
         else:
             messages.error(request, _("Some values are not valid: see the marked fields."))
     rule_labels = {r.kind: r.get_kind_display() for r in rule_rows}
@@ -176,7 +176,7 @@ def gamification_admin(request: HttpRequest) -> HttpResponse:
 def gamification_rescore(request: HttpRequest) -> HttpResponse:
     gamification_rebuild_task.enqueue()
     messages.success(request, _("Re-scoring started. Points, levels and badges follow the current rules."))
-    return redirect("gamification_admin")
+    return redirect("gamification:gamification_admin")
 
 
 def _courses() -> Any:
@@ -207,7 +207,7 @@ def _badge_form(request: HttpRequest, badge: Badge | None) -> HttpResponse:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Badge saved. Re-score history to award it for past learning."))
-            return redirect("gamification_admin")
+            return redirect("gamification:gamification_admin")
     return render(request, "gamification/badge_form.html", {"form": form, "badge": badge})
 
 
@@ -243,7 +243,7 @@ def gamification_kudos(request: HttpRequest, rep_id: int) -> HttpResponse:
             message_user(request, exc)
         else:
             messages.success(request, _("Kudos sent."))
-    return redirect("gamification_rep", rep_id=rep.pk)
+    return redirect("gamification:gamification_rep", rep_id=rep.pk)
 
 
 @admin_only
@@ -262,7 +262,7 @@ def gamification_revoke(request: HttpRequest, rep_id: int, badge_slug: str) -> H
         message_user(request, exc)
     else:
         messages.success(request, _("The badge is revoked; its public record says so."))
-    return redirect("gamification_rep", rep_id=rep.pk)
+    return redirect("gamification:gamification_rep", rep_id=rep.pk)
 
 
 @admin_only
@@ -282,7 +282,7 @@ def gamification_spotlight(request: HttpRequest) -> HttpResponse:
                 add_to_form(form, exc)
             else:
                 messages.success(request, _("Added to the spotlight."))
-                return redirect("gamification_spotlight")
+                return redirect("gamification:gamification_spotlight")
     picks = Spotlight.objects.select_related("rep__membership__organization").order_by("-month", "created_at")[:60]
     return render(request, "gamification/spotlight.html", {"form": form, "picks": picks})
 
@@ -295,7 +295,7 @@ def gamification_spotlight_remove(request: HttpRequest, spotlight_id: int) -> Ht
         raise Http404
     services.spotlight_remove(spotlight=spotlight)
     messages.success(request, _("Removed from the spotlight."))
-    return redirect("gamification_spotlight")
+    return redirect("gamification:gamification_spotlight")
 
 
 @login_required
@@ -306,7 +306,7 @@ def gamification_celebrated(request: HttpRequest) -> HttpResponse:
     services.celebration_seen(user=request.user, points=strip.points, level=strip.level, badges=strip.badges)
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
-    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "home")
+    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "learning:home")
 
 
 # --- Open Badges 2.0 (public) ----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "incentives"
+
 urlpatterns = [
     path("incentives/", views.incentives, name="incentives"),
     path("incentives/partners/<int:partner_id>/", views.statement, name="incentive_statement"),

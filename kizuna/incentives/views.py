@@ -35,7 +35,7 @@ def incentives(request: HttpRequest) -> HttpResponse:
     """The principal's view of every agency's month; a manager goes to their own agency's statement."""
     m = membership_of(request.user)
     if m is not None and m.is_manager:
-        return redirect("incentive_statement", m.organization_id)
+        return redirect("incentives:incentive_statement", m.organization_id)
     month = _month(request)
     rows = [
         (partner, selectors.incentive_statement(partner=partner, month=month))
@@ -107,7 +107,7 @@ def rules(request: HttpRequest, partner_id: int) -> HttpResponse:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Rule added."))
-            return redirect("incentive_rules", partner.pk)
+            return redirect("incentives:incentive_rules", partner.pk)
     return render(
         request,
         "incentives/rules.html",
@@ -124,4 +124,4 @@ def rule_end(request: HttpRequest, rule_id: int) -> HttpResponse:
         raise Http404
     services.incentive_rule_end(rule=rule)
     messages.success(request, _("Rule ended."))
-    return redirect("incentive_rules", partner_id)
+    return redirect("incentives:incentive_rules", partner_id)

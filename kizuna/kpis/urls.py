@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "kpis"
+
 urlpatterns = [
     path("kpis/", views.kpi_board, name="kpi_board"),
     path("kpis/chart/<slug:metric>.svg", views.kpi_chart, name="kpi_chart"),

@@ -83,7 +83,7 @@ def kpi_board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "kpis/board.html",
-        _board_context(request, board, scope="overall", chart="kpi_chart", chart_args=[]),
+        _board_context(request, board, scope="overall", chart="kpis:kpi_chart", chart_args=[]),
     )
 
 
@@ -97,7 +97,7 @@ def _partner_page(request: HttpRequest, partner: Organization) -> HttpResponse:
             board,
             scope="partner",
             partner=partner,
-            chart="kpi_partner_chart",
+            chart="kpis:kpi_partner_chart",
             chart_args=[partner.pk],
         ),
     )
@@ -107,7 +107,9 @@ def _partner_page(request: HttpRequest, partner: Organization) -> HttpResponse:
 def kpi_partner_board(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access_partner_for_user(request.user, partner_id)
     if _own_partner(request) is not None:
-        return redirect(reverse("kpi_board") + (f"?month={request.GET['month']}" if request.GET.get("month") else ""))
+        return redirect(
+            reverse("kpis:kpi_board") + (f"?month={request.GET['month']}" if request.GET.get("month") else "")
+        )
     return _partner_page(request, partner)
 
 
@@ -124,7 +126,7 @@ def kpi_team_board(request: HttpRequest, team_id: int) -> HttpResponse:
             scope="team",
             partner=team.organization,
             team=team,
-            chart="kpi_team_chart",
+            chart="kpis:kpi_team_chart",
             chart_args=[team.pk],
         ),
     )
@@ -182,7 +184,7 @@ def kpi_team_chart(request: HttpRequest, team_id: int, metric: str) -> HttpRespo
 @role_required(Role.ADMIN)
 def kpi_target_set(request: HttpRequest) -> HttpResponse:
     partner = access_partner_for_user(request.user, request.POST["partner"]) if request.POST.get("partner") else None
-    back = reverse("kpi_partner_board", args=[partner.pk]) if partner else reverse("kpi_board")
+    back = reverse("kpis:kpi_partner_board", args=[partner.pk]) if partner else reverse("kpis:kpi_board")
     if request.POST.get("clear") and partner is not None:
         services.kpi_target_clear(partner=partner, metric=request.POST.get("metric", ""))
         messages.success(request, _("This partner now follows the target for every partner."))
@@ -228,7 +230,7 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
                 _("Loaded: %(created)s new rows, %(updated)s updated.")
                 % {"created": result.created, "updated": result.updated},
             )
-            return redirect("kpi_import")
+            return redirect("kpis:kpi_import")
     rows = [(e.line, services.column_label(e.column), e.message) for e in errors]
     return render(request, "kpis/import.html", {"form": form, "errors": rows, "error_count": len(rows)})
 

@@ -133,8 +133,8 @@ def _video(request: HttpRequest, video: Any) -> dict[str, Any] | None:
     if video is None:
         return None
     return {
-        "stream_url": _url(request, "video_stream", video.key) if video.is_ready and video.mp4 else None,
-        "poster_url": _url(request, "video_poster", video.key) if video.poster else None,
+        "stream_url": _url(request, "media:video_stream", video.key) if video.is_ready and video.mp4 else None,
+        "poster_url": _url(request, "media:video_poster", video.key) if video.poster else None,
         "duration_seconds": video.duration_seconds,
         "status": video.status,
     }

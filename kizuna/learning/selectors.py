@@ -38,8 +38,8 @@ class CourseCard:
     def href(self) -> str:
         """Where the card leads: the next lesson once started, else the course page."""
         if self.next_lesson and self.started:
-            return url_with_id("lesson", self.next_lesson.pk)
-        return url_with_id("course", self.course_id)
+            return url_with_id("learning:lesson", self.next_lesson.pk)
+        return url_with_id("learning:course", self.course_id)
 
     @property
     def lessons_label(self) -> str:

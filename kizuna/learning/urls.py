@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "learning"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/progress/", views.my_progress, name="my_progress"),

@@ -25,11 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if m is None:
         return render(request, "learning/no_membership.html", status=403)
     if m.is_manager:
-        return redirect("partner_dashboard")
+        return redirect("analytics:partner_dashboard")
     if m.role == Role.AUTHOR:
-        return redirect("studio")
+        return redirect("catalog:studio")
     if m.is_principal_staff:
-        return redirect("principal_dashboard")
+        return redirect("analytics:principal_dashboard")
     return render(
         request,
         "learning/home.html",
@@ -130,13 +130,13 @@ def lesson_complete(request: HttpRequest, lesson_id: int) -> HttpResponse:
         services.lesson_complete(rep=request.user, lesson=lesson_obj)
     except services.StatementError as exc:
         messages.error(request, str(exc))
-        return redirect("lesson", lesson_id=lesson_obj.pk)
+        return redirect("learning:lesson", lesson_id=lesson_obj.pk)
     following = lesson_following(lesson_obj)
     cp = records_selectors.course_progress_for(user=request.user, course_id=lesson_obj.version.course_id)
     if cp and cp.completed_at:
         messages.success(request, _("Course finished. Well done!"))
-        return redirect("course", course_id=lesson_obj.version.course_id)
+        return redirect("learning:course", course_id=lesson_obj.version.course_id)
     messages.success(request, _("Lesson complete."))
     if following:
-        return redirect("lesson", lesson_id=following.pk)
-    return redirect("course", course_id=lesson_obj.version.course_id)
+        return redirect("learning:lesson", lesson_id=following.pk)
+    return redirect("learning:course", course_id=lesson_obj.version.course_id)

@@ -73,7 +73,7 @@ def _notify(**kwargs: Any) -> None:
 
 
 def _session_url(session: LiveSession) -> str:
-    return reverse("live_session", args=[session.pk])
+    return reverse("live:live_session", args=[session.pk])
 
 
 def _when_label(session: LiveSession) -> str:
@@ -575,7 +575,7 @@ def live_recording_publish(*, session: LiveSession, publisher: User, due_at: dat
             kind="live.recording",
             title=gettext_noop("The recording of “%(title)s” is ready to watch"),
             params={"title": session.title},
-            url=reverse("course", args=[course.pk]),
+            url=reverse("learning:course", args=[course.pk]),
             dedupe_key=f"live:recording:{session.pk}",
         )
     return course

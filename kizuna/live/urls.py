@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "live"
+
 urlpatterns = [
     path("live/", views.live_sessions, name="live_sessions"),
     path("live/new/", views.live_session_new, name="live_session_new"),

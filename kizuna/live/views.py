@@ -31,7 +31,7 @@ CHECKIN_TRIES = 10
 
 
 def _session_url(session: LiveSession, anchor: str = "") -> str:
-    return reverse("live_session", args=[session.pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("live:live_session", args=[session.pk]) + (f"#{anchor}" if anchor else "")
 
 
 @login_required

@@ -51,7 +51,7 @@ class Video(models.Model):
         return self.title or str(self.key)
 
     def get_absolute_url(self) -> str:
-        return reverse("video_detail", args=[self.pk])
+        return reverse("media:video_detail", args=[self.pk])
 
     @property
     def is_ready(self) -> bool:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "media"
+
 urlpatterns = [
     path("studio/videos/", views.videos, name="videos"),
     path("studio/videos/<int:video_id>/", views.video_detail, name="video_detail"),

@@ -71,7 +71,7 @@ def video_delete_view(request: HttpRequest, video_id: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(video)
     messages.success(request, _("The video was deleted."))
-    return redirect("videos")
+    return redirect("media:videos")
 
 
 @require_GET

@@ -23,14 +23,14 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     services.notification_open(notification=notification)
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
-    return redirect("notifications")
+    return redirect("notifications:notifications")
 
 
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     services.notifications_read_all(user=request.user)
-    return redirect("notifications")
+    return redirect("notifications:notifications")
 
 
 @login_required
@@ -42,4 +42,4 @@ def notification_email_preference(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Notifications will also be sent by e-mail."))
     else:
         messages.success(request, _("Notifications will no longer be sent by e-mail."))
-    return redirect("notifications")
+    return redirect("notifications:notifications")

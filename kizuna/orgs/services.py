@@ -149,7 +149,7 @@ def invitation_link(*, user: User) -> str:
     """Return the absolute link with which this person sets their password (valid until they use it)."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("invitation_accept", kwargs={"uidb64": uidb64, "token": token})
+    return settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"uidb64": uidb64, "token": token})
 
 
 def invitation_send(*, user: User, invited_by: User) -> None:

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "orgs"
+
 urlpatterns = [
     path("menu/", views.menu, name="menu"),
     path("partners/", views.partners, name="partners"),

@@ -40,7 +40,7 @@ def partners(request: HttpRequest) -> HttpResponse:
             add_to_form(form, e)
         else:
             messages.success(request, _("The partner %(name)s was added.") % {"name": partner.name})
-            return redirect("partner", partner_id=partner.pk)
+            return redirect("orgs:partner", partner_id=partner.pk)
     return render(request, "orgs/partners.html", {"partners": selectors.partners_with_counts(), "form": form})
 
 
@@ -59,7 +59,7 @@ def partner(request: HttpRequest, partner_id: int) -> HttpResponse:
                 add_to_form(form, e)
             else:
                 messages.success(request, _("The team %(name)s was added.") % {"name": team.name})
-                return redirect("partner", partner_id=organization.pk)
+                return redirect("orgs:partner", partner_id=organization.pk)
     people = selectors.people_for(viewer=request.user, organization_id=organization.pk)
     return render(
         request,
@@ -125,7 +125,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
             else:
                 message = _("%(name)s was added. Send the invitation e-mail from their page when you are ready.")
             messages.success(request, message % {"name": person.name, "email": person.email})
-            return redirect("person", person_id=person.pk)
+            return redirect("orgs:person", person_id=person.pk)
     return render(request, "orgs/person_new.html", {"form": form})
 
 
@@ -150,7 +150,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["send_invitations"]:
                 message += " " + _("Invitation e-mails are being sent.")
             messages.success(request, message)
-            return redirect("people_import")
+            return redirect("orgs:people_import")
     return render(
         request,
         "orgs/people_import.html",
@@ -198,7 +198,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
                 add_to_form(form, e)
             else:
                 messages.success(request, _("Saved."))
-                return redirect("person", person_id=found.pk)
+                return redirect("orgs:person", person_id=found.pk)
     return render(
         request,
         "orgs/person.html",
@@ -221,7 +221,7 @@ def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
         message_user(request, e)
     else:
         messages.success(request, _("The invitation e-mail was sent to %(email)s.") % {"email": found.email})
-    return redirect("person", person_id=found.pk)
+    return redirect("orgs:person", person_id=found.pk)
 
 
 @role_required(Role.ADMIN)
@@ -245,7 +245,7 @@ def person_set_active(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, _("%(name)s can sign in again.") % {"name": found.name})
         else:
             messages.success(request, _("%(name)s was deactivated and can no longer sign in.") % {"name": found.name})
-    return redirect("person", person_id=found.pk)
+    return redirect("orgs:person", person_id=found.pk)
 
 
 @role_required(Role.ADMIN)
@@ -262,7 +262,7 @@ def sharing_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         sharing.sharing_policy_set(**form.cleaned_data)
         messages.success(request, _("The sharing settings were saved."))
-        return redirect("sharing_settings")
+        return redirect("orgs:sharing_settings")
     return render(
         request,
         "orgs/sharing.html",

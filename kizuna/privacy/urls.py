@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "privacy"
+
 urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy_notice"),
     path("me/data/", views.my_data, name="my_data"),

@@ -48,7 +48,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             message_user(request, exc)
         else:
             messages.success(request, _("We are preparing your data. It will be ready to download here shortly."))
-        return redirect("my_data")
+        return redirect("privacy:my_data")
     parts = selectors.part_labels()
     return render(
         request,
@@ -95,7 +95,7 @@ def person_erase(request: HttpRequest, person_id: int) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, _("The person was erased. The entry is in the log below."))
-            return redirect("privacy_erasure")
+            return redirect("privacy:privacy_erasure")
     refusal = services.erasure_refusal(person=person, by=request.user)
     return render(
         request,

@@ -41,7 +41,9 @@ def _list(request: HttpRequest, *, is_principal_view: bool) -> HttpResponse:
         "scenarios/analytics_list.html",
         {
             "summaries": analytics.scenario_summaries(user=request.user, scenarios=scenarios),
-            "detail_url": "principal_scenario_analytics" if is_principal_view else "partner_scenario_analytics",
+            "detail_url": "scenarios:principal_scenario_analytics"
+            if is_principal_view
+            else "scenarios:partner_scenario_analytics",
             "is_principal_view": is_principal_view,
         },
     )
@@ -68,9 +70,9 @@ def _partner_page(request: HttpRequest, scenario: Any, partner: Any, *, is_princ
     breakdown = analytics.partner_breakdown(user=request.user, version=version, partner=partner)
     distribution = selectors.choice_distribution(user=request.user, version=version)
     if is_principal_view:
-        back_url = reverse("principal_scenario_analytics", args=[scenario.pk]) + f"?version={version.number}"
+        back_url = reverse("scenarios:principal_scenario_analytics", args=[scenario.pk]) + f"?version={version.number}"
     else:
-        back_url = reverse("partner_scenarios")
+        back_url = reverse("scenarios:partner_scenarios")
     return render(
         request,
         "scenarios/analytics_partner.html",
@@ -99,7 +101,7 @@ def partner_scenario_analytics_for(request: HttpRequest, scenario_id: int, partn
     partner = access_partner_for_user(request.user, partner_id)
     scenario = analytics.access_scenario_for_analytics(request.user, scenario_id)
     if membership_of(request.user).is_manager:  # type: ignore[union-attr]
-        url = reverse("partner_scenario_analytics", args=[scenario.pk])
+        url = reverse("scenarios:partner_scenario_analytics", args=[scenario.pk])
         query = request.GET.urlencode()
         return redirect(f"{url}?{query}" if query else url)
     return _partner_page(request, scenario, partner, is_principal_view=True)
@@ -118,9 +120,9 @@ def scenario_rep_analytics(request: HttpRequest, scenario_id: int, rep_id: int) 
     attempts = analytics.rep_attempts(user=request.user, rep=rep, version=version)
     partner = rep.membership.organization
     if membership_of(request.user).is_manager:  # type: ignore[union-attr]
-        back_url = reverse("partner_scenario_analytics", args=[scenario.pk])
+        back_url = reverse("scenarios:partner_scenario_analytics", args=[scenario.pk])
     else:
-        back_url = reverse("partner_scenario_analytics_for", args=[scenario.pk, partner.pk])
+        back_url = reverse("scenarios:partner_scenario_analytics_for", args=[scenario.pk, partner.pk])
     return render(
         request,
         "scenarios/analytics_rep.html",

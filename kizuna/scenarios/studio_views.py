@@ -49,7 +49,7 @@ editing = role_required(*EDITOR_ROLES)
 
 def _editor_url(scenario: Scenario | int, anchor: str = "") -> str:
     pk = scenario if isinstance(scenario, int) else scenario.pk
-    return reverse("studio_scenario", args=[pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("scenarios:studio_scenario", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
 # --- The list, creating, importing -----------------------------------------------------------
@@ -482,7 +482,7 @@ def studio_scenario_values(request: HttpRequest) -> HttpResponse:
             add_to_form(form, error)
         else:
             messages.success(request, _("The value “%(name)s” was added.") % {"name": tag.name})
-            return redirect(reverse("studio_scenario_values") + f"#value-{tag.pk}")
+            return redirect(reverse("scenarios:studio_scenario_values") + f"#value-{tag.pk}")
     return _render_values(request, bound={"new": form})
 
 
@@ -491,7 +491,7 @@ def studio_scenario_values(request: HttpRequest) -> HttpResponse:
 def studio_scenario_value(request: HttpRequest, value_tag_id: int) -> HttpResponse:
     tag = get_object_or_404(selectors.value_tags_all(), pk=value_tag_id)
     if request.method == "GET":
-        return redirect(reverse("studio_scenario_values") + f"#value-{tag.pk}")
+        return redirect(reverse("scenarios:studio_scenario_values") + f"#value-{tag.pk}")
     form = ValueTagForm(request.POST, prefix=f"v{tag.pk}")
     if form.is_valid():
         try:
@@ -502,5 +502,5 @@ def studio_scenario_value(request: HttpRequest, value_tag_id: int) -> HttpRespon
             add_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect(reverse("studio_scenario_values") + f"#value-{tag.pk}")
+            return redirect(reverse("scenarios:studio_scenario_values") + f"#value-{tag.pk}")
     return _render_values(request, bound={f"value-{tag.pk}": form})

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import analytics_views, studio_views, views
 
+app_name = "scenarios"
+
 urlpatterns = [
     # The player (reps; principal staff may play any version).
     path("play/scenarios/<int:version_id>/", views.scenario_play, name="scenario_play"),

@@ -58,7 +58,7 @@ def scenario_play(request: HttpRequest, version_id: int) -> HttpResponse:
             message_user(request, exc)
             return redirect(request.get_full_path())
         attempt = selectors.my_attempts(request.user).get(registration=registration)
-        return redirect("scenario_attempt", attempt_id=attempt.pk)
+        return redirect("scenarios:scenario_attempt", attempt_id=attempt.pk)
     return render(
         request,
         "scenarios/play.html",
@@ -135,9 +135,9 @@ def scenario_choose(request: HttpRequest, attempt_id: int) -> HttpResponse:
         )
     except ScenarioError as exc:
         message_user(request, exc)
-        return redirect("scenario_attempt", attempt_id=attempt.pk)
+        return redirect("scenarios:scenario_attempt", attempt_id=attempt.pk)
     index = step.attempt.step_ids.index(str(statement_id))
-    return redirect(reverse("scenario_attempt", args=[attempt.pk]) + f"?after={index}")
+    return redirect(reverse("scenarios:scenario_attempt", args=[attempt.pk]) + f"?after={index}")
 
 
 # --- The pictures and videos of a published version ------------------------------------------
@@ -200,4 +200,4 @@ def scenario_answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
         )
     except ScenarioError as exc:
         message_user(request, exc)
-    return redirect(reverse("scenario_attempt", args=[attempt.pk]) + "#question")
+    return redirect(reverse("scenarios:scenario_attempt", args=[attempt.pk]) + "#question")

@@ -225,7 +225,7 @@ def survey_send(
 def _answer_url(version: SurveyVersion) -> str:
     from django.urls import reverse
 
-    return reverse("survey_answer", args=[version.pk])
+    return reverse("surveys:survey_answer", args=[version.pk])
 
 
 # --- Answers ----------------------------------------------------------------------------------

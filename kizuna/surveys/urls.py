@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "surveys"
+
 urlpatterns = [
     path("studio/surveys/", views.studio_surveys, name="studio_surveys"),
     path("studio/surveys/<int:survey_id>/", views.studio_survey, name="studio_survey"),

@@ -26,7 +26,7 @@ authoring = role_required(Role.ADMIN, Role.AUTHOR)
 
 
 def _studio_url(survey_id: int, anchor: str = "") -> str:
-    return reverse("studio_survey", args=[survey_id]) + (f"#{anchor}" if anchor else "")
+    return reverse("surveys:studio_survey", args=[survey_id]) + (f"#{anchor}" if anchor else "")
 
 
 # The studio
@@ -201,7 +201,7 @@ def survey_answer(request: HttpRequest, survey_version_id: int) -> HttpResponse:
     if request.method == "POST":
         stored, errors = _submit(request, version)
         if stored:
-            return redirect("surveys")
+            return redirect("surveys:surveys")
     context = {
         "survey_version": version,
         "survey_response": selectors.response_of(rep=request.user, version=version),
@@ -217,10 +217,10 @@ def survey_lesson_answer(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = access_lesson_for_user(request.user, lesson_id)
     version = selectors.published_version(lesson.content_id) if lesson.kind == "survey" else None
     if version is None:
-        return redirect("lesson", lesson.pk)  # not a survey lesson: nothing to answer here
+        return redirect("learning:lesson", lesson.pk)  # not a survey lesson: nothing to answer here
     stored, errors = _submit(request, version, lesson=lesson)
     if stored:
-        return redirect("lesson", lesson.pk)
+        return redirect("learning:lesson", lesson.pk)
     context = {
         "lesson": lesson,
         "survey_version": version,

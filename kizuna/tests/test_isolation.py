@@ -162,4 +162,11 @@ def test_every_object_route_refuses_partner_b(cast: Any, a_world: Any) -> None:
         assert any(s != 404 for s in statuses), f"nobody could reach {name} ({url}); is the test id right?"
         checked.append(name)
     assert PublishedLesson.objects.filter(pk=a_world["lesson_id"]).exists()
-    assert {"lesson", "course", "rep_detail", "partner", "person", "video_stream"} <= set(checked)
+    assert {
+        "learning:lesson",
+        "learning:course",
+        "analytics:rep_detail",
+        "orgs:partner",
+        "orgs:person",
+        "media:video_stream",
+    } <= set(checked)

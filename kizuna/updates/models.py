@@ -57,7 +57,7 @@ class FlashUpdate(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("update", args=[self.pk])
+        return reverse("updates:update", args=[self.pk])
 
     @property
     def is_published(self) -> bool:

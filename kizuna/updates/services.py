@@ -440,7 +440,7 @@ def _mail_one(update: FlashUpdate, rep: "User", kind: str, on: date, connection:
                     "rep": rep,
                     "update": update,
                     "kind": kind,
-                    "url": settings.SITE_URL + reverse("update", args=[update.pk]),
+                    "url": settings.SITE_URL + reverse("updates:update", args=[update.pk]),
                     "has_question": has_question,
                 }
                 subject = render_to_string("updates/email/subject.txt", context).strip()

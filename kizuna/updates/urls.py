@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "updates"
+
 urlpatterns = [
     path("updates/", views.updates, name="updates"),
     path("updates/new/", views.update_new, name="update_new"),

@@ -106,9 +106,9 @@ def update_new(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "publish":
                 if _publish_and_say(request, update):
                     return redirect(update)
-                return redirect("update_edit", update_id=update.pk)
+                return redirect("updates:update_edit", update_id=update.pk)
             messages.success(request, _("Saved as a draft. Only the principal's staff can see it."))
-            return redirect("update_edit", update_id=update.pk)
+            return redirect("updates:update_edit", update_id=update.pk)
     return render(request, "updates/form.html", {"form": form, "update": None})
 
 
@@ -140,11 +140,11 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
                 if not update.is_published and request.POST.get("action") == "publish":
                     if _publish_and_say(request, update):
                         return redirect(update)
-                    return redirect("update_edit", update_id=update.pk)
+                    return redirect("updates:update_edit", update_id=update.pk)
                 messages.success(request, _("Saved."))
                 if update.is_published:
                     return redirect(update)
-                return redirect("update_edit", update_id=update.pk)
+                return redirect("updates:update_edit", update_id=update.pk)
     else:
         form = UpdateForm(initial=UpdateForm.initial_for(update, question), user=request.user, update=update)
     problems = [] if update.is_published else services.update_publish_problems(update)
@@ -161,7 +161,7 @@ def update_delete(request: HttpRequest, update_id: int) -> HttpResponse:
         message_user(request, error)
         return redirect(update)
     messages.success(request, _("The draft was deleted."))
-    return redirect("updates")
+    return redirect("updates:updates")
 
 
 @login_required
@@ -231,7 +231,7 @@ def update_ack(request: HttpRequest, update_id: int) -> HttpResponse:
         message_user(request, error)
         return redirect(update_obj.get_absolute_url() + "#question")
     messages.success(request, _("Thank you. Marked as confirmed."))
-    return redirect("home")
+    return redirect("learning:home")
 
 
 def _report_filter(request: HttpRequest, data: Any) -> tuple[ReportFilterForm, int | None, int | None]:
@@ -285,7 +285,7 @@ def update_remind(request: HttpRequest, update_id: int) -> HttpResponse:
             )
         else:
             messages.info(request, _("Nobody to remind: everyone has confirmed or was already reminded today."))
-    return redirect("update_report", update_id=update_obj.pk)
+    return redirect("updates:update_report", update_id=update_obj.pk)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -74,7 +74,7 @@ def matrix_rows(matrix: ProgressMatrix) -> SafeString:
             "not_yet": _("Not yet"),
         }.items()
     }
-    detail_url = reverse("rep_detail", args=[0]).replace("/0/", "/{}/")
+    detail_url = reverse("analytics:rep_detail", args=[0]).replace("/0/", "/{}/")
     out = []
     for rep in matrix.reps:
         team = f'<span class="meta sub">{escape(rep.team_name)}</span>' if rep.team_name else ""

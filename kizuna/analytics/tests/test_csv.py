@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from .builders import assign, learn
 
-URL = reverse("partner_dashboard_csv")
+URL = reverse("analytics:partner_dashboard_csv")
 
 
 def _lines(response):
@@ -70,7 +70,7 @@ def test_principal_staff_download_any_partners_csv(client, cast, courses):
     assign(cast, courses["basics"], partner=cast.partner_b)
     client.force_login(cast.coach)
 
-    _header, *rows = _lines(client.get(reverse("partner_dashboard_for_csv", args=[cast.partner_b.pk])))
+    _header, *rows = _lines(client.get(reverse("analytics:partner_dashboard_for_csv", args=[cast.partner_b.pk])))
 
     assert [row[0] for row in rows] == ["営業 B一"]
 

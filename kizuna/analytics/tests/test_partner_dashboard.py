@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from .builders import add_rep, assign, learn, start
 
-URL = reverse("partner_dashboard")
+URL = reverse("analytics:partner_dashboard")
 
 
 def test_the_manager_sees_their_reps_and_courses(client, cast, courses):
@@ -20,7 +20,7 @@ def test_the_manager_sees_their_reps_and_courses(client, cast, courses):
     body = response.content.decode()
     assert "営業 一子" in body and "営業 二郎" in body
     assert "製品の基本" in body and "クロージング" in body
-    assert reverse("rep_detail", args=[cast.rep_a1.pk]) in body
+    assert reverse("analytics:rep_detail", args=[cast.rep_a1.pk]) in body
     assert "営業 B一" not in body
     summary = response.context["summary"]
     assert (summary.reps, summary.required_count, summary.required_completed, summary.overdue) == (2, 4, 1, 2)
@@ -91,7 +91,7 @@ def test_only_partner_managers_have_this_page(client, cast, who):
     client.force_login(getattr(cast, who))
 
     assert client.get(URL).status_code == 404
-    assert client.get(reverse("partner_dashboard_csv")).status_code == 404
+    assert client.get(reverse("analytics:partner_dashboard_csv")).status_code == 404
 
 
 def test_it_needs_sign_in(client, cast):

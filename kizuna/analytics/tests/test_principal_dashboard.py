@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from .builders import assign, learn
 
-URL = reverse("principal_dashboard")
-SVG = reverse("principal_completion_svg")
+URL = reverse("analytics:principal_dashboard")
+SVG = reverse("analytics:principal_completion_svg")
 
 
 def test_it_shows_every_partner_side_by_side(client, cast, courses):
@@ -20,8 +20,8 @@ def test_it_shows_every_partner_side_by_side(client, cast, courses):
     assert response.status_code == 200
     body = response.content.decode()
     assert "パートナーA株式会社" in body and "パートナーB株式会社" in body
-    assert reverse("partner_dashboard_for", args=[cast.partner_a.pk]) in body
-    assert reverse("partner_dashboard_for", args=[cast.partner_b.pk]) in body
+    assert reverse("analytics:partner_dashboard_for", args=[cast.partner_a.pk]) in body
+    assert reverse("analytics:partner_dashboard_for", args=[cast.partner_b.pk]) in body
     assert SVG in body
     rates = {s.partner.pk: s.completion_percent for s in response.context["summaries"]}
     assert rates == {cast.partner_a.pk: 0, cast.partner_b.pk: 100}
@@ -36,7 +36,7 @@ def test_authors_see_the_aggregates_without_links_to_reps(client, cast, courses)
 
     assert response.status_code == 200
     assert "パートナーA株式会社" in response.content.decode()
-    assert reverse("partner_dashboard_for", args=[cast.partner_a.pk]) not in response.content.decode()
+    assert reverse("analytics:partner_dashboard_for", args=[cast.partner_a.pk]) not in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["manager_a", "manager_b", "rep_a1"])

@@ -7,7 +7,7 @@ from .builders import assign, learn
 
 
 def _url(rep):
-    return reverse("rep_detail", args=[rep.pk])
+    return reverse("analytics:rep_detail", args=[rep.pk])
 
 
 def test_the_manager_sees_their_reps_courses_and_lessons(client, cast, courses):
@@ -21,7 +21,7 @@ def test_the_manager_sees_their_reps_courses_and_lessons(client, cast, courses):
     body = response.content.decode()
     assert "営業 一子" in body and "クロージング" in body
     assert "クロージング 1" in body and "クロージング 4" in body  # lesson titles
-    assert response.context["back_url"] == reverse("partner_dashboard")
+    assert response.context["back_url"] == reverse("analytics:partner_dashboard")
     (course,) = response.context["courses"]
     assert course.percent == 25 and course.lessons_completed == 1
 
@@ -33,7 +33,7 @@ def test_principal_admins_and_coaches_see_any_rep(client, cast, who):
     response = client.get(_url(cast.rep_b1))
 
     assert response.status_code == 200
-    assert response.context["back_url"] == reverse("partner_dashboard_for", args=[cast.partner_b.pk])
+    assert response.context["back_url"] == reverse("analytics:partner_dashboard_for", args=[cast.partner_b.pk])
 
 
 def test_it_refuses_partner_b_manager(client, cast):

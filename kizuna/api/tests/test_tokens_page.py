@@ -16,19 +16,19 @@ def _client(user):
 
 def test_an_admin_makes_a_token_and_sees_it_once(cast):
     client = _client(cast.admin)
-    response = client.post(reverse("api_tokens"), {"email": cast.rep_a1.email.upper(), "name": "CRM sync"})
+    response = client.post(reverse("tokens:api_tokens"), {"email": cast.rep_a1.email.upper(), "name": "CRM sync"})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     token = ApiToken.objects.get(user=cast.rep_a1)
     raw = response.context["raw"]
     assert token.key_hash == hash_token(raw) and token.created_by == cast.admin
     assert raw in response.content.decode()
-    assert raw not in client.get(reverse("api_tokens")).content.decode()
-    assert "CRM sync" in client.get(reverse("api_tokens")).content.decode()
+    assert raw not in client.get(reverse("tokens:api_tokens")).content.decode()
+    assert "CRM sync" in client.get(reverse("tokens:api_tokens")).content.decode()
 
 
 def test_an_unknown_e_mail_is_refused_with_a_message(cast):
-    response = _client(cast.admin).post(reverse("api_tokens"), {"email": "nobody@example.com", "name": "CRM"})
+    response = _client(cast.admin).post(reverse("tokens:api_tokens"), {"email": "nobody@example.com", "name": "CRM"})
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     assert not ApiToken.objects.exists()
@@ -36,7 +36,7 @@ def test_an_unknown_e_mail_is_refused_with_a_message(cast):
 
 def test_an_admin_revokes_a_token(cast):
     token, raw = api_token_create(user=cast.rep_a1, name="CRM", created_by=cast.admin)
-    response = _client(cast.admin).post(reverse("api_token_revoke", args=[token.pk]))
+    response = _client(cast.admin).post(reverse("tokens:api_token_revoke", args=[token.pk]))
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -47,8 +47,8 @@ def test_an_admin_revokes_a_token(cast):
 def test_everyone_but_admins_gets_404(cast, who):
     token, _raw = api_token_create(user=cast.rep_a1, name="CRM", created_by=cast.admin)
     client = _client(getattr(cast, who))
-    assert client.get(reverse("api_tokens")).status_code == 404
-    assert client.post(reverse("api_tokens"), {"email": cast.rep_a1.email, "name": "x"}).status_code == 404
-    assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
+    assert client.get(reverse("tokens:api_tokens")).status_code == 404
+    assert client.post(reverse("tokens:api_tokens"), {"email": cast.rep_a1.email, "name": "x"}).status_code == 404
+    assert client.post(reverse("tokens:api_token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None

@@ -41,19 +41,21 @@ def more_answers(cast, world, n, start=0):
 
 def test_item_analysis_shows_difficulty_options_and_partners_to_the_principal(cast, world, client):
     client.force_login(cast.author)
-    page = client.get(reverse("quiz_analysis", args=[world["quiz"].pk])).content.decode()
+    page = client.get(reverse("assessments:quiz_analysis", args=[world["quiz"].pk])).content.decode()
     assert "料金体系" in page  # the question's short name
     assert "33%" in page  # one of three right
     assert "パートナーA株式会社" in page and "パートナーB株式会社" in page  # the breakdown per partner
     assert re.search(r"買い切り</th><td class=\"num\">1</td>", page)  # how often a wrong option was chosen
-    only_b = client.get(reverse("quiz_analysis", args=[world["quiz"].pk]), {"partner": cast.partner_b.pk})
+    only_b = client.get(reverse("assessments:quiz_analysis", args=[world["quiz"].pk]), {"partner": cast.partner_b.pk})
     assert "パートナー企業ごと" not in only_b.content.decode()
-    assert client.get(reverse("quiz_analysis", args=[world["quiz"].pk]), {"version": "9"}).status_code == 404
+    assert (
+        client.get(reverse("assessments:quiz_analysis", args=[world["quiz"].pk]), {"version": "9"}).status_code == 404
+    )
 
 
 def test_the_item_analysis_page_does_not_grow_with_answers_or_partners(cast, world, client, django_assert_num_queries):
     client.force_login(cast.admin)
-    url = reverse("quiz_analysis", args=[world["quiz"].pk])
+    url = reverse("assessments:quiz_analysis", args=[world["quiz"].pk])
     client.get(url)
     # session, user, quiz (+ items), figures per version, versions, the version shown, the versions' questions,
     # the questions, their statistics, partners (filter), statistics per partner, partners (breakdown)
@@ -69,35 +71,35 @@ def test_the_item_analysis_page_does_not_grow_with_answers_or_partners(cast, wor
 
 def test_weak_topics_across_partners_for_the_principal(cast, world, client, django_assert_num_queries):
     client.force_login(cast.coach)
-    client.get(reverse("topic_analysis"))
+    client.get(reverse("assessments:topic_analysis"))
     with django_assert_num_queries(5):  # session, user, topic weeks, partners, tags
-        page = client.get(reverse("topic_analysis")).content.decode()
+        page = client.get(reverse("assessments:topic_analysis")).content.decode()
     assert "価格" in page and "製品知識" in page and "パートナーB株式会社" in page
 
 
 def test_a_manager_sees_their_own_reps_results_weak_topics_and_retention(cast, world, client):
     client.force_login(cast.manager_a)
-    page = client.get(reverse("quiz_results")).content.decode()
+    page = client.get(reverse("assessments:quiz_results")).content.decode()
     assert "営業 一子" in page and "営業 二郎" in page and "営業 B一" not in page
     assert "パートナーB株式会社" not in page
     assert "トピック別の定着度" in page and "苦手なトピック" in page
     # Asking for partner B changes nothing: a manager sees their own agency only.
-    other = client.get(reverse("quiz_results"), {"partner": cast.partner_b.pk}).content.decode()
+    other = client.get(reverse("assessments:quiz_results"), {"partner": cast.partner_b.pk}).content.decode()
     assert "営業 B一" not in other
-    rep_page = client.get(reverse("rep_quizzes", args=[cast.rep_a1.pk])).content.decode()
+    rep_page = client.get(reverse("assessments:rep_quizzes", args=[cast.rep_a1.pk])).content.decode()
     assert "1回目" in rep_page and "100%" in rep_page
 
 
 def test_the_admin_chooses_which_partners_results_to_see(cast, world, client):
     client.force_login(cast.admin)
-    page = client.get(reverse("quiz_results"), {"partner": cast.partner_b.pk}).content.decode()
+    page = client.get(reverse("assessments:quiz_results"), {"partner": cast.partner_b.pk}).content.decode()
     assert "営業 B一" in page and "営業 一子" not in page
 
 
 def test_the_managers_page_does_not_grow_with_reps_or_attempts(cast, world, client, django_assert_num_queries):
     more_answers(cast, world, 2)  # enough answers for weak topics to show
     client.force_login(cast.manager_a)
-    url = reverse("quiz_results")
+    url = reverse("assessments:quiz_results")
     client.get(url)
     with django_assert_num_queries(18) as counted:
         client.get(url)
@@ -119,14 +121,14 @@ def test_the_managers_page_does_not_grow_with_reps_or_attempts(cast, world, clie
 )
 def test_who_reaches_which_analysis(cast, world, client, who, analysis, results, rep_page):
     client.force_login(getattr(cast, who))
-    assert client.get(reverse("quiz_analysis", args=[world["quiz"].pk])).status_code == analysis
-    assert client.get(reverse("quiz_analysis_list")).status_code == analysis
-    assert client.get(reverse("topic_analysis")).status_code == analysis
-    assert client.get(reverse("quiz_results")).status_code == results
-    assert client.get(reverse("rep_quizzes", args=[cast.rep_a1.pk])).status_code == rep_page
+    assert client.get(reverse("assessments:quiz_analysis", args=[world["quiz"].pk])).status_code == analysis
+    assert client.get(reverse("assessments:quiz_analysis_list")).status_code == analysis
+    assert client.get(reverse("assessments:topic_analysis")).status_code == analysis
+    assert client.get(reverse("assessments:quiz_results")).status_code == results
+    assert client.get(reverse("assessments:rep_quizzes", args=[cast.rep_a1.pk])).status_code == rep_page
 
 
 def test_partner_b_manager_sees_only_partner_b(cast, world, client):
     client.force_login(cast.manager_b)
-    page = client.get(reverse("quiz_results")).content.decode()
+    page = client.get(reverse("assessments:quiz_results")).content.decode()
     assert "営業 B一" in page and "営業 一子" not in page and "営業 二郎" not in page

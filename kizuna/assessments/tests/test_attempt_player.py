@@ -22,7 +22,7 @@ def started(cast, questions, client):
     )
     lesson = quiz_lesson(cast, quiz)
     client.force_login(cast.rep_a1)
-    url = reverse("quiz_attempt", args=[lesson.pk])
+    url = reverse("assessments:quiz_attempt", args=[lesson.pk])
     client.post(url, {"action": "start", "sid": str(uuid.uuid4())})
     return {"lesson": lesson, "url": url, "attempt": Attempt.objects.get(), "questions": questions}
 
@@ -64,7 +64,7 @@ def test_an_unreadable_answer_says_what_to_fix_as_json(cast, questions, client):
     quiz = make_quiz(cast, [questions["numerical"]])
     lesson = quiz_lesson(cast, quiz)
     client.force_login(cast.rep_a1)
-    url = reverse("quiz_attempt", args=[lesson.pk])
+    url = reverse("assessments:quiz_attempt", args=[lesson.pk])
     client.post(url, {"action": "start", "sid": str(uuid.uuid4())})
     attempt = Attempt.objects.get()
     key = questions["numerical"].key
@@ -98,7 +98,7 @@ def test_a_double_tapped_submit_counts_once_and_shows_the_same_result(started, c
     }
     first = client.post(started["url"], fields)
     second = client.post(started["url"], fields)
-    assert first.url == second.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    assert first.url == second.url == reverse("assessments:quiz_attempt_result", args=[attempt.pk])
     assert Attempt.objects.count() == 1 and Statement.objects.filter(verb__endswith="/passed").count() == 1
     assert answered_statements() == 2
     # A save from an old tab after submitting is refused without changing anything.
@@ -134,7 +134,7 @@ def test_the_result_shows_each_answer_feedback_explanations_and_attempts_left(st
             f"q-{short.key}": "自動締め",
         },
     )
-    page = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("assessments:quiz_attempt_result", args=[attempt.pk])).content.decode()
     assert "25%" in page and "不合格" in page
     assert "買い切りの販売はしていません。" in page  # the chosen option's feedback
     assert "ユーザー数に応じた<strong>月額制</strong>です。" in page  # the explanation

@@ -100,7 +100,7 @@ def test_a_cancelled_import_leaves_nothing(cast, target, monkeypatch):
 def test_cancelling_from_the_page_stops_the_import_and_says_nothing_was_added(cast, target, client):
     job = gift_import_start(source=gift(3), bank=target, author=cast.author)
     client.force_login(cast.author)
-    response = client.post(reverse("studio_gift_import_cancel", args=[job.pk]), follow=True)
+    response = client.post(reverse("assessments:studio_gift_import_cancel", args=[job.pk]), follow=True)
     assert "取り込みを中止しました" in response.content.decode()
     job.refresh_from_db()
     assert job.state == State.CANCELLED and Question.objects.count() == 0
@@ -112,12 +112,12 @@ def test_the_status_part_shows_the_progress_and_polls_while_the_import_runs(cast
     with pytest.raises(KeyboardInterrupt):
         gift_import_run(job_id=job.pk, batch_size=4)
     client.force_login(cast.author)
-    part = client.get(reverse("studio_gift_import", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    part = client.get(reverse("assessments:studio_gift_import", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert part.startswith('<div id="gift-import-status"') and 'hx-trigger="every 1s"' in part
     assert "10問中4問" in part and 'value="40"' in part
     monkeypatch.undo()
     gift_import_run(job_id=job.pk)
-    part = client.get(reverse("studio_gift_import", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    part = client.get(reverse("assessments:studio_gift_import", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in part and "10問を取り込みました" in part
 
 
@@ -185,7 +185,7 @@ def test_an_upload_larger_than_the_limit_is_refused_in_japanese(cast, target, cl
 
     monkeypatch.setattr(forms, "GIFT_MAX_BYTES", 100)
     client.force_login(cast.author)
-    response = client.post(reverse("studio_bank_import", args=[target.pk]), {"text": gift(5)})
+    response = client.post(reverse("assessments:studio_bank_import", args=[target.pk]), {"text": gift(5)})
     assert response.status_code == 400
     assert "ファイルが大きすぎます" in response.content.decode()
     assert not GiftImport.objects.exists()
@@ -232,7 +232,7 @@ def test_an_over_long_question_does_not_hide_the_errors_and_questions_after_it()
 def test_a_file_with_a_nul_character_is_refused_with_its_line_before_anything_is_stored(cast, target, client):
     client.force_login(cast.author)
     upload = SimpleUploadedFile("q.gift", "問題{T}\n\n壊れ\x00た{T}\n".encode(), "text/plain")
-    response = client.post(reverse("studio_bank_import", args=[target.pk]), {"file": upload})
+    response = client.post(reverse("assessments:studio_bank_import", args=[target.pk]), {"file": upload})
     assert response.status_code == 400 and "NUL 文字" in response.content.decode()
     assert not GiftImport.objects.exists() and Question.objects.count() == 0
 
@@ -240,10 +240,10 @@ def test_a_file_with_a_nul_character_is_refused_with_its_line_before_anything_is
 def test_the_bank_page_links_to_an_import_still_running(cast, target, client):
     job = gift_import_start(source=gift(3), bank=target, author=cast.author)
     client.force_login(cast.author)
-    page = client.get(reverse("studio_bank", args=[target.pk])).content.decode()
-    assert reverse("studio_gift_import", args=[job.pk]) in page and "取り込みが進行中です" in page
+    page = client.get(reverse("assessments:studio_bank", args=[target.pk])).content.decode()
+    assert reverse("assessments:studio_gift_import", args=[job.pk]) in page and "取り込みが進行中です" in page
     gift_import_run(job_id=job.pk)
-    page = client.get(reverse("studio_bank", args=[target.pk])).content.decode()
+    page = client.get(reverse("assessments:studio_bank", args=[target.pk])).content.decode()
     assert "取り込みが進行中です" not in page
 
 

@@ -30,10 +30,10 @@ def quiz(cast, questions):
 def test_a_rep_starts_answers_and_submits_a_quiz_lesson(cast, quiz, questions, client):
     lesson = quiz_lesson(cast, quiz)
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert "確認テストを始める" in page and "合格点 60%" in page
     sid = re.search(r'name="sid" value="([^"]+)"', page).group(1)
-    url = reverse("quiz_attempt", args=[lesson.pk])
+    url = reverse("assessments:quiz_attempt", args=[lesson.pk])
     assert client.post(url, {"action": "start", "sid": sid}).url == url
     client.post(url, {"action": "start", "sid": sid})  # a double tap on start
     assert Attempt.objects.count() == 1
@@ -43,7 +43,7 @@ def test_a_rep_starts_answers_and_submits_a_quiz_lesson(cast, quiz, questions, c
     attempt = Attempt.objects.get()
     fields = {"attempt": str(attempt.key), "submit_sid": str(uuid.uuid4()), **form_answers(questions)}
     response = client.post(url, fields)
-    assert response.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    assert response.url == reverse("assessments:quiz_attempt_result", args=[attempt.pk])
     result = client.get(response.url).content.decode()
     assert "100%" in result and "合格" in result
     assert "ユーザー数に応じた<strong>月額制</strong>です。" in result  # the explanation
@@ -56,7 +56,7 @@ def test_a_rep_starts_answers_and_submits_a_quiz_lesson(cast, quiz, questions, c
 def test_answers_are_saved_as_the_rep_goes(cast, quiz, questions, client):
     lesson = quiz_lesson(cast, quiz)
     client.force_login(cast.rep_a1)
-    url = reverse("quiz_attempt", args=[lesson.pk])
+    url = reverse("assessments:quiz_attempt", args=[lesson.pk])
     client.post(url, {"action": "start", "sid": str(uuid.uuid4())})
     attempt = Attempt.objects.get()
     tf = questions["truefalse"]
@@ -74,7 +74,7 @@ def test_answers_are_saved_as_the_rep_goes(cast, quiz, questions, client):
     assert 'value="true" checked' in client.get(url).content.decode()
     numerical = make_quiz(cast, [questions["numerical"]], title="数")
     bad = quiz_lesson(cast, numerical, slug="numbers")
-    bad_url = reverse("quiz_attempt", args=[bad.pk])
+    bad_url = reverse("assessments:quiz_attempt", args=[bad.pk])
     client.post(bad_url, {"action": "start", "sid": str(uuid.uuid4())})
     other = Attempt.objects.get(lesson=bad)
     key = questions["numerical"].key
@@ -91,12 +91,12 @@ def test_a_failed_rep_can_try_again_until_the_attempts_run_out(cast, questions, 
     quiz = make_quiz(cast, [questions["truefalse"]], allowed_attempts=1, pass_mark=100)
     lesson = quiz_lesson(cast, quiz)
     client.force_login(cast.rep_a1)
-    url = reverse("quiz_attempt", args=[lesson.pk])
+    url = reverse("assessments:quiz_attempt", args=[lesson.pk])
     client.post(url, {"action": "start", "sid": str(uuid.uuid4())})
     attempt = Attempt.objects.get()
     key = questions["truefalse"].key
     client.post(url, {"attempt": str(attempt.key), f"q-{key}": "false", "submit_sid": str(uuid.uuid4())})
-    page = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert "すべての受験回数を使いました" in page
     response = client.post(url, {"action": "start", "sid": str(uuid.uuid4())}, follow=True)
     assert "1回すべて" in response.content.decode()
@@ -107,32 +107,32 @@ def test_a_micro_lesson_shows_the_video_and_its_check_questions_and_completes_wh
 ):
     lesson = quiz_lesson(cast, quiz, kind="micro")
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert '<video id="player"' in page
     assert "確認問題" in page and "クラウド勤怠 KIZUNA の料金体系は?" in page
     fields = {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1) for name in ("start_sid", "submit_sid")}
     fields |= {"action": "submit", **form_answers(questions)}
-    url = reverse("quiz_attempt", args=[lesson.pk])
+    url = reverse("assessments:quiz_attempt", args=[lesson.pk])
     first = client.post(url, fields)
     second = client.post(url, fields)  # double tap
     assert first.url == second.url
     assert Attempt.objects.count() == 1 and Attempt.objects.get().passed
     assert Statement.objects.filter(verb__endswith="/answered").count() == 3
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson).completed_at is not None
-    after = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    after = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert "合格" in after and "解答と解説を見る" in after
 
 
 def test_a_failed_micro_check_asks_to_watch_again(cast, quiz, questions, client):
     lesson = quiz_lesson(cast, quiz, kind="micro")
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     fields = {n: re.search(rf'name="{n}" value="([^"]+)"', page).group(1) for n in ("start_sid", "submit_sid")}
     client.post(
-        reverse("quiz_attempt", args=[lesson.pk]),
+        reverse("assessments:quiz_attempt", args=[lesson.pk]),
         {"action": "submit", **fields, **form_answers(questions, right=False)},
     )
-    again = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    again = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert "動画をもう一度見て" in again
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson).completed_at is None
 
@@ -140,22 +140,22 @@ def test_a_failed_micro_check_asks_to_watch_again(cast, quiz, questions, client)
 def test_staff_see_the_start_card_without_taking_the_quiz(cast, quiz, client):
     lesson = quiz_lesson(cast, quiz)
     client.force_login(cast.author)
-    page = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert "3問" in page and "確認テストを始める" not in page
-    assert client.get(reverse("quiz_attempt", args=[lesson.pk])).status_code == 302
-    assert client.post(reverse("quiz_attempt", args=[lesson.pk]), {"action": "start"}).status_code == 404
+    assert client.get(reverse("assessments:quiz_attempt", args=[lesson.pk])).status_code == 302
+    assert client.post(reverse("assessments:quiz_attempt", args=[lesson.pk]), {"action": "start"}).status_code == 404
 
 
 def test_the_result_is_for_the_rep_their_manager_and_the_principal_only(cast, quiz, questions, client):
     lesson = quiz_lesson(cast, quiz)
     client.force_login(cast.rep_a1)
-    url = reverse("quiz_attempt", args=[lesson.pk])
+    url = reverse("assessments:quiz_attempt", args=[lesson.pk])
     client.post(url, {"action": "start", "sid": str(uuid.uuid4())})
     attempt = Attempt.objects.get()
     client.post(
         url, {"attempt": str(attempt.key), "submit_sid": str(uuid.uuid4()), **form_answers(questions, right=False)}
     )
-    result_url = reverse("quiz_attempt_result", args=[attempt.pk])
+    result_url = reverse("assessments:quiz_attempt_result", args=[attempt.pk])
     for person, status in [
         (cast.rep_a1, 200),
         (cast.manager_a, 200),

@@ -41,7 +41,7 @@ def review_statements():
 
 def test_the_review_shows_a_due_question_and_answering_moves_its_schedule(cast, due, client):
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("review")).content.decode()
+    page = client.get(reverse("assessments:review")).content.decode()
     assert "今日の3分復習" in page and "今日はあと3問" in page
     question_id = int(re.search(r'action="/review/questions/(\d+)/"', page).group(1))
     card = ReviewCard.objects.get(rep=cast.rep_a1, question_id=question_id)
@@ -61,7 +61,9 @@ def test_the_review_shows_a_due_question_and_answering_moves_its_schedule(cast, 
         due["truefalse"].pk: {"answer": "true"},
         due["short"].pk: {"answer": "オートクローズ"},
     }[question_id]
-    response = client.post(reverse("review_question", args=[question_id]), {"sid": sid, "shown": shown, **right})
+    response = client.post(
+        reverse("assessments:review_question", args=[question_id]), {"sid": sid, "shown": shown, **right}
+    )
     result = response.content.decode()
     assert response.status_code == 200 and "正解" in result and "今日はあと" not in result
     assert "次へ(あと2問)" in result
@@ -73,7 +75,7 @@ def test_the_review_shows_a_due_question_and_answering_moves_its_schedule(cast, 
     assert spacing.utc(card.due) == expected.due
     assert selectors.review_due_count(cast.rep_a1) == 2
     # A double tap (the same form again) records nothing more.
-    client.post(reverse("review_question", args=[question_id]), {"sid": sid, "shown": shown, **right})
+    client.post(reverse("assessments:review_question", args=[question_id]), {"sid": sid, "shown": shown, **right})
     assert review_statements() == 1
     card.refresh_from_db()
     assert card.reviews == 2
@@ -81,7 +83,7 @@ def test_the_review_shows_a_due_question_and_answering_moves_its_schedule(cast, 
 
 def test_an_empty_answer_says_what_to_do_and_records_nothing(cast, due, client):
     client.force_login(cast.rep_a1)
-    response = client.post(reverse("review_question", args=[due["single"].pk]), {"sid": "x", "shown": "0"})
+    response = client.post(reverse("assessments:review_question", args=[due["single"].pk]), {"sid": "x", "shown": "0"})
     assert response.status_code == 400
     assert "先に問題に答えてください" in response.content.decode()
     assert review_statements() == 0
@@ -90,15 +92,17 @@ def test_an_empty_answer_says_what_to_do_and_records_nothing(cast, due, client):
 def test_when_everything_is_reviewed_the_page_says_done_and_when_the_next_comes(cast, due, client):
     client.force_login(cast.rep_a1)
     for question, answer in ((due["single"], "1"), (due["truefalse"], "true"), (due["short"], "オートクローズ")):
-        client.post(reverse("review_question", args=[question.pk]), {"answer": answer, "sid": "", "shown": "0"})
+        client.post(
+            reverse("assessments:review_question", args=[question.pk]), {"answer": answer, "sid": "", "shown": "0"}
+        )
     assert review_statements() == 3
-    page = client.get(reverse("review")).content.decode()
+    page = client.get(reverse("assessments:review")).content.decode()
     assert "今日の復習はすべて終わりました" in page and "に出題されます" in page
 
 
 def test_a_rep_without_questions_is_told_what_the_review_is(cast, client):
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("review")).content.decode()
+    page = client.get(reverse("assessments:review")).content.decode()
     assert "まだ復習する問題はありません" in page
 
 
@@ -127,15 +131,15 @@ def test_the_home_fragment_links_to_the_review_says_done_or_stays_silent(cast, d
 
 def test_the_review_page_runs_a_fixed_number_of_queries(cast, due, client, django_assert_num_queries):
     client.force_login(cast.rep_a1)
-    client.get(reverse("review"))
+    client.get(reverse("assessments:review"))
     # session, user (with membership), the due card with its question, its topics, the count
     with django_assert_num_queries(5):
-        client.get(reverse("review"))
+        client.get(reverse("assessments:review"))
 
 
 def test_the_rep_sees_their_retention_per_topic(cast, due, client):
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("review_retention")).content.decode()
+    page = client.get(reverse("assessments:review_retention")).content.decode()
     assert "トピック別の定着度" in page and "価格" in page and "製品知識" in page
     assert re.search(r'<progress class="rate" max="100" value="\d+"', page)
 
@@ -143,13 +147,13 @@ def test_the_rep_sees_their_retention_per_topic(cast, due, client):
 @pytest.mark.parametrize("who", ["rep_a2", "rep_b1", "manager_a", "admin"])
 def test_nobody_else_answers_a_reps_review(cast, due, client, who):
     client.force_login(getattr(cast, who))
-    url = reverse("review_question", args=[due["single"].pk])
+    url = reverse("assessments:review_question", args=[due["single"].pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"answer": "1"}).status_code == 404
     assert review_statements() == 0
     if who in ("manager_a", "admin"):
-        assert client.get(reverse("review")).status_code == 404
-        assert client.get(reverse("review_retention")).status_code == 404
+        assert client.get(reverse("assessments:review")).status_code == 404
+        assert client.get(reverse("assessments:review_retention")).status_code == 404
 
 
 def test_the_retention_page_runs_a_fixed_number_of_queries(cast, due, questions, client, django_assert_num_queries):
@@ -158,10 +162,10 @@ def test_the_retention_page_runs_a_fixed_number_of_queries(cast, due, questions,
     answers = [(questions["single"], {"choice": "2"}), (questions["numerical"], {"text": "300"})]
     take_quiz(cast, lesson, cast.rep_a1, answers, at=timezone.now() - timedelta(days=1))
     client.force_login(cast.rep_a1)
-    client.get(reverse("review_retention"))
+    client.get(reverse("assessments:review_retention"))
     # session, user, retention (the rep, cards by topic, tags), weak topics (the rep, topic weeks, tags), home card
     with django_assert_num_queries(9):
-        client.get(reverse("review_retention"))
+        client.get(reverse("assessments:review_retention"))
     take_quiz(cast, lesson, cast.rep_a1, answers, at=timezone.now())
     with django_assert_num_queries(9):
-        client.get(reverse("review_retention"))
+        client.get(reverse("assessments:review_retention"))

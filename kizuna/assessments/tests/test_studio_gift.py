@@ -25,7 +25,8 @@ GIFT = """\
 
 def upload(client, bank, content: bytes, name: str = "questions.gift"):
     return client.post(
-        reverse("studio_bank_import", args=[bank.pk]), {"file": SimpleUploadedFile(name, content, "text/plain")}
+        reverse("assessments:studio_bank_import", args=[bank.pk]),
+        {"file": SimpleUploadedFile(name, content, "text/plain")},
     )
 
 
@@ -34,10 +35,10 @@ def test_an_author_uploads_a_gift_file_and_sees_how_many_of_each_type_came_in(ca
     client.force_login(cast.author)
     response = upload(client, bank, GIFT.encode())
     job = GiftImport.objects.get()
-    assert response.status_code == 302 and response.url == reverse("studio_gift_import", args=[job.pk])
+    assert response.status_code == 302 and response.url == reverse("assessments:studio_gift_import", args=[job.pk])
     page = client.get(response.url).content.decode()
     assert "3問" in page and "単一選択 1" in page and "正誤 1" in page and "数値 1" in page
-    assert reverse("studio_bank", args=[bank.pk]) in page
+    assert reverse("assessments:studio_bank", args=[bank.pk]) in page
     assert bank.questions.count() == 3
     assert bank.questions.get(title="料金体系").explanation == "ユーザー数に応じた月額制です。"
 
@@ -62,21 +63,23 @@ def test_a_file_that_is_not_utf8_is_refused_with_what_to_do(cast, bank, client):
 
 def test_pasted_gift_text_is_imported_too(cast, bank, client):
     client.force_login(cast.author)
-    response = client.post(reverse("studio_bank_import", args=[bank.pk]), {"text": "新機能は便利だ。{TRUE}"})
+    response = client.post(
+        reverse("assessments:studio_bank_import", args=[bank.pk]), {"text": "新機能は便利だ。{TRUE}"}
+    )
     assert response.status_code == 302
     assert bank.questions.filter(text="新機能は便利だ。").exists()
 
 
 def test_an_empty_upload_says_what_to_do(cast, bank, client):
     client.force_login(cast.author)
-    response = client.post(reverse("studio_bank_import", args=[bank.pk]), {"text": "  "})
+    response = client.post(reverse("assessments:studio_bank_import", args=[bank.pk]), {"text": "  "})
     assert response.status_code == 400
     assert "GIFT" in response.content.decode()
 
 
 def test_the_download_re_uploads_onto_the_same_questions(cast, bank, client):
     client.force_login(cast.author)
-    response = client.get(reverse("studio_bank_export", args=[bank.pk]))
+    response = client.get(reverse("assessments:studio_bank_export", args=[bank.pk]))
     assert response["Content-Type"].startswith("text/plain") and "kizuna-basics.gift" in response["Content-Disposition"]
     before = {q.key: (q.type, q.text, q.data, q.explanation) for q in bank.questions.all()}
     again = upload(client, bank, response.content)
@@ -86,9 +89,9 @@ def test_the_download_re_uploads_onto_the_same_questions(cast, bank, client):
 
 def test_coaches_may_download_but_not_upload_and_partners_reach_neither(cast, bank, client):
     client.force_login(cast.coach)
-    assert client.get(reverse("studio_bank_export", args=[bank.pk])).status_code == 200
+    assert client.get(reverse("assessments:studio_bank_export", args=[bank.pk])).status_code == 200
     assert upload(client, bank, GIFT.encode()).status_code == 404
     for person in (cast.manager_a, cast.rep_b1):
         client.force_login(person)
-        assert client.get(reverse("studio_bank_export", args=[bank.pk])).status_code == 404
+        assert client.get(reverse("assessments:studio_bank_export", args=[bank.pk])).status_code == 404
         assert upload(client, bank, GIFT.encode()).status_code == 404

@@ -81,7 +81,7 @@ CASES = {
 def test_an_author_writes_a_question_of_every_type(cast, bank, client, type_code):
     fields, expected = CASES[type_code]
     client.force_login(cast.author)
-    url = reverse("studio_question_new", args=[bank.pk])
+    url = reverse("assessments:studio_question_new", args=[bank.pk])
     form = client.get(url, {"type": type_code})
     assert form.status_code == 200 and 'name="text"' in form.content.decode()
     response = client.post(
@@ -100,7 +100,7 @@ def test_an_author_writes_a_question_of_every_type(cast, bank, client, type_code
 def test_an_author_edits_a_question_of_every_type_and_option_ids_are_kept(cast, bank, questions, client, type_code):
     question = questions[type_code]
     client.force_login(cast.author)
-    url = reverse("studio_question", args=[question.pk])
+    url = reverse("assessments:studio_question", args=[question.pk])
     page = client.get(url).content.decode()
     assert question.text in page
     # Post the form back as the browser renders it, with only the question text changed.
@@ -116,7 +116,7 @@ def test_an_author_edits_a_question_of_every_type_and_option_ids_are_kept(cast, 
 def test_a_single_choice_without_a_right_answer_says_what_to_fix_and_saves_nothing(cast, bank, client):
     client.force_login(cast.author)
     response = client.post(
-        reverse("studio_question_new", args=[bank.pk]),
+        reverse("assessments:studio_question_new", args=[bank.pk]),
         question_post("single", "答えのない問題") | rows({"text": "A"}, {"text": "B"}),
     )
     assert response.status_code == 400
@@ -127,7 +127,7 @@ def test_a_single_choice_without_a_right_answer_says_what_to_fix_and_saves_nothi
 def test_two_ticked_answers_in_a_single_choice_are_refused(cast, bank, client):
     client.force_login(cast.author)
     response = client.post(
-        reverse("studio_question_new", args=[bank.pk]),
+        reverse("assessments:studio_question_new", args=[bank.pk]),
         question_post("single", "二つ正解") | rows({"text": "A", "right": True}, {"text": "B", "right": True}),
     )
     assert response.status_code == 400
@@ -137,7 +137,7 @@ def test_two_ticked_answers_in_a_single_choice_are_refused(cast, bank, client):
 def test_a_numerical_answer_without_its_value_points_at_the_row(cast, bank, client):
     client.force_login(cast.author)
     response = client.post(
-        reverse("studio_question_new", args=[bank.pk]),
+        reverse("assessments:studio_question_new", args=[bank.pk]),
         question_post("numerical", "数") | rows({"kind": "range", "min": "1"}),
     )
     assert response.status_code == 400
@@ -147,7 +147,7 @@ def test_a_numerical_answer_without_its_value_points_at_the_row(cast, bank, clie
 def test_more_rows_keeps_what_was_typed_and_saves_nothing(cast, bank, client):
     client.force_login(cast.author)
     response = client.post(
-        reverse("studio_question_new", args=[bank.pk]),
+        reverse("assessments:studio_question_new", args=[bank.pk]),
         question_post("matching", "結んでください", action="rows") | rows({"left": "A", "right": "1"}),
     )
     page = response.content.decode()
@@ -159,7 +159,7 @@ def test_more_rows_keeps_what_was_typed_and_saves_nothing(cast, bank, client):
 def test_an_author_archives_a_question(cast, questions, client):
     question = questions["short"]
     client.force_login(cast.author)
-    response = client.post(reverse("studio_question", args=[question.pk]), {"action": "archive"})
+    response = client.post(reverse("assessments:studio_question", args=[question.pk]), {"action": "archive"})
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.archived_at is not None
@@ -168,11 +168,14 @@ def test_an_author_archives_a_question(cast, questions, client):
 def test_a_coach_sees_the_question_and_its_answer_key_but_cannot_change_it(cast, questions, client):
     question = questions["single"]
     client.force_login(cast.coach)
-    page = client.get(reverse("studio_question", args=[question.pk])).content.decode()
+    page = client.get(reverse("assessments:studio_question", args=[question.pk])).content.decode()
     assert "買い切りの販売はしていません。" in page  # the option's feedback in the answer key
     assert 'id="question-form"' not in page
-    assert client.post(reverse("studio_question", args=[question.pk]), {"action": "archive"}).status_code == 404
-    assert client.get(reverse("studio_question_new", args=[question.bank_id])).status_code == 404
+    assert (
+        client.post(reverse("assessments:studio_question", args=[question.pk]), {"action": "archive"}).status_code
+        == 404
+    )
+    assert client.get(reverse("assessments:studio_question_new", args=[question.bank_id])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["manager_a", "rep_a1", "manager_b", "rep_b1"])
@@ -180,11 +183,11 @@ def test_partner_people_never_reach_the_studio(cast, questions, client, who):
     question = questions["single"]
     client.force_login(getattr(cast, who))
     for url in (
-        reverse("studio_banks"),
-        reverse("studio_bank", args=[question.bank_id]),
-        reverse("studio_question", args=[question.pk]),
-        reverse("studio_question_new", args=[question.bank_id]),
-        reverse("studio_bank_export", args=[question.bank_id]),
+        reverse("assessments:studio_banks"),
+        reverse("assessments:studio_bank", args=[question.bank_id]),
+        reverse("assessments:studio_question", args=[question.pk]),
+        reverse("assessments:studio_question_new", args=[question.bank_id]),
+        reverse("assessments:studio_bank_export", args=[question.bank_id]),
     ):
         assert client.get(url).status_code == 404, url
 

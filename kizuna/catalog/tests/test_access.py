@@ -10,35 +10,35 @@ def studio_urls(course):
     module = course.modules.first()
     lesson = module.lessons.first()
     return [
-        ("get", reverse("studio")),
-        ("get", reverse("studio_course_new")),
-        ("post", reverse("studio_course_new")),
-        ("get", reverse("studio_course", args=[course.pk])),
-        ("post", reverse("studio_course", args=[course.pk])),
-        ("post", reverse("studio_course_publish", args=[course.pk])),
-        ("post", reverse("studio_module_new", args=[course.pk])),
-        ("get", reverse("studio_module_edit", args=[module.pk])),
-        ("post", reverse("studio_module_edit", args=[module.pk])),
-        ("get", reverse("studio_lesson_new", args=[module.pk])),
-        ("post", reverse("studio_lesson_new", args=[module.pk])),
-        ("get", reverse("studio_lesson_edit", args=[lesson.pk])),
-        ("post", reverse("studio_lesson_edit", args=[lesson.pk])),
-        ("post", reverse("studio_lesson_move", args=[lesson.pk])),
-        ("post", reverse("studio_lesson_delete", args=[lesson.pk])),
-        ("post", reverse("studio_markdown_preview")),
-        ("get", reverse("studio_products")),
-        ("post", reverse("studio_products")),
-        ("get", reverse("studio_tags")),
-        ("post", reverse("studio_tags")),
+        ("get", reverse("catalog:studio")),
+        ("get", reverse("catalog:studio_course_new")),
+        ("post", reverse("catalog:studio_course_new")),
+        ("get", reverse("catalog:studio_course", args=[course.pk])),
+        ("post", reverse("catalog:studio_course", args=[course.pk])),
+        ("post", reverse("catalog:studio_course_publish", args=[course.pk])),
+        ("post", reverse("catalog:studio_module_new", args=[course.pk])),
+        ("get", reverse("catalog:studio_module_edit", args=[module.pk])),
+        ("post", reverse("catalog:studio_module_edit", args=[module.pk])),
+        ("get", reverse("catalog:studio_lesson_new", args=[module.pk])),
+        ("post", reverse("catalog:studio_lesson_new", args=[module.pk])),
+        ("get", reverse("catalog:studio_lesson_edit", args=[lesson.pk])),
+        ("post", reverse("catalog:studio_lesson_edit", args=[lesson.pk])),
+        ("post", reverse("catalog:studio_lesson_move", args=[lesson.pk])),
+        ("post", reverse("catalog:studio_lesson_delete", args=[lesson.pk])),
+        ("post", reverse("catalog:studio_markdown_preview")),
+        ("get", reverse("catalog:studio_products")),
+        ("post", reverse("catalog:studio_products")),
+        ("get", reverse("catalog:studio_tags")),
+        ("post", reverse("catalog:studio_tags")),
     ]
 
 
 def assignment_urls(course):
     assignment = Assignment.objects.get(course=course)
     return [
-        ("get", reverse("assignments")),
-        ("post", reverse("assignments")),
-        ("post", reverse("assignment_delete", args=[assignment.pk])),
+        ("get", reverse("catalog:assignments")),
+        ("post", reverse("catalog:assignments")),
+        ("post", reverse("catalog:assignment_delete", args=[assignment.pk])),
     ]
 
 
@@ -70,11 +70,15 @@ def test_it_opens_the_studio_pages_to_admins_and_authors(who, cast, article_cour
 
 
 def test_it_opens_assignments_to_admins(cast, article_course, signed_in):
-    assert signed_in(cast.admin).get(reverse("assignments")).status_code == 200
+    assert signed_in(cast.admin).get(reverse("catalog:assignments")).status_code == 200
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(article_course, client):
-    for url in [reverse("studio"), reverse("studio_course", args=[article_course.pk]), reverse("assignments")]:
+    for url in [
+        reverse("catalog:studio"),
+        reverse("catalog:studio_course", args=[article_course.pk]),
+        reverse("catalog:assignments"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
@@ -83,8 +87,8 @@ def test_it_sends_anonymous_visitors_to_sign_in(article_course, client):
 def test_it_answers_404_for_courses_modules_and_lessons_that_do_not_exist(cast, signed_in):
     client = signed_in(cast.author)
     for url in [
-        reverse("studio_course", args=[999]),
-        reverse("studio_module_edit", args=[999]),
-        reverse("studio_lesson_edit", args=[999]),
+        reverse("catalog:studio_course", args=[999]),
+        reverse("catalog:studio_module_edit", args=[999]),
+        reverse("catalog:studio_lesson_edit", args=[999]),
     ]:
         assert client.get(url).status_code == 404

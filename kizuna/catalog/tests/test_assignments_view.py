@@ -20,7 +20,7 @@ def course(article_course):
 
 
 def post(client, **data):
-    return client.post(reverse("assignments"), {"required": "on", "due_on": DUE, **data})
+    return client.post(reverse("catalog:assignments"), {"required": "on", "due_on": DUE, **data})
 
 
 def test_it_assigns_a_course_to_a_whole_partner(cast, course, signed_in):
@@ -55,7 +55,7 @@ def test_it_records_who_assigned_what(cast, course, signed_in):
 
 def test_it_refuses_a_required_course_without_a_due_date_in_japanese(cast, course, signed_in):
     response = signed_in(cast.admin).post(
-        reverse("assignments"),
+        reverse("catalog:assignments"),
         {"course": course.pk, "target": "partner", "partner": cast.partner_a.pk, "required": "on", "due_on": ""},
     )
     assert response.status_code == 200
@@ -85,7 +85,7 @@ def test_it_refuses_a_target_kind_without_its_target(cast, course, signed_in):
 def test_it_offers_only_published_courses(cast, course, signed_in):
     draft = catalog.course_create(author=cast.author, title="未公開のコース", slug="unpublished")
     client = signed_in(cast.admin)
-    response = client.get(reverse("assignments"))
+    response = client.get(reverse("catalog:assignments"))
     assert list(response.context["form"].fields["course"].queryset) == [course]
     response = post(client, course=draft.pk, target="partner", partner=cast.partner_a.pk)
     assert response.status_code == 200
@@ -98,29 +98,29 @@ def test_it_lists_assignments_and_filters_them_by_partner(cast, course, signed_i
     catalog.assignment_create(course=course, assigned_by=cast.admin, required=False, partner=cast.partner_b)
     client = signed_in(cast.admin)
 
-    everything = client.get(reverse("assignments"))
+    everything = client.get(reverse("catalog:assignments"))
     assert len(everything.context["page"].object_list) == 2
     body = everything.content.decode()
     assert "東京第1チーム" in body and "パートナーB株式会社" in body
     assert "必須" in body and "任意" in body
     assert "2030年1月31日" in body
 
-    only_b = client.get(reverse("assignments"), {"partner": cast.partner_b.pk})
+    only_b = client.get(reverse("catalog:assignments"), {"partner": cast.partner_b.pk})
     assert [a.partner for a in only_b.context["page"].object_list] == [cast.partner_b]
 
 
 def test_it_answers_404_when_filtering_by_something_that_is_not_a_partner(cast, course, signed_in):
-    assert signed_in(cast.admin).get(reverse("assignments"), {"partner": cast.principal.pk}).status_code == 404
+    assert signed_in(cast.admin).get(reverse("catalog:assignments"), {"partner": cast.principal.pk}).status_code == 404
 
 
 def test_it_deletes_an_assignment(cast, course, signed_in):
     assignment = catalog.assignment_create(course=course, assigned_by=cast.admin, required=False, rep=cast.rep_a1)
-    response = signed_in(cast.admin).post(reverse("assignment_delete", args=[assignment.pk]))
+    response = signed_in(cast.admin).post(reverse("catalog:assignment_delete", args=[assignment.pk]))
     assert response.status_code == 302
     assert not Assignment.objects.exists()
 
 
 def test_deleting_needs_post(cast, course, signed_in):
     assignment = catalog.assignment_create(course=course, assigned_by=cast.admin, required=False, rep=cast.rep_a1)
-    assert signed_in(cast.admin).get(reverse("assignment_delete", args=[assignment.pk])).status_code == 405
+    assert signed_in(cast.admin).get(reverse("catalog:assignment_delete", args=[assignment.pk])).status_code == 405
     assert Assignment.objects.exists()

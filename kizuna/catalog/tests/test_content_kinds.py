@@ -60,7 +60,7 @@ def test_the_owner_is_asked_for_problems_and_for_the_published_version(cast, qui
 
     catalog.assignment_create(course=course, assigned_by=cast.admin, required=False, partner=cast.partner_a)
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("lesson", args=[published.pk])).content.decode()
+    page = client.get(reverse("learning:lesson", args=[published.pk])).content.decode()
     assert "<p id='quiz'>quiz 700</p>" in page
     assert "完了にする" not in page  # only the quiz's own app completes it
 
@@ -73,7 +73,7 @@ def test_the_studio_offers_the_owners_content(cast, quiz_kind, client):
     course = catalog.course_create(author=cast.author, title="クイズ", slug="quiz-course")
     module = catalog.module_create(course=course, title="章")
     client.force_login(cast.author)
-    url = reverse("studio_lesson_new", args=[module.pk])
+    url = reverse("catalog:studio_lesson_new", args=[module.pk])
     assert "?kind=quiz" in client.get(url).content.decode()
     form_page = client.get(url, {"kind": "quiz"}).content.decode()
     assert "価格クイズ" in form_page

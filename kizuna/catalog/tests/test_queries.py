@@ -26,16 +26,16 @@ def count_queries(client, url):
 def test_the_studio_list_and_the_assignments_list_do_not_grow_with_rows(cast, signed_in):
     client = signed_in(cast.admin)
     add_course(cast, 1)
-    few = {name: count_queries(client, reverse(name)) for name in ["studio", "assignments"]}
+    few = {name: count_queries(client, reverse(name)) for name in ["catalog:studio", "catalog:assignments"]}
     for n in range(2, 7):
         add_course(cast, n)
-    many = {name: count_queries(client, reverse(name)) for name in ["studio", "assignments"]}
+    many = {name: count_queries(client, reverse(name)) for name in ["catalog:studio", "catalog:assignments"]}
     assert many == few
 
 
 def test_the_course_page_does_not_grow_with_lessons(cast, article_course, signed_in):
     client = signed_in(cast.author)
-    url = reverse("studio_course", args=[article_course.pk])
+    url = reverse("catalog:studio_course", args=[article_course.pk])
     few = count_queries(client, url)
     module = catalog.module_create(course=article_course, title="追加の章")
     for n in range(5):

@@ -14,7 +14,7 @@ def test_an_author_creates_a_course_adds_modules_and_lessons_and_publishes_it(ca
     founder = Tag.objects.get(kind="story", slug="founder_story")
 
     response = client.post(
-        reverse("studio_course_new"),
+        reverse("catalog:studio_course_new"),
         {
             "title": "製品の基本",
             "slug": "product-basics",
@@ -26,36 +26,36 @@ def test_an_author_creates_a_course_adds_modules_and_lessons_and_publishes_it(ca
     )
     course = Course.objects.get(slug="product-basics")
     assert response.status_code == 302
-    assert response["Location"] == reverse("studio_course", args=[course.pk])
+    assert response["Location"] == reverse("catalog:studio_course", args=[course.pk])
     assert course.created_by == cast.author
     assert course.product == product
     assert sorted(t.name_ja for t in course.tags.all()) == sorted(["創業者の想い", "ヒアリング", "closing"])
 
-    client.post(reverse("studio_module_new", args=[course.pk]), {"title": "はじめに"})
+    client.post(reverse("catalog:studio_module_new", args=[course.pk]), {"title": "はじめに"})
     module = Module.objects.get(course=course)
     response = client.post(
-        reverse("studio_lesson_new", args=[module.pk]),
+        reverse("catalog:studio_lesson_new", args=[module.pk]),
         {"kind": "article", "title": "創業者の想い", "estimated_minutes": 4, "body": "# 想い\n\nお客様第一。"},
     )
     assert response.status_code == 302
     video = make_video()
     client.post(
-        reverse("studio_lesson_new", args=[module.pk]),
+        reverse("catalog:studio_lesson_new", args=[module.pk]),
         {"kind": "video", "title": "商談の始め方", "estimated_minutes": 3, "video": video.pk},
     )
     article, video_lesson = module.lessons.order_by("position")
     assert (article.kind, article.estimated_minutes) == ("article", 4)
     assert (video_lesson.kind, video_lesson.video) == ("video", video)
 
-    page = client.get(reverse("studio_course", args=[course.pk]))
+    page = client.get(reverse("catalog:studio_course", args=[course.pk]))
     assert page.status_code == 200
     assert page.context["problems"] == []
     assert "商談の始め方" in page.content.decode()
 
-    client.post(reverse("studio_lesson_move", args=[video_lesson.pk]), {"direction": "up"})
+    client.post(reverse("catalog:studio_lesson_move", args=[video_lesson.pk]), {"direction": "up"})
     assert list(module.lessons.order_by("position").values_list("title", flat=True)) == ["商談の始め方", "創業者の想い"]
 
-    response = client.post(reverse("studio_course_publish", args=[course.pk]), follow=True)
+    response = client.post(reverse("catalog:studio_course_publish", args=[course.pk]), follow=True)
     course.refresh_from_db()
     version = course.latest_version
     assert version.number == 1
@@ -70,7 +70,7 @@ def test_an_author_creates_a_course_adds_modules_and_lessons_and_publishes_it(ca
 def test_the_studio_list_shows_status_product_tags_and_lesson_count(cast, article_course, signed_in):
     draft = catalog.course_create(author=cast.author, title="下書きのコース", slug="draft-course")
     catalog.module_create(course=draft, title="章")
-    body = signed_in(cast.author).get(reverse("studio")).content.decode()
+    body = signed_in(cast.author).get(reverse("catalog:studio")).content.decode()
     assert "製品の基本" in body
     assert "公開中 v1" in body
     assert "下書き" in body
@@ -81,7 +81,7 @@ def test_editing_the_course_marks_unpublished_changes(cast, article_course, sign
     client = signed_in(cast.author)
     story = Tag.objects.get(slug="customer_voice")
     response = client.post(
-        reverse("studio_course", args=[article_course.pk]),
+        reverse("catalog:studio_course", args=[article_course.pk]),
         {"title": "製品の基本（改訂）", "summary": "新しい説明", "story_tags": [story.pk]},
     )
     assert response.status_code == 302
@@ -90,12 +90,13 @@ def test_editing_the_course_marks_unpublished_changes(cast, article_course, sign
     assert list(article_course.tags.all()) == [story]
     assert article_course.has_unpublished_changes
     assert article_course.latest_version.title == "製品の基本"
-    assert "未公開の変更" in client.get(reverse("studio")).content.decode()
+    assert "未公開の変更" in client.get(reverse("catalog:studio")).content.decode()
 
 
 def test_it_refuses_a_course_code_that_is_taken_and_creates_nothing(cast, article_course, signed_in):
     response = signed_in(cast.author).post(
-        reverse("studio_course_new"), {"title": "別のコース", "slug": "product-basics", "new_topic_tags": "新しいタグ"}
+        reverse("catalog:studio_course_new"),
+        {"title": "別のコース", "slug": "product-basics", "new_topic_tags": "新しいタグ"},
     )
     assert response.status_code == 200
     assert "このコードのコースはすでにあります" in response.content.decode()
@@ -106,11 +107,11 @@ def test_it_refuses_a_course_code_that_is_taken_and_creates_nothing(cast, articl
 def test_it_renames_and_deletes_a_module(cast, article_course, signed_in):
     client = signed_in(cast.author)
     module = article_course.modules.get()
-    client.post(reverse("studio_module_edit", args=[module.pk]), {"title": "序章"})
+    client.post(reverse("catalog:studio_module_edit", args=[module.pk]), {"title": "序章"})
     module.refresh_from_db()
     assert module.title == "序章"
 
-    response = client.post(reverse("studio_module_edit", args=[module.pk]), {"action": "delete"})
+    response = client.post(reverse("catalog:studio_module_edit", args=[module.pk]), {"action": "delete"})
     assert response.status_code == 302
     assert not Module.objects.filter(pk=module.pk).exists()
     assert not Lesson.objects.filter(module__course=article_course).exists()
@@ -119,7 +120,7 @@ def test_it_renames_and_deletes_a_module(cast, article_course, signed_in):
 
 def test_it_refuses_a_module_without_a_title(cast, article_course, signed_in):
     response = signed_in(cast.author).post(
-        reverse("studio_module_new", args=[article_course.pk]), {"title": "  "}, follow=True
+        reverse("catalog:studio_module_new", args=[article_course.pk]), {"title": "  "}, follow=True
     )
     assert "章の名前を入力してください" in response.content.decode()
     assert article_course.modules.count() == 1
@@ -129,19 +130,20 @@ def test_it_edits_and_deletes_a_lesson(cast, article_course, signed_in):
     client = signed_in(cast.author)
     first, second = Lesson.objects.filter(module__course=article_course).order_by("position")
     client.post(
-        reverse("studio_lesson_edit", args=[first.pk]), {"title": "想い", "estimated_minutes": 8, "body": "新しい本文"}
+        reverse("catalog:studio_lesson_edit", args=[first.pk]),
+        {"title": "想い", "estimated_minutes": 8, "body": "新しい本文"},
     )
     first.refresh_from_db()
     assert (first.title, first.estimated_minutes, first.body) == ("想い", 8, "新しい本文")
 
-    client.post(reverse("studio_lesson_delete", args=[second.pk]))
+    client.post(reverse("catalog:studio_lesson_delete", args=[second.pk]))
     assert list(Lesson.objects.filter(module__course=article_course)) == [first]
 
 
 def test_it_refuses_a_lesson_without_a_title_and_keeps_what_was_typed(cast, article_course, signed_in):
     module = article_course.modules.get()
     response = signed_in(cast.author).post(
-        reverse("studio_lesson_new", args=[module.pk]),
+        reverse("catalog:studio_lesson_new", args=[module.pk]),
         {"kind": "article", "title": "", "estimated_minutes": 5, "body": "書きかけの本文"},
     )
     assert response.status_code == 200
@@ -151,7 +153,7 @@ def test_it_refuses_a_lesson_without_a_title_and_keeps_what_was_typed(cast, arti
 
 def test_it_asks_which_kind_of_lesson_when_none_is_given(cast, article_course, signed_in):
     module = article_course.modules.get()
-    response = signed_in(cast.author).get(reverse("studio_lesson_new", args=[module.pk]))
+    response = signed_in(cast.author).get(reverse("catalog:studio_lesson_new", args=[module.pk]))
     assert response.status_code == 200
     assert "?kind=article" in response.content.decode()
     assert "?kind=video" in response.content.decode()
@@ -159,7 +161,9 @@ def test_it_asks_which_kind_of_lesson_when_none_is_given(cast, article_course, s
 
 def test_it_refuses_an_unknown_move_direction(cast, article_course, signed_in):
     lesson = Lesson.objects.filter(module__course=article_course).first()
-    response = signed_in(cast.author).post(reverse("studio_lesson_move", args=[lesson.pk]), {"direction": "sideways"})
+    response = signed_in(cast.author).post(
+        reverse("catalog:studio_lesson_move", args=[lesson.pk]), {"direction": "sideways"}
+    )
     assert response.status_code == 400
 
 
@@ -167,7 +171,11 @@ def test_the_video_choice_shows_each_videos_status(cast, article_course, signed_
     make_video(title="準備中の動画", status="processing")
     make_video(title="完成した動画", status="ready")
     module = article_course.modules.get()
-    body = signed_in(cast.author).get(reverse("studio_lesson_new", args=[module.pk]) + "?kind=video").content.decode()
+    body = (
+        signed_in(cast.author)
+        .get(reverse("catalog:studio_lesson_new", args=[module.pk]) + "?kind=video")
+        .content.decode()
+    )
     with translation.override("ja"):
         assert f"準備中の動画 ({Video.Status.PROCESSING.label})" in body
         assert f"完成した動画 ({Video.Status.READY.label})" in body

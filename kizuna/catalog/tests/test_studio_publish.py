@@ -14,12 +14,12 @@ def test_it_refuses_to_publish_an_empty_article_or_a_video_that_is_not_ready(cas
     catalog.lesson_create(module=module, kind="video", title="動画なし")
     client = signed_in(cast.author)
 
-    page = client.get(reverse("studio_course", args=[course.pk])).content.decode()
+    page = client.get(reverse("catalog:studio_course", args=[course.pk])).content.decode()
     assert "記事「空の記事」が空です。" in page
     assert "「処理中の動画」の動画はまだ準備ができていません" in page
     assert "動画レッスン「動画なし」に動画がありません。" in page
 
-    response = client.post(reverse("studio_course_publish", args=[course.pk]), follow=True)
+    response = client.post(reverse("catalog:studio_course_publish", args=[course.pk]), follow=True)
     messages = [str(m) for m in response.context["messages"]]
     assert "記事「空の記事」が空です。" in messages
     assert len(messages) == 3
@@ -30,7 +30,7 @@ def test_it_refuses_to_publish_an_empty_article_or_a_video_that_is_not_ready(cas
 
 def test_it_refuses_to_publish_a_course_without_lessons(cast, signed_in):
     course = catalog.course_create(author=cast.author, title="空のコース", slug="empty")
-    response = signed_in(cast.author).post(reverse("studio_course_publish", args=[course.pk]), follow=True)
+    response = signed_in(cast.author).post(reverse("catalog:studio_course_publish", args=[course.pk]), follow=True)
     assert "公開する前にレッスンを1つ以上追加してください。" in [str(m) for m in response.context["messages"]]
     assert not CourseVersion.objects.exists()
 
@@ -44,7 +44,7 @@ def test_editing_the_draft_leaves_the_published_version_untouched_until_it_is_re
     lesson = Lesson.objects.filter(module__course=article_course).order_by("position").first()
 
     client.post(
-        reverse("studio_lesson_edit", args=[lesson.pk]),
+        reverse("catalog:studio_lesson_edit", args=[lesson.pk]),
         {"title": "創業者の想い（改訂）", "estimated_minutes": 6, "body": "新しい**本文**です。"},
     )
     published = PublishedLesson.objects.get(version=v1, key=lesson.key)
@@ -55,7 +55,7 @@ def test_editing_the_draft_leaves_the_published_version_untouched_until_it_is_re
     assert article_course.latest_version == v1
     assert article_course.has_unpublished_changes
 
-    client.post(reverse("studio_course_publish", args=[article_course.pk]))
+    client.post(reverse("catalog:studio_course_publish", args=[article_course.pk]))
     article_course.refresh_from_db()
     v2 = article_course.latest_version
     assert v2.number == 2
@@ -69,9 +69,9 @@ def test_editing_the_draft_leaves_the_published_version_untouched_until_it_is_re
 
 def test_the_course_page_lists_every_published_version(cast, article_course, signed_in):
     catalog.course_publish(course=article_course, publisher=cast.admin)
-    page = signed_in(cast.author).get(reverse("studio_course", args=[article_course.pk]))
+    page = signed_in(cast.author).get(reverse("catalog:studio_course", args=[article_course.pk]))
     assert [v.number for v in page.context["versions"]] == [2, 1]
     body = page.content.decode()
     assert "バージョン 2" in body and "バージョン 1" in body
     assert "管理 花子" in body and "作成 太郎" in body
-    assert reverse("course", args=[article_course.pk]) in body
+    assert reverse("learning:course", args=[article_course.pk]) in body

@@ -124,7 +124,7 @@ def reviews_request(*, submission: Submission, when: datetime | None = None) -> 
         Review.objects.create(submission=submission, reviewer=reviewer, role=role, requested_at=when, due_at=due)
         for reviewer, role in wanted
     ]
-    url = reverse("roleplay_take", args=[submission.pk])
+    url = reverse("coaching:roleplay_take", args=[submission.pk])
     for review in reviews:
         _notify(
             recipient=review.reviewer,
@@ -197,7 +197,7 @@ def review_submit(
             title=gettext_noop("%(reviewer)s reviewed your roleplay"),
             body=gettext_noop("Open it to see the scores and the comments on your take of “%(roleplay)s”."),
             params={"reviewer": display_name(namer, review.reviewer), "roleplay": submission.roleplay.title},
-            url=reverse("roleplay_take", args=[submission.pk]),
+            url=reverse("coaching:roleplay_take", args=[submission.pk]),
             dedupe=f"coaching:received:{review.pk}",
         )
         submission_decide(submission=submission, when=when)
@@ -314,7 +314,7 @@ def review_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
             title=gettext_noop("A roleplay review is overdue: %(roleplay)s"),
             body=gettext_noop("The rep is waiting for your feedback. Please review the take."),
             params={"roleplay": review.submission.roleplay.title},
-            url=reverse("roleplay_take", args=[review.submission_id]),
+            url=reverse("coaching:roleplay_take", args=[review.submission_id]),
             dedupe_key=f"overdue:review:{review.pk}",
         )
         sent += done is not None

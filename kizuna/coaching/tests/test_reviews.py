@@ -72,14 +72,14 @@ def test_a_review_needs_a_level_and_a_reason_for_every_criterion(cast: Any, sign
     ids = criteria_ids(roleplay)
     client = signed_in(cast.coach)
     response = client.post(
-        reverse("roleplay_take_review", args=[take.pk]),
+        reverse("coaching:roleplay_take_review", args=[take.pk]),
         {f"level_{ids[0]}": "3", f"reason_{ids[0]}": "良い", "feedback": "まとめ"},
     )
     assert response.status_code == 200
     assert "レベルを選んでください" in response.content.decode()
     assert Review.objects.get(submission=take).status == "requested"
     response = client.post(
-        reverse("roleplay_take_review", args=[take.pk]),
+        reverse("coaching:roleplay_take_review", args=[take.pk]),
         {f"level_{ids[0]}": "3", f"reason_{ids[0]}": "良い", f"level_{ids[1]}": "1", f"reason_{ids[1]}": "弱い",
          "feedback": "まとめ"},
     )  # fmt: skip
@@ -93,7 +93,7 @@ def test_people_who_were_not_asked_cannot_send_a_review(cast: Any, signed_in: An
     roleplay = roleplay_for(cast, peer_count=0)
     take = hand_in(cast.rep_a1, roleplay)
     for person in (cast.manager_a, cast.rep_a2, cast.rep_b1, cast.manager_b, cast.author):
-        response = signed_in(person).post(reverse("roleplay_take_review", args=[take.pk]), {"feedback": "x"})
+        response = signed_in(person).post(reverse("coaching:roleplay_take_review", args=[take.pk]), {"feedback": "x"})
         assert response.status_code == 404
 
 
@@ -102,19 +102,22 @@ def test_time_coded_comments_and_the_reps_reply(cast: Any, signed_in: Any) -> No
     roleplay = roleplay_for(cast, peer_count=0)
     take = hand_in(cast.rep_a1, roleplay)
     coach = signed_in(cast.coach)
-    coach.post(reverse("roleplay_take_comment", args=[take.pk]), {"body": "ここで沈黙が長いです", "at_second": 1})
+    coach.post(
+        reverse("coaching:roleplay_take_comment", args=[take.pk]), {"body": "ここで沈黙が長いです", "at_second": 1}
+    )
     comment = take.comments.get()
     assert comment.at_second == 1 and comment.author == cast.coach
     rep = signed_in(cast.rep_a1)
     # The rep replies; a reply keeps its comment's second.
     rep.post(
-        reverse("roleplay_take_comment", args=[take.pk]), {"body": "意識します", "parent": comment.pk, "at_second": 0}
+        reverse("coaching:roleplay_take_comment", args=[take.pk]),
+        {"body": "意識します", "parent": comment.pk, "at_second": 0},
     )
     reply = comment.replies.get()
     assert reply.at_second == 1 and reply.author == cast.rep_a1
     # The rep cannot pin new comments on their own take, and a colleague who was not asked cannot comment.
-    assert rep.post(reverse("roleplay_take_comment", args=[take.pk]), {"body": "独り言"}).status_code == 404
+    assert rep.post(reverse("coaching:roleplay_take_comment", args=[take.pk]), {"body": "独り言"}).status_code == 404
     other = signed_in(cast.rep_a2)
-    assert other.post(reverse("roleplay_take_comment", args=[take.pk]), {"body": "x"}).status_code == 404
-    page = signed_in(cast.rep_a1).get(reverse("roleplay_take", args=[take.pk])).content.decode()
+    assert other.post(reverse("coaching:roleplay_take_comment", args=[take.pk]), {"body": "x"}).status_code == 404
+    page = signed_in(cast.rep_a1).get(reverse("coaching:roleplay_take", args=[take.pk])).content.decode()
     assert "ここで沈黙が長いです" in page and "意識します" in page and 'data-seek="1"' in page

@@ -16,7 +16,7 @@ from .helpers import roleplay_for, video_bytes
 
 def _start(client: Any, roleplay: Any, size: int, statement_id: uuid.UUID | None = None) -> Any:
     return client.post(
-        reverse("roleplay_upload_create", args=[roleplay.pk]),
+        reverse("coaching:roleplay_upload_create", args=[roleplay.pk]),
         {"size": size, "statement_id": str(statement_id or uuid.uuid4())},
     )
 
@@ -65,7 +65,7 @@ def test_an_upload_survives_a_drop_and_resumes_from_the_servers_offset(
         finished = client.post(state["finish_url"], {"note": "二回目です", "consent": "on"})
     assert finished.status_code == 200
     take = Submission.objects.get(rep=cast.rep_a1)
-    assert finished.json()["url"] == reverse("roleplay_take", args=[take.pk])
+    assert finished.json()["url"] == reverse("coaching:roleplay_take", args=[take.pk])
     assert take.video.original.read() == data  # byte for byte what the phone sent
     take.video.refresh_from_db()
     assert take.video.is_ready

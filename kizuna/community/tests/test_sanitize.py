@@ -32,6 +32,6 @@ def test_question_and_answer_bodies_are_sanitized(cast):
 def test_the_question_page_carries_no_script_from_a_post(cast, client):
     question = ask(cast.rep_a1, title="<script>alert('t')</script>", body=EVIL)
     client.force_login(cast.rep_b1)
-    page = client.get(reverse("community_question", args=[question.pk])).content.decode()
+    page = client.get(reverse("community:community_question", args=[question.pk])).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page  # the title is shown as text

@@ -13,9 +13,9 @@ from .conftest import answer, ask, photo
 
 def test_a_rep_asks_a_question_from_the_form(cast, signed_in, topic):
     client = signed_in(cast.rep_a1)
-    assert client.get(reverse("community_ask")).status_code == 200
+    assert client.get(reverse("community:community_ask")).status_code == 200
     response = client.post(
-        reverse("community_ask"), {"title": "値引きの断り方", "body": "教えてください", "tags": [topic.pk]}
+        reverse("community:community_ask"), {"title": "値引きの断り方", "body": "教えてください", "tags": [topic.pk]}
     )
     question = Question.objects.get()
     assert response.status_code == 302 and response.url == question.get_absolute_url()
@@ -24,7 +24,7 @@ def test_a_rep_asks_a_question_from_the_form(cast, signed_in, topic):
 
 
 def test_a_question_without_a_title_says_what_to_fix(cast, signed_in):
-    response = signed_in(cast.rep_a1).post(reverse("community_ask"), {"title": "", "body": "本文"})
+    response = signed_in(cast.rep_a1).post(reverse("community:community_ask"), {"title": "", "body": "本文"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "質問を1文で書いてください。" in page or "Write your question in one sentence." in page
@@ -33,28 +33,30 @@ def test_a_question_without_a_title_says_what_to_fix(cast, signed_in):
 
 def test_similar_questions_are_suggested_while_typing(cast, signed_in):
     existing = ask(cast.rep_b1, title="値引きを求められたときの返し方")
-    response = signed_in(cast.rep_a1).get(reverse("community_similar"), {"title": "値引きをお願いされたら"})
+    response = signed_in(cast.rep_a1).get(reverse("community:community_similar"), {"title": "値引きをお願いされたら"})
     assert existing.get_absolute_url() in response.content.decode()
     assert "<html" not in response.content.decode()
-    empty = signed_in(cast.rep_a1).get(reverse("community_similar"), {"title": "天気"})
+    empty = signed_in(cast.rep_a1).get(reverse("community:community_similar"), {"title": "天気"})
     assert existing.get_absolute_url() not in empty.content.decode()
 
 
 def test_another_rep_answers_votes_and_the_asker_accepts(cast, signed_in, client):
     question = ask(cast.rep_a1)
     client.force_login(cast.rep_a2)
-    response = client.post(reverse("community_answer_post", args=[question.pk]), {"body": "まず**価値**を伝えます"})
+    response = client.post(
+        reverse("community:community_answer_post", args=[question.pk]), {"body": "まず**価値**を伝えます"}
+    )
     a = Answer.objects.get()
     assert response.status_code == 302 and response.url.endswith(f"#answer-{a.pk}")
     client.force_login(cast.rep_b1)
-    client.post(reverse("community_answer_vote", args=[a.pk]))
-    client.post(reverse("community_answer_vote", args=[a.pk]), {"action": "vote"})  # a second tap
+    client.post(reverse("community:community_answer_vote", args=[a.pk]))
+    client.post(reverse("community:community_answer_vote", args=[a.pk]), {"action": "vote"})  # a second tap
     a.refresh_from_db()
     assert a.score == 1
     # Only the asker (or a coach) may accept.
-    assert client.post(reverse("community_answer_accept", args=[a.pk])).status_code == 404
+    assert client.post(reverse("community:community_answer_accept", args=[a.pk])).status_code == 404
     client.force_login(cast.rep_a1)
-    client.post(reverse("community_answer_accept", args=[a.pk]))
+    client.post(reverse("community:community_answer_accept", args=[a.pk]))
     assert Question.objects.get().accepted_answer == a
     page = client.get(question.get_absolute_url()).content.decode()
     assert "<strong>価値</strong>" in page
@@ -62,7 +64,9 @@ def test_another_rep_answers_votes_and_the_asker_accepts(cast, signed_in, client
 
 def test_an_empty_answer_is_refused_with_a_message(cast, signed_in):
     question = ask(cast.rep_a1)
-    response = signed_in(cast.rep_a2).post(reverse("community_answer_post", args=[question.pk]), {"body": " "})
+    response = signed_in(cast.rep_a2).post(
+        reverse("community:community_answer_post", args=[question.pk]), {"body": " "}
+    )
     assert response.status_code == 400
     assert not Answer.objects.exists()
 
@@ -71,9 +75,9 @@ def test_the_list_searches_and_filters(cast, signed_in, product):
     ask(cast.rep_a1, title="引越しの繁忙期の訪問", product=product)
     ask(cast.rep_a2, title="値引きの相談")
     client = signed_in(cast.rep_b1)
-    page = client.get(reverse("community"), {"q": "引っ越し"}).content.decode()
+    page = client.get(reverse("community:community"), {"q": "引っ越し"}).content.decode()
     assert "引越しの繁忙期の訪問" in page and "値引きの相談" not in page
-    page = client.get(reverse("community"), {"product": product.pk}).content.decode()
+    page = client.get(reverse("community:community"), {"product": product.pk}).content.decode()
     assert "引越しの繁忙期の訪問" in page and "値引きの相談" not in page
 
 
@@ -86,7 +90,7 @@ def test_the_list_and_the_question_page_take_a_fixed_number_of_queries(cast, sig
     counts = []
     for _round in range(2):
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("community")).status_code == 200
+            assert client.get(reverse("community:community")).status_code == 200
         with CaptureQueriesContext(connection) as ctx2:
             assert client.get(question.get_absolute_url()).status_code == 200
         counts.append((len(ctx), len(ctx2)))
@@ -99,7 +103,9 @@ def test_the_list_and_the_question_page_take_a_fixed_number_of_queries(cast, sig
 def test_a_moderator_hides_a_post_and_reps_then_get_404(cast, signed_in, client):
     question = ask(cast.rep_a1)
     client.force_login(cast.manager_a)
-    client.post(reverse("community_question_hide", args=[question.pk]), {"action": "hide", "reason": "重複です"})
+    client.post(
+        reverse("community:community_question_hide", args=[question.pk]), {"action": "hide", "reason": "重複です"}
+    )
     assert Question.objects.get().is_hidden
     page = client.get(question.get_absolute_url())
     assert page.status_code == 200 and "重複です" in page.content.decode()
@@ -111,7 +117,7 @@ def test_a_moderator_hides_a_post_and_reps_then_get_404(cast, signed_in, client)
 def test_partner_b_manager_cannot_moderate_partner_a_posts(cast, signed_in):
     question = ask(cast.rep_a1)
     response = signed_in(cast.manager_b).post(
-        reverse("community_question_hide", args=[question.pk]), {"action": "hide", "reason": "x"}
+        reverse("community:community_question_hide", args=[question.pk]), {"action": "hide", "reason": "x"}
     )
     assert response.status_code == 404
     assert not Question.objects.get().is_hidden
@@ -120,16 +126,21 @@ def test_partner_b_manager_cannot_moderate_partner_a_posts(cast, signed_in):
 def test_a_rep_reports_and_the_manager_resolves_from_the_queue(cast, client):
     question = ask(cast.rep_a1)
     client.force_login(cast.rep_a2)
-    assert client.get(reverse("community_question_report", args=[question.pk])).status_code == 200
-    client.post(reverse("community_question_report", args=[question.pk]), {"reason": "個人情報があります"})
+    assert client.get(reverse("community:community_question_report", args=[question.pk])).status_code == 200
+    client.post(reverse("community:community_question_report", args=[question.pk]), {"reason": "個人情報があります"})
     report = Report.objects.get()
-    assert client.get(reverse("community_reports")).status_code == 404
+    assert client.get(reverse("community:community_reports")).status_code == 404
     client.force_login(cast.manager_b)
-    assert "個人情報があります" not in client.get(reverse("community_reports")).content.decode()
-    assert client.post(reverse("community_report_resolve", args=[report.pk]), {"action": "hide"}).status_code == 404
+    assert "個人情報があります" not in client.get(reverse("community:community_reports")).content.decode()
+    assert (
+        client.post(reverse("community:community_report_resolve", args=[report.pk]), {"action": "hide"}).status_code
+        == 404
+    )
     client.force_login(cast.manager_a)
-    assert "個人情報があります" in client.get(reverse("community_reports")).content.decode()
-    client.post(reverse("community_report_resolve", args=[report.pk]), {"action": "hide", "reason": "個人情報"})
+    assert "個人情報があります" in client.get(reverse("community:community_reports")).content.decode()
+    client.post(
+        reverse("community:community_report_resolve", args=[report.pk]), {"action": "hide", "reason": "個人情報"}
+    )
     assert Question.objects.get().hidden_reason == "個人情報"
 
 
@@ -137,10 +148,10 @@ def test_only_the_author_or_a_moderator_edits(cast, client):
     question = ask(cast.rep_a1)
     a = answer(question, cast.rep_a2)
     client.force_login(cast.rep_b1)
-    assert client.get(reverse("community_question_edit", args=[question.pk])).status_code == 404
-    assert client.get(reverse("community_answer_edit", args=[a.pk])).status_code == 404
+    assert client.get(reverse("community:community_question_edit", args=[question.pk])).status_code == 404
+    assert client.get(reverse("community:community_answer_edit", args=[a.pk])).status_code == 404
     client.force_login(cast.rep_a2)
-    client.post(reverse("community_answer_edit", args=[a.pk]), {"body": "書き直しました"})
+    client.post(reverse("community:community_answer_edit", args=[a.pk]), {"body": "書き直しました"})
     a.refresh_from_db()
     assert a.body == "書き直しました" and a.edited_at is not None
 
@@ -152,20 +163,20 @@ def test_a_photo_is_served_without_its_location_and_only_to_those_who_see_the_po
 
     question = ask(cast.rep_a1, image=photo())
     client.force_login(cast.rep_b1)
-    response = client.get(reverse("community_question_image", args=[question.pk]))
+    response = client.get(reverse("community:community_question_image", args=[question.pk]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content) if response.streaming else response.content
     with Image.open(BytesIO(data)) as image:
         assert image.format == "JPEG" and not image.getexif()
     services.post_hide(post=question, moderator=cast.coach, reason="x")
-    assert client.get(reverse("community_question_image", args=[question.pk])).status_code == 404
+    assert client.get(reverse("community:community_question_image", args=[question.pk])).status_code == 404
 
 
 def test_a_file_that_is_not_a_picture_is_refused(cast, signed_in):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("evil.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
-    response = signed_in(cast.rep_a1).post(reverse("community_ask"), {"title": "写真つき", "image": fake})
+    response = signed_in(cast.rep_a1).post(reverse("community:community_ask"), {"title": "写真つき", "image": fake})
     assert response.status_code == 200
     assert not Question.objects.exists()
 
@@ -175,14 +186,17 @@ def test_the_community_profile_shows_recognized_answers_within_the_agency(cast, 
     a = answer(question, cast.rep_a2)
     services.answer_accept(answer=a, by=cast.rep_a1)
     client.force_login(cast.manager_a)
-    page = client.get(reverse("community_person", args=[cast.rep_a2.pk]))
+    page = client.get(reverse("community:community_person", args=[cast.rep_a2.pk]))
     assert page.status_code == 200 and question.title in page.content.decode()
     client.force_login(cast.rep_b1)
-    assert client.get(reverse("community_person", args=[cast.rep_a2.pk])).status_code == 404
-    assert client.get(reverse("community_person", args=[cast.coach.pk])).status_code == 200
+    assert client.get(reverse("community:community_person", args=[cast.rep_a2.pk])).status_code == 404
+    assert client.get(reverse("community:community_person", args=[cast.coach.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["community", "community_ask", "community_similar", "community_reports"])
+@pytest.mark.parametrize(
+    "name",
+    ["community:community", "community:community_ask", "community:community_similar", "community:community_reports"],
+)
 def test_people_without_a_membership_get_404_and_anonymous_are_sent_to_sign_in(client, db, name):
     from kizuna.accounts.models import User
 
@@ -194,5 +208,5 @@ def test_people_without_a_membership_get_404_and_anonymous_are_sent_to_sign_in(c
 def test_the_activity_iri_of_a_question_resolves_to_its_page(cast, client):
     question = ask(cast.rep_a1)
     client.force_login(cast.rep_a2)
-    response = client.get(reverse("community_question_activity", args=[question.key]))
+    response = client.get(reverse("community:community_question_activity", args=[question.key]))
     assert response.status_code == 302 and response.url == question.get_absolute_url()

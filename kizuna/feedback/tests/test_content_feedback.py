@@ -67,30 +67,31 @@ def test_handling_tells_the_rep_what_changed_and_editing_opens_it_again(cast, le
 
 def test_the_lesson_page_shows_the_form_to_reps_and_nothing_to_others(cast, client, lesson):
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
-    assert 'id="feedback"' in page and reverse("lesson_feedback", args=[lesson.pk]) in page
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
+    assert 'id="feedback"' in page and reverse("feedback:lesson_feedback", args=[lesson.pk]) in page
     client.force_login(cast.coach)
-    assert 'id="feedback"' not in client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    assert 'id="feedback"' not in client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
 
 
 def test_a_rep_sends_feedback_from_the_lesson_page_and_later_sees_the_authors_note(cast, client, lesson):
     client.force_login(cast.rep_a1)
     response = client.post(
-        reverse("lesson_feedback", args=[lesson.pk]),
+        reverse("feedback:lesson_feedback", args=[lesson.pk]),
         {"submission_id": uuid.uuid4(), "worked": "no", "comment": "価格の話で止まりました"},
     )
     assert response.status_code == 302 and response["Location"].endswith(f"/learn/lessons/{lesson.pk}/#feedback")
     feedback = LessonFeedback.objects.get()
     assert not feedback.worked
     services.lesson_feedback_handle(feedback=feedback, by=cast.author, note="価格の切り返し例を追加しました")
-    page = client.get(reverse("lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert "価格の切り返し例を追加しました" in page and "価格の話で止まりました" in page
 
 
 def test_a_missing_verdict_is_explained_and_the_comment_kept(cast, client, lesson):
     client.force_login(cast.rep_a1)
     response = client.post(
-        reverse("lesson_feedback", args=[lesson.pk]), {"submission_id": uuid.uuid4(), "comment": "途中まで書いた"}
+        reverse("feedback:lesson_feedback", args=[lesson.pk]),
+        {"submission_id": uuid.uuid4(), "comment": "途中まで書いた"},
     )
     assert response.status_code == 200 and "途中まで書いた" in response.content.decode()
     assert "「うまくいった」か「うまくいかなかった」を選んでください" in response.content.decode()
@@ -100,7 +101,7 @@ def test_a_missing_verdict_is_explained_and_the_comment_kept(cast, client, lesso
 def test_partner_b_cannot_give_feedback_on_partner_as_lesson(cast, client, lesson):
     client.force_login(cast.rep_b1)
     response = client.post(
-        reverse("lesson_feedback", args=[lesson.pk]), {"submission_id": uuid.uuid4(), "worked": "yes"}
+        reverse("feedback:lesson_feedback", args=[lesson.pk]), {"submission_id": uuid.uuid4(), "worked": "yes"}
     )
     assert response.status_code == 404 and not LessonFeedback.objects.exists()
 
@@ -108,32 +109,34 @@ def test_partner_b_cannot_give_feedback_on_partner_as_lesson(cast, client, lesso
 def test_the_author_sees_the_lesson_in_the_inbox_and_handles_the_feedback(cast, client, lesson):
     feedback = give_feedback(cast.rep_a1, lesson, comment="事例が古い")
     client.force_login(cast.author)
-    inbox = client.get(reverse("feedback_inbox"))
+    inbox = client.get(reverse("feedback:feedback_inbox"))
     assert [item.lesson_id for item in inbox.context["lessons"]] == [lesson.pk]
-    page = client.get(reverse("feedback_lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("feedback:feedback_lesson", args=[lesson.pk])).content.decode()
     assert "事例が古い" in page and "営業 一子" in page
-    response = client.post(reverse("feedback_handle", args=[feedback.pk]), {"note": "最新の事例に差し替えました"})
+    response = client.post(
+        reverse("feedback:feedback_handle", args=[feedback.pk]), {"note": "最新の事例に差し替えました"}
+    )
     assert response.status_code == 302
     feedback.refresh_from_db()
     assert feedback.is_handled and feedback.handled_note == "最新の事例に差し替えました"
-    assert client.get(reverse("feedback_inbox")).context["lessons"] == []
+    assert client.get(reverse("feedback:feedback_inbox")).context["lessons"] == []
 
 
 def test_a_manager_sees_only_their_agencys_feedback_and_cannot_handle_it(cast, client, lesson):
     mine = give_feedback(cast.rep_a1, lesson, comment="A社の声")
     client.force_login(cast.manager_a)
-    page = client.get(reverse("feedback_lesson", args=[lesson.pk])).content.decode()
+    page = client.get(reverse("feedback:feedback_lesson", args=[lesson.pk])).content.decode()
     assert "A社の声" in page
-    assert client.post(reverse("feedback_handle", args=[mine.pk]), {"note": "x"}).status_code == 404
+    assert client.post(reverse("feedback:feedback_handle", args=[mine.pk]), {"note": "x"}).status_code == 404
     client.force_login(cast.manager_b)
-    assert client.get(reverse("feedback_lesson", args=[lesson.pk])).status_code == 404
-    assert client.get(reverse("feedback_inbox")).context["lessons"] == []
+    assert client.get(reverse("feedback:feedback_lesson", args=[lesson.pk])).status_code == 404
+    assert client.get(reverse("feedback:feedback_inbox")).context["lessons"] == []
 
 
 @pytest.mark.parametrize("who", ["rep_a1", "rep_b1", "coach", "manager_b"])
 def test_only_authors_and_admins_handle_feedback(cast, client, lesson, who):
     feedback = give_feedback(cast.rep_a1, lesson)
     client.force_login(getattr(cast, who))
-    assert client.post(reverse("feedback_handle", args=[feedback.pk]), {"note": "x"}).status_code == 404
+    assert client.post(reverse("feedback:feedback_handle", args=[feedback.pk]), {"note": "x"}).status_code == 404
     feedback.refresh_from_db()
     assert not feedback.is_handled

@@ -59,7 +59,7 @@ def test_a_manager_counts_only_their_agency(cast):
 def test_the_csv_export_parses_and_matches_the_report(cast, client):
     _setup(cast)
     client.force_login(cast.author)
-    response = client.get(reverse("field_voice_report_csv"), {"since": "2026-09-01", "until": "2026-10-31"})
+    response = client.get(reverse("feedback:field_voice_report_csv"), {"since": "2026-09-01", "until": "2026-10-31"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["kind"] == "objection" and rows[0]["count"] == "3" and rows[0]["answered"] == "1"
@@ -70,7 +70,7 @@ def test_the_csv_export_parses_and_matches_the_report(cast, client):
 def test_the_report_page_shows_the_counts_and_refuses_a_reversed_period(cast, client):
     _setup(cast)
     client.force_login(cast.coach)
-    page = client.get(reverse("field_voice_report"), {"since": "2026-09-01", "until": "2026-10-31"})
+    page = client.get(reverse("feedback:field_voice_report"), {"since": "2026-09-01", "until": "2026-10-31"})
     assert page.status_code == 200 and "他社より高い" in page.content.decode()
-    bad = client.get(reverse("field_voice_report"), {"since": "2026-10-31", "until": "2026-09-01"})
+    bad = client.get(reverse("feedback:field_voice_report"), {"since": "2026-10-31", "until": "2026-09-01"})
     assert "開始日が終了日より後です" in bad.content.decode()

@@ -21,11 +21,11 @@ def test_the_inbox_and_the_reps_list_run_a_fixed_number_of_queries(cast, client,
     # session, user with membership, partners (filter form, twice: count and choices), products (choices),
     # count, page of entries
     with django_assert_num_queries(7):
-        assert client.get(reverse("field_voice_inbox")).status_code == 200
+        assert client.get(reverse("feedback:field_voice_inbox")).status_code == 200
     client.force_login(cast.rep_a1)
     # session, user with membership, count, page
     with django_assert_num_queries(4):
-        assert client.get(reverse("field_voice")).status_code == 200
+        assert client.get(reverse("feedback:field_voice")).status_code == 200
 
 
 @pytest.mark.parametrize("n", [2, 12])
@@ -34,7 +34,7 @@ def test_the_report_runs_a_fixed_number_of_queries(cast, client, django_assert_n
     client.force_login(cast.admin)
     # session, user, partners (twice), products, then the report: totals, groups, trend, topics, products, months
     with django_assert_num_queries(11):
-        assert client.get(reverse("field_voice_report")).status_code == 200
+        assert client.get(reverse("feedback:field_voice_report")).status_code == 200
 
 
 @pytest.mark.parametrize("n", [1, 2])
@@ -45,4 +45,4 @@ def test_the_feedback_inbox_runs_a_fixed_number_of_queries(cast, client, django_
     client.force_login(cast.author)
     # session, user, groups, titles
     with django_assert_num_queries(4):
-        assert client.get(reverse("feedback_inbox")).status_code == 200
+        assert client.get(reverse("feedback:feedback_inbox")).status_code == 200

@@ -7,7 +7,7 @@ partner A's rep earned gives the `assertion_id`; the spotlight pick is of partne
 from typing import Any
 
 # Open Badges 2.0 hosted verification: anyone may fetch these, by design.
-PUBLIC_ROUTES = {"ob_badge_class", "badge_image", "ob_assertion"}
+PUBLIC_ROUTES = {"gamification:ob_badge_class", "gamification:badge_image", "gamification:ob_assertion"}
 
 
 def partner_a_objects(cast: Any) -> dict[str, Any]:

@@ -37,11 +37,11 @@ def test_the_admin_adds_a_badge_with_a_png_image(cast, client):
     defaults_ensure()
     client.force_login(cast.admin)
     upload = SimpleUploadedFile("ace.png", _png(), content_type="image/png")
-    response = client.post(reverse("gamification_badge_new"), {**_badge_data(), "image_upload": upload})
+    response = client.post(reverse("gamification:gamification_badge_new"), {**_badge_data(), "image_upload": upload})
     assert response.status_code == 302
     badge = Badge.objects.get(slug="quiz-ace")
     assert badge.image.name.endswith(".png")
-    image = client.get(reverse("badge_image", args=["quiz-ace"]))
+    image = client.get(reverse("gamification:badge_image", args=["quiz-ace"]))
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
 
 
@@ -49,7 +49,7 @@ def test_an_image_that_is_not_a_png_is_refused_and_nothing_is_saved(cast, client
     defaults_ensure()
     client.force_login(cast.admin)
     fake = SimpleUploadedFile("ace.png", b"<script>alert(1)</script>", content_type="image/png")
-    response = client.post(reverse("gamification_badge_new"), {**_badge_data(), "image_upload": fake})
+    response = client.post(reverse("gamification:gamification_badge_new"), {**_badge_data(), "image_upload": fake})
     assert response.status_code == 200
     assert "PNG" in response.content.decode()
     assert not Badge.objects.filter(slug="quiz-ace").exists()
@@ -58,7 +58,7 @@ def test_an_image_that_is_not_a_png_is_refused_and_nothing_is_saved(cast, client
 def test_a_count_badge_needs_its_event(cast, client):
     defaults_ensure()
     client.force_login(cast.admin)
-    response = client.post(reverse("gamification_badge_new"), _badge_data(criterion="events"))
+    response = client.post(reverse("gamification:gamification_badge_new"), _badge_data(criterion="events"))
     assert response.status_code == 200 and not Badge.objects.filter(slug="quiz-ace").exists()
 
 
@@ -66,13 +66,13 @@ def test_only_the_admin_edits_badges(cast, client):
     defaults_ensure()
     for person in (cast.coach, cast.author, cast.manager_a, cast.rep_a1):
         client.force_login(person)
-        assert client.get(reverse("gamification_badge_edit", args=["first-course"])).status_code == 404
+        assert client.get(reverse("gamification:gamification_badge_edit", args=["first-course"])).status_code == 404
 
 
 def test_the_admin_revokes_an_award_with_a_reason(cast, client, article_course):
     for lesson in article_course.latest_version.lessons.all():
         records.lesson_complete(rep=cast.rep_a1, lesson=lesson)
-    url = reverse("gamification_revoke", args=[cast.rep_a1.pk, "first-course"])
+    url = reverse("gamification:gamification_revoke", args=[cast.rep_a1.pk, "first-course"])
     client.force_login(cast.coach)
     assert client.post(url, {"reason": "x"}).status_code == 404
     client.force_login(cast.admin)
@@ -82,4 +82,4 @@ def test_the_admin_revokes_an_award_with_a_reason(cast, client, article_course):
     award = BadgeAward.objects.get(user=cast.rep_a1)
     assert BadgeRevocation.objects.get(assertion=award.assertion).reason == "記録の誤り"
     client.force_login(cast.rep_a1)
-    assert "取り消し済み" in client.get(reverse("badges"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "取り消し済み" in client.get(reverse("gamification:badges"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()

@@ -16,22 +16,22 @@ def _earn(cast, article_course):
 
 
 def test_the_issuer_profile_is_public_json_ld(cast, client):
-    response = client.get(reverse("ob_issuer"))
+    response = client.get(reverse("gamification:ob_issuer"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
     data = response.json()
     assert data["@context"] == "https://w3id.org/openbadges/v2"
     assert data["type"] == "Issuer"
-    assert data["id"].endswith(reverse("ob_issuer"))
+    assert data["id"].endswith(reverse("gamification:ob_issuer"))
     assert data["name"] == cast.principal.name
 
 
 def test_a_badge_class_names_its_issuer_image_and_criteria(cast, client, article_course):
     award = _earn(cast, article_course)
-    data = client.get(reverse("ob_badge_class", args=[award.badge.slug])).json()
+    data = client.get(reverse("gamification:ob_badge_class", args=[award.badge.slug])).json()
     assert data["type"] == "BadgeClass"
     assert data["id"].endswith(f"/openbadges/badges/{award.badge.slug}.json")
-    assert data["issuer"].endswith(reverse("ob_issuer"))
+    assert data["issuer"].endswith(reverse("gamification:ob_issuer"))
     assert data["name"] == "はじめての修了" and data["criteria"]["narrative"]
     image = client.get(data["image"].split("testserver", 1)[-1].replace("http://127.0.0.1:8000", ""))
     assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
@@ -39,12 +39,12 @@ def test_a_badge_class_names_its_issuer_image_and_criteria(cast, client, article
 
 def test_an_assertion_is_hosted_with_a_hashed_recipient(cast, client, article_course, settings):
     award = _earn(cast, article_course)
-    response = client.get(reverse("ob_assertion", args=[award.assertion]))
+    response = client.get(reverse("gamification:ob_assertion", args=[award.assertion]))
     assert response.status_code == 200
     data = response.json()
     assert data["type"] == "Assertion"
     assert data["verification"] == {"type": "hosted"}
-    assert data["id"] == settings.SITE_URL + reverse("ob_assertion", args=[award.assertion])
+    assert data["id"] == settings.SITE_URL + reverse("gamification:ob_assertion", args=[award.assertion])
     assert data["badge"].endswith(f"/openbadges/badges/{award.badge.slug}.json")
     recipient = data["recipient"]
     assert recipient["type"] == "email" and recipient["hashed"] is True
@@ -57,7 +57,7 @@ def test_an_assertion_is_hosted_with_a_hashed_recipient(cast, client, article_co
 def test_a_revoked_assertion_says_so_with_its_reason(cast, client, article_course):
     award = _earn(cast, article_course)
     badge_revoke(award=award, by=cast.admin, reason="受講記録の誤りのため")
-    response = client.get(reverse("ob_assertion", args=[award.assertion]))
+    response = client.get(reverse("gamification:ob_assertion", args=[award.assertion]))
     assert response.status_code == 410
     data = response.json()
     assert data["revoked"] is True

@@ -66,66 +66,68 @@ def test_partner_kpi_summary_lists_each_figure_with_its_target(cast: Any, figure
 
 
 def test_the_principal_sees_every_agency_side_by_side(cast: Any, signed_in: Any, figures: None) -> None:
-    response = signed_in(cast.admin).get(reverse("kpi_board") + f"?month={LAST:%Y-%m}")
+    response = signed_in(cast.admin).get(reverse("kpis:kpi_board") + f"?month={LAST:%Y-%m}")
     assert response.status_code == 200
     body = response.content.decode()
     assert cast.partner_a.name in body and cast.partner_b.name in body
-    assert reverse("kpi_partner_board", args=[cast.partner_a.pk]) in body
+    assert reverse("kpis:kpi_partner_board", args=[cast.partner_a.pk]) in body
 
 
 def test_a_manager_sees_only_their_own_agency(cast: Any, signed_in: Any, figures: None) -> None:
     client = signed_in(cast.manager_b)
-    body = client.get(reverse("kpi_board")).content.decode()
+    body = client.get(reverse("kpis:kpi_board")).content.decode()
     assert cast.partner_b.name in body and cast.partner_a.name not in body
-    assert client.get(reverse("kpi_partner_board", args=[cast.partner_a.pk])).status_code == 404
-    assert client.get(reverse("kpi_team_board", args=[cast.team_a1.pk])).status_code == 404
-    assert client.get(reverse("kpi_rep", args=[cast.rep_a1.pk])).status_code == 404
-    assert client.get(reverse("kpi_chart", args=["appointment_rate"])).status_code == 404
-    assert client.get(reverse("kpi_partner_chart", args=[cast.partner_a.pk, "appointment_rate"])).status_code == 404
+    assert client.get(reverse("kpis:kpi_partner_board", args=[cast.partner_a.pk])).status_code == 404
+    assert client.get(reverse("kpis:kpi_team_board", args=[cast.team_a1.pk])).status_code == 404
+    assert client.get(reverse("kpis:kpi_rep", args=[cast.rep_a1.pk])).status_code == 404
+    assert client.get(reverse("kpis:kpi_chart", args=["appointment_rate"])).status_code == 404
+    assert (
+        client.get(reverse("kpis:kpi_partner_chart", args=[cast.partner_a.pk, "appointment_rate"])).status_code == 404
+    )
 
 
 def test_a_manager_drills_down_to_teams_and_reps(cast: Any, signed_in: Any, figures: None) -> None:
     client = signed_in(cast.manager_a)
-    body = client.get(reverse("kpi_board")).content.decode()
-    assert reverse("kpi_team_board", args=[cast.team_a1.pk]) in body
-    team = client.get(reverse("kpi_team_board", args=[cast.team_a1.pk])).content.decode()
+    body = client.get(reverse("kpis:kpi_board")).content.decode()
+    assert reverse("kpis:kpi_team_board", args=[cast.team_a1.pk]) in body
+    team = client.get(reverse("kpis:kpi_team_board", args=[cast.team_a1.pk])).content.decode()
     assert cast.rep_a1.name in team and cast.rep_a2.name not in team
-    assert client.get(reverse("kpi_rep", args=[cast.rep_a1.pk])).status_code == 200
+    assert client.get(reverse("kpis:kpi_rep", args=[cast.rep_a1.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["rep_a1", "author"])
 def test_reps_and_authors_do_not_see_the_board(cast: Any, signed_in: Any, who: str) -> None:
     client = signed_in(getattr(cast, who))
-    assert client.get(reverse("kpi_board")).status_code == 404
-    assert client.get(reverse("kpi_effect")).status_code == 404
-    assert client.get(reverse("rising_talent")).status_code == 404
+    assert client.get(reverse("kpis:kpi_board")).status_code == 404
+    assert client.get(reverse("kpis:kpi_effect")).status_code == 404
+    assert client.get(reverse("kpis:rising_talent")).status_code == 404
 
 
 def test_the_trend_chart_is_an_svg_with_the_target_line(cast: Any, signed_in: Any, figures: None) -> None:
     services.kpi_target_set(partner=None, metric=Metric.AVERAGE_SCORE, value=85, by=cast.admin)
-    response = signed_in(cast.admin).get(reverse("kpi_chart", args=["average_score"]))
+    response = signed_in(cast.admin).get(reverse("kpis:kpi_chart", args=["average_score"]))
     assert response["Content-Type"].startswith("image/svg+xml")
     assert b"<svg" in response.content and b"dasharray" in response.content
-    assert signed_in(cast.admin).get(reverse("kpi_chart", args=["nope"])).status_code == 404
+    assert signed_in(cast.admin).get(reverse("kpis:kpi_chart", args=["nope"])).status_code == 404
 
 
 def test_the_admin_sets_a_target_on_the_board(cast: Any, signed_in: Any) -> None:
     client = signed_in(cast.admin)
-    response = client.post(reverse("kpi_target_set"), {"metric": "completion", "value": "90", "kind": "points"})
+    response = client.post(reverse("kpis:kpi_target_set"), {"metric": "completion", "value": "90", "kind": "points"})
     assert response.status_code == 302
     assert KpiTarget.objects.get(partner=None, metric="completion").value == 90
     client.post(
-        reverse("kpi_target_set"),
+        reverse("kpis:kpi_target_set"),
         {"partner": cast.partner_a.pk, "metric": "average_score", "value": "88", "kind": "points"},
     )
-    board = client.get(reverse("kpi_partner_board", args=[cast.partner_a.pk])).content.decode()
+    board = client.get(reverse("kpis:kpi_partner_board", args=[cast.partner_a.pk])).content.decode()
     assert "88.0" in board and "90.0%" in board
 
 
 def test_a_bad_target_is_refused_with_a_message(cast: Any, signed_in: Any) -> None:
     client = signed_in(cast.admin)
     response = client.post(
-        reverse("kpi_target_set"), {"metric": "completion", "value": "120", "kind": "points"}, follow=True
+        reverse("kpis:kpi_target_set"), {"metric": "completion", "value": "120", "kind": "points"}, follow=True
     )
     assert KpiTarget.objects.count() == 0
     assert "0" in response.content.decode() and response.status_code == 200
@@ -134,7 +136,7 @@ def test_a_bad_target_is_refused_with_a_message(cast: Any, signed_in: Any) -> No
 @pytest.mark.parametrize("who", ["manager_a", "coach"])
 def test_only_admins_set_targets(cast: Any, signed_in: Any, who: str) -> None:
     response = signed_in(getattr(cast, who)).post(
-        reverse("kpi_target_set"), {"metric": "completion", "value": "90", "kind": "points"}
+        reverse("kpis:kpi_target_set"), {"metric": "completion", "value": "90", "kind": "points"}
     )
     assert response.status_code == 404
     assert KpiTarget.objects.count() == 0
@@ -144,9 +146,9 @@ def test_the_board_reads_a_fixed_number_of_queries(
     cast: Any, signed_in: Any, figures: None, django_assert_max_num_queries: Any
 ) -> None:
     client = signed_in(cast.admin)
-    client.get(reverse("kpi_board"))  # the first view counts completion into its snapshot
+    client.get(reverse("kpis:kpi_board"))  # the first view counts completion into its snapshot
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("kpi_board")).status_code == 200
+        assert client.get(reverse("kpis:kpi_board")).status_code == 200
 
 
 def test_an_unknown_month_falls_back_to_the_latest(cast: Any, figures: None) -> None:
@@ -158,11 +160,11 @@ def test_the_agency_and_team_boards_read_a_fixed_number_of_queries(
     cast: Any, signed_in: Any, figures: None, django_assert_max_num_queries: Any
 ) -> None:
     client = signed_in(cast.manager_a)
-    client.get(reverse("kpi_board"))
+    client.get(reverse("kpis:kpi_board"))
     with django_assert_max_num_queries(14):
-        assert client.get(reverse("kpi_board")).status_code == 200
+        assert client.get(reverse("kpis:kpi_board")).status_code == 200
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("kpi_team_board", args=[cast.team_a1.pk])).status_code == 200
+        assert client.get(reverse("kpis:kpi_team_board", args=[cast.team_a1.pk])).status_code == 200
 
 
 def test_the_board_shows_the_same_numbers_after_every_rollup_is_rebuilt(cast: Any, figures: None) -> None:
@@ -189,6 +191,6 @@ def test_a_board_without_figures_says_how_to_get_them(cast: Any, signed_in: Any)
     from django.utils import translation
 
     with translation.override("en"):
-        body = signed_in(cast.admin).get(reverse("kpi_board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert reverse("kpi_import") in body
-    assert signed_in(cast.manager_a).get(reverse("kpi_board")).status_code == 200
+        body = signed_in(cast.admin).get(reverse("kpis:kpi_board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("kpis:kpi_import") in body
+    assert signed_in(cast.manager_a).get(reverse("kpis:kpi_board")).status_code == 200

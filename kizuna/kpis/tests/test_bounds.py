@@ -66,7 +66,7 @@ def test_the_cap_message_names_the_maximum_in_english(cast: Any) -> None:
 
 def test_the_import_page_names_the_row_and_column_of_a_huge_figure(cast: Any, signed_in: Any) -> None:
     client = signed_in(cast.admin)
-    response = client.post(reverse("kpi_import"), {"file": SimpleUploadedFile("f.csv", _csv(calls=2**63))})
+    response = client.post(reverse("kpis:kpi_import"), {"file": SimpleUploadedFile("f.csv", _csv(calls=2**63))})
     assert response.status_code == 200
     body = response.content.decode()
     assert "import-errors" in body and "20,000" in body

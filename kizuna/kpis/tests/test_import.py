@@ -67,7 +67,7 @@ def test_the_import_page_lists_the_problems_and_loads_nothing(cast: Any, signed_
     upload = SimpleUploadedFile(
         "f.csv", b"rep_email,month,calls,appointments,deals,revenue\nx@y.example,2026-09,1,2,0,0\n"
     )
-    response = client.post(reverse("kpi_import"), {"file": upload})
+    response = client.post(reverse("kpis:kpi_import"), {"file": upload})
     assert response.status_code == 200
     body = response.content.decode()
     assert "import-errors" in body
@@ -77,7 +77,7 @@ def test_the_import_page_lists_the_problems_and_loads_nothing(cast: Any, signed_
 def test_the_import_page_loads_a_good_file(cast: Any, signed_in: Any) -> None:
     client = signed_in(cast.admin)
     upload = SimpleUploadedFile("f.csv", GOOD.replace(",kizuna-pro,", ",,").encode())
-    response = client.post(reverse("kpi_import"), {"file": upload})
+    response = client.post(reverse("kpis:kpi_import"), {"file": upload})
     assert response.status_code == 302
     assert SalesFigure.objects.count() == 2
 
@@ -85,6 +85,8 @@ def test_the_import_page_loads_a_good_file(cast: Any, signed_in: Any) -> None:
 @pytest.mark.parametrize("who", ["manager_a", "rep_a1", "coach", "manager_b"])
 def test_only_principal_admins_may_load_figures(cast: Any, signed_in: Any, who: str) -> None:
     client = signed_in(getattr(cast, who))
-    assert client.get(reverse("kpi_import")).status_code == 404
-    assert client.post(reverse("kpi_import"), {"file": SimpleUploadedFile("f.csv", GOOD.encode())}).status_code == 404
+    assert client.get(reverse("kpis:kpi_import")).status_code == 404
+    assert (
+        client.post(reverse("kpis:kpi_import"), {"file": SimpleUploadedFile("f.csv", GOOD.encode())}).status_code == 404
+    )
     assert SalesFigure.objects.count() == 0

@@ -39,15 +39,18 @@ def test_one_piece_of_evidence_is_not_enough(cast: Any) -> None:
 def test_a_manager_sees_rising_talent_of_their_own_agency_only(cast: Any, signed_in: Any) -> None:
     _rising(cast.rep_a1)
     _rising(cast.rep_b1)
-    body_b = signed_in(cast.manager_b).get(reverse("rising_talent")).content.decode()
+    body_b = signed_in(cast.manager_b).get(reverse("kpis:rising_talent")).content.decode()
     assert cast.rep_b1.name in body_b and cast.rep_a1.name not in body_b
-    assert signed_in(cast.manager_b).get(reverse("rising_talent") + f"?partner={cast.partner_a.pk}").status_code == 200
-    body_admin = signed_in(cast.admin).get(reverse("rising_talent")).content.decode()
+    assert (
+        signed_in(cast.manager_b).get(reverse("kpis:rising_talent") + f"?partner={cast.partner_a.pk}").status_code
+        == 200
+    )
+    body_admin = signed_in(cast.admin).get(reverse("kpis:rising_talent")).content.decode()
     assert cast.rep_b1.name in body_admin and cast.rep_a1.name in body_admin
 
 
 def test_the_principal_filters_by_agency(cast: Any, signed_in: Any) -> None:
     _rising(cast.rep_a1)
     _rising(cast.rep_b1)
-    body = signed_in(cast.admin).get(reverse("rising_talent") + f"?partner={cast.partner_b.pk}").content.decode()
+    body = signed_in(cast.admin).get(reverse("kpis:rising_talent") + f"?partner={cast.partner_b.pk}").content.decode()
     assert cast.rep_b1.name in body and cast.rep_a1.name not in body

@@ -45,9 +45,9 @@ def test_the_rep_home_puts_overdue_work_first_then_continuing_then_optional(cast
 
 
 def test_other_roles_land_on_their_own_pages(cast, client):
-    assert login(client, cast.manager_a).get("/").url == reverse("partner_dashboard")
-    assert login(Client(), cast.author).get("/").url == reverse("studio")
-    assert login(Client(), cast.admin).get("/").url == reverse("principal_dashboard")
+    assert login(client, cast.manager_a).get("/").url == reverse("analytics:partner_dashboard")
+    assert login(Client(), cast.author).get("/").url == reverse("catalog:studio")
+    assert login(Client(), cast.admin).get("/").url == reverse("analytics:principal_dashboard")
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -58,12 +58,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_marking_an_article_done_moves_to_the_next_lesson_and_finishes_the_course(cast, client, article_course):
     first, second = article_course.latest_version.lessons.all()
     login(client, cast.rep_a1)
-    assert client.get(reverse("lesson", args=[first.pk])).status_code == 200
-    response = client.post(reverse("lesson_complete", args=[first.pk]))
-    assert response.url == reverse("lesson", args=[second.pk])
-    response = client.post(reverse("lesson_complete", args=[second.pk]), follow=True)
+    assert client.get(reverse("learning:lesson", args=[first.pk])).status_code == 200
+    response = client.post(reverse("learning:lesson_complete", args=[first.pk]))
+    assert response.url == reverse("learning:lesson", args=[second.pk])
+    response = client.post(reverse("learning:lesson_complete", args=[second.pk]), follow=True)
     assert "コースを修了しました" in response.content.decode() or response.context["progress"].completed_at
-    progress = client.get(reverse("my_progress"))
+    progress = client.get(reverse("learning:my_progress"))
     assert progress.context["required_done"] == 1
 
 
@@ -73,12 +73,12 @@ def test_a_rep_stays_on_the_version_they_started(cast, client, article_course):
     lesson = article_course.modules.first().lessons.first()
     catalog.lesson_update(lesson=lesson, title="改訂版", body="新しい本文")
     catalog.course_publish(course=article_course, publisher=cast.author)
-    response = login(client, cast.rep_a1).get(reverse("course", args=[article_course.pk]))
+    response = login(client, cast.rep_a1).get(reverse("learning:course", args=[article_course.pk]))
     assert response.context["version"].number == 1
     assert response.context["newer_version"]
     assert "改訂版" not in response.content.decode()
     # A rep who had not started gets the new version.
-    fresh = login(Client(), cast.rep_a2).get(reverse("course", args=[article_course.pk]))
+    fresh = login(Client(), cast.rep_a2).get(reverse("learning:course", args=[article_course.pk]))
     assert fresh.context["version"].number == 2
 
 
@@ -86,9 +86,9 @@ def test_partner_b_cannot_open_partner_a_lessons(cast, client, article_course):
     lesson = article_course.latest_version.lessons.first()
     for outsider in (cast.rep_b1, cast.manager_b):
         c = login(Client(), outsider)
-        assert c.get(reverse("lesson", args=[lesson.pk])).status_code == 404
-        assert c.get(reverse("course", args=[article_course.pk])).status_code == 404
-        assert c.post(reverse("lesson_complete", args=[lesson.pk])).status_code == 404
+        assert c.get(reverse("learning:lesson", args=[lesson.pk])).status_code == 404
+        assert c.get(reverse("learning:course", args=[article_course.pk])).status_code == 404
+        assert c.post(reverse("learning:lesson_complete", args=[lesson.pk])).status_code == 404
 
 
 def test_lesson_bodies_are_sanitised(cast, client):
@@ -102,7 +102,11 @@ def test_lesson_bodies_are_sanitised(cast, client):
     )
     catalog.course_publish(course=course, publisher=cast.author)
     catalog.assignment_create(course=course, assigned_by=cast.admin, required=False, partner=cast.partner_a)
-    html = login(client, cast.rep_a1).get(reverse("lesson", args=[course.versions.get().lessons.get().pk])).content
+    html = (
+        login(client, cast.rep_a1)
+        .get(reverse("learning:lesson", args=[course.versions.get().lessons.get().pk]))
+        .content
+    )
     assert b"<script>alert" not in html and b"javascript:" not in html and b"onerror" not in html
 
 
@@ -143,7 +147,7 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(cast, client, django_ass
     # session, the user with their membership, lesson, access check, sibling lessons, lesson progress,
     # the rep's feedback on the lesson (feedback widget)
     with django_assert_num_queries(7):
-        assert client.get(reverse("lesson", args=[lesson.pk])).status_code == 200
+        assert client.get(reverse("learning:lesson", args=[lesson.pk])).status_code == 200
 
 
 def test_the_resume_card_offers_the_unfinished_lesson_touched_last(cast, client, article_course):

@@ -25,5 +25,5 @@ def test_staff_cannot_watch_a_reps_upload_by_its_key(cast, client):
     assert not video_visible_to(cast.author, take.pk)
     assert video_visible_to(cast.author, _video(cast.author).pk)
     client.force_login(cast.author)
-    assert client.get(reverse("video_detail", kwargs={"video_id": take.pk})).status_code == 404
-    assert client.get(reverse("video_stream", kwargs={"key": take.key})).status_code == 404
+    assert client.get(reverse("media:video_detail", kwargs={"video_id": take.pk})).status_code == 404
+    assert client.get(reverse("media:video_stream", kwargs={"key": take.key})).status_code == 404

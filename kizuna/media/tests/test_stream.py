@@ -42,7 +42,7 @@ def lesson_for_partner_a(cast, ready_video):
 
 
 def stream_url(video) -> str:
-    return reverse("video_stream", args=[video.key])
+    return reverse("media:video_stream", args=[video.key])
 
 
 def test_the_whole_file_is_sent_without_a_range(author_client, ready_video, mp4_bytes):
@@ -97,7 +97,7 @@ def test_a_range_starting_past_the_end_gets_416(author_client, ready_video, mp4_
 
 
 def test_the_poster_is_a_jpeg(author_client, ready_video):
-    response = author_client.get(reverse("video_poster", args=[ready_video.key]))
+    response = author_client.get(reverse("media:video_poster", args=[ready_video.key]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert body_of(response)[:3] == b"\xff\xd8\xff"
@@ -132,7 +132,7 @@ def test_a_rep_of_the_assigned_partner_can_stream_it(client, cast, ready_video, 
     response = client.get(stream_url(ready_video), headers={"Range": "bytes=0-99"})
     assert response.status_code == 206
     assert body_of(response) == mp4_bytes[:100]
-    assert client.get(reverse("video_poster", args=[ready_video.key])).status_code == 200
+    assert client.get(reverse("media:video_poster", args=[ready_video.key])).status_code == 200
 
 
 def test_the_manager_of_the_assigned_partner_can_stream_it(client, cast, ready_video, lesson_for_partner_a):
@@ -145,7 +145,7 @@ def test_partner_b_cannot_stream_partner_a_video(client, cast, ready_video, less
     client.force_login(getattr(cast, who))
     assert client.get(stream_url(ready_video)).status_code == 404
     assert client.get(stream_url(ready_video), headers={"Range": "bytes=0-99"}).status_code == 404
-    assert client.get(reverse("video_poster", args=[ready_video.key])).status_code == 404
+    assert client.get(reverse("media:video_poster", args=[ready_video.key])).status_code == 404
 
 
 def test_a_rep_cannot_stream_a_video_no_lesson_shows(client, cast, ready_video):
@@ -155,7 +155,7 @@ def test_a_rep_cannot_stream_a_video_no_lesson_shows(client, cast, ready_video):
 
 def test_anonymous_visitors_get_404(client, ready_video, lesson_for_partner_a):
     assert client.get(stream_url(ready_video)).status_code == 404
-    assert client.get(reverse("video_poster", args=[ready_video.key])).status_code == 404
+    assert client.get(reverse("media:video_poster", args=[ready_video.key])).status_code == 404
 
 
 def test_a_video_still_processing_is_not_streamed(client, cast, clips, as_upload):
@@ -164,8 +164,11 @@ def test_a_video_still_processing_is_not_streamed(client, cast, clips, as_upload
     video = video_create(uploaded_by=cast.author, file=as_upload(clips.with_audio))  # transcode not run yet
     client.force_login(cast.author)
     assert client.get(stream_url(video)).status_code == 404
-    assert client.get(reverse("video_poster", args=[video.key])).status_code == 404
+    assert client.get(reverse("media:video_poster", args=[video.key])).status_code == 404
 
 
 def test_an_unknown_key_is_404(author_client):
-    assert author_client.get(reverse("video_stream", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+    assert (
+        author_client.get(reverse("media:video_stream", args=["00000000-0000-0000-0000-000000000000"])).status_code
+        == 404
+    )

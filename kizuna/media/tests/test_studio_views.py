@@ -12,7 +12,7 @@ NOT_A_VIDEO_JA = "動画ファイルとして読み取れませんでした。MP
 
 def post_upload(client, clips, path, title="新人向け: 商談の始め方", **extra):
     with Path(path).open("rb") as handle:
-        return client.post(reverse("videos"), {"title": title, "file": handle}, **extra)
+        return client.post(reverse("media:videos"), {"title": title, "file": handle}, **extra)
 
 
 def test_an_author_uploads_a_video_and_it_becomes_ready(client, cast, clips, django_capture_on_commit_callbacks):
@@ -21,7 +21,7 @@ def test_an_author_uploads_a_video_and_it_becomes_ready(client, cast, clips, dja
         response = post_upload(client, clips, clips.with_audio)
     video = Video.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("video_detail", args=[video.pk])
+    assert response["Location"] == reverse("media:video_detail", args=[video.pk])
     video.refresh_from_db()
     assert video.status == Video.Status.READY
     assert video.title == "新人向け: 商談の始め方"
@@ -33,7 +33,7 @@ def test_an_htmx_upload_is_sent_on_to_the_detail_page(client, cast, clips, djang
     with django_capture_on_commit_callbacks(execute=True):
         response = post_upload(client, clips, clips.no_audio, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("video_detail", args=[Video.objects.get().pk])
+    assert response["HX-Redirect"] == reverse("media:video_detail", args=[Video.objects.get().pk])
 
 
 def test_a_picture_is_refused_in_japanese_keeping_the_title_and_leaving_nothing(client, cast, clips, media_files):
@@ -80,12 +80,12 @@ def test_the_list_shows_each_video_with_its_status(client, cast, make_video, mak
     settings.FFMPEG_BINARY = "/bin/false"
     failed = make_video(title="変換に失敗した動画")
     client.force_login(cast.coach)
-    response = client.get(reverse("videos"))
+    response = client.get(reverse("media:videos"))
     content = response.content.decode()
     assert response.status_code == 200
     assert 'accept="video/*"' in content
-    assert reverse("video_detail", args=[ready.pk]) in content
-    assert reverse("video_detail", args=[failed.pk]) in content
+    assert reverse("media:video_detail", args=[ready.pk]) in content
+    assert reverse("media:video_detail", args=[failed.pk]) in content
     assert 'class="badge done"' in content
     assert 'class="badge overdue"' in content
 
@@ -97,11 +97,11 @@ def test_the_list_takes_the_same_number_of_queries_however_many_videos(client, c
     client.force_login(cast.author)
     make_ready_video(title="動画1")
     with CaptureQueriesContext(connection) as one:
-        assert client.get(reverse("videos")).status_code == 200
+        assert client.get(reverse("media:videos")).status_code == 200
     for n in range(2, 5):
         make_ready_video(title=f"動画{n}")
     with CaptureQueriesContext(connection) as four:
-        assert client.get(reverse("videos")).status_code == 200
+        assert client.get(reverse("media:videos")).status_code == 200
     assert len(four) == len(one) <= 8
 
 
@@ -110,17 +110,17 @@ def test_partner_people_cannot_open_or_post_to_the_studio(client, cast, clips, m
     video = make_ready_video()
     files_before = media_files()
     client.force_login(getattr(cast, who))
-    assert client.get(reverse("videos")).status_code == 404
+    assert client.get(reverse("media:videos")).status_code == 404
     assert post_upload(client, clips, clips.with_audio).status_code == 404
-    assert client.get(reverse("video_detail", args=[video.pk])).status_code == 404
-    assert client.get(reverse("video_status", args=[video.key])).status_code == 404
-    assert client.post(reverse("video_delete", args=[video.pk])).status_code == 404
+    assert client.get(reverse("media:video_detail", args=[video.pk])).status_code == 404
+    assert client.get(reverse("media:video_status", args=[video.key])).status_code == 404
+    assert client.post(reverse("media:video_delete", args=[video.pk])).status_code == 404
     assert Video.objects.count() == 1
     assert media_files() == files_before
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
-    response = client.get(reverse("videos"))
+    response = client.get(reverse("media:videos"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
 
@@ -128,9 +128,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_the_detail_of_a_ready_video_has_the_player(client, cast, make_ready_video):
     video = make_ready_video()
     client.force_login(cast.author)
-    content = client.get(reverse("video_detail", args=[video.pk])).content.decode()
-    assert reverse("video_stream", args=[video.key]) in content
-    assert reverse("video_poster", args=[video.key]) in content
+    content = client.get(reverse("media:video_detail", args=[video.pk])).content.decode()
+    assert reverse("media:video_stream", args=[video.key]) in content
+    assert reverse("media:video_poster", args=[video.key]) in content
     assert "hx-trigger" not in content
 
 
@@ -139,23 +139,23 @@ def test_a_processing_video_polls_its_status_until_ready(client, cast, clips, as
 
     video = video_create(uploaded_by=cast.author, file=as_upload(clips.with_audio))  # not committed: not yet run
     client.force_login(cast.author)
-    content = client.get(reverse("video_detail", args=[video.pk])).content.decode()
-    assert f'hx-get="{reverse("video_status", args=[video.key])}"' in content
+    content = client.get(reverse("media:video_detail", args=[video.pk])).content.decode()
+    assert f'hx-get="{reverse("media:video_status", args=[video.key])}"' in content
     assert 'hx-trigger="every 2s"' in content
-    assert reverse("video_stream", args=[video.key]) not in content
+    assert reverse("media:video_stream", args=[video.key]) not in content
 
     video_transcode(video=video)
-    fragment = client.get(reverse("video_status", args=[video.key]), headers={"HX-Request": "true"})
+    fragment = client.get(reverse("media:video_status", args=[video.key]), headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert "hx-trigger" not in fragment.content.decode()
-    assert reverse("video_stream", args=[video.key]) in fragment.content.decode()
+    assert reverse("media:video_stream", args=[video.key]) in fragment.content.decode()
 
 
 def test_a_failed_video_says_what_to_do(client, cast, make_video, settings):
     settings.FFMPEG_BINARY = "/bin/false"
     video = make_video()
     client.force_login(cast.author)
-    content = client.get(reverse("video_status", args=[video.key])).content.decode()
+    content = client.get(reverse("media:video_status", args=[video.key])).content.decode()
     assert "MP4" in content
     assert "hx-trigger" not in content
 
@@ -166,9 +166,9 @@ def test_an_unused_video_can_be_deleted(
     video = make_ready_video()
     client.force_login(cast.coach)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("video_delete", args=[video.pk]))
+        response = client.post(reverse("media:video_delete", args=[video.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("videos")
+    assert response["Location"] == reverse("media:videos")
     assert not Video.objects.exists()
     assert media_files() == []
 
@@ -181,9 +181,9 @@ def test_a_video_that_a_lesson_shows_is_not_deleted(client, cast, make_ready_vid
     module = catalog.module_create(course=course, title="はじめに")
     catalog.lesson_create(module=module, kind="video", title="最初の一言", video=video)
     client.force_login(cast.author)
-    detail = client.get(reverse("video_detail", args=[video.pk])).content.decode()
+    detail = client.get(reverse("media:video_detail", args=[video.pk])).content.decode()
     assert "最初の一言" in detail
-    response = client.post(reverse("video_delete", args=[video.pk]), follow=True)
+    response = client.post(reverse("media:video_delete", args=[video.pk]), follow=True)
     assert "最初の一言" in response.content.decode()
     assert Video.objects.filter(pk=video.pk).exists()
     assert len(media_files()) == 3
@@ -192,5 +192,5 @@ def test_a_video_that_a_lesson_shows_is_not_deleted(client, cast, make_ready_vid
 def test_delete_is_post_only(client, cast, make_ready_video):
     video = make_ready_video()
     client.force_login(cast.author)
-    assert client.get(reverse("video_delete", args=[video.pk])).status_code == 405
+    assert client.get(reverse("media:video_delete", args=[video.pk])).status_code == 405
     assert Video.objects.exists()

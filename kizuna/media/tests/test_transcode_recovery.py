@@ -102,7 +102,7 @@ def test_a_transcode_that_lost_its_worker_on_every_attempt_shows_failed_with_its
     client.force_login(cast.author)
     for language, reason in [("en", "interrupted too many times"), ("ja", "変換が何度も中断されました")]:
         with override(language):
-            page = client.get(reverse("video_status", args=[video.key]), HTTP_ACCEPT_LANGUAGE=language)
+            page = client.get(reverse("media:video_status", args=[video.key]), HTTP_ACCEPT_LANGUAGE=language)
         assert reason in page.content.decode(), language
 
 

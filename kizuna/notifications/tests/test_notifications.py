@@ -12,7 +12,7 @@ def _send(rep, **kwargs):
         kind="test.answer",
         title=gettext_noop("%(name)s answered your question"),
         params={"name": "Coach"},
-        url=reverse("home"),
+        url=reverse("learning:home"),
         **kwargs,
     )
 
@@ -42,7 +42,7 @@ def test_a_dedupe_key_sends_once(cast, django_capture_on_commit_callbacks):
 
 def test_no_email_when_the_person_turned_it_off(cast, client, django_capture_on_commit_callbacks):
     client.force_login(cast.rep_a1)
-    client.post(reverse("notification_email_preference"), {})
+    client.post(reverse("notifications:notification_email_preference"), {})
     cast.rep_a1.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         _send(cast.rep_a1)
@@ -52,10 +52,10 @@ def test_no_email_when_the_person_turned_it_off(cast, client, django_capture_on_
 def test_opening_marks_read_and_follows_the_link(cast, client):
     notification = _send(cast.rep_a1, email=False)
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("notifications"), HTTP_ACCEPT_LANGUAGE="ja")
+    page = client.get(reverse("notifications:notifications"), HTTP_ACCEPT_LANGUAGE="ja")
     assert "Coach" in page.content.decode()
-    response = client.post(reverse("notification_open", kwargs={"notification_id": notification.pk}))
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    response = client.post(reverse("notifications:notification_open", kwargs={"notification_id": notification.pk}))
+    assert response.status_code == 302 and response["Location"] == reverse("learning:home")
     notification.refresh_from_db()
     cast.rep_a1.refresh_from_db()
     assert notification.read_at is not None and cast.rep_a1.unread_notifications == 0
@@ -65,7 +65,7 @@ def test_read_all_resets_the_count(cast, client):
     _send(cast.rep_a1, email=False)
     _send(cast.rep_a1, email=False)
     client.force_login(cast.rep_a1)
-    client.post(reverse("notifications_read_all"))
+    client.post(reverse("notifications:notifications_read_all"))
     cast.rep_a1.refresh_from_db()
     assert cast.rep_a1.unread_notifications == 0
 
@@ -73,12 +73,12 @@ def test_read_all_resets_the_count(cast, client):
 def test_it_refuses_someone_elses_notification(cast, client):
     notification = _send(cast.rep_a1, email=False)
     client.force_login(cast.rep_b1)
-    response = client.post(reverse("notification_open", kwargs={"notification_id": notification.pk}))
+    response = client.post(reverse("notifications:notification_open", kwargs={"notification_id": notification.pk}))
     assert response.status_code == 404
 
 
 def test_the_bell_shows_the_unread_count(cast, client):
     _send(cast.rep_a1, email=False)
     client.force_login(cast.rep_a1)
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("learning:home")).content.decode()
     assert 'class="bell-count">1<' in html

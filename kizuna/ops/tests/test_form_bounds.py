@@ -54,10 +54,10 @@ def test_a_roleplay_review_days_past_a_small_integer_is_a_form_error_on_any_data
 
 
 def test_the_community_list_takes_a_page_of_two_to_the_63(cast, signed_in):
-    response = signed_in(cast.rep_a1).get(reverse("community"), {"page": HUGE})
+    response = signed_in(cast.rep_a1).get(reverse("community:community"), {"page": HUGE})
     assert response.status_code == 200
 
 
 def test_the_rankings_take_a_partner_of_two_to_the_70(cast, signed_in):
-    response = signed_in(cast.admin).get(reverse("rankings"), {"partner": str(2**70)})
+    response = signed_in(cast.admin).get(reverse("gamification:rankings"), {"partner": str(2**70)})
     assert response.status_code == 200

@@ -8,7 +8,7 @@ from kizuna.orgs.menu import SECTIONS, TOP_BAR
 def test_every_link_of_the_menu_opens_for_its_role(cast, client, person):
     user = getattr(cast, person)
     client.force_login(user)
-    page = client.get(reverse("menu"))
+    page = client.get(reverse("orgs:menu"))
     assert page.status_code == 200
     links = [link for section in page.context["sections"] for link in section["links"]]
     assert links, "every role has something to open"
@@ -19,9 +19,20 @@ def test_every_link_of_the_menu_opens_for_its_role(cast, client, person):
 
 def test_the_menu_shows_a_role_only_its_own_links(cast, client):
     client.force_login(cast.rep_a1)
-    names = {link["url_name"] for s in client.get(reverse("menu")).context["sections"] for link in s["links"]}
-    assert {"community", "roleplay_home", "field_voice", "notifications"} <= names
-    assert not names & {"partners", "studio", "kpi_board", "agreements", "webhooks"}
+    names = {link["url_name"] for s in client.get(reverse("orgs:menu")).context["sections"] for link in s["links"]}
+    assert {
+        "community:community",
+        "coaching:roleplay_home",
+        "feedback:field_voice",
+        "notifications:notifications",
+    } <= names
+    assert not names & {
+        "orgs:partners",
+        "catalog:studio",
+        "kpis:kpi_board",
+        "agreements:agreements",
+        "certification:webhooks",
+    }
 
 
 def test_every_menu_entry_names_a_route():
@@ -38,18 +49,39 @@ def test_every_top_bar_entry_names_a_route():
 @pytest.mark.parametrize(
     ("person", "expected"),
     [
-        ("rep_a1", ["home", "community", "roleplay_home"]),
-        ("manager_a", ["partner_dashboard", "people", "compliance", "kpi_board", "roleplay_home"]),
-        ("admin", ["principal_dashboard", "studio", "kpi_board", "roleplay_home", "community"]),
-        ("author", ["principal_dashboard", "studio", "roleplay_home", "community"]),
-        ("coach", ["principal_dashboard", "kpi_board", "roleplay_home", "community"]),
+        ("rep_a1", ["learning:home", "community:community", "coaching:roleplay_home"]),
+        (
+            "manager_a",
+            [
+                "analytics:partner_dashboard",
+                "orgs:people",
+                "agreements:compliance",
+                "kpis:kpi_board",
+                "coaching:roleplay_home",
+            ],
+        ),
+        (
+            "admin",
+            [
+                "analytics:principal_dashboard",
+                "catalog:studio",
+                "kpis:kpi_board",
+                "coaching:roleplay_home",
+                "community:community",
+            ],
+        ),
+        (
+            "author",
+            ["analytics:principal_dashboard", "catalog:studio", "coaching:roleplay_home", "community:community"],
+        ),
+        ("coach", ["analytics:principal_dashboard", "kpis:kpi_board", "coaching:roleplay_home", "community:community"]),
     ],
 )
 def test_the_top_bar_shows_each_role_its_own_links_in_order(cast, client, person, expected):
     client.force_login(getattr(cast, person))
-    page = client.get(reverse("menu")).content.decode()
+    page = client.get(reverse("orgs:menu")).content.decode()
     nav = page[page.index('<nav class="topnav"') : page.index("</nav>")]
-    hrefs = [reverse(name) for name in [*expected, "menu", "profile"]]
+    hrefs = [reverse(name) for name in [*expected, "orgs:menu", "accounts:profile"]]
     assert [h for h in hrefs if f'href="{h}"' in nav] == hrefs
     positions = [nav.index(f'href="{h}"') for h in hrefs]
     assert positions == sorted(positions)

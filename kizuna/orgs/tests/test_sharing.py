@@ -54,7 +54,7 @@ def test_partners_take_part_as_their_agreement_says(cast):
 def test_the_admin_sets_the_name_display(cast, client):
     client.force_login(cast.admin)
     response = client.post(
-        reverse("sharing_settings"),
+        reverse("orgs:sharing_settings"),
         {"community_names": "agency", "ranking_names": "pseudonym", "review_names": "real"},
     )
     assert response.status_code == 302
@@ -66,7 +66,7 @@ def test_the_admin_sets_the_name_display(cast, client):
 def test_only_the_admin_opens_the_sharing_settings(cast, client):
     for person in (cast.coach, cast.manager_a, cast.rep_a1):
         client.force_login(person)
-        assert client.get(reverse("sharing_settings")).status_code == 404
+        assert client.get(reverse("orgs:sharing_settings")).status_code == 404
 
 
 def test_principal_staff_are_named_by_their_real_names_everywhere(cast):

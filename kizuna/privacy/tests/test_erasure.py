@@ -23,7 +23,7 @@ def departed(histories: Any) -> Any:
 
 def _erase(client: Any, person: Any, **data: str) -> Any:
     body = {"reason": "本人からの依頼 (2026年12月1日)", "confirmation": person.email, **data}
-    return client.post(reverse("person_erase", kwargs={"person_id": person.pk}), body)
+    return client.post(reverse("privacy:person_erase", kwargs={"person_id": person.pk}), body)
 
 
 def _projections(user: Any) -> list[Any]:
@@ -93,12 +93,12 @@ def test_it_logs_who_erased_whom_when_and_why(departed, histories, signed_in):
     assert record.erased_by == histories.admin and record.reason == "本人からの依頼 (2026年12月1日)"
     assert record.person_organization == "パートナーA株式会社"
     assert record.summary["field_voice"] == 1
-    page = client.get(reverse("privacy_erasure")).content.decode()
+    page = client.get(reverse("privacy:privacy_erasure")).content.decode()
     assert "本人からの依頼" in page and histories.admin.name in page
 
 
 def test_the_preview_says_what_will_happen(departed, histories, signed_in):
-    page = signed_in(histories.admin).get(reverse("person_erase", kwargs={"person_id": departed.pk}))
+    page = signed_in(histories.admin).get(reverse("privacy:person_erase", kwargs={"person_id": departed.pk}))
     html = page.content.decode()
     assert page.status_code == 200
     assert "削除" in html and "匿名" in html and 'id="erasure-preview"' in html
@@ -126,13 +126,13 @@ def test_partner_managers_coaches_and_reps_are_refused(departed, histories, sign
     for outsider in (histories.manager_a, histories.manager_b, histories.rep_b1, histories.rep_a2, histories.coach):
         client = signed_in(outsider)
         assert _erase(client, departed).status_code == 404
-        assert client.get(reverse("privacy_erasure")).status_code == 404
+        assert client.get(reverse("privacy:privacy_erasure")).status_code == 404
     departed.refresh_from_db()
     assert departed.email == "rep1@partner-a.example" and not ErasureRecord.objects.exists()
 
 
 def test_the_search_finds_departed_people_only(departed, histories, signed_in):
-    html = signed_in(histories.admin).get(reverse("privacy_erasure"), {"q": "営業"}).content.decode()
+    html = signed_in(histories.admin).get(reverse("privacy:privacy_erasure"), {"q": "営業"}).content.decode()
     assert departed.name in html and histories.rep_a2.name not in html
 
 

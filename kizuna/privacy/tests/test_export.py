@@ -23,11 +23,11 @@ def _tasks_run_on_commit(monkeypatch):
 
 
 def _export_zip(client: Client) -> zipfile.ZipFile:
-    response = client.post(reverse("my_data"))
+    response = client.post(reverse("privacy:my_data"))
     assert response.status_code == 302
     export = DataExport.objects.latest("requested_at")
     assert export.status == DataExport.Status.READY
-    response = client.get(reverse("my_data_download", kwargs={"export_key": export.key}))
+    response = client.get(reverse("privacy:my_data_download", kwargs={"export_key": export.key}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -93,38 +93,38 @@ def test_a_roleplay_video_is_included_when_it_fits_and_listed_when_not(cast, sig
 
 def test_a_repeated_request_is_refused_for_a_while(cast, signed_in):
     client = signed_in(cast.rep_a1)
-    client.post(reverse("my_data"))
-    response = client.post(reverse("my_data"), follow=True)
+    client.post(reverse("privacy:my_data"))
+    response = client.post(reverse("privacy:my_data"), follow=True)
     assert "もう一度" in response.content.decode() or "again" in response.content.decode()
     assert DataExport.objects.filter(user=cast.rep_a1).count() == 1
 
 
 def test_a_new_request_after_the_interval_replaces_the_old_file(cast, signed_in):
     client = signed_in(cast.rep_a1)
-    client.post(reverse("my_data"))
+    client.post(reverse("privacy:my_data"))
     first = DataExport.objects.get()
     DataExport.objects.filter(pk=first.pk).update(requested_at=timezone.now() - timedelta(minutes=11))
-    client.post(reverse("my_data"))
+    client.post(reverse("privacy:my_data"))
     assert list(DataExport.objects.values_list("pk", flat=True)) != [first.pk]
     assert not first.file.storage.exists(first.file.name)
 
 
 def test_someone_elses_export_is_a_404(cast, signed_in):
-    signed_in(cast.rep_a1).post(reverse("my_data"))
+    signed_in(cast.rep_a1).post(reverse("privacy:my_data"))
     export = DataExport.objects.get()
     for outsider in (cast.rep_a2, cast.manager_a, cast.admin, cast.rep_b1):
         client = signed_in(outsider)
-        assert client.get(reverse("my_data_download", kwargs={"export_key": export.key})).status_code == 404
+        assert client.get(reverse("privacy:my_data_download", kwargs={"export_key": export.key})).status_code == 404
 
 
 def test_an_expired_export_is_a_404_and_the_daily_job_deletes_it(cast, signed_in):
     from kizuna.privacy.services import data_exports_expire
 
     client = signed_in(cast.rep_a1)
-    client.post(reverse("my_data"))
+    client.post(reverse("privacy:my_data"))
     export = DataExport.objects.get()
     DataExport.objects.filter(pk=export.pk).update(requested_at=timezone.now() - timedelta(days=8))
-    assert client.get(reverse("my_data_download", kwargs={"export_key": export.key})).status_code == 404
+    assert client.get(reverse("privacy:my_data_download", kwargs={"export_key": export.key})).status_code == 404
     assert data_exports_expire() == 1
     assert not export.file.storage.exists(export.file.name)
 
@@ -133,12 +133,12 @@ def test_an_expired_export_is_a_404_and_the_daily_job_deletes_it(cast, signed_in
 def test_the_page_speaks_the_persons_language(cast, signed_in, language):
     cast.rep_a1.language = language
     cast.rep_a1.save()
-    body = signed_in(cast.rep_a1).get(reverse("my_data")).content.decode()
+    body = signed_in(cast.rep_a1).get(reverse("privacy:my_data")).content.decode()
     assert ("データを準備する" if language == "ja" else "Prepare my data") in body
 
 
 def test_the_profile_links_to_my_data(cast, signed_in):
-    assert reverse("my_data") in signed_in(cast.rep_a1).get(reverse("profile")).content.decode()
+    assert reverse("privacy:my_data") in signed_in(cast.rep_a1).get(reverse("accounts:profile")).content.decode()
 
 
 def test_an_export_lost_by_a_stopped_worker_does_not_block_a_new_request_for_long(cast, signed_in):

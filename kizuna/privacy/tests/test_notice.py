@@ -7,13 +7,13 @@ from django.urls import reverse
 
 
 def test_anyone_can_read_it_in_japanese(db):
-    html = Client().get(reverse("privacy_notice"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    html = Client().get(reverse("privacy:privacy_notice"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "個人情報の取り扱い" in html and "保存期間" in html and "90 日" in html
     assert "所属会社の管理者" in html  # the visibility table
 
 
 def test_anyone_can_read_it_in_english(db):
-    html = Client().get(reverse("privacy_notice"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = Client().get(reverse("privacy:privacy_notice"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "How Kizuna uses your data" in html and "For how long" in html and "90 days" in html
 
 
@@ -35,11 +35,11 @@ def test_it_gives_the_retention_of_the_reps_own_agreement(cast, signed_in):
         manager_may_export=True,
         retention_days=30,
     )
-    html = signed_in(cast.rep_a1).get(reverse("privacy_notice")).content.decode()
+    html = signed_in(cast.rep_a1).get(reverse("privacy:privacy_notice")).content.decode()
     assert "30 日" in html
 
 
 def test_the_sign_in_page_and_the_menu_link_to_it(cast, signed_in):
-    assert reverse("privacy_notice") in Client().get(reverse("account_login")).content.decode()
-    menu = signed_in(cast.rep_a1).get(reverse("menu")).content.decode()
-    assert reverse("privacy_notice") in menu and reverse("my_data") in menu
+    assert reverse("privacy:privacy_notice") in Client().get(reverse("account_login")).content.decode()
+    menu = signed_in(cast.rep_a1).get(reverse("orgs:menu")).content.decode()
+    assert reverse("privacy:privacy_notice") in menu and reverse("privacy:my_data") in menu

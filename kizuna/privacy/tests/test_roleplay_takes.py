@@ -30,9 +30,11 @@ def test_the_export_carries_the_reps_take_video(cast, signed_in, monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda fn, *a, **k: fn())
     mine, theirs = _takes(cast)
     client = signed_in(cast.rep_a1)
-    client.post(reverse("my_data"))
+    client.post(reverse("privacy:my_data"))
     export = DataExport.objects.get(user=cast.rep_a1)
-    body = b"".join(client.get(reverse("my_data_download", kwargs={"export_key": export.key})).streaming_content)
+    body = b"".join(
+        client.get(reverse("privacy:my_data_download", kwargs={"export_key": export.key})).streaming_content
+    )
     names = zipfile.ZipFile(io.BytesIO(body)).namelist()
     assert f"files/roleplay/take-{mine.pk}.mp4" in names
     assert f"files/roleplay/take-{theirs.pk}.mp4" not in names
@@ -45,7 +47,7 @@ def test_erasure_deletes_the_reps_take_videos_and_comments_only(cast, signed_in)
     cast.rep_a1.is_active = False
     cast.rep_a1.save(update_fields=["is_active"])
     response = signed_in(cast.admin).post(
-        reverse("person_erase", kwargs={"person_id": cast.rep_a1.pk}),
+        reverse("privacy:person_erase", kwargs={"person_id": cast.rep_a1.pk}),
         {"reason": "依頼", "confirmation": cast.rep_a1.email},
     )
     assert response.status_code == 302

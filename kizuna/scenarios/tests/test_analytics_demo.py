@@ -105,10 +105,10 @@ def test_the_analytics_pages_open_on_the_demo(demo, client):
     admin, manager_a = people("admin@principal.example", "manager@partner-a.example")
     version = ScenarioVersion.objects.get(graph__slug="price-objection")
     client.force_login(admin)
-    page = client.get(reverse("principal_scenario_analytics", args=[version.scenario_id])).content.decode()
+    page = client.get(reverse("scenarios:principal_scenario_analytics", args=[version.scenario_id])).content.decode()
     assert "株式会社ブリッジ営業企画" in page and "コネクトワークス株式会社" in page
     client.force_login(manager_a)
-    page = client.get(reverse("partner_scenario_analytics", args=[version.scenario_id])).content.decode()
+    page = client.get(reverse("scenarios:partner_scenario_analytics", args=[version.scenario_id])).content.decode()
     assert "山田 花子" in page and "コネクトワークス株式会社" not in page
 
 

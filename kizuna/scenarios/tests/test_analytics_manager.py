@@ -20,7 +20,7 @@ def world(cast, complaint):
 
 def page(client, user, name, *args, query=""):
     client.force_login(user)
-    return client.get(reverse(name, args=args) + query)
+    return client.get(reverse(name if ":" in name else f"scenarios:{name}", args=args) + query)
 
 
 def test_the_manager_sees_each_of_their_reps_and_teams_with_alignment_and_values(cast, world, client):
@@ -37,7 +37,7 @@ def test_the_manager_sees_each_of_their_reps_and_teams_with_alignment_and_values
     assert teams[cast.team_a2.name].alignment == round(100 * APOLOGY_ALIGNMENT)
     html = response.content.decode()
     assert cast.rep_b1.name not in html and cast.partner_b.name not in html
-    assert reverse("scenario_rep_analytics", args=[world.scenario.pk, cast.rep_a2.pk]) in html
+    assert reverse("scenarios:scenario_rep_analytics", args=[world.scenario.pk, cast.rep_a2.pk]) in html
 
 
 def test_the_figures_agree_with_the_core_selectors(cast, world):
@@ -70,7 +70,7 @@ def test_the_list_shows_the_agencys_scenarios_with_its_own_figures(cast, world, 
     (summary,) = response.context["summaries"]
     assert (summary.scenario, summary.finished, summary.reps) == (world.scenario, 4, 2)
     assert summary.alignment == 85  # (3 × 100% + 40%) / 4
-    assert reverse("partner_scenario_analytics", args=[world.scenario.pk]) in response.content.decode()
+    assert reverse("scenarios:partner_scenario_analytics", args=[world.scenario.pk]) in response.content.decode()
 
 
 def test_a_scenario_assigned_only_to_partner_a_is_404_for_partner_b(cast, complaint, client):
@@ -103,14 +103,14 @@ def test_reps_authors_and_unknown_scenarios_get_404(cast, world, client):
 def test_opening_the_principals_partner_url_sends_a_manager_to_their_own_page(cast, world, client):
     own = page(client, cast.manager_a, "partner_scenario_analytics_for", world.scenario.pk, cast.partner_a.pk)
     assert own.status_code == 302
-    assert own["Location"] == reverse("partner_scenario_analytics", args=[world.scenario.pk])
+    assert own["Location"] == reverse("scenarios:partner_scenario_analytics", args=[world.scenario.pk])
     other = page(client, cast.manager_a, "partner_scenario_analytics_for", world.scenario.pk, cast.partner_b.pk)
     assert other.status_code == 404
 
 
 def test_the_page_runs_the_same_number_of_queries_whatever_the_number_of_reps(cast, world, client):
     client.force_login(cast.manager_a)
-    url = reverse("partner_scenario_analytics", args=[world.scenario.pk])
+    url = reverse("scenarios:partner_scenario_analytics", args=[world.scenario.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200

@@ -19,7 +19,7 @@ def world(cast, complaint):
 
 def page(client, user, name, *args, query=""):
     client.force_login(user)
-    return client.get(reverse(name, args=args) + query)
+    return client.get(reverse(name if ":" in name else f"scenarios:{name}", args=args) + query)
 
 
 def test_the_principal_sees_alignment_per_partner_with_partner_names_only(cast, world, client):
@@ -36,9 +36,14 @@ def test_the_principal_sees_alignment_per_partner_with_partner_names_only(cast, 
 
 
 def test_admins_and_coaches_open_a_partner_down_to_its_reps_but_authors_do_not(cast, world, client):
-    link = reverse("partner_scenario_analytics_for", args=[world.scenario.pk, cast.partner_b.pk])
-    assert link in page(client, cast.coach, "principal_scenario_analytics", world.scenario.pk).content.decode()
-    assert link not in page(client, cast.author, "principal_scenario_analytics", world.scenario.pk).content.decode()
+    link = reverse("scenarios:partner_scenario_analytics_for", args=[world.scenario.pk, cast.partner_b.pk])
+    assert (
+        link in page(client, cast.coach, "scenarios:principal_scenario_analytics", world.scenario.pk).content.decode()
+    )
+    assert (
+        link
+        not in page(client, cast.author, "scenarios:principal_scenario_analytics", world.scenario.pk).content.decode()
+    )
     response = page(client, cast.admin, "partner_scenario_analytics_for", world.scenario.pk, cast.partner_b.pk)
     assert [r.name for r in response.context["breakdown"].reps] == [cast.rep_b1.name]
     assert (
@@ -103,8 +108,8 @@ def test_versions_are_never_mixed_and_the_page_says_which_is_shown(cast, world, 
 
 def test_the_charts_are_svg_images_with_their_own_relaxed_policy(cast, world, client):
     html = page(client, cast.admin, "principal_scenario_analytics", world.scenario.pk).content.decode()
-    chart = reverse("principal_scenario_alignment_svg", args=[world.scenario.pk])
-    moment = reverse("principal_scenario_node_svg", args=[world.scenario.pk, "opening"])
+    chart = reverse("scenarios:principal_scenario_alignment_svg", args=[world.scenario.pk])
+    moment = reverse("scenarios:principal_scenario_node_svg", args=[world.scenario.pk, "opening"])
     assert f'src="{chart}?version=1"' in html and f'src="{moment}?version=1"' in html
     for url in (chart, moment):
         response = client.get(url)
@@ -113,9 +118,13 @@ def test_the_charts_are_svg_images_with_their_own_relaxed_policy(cast, world, cl
         assert "'unsafe-inline'" in response["Content-Security-Policy"]
     assert (
         "'unsafe-inline'"
-        not in client.get(reverse("principal_scenario_analytics", args=[world.scenario.pk]))["Content-Security-Policy"]
+        not in client.get(reverse("scenarios:principal_scenario_analytics", args=[world.scenario.pk]))[
+            "Content-Security-Policy"
+        ]
     )
-    assert client.get(reverse("principal_scenario_node_svg", args=[world.scenario.pk, "won"])).status_code == 404
+    assert (
+        client.get(reverse("scenarios:principal_scenario_node_svg", args=[world.scenario.pk, "won"])).status_code == 404
+    )
 
 
 def test_partner_people_get_404_for_every_principal_screen(cast, world, client):
@@ -136,7 +145,7 @@ def test_the_list_shows_every_published_scenario_with_all_partners(cast, world, 
 
 def test_the_page_runs_the_same_number_of_queries_whatever_the_number_of_plays(cast, world, client):
     client.force_login(cast.admin)
-    url = reverse("principal_scenario_analytics", args=[world.scenario.pk])
+    url = reverse("scenarios:principal_scenario_analytics", args=[world.scenario.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)

@@ -16,7 +16,7 @@ def world(cast, complaint):
 
 def page(client, user, world, rep, query=""):
     client.force_login(user)
-    return client.get(reverse("scenario_rep_analytics", args=[world.scenario.pk, rep.pk]) + query)
+    return client.get(reverse("scenarios:scenario_rep_analytics", args=[world.scenario.pk, rep.pk]) + query)
 
 
 def test_the_manager_sees_each_attempt_with_its_path_beside_the_top_reps_choices(cast, world, client):
@@ -30,7 +30,7 @@ def test_the_manager_sees_each_attempt_with_its_path_beside_the_top_reps_choices
     assert unfinished["attempt"].finished_at is None and len(unfinished["steps"]) == 1
     html = response.content.decode()
     assert "「申し訳ございません。すぐに確認いたします。」" in html
-    assert reverse("partner_scenario_analytics", args=[world.scenario.pk]) + "?version=1" in html
+    assert reverse("scenarios:partner_scenario_analytics", args=[world.scenario.pk]) + "?version=1" in html
 
 
 def test_partner_b_and_authors_and_reps_get_404_for_partner_as_rep(cast, world, client):
@@ -41,7 +41,7 @@ def test_partner_b_and_authors_and_reps_get_404_for_partner_as_rep(cast, world, 
     for user in (cast.admin, cast.coach):
         response = page(client, user, world, cast.rep_b1)
         assert response.status_code == 200 and len(response.context["attempts"]) == 5
-        assert reverse("partner_scenario_analytics_for", args=[world.scenario.pk, cast.partner_b.pk]) in (
+        assert reverse("scenarios:partner_scenario_analytics_for", args=[world.scenario.pk, cast.partner_b.pk]) in (
             response.content.decode()
         )
 
@@ -54,13 +54,13 @@ def test_a_scenario_partner_b_has_never_seen_is_404_even_for_its_own_rep(cast, c
     scenario = scenario_import(tiny_graph(slug="unassigned"), author=cast.author)
     scenario_publish(scenario=scenario, publisher=cast.author)
     client.force_login(cast.manager_b)
-    url = reverse("scenario_rep_analytics", args=[scenario.pk, cast.rep_b1.pk])
+    url = reverse("scenarios:scenario_rep_analytics", args=[scenario.pk, cast.rep_b1.pk])
     assert client.get(url).status_code == 404
 
 
 def test_the_page_runs_the_same_number_of_queries_whatever_the_number_of_attempts(cast, world, client):
     client.force_login(cast.manager_a)
-    url = reverse("scenario_rep_analytics", args=[world.scenario.pk, cast.rep_a2.pk])
+    url = reverse("scenarios:scenario_rep_analytics", args=[world.scenario.pk, cast.rep_a2.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)

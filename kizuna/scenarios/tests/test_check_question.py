@@ -121,13 +121,13 @@ def test_the_rep_answers_on_the_moment_page_and_sees_the_explanation(cast, quest
     registration = attempt_start(rep=cast.rep_a1, version=question_version)
     attempt = Attempt.objects.get(registration=registration)
     client.force_login(cast.rep_a1)
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk]))
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk]))
     assert "まず確かめることは?" in page.content.decode()
-    response = client.post(reverse("scenario_answer", args=[attempt.pk]), {"node": "a", "answer": "1"})
+    response = client.post(reverse("scenarios:scenario_answer", args=[attempt.pk]), {"node": "a", "answer": "1"})
     assert response.status_code == 302
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     assert "比較の相手です。" in page
-    assert reverse("scenario_answer", args=[attempt.pk]) not in page
+    assert reverse("scenarios:scenario_answer", args=[attempt.pk]) not in page
 
 
 def test_the_answer_view_refuses_partner_b(cast, question_version, client):
@@ -135,7 +135,7 @@ def test_the_answer_view_refuses_partner_b(cast, question_version, client):
     attempt = Attempt.objects.get(registration=registration)
     for person in (cast.rep_b1, cast.manager_b):
         client.force_login(person)
-        response = client.post(reverse("scenario_answer", args=[attempt.pk]), {"node": "a", "answer": "1"})
+        response = client.post(reverse("scenarios:scenario_answer", args=[attempt.pk]), {"node": "a", "answer": "1"})
         assert response.status_code == 404
     assert not Statement.objects.filter(object_iri__endswith="/question").exists()
 
@@ -146,7 +146,7 @@ def test_the_editor_saves_the_check_question_and_explains_a_bad_one(cast, signed
     scenario = services.scenario_create(author=cast.author, title="T", slug="t")
     node = services.node_create(scenario=scenario, text="高いね。")
     client = signed_in(cast.author)
-    url = reverse("studio_scenario_node", args=[node.pk])
+    url = reverse("scenarios:studio_scenario_node", args=[node.pk])
     p = f"n{node.pk}-"
     fields = {p + "key": "n1", p + "kind": "moment", p + "text": "高いね。", p + "question_text": "まず確かめることは?"}
     bad = client.post(url, {**fields, p + "question_options": "ひとつだけ", p + "question_correct": "1"})

@@ -11,7 +11,7 @@ from kizuna.scenarios.models import ScenarioVersion
 def test_the_studio_offers_scenarios(cast, complaint, signed_in):
     course = catalog.course_create(author=cast.author, title="研修", slug="training")
     module = catalog.module_create(course=course, title="章")
-    page = signed_in(cast.author).get(reverse("studio_lesson_new", args=[module.pk]), {"kind": "scenario"})
+    page = signed_in(cast.author).get(reverse("catalog:studio_lesson_new", args=[module.pk]), {"kind": "scenario"})
     assert complaint.title in page.content.decode()
 
 

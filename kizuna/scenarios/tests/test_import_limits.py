@@ -63,7 +63,7 @@ def test_a_scenario_with_too_many_moments_is_refused_and_nothing_is_written(cast
 
 @pytest.mark.parametrize("text", [DEEP_JSON, BOMB])
 def test_the_studio_refuses_a_depth_or_alias_bomb_in_japanese(cast, signed_in, text):
-    response = signed_in(cast.author).post(reverse("studio_scenario_import"), {"file": upload(text)})
+    response = signed_in(cast.author).post(reverse("scenarios:studio_scenario_import"), {"file": upload(text)})
     page = response.content.decode()
     assert response.status_code in (200, 400)
     assert 'id="import-errors"' in page

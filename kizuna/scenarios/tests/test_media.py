@@ -32,9 +32,9 @@ def urls(lesson):
     first = version.graph["nodes"][0]
     query = f"?lesson={lesson.pk}"
     return {
-        "image": reverse("scenario_media_image", args=[version.pk, first["image"]]) + query,
-        "video": reverse("scenario_media_video", args=[version.pk, first["video"]]) + query,
-        "poster": reverse("scenario_media_poster", args=[version.pk, first["video"]]) + query,
+        "image": reverse("scenarios:scenario_media_image", args=[version.pk, first["image"]]) + query,
+        "video": reverse("scenarios:scenario_media_video", args=[version.pk, first["video"]]) + query,
+        "poster": reverse("scenarios:scenario_media_poster", args=[version.pk, first["video"]]) + query,
     }
 
 
@@ -71,9 +71,17 @@ def test_media_the_version_does_not_show_is_404_even_for_its_players(cast, signe
     version_id = media_lesson.content_id
     query = f"?lesson={media_lesson.pk}"
     client = signed_in(cast.rep_a1)
-    assert client.get(reverse("scenario_media_image", args=[version_id, other_image]) + query).status_code == 404
-    assert client.get(reverse("scenario_media_video", args=[version_id, other_video.key]) + query).status_code == 404
-    assert client.get(reverse("scenario_media_image", args=[version_id, "..%2Fsecret.png"]) + query).status_code == 404
+    assert (
+        client.get(reverse("scenarios:scenario_media_image", args=[version_id, other_image]) + query).status_code == 404
+    )
+    assert (
+        client.get(reverse("scenarios:scenario_media_video", args=[version_id, other_video.key]) + query).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("scenarios:scenario_media_image", args=[version_id, "..%2Fsecret.png"]) + query).status_code
+        == 404
+    )
 
 
 def test_principal_staff_get_the_media_without_a_lesson(cast, signed_in, media_lesson):
@@ -86,17 +94,17 @@ def test_the_player_shows_the_picture_the_video_and_the_commentary_video(cast, s
     client = signed_in(cast.rep_a1)
     found = urls(media_lesson)
     client.post(
-        reverse("scenario_play", args=[media_lesson.content_id]),
+        reverse("scenarios:scenario_play", args=[media_lesson.content_id]),
         {"statement_id": str(uuid.uuid4()), "lesson": media_lesson.pk},
     )
     attempt = Attempt.objects.get(rep=cast.rep_a1)
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     assert f'src="{found["image"]}"' in page
     assert f'src="{found["video"]}"' in page
     client.post(
-        reverse("scenario_choose", args=[attempt.pk]),
+        reverse("scenarios:scenario_choose", args=[attempt.pk]),
         {"node": "a", "choice": "ask", "statement_id": str(uuid.uuid4())},
     )
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk]) + "?after=0").content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk]) + "?after=0").content.decode()
     assert 'id="commentary"' in page and f'src="{found["video"]}"' in page
     assert "自分ならこう考えます。" in page

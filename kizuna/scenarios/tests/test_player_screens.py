@@ -14,7 +14,8 @@ from .helpers import APOLOGY_PATH, REFERENCE_PATH, play
 
 def start(client, lesson):
     client.post(
-        reverse("scenario_play", args=[lesson.content_id]), {"statement_id": str(uuid.uuid4()), "lesson": lesson.pk}
+        reverse("scenarios:scenario_play", args=[lesson.content_id]),
+        {"statement_id": str(uuid.uuid4()), "lesson": lesson.pk},
     )
     return Attempt.objects.filter(lesson_id=lesson.pk).order_by("-started_at", "-id").first()
 
@@ -22,18 +23,18 @@ def start(client, lesson):
 def test_the_commentary_comes_alone_with_next_and_the_moment_shows_progress(cast, signed_in, scenario_lesson):
     client = signed_in(cast.rep_a1)
     attempt = start(client, scenario_lesson)
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     assert re.search(r'<progress class="rate" max="(\d+)" value="0"', page)
     assert "場面1" in page
     client.post(
-        reverse("scenario_choose", args=[attempt.pk]),
+        reverse("scenarios:scenario_choose", args=[attempt.pk]),
         {"node": "opening", "choice": "ask-details", "statement_id": str(uuid.uuid4())},
     )
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk]) + "?after=0").content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk]) + "?after=0").content.decode()
     assert 'id="commentary"' in page and "scenario-choice" not in page
-    assert f'id="next" href="{reverse("scenario_attempt", args=[attempt.pk])}"' in page
+    assert f'id="next" href="{reverse("scenarios:scenario_attempt", args=[attempt.pk])}"' in page
     assert re.search(r'<progress class="rate" max="(\d+)" value="1"', page)
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     assert "scenario-choice" in page and 'id="commentary"' not in page
 
 
@@ -46,7 +47,7 @@ def test_the_end_pairs_each_step_with_the_top_reps_and_shows_values(cast, signed
         APOLOGY_PATH,
         lesson=access_lesson_for_user(cast.rep_a1, scenario_lesson.pk),
     )
-    page = signed_in(cast.rep_a1).get(reverse("scenario_attempt", args=[attempt.pk])).content.decode()
+    page = signed_in(cast.rep_a1).get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     steps = re.findall(r'<li class="scenario-step (is-\w+)', page)
     assert len(steps) == max(len(APOLOGY_PATH), len(REFERENCE_PATH))
     assert steps[0] == "is-differs"
@@ -65,13 +66,13 @@ def test_replay_starts_a_new_attempt_and_the_history_lists_both(cast, signed_in,
     client = signed_in(cast.rep_a1)
     first = start(client, scenario_lesson)
     response = client.post(
-        reverse("scenario_play", args=[scenario_lesson.content_id]),
+        reverse("scenarios:scenario_play", args=[scenario_lesson.content_id]),
         {"statement_id": str(uuid.uuid4()), "lesson": scenario_lesson.pk},
     )
     second = Attempt.objects.exclude(pk=first.pk).get(rep=cast.rep_a1)
-    assert response["Location"] == reverse("scenario_attempt", args=[second.pk])
+    assert response["Location"] == reverse("scenarios:scenario_attempt", args=[second.pk])
     page = client.get(
-        reverse("scenario_play", args=[scenario_lesson.content_id]) + f"?lesson={scenario_lesson.pk}"
+        reverse("scenarios:scenario_play", args=[scenario_lesson.content_id]) + f"?lesson={scenario_lesson.pk}"
     ).content.decode()
     assert page.count('class="cardlink" href="/play/attempts/') == 2
 
@@ -79,15 +80,15 @@ def test_replay_starts_a_new_attempt_and_the_history_lists_both(cast, signed_in,
 def test_a_coach_plays_the_version_and_makes_it_the_top_reps_choices(cast, signed_in, complaint_version):
     client = signed_in(cast.coach)
     attempt = play(cast.coach, complaint_version, APOLOGY_PATH)
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     assert 'id="mark-reference"' in page
     response = client.post(
-        reverse("studio_scenario_reference", args=[complaint_version.scenario_id]), {"attempt": attempt.pk}
+        reverse("scenarios:studio_scenario_reference", args=[complaint_version.scenario_id]), {"attempt": attempt.pk}
     )
     assert response.status_code == 302
     opening = Choice.objects.get(node__scenario=complaint_version.scenario, node__key="opening", is_reference=True)
     assert opening.key == "apologize-first"
-    page = client.get(reverse("studio_scenario", args=[complaint_version.scenario_id])).content.decode()
+    page = client.get(reverse("scenarios:studio_scenario", args=[complaint_version.scenario_id])).content.decode()
     assert f'value="{attempt.pk}"' in page  # the editor lists the coach's own plays
 
 
@@ -102,7 +103,7 @@ def test_nobody_marks_the_top_reps_choices_from_someone_elses_attempt(cast, sign
     )
     before = list(Choice.objects.filter(is_reference=True).values_list("pk", flat=True))
     response = signed_in(cast.coach).post(
-        reverse("studio_scenario_reference", args=[complaint.pk]), {"attempt": attempt.pk}
+        reverse("scenarios:studio_scenario_reference", args=[complaint.pk]), {"attempt": attempt.pk}
     )
     assert response.status_code == 404
     assert list(Choice.objects.filter(is_reference=True).values_list("pk", flat=True)) == before

@@ -14,7 +14,7 @@ from .helpers import tiny_graph
 
 
 def editor_page(client, scenario):
-    response = client.get(reverse("studio_scenario", args=[scenario.pk]))
+    response = client.get(reverse("scenarios:studio_scenario", args=[scenario.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -41,25 +41,27 @@ def choice_post(node, **values):
 def test_an_author_builds_a_scenario_sees_a_precise_error_fixes_it_and_publishes(cast, signed_in):
     client = signed_in(cast.author)
     response = client.post(
-        reverse("studio_scenario_new"),
+        reverse("scenarios:studio_scenario_new"),
         {"title": "価格の相談", "slug": "price", "description": "", "product": "", "topic_tags": "価格交渉"},
     )
     scenario = Scenario.objects.get(slug="price")
-    assert response["Location"] == reverse("studio_scenario", args=[scenario.pk])
+    assert response["Location"] == reverse("scenarios:studio_scenario", args=[scenario.pk])
     assert [t.name_ja for t in scenario.tags.all()] == ["価格交渉"]
 
-    client.post(reverse("studio_scenario_node_new", args=[scenario.pk]), {"kind": "moment"})
-    client.post(reverse("studio_scenario_node_new", args=[scenario.pk]), {"kind": "end"})
+    client.post(reverse("scenarios:studio_scenario_node_new", args=[scenario.pk]), {"kind": "moment"})
+    client.post(reverse("scenarios:studio_scenario_node_new", args=[scenario.pk]), {"kind": "end"})
     start, end = scenario.nodes.order_by("position")
     client.post(
-        reverse("studio_scenario_node", args=[end.pk]),
+        reverse("scenarios:studio_scenario_node", args=[end.pk]),
         {f"n{end.pk}-key": "won", f"n{end.pk}-kind": "end", f"n{end.pk}-text": "受注", f"n{end.pk}-outcome": "won"},
     )
     client.post(
-        reverse("studio_scenario_choice_new", args=[start.pk]),
+        reverse("scenarios:studio_scenario_choice_new", args=[start.pk]),
         choice_post(start, text="何と比べてですか?", next_node=end.pk, score="3", is_reference="on"),
     )
-    client.post(reverse("studio_scenario_choice_new", args=[start.pk]), choice_post(start, text="値引きします。"))
+    client.post(
+        reverse("scenarios:studio_scenario_choice_new", args=[start.pk]), choice_post(start, text="値引きします。")
+    )
     dangling = Choice.objects.get(text="値引きします。")
 
     page = editor_page(client, scenario)
@@ -69,12 +71,12 @@ def test_an_author_builds_a_scenario_sees_a_precise_error_fixes_it_and_publishes
     assert "choice-problems" not in choice_item(page, Choice.objects.get(key="c1"))
     assert re.search(r'<button type="submit" id="publish-button" disabled', page)
     assert f'href="#choice-{dangling.pk}"' in page
-    response = client.post(reverse("studio_scenario_publish", args=[scenario.pk]))
+    response = client.post(reverse("scenarios:studio_scenario_publish", args=[scenario.pk]))
     assert not ScenarioVersion.objects.exists()  # refused on the server too
 
     # Fix it: the choice now leads to the end; the error is gone and publishing works.
     response = client.post(
-        reverse("studio_scenario_choice", args=[dangling.pk]),
+        reverse("scenarios:studio_scenario_choice", args=[dangling.pk]),
         {
             f"c{dangling.pk}-text": "値引きします。",
             f"c{dangling.pk}-next_node": end.pk,
@@ -86,7 +88,7 @@ def test_an_author_builds_a_scenario_sees_a_precise_error_fixes_it_and_publishes
     page = editor_page(client, scenario)
     assert "choice-problems" not in page and "node-problems" not in page
     assert re.search(r'<button type="submit" id="publish-button">', page)
-    client.post(reverse("studio_scenario_publish", args=[scenario.pk]))
+    client.post(reverse("scenarios:studio_scenario_publish", args=[scenario.pk]))
     version = ScenarioVersion.objects.get(scenario=scenario)
     assert version.number == 1 and version.graph["nodes"][0]["choices"][1]["next"] == "won"
 
@@ -106,7 +108,7 @@ def test_a_bad_key_comes_back_with_a_message_in_the_card_and_nothing_saved(cast,
     node = services.node_create(scenario=scenario, text="元の文")
     client = signed_in(cast.author)
     response = client.post(
-        reverse("studio_scenario_node", args=[node.pk]),
+        reverse("scenarios:studio_scenario_node", args=[node.pk]),
         {f"n{node.pk}-key": "空白 あり", f"n{node.pk}-kind": "moment", f"n{node.pk}-text": "新しい文"},
     )
     assert response.status_code == 200
@@ -123,7 +125,7 @@ def test_a_bad_picture_is_refused_and_the_moment_is_not_half_saved(cast, signed_
     scenario = services.scenario_create(author=cast.author, title="T", slug="t")
     node = services.node_create(scenario=scenario, text="元の文")
     response = signed_in(cast.author).post(
-        reverse("studio_scenario_node", args=[node.pk]),
+        reverse("scenarios:studio_scenario_node", args=[node.pk]),
         {
             f"n{node.pk}-key": "n1",
             f"n{node.pk}-kind": "moment",
@@ -141,12 +143,12 @@ def test_choices_are_reordered_deleted_and_the_start_is_set(cast, signed_in, com
     opening = complaint.nodes.get(key="opening")
     keys = list(opening.choices.values_list("key", flat=True))
     last = opening.choices.get(key=keys[-1])
-    client.post(reverse("studio_scenario_choice_move", args=[last.pk]), {"direction": "up"})
+    client.post(reverse("scenarios:studio_scenario_choice_move", args=[last.pk]), {"direction": "up"})
     assert list(opening.choices.values_list("key", flat=True)) == [keys[0], keys[2], keys[1]]
-    client.post(reverse("studio_scenario_choice", args=[last.pk]), {"action": "delete"})
+    client.post(reverse("scenarios:studio_scenario_choice", args=[last.pk]), {"action": "delete"})
     assert not Choice.objects.filter(pk=last.pk).exists()
     details = complaint.nodes.get(key="details")
-    client.post(reverse("studio_scenario_start", args=[complaint.pk]), {"node": details.pk})
+    client.post(reverse("scenarios:studio_scenario_start", args=[complaint.pk]), {"node": details.pk})
     complaint.refresh_from_db()
     assert complaint.start_node == details
 
@@ -154,7 +156,7 @@ def test_choices_are_reordered_deleted_and_the_start_is_set(cast, signed_in, com
 def test_deleting_a_moment_shows_the_choices_that_led_there(cast, signed_in, complaint):
     client = signed_in(cast.author)
     target = complaint.nodes.get(key="manual-sent")
-    client.post(reverse("studio_scenario_node", args=[target.pk]), {"action": "delete"})
+    client.post(reverse("scenarios:studio_scenario_node", args=[target.pk]), {"action": "delete"})
     assert not Node.objects.filter(pk=target.pk).exists()
     page = editor_page(client, complaint)
     led_there = Choice.objects.get(node__key="details", next_node__isnull=True)
@@ -166,7 +168,7 @@ def test_the_list_shows_status_and_error_counts(cast, signed_in, complaint):
     broken = services.scenario_create(author=cast.author, title="作りかけ", slug="wip")
     services.node_create(scenario=broken)
     services.scenario_publish(scenario=complaint, publisher=cast.author)
-    page = signed_in(cast.author).get(reverse("studio_scenarios")).content.decode()
+    page = signed_in(cast.author).get(reverse("scenarios:studio_scenarios")).content.decode()
     rows = {
         title: row
         for title, row in re.findall(r'<strong class="scenario-row-title">(.*?)</strong>(.*?)</li>', page, re.S)
@@ -181,11 +183,11 @@ def test_the_list_and_the_editor_use_a_fixed_number_of_queries(cast, signed_in, 
     small = services.scenario_create(author=cast.author, title="小", slug="small")
     services.node_create(scenario=small)
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("studio_scenarios"))
+        client.get(reverse("scenarios:studio_scenarios"))
     for n in range(3):
         services.node_create(scenario=services.scenario_create(author=cast.author, title=f"S{n}", slug=f"s{n}"))
     with CaptureQueriesContext(connection) as four:
-        client.get(reverse("studio_scenarios"))
+        client.get(reverse("scenarios:studio_scenarios"))
     assert len(one) == len(four)
 
     tiny = services.scenario_import(tiny_graph(), author=cast.author)  # 4 moments and ends, 4 choices
@@ -202,18 +204,20 @@ def test_people_without_an_editor_role_get_404(cast, signed_in, complaint, role)
     client = signed_in(getattr(cast, role))
     node = complaint.nodes.first()
     for url in (
-        reverse("studio_scenarios"),
-        reverse("studio_scenario_new"),
-        reverse("studio_scenario_values"),
-        reverse("studio_scenario_import"),
-        reverse("studio_scenario", args=[complaint.pk]),
-        reverse("studio_scenario_map", args=[complaint.pk]),
-        reverse("studio_scenario_export", args=[complaint.pk]),
-        reverse("studio_scenario_node", args=[node.pk]),
+        reverse("scenarios:studio_scenarios"),
+        reverse("scenarios:studio_scenario_new"),
+        reverse("scenarios:studio_scenario_values"),
+        reverse("scenarios:studio_scenario_import"),
+        reverse("scenarios:studio_scenario", args=[complaint.pk]),
+        reverse("scenarios:studio_scenario_map", args=[complaint.pk]),
+        reverse("scenarios:studio_scenario_export", args=[complaint.pk]),
+        reverse("scenarios:studio_scenario_node", args=[node.pk]),
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("studio_scenario_publish", args=[complaint.pk])).status_code == 404
-    assert client.post(reverse("studio_scenario_node", args=[node.pk]), {"action": "delete"}).status_code == 404
+    assert client.post(reverse("scenarios:studio_scenario_publish", args=[complaint.pk])).status_code == 404
+    assert (
+        client.post(reverse("scenarios:studio_scenario_node", args=[node.pk]), {"action": "delete"}).status_code == 404
+    )
     assert Node.objects.filter(pk=node.pk).exists()
 
 

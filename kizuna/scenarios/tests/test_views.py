@@ -16,24 +16,24 @@ def version_id(scenario_lesson):
 
 def choose(client, attempt, node, choice, statement_id=None):
     return client.post(
-        reverse("scenario_choose", args=[attempt.pk]),
+        reverse("scenarios:scenario_choose", args=[attempt.pk]),
         {"node": node, "choice": choice, "statement_id": str(statement_id or uuid.uuid4())},
     )
 
 
 def test_the_lesson_page_shows_the_start_card(cast, scenario_lesson, signed_in):
-    page = signed_in(cast.rep_a1).get(reverse("lesson", args=[scenario_lesson.pk])).content.decode()
+    page = signed_in(cast.rep_a1).get(reverse("learning:lesson", args=[scenario_lesson.pk])).content.decode()
     assert "クレーム対応 ― 最初のひとことで決まる" in page
     assert f"/play/scenarios/{scenario_lesson.content_id}/?lesson={scenario_lesson.pk}" in page
 
 
 def test_a_rep_plays_to_an_end_and_sees_the_comparison(cast, scenario_lesson, version_id, signed_in):
     client = signed_in(cast.rep_a1)
-    url = reverse("scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}"
+    url = reverse("scenarios:scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}"
     assert client.get(url).status_code == 200
     response = client.post(url, {"statement_id": str(uuid.uuid4()), "lesson": scenario_lesson.pk})
     attempt = Attempt.objects.get(rep=cast.rep_a1)
-    assert response["Location"] == reverse("scenario_attempt", args=[attempt.pk])
+    assert response["Location"] == reverse("scenarios:scenario_attempt", args=[attempt.pk])
     page = client.get(response["Location"]).content.decode()
     assert "「申し訳ございません。すぐに確認いたします。」" in page and "詳しくお聞かせいただけますか" in page
 
@@ -48,7 +48,7 @@ def test_a_rep_plays_to_an_end_and_sees_the_comparison(cast, scenario_lesson, ve
 
     for node, choice in [("vague-apology", "ask-now"), ("details", "guide-setting"), ("fixed", "close-call")]:
         choose(client, attempt, node, choice)
-    page = client.get(reverse("scenario_attempt", args=[attempt.pk])).content.decode()
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     assert 'id="paths"' in page and page.count("scenario-step is-differs") == 2
     assert "翌月、佐藤様から解約のご連絡がありました。" in page
     assert "自分ならこう考えます。怒っているお客様" in page  # the top rep's commentary where they differed
@@ -57,7 +57,7 @@ def test_a_rep_plays_to_an_end_and_sees_the_comparison(cast, scenario_lesson, ve
 
 def test_a_choice_for_a_moment_already_passed_is_refused_with_a_message(cast, scenario_lesson, version_id, signed_in):
     client = signed_in(cast.rep_a1)
-    url = reverse("scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}"
+    url = reverse("scenarios:scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}"
     client.post(url, {"statement_id": str(uuid.uuid4()), "lesson": scenario_lesson.pk})
     attempt = Attempt.objects.get(rep=cast.rep_a1)
     choose(client, attempt, "opening", "ask-details")
@@ -71,19 +71,21 @@ def test_a_choice_for_a_moment_already_passed_is_refused_with_a_message(cast, sc
 def test_partner_b_and_other_reps_get_404(cast, scenario_lesson, version_id, signed_in, client):
     client.force_login(cast.rep_a1)
     client.post(
-        reverse("scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}",
+        reverse("scenarios:scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}",
         {"statement_id": str(uuid.uuid4()), "lesson": scenario_lesson.pk},
     )
     attempt = Attempt.objects.get(rep=cast.rep_a1)
     for outsider in (cast.rep_b1, cast.manager_b, cast.rep_a2):
         client.force_login(outsider)
-        assert client.get(reverse("scenario_attempt", args=[attempt.pk])).status_code == 404
+        assert client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).status_code == 404
         assert choose(client, attempt, "opening", "ask-details").status_code == 404
     for outsider in (cast.rep_b1, cast.manager_b):
         client.force_login(outsider)
-        play = reverse("scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}"
+        play = reverse("scenarios:scenario_play", args=[version_id]) + f"?lesson={scenario_lesson.pk}"
         assert client.get(play).status_code == 404
     client.force_login(cast.rep_a1)
-    assert client.get(reverse("scenario_play", args=[version_id])).status_code == 404  # only through the lesson
+    assert (
+        client.get(reverse("scenarios:scenario_play", args=[version_id])).status_code == 404
+    )  # only through the lesson
     client.force_login(cast.coach)
-    assert client.get(reverse("scenario_play", args=[version_id])).status_code == 200
+    assert client.get(reverse("scenarios:scenario_play", args=[version_id])).status_code == 200
