@@ -221,7 +221,7 @@ def ranking(
         partner_id = m.organization_id
         if scope == Scope.TEAM and not m.is_manager:
             team_id = m.team_id
-    board: QuerySet[Any]
+    board: QuerySet[RepScore] | QuerySet[PeriodScore]
     if start is None:
         board = RepScore.objects.all()
     else:
@@ -236,7 +236,7 @@ def ranking(
             if team_id is None:
                 raise Http404
             board = board.filter(user__membership__team_id=team_id)
-    top = list(
+    top: list[RepScore | PeriodScore] = list(
         board.select_related("user__membership__organization", "user__membership__team").order_by("-points", "user_id")[
             :limit
         ]

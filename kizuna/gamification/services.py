@@ -36,6 +36,7 @@ def defaults_ensure() -> None:
     """Create the default rules, levels and first badges the first time gamification is used."""
     if PointRule.objects.exists():
         return
+    kind: str  # an EventKind from DEFAULT_RULES, then a badge's event kind (or "") from DEFAULT_BADGES
     with transaction.atomic():
         for kind, (points, cap, threshold) in DEFAULT_RULES.items():
             PointRule.objects.get_or_create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -185,9 +185,9 @@ def quiz_publish_problems(quiz: Quiz | None, *, micro: bool = False) -> list[str
     if not items:
         problems.append(_("The quiz “%(title)s” has no questions.") % {"title": quiz.title})
     fixed = {item.question_id for item in items if item.kind == QuizItem.Kind.FIXED}
-    union: set[int] = set(fixed)
+    union: set[int | None] = set(fixed)
     for item in items:
-        if item.kind == QuizItem.Kind.FIXED and item.question.archived_at is not None:
+        if item.kind == QuizItem.Kind.FIXED and cast(Question, item.question).archived_at is not None:
             problems.append(
                 _("A question of “%(title)s” is archived: remove it from the quiz.") % {"title": quiz.title}
             )
@@ -195,6 +195,7 @@ def quiz_publish_problems(quiz: Quiz | None, *, micro: bool = False) -> list[str
             pool = {q.pk for q in _pool(item)} - fixed
             union |= pool
             if len(pool) < item.count:
+                assert item.bank is not None  # a draw rule always has a bank
                 problems.append(
                     _("“%(bank)s” has only %(available)s questions for a rule that draws %(count)s.")
                     % {"bank": item.bank.title, "available": len(pool), "count": item.count}
@@ -228,10 +229,12 @@ def _snapshot(quiz: Quiz) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     questions: dict[str, Any] = {}
     for item in quiz.items.select_related("question__bank", "bank", "topic").prefetch_related("question__topics"):
         if item.kind == QuizItem.Kind.FIXED:
+            assert item.question is not None  # a fixed item always has a question
             items.append({"kind": "fixed", "key": str(item.question.key)})
             questions[str(item.question.key)] = _frozen(item.question)
             continue
         pool = _pool(item)
+        assert item.bank is not None  # a draw rule always has a bank
         for q in pool:
             q.bank = item.bank
             questions[str(q.key)] = _frozen(q)

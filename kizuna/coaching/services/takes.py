@@ -179,4 +179,5 @@ def exemplary_publish(*, submission: Submission, coach: Any, when: datetime | No
     lesson_id = version.lessons.values_list("pk", flat=True).first()
     submission.exemplary_lesson_id = lesson_id
     submission.save(update_fields=["exemplary_lesson_id"])
+    assert lesson_id is not None  # the course was just published with its one lesson
     return int(lesson_id)

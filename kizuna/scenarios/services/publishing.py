@@ -100,6 +100,7 @@ def scenario_import(data: Any, *, author: Any, slug: str | None = None, replace:
         )
     if errors:
         raise ScenarioError(errors)
+    assert target is not None  # without a slug argument, scenario_errors requires one in the data
     with transaction.atomic():
         return _write_import(data, author=author, slug=target, existing=existing)
 
