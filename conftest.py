@@ -38,6 +38,17 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.PROJECTIONS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language (Japanese), whatever a request or a test before it activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 PASSWORD = "kizuna-demo"  # noqa: S105 (the demo and test password, documented in the README)
 
 

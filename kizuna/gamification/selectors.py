@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from kizuna.orgs.access import membership_of
+from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.sharing import Area, names_for, partners_sharing
 
 from . import rules
@@ -226,7 +226,7 @@ def ranking(
         board = RepScore.objects.all()
     else:
         board = PeriodScore.objects.filter(period="w" if period == Period.WEEK else "m", start=start)
-    board = board.filter(user__membership__role="rep", user__is_active=True, points__gt=0)
+    board = board.filter(user__membership__role=Role.REP, user__is_active=True, points__gt=0)
     if scope == Scope.ALL:
         if not m.is_principal_staff:
             board = board.filter(partner_id__in=sharing or ())
@@ -242,7 +242,7 @@ def ranking(
         ]
     )
     namer = names_for(viewer, Area.RANKINGS)
-    may_open = m.role in ("admin", "coach") or m.is_manager  # a manager's boards are their own agency's
+    may_open = m.role in (Role.ADMIN, Role.COACH) or m.is_manager  # a manager's boards are their own agency's
     rows: list[RankRow] = []
     for i, entry in enumerate(top):
         rank = rows[-1].rank if rows and rows[-1].points == entry.points else i + 1

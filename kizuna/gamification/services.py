@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.orgs.access import has_role, membership_of
+from kizuna.orgs.access import Role, has_role, membership_of
 
 from .defaults import DEFAULT_BADGES, DEFAULT_LEVELS, DEFAULT_RULES
 from .errors import GamificationError
@@ -168,7 +168,7 @@ def kudos_send(*, sender: Any, rep: Any, message: str) -> Kudos:
     """Thank a rep (principal coaches and admins only) and tell them."""
     from kizuna.notifications.services import notification_send
 
-    if not has_role(sender, "admin", "coach"):
+    if not has_role(sender, Role.ADMIN, Role.COACH):
         raise GamificationError(_("Only the principal's coaches and admins send kudos."))
     m = membership_of(rep)
     if m is None or not m.is_rep:
@@ -194,7 +194,7 @@ def kudos_send(*, sender: Any, rep: Any, message: str) -> Kudos:
 
 def spotlight_add(*, month: date, rep: Any, note: str, by: Any) -> Spotlight:
     """Put a rep in a month's spotlight (principal admins only)."""
-    if not has_role(by, "admin"):
+    if not has_role(by, Role.ADMIN):
         raise GamificationError(_("Only the principal's admins choose the spotlight."))
     m = membership_of(rep)
     if m is None or not m.is_rep:

@@ -132,8 +132,8 @@ def test_partner_people_get_404_for_every_principal_screen(cast, world, client):
         for name, args in (
             ("principal_scenarios", []),
             ("principal_scenario_analytics", [world.scenario.pk]),
-            ("principal_scenario_alignment_svg", [world.scenario.pk]),
-            ("principal_scenario_node_svg", [world.scenario.pk, "opening"]),
+            ("scenarios:principal_scenario_alignment_svg", [world.scenario.pk]),
+            ("scenarios:principal_scenario_node_svg", [world.scenario.pk, "opening"]),
         ):
             assert page(client, user, name, *args).status_code == 404, (user.email, name)
 
@@ -165,8 +165,8 @@ def test_the_charts_draw_even_before_anyone_has_finished(cast, complaint, client
     version = scenario_publish(scenario=complaint, publisher=cast.author)
     client.force_login(cast.admin)
     for name, args in (
-        ("principal_scenario_alignment_svg", [complaint.pk]),
-        ("principal_scenario_node_svg", [complaint.pk, "opening"]),
+        ("scenarios:principal_scenario_alignment_svg", [complaint.pk]),
+        ("scenarios:principal_scenario_node_svg", [complaint.pk, "opening"]),
     ):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200 and b"<svg" in response.content
