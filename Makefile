@@ -55,7 +55,7 @@ lint: venv
 	$(VENV)/bin/mypy
 	$(VENV)/bin/vulture kizuna vulture_whitelist.py --exclude "*/tests/*,*/migrations/*,kizuna/settings.py" \
 	  --ignore-decorators "@router.*,@*_router.*,@register.*,@register,@admin.register,@receiver" \
-	  --ignore-names "Meta,clean_*,add_arguments,has_*_permission,label_from_instance,*Config,*Admin"
+	  --ignore-names "app_name,Meta,clean_*,add_arguments,has_*_permission,label_from_instance,*Config,*Admin"
 
 demo: setup
 	$(PY) manage.py migrate --noinput
