@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.access import Role
+from kizuna.orgs.models import Organization
 
 from .exports import as_csv
 from .models import ReportSent
@@ -32,14 +33,14 @@ GAPS_LISTED = 30
 
 def _managers(partner: Organization) -> list[Any]:
     return list(
-        User.objects.filter(
-            membership__organization=partner, membership__role=Membership.Role.MANAGER, is_active=True
-        ).order_by("pk")
+        User.objects.filter(membership__organization=partner, membership__role=Role.MANAGER, is_active=True).order_by(
+            "pk"
+        )
     )
 
 
 def _principal_admins() -> list[Any]:
-    return list(User.objects.filter(membership__role=Membership.Role.ADMIN, is_active=True).order_by("pk"))
+    return list(User.objects.filter(membership__role=Role.ADMIN, is_active=True).order_by("pk"))
 
 
 def _once(*, kind: str, partner: Organization, recipient: Any, period: date) -> bool:

@@ -13,8 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from kizuna.catalog.selectors import AssignedCourse, partner_assignments
-from kizuna.orgs.access import has_role, membership_of, visible_partners
-from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.access import Role, has_role, membership_of, visible_partners
+from kizuna.orgs.models import Organization
 from kizuna.orgs.selectors import active_reps
 from kizuna.records.selectors import courses_finished, courses_finished_per_partner, url_with_id
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from kizuna.accounts.models import User
 else:
     User = get_user_model()
-Role = Membership.Role
 
 # Who may read compliance and learning time: the principal's admins and coaches (every agency), a manager (own).
 REPORT_ROLES = (Role.ADMIN, Role.COACH, Role.MANAGER)

@@ -11,13 +11,10 @@ from ninja.pagination import paginate
 from kizuna.catalog.schemas import CourseRef
 from kizuna.ops.api_types import Page
 from kizuna.ops.bounds import Id
-from kizuna.orgs.access import access_partner_for_user, access_team_for_user, membership_of
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, access_partner_for_user, access_team_for_user, membership_of
 from kizuna.orgs.schemas import TeamOut
 
 from .selectors import ProgressStatus, partner_progress_rows
-
-Role = Membership.Role
 
 router = Router()
 

@@ -16,6 +16,7 @@ from django.views.decorators.gzip import gzip_page
 from kizuna.ops import charts
 from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
+    Role,
     access_partner_for_user,
     access_rep_for_user,
     can_see_rep_records,
@@ -24,12 +25,9 @@ from kizuna.orgs.access import (
     visible_partners,
     visible_teams,
 )
-from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.models import Organization, Team
 
 from . import selectors
-
-Role = Membership.Role
-
 
 # --- One partner's dashboard, reached two ways ---------------------------------------------------
 

@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.ops.errors import add_to_form
-from kizuna.orgs.access import role_required
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, role_required
 
 from .forms import ApiTokenForm
 from .selectors import access_api_token_for_user, api_tokens_for_admin
 from .services import ApiTokenError, api_token_create, api_token_revoke
 
-ADMIN = Membership.Role.ADMIN
+ADMIN = Role.ADMIN
 
 
 @role_required(ADMIN)

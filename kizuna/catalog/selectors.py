@@ -10,8 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from kizuna.orgs.access import can_author, can_manage_people, membership_of, visible_partners
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, can_author, can_manage_people, membership_of, visible_partners
 from kizuna.records import vocab
 
 from .models import Assignment, Course, CourseVersion, Lesson, Module, Product, PublishedLesson, Tag
@@ -204,7 +203,7 @@ def partner_assignments(*, partner_ids: Iterable[int], required_only: bool = Fal
 def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
     """Return the assignments that reach this rep: through their partner, their team, or to them alone."""
     m = membership_of(rep)
-    if m is None or m.role != Membership.Role.REP:
+    if m is None or m.role != Role.REP:
         return Assignment.objects.none()
     return Assignment.objects.filter(
         assignments_reaching_q(partner_id=m.organization_id, team_id=m.team_id, rep_id=rep.pk)
@@ -216,7 +215,7 @@ def rep_assigned_courses(rep: "User") -> list[tuple[int, int, str, datetime, boo
     reaching the rep — the same rule as assignments_for_rep, applied in Python to the partner's published
     assignments: one plain query on the rep home, the hottest page."""
     m = membership_of(rep)
-    if m is None or m.role != Membership.Role.REP:
+    if m is None or m.role != Role.REP:
         return []
     rows = (
         Assignment.objects.filter(partner_id=m.organization_id, course__latest_version__isnull=False)
@@ -267,7 +266,7 @@ def courses_visible_to(user: "User") -> QuerySet[Course]:
         return published.none()
     if m.is_principal_staff:
         return published
-    if m.role == Membership.Role.MANAGER:
+    if m.role == Role.MANAGER:
         return published.filter(assignments__partner_id=m.organization_id).distinct()
     return published.filter(pk__in=assignments_for_rep(user).values("course_id"))
 

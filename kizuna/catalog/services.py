@@ -11,7 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
-from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.access import Role
+from kizuna.orgs.models import Organization, Team
 from kizuna.records import vocab
 from kizuna.records.services import Activity, statement_record
 
@@ -315,7 +316,7 @@ def _assignment_target(
 ) -> tuple[Organization, Team | None, Any | None]:
     if rep is not None:
         m = getattr(rep, "membership", None)
-        if m is None or m.role != Membership.Role.REP:
+        if m is None or m.role != Role.REP:
             raise CatalogError(_("Courses can only be assigned to reps."))
         return m.organization, None, rep
     if team is not None:

@@ -10,13 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.ops.errors import add_to_form, message_user
-from kizuna.orgs.access import access_partner_for_user, membership_of, role_required, visible_partners
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, access_partner_for_user, membership_of, role_required, visible_partners
 
 from . import selectors, services
 from .forms import CertificationForm, EntitlementForm, ReopenForm, RequirementForm, WebhookForm
 
-Role = Membership.Role
 STAFF = (Role.ADMIN, Role.AUTHOR, Role.COACH)
 
 

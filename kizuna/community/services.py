@@ -21,8 +21,7 @@ from django.utils.translation import gettext_noop
 from kizuna.catalog.markdown import render_markdown
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
-from kizuna.orgs.access import membership_of
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.sharing import Area, names_for
 from kizuna.records.services import Activity, statement_record, statement_void
 
@@ -282,7 +281,7 @@ def answer_post(
                 partner_id=partner_id,
                 body=body,
                 body_html=render_markdown(body),
-                by_coach=m is not None and m.role == Membership.Role.COACH,
+                by_coach=m is not None and m.role == Role.COACH,
                 image=image_name,
                 image_width=width,
                 image_height=height,

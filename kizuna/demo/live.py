@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 
 from kizuna.live import services
 from kizuna.live.models import LiveSession
-from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.access import Role
+from kizuna.orgs.models import Organization, Team
 
 RANDOM_SEED = 20240502
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -49,9 +50,9 @@ def seed_live(*, now: datetime) -> None:
     for partner in (partner_a, partner_b):
         services.live_audience_add(session=past, assigned_by=author, partner=partner, notify=False)
     reps = list(
-        User.objects.filter(
-            membership__role=Membership.Role.REP, membership__organization__in=[partner_a, partner_b]
-        ).order_by("email")
+        User.objects.filter(membership__role=Role.REP, membership__organization__in=[partner_a, partner_b]).order_by(
+            "email"
+        )
     )
     for rep in reps:
         if rng.random() < 0.8:

@@ -18,8 +18,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from kizuna.orgs.access import has_role, membership_of, visible_partners
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, has_role, membership_of, visible_partners
 
 from .models import FieldVoice, LessonFeedback
 
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from kizuna.catalog.models import PublishedLesson
     from kizuna.orgs.models import Organization
 
-Role = Membership.Role
 INBOX_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER)
 ANSWER_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH)
 HANDLER_ROLES = (Role.ADMIN, Role.AUTHOR)

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.http import Http404
 
-from kizuna.orgs.access import has_role
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, has_role
 
 from .models import IncentiveRule
 
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
     from kizuna.orgs.models import Organization
 
 Kind = IncentiveRule.Kind
-Role = Membership.Role
 
 
 def rules_for_partner(partner: "Organization") -> list[IncentiveRule]:

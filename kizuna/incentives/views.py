@@ -11,13 +11,11 @@ from django.views.decorators.http import require_POST
 
 from kizuna.ops.errors import add_to_form
 from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
-from kizuna.orgs.access import access_partner_for_user, membership_of, role_required, visible_partners
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, access_partner_for_user, membership_of, role_required, visible_partners
 
 from . import exports, selectors, services
 from .forms import RuleForm
 
-Role = Membership.Role
 VIEWERS = (Role.ADMIN, Role.COACH, Role.MANAGER)
 
 

@@ -12,14 +12,12 @@ from ninja.pagination import paginate
 
 from kizuna.ops.api_types import Mapped, Page
 from kizuna.ops.bounds import Id
-from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, access_partner_for_user, access_rep_for_user, membership_of
 
 from . import services
 from .models import SalesFigure
 from .periods import month_key, parse_month
 
-Role = Membership.Role
 MAX_ITEMS = 5000
 
 router = Router(tags=["kpis"])

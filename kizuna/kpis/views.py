@@ -17,6 +17,7 @@ from kizuna.ops.charts import SVG_CSP, svg_response
 from kizuna.ops.errors import message_user
 from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
+    Role,
     access_partner_for_user,
     access_rep_for_user,
     access_team_for_user,
@@ -24,14 +25,13 @@ from kizuna.orgs.access import (
     role_required,
     visible_partners,
 )
-from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.models import Organization
 
 from . import charts, effect, selectors, services, talent
 from .forms import ImportForm, TargetForm
 from .models import Metric
 from .periods import month_key, parse_month
 
-Role = Membership.Role
 READERS = (Role.ADMIN, Role.COACH, Role.MANAGER)
 PRINCIPAL = (Role.ADMIN, Role.COACH)
 

@@ -5,15 +5,14 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from kizuna.orgs.access import has_role, membership_of, visible_reps
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, has_role, membership_of, visible_reps
 
 from .models import LiveAudience, LiveSession, Registration
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
 
-HOST_ROLES = (Membership.Role.ADMIN, Membership.Role.AUTHOR)
+HOST_ROLES = (Role.ADMIN, Role.AUTHOR)
 
 
 def can_host(user: "User") -> bool:
@@ -78,7 +77,7 @@ def registrations_visible(user: "User", session: LiveSession) -> QuerySet[Regist
     registrations = session.registrations.exclude(status=Registration.Status.CANCELLED).select_related("rep", "partner")
     if m is None:
         return registrations.none()
-    if m.role in (Membership.Role.ADMIN, Membership.Role.AUTHOR, Membership.Role.COACH):
+    if m.role in (Role.ADMIN, Role.AUTHOR, Role.COACH):
         return registrations.order_by("partner__name", "rep__name")
     if m.is_manager:
         return registrations.filter(partner_id=m.organization_id).order_by("rep__name")

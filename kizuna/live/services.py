@@ -25,7 +25,8 @@ from django.utils.translation import gettext_noop
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.locks import atomic_with_lock_retries
 from kizuna.ops.spreadsheets import decode_csv
-from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.access import Role
+from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships, active_reps
 from kizuna.records.selectors import latest_statement_id
 from kizuna.records.services import Activity, statement_record, statement_void
@@ -189,7 +190,7 @@ def live_audience_add(
     """Assign the session to a partner, a team or one rep, and invite them to register."""
     if rep is not None:
         m = getattr(rep, "membership", None)
-        if m is None or m.role != Membership.Role.REP:
+        if m is None or m.role != Role.REP:
             raise LiveError(_("Live sessions can only be assigned to reps."), field="rep")
         partner, team = m.organization, None
     elif team is not None:
@@ -239,7 +240,7 @@ def live_register(
     if session.ends_at <= now:
         raise LiveError(_("This live session has already ended."))
     m = getattr(rep, "membership", None)
-    if m is None or m.role != Membership.Role.REP:
+    if m is None or m.role != Role.REP:
         raise LiveError(_("Only reps can register."))
     registration = Registration.objects.filter(session=session, rep=rep).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
@@ -428,7 +429,7 @@ def live_checkin(*, session: LiveSession, rep: User, code: str, now: datetime | 
     """Check a rep in with the code shown during the session (valid only from shortly before the start to the end)."""
     now = now or timezone.now()
     m = getattr(rep, "membership", None)
-    if m is None or m.role != Membership.Role.REP:
+    if m is None or m.role != Role.REP:
         raise LiveError(_("Only reps can check in."))
     if not checkin_open(session, now):
         raise LiveError(_("Check-in is open only during the session (from 15 minutes before the start)."))

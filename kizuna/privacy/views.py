@@ -11,13 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kizuna.ops.errors import message_user
-from kizuna.orgs.access import access_person_for_user, membership_of, role_required
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, access_person_for_user, membership_of, role_required
 
 from . import selectors, services
 from .services import PrivacyError
-
-Role = Membership.Role
 
 
 @require_GET

@@ -15,8 +15,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from kizuna.catalog.selectors import courses_visible_to
-from kizuna.orgs.access import has_role, is_principal_staff, visible_partners, visible_reps
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, has_role, is_principal_staff, visible_partners, visible_reps
 
 from .models import Attempt, Scenario, ScenarioVersion
 from .scoring import Graph
@@ -50,7 +49,7 @@ def scenarios_for_analytics(user: Any) -> QuerySet[Scenario]:
     published = Scenario.objects.filter(latest_version__isnull=False).select_related("latest_version")
     if is_principal_staff(user):
         return published.order_by("title", "pk")
-    if not has_role(user, Membership.Role.MANAGER):
+    if not has_role(user, Role.MANAGER):
         return published.none()
     shown = courses_visible_to(user).filter(versions__lessons__kind="scenario").values("versions__lessons__content_id")
     played = Attempt.objects.filter(rep__in=visible_reps(user)).values("version_id")

@@ -16,13 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kizuna.ops import charts
-from kizuna.orgs.access import access_partner_for_user, access_rep_for_user, membership_of, role_required
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, access_partner_for_user, access_rep_for_user, membership_of, role_required
 
 from . import analytics_selectors as analytics
 from . import selectors
 
-Role = Membership.Role
 PRINCIPAL_ROLES = (Role.ADMIN, Role.COACH, Role.AUTHOR)
 REP_RECORD_ROLES = (Role.ADMIN, Role.COACH)
 

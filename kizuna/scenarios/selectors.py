@@ -13,14 +13,13 @@ from django.conf import settings
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 
-from kizuna.orgs.access import has_role, is_principal_staff, membership_of, visible_partners, visible_reps
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role, has_role, is_principal_staff, membership_of, visible_partners, visible_reps
 
 from .exchange import video_keys
 from .models import Attempt, Choice, Node, NodeChoiceCount, Scenario, ScenarioVersion, ValueTag
 from .scoring import Graph, compare_paths
 
-EDITOR_ROLES = (Membership.Role.ADMIN, Membership.Role.AUTHOR, Membership.Role.COACH)
+EDITOR_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH)
 
 
 # --- xAPI activity IRIs ----------------------------------------------------------------------
@@ -326,7 +325,7 @@ def _analytics_partners(user: Any) -> QuerySet[Any]:
     # The principal's staff (authors included: these are aggregates) see every partner, a manager their own.
     if is_principal_staff(user):
         return visible_partners(user)
-    if has_role(user, Membership.Role.MANAGER):
+    if has_role(user, Role.MANAGER):
         return visible_partners(user)
     return visible_partners(user).none()
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from kizuna.orgs.access import can_author, membership_of
-from kizuna.orgs.models import Membership, Organization
+from kizuna.orgs.access import Role, can_author, membership_of
+from kizuna.orgs.models import Organization
 
 from .models import QuestionKind, Survey, SurveyQuestion, SurveyResponse, SurveySend, SurveyVersion
 
@@ -55,7 +55,7 @@ def survey_sends(survey: Survey) -> QuerySet[SurveySend]:
 
 def _sends_reaching(rep: "User") -> QuerySet[SurveySend]:
     m = membership_of(rep)
-    if m is None or m.role != Membership.Role.REP:
+    if m is None or m.role != Role.REP:
         return SurveySend.objects.none()
     return SurveySend.objects.filter(Q(team__isnull=True) | Q(team_id=m.team_id), partner_id=m.organization_id)
 

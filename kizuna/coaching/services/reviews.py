@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.orgs.models import Membership
+from kizuna.orgs.access import Role
 from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.orgs.sharing import Area, names_for, partners_sharing
 from kizuna.records import vocab as records_vocab
@@ -26,7 +26,6 @@ from ..selectors import calibration_for, display_name
 from .statements import roleplay_activity, submission_activity
 from .uploads import uploads_expire
 
-Role = Membership.Role
 # A peer review this many days past its due date is given up, so the rep is not kept waiting for ever.
 EXPIRE_AFTER_DAYS = 3
 # The longest time-coded comment on a take, in characters (the message below says it).

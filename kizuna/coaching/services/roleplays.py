@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.orgs.models import Membership, Organization, Team
+from kizuna.orgs.access import Role
+from kizuna.orgs.models import Organization, Team
 
 from ..errors import CoachingError
 from ..models import Criterion, Roleplay, RoleplayTarget
 
-Role = Membership.Role
 MIN_LEVELS, MAX_LEVELS = 2, 6
 MAX_CRITERIA = 10
 
