@@ -35,6 +35,9 @@ def test_a_rep_films_a_take_and_a_coach_comments_at_a_second(
     page.goto(f"{base}/roleplay/")
     page.get_by_text(roleplay.title).first.click()
     page.get_by_role("link", name="ロープレを撮影する").click()
+    # The recorder script is deferred: a click before the page has loaded would find no listener.
+    page.wait_for_url("**/record/**")
+    page.wait_for_load_state("load")
     assert no_sideways_scroll(page)
     page.get_by_role("button", name="● 録画開始").click()
     wait_until(
