@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.ordering import position_swap
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 from kizuna.records import vocab
@@ -211,16 +212,8 @@ def lesson_delete(*, lesson: Lesson) -> None:
 
 def lesson_move(*, lesson: Lesson, direction: int) -> None:
     """Swap a lesson with its neighbour in the module (direction -1 = up, +1 = down)."""
-    siblings = list(lesson.module.lessons.order_by("position", "id"))
-    index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
-    other = index + direction
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    with transaction.atomic():
-        for position, item in enumerate(siblings, start=1):
-            Lesson.objects.filter(pk=item.pk).update(position=position)
-    _touch(lesson.module.course)
+    if position_swap(lesson.module.lessons.all(), pk=lesson.pk, direction=direction):
+        _touch(lesson.module.course)
 
 
 def course_publish_problems(course: Course) -> list[str]:

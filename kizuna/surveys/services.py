@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.ordering import position_swap
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.records.services import Activity, statement_record
@@ -111,16 +112,8 @@ def survey_question_delete(*, question: SurveyQuestion) -> None:
 
 def survey_question_move(*, question: SurveyQuestion, direction: int) -> None:
     """Swap a question with its neighbour (direction -1 = up, +1 = down)."""
-    siblings = list(question.survey.questions.order_by("position", "id"))
-    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
-    other = index + direction
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    with transaction.atomic():
-        for position, item in enumerate(siblings, start=1):
-            SurveyQuestion.objects.filter(pk=item.pk).update(position=position)
-    _touch(question.survey)
+    if position_swap(question.survey.questions.all(), pk=question.pk, direction=direction):
+        _touch(question.survey)
 
 
 def survey_publish_problems(survey: Survey | None) -> list[str]:

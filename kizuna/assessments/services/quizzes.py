@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.markdown import render_markdown
+from kizuna.ops.ordering import position_swap
 
 from ..errors import AssessmentError
 from ..models import Question, QuestionBank, Quiz, QuizItem, QuizVersion
@@ -132,15 +133,7 @@ def quiz_item_remove(*, item: QuizItem) -> None:
 
 def quiz_item_move(*, item: QuizItem, direction: int) -> None:
     """Swap an item with its neighbour (direction -1 = up, +1 = down)."""
-    items = list(item.quiz.items.order_by("position", "id"))
-    index = next(i for i, x in enumerate(items) if x.pk == item.pk)
-    other = index + direction
-    if not 0 <= other < len(items):
-        return
-    items[index], items[other] = items[other], items[index]
-    with transaction.atomic():
-        for position, x in enumerate(items, start=1):
-            QuizItem.objects.filter(pk=x.pk).update(position=position)
+    position_swap(item.quiz.items.all(), pk=item.pk, direction=direction)
 
 
 def _pool(item: QuizItem) -> list[Question]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.catalog.models import Product, Tag
 from kizuna.media.models import Video
+from kizuna.ops.ordering import position_swap
 
 from ..errors import ImageError, ScenarioError
 from ..exchange import (
@@ -333,16 +334,8 @@ def choice_delete(*, choice: Choice) -> None:
 
 def choice_move(*, choice: Choice, direction: int) -> None:
     """Swap a choice with its neighbour in the moment (direction -1 = up, +1 = down)."""
-    siblings = list(Choice.objects.filter(node_id=choice.node_id).order_by("position", "id"))
-    index = next(i for i, item in enumerate(siblings) if item.pk == choice.pk)
-    other = index + direction
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    with transaction.atomic():
-        for position, item in enumerate(siblings, start=1):
-            Choice.objects.filter(pk=item.pk).update(position=position)
-    _touch(choice.node.scenario_id)
+    if position_swap(Choice.objects.filter(node_id=choice.node_id), pk=choice.pk, direction=direction):
+        _touch(choice.node.scenario_id)
 
 
 @transaction.atomic
