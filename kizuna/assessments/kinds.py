@@ -35,6 +35,10 @@ def _choices(user: Any, *, micro: bool = False) -> list[tuple[int, str]]:
     ]
 
 
+def _title(content_id: int) -> str | None:
+    return Quiz.objects.filter(pk=content_id).values_list("title", flat=True).first()
+
+
 def _problems(content_id: int, *, micro: bool) -> list[str]:
     return services.quiz_publish_problems(Quiz.objects.filter(pk=content_id).first(), micro=micro)
 
@@ -81,6 +85,7 @@ def register_kinds() -> None:
             publish_problems=lambda content_id: _problems(content_id, micro=False),
             publish=lambda content_id, publisher: _publish(content_id, publisher, micro=False),
             learner=quiz_learner,
+            title=_title,
         )
     )
     register(
@@ -91,5 +96,6 @@ def register_kinds() -> None:
             publish=lambda content_id, publisher: _publish(content_id, publisher, micro=True),
             learner=micro_learner,
             uses_video=True,
+            title=_title,
         )
     )

@@ -15,6 +15,7 @@ class CatalogConfig(AppConfig):
             lesson_video_lets_watch,
             lessons_showing_video,
             version_lesson_count,
+            video_use_in_course_link,
         )
 
         register_content_source(
@@ -24,4 +25,11 @@ class CatalogConfig(AppConfig):
                 course_activity=course_activity_data,
             )
         )
-        register_media_use(MediaUse(name="lessons", shown_in=lessons_showing_video, lets_watch=lesson_video_lets_watch))
+        register_media_use(
+            MediaUse(
+                name="lessons",
+                shown_in=lessons_showing_video,
+                lets_watch=lesson_video_lets_watch,
+                use_link=video_use_in_course_link,
+            )
+        )

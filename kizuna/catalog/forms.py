@@ -13,7 +13,7 @@ from kizuna.orgs.access import visible_partners, visible_reps, visible_teams
 
 from . import selectors
 from .kinds import content_kind
-from .models import Assignment, Course, LessonKind, Product, Tag
+from .models import Assignment, Course, LessonKind, Module, Product, Tag
 
 TOPIC_NAME_SEPARATORS = re.compile(r"[,、，]")
 
@@ -107,17 +107,21 @@ class VideoChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.get_status_display()})"
 
 
-class LessonForm(StudioForm):
-    """A lesson's fields; which of body and video appear depends on the lesson's kind."""
-
-    title = forms.CharField(label=_("Title"), max_length=200)
-    estimated_minutes = forms.IntegerField(
+def _minutes_field() -> forms.IntegerField:
+    return forms.IntegerField(
         label=_("Estimated minutes"),
         min_value=1,
         max_value=600,
         initial=5,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class LessonForm(StudioForm):
+    """A lesson's fields; which of body and video appear depends on the lesson's kind."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    estimated_minutes = _minutes_field()
     body = forms.CharField(
         label=_("Body (Markdown)"),
         required=False,
@@ -149,6 +153,28 @@ class LessonForm(StudioForm):
         else:
             self.fields["content"].choices = [("", _("(choose later)")), *owner.choices(user)]
             self.fields["body"].label = _("Notes shown with the lesson (Markdown, optional)")
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+
+class LessonUseForm(StudioForm):
+    """Where to put a quiz, scenario, survey or video as a new lesson: a course's module, the title and the time."""
+
+    module = forms.TypedChoiceField(label=_("Course and module"), coerce=int)
+    title = forms.CharField(label=_("Lesson title"), max_length=200)
+    estimated_minutes = _minutes_field()
+
+    def __init__(self, *args: Any, offer: selectors.LessonOffer, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"title": offer.title[:200], "estimated_minutes": offer.estimated_minutes})
+        super().__init__(*args, **kwargs)
+        self.fields["module"].choices = [("", _("(choose a module)")), *selectors.module_choices()]
+
+    def clean_module(self) -> Module:
+        try:
+            return Module.objects.select_related("course").get(pk=self.cleaned_data["module"])
+        except Module.DoesNotExist:
+            raise forms.ValidationError(_("Choose a module of a course.")) from None
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()

@@ -28,6 +28,8 @@ class ContentKind:
     learner: Callable[[HttpRequest, Any, Any], tuple[str, dict[str, Any]]]
     # Whether the lesson also carries a video (a micro lesson does).
     uses_video: bool = False
+    # (draft content id) -> its title, the default title of a lesson made from it (None if it is gone)
+    title: Callable[[int], str | None] | None = None
 
 
 _KINDS: dict[str, ContentKind] = {}
@@ -40,3 +42,11 @@ def register(kind: ContentKind) -> None:
 def content_kind(kind: str) -> ContentKind | None:
     """Return the registered owner of a lesson kind, or None for article and video."""
     return _KINDS.get(kind)
+
+
+def lesson_kinds() -> list[tuple[str, str]]:
+    """Return (value, label) of every kind an author may add now: article, video and each registered kind."""
+    from .models import LessonKind
+
+    own = {LessonKind.ARTICLE, LessonKind.VIDEO}
+    return [(k.value, str(k.label)) for k in LessonKind if k in own or k.value in _KINDS]

@@ -5,15 +5,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from kizuna.media.selectors import access_video_for_uploader
 from kizuna.orgs.access import Role, can_author, can_manage_people, membership_of, visible_partners
 from kizuna.records import vocab
 
-from .models import Assignment, Course, CourseVersion, Lesson, Module, Product, PublishedLesson, Tag
+from .kinds import content_kind, lesson_kinds
+from .models import Assignment, Course, CourseVersion, Lesson, LessonKind, Module, Product, PublishedLesson, Tag
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -325,6 +330,19 @@ def lessons_showing_video(video_id: int) -> list[str]:
     return [*drafts, *published]
 
 
+def use_in_course_url(user: "User", *, kind: str, ref: int) -> str:
+    """Return the address of the page that puts a video, quiz, scenario or survey into a course ("" for non-authors)."""
+    if not can_author(user):
+        return ""
+    return reverse("catalog:studio_lesson_use") + "?" + urlencode({"kind": kind, "id": ref})
+
+
+def video_use_in_course_link(user: "User", video_id: int) -> tuple[str, str] | None:
+    """The video page's "use in a course" link (media.uses), for authors."""
+    url = use_in_course_url(user, kind=LessonKind.VIDEO, ref=video_id)
+    return (_("Use in a course"), url) if url else None
+
+
 # The author's studio and the admin's assignments. Content belongs to the principal, so
 # these check only the role; a person without it gets a 404, as everywhere else.
 
@@ -420,3 +438,43 @@ def access_assignment_for_user(user: "User", assignment_id: int) -> Assignment:
         return assignments_for_admin(user).get(pk=assignment_id)
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+@dataclass(frozen=True)
+class LessonOffer:
+    """A thing an author is about to put into a course as a lesson: a video, or a quiz, scenario or survey."""
+
+    kind: str
+    kind_label: str
+    title: str
+    content_id: int | None = None
+    video: Any = None
+    estimated_minutes: int = 5
+
+
+def lesson_offer_for_user(user: "User", *, kind: str | None, ref: str | None) -> LessonOffer:
+    """Return what a "use in a course" link offers (a kind and the id of its video or content), or 404."""
+    labels = dict(lesson_kinds())
+    kind, ref = kind or "", ref or ""
+    if not can_author(user) or kind not in labels or kind == LessonKind.ARTICLE or not ref.isdigit():
+        raise Http404
+    if kind == LessonKind.VIDEO:
+        video = access_video_for_uploader(user, int(ref))
+        minutes = max(1, -(-int(video.duration_seconds or 0) // 60))
+        return LessonOffer(kind, labels[kind], video.title, video=video, estimated_minutes=minutes)
+    owner = content_kind(kind)
+    choices = dict(owner.choices(user)) if owner else {}
+    if owner is None or int(ref) not in choices:
+        raise Http404
+    title = (owner.title(int(ref)) if owner.title else None) or str(choices[int(ref)])
+    return LessonOffer(kind, labels[kind], title, content_id=int(ref))
+
+
+def module_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Return the draft courses with their modules, as grouped choices [(course title, [(module id, title)])]."""
+    courses = Course.objects.prefetch_related("modules").order_by("title", "pk")
+    return [
+        (course.title, [(module.pk, module.title) for module in course.modules.all()])
+        for course in courses
+        if course.modules.all()
+    ]

@@ -17,7 +17,7 @@ from kizuna.orgs.models import Organization, Team
 from kizuna.records import vocab
 from kizuna.records.services import Activity, statement_record
 
-from .kinds import content_kind
+from .kinds import content_kind, lesson_kinds
 from .markdown import render_markdown
 from .models import (
     Assignment,
@@ -37,9 +37,6 @@ from .story_tags import STORY_TAGS
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
-
-# The kinds the catalog renders itself; the others belong to the apps registered in catalog.kinds.
-_OWN_KINDS = {LessonKind.ARTICLE, LessonKind.VIDEO}
 
 
 class CatalogError(ApplicationError):
@@ -171,7 +168,7 @@ def lesson_create(
     content_id: int | None = None,
     estimated_minutes: int = 5,
 ) -> Lesson:
-    if kind not in LessonKind.values or (kind not in _OWN_KINDS and content_kind(kind) is None):
+    if kind not in dict(lesson_kinds()):
         raise CatalogError(_("Unknown lesson kind."))
     position = (module.lessons.aggregate(m=Max("position"))["m"] or 0) + 1
     lesson = Lesson.objects.create(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("studio/courses/<int:course_id>/modules/new/", views.studio_module_new, name="studio_module_new"),
     path("studio/modules/<int:module_id>/", views.studio_module_edit, name="studio_module_edit"),
     path("studio/modules/<int:module_id>/lessons/new/", views.studio_lesson_new, name="studio_lesson_new"),
+    path("studio/lessons/use/", views.studio_lesson_use, name="studio_lesson_use"),
     path("studio/lessons/<int:lesson_id>/", views.studio_lesson_edit, name="studio_lesson_edit"),
     path("studio/lessons/<int:lesson_id>/move/", views.studio_lesson_move, name="studio_lesson_move"),
     path("studio/lessons/<int:lesson_id>/delete/", views.studio_lesson_delete, name="studio_lesson_delete"),

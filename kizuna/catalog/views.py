@@ -22,11 +22,12 @@ from .forms import (
     CourseCreateForm,
     CourseForm,
     LessonForm,
+    LessonUseForm,
     ProductForm,
     TitleForm,
     TopicTagForm,
 )
-from .kinds import content_kind
+from .kinds import lesson_kinds
 from .markdown import render_markdown
 from .models import Course, LessonKind, Module, PublishedLesson
 from .services import CatalogError
@@ -100,6 +101,7 @@ def studio_course(request: HttpRequest, course_id: int) -> HttpResponse:
         "problems": services.course_publish_problems(course),
         "versions": selectors.course_versions(course),
         "module_form": TitleForm(auto_id="new_module_%s"),
+        "lesson_kinds": lesson_kinds(),
     }
     return render(request, "catalog/studio_course.html", context)
 
@@ -166,9 +168,6 @@ def studio_module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
 # Lessons
 
 
-_STUDIO_OWN_KINDS = {LessonKind.ARTICLE, LessonKind.VIDEO}
-
-
 def _lesson_values(form: LessonForm, lesson_body: str = "") -> dict[str, Any]:
     data = form.cleaned_data
     return {
@@ -186,7 +185,7 @@ def studio_lesson_new(request: HttpRequest, module_id: int) -> HttpResponse:
     module = selectors.access_module_for_user(request.user, module_id)
     kind = request.POST.get("kind") or request.GET.get("kind")
     context: dict[str, Any] = {"module": module, "course": module.course}
-    kinds = [(k.value, k.label) for k in LessonKind if k in _STUDIO_OWN_KINDS or content_kind(k.value)]
+    kinds = lesson_kinds()
     if kind not in dict(kinds):
         return render(request, "catalog/studio_lesson_kind.html", {**context, "kinds": kinds})
     form = LessonForm(request.POST or None, kind=kind, user=request.user)
@@ -196,6 +195,27 @@ def studio_lesson_new(request: HttpRequest, module_id: int) -> HttpResponse:
         return redirect(_course_url(module.course_id, f"lesson-{lesson.pk}"))
     context.update(form=form, kind=kind, kind_label=LessonKind(kind).label)
     return render(request, "catalog/studio_lesson_form.html", context)
+
+
+@authoring
+@require_http_methods(["GET", "POST"])
+def studio_lesson_use(request: HttpRequest) -> HttpResponse:
+    """Put a quiz, scenario, survey or video into a course: the "use in a course" link of each kind's own screen."""
+    offer = selectors.lesson_offer_for_user(request.user, kind=request.GET.get("kind"), ref=request.GET.get("id"))
+    form = LessonUseForm(request.POST or None, offer=offer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lesson = services.lesson_create(
+            module=data["module"],
+            kind=offer.kind,
+            title=data["title"],
+            estimated_minutes=data["estimated_minutes"],
+            video=offer.video,
+            content_id=offer.content_id,
+        )
+        messages.success(request, _("The lesson was added to “%(title)s”.") % {"title": data["module"].course.title})
+        return redirect(_course_url(data["module"].course_id, f"lesson-{lesson.pk}"))
+    return render(request, "catalog/studio_lesson_use.html", {"offer": offer, "form": form})
 
 
 @authoring

@@ -159,8 +159,9 @@ def lesson(request: HttpRequest, lesson_id: Id) -> dict[str, Any]:
         "module": {"id": found.module.pk, "title": found.module.title},
         "position": found.position,
         "estimated_minutes": found.estimated_minutes,
-        "body_html": found.body_html if found.kind == "article" else None,
-        "video": _video(request, found.video) if found.kind == "video" else None,
+        # An article's body, or the notes shown with a lesson of another kind; a micro lesson has a video too.
+        "body_html": found.body_html or None,
+        "video": _video(request, found.video) if found.video_id else None,
         "progress": _lesson_progress(lesson_progress_for(user=user, lesson=found)) if _is_rep(user) else None,
         "statements_url": request.build_absolute_uri(
             reverse("api:lesson_statement_create", kwargs={"lesson_id": found.pk})

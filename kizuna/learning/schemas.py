@@ -44,13 +44,15 @@ class LessonProgressOut(Schema):
 
 class LessonOut(Schema):
     id: int
-    kind: str
+    kind: str = Field(description="article, video, micro, quiz, scenario or survey")
     title: str
     course: CourseRef
     module: CourseRef
     position: int
     estimated_minutes: int
-    body_html: str | None = Field(description="for articles: the sanitised HTML body")
+    body_html: str | None = Field(
+        description="the sanitised HTML body of an article, or the notes shown with a lesson of another kind"
+    )
     video: VideoOut | None
     progress: LessonProgressOut | None = Field(description="the caller's progress (reps only)")
     statements_url: str

@@ -71,6 +71,12 @@ def access_ready_video_for_viewer(user: Any, key: uuid.UUID) -> Video:
     return video
 
 
+def video_use_links(user: Any, *, video_id: int) -> list[tuple[str, str]]:
+    """Return (label, address) of the pages where this person may put the video to use (a course lesson, …)."""
+    links = (use.use_link(user, video_id) for use in media_uses() if use.use_link is not None)
+    return [link for link in links if link is not None]
+
+
 def video_shown_in(*, video_id: int) -> list[str]:
     """Return the titles of what shows this video (lessons: drafts first, then published versions)."""
     titles: list[str] = []

@@ -18,6 +18,7 @@ from .selectors import (
     access_video_by_key_for_uploader,
     access_video_for_uploader,
     video_shown_in,
+    video_use_links,
     videos_for_studio,
 )
 from .services import MediaError, video_create, video_delete
@@ -57,8 +58,12 @@ def videos(request: HttpRequest) -> HttpResponse:
 @role_required(*UPLOADERS)
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     video = access_video_for_uploader(request.user, video_id)
-    lessons = video_shown_in(video_id=video.pk)
-    return render(request, "media/video_detail.html", {"video": video, "lessons": lessons})
+    context = {
+        "video": video,
+        "lessons": video_shown_in(video_id=video.pk),
+        "use_links": video_use_links(request.user, video_id=video.pk),
+    }
+    return render(request, "media/video_detail.html", context)
 
 
 @require_POST

@@ -23,6 +23,10 @@ def _problems(content_id: int) -> list[str]:
     ]
 
 
+def _title(content_id: int) -> str | None:
+    return Scenario.objects.filter(pk=content_id).values_list("title", flat=True).first()
+
+
 def _publish(content_id: int, publisher: Any) -> int:
     from .services import scenario_publish
 
@@ -47,4 +51,5 @@ SCENARIO_KIND = ContentKind(
     publish_problems=_problems,
     publish=_publish,
     learner=_learner,
+    title=_title,
 )

@@ -24,6 +24,10 @@ def _choices(user: Any) -> list[tuple[int, str]]:
     ]
 
 
+def _title(content_id: int) -> str | None:
+    return Survey.objects.filter(pk=content_id).values_list("title", flat=True).first()
+
+
 def _publish(content_id: int, publisher: Any) -> int:
     return services.survey_version_for_lesson(survey=Survey.objects.get(pk=content_id), publisher=publisher).pk
 
@@ -50,5 +54,6 @@ def register_kinds() -> None:
             ),
             publish=_publish,
             learner=survey_learner,
+            title=_title,
         )
     )
