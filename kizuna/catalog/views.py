@@ -29,7 +29,7 @@ from .forms import (
 )
 from .kinds import lesson_kinds
 from .markdown import render_markdown
-from .models import Course, LessonKind, Module, PublishedLesson
+from .models import Course, Module, PublishedLesson
 from .services import CatalogError
 
 authoring = role_required(Role.ADMIN, Role.AUTHOR)
@@ -193,7 +193,7 @@ def studio_lesson_new(request: HttpRequest, module_id: int) -> HttpResponse:
         lesson = services.lesson_create(module=module, kind=kind, **_lesson_values(form))
         messages.success(request, _("The lesson was added."))
         return redirect(_course_url(module.course_id, f"lesson-{lesson.pk}"))
-    context.update(form=form, kind=kind, kind_label=LessonKind(kind).label)
+    context.update(form=form, kind=kind)
     return render(request, "catalog/studio_lesson_form.html", context)
 
 
@@ -236,7 +236,6 @@ def studio_lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
         "course": lesson.module.course,
         "form": form,
         "kind": lesson.kind,
-        "kind_label": lesson.get_kind_display(),
     }
     return render(request, "catalog/studio_lesson_form.html", context)
 

@@ -117,3 +117,14 @@ def test_the_lesson_api_gives_the_real_kind_and_the_micro_lessons_video(cast, ev
     body = client.get(f"/api/v1/lessons/{micro.pk}", **auth).json()
     assert body["kind"] == "micro"
     assert body["video"] is not None
+
+
+def test_the_studio_outline_shows_whether_a_micro_lesson_has_its_video(cast, signed_in, stand_in_kinds, make_video):
+    course = catalog.course_create(author=cast.author, title="t", slug="t")
+    module = catalog.module_create(course=course, title="一")
+    without = catalog.lesson_create(module=module, kind="micro", title="動画まだ", content_id=1)
+    with_video = catalog.lesson_create(module=module, kind="micro", title="動画あり", video=make_video(), content_id=1)
+    html = signed_in(cast.author).get(reverse("catalog:studio_course", args=[course.pk])).content.decode()
+    rows = dict(re.findall(r'<li id="lesson-(\d+)">(.*?)</li>', html, re.S))
+    assert "動画なし" in rows[str(without.pk)]
+    assert '<span class="badge done">' in rows[str(with_video.pk)]
