@@ -278,6 +278,7 @@ def kpi_effect(request: HttpRequest) -> HttpResponse:
             "certifications": certifications,
             "certification": certification,
             "result": result,
+            "effect_charts": charts.effect_charts(result.readings) if result else [],
             "window": effect.WINDOW,
         },
     )
