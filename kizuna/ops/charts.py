@@ -428,7 +428,14 @@ def interval_plot(
     ]
     for i, item in enumerate(intervals):
         y = top + i * row
-        label = format_html('<text x="{}" y="{}">{}</text>', x0, y + 12, fit_text(item.label, length))
+        # A label written across the zero line keeps a halo of the background so both stay legible.
+        label = format_html(
+            '<text x="{}" y="{}" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">{}'
+            "</text>",
+            x0,
+            y + 12,
+            fit_text(item.label, length),
+        )
         if item.value is None or item.low is None or item.high is None:
             parts.append(label)
             parts.append(format_html('<text x="{}" y="{}" fill="{}">–</text>', base + 4, y + 29, INK_SUBTLE))
