@@ -1,5 +1,6 @@
-"""Charts of the KPI pages: the board's monthly trends (pygal, with the target as a dashed line), and the
-intervals of "did learning move sales?" against the zero line (inline, from the readings the page has)."""
+"""Charts of the KPI pages: the board's monthly trends (pygal, with the target as a dashed line); inline, from the
+figures the page has: a rep's monthly rates as sparklines, and the intervals of "did learning move sales?"
+against the zero line."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -13,6 +14,7 @@ from kizuna.ops.charts import chart_style
 
 if TYPE_CHECKING:
     from .effect import Reading
+    from .selectors import RepMonth
 
 CHART_SIZE = (560, 300)
 
@@ -93,3 +95,19 @@ def _interval(reading: "Reading", *, digits: int) -> charts.Interval:
     e = reading.estimate
     text = f"{e.value:+.{digits}f} ({e.low:+.{digits}f} – {e.high:+.{digits}f})" if e.known else "–"  # type: ignore[operator]
     return charts.Interval(reading.title, e.value, e.low, e.high, text=text)
+
+
+def rep_sparklines(months: Sequence["RepMonth"]) -> list[tuple[str, str, float | None, str]]:
+    """A rep's rates month by month (oldest first) as sparklines: [(label, svg, latest value, unit)]."""
+    oldest_first = list(reversed(months))
+    rows = []
+    for label, name, unit in (
+        (_("Appointment rate"), "appointment_rate", "%"),
+        (_("Close rate"), "close_rate", "%"),
+        (_("Quiz score"), "average_score", ""),
+        (_("Top-rep alignment"), "alignment", "%"),
+    ):
+        values = [getattr(m.figures, name) for m in oldest_first]
+        title = _("%(figure)s by month") % {"figure": label}
+        rows.append((label, charts.sparkline(title=title, values=values), values[-1] if values else None, unit))
+    return rows

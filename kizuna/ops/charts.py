@@ -369,26 +369,31 @@ def heat_strip(
     return _svg(title=title, width=width, height=height, body=_join(parts), css="chart chart-inline")
 
 
-def sparkline(*, title: str, values: Sequence[float], color: str = BLUE) -> SafeString:
-    """Return a small line of the values over time (oldest first), its last point marked. Sized for a table cell."""
+def sparkline(*, title: str, values: Sequence[float | None], color: str = BLUE) -> SafeString:
+    """Return a small line of the values over time (oldest first), broken where a value is missing (None), its
+    last known point marked. Sized for a table cell."""
     width, height, pad = 64, 18, 2
-    peak = max(values, default=0) or 1
+    peak = max((v for v in values if v is not None), default=0) or 1
     step = (width - 2 * pad) / max(len(values) - 1, 1)
-    points = [
-        (round(pad + i * step, 2), round(height - pad - v / peak * (height - 2 * pad), 2)) for i, v in enumerate(values)
-    ]
-    if not points:
-        return _svg(title=title, width=width, height=height, body=mark_safe(""), css="chart chart-inline")
-    line = " ".join(f"{x},{y}" for x, y in points)
-    last_x, last_y = points[-1]
-    body = format_html(
-        '<polyline points="{}" fill="none" stroke="{}" stroke-width="1.5"/><circle cx="{}" cy="{}" r="2" fill="{}"/>',
-        line,
-        color,
-        last_x,
-        last_y,
-        color,
+    runs: list[list[tuple[float, float]]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append((round(pad + i * step, 2), round(height - pad - v / peak * (height - 2 * pad), 2)))
+    runs = [run for run in runs if run]
+    if not runs:
+        return _svg(title=title, width=width, height=height, body=mark_safe(""), css="chart chart-inline")  # noqa: S308
+    lines = _join(
+        format_html(
+            '<polyline points="{}" fill="none" stroke="{}" stroke-width="1.5"/>',
+            " ".join(f"{x},{y}" for x, y in run),
+            color,
+        )
+        for run in runs
     )
+    last_x, last_y = runs[-1][-1]
+    body = format_html('{}<circle cx="{}" cy="{}" r="2" fill="{}"/>', lines, last_x, last_y, color)
     return _svg(title=title, width=width, height=height, body=body, css="chart chart-inline")
 
 

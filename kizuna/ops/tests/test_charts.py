@@ -129,3 +129,11 @@ def test_long_labels_are_cut_to_the_room_they_have():
     assert charts.fit_text("short", 100) == "short"
     cut = charts.fit_text("株式会社パートナーエージェンシー東京", 60)
     assert cut.endswith("…") and charts.text_width(cut) <= 60
+
+
+def test_the_sparkline_breaks_where_a_month_has_no_figure_and_marks_the_last_known_one():
+    root = _svg(charts.sparkline(title="t", values=[1, 2, None, 3, None]))
+    runs = [p.get("points").split() for p in _all(root, "polyline")]
+    assert [len(run) for run in runs] == [2, 1]
+    assert _all(root, "circle")[0].get("cx") == runs[-1][0].split(",")[0]
+    assert not _all(_svg(charts.sparkline(title="t", values=[None, None])), "polyline")
