@@ -190,6 +190,7 @@ def _compliance_page(request: HttpRequest, partner_id: int | None, month: date) 
             "partner": partner,
             "compliance": data,
             "rows": page.object_list,
+            "lines": list(zip(page.object_list, _minutes_bars(page.object_list), strict=True)),
             "page_obj": page,
             "only_gaps": only_gaps,
             "month": month,
@@ -262,6 +263,22 @@ def _learning_time_page(request: HttpRequest, partner_id: int | None) -> HttpRes
             "is_principal_view": partner_id is not None,
         },
     )
+
+
+def _minutes_bars(rows: Any) -> list[str]:
+    """Each rep's minutes as a bar on one scale for the page, with a tick at what they should have by now."""
+    high = max((max(row.minutes, row.minimum) for row in rows), default=0)
+    return [
+        charts.bullet(
+            title=_("Minutes learned: %(minutes)s of %(expected)s expected by now")
+            % {"minutes": row.minutes, "expected": row.expected_minutes},
+            value=row.minutes,
+            target=row.expected_minutes if row.minimum else None,
+            high=high,
+            color=charts.ORANGE if row.minutes_short else charts.GREEN,
+        )
+        for row in rows
+    ]
 
 
 def _month_days(month: date) -> list[date]:

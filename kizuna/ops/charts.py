@@ -397,6 +397,26 @@ def sparkline(*, title: str, values: Sequence[float | None], color: str = BLUE) 
     return _svg(title=title, width=width, height=height, body=body, css="chart chart-inline")
 
 
+def bullet(
+    *, title: str, value: float, target: float | None, high: float, color: str = GREEN, width: float = 96
+) -> SafeString:
+    """Return one value as a bar on a scale from 0 to `high` with a tick at its target (a minimum to reach), so a
+    column of them compares rows at a glance. Sized for a table cell."""
+    height = 14
+    domain = (0.0, max(high, value, target or 0, 1))
+    end = scale(value, domain=domain, start=0, length=width)
+    parts = [
+        format_html('<rect x="0" y="3" width="{}" height="8" fill="{}" fill-opacity="0.25"/>', _number(width), GREY),
+        format_html('<rect x="0" y="3" width="{}" height="8" fill="{}"/>', end, color),
+    ]
+    if target is not None:
+        x = scale(target, domain=domain, start=0, length=width)
+        parts.append(
+            format_html('<line x1="{}" y1="0" x2="{}" y2="{}" stroke="{}" stroke-width="2"/>', x, x, height, INK)
+        )
+    return _svg(title=title, width=width, height=height, body=_join(parts), css="chart chart-inline")
+
+
 def interval_domain(intervals: Iterable[Interval], *, zero: float = 0.0) -> tuple[float, float]:
     """Return an axis that holds zero and every interval, symmetric about zero and ending on a round number."""
     reach = max((abs(v - zero) for i in intervals for v in (i.low, i.high) if v is not None), default=0)

@@ -1,11 +1,12 @@
 """The learning-time pages draw their per-day charts from the figures they already read."""
 
 import calendar
+import re
 
 from django.urls import reverse
 from django.utils import timezone
 
-from kizuna.agreements.models import LearningTimeDay
+from kizuna.agreements.models import LearningTimeDay, LearningTimeMonth
 
 
 def _learned(cast, rep, day_of_month, minutes):
@@ -32,3 +33,20 @@ def test_the_rep_page_draws_each_days_minutes_as_columns_beside_the_table(cast, 
     assert 'role="img" aria-label="日別の学習時間(分)"' in page
     # No agreement says learning counts as work, so the day's 30 minutes all fall in the other series.
     assert "<title>1: 業務時間扱い(分) 0, 業務時間扱いでない(分) 30</title>" in page
+
+
+def test_the_compliance_page_draws_each_reps_minutes_against_what_they_should_have_by_now(cast, signed_in):
+    from datetime import timedelta
+
+    from .helpers import write_version
+
+    write_version(cast, min_minutes_per_month=60, effective_from=timezone.localdate() - timedelta(days=70))
+    month = timezone.localdate().replace(day=1)
+    LearningTimeMonth.objects.create(rep=cast.rep_a1, partner=cast.partner_a, month=month, seconds=90 * 60, days=1)
+    page = signed_in(cast.manager_a).get(reverse("agreements:compliance")).content.decode()
+    bars = re.findall(r'aria-label="学習時間\(分\): 現時点の目安 (\d+) のうち (\d+)".*?</svg>', page)
+    assert len(bars) == 2  # one per rep of partner A
+    done = next(m for m in re.finditer(r'aria-label="学習時間\(分\): 現時点の目安 \d+ のうち 90".*?</svg>', page))
+    assert 'fill="#1f7a4d"/>' in done.group(0)  # 90 minutes is more than expected: green
+    short = next(m for m in re.finditer(r'aria-label="学習時間\(分\): 現時点の目安 \d+ のうち 0".*?</svg>', page))
+    assert 'fill="#e4572e"/>' in short.group(0) and '<line x1="' in short.group(0)  # short: orange, with the tick

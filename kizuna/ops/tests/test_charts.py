@@ -137,3 +137,12 @@ def test_the_sparkline_breaks_where_a_month_has_no_figure_and_marks_the_last_kno
     assert [len(run) for run in runs] == [2, 1]
     assert _all(root, "circle")[0].get("cx") == runs[-1][0].split(",")[0]
     assert not _all(_svg(charts.sparkline(title="t", values=[None, None])), "polyline")
+
+
+def test_the_bullet_bar_and_its_target_tick_share_one_scale():
+    root = _svg(charts.bullet(title="t", value=30, target=60, high=120, width=96))
+    track, bar = _all(root, "rect")
+    tick = _all(root, "line")[0]
+    assert (float(track.get("width")), float(bar.get("width")), float(tick.get("x1"))) == (96, 24, 48)
+    over = _svg(charts.bullet(title="t", value=200, target=None, high=120, width=96))
+    assert float(_all(over, "rect")[1].get("width")) == 96 and not _all(over, "line")

@@ -57,6 +57,9 @@ def test_report_charts_fit_a_phone_beside_their_numbers(cast, live_server, phone
     page.goto(f"{base}/learning-time/")
     assert page.get_by_role("img", name=f"日別の学習時間(分): {cast.rep_a1.name}").is_visible()
     assert page.evaluate(FITS) == []
+    page.goto(f"{base}/compliance/")
+    assert page.locator("svg.chart").count() >= 2  # each rep's minutes against what is expected
+    assert page.evaluate(FITS) == []
     page.goto(f"{base}/learning-time/reps/{cast.rep_a1.pk}/")
     assert page.get_by_role("img", name="日別の学習時間(分)").is_visible()
     assert page.evaluate(FITS) == []
