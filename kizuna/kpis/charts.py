@@ -71,7 +71,8 @@ def effect_charts(readings: Sequence["Reading"]) -> list[str]:
     points = [r for r in readings if r.unit != "r"]
     correlations = [r for r in readings if r.unit == "r"]
     drawn = []
-    if points:
+    # With too few reps nothing is known: the cards say why, and an axis of dashes would say nothing.
+    if any(r.estimate.known for r in points):
         drawn.append(
             charts.interval_plot(
                 title=_("Differences in percentage points, with 95% intervals"),
@@ -79,7 +80,7 @@ def effect_charts(readings: Sequence["Reading"]) -> list[str]:
                 fmt=_signed,
             )
         )
-    if correlations:
+    if any(r.estimate.known for r in correlations):
         drawn.append(
             charts.interval_plot(
                 title=_("Correlations (r), with 95% intervals"),

@@ -58,16 +58,14 @@ def test_an_unknown_certification_answers_404(cast: Any, signed_in: Any) -> None
 
 
 def test_the_view_draws_the_intervals_against_the_zero_line(cast: Any, signed_in: Any, article_course: Any) -> None:
-    for lesson in article_course.latest_version.lessons.all():
-        records.lesson_complete(rep=cast.rep_a1, lesson=lesson, timestamp=builders.moment(month_add(THIS, -4)))
-    for back in range(1, 9):
-        builders.figures(cast.admin, cast.rep_a1, month_add(THIS, -back), 100, 10 if back > 4 else 20, 2)
+    builders.finishers(cast, article_course)
     client = signed_in(cast.admin)
     body = client.get(
         reverse("kpis:kpi_effect") + f"?course={article_course.pk}&partner={cast.partner_a.pk}"
     ).content.decode()
     assert 'role="img" aria-label="差(ポイント)と95%信頼区間"' in body
-    assert 'role="img" aria-label="相関係数(r)と95%信頼区間"' in body
+    assert "<circle" in body  # the before-and-after estimate is known
+    assert 'aria-label="相関係数(r)と95%信頼区間"' not in body  # no quiz scores: no correlation is known
 
 
 def test_the_interval_chart_places_each_reading_on_one_axis_with_zero_in_the_middle() -> None:
@@ -97,3 +95,11 @@ def test_the_interval_chart_places_each_reading_on_one_axis_with_zero_in_the_mid
     root = ET.fromstring(str(correlations))  # noqa: S314
     assert [t.text for t in root.iter(svg + "text")][:3] == ["-1", "0", "+1"]
     assert len(list(root.iter(svg + "circle"))) == 1  # nothing known: a dash, no dot
+
+
+def test_readings_that_know_nothing_draw_no_chart() -> None:
+    from kizuna.kpis import charts, stats
+    from kizuna.kpis.effect import Reading
+
+    unknown = stats.Estimate(None, None, None, 1)
+    assert charts.effect_charts([Reading("a", unknown, "pt", "", []), Reading("b", unknown, "r", "", [])]) == []

@@ -6,9 +6,7 @@ from django.utils import timezone
 
 from kizuna.agreements.models import LearningTimeDay
 from kizuna.feedback.tests.conftest import record_voice
-from kizuna.kpis.periods import current_month, month_add
 from kizuna.kpis.tests import builders
-from kizuna.records import services as records
 from kizuna.tests.browser_support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +25,7 @@ FITS = """() => {
 
 
 def test_report_charts_fit_a_phone_beside_their_numbers(cast, live_server, phone, article_course):
-    month = current_month()
-    for lesson in article_course.latest_version.lessons.all():
-        records.lesson_complete(rep=cast.rep_a1, lesson=lesson, timestamp=builders.moment(month_add(month, -4)))
-    for back in range(1, 9):
-        builders.figures(cast.admin, cast.rep_a1, month_add(month, -back), 100, 10 if back > 4 else 20, 2)
-        builders.figures(cast.admin, cast.rep_a2, month_add(month, -back), 100, 12, 2)
+    builders.finishers(cast, article_course)
     LearningTimeDay.objects.create(
         rep=cast.rep_a1, partner=cast.partner_a, day=timezone.localdate().replace(day=1), seconds=2400
     )
