@@ -1,6 +1,6 @@
 """Pages of agreements (admin writes, manager accepts), compliance and learning time, with their exports."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.catalog.selectors import published_courses
+from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
 from kizuna.orgs.access import Role, access_partner_for_user, access_rep_for_user, membership_of, role_required
@@ -29,6 +30,7 @@ from .selectors import (
     learning_time_for_partner,
     learning_time_for_rep,
     manager_may_export,
+    month_end,
     parse_month,
     recent_months,
     report_partner_for_user,
@@ -188,6 +190,7 @@ def _compliance_page(request: HttpRequest, partner_id: int | None, month: date) 
             "partner": partner,
             "compliance": data,
             "rows": page.object_list,
+            "lines": list(zip(page.object_list, _minutes_bars(page.object_list), strict=True)),
             "page_obj": page,
             "only_gaps": only_gaps,
             "month": month,
@@ -238,14 +241,17 @@ def learning_time_for(request: HttpRequest, partner_id: int) -> HttpResponse:
 def _learning_time_page(request: HttpRequest, partner_id: int | None) -> HttpResponse:
     partner = report_partner_for_user(request.user, partner_id)
     month = _month(request)
-    lines = learning_time_for_partner(partner=partner, month=month)
+    # The days are read by the same query as the totals; they only draw each rep's strip.
+    lines = learning_time_for_partner(partner=partner, month=month, with_days=True)
     page = Paginator(lines, REPS_PER_PAGE).get_page(request.GET.get("page"))
+    strips = [_day_strip(line, month) for line in page.object_list]
     return render(
         request,
         "agreements/learning_time.html",
         {
             "partner": partner,
             "lines": page.object_list,
+            "rows": list(zip(page.object_list, strips, strict=True)),
             "page_obj": page,
             "month": month,
             "month_param": f"{month:%Y-%m}",
@@ -256,6 +262,55 @@ def _learning_time_page(request: HttpRequest, partner_id: int | None) -> HttpRes
             "may_export": manager_may_export(request.user, partner),
             "is_principal_view": partner_id is not None,
         },
+    )
+
+
+def _minutes_bars(rows: Any) -> list[str]:
+    """Each rep's minutes as a bar on one scale for the page, with a tick at what they should have by now."""
+    high = max((max(row.minutes, row.minimum) for row in rows), default=0)
+    return [
+        charts.bullet(
+            title=_("Minutes learned: %(minutes)s of %(expected)s expected by now")
+            % {"minutes": row.minutes, "expected": row.expected_minutes},
+            value=row.minutes,
+            target=row.expected_minutes if row.minimum else None,
+            high=high,
+            color=charts.ORANGE if row.minutes_short else charts.GREEN,
+        )
+        for row in rows
+    ]
+
+
+def _month_days(month: date) -> list[date]:
+    return [month + timedelta(days=n) for n in range(month_end(month).day)]
+
+
+def _day_strip(line: Any, month: date) -> str:
+    """One rep's minutes on each day of the month, as a strip of shaded cells (darkest at 60 minutes or more)."""
+    minutes = {d.day: d.minutes for d in line.days}
+    days = _month_days(month)
+    return charts.heat_strip(
+        title=_("Minutes learned per day: %(name)s") % {"name": line.name},
+        values=[minutes.get(day, 0) for day in days],
+        labels=[f"{day.month}/{day.day}" for day in days],
+        high=60,
+    )
+
+
+def _day_columns(line: Any, month: date) -> str:
+    """One rep's minutes on each day of the month, split into what counts as work time and what does not."""
+    by_day = {d.day: d for d in line.days}
+    days = _month_days(month)
+    work = [by_day[day].work_minutes if day in by_day else 0 for day in days]
+    other = [max(by_day[day].minutes - by_day[day].work_minutes, 0) if day in by_day else 0 for day in days]
+    return charts.column_chart(
+        title=_("Minutes learned per day"),
+        labels=[str(day.day) for day in days],
+        series=[
+            charts.Series(_("Counted as work (minutes)"), work, charts.GREEN),
+            charts.Series(_("Not counted as work (minutes)"), other, charts.GREY),
+        ],
+        label_every=5,
     )
 
 
@@ -276,12 +331,14 @@ def learning_time_export(request: HttpRequest, partner_id: int | None = None) ->
 def learning_time_rep(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = access_rep_for_user(request.user, rep_id)
     month = _month(request)
+    line = learning_time_for_rep(rep=rep, month=month)
     return render(
         request,
         "agreements/learning_time_rep.html",
         {
             "rep": rep,
-            "line": learning_time_for_rep(rep=rep, month=month),
+            "line": line,
+            "chart": _day_columns(line, month),
             "month": month,
             "months": recent_months(),
         },

@@ -13,8 +13,10 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kizuna.ops import charts
 from kizuna.orgs.access import (
     Role,
     access_partner_for_user,
@@ -81,8 +83,50 @@ def quiz_analysis(request: HttpRequest, quiz_id: int) -> HttpResponse:
             "partners": visible_partners(request.user).order_by("name"),
             "rows": rows,
             "flagged": sum(1 for r in rows if r.flags),
+            "charts": _item_charts(rows),
         },
     )
+
+
+def _item_label(number: int, row: Any) -> str:
+    return f"{number}. {row.question.title or row.question.text}"
+
+
+def _item_charts(rows: list[Any]) -> list[str]:
+    """Every question's difficulty (share right, with the lines outside which it is flagged) and discrimination
+    (against zero: below it, strong reps get the question wrong more often than weak ones), on one screen."""
+    answered = [(n, row) for n, row in enumerate(rows, start=1) if row.answered]
+    if not answered:
+        return []
+    difficulty = charts.bar_chart(
+        title=_("Right (difficulty) per question"),
+        bars=[
+            charts.Bar(
+                _item_label(n, row), round(100 * (row.share_correct or 0)), f"{round(100 * (row.share_correct or 0))}%"
+            )
+            for n, row in answered
+        ],
+        marks=[
+            (round(100 * selectors.TOO_HARD), _("Below this, a question is flagged as too hard")),
+            (round(100 * selectors.TOO_EASY), _("Above this, a question is flagged as too easy")),
+        ],
+        fmt=lambda v: f"{v:g}%",
+    )
+    discrimination = charts.bar_chart(
+        title=_("Discrimination per question"),
+        bars=[
+            charts.Bar(
+                _item_label(n, row),
+                row.discrimination,
+                "–" if row.discrimination is None else f"{row.discrimination:.2f}",
+            )
+            for n, row in answered
+        ],
+        domain=(-1, 1),
+        color=charts.BLUE,
+        negative_color=charts.RED,
+    )
+    return [difficulty, discrimination]
 
 
 @principal_staff

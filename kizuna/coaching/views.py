@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
+from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, membership_of, role_required, visible_reps
 from kizuna.orgs.sharing import Area, names_for
@@ -21,6 +22,7 @@ from . import selectors, services
 from .errors import CoachingError
 from .forms import CommentForm, CriterionFormSet, ReviewForm, RoleplayForm, TargetForm, criterion_initial
 from .models import Comment, Review, RoleplayTarget
+from .scoring import CALIBRATION_TOLERANCE
 
 EDITORS = (Role.ADMIN, Role.AUTHOR, Role.COACH)
 EVERYONE = (Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER, Role.REP)
@@ -461,6 +463,10 @@ def roleplay_calibration(request: HttpRequest) -> HttpResponse:
         context["rows"] = rows
         context["criteria"] = sorted(selectors.criterion_titles(criterion_ids).items())
         context["references"] = selectors.reference_takes_all()
+        context["chart"] = _agreement_chart(
+            _("Agreement with the coaches per reviewer"),
+            [(selectors.display_name(context["namer"], row.reviewer), row.figures.deviation) for row in rows],
+        )
     else:
         mine = selectors.calibration_for(reviewer_ids={request.user.pk}).get(request.user.pk)
         context["mine"] = mine
@@ -468,4 +474,26 @@ def roleplay_calibration(request: HttpRequest) -> HttpResponse:
             sorted(selectors.criterion_titles(mine.per_criterion).items()) if mine is not None else []
         )
         context["references"] = selectors.reference_takes_for(request.user)
+        context["chart"] = _agreement_chart(
+            _("Your agreement with the coaches per criterion"),
+            [(title, mine.per_criterion.get(cid)) for cid, title in context["mine_criteria"]],
+        )
     return render(request, "coaching/calibration.html", context)
+
+
+def _agreement_chart(title: str, deviations: list[tuple[str, float | None]]) -> str:
+    """Agreement with the coaches as bars from 0 to 100%, with the line from which a reviewer's scores count fully."""
+    if not deviations:
+        return ""
+    full = round((1 - CALIBRATION_TOLERANCE) * 100)
+    bars = []
+    for label, deviation in deviations:
+        agreement = None if deviation is None else round((1 - deviation) * 100)
+        bars.append(charts.Bar(label, agreement, "–" if agreement is None else f"{agreement}%"))
+    return charts.bar_chart(
+        title=title,
+        bars=bars,
+        marks=[(full, _("Scores count fully from %(percent)s%% agreement") % {"percent": full})],
+        color=charts.GREEN,
+        fmt=lambda v: f"{v:g}%",
+    )

@@ -10,10 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.catalog.selectors import access_lesson_for_user, access_module_for_user, draft_courses
+from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import Role, can_author, membership_of, role_required
@@ -244,6 +247,7 @@ def _report_filter(request: HttpRequest) -> tuple[ReportFilterForm, selectors.Re
 def field_voice_report(request: HttpRequest) -> HttpResponse:
     form, flt = _report_filter(request)
     report = selectors.voice_report(request.user, flt)
+    months = selectors.report_months(flt)
     return render(
         request,
         "feedback/voice_report.html",
@@ -251,9 +255,32 @@ def field_voice_report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "flt": flt,
             "report": report,
-            "months": selectors.report_months(flt),
+            "months": months,
+            "top": [(row, _voice_sparkline(row)) for row in report.top],
+            "months_chart": _months_chart(report) if report.total else "",
             "query": request.GET.urlencode(),
         },
+    )
+
+
+def _voice_sparkline(row: selectors.ReportRow) -> str:
+    """How often one question or objection came up, month by month."""
+    return charts.sparkline(
+        title=_("Month by month: %(text)s") % {"text": row.text[:40]}, values=row.by_month, color=charts.BLUE
+    )
+
+
+def _months_chart(report: selectors.VoiceReport) -> str:
+    """The entries of each month of the period, stacked by kind (the table below has the figures)."""
+    rows = report.months
+    return charts.column_chart(
+        title=_("Entries per month"),
+        labels=[date_format(row.month, "n/y") for row in rows],
+        series=[
+            charts.Series(pgettext("field voice", "Questions"), [r.questions for r in rows], charts.BLUE),
+            charts.Series(_("Objections"), [r.objections for r in rows], charts.ORANGE),
+            charts.Series(_("Competitors"), [r.competitors for r in rows], charts.BROWN),
+        ],
     )
 
 

@@ -1,11 +1,20 @@
-"""Monthly trend charts of the KPI board, drawn on the server as SVG by pygal, with the target as a dashed line."""
+"""Charts of the KPI pages: the board's monthly trends (pygal, with the target as a dashed line); inline, from the
+figures the page has: a rep's monthly rates as sparklines, and the intervals of "did learning move sales?"
+against the zero line."""
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pygal
 from django.utils.translation import gettext as _
 
+from kizuna.ops import charts
 from kizuna.ops.charts import chart_style
+
+if TYPE_CHECKING:
+    from .effect import Reading
+    from .selectors import RepMonth
 
 CHART_SIZE = (560, 300)
 
@@ -50,3 +59,56 @@ def trend_chart(*, title: str, months: list[date], values: list[float | None], t
                 stroke_style={"dasharray": "6,4", "width": 2},
             )
     return chart.render(is_unicode=True)
+
+
+def _signed(value: float) -> str:
+    return "0" if value == 0 else f"{value:+g}"
+
+
+def effect_charts(readings: Sequence["Reading"]) -> list[str]:
+    """Draw the readings' 95% intervals against zero: the differences in points on one axis, the correlations on
+    another from -1 to 1 (an interval that crosses the line cannot tell a rise from a fall)."""
+    points = [r for r in readings if r.unit != "r"]
+    correlations = [r for r in readings if r.unit == "r"]
+    drawn = []
+    # With too few reps nothing is known: the cards say why, and an axis of dashes would say nothing.
+    if any(r.estimate.known for r in points):
+        drawn.append(
+            charts.interval_plot(
+                title=_("Differences in percentage points, with 95% intervals"),
+                intervals=[_interval(r, digits=1) for r in points],
+                fmt=_signed,
+            )
+        )
+    if any(r.estimate.known for r in correlations):
+        drawn.append(
+            charts.interval_plot(
+                title=_("Correlations (r), with 95% intervals"),
+                intervals=[_interval(r, digits=2) for r in correlations],
+                domain=(-1, 1),
+                fmt=_signed,
+            )
+        )
+    return drawn
+
+
+def _interval(reading: "Reading", *, digits: int) -> charts.Interval:
+    e = reading.estimate
+    text = f"{e.value:+.{digits}f} ({e.low:+.{digits}f} – {e.high:+.{digits}f})" if e.known else "–"  # type: ignore[operator]
+    return charts.Interval(reading.title, e.value, e.low, e.high, text=text)
+
+
+def rep_sparklines(months: Sequence["RepMonth"]) -> list[tuple[str, str, float | None, str]]:
+    """A rep's rates month by month (oldest first) as sparklines: [(label, svg, latest value, unit)]."""
+    oldest_first = list(reversed(months))
+    rows = []
+    for label, name, unit in (
+        (_("Appointment rate"), "appointment_rate", "%"),
+        (_("Close rate"), "close_rate", "%"),
+        (_("Quiz score"), "average_score", ""),
+        (_("Top-rep alignment"), "alignment", "%"),
+    ):
+        values = [getattr(m.figures, name) for m in oldest_first]
+        title = _("%(figure)s by month") % {"figure": label}
+        rows.append((label, charts.sparkline(title=title, values=values), values[-1] if values else None, unit))
+    return rows

@@ -136,7 +136,7 @@ def kpi_team_board(request: HttpRequest, team_id: int) -> HttpResponse:
 def kpi_rep(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = access_rep_for_user(request.user, rep_id)
     months = selectors.rep_months(rep=rep, last=_month(request))
-    return render(request, "kpis/rep.html", {"rep": rep, "months": months})
+    return render(request, "kpis/rep.html", {"rep": rep, "months": months, "sparklines": charts.rep_sparklines(months)})
 
 
 # --- Charts (SVG as <img>) ----------------------------------------------------------------------------
@@ -278,6 +278,7 @@ def kpi_effect(request: HttpRequest) -> HttpResponse:
             "certifications": certifications,
             "certification": certification,
             "result": result,
+            "effect_charts": charts.effect_charts(result.readings) if result else [],
             "window": effect.WINDOW,
         },
     )

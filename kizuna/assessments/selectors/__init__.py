@@ -7,6 +7,8 @@ Callers import the selectors from here.
 """
 
 from .analysis import (
+    TOO_EASY,
+    TOO_HARD,
     WEAK_TOPIC_WEEKS,
     item_analysis,
     item_partner_rates,
@@ -82,6 +84,8 @@ __all__ = [
     "gift_export",
     "gift_imports_running",
     "home_review",
+    "TOO_EASY",
+    "TOO_HARD",
     "item_analysis",
     "item_partner_rates",
     "lesson_quiz_state",

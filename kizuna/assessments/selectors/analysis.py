@@ -45,6 +45,7 @@ from .studio import describe_number
 WEAK_TOPIC_WEEKS = 12
 WEAK_TOPIC_MIN_ANSWERS = 3
 ITEM_MIN_ANSWERS = 20  # below this, item statistics are too noisy to flag anything
+TOO_HARD, TOO_EASY = 0.2, 0.95  # shares of right answers below / above which a question is flagged
 
 
 @dataclass(frozen=True)
@@ -267,9 +268,9 @@ def _analysis(question: Question, total: dict[str, Any] | None) -> ItemAnalysis:
         options=options,
     )
     if n >= ITEM_MIN_ANSWERS:
-        if analysis.share_correct is not None and analysis.share_correct < 0.2:
+        if analysis.share_correct is not None and analysis.share_correct < TOO_HARD:
             analysis.flags.append("too_hard")
-        if analysis.share_correct is not None and analysis.share_correct > 0.95:
+        if analysis.share_correct is not None and analysis.share_correct > TOO_EASY:
             analysis.flags.append("too_easy")
         if analysis.discrimination is not None and analysis.discrimination < 0:
             analysis.flags.append("negative_discrimination")

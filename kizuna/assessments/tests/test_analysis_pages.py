@@ -132,3 +132,13 @@ def test_partner_b_manager_sees_only_partner_b(cast, world, client):
     client.force_login(cast.manager_b)
     page = client.get(reverse("assessments:quiz_results")).content.decode()
     assert "営業 B一" in page and "営業 一子" not in page and "営業 二郎" not in page
+
+
+def test_item_analysis_draws_each_questions_difficulty_and_discrimination_beside_the_figures(cast, world, client):
+    client.force_login(cast.author)
+    page = client.get(reverse("assessments:quiz_analysis", args=[world["quiz"].pk])).content.decode()
+    assert 'role="img" aria-label="問題ごとの正答率(難易度)"' in page
+    assert 'role="img" aria-label="問題ごとの識別力"' in page
+    difficulty = page[page.index('aria-label="問題ごとの正答率(難易度)"') :].split("</svg>", 1)[0]
+    assert "料金体系: 33%</title>" in difficulty  # one of three right, under the question's short name
+    assert difficulty.count('stroke-dasharray="4 3"') == 2  # the too-hard and too-easy lines

@@ -92,3 +92,23 @@ def figures(by: Any, rep: Any, month: date, calls: int, appointments: int, deals
         by=by,
         source="import",
     )
+
+
+def finishers(cast: Any, course: Any, n: int = 3) -> list[Any]:
+    """n reps of partner A who finished the course four months ago, with more appointments since (each a little
+    differently, so the before-and-after interval is known)."""
+    from conftest import make_person
+    from kizuna.kpis.periods import current_month, month_add
+    from kizuna.records import services as records
+
+    this = current_month()
+    reps = []
+    for i in range(n):
+        rep = make_person(f"finisher{i}@partner-a.example", f"修了者 {i}", cast.partner_a, "rep", cast.team_a1)
+        for lesson in course.latest_version.lessons.all():
+            records.lesson_complete(rep=rep, lesson=lesson, timestamp=moment(month_add(this, -4)))
+        for back in range(1, 9):
+            appointments = 10 + i if back > 4 else 20 + 3 * i
+            figures(cast.admin, rep, month_add(this, -back), 100, appointments, 2)
+        reps.append(rep)
+    return reps

@@ -194,3 +194,13 @@ def test_a_board_without_figures_says_how_to_get_them(cast: Any, signed_in: Any)
         body = signed_in(cast.admin).get(reverse("kpis:kpi_board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert reverse("kpis:kpi_import") in body
     assert signed_in(cast.manager_a).get(reverse("kpis:kpi_board")).status_code == 200
+
+
+def test_the_rep_page_draws_each_rate_month_by_month_beside_the_table(cast: Any, signed_in: Any, figures: None) -> None:
+    body = signed_in(cast.manager_a).get(reverse("kpis:kpi_rep", args=[cast.rep_a1.pk])).content.decode()
+    spark = body.index('role="img" aria-label="アポイント獲得率の月別推移"')
+    chart = body[spark : body.index("</svg>", spark)]
+    # Months without figures break the line; the four months before this one at 10%, then this one at 30%.
+    points = [p.split(",") for p in chart.split('points="')[-1].split('"')[0].split()]
+    assert [float(y) for _x, y in points][-1] == 2.0  # the newest month is the highest
+    assert "30.0%" in body[spark:]

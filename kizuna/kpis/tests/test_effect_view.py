@@ -55,3 +55,51 @@ def test_an_unknown_certification_answers_404(cast: Any, signed_in: Any) -> None
     assert (
         client.get(reverse("kpis:kpi_effect") + f"?certification=999999&partner={cast.partner_a.pk}").status_code == 404
     )
+
+
+def test_the_view_draws_the_intervals_against_the_zero_line(cast: Any, signed_in: Any, article_course: Any) -> None:
+    builders.finishers(cast, article_course)
+    client = signed_in(cast.admin)
+    body = client.get(
+        reverse("kpis:kpi_effect") + f"?course={article_course.pk}&partner={cast.partner_a.pk}"
+    ).content.decode()
+    assert 'role="img" aria-label="差(ポイント)と95%信頼区間"' in body
+    assert "<circle" in body  # the before-and-after estimate is known
+    assert 'aria-label="相関係数(r)と95%信頼区間"' not in body  # no quiz scores: no correlation is known
+
+
+def test_the_interval_chart_places_each_reading_on_one_axis_with_zero_in_the_middle() -> None:
+    import xml.etree.ElementTree as ET
+
+    from kizuna.kpis import charts, stats
+    from kizuna.kpis.effect import Reading
+
+    def reading(title: str, value: float | None, low: float | None, high: float | None, unit: str) -> Reading:
+        return Reading(title, stats.Estimate(value, low, high, 12), unit, "", [])
+
+    points, correlations = charts.effect_charts(
+        [
+            reading("up", 4.0, 1.0, 7.0, "pt"),
+            reading("unsure", 1.0, -3.0, 5.0, "pt"),
+            reading("r", -0.1, -0.5, 0.3, "r"),
+            reading("none", None, None, None, "r"),
+        ]
+    )
+    svg = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(str(points))  # noqa: S314 - our own chart
+    zero, first, *_rest = root.iter(svg + "line")
+    x0, length = 12, 360 - 24  # the axis runs -10 .. +10 (the widest end, 7, rounded up)
+    assert float(zero.get("x1")) == x0 + length / 2
+    assert float(first.get("x1")) == x0 + length * 11 / 20 and float(first.get("x2")) == x0 + length * 17 / 20
+    assert [c.get("fill") for c in root.iter(svg + "circle")] == ["#1f7a4d", "#8a94a3"]
+    root = ET.fromstring(str(correlations))  # noqa: S314
+    assert [t.text for t in root.iter(svg + "text")][:3] == ["-1", "0", "+1"]
+    assert len(list(root.iter(svg + "circle"))) == 1  # nothing known: a dash, no dot
+
+
+def test_readings_that_know_nothing_draw_no_chart() -> None:
+    from kizuna.kpis import charts, stats
+    from kizuna.kpis.effect import Reading
+
+    unknown = stats.Estimate(None, None, None, 1)
+    assert charts.effect_charts([Reading("a", unknown, "pt", "", []), Reading("b", unknown, "r", "", [])]) == []
