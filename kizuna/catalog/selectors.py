@@ -13,7 +13,7 @@ from django.http import Http404
 from kizuna.orgs.access import Role, can_author, can_manage_people, membership_of, visible_partners
 from kizuna.records import vocab
 
-from .models import Assignment, Course, CourseVersion, Lesson, Module, Product, PublishedLesson, Tag
+from .models import Assignment, Course, CourseVersion, Lesson, LessonKind, Module, Product, PublishedLesson, Tag
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -28,6 +28,14 @@ class LessonRef:
     title: str
     kind: str
     estimated_minutes: int
+
+
+def lesson_kind_label(kind: str) -> str:
+    """Return the kind of a lesson as people read it ("動画", "quiz"), in the active language."""
+    try:
+        return str(LessonKind(kind).label)
+    except ValueError:
+        return kind
 
 
 # Published versions never change, so each process keeps their lesson lists, keyed by (version id, publish
