@@ -384,3 +384,12 @@ def test_the_report_costs_a_fixed_number_of_queries_however_many_reps(cast, n, d
     # session, the user with their membership, update, tags, question, partners (filter), audience, receipts
     with django_assert_num_queries(8):
         assert client.get(f"/updates/{update.pk}/report/").status_code == 200
+
+
+def test_a_reminder_about_a_title_with_quotes_has_no_doubled_brackets(cast, django_capture_on_commit_callbacks):
+    update = post_update(cast, title="「高いね」と言われたら", ack_due_at=timezone.now() + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        login(cast.manager_a).post(f"/updates/{update.pk}/remind/")
+    assert mail.outbox and all(
+        m.subject == "リマインド: 「『高いね』と言われたら」を確認してください" for m in mail.outbox
+    )
