@@ -281,3 +281,13 @@ def test_a_new_rep_with_no_points_is_at_the_first_stored_level(cast, client):
     for page in (reverse("gamification:badges"), reverse("accounts:profile")):
         body = client.get(page).content.decode()
         assert "レベル1" in body and "レベル0" not in body
+
+
+def test_the_principal_chooses_an_agency_on_the_rankings_not_our_own_company(cast, client):
+    _scores(cast)
+    client.force_login(cast.admin)
+    html = client.get(reverse("gamification:rankings"), {"scope": "agency"}).content.decode()
+    scopes = html[html.index('aria-label="範囲"') :]
+    assert "自社" not in scopes[: scopes.index("</nav>")]
+    client.force_login(cast.rep_a1)
+    assert "自社" in client.get(reverse("gamification:rankings")).content.decode()

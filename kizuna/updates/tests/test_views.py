@@ -393,3 +393,11 @@ def test_a_reminder_about_a_title_with_quotes_has_no_doubled_brackets(cast, djan
     assert mail.outbox and all(
         m.subject == "リマインド: 「『高いね』と言われたら」を確認してください" for m in mail.outbox
     )
+
+
+def test_a_report_about_one_partner_is_headed_with_its_name_not_our_own_company(cast):
+    update = post_update(cast, audience="selected", partners=[cast.partner_a])
+    for viewer in (cast.admin, cast.manager_a):
+        html = login(viewer).get(f"/updates/{update.pk}/report/").content.decode()
+        heading = html[html.index('id="h-partners"') : html.index("</h2>", html.index('id="h-partners"'))]
+        assert cast.partner_a.name in heading and "自社" not in heading
