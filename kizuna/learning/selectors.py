@@ -153,13 +153,13 @@ class NextUp:
                 card.next_lesson, card.title, card.due_at, card.overdue, card.required, card.started, position
             )
         if resume is not None:
-            card = next((c for c in self.all if c.version_id == resume.lesson.version_id), None)
+            course = next((c for c in self.all if c.version_id == resume.lesson.version_id), None)
             return NextStep(
                 resume.lesson,
-                card.title if card else "",
-                card.due_at if card else None,
-                bool(card and card.overdue),
-                bool(card and card.required),
+                course.title if course else "",
+                course.due_at if course else None,
+                bool(course and course.overdue),
+                bool(course and course.required),
                 True,
                 resume.position_seconds,
             )
