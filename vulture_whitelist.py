@@ -130,6 +130,9 @@ _.stream_url  # variable, kizuna/api/schemas.py
 _.hidden  # variable, kizuna/community/api.py
 
 # --- Read by templates
+_.resume_elsewhere  # property, kizuna/learning/selectors.py (learning/home.html)
+_.points_max  # property, kizuna/scenarios/models.py (scenarios/_comparison.html)
+_.is_late  # property, kizuna/updates/selectors.py (updates/_rates_table.html)
 _.unread_notifications  # variable, kizuna/accounts/models.py
 _.minutes_per_rep  # property, kizuna/agreements/emails.py
 _.course_rows  # property, kizuna/agreements/forms.py

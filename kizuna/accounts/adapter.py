@@ -23,7 +23,26 @@ def _wait_message(seconds: int) -> str:
     ) % {"minutes": (seconds + 59) // 60}
 
 
+# allauth's messages that only repeat what the next page shows (your own home, the sign-in form): on a phone
+# they push the first thing to do below the fold. Messages that confirm an invisible change (a new password)
+# stay.
+SILENT_MESSAGES = frozenset({"account/messages/logged_in.txt", "account/messages/logged_out.txt"})
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        if message_template in SILENT_MESSAGES:
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 

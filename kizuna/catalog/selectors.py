@@ -35,6 +35,14 @@ class LessonRef:
     estimated_minutes: int
 
 
+def lesson_kind_label(kind: str) -> str:
+    """Return the kind of a lesson as people read it ("動画", "quiz"), in the active language."""
+    try:
+        return str(LessonKind(kind).label)
+    except ValueError:
+        return kind
+
+
 # Published versions never change, so each process keeps their lesson lists, keyed by (version id, publish
 # time): an id reused after a database reset can never bring back another version's lessons.
 _OUTLINES: OrderedDict[tuple[int, datetime], tuple[LessonRef, ...]] = OrderedDict()

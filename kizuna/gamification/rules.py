@@ -49,7 +49,8 @@ class Ruleset:
     badges: list[Badge]
 
     def level_for(self, points: int) -> int:
-        number = 0
+        """Return the number of the highest level the points reach; everyone is at least at the first level."""
+        number = self.levels[0].number if self.levels else 1
         for level in self.levels:
             if points >= level.threshold:
                 number = level.number

@@ -85,14 +85,21 @@ class Strip:
 def _strip_sql(en: bool) -> str:
     """The strip's one query, in plain SQL: built through the ORM it cost more CPU than the rest of the home page.
 
+    The level is the one whose threshold the points reach, as in the projection (``rules.Ruleset.level_for``),
+    so someone with no points yet is at the first level, not at a level 0 that does not exist.
     Table and column names come from the models; the same SQL runs on SQLite and PostgreSQL.
     """
     t = {m.__name__: m._meta.db_table for m in (RepScore, Celebration, Level, Kudos, BadgeAward, Badge, User)}
     name = "name_en" if en else "name_ja"
     return f"""
-        SELECT s.points, s.level, s.badges, s.streak, s.last_day, c.points, c.level, c.badges,
-          (SELECT l.{name} FROM {t["Level"]} l WHERE l.number = s.level LIMIT 1),
-          (SELECT l.threshold FROM {t["Level"]} l WHERE l.threshold > s.points ORDER BY l.threshold LIMIT 1),
+        SELECT s.points,
+          (SELECT l.number FROM {t["Level"]} l WHERE l.threshold <= COALESCE(s.points, 0)
+             ORDER BY l.threshold DESC LIMIT 1),
+          s.badges, s.streak, s.last_day, c.points, c.level, c.badges,
+          (SELECT l.{name} FROM {t["Level"]} l WHERE l.threshold <= COALESCE(s.points, 0)
+             ORDER BY l.threshold DESC LIMIT 1),
+          (SELECT l.threshold FROM {t["Level"]} l WHERE l.threshold > COALESCE(s.points, 0)
+             ORDER BY l.threshold LIMIT 1),
           (SELECT k.message FROM {t["Kudos"]} k WHERE k.recipient_id = %s ORDER BY k.created_at DESC, k.id DESC LIMIT 1),
           (SELECT u.name FROM {t["Kudos"]} k JOIN {t["User"]} u ON u.id = k.sender_id
              WHERE k.recipient_id = %s ORDER BY k.created_at DESC, k.id DESC LIMIT 1),
@@ -105,6 +112,15 @@ def _strip_sql(en: bool) -> str:
     """  # noqa: S608 - names from the models, values as parameters
 
 
+def _default_level(points: int) -> tuple[int, int | None, str]:
+    """Return (number, next threshold, name) of the default level the points reach."""
+    en = get_language() == "en"
+    reached = [row for row in DEFAULT_LEVELS if row[1] <= points] or DEFAULT_LEVELS[:1]
+    number, _threshold, name_ja, name_en = reached[-1]
+    following = next((row[1] for row in DEFAULT_LEVELS if row[1] > points), None)
+    return number, following, name_en if en else name_ja
+
+
 def rep_strip(user: Any) -> Strip:
     """Return a person's points, level, streak, badges, latest kudos and what to celebrate, in one query."""
     with connection.cursor() as cursor:
@@ -115,14 +131,16 @@ def rep_strip(user: Any) -> Strip:
     points, level, badges, streak, last_day, seen_points, seen_level, seen_badges = row[:8]
     level_name, next_threshold, kudos_message, kudos_sender, latest_badge = row[8:]
     has_score = points is not None
-    points, level, badges = points or 0, level or 0, badges or 0
+    points, badges = points or 0, badges or 0
+    if level is None:  # no levels stored yet: gamification was never used, the defaults apply
+        level, next_threshold, level_name = _default_level(points)
     if isinstance(last_day, str):  # SQLite returns dates as text
         last_day = date.fromisoformat(last_day)
     return Strip(
         points=points,
         level=level,
         level_name=level_name or "",
-        next_threshold=next_threshold if has_score else None,
+        next_threshold=next_threshold,
         streak=streak if has_score and last_day and _streak_alive(last_day) else 0,
         badges=badges,
         kudos_message=kudos_message,

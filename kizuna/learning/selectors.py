@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kizuna.catalog.selectors import LessonRef, published_lessons, rep_assigned_courses
+from kizuna.catalog.selectors import LessonRef, lesson_kind_label, published_lessons, rep_assigned_courses
 from kizuna.records.models import CourseProgress, LessonProgress
 from kizuna.records.selectors import url_with_id
 
@@ -68,6 +68,31 @@ class Resume:
     position_seconds: float
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """The one lesson a rep should open now, with what they need to decide to start it."""
+
+    lesson: LessonRef
+    course_title: str
+    due_at: datetime | None
+    overdue: bool
+    required: bool
+    started: bool
+    position_seconds: float = 0.0
+
+    @property
+    def href(self) -> str:
+        return url_with_id("learning:lesson", self.lesson.pk)
+
+    @property
+    def kind_label(self) -> str:
+        return lesson_kind_label(self.lesson.kind)
+
+    @property
+    def minutes(self) -> int:
+        return max(1, self.lesson.estimated_minutes)
+
+
 @dataclass
 class NextUp:
     urgent: list[CourseCard]  # required, overdue first then by due date
@@ -114,6 +139,39 @@ class NextUp:
     @property
     def all(self) -> list[CourseCard]:
         return self.urgent + self.continuing + self.optional + self.completed
+
+    @property
+    def next_step(self) -> NextStep | None:
+        """The one thing to do now: the next lesson of the most urgent required course, else the lesson the rep
+        left unfinished, else the next lesson of what they were doing, else of the first optional course."""
+        resume = self.resume
+        for card in self.urgent[:1] or ([] if resume else self.continuing[:1] or self.optional[:1]):
+            if card.next_lesson is None:
+                continue
+            position = resume.position_seconds if resume and resume.lesson.pk == card.next_lesson.pk else 0.0
+            return NextStep(
+                card.next_lesson, card.title, card.due_at, card.overdue, card.required, card.started, position
+            )
+        if resume is not None:
+            course = next((c for c in self.all if c.version_id == resume.lesson.version_id), None)
+            return NextStep(
+                resume.lesson,
+                course.title if course else "",
+                course.due_at if course else None,
+                bool(course and course.overdue),
+                bool(course and course.required),
+                True,
+                resume.position_seconds,
+            )
+        return None
+
+    @property
+    def resume_elsewhere(self) -> Resume | None:
+        """The unfinished lesson, unless it already is the next step (shown once, not twice)."""
+        step = self.next_step
+        if self.resume is None or (step is not None and step.lesson.pk == self.resume.lesson.pk):
+            return None
+        return self.resume
 
 
 def rep_course_cards(*, rep: Any, now: datetime | None = None) -> list[CourseCard]:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 
+from kizuna.ops.quotes import nest_quotes
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -35,7 +37,8 @@ class Notification(models.Model):
             return ""
         text = gettext(msgid)
         try:
-            return text % self.params if self.params else text
+            # A title quoted in 「」 by the message may carry quotes of its own: 「『高いね』と言われたら」.
+            return nest_quotes(text % self.params) if self.params else text
         except (KeyError, TypeError, ValueError):
             return text
 

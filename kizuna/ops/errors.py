@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.http import HttpRequest
 
+from .quotes import nest_quotes
+
 
 class ApplicationError(Exception):
     """A change or request that cannot be done; `message` is safe to show, in the user's language."""
@@ -30,7 +32,8 @@ class ApplicationError(Exception):
 
     def __init__(self, message: Any = "", *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
-        self.message = str(message)
+        # Messages quote titles in 「」, and titles may quote too: 「『高いね』と言われたら」, not 「「…」」.
+        self.message = nest_quotes(str(message))
         self.field = field
         if code is not None:
             self.code = code  # type: ignore[misc]

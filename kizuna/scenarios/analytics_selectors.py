@@ -276,7 +276,9 @@ def partner_breakdown(*, user: "User", version: ScenarioVersion, partner: "Organ
             "finished_at",
             "last_activity_at",
             "alignment",
-            "score_scaled",
+            "score_raw",
+            "score_min",
+            "score_max",
             "value_profile",
         )
         .order_by()
@@ -286,7 +288,8 @@ def partner_breakdown(*, user: "User", version: ScenarioVersion, partner: "Organ
     teams: dict[int | None, tuple[str, _Tally, set[int]]] = {}
     total = _Tally()
     total_reps: set[int] = set()
-    for rep_id, name, team_id, team_name, finished_at, last, alignment, score, profile in rows:
+    for rep_id, name, team_id, team_name, finished_at, last, alignment, raw, low, high, profile in rows:
+        score = (raw - low) / (high - low) if high > low else None  # as Attempt.points / points_max
         rep = reps.setdefault(
             rep_id, {"name": name, "team": team_name or "", "started": 0, "last": last, "tally": _Tally()}
         )

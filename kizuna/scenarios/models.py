@@ -189,6 +189,16 @@ class Attempt(models.Model):
     def is_finished(self) -> bool:
         return self.finished_at is not None
 
+    # What people are shown: the score on a scale from 0 (the weakest choice at every moment the rep met) to
+    # the best they could have done there. The raw score can be negative ("-3 / 5"), which reads as broken.
+    @property
+    def points(self) -> int:
+        return self.score_raw - self.score_min
+
+    @property
+    def points_max(self) -> int:
+        return self.score_max - self.score_min
+
 
 class NodeChoiceCount(models.Model):
     """Projection: how often one partner's people made one choice at one moment of one version."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models import Avg, Case, Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 
 from kizuna.orgs.access import Role, has_role, is_principal_staff, membership_of, visible_partners, visible_reps
@@ -241,6 +241,20 @@ def attempt_comparison(attempt: Attempt) -> dict[str, Any]:
 
 # --- Analytics (fixed number of queries each) -----------------------------------------------
 
+# An attempt's points as a share of the best it could have scored (Attempt.points / points_max), in 0..1:
+# means of the xAPI score (−1..1) read as "−20 %" on a report.
+POINTS_SHARE = Case(
+    When(
+        score_max__gt=F("score_min"),
+        then=ExpressionWrapper(
+            (F("score_raw") - F("score_min")) * Value(1.0) / (F("score_max") - F("score_min")),
+            output_field=FloatField(),
+        ),
+    ),
+    default=None,
+    output_field=FloatField(),
+)
+
 
 def alignment_by_rep(*, user: Any, version: ScenarioVersion) -> list[dict[str, Any]]:
     """Return, per rep this person may see, their finished attempts of this version: count, mean alignment and score."""
@@ -250,7 +264,7 @@ def alignment_by_rep(*, user: Any, version: ScenarioVersion) -> list[dict[str, A
         .annotate(
             attempts=Count("id"),
             alignment=Avg("alignment"),
-            score=Avg("score_scaled"),
+            score=Avg(POINTS_SHARE),
             last_finished=Max("finished_at"),
         )
         .order_by("rep__name", "rep_id")
@@ -278,7 +292,7 @@ def alignment_by_team(*, user: Any, version: ScenarioVersion) -> list[dict[str, 
             reps=Count("rep_id", distinct=True),
             attempts=Count("id"),
             alignment=Avg("alignment"),
-            score=Avg("score_scaled"),
+            score=Avg(POINTS_SHARE),
         )
         .order_by("rep__membership__team__name")
     )
@@ -304,7 +318,7 @@ def alignment_by_partner(*, user: Any, version: ScenarioVersion) -> list[dict[st
             reps=Count("rep_id", distinct=True),
             attempts=Count("id"),
             alignment=Avg("alignment"),
-            score=Avg("score_scaled"),
+            score=Avg(POINTS_SHARE),
         )
         .order_by("partner__name")
     )

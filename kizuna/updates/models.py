@@ -7,6 +7,8 @@ retried task or a second press of the reminder button never sends one twice.
 """
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -65,6 +67,15 @@ class FlashUpdate(models.Model):
 
     def is_overdue(self, now: object = None) -> bool:
         return self.ack_due_at is not None and self.ack_due_at < (now or timezone.now())
+
+    def is_overdue_for(self, person: Any, now: object = None) -> bool:
+        """Past its confirm-by date for this person: never if that date had passed before they joined."""
+        return self.is_overdue(now) and not joined_after(person.date_joined, self.ack_due_at)
+
+
+def joined_after(date_joined: datetime, ack_due_at: datetime | None) -> bool:
+    """Whether someone joined after an update's confirm-by date: it was never theirs to meet, so not overdue."""
+    return ack_due_at is not None and date_joined > ack_due_at
 
 
 class CheckQuestion(models.Model):

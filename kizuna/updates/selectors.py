@@ -22,7 +22,7 @@ from kizuna.orgs.access import membership_of, visible_partners, visible_teams
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships
 
-from .models import FlashUpdate, MailSent, Receipt
+from .models import FlashUpdate, MailSent, Receipt, joined_after
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -208,6 +208,7 @@ def updates_for_home(rep: "User", *, now: datetime | None = None, limit: int = H
         FlashUpdate.Status.PUBLISHED,
         adapt(now),
         adapt(now - timedelta(days=HOME_WINDOW_DAYS)),
+        adapt(rep.date_joined),
         FlashUpdate.Audience.ALL,
         m.organization_id,
         m.team_id,
@@ -220,9 +221,10 @@ def updates_for_home(rep: "User", *, now: datetime | None = None, limit: int = H
             pk=row.pk,
             title=row.title,
             published_at=row.published_at,  # type: ignore[arg-type]  # the query keeps published updates only
-            ack_due_at=row.ack_due_at,
+            # A date that passed before the rep joined is not theirs: the strip shows the publication day instead.
+            ack_due_at=None if joined_after(rep.date_joined, row.ack_due_at) else row.ack_due_at,
             seen=bool(row.seen),  # type: ignore[attr-defined]  # a column of the raw query
-            overdue=row.ack_due_at is not None and row.ack_due_at < now,
+            overdue=row.is_overdue_for(rep, now),
         )
         for row in rows[:limit]
     ]
@@ -232,7 +234,8 @@ def updates_for_home(rep: "User", *, now: datetime | None = None, limit: int = H
 @functools.cache
 def _home_sql() -> str:
     """The strip's query: published, reaching the rep (all / their partner / their team), recent or with a
-    date, not acknowledged by them; with whether they have seen it. Portable between SQLite and PostgreSQL."""
+    date still theirs to meet (not passed before they joined), not acknowledged by them; with whether they have
+    seen it. Portable between SQLite and PostgreSQL."""
     update = FlashUpdate._meta.db_table
     partners = FlashUpdate.partners.through._meta.db_table
     teams = FlashUpdate.teams.through._meta.db_table
@@ -242,7 +245,7 @@ def _home_sql() -> str:
                EXISTS (SELECT 1 FROM {receipt} r WHERE r.update_id = u.id AND r.rep_id = %s) AS seen
         FROM {update} u
         WHERE u.status = %s AND u.published_at <= %s
-          AND (u.published_at >= %s OR u.ack_due_at IS NOT NULL)
+          AND (u.published_at >= %s OR u.ack_due_at >= %s)
           AND (u.audience = %s
                OR EXISTS (SELECT 1 FROM {partners} p WHERE p.flashupdate_id = u.id AND p.organization_id = %s)
                OR EXISTS (SELECT 1 FROM {teams} t WHERE t.flashupdate_id = u.id AND t.team_id = %s))
@@ -261,6 +264,7 @@ def receipt_for(*, update: FlashUpdate, rep: "User") -> Receipt | None:
 class ListedUpdate:
     update: FlashUpdate
     receipt: Receipt | None
+    overdue: bool = False
 
     @property
     def acknowledged(self) -> bool:
@@ -280,9 +284,10 @@ def updates_list_for(user: "User", *, status: str = "") -> QuerySet[FlashUpdate]
 
 
 def with_receipts(updates: list[FlashUpdate], *, rep: "User") -> list[ListedUpdate]:
-    """Pair a page of updates with the rep's receipts (one query)."""
+    """Pair a page of updates with the rep's receipts (one query) and whether each is overdue for them."""
     receipts = {r.update_id: r for r in Receipt.objects.filter(rep=rep, update__in=[u.pk for u in updates])}
-    return [ListedUpdate(update=u, receipt=receipts.get(u.pk)) for u in updates]
+    now = timezone.now()
+    return [ListedUpdate(update=u, receipt=receipts.get(u.pk), overdue=u.is_overdue_for(rep, now)) for u in updates]
 
 
 # --- The report -----------------------------------------------------------------------------
@@ -297,6 +302,11 @@ class Rates:
     answered: int = 0
     correct: int = 0
     partner_label: str = ""
+    late: int = 0  # not confirmed although the date passed while they were with us
+
+    @property
+    def is_late(self) -> bool:
+        return self.late > 0
 
     @property
     def seen_rate(self) -> int:
@@ -310,8 +320,9 @@ class Rates:
     def correct_rate(self) -> int | None:
         return round(100 * self.correct / self.answered) if self.answered else None
 
-    def count(self, receipt: Receipt | None) -> None:
+    def count(self, receipt: Receipt | None, *, late: bool = False) -> None:
         self.total += 1
+        self.late += late
         if receipt is None:
             return
         self.seen += 1
@@ -330,6 +341,7 @@ class Pending:
     partner: str
     team: str
     seen: bool
+    overdue: bool = False  # the confirm-by date passed after they joined
 
 
 @dataclass
@@ -364,7 +376,13 @@ def update_report(
     in_scope = audience_memberships(update, viewer=viewer)
     audience = list(
         in_scope.values_list(
-            "user_id", "user__name", "organization_id", "organization__name", "team_id", "team__name"
+            "user_id",
+            "user__name",
+            "organization_id",
+            "organization__name",
+            "team_id",
+            "team__name",
+            "user__date_joined",
         ).order_by("organization__name", "team__name", "user__name", "user_id")
     )
     receipts = {r.rep_id: r for r in Receipt.objects.filter(update=update, rep_id__in=in_scope.values("user_id"))}
@@ -373,19 +391,24 @@ def update_report(
     teams: dict[tuple[int, int | None], Rates] = {}
     pending: list[Pending] = []
     pending_total = 0
-    for rep_id, name, org_id, org_name, t_id, t_name in audience:
+    update_overdue = update.is_overdue(now)
+    for rep_id, name, org_id, org_name, t_id, t_name, date_joined in audience:
         receipt = receipts.get(rep_id)
-        overall.count(receipt)
-        partners.setdefault(org_id, Rates(label=org_name)).count(receipt)
+        acknowledged = receipt is not None and receipt.acknowledged_at is not None
+        late = update_overdue and not acknowledged and not joined_after(date_joined, update.ack_due_at)
+        overall.count(receipt, late=late)
+        partners.setdefault(org_id, Rates(label=org_name)).count(receipt, late=late)
         if partner_id is None or org_id == partner_id:
-            teams.setdefault((org_id, t_id), Rates(label=t_name or "", partner_label=org_name)).count(receipt)
+            teams.setdefault((org_id, t_id), Rates(label=t_name or "", partner_label=org_name)).count(
+                receipt, late=late
+            )
         if receipt is not None and receipt.acknowledged_at is not None:
             continue
         if (partner_id and org_id != partner_id) or (team_id and t_id != team_id):
             continue
         pending_total += 1
         if len(pending) < REPORT_NAMES_LIMIT:
-            pending.append(Pending(rep_id, name, org_name, t_name or "", seen=receipt is not None))
+            pending.append(Pending(rep_id, name, org_name, t_name or "", seen=receipt is not None, overdue=late))
     report = Report(
         overall=overall,
         partners=list(partners.values()),

@@ -419,6 +419,8 @@ def update_mails_send(*, update: FlashUpdate, kind: str, on: date, rep_ids: list
     reps = selectors.reps_to_remind(update, viewer=None)
     if rep_ids is not None:
         reps = reps.filter(pk__in=rep_ids)
+    if kind == MailSent.Kind.OVERDUE:  # not to those who joined after the date: it was never theirs to meet
+        reps = reps.filter(date_joined__lte=update.ack_due_at)
     already = selectors.mail_already_sent(update=update, kind=kind, on=on)
     has_question = selectors.check_question_of(update) is not None
     sent = 0

@@ -16,7 +16,7 @@ from kizuna.orgs.access import membership_of, role_required
 
 from . import selectors, services
 from .forms import AnswerForm, ReportFilterForm, UpdateForm
-from .models import FlashUpdate
+from .models import FlashUpdate, joined_after
 from .services import UpdateError
 
 posting = role_required(*selectors.POSTER_ROLES)
@@ -185,7 +185,8 @@ def update(request: HttpRequest, update_id: int) -> HttpResponse:
             "can_edit": selectors.can_edit(request.user, update_obj),
             "can_report": update_obj.is_published and selectors.can_see_report(request.user),
             "audience": selectors.audience_label_for(request.user, update_obj),
-            "overdue": update_obj.is_overdue(),
+            "overdue": update_obj.is_overdue_for(request.user) if is_rep else update_obj.is_overdue(),
+            "date_before_joining": is_rep and joined_after(request.user.date_joined, update_obj.ack_due_at),
         },
     )
 

@@ -29,6 +29,27 @@ def test_people_sign_in_with_email_and_password(cast, client):
     assert int(client.session["_auth_user_id"]) == cast.rep_a1.pk
 
 
+def test_signing_in_and_out_leaves_no_message_that_only_repeats_what_the_page_shows(cast, client):
+    home = client.post("/accounts/login/", {"login": cast.rep_a1.email, "password": PASSWORD}, follow=True)
+    assert home.status_code == 200
+    assert not list(home.context["messages"])
+    assert "としてログインしました" not in home.content.decode()
+    signed_out = client.post("/accounts/logout/", follow=True)
+    assert "_auth_user_id" not in client.session
+    assert not list(signed_out.context["messages"])
+    assert "ログアウトしました" not in signed_out.content.decode()
+
+
+def test_a_changed_password_is_still_confirmed(cast, client):
+    client.force_login(cast.rep_a1)
+    done = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "a-new-long-passphrase-42", "password2": "a-new-long-passphrase-42"},
+        follow=True,
+    )
+    assert [str(m) for m in done.context["messages"]]
+
+
 def test_a_wrong_password_is_refused_with_a_japanese_message(cast, client):
     response = client.post("/accounts/login/", {"login": cast.rep_a1.email, "password": "wrong-password"})
     assert response.status_code == 200

@@ -154,3 +154,11 @@ def test_a_large_partner_is_drawn_one_page_of_reps_at_a_time(client, cast, cours
     second = client.get(URL, {"sort": "name", "page": 2})
     assert len(second.context["matrix"].reps) == 10
     assert not {r.rep_id for r in first.context["matrix"].reps} & {r.rep_id for r in second.context["matrix"].reps}
+
+
+def test_on_a_phone_the_summary_comes_first_the_filters_above_the_list_and_the_csv_last(client, cast, courses):
+    assign(cast, courses["basics"], partner=cast.partner_a)
+    client.force_login(cast.manager_a)
+    body = client.get(URL).content.decode()
+    order = [body.index(s) for s in ('class="stats"', 'id="h-reps"', 'name="sort"', "営業 一子", ".csv")]
+    assert order == sorted(order)

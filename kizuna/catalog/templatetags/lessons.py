@@ -5,8 +5,7 @@ from typing import Any
 from django import template
 from django.utils.text import capfirst
 
-from ..models import LessonKind
-from ..selectors import use_in_course_url
+from ..selectors import lesson_kind_label, use_in_course_url
 
 register = template.Library()
 
@@ -14,9 +13,7 @@ register = template.Library()
 @register.filter
 def lesson_kind(kind: str) -> str:
     """Return the name of a lesson kind ("quiz" -> 確認テスト) as it is shown everywhere."""
-    if kind not in LessonKind.values:
-        return kind
-    return capfirst(str(LessonKind(kind).label))
+    return capfirst(lesson_kind_label(kind))
 
 
 @register.inclusion_tag("catalog/_use_in_course.html", takes_context=True)

@@ -255,4 +255,39 @@ def test_the_strip_reads_kudos_the_latest_badge_and_the_streak_in_the_viewers_la
         english = rep_strip(cast.rep_a1)
     assert english.latest_badge != strip.latest_badge and english.level_name
     empty = rep_strip(cast.rep_b1)
-    assert (empty.points, empty.streak, empty.next_threshold, empty.celebrating) == (0, 0, None, False)
+    assert (empty.points, empty.streak, empty.next_threshold, empty.celebrating) == (0, 0, 100, False)
+
+
+def test_a_new_rep_with_no_points_is_at_the_first_level_before_gamification_is_first_used(cast, client):
+    from kizuna.gamification.selectors import rep_strip
+
+    assert not Level.objects.exists()
+    strip = rep_strip(cast.rep_a1)
+    assert (strip.level, strip.level_name, strip.next_threshold) == (1, "ルーキー", 100)
+    client.force_login(cast.rep_a1)
+    body = client.get(reverse("learning:home")).content.decode()
+    assert "レベル1" in body and "レベル0" not in body
+
+
+def test_a_new_rep_with_no_points_is_at_the_first_stored_level(cast, client):
+    from kizuna.gamification.selectors import rep_strip
+
+    defaults_ensure()
+    quiz(cast.rep_a2)  # someone else scored: the levels are stored, the new rep has no score row
+    strip = rep_strip(cast.rep_a1)
+    assert (strip.level, strip.level_name, strip.next_threshold) == (1, "ルーキー", 100)
+    assert not strip.celebrate_level
+    client.force_login(cast.rep_a1)
+    for page in (reverse("gamification:badges"), reverse("accounts:profile")):
+        body = client.get(page).content.decode()
+        assert "レベル1" in body and "レベル0" not in body
+
+
+def test_the_principal_chooses_an_agency_on_the_rankings_not_our_own_company(cast, client):
+    _scores(cast)
+    client.force_login(cast.admin)
+    html = client.get(reverse("gamification:rankings"), {"scope": "agency"}).content.decode()
+    scopes = html[html.index('aria-label="範囲"') :]
+    assert "自社" not in scopes[: scopes.index("</nav>")]
+    client.force_login(cast.rep_a1)
+    assert "自社" in client.get(reverse("gamification:rankings")).content.decode()

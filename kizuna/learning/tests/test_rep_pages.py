@@ -176,3 +176,37 @@ def test_the_cached_course_cards_change_as_soon_as_the_rep_learns(cast, client, 
     cast.rep_a1.language = "en"
     cast.rep_a1.save()
     assert "1 of 2 lessons" in client.get("/").content.decode()
+
+
+def test_the_next_step_is_the_next_lesson_of_the_most_urgent_required_course(cast, client):
+    later = make_course(cast, "due-later", "期限が先の必須", days=10)
+    make_course(cast, "due-soon", "期限が近い必須", days=2)
+    optional = make_course(cast, "opt", "途中の任意", required=False)
+    services.lesson_launch(rep=cast.rep_a1, lesson=optional.latest_version.lessons.first())
+    services.lesson_complete(rep=cast.rep_a1, lesson=later.latest_version.lessons.first())
+    response = login(client, cast.rep_a1).get("/")
+    step = response.context["next_up"].next_step
+    assert (step.lesson.title, step.course_title, step.required) == ("期限が近い必須 1", "期限が近い必須", True)
+    html = response.content.decode()
+    hero = html[html.index('id="next-step"') : html.index("</section>", html.index('id="next-step"'))]
+    assert "期限が近い必須 1" in hero and "記事" in hero and "約5分" in hero and "期限" in hero
+    # Everything else comes after it; the unfinished optional lesson is still offered, below.
+    assert html.index('id="next-step"') < html.index("game-strip") < html.index('id="h-next"')
+    assert response.context["next_up"].resume_elsewhere.lesson.title == "途中の任意 1"
+
+
+def test_with_nothing_required_the_next_step_is_the_lesson_left_unfinished_shown_once(cast, client):
+    optional = make_course(cast, "opt", "途中の任意", required=False)
+    make_course(cast, "opt-new", "未着手の任意", required=False)
+    second = optional.latest_version.lessons.last()
+    services.lesson_launch(rep=cast.rep_a1, lesson=second)
+    response = login(client, cast.rep_a1).get("/")
+    assert response.context["next_up"].next_step.lesson.pk == second.pk
+    assert response.context["next_up"].resume_elsewhere is None
+    assert "前回の続きから" not in response.content.decode()
+
+
+def test_a_rep_with_nothing_assigned_gets_no_next_step_and_no_error(cast, client):
+    response = login(client, cast.rep_b1).get("/")
+    assert response.status_code == 200 and response.context["next_up"].next_step is None
+    assert 'id="next-step"' not in response.content.decode()

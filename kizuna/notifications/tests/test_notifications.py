@@ -82,3 +82,19 @@ def test_the_bell_shows_the_unread_count(cast, client):
     client.force_login(cast.rep_a1)
     html = client.get(reverse("learning:home")).content.decode()
     assert 'class="bell-count">1<' in html
+
+
+def test_a_notification_quoting_a_title_that_quotes_itself_has_no_doubled_brackets(cast):
+    from django.utils.translation import gettext_noop
+
+    from kizuna.notifications.services import notification_send
+
+    notification = notification_send(
+        recipient=cast.rep_a1,
+        kind="feedback.lesson_feedback_handled",
+        title=gettext_noop("Your feedback on “%(lesson)s” was handled"),
+        params={"lesson": "「高いね」と言われたら"},
+        email=False,
+    )
+    assert "「『高いね』と言われたら」" in notification.title_text
+    assert "「「" not in notification.title_text and "」」" not in notification.title_text

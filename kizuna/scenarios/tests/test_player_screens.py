@@ -108,3 +108,24 @@ def test_nobody_marks_the_top_reps_choices_from_someone_elses_attempt(cast, sign
     assert response.status_code == 404
     assert list(Choice.objects.filter(is_reference=True).values_list("pk", flat=True)) == before
     services.scenario_problems(complaint)  # the draft is untouched and still valid
+
+
+def test_a_negative_score_is_shown_from_zero_with_what_the_scale_means(cast, signed_in, scenario_lesson):
+    from kizuna.catalog.selectors import access_lesson_for_user
+
+    attempt = play(
+        cast.rep_a1,
+        scenario_lesson_version(scenario_lesson),
+        APOLOGY_PATH,
+        lesson=access_lesson_for_user(cast.rep_a1, scenario_lesson.pk),
+    )
+    # Weak choices: −3 on a path whose choices ranged from −6 (all weakest) to 5 (all best).
+    Attempt.objects.filter(pk=attempt.pk).update(score_raw=-3, score_min=-6, score_max=5)
+    client = signed_in(cast.rep_a1)
+    page = client.get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
+    assert re.search(r'id="score">3 / 11<', page) and "-3 / 5" not in page
+    assert "0はどの場面でも最も弱い選択、11は最善です。" in page
+    history = client.get(
+        reverse("scenarios:scenario_play", args=[scenario_lesson.content_id]) + f"?lesson={scenario_lesson.pk}"
+    ).content.decode()
+    assert "3 / 11" in history and "-3 / 5" not in history

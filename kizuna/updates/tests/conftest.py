@@ -46,6 +46,17 @@ def post_update(cast: Any, *, publish: bool = True, author: Any = None, **kwargs
     return update
 
 
+def joined_days_ago(days: int, *people: Any) -> None:
+    """Say these people joined that many days ago (the cast is created by each test, so it joins "now")."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for person in people:
+        type(person).objects.filter(pk=person.pk).update(date_joined=timezone.now() - timedelta(days=days))
+        person.refresh_from_db(fields=["date_joined"])
+
+
 def question(correct: int = 2) -> services.QuestionData:
     return services.QuestionData(
         text="新料金プランの最低月額は?",

@@ -12,7 +12,7 @@ from kizuna.updates import selectors, services, vocab
 from kizuna.updates.models import FlashUpdate, Receipt
 from kizuna.updates.services import QuestionData, UpdateError
 
-from .conftest import post_update, question
+from .conftest import joined_days_ago, post_update, question
 
 
 def test_a_draft_reaches_nobody_until_it_is_published(cast):
@@ -205,8 +205,11 @@ def test_the_home_strip_shows_overdue_and_drops_old_updates_without_a_date(cast)
     FlashUpdate.objects.filter(pk=overdue.pk).update(
         published_at=now - timedelta(days=40), ack_due_at=now - timedelta(days=1)
     )
+    joined_days_ago(60, cast.rep_a1)
     items = selectors.updates_for_home(cast.rep_a1).items
     assert [(i.title, i.overdue) for i in items] == [("期限切れ", True)]
+    # Someone who joined after that date: not theirs to meet, and too old to show without a date.
+    assert selectors.updates_for_home(cast.rep_a2).items == []
 
 
 @pytest.mark.parametrize("n", [2, 12])

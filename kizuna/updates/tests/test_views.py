@@ -12,7 +12,7 @@ from kizuna.records.models import Statement
 from kizuna.updates import selectors, services, vocab
 from kizuna.updates.models import FlashUpdate, MailSent, Receipt
 
-from .conftest import post_update, question
+from .conftest import joined_days_ago, post_update, question
 
 
 def login(user) -> Client:
@@ -245,9 +245,36 @@ def test_the_report_filters_who_has_not_confirmed_by_team(cast):
 
 def test_overdue_reps_are_highlighted(cast):
     update = _world(cast)
+    joined_days_ago(30, cast.rep_a1, cast.rep_a2, cast.rep_b1)
     FlashUpdate.objects.filter(pk=update.pk).update(ack_due_at=timezone.now() - timedelta(hours=1))
     html = login(cast.admin).get(f"/updates/{update.pk}/report/").content.decode()
     assert "確認期限を過ぎています" in html and "is-overdue" in html
+
+
+def test_reps_who_joined_after_the_confirm_by_date_are_not_overdue_in_the_report(cast):
+    update = _world(cast)
+    joined_days_ago(30, cast.rep_a1, cast.rep_a2)  # B1 joined an hour ago, after the date
+    FlashUpdate.objects.filter(pk=update.pk).update(ack_due_at=timezone.now() - timedelta(days=2))
+    report = login(cast.admin).get(f"/updates/{update.pk}/report/").context["report"]
+    assert {p.name: p.overdue for p in report.pending} == {"営業 二郎": True, "営業 B一": False}
+    late = {r.label: r.is_late for r in report.partners}
+    assert late == {"パートナーA株式会社": True, "パートナーB株式会社": False}
+    assert report.overall.late == 1
+
+
+def test_a_rep_who_joined_after_the_confirm_by_date_sees_the_update_without_overdue(cast):
+    update = post_update(cast, title="入社前の速報", ack_due_at=timezone.now() + timedelta(hours=1))
+    FlashUpdate.objects.filter(pk=update.pk).update(
+        published_at=timezone.now() - timedelta(days=3), ack_due_at=timezone.now() - timedelta(days=2)
+    )
+    joined_days_ago(1, cast.rep_a1)  # joined yesterday, after the date
+    joined_days_ago(30, cast.rep_a2)
+    rep = login(cast.rep_a1)
+    for page in ("/", "/updates/", f"/updates/{update.pk}/"):
+        html = rep.get(page).content.decode()
+        assert "入社前の速報" in html and "期限超過" not in html, page
+    assert "確認期限" not in rep.get(f"/updates/{update.pk}/").content.decode()
+    assert "期限超過" in login(cast.rep_a2).get("/").content.decode()
 
 
 def test_a_reminder_goes_once_a_day_to_those_who_have_not_confirmed(cast, django_capture_on_commit_callbacks):
@@ -265,6 +292,7 @@ def test_a_reminder_goes_once_a_day_to_those_who_have_not_confirmed(cast, django
 
 def test_the_daily_job_reminds_overdue_reps_once(cast):
     update = _world(cast)
+    joined_days_ago(30, cast.rep_a1, cast.rep_a2, cast.rep_b1)
     on_time = post_update(cast, title="まだ期限内", ack_due_at=timezone.now() + timedelta(days=3))
     FlashUpdate.objects.filter(pk=update.pk).update(ack_due_at=timezone.now() - timedelta(hours=2))
     assert services.overdue_reminders_send() == 2
@@ -277,6 +305,14 @@ def test_the_daily_job_reminds_overdue_reps_once(cast):
 
     overdue_reminders_task.enqueue()
     assert len(mail.outbox) == 2
+
+
+def test_the_daily_job_does_not_remind_reps_who_joined_after_the_date(cast):
+    update = _world(cast)
+    joined_days_ago(30, cast.rep_a2)  # B1 joined after the date passed
+    FlashUpdate.objects.filter(pk=update.pk).update(ack_due_at=timezone.now() - timedelta(days=2))
+    assert services.overdue_reminders_send() == 1
+    assert [m.to for m in mail.outbox] == [[cast.rep_a2.email]]
 
 
 def test_the_daily_job_is_scheduled():
@@ -348,3 +384,20 @@ def test_the_report_costs_a_fixed_number_of_queries_however_many_reps(cast, n, d
     # session, the user with their membership, update, tags, question, partners (filter), audience, receipts
     with django_assert_num_queries(8):
         assert client.get(f"/updates/{update.pk}/report/").status_code == 200
+
+
+def test_a_reminder_about_a_title_with_quotes_has_no_doubled_brackets(cast, django_capture_on_commit_callbacks):
+    update = post_update(cast, title="「高いね」と言われたら", ack_due_at=timezone.now() + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        login(cast.manager_a).post(f"/updates/{update.pk}/remind/")
+    assert mail.outbox and all(
+        m.subject == "リマインド: 「『高いね』と言われたら」を確認してください" for m in mail.outbox
+    )
+
+
+def test_a_report_about_one_partner_is_headed_with_its_name_not_our_own_company(cast):
+    update = post_update(cast, audience="selected", partners=[cast.partner_a])
+    for viewer in (cast.admin, cast.manager_a):
+        html = login(viewer).get(f"/updates/{update.pk}/report/").content.decode()
+        heading = html[html.index('id="h-partners"') : html.index("</h2>", html.index('id="h-partners"'))]
+        assert cast.partner_a.name in heading and "自社" not in heading
