@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kizuna.accounts.middleware.UserLanguageMiddleware",
     "kizuna.ops.middleware.DatabaseBusyMiddleware",
+    "kizuna.ops.error_pages.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,6 +141,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kizuna.urls"
+CSRF_FAILURE_VIEW = "kizuna.ops.error_pages.csrf_failure"
 WSGI_APPLICATION = "kizuna.wsgi.application"
 
 TEMPLATES = [
