@@ -70,5 +70,7 @@ def test_a_read_only_table_refuses_an_add_a_change_and_a_delete_over_http(client
     client.post(change, {"role": "partner_manager", "organization": membership.organization_id})
     membership.refresh_from_db()
     assert membership.role == "rep"
-    assert client.post(reverse("admin:orgs_membership_delete", args=[membership.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:orgs_membership_delete", args=[membership.pk]), {"post": "yes"}).status_code == 403
+    )
     membership.refresh_from_db()
