@@ -99,7 +99,8 @@ def _texts(status: int) -> tuple[str, str]:
     )
 
 
-def _page(request: HttpRequest, status: int, *, title: str = "", message: str = "") -> HttpResponse:
+def error_page(request: HttpRequest, status: int, *, title: str = "", message: str = "") -> HttpResponse:
+    """The error page of `status` in the layout, with a way back; `message` says what went wrong, if known."""
     default_title, default_message = _texts(status)
     context = {
         "status": status,
@@ -115,7 +116,7 @@ def error_response(request: HttpRequest, status: int) -> HttpResponse:
     """The answer to an error: a problem document for JSON callers, else the page."""
     if wants_problem(request):
         return _problem(request, PROBLEM_SLUGS[status], status)
-    return _page(request, status)
+    return error_page(request, status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -141,7 +142,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     logger.info("CSRF check failed on %s %s: %s", request.method, request.path, reason)
     if wants_problem(request):
         return _problem(request, CSRF_SLUG, 403)
-    return _page(
+    return error_page(
         request,
         403,
         title=_("The page expired"),
