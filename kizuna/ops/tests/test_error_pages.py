@@ -164,3 +164,12 @@ def test_too_many_sign_in_posts_is_a_page_in_japanese_not_allauths_english(clien
     assert response.status_code == 429
     html = _page(response)
     assert "試行が多すぎます" in html and "Too Many Requests" not in html
+
+
+def test_a_csrf_failure_of_a_page_script_asking_for_json_is_a_problem_document(cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.rep_a1)
+    response = client.post("/notifications/read-all/", headers={"accept": "application/json"})
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content)["type"].endswith("/api/v1/problems/csrf-failed")
