@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Exported: the default SITE_URL (links, xAPI IRIs, badges) follows the port served, in demo_seed too.
+export PORT
 PYTEST_ARGS ?= -n 2
 APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -15,7 +17,7 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo_seed
-	PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
+	$(PY) manage.py serve --port $(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -13,6 +13,18 @@ reports is dead: delete it.
 # ruff: noqa
 
 # --- Django, its admin and its URL conf read these by name
+_.handler400  # variable, kizuna/urls.py: Django's error handlers, named in the URL conf
+_.handler403  # variable, kizuna/urls.py
+_.handler404  # variable, kizuna/urls.py
+_.handler500  # variable, kizuna/urls.py
+_.handler429  # variable, kizuna/urls.py: allauth's rate limit reads it
+_.bad_request  # function, kizuna/ops/error_pages.py: named by handler400 (a dotted path)
+_.permission_denied  # function, kizuna/ops/error_pages.py: handler403
+_.page_not_found  # function, kizuna/ops/error_pages.py: handler404
+_.server_error  # function, kizuna/ops/error_pages.py: handler500
+_.too_many_requests  # function, kizuna/ops/error_pages.py: handler429
+_.csrf_failure  # function, kizuna/ops/error_pages.py: CSRF_FAILURE_VIEW
+_.MethodNotAllowedMiddleware  # class, kizuna/ops/error_pages.py: in MIDDLEWARE
 _.add_fieldsets  # variable, kizuna/accounts/admin.py
 _.add_form  # variable, kizuna/accounts/admin.py
 _.fieldsets  # variable, kizuna/accounts/admin.py

@@ -74,8 +74,13 @@ if not _secret:
         _key_file.write_text(_secret)
 SECRET_KEY = _secret
 
-# The public base URL of this deployment: xAPI actor homePage, IRIs, e-mail links.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public base URL of this deployment: xAPI actor homePage, IRIs, e-mail links, Open Badges assertions.
+# By default this machine at the port being served: `make run PORT=…` exports PORT, and `serve --port`
+# sets it (and SITE_URL) for its children, so links point at where Kizuna answers.
+PORT = env_int("PORT", 8000)
+SITE_URL = env_str("SITE_URL", "").rstrip("/") or f"http://127.0.0.1:{PORT}"
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -132,6 +137,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kizuna.accounts.middleware.UserLanguageMiddleware",
     "kizuna.ops.middleware.DatabaseBusyMiddleware",
+    "kizuna.ops.error_pages.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,6 +146,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kizuna.urls"
+CSRF_FAILURE_VIEW = "kizuna.ops.error_pages.csrf_failure"
 WSGI_APPLICATION = "kizuna.wsgi.application"
 
 TEMPLATES = [

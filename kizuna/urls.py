@@ -5,6 +5,13 @@ from django.urls import include, path
 
 from kizuna.api.api import api
 
+# Errors in the person's language inside the layout; problem documents for JSON callers.
+handler400 = "kizuna.ops.error_pages.bad_request"
+handler403 = "kizuna.ops.error_pages.permission_denied"
+handler404 = "kizuna.ops.error_pages.page_not_found"
+handler500 = "kizuna.ops.error_pages.server_error"
+handler429 = "kizuna.ops.error_pages.too_many_requests"  # allauth's sign-in flood guard
+
 urlpatterns = [
     path("", include("kizuna.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -65,6 +65,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     "too-large": ProblemType(
         413, _("Request too large"), _("The request body is too large. Send fewer items at a time.")
     ),
+    "method-not-allowed": ProblemType(
+        405,
+        _("Method not allowed"),
+        _("This URL does not take this HTTP method; the Allow header lists those it takes."),
+    ),
+    "server-error": ProblemType(
+        500, _("Server error"), _("The request could not be finished. The problem was logged; try again later.")
+    ),
     "too-many-requests": ProblemType(429, _("Too many requests"), _("Wait a moment, then try again.")),
     "http-error": ProblemType(400, _("The request failed"), _("The request failed.")),
 }
@@ -207,6 +215,11 @@ def on_integrity_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def on_data_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem_response(request, "too-large")
+
+
+def error_problem(request: HttpRequest, slug: str, status: int) -> HttpResponse:
+    """The problem document of an error Django answers outside the API's own handlers (a missing route, a 405)."""
+    return problem_response(request, slug, status=status)
 
 
 def register_problem_handlers(api: NinjaAPI) -> None:

@@ -1,13 +1,11 @@
-"""Django admin for content: drafts are editable, published versions and reminders are read-only.
-
-The studio is where authors work; this admin is for looking things up and for emergencies.
-Published versions are immutable because learners' records point at them.
+"""Django admin for content, read-only: the studio's services are where drafts change and versions are
+published (published versions are immutable because learners' records point at them); this admin is for
+looking things up.
 """
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from kizuna.ops.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import (
     Assignment,
@@ -23,40 +21,27 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Show rows without allowing anyone to add, change or delete them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ReadOnlyAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ReadOnlyAdmin):
     list_display = ["slug", "kind", "name_ja", "name_en"]
     list_filter = ["kind"]
     search_fields = ["slug", "name_ja", "name_en"]
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(ReadOnlyTabularInline):
     model = Module
     extra = 0
     fields = ["position", "title"]
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ReadOnlyAdmin):
     list_display = ["title", "slug", "product", "latest_version", "draft_changed_at"]
     list_filter = ["product"]
     search_fields = ["title", "slug"]
@@ -65,7 +50,7 @@ class CourseAdmin(admin.ModelAdmin):
     inlines = [ModuleInline]
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(ReadOnlyTabularInline):
     model = Lesson
     extra = 0
     fields = ["position", "kind", "title", "estimated_minutes", "video"]
@@ -73,7 +58,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(ReadOnlyAdmin):
     list_display = ["title", "course", "position"]
     list_select_related = ["course"]
     search_fields = ["title", "course__title"]
@@ -82,7 +67,7 @@ class ModuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "module", "position", "estimated_minutes"]
     list_filter = ["kind"]
     list_select_related = ["module__course"]
@@ -114,19 +99,12 @@ class PublishedLessonAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["course", "partner", "team", "rep", "required", "due_at", "created_at"]
     list_filter = ["required", "partner"]
     list_select_related = ["course", "partner", "team", "rep"]
     raw_id_fields = ["rep", "assigned_by"]
     date_hierarchy = "created_at"
-
-    # Assigning records a statement, so new assignments are made on the assignments screen.
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReminderSent)

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kizuna.ops.error_pages import error_page
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, access_partner_for_user, role_required
 
@@ -247,7 +248,7 @@ def studio_lesson_move(request: HttpRequest, lesson_id: int) -> HttpResponse:
     steps = {"up": -1, "down": 1}
     direction = request.POST.get("direction", "")
     if direction not in steps:
-        return HttpResponseBadRequest(_("Move a lesson up or down."))
+        return error_page(request, 400, message=_("Move a lesson up or down."))
     services.lesson_move(lesson=lesson, direction=steps[direction])
     return redirect(_course_url(lesson.module.course_id, f"lesson-{lesson.pk}"))
 

@@ -17,7 +17,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from kizuna.ops.progress import QUIET, Progress
 from kizuna.records import services as records
 
 from .people import ACE, IDLE, SLOW, STEADY
@@ -235,10 +237,11 @@ def scripted_rep_plan(
     return tl.steps
 
 
-def steps_play(steps: Iterable[Step]) -> int:
+def steps_play(steps: Iterable[Step], *, progress: Progress = QUIET) -> int:
     """Record every step through the records services, in time order; return how many steps were played."""
     count = 0
-    for step in sorted(steps, key=lambda s: s.at):
+    ordered = sorted(steps, key=lambda s: s.at)
+    for step in progress.track(ordered, description=gettext("Recording five weeks of learning")):
         rep, lesson, at, sid = step.rep, step.lesson, step.at, step.statement_id
         if step.action == LAUNCH:
             records.lesson_launch(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from kizuna.catalog import selectors as catalog_selectors
 from kizuna.catalog import services as catalog
 from kizuna.media import services as media
+from kizuna.ops.progress import QUIET, Progress
 from kizuna.orgs import services as orgs
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records.services import projections_eager
@@ -182,10 +183,11 @@ def video_scripts() -> list[VideoScript]:
     return [lesson.video for course in content.COURSES for m in course.modules for lesson in m.lessons if lesson.video]
 
 
-def videos_render(*, workdir: Path, log: Callable[[str], None]) -> dict[VideoScript, Path]:
+def videos_render(*, workdir: Path, log: Callable[[str], None], progress: Progress = QUIET) -> dict[VideoScript, Path]:
     """Make every demo video's MP4 with espeak-ng and ffmpeg (no database involved)."""
     rendered: dict[VideoScript, Path] = {}
-    for index, script in enumerate(video_scripts(), start=1):
+    scripts = progress.track(video_scripts(), description=_("Making the demo videos"))
+    for index, script in enumerate(scripts, start=1):
         path, seconds = video_render(script=script, workdir=workdir / f"video{index}")
         log(_("Made the video “%(title)s” (%(seconds)s s).") % {"title": script.title, "seconds": round(seconds)})
         rendered[script] = path
@@ -193,11 +195,16 @@ def videos_render(*, workdir: Path, log: Callable[[str], None]) -> dict[VideoScr
 
 
 def videos_create(
-    *, rendered: dict[VideoScript, Path], uploaded_by: "User", made: list[Path], log: Callable[[str], None]
+    *,
+    rendered: dict[VideoScript, Path],
+    uploaded_by: "User",
+    made: list[Path],
+    log: Callable[[str], None],
+    progress: Progress = QUIET,
 ) -> dict[VideoScript, Any]:
     """Upload each made video through the media services and transcode it now, so it is ready to publish."""
     videos: dict[VideoScript, Any] = {}
-    for script, path in rendered.items():
+    for script, path in progress.track(list(rendered.items()), description=_("Transcoding the demo videos")):
         with path.open("rb") as handle:
             try:
                 video = media.video_create(uploaded_by=uploaded_by, file=File(handle), title=script.title)
@@ -325,7 +332,11 @@ FEATURE_SEEDS = (
 
 
 def demo_seed(
-    *, with_video: bool = True, log: Callable[[str], None] | None = None, now: datetime | None = None
+    *,
+    with_video: bool = True,
+    log: Callable[[str], None] | None = None,
+    now: datetime | None = None,
+    progress: Progress = QUIET,
 ) -> SeedResult:
     """Load the demo once; a site that already has a principal is left alone (returns created=False)."""
     say = log or (lambda _message: None)
@@ -335,7 +346,7 @@ def demo_seed(
     now = now or timezone.now()
     made: list[Path] = []  # video folders written under MEDIA_ROOT, removed again if the load fails
     with tempfile.TemporaryDirectory(prefix="kizuna-demo-") as tmp:
-        rendered = videos_render(workdir=Path(tmp), log=say) if with_video else {}
+        rendered = videos_render(workdir=Path(tmp), log=say, progress=progress) if with_video else {}
         try:
             # The history is written in the order it happened and later steps read points and certifications.
             with transaction.atomic(), projections_eager():
@@ -349,7 +360,9 @@ def demo_seed(
                     )
                     % {"count": people}
                 )
-                videos = videos_create(rendered=rendered, uploaded_by=cast.staff["author"], made=made, log=say)
+                videos = videos_create(
+                    rendered=rendered, uploaded_by=cast.staff["author"], made=made, log=say, progress=progress
+                )
                 published = courses_create(cast=cast, videos=videos, now=now)
                 say(
                     ngettext(
@@ -360,7 +373,7 @@ def demo_seed(
                     % {"count": len(published)}
                 )
                 steps = history_plan(cast=cast, published=published, now=now)
-                played = activity.steps_play(steps)
+                played = activity.steps_play(steps, progress=progress)
                 say(
                     ngettext(
                         "Recorded %(count)s learning event of the last five weeks.",
@@ -369,7 +382,8 @@ def demo_seed(
                     )
                     % {"count": played}
                 )
-                for seed in FEATURE_SEEDS:
+                features = _("Adding quizzes, updates, scenarios and the rest")
+                for seed in progress.track(FEATURE_SEEDS, description=features):
                     seed(now=now)
         except BaseException:
             for folder in made:

@@ -21,6 +21,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext
+
+from .progress import QUIET, Progress
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -135,9 +138,9 @@ def _media_files(root: Path) -> Iterable[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 
-def _copy_media(source: Path, target: Path) -> dict[str, dict[str, Any]]:
+def _copy_media(source: Path, target: Path, progress: Progress = QUIET) -> dict[str, dict[str, Any]]:
     files = {}
-    for path in _media_files(source):
+    for path in progress.track(list(_media_files(source)), description=gettext("Copying the media files")):
         relative = path.relative_to(source).as_posix()
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -175,7 +178,7 @@ def _backup_database(folder: Path) -> dict[str, Any]:
     raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
 
 
-def backup_create(*, output: Path, now: datetime | None = None) -> Path:
+def backup_create(*, output: Path, now: datetime | None = None, progress: Progress = QUIET) -> Path:
     """Write a backup folder under ``output`` and return it."""
     now = now or datetime.now(UTC)
     folder = Path(output) / f"kizuna-backup-{now:%Y%m%d-%H%M%S}"
@@ -185,7 +188,7 @@ def backup_create(*, output: Path, now: datetime | None = None) -> Path:
     try:
         database = _backup_database(folder)
         database["sha256"] = _sha256_file(folder / database["file"])
-        media = _copy_media(Path(settings.MEDIA_ROOT), folder / MEDIA_DIR)
+        media = _copy_media(Path(settings.MEDIA_ROOT), folder / MEDIA_DIR, progress)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -237,7 +240,7 @@ def database_digests() -> dict[str, dict[str, Any]]:
         return {table: _table_digest(cursor, table) for table in _pg_tables(cursor)}
 
 
-def backup_restore(*, source: Path, force: bool = False) -> dict[str, Any]:
+def backup_restore(*, source: Path, force: bool = False, progress: Progress = QUIET) -> dict[str, Any]:
     """Restore a backup into the configured database and media folder, which must be empty unless ``force``.
 
     Returns the manifest once the restored rows and files match it.
@@ -278,10 +281,11 @@ def backup_restore(*, source: Path, force: bool = False) -> dict[str, Any]:
 
     if force and media_root.exists():
         shutil.rmtree(media_root)
-    _copy_media(Path(source) / MEDIA_DIR, media_root)
+    _copy_media(Path(source) / MEDIA_DIR, media_root, progress)
 
     differences = _differences(database["tables"], database_digests())
-    for relative, info in manifest["media"]["files"].items():
+    checks = list(manifest["media"]["files"].items())
+    for relative, info in progress.track(checks, description=gettext("Checking the restored media files")):
         file = media_root / relative
         if not file.is_file() or _sha256_file(file) != info["sha256"]:
             differences.append(f"media/{relative}")

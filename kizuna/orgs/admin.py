@@ -1,17 +1,20 @@
-"""Django admin for organizations: a back door for support staff, not the everyday screens."""
+"""Django admin for organizations, read-only: partners, teams and people change through the orgs services
+(the partners and people screens), which keep roles valid for their organization."""
 
 from django.contrib import admin
+
+from kizuna.ops.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Membership, Organization, Team
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(ReadOnlyTabularInline):
     model = Team
     extra = 0
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReadOnlyAdmin):
     list_display = ["name", "slug", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -19,7 +22,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ReadOnlyAdmin):
     list_display = ["name", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["name", "organization__name"]
@@ -27,7 +30,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "organization", "team", "role"]
     list_filter = ["role", "organization"]
     search_fields = ["user__name", "user__email"]

@@ -20,6 +20,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DateTimeField, F, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils.translation import gettext as _
+
+from kizuna.ops.progress import QUIET, Progress
 
 from . import vocab
 from .content import content_source
@@ -331,20 +334,21 @@ def statements_in_order(*, verbs: Iterable[str] | None = None, object_type: str 
     return statements.iterator(chunk_size=5000)
 
 
-def rebuild_everything() -> dict[str, int]:
+def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:
     """Rebuild records' projections and every registered app's (meant for a quiet site, as the replay is not atomic).
 
     Every statement stored so far is replayed, so the background projector's queue is emptied first.
     """
     PendingStatement.objects.all().delete()
-    counts = rebuild_all()
-    for projection in _APP_PROJECTIONS.values():
+    counts = rebuild_all(progress=progress)
+    projections = list(_APP_PROJECTIONS.values())
+    for projection in progress.track(projections, description=_("Rebuilding the apps' projections")):
         with transaction.atomic():
             counts[projection.name] = projection.rebuild()
     return counts
 
 
-def rebuild_all(*, batch_size: int = 5000) -> dict[str, int]:
+def rebuild_all(*, batch_size: int = 5000, progress: Progress = QUIET) -> dict[str, int]:
     """Throw the projections away and derive them again from every statement, in stored order."""
     with transaction.atomic():
         LessonProgress.objects.all().delete()
@@ -362,7 +366,13 @@ def rebuild_all(*, batch_size: int = 5000) -> dict[str, int]:
             "duration_seconds",
             "timestamp",
         )
-        memory = replay(statements.iterator(chunk_size=batch_size))
+        memory = replay(
+            progress.track(
+                statements.iterator(chunk_size=batch_size),
+                total=Statement.objects.count(),
+                description=_("Replaying the statements"),
+            )
+        )
         LessonProgress.objects.bulk_create(memory.lessons.values(), batch_size=batch_size)
         CourseProgress.objects.bulk_create(memory.courses.values(), batch_size=batch_size)
         LearningDay.objects.bulk_create(memory.days.values(), batch_size=batch_size)

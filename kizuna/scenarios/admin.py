@@ -2,18 +2,9 @@
 
 from django.contrib import admin
 
+from kizuna.ops.admin import ReadOnlyAdmin
+
 from .models import Attempt, Scenario, ScenarioVersion, ValueTag
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(ValueTag)

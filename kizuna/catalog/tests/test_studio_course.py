@@ -165,6 +165,7 @@ def test_it_refuses_an_unknown_move_direction(cast, article_course, signed_in):
         reverse("catalog:studio_lesson_move", args=[lesson.pk]), {"direction": "sideways"}
     )
     assert response.status_code == 400
+    assert 'class="topbar"' in response.content.decode()  # a page in the layout, not a bare line of text
 
 
 def test_the_video_choice_shows_each_videos_status(cast, article_course, signed_in, make_video):

@@ -132,7 +132,7 @@
         say(form.getAttribute("data-saved"));
       } else {
         var errors = (res.body && res.body.errors) || {};
-        var message = errors[key] || (res.body && res.body.error) || "";
+        var message = errors[key] || (res.body && (res.body.error || res.body.detail)) || "";
         setState(key, "error", message);
         say(message);
         if (res.status === 409) return; // submitted elsewhere, or out of time: a reload shows the result

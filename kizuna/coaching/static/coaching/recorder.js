@@ -98,12 +98,13 @@
   function wait(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
   function send(url, options) {
     options.credentials = "same-origin";
-    options.headers = Object.assign({ "X-CSRFToken": csrf, "X-Requested-With": "fetch" }, options.headers || {});
+    // Accept JSON: Kizuna's own errors (an expired page, a request too large) then come as problem documents.
+    options.headers = Object.assign({ "X-CSRFToken": csrf, "X-Requested-With": "fetch", "Accept": "application/json" }, options.headers || {});
     return fetch(url, options).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
         if (r.status >= 400 && r.status !== 409) {
           if (r.status >= 500) throw new Error("server " + r.status);
-          throw new Fatal(data.error || msg("failed"));
+          throw new Fatal(data.error || data.detail || msg("failed"));
         }
         return data;
       });

@@ -1,5 +1,6 @@
 """`manage.py demo_seed [--no-video]`: load the demo once, then print its sign-ins.
 
+A progress bar shows each long step when the output is a terminal (not with --verbosity 0).
 Run by `make run` on every start: when a principal organization already exists
 it changes nothing and only prints a short note and the sign-ins. --no-video
 skips making videos (no espeak-ng/ffmpeg needed, a few seconds instead of about
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.demo.services import DemoSeedError, demo_seed, demo_sign_ins
 from kizuna.demo.videos import DemoVideoError, text_width
+from kizuna.ops.progress import command_progress
 
 
 def _pad(text: str, width: int) -> str:
@@ -41,7 +43,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = demo_seed(with_video=not options["no_video"], log=lambda message: self.stdout.write(message))
+            with command_progress(self, options) as progress:
+                result = demo_seed(with_video=not options["no_video"], log=progress.log, progress=progress)
         except (DemoSeedError, DemoVideoError) as error:
             raise CommandError(f"{error} (nothing was loaded)") from error
         if result.created:

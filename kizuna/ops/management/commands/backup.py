@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kizuna.ops.backup import BackupError, backup_create
+from kizuna.ops.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         output = options["output"] or Path(settings.VAR_DIR) / "backups"
         try:
-            folder = backup_create(output=output)
+            with command_progress(self, options) as progress:
+                folder = backup_create(output=output, progress=progress)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(str(folder))

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kizuna.ops.backup import BackupError, backup_restore
+from kizuna.ops.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -17,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            manifest = backup_restore(source=options["backup"], force=options["force"])
+            with command_progress(self, options) as progress:
+                manifest = backup_restore(source=options["backup"], force=options["force"], progress=progress)
         except BackupError as error:
             raise CommandError(str(error)) from error
         tables = manifest["database"]["tables"]

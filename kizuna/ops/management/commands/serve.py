@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from subprocess import Popen
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -59,6 +60,42 @@ CHILDREN: dict[str, Callable[[Options], list[str]]] = {
 }
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}  # noqa: S104 (names, not a bind)
+
+
+def served_url(host: str, port: int) -> str:
+    """The address this machine serves at; a bind to every interface is reached on loopback."""
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def site_url_mismatch(site_url: str, host: str, port: int) -> str | None:
+    """Say why SITE_URL cannot be where this server answers, or None.
+
+    Only a SITE_URL naming this machine (loopback or the bind address) can be checked: a public name
+    may well be a reverse proxy in front of this port.
+    """
+    parts = urlsplit(site_url)
+    target = parts.port or (443 if parts.scheme == "https" else 80)
+    if (parts.hostname in LOCAL_HOSTS or parts.hostname == host) and target != port:
+        return (
+            f"SITE_URL is {site_url} but Kizuna is served at {served_url(host, port)}: links in e-mails, "
+            "xAPI IRIs and Open Badges assertions will point at a port where nothing answers. "
+            "Unset SITE_URL to follow the port, or set it to the public address."
+        )
+    return None
+
+
+def child_environment(host: str, port: int, environ: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """The children's environment: PORT and, unless set, SITE_URL follow the address served; and a warning."""
+    env = {**environ, "PORT": str(port)}
+    if not environ.get("SITE_URL"):
+        env["SITE_URL"] = served_url(host, port)
+        return env, None
+    return env, site_url_mismatch(environ["SITE_URL"].rstrip("/"), host, port)
+
+
 @dataclass
 class Child:
     name: str
@@ -84,6 +121,7 @@ class Supervisor:
         self,
         commands: dict[str, list[str]],
         *,
+        env: dict[str, str] | None = None,
         backoff: float,
         backoff_cap: float,
         stable_after: float,
@@ -91,12 +129,14 @@ class Supervisor:
     ) -> None:
         self.children = [Child(name, command) for name, command in commands.items()]
         self.backoff, self.backoff_cap, self.stable_after, self.grace = backoff, backoff_cap, stable_after, grace
+        self.env = env
         self.stopping = False
 
     def start(self, child: Child) -> None:
         child.process = Popen(  # noqa: S603 (our own commands)
             child.command,
             cwd=settings.BASE_DIR,
+            env=self.env,
             start_new_session=True,  # own process group, killed as a whole; Ctrl-C reaches only us
             preexec_fn=die_with_parent(),  # noqa: PLW1509 (prctl only)
         )
@@ -165,8 +205,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        env, warning = child_environment(options["host"], options["port"], dict(os.environ))
+        if warning:
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         supervisor = Supervisor(
             {name: build(options) for name, build in CHILDREN.items()},
+            env=env,
             backoff=settings.SERVE_RESTART_BACKOFF_SECONDS,
             backoff_cap=settings.SERVE_RESTART_BACKOFF_CAP_SECONDS,
             stable_after=60.0,
@@ -180,5 +224,6 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(self.style.SUCCESS(f"Kizuna is running on http://{options['host']}:{options['port']}/"))
+        self.stdout.write(f"Links (e-mails, xAPI IRIs, badges) use SITE_URL={env['SITE_URL']}")
         self.stdout.flush()
         supervisor.run()
