@@ -43,7 +43,6 @@ def test_a_rep_sees_three_review_notifications_as_one_entry_and_opens_the_group(
     reviews.get_by_text("ほかに同じ種類が 2 件").click()
     assert reviews.get_by_text("中村 大輔さんがあなたのロープレをレビューしました").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path="/tmp/demonotify-bell.png", full_page=True)
 
     reviews.locator("button.notification-open").first.click()  # the group: opens the newest, reads all three
     page.wait_for_load_state()
