@@ -147,6 +147,8 @@ _.points_max  # property, kizuna/scenarios/models.py (scenarios/_comparison.html
 _.is_late  # property, kizuna/updates/selectors.py (updates/_rates_table.html)
 _.unread_notifications  # variable, kizuna/accounts/models.py
 _.minutes_per_rep  # property, kizuna/agreements/emails.py
+_.now_note  # variable, kizuna/notifications/selectors.py
+_.older_with_notes  # property, kizuna/notifications/selectors.py
 _.course_rows  # property, kizuna/agreements/forms.py
 _.sent_at  # variable, kizuna/agreements/models.py
 _.active_days  # variable, kizuna/agreements/selectors.py

@@ -351,6 +351,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Notifications: read ones are kept this many days, unread ones this many (a nightly job prunes older ones).
+NOTIFICATIONS_KEEP_READ_DAYS = env_int("NOTIFICATIONS_KEEP_READ_DAYS", 30)
+NOTIFICATIONS_KEEP_UNREAD_DAYS = env_int("NOTIFICATIONS_KEEP_UNREAD_DAYS", 90)
+if min(NOTIFICATIONS_KEEP_READ_DAYS, NOTIFICATIONS_KEEP_UNREAD_DAYS) < 1:
+    raise ImproperlyConfigured("NOTIFICATIONS_KEEP_READ_DAYS and NOTIFICATIONS_KEEP_UNREAD_DAYS must be at least 1")
+
 # Reminders: how many days before a required course's due date reps are reminded.
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8)

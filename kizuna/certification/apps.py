@@ -7,17 +7,21 @@ class CertificationConfig(AppConfig):
     verbose_name = "Certification"
 
     def ready(self) -> None:
+        from kizuna.notifications.subjects import register_subject
         from kizuna.ops.schedule import register_job
         from kizuna.records import projections
         from kizuna.records.vocab import register_not_learning, register_own
 
         from . import vocab
         from .projections import apply_statement, rebuild
+        from .selectors import certification_states
+        from .services import NOTIFICATION_SUBJECT
         from .tasks import enqueue_daily, enqueue_sweep
 
         register_own(*vocab.OWN_TERMS)
         # Earning, renewing or losing a certification is not learning: no learning day, no streak.
         register_not_learning(vocab.EARNED, vocab.RENEWED, vocab.EXPIRED, vocab.SUSPENDED, vocab.RESTORED)
         projections.register(projections.AppProjection(name="certification", apply=apply_statement, rebuild=rebuild))
+        register_subject(NOTIFICATION_SUBJECT, certification_states)
         register_job(id="certification_daily", enqueue=enqueue_daily, hour=6, minute=30)
         register_job(id="certification_webhook_sweep", enqueue=enqueue_sweep, minute="*/5")

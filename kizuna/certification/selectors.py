@@ -1,13 +1,16 @@
 """Reads of certifications: who may see which, a rep's progress, an agency's holders, entitlements, webhooks."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kizuna.notifications.subjects import SubjectState
 from kizuna.orgs.access import can_manage_people, membership_of, visible_reps
 
 from .definitions import _definitions, _matches, outcome_for
@@ -323,3 +326,23 @@ def rep_held_certifications(rep: "User", *, now: datetime | None = None) -> list
     now = now or timezone.now()
     held = _held_now(Holding.objects.filter(rep=rep), now).select_related("certification")
     return sorted(held, key=lambda h: (h.expires_at is None, h.expires_at or now, h.certification.name))
+
+
+def certification_states(user: "User", certification_ids: Collection[int]) -> dict[int, SubjectState]:
+    """Return this rep's standing in these certifications now and when it last changed (for the notification
+    list: a "you are certified" followed by a reopening shows that the certification is now suspended)."""
+    changed = dict(
+        CertificationEvent.objects.filter(rep=user, certification_id__in=certification_ids)
+        .values("certification_id")
+        .annotate(last=Max("at"))
+        .values_list("certification_id", "last")
+    )
+    states = {}
+    for holding in Holding.objects.filter(rep=user, certification_id__in=list(changed)):
+        label = _("Now: %(status)s (%(met)s of %(total)s requirements met)") % {
+            "status": Status(holding.status).label,
+            "met": holding.met,
+            "total": holding.total,
+        }
+        states[holding.certification_id] = SubjectState(label=label, changed_at=changed[holding.certification_id])
+    return states

@@ -148,6 +148,47 @@ def requirement_add(
     now: datetime | None = None,
 ) -> Requirement:
     """Add a requirement; reps whose evidence already meets every requirement are certified at once."""
+    with transaction.atomic():
+        requirement = _requirement_create(
+            certification=certification,
+            kind=kind,
+            label=label,
+            course=course,
+            quiz_key=quiz_key,
+            roleplay_id=roleplay_id,
+            roleplay_iri=roleplay_iri,
+            min_score=min_score,
+        )
+        certification_refresh(certification=certification, now=now)
+    return requirement
+
+
+def requirements_add(
+    *, certification: Certification, requirements: Iterable[dict[str, Any]], now: datetime | None = None
+) -> list[Requirement]:
+    """Add several requirements (each the keyword arguments of requirement_add) and evaluate reps once.
+
+    Adding them one by one would certify whoever meets the first and then take it back when the next
+    arrives ("you are certified", then "redo the changed requirements"): a certification being set up
+    is judged on all its requirements together.
+    """
+    with transaction.atomic():
+        made = [_requirement_create(certification=certification, **spec) for spec in requirements]
+        certification_refresh(certification=certification, now=now)
+    return made
+
+
+def _requirement_create(
+    *,
+    certification: Certification,
+    kind: str,
+    label: str,
+    course: "Course | None" = None,
+    quiz_key: Any = None,
+    roleplay_id: int | None = None,
+    roleplay_iri: str = "",
+    min_score: int = 0,
+) -> Requirement:
     if kind == Requirement.Kind.COURSE and course is None:
         raise CertificationError(_("Choose the course to finish."))
     if kind == Requirement.Kind.QUIZ and quiz_key is None:
@@ -156,20 +197,17 @@ def requirement_add(
         raise CertificationError(_("Choose the roleplay."))
     if not 0 <= min_score <= 100:
         raise CertificationError(_("The minimum score is a percentage from 0 to 100."))
-    with transaction.atomic():
-        requirement = Requirement.objects.create(
-            certification=certification,
-            kind=kind,
-            label=label[:200],
-            course=course if kind == Requirement.Kind.COURSE else None,
-            quiz_key=quiz_key if kind == Requirement.Kind.QUIZ else None,
-            roleplay_id=roleplay_id if kind == Requirement.Kind.ROLEPLAY else None,
-            roleplay_iri=roleplay_iri[:500] if kind == Requirement.Kind.ROLEPLAY else "",
-            min_score=min_score if kind == Requirement.Kind.QUIZ else 0,
-            changed_in_version=certification.version,
-        )
-        certification_refresh(certification=certification, now=now)
-    return requirement
+    return Requirement.objects.create(
+        certification=certification,
+        kind=kind,
+        label=label[:200],
+        course=course if kind == Requirement.Kind.COURSE else None,
+        quiz_key=quiz_key if kind == Requirement.Kind.QUIZ else None,
+        roleplay_id=roleplay_id if kind == Requirement.Kind.ROLEPLAY else None,
+        roleplay_iri=roleplay_iri[:500] if kind == Requirement.Kind.ROLEPLAY else "",
+        min_score=min_score if kind == Requirement.Kind.QUIZ else 0,
+        changed_in_version=certification.version,
+    )
 
 
 def requirement_remove(*, requirement: Requirement, now: datetime | None = None) -> None:
@@ -405,7 +443,10 @@ def _entitlement_events(
         webhook_event_publish(event=event, expires_at=holding.expires_at)
 
 
-def _notify(holding: Holding, title: str, kind: str, dedupe: str | None = None) -> None:
+NOTIFICATION_SUBJECT = "certification.certification"
+
+
+def _notify(holding: Holding, title: str, kind: str, at: datetime, dedupe: str | None = None) -> None:
     from kizuna.notifications.services import notification_send
 
     rep = get_user_model().objects.get(pk=holding.rep_id)
@@ -416,6 +457,9 @@ def _notify(holding: Holding, title: str, kind: str, dedupe: str | None = None) 
         params={"name": holding.certification.name},
         url=reverse("certification:certification_detail", args=[holding.certification_id]),
         dedupe_key=dedupe,
+        # Dated as the event, so the list can tell when the rep's standing changed after it.
+        subject=(NOTIFICATION_SUBJECT, holding.certification_id),
+        at=at,
     )
 
 
@@ -436,7 +480,7 @@ def _transition(
         event = _certification_event(holding, kind, at or now)
         if event is not None:
             _entitlement_events(holding, definition, EntitlementEvent.Kind.GRANTED, event.at, event, kind)
-            _notify(holding, gettext_noop("You are certified: %(name)s"), kind)
+            _notify(holding, gettext_noop("You are certified: %(name)s"), kind, event.at)
         return
     if after == Status.EXPIRED:
         if before in (Status.IN_PROGRESS, Status.SUSPENDED) and holding.certified_at:
@@ -447,7 +491,7 @@ def _transition(
         event = _certification_event(holding, CertificationEvent.Kind.EXPIRED, holding.expires_at or now)
         if event is not None and was_held:
             _entitlement_events(holding, definition, EntitlementEvent.Kind.EXPIRED, event.at, event, "expired")
-            _notify(holding, gettext_noop("Your certification has expired: %(name)s"), "expired")
+            _notify(holding, gettext_noop("Your certification has expired: %(name)s"), "expired", event.at)
         return
     if was_held:
         # Suspended by a reopening, or no longer met after the requirements changed.
@@ -456,7 +500,10 @@ def _transition(
             reason = "certification_reopened" if after == Status.SUSPENDED else "requirements_changed"
             _entitlement_events(holding, definition, EntitlementEvent.Kind.REVOKED, now, event, reason)
             _notify(
-                holding, gettext_noop("Redo the changed requirements to keep your certification: %(name)s"), "suspended"
+                holding,
+                gettext_noop("Redo the changed requirements to keep your certification: %(name)s"),
+                "suspended",
+                event.at,
             )
 
 
@@ -483,6 +530,7 @@ def certifications_daily(*, now: datetime | None = None) -> dict[str, int]:
                     "Your certification expires soon: %(name)s. Retake its quizzes and roleplays to renew it."
                 ),
                 "expiring",
+                now,
                 dedupe=f"certification:expiring:{holding.certification_id}:{holding.expires_at.date().isoformat()}",
             )
             reminded += 1

@@ -7,14 +7,18 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
+        from kizuna.notifications.subjects import register_subject
         from kizuna.ops.schedule import register_job
         from kizuna.records import projections
         from kizuna.records import vocab as records_vocab
 
         from . import projections as own_projections
         from . import vocab
+        from .selectors import review_states
+        from .services.reviews import REVIEW_SUBJECT
         from .tasks import enqueue_review_reminders
 
+        register_subject(REVIEW_SUBJECT, review_states)
         records_vocab.register_own(*vocab.OWN_TERMS)
         records_vocab.register_published(vocab.SUBMITTED)
         projections.register(

@@ -7,8 +7,9 @@ agreed to it being shown), the reviewers who may be the rep's peers. Everyone el
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,10 @@ from django.core import signing
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
 
+from kizuna.notifications.subjects import SubjectState
 from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.sharing import Area, partners_sharing
 
@@ -358,3 +362,22 @@ def rep_roleplay_cards(rep: "User") -> list[RoleplayCard]:
             RoleplayCard(roleplay=roleplay, takes=len(rows), passed=passed, waiting=any(d is None for _p, d in rows))
         )
     return cards
+
+
+def review_states(user: "User", review_ids: Collection[int]) -> dict[int, SubjectState]:
+    """Return, for the notification list, the reviews this person asked for or received that are no longer
+    waiting: a "please review" request shows that it was sent or that its time ran out."""
+    from .services.reviews import EXPIRE_AFTER_DAYS
+
+    reviews = Review.objects.filter(pk__in=list(review_ids)).filter(Q(reviewer=user) | Q(submission__rep=user))
+    states = {}
+    for review in reviews.exclude(status=Review.Status.REQUESTED).only("pk", "status", "submitted_at", "due_at"):
+        if review.status == Review.Status.SUBMITTED and review.submitted_at is not None:
+            label = _("Now: reviewed on %(date)s") % {
+                "date": formats.date_format(review.submitted_at, "SHORT_DATE_FORMAT")
+            }
+            states[review.pk] = SubjectState(label=label, changed_at=review.submitted_at)
+        elif review.status == Review.Status.EXPIRED:
+            label = _("Now: no longer needed (the review period ended)")
+            states[review.pk] = SubjectState(label=label, changed_at=review.due_at + timedelta(days=EXPIRE_AFTER_DAYS))
+    return states

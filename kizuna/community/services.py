@@ -321,6 +321,7 @@ def _notify_answer(answer: Answer) -> None:
             params={"name": names_for(recipient, Area.COMMUNITY).name(answer.author), "title": question.title},
             url=url,
             dedupe_key=f"community.answered:{answer.pk}",
+            at=answer.created_at,
         )
 
 
@@ -443,6 +444,7 @@ def answer_accept(*, answer: Answer, by: "User", when: datetime | None = None) -
             params={"title": question.title},
             url=answer.get_absolute_url(),
             dedupe_key=f"community.accepted:{answer.pk}:{answer.accept_round}",
+            at=now,
         )
     return answer
 

@@ -45,17 +45,38 @@ class Pace:
     finish: tuple[float, ...]
     partial: tuple[float, ...]
     reviews: tuple[int, int] = (0, 0)  # later visits to articles already finished (before a meeting, say)
+    # Minutes a week of going back over finished lessons on the phone, drawn once per rep: most reps keep
+    # learning after a course is done, so a month's learning time is more than the courses' reading time.
+    habit_minutes: tuple[float, float] = (0, 0)
 
 
 PACES = {
     ACE: Pace(
-        (0.2, 2.5), (0.4, 1.8), (1, 3), finish=(1, 1, 1, 0.85, 0.75), partial=(0, 0, 0, 0.15, 0.2), reviews=(2, 4)
+        (0.2, 2.5),
+        (0.4, 1.8),
+        (1, 3),
+        finish=(1, 1, 1, 0.85, 0.75),
+        partial=(0, 0, 0, 0.15, 0.2),
+        reviews=(2, 4),
+        habit_minutes=(22, 40),
     ),
     STEADY: Pace(
-        (1.5, 6), (1, 3.5), (1, 2), finish=(1, 0.7, 0.35, 0.2, 0.1), partial=(0, 0.3, 0.45, 0.3, 0.25), reviews=(1, 3)
+        (1.5, 6),
+        (1, 3.5),
+        (1, 2),
+        finish=(1, 0.7, 0.35, 0.2, 0.1),
+        partial=(0, 0.3, 0.45, 0.3, 0.25),
+        reviews=(1, 3),
+        habit_minutes=(20, 36),
     ),
     SLOW: Pace(
-        (5, 12), (2.5, 6), (1, 1), finish=(0.45, 0.1, 0, 0, 0), partial=(0.45, 0.45, 0.25, 0.1, 0), reviews=(0, 1)
+        (5, 12),
+        (2.5, 6),
+        (1, 1),
+        finish=(0.45, 0.1, 0, 0, 0),
+        partial=(0.45, 0.45, 0.25, 0.1, 0),
+        reviews=(0, 1),
+        habit_minutes=(2, 8),
     ),
     IDLE: Pace((0, 0), (0, 0), (0, 0), finish=(), partial=()),
 }
@@ -196,6 +217,7 @@ def rep_plan(
         elif roll < pace.finish[index] + pace.partial[index]:
             course_steps(tl, task, pace, finish=fate.randint(0, total - 1), partial=True)
     review_steps(tl, pace)
+    habit_steps(tl, pace, weekly_minutes=fate.uniform(*pace.habit_minutes))
     return tl.steps
 
 
@@ -216,6 +238,46 @@ def review_steps(tl: Timeline, pace: Pace) -> None:
             at += timedelta(seconds=seconds)
             if not tl.add(at, lesson, READ, seconds=seconds):
                 return
+
+
+def habit_steps(tl: Timeline, pace: Pace, *, weekly_minutes: float) -> None:
+    """Plan the rep's habit: each week from their first finished lesson to today, three or four short
+    sessions going back over lessons they finished, on days they were not doing their courses if they can."""
+    completed = sorted((s.at, s.lesson) for s in tl.steps if s.action == COMPLETE)
+    if weekly_minutes <= 0 or not completed:
+        return
+    rng = tl.rng
+    busy = {timezone.localtime(s.at).date() for s in tl.steps}
+    week = timezone.localtime(completed[0][0]).date() + timedelta(days=1)
+    last_day = timezone.localtime(tl.now).date()
+    while week <= last_day:
+        days = [week + timedelta(days=i) for i in range(7) if week + timedelta(days=i) <= last_day]
+        free = [d for d in days if d not in busy and d.weekday() < 5] or days
+        sessions = rng.sample(free, min(len(free), rng.randint(3, 4)))
+        for day in sorted(sessions):
+            minutes = weekly_minutes / len(sessions) * rng.uniform(0.7, 1.3)
+            _habit_session(
+                tl, day, minutes, [lesson for done_at, lesson in completed if timezone.localtime(done_at).date() < day]
+            )
+        week += timedelta(days=7)
+
+
+def _habit_session(tl: Timeline, day: date, minutes: float, finished: list[Any]) -> None:
+    if not finished:
+        return
+    rng = tl.rng
+    slot, spread, _weight = rng.choices(SLOTS, weights=[s[2] for s in SLOTS])[0]
+    at = _local(day, slot) + timedelta(minutes=rng.uniform(0, spread), seconds=rng.randint(0, 59))
+    lesson = rng.choice(finished)
+    if not tl.add(at, lesson, LAUNCH):
+        return
+    reading = minutes * 60
+    while reading > 1:
+        chunk = min(reading, READ_CHUNK_SECONDS * rng.uniform(0.8, 1.2))
+        at += timedelta(seconds=chunk)
+        if not tl.add(at, lesson, READ, seconds=round(chunk, 1)):
+            return
+        reading -= chunk
 
 
 def scripted_rep_plan(

@@ -609,3 +609,41 @@ PRICE_QUESTIONS = CourseSpec(
 )
 
 COURSES = (PRODUCT_BASICS, FOUNDER_STORY, CUSTOMER_VOICE, FAILURE_CASE, PRICE_QUESTIONS)
+
+# --- Videos of lessons outside the five courses ------------------------------------------------
+
+# The micro lesson 「料金のポイント」 of the check-test course (kizuna.demo.assessments): its video says
+# what its two check questions ask (¥300 per person a month, no minimum term).
+PRICING_VIDEO = VideoScript(
+    title="料金のポイント",
+    lines=(
+        "1人あたり月額300円(税別)",
+        "最低料金は月3,000円",
+        "30日間の無料お試し",
+        "最低契約期間なし・月単位で解約",
+    ),
+    narration=(
+        "キズナの りょうきんわ、ひとり あたり、つきに さんびゃくえん です。さいていりょうきんわ、つきに "
+        "さんぜんえん です。さいしょの さんじゅうにちかんわ、むりょうで ためせます。さいてい けいやく "
+        "きかんわ ありません。つきたんいで、いつでも かいやく できます。"
+    ),
+    transcript=(
+        "KIZUNAの料金は、1人あたり月に300円です。最低料金は月に3,000円です。"
+        "最初の30日間は、無料で試せます。最低契約期間はありません。月単位で、いつでも解約できます。"
+    ),
+)
+MICRO_LESSON_TITLE = "料金のポイント"
+EXTRA_VIDEOS = (PRICING_VIDEO,)
+
+
+def video_scripts() -> list[VideoScript]:
+    """Every video the demo makes: the courses' video lessons, then the other lessons' videos."""
+    in_courses = [lesson.video for c in COURSES for m in c.modules for lesson in m.lessons if lesson.video]
+    return [*in_courses, *EXTRA_VIDEOS]
+
+
+def video_meant_for(lesson_title: str) -> VideoScript | None:
+    """Return the script of the video made for the demo lesson with this title (None: a lesson without video)."""
+    meant = {lesson.title: lesson.video for c in COURSES for m in c.modules for lesson in m.lessons if lesson.video}
+    meant[MICRO_LESSON_TITLE] = PRICING_VIDEO
+    return meant.get(lesson_title)

@@ -179,14 +179,10 @@ def people_create(*, now: datetime) -> Cast:
 # --- Videos -----------------------------------------------------------------------------------
 
 
-def video_scripts() -> list[VideoScript]:
-    return [lesson.video for course in content.COURSES for m in course.modules for lesson in m.lessons if lesson.video]
-
-
 def videos_render(*, workdir: Path, log: Callable[[str], None], progress: Progress = QUIET) -> dict[VideoScript, Path]:
     """Make every demo video's MP4 with espeak-ng and ffmpeg (no database involved)."""
     rendered: dict[VideoScript, Path] = {}
-    scripts = progress.track(video_scripts(), description=_("Making the demo videos"))
+    scripts = progress.track(content.video_scripts(), description=_("Making the demo videos"))
     for index, script in enumerate(scripts, start=1):
         path, seconds = video_render(script=script, workdir=workdir / f"video{index}")
         log(_("Made the video “%(title)s” (%(seconds)s s).") % {"title": script.title, "seconds": round(seconds)})

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from kizuna.ops.quotes import nest_quotes
@@ -18,7 +19,12 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     # Makes a send idempotent per recipient ("overdue:review:42").
     dedupe_key = models.CharField(max_length=200, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # What the notification is about ("certification.certification", 7), so the list can show what became of it
+    # (kizuna.notifications.subjects); empty for notifications about nothing that changes.
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # When the thing it tells about happened (a history replayed late is dated as it happened).
+    created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,4 +1,5 @@
-"""The notification list: read, open (marks read and follows the link), mark all read, e-mail preference."""
+"""The notification list (grouped by kind): read, open (marks read and follows the link), mark all read, e-mail
+preference."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +14,15 @@ from . import selectors, services
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/list.html", {"notifications": selectors.notifications_for(request.user)})
+    return render(request, "notifications/list.html", {"groups": selectors.notification_groups_for(request.user)})
 
 
 @login_required
 @require_POST
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = selectors.access_notification_for_user(request.user, notification_id)
-    services.notification_open(notification=notification)
+    # Opening a grouped entry opens its newest notification and marks the whole group read.
+    services.notification_open(notification=notification, with_group=request.POST.get("group") == "1")
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
     return redirect("notifications:notifications")

@@ -1,12 +1,15 @@
 """Reads of surveys: the studio's lists, which surveys reach a rep, who may see which results, and the results."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import formats
+from django.utils.translation import gettext as _
 
+from kizuna.notifications.subjects import SubjectState
 from kizuna.orgs.access import Role, can_author, membership_of
 from kizuna.orgs.models import Organization
 
@@ -306,3 +309,17 @@ def answer_fields(
             )
         )
     return fields
+
+
+def survey_answer_states(user: "User", version_ids: Collection[int]) -> dict[int, SubjectState]:
+    """Return, for the notification list, the survey versions this person has answered since being asked."""
+    answered = SurveyResponse.objects.filter(rep=user, version_id__in=list(version_ids)).values_list(
+        "version_id", "submitted_at"
+    )
+    return {
+        version_id: SubjectState(
+            label=_("Now: answered on %(date)s") % {"date": formats.date_format(at, "SHORT_DATE_FORMAT")},
+            changed_at=at,
+        )
+        for version_id, at in answered
+    }

@@ -159,6 +159,9 @@ def survey_version_for_lesson(*, survey: Survey, publisher: "User") -> SurveyVer
     return survey_publish(survey=survey, publisher=publisher)
 
 
+VERSION_SUBJECT = "surveys.version"  # a request to answer names the survey version, so the list sees it answered
+
+
 def _notify(**kwargs: Any) -> None:
     from kizuna.notifications.services import notification_send
 
@@ -211,6 +214,7 @@ def survey_send(
                 params={"title": version.title},
                 url=url,
                 dedupe_key=f"survey:{version.pk}",
+                subject=(VERSION_SUBJECT, version.pk),
             )
     return sends
 

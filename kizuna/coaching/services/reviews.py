@@ -32,12 +32,35 @@ EXPIRE_AFTER_DAYS = 3
 COMMENT_MAX_CHARS = 4000
 
 
+REVIEW_SUBJECT = "coaching.review"
+
+
 def _notify(
-    *, recipient: Any, kind: str, title: str, body: str = "", params: dict[str, Any], url: str, dedupe: str
+    *,
+    recipient: Any,
+    kind: str,
+    title: str,
+    body: str = "",
+    params: dict[str, Any],
+    url: str,
+    dedupe: str,
+    review: Review,
+    at: datetime,
 ) -> None:
     from kizuna.notifications.services import notification_send
 
-    notification_send(recipient=recipient, kind=kind, title=title, body=body, params=params, url=url, dedupe_key=dedupe)
+    notification_send(
+        recipient=recipient,
+        kind=kind,
+        title=title,
+        body=body,
+        params=params,
+        url=url,
+        dedupe_key=dedupe,
+        # About the review, dated when it happened: a request later answered or expired says so in the list.
+        subject=(REVIEW_SUBJECT, review.pk),
+        at=at,
+    )
 
 
 def _open_review_load(role: str) -> dict[int, int]:
@@ -133,6 +156,8 @@ def reviews_request(*, submission: Submission, when: datetime | None = None) -> 
             params={"roleplay": roleplay.title, "due": timezone.localdate(due).isoformat()},
             url=url,
             dedupe=f"coaching:requested:{review.pk}",
+            review=review,
+            at=when,
         )
     return reviews
 
@@ -198,6 +223,8 @@ def review_submit(
             params={"reviewer": display_name(namer, review.reviewer), "roleplay": submission.roleplay.title},
             url=reverse("coaching:roleplay_take", args=[submission.pk]),
             dedupe=f"coaching:received:{review.pk}",
+            review=review,
+            at=when,
         )
         submission_decide(submission=submission, when=when)
     return review
@@ -315,6 +342,7 @@ def review_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
             params={"roleplay": review.submission.roleplay.title},
             url=reverse("coaching:roleplay_take", args=[review.submission_id]),
             dedupe_key=f"overdue:review:{review.pk}",
+            subject=(REVIEW_SUBJECT, review.pk),
         )
         sent += done is not None
     return {"reminded": sent, "expired": expired, "uploads_expired": uploads_expire(now=now)}

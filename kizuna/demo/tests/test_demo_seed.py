@@ -5,7 +5,7 @@ each test then runs inside its own savepoint, so tests cannot disturb one anothe
 """
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 from typing import Any
 
@@ -17,8 +17,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from kizuna.accounts.models import User
+from kizuna.agreements.selectors import compliance_for_partner
 from kizuna.catalog.models import Assignment, Course, PublishedLesson
+from kizuna.certification.models import Holding
 from kizuna.demo import content
+from kizuna.notifications.models import Notification
+from kizuna.notifications.services import unread_groups_count
+from kizuna.notifications.subjects import changed_subjects
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Membership, Organization
 from kizuna.records.models import CourseProgress, LessonProgress, Statement
@@ -183,3 +188,47 @@ def test_running_it_again_changes_nothing_and_says_so(demo: str) -> None:
     call_command("demo_seed", "--no-video", stdout=out)
     assert (User.objects.count(), Statement.objects.count(), Course.objects.count()) == counts
     assert "rep1@partner-a.example" in out.getvalue()
+
+
+def _month_with_a_full_history() -> date:
+    """The month a manager would look at: this one once a week has passed, else the last one (the history
+    covers the five weeks before today)."""
+    today = timezone.localdate()
+    if today.day > 7:
+        return today.replace(day=1)
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def test_partner_a_shows_a_realistic_spread_of_learning_time(demo: str) -> None:
+    partner = Organization.objects.get(slug="partner-a")
+    rows = compliance_for_partner(partner=partner, month=_month_with_a_full_history()).rows
+    short = [r for r in rows if r.minutes_short]
+    far_short = [r for r in short if r.minutes < r.expected_minutes / 2]
+    assert len(rows) == 12
+    assert len(rows) - len(short) >= 8, sorted(r.minutes for r in rows)  # most reps keep up
+    assert 2 <= len(short) <= 4, sorted(r.minutes for r in rows)  # a few do not
+    assert 1 <= len(far_short) <= 2, sorted(r.minutes for r in rows)  # and one or two are far behind
+
+
+def test_no_demo_rep_is_told_they_were_certified_and_then_to_redo_it(demo: str) -> None:
+    told = Notification.objects.filter(kind__startswith="certification.")
+    assert told.exists()
+    assert not told.filter(kind="certification.suspended").exists()
+    certified = set(Holding.objects.filter(status="certified").values_list("rep_id", "certification_id"))
+    for rep_id, certification_id in told.filter(kind="certification.earned").values_list("recipient_id", "subject_id"):
+        assert (rep_id, certification_id) in certified
+
+
+def test_demo_notifications_are_dated_when_their_event_happened_and_agree_with_it(demo: str) -> None:
+    now = timezone.now()
+    assert not Notification.objects.filter(created_at__gt=now).exists()
+    for notification in Notification.objects.filter(kind="certification.earned"):
+        assert changed_subjects(notification.recipient, [notification]) == {}
+    requested = Notification.objects.filter(kind="coaching.review_requested")
+    assert requested.filter(created_at__lt=now - timedelta(days=1)).exists()  # reviews asked for days ago
+
+
+def test_the_demo_bell_counts_groups_and_does_not_drown_rep1(demo: str) -> None:
+    rep = User.objects.get(email="rep1@partner-a.example")
+    assert rep.unread_notifications == unread_groups_count(rep)
+    assert 1 <= rep.unread_notifications <= 6

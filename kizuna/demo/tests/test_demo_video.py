@@ -12,8 +12,11 @@ from django.core.files import File
 from django.utils import timezone
 
 from kizuna.catalog import services as catalog
+from kizuna.catalog.models import PublishedLesson
 from kizuna.catalog.selectors import version_outline
 from kizuna.demo import activity, content
+from kizuna.demo import services as demo
+from kizuna.demo.assessments import seed_assessments
 from kizuna.demo.videos import LINE_SIZE, MARGIN, TITLE_SIZE, WIDTH, VideoScript, text_width, video_render, wrap
 from kizuna.records.models import CourseProgress, LessonProgress
 
@@ -76,8 +79,8 @@ def test_watching_the_whole_demo_video_completes_it_and_watching_part_does_not(c
 
 
 def test_every_demo_video_fits_its_picture() -> None:
-    scripts = [lesson.video for c in content.COURSES for m in c.modules for lesson in m.lessons if lesson.video]
-    assert len(scripts) == 5
+    scripts = content.video_scripts()
+    assert len(scripts) == 6
     for script in scripts:
         assert len(wrap(script.title, width=(WIDTH - 2 * MARGIN) // (TITLE_SIZE // 2))) <= 2, script.title
         assert 3 <= len(script.lines) <= 4, script.title
@@ -85,3 +88,28 @@ def test_every_demo_video_fits_its_picture() -> None:
             assert text_width("・" + line) <= (WIDTH - 2 * MARGIN) // (LINE_SIZE // 2), line
         # espeak-ng's Japanese voice reads kanji as "Chinese letter": narrations are kana only.
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in script.narration), script.title
+
+
+@needs_tools
+def test_every_demo_lesson_with_a_video_plays_the_video_made_for_it(db: Any, tmp_path: Path) -> None:
+    now = timezone.now()
+    cast = demo.people_create(now=now)
+    # Short stand-ins (one line, one word) keep the test quick; each keeps its script's title, as the seed's do.
+    rendered = {
+        script: video_render(
+            script=VideoScript(title=script.title, lines=script.lines[:1], narration="きずな", transcript="絆"),
+            workdir=tmp_path / f"video{index}",
+        )[0]
+        for index, script in enumerate(content.video_scripts())
+    }
+    videos = demo.videos_create(rendered=rendered, uploaded_by=cast.staff["author"], made=[], log=lambda _m: None)
+    demo.courses_create(cast=cast, videos=videos, now=now)
+    seed_assessments(now=now)
+
+    lessons = list(PublishedLesson.objects.filter(video__isnull=False).select_related("video"))
+    assert {lesson.kind for lesson in lessons} == {"video", "micro"}
+    assert len(lessons) == len(content.video_scripts())
+    for lesson in lessons:
+        meant = content.video_meant_for(lesson.title)
+        assert meant is not None, lesson.title
+        assert lesson.video.title == meant.title, lesson.title

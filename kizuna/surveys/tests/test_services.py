@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.urls import reverse
 
 from kizuna.records.models import Statement
 from kizuna.surveys import services, vocab
@@ -80,3 +81,15 @@ def test_it_refuses_to_send_a_survey_that_was_never_published(cast):
     survey = services.survey_create(author=cast.author, title="未公開")
     with pytest.raises(SurveyError):
         services.survey_send(survey=survey, sent_by=cast.author, partners=[cast.partner_a])
+
+
+def test_a_survey_request_shows_it_was_answered_since(cast, survey, client):
+    services.survey_send(survey=survey, sent_by=cast.author, partners=[cast.partner_a])
+    client.force_login(cast.rep_a1)
+    url = reverse("notifications:notifications")
+    assert "回答済み" not in client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    version = survey.latest_version
+    services.survey_response_submit(
+        rep=cast.rep_a1, version=version, data=answers(version, likert="4", nps="9"), statement_id=uuid.uuid4()
+    )
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode().count("に回答済み") == 1
