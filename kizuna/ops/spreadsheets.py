@@ -147,8 +147,11 @@ def decode_csv(data: bytes) -> str | None:
 def csv_table(text: str) -> list[list[str]]:
     """Return a decoded CSV's rows; a file whose first line has tabs and no commas is read as tab-separated.
 
-    Raises csv.Error for text the csv module cannot read (a NUL byte, a field past its size limit).
+    Raises csv.Error for text the csv module cannot read (a field past its size limit) and for text with a
+    NUL character, which no spreadsheet writes and PostgreSQL refuses in a query (csv reads it since 3.11).
     """
+    if "\x00" in text:
+        raise csv.Error("NUL character in the file")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

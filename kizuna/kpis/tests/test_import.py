@@ -149,3 +149,9 @@ def test_the_import_page_names_the_columns_in_the_persons_language(cast: Any, si
     body = client.get(reverse("kpis:kpi_import")).content.decode()
     assert "営業担当者のメールアドレス" in body
     assert "rep_email" not in body
+
+
+def test_a_nul_character_in_a_csv_is_refused_before_any_query(cast: Any) -> None:
+    data = b"rep_email,month,calls,appointments,deals,revenue\nrep1\x00@partner-a.example,2026-09,1,1,1,1\n"
+    with pytest.raises(services.KpiImportError):
+        services.sales_sheet_import(data=data, filename="f.csv", by=cast.admin)

@@ -77,6 +77,15 @@ def test_an_upload_in_utf16_with_a_bom_is_read_and_tabs_separate_its_columns():
     assert csv_table("a,b\tc\n1,2\n") == [["a", "b\tc"], ["1", "2"]]  # commas win when the first line has any
 
 
+def test_text_with_a_nul_character_is_not_taken_for_a_table():
+    import pytest
+
+    from kizuna.ops.spreadsheets import csv_table
+
+    with pytest.raises(csv.Error):
+        csv_table("email\nrep\x00@example.com\n")
+
+
 def test_a_header_cell_is_matched_by_its_label_in_every_language_its_key_or_an_alias():
     from django.utils.translation import gettext_lazy
 
