@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from kizuna.accounts.services import person_anonymize
 from kizuna.catalog.models import Assignment, Course
 from kizuna.catalog.services import CatalogError, assignment_create, assignment_update
-from kizuna.notifications.services import notification_send
+from kizuna.notifications.services import notification_send, notifications_settle
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 from kizuna.orgs.models import Membership, Organization
@@ -140,8 +140,12 @@ def _ask_managers_to_accept(version: AgreementVersion) -> None:
             body=gettext_noop("Its page shows what changed since the previous version and when it takes effect."),
             params={"number": version.number},
             url=reverse("agreements:agreement_version", kwargs={"agreement_version_id": version.pk}),
-            dedupe_key=f"agreement-version:{version.pk}",
+            dedupe_key=_acceptance_key(version),
         )
+
+
+def _acceptance_key(version: AgreementVersion) -> str:
+    return f"agreement-version:{version.pk}"
 
 
 @transaction.atomic
@@ -160,6 +164,8 @@ def agreement_version_accept(*, version: AgreementVersion, manager: User, now: d
         locked.accepted_by_name,
         locked.accepted_at,
     )
+    # The request to accept is done, for every manager of the agency: the bell must not keep asking.
+    notifications_settle(dedupe_key=_acceptance_key(version))
 
 
 def _assigner(version: AgreementVersion) -> User:

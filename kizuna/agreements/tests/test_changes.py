@@ -113,3 +113,17 @@ def test_the_agencys_managers_are_asked_to_review_a_new_version_and_no_one_else(
     assert {n.recipient_id for n in sent} == {cast.manager_a.pk}
     latest = sent.get(url=f"/agreements/versions/{second.pk}/")
     assert latest.title_text == "合意事項の第2版があなたの承認を待っています"
+
+
+def test_once_a_manager_accepts_the_request_to_accept_no_longer_waits_in_the_bell(cast, two_versions):
+    from kizuna.agreements.services import agreement_version_accept
+    from kizuna.notifications.models import Notification
+
+    second = two_versions[1]
+    agreement_version_accept(version=second, manager=cast.manager_a)
+    asked = Notification.objects.get(kind="agreements.version", url=f"/agreements/versions/{second.pk}/")
+    assert asked.read_at is not None
+    still = Notification.objects.filter(kind="agreements.version", read_at__isnull=True)
+    assert [n.url for n in still] == [f"/agreements/versions/{two_versions[0].pk}/"]  # version 1 not accepted yet
+    cast.manager_a.refresh_from_db()
+    assert cast.manager_a.unread_notifications == 1
