@@ -23,6 +23,7 @@ from .selectors import (
     RepLearningTime,
     compliance_for_partner,
     learning_time_for_partner,
+    partner_managers,
     this_month,
 )
 
@@ -32,11 +33,7 @@ GAPS_LISTED = 30
 
 
 def _managers(partner: Organization) -> list[Any]:
-    return list(
-        User.objects.filter(membership__organization=partner, membership__role=Role.MANAGER, is_active=True).order_by(
-            "pk"
-        )
-    )
+    return partner_managers(partner)
 
 
 def _principal_admins() -> list[Any]:

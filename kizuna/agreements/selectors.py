@@ -81,6 +81,15 @@ def versions_of(partner: Organization) -> list[AgreementVersion]:
     )
 
 
+def partner_managers(partner: Organization) -> list[User]:
+    """Return the agency's active managers: who accepts its agreement and receives its reports."""
+    return list(
+        User.objects.filter(membership__organization=partner, membership__role=Role.MANAGER, is_active=True).order_by(
+            "pk"
+        )
+    )
+
+
 def version_in_effect(partner: Organization | int, on: date) -> AgreementVersion | None:
     """Return the version that governs a partner on a day: the newest one effective by then."""
     partner_id = partner if isinstance(partner, int) else partner.pk

@@ -7,19 +7,22 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kizuna.accounts.services import person_anonymize
 from kizuna.catalog.models import Assignment, Course
 from kizuna.catalog.services import CatalogError, assignment_create, assignment_update
+from kizuna.notifications.services import notification_send, notifications_settle
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 from kizuna.orgs.models import Membership, Organization
 from kizuna.orgs.sharing import partner_sharing_set
 
 from .models import AgreementAssignment, AgreementCourse, AgreementVersion, DepartedRep
-from .selectors import _tz, end_of_day, version_in_effect
+from .selectors import _tz, end_of_day, partner_managers, version_in_effect
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -123,7 +126,26 @@ def agreement_version_create(
     )
     if effective_from <= _today(now):
         agreement_version_apply(version=version, now=now)
+    _ask_managers_to_accept(version)
     return version
+
+
+def _ask_managers_to_accept(version: AgreementVersion) -> None:
+    """Tell the agency's managers a version waits for them; its page shows what changed since the last one."""
+    for manager in partner_managers(version.partner):
+        notification_send(
+            recipient=manager,
+            kind="agreements.version",
+            title=gettext_noop("Version %(number)s of the agreement is waiting for your acceptance"),
+            body=gettext_noop("Its page shows what changed since the previous version and when it takes effect."),
+            params={"number": version.number},
+            url=reverse("agreements:agreement_version", kwargs={"agreement_version_id": version.pk}),
+            dedupe_key=_acceptance_key(version),
+        )
+
+
+def _acceptance_key(version: AgreementVersion) -> str:
+    return f"agreement-version:{version.pk}"
 
 
 @transaction.atomic
@@ -142,6 +164,8 @@ def agreement_version_accept(*, version: AgreementVersion, manager: User, now: d
         locked.accepted_by_name,
         locked.accepted_at,
     )
+    # The request to accept is done, for every manager of the agency: the bell must not keep asking.
+    notifications_settle(dedupe_key=_acceptance_key(version))
 
 
 def _assigner(version: AgreementVersion) -> User:

@@ -19,6 +19,7 @@ from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
 from kizuna.orgs.access import Role, access_partner_for_user, access_rep_for_user, membership_of, role_required
 
 from . import exports
+from .changes import version_changes
 from .forms import AgreementVersionForm
 from .selectors import (
     REPORT_ROLES,
@@ -112,6 +113,7 @@ def agreement_version(request: HttpRequest, agreement_version_id: int) -> HttpRe
             "incentive_rules": incentive_rules(version.partner),
             "in_effect": in_effect is not None and in_effect.pk == version.pk,
             "can_accept": m is not None and m.is_manager and not version.is_accepted,
+            "changes": version_changes(version),
         },
     )
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "coaching"
 
 urlpatterns = [
+    path("coach/", views.coach_home, name="coach_home"),
     path("roleplay/", views.roleplay_home, name="roleplay_home"),
     path("roleplay/new/", views.roleplay_new, name="roleplay_new"),
     path("roleplay/calibration/", views.roleplay_calibration, name="roleplay_calibration"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kizuna.feedback.selectors import new_voices
 from kizuna.media.serving import stored_file_response
 from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
@@ -44,6 +45,32 @@ def roleplay_home(request: HttpRequest) -> HttpResponse:
     if m.role in (Role.ADMIN, Role.COACH, Role.MANAGER):
         context["waiting"] = selectors.takes_awaiting_review(request.user)
     return render(request, "coaching/home.html", context)
+
+
+# How many of each a coach's start page lists; the full lists are one tap away.
+COACH_HOME_REVIEWS = 10
+COACH_HOME_VOICES = 5
+
+
+@require_GET
+@role_required(Role.COACH)
+def coach_home(request: HttpRequest) -> HttpResponse:
+    """A coach's day starts here: the reviews due to them, takes still without a result, the new field voice."""
+    queue = selectors.review_queue(request.user)
+    voices = new_voices(request.user)
+    return render(
+        request,
+        "coaching/coach_home.html",
+        {
+            "namer": names_for(request.user, Area.REVIEWS),
+            "now": timezone.now(),
+            "queue": list(queue[:COACH_HOME_REVIEWS]),
+            "queue_count": queue.count(),
+            "waiting": selectors.takes_awaiting_review(request.user, limit=COACH_HOME_REVIEWS),
+            "voices": list(voices[:COACH_HOME_VOICES]),
+            "voice_count": voices.count(),
+        },
+    )
 
 
 def _criteria_from(formset: Any) -> list[services.CriterionInput]:

@@ -117,6 +117,11 @@ def voice_inbox(
     return voices.select_related("rep", "partner", "product").order_by("-created_at", "-id")
 
 
+def new_voices(user: "User") -> QuerySet[FieldVoice]:
+    """Return the entries nobody has answered or acted on yet that this person may see, newest first."""
+    return voice_inbox(user, status=FieldVoice.Status.NEW)
+
+
 def inbox_partners(user: "User") -> QuerySet["Organization"]:
     return visible_partners(user).order_by("name")
 

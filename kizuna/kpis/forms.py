@@ -40,8 +40,6 @@ class TargetForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (.csv or .xlsx)"),
-        help_text=_(
-            "One row per rep, month and product: rep_email, month, product, calls, appointments, deals, revenue."
-        ),
+        help_text=_("UTF-8 or Shift_JIS. The header row may be in Japanese or in English."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

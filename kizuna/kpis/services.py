@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kizuna.catalog.selectors import products_all
 from kizuna.ops.errors import ApplicationError
-from kizuna.ops.spreadsheets import decode_csv
+from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
 
@@ -28,23 +29,28 @@ else:
     User = get_user_model()
 
 MAX_ROWS = 50_000
-FIELDS = ("rep_email", "month", "product", "calls", "appointments", "deals", "revenue")
-REQUIRED = ("rep_email", "month", "calls", "appointments", "deals", "revenue")
+# The columns of a sales sheet, in the sample's order. A header cell names one by its label on screen in
+# either language (“営業担当者のメールアドレス” or “Rep's e-mail”), its code, or one of the other names
+# sheets use; compared without case, spaces or brackets (ops.spreadsheets.header_key).
+COLUMNS = (
+    Column(
+        "rep_email",
+        gettext_lazy("Rep's e-mail"),
+        (*EMAIL_ALIASES, "営業担当者メールアドレス"),
+    ),
+    Column("month", gettext_lazy("Month"), ("period", "対象月", "年月")),
+    Column("product", gettext_lazy("Product code"), ("product_code", "製品", "商品", "商品コード"), required=False),
+    Column("calls", gettext_lazy("Calls"), ("コール数", "電話件数")),
+    Column("appointments", gettext_lazy("Appointments"), ("アポイント獲得数", "アポ数")),
+    Column("deals", gettext_lazy("Deals"), ("成約件数",)),
+    Column("revenue", gettext_lazy("Revenue (yen)"), ("revenue_yen", "売上", "売上金額", "売上高")),
+)
+REQUIRED = tuple(c.key for c in COLUMNS if c.required)
 NUMBERS = ("calls", "appointments", "deals", "revenue")
 # The most one rep can plausibly report for one month (and product): ~870 calls a working day, ¥10 billion.
 # Anything above is a typo or a unit mix-up; the caps also keep every agency's monthly sums (SalesMonth,
 # 64-bit) from overflowing: ¥10^10 × 9×10^8 figures per agency and month would be needed.
 MAXIMA = {"calls": 20_000, "appointments": 20_000, "deals": 20_000, "revenue": 10_000_000_000}
-# Header names a spreadsheet may use for each column (compared without case, spaces or brackets).
-HEADERS = {
-    "rep_email": ("rep_email", "email", "e-mail", "メールアドレス", "メール", "営業担当者メールアドレス"),
-    "month": ("month", "period", "月", "対象月", "年月"),
-    "product": ("product", "product_code", "製品", "製品コード", "商品", "商品コード"),
-    "calls": ("calls", "架電数", "コール数", "電話件数"),
-    "appointments": ("appointments", "アポイント数", "アポイント獲得数", "アポ数"),
-    "deals": ("deals", "成約数", "成約件数"),
-    "revenue": ("revenue", "revenue_yen", "売上", "売上円", "売上金額", "売上高"),
-}
 
 
 @dataclass(frozen=True)
@@ -88,27 +94,15 @@ class UpsertResult:
 
 
 def column_label(column: str) -> str:
-    labels = {
-        "rep_email": _("Rep's e-mail"),
-        "month": _("Month"),
-        "product": _("Product code"),
-        "calls": _("Calls"),
-        "appointments": _("Appointments"),
-        "deals": _("Deals"),
-        "revenue": _("Revenue (yen)"),
-        "file": _("File"),
-    }
+    """Return a column's name as the screen shows it (the file itself for problems with the whole file)."""
+    labels = {c.key: str(c.label) for c in COLUMNS}
+    labels["file"] = _("File")
     return labels.get(column, column)
 
 
-def _norm(header: Any) -> str:
-    text = str(header or "").strip().lower()
-    for char in " 　()（）[]［］_-":
-        text = text.replace(char, "")
-    return text
-
-
-_HEADER_INDEX = {_norm(name): key for key, names in HEADERS.items() for name in names}
+def sample_sheet() -> tuple[list[str], list[list[Any]]]:
+    """Return the header (in the active language) and an example row of the sales sheet's sample."""
+    return header_labels(COLUMNS), [["rep1@partner-a.example", "2026-10", "", 120, 18, 4, 480000]]
 
 
 def _number(raw: Any) -> int | None:
@@ -271,22 +265,23 @@ def _rows_from_table(table: list[list[Any]]) -> list[tuple[int, dict[str, Any]]]
     header_line = next((i for i, row in enumerate(table) if any(c not in (None, "") for c in row)), None)
     if header_line is None:
         raise KpiImportError([RowError(1, "file", _("The file is empty."))])
-    columns = [_HEADER_INDEX.get(_norm(h)) for h in table[header_line]]
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise KpiImportError(
-            [RowError(header_line + 1, c, _("This column is missing from the header row.")) for c in missing]
-        )
+    match = header_match(table[header_line], COLUMNS)
+    problems = [
+        RowError(header_line + 1, c.key, _("This column is missing from the header row.")) for c in match.missing
+    ] + [RowError(header_line + 1, c.key, _("This column appears twice in the header row.")) for c in match.repeated]
+    if problems:
+        raise KpiImportError(problems)
+    columns = {index: key for key, index in match.positions.items()}
     rows = []
     for i, row in enumerate(table[header_line + 1 :], start=header_line + 2):
         if not any(c not in (None, "") and str(c).strip() for c in row):
             continue
-        rows.append((i, {col: row[j] if j < len(row) else None for j, col in enumerate(columns) if col}))
+        rows.append((i, {key: row[j] if j < len(row) else None for j, key in columns.items()}))
     return rows
 
 
 def read_sheet(*, data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
-    """Read a CSV (UTF-8 or Shift_JIS) or XLSX file of sales figures into rows."""
+    """Read a CSV (UTF-8, UTF-16 or Shift_JIS; commas or tabs) or XLSX file of sales figures into rows."""
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook  # type: ignore[import-untyped]
 
@@ -304,7 +299,7 @@ def read_sheet(*, data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]
     if text is None:
         raise KpiImportError([RowError(1, "file", _("Save the CSV as UTF-8 and try again."))])
     try:
-        table = list(csv.reader(io.StringIO(text, newline="")))
+        table = csv_table(text)
     except csv.Error:  # a NUL byte, a field past the csv module's size limit
         raise KpiImportError(
             [

@@ -232,15 +232,18 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
             )
             return redirect("kpis:kpi_import")
     rows = [(e.line, services.column_label(e.column), e.message) for e in errors]
-    return render(request, "kpis/import.html", {"form": form, "errors": rows, "error_count": len(rows)})
+    return render(
+        request,
+        "kpis/import.html",
+        {"form": form, "errors": rows, "error_count": len(rows), "columns": services.COLUMNS},
+    )
 
 
 @role_required(Role.ADMIN)
 def kpi_import_template(request: HttpRequest) -> HttpResponse:
-    header = ["rep_email", "month", "product", "calls", "appointments", "deals", "revenue"]
-    return csv_response(
-        header, [["rep1@partner-a.example", "2026-10", "", 120, 18, 4, 480000]], filename="sales-figures.csv"
-    )
+    """The sample sheet, its header in the person's language (the import reads either language)."""
+    header, rows = services.sample_sheet()
+    return csv_response(header, rows, filename=_("sales-figures.csv"))
 
 
 # --- Did learning move sales? ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from kizuna.assessments.selectors import home_review
 from kizuna.catalog.kinds import content_kind
 from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, lesson_following, version_outline
 from kizuna.orgs.access import Role, membership_of
+from kizuna.orgs.menu import start_page_for
 from kizuna.records import selectors as records_selectors
 from kizuna.records import services, vocab
 from kizuna.updates.selectors import updates_for_home
@@ -24,12 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     m = membership_of(request.user)
     if m is None:
         return render(request, "learning/no_membership.html", status=403)
-    if m.is_manager:
-        return redirect("analytics:partner_dashboard")
-    if m.role == Role.AUTHOR:
-        return redirect("catalog:studio")
-    if m.is_principal_staff:
-        return redirect("analytics:principal_dashboard")
+    if m.role != Role.REP:
+        return redirect(start_page_for(m.role))
     return render(
         request,
         "learning/home.html",

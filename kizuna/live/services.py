@@ -3,7 +3,6 @@ attendance (check-in code or uploaded list), and the recording that becomes a vi
 
 import csv
 import hmac
-import io
 import secrets
 import uuid
 import zoneinfo
@@ -20,11 +19,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.locks import atomic_with_lock_retries
-from kizuna.ops.spreadsheets import decode_csv
+from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_match
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships, active_reps
@@ -48,7 +47,8 @@ DAY_REMINDER_AFTER = timedelta(hours=20)
 MAX_DURATION_MINUTES = 8 * 60
 MAX_ATTENDANCE_ROWS = 5000
 ATTENDANCE_BATCH = 50  # attendances per transaction: each records a statement and its projections
-EMAIL_HEADERS = {"email", "e-mail", "mail", "メールアドレス", "メール"}
+# The one column an attendance list needs; named in either language (or as attendance reports name it).
+ATTENDANCE_EMAIL = Column("email", gettext_lazy("E-mail"), (*EMAIL_ALIASES, "user email", "営業担当者のメールアドレス"))
 
 
 class LiveError(ApplicationError):
@@ -438,14 +438,19 @@ def live_checkin(*, session: LiveSession, rep: User, code: str, now: datetime | 
     return _attend(session, rep, source=Registration.Source.CHECKIN, when=now)
 
 
-def _read_rows(file: IO[bytes]) -> list[list[str]]:
+def _read_rows(file: IO[bytes]) -> list[tuple[int, list[str]]]:
+    """Return the list's non-empty rows with their line in the file (the header is line 1)."""
     raw = file.read(5 * 1024 * 1024 + 1)
     if len(raw) > 5 * 1024 * 1024:
         raise LiveError(_("The file is too large (limit 5MB)."))
     text = decode_csv(raw)
     if text is None:
         raise LiveError(_("Save the list as CSV (UTF-8) and upload it again."))
-    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    try:
+        table = csv_table(text)
+    except csv.Error:  # a NUL byte, a field past the csv module's size limit
+        raise LiveError(_("Save the list as CSV (UTF-8) and upload it again.")) from None
+    return [(line, row) for line, row in enumerate(table, 1) if any(cell.strip() for cell in row)]
 
 
 def reps_expected(session: LiveSession) -> set[int]:
@@ -470,15 +475,12 @@ def live_attendance_import(*, session: LiveSession, file: IO[bytes], now: dateti
     rows = _read_rows(file)
     if not rows:
         raise LiveError(_("The file is empty."))
-    header = [cell.strip().lower() for cell in rows[0]]
-    column = next((i for i, name in enumerate(header) if name in EMAIL_HEADERS), None)
+    column = header_match(rows[0][1], [ATTENDANCE_EMAIL]).positions.get("email")
     if column is None:
         raise LiveError(_("The first row must name the columns, one of them “email”."))
     if len(rows) - 1 > MAX_ATTENDANCE_ROWS:
         raise LiveError(_("At most %(count)s rows at a time.") % {"count": MAX_ATTENDANCE_ROWS})
-    emails = [
-        (number, (row[column] if column < len(row) else "").strip().lower()) for number, row in enumerate(rows[1:], 2)
-    ]
+    emails = [(number, (row[column] if column < len(row) else "").strip().lower()) for number, row in rows[1:]]
     reps = {
         u.email.lower(): u for u in active_reps().filter(email__in=[e for _n, e in emails]).select_related("membership")
     }

@@ -16,6 +16,8 @@ from .models import Notification
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+else:
+    User = get_user_model()
 
 
 def unread_groups_count(user: "User") -> int:
@@ -113,6 +115,16 @@ def notifications_read_all(*, user: "User") -> int:
     """Mark every notification of this person read; return how many were unread."""
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
     _recount(user)
+    return count
+
+
+def notifications_settle(*, dedupe_key: str) -> int:
+    """Mark read every unread notification sent with this key, whoever got it: what it asked for is done."""
+    unread = Notification.objects.filter(dedupe_key=dedupe_key, read_at__isnull=True)
+    recipients = list(unread.values_list("recipient_id", flat=True).distinct())
+    count = unread.update(read_at=timezone.now())
+    for user in User.objects.filter(pk__in=recipients):
+        _recount(user)
     return count
 
 

@@ -4,7 +4,11 @@ Out: CSV as UTF-8 with a byte-order mark (so that Excel reads Japanese) and XLSX
 download responses (csv_response; download_response for XLSX and any other file). A text cell
 that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is written
 as plain text: exported names and free text come from users ("CSV injection").
-In: an uploaded CSV is read as UTF-8 (with or without a BOM) or, as Excel in Japan saves it, Shift_JIS.
+In: an uploaded CSV's encoding is told from its content (UTF-8 with or without a BOM, UTF-16 with a BOM, or
+Shift_JIS/CP932 as Excel in Japan saves it), and its header row is matched to the import's columns by the
+labels the screen shows in every language (plus each column's code and a few other names), so a sheet made
+from the Japanese sample and one made from the English sample both load. Every import reads its
+header through header_match and writes its sample with header_labels: one list of columns per import.
 """
 
 import csv
@@ -12,10 +16,14 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -118,13 +126,100 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
 
 
 def decode_csv(data: bytes) -> str | None:
-    """Return an uploaded CSV's text (UTF-8, with or without BOM, or Shift_JIS), or None if it is neither."""
-    for encoding in ("utf-8-sig", "cp932"):
+    """Return an uploaded CSV's text, its encoding told from its content, or None if it is none we read.
+
+    A byte-order mark decides (UTF-8, or UTF-16 as Excel's "Unicode text" saves); otherwise valid UTF-8 is
+    UTF-8 (Japanese in Shift_JIS is practically never valid UTF-8), and anything else is tried as CP932,
+    the Windows superset of Shift_JIS that Excel in Japan writes.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp932")
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     return None
+
+
+def csv_table(text: str) -> list[list[str]]:
+    """Return a decoded CSV's rows; a file whose first line has tabs and no commas is read as tab-separated.
+
+    Raises csv.Error for text the csv module cannot read (a field past its size limit) and for text with a
+    NUL character, which no spreadsheet writes and PostgreSQL refuses in a query (csv reads it since 3.11).
+    """
+    if "\x00" in text:
+        raise csv.Error("NUL character in the file")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an import reads.
+
+    ``label`` (translatable, lazy) is what the screen, the error list and the sample's header row call it;
+    a header cell is taken for this column when it reads as the label in any of the site's languages, as
+    ``key`` or as one of ``aliases`` (other names people's own sheets use).
+    """
+
+    key: str
+    label: Promise | str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+
+    def names(self) -> set[str]:
+        """Return every header text taken for this column, in the form header_key gives."""
+        names = {self.key, *self.aliases}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                names.add(str(self.label))
+        return {header_key(name) for name in names}
+
+
+# Names sheets give an e-mail column, for the imports that read one (compared as header_key makes them).
+EMAIL_ALIASES = ("email", "e-mail", "mail", "メールアドレス", "メール", "Eメール", "Eメールアドレス")
+
+_HEADER_NOISE = re.compile(r"[\s()\[\]_\-・:\ufeff\u200b]+")
+
+
+def header_key(text: Any) -> str:
+    """Return a header cell as it is compared: full-width made half-width, no case, spaces or brackets."""
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", str(text or "")).casefold())
+
+
+@dataclass
+class HeaderMatch:
+    """Where each column is in a header row, which required ones are missing and which came twice."""
+
+    positions: dict[str, int] = field(default_factory=dict)
+    missing: list[Column] = field(default_factory=list)
+    repeated: list[Column] = field(default_factory=list)
+
+
+def header_match(header: Sequence[Any], columns: Sequence[Column]) -> HeaderMatch:
+    """Match a header row's cells to the columns; cells naming no column are ignored."""
+    by_name = {name: column for column in columns for name in column.names()}
+    match = HeaderMatch()
+    for index, text in enumerate(header):
+        column = by_name.get(header_key(text))
+        if column is None:
+            continue
+        if column.key in match.positions:
+            if column not in match.repeated:
+                match.repeated.append(column)
+            continue
+        match.positions[column.key] = index
+    match.missing = [c for c in columns if c.required and c.key not in match.positions]
+    return match
+
+
+def header_labels(columns: Sequence[Column]) -> list[str]:
+    """Return the columns' labels in the active language: the header row of an import's sample file."""
+    return [str(column.label) for column in columns]
 
 
 # --- Downloads ------------------------------------------------------------------------------------------

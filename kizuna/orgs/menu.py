@@ -71,6 +71,7 @@ SECTIONS = (
     Section(
         _("Coaching"),
         (
+            Entry("coaching:coach_home", _("Reviews and field voice"), (COACH,)),
             Entry("coaching:roleplay_home", _("Roleplays"), (*STAFF, MANAGER)),
             Entry("coaching:roleplay_calibration", _("Calibration"), (ADMIN, COACH)),
         ),
@@ -124,6 +125,21 @@ SECTIONS = (
 )
 
 
+# Where each role's day starts (the sign-in lands there, and so does every link "home"): that role's work.
+START_PAGES = {
+    REP: "learning:home",  # what to learn next
+    MANAGER: "analytics:partner_dashboard",  # their agency's reps and teams
+    COACH: "coaching:coach_home",  # the reviews due to them and the new field voice
+    AUTHOR: "catalog:studio",  # their courses
+    ADMIN: "analytics:principal_dashboard",  # the agencies compared
+}
+
+
+def start_page_for(role: str) -> str:
+    """Return the URL name of the page this role's day starts on."""
+    return START_PAGES[role]
+
+
 # The top bar, in order: a rep's three daily places, a manager's agency pages, then the principal's staff.
 TOP_BAR = (
     Entry("learning:home", _("Home"), (REP,)),
@@ -134,7 +150,8 @@ TOP_BAR = (
     Entry("agreements:compliance", _("Compliance"), (MANAGER,)),
     Entry("kpis:kpi_board", _("KPIs"), (MANAGER,)),
     Entry("coaching:roleplay_home", _("Roleplays"), (MANAGER,)),
-    Entry("analytics:principal_dashboard", _("Dashboard"), STAFF),
+    Entry("coaching:coach_home", _("Home"), (COACH,)),
+    Entry("analytics:principal_dashboard", _("Dashboard"), (ADMIN, AUTHOR)),  # a coach finds it in the menu
     Entry("catalog:studio", _("Courses"), (ADMIN, AUTHOR)),
     Entry("kpis:kpi_board", _("KPIs"), (ADMIN, COACH)),
     Entry("coaching:roleplay_home", _("Roleplays"), STAFF),

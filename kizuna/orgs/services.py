@@ -1,7 +1,6 @@
 """Writes of organizations and people: partners, teams, people, invitations and the CSV import."""
 
 import csv
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
@@ -21,10 +20,11 @@ from django.utils.encoding import force_bytes
 from django.utils.formats import number_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.accounts.services import account_create, account_invited, account_update, accounts_insert, accounts_prepare
 from kizuna.ops.errors import ApplicationError
-from kizuna.ops.spreadsheets import decode_csv
+from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
 
 from .models import Membership, Organization, Team
 
@@ -187,26 +187,15 @@ IMPORT_MAX_BYTES = 2 * 1024 * 1024
 # One import is one transaction (everyone or no one): 1,000 people hold the write lock about 0.4 s on
 # SQLite on a loaded machine (5,000 held it 3.5 s, near the 5 s that makes other writers fail).
 IMPORT_MAX_ROWS = 1000
-IMPORT_COLUMNS = ("name", "email", "partner", "team", "role")
-IMPORT_REQUIRED_COLUMNS = ("name", "email", "partner", "role")
-IMPORT_COLUMN_ALIASES = {
-    "name": "name",
-    "氏名": "name",
-    "名前": "name",
-    "email": "email",
-    "e-mail": "email",
-    "mail": "email",
-    "メールアドレス": "email",
-    "メール": "email",
-    "partner": "partner",
-    "パートナー": "partner",
-    "パートナー企業": "partner",
-    "team": "team",
-    "チーム": "team",
-    "role": "role",
-    "役割": "role",
-}
-IMPORT_JAPANESE_COLUMNS = ("氏名", "メールアドレス", "パートナー", "チーム", "役割")
+# The columns of the people CSV, in the template's order; a header cell names one in either language (the
+# template's “name” or “氏名”), or by one of the other names people's own sheets use.
+IMPORT_COLUMNS = (
+    Column("name", pgettext_lazy("people CSV column", "name"), ("氏名", "名前")),
+    Column("email", pgettext_lazy("people CSV column", "email"), EMAIL_ALIASES),
+    Column("partner", pgettext_lazy("people CSV column", "partner"), ("パートナー", "パートナー企業")),
+    Column("team", pgettext_lazy("people CSV column", "team"), ("チーム",), required=False),
+    Column("role", pgettext_lazy("people CSV column", "role"), ("役割",)),
+)
 IMPORT_ROLE_ALIASES = {
     "rep": Role.REP,
     "営業担当者": Role.REP,
@@ -267,9 +256,9 @@ def _import_text(file: IO[bytes]) -> str | ImportResult:
         return _refused(
             _("The file is too large (at most 2 MB). Split it into several files and upload them one by one.")
         )
-    if b"\x00" in data:
-        return _refused(_("This is not a CSV file. In Excel, use “Save As” and choose “CSV UTF-8 (comma delimited)”."))
     text = decode_csv(data)
+    if text is not None and "\x00" in text:
+        return _refused(_("This is not a CSV file. In Excel, use “Save As” and choose “CSV UTF-8 (comma delimited)”."))
     if text is None:
         return _refused(
             _("The file's characters cannot be read. Save it as CSV in UTF-8 (or Shift_JIS) and upload it again.")
@@ -281,28 +270,24 @@ def _import_text(file: IO[bytes]) -> str | ImportResult:
 
 def _import_columns(header: list[str]) -> dict[str, int] | ImportResult:
     """Map our column names to their positions in the header row, or refuse a header that lacks some."""
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        column = IMPORT_COLUMN_ALIASES.get(cell.strip().strip("\ufeff").lower())
-        if column is None:
-            continue
-        if column in positions:
-            return _refused(_("The column “%(column)s” appears twice in the header row.") % {"column": cell.strip()})
-        positions[column] = index
-    missing = [c for c in IMPORT_REQUIRED_COLUMNS if c not in positions]
-    if missing:
+    match = header_match(header, IMPORT_COLUMNS)
+    if match.repeated:
+        return _refused(
+            _("The column “%(column)s” appears twice in the header row.") % {"column": match.repeated[0].label}
+        )
+    if match.missing:
+        with translation.override("en"):
+            english = ",".join(header_labels(IMPORT_COLUMNS))
+        with translation.override("ja"):
+            japanese = ",".join(header_labels(IMPORT_COLUMNS))
         return _refused(
             _(
                 "The header row (line 1) is missing these columns: %(missing)s. "
                 "Line 1 must be: %(columns)s (or in Japanese: %(japanese)s)."
             )
-            % {
-                "missing": ", ".join(missing),
-                "columns": ",".join(IMPORT_COLUMNS),
-                "japanese": ",".join(IMPORT_JAPANESE_COLUMNS),
-            }
+            % {"missing": ", ".join(str(c.label) for c in match.missing), "columns": english, "japanese": japanese}
         )
-    return positions
+    return match.positions
 
 
 def _partner_lookup() -> dict[str, Organization]:
@@ -409,10 +394,11 @@ def people_import_csv(*, file: IO[bytes], invited_by: User, send_invitations: bo
     The file:
 
     - Is CSV in UTF-8, with or without a BOM; Shift_JIS (CP932), as Excel in Japan saves it, is accepted too
-      (UTF-8 is tried first). At most 2 MB and 1,000 people.
+      (UTF-8 is tried first), and so is Excel's tab-separated UTF-16 "Unicode text". At most 2 MB and
+      1,000 people.
     - Starts with a header row naming the columns, in any order: ``name,email,partner,team,role``
-      (or in Japanese ``氏名,メールアドレス,パートナー,チーム,役割``). ``team`` may be left out; other
-      columns are ignored. Empty rows are skipped.
+      (or in Japanese ``氏名,メールアドレス,パートナー,チーム,役割``; full-width letters, case and spaces do
+      not matter). ``team`` may be left out; other columns are ignored. Empty rows are skipped.
     - ``name``: the person's name as shown on screen (姓 名). ``email``: the address they sign in with,
       unique across Kizuna (case does not matter). ``partner``: the partner's code (slug) or its exact
       name. ``team``: optional; a team of that name is created in that partner if it does not exist.
@@ -427,7 +413,7 @@ def people_import_csv(*, file: IO[bytes], invited_by: User, send_invitations: bo
     if isinstance(text, ImportResult):
         return text
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = csv_table(text)
     except csv.Error:
         return _refused(_("This is not a CSV file that can be read. Check that the values are separated by commas."))
     header, body = records[0], records[1:]
@@ -439,7 +425,7 @@ def people_import_csv(*, file: IO[bytes], invited_by: User, send_invitations: bo
     for line, record in enumerate(body, start=2):
         if not any(cell.strip() for cell in record):
             continue
-        rows.append((line, {c: _cell(record, columns.get(c)) for c in IMPORT_COLUMNS}))
+        rows.append((line, {c.key: _cell(record, columns.get(c.key)) for c in IMPORT_COLUMNS}))
     if not rows:
         return _refused(_("The file has a header row but no people. Add one row per person under it."))
     if len(rows) > IMPORT_MAX_ROWS:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.ops.errors import add_to_form, message_user
-from kizuna.ops.spreadsheets import csv_response
+from kizuna.ops.spreadsheets import csv_response, header_labels
 
 from . import selectors, services, sharing
 from .access import access_partner_for_user, access_person_for_user, membership_of, role_required
@@ -162,7 +162,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
 def people_import_template(request: HttpRequest) -> HttpResponse:
     """A CSV to fill in: UTF-8 with a BOM so that Excel shows Japanese correctly."""
     japanese = (get_language() or "ja").startswith("ja")
-    header = services.IMPORT_JAPANESE_COLUMNS if japanese else services.IMPORT_COLUMNS
+    header = header_labels(services.IMPORT_COLUMNS)
     partner = selectors.partners_with_counts().first()
     code = partner.slug if partner else "partner-a"
     rows = [

@@ -90,3 +90,68 @@ def test_only_principal_admins_may_load_figures(cast: Any, signed_in: Any, who: 
         client.post(reverse("kpis:kpi_import"), {"file": SimpleUploadedFile("f.csv", GOOD.encode())}).status_code == 404
     )
     assert SalesFigure.objects.count() == 0
+
+
+# --- Headers in either language, files in either encoding, the sample in the person's language ---------------
+
+JAPANESE_HEADER = "営業担当者のメールアドレス,月,製品コード,架電数,アポイント数,成約数,売上(円)"
+ENGLISH_HEADER = "Rep's e-mail,Month,Product code,Calls,Appointments,Deals,Revenue (yen)"
+BODY = "rep1@partner-a.example,2026-09,,100,20,5,500000\n"
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: ("\ufeff" + text).encode("utf-8"),
+        lambda text: text.encode("cp932"),
+    ],
+    ids=["utf-8", "utf-8 with a BOM", "shift_jis"],
+)
+@pytest.mark.parametrize("header", [JAPANESE_HEADER, ENGLISH_HEADER], ids=["japanese", "english"])
+def test_it_loads_a_csv_whose_header_names_the_columns_as_the_screen_does(cast: Any, encoded: Any, header: str) -> None:
+    data = encoded(header + "\r\n" + BODY)
+    result = services.sales_sheet_import(data=data, filename="売上.csv", by=cast.admin)
+    assert result.created == 1
+    assert SalesFigure.objects.get().appointments == 20
+
+
+def test_a_header_in_full_width_brackets_and_spaces_is_read_too(cast: Any) -> None:
+    header = "営業担当者の メールアドレス,月,製品コード,架電数,アポイント数,成約数,売上（円）"
+    result = services.sales_sheet_import(data=(header + "\n" + BODY).encode("cp932"), filename="f.csv", by=cast.admin)
+    assert result.created == 1
+
+
+def test_it_refuses_a_header_naming_the_same_column_twice(cast: Any) -> None:
+    data = ("rep_email,営業担当者のメールアドレス,month,calls,appointments,deals,revenue\n" + BODY).encode()
+    with pytest.raises(services.KpiImportError) as caught:
+        services.sales_sheet_import(data=data, filename="f.csv", by=cast.admin)
+    assert [(e.line, e.column) for e in caught.value.errors] == [(1, "rep_email")]
+
+
+@pytest.mark.parametrize(("language", "first_column"), [("ja", "営業担当者のメールアドレス"), ("en", "Rep's e-mail")])
+def test_the_sample_csv_is_in_the_persons_language_and_loads_as_it_is(
+    cast: Any, signed_in: Any, language: str, first_column: str
+) -> None:
+    client = signed_in(cast.admin)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("kpis:kpi_import_template"))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].split(",")[0] == first_column
+    result = services.sales_sheet_import(data=response.content, filename="sample.csv", by=cast.admin)
+    assert result.created == 1
+
+
+def test_the_import_page_names_the_columns_in_the_persons_language(cast: Any, signed_in: Any) -> None:
+    client = signed_in(cast.admin)
+    client.cookies["django_language"] = "ja"
+    body = client.get(reverse("kpis:kpi_import")).content.decode()
+    assert "営業担当者のメールアドレス" in body
+    assert "rep_email" not in body
+
+
+def test_a_nul_character_in_a_csv_is_refused_before_any_query(cast: Any) -> None:
+    data = b"rep_email,month,calls,appointments,deals,revenue\nrep1\x00@partner-a.example,2026-09,1,1,1,1\n"
+    with pytest.raises(services.KpiImportError):
+        services.sales_sheet_import(data=data, filename="f.csv", by=cast.admin)

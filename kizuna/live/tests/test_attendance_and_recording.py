@@ -121,3 +121,34 @@ def test_a_long_list_is_written_in_short_batches_and_a_lock_timeout_is_retried(c
     count = services.live_attendance_import(session=past_session, file=csv_file(cast.rep_a1.email, cast.rep_a2.email))
     assert count == 2 and calls == [cast.rep_a1, cast.rep_a2, cast.rep_a2]
     assert Statement.objects.filter(verb=vocab.ATTENDED.iri).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "encoding"),
+    [
+        ("氏名,メールアドレス", "cp932"),
+        ("氏名,Ｅメールアドレス", "utf-8-sig"),
+        ("Name,E-mail", "utf-8"),
+        ("氏名\tメールアドレス", "utf-16"),
+    ],
+    ids=["japanese shift_jis", "full-width japanese", "english", "utf-16 tab-separated"],
+)
+def test_a_list_with_the_email_column_named_in_either_language_and_encoding_is_read(
+    cast, past_session, header, encoding
+):
+    separator = "\t" if "\t" in header else ","
+    text = f"{header}\r\n一子{separator}{cast.rep_a1.email}\r\n"
+    count = services.live_attendance_import(session=past_session, file=io.BytesIO(text.encode(encoding)))
+    assert count == 1
+
+
+def test_a_problem_names_the_line_of_the_file_even_after_blank_lines(cast, past_session):
+    text = f"email\n{cast.rep_a1.email}\n\n\nnobody@example.com\n"
+    with pytest.raises(LiveError) as info:
+        services.live_attendance_import(session=past_session, file=io.BytesIO(text.encode()))
+    assert info.value.problems[0].startswith("5行目")
+
+
+def test_a_file_the_csv_reader_cannot_read_is_refused_with_a_message(cast, past_session):
+    with pytest.raises(LiveError):
+        services.live_attendance_import(session=past_session, file=io.BytesIO(b"email\nrep\x00@example.com\n"))

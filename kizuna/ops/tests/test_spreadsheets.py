@@ -66,3 +66,39 @@ def test_a_csv_response_is_the_bom_led_csv_as_an_attachment():
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content == csv_bytes(["名前"], [["=1+1"]])
     assert "filename*=utf-8''%E5%90%8D%E7%B0%BF.csv" in response["Content-Disposition"]
+
+
+def test_an_upload_in_utf16_with_a_bom_is_read_and_tabs_separate_its_columns():
+    from kizuna.ops.spreadsheets import csv_table
+
+    text = decode_csv("名前\tメール\r\n山田\ta@example.com\r\n".encode("utf-16"))
+    assert text is not None
+    assert csv_table(text) == [["名前", "メール"], ["山田", "a@example.com"]]
+    assert csv_table("a,b\tc\n1,2\n") == [["a", "b\tc"], ["1", "2"]]  # commas win when the first line has any
+
+
+def test_text_with_a_nul_character_is_not_taken_for_a_table():
+    import pytest
+
+    from kizuna.ops.spreadsheets import csv_table
+
+    with pytest.raises(csv.Error):
+        csv_table("email\nrep\x00@example.com\n")
+
+
+def test_a_header_cell_is_matched_by_its_label_in_every_language_its_key_or_an_alias():
+    from django.utils.translation import gettext_lazy
+
+    from kizuna.ops.spreadsheets import Column, header_labels, header_match
+
+    columns = [
+        Column("email", gettext_lazy("E-mail"), ("mail",)),
+        Column("note", "note", required=False),
+        Column("team", "team"),
+    ]
+    match = header_match(["\ufeffメール アドレス", "Ｎｏｔｅ", "E-MAIL"], columns)
+    assert match.positions == {"email": 0, "note": 1}
+    assert [c.key for c in match.repeated] == ["email"]
+    assert [c.key for c in match.missing] == ["team"]
+    assert header_match(["email", "team"], columns).positions == {"email": 0, "team": 1}
+    assert header_labels(columns) == ["メールアドレス", "note", "team"]  # the active language (ja)

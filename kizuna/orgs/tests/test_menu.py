@@ -74,7 +74,7 @@ def test_every_top_bar_entry_names_a_route():
             "author",
             ["analytics:principal_dashboard", "catalog:studio", "coaching:roleplay_home", "community:community"],
         ),
-        ("coach", ["analytics:principal_dashboard", "kpis:kpi_board", "coaching:roleplay_home", "community:community"]),
+        ("coach", ["coaching:coach_home", "kpis:kpi_board", "coaching:roleplay_home", "community:community"]),
     ],
 )
 def test_the_top_bar_shows_each_role_its_own_links_in_order(cast, client, person, expected):

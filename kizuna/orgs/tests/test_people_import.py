@@ -147,7 +147,7 @@ def test_line_numbers_count_blank_rows_like_a_spreadsheet(cast):
         (b"", "ファイルが空です"),
         (b"\r\n\r\n", "ファイルが空です"),
         (b"name,email,partner,team,role\n", "見出し行の下に"),
-        ("氏名,メール\n山田,a@example.com\n".encode(), "見出し行(1行目)に次の列がありません: partner, role"),
+        ("氏名,メール\n山田,a@example.com\n".encode(), "見出し行(1行目)に次の列がありません: パートナー, 役割"),
         (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "CSV ファイルではありません"),
         (b"name,email,partner,team,role\n\xff\xfe\xfa,a@example.com,partner-a,,rep\n", "文字を読み取れません"),
     ],
@@ -195,3 +195,27 @@ def test_it_refuses_everyone_but_the_admin(cast, signed_in, who):
     assert client.get("/people/import/template.csv").status_code == 404
     assert client.post("/people/import/", {"file": upload(GOOD)}).status_code == 404
     assert not User.objects.filter(email="taro@partner-a.example").exists()
+
+
+def test_the_english_template_loads_as_it_is(cast, signed_in):
+    client = signed_in(cast.admin)
+    client.cookies["django_language"] = "en"
+    content = client.get("/people/import/template.csv").content
+    assert content.startswith("\ufeffname,email,partner,team,role".encode())
+    result = services.people_import_csv(file=io.BytesIO(content), invited_by=cast.admin, send_invitations=False)
+    assert result.ok, result.problems
+
+
+def test_headers_written_in_full_width_or_with_spaces_are_read(cast):
+    text = "氏名 ,Ｅ－ｍａｉｌ,パートナー企業,チーム,役割\n高橋 美咲,misaki@partner-a.example,partner-a,,営業担当者\n"
+    result = import_csv(cast, text, encoding="cp932")
+    assert result.ok, result.problems
+
+
+def test_a_tab_separated_utf16_file_as_excel_saves_unicode_text_is_read(cast):
+    text = "氏名\tメールアドレス\tパートナー\tチーム\t役割\r\n高橋 美咲\tmisaki@partner-a.example\tpartner-a\t\t営業担当者\r\n"
+    result = services.people_import_csv(
+        file=io.BytesIO(text.encode("utf-16")), invited_by=cast.admin, send_invitations=False
+    )
+    assert result.ok, result.problems
+    assert User.objects.filter(email="misaki@partner-a.example").exists()
