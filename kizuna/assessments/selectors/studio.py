@@ -208,6 +208,7 @@ def bank_gift_questions(bank: QuestionBank) -> list[GiftQuestion]:
             explanation=q.explanation,
             topics=[t.name_ja for t in q.topics.all()],
             key=str(q.key),
+            category=q.category,
         )
         for q in bank_questions(bank)
     ]
