@@ -93,16 +93,21 @@ class BankCreateForm(BankForm):
 
 
 class BankFilterForm(forms.Form):
-    """The bank page's filter: one type and/or one topic."""
+    """The bank page's filter: one type, one topic and/or one category (with its subcategories)."""
 
     type = forms.ChoiceField(label=_("Type"), required=False)
     topic = TopicChoice(label=_("Topic"), queryset=Tag.objects.none(), required=False, empty_label=_("All topics"))
+    category = forms.ChoiceField(label=_("Category"), required=False)
 
-    def __init__(self, *args: Any, topics: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, topics: Any = None, categories: Any = (), **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("All types")), *type_choices()]
         self.fields["topic"].queryset = topics if topics is not None else topic_tags()
+        self.fields["category"].choices = [
+            ("", _("All categories")),
+            *[(c.path, "\u3000" * c.depth + f"{c.name} ({c.count})") for c in categories],
+        ]
 
 
 class GiftUploadForm(StudioForm):
@@ -156,6 +161,12 @@ class QuestionForm(StudioForm):
         max_length=5000,
         help_text=_("Shown to every rep after they answer: why the right answer is right."),
     )
+    category = forms.CharField(
+        label=_("Category (optional)"),
+        required=False,
+        max_length=1000,
+        help_text=_("Where it sits in the bank, from the top down: for example 製品/料金/割引 (Moodle's $CATEGORY)."),
+    )
     topics = TopicCheckboxes(label=_("Topics"), queryset=Tag.objects.none(), required=False)
     new_topics = forms.CharField(
         label=_("New topics"),
@@ -195,6 +206,7 @@ class QuestionForm(StudioForm):
             "title": question.title,
             "text": question.text,
             "explanation": question.explanation,
+            "category": question.category,
             "topics": [t.pk for t in question.topics.all()],
         }
         if question.type == "truefalse":
@@ -386,6 +398,7 @@ class QuestionEditor:
         more_rows: bool = False,
     ) -> None:
         self.type = type_code
+        self.question = question
         initial = QuestionForm.initial_for(question) if question is not None else {}
         if question is None and type_code == "truefalse":
             initial["answer"] = "true"
@@ -473,6 +486,9 @@ class QuestionEditor:
             return {"answers": answers, "otherwise_feedback": self.form.cleaned_data.get("otherwise_feedback", "")}
         if self.type == "matching":
             return {"pairs": [{"id": r["id"] or None, "left": r["left"], "right": r["right"]} for r in rows]}
+        if self.type == "essay":
+            # The rubric is kept as it was (GIFT carries none: imported essays use the default one).
+            return {"rubric": (self.question.data.get("rubric") or []) if self.question is not None else []}
         return {}
 
 

@@ -98,7 +98,7 @@ def gift_read(source: str | bytes | IO[bytes] | IO[str]) -> Iterator[GiftQuestio
     stream = _text_stream(source)
     category_topic: str | None = None
     category = ""
-    found = False
+    found = answerable = described = False
     for item in _chunks(stream):
         if isinstance(item, GiftError):
             found = True
@@ -134,9 +134,16 @@ def gift_read(source: str | bytes | IO[bytes] | IO[str]) -> Iterator[GiftQuestio
             tags.append(category_topic)
         question.topics = list(dict.fromkeys(t for t in tags if t))
         question.category = category
+        answerable = answerable or question.type != "description"
+        described = described or question.type == "description"
         yield question
     if not found:
         yield GiftError(1, _("There are no questions in this text."))
+    elif described and not answerable:
+        # Text without a single answer block is most likely not GIFT at all (a wrong file).
+        yield GiftError(
+            1, _("There are no questions in this text, only descriptions (text without answers between { and }).")
+        )
 
 
 def _text_stream(source: str | IO[bytes] | IO[str]) -> IO[str]:

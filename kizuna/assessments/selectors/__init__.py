@@ -16,9 +16,12 @@ from .analysis import (
     weak_topics,
 )
 from .attempts import (
+    access_attempt_for_grader,
     access_attempt_for_user,
     attempt_answers,
+    attempt_essays,
     attempt_result,
+    grading_queue,
     lesson_quiz_state,
     player_questions,
     published_quiz,
@@ -44,6 +47,7 @@ from .studio import (
     access_quiz_item_for_user,
     answer_key,
     bank_questions,
+    bank_categories,
     bank_questions_filtered,
     bank_topics,
     banks_all,
@@ -61,6 +65,10 @@ from .studio import (
 )
 
 __all__ = [
+    "bank_categories",
+    "access_attempt_for_grader",
+    "attempt_essays",
+    "grading_queue",
     "answer_key",
     "can_view_content",
     "HomeReview",
