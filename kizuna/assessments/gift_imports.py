@@ -369,7 +369,10 @@ def _publish(job: GiftImport) -> None:
     if replacing.exists():
         copy = Question.objects.filter(bank_id=job.staging_bank_id, replaces=OuterRef("pk"))
         Question.objects.filter(pk__in=replacing.values("replaces")).update(
-            **{name: Subquery(copy.values(name)[:1]) for name in ("type", "title", "text", "explanation", "data", "category")},
+            **{
+                name: Subquery(copy.values(name)[:1])
+                for name in ("type", "title", "text", "explanation", "data", "category")
+            },
             updated_at=now,
         )
         Through.objects.filter(question_id__in=replacing.values("replaces")).delete()

@@ -293,9 +293,7 @@ def answer_key(type_code: str, data: dict[str, Any]) -> list[AnswerLine]:
         from ..types.open import essay_rubric
 
         # A coach or manager grades it: the key is the rubric, each criterion with its levels.
-        return [
-            AnswerLine(f"{c['title']}: " + " / ".join(c["levels"]), None, False, "") for c in essay_rubric(data)
-        ]
+        return [AnswerLine(f"{c['title']}: " + " / ".join(c["levels"]), None, False, "") for c in essay_rubric(data)]
     return []
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from kizuna.coaching.scoring import CriterionSpec, rubric_score
 from kizuna.orgs.access import Role, has_role, visible_reps
+from kizuna.records.selectors import statement_owner_id
 from kizuna.records.services import StatementError, statement_record
 
 from .. import vocab
@@ -110,6 +111,8 @@ def essay_grade(
     key = str(question_key)
     with transaction.atomic():
         attempt = _locked(attempt)
+        if statement_owner_id(statement_id) is not None:  # a double tap: the grade was recorded the first time
+            return Attempt.objects.select_related("quiz_version", "lesson", "rep").get(pk=attempt.pk)
         if not attempt.grading_pending:
             raise AssessmentError(_("This attempt is already graded: its score is final."))
         if key not in manual_keys(attempt):

@@ -113,9 +113,7 @@ class Essay(QuestionType):
                 for level in (levels_raw if isinstance(levels_raw, list) else [])
             ]
             if not 2 <= len(levels) <= RUBRIC_MAX_LEVELS:
-                problems.append(
-                    _("A criterion needs from 2 to %(max)s levels.") % {"max": RUBRIC_MAX_LEVELS}
-                )
+                problems.append(_("A criterion needs from 2 to %(max)s levels.") % {"max": RUBRIC_MAX_LEVELS})
             rubric.append({"id": item.get("id"), "title": title, "weight": weight, "levels": levels})
         if len(rubric) > RUBRIC_MAX_CRITERIA:
             problems.append(_("A rubric has at most %(max)s criteria.") % {"max": RUBRIC_MAX_CRITERIA})
