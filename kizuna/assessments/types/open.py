@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ..giftsyntax import Marked
 from . import register
@@ -77,7 +77,12 @@ def essay_rubric(data: Mapping[str, Any]) -> list[dict[str, Any]]:
             "id": "1",
             "title": _("The answer as a whole"),
             "weight": 1,
-            "levels": [_("Not yet"), _("Partly"), _("Mostly"), _("Fully")],
+            "levels": [
+                pgettext("rubric level", "Not yet"),
+                pgettext("rubric level", "Partly"),
+                pgettext("rubric level", "Mostly"),
+                pgettext("rubric level", "Fully"),
+            ],
         }
     ]
 
