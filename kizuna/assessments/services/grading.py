@@ -51,8 +51,10 @@ def _notify(*, recipient: Any, kind: str, title: str, body: str, params: dict[st
 def _graders(attempt: Attempt) -> list[Any]:
     """Who is asked to grade: the rep's agency's managers and the principal's coaches."""
     users = get_user_model().objects.filter(is_active=True)
-    managers = users.filter(membership__role=Role.MANAGER, membership__organization_id=attempt.partner_id)
     coaches = users.filter(membership__role=Role.COACH)
+    if attempt.partner_id is None:
+        return list(coaches.order_by("pk"))
+    managers = users.filter(membership__role=Role.MANAGER, membership__organization_id=attempt.partner_id)
     return list((managers | coaches).distinct().order_by("pk"))
 
 

@@ -1,7 +1,6 @@
 """In a real browser: a rep on a phone (375×667) takes a quiz with a description and an essay; their manager grades
 the essay on a desktop, and the rep's score is final."""
 
-
 import pytest
 
 from kizuna.assessments import services
