@@ -220,3 +220,24 @@ def test_the_grading_page_is_for_coaches_and_the_reps_own_manager_only(cast, ess
     assert refused.status_code == 400 and Attempt.objects.get(pk=attempt.pk).grading_pending
     done = client.post(url, {"question": keys["割引の説明"], "level-1": "3", "feedback": "", "sid": str(sid())})
     assert done.status_code == 302 and not Attempt.objects.get(pk=attempt.pk).grading_pending
+
+
+def test_draw_rules_never_pick_a_description_and_a_quiz_of_descriptions_only_cannot_be_published(cast, moodle):
+    quiz = services.quiz_create(author=cast.author, title="ランダム")
+    services.quiz_draw_add(quiz=quiz, bank=moodle, count=5)
+    version = services.quiz_snapshot(quiz)
+    assert len(version.items[0]["pool"]) == 5
+    assert all(version.questions[k]["type"] != "description" for k in version.items[0]["pool"])
+    only_text = make_quiz(cast, [moodle.questions.get(type="description")], title="説明だけ")
+    assert services.quiz_publish_problems(only_text) == ["確認テスト「説明だけ」に問題がありません。"]
+
+
+def test_the_reps_pages_say_an_attempt_waits_for_grading_instead_of_a_score(cast, essay_lesson, client):
+    attempt = _start(cast, essay_lesson, cast.rep_a1)
+    _answer(cast.rep_a1, attempt, essay_lesson)
+    attempt = services.attempt_submit(rep=cast.rep_a1, attempt=attempt, statement_id=sid())
+    client.force_login(cast.rep_a1)
+    lesson_page = client.get(reverse("learning:lesson", args=[essay_lesson.pk])).content.decode()
+    assert "採点待ち" in lesson_page and "None%" not in lesson_page
+    result = client.get(reverse("assessments:quiz_attempt_result", args=[attempt.pk])).content.decode()
+    assert "採点待ち" in result and "None" not in result
