@@ -196,7 +196,19 @@ class QuestionForm(StudioForm):
             self.fields["otherwise_feedback"] = forms.CharField(
                 label=_("Feedback for any other number (optional)"), required=False, max_length=1000
             )
-        for name in ("answer", "feedback_true", "feedback_false", "otherwise_feedback"):
+        if type_code == "essay":
+            self.fields["rubric"] = forms.CharField(
+                label=_("Rubric (optional)"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_(
+                    "One criterion per line: its name | its weight | its levels from lowest to highest, separated "
+                    "by /. For example: 共感 | 2 | できていない / 一部できている / できている. "
+                    "Empty: one criterion for the answer as a whole, with four levels."
+                ),
+            )
+        for name in ("answer", "feedback_true", "feedback_false", "otherwise_feedback", "rubric"):
             if name in self.fields:
                 self.fields[name].template_name = "assessments/_field.html"
 
@@ -217,7 +229,32 @@ class QuestionForm(StudioForm):
             }
         if question.type == "numerical":
             initial["otherwise_feedback"] = question.data.get("otherwise_feedback", "")
+        if question.type == "essay":
+            initial["rubric"] = "\n".join(
+                f"{c['title']} | {c['weight']} | " + " / ".join(c["levels"]) for c in question.data.get("rubric") or []
+            )
         return initial
+
+    def clean_rubric(self) -> list[dict[str, Any]]:
+        """The rubric's lines as criteria (the essay type checks the rest: weights, number of levels)."""
+        criteria = []
+        for number, line in enumerate((self.cleaned_data.get("rubric") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) != 3 or not parts[0]:
+                raise forms.ValidationError(
+                    _("Line %(line)s: write name | weight | levels separated by /.") % {"line": number}
+                )
+            try:
+                weight = int(parts[1])
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(line)s: the weight must be a whole number.") % {"line": number}
+                ) from None
+            levels = [level.strip() for level in parts[2].split("/") if level.strip()]
+            criteria.append({"id": str(len(criteria) + 1), "title": parts[0], "weight": weight, "levels": levels})
+        return criteria
 
     def clean_text(self) -> str:
         return self.cleaned_data["text"].strip()
@@ -398,7 +435,6 @@ class QuestionEditor:
         more_rows: bool = False,
     ) -> None:
         self.type = type_code
-        self.question = question
         initial = QuestionForm.initial_for(question) if question is not None else {}
         if question is None and type_code == "truefalse":
             initial["answer"] = "true"
@@ -442,6 +478,11 @@ class QuestionEditor:
                 "feedback_true": cleaned["feedback_true"],
                 "feedback_false": cleaned["feedback_false"],
             }
+        if self.type == "essay":
+            # Empty: the default rubric (GIFT carries none, so imported essays start with it).
+            return {"rubric": cleaned.get("rubric") or []}
+        if self.rows is None:  # a description: its text is all there is
+            return {}
         rows = [row.cleaned_data for row in self._filled()]
         if self.type == "single":
             return {
@@ -486,9 +527,6 @@ class QuestionEditor:
             return {"answers": answers, "otherwise_feedback": self.form.cleaned_data.get("otherwise_feedback", "")}
         if self.type == "matching":
             return {"pairs": [{"id": r["id"] or None, "left": r["left"], "right": r["right"]} for r in rows]}
-        if self.type == "essay":
-            # The rubric is kept as it was (GIFT carries none: imported essays use the default one).
-            return {"rubric": (self.question.data.get("rubric") or []) if self.question is not None else []}
         return {}
 
 

@@ -241,3 +241,60 @@ def test_the_reps_pages_say_an_attempt_waits_for_grading_instead_of_a_score(cast
     assert "採点待ち" in lesson_page and "None%" not in lesson_page
     result = client.get(reverse("assessments:quiz_attempt_result", args=[attempt.pk])).content.decode()
     assert "採点待ち" in result and "None" not in result
+
+
+def test_an_author_writes_an_essays_rubric_and_category_in_the_studio(cast, moodle, client):
+    from .studio_helpers import question_post
+
+    client.force_login(cast.author)
+    url = reverse("assessments:studio_question_new", args=[moodle.pk]) + "?type=essay"
+    bad = client.post(
+        url, question_post("essay", "提案を書いてください。", rubric="共感 | 二 | できていない / できている")
+    )
+    assert bad.status_code == 400 and "重み" in bad.content.decode()
+    one_level = client.post(url, question_post("essay", "提案を書いてください。", rubric="共感 | 2 | できている"))
+    assert one_level.status_code == 400 and "2〜10 個のレベル" in one_level.content.decode()
+    good = client.post(
+        url,
+        question_post(
+            "essay",
+            "提案を書いてください。",
+            rubric="共感 | 2 | できていない / 一部 / できている\n\n提案 | 1 | なし / あり",
+            category=" 商談 / 提案 ",
+        ),
+    )
+    assert good.status_code == 302
+    essay = moodle.questions.get(text="提案を書いてください。")
+    assert essay.category == "商談/提案"
+    assert essay.data["rubric"] == [
+        {"id": "1", "title": "共感", "weight": 2, "levels": ["できていない", "一部", "できている"]},
+        {"id": "2", "title": "提案", "weight": 1, "levels": ["なし", "あり"]},
+    ]
+    page = client.get(reverse("assessments:studio_question", args=[essay.pk])).content.decode()
+    assert "共感 | 2 | できていない / 一部 / できている" in page and "商談 › 提案" in page
+
+    # Graded with that rubric: (2 × 1/2 + 1 × 1) / 3.
+    quiz = make_quiz(cast, [essay], pass_mark=50)
+    lesson = quiz_lesson(cast, quiz, slug="rubric-course")
+    attempt = _start(cast, lesson, cast.rep_a1)
+    key = attempt.layout[0]["key"]
+    services.answer_save(
+        rep=cast.rep_a1, attempt=attempt, question_key=key, answer={"text": "ご提案です。"}, statement_id=sid()
+    )
+    attempt = services.attempt_submit(rep=cast.rep_a1, attempt=attempt, statement_id=sid())
+    final = services.essay_grade(
+        grader=cast.coach, attempt=attempt, question_key=key, levels={"1": 2, "2": 2}, statement_id=sid()
+    )
+    assert final.score == pytest.approx(0.6667, abs=1e-4) and final.passed
+
+
+def test_an_author_writes_a_description_in_the_studio(cast, moodle, client):
+    from .studio_helpers import question_post
+
+    client.force_login(cast.author)
+    url = reverse("assessments:studio_question_new", args=[moodle.pk]) + "?type=description"
+    assert client.get(url).status_code == 200
+    assert client.post(url, question_post("description", "ここからは事例です。", category="事例")).status_code == 302
+    description = moodle.questions.get(text="ここからは事例です。")
+    assert (description.type, description.data, description.category) == ("description", {}, "事例")
+    assert client.get(reverse("assessments:studio_question", args=[description.pk])).status_code == 200
