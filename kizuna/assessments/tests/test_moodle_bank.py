@@ -183,7 +183,10 @@ def test_an_attempt_with_essays_waits_for_its_grade_then_is_final_like_any_other
     graded = AttemptAnswer.objects.get(attempt=final, question_key=keys["割引の説明"])
     assert (graded.score, graded.graded_by, graded.feedback) == (1.0, cast.manager_a, "よく書けています。")
     assert ItemStat.objects.filter(question__title="割引の説明").get().score_sum > 0
-    assert Notification.objects.filter(recipient=rep, kind="assessments.graded").count() == 1
+    told = Notification.objects.get(recipient=rep, kind="assessments.graded")
+    assert (told.title_text, told.body_text) == ("回答が採点されました: KIZUNA 確認テスト", "得点は 67% です。")
+    asked = Notification.objects.get(recipient=cast.manager_a, kind="assessments.grading_requested")
+    assert asked.body_text == f"{cast.rep_a1} さんが記述問題に 1 問答えました。あなたの採点で得点が確定します。"
     with pytest.raises(AssessmentError):  # final: no more changes
         services.essay_grade(
             grader=cast.coach, attempt=final, question_key=keys["割引の説明"], levels={"1": 1}, statement_id=sid()
