@@ -175,6 +175,11 @@ class AttemptResult:
     def percent(self) -> int:
         return self.attempt.percent or 0
 
+    @property
+    def question_total(self) -> int:
+        """How many questions the attempt showed (descriptions are none)."""
+        return sum(1 for q in self.questions if not q.is_description)
+
 
 def attempt_result(attempt: Attempt) -> AttemptResult:
     """What the rep sees after submitting: score, each answer right or wrong, the feedback and the explanations."""

@@ -244,6 +244,11 @@ def test_the_reps_pages_say_an_attempt_waits_for_grading_instead_of_a_score(cast
     assert "採点待ち" in lesson_page and "None%" not in lesson_page
     result = client.get(reverse("assessments:quiz_attempt_result", args=[attempt.pk])).content.decode()
     assert "採点待ち" in result and "None" not in result
+    key = next(i["key"] for i in attempt.layout if attempt.quiz_version.questions[i["key"]]["title"] == "割引の説明")
+    services.essay_grade(grader=cast.coach, attempt=attempt, question_key=key, levels={"1": 3}, statement_id=sid())
+    final = client.get(reverse("assessments:quiz_attempt_result", args=[attempt.pk])).content.decode()
+    # Three questions (the description is none): the single choice right, the essays 67% and blank.
+    assert "3問中1問正解" in final and "1か月分お得です。" in final
 
 
 def test_an_author_writes_an_essays_rubric_and_category_in_the_studio(cast, moodle, client):
