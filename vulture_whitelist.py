@@ -134,6 +134,7 @@ _.hidden  # variable, kizuna/community/api.py
 _.is_essay  # variable, kizuna/assessments/selectors/attempts.py: result.html
 _.grade_pending  # variable, kizuna/assessments/selectors/attempts.py: result.html
 _.grader_feedback  # variable, kizuna/assessments/selectors/attempts.py: result.html
+_.question_total  # property, kizuna/assessments/selectors/attempts.py: result.html
 _.category_names  # attribute, kizuna/assessments/studio_views.py: studio_bank.html
 _.unread_notifications  # variable, kizuna/accounts/models.py
 _.minutes_per_rep  # property, kizuna/agreements/emails.py
