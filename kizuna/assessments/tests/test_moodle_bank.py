@@ -306,3 +306,11 @@ def test_an_author_writes_a_description_in_the_studio(cast, moodle, client):
     description = moodle.questions.get(text="ここからは事例です。")
     assert (description.type, description.data, description.category) == ("description", {}, "事例")
     assert client.get(reverse("assessments:studio_question", args=[description.pk])).status_code == 200
+
+
+def test_the_authors_preview_shows_a_description_as_text_and_counts_only_questions(cast, essay_lesson, client):
+    from kizuna.assessments.models import Quiz
+
+    client.force_login(cast.author)
+    page = client.get(reverse("assessments:studio_quiz_preview", args=[Quiz.objects.get().pk])).content.decode()
+    assert "第3問(全3問)" in page and "第0問" not in page and "全4問" not in page
