@@ -46,6 +46,7 @@ _.constraints  # variable, kizuna/agreements/models.py
 _.indexes  # variable, kizuna/agreements/models.py
 _.field_order  # variable, kizuna/assessments/forms.py
 _.template_name  # attribute, kizuna/assessments/forms.py
+_.graded_by_id  # attribute, kizuna/assessments/projections.py: a foreign key's column, saved by Django
 _.date_hierarchy  # variable, kizuna/catalog/admin.py
 _.filter_horizontal  # variable, kizuna/catalog/admin.py
 _.inlines  # variable, kizuna/catalog/admin.py
@@ -145,6 +146,11 @@ _.hidden  # variable, kizuna/community/api.py
 _.resume_elsewhere  # property, kizuna/learning/selectors.py (learning/home.html)
 _.points_max  # property, kizuna/scenarios/models.py (scenarios/_comparison.html)
 _.is_late  # property, kizuna/updates/selectors.py (updates/_rates_table.html)
+_.is_essay  # variable, kizuna/assessments/selectors/attempts.py: result.html
+_.grade_pending  # variable, kizuna/assessments/selectors/attempts.py: result.html
+_.grader_feedback  # variable, kizuna/assessments/selectors/attempts.py: result.html
+_.question_total  # property, kizuna/assessments/selectors/attempts.py: result.html
+_.category_names  # attribute, kizuna/assessments/studio_views.py: studio_bank.html
 _.unread_notifications  # variable, kizuna/accounts/models.py
 _.minutes_per_rep  # property, kizuna/agreements/emails.py
 _.now_note  # variable, kizuna/notifications/selectors.py

@@ -93,16 +93,21 @@ class BankCreateForm(BankForm):
 
 
 class BankFilterForm(forms.Form):
-    """The bank page's filter: one type and/or one topic."""
+    """The bank page's filter: one type, one topic and/or one category (with its subcategories)."""
 
     type = forms.ChoiceField(label=_("Type"), required=False)
     topic = TopicChoice(label=_("Topic"), queryset=Tag.objects.none(), required=False, empty_label=_("All topics"))
+    category = forms.ChoiceField(label=_("Category"), required=False)
 
-    def __init__(self, *args: Any, topics: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, topics: Any = None, categories: Any = (), **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("All types")), *type_choices()]
         self.fields["topic"].queryset = topics if topics is not None else topic_tags()
+        self.fields["category"].choices = [
+            ("", _("All categories")),
+            *[(c.path, "\u3000" * c.depth + f"{c.name} ({c.count})") for c in categories],
+        ]
 
 
 class GiftUploadForm(StudioForm):
@@ -156,6 +161,12 @@ class QuestionForm(StudioForm):
         max_length=5000,
         help_text=_("Shown to every rep after they answer: why the right answer is right."),
     )
+    category = forms.CharField(
+        label=_("Category (optional)"),
+        required=False,
+        max_length=1000,
+        help_text=_("Where it sits in the bank, from the top down: for example 製品/料金/割引 (Moodle's $CATEGORY)."),
+    )
     topics = TopicCheckboxes(label=_("Topics"), queryset=Tag.objects.none(), required=False)
     new_topics = forms.CharField(
         label=_("New topics"),
@@ -185,7 +196,19 @@ class QuestionForm(StudioForm):
             self.fields["otherwise_feedback"] = forms.CharField(
                 label=_("Feedback for any other number (optional)"), required=False, max_length=1000
             )
-        for name in ("answer", "feedback_true", "feedback_false", "otherwise_feedback"):
+        if type_code == "essay":
+            self.fields["rubric"] = forms.CharField(
+                label=_("Rubric (optional)"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_(
+                    "One criterion per line: its name | its weight | its levels from lowest to highest, separated "
+                    "by /. For example: 共感 | 2 | できていない / 一部できている / できている. "
+                    "Empty: one criterion for the answer as a whole, with four levels."
+                ),
+            )
+        for name in ("answer", "feedback_true", "feedback_false", "otherwise_feedback", "rubric"):
             if name in self.fields:
                 self.fields[name].template_name = "assessments/_field.html"
 
@@ -195,6 +218,7 @@ class QuestionForm(StudioForm):
             "title": question.title,
             "text": question.text,
             "explanation": question.explanation,
+            "category": question.category,
             "topics": [t.pk for t in question.topics.all()],
         }
         if question.type == "truefalse":
@@ -205,7 +229,32 @@ class QuestionForm(StudioForm):
             }
         if question.type == "numerical":
             initial["otherwise_feedback"] = question.data.get("otherwise_feedback", "")
+        if question.type == "essay":
+            initial["rubric"] = "\n".join(
+                f"{c['title']} | {c['weight']} | " + " / ".join(c["levels"]) for c in question.data.get("rubric") or []
+            )
         return initial
+
+    def clean_rubric(self) -> list[dict[str, Any]]:
+        """The rubric's lines as criteria (the essay type checks the rest: weights, number of levels)."""
+        criteria = []
+        for number, line in enumerate((self.cleaned_data.get("rubric") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) != 3 or not parts[0]:
+                raise forms.ValidationError(
+                    _("Line %(line)s: write name | weight | levels separated by /.") % {"line": number}
+                )
+            try:
+                weight = int(parts[1])
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(line)s: the weight must be a whole number.") % {"line": number}
+                ) from None
+            levels = [level.strip() for level in parts[2].split("/") if level.strip()]
+            criteria.append({"id": str(len(criteria) + 1), "title": parts[0], "weight": weight, "levels": levels})
+        return criteria
 
     def clean_text(self) -> str:
         return self.cleaned_data["text"].strip()
@@ -429,6 +478,11 @@ class QuestionEditor:
                 "feedback_true": cleaned["feedback_true"],
                 "feedback_false": cleaned["feedback_false"],
             }
+        if self.type == "essay":
+            # Empty: the default rubric (GIFT carries none, so imported essays start with it).
+            return {"rubric": cleaned.get("rubric") or []}
+        if self.rows is None:  # a description: its text is all there is
+            return {}
         rows = [row.cleaned_data for row in self._filled()]
         if self.type == "single":
             return {

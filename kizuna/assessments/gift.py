@@ -12,12 +12,15 @@ Implemented as Moodle documents it and as its importer (question/format/gift) re
   ``{#3.14:0.01}``, ``{#1..5}``, several ``=%50%1822:2`` answers and ``~#`` feedback
   for any other number, matching ``=item -> answer``, short answers ``{=a =b}``;
 - ``\\~ \\= \\# \\{ \\} \\: \\\\`` escape, ``\\n`` is a newline;
-- ``$CATEGORY: path`` applies to the questions after it: its last part becomes a
-  topic tag; ``// [id:…] [tag:…]`` before a question gives its id and topic tags
-  (Moodle 3.6+ writes these, and so do we, so that an export re-imports onto the
-  same questions).
+- ``$CATEGORY: path`` applies to the questions after it: the path is kept as the
+  question's category (``a/b/c``; Moodle's ``$course$``/``$system$`` and ``top`` parts
+  dropped, ``//`` is a slash inside a name) and its last part also becomes a topic tag;
+  ``// [id:…] [tag:…]`` before a question gives its id and topic tags (Moodle 3.6+
+  writes these, and so do we, so that an export re-imports onto the same questions);
+- a question with no answer block is a description (text shown between questions);
+  an empty block ``{}`` (general feedback aside) is an essay.
 
-Descriptions (text without answers) and essays (``{}``) are refused with a clear error.
+``gift_write`` writes a ``$CATEGORY:`` line wherever the category changes, so a round trip keeps them.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class GiftQuestion:
     explanation: str = ""
     topics: list[str] = field(default_factory=list)
     key: str | None = None
+    # The $CATEGORY path it came under ("製品/料金/割引"), "" for none.
+    category: str = ""
     line: int = field(default=0, compare=False)
 
 
@@ -92,7 +97,8 @@ def gift_read(source: str | bytes | IO[bytes] | IO[str]) -> Iterator[GiftQuestio
             return
     stream = _text_stream(source)
     category_topic: str | None = None
-    found = False
+    category = ""
+    found = answerable = described = False
     for item in _chunks(stream):
         if isinstance(item, GiftError):
             found = True
@@ -109,7 +115,8 @@ def gift_read(source: str | bytes | IO[bytes] | IO[str]) -> Iterator[GiftQuestio
         if body.startswith("$CATEGORY:"):
             newline = body.find("\n")
             header = body[: newline if newline >= 0 else len(body)]
-            category_topic = _category_topic(header.text[len("$CATEGORY:") :])
+            category = category_path(header.text[len("$CATEGORY:") :])
+            category_topic = category_parts(category)[-1][:100] if category else None
             if newline < 0:
                 continue
             body = body[newline + 1 :].strip()
@@ -126,9 +133,17 @@ def gift_read(source: str | bytes | IO[bytes] | IO[str]) -> Iterator[GiftQuestio
         if category_topic:
             tags.append(category_topic)
         question.topics = list(dict.fromkeys(t for t in tags if t))
+        question.category = category
+        answerable = answerable or question.type != "description"
+        described = described or question.type == "description"
         yield question
     if not found:
         yield GiftError(1, _("There are no questions in this text."))
+    elif described and not answerable:
+        # Text without a single answer block is most likely not GIFT at all (a wrong file).
+        yield GiftError(
+            1, _("There are no questions in this text, only descriptions (text without answers between { and }).")
+        )
 
 
 def _text_stream(source: str | IO[bytes] | IO[str]) -> IO[str]:
@@ -196,11 +211,23 @@ def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str]] | GiftError]:
         yield start, current
 
 
-def _category_topic(path: str) -> str | None:
-    """The last meaningful part of a category path ("$course$/top/製品/料金" → "料金")."""
-    parts = [p.strip() for p in path.split("/")]
-    parts = [p for p in parts if p and not p.startswith("$") and p.lower() != "top"]
-    return parts[-1][:100] if parts else None
+# Moodle's category paths: "/" separates, "//" is a slash inside a name; the context and "top" lead the path.
+_SEPARATOR = re.compile(r"(?<!/)/(?!/)")
+CATEGORY_MAX_CHARS = 1000
+
+
+def category_parts(path: str) -> list[str]:
+    """The names along a category path ("製品/料金" → ["製品", "料金"]; "a//b/c" → ["a/b", "c"])."""
+    return [p.strip().replace("//", "/") for p in _SEPARATOR.split(path) if p.strip()]
+
+
+def category_path(raw: str) -> str:
+    """The path we keep from a $CATEGORY line: "$course$/top/製品/料金" → "製品/料金" ("" if nothing is left)."""
+    parts = [p.strip() for p in _SEPARATOR.split(raw.strip())]
+    parts = [p for p in parts if p]
+    while parts and (parts[0].startswith("$") or parts[0].lower() == "top"):
+        parts.pop(0)
+    return "/".join(parts)[:CATEGORY_MAX_CHARS]
 
 
 def _question(body: Marked) -> GiftQuestion:
@@ -213,9 +240,11 @@ def _question(body: Marked) -> GiftQuestion:
         body = body[end + 2 :].strip()
     opening, closing = body.find("{"), body.find("}")
     if opening < 0 and closing < 0:
-        raise GiftSyntaxError(
-            _("This question has no answers. Put them between { and } (descriptions are not supported)."), body.line
-        )
+        # No answer block: a description, text shown between questions (Moodle reads it the same way).
+        text = _strip_format(body.text).strip()
+        if not text:
+            raise GiftSyntaxError(_("The question text is empty."), body.line)
+        return GiftQuestion(type="description", text=text, data={}, title=title, line=body.line)
     if opening < 0 or closing < 0 or closing < opening:
         at = opening if opening >= 0 else closing
         raise GiftSyntaxError(_("The braces { } do not match."), body.line_at(at))
@@ -233,8 +262,6 @@ def _question(body: Marked) -> GiftQuestion:
         explanation = read_text(block[general + 4 :])
         block = block[:general]
     block = block.strip()
-    if not block.text:
-        raise GiftSyntaxError(_("Essay questions (an empty answer block {}) are not supported."), body.line_at(opening))
     if not text:
         raise GiftSyntaxError(_("The question text is empty."), body.line)
     for cls in question_types():
@@ -258,12 +285,22 @@ def _strip_format(text: str) -> str:
 def gift_write(questions: Iterable[GiftQuestion]) -> str:
     """Write questions as GIFT that gift_parse (and Moodle) read back as the same questions."""
     blocks = []
+    category = ""
     for q in questions:
         lines = []
+        if q.category != category:
+            # As Moodle writes it: under the course's top category ("$course$/top" alone: no category).
+            # Moodle reads this line as it is, so it is not escaped (a category never holds a newline).
+            blocks.append("$CATEGORY: $course$/top" + (f"/{q.category}" if q.category else ""))
+            category = q.category
         meta = ([f"[id:{_meta(q.key)}]"] if q.key else []) + [f"[tag:{_meta(t)}]" for t in q.topics]
         if meta:
             lines.append("// " + " ".join(meta))
         title = f"::{escape(q.title)}::" if q.title else ""
+        if q.type == "description":
+            lines.append(f"{title}[markdown]{escape(q.text)}")
+            blocks.append("\n".join(lines))
+            continue
         lines.append(f"{title}[markdown]{escape(q.text)}{{")
         lines += ["\t" + line for line in question_type(q.type, q.data).to_gift()]
         if q.explanation:

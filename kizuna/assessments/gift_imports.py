@@ -302,6 +302,7 @@ def _stage_rows(
             "title": gq.title.strip()[:200],
             "text": text,
             "explanation": gq.explanation.replace("\r\n", "\n").strip(),
+            "category": gq.category,
         }
         if key is not None and key in staged:  # the same id twice in the file: the later one wins
             question = staged[key]
@@ -368,7 +369,10 @@ def _publish(job: GiftImport) -> None:
     if replacing.exists():
         copy = Question.objects.filter(bank_id=job.staging_bank_id, replaces=OuterRef("pk"))
         Question.objects.filter(pk__in=replacing.values("replaces")).update(
-            **{name: Subquery(copy.values(name)[:1]) for name in ("type", "title", "text", "explanation", "data")},
+            **{
+                name: Subquery(copy.values(name)[:1])
+                for name in ("type", "title", "text", "explanation", "data", "category")
+            },
             updated_at=now,
         )
         Through.objects.filter(question_id__in=replacing.values("replaces")).delete()

@@ -49,6 +49,8 @@ class Question(models.Model):
     explanation = models.TextField(_("explanation (Markdown)"), blank=True)
     data = models.JSONField(default=dict)
     topics = models.ManyToManyField("catalog.Tag", blank=True, related_name="questions")
+    # Where it sits in the bank's hierarchy of categories, "製品/料金/割引" ("//" is a slash in a name); GIFT $CATEGORY.
+    category = models.CharField(_("category"), max_length=1000, blank=True, default="")
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -213,12 +215,15 @@ class Attempt(models.Model):
     submit_statement = models.UUIDField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)  # 0..1
     passed = models.BooleanField(null=True, blank=True)
+    # Submitted with essays that a coach or the rep's manager has still to grade: no score until they have.
+    grading_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["rep", "quiz", "lesson"]),
             models.Index(fields=["partner", "submitted_at"]),
+            models.Index(fields=["grading_pending", "partner"]),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +246,13 @@ class AttemptAnswer(models.Model):
     seconds = models.FloatField(null=True, blank=True)
     answered_at = models.DateTimeField()
     statement_seq = models.BigIntegerField()
+    # An essay's grade (services.grading): who, when, the rubric level per criterion id, and the feedback.
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+    rubric_levels = models.JSONField(default=dict, blank=True)
+    feedback = models.TextField(blank=True)
 
     class Meta:
         constraints = [

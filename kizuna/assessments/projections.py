@@ -33,10 +33,17 @@ from kizuna.records.projections import statements_in_order
 from . import spacing, vocab
 from .models import Attempt, AttemptAnswer, ItemStat, Question, QuizVersion, ReviewCard, TopicWeek
 from .published import key_from_iri
-from .types import question_type
+from .types import question_type, type_class
 
 SCALE = 10_000
-VERBS = (vocab.ATTEMPTED.iri, records_vocab.ANSWERED.iri, records_vocab.COMPLETED.iri)
+VERBS = (
+    vocab.ATTEMPTED.iri,
+    records_vocab.ANSWERED.iri,
+    records_vocab.COMPLETED.iri,
+    vocab.GRADED.iri,
+    records_vocab.PASSED.iri,
+    records_vocab.FAILED.iri,
+)
 
 
 def units(score: float) -> int:
@@ -204,7 +211,11 @@ def _apply(st: Statement, store: Any) -> None:
         if st.verb == vocab.ATTEMPTED.iri:
             _attempted(st, ext, store)
         elif st.verb == records_vocab.COMPLETED.iri:
-            _completed(st, store)
+            _completed(st, ext, store)
+        elif (ext.get(vocab.EXT_GRADING.iri) or {}).get("final"):  # passed/failed once the essays are graded
+            _finalised(st, store)
+    elif st.object_type == vocab.TYPE_INTERACTION.iri and st.verb == vocab.GRADED.iri:
+        _graded(st, store)
     elif st.object_type == vocab.TYPE_INTERACTION.iri and st.verb == records_vocab.ANSWERED.iri:
         if ext.get(vocab.EXT_REVIEW.iri):
             _reviewed(st, ext, store)
@@ -260,7 +271,7 @@ def _answered(st: Statement, store: Any) -> None:
     store.flush()
 
 
-def _completed(st: Statement, store: Any) -> None:
+def _completed(st: Statement, ext: dict[str, Any], store: Any) -> None:
     registration = (st.context or {}).get("registration")
     attempt = store.attempt(registration) if registration else None
     if attempt is None or attempt.submitted_at is not None:
@@ -268,13 +279,65 @@ def _completed(st: Statement, store: Any) -> None:
     result = st.result or {}
     attempt.submitted_at = st.timestamp
     attempt.submit_statement = st.id
+    if (ext.get(vocab.EXT_GRADING.iri) or {}).get("pending"):
+        # Essays to grade: no score yet; the answers count once the last grade finalises it (_finalised).
+        attempt.score, attempt.passed, attempt.grading_pending = None, None, True
+        store.save(attempt)
+        store.flush()
+        return
     attempt.score = float((result.get("score") or {}).get("scaled", 0.0))
     attempt.passed = bool(result.get("success"))
     store.save(attempt)
+    _count_answers(st, store, attempt)
 
+
+def _graded(st: Statement, store: Any) -> None:
+    """An essay's grade: the answer takes its score, until the attempt is finalised."""
+    registration = (st.context or {}).get("registration")
+    attempt = store.attempt(registration) if registration else None
+    if attempt is None or not attempt.grading_pending:
+        return
+    row = store.answer(attempt, key_from_iri(st.object_iri))
+    if row is None:
+        return
+    result = st.result or {}
+    extensions = result.get("extensions") or {}
+    row.score = float((result.get("score") or {}).get("scaled", 0.0))
+    row.correct = bool(result.get("success"))
+    row.graded_by_id = st.actor_id
+    row.graded_at = st.timestamp
+    row.rubric_levels = extensions.get(vocab.EXT_RUBRIC_LEVELS.iri) or {}
+    row.feedback = (extensions.get(vocab.EXT_GRADING.iri) or {}).get("feedback", "")
+    store.save(row)
+    store.flush()
+
+
+def _finalised(st: Statement, store: Any) -> None:
+    """The last essay graded: the attempt takes its score and its answers count, as at any other submission."""
+    registration = (st.context or {}).get("registration")
+    attempt = store.attempt(registration) if registration else None
+    if attempt is None or not attempt.grading_pending:
+        return
+    result = st.result or {}
+    attempt.score = float((result.get("score") or {}).get("scaled", 0.0))
+    attempt.passed = bool(result.get("success"))
+    attempt.grading_pending = False
+    store.save(attempt)
+    _count_answers(st, store, attempt)
+
+
+def _count_answers(st: Statement, store: Any, attempt: Attempt) -> None:
+    """Count a scored attempt's final answers in item statistics, weak topics and review cards."""
     answers = store.answers(attempt)
     version = store.version(attempt.quiz_version_id)
-    keys = [item["key"] for item in attempt.layout]
+    kinds = {
+        item["key"]: type_class(version.questions[item["key"]]["type"])
+        for item in attempt.layout
+        if item["key"] in version.questions
+    }
+    # Descriptions score nothing; essays count, but a person's grade is no review of the rep's memory.
+    keys = [item["key"] for item in attempt.layout if item["key"] in kinds and kinds[item["key"]].scored]
+    reviewed = [key for key in keys if not kinds[key].manual]
     question_ids = store.question_ids(keys)
     x = {key: units(answers[key].score) if key in answers else 0 for key in keys}
     total, n = sum(x.values()), len(keys)
@@ -314,8 +377,8 @@ def _completed(st: Statement, store: Any) -> None:
         st, store, {slug: [(x[k], k in answers and answers[k].correct) for k in ks] for slug, ks in by_topic.items()}
     )
 
-    cards = store.cards(st.actor_id, sorted(set(question_ids.values())))
-    for key in keys:
+    cards = store.cards(attempt.rep_id, sorted({question_ids[k] for k in reviewed if k in question_ids}))
+    for key in reviewed:
         if key not in question_ids:
             continue
         answer = answers.get(key)

@@ -34,7 +34,7 @@ from .forms import (
     QuestionEditor,
     QuizForm,
 )
-from .gift import GiftError
+from .gift import GiftError, category_parts
 from .models import QuestionBank, Quiz
 from .published import draw_layout
 from .tasks import gift_import_task
@@ -52,6 +52,8 @@ TYPE_HINTS = {
     "short": gettext_lazy("The rep types a word or phrase; you list what counts as right."),
     "numerical": gettext_lazy("The rep types a number; right within a tolerance or a range."),
     "matching": gettext_lazy("Match each item with its answer."),
+    "essay": gettext_lazy("The rep writes an answer; a coach or their manager grades it with a rubric."),
+    "description": gettext_lazy("Text shown between questions (instructions, a case to read); no answer, no score."),
 }
 
 
@@ -118,16 +120,21 @@ def studio_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect(_bank_url(bank))
     topics = selectors.bank_topics(bank)
-    filters = BankFilterForm(request.GET or None, topics=topics)
-    chosen_type, chosen_topic = "", None
+    categories = selectors.bank_categories(bank)
+    filters = BankFilterForm(request.GET or None, topics=topics, categories=categories)
+    chosen_type, chosen_topic, chosen_category = "", None, ""
     if filters.is_valid():
         chosen_type, chosen_topic = filters.cleaned_data["type"], filters.cleaned_data["topic"]
+        chosen_category = filters.cleaned_data["category"]
     archived = request.GET.get("archived") == "1"
-    questions = selectors.bank_questions_filtered(bank, type=chosen_type, topic=chosen_topic, archived=archived)
+    questions = selectors.bank_questions_filtered(
+        bank, type=chosen_type, topic=chosen_topic, category=chosen_category, archived=archived
+    )
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     labels = dict(type_choices())
     for q in page.object_list:
         q.type_label = labels.get(q.type, q.type)
+        q.category_names = category_parts(q.category)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -138,7 +145,8 @@ def studio_bank(request: HttpRequest, bank_id: int) -> HttpResponse:
             "page": page,
             "filters": filters,
             "archived": archived,
-            "filtered": bool(chosen_type or chosen_topic),
+            "filtered": bool(chosen_type or chosen_topic or chosen_category),
+            "categories": categories,
             "query": query.urlencode(),
             "edit_form": edit_form,
             "types": [(code, label, TYPE_HINTS.get(code, "")) for code, label in type_choices()],
@@ -221,6 +229,7 @@ def _question_values(editor: QuestionEditor) -> dict[str, Any]:
         "explanation": cleaned["explanation"],
         "data": editor.data(),
         "topics": topics,
+        "category": cleaned.get("category") or "",
     }
 
 
@@ -289,6 +298,7 @@ def studio_question(request: HttpRequest, question_id: int) -> HttpResponse:
             "type_code": question.type,
             "type_label": type_class(question.type).label,
             "question": question,
+            "category_names": category_parts(question.category),
             "preview": selectors.question_preview(question),
             "can_edit": can_author(request.user),
         },

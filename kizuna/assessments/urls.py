@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import analysis_views, review_views, studio_views, views
+from . import analysis_views, grading_views, review_views, studio_views, views
 
 app_name = "assessments"
 
@@ -37,4 +37,7 @@ urlpatterns = [
     path("analysis/topics/", analysis_views.topic_analysis, name="topic_analysis"),
     path("quizzes/results/", analysis_views.quiz_results, name="quiz_results"),
     path("reps/<int:rep_id>/quizzes/", analysis_views.rep_quizzes, name="rep_quizzes"),
+    # Essays: a coach or the rep's manager grades them with the essay's rubric.
+    path("quizzes/grading/", grading_views.grading_list, name="grading_list"),
+    path("quizzes/grading/<int:quiz_attempt_id>/", grading_views.grading_attempt, name="grading_attempt"),
 ]

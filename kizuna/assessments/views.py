@@ -78,6 +78,7 @@ def _player(
             "version": attempt.quiz_version,
             "questions": questions,
             "answered": sum(1 for q in questions if q.saved),
+            "question_total": sum(1 for q in questions if not q.is_description),
             "submit_sid": uuid.uuid4(),
             "autosave": True,
             "server_now_ms": int(timezone.now().timestamp() * 1000),

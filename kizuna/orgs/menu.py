@@ -83,6 +83,7 @@ SECTIONS = (
             Entry("analytics:partner_dashboard", _("Dashboard"), (MANAGER,)),
             Entry("assessments:quiz_results", _("Quiz results"), (MANAGER,)),
             Entry("assessments:quiz_analysis_list", _("Quiz analysis"), (ADMIN, COACH)),
+            Entry("assessments:grading_list", _("Essays to grade"), (ADMIN, COACH, MANAGER)),
             Entry("scenarios:partner_scenarios", _("Scenarios"), (MANAGER,)),
             Entry("scenarios:principal_scenarios", _("Scenario analysis"), STAFF),
             Entry("surveys:surveys", _("Survey results"), (ADMIN, AUTHOR, COACH, MANAGER)),

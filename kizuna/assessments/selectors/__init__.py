@@ -18,9 +18,12 @@ from .analysis import (
     weak_topics,
 )
 from .attempts import (
+    access_attempt_for_grader,
     access_attempt_for_user,
     attempt_answers,
+    attempt_essays,
     attempt_result,
+    grading_queue,
     lesson_quiz_state,
     player_questions,
     published_quiz,
@@ -45,6 +48,7 @@ from .studio import (
     access_quiz_for_user,
     access_quiz_item_for_user,
     answer_key,
+    bank_categories,
     bank_questions,
     bank_questions_filtered,
     bank_topics,
@@ -63,6 +67,10 @@ from .studio import (
 )
 
 __all__ = [
+    "bank_categories",
+    "access_attempt_for_grader",
+    "attempt_essays",
+    "grading_queue",
     "answer_key",
     "can_view_content",
     "HomeReview",

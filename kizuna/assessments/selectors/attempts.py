@@ -11,7 +11,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kizuna.orgs.access import (
+    Role,
     access_rep_for_user,
+    has_role,
     visible_reps,
 )
 
@@ -97,13 +99,15 @@ def access_attempt_for_user(user: Any, attempt_id: int) -> Attempt:
 
 @dataclass
 class PlayerQuestion:
-    number: int
+    number: int  # among the attempt's questions (0 for a description, which is no question)
     key: str
     title: str
     text_html: str
     type: str
     render: dict[str, Any]
     error: str = ""
+    total: int = 0  # how many questions the attempt shows (descriptions aside)
+    is_description: bool = False
     # A fresh statement id for this question's answer as rendered: a double tap posts the same one.
     sid: str = field(default_factory=lambda: str(uuid.uuid4()))
 
@@ -114,21 +118,26 @@ def player_questions(
     """The questions of an attempt (or of the attempt about to start) as the player shows them."""
     answers = answers or {}
     shown = []
-    for number, item in enumerate(layout, start=1):
+    number = 0
+    for item in layout:
         q = snapshot_question(version, item["key"])
         if q is None:
             continue
         qtype = question_type(q["type"], q["data"])
+        number += qtype.scored
         shown.append(
             PlayerQuestion(
-                number=number,
+                number=number if qtype.scored else 0,
                 key=item["key"],
                 title=q["title"],
                 text_html=q["text_html"],
                 type=q["type"],
                 render=qtype.render(name=f"q-{item['key']}", order=item["order"], answer=answers.get(item["key"])),
+                is_description=not qtype.scored,
             )
         )
+    for question in shown:
+        question.total = number
     return shown
 
 
@@ -141,6 +150,12 @@ def attempt_answers(attempt: Attempt) -> dict[str, Any]:
 class QuestionResult:
     number: int
     text_html: str
+    is_description: bool = field(default=False, kw_only=True)
+    # An essay: waiting for its grade, or graded (the feedback of the coach or manager, by name).
+    is_essay: bool = field(default=False, kw_only=True)
+    grade_pending: bool = field(default=False, kw_only=True)
+    grader_feedback: str = field(default="", kw_only=True)
+    graded_by: str = field(default="", kw_only=True)
     answered: bool
     your_answer: list[str]
     right_answer: list[str]
@@ -160,21 +175,33 @@ class AttemptResult:
     def percent(self) -> int:
         return self.attempt.percent or 0
 
+    @property
+    def question_total(self) -> int:
+        """How many questions the attempt showed (descriptions are none)."""
+        return sum(1 for q in self.questions if not q.is_description)
+
 
 def attempt_result(attempt: Attempt) -> AttemptResult:
     """What the rep sees after submitting: score, each answer right or wrong, the feedback and the explanations."""
     version = attempt.quiz_version
-    answers = {str(a.question_key): a for a in attempt.answers.all()}
+    answers = {str(a.question_key): a for a in attempt.answers.select_related("graded_by")}
     results = []
-    for number, item in enumerate(attempt.layout, start=1):
+    number = 0
+    for item in attempt.layout:
         q = snapshot_question(version, item["key"])
         if q is None:
             continue
         qtype = question_type(q["type"], q["data"])
+        number += qtype.scored
         saved = answers.get(item["key"])
-        verdict = qtype.check(saved.answer) if saved else None
+        verdict = qtype.check(saved.answer) if saved and not qtype.manual else None
         results.append(
             QuestionResult(
+                is_description=not qtype.scored,
+                is_essay=qtype.manual,
+                grade_pending=bool(qtype.manual and saved and attempt.grading_pending),
+                grader_feedback=saved.feedback if saved and not attempt.grading_pending else "",
+                graded_by=str(saved.graded_by) if saved and saved.graded_by and not attempt.grading_pending else "",
                 number=number,
                 text_html=q["text_html"],
                 answered=saved is not None,
@@ -187,6 +214,97 @@ def attempt_result(attempt: Attempt) -> AttemptResult:
             )
         )
     return AttemptResult(attempt=attempt, questions=results, correct_count=sum(1 for r in results if r.correct))
+
+
+def _grader_attempts(user: Any) -> QuerySet[Attempt]:
+    if not has_role(user, Role.ADMIN, Role.COACH, Role.MANAGER):
+        return Attempt.objects.none()
+    return Attempt.objects.filter(rep__in=visible_reps(user))
+
+
+def grading_queue(user: Any) -> QuerySet[Attempt]:
+    """Submitted attempts whose essays wait for a grade, oldest first: a manager sees their agency's reps only."""
+    return (
+        _grader_attempts(user)
+        .filter(grading_pending=True)
+        .select_related("rep", "quiz_version", "lesson")
+        .order_by("submitted_at", "id")
+    )
+
+
+def access_attempt_for_grader(user: Any, attempt_id: int) -> Attempt:
+    """An attempt with essays this person may grade (coaches, admins; a manager: their agency's reps), or 404."""
+    try:
+        return (
+            _grader_attempts(user)
+            .filter(submitted_at__isnull=False)
+            .select_related("rep", "quiz_version", "lesson")
+            .get(pk=attempt_id)
+        )
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass
+class EssayToGrade:
+    key: str
+    number: int
+    title: str
+    text_html: str
+    answer: str  # "" when left blank (nothing to grade: it scores 0)
+    rubric: list[dict[str, Any]]  # criteria, each with "choices": [{level, text, checked}]
+    levels: dict[str, int]  # the grade given so far, criterion id → level
+    feedback: str
+    graded_by: str
+    score: float | None
+    # A fresh statement id for the grade as rendered: a double tap posts the same one.
+    sid: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+def attempt_essays(attempt: Attempt) -> list[EssayToGrade]:
+    """The essays of an attempt, each with the rep's answer, its rubric and the grade given so far."""
+    from ..types.open import essay_rubric
+
+    version = attempt.quiz_version
+    answers = {str(a.question_key): a for a in attempt.answers.select_related("graded_by")}
+    essays = []
+    number = 0
+    for item in attempt.layout:
+        q = snapshot_question(version, item["key"])
+        if q is None:
+            continue
+        qtype = question_type(q["type"], q["data"])
+        number += qtype.scored
+        if not qtype.manual:
+            continue
+        saved = answers.get(item["key"])
+        graded = saved is not None and saved.graded_at is not None
+        given = (saved.rubric_levels or {}) if graded and saved else {}
+        rubric = [
+            {
+                **criterion,
+                "choices": [
+                    {"level": n, "text": text, "checked": given.get(str(criterion["id"])) == n}
+                    for n, text in enumerate(criterion["levels"], start=1)
+                ],
+            }
+            for criterion in essay_rubric(q["data"])
+        ]
+        essays.append(
+            EssayToGrade(
+                key=item["key"],
+                number=number,
+                title=q["title"],
+                text_html=q["text_html"],
+                answer=saved.answer.get("text", "") if saved else "",
+                rubric=rubric,
+                levels=given,
+                feedback=saved.feedback if graded and saved else "",
+                graded_by=str(saved.graded_by) if graded and saved and saved.graded_by else "",
+                score=saved.score if graded and saved else None,
+            )
+        )
+    return essays
 
 
 def rep_attempts(user: Any, rep: Any) -> QuerySet[Attempt]:

@@ -107,15 +107,44 @@ def quiz_items(quiz: Quiz) -> list[QuizItem]:
 
 
 def bank_questions_filtered(
-    bank: QuestionBank, *, type: str = "", topic: Tag | None = None, archived: bool = False
+    bank: QuestionBank, *, type: str = "", topic: Tag | None = None, category: str = "", archived: bool = False
 ) -> QuerySet[Question]:
-    """The bank's questions of one type and/or topic (the bank page's filter)."""
+    """The bank's questions of one type, topic and/or category with its subcategories (the bank page's filter)."""
     questions = bank_questions(bank, archived=archived)
     if type:
         questions = questions.filter(type=type)
     if topic is not None:
         questions = questions.filter(topics=topic)
+    if category:
+        # "a" holds "a" and "a/b", but not "a//b" (a category named "a/b").
+        below = Q(category__startswith=category + "/") & ~Q(category__startswith=category + "//")
+        questions = questions.filter(Q(category=category) | below)
     return questions
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    path: str  # as stored: "製品/料金"
+    name: str  # its own name: "料金"
+    depth: int  # 0 at the top
+    count: int  # questions in it and below
+
+
+def bank_categories(bank: QuestionBank) -> list[CategoryNode]:
+    """The bank's category hierarchy (every path and each of its parents), in tree order, with question counts."""
+    from ..gift import category_parts
+
+    counts: dict[str, int] = {}
+    rows = bank_questions(bank).exclude(category="").order_by().values_list("category").annotate(n=Count("id"))
+    for path, n in rows:
+        parts = category_parts(path)
+        for depth in range(len(parts)):
+            prefix = "/".join(p.replace("/", "//") for p in parts[: depth + 1])
+            counts[prefix] = counts.get(prefix, 0) + n
+    return [
+        CategoryNode(path=path, name=category_parts(path)[-1], depth=len(category_parts(path)) - 1, count=n)
+        for path, n in sorted(counts.items(), key=lambda item: category_parts(item[0]))
+    ]
 
 
 def bank_topics(bank: QuestionBank) -> QuerySet[Tag]:
@@ -208,6 +237,7 @@ def bank_gift_questions(bank: QuestionBank) -> list[GiftQuestion]:
             explanation=q.explanation,
             topics=[t.name_ja for t in q.topics.all()],
             key=str(q.key),
+            category=q.category,
         )
         for q in bank_questions(bank)
     ]
@@ -259,6 +289,11 @@ def answer_key(type_code: str, data: dict[str, Any]) -> list[AnswerLine]:
             AnswerLine(f"{p['left']} → {p['right']}" if p["left"] else f"({p['right']})", None, bool(p["left"]), "")
             for p in data["pairs"]
         ]
+    if type_code == "essay":
+        from ..types.open import essay_rubric
+
+        # A coach or manager grades it: the key is the rubric, each criterion with its levels.
+        return [AnswerLine(f"{c['title']}: " + " / ".join(c["levels"]), None, False, "") for c in essay_rubric(data)]
     return []
 
 

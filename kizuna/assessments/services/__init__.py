@@ -15,6 +15,7 @@ from .attempts import (
     attempt_submit,
     next_attempt_layout,
 )
+from .grading import can_grade, essay_grade
 from .importing import gift_import
 from .questions import bank_create, bank_ensure, bank_update, question_archive, question_create, question_update
 from .quizzes import (
@@ -45,6 +46,8 @@ __all__ = [
     "bank_create",
     "bank_ensure",
     "bank_update",
+    "can_grade",
+    "essay_grade",
     "gift_import",
     "next_attempt_layout",
     "question_archive",

@@ -264,17 +264,15 @@ def attempt_submit(
         if attempt.submitted_at is not None:
             return attempt
         version = attempt.quiz_version
-        scores = {str(a.question_key): a.score for a in attempt.answers.all()}
-        keys = [item["key"] for item in attempt.layout]
-        raw = sum(scores.get(key, 0.0) for key in keys)
-        score = raw / len(keys) if keys else 0.0
-        passed = score * 100 >= version.pass_mark - 1e-9
-        result = {
-            "score": {"scaled": round(score, 4), "raw": round(raw, 4), "min": 0, "max": len(keys)},
-            "success": passed,
-            "completion": True,
-        }
-        extensions = {vocab.EXT_QUIZ_VERSION.iri: version.pk}
+        answers = {str(a.question_key): a for a in attempt.answers.all()}
+        # Essays answered wait for a coach or the rep's manager; unanswered ones simply score 0.
+        pending = [key for key in manual_keys(attempt) if key in answers]
+        extensions: dict[str, Any] = {vocab.EXT_QUIZ_VERSION.iri: version.pk}
+        if pending:
+            result: dict[str, Any] = {"completion": True}
+            extensions[vocab.EXT_GRADING.iri] = {"pending": pending}
+        else:
+            result = {**attempt_outcome(attempt, {k: a.score for k, a in answers.items()}), "completion": True}
         try:
             statement_record(
                 actor=rep,
@@ -288,25 +286,65 @@ def attempt_submit(
             )
         except StatementError as exc:
             raise AssessmentError(str(exc)) from None
-        statement_record(
-            actor=rep,
-            verb=records_vocab.PASSED if passed else records_vocab.FAILED,
-            activity=_quiz_activity(version, attempt.lesson),
-            result={"score": result["score"], "success": passed},
-            extensions=extensions,
-            statement_id=uuid.uuid5(statement_id, "outcome"),
-            timestamp=now,
-            registration=attempt.key,
-        )
-        if passed and attempt.lesson is not None:
-            records.lesson_complete(
-                rep=rep,
-                lesson=attempt.lesson,
-                by_content=True,
-                statement_id=uuid.uuid5(statement_id, "lesson"),
-                timestamp=now,
-            )
+        if not pending:
+            attempt_outcome_record(attempt=attempt, result=result, statement_id=statement_id, timestamp=now)
+        else:
+            from .grading import grading_requested_notify
+
+            grading_requested_notify(attempt=attempt, count=len(pending))
         return Attempt.objects.select_related("quiz_version", "lesson").get(pk=attempt.pk)
+
+
+def scored_keys(attempt: Attempt) -> list[str]:
+    """The keys of the attempt's questions that count in its score (descriptions score nothing)."""
+    version = attempt.quiz_version
+    return [item["key"] for item in attempt.layout if snapshot_type(version, item["key"]).scored]
+
+
+def manual_keys(attempt: Attempt) -> list[str]:
+    """The keys of the attempt's essays: a person scores them."""
+    version = attempt.quiz_version
+    return [item["key"] for item in attempt.layout if snapshot_type(version, item["key"]).manual]
+
+
+def attempt_outcome(attempt: Attempt, scores: dict[str, float]) -> dict[str, Any]:
+    """The xAPI result of an attempt whose every answer has its score: the mean over its scored questions."""
+    keys = scored_keys(attempt)
+    raw = sum(scores.get(key, 0.0) for key in keys)
+    score = raw / len(keys) if keys else 0.0
+    passed = score * 100 >= attempt.quiz_version.pass_mark - 1e-9
+    return {"score": {"scaled": round(score, 4), "raw": round(raw, 4), "min": 0, "max": len(keys)}, "success": passed}
+
+
+def attempt_outcome_record(
+    *,
+    attempt: Attempt,
+    result: dict[str, Any],
+    statement_id: uuid.UUID,
+    timestamp: datetime,
+    extensions: dict[str, Any] | None = None,
+) -> None:
+    """`passed` or `failed` for the rep, and a passed quiz lesson completed (at submission, or once graded)."""
+    version, rep = attempt.quiz_version, attempt.rep
+    passed = bool(result["success"])
+    statement_record(
+        actor=rep,
+        verb=records_vocab.PASSED if passed else records_vocab.FAILED,
+        activity=_quiz_activity(version, attempt.lesson),
+        result={"score": result["score"], "success": passed},
+        extensions={vocab.EXT_QUIZ_VERSION.iri: version.pk, **(extensions or {})},
+        statement_id=uuid.uuid5(statement_id, "outcome"),
+        timestamp=timestamp,
+        registration=attempt.key,
+    )
+    if passed and attempt.lesson is not None:
+        records.lesson_complete(
+            rep=rep,
+            lesson=attempt.lesson,
+            by_content=True,
+            statement_id=uuid.uuid5(statement_id, "lesson"),
+            timestamp=timestamp,
+        )
 
 
 def attempt_close_if_expired(*, attempt: Attempt, timestamp: datetime | None = None) -> Attempt:

@@ -53,6 +53,13 @@ def _clean_question(type_code: str, text: str, data: Any) -> tuple[str, dict[str
     return text.replace("\r\n", "\n").strip(), cleaned
 
 
+def category_clean(path: str) -> str:
+    """A category path as the studio or GIFT gives it, kept the way GIFT writes it ("製品 / 料金" → "製品/料金")."""
+    from ..gift import category_path
+
+    return category_path((path or "").replace("\r", " ").replace("\n", " "))
+
+
 def question_create(
     *,
     bank: QuestionBank,
@@ -63,6 +70,7 @@ def question_create(
     title: str = "",
     topics: Iterable[Any] = (),
     key: uuid.UUID | None = None,
+    category: str = "",
 ) -> Question:
     """Add a question to a bank; its data is checked by its type (QuestionType.clean)."""
     text, data = _clean_question(type, text, data)
@@ -75,6 +83,7 @@ def question_create(
         explanation=explanation.replace("\r\n", "\n").strip(),
         data=data,
         position=position,
+        category=category_clean(category),
     )
     if key is not None:
         question.key = key
@@ -92,10 +101,13 @@ def question_update(
     explanation: str = "",
     title: str = "",
     topics: Iterable[Any] = (),
+    category: str | None = None,
 ) -> Question:
     """Change a question. Published quizzes keep the version they froze; reviews show the new one."""
     text, data = _clean_question(type, text, data)
     question.type, question.text, question.data = type, text, data
+    if category is not None:
+        question.category = category_clean(category)
     question.title, question.explanation = title.strip()[:200], explanation.replace("\r\n", "\n").strip()
     question.save()
     question.topics.set(list(topics))

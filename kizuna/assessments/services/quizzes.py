@@ -137,7 +137,8 @@ def quiz_item_move(*, item: QuizItem, direction: int) -> None:
 
 
 def _pool(item: QuizItem) -> list[Question]:
-    questions = Question.objects.filter(bank_id=item.bank_id, archived_at__isnull=True)
+    # A description is placed by the author (a fixed item), never drawn at random.
+    questions = Question.objects.filter(bank_id=item.bank_id, archived_at__isnull=True).exclude(type="description")
     if item.topic_id:
         questions = questions.filter(topics=item.topic_id)
     return list(questions.order_by("position", "id").prefetch_related("topics"))
@@ -175,7 +176,10 @@ def quiz_publish_problems(quiz: Quiz | None, *, micro: bool = False) -> list[str
     problems = []
     items = list(quiz.items.select_related("question", "bank", "topic"))
     count = sum(item.question_count for item in items)
-    if not items:
+    descriptions = sum(
+        1 for item in items if item.kind == QuizItem.Kind.FIXED and cast(Question, item.question).type == "description"
+    )
+    if not items or descriptions == len(items):
         problems.append(_("The quiz “%(title)s” has no questions.") % {"title": quiz.title})
     fixed = {item.question_id for item in items if item.kind == QuizItem.Kind.FIXED}
     union: set[int | None] = set(fixed)

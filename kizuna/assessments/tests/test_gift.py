@@ -207,8 +207,9 @@ def test_errors_name_their_line_and_every_bad_question_is_reported():
         "Weights {=a ~%150%b}\n"  # 16
     )
     questions, errors = gift_parse(text)
-    assert [q.title for q in questions] == ["ok"]
-    assert [e.line for e in errors] == [3, 6, 8, 12, 14, 16]
+    # Text without answers is a description and {} an essay, as Moodle reads them (issue 14, item 19).
+    assert [(q.title, q.type) for q in questions] == [("ok", "truefalse"), ("", "description"), ("", "essay")]
+    assert [e.line for e in errors] == [3, 12, 14, 16]
     assert "{" in errors[0].message and "}" in errors[0].message
 
 

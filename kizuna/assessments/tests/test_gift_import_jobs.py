@@ -249,7 +249,7 @@ def test_the_bank_page_links_to_an_import_still_running(cast, target, client):
 
 def test_a_file_that_is_not_gift_at_all_lists_a_bounded_number_of_errors(cast, target, monkeypatch):
     monkeypatch.setattr(gift_imports, "GIFT_MAX_ERRORS", 5)
-    job = gift_import_run(job_id=gift_import_start(source="x\n\n" * 50, bank=target, language="ja").pk)
+    job = gift_import_run(job_id=gift_import_start(source="x {\n\n" * 50, bank=target, language="ja").pk)
     assert job.state == State.FAILED and len(job.errors) == 6
     assert "まずこの5件を直してください" in job.errors[-1][1]
 

@@ -46,7 +46,7 @@ def test_an_author_uploads_a_gift_file_and_sees_how_many_of_each_type_came_in(ca
 def test_a_file_with_errors_lists_them_with_line_numbers_and_imports_nothing(cast, bank, client):
     before = Question.objects.count()
     client.force_login(cast.author)
-    broken = GIFT + "\n壊れた問題 {=a\n\n説明だけの文\n"
+    broken = GIFT + "\n壊れた問題 {=a\n\n閉じ括弧だけ } の文\n"
     response = upload(client, bank, broken.encode())
     page = client.get(response.url).content.decode()
     assert "何も取り込まれていません" in page

@@ -186,8 +186,9 @@ def test_the_bank_and_quiz_pages_run_a_fixed_number_of_queries(
         )
         if n < 10:
             services.quiz_question_add(quiz=quiz, question=question)
-    # session, user, bank, its topics (filter), questions, their topics, count (pager), products, running imports
-    with django_assert_num_queries(9):
+    # session, user, bank, its topics (filter), its categories (filter), questions, their topics, count (pager),
+    # products, running imports
+    with django_assert_num_queries(10):
         client.get(reverse("assessments:studio_bank", args=[bank.pk]))
     # session, user, quiz (+ items prefetch), items with questions (+ topics), problems ×2, figures per version,
     # versions, banks, tags

@@ -33,6 +33,8 @@ def test_every_type_is_registered_once_with_its_xapi_interaction_type():
         "short": "fill-in",
         "numerical": "numeric",
         "matching": "matching",
+        "essay": "long-fill-in",
+        "description": "other",
     }
 
 

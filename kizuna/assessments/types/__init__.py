@@ -39,4 +39,4 @@ def type_choices() -> list[tuple[str, Any]]:
 
 
 def _load() -> None:
-    from . import choice, matching, typed  # noqa: F401  (each module registers its types)
+    from . import choice, matching, open, typed  # noqa: F401  (each module registers its types)

@@ -100,6 +100,10 @@ class QuestionType:
     # GIFT: types are asked in this order whether an answer block is theirs.
     gift_priority: ClassVar[int] = 100
     template: ClassVar[str]
+    # A description scores nothing and takes no answer: it is text shown between questions.
+    scored: ClassVar[bool] = True
+    # An essay is scored by a person (a coach or the rep's manager), not by ``check``.
+    manual: ClassVar[bool] = False
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data

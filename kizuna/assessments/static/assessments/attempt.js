@@ -168,7 +168,9 @@
     queue(key);
   });
   form.addEventListener("input", function (event) {
-    if (event.target.tagName !== "INPUT" || (event.target.type !== "text" && event.target.type !== "number")) return;
+    var t = event.target;
+    // Typed answers (and essays' text areas) are saved a moment after the typing stops.
+    if (t.tagName !== "TEXTAREA" && (t.tagName !== "INPUT" || (t.type !== "text" && t.type !== "number"))) return;
     var b = event.target.closest("[data-question]");
     if (!b) return;
     var key = b.getAttribute("data-question");
