@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kizuna.orgs.access import Role, can_author, can_manage_people, membership_of, visible_partners
 from kizuna.records import vocab
@@ -327,7 +328,7 @@ def lessons_showing_video(video_id: int) -> list[str]:
     """Return the titles of lessons, drafts first, then published versions, that show this video."""
     drafts = Lesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
     published = PublishedLesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
-    return [*drafts, *published]
+    return [_("Lesson: %(title)s") % {"title": title} for title in (*drafts, *published)]
 
 
 # The author's studio and the admin's assignments. Content belongs to the principal, so
