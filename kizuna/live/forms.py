@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kizuna.media.models import Video
+from kizuna.media.forms import VideoChoiceField
+from kizuna.media.selectors import videos_to_choose
 from kizuna.orgs.models import Organization, Team
 
 from .models import LiveSession
@@ -126,11 +127,18 @@ class RecordingForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
     )
-    video = forms.ModelChoiceField(
+    video = VideoChoiceField(
         label=_("Or choose an uploaded video"),
-        queryset=Video.objects.exclude(status=Video.Status.FAILED).order_by("-created_at"),
+        # The studio's videos only: a rep's roleplay take (uploaded by a partner person) is never a recording.
+        queryset=videos_to_choose(None),
         required=False,
+        empty_label=_("(none: upload a file above)"),
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["video"]
+        field.queryset = videos_to_choose(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
