@@ -15,12 +15,21 @@ FORMATS = {
 }
 
 
+def utc_offset(value: datetime, zone: tzinfo) -> str:
+    """Return the zone's offset from UTC at that moment: "UTC+9", "UTC+5:45", "UTC-3", "UTC"."""
+    offset = value.astimezone(zone).utcoffset()
+    minutes = round(offset.total_seconds() / 60) if offset is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
 def zone_abbreviation(value: datetime, zone: tzinfo) -> str:
     """Return the zone's short name at that moment ("JST", "CET"), or its offset ("UTC+8") when it has none."""
     name = value.astimezone(zone).tzname() or ""
     if name[:1] in "+-" and name[1:].isdigit():
-        hours, minutes = int(name[1:3]), name[3:5]
-        return f"UTC{name[0]}{hours}" + (f":{minutes}" if minutes and minutes != "00" else "")
+        return utc_offset(value, zone)
     return name
 
 

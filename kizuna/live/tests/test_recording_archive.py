@@ -112,3 +112,9 @@ def test_a_session_held_in_another_zone_names_the_hosts_zone_only(cast, signed_i
     html = signed_in(cast.rep_a1).get(f"/live/{session.pk}/").content.decode()
     assert "Asia/Singapore" not in html and "UTC+8" in html
     assert "JST" not in html  # the reader's own zone goes unnamed
+
+
+def test_the_schedule_form_names_zones_as_places_with_their_offset(cast, signed_in):
+    html = signed_in(cast.author).get("/live/new/").content.decode()
+    assert ">日本(東京) UTC+9</option>" in html
+    assert ">Asia/Tokyo<" not in html

@@ -40,3 +40,13 @@ def test_offsets_without_a_name_read_as_utc_offsets():
     assert zone_abbreviation(MOMENT, ZoneInfo("Asia/Kolkata")) == "IST"
     assert zone_abbreviation(MOMENT, ZoneInfo("Asia/Kathmandu")) == "UTC+5:45"
     assert zone_abbreviation(MOMENT, ZoneInfo("America/Sao_Paulo")) == "UTC-3"
+
+
+def test_utc_offsets_read_in_hours_and_minutes():
+    from zoneinfo import ZoneInfo
+
+    from kizuna.ops.datetimes import utc_offset
+
+    assert utc_offset(MOMENT, ZoneInfo("Asia/Tokyo")) == "UTC+9"
+    assert utc_offset(MOMENT, ZoneInfo("Asia/Kathmandu")) == "UTC+5:45"
+    assert utc_offset(MOMENT, ZoneInfo("UTC")) == "UTC"
