@@ -281,10 +281,7 @@ def certification_events(
     events = CertificationEvent.objects.filter(partner_id=partner_id, kind__in=kinds, at__gte=start, at__lt=end)
     if rep_id is not None:
         events = events.filter(rep_id=rep_id)
-    return list(
-        events.select_related("rep", "certification")
-        .order_by("at", "id")
-    )
+    return list(events.select_related("rep", "certification").order_by("at", "id"))
 
 
 def certification_choices() -> list[tuple[int, str]]:

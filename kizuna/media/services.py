@@ -365,9 +365,7 @@ def video_delete(*, video: Video) -> None:
 
     titles = video_shown_in(video_id=video.pk)
     if titles:
-        raise MediaError(
-            _("This video is used in “%(title)s”. Remove it from there first.") % {"title": titles[0]}
-        )
+        raise MediaError(_("This video is used in “%(title)s”. Remove it from there first.") % {"title": titles[0]})
     folder = _video_dir(video)
     try:
         with transaction.atomic():
