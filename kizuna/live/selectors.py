@@ -1,6 +1,6 @@
 """Reads of live sessions: which sessions a person may see, who may host, and who registered."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -42,7 +42,7 @@ def sessions_for(user: "User") -> QuerySet[LiveSession]:
     return sessions.none()
 
 
-def recording_course_ids(user: "User") -> QuerySet[LiveSession]:
+def recording_course_ids(user: "User") -> QuerySet[LiveSession, Any]:
     """Return (as a one-column query) the published recordings' courses of the sessions this person may see.
 
     A recording is an archive for everyone the session was for (attended or not), so the catalog opens
