@@ -47,6 +47,7 @@ _.indexes  # variable, kizuna/agreements/models.py
 _.field_order  # variable, kizuna/assessments/forms.py
 _.template_name  # attribute, kizuna/assessments/forms.py
 _.graded_by_id  # attribute, kizuna/assessments/projections.py: a foreign key's column, saved by Django
+_.option_template_name  # attribute, kizuna/media/forms.py (Django renders the radio options with it)
 _.date_hierarchy  # variable, kizuna/catalog/admin.py
 _.filter_horizontal  # variable, kizuna/catalog/admin.py
 _.inlines  # variable, kizuna/catalog/admin.py

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.media.forms import VideoChoiceField
 from kizuna.media.selectors import videos_for_studio
 from kizuna.orgs.access import visible_partners, visible_reps, visible_teams
 
@@ -100,11 +101,6 @@ class TitleForm(StudioForm):
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
-
-
-class VideoChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:  # type: ignore[override]
-        return f"{obj} ({obj.get_status_display()})"
 
 
 def _minutes_field() -> forms.IntegerField:

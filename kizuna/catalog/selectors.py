@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from kizuna.records import vocab
 
 from .kinds import content_kind, lesson_kinds
 from .models import Assignment, Course, CourseVersion, Lesson, LessonKind, Module, Product, PublishedLesson, Tag
+from .openers import course_openers
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -272,7 +273,7 @@ def published_lesson_rows(*, version_ids: Iterable[int]) -> Iterable[tuple[int, 
 
 
 def courses_visible_to(user: "User") -> QuerySet[Course]:
-    """Return the published courses this person may open."""
+    """Return the published courses this person may open: assigned ones, and those a feature opens to them."""
     m = membership_of(user)
     published = Course.objects.filter(latest_version__isnull=False)
     if m is None:
@@ -280,8 +281,12 @@ def courses_visible_to(user: "User") -> QuerySet[Course]:
     if m.is_principal_staff:
         return published
     if m.role == Role.MANAGER:
-        return published.filter(assignments__partner_id=m.organization_id).distinct()
-    return published.filter(pk__in=assignments_for_rep(user).values("course_id"))
+        reach = Q(pk__in=Assignment.objects.filter(partner_id=m.organization_id).values("course_id"))
+    else:
+        reach = Q(pk__in=assignments_for_rep(user).values("course_id"))
+    for opener in course_openers():
+        reach |= Q(pk__in=opener.course_ids(user))
+    return published.filter(reach)
 
 
 def access_course_for_user(user: "User", course_id: int) -> Course:
@@ -335,7 +340,7 @@ def lessons_showing_video(video_id: int) -> list[str]:
     """Return the titles of lessons, drafts first, then published versions, that show this video."""
     drafts = Lesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
     published = PublishedLesson.objects.filter(video_id=video_id).order_by("pk").values_list("title", flat=True)
-    return [*drafts, *published]
+    return [_("Lesson: %(title)s") % {"title": title} for title in (*drafts, *published)]
 
 
 def use_in_course_url(user: "User", *, kind: str, ref: int) -> str:
@@ -486,3 +491,72 @@ def module_choices() -> list[tuple[str, list[tuple[int, str]]]]:
         for course in courses
         if course.modules.all()
     ]
+
+
+# The rep's library: every published course they may open, by story tag and product.
+
+
+@dataclass(frozen=True)
+class LibraryCourse:
+    course_id: int
+    title: str
+    summary: str
+    product: Product | None
+    tags: list[Tag]
+    lesson_count: int
+    estimated_minutes: int
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class CourseLibrary:
+    courses: list[LibraryCourse]
+    #: The story tags and products the person's courses carry, to filter by (none offered that would show nothing).
+    tags: list[Tag]
+    products: list[Product]
+    tag: Tag | None
+    product: Product | None
+
+
+def course_library(user: "User", *, tag_slug: str = "", product_slug: str = "") -> CourseLibrary:
+    """Return the published courses the person may open, newest first, optionally of one story tag and product.
+
+    Tags and product are the published version's (what the learner opens), not the author's draft. An unknown
+    tag or product filters nothing (three queries, whatever the number of courses).
+    """
+    versions = (
+        CourseVersion.objects.filter(course__in=courses_visible_to(user), course__latest_version=F("pk"))
+        .select_related("product")
+        .prefetch_related(Prefetch("tags", queryset=story_tags()))
+        .order_by("-published_at", "-pk")
+    )
+    everything = [
+        LibraryCourse(
+            course_id=v.course_id,
+            title=v.title,
+            summary=v.summary,
+            product=v.product,
+            tags=list(v.tags.all()),
+            lesson_count=v.lesson_count,
+            estimated_minutes=v.estimated_minutes,
+            published_at=v.published_at,
+        )
+        for v in versions
+    ]
+    tags = {t.pk: t for c in everything for t in c.tags}
+    products = {c.product.pk: c.product for c in everything if c.product is not None}
+    tag = next((t for t in tags.values() if t.slug == tag_slug), None)
+    product = next((p for p in products.values() if p.slug == product_slug), None)
+    chosen = [
+        c
+        for c in everything
+        if (tag is None or tag in c.tags)
+        and (product is None or (c.product is not None and c.product.pk == product.pk))
+    ]
+    return CourseLibrary(
+        courses=chosen,
+        tags=sorted(tags.values(), key=lambda t: t.pk),
+        products=sorted(products.values(), key=lambda p: p.name),
+        tag=tag,
+        product=product,
+    )

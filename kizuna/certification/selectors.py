@@ -278,14 +278,13 @@ def rep_for_lookup(user: "User", value: str) -> "User":
 
 
 def certification_events(
-    *, partner_id: int, start: datetime, end: datetime, kinds: list[str]
+    *, partner_id: int, start: datetime, end: datetime, kinds: list[str], rep_id: int | None = None
 ) -> list[CertificationEvent]:
-    """Return an agency's certification events in [start, end) (for incentive statements)."""
-    return list(
-        CertificationEvent.objects.filter(partner_id=partner_id, kind__in=kinds, at__gte=start, at__lt=end)
-        .select_related("rep", "certification")
-        .order_by("at", "id")
-    )
+    """Return an agency's certification events in [start, end), optionally one rep's (for incentive statements)."""
+    events = CertificationEvent.objects.filter(partner_id=partner_id, kind__in=kinds, at__gte=start, at__lt=end)
+    if rep_id is not None:
+        events = events.filter(rep_id=rep_id)
+    return list(events.select_related("rep", "certification").order_by("at", "id"))
 
 
 def certification_choices() -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.http import Http404
 
-from kizuna.orgs.access import Role, has_role
+from kizuna.orgs.access import Role, has_role, membership_of
 
 from .models import IncentiveRule
 
@@ -27,6 +27,11 @@ def rules_for_partner(partner: "Organization") -> list[IncentiveRule]:
         .select_related("certification", "course")
         .order_by("kind", "-effective_from", "id")
     )
+
+
+def rules_in_effect(*, partner: "Organization", day: date) -> list[IncentiveRule]:
+    """Return the agency's rules that pay on this day (what a rep can earn)."""
+    return [rule for rule in rules_for_partner(partner) if rule.applies_on(day)]
 
 
 def can_manage_incentives(user: "User") -> bool:
@@ -120,7 +125,53 @@ def rule_for(
 
 def incentive_statement(*, partner: "Organization", month: date) -> MonthStatement:
     """Return every rep's rewards in the month with the events behind them (certifications, courses on time)."""
-    from kizuna.analytics.selectors import partner_progress_rows
+    return _statement(partner=partner, month=month)
+
+
+def rep_incentive_month(*, rep: "User", month: date) -> RepTotal:
+    """Return one rep's own rewards in the month, by the same rules as their agency's statement.
+
+    Only the rep's own events and courses are read, so a rep's page never touches a colleague's records.
+    """
+    m = membership_of(rep)
+    empty = RepTotal(rep_id=rep.pk, rep_name=rep.name, rep_email=rep.email)
+    if m is None or m.role != Role.REP:
+        return empty
+    statement = _statement(partner=m.organization, month=month, rep=rep)
+    return next((total for total in statement.reps if total.rep_id == rep.pk), empty)
+
+
+@dataclass(frozen=True)
+class _CourseDone:
+    rep_id: int
+    rep_name: str
+    rep_email: str
+    course_id: int
+    title: str
+    required: bool
+    due_at: datetime | None
+    completed_at: datetime | None
+
+
+def _courses_done(partner: "Organization", rep: "User | None") -> list[_CourseDone]:
+    from kizuna.analytics.selectors import partner_progress_rows, rep_progress
+
+    if rep is not None:
+        return [
+            _CourseDone(
+                rep.pk, rep.name, rep.email, c.course_id, c.title, c.assigned and c.required, c.due_at, c.completed_at
+            )
+            for c in rep_progress(rep=rep)
+        ]
+    return [
+        _CourseDone(
+            r.rep_id, r.rep_name, r.rep_email, r.course_id, r.course_title, r.required, r.due_at, r.completed_at
+        )
+        for r in partner_progress_rows(partner=partner)
+    ]
+
+
+def _statement(*, partner: "Organization", month: date, rep: "User | None" = None) -> MonthStatement:
     from kizuna.certification.selectors import certification_events
 
     start, end = month_bounds(month)
@@ -133,32 +184,29 @@ def incentive_statement(*, partner: "Organization", month: date) -> MonthStateme
     if not rules:
         return MonthStatement(partner=partner, month=start.date(), reps=[])
     kinds = {"earned": Kind.CERTIFICATION_EARNED, "renewed": Kind.CERTIFICATION_RENEWED}
-    for event in certification_events(partner_id=partner.pk, start=start, end=end, kinds=list(kinds)):
+    events = certification_events(
+        partner_id=partner.pk, start=start, end=end, kinds=list(kinds), rep_id=rep.pk if rep is not None else None
+    )
+    for event in events:
         kind = kinds[event.kind]
         rule = rule_for(rules, kind=kind, day=_local_day(event.at), certification_id=event.certification_id)
         if rule is not None:
-            rep = event.rep
+            who = event.rep
             add(
-                rep.pk,
-                rep.name,
-                rep.email,
-                Line(rep.pk, rep.name, rep.email, event.at, kind, event.certification.name, rule.amount_yen),
+                who.pk,
+                who.name,
+                who.email,
+                Line(who.pk, who.name, who.email, event.at, kind, event.certification.name, rule.amount_yen),
             )
     if any(rule.kind == Kind.COURSE_ON_TIME for rule in rules):
-        for row in partner_progress_rows(partner=partner):
+        for row in _courses_done(partner, rep):
             done = row.completed_at
             if not row.required or done is None or row.due_at is None or done > row.due_at or not start <= done < end:
                 continue
             rule = rule_for(rules, kind=Kind.COURSE_ON_TIME, day=_local_day(done), course_id=row.course_id)
             if rule is not None:
                 line = Line(
-                    row.rep_id,
-                    row.rep_name,
-                    row.rep_email,
-                    done,
-                    Kind.COURSE_ON_TIME,
-                    row.course_title,
-                    rule.amount_yen,
+                    row.rep_id, row.rep_name, row.rep_email, done, Kind.COURSE_ON_TIME, row.title, rule.amount_yen
                 )
                 add(row.rep_id, row.rep_name, row.rep_email, line)
     for total in reps.values():

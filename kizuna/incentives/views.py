@@ -1,6 +1,7 @@
-"""Pages of incentives: the rules per agency (admin) and the monthly statement (principal, agency manager)."""
+"""Pages of incentives: the rules per agency (admin), the monthly statement (principal, agency manager), a rep's own month."""
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,29 +18,62 @@ from . import exports, selectors, services
 from .forms import RuleForm
 
 VIEWERS = (Role.ADMIN, Role.COACH, Role.MANAGER)
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 def _month(request: HttpRequest) -> date:
     raw = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in raw.split("-"))
-        return date(year, month, 1)
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return date(year, month, 1)
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        pass
+    # A month nobody asked for on purpose (or one whose neighbours fall off the calendar): this month.
+    return timezone.localdate().replace(day=1)
 
 
-@role_required(*VIEWERS)
+def _neighbours(month: date) -> tuple[date | None, date | None]:
+    """Return the month before and the month after (None before FIRST_YEAR, or in the future)."""
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return (previous if previous.year >= FIRST_YEAR else None), (
+        following if following <= timezone.localdate() else None
+    )
+
+
+@role_required(*VIEWERS, Role.REP)
 def incentives(request: HttpRequest) -> HttpResponse:
-    """The principal's view of every agency's month; a manager goes to their own agency's statement."""
+    """The principal's view of every agency's month; a manager goes to their own agency's statement; a rep
+    sees what they earned."""
     m = membership_of(request.user)
     if m is not None and m.is_manager:
         return redirect("incentives:incentive_statement", m.organization_id)
     month = _month(request)
+    if m is not None and m.is_rep:
+        previous, following = _neighbours(month)
+        return render(
+            request,
+            "incentives/mine.html",
+            {
+                "month": month,
+                "previous": previous,
+                "following": following,
+                "earned": selectors.rep_incentive_month(rep=request.user, month=month),
+                "rules": selectors.rules_in_effect(
+                    partner=m.organization, day=min(timezone.localdate(), _last_day(month))
+                ),
+            },
+        )
     rows = [
         (partner, selectors.incentive_statement(partner=partner, month=month))
         for partner in visible_partners(request.user).order_by("name")
     ]
     return render(request, "incentives/index.html", {"rows": rows, "month": month})
+
+
+def _last_day(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 @role_required(*VIEWERS)

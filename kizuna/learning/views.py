@@ -9,8 +9,14 @@ from django.views.decorators.http import require_POST
 
 from kizuna.assessments.selectors import home_review
 from kizuna.catalog.kinds import content_kind
-from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, lesson_following, version_outline
-from kizuna.orgs.access import Role, membership_of
+from kizuna.catalog.selectors import (
+    access_course_for_user,
+    access_lesson_for_user,
+    course_library,
+    lesson_following,
+    version_outline,
+)
+from kizuna.orgs.access import Role, membership_of, role_required
 from kizuna.orgs.menu import start_page_for
 from kizuna.records import selectors as records_selectors
 from kizuna.records import services, vocab
@@ -54,6 +60,25 @@ def my_progress(request: HttpRequest) -> HttpResponse:
             "required_done": sum(1 for c in required if c.completed),
             "required_total": len(required),
         },
+    )
+
+
+@role_required(Role.REP)
+def library(request: HttpRequest) -> HttpResponse:
+    """Every published course the rep may open, to browse by story tag and product."""
+    found = course_library(
+        request.user, tag_slug=request.GET.get("tag", "")[:60], product_slug=request.GET.get("product", "")[:60]
+    )
+    progress = {
+        course_id: (completed_at, done, total)
+        for course_id, _v, _t, completed_at, _l, done, total, _s in records_selectors.rep_course_progress_rows(
+            rep=request.user
+        )
+    }
+    return render(
+        request,
+        "learning/library.html",
+        {"library": found, "cards": [(c, progress.get(c.course_id)) for c in found.courses]},
     )
 
 

@@ -6,30 +6,42 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kizuna.media.models import Video
+from kizuna.media.forms import VideoChoiceField
+from kizuna.media.selectors import videos_to_choose
+from kizuna.ops.datetimes import utc_offset
 from kizuna.orgs.models import Organization, Team
 
 from .models import LiveSession
 from .services import SessionData
 
+# The zones a host may hold a session in, named as people say them (never the IANA name alone).
 TIME_ZONES = [
-    "Asia/Tokyo",
-    "Asia/Seoul",
-    "Asia/Shanghai",
-    "Asia/Taipei",
-    "Asia/Singapore",
-    "Asia/Bangkok",
-    "Asia/Kolkata",
-    "Australia/Sydney",
-    "Europe/London",
-    "Europe/Paris",
-    "America/New_York",
-    "America/Los_Angeles",
-    "UTC",
+    ("Asia/Tokyo", _("Japan (Tokyo)")),
+    ("Asia/Seoul", _("Korea (Seoul)")),
+    ("Asia/Shanghai", _("China (Shanghai)")),
+    ("Asia/Taipei", _("Taiwan (Taipei)")),
+    ("Asia/Singapore", _("Singapore")),
+    ("Asia/Bangkok", _("Thailand (Bangkok)")),
+    ("Asia/Kolkata", _("India (Kolkata)")),
+    ("Australia/Sydney", _("Australia (Sydney)")),
+    ("Europe/London", _("United Kingdom (London)")),
+    ("Europe/Paris", _("Central Europe (Paris)")),
+    ("America/New_York", _("US Eastern (New York)")),
+    ("America/Los_Angeles", _("US Pacific (Los Angeles)")),
+    ("UTC", _("UTC")),
 ]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Return the zones with their offset from UTC today, e.g. 「日本(東京) UTC+9」."""
+    now = timezone.now()
+    return [
+        (zone, label if zone == "UTC" else f"{label} {utc_offset(now, ZoneInfo(zone))}") for zone, label in TIME_ZONES
+    ]
 
 
 class SessionForm(forms.Form):
@@ -37,7 +49,7 @@ class SessionForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     start_date = forms.DateField(label=pgettext_lazy("live", "Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in TIME_ZONES], initial="Asia/Tokyo")
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Tokyo")
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=480, initial=60)
     join_url = forms.URLField(
         label=_("Join link"),
@@ -126,11 +138,18 @@ class RecordingForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
     )
-    video = forms.ModelChoiceField(
+    video = VideoChoiceField(
         label=_("Or choose an uploaded video"),
-        queryset=Video.objects.exclude(status=Video.Status.FAILED).order_by("-created_at"),
+        # The studio's videos only: a rep's roleplay take (uploaded by a partner person) is never a recording.
+        queryset=videos_to_choose(None),
         required=False,
+        empty_label=_("(none: upload a file above)"),
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["video"]
+        field.queryset = videos_to_choose(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

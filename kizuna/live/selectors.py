@@ -1,9 +1,10 @@
 """Reads of live sessions: which sessions a person may see, who may host, and who registered."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kizuna.orgs.access import Role, has_role, membership_of, visible_reps
 
@@ -11,6 +12,7 @@ from .models import LiveAudience, LiveSession, Registration
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
+    from kizuna.media.models import Video
 
 HOST_ROLES = (Role.ADMIN, Role.AUTHOR)
 
@@ -38,6 +40,34 @@ def sessions_for(user: "User") -> QuerySet[LiveSession]:
         mine = Registration.objects.filter(session=OuterRef("pk"), rep_id=user.pk)
         return sessions.filter(Q(open_to_all=True) | Q(Exists(reaching)) | Q(Exists(mine)))
     return sessions.none()
+
+
+def recording_course_ids(user: "User") -> QuerySet[LiveSession, Any]:
+    """Return (as a one-column query) the published recordings' courses of the sessions this person may see.
+
+    A recording is an archive for everyone the session was for (attended or not), so the catalog opens
+    these courses to them (catalog.openers), as it does the courses assigned to them.
+    """
+    return sessions_for(user).filter(recording_course__isnull=False).values("recording_course_id")
+
+
+def recording_lets_watch(user: "User", video_id: int) -> bool:
+    """Whether the video is the published recording of a session this person may see (media.uses)."""
+    return sessions_for(user).filter(recording_video_id=video_id, recording_course__isnull=False).exists()
+
+
+def sessions_showing_video(video_id: int) -> list[str]:
+    """Return the titles of the sessions whose recording is this video, published or not (media.uses)."""
+    titles = LiveSession.objects.filter(recording_video_id=video_id).order_by("pk").values_list("title", flat=True)
+    return [_("Live session: %(title)s") % {"title": title} for title in titles]
+
+
+def published_recording(session: LiveSession) -> "Video | None":
+    """Return the session's recording once it is published and ready to play, else None."""
+    video = session.recording_video
+    if session.recording_course_id is None or video is None or not video.is_ready:
+        return None
+    return video
 
 
 def access_session_for_user(user: "User", live_session_id: int) -> LiveSession:

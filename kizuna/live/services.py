@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from kizuna.ops.datetimes import datetime_label
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.locks import atomic_with_lock_retries
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_match
@@ -77,9 +78,10 @@ def _session_url(session: LiveSession) -> str:
     return reverse("live:live_session", args=[session.pk])
 
 
-def _when_label(session: LiveSession) -> str:
-    local = session.starts_at.astimezone(zoneinfo.ZoneInfo(session.time_zone))
-    return f"{local:%Y-%m-%d %H:%M} ({session.time_zone})"
+def _when_label(session: LiveSession, person: User) -> str:
+    """Return the start as the person reads it ("12月10日(木) 14:00"), in their language, never a zone's IANA name."""
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        return datetime_label(session.starts_at)
 
 
 # --- Scheduling ---------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ def live_session_update(*, session: LiveSession, data: SessionData) -> LiveSessi
                 recipient=registration.rep,
                 kind="live.changed",
                 title=gettext_noop("The live session “%(title)s” has moved to %(when)s"),
-                params={"title": session.title, "when": _when_label(session)},
+                params={"title": session.title, "when": _when_label(session, registration.rep)},
                 url=_session_url(session),
                 email=False,
             )
@@ -207,7 +209,7 @@ def live_audience_add(
                 kind="live.assigned",
                 title=gettext_noop("You are invited to the live session “%(title)s” (%(when)s)"),
                 body=gettext_noop("Register to get a calendar invitation and reminders."),
-                params={"title": session.title, "when": _when_label(session)},
+                params={"title": session.title, "when": _when_label(session, person)},
                 url=_session_url(session),
                 dedupe_key=f"live:assigned:{session.pk}",
             )
@@ -338,7 +340,7 @@ def live_invitations_send(*, registration_ids: list[int], method: str) -> int:
                     "You are registered for the live session “%(title)s”.\n\nStart: %(when)s\nJoin link: %(link)s\n\n"
                     "The calendar invitation is attached: open it to add the session to your calendar."
                 )
-            body = body % {"title": session.title, "when": _when_label(session), "link": session.join_url}
+            body = body % {"title": session.title, "when": _when_label(session, rep), "link": session.join_url}
         message = EmailMultiAlternatives(subject=subject, body=body, to=[rep.email])
         part = MIMEText(invitation_ics(session=session, rep=rep, method=method).decode(), "calendar", "utf-8")
         part.set_param("method", method)
@@ -385,7 +387,7 @@ def _send_reminder(session: LiveSession, rep: User, kind: str) -> Any:
         kind="live.reminder",
         title=title,
         body=gettext_noop("Join link: %(link)s"),
-        params={"title": session.title, "when": _when_label(session), "link": session.join_url},
+        params={"title": session.title, "when": _when_label(session, rep), "link": session.join_url},
         url=_session_url(session),
         dedupe_key=f"live:{kind}:{session.pk}:{session.starts_at.isoformat()}",
     )

@@ -1,8 +1,8 @@
 """Screens of live sessions: the list, scheduling, a session's page (register, check in, host's tools), the calendar file."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kizuna.catalog.selectors import courses_visible_to
 from kizuna.media.services import MediaError, video_create
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import download_response
@@ -106,16 +105,16 @@ def _page(request: HttpRequest, session: LiveSession, status: int = 200, **forms
         "checkin_form": forms.get("checkin_form") or CheckinForm(),
         "registrations": selectors.registrations_visible(request.user, session),
         "audience": selectors.audience_of(session, request.user),
-        "recording_visible": session.recording_course_id is not None
-        and courses_visible_to(request.user).filter(pk=session.recording_course_id).exists(),
-        "other_zone": session.time_zone != settings.TIME_ZONE,
-        "local_zone": settings.TIME_ZONE,
+        "recording": selectors.published_recording(session),
+        # The host's clock reads differently from the person's: show both (the host's named).
+        "other_zone": session.starts_at.astimezone(ZoneInfo(session.time_zone)).utcoffset()
+        != timezone.localtime(session.starts_at).utcoffset(),
     }
     if host:
         context.update(
             audience_form=forms.get("audience_form") or AudienceForm(),
             attendance_form=forms.get("attendance_form") or AttendanceForm(),
-            recording_form=forms.get("recording_form") or RecordingForm(),
+            recording_form=forms.get("recording_form") or RecordingForm(user=request.user),
             publish_form=forms.get("publish_form") or PublishRecordingForm(),
             attendance_problems=forms.get("attendance_problems", []),
         )
@@ -243,7 +242,7 @@ def live_session_attendance(request: HttpRequest, live_session_id: int) -> HttpR
 @require_POST
 def live_session_recording(request: HttpRequest, live_session_id: int) -> HttpResponse:
     session = selectors.access_session_for_host(request.user, live_session_id)
-    form = RecordingForm(request.POST, request.FILES)
+    form = RecordingForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         try:
             video = form.cleaned_data["video"] or video_create(

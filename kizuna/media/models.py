@@ -5,6 +5,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,10 +51,22 @@ class Video(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.title or str(self.key)
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("media:video_detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """The title, or for an untitled video when it was uploaded: never its key (pickers and lists show this)."""
+        if self.title:
+            return self.title
+        uploaded = date_format(timezone.localtime(self.created_at), "SHORT_DATE_FORMAT") if self.created_at else ""
+        return (
+            gettext("Untitled video (uploaded %(date)s)") % {"date": uploaded}
+            if uploaded
+            else gettext("Untitled video")
+        )
 
     @property
     def is_ready(self) -> bool:

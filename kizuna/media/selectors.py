@@ -22,6 +22,11 @@ def videos_for_studio(user: Any) -> QuerySet[Video]:
     return Video.objects.exclude(uploaded_by__membership__organization__kind="partner").select_related("uploaded_by")
 
 
+def videos_to_choose(user: Any) -> QuerySet[Video]:
+    """Return the studio's videos a form may offer (newest first), leaving out those that failed to convert."""
+    return videos_for_studio(user).exclude(status=Video.Status.FAILED).order_by("-created_at")
+
+
 def access_video_for_uploader(user: Any, video_id: int) -> Video:
     """Return a video for the studio pages (uploaders only), or 404."""
     try:

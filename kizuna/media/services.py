@@ -360,14 +360,12 @@ def video_transcode_abandon(*, video_id: int, failure: str, reason: str) -> None
 
 
 def video_delete(*, video: Video) -> None:
-    """Delete a video and its files; refuse while a lesson (draft or published) shows it."""
+    """Delete a video and its files; refuse while anything shows it (a lesson, draft or published; a live recording)."""
     from .selectors import video_shown_in
 
     titles = video_shown_in(video_id=video.pk)
     if titles:
-        raise MediaError(
-            _("This video is used in the lesson “%(title)s”. Remove it from the lesson first.") % {"title": titles[0]}
-        )
+        raise MediaError(_("This video is used in “%(title)s”. Remove it from there first.") % {"title": titles[0]})
     folder = _video_dir(video)
     try:
         with transaction.atomic():

@@ -33,6 +33,7 @@ SECTIONS = (
         _("Learn"),
         (
             Entry("learning:home", _("Home"), (REP,)),
+            Entry("learning:library", _("Course library"), (REP,)),
             Entry("assessments:review", _("Review"), (REP,)),
             Entry("updates:updates", _("Flash updates"), EVERYONE),
             Entry("coaching:roleplay_home", _("Roleplay"), (REP,)),
@@ -47,6 +48,7 @@ SECTIONS = (
             Entry("gamification:rankings", _("Rankings"), EVERYONE),
             Entry("gamification:badges", _("Badges"), (REP,)),
             Entry("certification:certifications", _("Certifications"), EVERYONE),
+            Entry("incentives:incentives", _("My incentives"), (REP,)),
         ),
     ),
     Section(

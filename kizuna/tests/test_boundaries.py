@@ -90,7 +90,6 @@ KNOWN_MODEL_REACH_INS: set[tuple[str, str]] = {
     ("kpis/views.py", "orgs"),
     ("learning/reminders.py", "catalog"),
     ("learning/selectors.py", "records"),
-    ("live/forms.py", "media"),
     ("live/forms.py", "orgs"),
     ("live/services.py", "orgs"),
     ("scenarios/exchange.py", "media"),

@@ -170,3 +170,33 @@ def test_every_object_route_refuses_partner_b(cast: Any, a_world: Any) -> None:
         "orgs:person",
         "media:video_stream",
     } <= set(checked)
+
+
+# Pages without an id that list a person's own things: partner B's people see nothing of partner A's there.
+OWN_LIST_PAGES = ["/learn/courses/", "/incentives/"]
+
+
+def test_own_list_pages_show_partner_b_nothing_of_partner_a(cast: Any, a_world: Any) -> None:
+    from datetime import date
+
+    from kizuna.incentives.services import incentive_rule_create
+
+    incentive_rule_create(
+        partner=cast.partner_a,
+        kind="course_on_time",
+        amount_yen=12_345,
+        effective_from=date(2000, 1, 1),
+        created_by=cast.admin,
+    )
+    a_only = ("A専用", "12,345")
+    for url in OWN_LIST_PAGES:
+        insider = Client()
+        insider.force_login(cast.rep_a1)
+        response = insider.get(url)
+        assert response.status_code == 200
+        assert any(text in response.content.decode() for text in a_only), f"{url} shows A's rep nothing of A"
+        outsider = Client()
+        outsider.force_login(cast.rep_b1)
+        response = outsider.get(url)
+        assert response.status_code == 200
+        assert not any(text in response.content.decode() for text in a_only), f"{cast.rep_b1.email} saw A in {url}"

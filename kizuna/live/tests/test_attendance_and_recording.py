@@ -85,23 +85,6 @@ def test_a_recording_still_processing_cannot_be_published(cast, past_session):
         services.live_recording_publish(session=past_session, publisher=cast.author)
 
 
-def test_the_rep_who_missed_it_finds_the_recording_on_the_session_page(cast, past_session, signed_in):
-    services.live_attendance_import(session=past_session, file=csv_file(cast.rep_a1.email))
-    video = Video.objects.create(
-        title="録画",
-        uploaded_by=cast.author,
-        original="videos/x/original",
-        status=Video.Status.READY,
-        duration_seconds=60,
-    )
-    services.live_recording_attach(session=past_session, video=video)
-    course = services.live_recording_publish(session=past_session, publisher=cast.author)
-    missed = signed_in(cast.rep_a2).get(f"/live/{past_session.pk}/").content.decode()
-    assert "録画を見る" in missed and f"/learn/courses/{course.pk}/" in missed
-    assert signed_in(cast.rep_a2).get(f"/learn/courses/{course.pk}/").status_code == 200
-    assert "録画を見る" not in signed_in(cast.rep_a1).get(f"/live/{past_session.pk}/").content.decode()
-
-
 def test_a_long_list_is_written_in_short_batches_and_a_lock_timeout_is_retried(cast, past_session, monkeypatch):
     from django.db import OperationalError
 
