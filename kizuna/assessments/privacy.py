@@ -9,7 +9,7 @@ register(
         app="assessments",
         parts=(
             Part("quiz_attempts", Attempt, "rep", Erasure.KEEP),
-            Part("quiz_answers", AttemptAnswer, "attempt__rep", Erasure.KEEP),
+            Part("quiz_answers", AttemptAnswer, "attempt__rep", Erasure.KEEP, omit=("graded_by",)),
             Part("topic_weeks", TopicWeek, "rep", Erasure.KEEP),
             Part("review_cards", ReviewCard, "rep", Erasure.KEEP),
         ),
@@ -18,6 +18,7 @@ register(
             Excluded(GiftImport, "created_by", STAFF_ACTION),
             Excluded(Quiz, "created_by", STAFF_ACTION),
             Excluded(QuizVersion, "published_by", STAFF_ACTION),
+            Excluded(AttemptAnswer, "graded_by", STAFF_ACTION),
         ),
     )
 )
