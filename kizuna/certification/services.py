@@ -148,19 +148,9 @@ def requirement_add(
     now: datetime | None = None,
 ) -> Requirement:
     """Add a requirement; reps whose evidence already meets every requirement are certified at once."""
-    with transaction.atomic():
-        requirement = _requirement_create(
-            certification=certification,
-            kind=kind,
-            label=label,
-            course=course,
-            quiz_key=quiz_key,
-            roleplay_id=roleplay_id,
-            roleplay_iri=roleplay_iri,
-            min_score=min_score,
-        )
-        certification_refresh(certification=certification, now=now)
-    return requirement
+    spec = {"kind": kind, "label": label, "course": course, "quiz_key": quiz_key}
+    spec |= {"roleplay_id": roleplay_id, "roleplay_iri": roleplay_iri, "min_score": min_score}
+    return requirements_add(certification=certification, requirements=[spec], now=now)[0]
 
 
 def requirements_add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from kizuna.orgs.access import (
 
 from ..models import (
     Attempt,
+    AttemptAnswer,
     Quiz,
     QuizVersion,
 )
@@ -181,11 +183,13 @@ class AttemptResult:
         return sum(1 for q in self.questions if not q.is_description)
 
 
-def attempt_result(attempt: Attempt) -> AttemptResult:
-    """What the rep sees after submitting: score, each answer right or wrong, the feedback and the explanations."""
+def _shown_questions(attempt: Attempt) -> Iterator[tuple[int, str, dict[str, Any], Any, AttemptAnswer | None]]:
+    """Walk what the attempt showed, in order: (question number, key, snapshot, type, saved answer).
+
+    Descriptions count no number (they share the number of the question before them).
+    """
     version = attempt.quiz_version
     answers = {str(a.question_key): a for a in attempt.answers.select_related("graded_by")}
-    results = []
     number = 0
     for item in attempt.layout:
         q = snapshot_question(version, item["key"])
@@ -193,7 +197,13 @@ def attempt_result(attempt: Attempt) -> AttemptResult:
             continue
         qtype = question_type(q["type"], q["data"])
         number += qtype.scored
-        saved = answers.get(item["key"])
+        yield number, item["key"], q, qtype, answers.get(item["key"])
+
+
+def attempt_result(attempt: Attempt) -> AttemptResult:
+    """What the rep sees after submitting: score, each answer right or wrong, the feedback and the explanations."""
+    results = []
+    for number, _key, q, qtype, saved in _shown_questions(attempt):
         verdict = qtype.check(saved.answer) if saved and not qtype.manual else None
         results.append(
             QuestionResult(
@@ -265,19 +275,10 @@ def attempt_essays(attempt: Attempt) -> list[EssayToGrade]:
     """The essays of an attempt, each with the rep's answer, its rubric and the grade given so far."""
     from ..types.open import essay_rubric
 
-    version = attempt.quiz_version
-    answers = {str(a.question_key): a for a in attempt.answers.select_related("graded_by")}
     essays = []
-    number = 0
-    for item in attempt.layout:
-        q = snapshot_question(version, item["key"])
-        if q is None:
-            continue
-        qtype = question_type(q["type"], q["data"])
-        number += qtype.scored
+    for number, key, q, qtype, saved in _shown_questions(attempt):
         if not qtype.manual:
             continue
-        saved = answers.get(item["key"])
         graded = saved is not None and saved.graded_at is not None
         given = (saved.rubric_levels or {}) if graded and saved else {}
         rubric = [
@@ -292,7 +293,7 @@ def attempt_essays(attempt: Attempt) -> list[EssayToGrade]:
         ]
         essays.append(
             EssayToGrade(
-                key=item["key"],
+                key=key,
                 number=number,
                 title=q["title"],
                 text_html=q["text_html"],
