@@ -75,7 +75,7 @@ def effect_charts(readings: Sequence["Reading"]) -> list[str]:
     if any(r.estimate.known for r in points):
         drawn.append(
             charts.interval_plot(
-                title=_("Differences in percentage points, with 95% intervals"),
+                title=_("Differences in percentage points, with %(level)s%% intervals") % {"level": 95},
                 intervals=[_interval(r, digits=1) for r in points],
                 fmt=_signed,
             )
@@ -83,7 +83,7 @@ def effect_charts(readings: Sequence["Reading"]) -> list[str]:
     if any(r.estimate.known for r in correlations):
         drawn.append(
             charts.interval_plot(
-                title=_("Correlations (r), with 95% intervals"),
+                title=_("Correlations (r), with %(level)s%% intervals") % {"level": 95},
                 intervals=[_interval(r, digits=2) for r in correlations],
                 domain=(-1, 1),
                 fmt=_signed,

@@ -1,5 +1,6 @@
 """The Japanese and English message catalogs are complete: every message translated, nothing fuzzy."""
 
+import subprocess
 from pathlib import Path
 
 import polib
@@ -24,6 +25,16 @@ def test_the_catalog_is_complete(po_path):
     fuzzy = [e.msgid for e in catalog.fuzzy_entries()]
     assert not untranslated, f"untranslated in {po_path}: {untranslated[:5]}"
     assert not fuzzy, f"fuzzy in {po_path}: {fuzzy[:5]}"
+
+
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_the_catalog_compiles_with_its_formats_checked(po_path):
+    """What `make messages` runs on a fresh clone: a translation whose placeholders differ from its source (or a
+    bare percent sign that xgettext reads as one) fails there, even when a stale local .mo hides it."""
+    done = subprocess.run(
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(po_path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_one_english_text_has_one_japanese_translation_across_apps():
