@@ -14,5 +14,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from kizuna.ops.repcache import watch_people
+
+        from .models import User
+
+        watch_people(User, "pk")  # name, language, joining date
         # Every path that migrates (make run, the tests, the bench, any deployment) then has the table.
         post_migrate.connect(_cache_table_create, sender=self, dispatch_uid="kizuna-accounts-cache-table")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kizuna.ops.errors import message_user
+from kizuna.ops.repcache import kept, rep_page
 from kizuna.orgs.access import Role, role_required
 
 from . import selectors, services
@@ -50,17 +51,22 @@ def _form_context(item: selectors.ReviewItem, *, remaining: int, answer: Any = N
 
 @rep_only
 @require_GET
+@rep_page()
 def review(request: HttpRequest) -> HttpResponse:
     """The next question due today, or "done for today" with when the next one comes."""
-    due = selectors.review_due(request.user, limit=1)
-    if not due:
-        return render(
-            request,
-            "assessments/review_done.html",
-            {"next_due": selectors.review_next_due(request.user), "home": selectors.home_review(request.user)},
-        )
-    remaining = selectors.review_due_count(request.user)
-    return render(request, "assessments/review.html", _form_context(due[0], remaining=remaining))
+    rep = request.user
+
+    def today() -> tuple[Any, ...]:
+        due = selectors.review_due(rep, limit=1)
+        if not due:
+            return (None, selectors.review_next_due(rep), selectors.home_review(rep))
+        return (due[0], selectors.review_due_count(rep), None)
+
+    # Kept until the rep answers (their statement renews it) or the day turns (ops.repcache).
+    item, found, home = kept(rep, {"review": today})["review"]
+    if item is None:
+        return render(request, "assessments/review_done.html", {"next_due": found, "home": home})
+    return render(request, "assessments/review.html", _form_context(item, remaining=found))
 
 
 @rep_only

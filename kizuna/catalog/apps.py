@@ -7,6 +7,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from kizuna.media.uses import MediaUse, register_media_use
+        from kizuna.ops.repcache import watch_content
         from kizuna.records.content import ContentSource, register_content_source
 
         from .selectors import (
@@ -18,6 +19,8 @@ class CatalogConfig(AppConfig):
             video_use_in_course_link,
         )
 
+        # Courses, their versions, lessons and assignments decide every rep's next-up list.
+        watch_content(*(model for model in self.get_models() if model.__name__ != "ReminderSent"))
         register_content_source(
             ContentSource(
                 lesson_count=lambda version_id: version_lesson_count(version_id=version_id),

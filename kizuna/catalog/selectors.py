@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kizuna.media.selectors import access_video_for_uploader
+from kizuna.ops.repcache import kept, kept_shared
 from kizuna.orgs.access import Role, can_author, can_manage_people, membership_of, visible_partners
 from kizuna.records import vocab
 
@@ -289,20 +290,51 @@ def courses_visible_to(user: "User") -> QuerySet[Course]:
     return published.filter(reach)
 
 
-def access_course_for_user(user: "User", course_id: int) -> Course:
-    try:
-        return courses_visible_to(user).select_related("latest_version").get(pk=course_id)
-    except (Course.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def access_course_for_user(user: "User", course_id: int, *, along: tuple[str, ...] = ()) -> Course:
+    course_id = _object_id(course_id)
+    if course_id not in visible_course_ids(user, along=along):
+        raise Http404
+    course = kept_shared(
+        user,
+        f"course:{course_id}",
+        lambda: Course.objects.select_related("latest_version").filter(pk=course_id).first(),
+    )
+    if course is None:
+        raise Http404
+    return course
 
 
-def access_lesson_for_user(user: "User", lesson_id: int) -> PublishedLesson:
-    """Return a published lesson the person may open, or 404."""
+def visible_course_ids(user: "User", *, along: tuple[str, ...] = ()) -> frozenset[int]:
+    """The ids of the courses ``courses_visible_to`` gives this person, kept until their assignments, their team
+    or the content change (ops.repcache); ``along`` names kept parts the page reads next, in the same round trip."""
+    return kept(
+        user,
+        {"visible_courses": lambda: frozenset(courses_visible_to(user).values_list("pk", flat=True))},
+        along=along,
+    )["visible_courses"]
+
+
+def _object_id(value: Any) -> int:
+    """An id from a URL or a query string, or 404."""
     try:
-        lesson = PublishedLesson.objects.select_related("version__course", "module", "video").get(pk=lesson_id)
-    except (PublishedLesson.DoesNotExist, ValueError, TypeError):
+        number = int(value)
+    except (TypeError, ValueError):
         raise Http404 from None
-    if not courses_visible_to(user).filter(pk=lesson.version.course_id).exists():
+    if not 0 < number < 2**63:
+        raise Http404
+    return number
+
+
+def _published_lesson(lesson_id: int) -> PublishedLesson | None:
+    return PublishedLesson.objects.select_related("version__course", "module", "video").filter(pk=lesson_id).first()
+
+
+def access_lesson_for_user(user: "User", lesson_id: int, *, along: tuple[str, ...] = ()) -> PublishedLesson:
+    """Return a published lesson the person may open, or 404 (no query once the lesson and the person's courses
+    are kept: a published lesson changes only with the shared content)."""
+    lesson_id = _object_id(lesson_id)
+    lesson = kept_shared(user, f"lesson:{lesson_id}", lambda: _published_lesson(lesson_id))
+    if lesson is None or lesson.version.course_id not in visible_course_ids(user, along=along):
         raise Http404
     return lesson
 

@@ -1,18 +1,21 @@
 """Screens of the community: the list and search, asking (with similar questions), a question with its
 answers, votes and acceptance, editing, hiding, reporting, the reports queue, profiles and photos."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.bounds import MAX_PAGE_NUMBER, query_int
 from kizuna.ops.errors import add_to_form, message_user
+from kizuna.ops.repcache import kept, kept_shared, rep_page
 from kizuna.orgs.access import membership_of
 
 from . import selectors, services
@@ -35,12 +38,17 @@ def member_required(view: Any) -> Any:
     return wrapped
 
 
+# Others' questions and answers reach a person's list within this many seconds; their own at once.
+LIST_SECONDS = 30
+
+
 def _page_number(request: HttpRequest) -> int:
     return query_int(request.GET.get("page"), lo=1, hi=MAX_PAGE_NUMBER, default=1) or 1
 
 
 @member_required
 @require_GET
+@rep_page(seconds=LIST_SECONDS)
 def community(request: HttpRequest) -> HttpResponse:
     """The question list: search (Japanese full text), filters, newest activity first."""
     form = ListFilterForm(request.GET or None)
@@ -53,7 +61,20 @@ def community(request: HttpRequest) -> HttpResponse:
             tag_id=data["tag"].pk if data["tag"] else None,
             show=data["show"] or "",
         )
-    page = selectors.question_list(request.user, f, page=_page_number(request))
+    user, number = request.user, _page_number(request)
+    # The products and topics to filter by change with the content; each process keeps their lists.
+    for name, choices in kept_shared(user, "community_filters", lambda: _filter_choices(form)).items():
+        form.fields[name].choices = choices
+    if f.q.strip():
+        page = selectors.question_list(user, f, page=number)
+    else:
+        # Browsing without a search: kept for LIST_SECONDS, or until the person posts (ops.repcache).
+        key = f"community:{f.product_id}:{f.tag_id}:{f.show}:{number}"
+        page = kept(
+            user,
+            {key: lambda: selectors.question_list(user, f, page=number)},
+            turns=lambda _values: timezone.now() + timedelta(seconds=LIST_SECONDS),
+        )[key]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -67,6 +88,14 @@ def community(request: HttpRequest) -> HttpResponse:
             "is_moderator": selectors.is_moderator(request.user),
         },
     )
+
+
+def _filter_choices(form: ListFilterForm) -> dict[str, list[tuple[str, str]]]:
+    """The product and topic choices as plain pairs (what the select shows; the form still checks with a query)."""
+    return {
+        name: [(str(getattr(value, "value", value)), str(label)) for value, label in form.fields[name].choices]
+        for name in ("product", "tag")
+    }
 
 
 @member_required

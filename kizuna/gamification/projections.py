@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, JSONField, Q, Value, When
 
+from kizuna.ops.repcache import content_changed, rep_changed
 from kizuna.records import vocab
 
 from . import rules
@@ -92,6 +93,7 @@ def _void_live(target: uuid.UUID) -> None:
     if not awards:
         return
     score = RepScore.objects.select_for_update(no_key=True).get(user_id=awards[0].user_id)
+    rep_changed(score.user_id)  # the voided statement may be another person's
     rules.unscore(score, awards, rules.ruleset_load())
     score.save()
     for award in awards:
@@ -268,4 +270,5 @@ def rebuild(*, batch_size: int = 5000) -> int:
         PointAward.objects.bulk_create(ledger.awards.values(), batch_size=batch_size)
         PeriodScore.objects.bulk_create(ledger.periods.values(), batch_size=batch_size)
         BadgeAward.objects.bulk_create(ledger.badge_rows, batch_size=batch_size)
+        content_changed()  # every strip and ranking
     return len(scores) + len(ledger.awards) + len(ledger.periods) + len(ledger.badge_rows)

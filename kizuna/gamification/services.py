@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.repcache import rep_changed
 from kizuna.orgs.access import Role, has_role, membership_of
 
 from .defaults import DEFAULT_BADGES, DEFAULT_LEVELS, DEFAULT_RULES
@@ -161,6 +162,7 @@ def badge_revoke(*, award: BadgeAward, by: Any, reason: str) -> BadgeRevocation:
         assertion=assertion_uuid(award.user_id, award.badge_id),
         defaults={"user_id": award.user_id, "badge_id": award.badge_id, "reason": reason[:300], "revoked_by": by},
     )
+    rep_changed(award.user_id)
     return revocation
 
 
@@ -180,6 +182,7 @@ def kudos_send(*, sender: Any, rep: Any, message: str) -> Kudos:
         raise GamificationError(_("The message is too long (at most 500 characters)."))
     with transaction.atomic():
         kudos = Kudos.objects.create(sender=sender, recipient=rep, message=message)
+        rep_changed(rep.pk)  # the strip shows the latest kudos
         notification_send(
             recipient=rep,
             kind="gamification.kudos",
@@ -216,3 +219,4 @@ def spotlight_remove(*, spotlight: Spotlight) -> None:
 def celebration_seen(*, user: Any, points: int, level: int, badges: int) -> None:
     """Remember what the person has been congratulated for, so the banner shows once."""
     Celebration.objects.update_or_create(user=user, defaults={"points": points, "level": level, "badges": badges})
+    rep_changed(user.pk)

@@ -2,6 +2,7 @@
 and the public Open Badges 2.0 documents."""
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.bounds import BIGINT_MAX, query_int
 from kizuna.ops.errors import add_to_form, message_user
+from kizuna.ops.repcache import kept, rep_page
 from kizuna.orgs.access import (
     Role,
     access_partner_for_user,
@@ -38,15 +40,22 @@ from .tasks import gamification_rebuild_task
 admin_only = role_required(Role.ADMIN)
 
 
+# A board moves with everyone's points: a rep's view of it is kept this long (their own points renew it at once).
+RANKING_SECONDS = 60
+
+
 def _int(value: str | None) -> int | None:
     return query_int(value, lo=1, hi=BIGINT_MAX)
 
 
 @login_required
 @require_GET
+@rep_page(seconds=RANKING_SECONDS)
 def rankings(request: HttpRequest) -> HttpResponse:
     """Weekly, monthly and all-time rankings for the team, the agency or across agencies."""
     m = membership_of(request.user)
+    if m is not None and m.is_rep:
+        return _rep_rankings(request)
     sharing = selectors.ranking_sharing(request.user)
     scopes = selectors.ranking_scopes(request.user, sharing)
     if m is None or not scopes:
@@ -88,6 +97,49 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "team_id": team_id,
             "spotlight": selectors.spotlight_for_month(today),
             "month": today.replace(day=1),
+        },
+    )
+
+
+def _rep_rankings(request: HttpRequest) -> HttpResponse:
+    """A rep's rankings: their team's, agency's or (if their agreement shares it) every agency's board, kept for
+    RANKING_SECONDS or until their own points change (ops.repcache); four queries once warm."""
+    user = request.user
+    period = request.GET.get("period", selectors.Period.WEEK)
+    asked = request.GET.get("scope", "")
+    if period not in selectors.Period.CHOICES or asked not in ("", *selectors.Scope.CHOICES):
+        raise Http404
+    board_key = f"ranking:{period}:{asked}"
+    scopes = kept(user, {"ranking_scopes": lambda: selectors.ranking_scopes(user)}, along=(board_key,))[
+        "ranking_scopes"
+    ]
+    scope = asked or (scopes[0] if scopes else "")
+    if scope not in scopes:
+        raise Http404
+    now = timezone.now()
+
+    def board() -> tuple[Any, Any]:
+        today = rules.local_day(now)
+        return (
+            selectors.ranking(viewer=user, period=period, scope=scope),
+            selectors.spotlight_for_month(today),
+        )
+
+    ranking, spotlight = kept(user, {board_key: board}, turns=lambda _values: now + timedelta(seconds=RANKING_SECONDS))[
+        board_key
+    ]
+    return render(
+        request,
+        "gamification/rankings.html",
+        {
+            "board": ranking,
+            "periods": selectors.Period.CHOICES,
+            "partners": [],
+            "partner_id": None,
+            "teams": [],
+            "team_id": None,
+            "spotlight": spotlight,
+            "month": rules.local_day(now).replace(day=1),
         },
     )
 

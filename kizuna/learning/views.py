@@ -1,9 +1,13 @@
 """The rep's side: where their day starts, next up, a course, a lesson, their progress."""
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +20,7 @@ from kizuna.catalog.selectors import (
     lesson_following,
     version_outline,
 )
+from kizuna.ops.repcache import kept, kept_shared, rep_page
 from kizuna.orgs.access import Role, membership_of, role_required
 from kizuna.orgs.menu import start_page_for
 from kizuna.records import selectors as records_selectors
@@ -26,6 +31,7 @@ from . import selectors
 
 
 @login_required
+@rep_page()
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where their day starts; reps get their next-up list."""
     m = membership_of(request.user)
@@ -33,15 +39,29 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "learning/no_membership.html", status=403)
     if m.role != Role.REP:
         return redirect(start_page_for(m.role))
-    return render(
-        request,
-        "learning/home.html",
+    rep = request.user
+    # Kept until a statement of theirs or shared content changes, or a due date passes (ops.repcache).
+    context = kept(
+        rep,
         {
-            "next_up": selectors.rep_next_up(rep=request.user),
-            "flash_updates": updates_for_home(request.user),
-            "home_review": home_review(request.user),
+            "next_up": lambda: selectors.rep_next_up(rep=rep),
+            "flash_updates": lambda: updates_for_home(rep),
+            "home_review": lambda: home_review(rep),
         },
+        turns=_home_turns,
+        along=("strip",),
     )
+    return render(request, "learning/home.html", context)
+
+
+def _home_turns(values: dict) -> datetime | None:
+    """The next moment the home changes by the clock: a course's or an update's due date passing."""
+    now = timezone.now()
+    next_up, updates = values["next_up"], values["flash_updates"]
+    dates = [card.due_at for card in next_up.urgent if card.due_at] + [
+        item.ack_due_at for item in updates.items if item.ack_due_at
+    ]
+    return min((d for d in dates if d > now), default=None)
 
 
 @login_required
@@ -82,15 +102,29 @@ def library(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _outline(user: Any, version: Any) -> list[tuple[Any, list[Any]]]:
+    """A published version's modules and lessons: they never change, so each process keeps them."""
+    return kept_shared(user, f"outline:{version.pk}", lambda: version_outline(version))
+
+
 @login_required
+@rep_page()
 def course(request: HttpRequest, course_id: int) -> HttpResponse:
-    course_obj = access_course_for_user(request.user, course_id)
-    cp = records_selectors.course_progress_for(user=request.user, course_id=course_obj.pk)
+    user = request.user
+    course_obj = access_course_for_user(user, course_id, along=(f"course:{course_id}",))
+
+    def progress() -> tuple[Any, dict[int, Any]]:
+        cp = records_selectors.course_progress_for(user=user, course_id=course_obj.pk)
+        version = cp.version if cp else course_obj.latest_version
+        lessons = [lesson for _m, ls in _outline(user, version) for lesson in ls]
+        return cp, records_selectors.lesson_statuses(user=user, lessons=lessons)
+
+    # The rep's progress in the course is kept until a statement of theirs arrives (ops.repcache).
+    cp, statuses = kept(user, {f"course:{course_id}": progress})[f"course:{course_id}"]
     # Reps stay on the version they started; everyone else sees the latest.
     version = cp.version if cp else course_obj.latest_version
-    outline = version_outline(version)
+    outline = _outline(user, version)
     lessons = [lesson for _m, ls in outline for lesson in ls]
-    statuses = records_selectors.lesson_statuses(user=request.user, lessons=lessons)
     next_lesson = next(
         (lesson for lesson in lessons if not getattr(statuses.get(lesson.pk), "completed_at", None)), None
     )
@@ -100,6 +134,7 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
         {
             "course": course_obj,
             "version": version,
+            "tags": kept_shared(user, f"version_tags:{version.pk}", lambda: list(version.tags.all())),
             "outline": [(module, [(lesson, statuses.get(lesson.pk)) for lesson in ls]) for module, ls in outline],
             "progress": cp,
             "next_lesson": next_lesson or (lessons[0] if lessons else None),
@@ -109,12 +144,19 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
+@rep_page()
 def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    lesson_obj = access_lesson_for_user(request.user, lesson_id)
+    user = request.user
+    # The rep's progress here and their feedback widget's row are read with their courses, in one round trip.
+    lesson_obj = access_lesson_for_user(user, lesson_id, along=(f"lesson:{lesson_id}", f"feedback:{lesson_id}"))
     version = lesson_obj.version
-    siblings = list(version.lessons.only("id", "version_id", "position", "title"))
+    siblings = kept_shared(
+        user, f"siblings:{version.pk}", lambda: list(version.lessons.only("id", "version_id", "position", "title"))
+    )
     index = next(i for i, s in enumerate(siblings) if s.pk == lesson_obj.pk)
-    lp = records_selectors.lesson_progress_for(user=request.user, lesson=lesson_obj)
+    lp = kept(
+        user, {f"lesson:{lesson_id}": lambda: records_selectors.lesson_progress_for(user=user, lesson=lesson_obj)}
+    )[f"lesson:{lesson_id}"]
     m = membership_of(request.user)
     content_template, content_context = None, {}
     owner = content_kind(lesson_obj.kind)

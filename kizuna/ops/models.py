@@ -14,3 +14,19 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class RepState(models.Model):
+    """A token renewed whenever what a person's pages show may have changed (``kizuna.ops.repcache``).
+
+    ``owner`` is the person's id, or 0 for what every rep shares (content, assignments, teams, rules). Renewed in
+    the transaction that makes the change, so a page read either sees the change and the new token, or neither.
+    """
+
+    SHARED = 0
+
+    owner = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=16)
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.token}"

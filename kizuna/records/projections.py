@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext as _
 
 from kizuna.ops.progress import QUIET, Progress
+from kizuna.ops.repcache import content_changed
 
 from . import vocab
 from .content import content_source
@@ -345,6 +346,7 @@ def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:
     for projection in progress.track(projections, description=_("Rebuilding the apps' projections")):
         with transaction.atomic():
             counts[projection.name] = projection.rebuild()
+    content_changed()  # every rep's pages
     return counts
 
 
@@ -376,6 +378,7 @@ def rebuild_all(*, batch_size: int = 5000, progress: Progress = QUIET) -> dict[s
         LessonProgress.objects.bulk_create(memory.lessons.values(), batch_size=batch_size)
         CourseProgress.objects.bulk_create(memory.courses.values(), batch_size=batch_size)
         LearningDay.objects.bulk_create(memory.days.values(), batch_size=batch_size)
+        content_changed()
     return {
         "lesson_progress": len(memory.lessons),
         "course_progress": len(memory.courses),

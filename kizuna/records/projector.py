@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
+from kizuna.ops.repcache import rep_changed
+
 from .models import PendingStatement, Statement
 from .projections import apply_deferred
 
@@ -67,6 +69,8 @@ def drain_once(*, limit: int = 500, max_seconds: float | None = None) -> int:
         found = {st.seq for st in statements}
         done.extend(seq for seq in seqs if seq not in found)
         PendingStatement.objects.filter(seq__in=done).delete()
+        # Their points, streaks and days changed: what their pages keep is recomputed (after the commit).
+        rep_changed(*{st.actor_id for st in statements})
     return len(done)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.repcache import rep_changed
 from kizuna.orgs.access import Role, has_role, membership_of
 
 from . import vocab
@@ -143,6 +144,7 @@ def statement_record(
                 apply_deferred([statement])
             else:
                 PendingStatement.objects.create(seq=statement.seq)
+            rep_changed(actor.pk)
     if stored:
         return statement, True
     # The id is stored already (a retry, or the same statement sent twice at once).

@@ -8,13 +8,16 @@ class UpdatesConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from kizuna.ops.repcache import watch_content
         from kizuna.ops.schedule import register_job
         from kizuna.records.projections import AppProjection, register
         from kizuna.records.vocab import register_own
 
         from . import projections, vocab
+        from .models import CheckQuestion, FlashUpdate
         from .tasks import enqueue_overdue_reminders
 
+        watch_content(FlashUpdate, CheckQuestion)  # receipts change through the rep's own statements
         register_own(vocab.ACKNOWLEDGED, vocab.TYPE_FLASH_UPDATE)
         register(
             AppProjection(

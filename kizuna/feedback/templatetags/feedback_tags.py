@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from kizuna.ops.repcache import kept
 from kizuna.orgs.access import membership_of
 
 from ..selectors import lesson_feedback_for
@@ -23,7 +24,9 @@ def lesson_feedback(context: Any, lesson: Any) -> dict[str, Any]:
     m = membership_of(user)
     if m is None or not m.is_rep:
         return {"show": False}
-    feedback = lesson_feedback_for(rep=user, lesson_id=lesson.pk)
+    # Kept with the rep's other lesson-page parts (ops.repcache), renewed when they or an author change it.
+    key = f"feedback:{lesson.pk}"
+    feedback = kept(user, {key: lambda: lesson_feedback_for(rep=user, lesson_id=lesson.pk)})[key]
     return {
         "show": True,
         "lesson": lesson,

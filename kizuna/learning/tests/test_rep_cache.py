@@ -1,0 +1,119 @@
+"""What the rep's pages keep (ops.repcache) is renewed by every change that shows on them; revisits answer 304."""
+
+import gzip
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kizuna.gamification.services import kudos_send
+from kizuna.ops import repcache
+from kizuna.records import services
+
+from .test_rep_pages import login, make_course
+
+
+def test_the_home_shows_a_completed_lesson_at_once(cast, client, article_course):
+    login(client, cast.rep_a1)
+    first, second = article_course.latest_version.lessons.all()
+    assert client.get("/").context["next_up"].urgent[0].next_lesson.pk == first.pk
+    services.lesson_complete(rep=cast.rep_a1, lesson=first)
+    assert client.get("/").context["next_up"].urgent[0].next_lesson.pk == second.pk
+
+
+def test_a_new_assignment_and_a_published_course_reach_the_kept_home(cast, client, article_course):
+    login(client, cast.rep_a1)
+    assert "新しいコース" not in client.get("/").content.decode()
+    make_course(cast, "fresh", "新しいコース")
+    assert "新しいコース" in client.get("/").content.decode()
+
+
+def test_kudos_reach_the_kept_points_strip(cast, client):
+    login(client, cast.rep_a1)
+    assert "ありがとう、助かりました" not in client.get("/").content.decode()
+    kudos_send(sender=cast.coach, rep=cast.rep_a1, message="ありがとう、助かりました")
+    assert "ありがとう、助かりました" in client.get("/").content.decode()
+
+
+def test_one_reps_change_leaves_another_reps_kept_home_alone(cast, client, article_course):
+    other = repcache._state(cast.rep_a2)
+    repcache.rep_changed(cast.rep_a1.pk)
+    cast.rep_a2.__dict__.pop("_kizuna_rep_state", None)
+    assert repcache._state(cast.rep_a2) == other
+    cast.rep_a1.__dict__.pop("_kizuna_rep_state", None)
+    before = repcache._state(cast.rep_a1)
+    repcache.content_changed()
+    cast.rep_a1.__dict__.pop("_kizuna_rep_state", None)
+    assert repcache._state(cast.rep_a1)[1] != before[1]
+
+
+def test_a_kept_value_is_recomputed_once_its_time_has_come(cast, db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    def fresh_user():
+        cast.rep_a1.__dict__.pop("_kizuna_rep_state", None)
+        cast.rep_a1.__dict__.pop("_kizuna_rep_read_ahead", None)
+        return cast.rep_a1
+
+    soon = timezone.now() + timedelta(seconds=60)
+    assert repcache.kept(fresh_user(), {"n": compute}, turns=lambda _v: soon)["n"] == 1
+    assert repcache.kept(fresh_user(), {"n": compute}, turns=lambda _v: soon)["n"] == 1
+    past = timezone.now() - timedelta(seconds=1)
+    assert repcache.kept(fresh_user(), {"m": compute}, turns=lambda _v: past)["m"] == 2
+    assert repcache.kept(fresh_user(), {"m": compute}, turns=lambda _v: past)["m"] == 3
+
+
+@pytest.mark.parametrize("page", ["home", "lesson", "course", "review", "rankings", "community"])
+def test_a_revisit_with_nothing_changed_answers_304_and_a_change_answers_the_new_page(
+    cast, client, article_course, page
+):
+    first = article_course.latest_version.lessons.first()
+    path = {
+        "home": "/",
+        "lesson": reverse("learning:lesson", args=[first.pk]),
+        "course": reverse("learning:course", args=[article_course.pk]),
+        "review": reverse("assessments:review"),
+        "rankings": reverse("gamification:rankings"),
+        "community": reverse("community:community"),
+    }[page]
+    login(client, cast.rep_a1)
+    client.get(path)  # the first visit ever makes the sharing settings' row, a shared change
+    response = client.get(path)
+    assert response.status_code == 200
+    etag = response["ETag"]
+    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    # Another person never gets this page's ETag.
+    login(client, cast.rep_a2)
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 200
+    login(client, cast.rep_a1)
+    services.lesson_complete(rep=cast.rep_a1, lesson=first)
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again["ETag"] != etag
+
+
+def test_a_page_with_a_message_waiting_is_never_answered_304(cast, client, article_course):
+    first = article_course.latest_version.lessons.first()
+    login(client, cast.rep_a1)
+    etag = client.get("/").get("ETag")
+    # Completing an article redirects with "Lesson complete." waiting to be shown.
+    client.post(reverse("learning:lesson_complete", args=[first.pk]))
+    response = client.get(reverse("learning:lesson", args=[first.pk]))
+    assert response.status_code == 200 and not response.has_header("ETag")
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_pages_and_json_are_compressed_for_phones_but_downloads_and_files_are_not(cast, client, article_course):
+    login(client, cast.rep_a1)
+    page = client.get("/", headers={"Accept-Encoding": "gzip, br"})
+    assert page["Content-Encoding"] == "gzip"
+    assert article_course.title in gzip.decompress(page.content).decode()
+    client.force_login(cast.manager_a)
+    csv = client.get(reverse("analytics:partner_dashboard_csv"), headers={"Accept-Encoding": "gzip"})
+    assert csv.status_code == 200
+    assert not csv.has_header("Content-Encoding")
