@@ -116,8 +116,18 @@ def test_our_own_xapi_terms_resolve_in_both_languages(client):
     assert client.get("/xapi/vocab/verbs/nothing").status_code == 404
 
 
-COLD_HOME = 10
-COLD_LESSON = 8
+# With the database as the shared cache, keeping the computed parts costs a few queries (count, look, write).
+COLD_HOME = 21
+COLD_LESSON = 24
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The deployment's shared cache (the database's), so the counts are those a server runs."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kizuna_cache"},
+    }
 
 
 def _many_courses_and_reps(cast, n: int) -> None:
@@ -129,7 +139,7 @@ def _many_courses_and_reps(cast, n: int) -> None:
 
 
 @pytest.mark.parametrize("n", [2, 12])
-def test_the_rep_home_runs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
+def test_the_rep_home_runs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, shared_cache, n):
     _many_courses_and_reps(cast, n)
     login(client, cast.rep_a1)
     # The first visit computes: session, the user with their membership, the rep's and the shared state tokens,
@@ -143,7 +153,7 @@ def test_the_rep_home_runs_a_fixed_number_of_queries(cast, client, django_assert
 
 
 @pytest.mark.parametrize("n", [2, 12])
-def test_the_lesson_page_runs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, n):
+def test_the_lesson_page_runs_a_fixed_number_of_queries(cast, client, django_assert_num_queries, shared_cache, n):
     _many_courses_and_reps(cast, n)
     from kizuna.catalog.models import Course
 
