@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl
@@ -102,7 +103,7 @@ def _from_django(request: HttpRequest) -> XapiRequest:
         if alternate not in ("GET", "PUT", "POST", "DELETE", "HEAD"):
             raise XapiError(400, f"The alternate request syntax does not allow method {alternate!r}.")
         if content_type != "application/x-www-form-urlencoded":
-            raise XapiError(415, "The alternate request syntax needs a form-encoded body.")
+            raise XapiError(400, "The alternate request syntax needs a form-encoded body.")
         try:
             form = dict(parse_qsl(body.decode(), keep_blank_values=True))
         except UnicodeDecodeError:
@@ -139,7 +140,7 @@ def _error_response(error: XapiError) -> HttpResponse:
 
 
 def xapi_view(
-    methods: tuple[str, ...], *, authenticated: bool = True
+    methods: tuple[str, ...], *, authenticated: bool = True, consistent_through: bool = False
 ) -> Callable[[Callable[[XapiRequest], HttpResponse]], Callable[[HttpRequest], HttpResponse]]:
     """Wrap a resource view: parse, negotiate the version, authenticate, and answer errors as the spec says."""
 
@@ -163,6 +164,12 @@ def xapi_view(
             except XapiError as error:
                 response = _error_response(error)
             response["X-Experience-API-Version"] = version
+            if consistent_through and "X-Experience-API-Consistent-Through" not in response:
+                # Every write is visible to reads once answered: consistent through now.
+                now = timezone.now().astimezone(UTC)
+                response["X-Experience-API-Consistent-Through"] = now.isoformat(timespec="milliseconds").replace(
+                    "+00:00", "Z"
+                )
             if version.startswith("2") and "Last-Modified" not in response:
                 response["Last-Modified"] = timezone.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
             response["Access-Control-Expose-Headers"] = (

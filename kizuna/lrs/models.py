@@ -42,3 +42,75 @@ class LrsCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key})"
+
+
+class LrsStatement(models.Model):
+    """One statement as the LRS stored it (id, authority, stored and version set), in stored order (seq)."""
+
+    seq = models.BigAutoField(primary_key=True)
+    statement_id = models.UUIDField(unique=True)
+    data = models.JSONField()
+    # Whose statement it is: the partner of the credential that wrote it, else of the person it names (if known).
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    credential = models.ForeignKey(LrsCredential, on_delete=models.SET_NULL, null=True, related_name="+")
+    verb = models.CharField(max_length=1000)
+    registration = models.UUIDField(null=True, blank=True)
+    stored = models.DateTimeField()
+    # A voided statement is kept (voidedStatementId returns it) but left out of every other read.
+    voided = models.BooleanField(default=False)
+    # For a voiding statement, the id of the statement it voids.
+    voids = models.UUIDField(null=True, blank=True)
+    # The id of the statement its object (a StatementRef) targets: queries return it with the statements they match.
+    refers_to = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["partner", "seq"]),
+            models.Index(fields=["verb", "seq"]),
+            models.Index(fields=["registration", "seq"]),
+            models.Index(fields=["stored"]),
+            models.Index(fields=["voids"]),
+            models.Index(fields=["refers_to"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class LrsStatementKey(models.Model):
+    """An agent or activity a statement names, for the agent/activity filters (related: not actor/object)."""
+
+    class Kind(models.TextChoices):
+        AGENT = "agent"
+        ACTIVITY = "activity"
+
+    statement = models.ForeignKey(LrsStatement, on_delete=models.CASCADE, related_name="keys")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=1000)
+    related = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "statement"])]
+
+
+class LrsActivity(models.Model):
+    """The LRS's canonical definition of an activity, merged from the statements that define it."""
+
+    activity_id = models.CharField(max_length=1000, unique=True)
+    definition = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class LrsAttachment(models.Model):
+    """The raw content of a statement attachment sent in a multipart/mixed request, kept once per SHA-2."""
+
+    sha2 = models.CharField(max_length=128, unique=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha2
