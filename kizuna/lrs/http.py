@@ -110,6 +110,9 @@ def _from_django(request: HttpRequest) -> XapiRequest:
             raise XapiError(400, "The form body is not UTF-8.") from None
         method = alternate
         content = form.pop("content", "")
+        # The request's own Content-Type describes the form; the content's type is a form field (JSON if absent).
+        headers.pop("content-type", None)
+        headers.pop("content-length", None)
         for name in list(form):
             if name.lower() in ALTERNATE_HEADERS:
                 headers[ALTERNATE_HEADERS[name.lower()]] = form.pop(name)

@@ -114,3 +114,32 @@ class LrsAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.sha2
+
+
+class LrsDocument(models.Model):
+    """A document of the State, Activity Profile or Agent Profile resource, kept as sent (bytes and type)."""
+
+    class Kind(models.TextChoices):
+        STATE = "state"
+        ACTIVITY_PROFILE = "activity_profile"
+        AGENT_PROFILE = "agent_profile"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Documents written with a partner's credential belong to that partner and are seen by its credentials only.
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    activity_id = models.CharField(max_length=1000, blank=True)
+    agent_key = models.CharField(max_length=1000, blank=True)
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.CharField(max_length=1000)
+    # SHA-256 of (kind, partner, activity, agent, registration, id): one document per key, with a short index.
+    key_hash = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=64)
+    updated = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "partner", "activity_id", "agent_key", "updated"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"

@@ -10,8 +10,11 @@ from django.utils.http import http_date
 
 from . import validation
 from .attachments import attachments_keep, check_attachments, multipart_response_body, read_statement_body
+from .documents import DocumentKey, document_delete, document_get, document_ids, document_save
 from .formats import accept_languages, shape
 from .http import SUPPORTED_VERSIONS, XapiError, XapiRequest, json_response, xapi_view
+from .models import LrsDocument
+from .selectors import activity_object, person_object
 from .statements import (
     format_time,
     more_read,
@@ -115,3 +118,111 @@ def _statements_get(xreq: XapiRequest) -> HttpResponse:
             response[name] = value
         return response
     return json_response(document, headers=headers)
+
+
+# --- documents ------------------------------------------------------------------------------------------
+
+
+def _only(xreq: XapiRequest, allowed: set[str]) -> None:
+    unknown = set(xreq.params) - allowed
+    if unknown:
+        raise XapiError(400, f"Unknown parameters: {', '.join(sorted(unknown))}.")
+
+
+def _document_response(doc: LrsDocument) -> HttpResponse:
+    response = HttpResponse(bytes(doc.content), content_type=doc.content_type)
+    response["ETag"] = f'"{doc.etag}"'
+    response["Last-Modified"] = http_date(doc.updated.timestamp())
+    return response
+
+
+def _documents(xreq: XapiRequest, key: DocumentKey, id_param: str, *, concurrency_required: bool) -> HttpResponse:
+    """GET (one, or the ids), PUT, POST and DELETE of the documents under one key."""
+    credential = xreq.credential
+    assert credential is not None
+    document_id = xreq.params.get(id_param)
+    if xreq.method in ("GET", "HEAD"):
+        if document_id is None:
+            since = xreq.params.get("since")
+            moment = validation.timestamp(since, "since") if since is not None else None
+            return json_response(document_ids(credential=credential, key=key, since=moment))
+        if "since" in xreq.params:
+            raise XapiError(400, f"since may be used only without {id_param}.")
+        doc = document_get(credential=credential, key=key, document_id=document_id)
+        if doc is None:
+            raise XapiError(404, "No such document.")
+        return _document_response(doc)
+    if "since" in xreq.params:
+        raise XapiError(400, "since may be used only with GET.")
+    if xreq.method == "DELETE":
+        if document_id is None and key.kind != "state":
+            raise XapiError(400, f"DELETE needs {id_param}.")
+        document_delete(credential=credential, key=key, document_id=document_id, if_match=xreq.header("if-match"))
+        return HttpResponse(status=204)
+    if document_id is None:
+        raise XapiError(400, f"{xreq.method} needs {id_param}.")
+    content_type = (xreq.header("content-type") or "application/octet-stream").strip()
+    doc = document_save(
+        credential=credential,
+        key=key,
+        document_id=document_id,
+        content=xreq.body,
+        content_type=content_type,
+        merge=xreq.method == "POST",
+        if_match=xreq.header("if-match"),
+        if_none_match=xreq.header("if-none-match"),
+        concurrency_required=concurrency_required,
+    )
+    response = HttpResponse(status=204)
+    response["ETag"] = f'"{doc.etag}"'
+    return response
+
+
+@xapi_view(("GET", "PUT", "POST", "DELETE"))
+def activity_state(xreq: XapiRequest) -> HttpResponse:
+    """The State resource: documents of one agent in one activity (and registration)."""
+    _only(xreq, {"activityId", "agent", "registration", "stateId", "since"})
+    activity_id = validation.iri_param(xreq.params.get("activityId"), "activityId")
+    agent = validation.agent_param(xreq.params.get("agent"))
+    registration = validation.uuid_param(xreq.params.get("registration"), "registration")
+    key = DocumentKey(
+        kind="state",
+        activity_id=activity_id,
+        agent=agent,
+        registration=str(registration) if registration else "",
+    )
+    return _documents(xreq, key, "stateId", concurrency_required=False)
+
+
+@xapi_view(("GET", "PUT", "POST", "DELETE"))
+def activity_profile(xreq: XapiRequest) -> HttpResponse:
+    """The Activity Profile resource: documents about one activity."""
+    _only(xreq, {"activityId", "profileId", "since"})
+    activity_id = validation.iri_param(xreq.params.get("activityId"), "activityId")
+    key = DocumentKey(kind="activity_profile", activity_id=activity_id)
+    return _documents(xreq, key, "profileId", concurrency_required=True)
+
+
+@xapi_view(("GET", "PUT", "POST", "DELETE"))
+def agent_profile(xreq: XapiRequest) -> HttpResponse:
+    """The Agent Profile resource: documents about one agent."""
+    _only(xreq, {"agent", "profileId", "since"})
+    agent = validation.agent_param(xreq.params.get("agent"))
+    key = DocumentKey(kind="agent_profile", agent=agent)
+    return _documents(xreq, key, "profileId", concurrency_required=True)
+
+
+@xapi_view(("GET",))
+def activities(xreq: XapiRequest) -> HttpResponse:
+    """The Activities resource: the LRS's canonical definition of one activity."""
+    _only(xreq, {"activityId"})
+    activity_id = validation.iri_param(xreq.params.get("activityId"), "activityId")
+    return json_response(activity_object(activity_id=activity_id))
+
+
+@xapi_view(("GET",))
+def agents(xreq: XapiRequest) -> HttpResponse:
+    """The Agents resource: the Person object of an agent (every identity this LRS knows of it)."""
+    _only(xreq, {"agent"})
+    agent = validation.agent_param(xreq.params.get("agent"), group_allowed=False)
+    return json_response(person_object(agent=agent))

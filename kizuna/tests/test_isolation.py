@@ -206,6 +206,7 @@ def test_the_lrs_gives_a_partner_scoped_credential_nothing_of_another_partner(ca
     """/xapi/ takes no ids in its paths (they are parameters), so the walk above cannot reach it: this walks it."""
     import base64
     import json
+    from urllib.parse import urlencode
 
     from kizuna.lrs.services import lrs_credential_create
 
@@ -235,3 +236,10 @@ def test_the_lrs_gives_a_partner_scoped_credential_nothing_of_another_partner(ca
     assert client.post("/xapi/statements", about_a, content_type="application/json", headers=b).status_code == 403
     reuse = {**statement, "id": a_id, "actor": {"mbox": "mailto:x@example.com"}}
     assert client.post("/xapi/statements", reuse, content_type="application/json", headers=b).status_code == 409
+    # Documents: A's state is not B's to read, and B may not write documents about A's rep.
+    state = {"activityId": "urn:a", "agent": json.dumps(actor), "stateId": "s"}
+    url = "/xapi/activities/state?" + urlencode(state)
+    assert client.put(url, {"v": 1}, content_type="application/json", headers=a).status_code == 204
+    assert client.get(url, headers=b).status_code == 404
+    assert client.put(url, {"v": 2}, content_type="application/json", headers=b).status_code == 403
+    assert client.get(url, headers=a).json() == {"v": 1}
