@@ -12,6 +12,7 @@ from typing import Any
 
 from .http import XapiError, XapiRequest
 from .models import LrsAttachment
+from .validation import comparable_durations
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 _HASHES = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
@@ -112,7 +113,10 @@ def _same_signed(payload: dict[str, Any], st: dict[str, Any]) -> bool:
     for key in ("id", "timestamp"):
         if key in payload and key in st and _norm(payload[key], key) != _norm(st[key], key):
             return False
-    strip = lambda d: {k: v for k, v in d.items() if k not in ignore}  # noqa: E731
+
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
+        return comparable_durations({k: v for k, v in d.items() if k not in ignore})
+
     return strip(payload) == strip(st)
 
 

@@ -103,6 +103,7 @@ def document_save(
     if_match: str | None = None,
     if_none_match: str | None = None,
     concurrency_required: bool = False,
+    concurrency_required_to_change: bool = False,
 ) -> LrsDocument:
     """PUT (replace) or POST (merge JSON objects one level deep) a document; refuse by the concurrency rules."""
     _check_writer(credential, key)
@@ -113,6 +114,8 @@ def document_save(
     with transaction.atomic():
         existing = _scoped(credential, key).select_for_update().filter(document_id=document_id).first()
         _check_preconditions(existing, if_match, if_none_match, required=concurrency_required and not merge)
+        if concurrency_required_to_change and not merge and existing is not None and not (if_match or if_none_match):
+            raise XapiError(409, "This document exists: send If-Match with its ETag to change it.")
         if merge and existing is not None:
             old = _is_json_object(existing.content_type, bytes(existing.content))
             new = _is_json_object(content_type, content)

@@ -56,6 +56,7 @@ class XapiRequest:
     content_type: str
     django: HttpRequest
     version: str = "1.0.3"
+    alternate: bool = False
     credential: LrsCredential | None = None
     # Parts of a multipart/mixed body after the first (attachments), if any.
     parts: list[Any] = field(default_factory=list)
@@ -120,7 +121,13 @@ def _from_django(request: HttpRequest) -> XapiRequest:
         body = content.encode()
         content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
     return XapiRequest(
-        method=method, params=params, headers=headers, body=body, content_type=content_type, django=request
+        method=method,
+        params=params,
+        headers=headers,
+        body=body,
+        content_type=content_type,
+        django=request,
+        alternate=method != (request.method or "GET"),
     )
 
 
@@ -151,13 +158,19 @@ def xapi_view(
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest) -> HttpResponse:
-            version = "1.0.3"
+            # Errors before a version is agreed are answered as the newest version this LRS speaks.
+            version = SUPPORTED_VERSIONS[0] if authenticated else "1.0.3"
             try:
                 xreq = _from_django(request)
                 if authenticated:
+                    try:
+                        version = negotiate_version(xreq.header("x-experience-api-version"))
+                    except XapiError:
+                        version = SUPPORTED_VERSIONS[0]
                     xreq.credential = authenticate(xreq.header("authorization"))
-                    version = negotiate_version(xreq.header("x-experience-api-version"))
-                    xreq.version = version
+                    xreq.version = negotiate_version(xreq.header("x-experience-api-version"))
+                    if xreq.alternate and version.startswith("2"):
+                        raise XapiError(400, "xAPI 2.0 has no alternate request syntax.")
                 allowed = methods + (("HEAD",) if "GET" in methods else ())
                 if xreq.method not in allowed:
                     raise XapiError(405, f"{xreq.method} is not allowed here.")

@@ -67,6 +67,10 @@ def _agent_keys(agent: Any) -> list[str]:
 
 def _context_keys(context: dict[str, Any]) -> tuple[list[str], list[str]]:
     agents = _agent_keys(context.get("instructor")) + _agent_keys(context.get("team"))
+    for entry in context.get("contextAgents", []):
+        agents += _agent_keys(entry.get("agent"))
+    for entry in context.get("contextGroups", []):
+        agents += _agent_keys(entry.get("group"))
     activities = []
     for items in context.get("contextActivities", {}).values():
         for item in items if isinstance(items, list) else [items]:
@@ -108,7 +112,7 @@ def statement_keys(st: dict[str, Any]) -> list[tuple[str, str, bool]]:
 
 
 def _comparable(st: dict[str, Any], *, keep_timestamp: bool) -> str:
-    data = {k: v for k, v in st.items() if k not in _LRS_SET}
+    data = validation.comparable_durations({k: v for k, v in st.items() if k not in _LRS_SET})
     if not keep_timestamp:
         data.pop("timestamp", None)
     return json.dumps(data, sort_keys=True)
@@ -164,7 +168,7 @@ def statements_store(
     if not statements:
         raise XapiError(400, "Send a statement or a non-empty array of statements.")
     for st in statements:
-        validation.statement(st)
+        validation.statement(st, version)
     ids = [st.get("id") or str(uuid.uuid4()) for st in statements]
     as_uuids = [uuid.UUID(i) for i in ids]
     if len(set(as_uuids)) != len(as_uuids):

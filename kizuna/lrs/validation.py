@@ -6,6 +6,7 @@ JSON (their keys must be IRIs); everywhere else a `null` is refused, as the spec
 
 import re
 import uuid
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,8 @@ INTERACTION_TYPES = {
     "other": (),
 }
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+# Whether the request speaks xAPI 2.0, whose statements may carry context agents and groups.
+_version_2: ContextVar[bool] = ContextVar("kizuna_lrs_xapi_2", default=False)
 
 
 def fail(where: str, what: str) -> None:
@@ -317,7 +320,25 @@ def context(value: Any, where: str, object_kind: str) -> None:
         "statement",
         "extensions",
     }
+    if _version_2.get():
+        allowed |= {"contextAgents", "contextGroups"}
     obj = _object(value, where, allowed)
+    for key, kind, inner in (("contextAgents", "contextAgent", "agent"), ("contextGroups", "contextGroup", "group")):
+        if key in obj:
+            if not isinstance(obj[key], list):
+                fail(f"{where}.{key}", "must be an array")
+            for i, item in enumerate(obj[key]):
+                here = f"{where}.{key}[{i}]"
+                entry = _object(item, here, {"objectType", inner, "relevantTypes"}, ("objectType", inner))
+                if entry["objectType"] != kind:
+                    fail(f"{here}.objectType", f'must be "{kind}"')
+                (agent if inner == "agent" else group)(entry[inner], f"{here}.{inner}")
+                if "relevantTypes" in entry:
+                    types = entry["relevantTypes"]
+                    if not isinstance(types, list) or not types:
+                        fail(f"{here}.relevantTypes", "must be a non-empty array of IRIs")
+                    for j, iri in enumerate(types):
+                        _iri(iri, f"{here}.relevantTypes[{j}]")
     if "registration" in obj:
         _uuid(obj["registration"], f"{where}.registration")
     if "instructor" in obj:
@@ -404,9 +425,13 @@ def _authority(value: Any, where: str) -> None:
         agent(value, where)
 
 
-def statement(value: Any) -> None:
-    """Refuse (400) anything that is not a valid xAPI statement."""
-    _statement_body(value, "statement", substatement=False)
+def statement(value: Any, version: str = "1.0.3") -> None:
+    """Refuse (400) anything that is not a valid xAPI statement (of this version of the specification)."""
+    token = _version_2.set(version.startswith("2"))
+    try:
+        _statement_body(value, "statement", substatement=False)
+    finally:
+        _version_2.reset(token)
 
 
 def agent_param(text: str | None, name: str = "agent", *, group_allowed: bool = True) -> dict[str, Any]:
@@ -438,3 +463,25 @@ def uuid_param(text: str | None, name: str) -> uuid.UUID | None:
     if not is_uuid(text):
         raise XapiError(400, f"The {name} parameter must be a UUID.")
     return uuid.UUID(text)
+
+
+_SECONDS = re.compile(r"(\d+)(?:\.(\d+))?S$")
+
+
+def comparable_durations(st: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose result durations keep only hundredths of a second (statements compare at that precision)."""
+
+    def truncate(duration: str) -> str:
+        return _SECONDS.sub(lambda m: f"{m.group(1)}.{(m.group(2) or '').ljust(2, '0')[:2]}S", duration)
+
+    def fix(holder: dict[str, Any]) -> dict[str, Any]:
+        result = holder.get("result")
+        if isinstance(result, dict) and isinstance(result.get("duration"), str):
+            holder = {**holder, "result": {**result, "duration": truncate(result["duration"])}}
+        return holder
+
+    data = fix(st)
+    obj = data.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        data = {**data, "object": fix(obj)}
+    return data

@@ -63,7 +63,7 @@ def statements(xreq: XapiRequest) -> HttpResponse:
         if not all(isinstance(st, dict) for st in batch):
             raise XapiError(400, "Send a statement or an array of statements (JSON objects).")
     for st in batch:
-        validation.statement(st)
+        validation.statement(st, xreq.version)
     check_attachments(batch, parts)
     ids = statements_store(credential=credential, statements=batch, version=xreq.version)
     attachments_keep(parts)
@@ -136,7 +136,9 @@ def _document_response(doc: LrsDocument) -> HttpResponse:
     return response
 
 
-def _documents(xreq: XapiRequest, key: DocumentKey, id_param: str, *, concurrency_required: bool) -> HttpResponse:
+def _documents(
+    xreq: XapiRequest, key: DocumentKey, id_param: str, *, concurrency_required: bool = False
+) -> HttpResponse:
     """GET (one, or the ids), PUT, POST and DELETE of the documents under one key."""
     credential = xreq.credential
     assert credential is not None
@@ -172,6 +174,8 @@ def _documents(xreq: XapiRequest, key: DocumentKey, id_param: str, *, concurrenc
         if_match=xreq.header("if-match"),
         if_none_match=xreq.header("if-none-match"),
         concurrency_required=concurrency_required,
+        # xAPI 2.0 extends the ETag rules to the State resource: no blind overwrite of an existing state.
+        concurrency_required_to_change=key.kind == "state" and xreq.version.startswith("2"),
     )
     response = HttpResponse(status=204)
     response["ETag"] = f'"{doc.etag}"'
@@ -191,7 +195,7 @@ def activity_state(xreq: XapiRequest) -> HttpResponse:
         agent=agent,
         registration=str(registration) if registration else "",
     )
-    return _documents(xreq, key, "stateId", concurrency_required=False)
+    return _documents(xreq, key, "stateId")
 
 
 @xapi_view(("GET", "PUT", "POST", "DELETE"))
