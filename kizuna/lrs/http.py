@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .models import LrsCredential
 from .selectors import lrs_credential_for
+from .services import lrs_credential_note_version
 
 # The versions this LRS speaks, newest first; 1.0.x requests are answered as 1.0.3.
 SUPPORTED_VERSIONS = ["2.0.0", "1.0.3"]
@@ -163,12 +164,20 @@ def xapi_view(
             try:
                 xreq = _from_django(request)
                 if authenticated:
+                    asked = xreq.header("x-experience-api-version")
                     try:
-                        version = negotiate_version(xreq.header("x-experience-api-version"))
+                        version = negotiate_version(asked)
                     except XapiError:
                         version = SUPPORTED_VERSIONS[0]
-                    xreq.credential = authenticate(xreq.header("authorization"))
-                    xreq.version = negotiate_version(xreq.header("x-experience-api-version"))
+                    xreq.credential = credential = authenticate(xreq.header("authorization"))
+                    try:
+                        xreq.version = negotiate_version(asked)
+                    except XapiError:
+                        # Without a version to go by, answer in the one this integration last spoke.
+                        version = credential.last_version or version
+                        raise
+                    if credential.last_version != version:
+                        lrs_credential_note_version(credential=credential, version=version)
                     if xreq.alternate and version.startswith("2"):
                         raise XapiError(400, "xAPI 2.0 has no alternate request syntax.")
                 allowed = methods + (("HEAD",) if "GET" in methods else ())

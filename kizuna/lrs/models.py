@@ -36,6 +36,8 @@ class LrsCredential(models.Model):
     partner = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The xAPI version the integration last spoke: a request without a (valid) version header is answered in it.
+    last_version = models.CharField(max_length=8, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -40,3 +40,9 @@ def lrs_credential_deactivate(*, credential: LrsCredential) -> LrsCredential:
     credential.active = False
     LrsCredential.objects.filter(pk=credential.pk).update(active=False)
     return credential
+
+
+def lrs_credential_note_version(*, credential: LrsCredential, version: str) -> None:
+    """Remember the xAPI version this integration speaks (written only when it changes)."""
+    credential.last_version = version
+    LrsCredential.objects.filter(pk=credential.pk).update(last_version=version)

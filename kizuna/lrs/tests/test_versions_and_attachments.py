@@ -30,10 +30,14 @@ def test_context_agents_are_accepted_in_2_0_only(principal_lrs):
     assert [s["id"] for s in found["statements"]] == [sid]
 
 
-def test_an_error_before_the_version_is_known_answers_as_the_newest_version(principal_lrs):
+def test_a_request_without_a_version_is_refused_in_the_version_the_integration_last_spoke(principal_lrs):
     principal_lrs.version = "7.0"
     response = principal_lrs.get("/xapi/statements")
-    assert response.status_code == 400 and response["X-Experience-API-Version"] == "2.0.0"
+    assert response.status_code == 400 and response["X-Experience-API-Version"] == "2.0.0"  # new: the newest
+    principal_lrs.version = "1.0.3"
+    assert principal_lrs.get("/xapi/statements").status_code == 200
+    principal_lrs.version = "7.0"
+    assert principal_lrs.get("/xapi/statements")["X-Experience-API-Version"] == "1.0.3"
 
 
 def test_in_2_0_an_existing_state_is_not_overwritten_blindly(principal_lrs):
