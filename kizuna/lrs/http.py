@@ -55,7 +55,6 @@ class XapiRequest:
     headers: dict[str, str]
     body: bytes
     content_type: str
-    django: HttpRequest
     version: str = "1.0.3"
     alternate: bool = False
     credential: LrsCredential | None = None
@@ -127,7 +126,6 @@ def _from_django(request: HttpRequest) -> XapiRequest:
         headers=headers,
         body=body,
         content_type=content_type,
-        django=request,
         alternate=method != (request.method or "GET"),
     )
 

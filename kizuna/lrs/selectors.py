@@ -32,3 +32,7 @@ def person_object(*, agent: dict[str, Any]) -> dict[str, Any]:
         if key in agent:
             person[key] = [agent[key]]
     return person
+
+
+def lrs_credential_by_key(*, key: str) -> LrsCredential | None:
+    return LrsCredential.objects.filter(key=key.strip()).first()

@@ -358,12 +358,12 @@ def statements_query(
     scoped = _scoped(LrsStatement.objects.all(), credential)
     qs = scoped
     if "agent" in query:
-        keys = LrsStatementKey.objects.filter(kind="agent", key=query["agent"])
+        keys = LrsStatementKey.objects.filter(kind=LrsStatementKey.Kind.AGENT, key=query["agent"])
         if not query["related_agents"]:
             keys = keys.filter(related=False)
         qs = qs.filter(seq__in=keys.values("statement_id"))
     if "activity" in query:
-        keys = LrsStatementKey.objects.filter(kind="activity", key=query["activity"])
+        keys = LrsStatementKey.objects.filter(kind=LrsStatementKey.Kind.ACTIVITY, key=query["activity"])
         if not query["related_activities"]:
             keys = keys.filter(related=False)
         qs = qs.filter(seq__in=keys.values("statement_id"))

@@ -157,7 +157,7 @@ def _documents(
     if "since" in xreq.params:
         raise XapiError(400, "since may be used only with GET.")
     if xreq.method == "DELETE":
-        if document_id is None and key.kind != "state":
+        if document_id is None and key.kind != LrsDocument.Kind.STATE:
             raise XapiError(400, f"DELETE needs {id_param}.")
         document_delete(credential=credential, key=key, document_id=document_id, if_match=xreq.header("if-match"))
         return HttpResponse(status=204)
@@ -190,7 +190,7 @@ def activity_state(xreq: XapiRequest) -> HttpResponse:
     agent = validation.agent_param(xreq.params.get("agent"))
     registration = validation.uuid_param(xreq.params.get("registration"), "registration")
     key = DocumentKey(
-        kind="state",
+        kind=LrsDocument.Kind.STATE,
         activity_id=activity_id,
         agent=agent,
         registration=str(registration) if registration else "",
@@ -203,7 +203,7 @@ def activity_profile(xreq: XapiRequest) -> HttpResponse:
     """The Activity Profile resource: documents about one activity."""
     _only(xreq, {"activityId", "profileId", "since"})
     activity_id = validation.iri_param(xreq.params.get("activityId"), "activityId")
-    key = DocumentKey(kind="activity_profile", activity_id=activity_id)
+    key = DocumentKey(kind=LrsDocument.Kind.ACTIVITY_PROFILE, activity_id=activity_id)
     return _documents(xreq, key, "profileId", concurrency_required=True)
 
 
@@ -212,7 +212,7 @@ def agent_profile(xreq: XapiRequest) -> HttpResponse:
     """The Agent Profile resource: documents about one agent."""
     _only(xreq, {"agent", "profileId", "since"})
     agent = validation.agent_param(xreq.params.get("agent"))
-    key = DocumentKey(kind="agent_profile", agent=agent)
+    key = DocumentKey(kind=LrsDocument.Kind.AGENT_PROFILE, agent=agent)
     return _documents(xreq, key, "profileId", concurrency_required=True)
 
 

@@ -9,7 +9,6 @@ from django.test import Client
 
 from kizuna.lrs.http import XapiError, authenticate, negotiate_version
 from kizuna.lrs.models import LrsCredential
-from kizuna.lrs.services import lrs_credential_deactivate
 
 
 def _basic(key: str, secret: str) -> str:
@@ -49,9 +48,12 @@ def test_it_refuses_a_wrong_secret_a_deactivated_credential_and_no_credential(ca
         with pytest.raises(XapiError) as caught:
             authenticate(header)
         assert caught.value.status == 401
-    lrs_credential_deactivate(credential=LrsCredential.objects.get(key=key))
+    call_command("lrs_credentials", "--deactivate", key, stdout=StringIO())
+    assert not LrsCredential.objects.get(key=key).active
     with pytest.raises(XapiError):
         authenticate(_basic(key, secret))
+    with pytest.raises(CommandError):
+        call_command("lrs_credentials", "--deactivate", "kzl_nobody", stdout=StringIO())
 
 
 @pytest.mark.parametrize(
