@@ -17,7 +17,7 @@ from . import validation
 from .feed import statement_feed
 from .http import XapiError
 from .models import LrsActivity, LrsCredential, LrsStatement, LrsStatementKey
-from .people import partner_id_of, person_for_agent
+from .people import partner_id_of, people_for_agents
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 # Statements per page when the client asks for none (or 0), and the most it may ask for.
@@ -118,9 +118,8 @@ def _comparable(st: dict[str, Any], *, keep_timestamp: bool) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-def _scope_partner(credential: LrsCredential, st: dict[str, Any]) -> tuple[int | None, Any]:
+def _scope_partner(credential: LrsCredential, person: Any) -> tuple[int | None, Any]:
     """Whose statement this is, and the person it is about if known; a partner credential writes only its own."""
-    person = person_for_agent(st["actor"])
     person_partner = partner_id_of(person) if person is not None else None
     if credential.partner_id is not None:
         if person is not None and person_partner != credential.partner_id:
@@ -129,21 +128,36 @@ def _scope_partner(credential: LrsCredential, st: dict[str, Any]) -> tuple[int |
     return person_partner, person
 
 
-def _merge_activity(activity: dict[str, Any]) -> None:
-    definition = activity.get("definition")
-    if not definition:
-        LrsActivity.objects.get_or_create(activity_id=activity["id"])
-        return
-    row, _created = LrsActivity.objects.select_for_update().get_or_create(activity_id=activity["id"])
-    merged = dict(row.definition)
+def _merged(old: dict[str, Any], definition: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(old)
     for key, value in definition.items():
         if key in ("name", "description") and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
-    if merged != row.definition:
-        row.definition = merged
-        row.save(update_fields=["definition", "updated_at"])
+    return merged
+
+
+def _merge_activities(activities: list[dict[str, Any]]) -> None:
+    """Fold the definitions these statements give into the canonical ones (activities without one add nothing)."""
+    definitions: dict[str, dict[str, Any]] = {}
+    for activity in activities:
+        if activity.get("definition"):
+            definitions[activity["id"]] = _merged(definitions.get(activity["id"], {}), activity["definition"])
+    if not definitions:
+        return
+    rows = {
+        row.activity_id: row
+        for row in LrsActivity.objects.select_for_update().filter(activity_id__in=list(definitions))
+    }
+    new = [LrsActivity(activity_id=i, definition=d) for i, d in definitions.items() if i not in rows]
+    # Two requests defining the same new activity at once: the second one's insert is ignored, not an error.
+    LrsActivity.objects.bulk_create(new, ignore_conflicts=True)
+    for activity_id, row in rows.items():
+        merged = _merged(row.definition, definitions[activity_id])
+        if merged != row.definition:
+            row.definition = merged
+            row.save(update_fields=["definition", "updated_at"])
 
 
 def _activities_of(st: dict[str, Any]) -> list[dict[str, Any]]:
@@ -189,6 +203,10 @@ def statements_store(
             raise XapiError(409, "A statement with this id exists already.")
         targets = _voiding_targets(statements, credential)
         rows, keys, feeds = [], [], []
+        people = people_for_agents(
+            [st["actor"] for st, suid in zip(statements, as_uuids, strict=True) if suid not in existing]
+        )
+        people_iter = iter(people)
         for st, sid, suid in zip(statements, ids, as_uuids, strict=True):
             if suid in existing:
                 if _comparable(existing[suid].data, keep_timestamp="timestamp" in st) != _comparable(
@@ -196,7 +214,7 @@ def statements_store(
                 ):
                     raise XapiError(409, f"Statement {sid} exists already with different content.")
                 continue
-            partner_id, person = _scope_partner(credential, st)
+            partner_id, person = _scope_partner(credential, next(people_iter))
             data = _with_arrays(st)
             data["id"] = sid
             data["authority"] = authority_for(credential)
@@ -234,9 +252,7 @@ def statements_store(
         )
         if targets:
             _scoped(LrsStatement.objects.all(), credential).filter(statement_id__in=targets).update(voided=True)
-        for row in rows:
-            for activity in _activities_of(row.data):
-                _merge_activity(activity)
+        _merge_activities([a for row in rows for a in _activities_of(row.data)])
         for person, data in feeds:
             statement_feed(person=person, statement=data)
     return ids
