@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "kizuna.updates",
     "kizuna.learning",
     "kizuna.api",
+    "kizuna.lrs",
     "kizuna.demo",
     "kizuna.privacy",
 ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -337,6 +338,20 @@ def access_lesson_for_user(user: "User", lesson_id: int, *, along: tuple[str, ..
     if lesson is None or lesson.version.course_id not in visible_course_ids(user, along=along):
         raise Http404
     return lesson
+
+
+def lesson_id_for_activity_iri(iri: str) -> int | None:
+    """Return the id of the published lesson whose xAPI activity IRI this is (see lesson_activity_data), or None."""
+    prefix = f"{settings.SITE_URL}/xapi/activities/lesson/"
+    if not iri.startswith(prefix):
+        return None
+    key, _slash, number = iri[len(prefix) :].partition("/v")
+    if not number.isdigit():
+        return None
+    try:
+        return PublishedLesson.objects.filter(key=key, version__number=int(number)).values_list("pk", flat=True).first()
+    except ValidationError:  # not a UUID
+        return None
 
 
 def version_outline(version: CourseVersion) -> list[tuple[Any, list[PublishedLesson]]]:

@@ -200,3 +200,46 @@ def test_own_list_pages_show_partner_b_nothing_of_partner_a(cast: Any, a_world: 
         response = outsider.get(url)
         assert response.status_code == 200
         assert not any(text in response.content.decode() for text in a_only), f"{cast.rep_b1.email} saw A in {url}"
+
+
+def test_the_lrs_gives_a_partner_scoped_credential_nothing_of_another_partner(cast: Any) -> None:
+    """/xapi/ takes no ids in its paths (they are parameters), so the walk above cannot reach it: this walks it."""
+    import base64
+    import json
+    from urllib.parse import urlencode
+
+    from kizuna.lrs.services import lrs_credential_create
+
+    def client_for(partner_code: str) -> dict[str, str]:
+        credential, secret = lrs_credential_create(name=partner_code, partner_code=partner_code)
+        token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
+        return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+
+    a, b = client_for("partner-a"), client_for("partner-b")
+    client = Client()
+    actor = {"mbox": f"mailto:{cast.rep_a1.email}"}
+    statement = {
+        "actor": actor,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": "urn:a"},
+    }
+    response = client.post("/xapi/statements", statement, content_type="application/json", headers=a)
+    assert response.status_code == 200
+    [a_id] = response.json()
+    # Reading: by id, by query, by agent; writing: about A's rep, over A's id.
+    assert client.get("/xapi/statements", {"statementId": a_id}, headers=b).status_code == 404
+    assert client.get("/xapi/statements", {"statementId": a_id}, headers=a).status_code == 200
+    agent = json.dumps({"mbox": f"mailto:{cast.rep_a1.email}"})
+    assert client.get("/xapi/statements", {"agent": agent}, headers=b).json()["statements"] == []
+    assert client.get("/xapi/statements", headers=b).json()["statements"] == []
+    about_a = {**statement, "object": {"id": "urn:b"}}
+    assert client.post("/xapi/statements", about_a, content_type="application/json", headers=b).status_code == 403
+    reuse = {**statement, "id": a_id, "actor": {"mbox": "mailto:x@example.com"}}
+    assert client.post("/xapi/statements", reuse, content_type="application/json", headers=b).status_code == 409
+    # Documents: A's state is not B's to read, and B may not write documents about A's rep.
+    state = {"activityId": "urn:a", "agent": json.dumps(actor), "stateId": "s"}
+    url = "/xapi/activities/state?" + urlencode(state)
+    assert client.put(url, {"v": 1}, content_type="application/json", headers=a).status_code == 204
+    assert client.get(url, headers=b).status_code == 404
+    assert client.put(url, {"v": 2}, content_type="application/json", headers=b).status_code == 403
+    assert client.get(url, headers=a).json() == {"v": 1}

@@ -1,0 +1,147 @@
+"""The learning record store at /xapi/: the credentials integrations use, the statements they send, their documents.
+
+Kizuna's own statements live in `records.Statement`, whose actor is always one of our people. An LRS must
+also keep statements about anyone (an agent known only by an e-mail address, a group, a sub-statement), so
+those are kept here whole, as the JSON they were stored as, with the columns and index rows the queries of
+the Statements resource filter on.
+"""
+
+import hashlib
+import secrets
+
+from django.db import models
+
+KEY_PREFIX = "kzl_"
+
+
+def hash_secret(raw: str) -> str:
+    # The secret is 32 random bytes: a plain SHA-256 is as strong as a slow hash here, and costs nothing per request.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_hex(10)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class LrsCredential(models.Model):
+    """HTTP Basic credentials of one integration, scoped to the principal (partner empty) or to one partner."""
+
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=40, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The xAPI version the integration last spoke: a request without a (valid) version header is answered in it.
+    last_version = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})"
+
+
+class LrsStatement(models.Model):
+    """One statement as the LRS stored it (id, authority, stored and version set), in stored order (seq)."""
+
+    seq = models.BigAutoField(primary_key=True)
+    statement_id = models.UUIDField(unique=True)
+    data = models.JSONField()
+    # Whose statement it is: the partner of the credential that wrote it, else of the person it names (if known).
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    credential = models.ForeignKey(LrsCredential, on_delete=models.SET_NULL, null=True, related_name="+")
+    verb = models.CharField(max_length=1000)
+    registration = models.UUIDField(null=True, blank=True)
+    stored = models.DateTimeField()
+    # A voided statement is kept (voidedStatementId returns it) but left out of every other read.
+    voided = models.BooleanField(default=False)
+    # For a voiding statement, the id of the statement it voids.
+    voids = models.UUIDField(null=True, blank=True)
+    # The id of the statement its object (a StatementRef) targets: queries return it with the statements they match.
+    refers_to = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["partner", "seq"]),
+            models.Index(fields=["verb", "seq"]),
+            models.Index(fields=["registration", "seq"]),
+            models.Index(fields=["stored"]),
+            models.Index(fields=["voids"]),
+            models.Index(fields=["refers_to"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class LrsStatementKey(models.Model):
+    """An agent or activity a statement names, for the agent/activity filters (related: not actor/object)."""
+
+    class Kind(models.TextChoices):
+        AGENT = "agent"
+        ACTIVITY = "activity"
+
+    statement = models.ForeignKey(LrsStatement, on_delete=models.CASCADE, related_name="keys")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=1000)
+    related = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "statement"])]
+
+
+class LrsActivity(models.Model):
+    """The LRS's canonical definition of an activity, merged from the statements that define it."""
+
+    activity_id = models.CharField(max_length=1000, unique=True)
+    definition = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class LrsAttachment(models.Model):
+    """The raw content of a statement attachment sent in a multipart/mixed request, kept once per SHA-2."""
+
+    sha2 = models.CharField(max_length=128, unique=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha2
+
+
+class LrsDocument(models.Model):
+    """A document of the State, Activity Profile or Agent Profile resource, kept as sent (bytes and type)."""
+
+    class Kind(models.TextChoices):
+        STATE = "state"
+        ACTIVITY_PROFILE = "activity_profile"
+        AGENT_PROFILE = "agent_profile"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Documents written with a partner's credential belong to that partner and are seen by its credentials only.
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    activity_id = models.CharField(max_length=1000, blank=True)
+    agent_key = models.CharField(max_length=1000, blank=True)
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.CharField(max_length=1000)
+    # SHA-256 of (kind, partner, activity, agent, registration, id): one document per key, with a short index.
+    key_hash = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=64)
+    updated = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "partner", "activity_id", "agent_key", "updated"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"

@@ -1,0 +1,38 @@
+"""Reads of the LRS: credentials (statements: kizuna.lrs.statements, documents: kizuna.lrs.documents)."""
+
+import hmac
+from typing import Any
+
+from .models import LrsActivity, LrsCredential, hash_secret
+
+
+def lrs_credential_for(*, key: str, secret: str) -> LrsCredential | None:
+    """Return the active credential with this key whose secret matches, or None."""
+    credential = LrsCredential.objects.select_related("partner").filter(key=key, active=True).first()
+    if credential is None or not hmac.compare_digest(credential.secret_hash, hash_secret(secret)):
+        return None
+    return credential
+
+
+def activity_object(*, activity_id: str) -> dict[str, Any]:
+    """The Activity object with the canonical definition merged from the statements that defined it."""
+    row = LrsActivity.objects.filter(activity_id=activity_id).first()
+    data: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
+    if row is not None and row.definition:
+        data["definition"] = row.definition
+    return data
+
+
+def person_object(*, agent: dict[str, Any]) -> dict[str, Any]:
+    """The Person object of an agent: its identifier(s) and name(s) as arrays."""
+    person: dict[str, Any] = {"objectType": "Person"}
+    if "name" in agent:
+        person["name"] = [agent["name"]]
+    for key in ("mbox", "mbox_sha1sum", "openid", "account"):
+        if key in agent:
+            person[key] = [agent[key]]
+    return person
+
+
+def lrs_credential_by_key(*, key: str) -> LrsCredential | None:
+    return LrsCredential.objects.filter(key=key.strip()).first()

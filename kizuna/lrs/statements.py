@@ -1,0 +1,423 @@
+"""The Statements resource's writes and reads: store statements (validated, once, with authority and stored),
+void, and query with the xAPI filters and `more` paging. Partner-scoped credentials see only their partner's.
+"""
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import validation
+from .feed import statement_feed
+from .http import XapiError
+from .models import LrsActivity, LrsCredential, LrsStatement, LrsStatementKey
+from .people import partner_id_of, people_for_agents
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+# Statements per page when the client asks for none (or 0), and the most it may ask for.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+_MORE_SALT = "kizuna.lrs.more"
+# Properties an LRS sets itself: two statements that differ only in these are the same statement.
+_LRS_SET = ("id", "authority", "stored", "version")
+
+
+def format_time(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def authority_for(credential: LrsCredential) -> dict[str, Any]:
+    return {
+        "objectType": "Agent",
+        "name": credential.name,
+        "account": {"homePage": f"{settings.SITE_URL}/xapi/", "name": credential.key},
+    }
+
+
+# --- keys of agents and activities, for the filters -------------------------------------------------------
+
+
+def agent_key(agent: dict[str, Any]) -> str | None:
+    if "mbox" in agent:
+        return "mbox:" + agent["mbox"]
+    if "mbox_sha1sum" in agent:
+        return "sha1:" + agent["mbox_sha1sum"].lower()
+    if "openid" in agent:
+        return "openid:" + agent["openid"]
+    if "account" in agent:
+        return "account:" + agent["account"]["homePage"] + "|" + agent["account"]["name"]
+    return None
+
+
+def _agent_keys(agent: Any) -> list[str]:
+    if not isinstance(agent, dict):
+        return []
+    keys = [key for key in [agent_key(agent)] if key]
+    for member in agent.get("member", []) if agent.get("objectType") == "Group" else []:
+        keys += _agent_keys(member)
+    return keys
+
+
+def _context_keys(context: dict[str, Any]) -> tuple[list[str], list[str]]:
+    agents = _agent_keys(context.get("instructor")) + _agent_keys(context.get("team"))
+    for entry in context.get("contextAgents", []):
+        agents += _agent_keys(entry.get("agent"))
+    for entry in context.get("contextGroups", []):
+        agents += _agent_keys(entry.get("group"))
+    activities = []
+    for items in context.get("contextActivities", {}).values():
+        for item in items if isinstance(items, list) else [items]:
+            activities.append(item["id"])
+    return agents, activities
+
+
+def statement_keys(st: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(kind, key, related) of every agent and activity the statement names."""
+    keys: list[tuple[str, str, bool]] = []
+    obj = st["object"]
+    kind = obj.get("objectType", "Activity")
+    keys += [("agent", k, False) for k in _agent_keys(st["actor"])]
+    if kind in ("Agent", "Group"):
+        keys += [("agent", k, False) for k in _agent_keys(obj)]
+    if kind == "Activity":
+        keys.append(("activity", obj["id"], False))
+    related_agents = _agent_keys(st.get("authority"))
+    related_activities: list[str] = []
+    agents, activities = _context_keys(st.get("context", {}))
+    related_agents += agents
+    related_activities += activities
+    if kind == "SubStatement":
+        related_agents += _agent_keys(obj["actor"])
+        sub_obj = obj["object"]
+        if sub_obj.get("objectType", "Activity") == "Activity":
+            related_activities.append(sub_obj["id"])
+        else:
+            related_agents += _agent_keys(sub_obj)
+        agents, activities = _context_keys(obj.get("context", {}))
+        related_agents += agents
+        related_activities += activities
+    keys += [("agent", k, True) for k in related_agents]
+    keys += [("activity", k, True) for k in related_activities]
+    return list(dict.fromkeys(keys))
+
+
+# --- writes ------------------------------------------------------------------------------------------------
+
+
+def _comparable(st: dict[str, Any], *, keep_timestamp: bool) -> str:
+    data = validation.comparable_durations({k: v for k, v in st.items() if k not in _LRS_SET})
+    if not keep_timestamp:
+        data.pop("timestamp", None)
+    return json.dumps(data, sort_keys=True)
+
+
+def _scope_partner(credential: LrsCredential, person: Any) -> tuple[int | None, Any]:
+    """Whose statement this is, and the person it is about if known; a partner credential writes only its own."""
+    person_partner = partner_id_of(person) if person is not None else None
+    if credential.partner_id is not None:
+        if person is not None and person_partner != credential.partner_id:
+            raise XapiError(403, "This credential may not write statements about people of another organization.")
+        return credential.partner_id, person
+    return person_partner, person
+
+
+def _merged(old: dict[str, Any], definition: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(old)
+    for key, value in definition.items():
+        if key in ("name", "description") and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_activities(activities: list[dict[str, Any]]) -> None:
+    """Fold the definitions these statements give into the canonical ones (activities without one add nothing)."""
+    definitions: dict[str, dict[str, Any]] = {}
+    for activity in activities:
+        if activity.get("definition"):
+            definitions[activity["id"]] = _merged(definitions.get(activity["id"], {}), activity["definition"])
+    if not definitions:
+        return
+    rows = {
+        row.activity_id: row
+        for row in LrsActivity.objects.select_for_update().filter(activity_id__in=list(definitions))
+    }
+    new = [LrsActivity(activity_id=i, definition=d) for i, d in definitions.items() if i not in rows]
+    # Two requests defining the same new activity at once: the second one's insert is ignored, not an error.
+    LrsActivity.objects.bulk_create(new, ignore_conflicts=True)
+    for activity_id, row in rows.items():
+        merged = _merged(row.definition, definitions[activity_id])
+        if merged != row.definition:
+            row.definition = merged
+            row.save(update_fields=["definition", "updated_at"])
+
+
+def _activities_of(st: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for holder in (st, st["object"] if st["object"].get("objectType") == "SubStatement" else {}):
+        obj = holder.get("object", {})
+        if obj and obj.get("objectType", "Activity") == "Activity":
+            found.append(obj)
+        for items in holder.get("context", {}).get("contextActivities", {}).values():
+            found += items if isinstance(items, list) else [items]
+    return found
+
+
+def statements_store(
+    *, credential: LrsCredential, statements: list[dict[str, Any]], version: str = "1.0.3"
+) -> list[str]:
+    """Validate and store statements (all or none); return their ids in order.
+
+    A statement whose id is stored already is skipped when it is the same statement and refused with 409 when
+    it is not. The authority is the credential's; `stored`, a missing `timestamp`, `id` and `version` are set here.
+    """
+    if not statements:
+        raise XapiError(400, "Send a statement or a non-empty array of statements.")
+    for st in statements:
+        validation.statement(st, version)
+    ids = [st.get("id") or str(uuid.uuid4()) for st in statements]
+    as_uuids = [uuid.UUID(i) for i in ids]
+    if len(set(as_uuids)) != len(as_uuids):
+        raise XapiError(400, "The same statement id appears twice in this batch.")
+    now = timezone.now()
+    stored_text = format_time(now)
+    with transaction.atomic():
+        existing = {
+            row.statement_id: row
+            for row in _scoped(LrsStatement.objects.all(), credential).filter(statement_id__in=as_uuids)
+        }
+        taken = set(
+            LrsStatement.objects.filter(statement_id__in=as_uuids)
+            .exclude(statement_id__in=list(existing))
+            .values_list("statement_id", flat=True)
+        )
+        if taken:  # stored by another partner's credential: never say what it holds
+            raise XapiError(409, "A statement with this id exists already.")
+        targets = _voiding_targets(statements, credential)
+        rows, keys, feeds = [], [], []
+        people = people_for_agents(
+            [st["actor"] for st, suid in zip(statements, as_uuids, strict=True) if suid not in existing]
+        )
+        people_iter = iter(people)
+        for st, sid, suid in zip(statements, ids, as_uuids, strict=True):
+            if suid in existing:
+                if _comparable(existing[suid].data, keep_timestamp="timestamp" in st) != _comparable(
+                    st, keep_timestamp="timestamp" in st
+                ):
+                    raise XapiError(409, f"Statement {sid} exists already with different content.")
+                continue
+            partner_id, person = _scope_partner(credential, next(people_iter))
+            data = _with_arrays(st)
+            data["id"] = sid
+            data["authority"] = authority_for(credential)
+            data["stored"] = stored_text
+            data.setdefault("timestamp", stored_text)
+            data.setdefault("version", "2.0.0" if version.startswith("2") else "1.0.0")
+            obj = st["object"]
+            refers_to = uuid.UUID(obj["id"]) if obj.get("objectType") == "StatementRef" else None
+            voids = refers_to if st["verb"]["id"] == VOIDED else None
+            row = LrsStatement(
+                statement_id=suid,
+                data=data,
+                partner_id=partner_id,
+                credential=credential,
+                verb=st["verb"]["id"],
+                registration=st.get("context", {}).get("registration"),
+                stored=now,
+                voids=voids,
+                refers_to=refers_to,
+            )
+            rows.append(row)
+            keys.append(statement_keys(data))
+            if person is not None:
+                feeds.append((person, data))
+        LrsStatement.objects.bulk_create(rows)
+        if connection_needs_reload():
+            for row in rows:
+                row.seq = LrsStatement.objects.values_list("seq", flat=True).get(statement_id=row.statement_id)
+        LrsStatementKey.objects.bulk_create(
+            [
+                LrsStatementKey(statement_id=row.seq, kind=kind, key=key[:1000], related=related)
+                for row, row_keys in zip(rows, keys, strict=True)
+                for kind, key, related in row_keys
+            ]
+        )
+        if targets:
+            _scoped(LrsStatement.objects.all(), credential).filter(statement_id__in=targets).update(voided=True)
+        _merge_activities([a for row in rows for a in _activities_of(row.data)])
+        for person, data in feeds:
+            statement_feed(person=person, statement=data)
+    return ids
+
+
+def _with_arrays(st: dict[str, Any]) -> dict[str, Any]:
+    """A copy in which every contextActivities entry is an array (the form the LRS returns)."""
+    data = dict(st)
+    for holder in (data, data["object"] if data["object"].get("objectType") == "SubStatement" else None):
+        if holder is None or "context" not in holder:
+            continue
+        ctx = dict(holder["context"])
+        if "contextActivities" in ctx:
+            ctx["contextActivities"] = {
+                k: v if isinstance(v, list) else [v] for k, v in ctx["contextActivities"].items()
+            }
+        if holder is data:
+            data["context"] = ctx
+        else:
+            data["object"] = {**data["object"], "context": ctx}
+    return data
+
+
+def connection_needs_reload() -> bool:
+    from django.db import connection
+
+    return not connection.features.can_return_rows_from_bulk_insert
+
+
+def _voiding_targets(statements: list[dict[str, Any]], credential: LrsCredential) -> list[uuid.UUID]:
+    targets = [uuid.UUID(st["object"]["id"]) for st in statements if st["verb"]["id"] == VOIDED]
+    if not targets:
+        return []
+    voiding = set(
+        _scoped(LrsStatement.objects.all(), credential)
+        .filter(statement_id__in=targets, voids__isnull=False)
+        .values_list("statement_id", flat=True)
+    )
+    if voiding:
+        raise XapiError(400, "A voiding statement cannot be voided.")
+    return targets
+
+
+# --- reads -------------------------------------------------------------------------------------------------
+
+
+def _scoped(statements: QuerySet[LrsStatement], credential: LrsCredential) -> QuerySet[LrsStatement]:
+    if credential.partner_id is not None:
+        return statements.filter(partner_id=credential.partner_id)
+    return statements
+
+
+def statement_get(*, credential: LrsCredential, statement_id: uuid.UUID, voided: bool) -> LrsStatement | None:
+    """The statement with this id if this credential may read it (voided ones only with voided=True)."""
+    return _scoped(LrsStatement.objects.all(), credential).filter(statement_id=statement_id, voided=voided).first()
+
+
+QUERY_PARAMS = {
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+}
+
+
+def _flag(params: dict[str, str], name: str) -> bool:
+    value = params.get(name, "false").lower()
+    if value not in ("true", "false"):
+        raise XapiError(400, f"The {name} parameter must be true or false.")
+    return value == "true"
+
+
+def parse_query(params: dict[str, str]) -> dict[str, Any]:
+    """Check the filter parameters of a statement query; return them in a form `statements_query` takes."""
+    unknown = set(params) - QUERY_PARAMS
+    if unknown:
+        raise XapiError(400, f"Unknown parameters: {', '.join(sorted(unknown))}.")
+    query: dict[str, Any] = {}
+    if "agent" in params:
+        key = agent_key(validation.agent_param(params["agent"]))
+        if key is None:
+            raise XapiError(400, "The agent parameter needs an identified Agent or Group.")
+        query["agent"] = key
+    if "verb" in params:
+        query["verb"] = validation.iri_param(params["verb"], "verb")
+    if "activity" in params:
+        query["activity"] = validation.iri_param(params["activity"], "activity")
+    if "registration" in params:
+        query["registration"] = str(validation.uuid_param(params["registration"], "registration"))
+    for name in ("since", "until"):
+        if name in params:
+            validation.timestamp(params[name], name)
+            query[name] = params[name]
+    query["related_activities"] = _flag(params, "related_activities")
+    query["related_agents"] = _flag(params, "related_agents")
+    query["ascending"] = _flag(params, "ascending")
+    try:
+        limit = int(params.get("limit", "0"))
+    except ValueError:
+        raise XapiError(400, "The limit parameter must be a whole number.") from None
+    if limit < 0:
+        raise XapiError(400, "The limit parameter must not be negative.")
+    query["limit"] = min(limit or PAGE_SIZE, MAX_PAGE_SIZE)
+    return query
+
+
+def statements_query(
+    *, credential: LrsCredential, query: dict[str, Any], after: int | None = None
+) -> tuple[list[LrsStatement], int | None]:
+    """One page of the statements matching the query, and the seq to continue after (None on the last page)."""
+    scoped = _scoped(LrsStatement.objects.all(), credential)
+    qs = scoped
+    if "agent" in query:
+        keys = LrsStatementKey.objects.filter(kind=LrsStatementKey.Kind.AGENT, key=query["agent"])
+        if not query["related_agents"]:
+            keys = keys.filter(related=False)
+        qs = qs.filter(seq__in=keys.values("statement_id"))
+    if "activity" in query:
+        keys = LrsStatementKey.objects.filter(kind=LrsStatementKey.Kind.ACTIVITY, key=query["activity"])
+        if not query["related_activities"]:
+            keys = keys.filter(related=False)
+        qs = qs.filter(seq__in=keys.values("statement_id"))
+    if "verb" in query:
+        qs = qs.filter(verb=query["verb"])
+    if "registration" in query:
+        qs = qs.filter(registration=query["registration"])
+    if qs is scoped:
+        qs = scoped.filter(voided=False)
+    else:
+        # A statement that targets a matching statement (StatementRef, voiding included) matches too.
+        qs = scoped.filter(voided=False).filter(
+            Q(seq__in=qs.values("seq")) | Q(refers_to__in=qs.values("statement_id"))
+        )
+    if "since" in query:
+        qs = qs.filter(stored__gt=validation.timestamp(query["since"], "since"))
+    if "until" in query:
+        qs = qs.filter(stored__lte=validation.timestamp(query["until"], "until"))
+    ascending = query["ascending"]
+    if after is not None:
+        qs = qs.filter(Q(seq__gt=after) if ascending else Q(seq__lt=after))
+    limit = query["limit"]
+    page = list(qs.order_by("seq" if ascending else "-seq")[: limit + 1])
+    if len(page) > limit:
+        page = page[:limit]
+        return page, page[-1].seq
+    return page, None
+
+
+def more_token(*, credential: LrsCredential, params: dict[str, str], after: int) -> str:
+    return signing.dumps({"c": credential.pk, "p": params, "a": after}, salt=_MORE_SALT, compress=True)
+
+
+def more_read(*, credential: LrsCredential, token: str) -> tuple[dict[str, str], int]:
+    try:
+        data = signing.loads(token, salt=_MORE_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        raise XapiError(400, "This more link is not valid (or has expired).") from None
+    if data.get("c") != credential.pk:
+        raise XapiError(400, "This more link belongs to another credential.")
+    return data["p"], data["a"]
