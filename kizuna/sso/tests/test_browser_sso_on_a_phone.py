@@ -58,6 +58,9 @@ def _world(cast: Any, live_server: Any, oidc_provider: Any) -> dict[str, Any]:
 
 
 def _sign_in_through_provider(page: Any, live_server: Any, email: str, login: str) -> None:
+    # Three servers take part (Kizuna, the provider, the browser) on a shared machine: allow them time.
+    page.set_default_timeout(60000)
+    page.set_default_navigation_timeout(60000)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=email]", email)
     page.locator("form.sso-start button[type=submit]").click()
