@@ -113,7 +113,7 @@ def sessions_end(*, user: User) -> int:
 
 def account_email_set(*, user: User, email: str) -> User:
     """Change the address a person signs in with (the caller checked that nobody else uses it)."""
-    from allauth.account.models import EmailAddress
+    from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
 
     if email != user.email:
         user.email = email

@@ -9,7 +9,7 @@ the provider's claims map to.
 import re
 from typing import Any
 
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialApp  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -45,7 +45,9 @@ def _clean_domains(text: str, *, provider: IdentityProvider | None) -> list[str]
             domains.append(domain)
     if not domains:
         raise SsoError(_("Enter at least one e-mail domain."), field="email_domains")
-    others = IdentityProvider.objects.exclude(pk=provider.pk if provider else None)
+    others = IdentityProvider.objects.all()
+    if provider is not None:
+        others = others.exclude(pk=provider.pk)
     for other in others.filter(email_domains__iregex=r"(^|\s)(" + "|".join(re.escape(d) for d in domains) + r")(\s|$)"):
         clash = sorted(set(other.domains) & set(domains))
         if clash:

@@ -37,7 +37,7 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     # allauth's OpenID Connect flow (state, nonce, PKCE, token check) starts here, with the address as a hint.
     oidc = provider.app.get_provider(request)
     try:
-        return oidc.redirect(
+        redirect_to_provider = oidc.redirect(
             request,
             "login",
             next_url=request.POST.get("next") or None,
@@ -47,6 +47,11 @@ def sso_start(request: HttpRequest) -> HttpResponse:
         logger.exception("identity provider %s (%s) cannot be reached", provider.pk, provider.name)
         form.add_error("email", _("Your organization's sign-in service cannot be reached. Try again in a few minutes."))
         return render(request, "sso/start.html", {"form": form}, status=502)
+    if redirect_to_provider.status_code != 302:
+        return redirect_to_provider  # allauth's own error page
+    # Our pages allow forms to post only to Kizuna (CSP form-action 'self'), which browsers also apply to the
+    # redirect a form's answer makes: the provider is reached by a plain navigation instead.
+    return render(request, "sso/continue.html", {"provider": provider, "url": redirect_to_provider["Location"]})
 
 
 @role_required(Role.ADMIN)
