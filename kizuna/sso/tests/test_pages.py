@@ -98,3 +98,17 @@ def test_only_the_principal_admin_sees_the_provider_pages(client: Any, cast: Any
     for person in (cast.manager_a, cast.rep_a1, cast.author):
         client.force_login(person)
         assert client.get("/settings/sso/").status_code == 404
+
+
+def test_an_invitation_sets_no_password_when_the_agency_requires_sso(client: Any, cast: Any) -> None:
+    from kizuna.orgs.services import invitation_link
+
+    _provider(cast, sso_required=True)
+    cast.rep_a1.set_unusable_password()
+    cast.rep_a1.save()
+    link = invitation_link(user=cast.rep_a1).split("testserver", 1)[-1].split("127.0.0.1", 1)[-1]
+    path = link[link.index("/accounts/") :]
+    response = client.post(path, {"new_password1": "a-long-new-pass-9", "new_password2": "a-long-new-pass-9"})
+    assert response.status_code == 302 and response["Location"].endswith("/accounts/login/")
+    cast.rep_a1.refresh_from_db()
+    assert not cast.rep_a1.has_usable_password()
