@@ -298,3 +298,6 @@ _.alignment_by_team  # function, kizuna/scenarios/selectors.py: only the tests c
 _.version_graph  # function, kizuna/scenarios/selectors.py: documented contract (scenarios/README.md)
 _.RECEIPT_FIELDS  # variable, kizuna/updates/projections.py: only the tests read it
 _.Viewer  # type alias, kizuna/orgs/access.py: read by mypy in quoted annotations
+_.deleted_at  # field, kizuna/scim/models.py: read by the selectors' lookups (scim__deleted_at__isnull)
+_.SocialAccountAdapter  # class, kizuna/sso/adapter.py: named by settings.SOCIALACCOUNT_ADAPTER
+_.pre_social_login  # method, kizuna/sso/adapter.py: called by django-allauth

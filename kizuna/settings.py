@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "kizuna.accounts",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "ninja",
     "django_tasks",
@@ -126,6 +128,8 @@ INSTALLED_APPS = [
     "kizuna.lrs",
     "kizuna.demo",
     "kizuna.privacy",
+    "kizuna.scim",
+    "kizuna.sso",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +263,15 @@ ACCOUNT_RATE_LIMITS = {
 # sign-in would seem to come from the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kizuna] "
+# Single sign-on per organization (kizuna/sso): the providers are configured by the principal admin at
+# /settings/sso/ (allauth's SocialApp rows); people are linked or created in the provider's organization
+# by our adapter, never by allauth's own sign-up or e-mail matching.
+SOCIALACCOUNT_ADAPTER = "kizuna.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]

@@ -40,4 +40,6 @@ urlpatterns = [
     path("", include("kizuna.incentives.urls")),
     path("", include("kizuna.privacy.urls")),
     path("", include("kizuna.lrs.urls")),
+    path("", include("kizuna.scim.urls")),
+    path("", include("kizuna.sso.urls")),
 ]

@@ -10,7 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from . import signin_throttle
+from . import signin_rules, signin_throttle
 
 
 def _wait_message(seconds: int) -> str:
@@ -56,6 +56,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         email = credentials.get("email", "")
+        refusal = signin_rules.password_refusal(email)
+        if refusal:
+            raise forms.ValidationError(refusal, code="sso_required")
         wait = signin_throttle.wait_seconds(
             email=email, address=self.get_client_ip(request), known_device=self._known_device(request, email)
         )

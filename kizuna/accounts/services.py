@@ -93,6 +93,36 @@ def account_update(*, user: User, name: str, is_active: bool) -> User:
     return user
 
 
+def sessions_end(*, user: User) -> int:
+    """Sign the person out of every browser at once (their stored sessions are deleted); return how many.
+
+    Sessions are stored in the database (Django's default engine) and name their user only inside their
+    signed data, so every unexpired one is read; this runs when a person leaves, not on a hot path.
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    mine = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=mine).delete()
+    return len(mine)
+
+
+def account_email_set(*, user: User, email: str) -> User:
+    """Change the address a person signs in with (the caller checked that nobody else uses it)."""
+    from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
+
+    if email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
+        # allauth's record of the old address would otherwise still sign them in and receive their resets.
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=email).delete()
+    return user
+
+
 def account_invited(*, user: User) -> None:
     """Note that the person was just sent an invitation."""
     user.invited_at = timezone.now()

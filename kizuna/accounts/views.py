@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import services
+from . import services, signin_rules
 from .forms import ProfileForm
 from .selectors import invitation_user
 
@@ -23,6 +23,11 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     user = invitation_user(uidb64=uidb64, token=token)
     if user is None:
         return render(request, "accounts/invitation_invalid.html")
+    refusal = signin_rules.password_refusal(user.email)
+    if refusal:
+        # Their organization signs in only through its identity provider: no password to set.
+        messages.info(request, refusal)
+        return redirect("account_login")
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -40,6 +40,11 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_for(*, user: Any) -> int:
+    """Revoke every live token of this person at once (they left); return how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def api_token_touch(*, token: ApiToken) -> None:
     """Note that the token was used, writing at most once a minute."""
     now = timezone.now()

@@ -113,6 +113,7 @@ SECTIONS = (
             Entry("orgs:sharing_settings", _("Sharing across agencies"), (ADMIN,)),
             Entry("certification:webhooks", _("Webhooks"), (ADMIN,)),
             Entry("tokens:api_tokens", _("API tokens"), (ADMIN,)),
+            Entry("sso:providers", _("Single sign-on"), (ADMIN,)),
             Entry("privacy:privacy_erasure", _("Erasure of departed people"), (ADMIN,)),
         ),
     ),

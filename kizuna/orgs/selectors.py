@@ -122,3 +122,22 @@ def invitation_status(*, person: "User") -> str:
     if person.invited_at:
         return "invited"
     return "not_invited"
+
+
+def organization_people(*, organization: Organization) -> QuerySet["User"]:
+    """Return every person of one organization (active or not), with their membership and team."""
+    return (
+        get_user_model()
+        .objects.filter(membership__organization=organization)
+        .select_related("membership__organization", "membership__team")
+    )
+
+
+def organization_teams(*, organization: Organization) -> QuerySet[Team]:
+    """Return the teams of one organization."""
+    return Team.objects.filter(organization=organization).select_related("organization")
+
+
+def partner_by_code(*, code: str) -> Organization | None:
+    """Return the partner agency with this code (any case), or None."""
+    return Organization.objects.filter(kind=Organization.Kind.PARTNER, slug=code.strip().lower()).first()

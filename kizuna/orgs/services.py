@@ -71,6 +71,29 @@ def team_create(*, organization: Organization, name: str) -> Team:
     return Team.objects.create(organization=organization, name=name)
 
 
+def team_rename(*, team: Team, name: str) -> Team:
+    """Rename a team; team names stay unique within their organization."""
+    name = name.strip()
+    if not name:
+        raise OrgsError(_("Enter the team's name."), field="name")
+    if Team.objects.filter(organization_id=team.organization_id, name=name).exclude(pk=team.pk).exists():
+        raise OrgsError(_("This organization already has a team with this name."), field="name")
+    if name != team.name:
+        team.name = name
+        team.save(update_fields=["name"])
+    return team
+
+
+def team_members_set(*, team: Team, people: list[User]) -> None:
+    """Make exactly these people (of the team's organization) the team's members; others leave it."""
+    ids = [p.pk for p in people]
+    if Membership.objects.filter(user_id__in=ids).exclude(organization_id=team.organization_id).exists():
+        raise OrgsError(_("This team belongs to another organization."), field="team")
+    with transaction.atomic():
+        Membership.objects.filter(team=team).exclude(user_id__in=ids).update(team=None)
+        Membership.objects.filter(user_id__in=ids).update(team=team)
+
+
 def roles_for(organization: Organization) -> tuple[str, ...]:
     """Return the roles a person may have in this organization."""
     return Membership.PRINCIPAL_ROLES if organization.is_principal else Membership.PARTNER_ROLES
@@ -110,7 +133,7 @@ def person_create(
     organization: Organization,
     role: str,
     team: Team | None = None,
-    invited_by: User,
+    invited_by: User | None,
     send_invitation: bool,
 ) -> User:
     """Create a person with their membership; they set their own password from the invitation."""
@@ -126,17 +149,22 @@ def person_create(
             raise OrgsError(_("This e-mail address is already registered."), field="email")
         user = account_create(email=email, name=name)
         Membership.objects.create(user=user, organization=organization, role=role, team=team)
-    if send_invitation:
+    if send_invitation and invited_by is not None:
         invitations_enqueue(user_ids=[user.pk], invited_by=invited_by)
     return user
 
 
-def person_update(*, person: User, updated_by: User, name: str, team: Team | None, role: str, is_active: bool) -> User:
-    """Change a person's name, team, role or whether they may sign in; their organization stays."""
+def person_update(
+    *, person: User, updated_by: User | None, name: str, team: Team | None, role: str, is_active: bool
+) -> User:
+    """Change a person's name, team, role or whether they may sign in; their organization stays.
+
+    ``updated_by`` is None when the agency's directory (SCIM) makes the change.
+    """
     membership = person.membership
     name = _clean_name(name)
     _check_role_and_team(organization=membership.organization, role=role, team=team)
-    if person.pk == updated_by.pk and (role != membership.role or not is_active):
+    if updated_by is not None and person.pk == updated_by.pk and (role != membership.role or not is_active):
         raise OrgsError(_("You cannot change your own role or deactivate yourself. Ask another admin."))
     with transaction.atomic():
         account_update(user=person, name=name, is_active=is_active)

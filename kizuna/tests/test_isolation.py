@@ -2,7 +2,9 @@
 
 An app whose routes take ids of its own adds partner A's objects for them in
 ``kizuna/<app>/tests/isolation.py``: a function ``partner_a_objects(cast) ->
-{url parameter: value}`` (and, if it has them, a set ``PUBLIC_ROUTES``).
+{url parameter: value}`` (and, if it has them, a set ``PUBLIC_ROUTES``). Routes that
+no browser session reaches, only a token of one agency (SCIM), are listed in its
+``TOKEN_ROUTES`` with the test that walks them with partner B's token instead.
 
 Every URL pattern and API route that takes an object id is visited with an id of
 partner A's (or of content that only partner A may see). A route with a parameter
@@ -141,6 +143,7 @@ def test_every_object_route_refuses_partner_b(cast: Any, a_world: Any) -> None:
             owners.setdefault(key, module.__name__)
         a_world.update(objects)
         public_routes |= set(getattr(module, "PUBLIC_ROUTES", ()))
+        public_routes |= set(getattr(module, "TOKEN_ROUTES", {}))
     routes = walk(get_resolver().url_patterns)
     assert len(routes) > 15, "the walk found suspiciously few routes"
     checked = []

@@ -1,0 +1,32 @@
+"""Single sign-on per organization: the identity providers of the principal and of each agency."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityProvider(models.Model):
+    """One OpenID Connect provider of one organization, the e-mail domains it covers and how its claims map.
+
+    The protocol itself is django-allauth's (`socialaccount`, OpenID Connect provider): `app` holds the
+    discovery URL, client id and secret; its `provider_id` names this provider in allauth's URLs.
+    """
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="identity_providers")
+    app = models.OneToOneField("socialaccount.SocialApp", on_delete=models.CASCADE, related_name="identity_provider")
+    name = models.CharField(_("name"), max_length=100)
+    # Lowercase, one per line: the people whose address ends in one of them sign in here.
+    email_domains = models.TextField(_("e-mail domains"))
+    sso_required = models.BooleanField(_("require single sign-on (refuse passwords)"), default=False)
+    role_claim = models.CharField(_("role claim"), max_length=100, blank=True, default="roles")
+    team_claim = models.CharField(_("team claim"), max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__kind", "organization__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def domains(self) -> list[str]:
+        return [d for d in self.email_domains.split() if d]

@@ -1,0 +1,200 @@
+"""Writes of single sign-on: the principal admin's identity providers, and a person arriving from one.
+
+A person signing in through an organization's provider lands only in that organization: their address must
+be in one of the provider's domains, an existing person is linked only by a verified address and only if
+they belong to that organization, and a new person is created there (just in time) with the role and team
+the provider's claims map to.
+"""
+
+import re
+from typing import Any
+
+from allauth.socialaccount.models import SocialApp  # type: ignore[import-untyped]
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from kizuna.ops.errors import ApplicationError
+from kizuna.orgs.selectors import organization_teams
+from kizuna.orgs.services import OrgsError, person_create, roles_for
+
+from .models import IdentityProvider
+from .selectors import email_domain
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class SsoError(ApplicationError):
+    """A provider setting or a sign-in that cannot be accepted; the message is shown to the person."""
+
+
+def _clean_domains(text: str, *, provider: IdentityProvider | None) -> list[str]:
+    domains = []
+    for domain in re.split(r"[\s,]+", text.strip().lower()):
+        domain = domain.lstrip("@")
+        if not domain:
+            continue
+        if not DOMAIN_RE.match(domain):
+            raise SsoError(
+                _("“%(domain)s” is not an e-mail domain (for example partner-a.co.jp).") % {"domain": domain},
+                field="email_domains",
+            )
+        if domain not in domains:
+            domains.append(domain)
+    if not domains:
+        raise SsoError(_("Enter at least one e-mail domain."), field="email_domains")
+    others = IdentityProvider.objects.all()
+    if provider is not None:
+        others = others.exclude(pk=provider.pk)
+    for other in others.filter(email_domains__iregex=r"(^|\s)(" + "|".join(re.escape(d) for d in domains) + r")(\s|$)"):
+        clash = sorted(set(other.domains) & set(domains))
+        if clash:
+            raise SsoError(
+                _("%(domain)s is already covered by the provider “%(provider)s”.")
+                % {"domain": clash[0], "provider": other.name},
+                field="email_domains",
+            )
+    return domains
+
+
+def identity_provider_save(
+    *,
+    provider: IdentityProvider | None,
+    organization: Any,
+    name: str,
+    discovery_url: str,
+    client_id: str,
+    client_secret: str,
+    email_domains: str,
+    sso_required: bool,
+    role_claim: str,
+    team_claim: str,
+) -> IdentityProvider:
+    """Create or change an organization's OpenID Connect provider (its allauth app goes with it)."""
+    name, discovery_url, client_id = name.strip(), discovery_url.strip(), client_id.strip()
+    if not name:
+        raise SsoError(_("Enter a name, such as the provider's product name."), field="name")
+    try:
+        URLValidator(schemes=["https", "http"])(discovery_url)
+    except ValidationError:
+        raise SsoError(_("Enter the provider's issuer or discovery URL (https://…)."), field="discovery_url") from None
+    if not client_id:
+        raise SsoError(_("Enter the client ID the provider gave Kizuna."), field="client_id")
+    if provider is None and not client_secret:
+        raise SsoError(_("Enter the client secret the provider gave Kizuna."), field="client_secret")
+    domains = _clean_domains(email_domains, provider=provider)
+    with transaction.atomic():
+        if provider is None:
+            app = SocialApp(
+                provider="openid_connect", provider_id=f"kizuna-{organization.slug}-{get_random_string(6).lower()}"
+            )
+        else:
+            app = provider.app
+        app.name, app.client_id = name, client_id
+        if client_secret:
+            app.secret = client_secret
+        app.settings = {**(app.settings or {}), "server_url": discovery_url}
+        app.save()
+        provider = provider or IdentityProvider(organization=organization, app=app)
+        provider.name = name
+        provider.email_domains = "\n".join(domains)
+        provider.sso_required = sso_required
+        provider.role_claim = role_claim.strip()[:100]
+        provider.team_claim = team_claim.strip()[:100]
+        provider.save()
+    return provider
+
+
+def identity_provider_delete(*, provider: IdentityProvider) -> None:
+    """Remove a provider; people it signed in keep their accounts and may be invited to set a password."""
+    with transaction.atomic():
+        provider.app.delete()  # cascades to the provider and the linked identities
+
+
+# --- A person arriving from a provider ---------------------------------------------------------------------
+
+
+def _claim_values(claims: dict[str, Any], name: str) -> list[str]:
+    value = claims.get(name) if name else None
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+def _mapped_role(provider: IdentityProvider, claims: dict[str, Any]) -> str | None:
+    """The first role the claim names that the organization allows (partner: manager or rep)."""
+    allowed = roles_for(provider.organization)
+    for value in _claim_values(claims, provider.role_claim):
+        value = value.lower().replace("partner_manager", "manager").replace("partner manager", "manager")
+        if value in allowed:
+            return value
+    return "rep" if "rep" in allowed else None
+
+
+def _mapped_team(provider: IdentityProvider, claims: dict[str, Any]) -> Any | None:
+    names = _claim_values(claims, provider.team_claim)
+    if not names:
+        return None
+    return organization_teams(organization=provider.organization).filter(name=names[0]).first()
+
+
+def sso_person_for(*, provider: IdentityProvider, claims: dict[str, Any], linked_user: Any | None) -> Any:
+    """Return the person this identity signs in as, creating them in the provider's organization if new.
+
+    Raises SsoError (said to the person) when the identity does not belong to the provider's organization.
+    """
+    organization = provider.organization
+    refused = _(
+        "This sign-in cannot be accepted: your account does not belong to the organization of this provider. Sign in through your own organization."
+    )
+    if linked_user is not None:
+        membership = getattr(linked_user, "membership", None)
+        if membership is None or membership.organization_id != organization.pk:
+            raise SsoError(refused)
+        if not linked_user.is_active:
+            raise SsoError(_("Your account is deactivated. Ask your manager."))
+        return linked_user
+    email = str(claims.get("email") or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise SsoError(_("Your provider did not send an e-mail address. Ask your administrator.")) from None
+    if email_domain(email) not in provider.domains:
+        raise SsoError(refused)
+    verified = claims.get("email_verified")
+    verified = verified is True or str(verified).lower() == "true"
+    from django.contrib.auth import get_user_model
+
+    existing = get_user_model().objects.filter(email__iexact=email).select_related("membership").first()
+    if existing is not None:
+        membership = getattr(existing, "membership", None)
+        if membership is None or membership.organization_id != organization.pk:
+            raise SsoError(refused)
+        if not verified:
+            raise SsoError(
+                _(
+                    "Your provider has not verified your e-mail address, so it cannot be linked to your account. Ask your administrator."
+                )
+            )
+        if not existing.is_active:
+            raise SsoError(_("Your account is deactivated. Ask your manager."))
+        return existing
+    role = _mapped_role(provider, claims)
+    if role is None:
+        raise SsoError(_("Your provider did not say which role you have in Kizuna. Ask your administrator."))
+    name = str(claims.get("name") or " ".join(str(claims.get(k) or "") for k in ("family_name", "given_name"))).strip()
+    try:
+        return person_create(
+            name=name or email.split("@")[0],
+            email=email,
+            organization=organization,
+            role=role,
+            team=_mapped_team(provider, claims),
+            invited_by=None,
+            send_invitation=False,
+        )
+    except OrgsError as err:
+        raise SsoError(err.message) from None

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sso"
+
+urlpatterns = [
+    path("accounts/sso/", views.sso_start, name="start"),
+    path("settings/sso/", views.providers, name="providers"),
+    path("settings/sso/<int:provider_id>/", views.provider_edit, name="provider_edit"),
+]
