@@ -7,6 +7,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from kizuna.media.uses import MediaUse, register_media_use
+        from kizuna.orgs.readiness import register_setup_check
         from kizuna.records.content import ContentSource, register_content_source
 
         from .selectors import (
@@ -17,6 +18,7 @@ class CatalogConfig(AppConfig):
             version_lesson_count,
             video_use_in_course_link,
         )
+        from .setup import required_course_steps
 
         register_content_source(
             ContentSource(
@@ -33,3 +35,4 @@ class CatalogConfig(AppConfig):
                 use_link=video_use_in_course_link,
             )
         )
+        register_setup_check(required_course_steps)
