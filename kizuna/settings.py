@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "kizuna.api",
     "kizuna.demo",
     "kizuna.privacy",
+    "kizuna.support",
 ]
 
 MIDDLEWARE = [

@@ -39,4 +39,5 @@ urlpatterns = [
     path("", include("kizuna.certification.urls")),
     path("", include("kizuna.incentives.urls")),
     path("", include("kizuna.privacy.urls")),
+    path("", include("kizuna.support.urls")),
 ]

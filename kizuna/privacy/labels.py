@@ -57,6 +57,8 @@ PART_LABELS = {
     "live_invitations": _("Live session invitations"),
     "live_registrations": _("Live session registrations"),
     "notifications": _("Notifications"),
+    "support_questions": _("Questions to the support desk"),
+    "support_messages": _("Messages to the support desk"),
     "data_exports": _("Your data downloads"),
     "scenario_plays": _("Scenario plays"),
     "survey_answers": _("Survey answers"),
