@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from kizuna.orgs.selectors import partners_with_counts
 from kizuna.orgs.services import partner_create, team_create
 from kizuna.support.selectors import visible_tickets
-from kizuna.support.services import ticket_assign, ticket_close, ticket_create, ticket_reply
+from kizuna.support.services import help_page_create, ticket_assign, ticket_close, ticket_create, ticket_reply
 
 NEW_AGENCY = ("partner-d", "みらいセールスパートナーズ株式会社", "横浜チーム")
 ADMIN = "admin@principal.example"
@@ -94,6 +94,18 @@ def seed_support(*, now: datetime) -> None:
             ticket_reply(ticket=ticket, author=admin, body=text, now=asked_at + timedelta(hours=hours_later))
             if closed:
                 ticket_close(ticket=ticket, by=people[asker], now=asked_at + timedelta(hours=hours_later + 1))
+                # Asked by several managers: the operations team made it a help page.
+                help_page_create(
+                    created_by=admin,
+                    title_ja="合意事項の新しい版を承認するまでの扱い",
+                    body_ja=text,
+                    title_en="Until a new agreement version is accepted",
+                    body_en="A new version applies from its effective date. Until you accept it, the previous "
+                    "version's terms still apply, so this month's evaluation is not affected. Review it and press "
+                    "“Accept” on the agreement page before the effective date.",
+                    roles=["manager", "admin"],
+                    from_ticket=ticket,
+                )
         elif category == "problem":
             ticket_assign(ticket=ticket, assignee=admin, by=admin, now=asked_at + timedelta(minutes=20))
 

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kizuna.orgs.access import Role
+
 from .models import Ticket
 from .services import BODY_MAX, SCREENSHOT_MAX_MB, SUBJECT_MAX
 
@@ -48,3 +50,25 @@ class QueueFilterForm(forms.Form):
     STATUS_CHOICES = [("open", pgettext_lazy("support status", "Open")), ("", _("All")), *Ticket.Status.choices]
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     assignee = forms.CharField(label=pgettext_lazy("support", "Assigned to"), required=False)
+
+
+class HelpPageForm(forms.Form):
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=200)
+    body_ja = forms.CharField(
+        label=_("Text (Japanese)"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: a blank line starts a paragraph, “- ” starts a list item, **bold**."),
+    )
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    body_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Who is it for?"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class HelpSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the help"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"

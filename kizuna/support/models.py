@@ -62,3 +62,28 @@ class TicketMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.body[:30]}"
+
+
+class HelpPage(models.Model):
+    """A help page the operations team wrote (often from a frequent support question), next to the built-in ones."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    # Who sees it: a list of membership roles.
+    roles = models.JSONField(default=list)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200)
+    body_ja = models.TextField(_("text (Japanese)"))
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    # The Japanese search's words of both languages' title and text (community.search.tokens), kept by the service.
+    search_title = models.TextField(blank=True)
+    search_body = models.TextField(blank=True)
+    from_ticket = models.ForeignKey(Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title_ja

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, ExportFile, Part, register
 
-from .models import Ticket, TicketMessage
+from .models import HelpPage, Ticket, TicketMessage
 from .services import screenshot_remove
 
 
@@ -41,7 +41,7 @@ register(
             Part("support_questions", Ticket, "asker", Erasure.DELETE, omit=("screenshot",)),
             Part("support_messages", TicketMessage, "author", Erasure.SCRUB, scrub={"body": ""}),
         ),
-        excluded=(Excluded(Ticket, "assignee", STAFF_ACTION),),
+        excluded=(Excluded(Ticket, "assignee", STAFF_ACTION), Excluded(HelpPage, "created_by", STAFF_ACTION)),
         files=_files,
         erase=_erase,
     )

@@ -18,7 +18,8 @@ from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, membership_of
 
-from .models import Ticket, TicketMessage
+from .help import search_words
+from .models import HelpPage, Ticket, TicketMessage
 from .selectors import TICKET_SUBJECT, operations_team
 
 if TYPE_CHECKING:
@@ -224,3 +225,57 @@ def ticket_close(*, ticket: Ticket, by: "User", now: datetime | None = None) -> 
     ticket.closed_at = ticket.updated_at = now
     ticket.save(update_fields=["status", "closed_at", "updated_at"])
     return ticket
+
+
+HELP_TITLE_MAX = 200
+HELP_BODY_MAX = 20000
+
+
+@transaction.atomic
+def help_page_create(
+    *,
+    created_by: "User",
+    title_ja: str,
+    body_ja: str,
+    title_en: str = "",
+    body_en: str = "",
+    roles: list[str],
+    from_ticket: Ticket | None = None,
+) -> HelpPage:
+    """Publish a help page the operations team wrote (from a frequent question, usually) for the chosen roles."""
+    if not _is_operations(created_by):
+        raise SupportError(_("Only the principal's operations team writes help pages."))
+    title_ja = _text(
+        title_ja,
+        field="title_ja",
+        empty=_("Give the page a title."),
+        limit=HELP_TITLE_MAX,
+        too_long=_("The title is too long (at most %(max)s characters)."),
+    )
+    body_ja = _text(
+        body_ja,
+        field="body_ja",
+        empty=_("Write the page's text."),
+        limit=HELP_BODY_MAX,
+        too_long=_("The text is too long (at most %(max)s characters)."),
+    )
+    title_en, body_en = (title_en or "").strip()[:HELP_TITLE_MAX], (body_en or "").strip()[:HELP_BODY_MAX]
+    if bool(title_en) != bool(body_en):
+        raise SupportError(_("Give the English version both a title and a text, or leave both empty."), field="body_en")
+    roles = [r for r in dict.fromkeys(roles) if r in Role.values]
+    if not roles:
+        raise SupportError(_("Choose who the page is for."), field="roles")
+    search_title, search_body = search_words(title=f"{title_ja} {title_en}", body=f"{body_ja}\n{body_en}")
+    page = HelpPage.objects.create(
+        slug=f"faq-{uuid.uuid4().hex[:10]}",
+        roles=roles,
+        title_ja=title_ja,
+        body_ja=body_ja,
+        title_en=title_en,
+        body_en=body_en,
+        search_title=search_title,
+        search_body=search_body,
+        from_ticket=from_ticket,
+        created_by=created_by,
+    )
+    return page

@@ -14,4 +14,7 @@ urlpatterns = [
     path("support/tickets/<int:ticket_id>/assign/", views.ticket_assign_view, name="ticket_assign"),
     path("support/tickets/<int:ticket_id>/close/", views.ticket_close_view, name="ticket_close"),
     path("support/tickets/<int:ticket_id>/screenshot", views.ticket_screenshot, name="ticket_screenshot"),
+    path("support/tickets/<int:ticket_id>/help/", views.help_from_ticket, name="help_from_ticket"),
+    path("help/", views.help_index, name="help"),
+    path("help/<slug:help_slug>/", views.help_page, name="help_page"),
 ]

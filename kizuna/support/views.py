@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,12 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kizuna.catalog.markdown import render_markdown
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, membership_of, role_required
 
-from . import selectors, services
-from .forms import AssignForm, QueueFilterForm, ReplyForm, TicketForm
+from . import help, selectors, services
+from .forms import AssignForm, HelpPageForm, HelpSearchForm, QueueFilterForm, ReplyForm, TicketForm
+from .help_content import SCREEN, TIP
 
 TICKETS_PER_PAGE = 30
 
@@ -161,3 +164,67 @@ def ticket_screenshot(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if not found.screenshot:
         raise Http404
     return stored_file_response(request, name=found.screenshot, content_type="image/jpeg")
+
+
+# --- Help ------------------------------------------------------------------------------------------
+
+
+def _role(request: HttpRequest) -> str | None:
+    m = membership_of(request.user)
+    return m.role if m else None
+
+
+@login_required
+def help_index(request: HttpRequest) -> HttpResponse:
+    """The help: the "?" of a screen opens its page; otherwise search, the pages of one's role, and the tips."""
+    role = _role(request)
+    screen = request.GET.get("screen", "")
+    found = help.help_for_screen(role, screen)
+    if found is not None:
+        return redirect("support:help_page", help_slug=found.slug)
+    form = HelpSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    pages = help.help_pages(role)
+    return render(
+        request,
+        "support/help_index.html",
+        {
+            "form": form,
+            "query": query,
+            "results": help.help_search(role, query) if query else None,
+            "screens": [p for p in pages if p.kind == SCREEN],
+            "tips": [p for p in pages if p.kind == TIP],
+            "faqs": [p for p in pages if p.kind == help.FAQ],
+            "can_ask": selectors.can_ask(request.user),
+        },
+    )
+
+
+@login_required
+def help_page(request: HttpRequest, help_slug: str) -> HttpResponse:
+    found = help.help_page(_role(request), help_slug)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "support/help_page.html",
+        {"page": found, "body": render_markdown(found.body), "can_ask": selectors.can_ask(request.user)},
+    )
+
+
+@role_required(Role.ADMIN)
+def help_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Turn a (frequent) question and its answers into a help page, pre-filled from the conversation."""
+    found = selectors.access_ticket_for_user(request.user, ticket_id)
+    answers = [m.body for m in found.messages.filter(from_principal=True)]
+    initial = {"title_ja": found.subject, "body_ja": "\n\n".join(answers), "roles": [Role.MANAGER, Role.REP]}
+    form = HelpPageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page = services.help_page_create(created_by=request.user, from_ticket=found, **form.cleaned_data)
+        except services.SupportError as e:
+            add_to_form(form, e)
+        else:
+            messages.success(request, _("The help page was published; the help search finds it now."))
+            return redirect("support:help_page", help_slug=page.slug)
+    return render(request, "support/help_new.html", {"form": form, "ticket": found})
