@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kizuna.orgs.context_processors.membership",
+                "kizuna.support.context_processors.first_run",
             ],
         },
     },

@@ -59,6 +59,7 @@ PART_LABELS = {
     "notifications": _("Notifications"),
     "support_questions": _("Questions to the support desk"),
     "support_messages": _("Messages to the support desk"),
+    "support_guided_start": _("Guided start"),
     "data_exports": _("Your data downloads"),
     "scenario_plays": _("Scenario plays"),
     "survey_answers": _("Survey answers"),

@@ -87,3 +87,15 @@ class HelpPage(models.Model):
 
     def __str__(self) -> str:
         return self.title_ja
+
+
+class GuidedStart(models.Model):
+    """That a person went through (or skipped) their role's guided start, and when."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=16)
+    skipped = models.BooleanField(default=False)
+    finished_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.role})"

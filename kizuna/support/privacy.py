@@ -13,7 +13,7 @@ from django.db import transaction
 
 from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, ExportFile, Part, register
 
-from .models import HelpPage, Ticket, TicketMessage
+from .models import GuidedStart, HelpPage, Ticket, TicketMessage
 from .services import screenshot_remove
 
 
@@ -40,6 +40,7 @@ register(
         parts=(
             Part("support_questions", Ticket, "asker", Erasure.DELETE, omit=("screenshot",)),
             Part("support_messages", TicketMessage, "author", Erasure.SCRUB, scrub={"body": ""}),
+            Part("support_guided_start", GuidedStart, "user", Erasure.DELETE),
         ),
         excluded=(Excluded(Ticket, "assignee", STAFF_ACTION), Excluded(HelpPage, "created_by", STAFF_ACTION)),
         files=_files,

@@ -19,7 +19,7 @@ from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, membership_of
 
 from .help import search_words
-from .models import HelpPage, Ticket, TicketMessage
+from .models import GuidedStart, HelpPage, Ticket, TicketMessage
 from .selectors import TICKET_SUBJECT, operations_team
 
 if TYPE_CHECKING:
@@ -279,3 +279,14 @@ def help_page_create(
         created_by=created_by,
     )
     return page
+
+
+def guided_start_finish(*, user: "User", skipped: bool, now: datetime | None = None) -> GuidedStart:
+    """Record that the person finished or skipped their guided start (taking it again updates the record)."""
+    m = membership_of(user)
+    if m is None:
+        raise SupportError(_("Only members of an organization have a guided start."))
+    start, _created = GuidedStart.objects.update_or_create(
+        user=user, defaults={"role": m.role, "skipped": skipped, "finished_at": now or timezone.now()}
+    )
+    return start

@@ -16,5 +16,7 @@ urlpatterns = [
     path("support/tickets/<int:ticket_id>/screenshot", views.ticket_screenshot, name="ticket_screenshot"),
     path("support/tickets/<int:ticket_id>/help/", views.help_from_ticket, name="help_from_ticket"),
     path("help/", views.help_index, name="help"),
+    path("start/", views.first_run, name="first_run"),
+    path("start/done/", views.first_run_done, name="first_run_done"),
     path("help/<slug:help_slug>/", views.help_page, name="help_page"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,8 +17,11 @@ from kizuna.catalog.markdown import render_markdown
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, membership_of, role_required
+from kizuna.orgs.menu import start_page_for
 
 from . import help, selectors, services
+from .first_run import DONE_COOKIE, DONE_COOKIE_MAX_AGE
+from .first_run import steps_for as first_run_steps
 from .forms import AssignForm, HelpPageForm, HelpSearchForm, QueueFilterForm, ReplyForm, TicketForm
 from .help_content import SCREEN, TIP
 
@@ -196,6 +200,7 @@ def help_index(request: HttpRequest) -> HttpResponse:
             "tips": [p for p in pages if p.kind == TIP],
             "faqs": [p for p in pages if p.kind == help.FAQ],
             "can_ask": selectors.can_ask(request.user),
+            "first_run_url": reverse("support:first_run") if first_run_steps(role) else "",
         },
     )
 
@@ -228,3 +233,38 @@ def help_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
             messages.success(request, _("The help page was published; the help search finds it now."))
             return redirect("support:help_page", help_slug=page.slug)
     return render(request, "support/help_new.html", {"form": form, "ticket": found})
+
+
+# --- Guided start ----------------------------------------------------------------------------------
+
+
+@login_required
+def first_run(request: HttpRequest) -> HttpResponse:
+    """One step of the role's guided start (``?step=`` from 1)."""
+    steps = first_run_steps(_role(request))
+    if not steps:
+        raise Http404
+    try:
+        number = min(max(int(request.GET.get("step", "1")), 1), len(steps))
+    except ValueError:
+        number = 1
+    return render(
+        request,
+        "support/first_run.html",
+        {"step": steps[number - 1], "number": number, "total": len(steps), "numbers": range(1, len(steps) + 1)},
+    )
+
+
+@login_required
+@require_POST
+def first_run_done(request: HttpRequest) -> HttpResponse:
+    """Finish or skip the guided start: it is not offered again (re-opened from the help)."""
+    m = membership_of(request.user)
+    if m is None:
+        raise Http404
+    services.guided_start_finish(user=request.user, skipped=request.POST.get("skipped") == "1")
+    response = redirect(start_page_for(m.role))
+    response.set_cookie(
+        DONE_COOKIE, "1", max_age=DONE_COOKIE_MAX_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
+    )
+    return response
