@@ -298,3 +298,9 @@ _.alignment_by_team  # function, kizuna/scenarios/selectors.py: only the tests c
 _.version_graph  # function, kizuna/scenarios/selectors.py: documented contract (scenarios/README.md)
 _.RECEIPT_FIELDS  # variable, kizuna/updates/projections.py: only the tests read it
 _.Viewer  # type alias, kizuna/orgs/access.py: read by mypy in quoted annotations
+_.setup_open_steps  # function, kizuna/orgs/readiness.py: only the tests and the demo's test call it
+_.HOW_TO  # variable, kizuna/support/models.py: a Ticket.Category member, chosen through its choices
+_.PROBLEM  # variable, kizuna/support/models.py: a Ticket.Category member, chosen through its choices
+_.AGREEMENT  # variable, kizuna/support/models.py: a Ticket.Category member, chosen through its choices
+_.closed_at  # variable, kizuna/support/models.py: when a ticket was closed, ordered on and exported
+_.answered_recently  # variable, kizuna/support/selectors.py: shown by support/queue.html

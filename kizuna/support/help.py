@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from kizuna.community.search import query_words, tokens, words
 
-from .help_content import ENTRIES, TIP, HelpEntry
+from .help_content import ENTRIES, HelpEntry
 from .models import HelpPage
 
 FAQ = "faq"
@@ -94,10 +94,6 @@ def help_for_screen(role: str | None, screen: str) -> Help | None:
     if not screen:
         return None
     return next((h for h in help_pages(role) if screen in h.screens), None)
-
-
-def tips(role: str | None) -> list[Help]:
-    return [h for h in help_pages(role) if h.kind == TIP]
 
 
 def help_search(role: str | None, query: str) -> list[Help]:

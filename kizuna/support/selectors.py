@@ -101,11 +101,11 @@ def desk_summary(now: datetime | None = None) -> DeskSummary:
             "created_at", "first_answered_at"
         )
     )
-    waits = [answered_at - created for created, answered_at in answered]
+    waits = [(answered_at - created).total_seconds() for created, answered_at in answered if answered_at is not None]
     return DeskSummary(
         open=open_tickets.count(),
         unassigned=open_tickets.filter(assignee__isnull=True).count(),
-        median_first_response=statistics.median(waits) if waits else None,
+        median_first_response=timedelta(seconds=statistics.median(waits)) if waits else None,
         answered_recently=len(waits),
     )
 
