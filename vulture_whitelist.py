@@ -301,3 +301,9 @@ _.Viewer  # type alias, kizuna/orgs/access.py: read by mypy in quoted annotation
 _.deleted_at  # field, kizuna/scim/models.py: read by the selectors' lookups (scim__deleted_at__isnull)
 _.SocialAccountAdapter  # class, kizuna/sso/adapter.py: named by settings.SOCIALACCOUNT_ADAPTER
 _.pre_social_login  # method, kizuna/sso/adapter.py: called by django-allauth
+_.setup_open_steps  # function, kizuna/orgs/readiness.py: only the tests and the demo's test call it
+_.HOW_TO  # variable, kizuna/support/models.py: a Ticket.Category member, chosen through its choices
+_.PROBLEM  # variable, kizuna/support/models.py: a Ticket.Category member, chosen through its choices
+_.AGREEMENT  # variable, kizuna/support/models.py: a Ticket.Category member, chosen through its choices
+_.closed_at  # variable, kizuna/support/models.py: when a ticket was closed, ordered on and exported
+_.answered_recently  # variable, kizuna/support/selectors.py: shown by support/queue.html

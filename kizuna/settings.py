@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "kizuna.privacy",
     "kizuna.scim",
     "kizuna.sso",
+    "kizuna.support",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kizuna.orgs.context_processors.membership",
+                "kizuna.support.context_processors.first_run",
             ],
         },
     },

@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("kizuna.lrs.urls")),
     path("", include("kizuna.scim.urls")),
     path("", include("kizuna.sso.urls")),
+    path("", include("kizuna.support.urls")),
 ]

@@ -7,9 +7,11 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from kizuna.ops.schedule import register_job
+        from kizuna.orgs.readiness import register_setup_check
         from kizuna.records.projections import AppProjection, register
 
         from . import learning_time, tasks
+        from .setup import agreement_steps
 
         register(
             AppProjection(
@@ -25,3 +27,4 @@ class AgreementsConfig(AppConfig):
             id="agreements_compliance_digest", enqueue=tasks.enqueue_compliance_digest, day_of_week="mon", hour=8
         )
         register_job(id="agreements_monthly_report", enqueue=tasks.enqueue_monthly_report, day=1, hour=7)
+        register_setup_check(agreement_steps)

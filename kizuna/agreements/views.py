@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kizuna.catalog.selectors import published_courses
 from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
+from kizuna.ops.navigation import next_url
 from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
 from kizuna.orgs.access import Role, access_partner_for_user, access_rep_for_user, membership_of, role_required
 
@@ -94,7 +96,11 @@ def agreement_version_new(request: HttpRequest, partner_id: int) -> HttpResponse
                 _("Version %(number)s saved. The partner's manager is asked to accept it.")
                 % {"number": version.number},
             )
-            return redirect("agreements:agreement_version", agreement_version_id=version.pk)
+            # From an agency's setup checklist, back to the checklist.
+            return redirect(
+                next_url(request)
+                or reverse("agreements:agreement_version", kwargs={"agreement_version_id": version.pk})
+            )
     return render(request, "agreements/version_form.html", {"partner": partner, "form": form, "previous": previous})
 
 

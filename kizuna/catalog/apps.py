@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from kizuna.media.uses import MediaUse, register_media_use
         from kizuna.ops.repcache import watch_content
+        from kizuna.orgs.readiness import register_setup_check
         from kizuna.records.content import ContentSource, register_content_source
 
         from .selectors import (
@@ -18,6 +19,7 @@ class CatalogConfig(AppConfig):
             version_lesson_count,
             video_use_in_course_link,
         )
+        from .setup import required_course_steps
 
         # Courses, their versions, lessons and assignments decide every rep's next-up list.
         watch_content(*(model for model in self.get_models() if model.__name__ != "ReminderSent"))
@@ -36,3 +38,4 @@ class CatalogConfig(AppConfig):
                 use_link=video_use_in_course_link,
             )
         )
+        register_setup_check(required_course_steps)

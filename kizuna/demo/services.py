@@ -38,6 +38,7 @@ from .coaching import seed_coaching
 from .community import seed_community
 from .feedback import seed_feedback
 from .gamification import seed_gamification
+from .guidance import seed_guidance
 from .kpis import seed_kpis
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
@@ -324,6 +325,7 @@ FEATURE_SEEDS = (
     seed_certification,
     seed_kpis,
     seed_gamification,
+    seed_guidance,
 )
 
 

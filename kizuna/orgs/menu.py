@@ -115,12 +115,14 @@ SECTIONS = (
             Entry("tokens:api_tokens", _("API tokens"), (ADMIN,)),
             Entry("sso:providers", _("Single sign-on"), (ADMIN,)),
             Entry("privacy:privacy_erasure", _("Erasure of departed people"), (ADMIN,)),
+            Entry("support:queue", _("Support desk"), (ADMIN,)),
         ),
     ),
     Section(
         _("Me"),
         (
             Entry("notifications:notifications", _("Notifications"), EVERYONE),
+            Entry("support:tickets", _("My questions to support"), (MANAGER, REP)),
             Entry("accounts:profile", _("Profile"), EVERYONE),
             Entry("privacy:my_data", _("My data"), EVERYONE),
             Entry("privacy:privacy_notice", _("Privacy"), EVERYONE),

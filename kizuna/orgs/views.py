@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.ops.errors import add_to_form, message_user
+from kizuna.ops.navigation import next_url
 from kizuna.ops.spreadsheets import csv_response, header_labels
 
 from . import selectors, services, sharing
@@ -25,6 +27,7 @@ from .forms import (
 )
 from .menu import menu_for
 from .models import Membership
+from .readiness import partner_setup
 
 Role = Membership.Role
 PEOPLE_PER_PAGE = 50
@@ -39,7 +42,11 @@ def partners(request: HttpRequest) -> HttpResponse:
         except services.OrgsError as e:
             add_to_form(form, e)
         else:
-            messages.success(request, _("The partner %(name)s was added.") % {"name": partner.name})
+            messages.success(
+                request,
+                _("The partner %(name)s was added. The checklist below takes you through the rest of its setup.")
+                % {"name": partner.name},
+            )
             return redirect("orgs:partner", partner_id=partner.pk)
     return render(request, "orgs/partners.html", {"partners": selectors.partners_with_counts(), "form": form})
 
@@ -61,6 +68,8 @@ def partner(request: HttpRequest, partner_id: int) -> HttpResponse:
                 messages.success(request, _("The team %(name)s was added.") % {"name": team.name})
                 return redirect("orgs:partner", partner_id=organization.pk)
     people = selectors.people_for(viewer=request.user, organization_id=organization.pk)
+    # The admin's setup checklist stays on the page until every step is done.
+    setup = partner_setup(organization) if is_admin else []
     return render(
         request,
         "orgs/partner.html",
@@ -71,6 +80,9 @@ def partner(request: HttpRequest, partner_id: int) -> HttpResponse:
             "people_count": people.count(),
             "form": form,
             "is_admin": is_admin,
+            "setup": setup if any(not step.done for step in setup) else [],
+            "setup_done": sum(step.done for step in setup),
+            "setup_next": next((step.key for step in setup if not step.done), ""),
         },
     )
 
@@ -103,7 +115,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def person_new(request: HttpRequest) -> HttpResponse:
-    initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else None
+    # The setup checklist of a new agency links here with its partner and the role ("invite the manager").
+    initial = {key: request.GET[key] for key in ("organization", "role") if request.GET.get(key)} or None
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -125,8 +138,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
             else:
                 message = _("%(name)s was added. Send the invitation e-mail from their page when you are ready.")
             messages.success(request, message % {"name": person.name, "email": person.email})
-            return redirect("orgs:person", person_id=person.pk)
-    return render(request, "orgs/person_new.html", {"form": form})
+            return redirect(next_url(request) or reverse("orgs:person", kwargs={"person_id": person.pk}))
+    return render(request, "orgs/person_new.html", {"form": form, "next": next_url(request)})
 
 
 @role_required(Role.ADMIN)

@@ -28,6 +28,7 @@ FEATURES = (
     "gamification",
     "certification",
     "learning",
+    "support",
 )
 # The cross-cutting apps read many features; nothing below imports them.
 CROSS_CUTTING = ("analytics", "kpis", "incentives", "agreements", "privacy", "api", "lrs", "demo", "scim", "sso")
