@@ -344,3 +344,88 @@ def analyze(
     if design == "holdout":
         return analyze_holdout(df, metric=metric)
     return analyze_waves(df, metric=metric)
+
+
+# -- what an experiment can detect -----------------------------------------------------------------------
+
+POWER = 0.80
+PLACEBO_DRAWS = {"holdout": 20, "waves": 5}
+
+
+@dataclass(frozen=True)
+class Detectable:
+    """The minimum detectable effect of a design on some reps, from their own history (placebo experiments)."""
+
+    mde: float  # in the metric's unit (percentage points for rates)
+    n_reps: int
+    n_clusters: int
+    months: int  # months of history used
+    spread: float  # standard deviation of the metric between reps over those months
+    design_effect: float | None  # variance against reps drawn independently (holdout only)
+
+
+def _placebo_design(
+    df: pd.DataFrame, design: str, *, share: float, waves: int, spacing: int, rng: np.random.Generator
+) -> pd.DataFrame:
+    reps = df.drop_duplicates("rep")
+    strata = (reps["agency"].astype(str) + "\x1f" + reps["team"].astype(str)).tolist()
+    if design == "holdout":
+        arms = assign(strata, {TREATMENT: share, CONTROL: 1 - share}, rng)
+        by_rep = dict(zip(reps["rep"], arms, strict=True))
+        return df.assign(arm=df["rep"].map(by_rep), wave=None)
+    months = sorted(set(df["month"]))
+    order = assign(strata, {str(k): 1 / waves for k in range(waves)}, rng)
+    start = {rep: months[1 + spacing * int(k)] for rep, k in zip(reps["rep"], order, strict=True)}
+    return df.assign(arm="", wave=df["rep"].map(start))
+
+
+def minimum_detectable_effect(
+    history: pd.DataFrame,
+    *,
+    design: str,
+    metric: str = "appointment_rate",
+    share: float = 0.5,
+    waves: int = 4,
+    spacing: int = 1,
+    period: int = 3,
+    seed: int = 0,
+    power: float = POWER,
+) -> Detectable:
+    """The smallest true effect the design would find at 5 % (two-sided) with `power`, from the reps' history.
+
+    Placebo experiments on the history: the design's own randomization (stratified by agency and team) is drawn
+    a few times on months when nothing was rolled out, and analysed with the design's own estimator; the
+    average standard error includes the reps' spread, the months' noise and the team clustering as they are.
+    MDE = (t(0.975) + t(power)) × SE with teams − 1 degrees of freedom. Holdout: the last `period` months as the
+    period (`share` of the reps treated). Waves: `waves` waves `spacing` months apart after one month before
+    the first, so 1 + waves × spacing months of history.
+    """
+    if metric not in METRICS:
+        raise AnalysisError([f"unknown metric {metric!r} ({', '.join(METRICS)})"])
+    if design not in DESIGNS:
+        raise AnalysisError([f"unknown design {design!r} (holdout or waves)"])
+    months = sorted(set(history["month"]))
+    needed = period if design == "holdout" else 1 + waves * spacing
+    if len(months) < needed:
+        raise AnalysisError([f"{needed} months of history are needed, there are {len(months)}"])
+    df = history[history["month"].isin(months[-needed:])]
+    rng = np.random.default_rng(seed)
+    errors, clusters, reps = [], 0, 0
+    for _draw in range(PLACEBO_DRAWS[design]):
+        placebo = _placebo_design(df, design, share=share, waves=waves, spacing=spacing, rng=rng)
+        result = analyze(placebo, design=design, metric=metric)
+        # the half-width of the 95 % interval over its t quantile is the standard error
+        se = (result.ci_high - result.ci_low) / 2 / float(stats.t.ppf(0.5 + CONFIDENCE / 2, result.n_clusters - 1))
+        errors.append(se**2)
+        clusters, reps = result.n_clusters, result.n_reps
+    se = math.sqrt(float(np.mean(errors)))
+    df_t = clusters - 1
+    mde = (float(stats.t.ppf(0.5 + CONFIDENCE / 2, df_t)) + float(stats.t.ppf(power, df_t))) * se
+    per_rep = rep_metric(df, metric)["y"].to_numpy()
+    spread = float(np.std(per_rep, ddof=1)) if len(per_rep) > 1 else 0.0
+    design_effect = None
+    if design == "holdout" and spread > 0:
+        treated = round(share * len(per_rep))
+        simple = spread**2 * (1 / max(treated, 1) + 1 / max(len(per_rep) - treated, 1))
+        design_effect = se**2 / simple
+    return Detectable(mde, reps, clusters, needed, spread, design_effect)

@@ -528,3 +528,56 @@ def course_finish_months(*, course_slug: str) -> dict[int, date]:
             "rep_id", "completed_at"
         )
     }
+
+
+# --- Experiments: the eligible reps' history ----------------------------------------------------------------
+
+
+def experiment_history(*, partner_ids: Sequence[int], months: int) -> Any:
+    """The active reps of these agencies, their team and their figures over the last `months` months with figures.
+
+    A pandas DataFrame with the columns of `experiments.COLUMNS` (one row per rep and month, products summed;
+    arm empty, wave none); a rep without a team is a team of their own (a cluster of one).
+    """
+    import pandas as pd
+
+    from .experiments import COLUMNS
+
+    reps = {
+        user_id: (f"team:{team_id}" if team_id else f"rep:{user_id}", f"agency:{partner_id}")
+        for user_id, team_id, partner_id in active_rep_memberships(partner_ids=list(partner_ids)).values_list(
+            "user_id", "team_id", "organization_id"
+        )
+    }
+    figures = SalesFigure.objects.filter(rep_id__in=list(reps), period__lte=current_month()).order_by()
+    latest = figures.order_by("-period").values_list("period", flat=True).first()
+    rows = []
+    if latest is not None:
+        first = month_add(latest, 1 - months)
+        for rep, month, calls, appointments, deals in (
+            figures.filter(period__gte=first)
+            .values("rep_id", "period")
+            .annotate(c=Sum("calls"), a=Sum("appointments"), d=Sum("deals"))
+            .values_list("rep_id", "period", "c", "a", "d")
+        ):
+            team, agency = reps[rep]
+            rows.append((str(rep), team, agency, "", None, month, calls, appointments, deals))
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def experiment_detectable(
+    *, partner_ids: Sequence[int], design: str, metric: str, period: int, held_out: float, waves: int, spacing: int
+) -> Any:
+    """What an experiment on these agencies' active reps could detect (`experiments.Detectable`), from their history.
+
+    Raises `experiments.AnalysisError` when their figures cannot tell (too few months, reps or teams).
+    """
+    from . import experiments
+
+    months = period if design == "holdout" else 1 + waves * spacing
+    history = experiment_history(partner_ids=partner_ids, months=months)
+    if history.empty:
+        raise experiments.AnalysisError(["no figures"])
+    return experiments.minimum_detectable_effect(
+        history, design=design, metric=metric, share=1 - held_out, waves=waves, spacing=spacing, period=period
+    )

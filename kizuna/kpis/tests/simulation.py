@@ -99,6 +99,7 @@ def holdout(
     after: int = 6,
     share: float = 0.5,
     keen_completion: float = 1.5,
+    everyone_completes: bool = False,
 ) -> Simulated:
     """A holdout: reps randomized within their team; the treated who *complete* gain `effect` (a probability).
 
@@ -111,6 +112,8 @@ def holdout(
     arms = assign([str(t) for t in team], {TREATMENT: share, CONTROL: 1 - share}, rng)
     treated = np.array([a == TREATMENT for a in arms])
     completed = treated & (rng.random(n) < 1 / (1 + np.exp(-keen_completion * keen)))
+    if everyone_completes:
+        completed = treated
     months = before + after
     post = np.arange(months) >= before
     p = level[:, None] + season(world, months)[None, :] + effect * (completed[:, None] & post[None, :])

@@ -223,3 +223,29 @@ def test_a_missing_file_exits_with_code_1_and_no_traceback(tmp_path: Path) -> No
     assert done.returncode == 1
     assert "cannot read" in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("design", ["holdout", "waves"])
+def test_the_stated_minimum_detectable_effect_is_found_about_80_percent_of_the_time(design: str) -> None:
+    # the MDE from three histories of the same kind of reps (no rollout), then 200 experiments planting it
+    if design == "holdout":
+        histories = [simulation.holdout(WORLD, 900 + s, effect=0.0, before=6, after=0).frame for s in range(3)]
+        mde = np.mean([experiments.minimum_detectable_effect(h, design="holdout", period=3).mde for h in histories])
+        runs = [
+            simulation.holdout(WORLD, s, effect=mde / 100, before=0, after=3, everyone_completes=True).frame
+            for s in range(200)
+        ]
+    else:
+        histories = [simulation.waves(WORLD, 900 + s, effect=0.0, count=4, spacing=1, before=1).frame for s in range(3)]
+        mde = np.mean([experiments.minimum_detectable_effect(h, design="waves", waves=4).mde for h in histories])
+        runs = [simulation.waves(WORLD, s, effect=mde / 100, count=4, spacing=1, before=1).frame for s in range(200)]
+    results = [experiments.analyze(frame, design=design) for frame in runs]
+    power = np.mean([r.p_value < 0.05 and r.effect > 0 for r in results])
+    print(f"{design}: stated MDE {mde:.2f} points, observed power {power:.3f} over 200 seeds")
+    assert abs(power - 0.80) <= 0.07
+
+
+def test_the_minimum_detectable_effect_needs_enough_months() -> None:
+    history = simulation.waves(WORLD, 1, effect=0.0, count=2, spacing=1, before=1).frame  # 3 months
+    with pytest.raises(experiments.AnalysisError, match="5 months of history are needed, there are 3"):
+        experiments.minimum_detectable_effect(history, design="waves", waves=4, spacing=1)
