@@ -90,3 +90,41 @@ def test_bad_choices_are_form_errors_not_failures(cast: Any, signed_in: Any) -> 
 def test_agencies_and_reps_may_not_plan_experiments(cast: Any, signed_in: Any) -> None:
     for person in (cast.manager_a, cast.manager_b, cast.rep_a1):
         assert signed_in(person).get(_query(cast)).status_code == 404
+
+
+def test_the_history_sums_products_per_month_and_leaves_out_reps_who_left(cast: Any) -> None:
+    from kizuna.catalog.models import Product
+    from kizuna.kpis.models import SalesFigure
+    from kizuna.kpis.selectors import experiment_history
+
+    month = month_add(THIS, -1)
+    for n, slug in enumerate(("p1", "p2")):
+        product = Product.objects.create(slug=slug, name=slug)
+        SalesFigure.objects.create(
+            rep=cast.rep_a1,
+            partner=cast.partner_a,
+            period=month,
+            product=product,
+            calls=10 * (n + 1),
+            appointments=n + 1,
+            deals=0,
+            revenue=0,
+            source="import",
+        )
+    SalesFigure.objects.create(
+        rep=cast.rep_a2,
+        partner=cast.partner_a,
+        period=month,
+        calls=5,
+        appointments=1,
+        deals=1,
+        revenue=0,
+        source="import",
+    )
+    cast.rep_a2.is_active = False
+    cast.rep_a2.save()
+    history = experiment_history(partner_ids=[cast.partner_a.pk], months=3)
+    assert history[["rep", "month", "calls", "appointments", "closed"]].values.tolist() == [
+        [str(cast.rep_a1.pk), month, 30, 3, 0]
+    ]
+    assert history["team"].tolist() == [f"team:{cast.team_a1.pk}"]
