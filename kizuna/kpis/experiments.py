@@ -153,6 +153,13 @@ def _count(value: str, column: str, line: int, problems: list[str]) -> int:
 
 def read_csv(text: str) -> list[ExperimentRow]:
     """Read and check the whole CSV; any problem refuses it all (`AnalysisError`, each problem with its line)."""
+    try:
+        return _read_csv(text)
+    except csv.Error as exc:  # NUL bytes, a field past the csv module's limit
+        raise AnalysisError([f"not a readable CSV: {exc}"]) from None
+
+
+def _read_csv(text: str) -> list[ExperimentRow]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     if not header:

@@ -59,7 +59,7 @@ class ExperimentPlanForm(forms.Form):
     metric = forms.ChoiceField(label=_("Primary metric"), choices=METRICS, initial="appointment_rate")
     design = forms.ChoiceField(label=_("Design"), choices=DESIGNS, initial="holdout", widget=forms.RadioSelect)
     period = forms.IntegerField(label=_("Period (months)"), min_value=1, max_value=12, initial=3)
-    holdout = forms.IntegerField(label=_("Held out (percent of the reps)"), min_value=10, max_value=90, initial=50)
+    held_out = forms.IntegerField(label=_("Held out (percent of the reps)"), min_value=10, max_value=90, initial=50)
     waves = forms.IntegerField(label=_("Waves"), min_value=2, max_value=6, initial=3)
     spacing = forms.IntegerField(label=_("Months between waves"), min_value=1, max_value=3, initial=1)
 

@@ -540,7 +540,7 @@ def experiment_history(*, partner_ids: Sequence[int], months: int) -> Any:
     A pandas DataFrame with the columns of `experiments.COLUMNS` (one row per rep and month, products summed;
     arm empty, wave none); a rep without a team is a team of their own (a cluster of one).
     """
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     from .experiments import COLUMNS
 

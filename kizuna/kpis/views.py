@@ -307,7 +307,7 @@ def experiment_plan(request: HttpRequest) -> HttpResponse:
                 design=data["design"],
                 metric=data["metric"],
                 period=data["period"],
-                held_out=data["holdout"] / 100,
+                held_out=data["held_out"] / 100,
                 waves=data["waves"],
                 spacing=data["spacing"],
             )

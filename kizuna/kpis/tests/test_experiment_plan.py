@@ -48,7 +48,7 @@ def _query(cast: Any, **extra: Any) -> str:
         "metric": "appointment_rate",
         "design": "holdout",
         "period": 3,
-        "holdout": 50,
+        "held_out": 50,
         "waves": 3,
         "spacing": 1,
     }
@@ -81,7 +81,7 @@ def test_too_little_history_says_so_instead_of_a_figure(cast: Any, signed_in: An
 
 def test_bad_choices_are_form_errors_not_failures(cast: Any, signed_in: Any) -> None:
     client = signed_in(cast.admin)
-    for extra in ({"holdout": 500}, {"partners": 999999}, {"period": "x"}, {"design": "both"}, {"waves": -1}):
+    for extra in ({"held_out": 500}, {"partners": 999999}, {"period": "x"}, {"design": "both"}, {"waves": -1}):
         response = client.get(_query(cast, **extra))
         assert response.status_code == 200
         assert "experiment-detectable" not in response.content.decode()

@@ -186,6 +186,8 @@ def test_the_close_rate_and_the_waves_design_are_chosen_by_flags(tmp_path: Path)
         (HEADER + "r1,t1,x,treatment,,2026-01,10,1,0,9\n", "line 2: more fields than columns"),
         (HEADER + "r1,t1,x,treatment,,2026-01,10,1,0\nr2,t1,x,control,,2026-01,10,1,0\n", "each arm needs"),
         (HEADER + "r1,t1,x,,,2026-01,10,1,0\n", "needs every rep's arm"),
+        (HEADER + "r1,t1,x,treatment,,2026-01,10,1,0\x00\n", "column closed: '0\\x00' is not a whole number"),
+        (HEADER + '"' + "r" * 200_000 + '",t1,x,treatment,,2026-01,10,1,0\n', "not a readable CSV: field larger than"),
     ],
 )
 def test_bad_input_is_refused_with_the_problem_named(tmp_path: Path, text: str, message: str) -> None:
