@@ -95,7 +95,7 @@ class ExperimentResult:
             "effect": round(self.effect, 6),
             "ci_low": round(self.ci_low, 6),
             "ci_high": round(self.ci_high, 6),
-            "p_value": round(self.p_value, 6),
+            "p_value": float(f"{self.p_value:.4g}"),  # 4 significant digits: a tiny p is not 0
             "n_reps": self.n_reps,
             "n_clusters": self.n_clusters,
         }
