@@ -43,3 +43,26 @@ class ImportForm(forms.Form):
         help_text=_("UTF-8 or Shift_JIS. The header row may be in Japanese or in English."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+
+class ExperimentPlanForm(forms.Form):
+    """What the principal is thinking of rolling out as an experiment, to see what it could detect."""
+
+    METRICS = (("appointment_rate", _("Appointment rate")), ("close_rate", _("Close rate")))
+    METRIC_WORDS = (("appointment_rate", _("appointment rate")), ("close_rate", _("close rate")))
+    DESIGNS = (
+        ("holdout", _("Holdout: a random share of the reps gets it after the period")),
+        ("waves", _("Staggered waves: everyone gets it, in randomly ordered waves")),
+    )
+
+    partners = forms.ModelMultipleChoiceField(label=_("Partners"), queryset=None, widget=forms.CheckboxSelectMultiple)  # type: ignore[arg-type]
+    metric = forms.ChoiceField(label=_("Primary metric"), choices=METRICS, initial="appointment_rate")
+    design = forms.ChoiceField(label=_("Design"), choices=DESIGNS, initial="holdout", widget=forms.RadioSelect)
+    period = forms.IntegerField(label=_("Period (months)"), min_value=1, max_value=12, initial=3)
+    held_out = forms.IntegerField(label=_("Held out (percent of the reps)"), min_value=10, max_value=90, initial=50)
+    waves = forms.IntegerField(label=_("Waves"), min_value=2, max_value=6, initial=3)
+    spacing = forms.IntegerField(label=_("Months between waves"), min_value=1, max_value=3, initial=1)
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = partners  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -528,3 +529,85 @@ def course_finish_months(*, course_slug: str) -> dict[int, date]:
             "rep_id", "completed_at"
         )
     }
+
+
+# --- Experiments: the eligible reps' history ----------------------------------------------------------------
+
+
+def experiment_history(*, partner_ids: Sequence[int], months: int) -> Any:
+    """The active reps of these agencies, their team and their figures over the last `months` months with figures.
+
+    A pandas DataFrame with the columns of `experiments.COLUMNS` (one row per rep and month, products summed;
+    arm empty, wave none); a rep without a team is a team of their own (a cluster of one).
+    """
+    import pandas as pd  # type: ignore[import-untyped]
+
+    from .experiments import COLUMNS
+
+    teams, agencies = {}, {}
+    for user_id, team_id, partner_id in active_rep_memberships(partner_ids=list(partner_ids)).values_list(
+        "user_id", "team_id", "organization_id"
+    ):
+        teams[user_id] = f"team:{team_id}" if team_id else f"rep:{user_id}"
+        agencies[user_id] = f"agency:{partner_id}"
+    # By the agencies' index (partner, period), not by a list of 10,000 reps; reps who left are dropped below.
+    figures = SalesFigure.objects.filter(partner_id__in=list(partner_ids), period__lte=current_month()).order_by()
+    latest = figures.order_by("-period").values_list("period", flat=True).first()
+    if latest is None:
+        return pd.DataFrame([], columns=list(COLUMNS))
+    # Raw rows through the cursor and summed over products in pandas: at 10,000 reps × 24 months the ORM's
+    # grouped rows cost seconds more than the figures themselves.
+    query = figures.filter(period__gte=month_add(latest, 1 - months)).values_list(
+        "rep_id", "period", "calls", "appointments", "deals"
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    rows = pd.DataFrame(fetched, columns=["rep_id", "month", "calls", "appointments", "closed"])
+    key = rows["rep_id"].to_numpy(dtype="int64") * 4096 + pd.factorize(rows["month"])[0]
+    if pd.Series(key).duplicated().any():  # several products in a month
+        rows = (
+            rows.assign(key=key)
+            .groupby("key", sort=False)
+            .agg(
+                rep_id=("rep_id", "first"),
+                month=("month", "first"),
+                calls=("calls", "sum"),
+                appointments=("appointments", "sum"),
+                closed=("closed", "sum"),
+            )
+        )
+    rows = rows[rows["rep_id"].isin(list(teams))]
+    return pd.DataFrame(
+        {
+            "rep": rows["rep_id"].astype(str),
+            "team": rows["rep_id"].map(teams),
+            "agency": rows["rep_id"].map(agencies),
+            "arm": "",
+            "wave": None,
+            "month": rows["month"],
+            "calls": rows["calls"].astype(int),
+            "appointments": rows["appointments"].astype(int),
+            "closed": rows["closed"].astype(int),
+        },
+        columns=list(COLUMNS),
+    ).reset_index(drop=True)
+
+
+def experiment_detectable(
+    *, partner_ids: Sequence[int], design: str, metric: str, period: int, held_out: float, waves: int, spacing: int
+) -> Any:
+    """What an experiment on these agencies' active reps could detect (`experiments.Detectable`), from their history.
+
+    Raises `experiments.AnalysisError` when their figures cannot tell (too few months, reps or teams).
+    """
+    from . import experiments
+
+    months = period if design == "holdout" else 1 + waves * spacing
+    history = experiment_history(partner_ids=partner_ids, months=months)
+    if history.empty:
+        raise experiments.AnalysisError(["no figures"])
+    return experiments.minimum_detectable_effect(
+        history, design=design, metric=metric, share=1 - held_out, waves=waves, spacing=spacing, period=period
+    )

@@ -19,4 +19,5 @@ urlpatterns = [
     path("kpis/import/template.csv", views.kpi_import_template, name="kpi_import_template"),
     path("kpis/effect/", views.kpi_effect, name="kpi_effect"),
     path("kpis/rising-talent/", views.rising_talent, name="rising_talent"),
+    path("kpis/experiments/plan/", views.experiment_plan, name="experiment_plan"),
 ]

@@ -28,7 +28,8 @@ from kizuna.orgs.access import (
 from kizuna.orgs.models import Organization
 
 from . import charts, effect, selectors, services, talent
-from .forms import ImportForm, TargetForm
+from .experiments import AnalysisError
+from .forms import ExperimentPlanForm, ImportForm, TargetForm
 from .models import Metric
 from .periods import month_key, parse_month
 
@@ -284,6 +285,39 @@ def kpi_effect(request: HttpRequest) -> HttpResponse:
             "effect_charts": charts.effect_charts(result.readings) if result else [],
             "window": effect.WINDOW,
         },
+    )
+
+
+# --- Experiments: what a rollout could detect ----------------------------------------------------------------
+
+
+@role_required(*PRINCIPAL)
+def experiment_plan(request: HttpRequest) -> HttpResponse:
+    form = ExperimentPlanForm(
+        request.GET if "partners" in request.GET else None,
+        partners=visible_partners(request.user).order_by("name", "pk"),
+    )
+    detectable = None
+    unknown = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            detectable = selectors.experiment_detectable(
+                partner_ids=[p.pk for p in data["partners"]],
+                design=data["design"],
+                metric=data["metric"],
+                period=data["period"],
+                held_out=data["held_out"] / 100,
+                waves=data["waves"],
+                spacing=data["spacing"],
+            )
+        except AnalysisError:
+            unknown = True
+    metric = dict(ExperimentPlanForm.METRIC_WORDS).get(form.data.get("metric", ""), "")
+    return render(
+        request,
+        "kpis/experiment_plan.html",
+        {"form": form, "detectable": detectable, "unknown": unknown, "metric_words": metric},
     )
 
 
