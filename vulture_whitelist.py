@@ -74,6 +74,7 @@ _.message_user  # function, kizuna/ops/errors.py: ops.errors API for every app (
 _.post_fork  # function, kizuna/ops/gunicorn_conf.py: gunicorn hook (ops/gunicorn_conf.py)
 _.server  # variable, kizuna/ops/gunicorn_conf.py: gunicorn hook argument
 DatabaseBusyMiddleware  # class, kizuna/ops/middleware.py: settings.MIDDLEWARE
+PageGZipMiddleware  # class, kizuna/ops/compression.py: settings.MIDDLEWARE
 _.process_exception  # method, kizuna/ops/middleware.py: middleware hook
 _.frame  # variable, kizuna/ops/worker.py: signal handler argument
 _.TYPE_MODULE  # variable, kizuna/records/vocab.py: xAPI vocabulary term (shared/XAPI.md)
