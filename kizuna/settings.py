@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     # Before django_tasks_db, so its `db_worker` command is ours (heartbeats, attempts, lock retries).
     "kizuna.ops",
     "django_tasks_db",
+    "kizuna.audit",
     "kizuna.orgs",
     "kizuna.catalog",
     "kizuna.media",
@@ -136,6 +137,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kizuna.accounts.middleware.UserLanguageMiddleware",
+    "kizuna.audit.middleware.AuditRequestMiddleware",
     "kizuna.ops.middleware.DatabaseBusyMiddleware",
     "kizuna.ops.error_pages.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

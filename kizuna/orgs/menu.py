@@ -114,6 +114,7 @@ SECTIONS = (
             Entry("certification:webhooks", _("Webhooks"), (ADMIN,)),
             Entry("tokens:api_tokens", _("API tokens"), (ADMIN,)),
             Entry("privacy:privacy_erasure", _("Erasure of departed people"), (ADMIN,)),
+            Entry("orgs:audit_trail", _("Audit trail"), (*STAFF, MANAGER)),
         ),
     ),
     Section(
