@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -9,6 +10,13 @@ def _cache_table_create(using: str, **kwargs: object) -> None:
     call_command("createcachetable", database=using, verbosity=0)
 
 
+def _session_started(sender: object, request: object, user: object, **kwargs: object) -> None:
+    from .sessions import session_started
+
+    if request is not None and hasattr(request, "session"):
+        session_started(request.session)
+
+
 class AccountsConfig(AppConfig):
     name = "kizuna.accounts"
     label = "accounts"
@@ -16,3 +24,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Every path that migrates (make run, the tests, the bench, any deployment) then has the table.
         post_migrate.connect(_cache_table_create, sender=self, dispatch_uid="kizuna-accounts-cache-table")
+        # Both clocks of a sign-in (idle timeout, absolute lifetime) start when it starts.
+        user_logged_in.connect(_session_started, dispatch_uid="kizuna-accounts-session-started")

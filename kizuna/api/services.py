@@ -59,6 +59,14 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every token still valid that acts for this person; return how many."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(token=token)
+    return len(tokens)
+
+
 def api_token_touch(*, token: ApiToken) -> None:
     """Note that the token was used, writing at most once a minute."""
     now = timezone.now()

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from allauth.account.adapter import get_adapter
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from .middleware import current_request
@@ -95,3 +96,14 @@ def audit_export(*, filename: str, organization_id: int | None, rows: int | None
     if rows is not None:
         after["rows"] = rows
     return audit_record(action=Action.DATA_EXPORT, target_label=filename, organization_id=organization_id, after=after)
+
+
+def sessions_end_record(user: Any) -> AuditEntry:
+    """Record that the person ended all their sessions (and the credentials that go with them)."""
+    try:
+        organization_id = user.membership.organization_id
+    except ObjectDoesNotExist:
+        organization_id = None
+    return audit_record(
+        action=Action.SESSIONS_END, actor=user, target=user, target_label=user.email, organization_id=organization_id
+    )

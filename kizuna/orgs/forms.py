@@ -171,3 +171,13 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
+
+
+class SecurityPolicyForm(forms.Form):
+    mfa_roles = forms.MultipleChoiceField(
+        label=_("Roles that must use a second factor"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People with these roles are led to set one up at their next sign-in, before anything else."),
+    )

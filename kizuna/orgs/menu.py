@@ -111,6 +111,7 @@ SECTIONS = (
             Entry("catalog:assignments", _("Assignments"), (ADMIN,)),
             Entry("gamification:gamification_admin", _("Points and badges"), (ADMIN,)),
             Entry("orgs:sharing_settings", _("Sharing across agencies"), (ADMIN,)),
+            Entry("orgs:security_settings", _("Sign-in security"), (ADMIN,)),
             Entry("certification:webhooks", _("Webhooks"), (ADMIN,)),
             Entry("tokens:api_tokens", _("API tokens"), (ADMIN,)),
             Entry("privacy:privacy_erasure", _("Erasure of departed people"), (ADMIN,)),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("partners/<int:partner_id>/", views.partner, name="partner"),
     path("people/", views.people, name="people"),
     path("settings/sharing/", views.sharing_settings, name="sharing_settings"),
+    path("settings/security/", views.security_settings, name="security_settings"),
     path("people/new/", views.person_new, name="person_new"),
     path("people/import/", views.people_import, name="people_import"),
     path("people/import/template.csv", views.people_import_template, name="people_import_template"),

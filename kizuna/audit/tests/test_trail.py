@@ -38,7 +38,12 @@ def test_changing_a_role_records_only_what_changed_before_and_after(cast):
     from kizuna.orgs.services import person_update
 
     person_update(
-        person=cast.rep_a1, updated_by=cast.admin, name=cast.rep_a1.name, team=cast.team_a1, role="manager", is_active=True
+        person=cast.rep_a1,
+        updated_by=cast.admin,
+        name=cast.rep_a1.name,
+        team=cast.team_a1,
+        role="manager",
+        is_active=True,
     )
     entry = _last(Action.PERSON_UPDATE)
     assert entry.before == {"role": "rep"} and entry.after == {"role": "manager"}
@@ -161,7 +166,9 @@ def test_issuing_and_revoking_a_token_are_recorded_without_the_secret(cast):
 def test_webhook_secrets_are_never_written_into_the_trail(cast):
     from kizuna.certification.services import webhook_endpoint_create, webhook_secret_rotate
 
-    endpoint, secret = webhook_endpoint_create(url="https://crm.example/hook", events=["entitlement.granted"], created_by=cast.admin)
+    endpoint, secret = webhook_endpoint_create(
+        url="https://crm.example/hook", events=["entitlement.granted"], created_by=cast.admin
+    )
     rotated = webhook_secret_rotate(endpoint=endpoint)
     for entry in AuditEntry.objects.filter(action__startswith="webhook."):
         assert secret not in str(entry.after) and rotated not in str(entry.after)
@@ -169,8 +176,8 @@ def test_webhook_secrets_are_never_written_into_the_trail(cast):
 
 
 def test_point_rule_changes_are_recorded(cast):
-    from kizuna.gamification.services import defaults_ensure, rules_save
     from kizuna.gamification.models import PointRule
+    from kizuna.gamification.services import defaults_ensure, rules_save
 
     defaults_ensure()
 
