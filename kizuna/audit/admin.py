@@ -14,4 +14,3 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ("target_label", "actor__email", "target_id")
     list_select_related = ("actor", "organization")
     date_hierarchy = "created_at"
-    show_full_result_count = False

@@ -5,11 +5,10 @@ import decimal
 import uuid
 from typing import Any
 
-from allauth.account.adapter import get_adapter
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from .middleware import current_request
+from .middleware import client_ip, current_request
 from .models import Action, AuditEntry
 
 __all__ = ["Action", "audit_export", "audit_record", "changed_fields"]
@@ -38,12 +37,7 @@ def _plain(value: Any) -> Any:
 
 def _client_ip() -> str | None:
     request = current_request.get()
-    if request is None:
-        return None
-    try:
-        return get_adapter(request).get_client_ip(request) or None
-    except Exception:  # an address that cannot be told is recorded as unknown, never a failed change
-        return None
+    return client_ip(request) if request is not None else None
 
 
 def _request_user() -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +73,7 @@ def _person(user: Any) -> str:
 
 
 @role_required(*AUDIT_ROLES)
-def audit_trail_csv(request: HttpRequest) -> HttpResponse:
+def audit_trail_csv(request: HttpRequest) -> HttpResponseBase:
     form, entries = _filtered(request)
     if form.is_bound and not form.is_valid():
         raise Http404

@@ -182,6 +182,7 @@ def test_point_rule_changes_are_recorded(cast):
     defaults_ensure()
 
     rule = PointRule.objects.order_by("kind").first()
+    assert rule is not None
     rules_save(
         rules=[{"kind": rule.kind, "points": rule.points + 5, "daily_cap": rule.daily_cap, "active": rule.active}],
         levels=[(0, "新人", "Newcomer")],
