@@ -8,7 +8,8 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,7 +77,8 @@ def _person(user: Any) -> str:
 def audit_trail_csv(request: HttpRequest) -> HttpResponseBase:
     form, entries = _filtered(request)
     if form.is_bound and not form.is_valid():
-        raise Http404
+        # The list page says what is wrong with the search; a file of everything is not what was asked for.
+        return redirect(f"{reverse('orgs:audit_trail')}?{request.GET.urlencode()}")
     header = [
         _("When"),
         _("Who"),

@@ -104,3 +104,8 @@ def test_the_menu_offers_the_trail_to_staff_and_managers_only(cast):
 
     assert "/audit/" in urls("admin") and "/audit/" in urls("manager")
     assert "/audit/" not in urls("rep")
+
+
+def test_a_csv_asked_with_bad_dates_sends_back_to_the_search(cast, signed_in):
+    response = signed_in(cast.admin).get("/audit.csv", {"since": "2026-02-01", "until": "2026-01-01"})
+    assert response.status_code == 302 and response.url.startswith("/audit/?")
