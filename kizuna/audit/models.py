@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     PERSON_ERASE = "person.erase", _("person erased")
     SHARING_UPDATE = "sharing.update", _("sharing settings changed")
     COURSE_PUBLISH = "course.publish", _("course published")
+    CONTENT_PUBLISH = "content.publish", _("content published")
     ASSIGNMENT_CREATE = "assignment.create", _("assignment made")
     ASSIGNMENT_UPDATE = "assignment.update", _("assignment changed")
     ASSIGNMENT_DELETE = "assignment.delete", _("assignment removed")

@@ -2,7 +2,7 @@
 
 SQLite keeps DELETE open because Django's test flush empties tables with it (PostgreSQL's uses
 TRUNCATE, which row triggers do not see). A later migration that rebuilds the table on SQLite drops
-the trigger: such a migration must create it again (`kizuna/audit/tests/test_append_only.py` checks).
+the trigger: such a migration must create it again (`test_the_database_refuses_to_change_an_entry` checks).
 """
 
 from django.db import migrations

@@ -250,3 +250,14 @@ def test_the_database_refuses_to_delete_an_entry_on_postgresql(cast, settings):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_publishing_a_survey_is_recorded_with_its_version(cast):
+    from kizuna.surveys import services as surveys
+
+    survey = surveys.survey_create(author=cast.author, title="満足度")
+    surveys.survey_question_add(survey=survey, kind="likert", text="満足しましたか?")
+    surveys.survey_publish(survey=survey, publisher=cast.author)
+    entry = _last(Action.CONTENT_PUBLISH)
+    assert entry.actor == cast.author and entry.target_label == "満足度"
+    assert entry.after == {"kind": "survey", "version": 1} and entry.organization_id is None
