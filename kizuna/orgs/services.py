@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from kizuna.accounts.services import account_create, account_invited, account_update, accounts_insert, accounts_prepare
-from kizuna.audit.services import Action, audit_record, changed_fields
+from kizuna.audit.services import Action, Change, audit_record, audit_record_many, changed_fields
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
 
@@ -505,21 +505,19 @@ def people_import_csv(*, file: IO[bytes], invited_by: User, send_invitations: bo
                 ],
                 batch_size=500,
             )
-            for user, row in zip(result.created, clean, strict=True):
-                audit_record(
-                    action=Action.PERSON_CREATE,
-                    actor=invited_by,
-                    target=user,
-                    target_label=_person_label(user),
-                    organization_id=row.partner.pk,
-                    after={
-                        "name": user.name,
-                        "email": user.email,
-                        "role": row.role,
-                        "team": row.team_name or None,
-                        "source": "csv",
-                    },
-                )
+            audit_record_many(
+                action=Action.PERSON_CREATE,
+                actor=invited_by,
+                changes=[
+                    Change(
+                        target=user,
+                        target_label=_person_label(user),
+                        organization_id=row.partner.pk,
+                        after={"name": user.name, "email": user.email, "role": row.role, "team": row.team_name or None},
+                    )
+                    for user, row in zip(result.created, clean, strict=True)
+                ],
+            )
     except IntegrityError:
         return _refused(
             _("Someone registered some of these e-mail addresses while the file was being imported. Upload it again.")
