@@ -308,3 +308,6 @@ _.PROBLEM  # variable, kizuna/support/models.py: a Ticket.Category member, chose
 _.AGREEMENT  # variable, kizuna/support/models.py: a Ticket.Category member, chosen through its choices
 _.closed_at  # variable, kizuna/support/models.py: when a ticket was closed, ordered on and exported
 _.answered_recently  # variable, kizuna/support/selectors.py: shown by support/queue.html
+SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDDLEWARE
+AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
+SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE

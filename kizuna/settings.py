@@ -98,12 +98,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "django_htmx",
     "ninja",
     "django_tasks",
     # Before django_tasks_db, so its `db_worker` command is ours (heartbeats, attempts, lock retries).
     "kizuna.ops",
     "django_tasks_db",
+    "kizuna.audit",
     "kizuna.orgs",
     "kizuna.catalog",
     "kizuna.media",
@@ -143,6 +145,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kizuna.accounts.middleware.UserLanguageMiddleware",
+    "kizuna.audit.middleware.AuditRequestMiddleware",
     "kizuna.ops.middleware.DatabaseBusyMiddleware",
     "kizuna.ops.error_pages.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,6 +153,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "kizuna.accounts.middleware.SessionLifetimeMiddleware",
+    "kizuna.orgs.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "kizuna.urls"
@@ -275,6 +280,15 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
+# Second factors (allauth.mfa, under /accounts/2fa/): an authenticator app (TOTP) with recovery codes, and
+# security keys or passkeys (WebAuthn). Which roles must have one: the principal admin's /settings/security/.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Kizuna")
+# A code of the previous or next 30 seconds is accepted too: a phone's clock may drift that much (RFC 6238).
+MFA_TOTP_TOLERANCE = 1
+# WebAuthn needs HTTPS, except on localhost; this lets a plain-HTTP test or demo site use security keys.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", not env_bool("SECURE_HTTPS", False))
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -356,6 +370,14 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS el
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the shared cache (written through to the database): with Redis no query at all.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# How long a sign-in lasts (kizuna/accounts/sessions.py): it ends after this long without a page
+# (default 14 days), and in any case this long after signing in (default 30 days).
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 14 * 24 * 60)
+SESSION_ABSOLUTE_LIFETIME_HOURS = env_int("SESSION_ABSOLUTE_LIFETIME_HOURS", 30 * 24)
+if SESSION_IDLE_TIMEOUT_MINUTES < 1 or SESSION_ABSOLUTE_LIFETIME_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES and SESSION_ABSOLUTE_LIFETIME_HOURS must be at least 1")
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME_HOURS * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

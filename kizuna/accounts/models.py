@@ -5,6 +5,7 @@ import uuid
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,6 +47,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Kept by the notifications app so that every page can show the count without a query.
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
     notify_by_email = models.BooleanField(_("send notifications by e-mail"), default=True)
+    # Raised by "sign out everywhere": every session signed in before then stops matching (get_session_auth_hash).
+    sessions_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -65,3 +68,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django ends a session whose stored hash no longer matches: a password change, or a new generation
+        # (the fallback secret keys go through here too, so none of them lets an old session back in).
+        base = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        if not self.sessions_generation:
+            return base  # sessions from before the first "sign out everywhere" stay valid
+        return salted_hmac(
+            "kizuna.accounts.sessions", f"{base}:{self.sessions_generation}", secret=secret, algorithm="sha256"
+        ).hexdigest()

@@ -3,6 +3,7 @@
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 
 from .models import User
@@ -34,6 +35,10 @@ register(
         parts=(
             Part("profile", User, "pk", Erasure.SCRUB, fields=PROFILE_FIELDS),
             Part("email_addresses", EmailAddress, "user", Erasure.DELETE, fields=("email", "verified", "primary")),
+            # Which second factors, never their secrets.
+            Part(
+                "second_factors", Authenticator, "user", Erasure.DELETE, fields=("type", "created_at", "last_used_at")
+            ),
         ),
         excluded=(
             Excluded(User.groups.through, "user", "Django permission groups; Kizuna's roles are memberships"),

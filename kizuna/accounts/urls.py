@@ -10,4 +10,5 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/invite/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
     path("me/", views.profile, name="profile"),
+    path("me/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
 ]

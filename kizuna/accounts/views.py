@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
@@ -11,10 +11,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from . import services, signin_rules
 from .forms import ProfileForm
 from .selectors import invitation_user
+from .sessions import sessions_end_all
 
 
 @sensitive_post_parameters("new_password1", "new_password2")
@@ -64,3 +66,13 @@ def profile(request: HttpRequest) -> HttpResponse:
                 response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+@login_required
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the person, this one included, and revoke the API tokens issued for them."""
+    sessions_end_all(user=request.user)
+    logout(request)
+    messages.success(request, _("You are signed out on every device. Sign in again here."))
+    return redirect("account_login")

@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.accounts.services import person_anonymize
+from kizuna.audit.services import Action, audit_record
 from kizuna.catalog.models import Assignment, Course
 from kizuna.catalog.services import CatalogError, assignment_create, assignment_update
 from kizuna.notifications.services import notification_send, notifications_settle
@@ -124,10 +125,41 @@ def agreement_version_create(
             for t in courses
         ]
     )
+    audit_record(
+        action=Action.AGREEMENT_CREATE,
+        actor=created_by,
+        target=version,
+        target_label=f"{partner.name} v{version.number}",
+        organization_id=partner.pk,
+        before=_terms(previous) if previous is not None else {},
+        after=_terms(version),
+    )
     if effective_from <= _today(now):
         agreement_version_apply(version=version, now=now)
     _ask_managers_to_accept(version)
     return version
+
+
+_TERM_FIELDS = (
+    "effective_from",
+    "min_minutes_per_month",
+    "counts_as_work",
+    "work_cap_minutes_per_month",
+    "share_rankings",
+    "share_reviews",
+    "share_community",
+    "manager_may_export",
+    "retention_days",
+)
+
+
+def _terms(version: AgreementVersion) -> dict[str, Any]:
+    """A version's terms as the audit trail keeps them (its courses by slug, required or not, due when)."""
+    terms: dict[str, Any] = {name: getattr(version, name) for name in _TERM_FIELDS}
+    terms["courses"] = [
+        [term.course.slug, term.required, term.due_on] for term in version.courses.select_related("course")
+    ]
+    return terms
 
 
 def _ask_managers_to_accept(version: AgreementVersion) -> None:
@@ -163,6 +195,14 @@ def agreement_version_accept(*, version: AgreementVersion, manager: User, now: d
         locked.accepted_by,
         locked.accepted_by_name,
         locked.accepted_at,
+    )
+    audit_record(
+        action=Action.AGREEMENT_ACCEPT,
+        actor=manager,
+        target=version,
+        target_label=f"{version.partner.name} v{version.number}",
+        organization_id=version.partner_id,
+        after={"accepted_at": locked.accepted_at},
     )
     # The request to accept is done, for every manager of the agency: the bell must not keep asking.
     notifications_settle(dedupe_key=_acceptance_key(version))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.audit.services import audit_export
 from kizuna.catalog.selectors import published_courses
 from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
@@ -222,9 +223,9 @@ def compliance_export(request: HttpRequest, partner_id: int | None = None) -> Ht
     month, fmt = _month(request), _format(request)
     table = exports.compliance_table(compliance_for_partner(partner=partner, month=month))
     content = exports.as_xlsx(table, title=_("Compliance")) if fmt == "xlsx" else exports.as_csv(table)
-    return download_response(
-        content, filename=f"compliance-{partner.slug}-{month:%Y-%m}.{fmt}", content_type=CONTENT_TYPES[fmt]
-    )
+    filename = f"compliance-{partner.slug}-{month:%Y-%m}.{fmt}"
+    audit_export(filename=filename, organization_id=partner.pk)
+    return download_response(content, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 # --- Learning time ---------------------------------------------------------------------------------
@@ -330,9 +331,9 @@ def learning_time_export(request: HttpRequest, partner_id: int | None = None) ->
     month, fmt = _month(request), _format(request)
     table = exports.learning_time_table(learning_time_for_partner(partner=partner, month=month, with_days=True))
     content = exports.as_xlsx(table, title=_("Learning time")) if fmt == "xlsx" else exports.as_csv(table)
-    return download_response(
-        content, filename=f"learning-time-{partner.slug}-{month:%Y-%m}.{fmt}", content_type=CONTENT_TYPES[fmt]
-    )
+    filename = f"learning-time-{partner.slug}-{month:%Y-%m}.{fmt}"
+    audit_export(filename=filename, organization_id=partner.pk)
+    return download_response(content, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 @role_required(*REPORT_ROLES)

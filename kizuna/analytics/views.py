@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
+from kizuna.audit.services import audit_export
 from kizuna.ops import charts
 from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
@@ -113,6 +114,7 @@ def _dashboard_csv(request: HttpRequest, partner: Organization) -> HttpResponse:
         ]
         for row in rows
     )
+    audit_export(filename=f"progress-{partner.slug}-{stamp}.csv", organization_id=partner.pk)
     return csv_response(header, lines, filename=f"progress-{partner.slug}-{stamp}.csv")
 
 

@@ -3,10 +3,13 @@
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.audit.services import Action, audit_record
 from kizuna.ops.errors import ApplicationError
+from kizuna.orgs.access import membership_of
 
 from .models import ApiToken, hash_token, new_raw_token
 
@@ -26,23 +29,42 @@ def api_token_create(*, user: Any, name: str, created_by: Any | None) -> tuple[A
     if not user.is_active:
         raise ApiTokenError(_("This person’s account is deactivated."))
     raw = new_raw_token()
-    token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=raw[:12], key_hash=hash_token(raw), created_by=created_by
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=raw[:12], key_hash=hash_token(raw), created_by=created_by
+        )
+        _audit(token, Action.TOKEN_CREATE, actor=created_by, after={"name": token.name, "prefix": token.prefix})
     return token, raw
+
+
+def _audit(token: ApiToken, action: Action, **changes: Any) -> None:
+    """Record a change to a token: it belongs to the organization of the person it acts for."""
+    m = membership_of(token.user)
+    audit_record(
+        action=action,
+        target=token,
+        target_label=f"{token.name} ({token.prefix}…, {token.user.email})",
+        organization_id=m.organization_id if m is not None else None,
+        **changes,
+    )
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke a token at once; revoking twice keeps the first time."""
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=token.revoked_at)
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=token.revoked_at):
+                _audit(token, Action.TOKEN_REVOKE, before={"revoked_at": None}, after={"revoked_at": token.revoked_at})
     return token
 
 
-def api_tokens_revoke_for(*, user: Any) -> int:
-    """Revoke every live token of this person at once (they left); return how many."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every token still valid that acts for this person; return how many."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(token=token)
+    return len(tokens)
 
 
 def api_token_touch(*, token: ApiToken) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kizuna.audit.services import Action, audit_record, changed_fields
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.ordering import position_swap
 from kizuna.orgs.access import Role
@@ -298,6 +299,13 @@ def course_publish(*, course: Course, publisher: "User", when: datetime | None =
     # The draft and the new version are now the same: no unpublished changes.
     course.latest_version, course.draft_changed_at = version, now
     course.save(update_fields=["latest_version", "draft_changed_at"])
+    audit_record(
+        action=Action.COURSE_PUBLISH,
+        actor=publisher,
+        target=course,
+        target_label=course.title,
+        after={"version": number, "title": course.title, "lessons": len(lessons)},
+    )
     return version
 
 
@@ -340,7 +348,29 @@ def assignment_create(
         course=course, partner=partner, team=team, rep=rep, required=required, due_at=due_at, assigned_by=assigned_by
     )
     _assigned_record(assignment=assignment, assigned_by=assigned_by, when=when)
+    audit_record(
+        action=Action.ASSIGNMENT_CREATE,
+        actor=assigned_by,
+        target=assignment,
+        target_label=_assignment_label(assignment),
+        organization_id=partner.pk,
+        after=_assignment_state(assignment),
+    )
     return assignment
+
+
+def _assignment_label(assignment: Assignment) -> str:
+    whom = assignment.rep or assignment.team or assignment.partner
+    return f"{assignment.course.title} → {whom}"
+
+
+def _assignment_state(assignment: Assignment) -> dict[str, Any]:
+    return {
+        "course": assignment.course.title,
+        "to": str(assignment.rep or assignment.team or assignment.partner),
+        "required": assignment.required,
+        "due_at": assignment.due_at,
+    }
 
 
 def _assigned_record(*, assignment: Assignment, assigned_by: "User", when: datetime | None = None) -> None:
@@ -370,15 +400,35 @@ def assignment_update(
     """Change whether an assignment is required and its due date, keeping it (and its reminders) in place."""
     if required and due_at is None:
         raise CatalogError(_("Required courses need a due date."))
-    assignment.required = required
-    assignment.due_at = due_at if required else None
-    assignment.save(update_fields=["required", "due_at"])
-    _assigned_record(assignment=assignment, assigned_by=assigned_by)
+    before = _assignment_state(assignment)
+    with transaction.atomic():
+        assignment.required = required
+        assignment.due_at = due_at if required else None
+        assignment.save(update_fields=["required", "due_at"])
+        _assigned_record(assignment=assignment, assigned_by=assigned_by)
+        old, new = changed_fields(before, _assignment_state(assignment))
+        audit_record(
+            action=Action.ASSIGNMENT_UPDATE,
+            actor=assigned_by,
+            target=assignment,
+            target_label=_assignment_label(assignment),
+            organization_id=assignment.partner_id,
+            before=old,
+            after=new,
+        )
     return assignment
 
 
 def assignment_delete(*, assignment: Assignment) -> None:
-    assignment.delete()
+    with transaction.atomic():
+        audit_record(
+            action=Action.ASSIGNMENT_DELETE,
+            target=assignment,
+            target_label=_assignment_label(assignment),
+            organization_id=assignment.partner_id,
+            before=_assignment_state(assignment),
+        )
+        assignment.delete()
 
 
 def reminder_claim(*, rep: Any, course_id: int, due_at: datetime, kind: str) -> bool:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.audit.services import Action, audit_record, changed_fields
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role
 from kizuna.records.services import Activity, statement_record
@@ -103,7 +104,27 @@ def certification_create(
         )
         cert.entitlements.set(list(entitlements))
         cert.partners.set(list(partners))
+        audit_record(
+            action=Action.CERTIFICATION_CREATE,
+            actor=created_by,
+            target=cert,
+            target_label=cert.name,
+            after=_certification_state(cert),
+        )
     return cert
+
+
+def _certification_state(cert: Certification) -> dict[str, Any]:
+    """A certification's settings as the audit trail keeps them."""
+    return {
+        "name": cert.name,
+        "product": cert.product_id,
+        "skill": cert.skill,
+        "validity_days": cert.validity_days,
+        "reminder_days": cert.reminder_days,
+        "entitlements": sorted(e.code for e in cert.entitlements.all()),
+        "partners": sorted(p.slug for p in cert.partners.all()),
+    }
 
 
 def certification_update(
@@ -121,6 +142,7 @@ def certification_update(
 ) -> Certification:
     """Change a certification's settings; holders are evaluated again (a shorter validity can expire them)."""
     _check_validity(validity_days, reminder_days)
+    before = _certification_state(certification)
     with transaction.atomic():
         certification.name = name.strip()
         certification.description = description.strip()
@@ -131,6 +153,15 @@ def certification_update(
         certification.save()
         certification.entitlements.set(list(entitlements))
         certification.partners.set(list(partners))
+        old, new = changed_fields(before, _certification_state(certification))
+        if new:
+            audit_record(
+                action=Action.CERTIFICATION_UPDATE,
+                target=certification,
+                target_label=certification.name,
+                before=old,
+                after=new,
+            )
         certification_refresh(certification=certification, now=now)
     return certification
 
@@ -235,6 +266,14 @@ def certification_reopen(
             requirement_labels=[r.label for r in chosen],
             reopened_at=now,
             reopened_by=reopened_by,
+        )
+        audit_record(
+            action=Action.CERTIFICATION_REOPEN,
+            actor=reopened_by,
+            target=certification,
+            target_label=certification.name,
+            before={"version": certification.version - 1},
+            after={"version": certification.version, "reason": reason.strip(), "redo": [r.label for r in chosen]},
         )
         certification_refresh(certification=certification, now=now)
     return reopening
@@ -551,14 +590,29 @@ def webhook_endpoint_create(
     if not chosen:
         raise CertificationError(_("Choose at least one event to send."))
     secret = _new_secret()
-    endpoint = WebhookEndpoint.objects.create(
-        url=url.strip(), description=description.strip(), secret=secret, events=chosen, created_by=created_by
-    )
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            url=url.strip(), description=description.strip(), secret=secret, events=chosen, created_by=created_by
+        )
+        audit_record(
+            action=Action.WEBHOOK_CREATE,
+            actor=created_by,
+            target=endpoint,
+            target_label=endpoint.url,
+            after={"url": endpoint.url, "events": chosen},
+        )
     return endpoint, secret
 
 
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
-    endpoint.delete()
+    with transaction.atomic():
+        audit_record(
+            action=Action.WEBHOOK_DELETE,
+            target=endpoint,
+            target_label=endpoint.url,
+            before={"url": endpoint.url, "events": endpoint.events},
+        )
+        endpoint.delete()
 
 
 def _new_secret() -> str:
@@ -575,7 +629,15 @@ def webhook_secret_rotate(*, endpoint: WebhookEndpoint, now: datetime | None = N
     endpoint.previous_secret = endpoint.secret
     endpoint.secret = secret
     endpoint.secret_rotated_at = now or timezone.now()
-    endpoint.save(update_fields=["secret", "previous_secret", "secret_rotated_at"])
+    with transaction.atomic():
+        endpoint.save(update_fields=["secret", "previous_secret", "secret_rotated_at"])
+        # Never the secrets themselves: only that one was made.
+        audit_record(
+            action=Action.WEBHOOK_SECRET_ROTATE,
+            target=endpoint,
+            target_label=endpoint.url,
+            after={"rotated_at": endpoint.secret_rotated_at},
+        )
     return secret
 
 

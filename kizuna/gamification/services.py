@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.audit.services import Action, audit_record, changed_fields
 from kizuna.ops.repcache import rep_changed
 from kizuna.orgs.access import Role, has_role, membership_of
 
@@ -79,6 +80,7 @@ def point_rule_update(*, kind: str, points: int, daily_cap: int, threshold: floa
 def rules_save(*, rules: list[dict[str, Any]], levels: list[tuple[int, str, str]]) -> None:
     """Save the rules and the levels together: all of it or, on a mistake, nothing."""
     with transaction.atomic():
+        before = _rules_state()
         for data in rules:
             point_rule_update(
                 kind=data["kind"],
@@ -88,6 +90,23 @@ def rules_save(*, rules: list[dict[str, Any]], levels: list[tuple[int, str, str]
                 active=data["active"],
             )
         levels_replace(levels=levels)
+        old, new = changed_fields(before, _rules_state())
+        if new or old:
+            audit_record(action=Action.POINT_RULES_UPDATE, before=old, after=new)
+
+
+def _organization_id(user: Any) -> int | None:
+    m = membership_of(user)
+    return m.organization_id if m is not None else None
+
+
+def _rules_state() -> dict[str, Any]:
+    """The point rules and levels as the audit trail keeps them."""
+    state: dict[str, Any] = {
+        f"rule:{r.kind}": [r.points, r.daily_cap, r.threshold, r.active] for r in PointRule.objects.order_by("kind")
+    }
+    state["levels"] = [[lv.threshold, lv.name_ja, lv.name_en] for lv in Level.objects.order_by("threshold")]
+    return state
 
 
 def levels_replace(*, levels: list[tuple[int, str, str]]) -> list[Level]:
@@ -158,11 +177,20 @@ def badge_revoke(*, award: BadgeAward, by: Any, reason: str) -> BadgeRevocation:
     reason = reason.strip()
     if not reason:
         raise GamificationError(_("Say why the badge is revoked."))
-    revocation, _created = BadgeRevocation.objects.update_or_create(
-        assertion=assertion_uuid(award.user_id, award.badge_id),
-        defaults={"user_id": award.user_id, "badge_id": award.badge_id, "reason": reason[:300], "revoked_by": by},
-    )
-    rep_changed(award.user_id)
+    with transaction.atomic():
+        revocation, _created = BadgeRevocation.objects.update_or_create(
+            assertion=assertion_uuid(award.user_id, award.badge_id),
+            defaults={"user_id": award.user_id, "badge_id": award.badge_id, "reason": reason[:300], "revoked_by": by},
+        )
+        audit_record(
+            action=Action.BADGE_REVOKE,
+            actor=by,
+            target=revocation,
+            target_label=f"{award.badge} → {award.user}",
+            organization_id=_organization_id(award.user),
+            after={"reason": reason[:300]},
+        )
+        rep_changed(award.user_id)
     return revocation
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.audit.services import audit_export
 from kizuna.ops.errors import add_to_form
 from kizuna.ops.spreadsheets import CONTENT_TYPES, download_response
 from kizuna.orgs.access import Role, access_partner_for_user, membership_of, role_required, visible_partners
@@ -99,6 +100,7 @@ def _download(request: HttpRequest, partner_id: int, kind: str) -> HttpResponse:
     found = selectors.incentive_statement(partner=partner, month=month)
     name = f"incentives-{partner.slug}-{month:%Y-%m}"
     content = exports.statement_csv(found) if kind == "csv" else exports.statement_xlsx(found)
+    audit_export(filename=f"{name}.{kind}", organization_id=partner.pk)
     return download_response(content, filename=f"{name}.{kind}", content_type=CONTENT_TYPES[kind])
 
 

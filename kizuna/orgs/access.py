@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -152,4 +153,31 @@ def access_person_for_user(user: "Viewer", person_id: int) -> User:
     try:
         return visible_people(user).select_related("membership__organization", "membership__team").get(pk=person_id)
     except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def audit_organization_ids(user: "Viewer") -> list[int] | None:
+    """Return whose audit trail the user may read: None for all (principal staff), else organization ids.
+
+    A partner's manager reads their own agency's trail; everyone else none of it.
+    """
+    m = membership_of(user)
+    if m is None:
+        return []
+    if m.is_principal_staff:
+        return None
+    if m.role == Role.MANAGER:
+        return [m.organization_id]
+    return []
+
+
+def access_audit_entry_for_user(user: "Viewer", entry_id: int) -> Any:
+    from kizuna.audit.selectors import audit_entries
+
+    scope = audit_organization_ids(user)
+    if scope == []:
+        raise Http404
+    try:
+        return audit_entries(organization_ids=scope).get(pk=entry_id)
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+
+
+def _mfa_check(sender: object, request: object, user: object, **kwargs: object) -> None:
+    from .security import mfa_check_at_sign_in
+
+    mfa_check_at_sign_in(request=request, user=user)
 
 
 class OrgsConfig(AppConfig):
@@ -14,3 +21,4 @@ class OrgsConfig(AppConfig):
         # Who is in which agency and team, and what agencies share, decide what reaches a rep.
         watch_content(Organization, Team, Membership, SharingPolicy, PartnerSharing)
         register_setup_check(people_steps)
+        user_logged_in.connect(_mfa_check, dispatch_uid="kizuna-orgs-mfa-check")

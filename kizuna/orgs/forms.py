@@ -152,3 +152,32 @@ class SharingPolicyForm(forms.Form):
     community_names = forms.ChoiceField(label=_("Community"), choices=NameDisplay.choices)
     ranking_names = forms.ChoiceField(label=_("Rankings"), choices=NameDisplay.choices)
     review_names = forms.ChoiceField(label=_("Roleplay reviews"), choices=NameDisplay.choices)
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.CharField(label=_("Person (name or e-mail)"), required=False, max_length=100)
+    object = forms.CharField(label=_("Object"), required=False, max_length=100)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].widget.input_type = "search"
+        self.fields["object"].widget.input_type = "search"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+class SecurityPolicyForm(forms.Form):
+    mfa_roles = forms.MultipleChoiceField(
+        label=_("Roles that must use a second factor"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People with these roles are led to set one up at their next sign-in, before anything else."),
+    )

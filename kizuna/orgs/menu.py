@@ -111,11 +111,13 @@ SECTIONS = (
             Entry("catalog:assignments", _("Assignments"), (ADMIN,)),
             Entry("gamification:gamification_admin", _("Points and badges"), (ADMIN,)),
             Entry("orgs:sharing_settings", _("Sharing across agencies"), (ADMIN,)),
+            Entry("orgs:security_settings", _("Sign-in security"), (ADMIN,)),
             Entry("certification:webhooks", _("Webhooks"), (ADMIN,)),
             Entry("tokens:api_tokens", _("API tokens"), (ADMIN,)),
             Entry("sso:providers", _("Single sign-on"), (ADMIN,)),
             Entry("privacy:privacy_erasure", _("Erasure of departed people"), (ADMIN,)),
             Entry("support:queue", _("Support desk"), (ADMIN,)),
+            Entry("orgs:audit_trail", _("Audit trail"), (*STAFF, MANAGER)),
         ),
     ),
     Section(

@@ -125,3 +125,13 @@ class PartnerSharing(models.Model):
 
     def __str__(self) -> str:
         return f"sharing of {self.partner}"
+
+
+class SecurityPolicy(models.Model):
+    """The principal admin's sign-in rules (one row): the roles that must use a second factor."""
+
+    mfa_roles = models.JSONField(_("roles that must use a second factor"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "security policy"

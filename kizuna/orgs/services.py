@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from kizuna.accounts.services import account_create, account_invited, account_update, accounts_insert, accounts_prepare
+from kizuna.audit.services import Action, Change, audit_record, audit_record_many, changed_fields
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
 
@@ -58,7 +59,12 @@ def partner_create(*, name: str, slug: str) -> Organization:
         ) from None
     if Organization.objects.filter(slug=slug).exists():
         raise OrgsError(_("Another organization already uses this code."), field="slug")
-    return Organization.objects.create(name=name, slug=slug, kind=Organization.Kind.PARTNER)
+    with transaction.atomic():
+        partner = Organization.objects.create(name=name, slug=slug, kind=Organization.Kind.PARTNER)
+        audit_record(
+            action=Action.PARTNER_CREATE, target=partner, organization_id=partner.pk, after={"name": name, "code": slug}
+        )
+    return partner
 
 
 def team_create(*, organization: Organization, name: str) -> Team:
@@ -68,7 +74,10 @@ def team_create(*, organization: Organization, name: str) -> Team:
         raise OrgsError(_("Enter the team's name."), field="name")
     if Team.objects.filter(organization=organization, name=name).exists():
         raise OrgsError(_("This organization already has a team with this name."), field="name")
-    return Team.objects.create(organization=organization, name=name)
+    with transaction.atomic():
+        team = Team.objects.create(organization=organization, name=name)
+        audit_record(action=Action.TEAM_CREATE, target=team, organization_id=organization.pk, after={"name": name})
+    return team
 
 
 def team_rename(*, team: Team, name: str) -> Team:
@@ -149,6 +158,14 @@ def person_create(
             raise OrgsError(_("This e-mail address is already registered."), field="email")
         user = account_create(email=email, name=name)
         Membership.objects.create(user=user, organization=organization, role=role, team=team)
+        audit_record(
+            action=Action.PERSON_CREATE,
+            actor=invited_by,
+            target=user,
+            target_label=_person_label(user),
+            organization_id=organization.pk,
+            after=_person_state(user),
+        )
     if send_invitation and invited_by is not None:
         invitations_enqueue(user_ids=[user.pk], invited_by=invited_by)
     return user
@@ -166,11 +183,39 @@ def person_update(
     _check_role_and_team(organization=membership.organization, role=role, team=team)
     if updated_by is not None and person.pk == updated_by.pk and (role != membership.role or not is_active):
         raise OrgsError(_("You cannot change your own role or deactivate yourself. Ask another admin."))
+    before = _person_state(person)
     with transaction.atomic():
         account_update(user=person, name=name, is_active=is_active)
         membership.team, membership.role = team, role
         membership.save(update_fields=["team", "role"])
+        old, new = changed_fields(before, _person_state(person))
+        if new or old:
+            audit_record(
+                action=Action.PERSON_UPDATE,
+                actor=updated_by,
+                target=person,
+                target_label=_person_label(person),
+                organization_id=membership.organization_id,
+                before=old,
+                after=new,
+            )
     return person
+
+
+def _person_label(person: User) -> str:
+    return f"{person.name} <{person.email}>"
+
+
+def _person_state(person: User) -> dict[str, object]:
+    """What the audit trail keeps of a person: the fields admins and managers change."""
+    membership = person.membership
+    return {
+        "name": person.name,
+        "email": person.email,
+        "role": membership.role,
+        "team": membership.team.name if membership.team else None,
+        "active": person.is_active,
+    }
 
 
 def invitation_link(*, user: User) -> str:
@@ -487,6 +532,19 @@ def people_import_csv(*, file: IO[bytes], invited_by: User, send_invitations: bo
                     for user, row in zip(result.created, clean, strict=True)
                 ],
                 batch_size=500,
+            )
+            audit_record_many(
+                action=Action.PERSON_CREATE,
+                actor=invited_by,
+                changes=[
+                    Change(
+                        target=user,
+                        target_label=_person_label(user),
+                        organization_id=row.partner.pk,
+                        after={"name": user.name, "email": user.email, "role": row.role, "team": row.team_name or None},
+                    )
+                    for user, row in zip(result.created, clean, strict=True)
+                ],
             )
     except IntegrityError:
         return _refused(

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kizuna.audit.services import Action, audit_record, changed_fields
+
 from .models import NameDisplay, Organization, PartnerSharing, SharingPolicy
 
 if TYPE_CHECKING:
@@ -47,10 +49,16 @@ def sharing_policy_set(*, community_names: str, ranking_names: str, review_names
             raise ValueError(f"unknown name display {value!r}")
     with transaction.atomic():
         policy = sharing_policy()
+        before = {"community": policy.community_names, "rankings": policy.ranking_names, "reviews": policy.review_names}
         policy.community_names = community_names
         policy.ranking_names = ranking_names
         policy.review_names = review_names
         policy.save()
+        old, new = changed_fields(
+            before, {"community": community_names, "rankings": ranking_names, "reviews": review_names}
+        )
+        if new:
+            audit_record(action=Action.SHARING_UPDATE, target=policy, before=old, after=new)
     return policy
 
 

@@ -14,7 +14,7 @@ from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.navigation import next_url
 from kizuna.ops.spreadsheets import csv_response, header_labels
 
-from . import selectors, services, sharing
+from . import security, selectors, services, sharing
 from .access import access_partner_for_user, access_person_for_user, membership_of, role_required
 from .forms import (
     PartnerForm,
@@ -22,6 +22,7 @@ from .forms import (
     PeopleImportForm,
     PersonEditForm,
     PersonForm,
+    SecurityPolicyForm,
     SharingPolicyForm,
     TeamForm,
 )
@@ -281,6 +282,17 @@ def sharing_settings(request: HttpRequest) -> HttpResponse:
         "orgs/sharing.html",
         {"form": form, "partners": selectors.partners_with_sharing()},
     )
+
+
+@role_required(Role.ADMIN)
+def security_settings(request: HttpRequest) -> HttpResponse:
+    policy = security.security_policy()
+    form = SecurityPolicyForm(request.POST or None, initial={"mfa_roles": policy.mfa_roles})
+    if request.method == "POST" and form.is_valid():
+        security.mfa_policy_set(roles=form.cleaned_data["mfa_roles"], by=request.user)
+        messages.success(request, _("The sign-in security settings were saved."))
+        return redirect("orgs:security_settings")
+    return render(request, "orgs/security.html", {"form": form})
 
 
 @login_required

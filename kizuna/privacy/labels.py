@@ -18,6 +18,7 @@ PART_LABELS = {
     "departure": _("Departure record"),
     "reports_sent": _("Monthly reports sent"),
     "api_tokens": _("API tokens"),
+    "second_factors": _("Second factors"),
     "quiz_attempts": _("Quiz attempts"),
     "quiz_answers": _("Quiz answers"),
     "topic_weeks": _("Retention per topic"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.accounts.personal_data import Erasure, contributions
 from kizuna.accounts.services import person_anonymize
+from kizuna.audit.services import Action, audit_record
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import membership_of
 
@@ -143,6 +144,15 @@ def person_erase(*, person: "User", by: "User", reason: str, confirmation: str) 
             erased_by_name=by.name or by.email,
             reason=reason,
             summary=summary,
+        )
+        audit_record(
+            action=Action.PERSON_ERASE,
+            actor=by,
+            target=person,
+            # Never the erased person's name or e-mail: only the id that stays.
+            target_label=str(person.public_id),
+            organization_id=membership.organization_id if membership else None,
+            after={"reason": reason, "erased": summary},
         )
         person_anonymize(user=person)
     return record

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from scim2_models import Context, Group, PatchOp
 
 from kizuna.accounts.services import account_email_set, sessions_end
-from kizuna.api.services import api_tokens_revoke_for
+from kizuna.api.services import api_tokens_revoke_all
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.services import OrgsError, person_create, person_update, team_create, team_members_set, team_rename
 
@@ -106,7 +106,7 @@ def _email_for(resource: UserResource, *, person: Any | None = None) -> str:
 def _leave(person: Any) -> None:
     """What deactivation does besides refusing sign-in: every browser and integration token of theirs ends."""
     sessions_end(user=person)
-    api_tokens_revoke_for(user=person)
+    api_tokens_revoke_all(user=person)
 
 
 def _write(*, person: Any, resource: UserResource, role_given: bool) -> Any:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.audit.services import Action, audit_record
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.ordering import position_swap
 from kizuna.orgs.models import Organization, Team
@@ -149,6 +150,9 @@ def survey_publish(*, survey: Survey, publisher: "User", when: datetime | None =
     )
     survey.latest_version, survey.draft_changed_at = version, now
     survey.save(update_fields=["latest_version", "draft_changed_at"])
+    audit_record(
+        action=Action.CONTENT_PUBLISH, actor=publisher, target=survey, after={"kind": "survey", "version": number}
+    )
     return version
 
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.audit.services import Action, audit_record
 from kizuna.catalog.markdown import render_markdown
 from kizuna.ops.ordering import position_swap
 
@@ -282,4 +283,10 @@ def quiz_publish(*, quiz: Quiz, publisher: Any, micro: bool = False, when: datet
     )
     quiz.latest_version = version
     quiz.save(update_fields=["latest_version"])
+    audit_record(
+        action=Action.CONTENT_PUBLISH,
+        actor=publisher,
+        target=quiz,
+        after={"kind": "micro" if micro else "quiz", "version": version.number},
+    )
     return version

@@ -10,8 +10,15 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 # Written in the admin on purpose: staff accounts and their groups (how an operator manages operators),
-# and two third-party tables whose own admin knows their rules (allauth's addresses, the task results).
-WRITABLE = {"accounts.User", "auth.Group", "account.EmailAddress", "django_tasks_database.DBTaskResult"}
+# and third-party tables whose own admin knows their rules (allauth's addresses and second factors, so that
+# support can remove the authenticator of someone who lost their phone and recovery codes; the task results).
+WRITABLE = {
+    "accounts.User",
+    "auth.Group",
+    "account.EmailAddress",
+    "mfa.Authenticator",
+    "django_tasks_database.DBTaskResult",
+}
 
 
 @pytest.fixture

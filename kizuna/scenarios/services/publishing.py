@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.audit.services import Action, audit_record
 from kizuna.catalog.selectors import products_all
 from kizuna.catalog.services import topic_tags_ensure
 from kizuna.media.models import Video
@@ -64,6 +65,12 @@ def scenario_publish(*, scenario: Scenario, publisher: Any, when: datetime | Non
     )
     Scenario.objects.filter(pk=scenario.pk).update(latest_version=version, draft_changed_at=now)
     scenario.latest_version, scenario.draft_changed_at = version, now
+    audit_record(
+        action=Action.CONTENT_PUBLISH,
+        actor=publisher,
+        target=scenario,
+        after={"kind": "scenario", "version": version.number},
+    )
     return version
 
 
