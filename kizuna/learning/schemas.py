@@ -93,14 +93,15 @@ class StatementStoredOut(Schema):
 
 
 class XapiStatementOut(Schema):
-    """An xAPI 1.0.3 statement."""
+    """An xAPI 1.0.3 statement (a property it does not have is left out, never null)."""
 
     id: str
     actor: dict[str, Any]
     verb: dict[str, Any]
     object: dict[str, Any]
     result: dict[str, Any] | None = None
-    context: dict[str, Any]
+    context: dict[str, Any] | None = None
     timestamp: str
     stored: str
+    authority: dict[str, Any]
     version: str

@@ -51,6 +51,8 @@ class Activity:
     course_version_id: int | None = None
     lesson_id: int | None = None
     parents: list[str] = field(default_factory=list)
+    # contextActivities.category: the profiles the statement follows (the xAPI Video Profile's activity).
+    categories: list[str] = field(default_factory=list)
     # More of the activity's xAPI definition, e.g. interactionType, choices, correctResponsesPattern.
     definition: dict[str, Any] = field(default_factory=dict)
 
@@ -76,6 +78,37 @@ def format_duration(seconds: float) -> str:
     return f"PT{round(seconds, 2):g}S"
 
 
+def xapi_pruned(value: Any, *, in_extension: bool = False) -> Any:
+    """Return a statement part without what xAPI 1.0.3 forbids: no null value anywhere, and outside extensions
+    no empty object, list or string (an extension's own value may be an empty list or object)."""
+    if isinstance(value, dict):
+        pruned = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            item = xapi_pruned(item, in_extension=in_extension or key == "extensions")
+            if not in_extension and item in ({}, [], ""):
+                continue
+            pruned[key] = item
+        return pruned
+    if isinstance(value, list):
+        return [xapi_pruned(item, in_extension=in_extension) for item in value if item is not None]
+    return value
+
+
+def kizuna_authority() -> dict[str, Any]:
+    """The authority of every statement Kizuna makes itself: the platform, as an Agent of this deployment."""
+    return {
+        "objectType": "Agent",
+        "name": "Kizuna",
+        "account": {"homePage": settings.SITE_URL, "name": "kizuna"},
+    }
+
+
+def _profile_activity(iri: str) -> dict[str, Any]:
+    return {"objectType": "Activity", "id": iri, "definition": {"type": vocab.TYPE_PROFILE.iri}}
+
+
 def statement_record(
     *,
     actor: "User",
@@ -96,22 +129,34 @@ def statement_record(
     caller already read with a lock in its transaction (None when the rep has none yet).
     """
     statement_id = statement_id or uuid.uuid4()
+    if statement_id.variant != uuid.RFC_4122 or (registration and registration.variant != uuid.RFC_4122):
+        raise StatementError(_("Statement ids and registrations must be RFC 4122 UUIDs (such as version 4)."))
     membership = membership_of(actor)
     partner_id = None
     if membership is not None and not membership.organization.is_principal:
         partner_id = membership.organization_id
-    context: dict[str, Any] = {
-        "platform": "Kizuna",
-        "language": actor.language or settings.LANGUAGE_CODE,
-        "contextActivities": {"parent": [{"id": iri} for iri in activity.parents]},
-        "extensions": dict(extensions or {}),
-    }
-    if registration:
-        context["registration"] = str(registration)
+    context_extensions = dict(extensions or {})
     if partner_id:
-        context["extensions"][vocab.EXT_PARTNER.iri] = partner_id
+        context_extensions[vocab.EXT_PARTNER.iri] = partner_id
     if activity.course_version_id:
-        context["extensions"][vocab.EXT_COURSE_VERSION.iri] = activity.course_version_id
+        context_extensions[vocab.EXT_COURSE_VERSION.iri] = activity.course_version_id
+    context_activities: dict[str, Any] = {}
+    if activity.parents:
+        context_activities["parent"] = [{"objectType": "Activity", "id": iri} for iri in activity.parents]
+    if activity.categories:
+        context_activities["category"] = [_profile_activity(iri) for iri in activity.categories]
+    # Stored as xAPI 1.0.3 allows: no null value anywhere, no empty object or list outside extensions.
+    context = xapi_pruned(
+        {
+            "registration": str(registration) if registration else None,
+            "contextActivities": context_activities,
+            # xAPI: platform (and revision) only when the object is an Activity, not a StatementRef.
+            "platform": None if activity.type == vocab.TYPE_STATEMENT_REF else "Kizuna",
+            "language": actor.language or settings.LANGUAGE_CODE,
+            "extensions": context_extensions,
+        }
+    )
+    result = xapi_pruned(result) if result else None
     duration = None
     if result and "duration" in result:
         duration = parse_duration(result["duration"])
@@ -210,23 +255,36 @@ def _xapi_object(st: Statement) -> dict[str, Any]:
 
 
 def statement_to_xapi(st: Statement) -> dict[str, Any]:
-    """Return the statement as xAPI 1.0.3 JSON."""
+    """Return the statement as valid xAPI 1.0.3 JSON, with Kizuna as its authority.
+
+    Statements stored before the shape was tightened (an empty ``parent`` or ``extensions``, a null extension
+    value) are served pruned, so every statement we serve validates whatever its age.
+    """
     verb_term = vocab.verb_for(st.verb)
+    verb: dict[str, Any] = {"id": st.verb}
+    if verb_term:
+        verb["display"] = verb_term.display
     data: dict[str, Any] = {
         "id": str(st.id),
         "actor": {
             "objectType": "Agent",
             "account": {"homePage": settings.SITE_URL, "name": str(st.actor.public_id)},
         },
-        "verb": {"id": st.verb, "display": verb_term.display if verb_term else {}},
+        "verb": verb,
         "object": _xapi_object(st),
-        "context": st.context,
-        "timestamp": st.timestamp.isoformat(),
-        "stored": st.stored.isoformat(),
-        "version": "1.0.3",
     }
     if st.result:
         data["result"] = st.result
+    data["context"] = st.context
+    data = xapi_pruned(data)
+    if st.object_type == "StatementRef":  # xAPI: platform and revision only when the object is an Activity
+        data.get("context", {}).pop("platform", None)
+    data.update(
+        timestamp=st.timestamp.isoformat(),
+        stored=st.stored.isoformat(),
+        authority=kizuna_authority(),
+        version="1.0.3",
+    )
     return data
 
 

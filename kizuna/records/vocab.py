@@ -59,6 +59,9 @@ TYPE_MODULE = Term(ADL_ACTIVITIES + "module", "章", "module")
 TYPE_LESSON = Term(ADL_ACTIVITIES + "lesson", "レッスン", "lesson")
 TYPE_STATEMENT_REF = Term("StatementRef", "ステートメント参照", "statement reference")
 TYPE_VIDEO = Term(VIDEO + "activity-type/video", "動画", "video")
+TYPE_PROFILE = Term(ADL_ACTIVITIES + "profile", "プロファイル", "profile")
+# The xAPI Video Profile itself: every video statement names it in context.contextActivities.category.
+VIDEO_PROFILE = "https://w3id.org/xapi/video"
 
 EXT_TIME = VIDEO + "extensions/time"
 EXT_LENGTH = VIDEO + "extensions/length"
