@@ -65,6 +65,8 @@ VIDEO_PROFILE = "https://w3id.org/xapi/video"
 
 EXT_TIME = VIDEO + "extensions/time"
 EXT_LENGTH = VIDEO + "extensions/length"
+EXT_TIME_FROM = VIDEO + "extensions/time-from"
+EXT_TIME_TO = VIDEO + "extensions/time-to"
 EXT_PROGRESS = VIDEO + "extensions/progress"
 EXT_PLAYED_SEGMENTS = VIDEO + "extensions/played-segments"
 EXT_COMPLETION_THRESHOLD = VIDEO + "extensions/completion-threshold"
@@ -152,3 +154,9 @@ def register_published(*terms: Term) -> None:
 
 # A video lesson counts as watched when the played segments cover this share of it.
 VIDEO_COMPLETION_THRESHOLD = 0.9
+
+# The Video Profile's statements the player sends (besides `completed`, which the server makes at the threshold).
+VIDEO_PLAYER_VERBS = (INITIALIZED, VIDEO_PLAYED, VIDEO_PAUSED, VIDEO_SEEKED, TERMINATED)
+# Video statements whose result.duration is the time played since the player's previous statement (the old
+# player's `progressed` reports too); their played-segments add to what the rep watched.
+VIDEO_REPORT_VERBS = frozenset(t.iri for t in (PROGRESSED, VIDEO_PAUSED, VIDEO_SEEKED, TERMINATED))
