@@ -748,7 +748,10 @@ def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result
         return lesson_complete(rep=rep, lesson=lesson, statement_id=statement_id) is not None
     else:
         raise StatementError(
-            _("This verb is not accepted here. Use launched, progressed or completed (%(verbs)s).")
+            _(
+                "This verb is not accepted here. Use launched, progressed or completed, or for a video the Video "
+                "Profile's initialized, played, paused, seeked or terminated (%(verbs)s)."
+            )
             % {"verbs": ", ".join(ACCEPTED_VERBS)}
         )
     return True
