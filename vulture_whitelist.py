@@ -298,3 +298,4 @@ _.alignment_by_team  # function, kizuna/scenarios/selectors.py: only the tests c
 _.version_graph  # function, kizuna/scenarios/selectors.py: documented contract (scenarios/README.md)
 _.RECEIPT_FIELDS  # variable, kizuna/updates/projections.py: only the tests read it
 _.Viewer  # type alias, kizuna/orgs/access.py: read by mypy in quoted annotations
+_.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
