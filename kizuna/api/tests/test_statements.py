@@ -265,3 +265,60 @@ def test_old_progressed_reports_and_video_profile_reports_project_together_and_r
     live = _all_projection_rows()
     rebuild_all()
     assert _all_projection_rows() == live
+
+
+def test_statements_stored_in_the_old_shape_rebuild_into_the_same_progress_as_before(cast, video_course):
+    """Rows exactly as the code before the Video Profile stored them (progressed with length, time and
+    played segments in result.extensions, empty parent and extensions in the context)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kizuna.records.models import CourseProgress, LearningDay
+    from kizuna.records.projections import rebuild_all
+    from kizuna.records.services import statement_to_xapi
+    from kizuna.records.tests.xapi_validation import xapi_problems
+
+    lesson = first_lesson(video_course)
+    version = lesson.version
+    at = timezone.now() - timedelta(hours=1)
+    common = {
+        "actor": cast.rep_a1,
+        "partner": cast.partner_a,
+        "object_iri": f"http://testserver/xapi/activities/lesson/{lesson.key}/v{version.number}",
+        "object_type": "https://w3id.org/xapi/video/activity-type/video",
+        "object_name": {"ja-JP": lesson.title},
+        "course_id": version.course_id,
+        "course_version": version,
+        "lesson": lesson,
+        "context": {"platform": "Kizuna", "language": "ja", "contextActivities": {"parent": []}, "extensions": {}},
+    }
+
+    def old(verb, seconds_after, result=None, duration=None):
+        return Statement.objects.create(
+            **common,
+            verb=ADL + verb,
+            result=result,
+            duration_seconds=duration,
+            timestamp=at + timedelta(seconds=seconds_after),
+        )
+
+    def report(segments, time, seconds):
+        extensions = {SEGMENTS: segments, TIME: time, LENGTH: VIDEO_SECONDS, SESSION: "demo-0123456789ab"}
+        return {"duration": f"PT{seconds}S", "extensions": extensions}
+
+    old("launched", 0)
+    old("progressed", 50, report("0[.]50", 50, 50), 50)
+    old("progressed", 250, report("50[.]95", 95, 200), 200)  # an old report over 120 s counts 120, as before
+    old("completed", 251, {"completion": True})
+    rebuild_all()
+
+    lp = LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson)
+    assert lp.played_segments == [[0, 95]] and lp.progress == 0.95 and lp.position_seconds == 95
+    assert lp.time_spent_seconds == 50 + 120 and lp.completed_at == at + timedelta(seconds=251)
+    cp = CourseProgress.objects.get(user=cast.rep_a1, course_id=version.course_id)
+    assert cp.lessons_completed == 1 and cp.time_spent_seconds == 170
+    assert sum(LearningDay.objects.filter(user=cast.rep_a1).values_list("seconds", flat=True)) == 170
+    # Served, the old rows are valid xAPI too (pruned), though not reshaped into the Video Profile's statements.
+    served = [statement_to_xapi(st) for st in Statement.objects.filter(actor=cast.rep_a1).select_related("actor")]
+    assert [xapi_problems(d, video_profile=False) for d in served if xapi_problems(d, video_profile=False)] == []
