@@ -7,7 +7,8 @@ rebuild (every statement in order, rows in memory) share one set of rules.
 Rules for time spent: every statement may carry ``result.duration`` — the
 active time the player or page measured since its previous report (a hidden
 tab or an idle page does not count on the client side). One statement never
-counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total.
+counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total (a video player's report,
+the time played since its previous statement, up to MAX_VIDEO_REPORT_SECONDS: the video's end stops it).
 """
 
 from collections.abc import Callable, Iterable
