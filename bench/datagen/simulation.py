@@ -106,7 +106,7 @@ class Simulation:
             extensions[self.ext_version] = version_id
         activities: dict[str, Any] = {}
         if parents:
-            activities["parent"] = [{"objectType": "Activity", "id": iri} for iri in parents]
+            activities["parent"] = [{"id": iri} for iri in parents]
         if video:  # the xAPI Video Profile's category
             activities["category"] = [
                 {

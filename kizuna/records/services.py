@@ -144,7 +144,7 @@ def statement_record(
         context_extensions[vocab.EXT_COURSE_VERSION.iri] = activity.course_version_id
     context_activities: dict[str, Any] = {}
     if activity.parents:
-        context_activities["parent"] = [{"objectType": "Activity", "id": iri} for iri in activity.parents]
+        context_activities["parent"] = [{"id": iri} for iri in activity.parents]
     if activity.categories:
         context_activities["category"] = [_profile_activity(iri) for iri in activity.categories]
     # Stored as xAPI 1.0.3 allows: no null value anywhere, no empty object or list outside extensions.
