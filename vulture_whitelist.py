@@ -311,3 +311,4 @@ _.answered_recently  # variable, kizuna/support/selectors.py: shown by support/q
 SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDDLEWARE
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
+_.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)

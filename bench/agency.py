@@ -48,6 +48,7 @@ SECRET = "kizuna-bench-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 VIDEO_SECONDS = 1800.0  # long enough that nobody finishes it during a run
 ADL = "http://adlnet.gov/expapi/verbs/"
 VX = "https://w3id.org/xapi/video/extensions/"
+VV = "https://w3id.org/xapi/video/verbs/"
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -358,6 +359,12 @@ class Rep(threading.Thread):
             self.send(url_s, csrf_s, {"id": str(uuid.uuid4()), "verb": {"id": ADL + "launched"}})
             session = str(uuid.uuid4())
             video = "<video" in text
+            context = {"extensions": {VX + "session-id": session, VX + "length": VIDEO_SECONDS}}
+            if video:  # the player's Video Profile statements: initialized, then played / paused per piece
+                self.send(
+                    url_s, csrf_s, {"id": str(uuid.uuid4()), "verb": {"id": ADL + "initialized"}, "context": context}
+                )
+            start = position.get(lesson, 0.0)
             # Watch (or read) for a few reports, then back to the home page and on to another lesson.
             for _ in range(self.rng.randint(4, 12)):
                 wait = self.interval()
@@ -365,21 +372,20 @@ class Rep(threading.Thread):
                     return
                 time.sleep(wait)
                 if video:
-                    start = position.get(lesson, 0.0)
-                    end = min(start + wait, VIDEO_SECONDS)
+                    begin = position.get(lesson, 0.0)
+                    end = min(begin + wait, VIDEO_SECONDS)
                     position[lesson] = end
+                    played = {"id": str(uuid.uuid4()), "verb": {"id": VV + "played"}, "context": context}
+                    played["result"] = {"extensions": {VX + "time": begin}}
+                    self.send(url_s, csrf_s, played)
                     statement = {
                         "id": str(uuid.uuid4()),
-                        "verb": {"id": ADL + "progressed"},
+                        "verb": {"id": VV + "paused"},
                         "result": {
                             "duration": f"PT{wait:.2f}S",
-                            "extensions": {
-                                VX + "played-segments": f"{start:.2f}[.]{end:.2f}",
-                                VX + "time": end,
-                                VX + "length": VIDEO_SECONDS,
-                            },
+                            "extensions": {VX + "played-segments": f"{start:.2f}[.]{end:.2f}", VX + "time": end},
                         },
-                        "context": {"extensions": {VX + "session-id": session}},
+                        "context": context,
                     }
                 else:
                     statement = {
@@ -399,15 +405,15 @@ import django
 django.setup()
 from django.db.models import Sum
 from kizuna.records.models import LearningDay, PendingStatement, Statement
-from kizuna.records.projections import MAX_COUNTED_SECONDS
+from kizuna.records.projections import counted_cap
 acked = set(json.load(open(sys.argv[1])))
 since = sys.argv[2]
 reps = Statement.objects.filter(actor__email__endswith="@agency-a.bench.example", stored__gte=since)
 ids = [str(i) for i in reps.values_list("id", flat=True)]
 stored = set(ids)
 counted = {}
-for actor, seconds in reps.values_list("actor_id", "duration_seconds"):
-    counted[actor] = counted.get(actor, 0.0) + min(max(seconds or 0.0, 0.0), MAX_COUNTED_SECONDS)
+for actor, verb, seconds in reps.values_list("actor_id", "verb", "duration_seconds"):
+    counted[actor] = counted.get(actor, 0.0) + min(max(seconds or 0.0, 0.0), counted_cap(verb))
 days = dict(LearningDay.objects.filter(user_id__in=list(counted)).values_list("user_id").annotate(s=Sum("seconds")))
 wrong = [a for a, s in counted.items() if abs(days.get(a, 0.0) - s) > 0.01]
 print(json.dumps({

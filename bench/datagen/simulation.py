@@ -55,13 +55,18 @@ class Simulation:
         self.tz = tz
         self.vocab = vocab
         self.segments = segments
-        self.max_counted = projections.MAX_COUNTED_SECONDS
+        self.counted_cap = projections.counted_cap
         self.format_duration = records.format_duration
         self.parse_duration = records.parse_duration
         self.default_language = settings.LANGUAGE_CODE
         self.verb_launched = vocab.LAUNCHED.iri
         self.verb_progressed = vocab.PROGRESSED.iri
         self.verb_completed = vocab.COMPLETED.iri
+        self.verb_initialized = vocab.INITIALIZED.iri
+        self.verb_played = vocab.VIDEO_PLAYED.iri
+        self.verb_paused = vocab.VIDEO_PAUSED.iri
+        self.verb_terminated = vocab.TERMINATED.iri
+        self.type_video = vocab.TYPE_VIDEO.iri
         self.ext_partner = vocab.EXT_PARTNER.iri
         self.ext_version = vocab.EXT_COURSE_VERSION.iri
         self.context_cache: dict[tuple[Any, ...], str] = {}
@@ -88,27 +93,38 @@ class Simulation:
         partner_id: int | None,
         version_id: int | None,
         extra: dict[str, Any] | None = None,
+        video: bool = False,
     ) -> str:
-        key = (parents, language, partner_id, version_id) if extra is None else None
+        """The context as records.services.statement_record stores it: no null, no empty parent or extensions."""
+        key = (parents, language, partner_id, version_id, video) if extra is None else None
         if key is not None and key in self.context_cache:
             return self.context_cache[key]
-        extensions = dict(extra or {})
+        extensions = {k: v for k, v in (extra or {}).items() if v is not None}
         if partner_id:
             extensions[self.ext_partner] = partner_id
         if version_id:
             extensions[self.ext_version] = version_id
-        context = json.dumps(
-            {
-                "platform": "Kizuna",
-                "language": language or self.default_language,
-                "contextActivities": {"parent": [{"id": iri} for iri in parents]},
-                "extensions": extensions,
-            },
-            ensure_ascii=False,
-        )
+        activities: dict[str, Any] = {}
+        if parents:
+            activities["parent"] = [{"id": iri} for iri in parents]
+        if video:  # the xAPI Video Profile's category
+            activities["category"] = [
+                {
+                    "objectType": "Activity",
+                    "id": self.vocab.VIDEO_PROFILE,
+                    "definition": {"type": self.vocab.TYPE_PROFILE.iri},
+                }
+            ]
+        context: dict[str, Any] = {}
+        if activities:
+            context["contextActivities"] = activities
+        context.update(platform="Kizuna", language=language or self.default_language)
+        if extensions:
+            context["extensions"] = extensions
+        text = json.dumps(context, ensure_ascii=False)
         if key is not None:
-            self.context_cache[key] = context
-        return context
+            self.context_cache[key] = text
+        return text
 
     def _assigned_events(self, planned: list[PlannedAssignment]) -> list[tuple[Any, ...]]:
         """The statements assignment_create records, one per assignment."""
@@ -152,8 +168,10 @@ class Simulation:
         version_id: int,
         result: str | None,
         duration: float | None,
+        video_context: dict[str, Any] | None = None,
     ) -> None:
-        context = self._context(parents, rep.language, rep.partner_id, version_id)
+        video = video_context is not None
+        context = self._context(parents, rep.language, rep.partner_id, version_id, video_context, video=video)
         self.day.append((ts, rep.user_id, rep.partner_id, verb, base, result, context, duration))
         self.remaining -= 1
 
@@ -178,7 +196,7 @@ class Simulation:
         length: float = 0.0,
         position: float | None = None,
     ) -> bool:
-        counted = min(max(duration or 0.0, 0.0), self.max_counted)
+        counted = min(max(duration or 0.0, 0.0), self.counted_cap(verb))
         newly = False
         cs = self._course_state(rep, course, ts)
         if lesson is not None:
@@ -194,8 +212,8 @@ class Simulation:
                 ls.segments = [[round(s, 3), round(e, 3)] for s, e in merged]
                 if length > 0:
                     ls.progress = round(min(1.0, seg.covered_seconds(merged, length=length) / length), 4)
-                if position is not None:
-                    ls.position = float(position)
+            if position is not None:
+                ls.position = float(position)
             if verb == self.verb_completed and ls.completed is None:
                 ls.completed = ts
                 newly = True
@@ -233,53 +251,89 @@ class Simulation:
         )
         self._apply(rep, course, lesson, ts, self.verb_progressed, duration)
 
-    def _watch(
+    def _video(
         self,
         rep: Rep,
         course: CourseInfo,
         lesson: LessonInfo,
         ts: int,
-        start: float,
-        end: float,
-        seconds: float,
+        verb: str,
         session_id: str,
+        *,
+        time: float | None = None,
+        segments: list[tuple[float, float]] | None = None,
+        seconds: float | None = None,
     ) -> None:
+        """One statement of the player, shaped as records.services.video_statement_record stores it."""
         vocab, seg = self.vocab, self.segments
         length = lesson.video_length
-        played = seg.merge_segments(seg.parse_segments(f"{start:g}[.]{end:g}"), gap=0)
-        played = [(max(0.0, s), min(length, e)) for s, e in played if s < length]
-        text = seg.format_segments(played)
         ls = rep.courses[course.id].lessons.get(lesson.id)
-        time_ext = round(min(max(end, 0.0), length), 3)
-        extensions = {
-            vocab.EXT_TIME: time_ext,
-            vocab.EXT_LENGTH: length,
-            vocab.EXT_PLAYED_SEGMENTS: text,
+        text = None
+        progress = (ls.progress if ls else 0) or 0
+        if segments is not None:
+            played = seg.merge_segments(segments, gap=0)
+            played = [(max(0.0, s), min(length, e)) for s, e in played if s < length]
+            text = seg.format_segments(played)
+            earlier = [tuple(x) for x in ls.segments] if ls else []
+            watched = seg.merge_segments(earlier + played)
+            progress = round(min(1.0, seg.covered_seconds(watched, length=length) / length), 4)
+        result_ext: dict[str, Any] = {}
+        if time is not None:
+            time = round(min(max(time, 0.0), length), 3)
+            result_ext[vocab.EXT_TIME] = time
+        if text is not None:
+            result_ext[vocab.EXT_PLAYED_SEGMENTS] = text
+        if verb in vocab.VIDEO_REPORT_VERBS:
+            result_ext[vocab.EXT_PROGRESS] = progress
+        context_ext: dict[str, Any] = {vocab.EXT_LENGTH: length}
+        if verb != self.verb_played:
+            context_ext[vocab.EXT_COMPLETION_THRESHOLD] = vocab.VIDEO_COMPLETION_THRESHOLD
+        context_ext[vocab.EXT_SESSION_ID] = session_id
+        result: dict[str, Any] = {}
+        duration = None
+        if seconds:
+            duration_text = self.format_duration(seconds)
+            duration = self.parse_duration(duration_text)
+            result["duration"] = duration_text
+        if result_ext:
+            result["extensions"] = result_ext
+        result_json = json.dumps(result) if result else None
+        self._emit(ts, rep, verb, lesson.base, lesson.parents, lesson.version_id, result_json, duration, context_ext)
+        self._apply(rep, course, lesson, ts, verb, duration, segments_text=text, length=length, position=time)
+
+    def _video_completed(self, rep: Rep, course: CourseInfo, lesson: LessonInfo, ts: int, session_id: str) -> None:
+        """The Video Profile's completed the server records at 90%: its duration the whole time, not counted."""
+        vocab = self.vocab
+        ls = rep.courses[course.id].lessons[lesson.id]
+        result = {
+            "completion": True,
+            "duration": self.format_duration(ls.time),
+            "extensions": {
+                vocab.EXT_TIME: round(ls.position, 3),
+                vocab.EXT_PROGRESS: ls.progress,
+                vocab.EXT_PLAYED_SEGMENTS: self.segments.format_segments([(s, e) for s, e in ls.segments]),
+            },
+        }
+        context_ext = {
+            vocab.EXT_LENGTH: lesson.video_length,
             vocab.EXT_COMPLETION_THRESHOLD: vocab.VIDEO_COMPLETION_THRESHOLD,
-            vocab.EXT_PROGRESS: (ls.progress if ls else 0) or 0,
             vocab.EXT_SESSION_ID: session_id,
         }
-        duration_text = self.format_duration(seconds)
-        duration = self.parse_duration(duration_text)
-        result = json.dumps({"duration": duration_text, "extensions": extensions})
-        self._emit(ts, rep, self.verb_progressed, lesson.base, lesson.parents, lesson.version_id, result, duration)
-        self._apply(
-            rep,
-            course,
-            lesson,
-            ts,
-            self.verb_progressed,
-            duration,
-            segments_text=text,
-            length=length,
-            position=time_ext,
-        )
-
-    def _complete(self, rep: Rep, course: CourseInfo, lesson: LessonInfo, ts: int) -> int:
         self._emit(
-            ts, rep, self.verb_completed, lesson.base, lesson.parents, lesson.version_id, '{"completion": true}', None
-        )
+            ts, rep, self.verb_completed, lesson.base, lesson.parents, lesson.version_id, json.dumps(result), None,
+            context_ext,
+        )  # fmt: skip
         self._apply(rep, course, lesson, ts, self.verb_completed, None)
+
+    def _complete(self, rep: Rep, course: CourseInfo, lesson: LessonInfo, ts: int, session_id: str = "") -> int:
+        if lesson.kind == "video":
+            self._video_completed(rep, course, lesson, ts, session_id)
+        else:
+            self._emit(
+                ts, rep, self.verb_completed, lesson.base, lesson.parents, lesson.version_id, '{"completion": true}',
+                None,
+            )  # fmt: skip
+            self._apply(rep, course, lesson, ts, self.verb_completed, None)
         cs = rep.courses[course.id]
         if cs.completed is None and cs.total and cs.done >= cs.total and self.remaining > 0:
             ts += self.rng.randint(100, 900)
@@ -321,18 +375,32 @@ class Simulation:
         if lesson.kind == "video":
             ls = rep.courses[course.id].lessons[lesson.id]
             position = 0.0 if ls.completed is not None or ls.position >= lesson.video_length - 1 else ls.position
-            session_id = uuid.uuid4().hex[:16]
-            while lesson.video_length - position >= 0.5 and self.remaining > 0:
+            # As records/player.js does (xAPI Video Profile): initialized, then played and paused around each
+            # piece the rep watches (paused carries the session's played segments and the time played since the
+            # previous statement), completed by the server at 90%, terminated when the rep leaves.
+            session_id = str(uuid.uuid4())
+            start = position
+            self._video(rep, course, lesson, ts, self.verb_initialized, session_id)
+            watched: list[tuple[float, float]] = []
+            while lesson.video_length - position >= 0.5 and self.remaining > 3:
                 chunk = round(min(rng.uniform(8, 12), lesson.video_length - position), 1)
                 wall = round(chunk * rng.uniform(1.0, 1.3), 1)
+                self._video(rep, course, lesson, ts, self.verb_played, session_id, time=position)
                 ts += int(wall * SECOND)
                 end = round(position + chunk, 1)
-                self._watch(rep, course, lesson, ts, position, end, wall, session_id)
+                watched = [(start, end)]
+                self._video(
+                    rep, course, lesson, ts, self.verb_paused, session_id, time=end, segments=watched, seconds=wall
+                )
                 position = end
+                if ls.completed is None and ls.progress >= self.vocab.VIDEO_COMPLETION_THRESHOLD:
+                    ts += rng.randint(100, 900)
+                    self._complete(rep, course, lesson, ts, session_id)
                 if abandon and rng.random() < 0.5:
-                    return ts
-            if ls.completed is None and ls.progress >= self.vocab.VIDEO_COMPLETION_THRESHOLD and self.remaining > 0:
-                ts = self._complete(rep, course, lesson, ts + rng.randint(100, 900))
+                    break
+            if self.remaining > 0:
+                ts += rng.randint(1 * SECOND, 3 * SECOND)
+                self._video(rep, course, lesson, ts, self.verb_terminated, session_id, time=position, segments=watched)
             return ts
         # As records/player.js does: every 30 s the page reports the seconds the rep was active in them,
         # and once more when the page is left.

@@ -8,7 +8,8 @@ The rules (shown on the learning-time report too):
    *active* seconds since their previous report and stop counting while the tab is hidden —
    claims the interval [t − duration, t], with the duration capped at 120 s per statement
    (records' MAX_COUNTED_SECONDS), so a stuck or forgotten tab cannot add more. Attendance of a
-   live session with a duration is capped at 3 hours.
+   live session with a duration is capped at 3 hours, a video player's report (Video Profile paused,
+   seeked, terminated: time played since its previous statement, which the video's end stops) at 1 hour.
 3. An interaction without a duration (answering a question, a scenario choice, passing or
    failing a quiz, finishing a lesson, submitting or reviewing a roleplay, posting in the
    community) claims the time since the same person's previous statement that day, but only
@@ -31,11 +32,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from kizuna.records.models import Statement
+from kizuna.records.projections import counted_cap
 from kizuna.records.vocab import is_learning_verb
 
 from .models import LearningTimeDay, LearningTimeMonth
 
-MAX_TIMED_SECONDS = 120.0
 MAX_LIVE_SESSION_SECONDS = 3 * 3600.0
 IDLE_GAP_SECONDS = 300.0
 
@@ -102,7 +103,7 @@ def day_seconds(rows: Iterable[Row], day: date) -> tuple[float, int]:
         counted += 1
         t = ts.timestamp()
         if kind == TIMED:
-            cap = MAX_LIVE_SESSION_SECONDS if object_type == _MEETING else MAX_TIMED_SECONDS
+            cap = MAX_LIVE_SESSION_SECONDS if object_type == _MEETING else counted_cap(verb)
             seconds = min(max(duration or 0.0, 0.0), cap)
             if seconds > 0:
                 claims.append((t - seconds, t))

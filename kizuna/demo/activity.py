@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from kizuna.ops.progress import QUIET, Progress
 from kizuna.records import services as records
+from kizuna.records import vocab
 
 from .people import ACE, IDLE, SLOW, STEADY
 
@@ -100,6 +101,11 @@ class Step:
     statement_id: uuid.UUID
     seconds: float = 0.0
     segment: tuple[float, float] | None = None
+    # A viewing of a video, reported in pieces: where it started, whether this piece opens or closes it.
+    view_start: float = 0.0
+    first: bool = False
+    last: bool = False
+    session: uuid.UUID | None = None
 
 
 @dataclass
@@ -156,11 +162,17 @@ def lesson_steps(tl: Timeline, lesson: Any, at: datetime, *, share: float = 1.0)
         # Watch from the start in a few reported pieces; the real 90% rule completes the lesson.
         end = length if share >= 1 else round(length * share, 2)
         bounds = [round(end * i / WATCH_CHUNKS, 2) for i in range(WATCH_CHUNKS + 1)]
-        for start, stop in zip(bounds, bounds[1:], strict=False):
+        session = None
+        for index, (start, stop) in enumerate(zip(bounds, bounds[1:], strict=False)):
             played = stop - start
             at += timedelta(seconds=played + rng.uniform(0.3, 2.0))
             if not tl.add(at, lesson, WATCH, segment=(start, stop), seconds=round(played + rng.uniform(0.2, 1.5), 2)):
                 return None
+            step = tl.steps[-1]
+            # Derived from the step's own id, so the random draws (and the whole demo) stay as they were.
+            session = session or uuid.uuid5(step.statement_id, "session")
+            step.view_start, step.session = bounds[0], session
+            step.first, step.last = index == 0, index == WATCH_CHUNKS - 1
         return at
     reading = lesson.estimated_minutes * 60 * rng.uniform(0.55, 1.15) * min(share, 1.0)
     while reading > 1:
@@ -299,6 +311,45 @@ def scripted_rep_plan(
     return tl.steps
 
 
+def _watch_play(step: Step) -> None:
+    """One piece of a viewing, as the player reports it (xAPI Video Profile): initialized when the viewing
+    opens, played at the piece's start, paused at its end with the viewing's played segments, terminated when
+    the viewing closes. The extra statements' ids derive from the step's, so the demo's random draws stay."""
+    assert step.segment is not None and step.session is not None
+    rep, lesson, at, sid = step.rep, step.lesson, step.at, step.statement_id
+    start, stop = step.segment
+    session = str(step.session)
+    common = {"rep": rep, "lesson": lesson, "length": video_length(lesson), "session_id": session}
+    began = at - timedelta(seconds=stop - start)
+    if step.first:
+        records.video_statement_record(
+            **common, verb=vocab.INITIALIZED, statement_id=uuid.uuid5(sid, "initialized"), timestamp=began
+        )
+    records.video_statement_record(
+        **common, verb=vocab.VIDEO_PLAYED, time=start, statement_id=uuid.uuid5(sid, "played"), timestamp=began
+    )
+    watched = f"{step.view_start:g}[.]{stop:g}"
+    records.video_statement_record(
+        **common,
+        verb=vocab.VIDEO_PAUSED,
+        time=stop,
+        segments=watched,
+        seconds=step.seconds,
+        statement_id=sid,
+        timestamp=at,
+    )
+    if step.last:
+        records.video_statement_record(
+            **common,
+            verb=vocab.TERMINATED,
+            time=stop,
+            segments=watched,
+            seconds=0,
+            statement_id=uuid.uuid5(sid, "terminated"),
+            timestamp=at + timedelta(seconds=1),
+        )
+
+
 def steps_play(steps: Iterable[Step], *, progress: Progress = QUIET) -> int:
     """Record every step through the records services, in time order; return how many steps were played."""
     count = 0
@@ -310,19 +361,7 @@ def steps_play(steps: Iterable[Step], *, progress: Progress = QUIET) -> int:
         elif step.action == READ:
             records.lesson_time_record(rep=rep, lesson=lesson, seconds=step.seconds, statement_id=sid, timestamp=at)
         elif step.action == WATCH:
-            assert step.segment is not None
-            start, stop = step.segment
-            records.video_progress_record(
-                rep=rep,
-                lesson=lesson,
-                segments=f"{start:g}[.]{stop:g}",
-                time=stop,
-                length=video_length(lesson),
-                seconds=step.seconds,
-                statement_id=sid,
-                session_id=f"demo-{sid.hex[:12]}",
-                timestamp=at,
-            )
+            _watch_play(step)
         elif step.action == COMPLETE:
             records.lesson_complete(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
         count += 1

@@ -99,6 +99,6 @@ def seed_surveys(*, now: datetime) -> None:
             rep=m.user,
             version=version,
             data=_answer(rng, version, MOOD.get(slug, 0.5)),
-            statement_id=uuid.UUID(int=rng.getrandbits(128)),
+            statement_id=uuid.UUID(int=rng.getrandbits(128), version=4),
             timestamp=now - timedelta(days=rng.randint(0, 5), hours=rng.randint(0, 9)),
         )

@@ -211,6 +211,7 @@ def lesson_statement_create(request: HttpRequest, lesson_id: Id, statement: sche
 @router.get(
     "/statements",
     response=list[schemas.XapiStatementOut],
+    exclude_none=True,
     tags=["statements"],
     summary="xAPI statements",
     operation_id="kizuna_api_endpoints_statements",

@@ -59,16 +59,24 @@ class LessonOut(Schema):
 
 
 class VerbIn(Schema):
-    id: str = Field(description="launched, progressed or completed (adlnet IRIs)")
+    id: str = Field(
+        description="launched, progressed or completed (adlnet IRIs); for a video the Video Profile's initialized,"
+        " played, paused, seeked or terminated (docs/statements.md)"
+    )
 
 
 class ResultIn(Schema):
     duration: str | None = Field(None, description="ISO 8601 active time since the previous report, e.g. PT12S")
-    extensions: dict[str, Any] = Field(default_factory=dict, description="xAPI Video Profile extensions")
+    extensions: dict[str, Any] = Field(
+        default_factory=dict,
+        description="xAPI Video Profile result extensions: time, time-from, time-to, played-segments",
+    )
 
 
 class ContextIn(Schema):
-    extensions: dict[str, Any] = Field(default_factory=dict)
+    extensions: dict[str, Any] = Field(
+        default_factory=dict, description="xAPI Video Profile context extensions: length, session-id (a UUID)"
+    )
 
 
 class StatementIn(Schema):
@@ -93,14 +101,15 @@ class StatementStoredOut(Schema):
 
 
 class XapiStatementOut(Schema):
-    """An xAPI 1.0.3 statement."""
+    """An xAPI 1.0.3 statement (a property it does not have is left out, never null)."""
 
     id: str
     actor: dict[str, Any]
     verb: dict[str, Any]
     object: dict[str, Any]
     result: dict[str, Any] | None = None
-    context: dict[str, Any]
+    context: dict[str, Any] | None = None
     timestamp: str
     stored: str
+    authority: dict[str, Any]
     version: str

@@ -7,7 +7,8 @@ rebuild (every statement in order, rows in memory) share one set of rules.
 Rules for time spent: every statement may carry ``result.duration`` — the
 active time the player or page measured since its previous report (a hidden
 tab or an idle page does not count on the client side). One statement never
-counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total.
+counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total (a video player's report,
+the time played since its previous statement, up to MAX_VIDEO_REPORT_SECONDS: the video's end stops it).
 """
 
 from collections.abc import Callable, Iterable
@@ -31,10 +32,20 @@ from .models import CourseProgress, LearningDay, LessonProgress, PendingStatemen
 from .segments import covered_seconds, merge_segments, parse_segments
 
 MAX_COUNTED_SECONDS = 120.0
+# A video player's report (Video Profile: paused, seeked, terminated) carries the time played since its previous
+# statement, counted only while the video plays in a visible tab: the video's end stops it, so no stuck tab can
+# inflate it, and the server refuses more than the whole video at a quarter of its speed (at most an hour).
+MAX_VIDEO_REPORT_SECONDS = 3600.0
+_VIDEO_REPORTS = frozenset(t.iri for t in (vocab.VIDEO_PAUSED, vocab.VIDEO_SEEKED, vocab.TERMINATED))
+
+
+def counted_cap(verb: str) -> float:
+    """The most one statement with this verb counts as time spent."""
+    return MAX_VIDEO_REPORT_SECONDS if verb in _VIDEO_REPORTS else MAX_COUNTED_SECONDS
 
 
 def counted_seconds(st: Statement) -> float:
-    return min(max(st.duration_seconds or 0.0, 0.0), MAX_COUNTED_SECONDS)
+    return min(max(st.duration_seconds or 0.0, 0.0), counted_cap(st.verb))
 
 
 def is_learner_event(st: Statement) -> bool:
@@ -55,17 +66,24 @@ def project_lesson(lp: LessonProgress | None, st: Statement) -> tuple[LessonProg
     lp.started_at = min(lp.started_at, st.timestamp)
     lp.last_activity_at = max(lp.last_activity_at, st.timestamp)
     lp.time_spent_seconds += counted_seconds(st)
-    ext = (st.result or {}).get("extensions", {}) if st.result else {}
-    if st.verb == vocab.PROGRESSED.iri and vocab.EXT_PLAYED_SEGMENTS in ext:
-        length = float(ext.get(vocab.EXT_LENGTH) or 0)
+    ext = (st.result or {}).get("extensions") or {}
+    # Played segments of a video report: the Video Profile's (the length in the context) or an old `progressed`
+    # (the length beside them in the result); a `completed` repeats what was watched and adds nothing.
+    if st.verb in vocab.VIDEO_REPORT_VERBS and vocab.EXT_PLAYED_SEGMENTS in ext:
+        context_ext = (st.context or {}).get("extensions") or {}
+        length = float(ext.get(vocab.EXT_LENGTH) or context_ext.get(vocab.EXT_LENGTH) or 0)
         segments = merge_segments(
             [tuple(s) for s in lp.played_segments] + parse_segments(ext[vocab.EXT_PLAYED_SEGMENTS])
         )
         lp.played_segments = [[round(s, 3), round(e, 3)] for s, e in segments]
         if length > 0:
             lp.progress = round(min(1.0, covered_seconds(segments, length=length) / length), 4)
-        if vocab.EXT_TIME in ext:
-            lp.position_seconds = float(ext[vocab.EXT_TIME])
+    old_report = st.verb == vocab.PROGRESSED.iri and vocab.EXT_PLAYED_SEGMENTS in ext
+    if (st.object_type == vocab.TYPE_VIDEO.iri or old_report) and st.verb != vocab.COMPLETED.iri:
+        # Where to resume: the player's time (a seek's destination), from any video statement but `completed`.
+        at = ext.get(vocab.EXT_TIME_TO, ext.get(vocab.EXT_TIME))
+        if isinstance(at, int | float) and not isinstance(at, bool):
+            lp.position_seconds = float(at)
     newly_completed = False
     if st.verb == vocab.COMPLETED.iri and lp.completed_at is None:
         lp.completed_at = st.timestamp
@@ -365,6 +383,7 @@ def rebuild_all(*, batch_size: int = 5000, progress: Progress = QUIET) -> dict[s
             "course_version_id",
             "lesson_id",
             "result",
+            "context",
             "duration_seconds",
             "timestamp",
         )

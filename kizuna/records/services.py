@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,8 @@ class Activity:
     course_version_id: int | None = None
     lesson_id: int | None = None
     parents: list[str] = field(default_factory=list)
+    # contextActivities.category: the profiles the statement follows (the xAPI Video Profile's activity).
+    categories: list[str] = field(default_factory=list)
     # More of the activity's xAPI definition, e.g. interactionType, choices, correctResponsesPattern.
     definition: dict[str, Any] = field(default_factory=dict)
 
@@ -77,6 +79,37 @@ def format_duration(seconds: float) -> str:
     return f"PT{round(seconds, 2):g}S"
 
 
+def xapi_pruned(value: Any, *, in_extension: bool = False) -> Any:
+    """Return a statement part without what xAPI 1.0.3 forbids: no null value anywhere, and outside extensions
+    no empty object, list or string (an extension's own value may be an empty list or object)."""
+    if isinstance(value, dict):
+        pruned = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            item = xapi_pruned(item, in_extension=in_extension or key == "extensions")
+            if not in_extension and item in ({}, [], ""):
+                continue
+            pruned[key] = item
+        return pruned
+    if isinstance(value, list):
+        return [xapi_pruned(item, in_extension=in_extension) for item in value if item is not None]
+    return value
+
+
+def kizuna_authority() -> dict[str, Any]:
+    """The authority of every statement Kizuna makes itself: the platform, as an Agent of this deployment."""
+    return {
+        "objectType": "Agent",
+        "name": "Kizuna",
+        "account": {"homePage": settings.SITE_URL, "name": "kizuna"},
+    }
+
+
+def _profile_activity(iri: str) -> dict[str, Any]:
+    return {"objectType": "Activity", "id": iri, "definition": {"type": vocab.TYPE_PROFILE.iri}}
+
+
 def statement_record(
     *,
     actor: "User",
@@ -88,34 +121,50 @@ def statement_record(
     timestamp: datetime | None = None,
     registration: uuid.UUID | None = None,
     locked_progress: LessonProgress | None = UNREAD,
+    counted: bool = True,
 ) -> tuple[Statement, bool]:
     """Store one statement and update the projections; a repeated id returns the stored one unchanged.
 
     The rep's own progress and the live app projections are updated in the same transaction; the rest
     (learning days, points, certifications, rollups…) by the background projector a moment later, or at once
     when ``PROJECTIONS_EAGER`` is set. ``locked_progress`` is the rep's progress row in the lesson that the
-    caller already read with a lock in its transaction (None when the rep has none yet).
+    caller already read with a lock in its transaction (None when the rep has none yet). ``counted=False``:
+    the statement's ``result.duration`` is a total already counted by earlier statements, not time spent now.
     """
     statement_id = statement_id or uuid.uuid4()
+    if statement_id.variant != uuid.RFC_4122 or (registration and registration.variant != uuid.RFC_4122):
+        raise StatementError(_("Statement ids and registrations must be RFC 4122 UUIDs (such as version 4)."))
     membership = membership_of(actor)
     partner_id = None
     if membership is not None and not membership.organization.is_principal:
         partner_id = membership.organization_id
-    context: dict[str, Any] = {
-        "platform": "Kizuna",
-        "language": actor.language or settings.LANGUAGE_CODE,
-        "contextActivities": {"parent": [{"id": iri} for iri in activity.parents]},
-        "extensions": dict(extensions or {}),
-    }
-    if registration:
-        context["registration"] = str(registration)
+    context_extensions = dict(extensions or {})
     if partner_id:
-        context["extensions"][vocab.EXT_PARTNER.iri] = partner_id
+        context_extensions[vocab.EXT_PARTNER.iri] = partner_id
     if activity.course_version_id:
-        context["extensions"][vocab.EXT_COURSE_VERSION.iri] = activity.course_version_id
+        context_extensions[vocab.EXT_COURSE_VERSION.iri] = activity.course_version_id
+    context_activities: dict[str, Any] = {}
+    if activity.parents:
+        context_activities["parent"] = [{"id": iri} for iri in activity.parents]
+    if activity.categories:
+        context_activities["category"] = [_profile_activity(iri) for iri in activity.categories]
+    # Stored as xAPI 1.0.3 allows: no null value anywhere, no empty object or list outside extensions.
+    context = xapi_pruned(
+        {
+            "registration": str(registration) if registration else None,
+            "contextActivities": context_activities,
+            # xAPI: platform (and revision) only when the object is an Activity, not a StatementRef.
+            "platform": None if activity.type == vocab.TYPE_STATEMENT_REF else "Kizuna",
+            "language": actor.language or settings.LANGUAGE_CODE,
+            "extensions": context_extensions,
+        }
+    )
+    result = xapi_pruned(result) if result else None
     duration = None
     if result and "duration" in result:
         duration = parse_duration(result["duration"])
+        if not counted:
+            duration = None
     statement = Statement(
         id=statement_id,
         actor=actor,
@@ -212,23 +261,36 @@ def _xapi_object(st: Statement) -> dict[str, Any]:
 
 
 def statement_to_xapi(st: Statement) -> dict[str, Any]:
-    """Return the statement as xAPI 1.0.3 JSON."""
+    """Return the statement as valid xAPI 1.0.3 JSON, with Kizuna as its authority.
+
+    Statements stored before the shape was tightened (an empty ``parent`` or ``extensions``, a null extension
+    value) are served pruned, so every statement we serve validates whatever its age.
+    """
     verb_term = vocab.verb_for(st.verb)
+    verb: dict[str, Any] = {"id": st.verb}
+    if verb_term:
+        verb["display"] = verb_term.display
     data: dict[str, Any] = {
         "id": str(st.id),
         "actor": {
             "objectType": "Agent",
             "account": {"homePage": settings.SITE_URL, "name": str(st.actor.public_id)},
         },
-        "verb": {"id": st.verb, "display": verb_term.display if verb_term else {}},
+        "verb": verb,
         "object": _xapi_object(st),
-        "context": st.context,
-        "timestamp": st.timestamp.isoformat(),
-        "stored": st.stored.isoformat(),
-        "version": "1.0.3",
     }
     if st.result:
         data["result"] = st.result
+    data["context"] = st.context
+    data = xapi_pruned(data)
+    if st.object_type == "StatementRef":  # xAPI: platform and revision only when the object is an Activity
+        data.get("context", {}).pop("platform", None)
+    data.update(
+        timestamp=st.timestamp.isoformat(),
+        stored=st.stored.isoformat(),
+        authority=kizuna_authority(),
+        version="1.0.3",
+    )
     return data
 
 
@@ -279,6 +341,162 @@ def lesson_time_record(
     return st
 
 
+def _video_activity(lesson: Any) -> Activity:
+    """The lesson's video as the xAPI Video Profile's activity, with the profile as its category.
+
+    A video lesson is its video (the catalog types it so); the video of another kind of lesson (a micro
+    lesson's) is an activity of its own inside the lesson.
+    """
+    activity = _lesson_activity(lesson)
+    if activity.type != vocab.TYPE_VIDEO:
+        activity = replace(
+            activity, iri=f"{activity.iri}#video", type=vocab.TYPE_VIDEO, parents=[activity.iri, *activity.parents]
+        )
+    return replace(activity, categories=[vocab.VIDEO_PROFILE])
+
+
+def _session(session_id: str, *, lenient: bool = False) -> str:
+    """The Video Profile's session-id, an RFC 4122 UUID (an old player's other text is dropped: ``lenient``)."""
+    if not session_id:
+        return ""
+    try:
+        parsed = uuid.UUID(str(session_id))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.variant != uuid.RFC_4122:
+        if lenient:
+            return ""
+        raise StatementError(_("The video session-id must be an RFC 4122 UUID."))
+    return str(parsed)
+
+
+def _position(value: float | None, length: float) -> float | None:
+    return None if value is None else round(min(max(float(value), 0.0), length), 3)
+
+
+def video_statement_record(
+    *,
+    rep: "User",
+    lesson: Any,
+    verb: vocab.Term,
+    time: float | None = None,
+    time_from: float | None = None,
+    segments: str | None = None,
+    length: float | None = None,
+    seconds: float | None = None,
+    session_id: str = "",
+    statement_id: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
+) -> Statement:
+    """Record one statement of the lesson's video player, shaped by the xAPI Video Profile.
+
+    ``initialized`` (the player is ready), ``played`` (at ``time``), ``paused`` and ``terminated`` (at ``time``),
+    ``seeked`` (from ``time_from`` to ``time``). ``segments`` are the parts played in this player session
+    ("0[.]12.5[,]30[.]45"), ``seconds`` the time spent playing since the player's previous statement. The
+    server sets the length, the completion threshold and the progress (the share of the video the rep has
+    watched over all sessions), and completes a video lesson once the segments cover 90% of it. The old
+    player's ``progressed`` reports (segments since the previous report) are still accepted.
+    """
+    real_length = float(lesson.video.duration_seconds or 0) if lesson.video_id else 0.0
+    if real_length <= 0:
+        raise StatementError(_("This lesson has no video ready to watch."))
+    # The server knows the video's real length; the player's figure is only accepted if it agrees.
+    if length is not None and abs(length - real_length) > max(2.0, real_length * 0.05):
+        raise StatementError(_("The reported video length does not match the video."))
+    legacy = verb == vocab.PROGRESSED
+    # One report covers at most an hour, and never more than the whole video played at a quarter of its speed.
+    longest = MAX_REPORT_SECONDS if legacy else min(MAX_REPORT_SECONDS, real_length * 4 + 60)
+    if seconds is not None and not 0 <= seconds <= longest:
+        raise StatementError(_("The reported time is out of range."))
+    played: list[tuple[float, float]] | None = None
+    if segments is not None:
+        try:
+            parsed = merge_segments(parse_segments(segments), gap=0)
+        except ValueError:
+            raise StatementError(_("played-segments is malformed.")) from None
+        played = [(max(0.0, s), min(real_length, e)) for s, e in parsed if s < real_length]
+        if legacy and sum(e - s for s, e in played) > (seconds or 0) * 2.5 + 3:
+            # More video than wall-clock time allows even at double speed: a seek reported as playback.
+            raise StatementError(_("The reported segments are longer than the time spent watching."))
+    with transaction.atomic(savepoint=False):
+        outcome = _video_statement_store(
+            rep=rep,
+            lesson=lesson,
+            verb=verb,
+            played=played,
+            time=_position(time, real_length),
+            time_from=_position(time_from, real_length),
+            real_length=real_length,
+            seconds=seconds,
+            session_id=_session(session_id, lenient=legacy),
+            statement_id=statement_id,
+            timestamp=timestamp,
+        )
+    if isinstance(outcome, StatementError):
+        raise outcome
+    return outcome
+
+
+def _video_statement_store(
+    *,
+    rep: "User",
+    lesson: Any,
+    verb: vocab.Term,
+    played: list[tuple[float, float]] | None,
+    time: float | None,
+    time_from: float | None,
+    real_length: float,
+    seconds: float | None,
+    session_id: str,
+    statement_id: uuid.UUID | None,
+    timestamp: datetime | None,
+) -> Statement | StatementError:
+    # The share watched once these segments count, by the projection's own rule; it goes into the statement.
+    # The row stays locked, so a concurrent report of the same rep cannot slip in between.
+    lp = lesson_progress_locked(user_id=rep.pk, lesson_id=lesson.pk)
+    earlier, completed_at = (lp.played_segments, lp.completed_at) if lp is not None else ([], None)
+    before = merge_segments([tuple(x) for x in earlier])
+    watched = merge_segments(before + (played or []))
+    progress = round(min(1.0, covered_seconds(watched, length=real_length) / real_length), 4)
+    if played is not None and verb != vocab.PROGRESSED:
+        # The segments are the whole session's: what they add to what was watched must fit the time spent.
+        gained = covered_seconds(watched, length=real_length) - covered_seconds(before, length=real_length)
+        if gained > (seconds or 0) * 2.5 + 3:
+            return StatementError(_("The reported segments are longer than the time spent watching."))
+    result_ext: dict[str, Any] = {}
+    if verb == vocab.VIDEO_SEEKED:
+        result_ext[vocab.EXT_TIME_FROM] = time_from if time_from is not None else time
+        result_ext[vocab.EXT_TIME_TO] = time
+    elif verb != vocab.INITIALIZED:
+        result_ext[vocab.EXT_TIME] = time
+    if played is not None:
+        result_ext[vocab.EXT_PLAYED_SEGMENTS] = format_segments(played)
+    if verb.iri in vocab.VIDEO_REPORT_VERBS:
+        result_ext[vocab.EXT_PROGRESS] = progress
+    context_ext: dict[str, Any] = {vocab.EXT_LENGTH: real_length}
+    if verb != vocab.VIDEO_PLAYED:
+        context_ext[vocab.EXT_COMPLETION_THRESHOLD] = vocab.VIDEO_COMPLETION_THRESHOLD
+    if session_id:
+        context_ext[vocab.EXT_SESSION_ID] = session_id
+    result: dict[str, Any] = {"extensions": result_ext}
+    if seconds is not None and (seconds > 0 or verb == vocab.PROGRESSED):
+        result["duration"] = format_duration(seconds)
+    st, created = statement_record(
+        actor=rep,
+        verb=verb,
+        activity=_video_activity(lesson),
+        result=result,
+        extensions=context_ext,
+        statement_id=statement_id,
+        timestamp=timestamp,
+        locked_progress=lp,
+    )
+    # A video lesson is its video; a micro lesson is completed by its check questions (catalog.kinds).
+    if created and lesson.kind == "video" and completed_at is None and progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
+        lesson_complete(rep=rep, lesson=lesson, timestamp=timestamp, session_id=session_id)
+    return st
+
+
 def video_progress_record(
     *,
     rep: "User",
@@ -291,76 +509,19 @@ def video_progress_record(
     session_id: str = "",
     timestamp: datetime | None = None,
 ) -> Statement:
-    """Record the segments of a video the rep actually played, and complete the lesson once they cover 90%."""
-    try:
-        played = merge_segments(parse_segments(segments), gap=0)
-    except ValueError:
-        raise StatementError(_("played-segments is malformed.")) from None
-    real_length = float(lesson.video.duration_seconds or 0) if lesson.video_id else 0.0
-    if real_length <= 0:
-        raise StatementError(_("This lesson has no video ready to watch."))
-    # The server knows the video's real length; the player's figure is only accepted if it agrees.
-    if abs(length - real_length) > max(2.0, real_length * 0.05):
-        raise StatementError(_("The reported video length does not match the video."))
-    played = [(max(0.0, s), min(real_length, e)) for s, e in played if s < real_length]
-    played_seconds = sum(e - s for s, e in played)
-    if not 0 <= seconds <= MAX_REPORT_SECONDS or played_seconds > seconds * 2.5 + 3:
-        # More video than wall-clock time allows even at double speed: a seek reported as playback.
-        raise StatementError(_("The reported segments are longer than the time spent watching."))
-    with transaction.atomic(savepoint=False):
-        return _video_progress_store(
-            rep=rep,
-            lesson=lesson,
-            played=played,
-            time=time,
-            real_length=real_length,
-            seconds=seconds,
-            statement_id=statement_id,
-            session_id=session_id,
-            timestamp=timestamp,
-        )
-
-
-def _video_progress_store(
-    *,
-    rep: "User",
-    lesson: Any,
-    played: list[tuple[float, float]],
-    time: float,
-    real_length: float,
-    seconds: float,
-    statement_id: uuid.UUID | None,
-    session_id: str,
-    timestamp: datetime | None,
-) -> Statement:
-    # The share watched once these segments count, by the projection's own rule; it goes into the statement.
-    # The row stays locked, so a concurrent report of the same rep cannot slip in between.
-    lp = lesson_progress_locked(user_id=rep.pk, lesson_id=lesson.pk)
-    earlier, completed_at = (lp.played_segments, lp.completed_at) if lp is not None else ([], None)
-    watched = merge_segments([tuple(x) for x in earlier] + played)
-    progress = round(min(1.0, covered_seconds(watched, length=real_length) / real_length), 4)
-    extensions = {
-        vocab.EXT_TIME: round(min(max(time, 0.0), real_length), 3),
-        vocab.EXT_LENGTH: real_length,
-        vocab.EXT_PLAYED_SEGMENTS: format_segments(played),
-        vocab.EXT_COMPLETION_THRESHOLD: vocab.VIDEO_COMPLETION_THRESHOLD,
-        vocab.EXT_PROGRESS: progress,
-    }
-    if session_id:
-        extensions[vocab.EXT_SESSION_ID] = session_id[:64]
-    st, created = statement_record(
-        actor=rep,
+    """Record an old player's ``progressed`` report: the segments played since its previous report."""
+    return video_statement_record(
+        rep=rep,
+        lesson=lesson,
         verb=vocab.PROGRESSED,
-        activity=_lesson_activity(lesson),
-        result={"duration": format_duration(seconds), "extensions": extensions},
+        segments=segments,
+        time=time,
+        length=length,
+        seconds=seconds,
+        session_id=session_id,
         statement_id=statement_id,
         timestamp=timestamp,
-        locked_progress=lp,
     )
-    # A video lesson is its video; a micro lesson is completed by its check questions (catalog.kinds).
-    if created and lesson.kind == "video" and completed_at is None and progress >= vocab.VIDEO_COMPLETION_THRESHOLD:
-        lesson_complete(rep=rep, lesson=lesson, timestamp=timestamp)
-    return st
 
 
 def lesson_complete(
@@ -370,15 +531,22 @@ def lesson_complete(
     statement_id: uuid.UUID | None = None,
     timestamp: datetime | None = None,
     by_content: bool = False,
+    session_id: str = "",
 ) -> Statement | None:
     """Mark a lesson complete, then the course if it was the last.
 
     An article is completed by the rep, a video once 90% of it was watched, and a lesson whose content another
-    app owns (micro lesson, quiz, scenario) only by that app, which passes ``by_content=True``.
+    app owns (micro lesson, quiz, scenario) only by that app, which passes ``by_content=True``. A video lesson's
+    completion is the Video Profile's ``completed`` (``session_id``: the player session that reached 90%).
     """
     with transaction.atomic(savepoint=False):
         outcome = _lesson_complete_store(
-            rep=rep, lesson=lesson, statement_id=statement_id, timestamp=timestamp, by_content=by_content
+            rep=rep,
+            lesson=lesson,
+            statement_id=statement_id,
+            timestamp=timestamp,
+            by_content=by_content,
+            session_id=session_id,
         )
     # Raised outside the savepoint-free block, so a caller that catches it can go on with its transaction.
     if isinstance(outcome, StatementError):
@@ -387,7 +555,13 @@ def lesson_complete(
 
 
 def _lesson_complete_store(
-    *, rep: "User", lesson: Any, statement_id: uuid.UUID | None, timestamp: datetime | None, by_content: bool
+    *,
+    rep: "User",
+    lesson: Any,
+    statement_id: uuid.UUID | None,
+    timestamp: datetime | None,
+    by_content: bool,
+    session_id: str,
 ) -> Statement | StatementError | None:
     lp = lesson_progress_locked(user_id=rep.pk, lesson_id=lesson.pk)
     if lp is not None and lp.completed_at is not None:
@@ -399,15 +573,20 @@ def _lesson_complete_store(
             _("Watch at least %(percent)s%% of the video to complete this lesson.")
             % {"percent": round(vocab.VIDEO_COMPLETION_THRESHOLD * 100)}
         )
-    st, _created = statement_record(
-        actor=rep,
-        verb=vocab.COMPLETED,
-        activity=_lesson_activity(lesson),
-        result={"completion": True},
-        statement_id=statement_id,
-        timestamp=timestamp,
-        locked_progress=lp,
-    )
+    if lesson.kind == "video" and lp is not None:
+        st = _video_completed_store(
+            rep=rep, lesson=lesson, lp=lp, statement_id=statement_id, timestamp=timestamp, session_id=session_id
+        )
+    else:
+        st, _created = statement_record(
+            actor=rep,
+            verb=vocab.COMPLETED,
+            activity=_lesson_activity(lesson),
+            result={"completion": True},
+            statement_id=statement_id,
+            timestamp=timestamp,
+            locked_progress=lp,
+        )
     cp = CourseProgress.objects.select_related("version").get(user=rep, course_id=lesson.version.course_id)
     if cp.completed_at is None and cp.lessons_total and cp.lessons_completed >= cp.lessons_total:
         statement_record(
@@ -420,12 +599,55 @@ def _lesson_complete_store(
     return st
 
 
+def _video_completed_store(
+    *,
+    rep: "User",
+    lesson: Any,
+    lp: LessonProgress,
+    statement_id: uuid.UUID | None,
+    timestamp: datetime | None,
+    session_id: str,
+) -> Statement:
+    """The Video Profile's ``completed``: where the rep is, what they watched over all sessions, the time spent.
+
+    Its ``result.duration`` is the whole time spent in the video (the profile's rule), already counted by the
+    reports before it, so it is not counted again (``counted=False``).
+    """
+    length = float(lesson.video.duration_seconds or 0) if lesson.video_id else 0.0
+    context_ext: dict[str, Any] = {
+        vocab.EXT_LENGTH: length,
+        vocab.EXT_COMPLETION_THRESHOLD: vocab.VIDEO_COMPLETION_THRESHOLD,
+    }
+    if session_id:
+        context_ext[vocab.EXT_SESSION_ID] = session_id
+    st, _created = statement_record(
+        actor=rep,
+        verb=vocab.COMPLETED,
+        activity=_video_activity(lesson),
+        result={
+            "completion": True,
+            "duration": format_duration(lp.time_spent_seconds),
+            "extensions": {
+                vocab.EXT_TIME: round(lp.position_seconds, 3),
+                vocab.EXT_PROGRESS: lp.progress,
+                vocab.EXT_PLAYED_SEGMENTS: format_segments([(s, e) for s, e in lp.played_segments]),
+            },
+        },
+        extensions=context_ext,
+        statement_id=statement_id,
+        timestamp=timestamp,
+        locked_progress=lp,
+        counted=False,
+    )
+    return st
+
+
 # --- Statements from the player and integrations -----------------------------------------
 
 VERB_LAUNCHED = vocab.LAUNCHED.iri
 VERB_PROGRESSED = vocab.PROGRESSED.iri
 VERB_COMPLETED = vocab.COMPLETED.iri
-ACCEPTED_VERBS = (VERB_LAUNCHED, VERB_PROGRESSED, VERB_COMPLETED)
+ACCEPTED_VERBS = (VERB_LAUNCHED, VERB_PROGRESSED, VERB_COMPLETED, *(t.iri for t in vocab.VIDEO_PLAYER_VERBS))
 
 
 @dataclass
@@ -455,6 +677,48 @@ def _duration(result: dict[str, Any]) -> float:
     return parse_duration(text)
 
 
+def _segments(extensions: dict[str, Any], *, required: bool) -> str | None:
+    if vocab.EXT_PLAYED_SEGMENTS not in extensions and not required:
+        return None
+    segments = extensions.get(vocab.EXT_PLAYED_SEGMENTS)
+    if not isinstance(segments, str):
+        raise StatementError(_("played-segments must be text such as 0[.]12.5[,]30[.]45."))
+    return segments
+
+
+def _video_record(
+    *, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: vocab.Term, result: dict, context: dict
+) -> None:
+    """A Video Profile statement of the player: its result and context extensions where the profile puts them."""
+    extensions = result.get("extensions") or {}
+    context_ext = context.get("extensions") or {}
+    length = context_ext.get(vocab.EXT_LENGTH)
+    reports = verb.iri in vocab.VIDEO_REPORT_VERBS
+    time_from = None
+    if verb == vocab.VIDEO_SEEKED:
+        time_from = _number(extensions, vocab.EXT_TIME_FROM, "time-from")
+        time = _number(extensions, vocab.EXT_TIME_TO, "time-to")
+    elif verb == vocab.INITIALIZED:
+        time = None
+    else:
+        time = _number(extensions, vocab.EXT_TIME, "time")
+    video_statement_record(
+        rep=rep,
+        lesson=lesson,
+        verb=verb,
+        time=time,
+        time_from=time_from,
+        segments=_segments(extensions, required=verb in (vocab.VIDEO_PAUSED, vocab.TERMINATED)),
+        length=_number(context_ext, vocab.EXT_LENGTH, "length") if length is not None else None,
+        seconds=_duration(result) if reports and result.get("duration") is not None else None,
+        session_id=str(context_ext.get(vocab.EXT_SESSION_ID) or ""),
+        statement_id=statement_id,
+    )
+
+
+_VIDEO_VERBS = {term.iri: term for term in vocab.VIDEO_PLAYER_VERBS}
+
+
 def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result: dict, context: dict) -> bool:
     """Call the service the verb stands for; return whether a statement was stored."""
     if verb == VERB_LAUNCHED:
@@ -462,10 +726,8 @@ def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result
     elif verb == VERB_PROGRESSED:
         extensions = result.get("extensions") or {}
         seconds = _duration(result)
-        if vocab.EXT_PLAYED_SEGMENTS in extensions:
-            segments = extensions[vocab.EXT_PLAYED_SEGMENTS]
-            if not isinstance(segments, str):
-                raise StatementError(_("played-segments must be text such as 0[.]12.5[,]30[.]45."))
+        segments = _segments(extensions, required=False)
+        if segments is not None:  # the played segments of a player from before the Video Profile's verbs
             session_id = (context.get("extensions") or {}).get(vocab.EXT_SESSION_ID, "")
             video_progress_record(
                 rep=rep,
@@ -479,12 +741,19 @@ def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result
             )
         else:
             lesson_time_record(rep=rep, lesson=lesson, seconds=seconds, statement_id=statement_id)
+    elif verb in _VIDEO_VERBS:
+        _video_record(
+            rep=rep, lesson=lesson, statement_id=statement_id, verb=_VIDEO_VERBS[verb], result=result, context=context
+        )
     elif verb == VERB_COMPLETED:
         # None: the lesson was already complete, so there was nothing to store.
         return lesson_complete(rep=rep, lesson=lesson, statement_id=statement_id) is not None
     else:
         raise StatementError(
-            _("This verb is not accepted here. Use launched, progressed or completed (%(verbs)s).")
+            _(
+                "This verb is not accepted here. Use launched, progressed or completed, or for a video the Video "
+                "Profile's initialized, played, paused, seeked or terminated (%(verbs)s)."
+            )
             % {"verbs": ", ".join(ACCEPTED_VERBS)}
         )
     return True

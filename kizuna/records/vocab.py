@@ -59,9 +59,14 @@ TYPE_MODULE = Term(ADL_ACTIVITIES + "module", "章", "module")
 TYPE_LESSON = Term(ADL_ACTIVITIES + "lesson", "レッスン", "lesson")
 TYPE_STATEMENT_REF = Term("StatementRef", "ステートメント参照", "statement reference")
 TYPE_VIDEO = Term(VIDEO + "activity-type/video", "動画", "video")
+TYPE_PROFILE = Term(ADL_ACTIVITIES + "profile", "プロファイル", "profile")
+# The xAPI Video Profile itself: every video statement names it in context.contextActivities.category.
+VIDEO_PROFILE = "https://w3id.org/xapi/video"
 
 EXT_TIME = VIDEO + "extensions/time"
 EXT_LENGTH = VIDEO + "extensions/length"
+EXT_TIME_FROM = VIDEO + "extensions/time-from"
+EXT_TIME_TO = VIDEO + "extensions/time-to"
 EXT_PROGRESS = VIDEO + "extensions/progress"
 EXT_PLAYED_SEGMENTS = VIDEO + "extensions/played-segments"
 EXT_COMPLETION_THRESHOLD = VIDEO + "extensions/completion-threshold"
@@ -149,3 +154,9 @@ def register_published(*terms: Term) -> None:
 
 # A video lesson counts as watched when the played segments cover this share of it.
 VIDEO_COMPLETION_THRESHOLD = 0.9
+
+# The Video Profile's statements the player sends (besides `completed`, which the server makes at the threshold).
+VIDEO_PLAYER_VERBS = (INITIALIZED, VIDEO_PLAYED, VIDEO_PAUSED, VIDEO_SEEKED, TERMINATED)
+# Video statements whose result.duration is the time played since the player's previous statement (the old
+# player's `progressed` reports too); their played-segments add to what the rep watched.
+VIDEO_REPORT_VERBS = frozenset(t.iri for t in (PROGRESSED, VIDEO_PAUSED, VIDEO_SEEKED, TERMINATED))

@@ -83,7 +83,7 @@ def project_attempt(attempt: Attempt | None, st: Any, graph: Graph, version_id: 
         return None
     attempt.last_activity_at = max(attempt.last_activity_at, st.timestamp)
     if st.verb == records_vocab.ANSWERED.iri:
-        node_key = st.context["extensions"].get(vocab.EXT_NODE.iri)
+        node_key = st.context.get("extensions", {}).get(vocab.EXT_NODE.iri)
         choice_key = (st.result or {}).get("response")
         if graph.choice(node_key, choice_key) is None or str(st.id) in attempt.step_ids:
             return attempt
@@ -106,7 +106,7 @@ def _count_key(st: Any, version_id: int) -> tuple[int, str, str, int] | None:
     """The (version, node, choice, partner) an answered statement counts for; the principal's own plays do not count."""
     if st.verb != records_vocab.ANSWERED.iri or st.partner_id is None:
         return None
-    node_key = st.context["extensions"].get(vocab.EXT_NODE.iri)
+    node_key = st.context.get("extensions", {}).get(vocab.EXT_NODE.iri)
     choice_key = (st.result or {}).get("response")
     if not isinstance(node_key, str) or not isinstance(choice_key, str):
         return None

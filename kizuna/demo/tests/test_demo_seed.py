@@ -253,3 +253,19 @@ def test_the_demo_shows_a_new_agency_being_set_up_and_a_busy_support_desk(demo: 
         and Ticket.objects.filter(partner__slug="partner-a").exists()
     )
     assert HelpPage.objects.filter(from_ticket__isnull=False).exists()
+
+
+def test_every_statement_the_demo_makes_is_valid_xapi_as_served(demo: str) -> None:
+    """Each statement through Ralph's xAPI 1.0.3 models (and the Video Profile's), plus what xAPI adds."""
+    from kizuna.records.services import statement_to_xapi
+    from kizuna.records.tests.xapi_validation import xapi_problems
+
+    failures = {}
+    checked = 0
+    for st in Statement.objects.select_related("actor").order_by("seq").iterator(chunk_size=2000):
+        checked += 1
+        problems = xapi_problems(statement_to_xapi(st))
+        if problems:
+            failures[str(st.id)] = (st.verb, problems[:3])
+    assert checked > 3000
+    assert len(failures) == 0, list(failures.items())[:5]

@@ -76,6 +76,15 @@ def test_watching_the_whole_demo_video_completes_it_and_watching_part_does_not(c
     halfway = LessonProgress.objects.get(user=cast.rep_a2, lesson=lesson)
     assert halfway.completed_at is None
     assert 0.4 < halfway.progress < 0.6
+    # As the player does: Video Profile statements, each valid xAPI (Ralph's models, the profile's too).
+    from kizuna.records.models import Statement
+    from kizuna.records.services import statement_to_xapi
+    from kizuna.records.tests.xapi_validation import is_video_statement, xapi_problems
+
+    served = [statement_to_xapi(st) for st in Statement.objects.select_related("actor").order_by("seq")]
+    assert [xapi_problems(data) for data in served if xapi_problems(data)] == []
+    verbs = {data["verb"]["id"].rsplit("/", 1)[-1] for data in served if is_video_statement(data)}
+    assert verbs == {"initialized", "played", "paused", "terminated", "completed"}
 
 
 def test_every_demo_video_fits_its_picture() -> None:

@@ -79,6 +79,15 @@ def test_a_rep_reads_and_watches_and_their_manager_sees_it(cast, live_server, ph
     page.evaluate("(() => { const v = document.getElementById('player'); v.currentTime = 0; v.play(); })()")
     wait_until(page, "document.getElementById('player').ended")
     page.locator("#lesson-done .badge.done").wait_for(timeout=10000)
+    # The player spoke the xAPI Video Profile, and every statement of the video is valid xAPI.
+    from kizuna.records.models import Statement
+    from kizuna.records.services import statement_to_xapi
+    from kizuna.records.tests.xapi_validation import xapi_problems
+
+    served = [statement_to_xapi(st) for st in Statement.objects.filter(lesson=lesson).select_related("actor")]
+    verbs = {data["verb"]["id"].rsplit("/", 1)[-1] for data in served}
+    assert {"initialized", "played", "paused", "completed"} <= verbs and "progressed" not in verbs
+    assert [xapi_problems(data) for data in served if xapi_problems(data)] == []
 
     # Their own progress.
     page.goto(f"{base}/me/progress/")

@@ -1,7 +1,8 @@
 /* Kizuna lesson player: reports what the rep really did as xAPI statements.
  *
- * Videos: only segments actually played count (a seek starts a new segment, it
- * never fills the gap), so jumping to the end does not complete the lesson.
+ * Videos: statements of the xAPI Video Profile; only segments actually played
+ * count (a seek starts a new segment, it never fills the gap), so jumping to the
+ * end does not complete the lesson.
  * Articles: only active time counts (tab visible and some interaction in the
  * last minute). Every statement gets its id here, so a retry after a dropped
  * connection is recognised by the server and never counted twice.
@@ -87,19 +88,31 @@
 
   var video = document.getElementById("player");
   if (video) {
+    // The xAPI Video Profile: initialized, played, paused, seeked, terminated (the server adds completed at
+    // 90%). Result extensions: time (time-from/time-to for a seek) and the session's played segments; context
+    // extensions: length and session-id. result.duration: seconds played since the previous statement.
+    var VV = "https://w3id.org/xapi/video/verbs/";
     var length = parseFloat(video.dataset.length) || 0;
     var resume = parseFloat(video.dataset.resume) || 0;
-    var sessionId = uuid();
-    var segments = [];      // [start, end] played since the last report
+    var sessionId = null;   // one player session: from initialized to terminated
+    var segments = [];      // [start, end] played in this session
     var current = null;     // the segment being played now
     var last = null;        // last time seen while playing
-    var playedWall = 0;     // seconds of wall-clock playback since the last report
+    var position = 0;       // last time seen, playing or not (where a seek starts from)
+    var playedWall = 0;     // seconds of wall-clock playback since the previous statement
     var wallMark = null;
 
-    video.addEventListener("loadedmetadata", function () {
-      if (resume > 1 && resume < (video.duration || length) - 3) video.currentTime = resume;
-    }, { once: true });
-
+    function context() {
+      var ext = {};
+      ext[VX + "session-id"] = sessionId;
+      ext[VX + "length"] = video.duration || length;
+      return { extensions: ext };
+    }
+    function startSession() {
+      sessionId = uuid();
+      segments = [];
+      send({ verb: { id: ADL + "initialized" }, context: context() });
+    }
     function closeSegment() {
       if (current && current[1] > current[0]) segments.push(current);
       current = null;
@@ -109,42 +122,75 @@
       if (wallMark !== null) playedWall += (now - wallMark) / 1000;
       wallMark = video.paused || document.hidden ? null : now;
     }
-    video.addEventListener("play", function () { wallMark = performance.now(); last = video.currentTime; });
-    video.addEventListener("timeupdate", function () {
-      if (video.paused || video.seeking) return;
-      var t = video.currentTime;
-      if (last !== null && t >= last && t - last < 1.5 * Math.max(1, video.playbackRate)) {
-        if (!current) current = [last, t]; else current[1] = t;
-      } else {
-        closeSegment();
-      }
-      last = t;
-    });
-    video.addEventListener("seeking", function () { closeSegment(); last = null; });
-    video.addEventListener("seeked", function () { last = video.currentTime; });
-
-    function report(keepalive) {
+    function played() {
+      return segments.map(function (s) { return s[0].toFixed(2) + "[.]" + s[1].toFixed(2); }).join("[,]");
+    }
+    // paused, seeked or terminated: what was played in this session and the time spent since the last one.
+    function report(verb, ext, keepalive) {
       tickWall();
       closeSegment();
-      if (!segments.length) return;
-      var text = segments.map(function (s) { return s[0].toFixed(2) + "[.]" + s[1].toFixed(2); }).join("[,]");
-      var ext = {};
-      ext[VX + "played-segments"] = text;
-      ext[VX + "time"] = video.currentTime;
-      ext[VX + "length"] = video.duration || length;
-      var ctx = {};
-      ctx[VX + "session-id"] = sessionId;
-      send({ verb: { id: ADL + "progressed" }, result: { duration: duration(playedWall), extensions: ext },
-             context: { extensions: ctx } }, keepalive);
-      segments = [];
+      ext[VX + "played-segments"] = played();
+      send({ verb: { id: verb }, result: { duration: duration(playedWall), extensions: ext }, context: context() },
+           keepalive);
       playedWall = 0;
       if (!video.paused) { current = [video.currentTime, video.currentTime]; last = video.currentTime; }
     }
-    video.addEventListener("pause", function () { report(); });
-    video.addEventListener("ended", function () { report(); });
-    setInterval(function () { if (!video.paused) report(); }, 10000);
-    document.addEventListener("visibilitychange", function () { if (document.hidden) report(true); else tickWall(); });
-    window.addEventListener("pagehide", function () { report(true); });
+    function at(time) { var ext = {}; ext[VX + "time"] = time; return ext; }
+
+    function ready() {
+      if (resume > 1 && resume < (video.duration || length) - 3) video.currentTime = resume;
+      position = video.currentTime;
+      startSession();
+    }
+    if (video.readyState >= 1) ready(); else video.addEventListener("loadedmetadata", ready, { once: true });
+
+    video.addEventListener("play", function () {
+      if (!sessionId) startSession();
+      tickWall();
+      last = video.currentTime;
+      send({ verb: { id: VV + "played" }, result: { extensions: at(video.currentTime) }, context: context() });
+    });
+    video.addEventListener("timeupdate", function () {
+      if (video.seeking) return;
+      var t = video.currentTime;
+      if (!video.paused) {
+        if (last !== null && t >= last && t - last < 1.5 * Math.max(1, video.playbackRate)) {
+          if (!current) current = [last, t]; else current[1] = t;
+        } else {
+          closeSegment();
+        }
+        last = t;
+      }
+      position = t;
+    });
+    var seekFrom = null;
+    video.addEventListener("seeking", function () {
+      if (seekFrom === null) seekFrom = position;
+      closeSegment();
+      last = null;
+    });
+    video.addEventListener("seeked", function () {
+      var to = video.currentTime;
+      last = to;
+      position = to;
+      if (!sessionId || seekFrom === null || Math.abs(to - seekFrom) < 1) { seekFrom = null; return; }
+      var ext = {};
+      ext[VX + "time-from"] = seekFrom;
+      ext[VX + "time-to"] = to;
+      seekFrom = null;
+      report(VV + "seeked", ext);
+    });
+    video.addEventListener("pause", function () {
+      if (sessionId && !video.seeking) report(VV + "paused", at(video.currentTime));
+    });
+    // Leaving (or hiding) the page ends the session; coming back to play starts a new one.
+    function terminate() {
+      if (!sessionId) return;
+      report(ADL + "terminated", at(video.currentTime), true);
+      sessionId = null;
+    }
+    document.addEventListener("visibilitychange", function () { if (document.hidden) terminate(); else tickWall(); });
+    window.addEventListener("pagehide", terminate);
   } else {
     // Articles: count a second only while the page is visible and the rep did something in the last minute.
     var active = 0;
