@@ -26,6 +26,9 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{tmp_path.name}"},
         "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
     }
+    # A server reads sessions through the shared cache, which is the database by default: one query, as the
+    # database sessions cost here (the pinned query counts are a server's).
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

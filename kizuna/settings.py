@@ -137,7 +137,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kizuna.ops.compression.PageGZipMiddleware",  # pages and JSON only; see its docstring for BREACH
+    "kizuna.ops.compression.PageGZipMiddleware",  # HTML pages only; see its docstring for BREACH
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

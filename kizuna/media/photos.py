@@ -91,11 +91,11 @@ def _flattened(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def photo_write(photo: CleanPhoto) -> str:
-    """Store a cleaned photo under a random folder in MEDIA_ROOT; return its MEDIA_ROOT-relative name."""
-    folder = Path(settings.MEDIA_ROOT) / "updates" / uuid.uuid4().hex
+def photo_write(photo: CleanPhoto, *, area: str = "updates", filename: str = "photo.jpg") -> str:
+    """Store a cleaned photo under a random folder of ``area`` in MEDIA_ROOT; return its MEDIA_ROOT-relative name."""
+    folder = Path(settings.MEDIA_ROOT) / area / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=False)
-    path = folder / "photo.jpg"
+    path = folder / filename
     path.write_bytes(photo.data)
     return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
 

@@ -1,4 +1,4 @@
-"""Compress pages and JSON for the reps' phones; leave files, media and anything already compressed alone.
+"""Compress pages for the reps' phones; leave the API, files, media and anything already compressed alone.
 
 Why this is safe from BREACH (compression as an oracle for secrets in a page next to text an attacker controls):
 
@@ -12,17 +12,18 @@ Why this is safe from BREACH (compression as an oracle for secrets in a page nex
 
 Static files are compressed once at build time (Brotli and gzip, by whitenoise's collectstatic) and served
 as they are; videos, images, downloads (CSV) and streaming responses are never compressed here: they are
-already compressed, or they must keep byte ranges.
+already compressed, or they must keep byte ranges. The JSON API's answers are small and read by programs
+(the player, integrations): they stay as they are.
 """
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 
-COMPRESSED_TYPES = ("text/html", "application/json", "application/problem+json", "text/plain")
+COMPRESSED_TYPES = ("text/html",)
 
 
 class PageGZipMiddleware(GZipMiddleware):
-    """GZipMiddleware for whole HTML and JSON responses only."""
+    """GZipMiddleware for whole HTML pages only."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()

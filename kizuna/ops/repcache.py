@@ -29,6 +29,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -147,7 +148,7 @@ def kept_shared(user: Any, name: str, compute: Callable[[], Any]) -> Any:
 
 def rep_etag(request: Any, *extra: Any, seconds: int = ETAG_SECONDS) -> str | None:
     """An ETag for a person's page: it changes when their state, the shared state, the day, the language, their
-    unread notifications, the CSRF secret (the page's forms carry a token made from it) or ``extra`` (the page's
+    unread notifications, its cookies, the CSRF secret (the page's forms carry a token made from it) or ``extra`` (the page's
     own address) change, and at least every ``seconds`` (pages also change by the clock: a due date passing).
     None (no ETag, no 304) for anyone signed out, or when messages wait to be shown."""
     user = getattr(request, "user", None)
@@ -156,10 +157,12 @@ def rep_etag(request: Any, *extra: Any, seconds: int = ETAG_SECONDS) -> str | No
     state = _state(user)
     window = int(timezone.now().timestamp()) // seconds
     parts = (user.pk, *state, window, translation.get_language(), getattr(user, "unread_notifications", ""))
-    # The CSRF secret the page's forms are masked from: the cookie's, or the one this response will set.
+    # The CSRF secret the page's forms are masked from: the cookie's, or the one this response will set; and every
+    # other cookie, as a page may show something by one (the guided start's offer, say).
     get_token(request)
     secret = request.META.get("CSRF_COOKIE", "")
-    raw = "|".join(str(part) for part in (*parts, secret, *extra))
+    cookies = sorted((k, v) for k, v in request.COOKIES.items() if k != settings.CSRF_COOKIE_NAME)
+    raw = "|".join(str(part) for part in (*parts, secret, cookies, *extra))
     return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
 
 

@@ -61,6 +61,8 @@ PART_LABELS = {
     "support_questions": _("Questions to the support desk"),
     "support_messages": _("Messages to the support desk"),
     "support_guided_start": _("Guided start"),
+    "directory_record": _("Your agency's directory record (SCIM)"),
+    "sso_identities": _("Sign-in identities of your organization (single sign-on)"),
     "data_exports": _("Your data downloads"),
     "scenario_plays": _("Scenario plays"),
     "survey_answers": _("Survey answers"),

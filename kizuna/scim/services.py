@@ -30,6 +30,7 @@ class ScimError(ApplicationError):
     """A provisioning request that cannot be done; answered as a SCIM error with this status and scimType."""
 
     status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad-request"
 
     def __init__(self, message: Any = "", *, status: int = 400, scim_type: str | None = None) -> None:
         super().__init__(message)

@@ -1,19 +1,16 @@
 """Writes of the support desk: asking (with the page and an optional screenshot), answering, assigning, closing."""
 
-import contextlib
 import uuid
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.media.photos import PhotoError, photo_clean
+from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_write
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, membership_of
@@ -67,20 +64,11 @@ def _screenshot_store(file: Any) -> str:
         raise SupportError(
             _("This file is not a picture we can read. Attach a screenshot as PNG or JPEG."), field="screenshot"
         ) from None
-    folder = Path(settings.MEDIA_ROOT) / "support" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=False)
-    path = folder / "screenshot.jpg"
-    path.write_bytes(clean.data)
-    return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+    return photo_write(clean, area="support", filename="screenshot.jpg")
 
 
 def screenshot_remove(name: str) -> None:
-    if not name:
-        return
-    path = Path(settings.MEDIA_ROOT) / name
-    path.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        path.parent.rmdir()
+    photo_remove(name)
 
 
 def _ticket_url(ticket: Ticket) -> str:

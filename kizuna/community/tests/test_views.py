@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kizuna.community import services
 from kizuna.community.models import Answer, Question, Report
+from kizuna.ops.repcache import rep_changed
 
 from .conftest import answer, ask, photo
 
@@ -87,8 +88,10 @@ def test_the_list_and_the_question_page_take_a_fixed_number_of_queries(cast, sig
         answer(question, cast.rep_a2, body=f"回答{n}")
         ask(cast.rep_b1, title=f"質問{n}", tags=[topic], product=product)
     client = signed_in(cast.rep_a2)
+    client.get(reverse("community:community"))  # the rep's first page ever also makes their state token
     counts = []
     for _round in range(2):
+        rep_changed(cast.rep_a2.pk)  # the list is kept for a while: count it made afresh each round
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("community:community")).status_code == 200
         with CaptureQueriesContext(connection) as ctx2:

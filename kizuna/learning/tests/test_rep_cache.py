@@ -108,7 +108,7 @@ def test_a_page_with_a_message_waiting_is_never_answered_304(cast, client, artic
     assert client.get("/", headers={"If-None-Match": etag}).status_code == 200
 
 
-def test_pages_and_json_are_compressed_for_phones_but_downloads_and_files_are_not(cast, client, article_course):
+def test_pages_are_compressed_for_phones_but_downloads_and_the_api_are_not(cast, client, article_course):
     login(client, cast.rep_a1)
     page = client.get("/", headers={"Accept-Encoding": "gzip, br"})
     assert page["Content-Encoding"] == "gzip"
@@ -117,3 +117,5 @@ def test_pages_and_json_are_compressed_for_phones_but_downloads_and_files_are_no
     csv = client.get(reverse("analytics:partner_dashboard_csv"), headers={"Accept-Encoding": "gzip"})
     assert csv.status_code == 200
     assert not csv.has_header("Content-Encoding")
+    api = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert api.status_code == 200 and not api.has_header("Content-Encoding")

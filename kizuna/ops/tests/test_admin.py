@@ -11,12 +11,16 @@ pytestmark = pytest.mark.django_db
 
 # Written in the admin on purpose: staff accounts and their groups (how an operator manages operators),
 # and third-party tables whose own admin knows their rules (allauth's addresses and second factors, so that
-# support can remove the authenticator of someone who lost their phone and recovery codes; the task results).
+# support can remove the authenticator of someone who lost their phone and recovery codes; single sign-on's
+# linked identities and provider apps, for the same kind of repair; the task results).
 WRITABLE = {
     "accounts.User",
     "auth.Group",
     "account.EmailAddress",
     "mfa.Authenticator",
+    "socialaccount.SocialAccount",
+    "socialaccount.SocialApp",
+    "socialaccount.SocialToken",
     "django_tasks_database.DBTaskResult",
 }
 
