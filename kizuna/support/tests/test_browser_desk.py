@@ -43,7 +43,8 @@ def test_a_manager_asks_the_support_desk_and_gets_an_answer(cast, live_server, b
     manager.wait_for_load_state()
     ticket = Ticket.objects.get()
     assert ticket.page_url == "/compliance/" and ticket.screenshot
-    assert manager.locator("img.support-shot").is_visible()
+    # The picture has no size until it has loaded: wait for it (up to Playwright's timeout), then check.
+    manager.locator("img.support-shot").wait_for(state="visible")
 
     admin = _phone(browser)
     sign_in(admin, base, cast.admin.email)
