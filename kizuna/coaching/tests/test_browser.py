@@ -63,6 +63,9 @@ def test_a_rep_films_a_take_and_a_coach_comments_at_a_second(
     sign_in(coach, base, cast.coach.email)
     coach.goto(f"{base}/roleplay/")
     coach.locator(f"a[href='/roleplay/takes/{take.pk}/']").first.click()
+    # The click only starts the navigation: wait for the take's page before reading its video.
+    coach.wait_for_url(f"**/roleplay/takes/{take.pk}/")
+    coach.locator("#take-video").wait_for(state="attached")
     wait_until(coach, "document.getElementById('take-video').readyState >= 1")
     coach.evaluate("() => { const v = document.getElementById('take-video'); v.currentTime = 1.4; v.pause(); }")
     wait_until(coach, "document.getElementById('comment-time').textContent === '0:01'")
