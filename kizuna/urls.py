@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("kizuna.records.urls")),
     path("", include("kizuna.catalog.urls")),
     path("", include("kizuna.orgs.urls")),
+    path("", include("kizuna.audit.urls")),
     path("", include("kizuna.media.urls")),
     path("", include("kizuna.analytics.urls")),
     path("", include("kizuna.kpis.urls")),

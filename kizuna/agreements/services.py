@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.accounts.services import person_anonymize
-from kizuna.audit.services import Action, audit_record
 from kizuna.catalog.models import Assignment, Course
 from kizuna.catalog.services import CatalogError, assignment_create, assignment_update
 from kizuna.notifications.services import notification_send, notifications_settle
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import membership_of
 from kizuna.orgs.models import Membership, Organization
 from kizuna.orgs.sharing import partner_sharing_set

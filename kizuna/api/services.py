@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.audit.services import Action, audit_record
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import membership_of
 
 from .models import ApiToken, hash_token, new_raw_token

@@ -7,36 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.ops.trail import Action
 
-class Action(models.TextChoices):
-    """What kind of change an entry records (the code is stable; the label is for people)."""
-
-    PARTNER_CREATE = "partner.create", _("agency created")
-    TEAM_CREATE = "team.create", _("team created")
-    PERSON_CREATE = "person.create", _("person added")
-    PERSON_UPDATE = "person.update", _("person changed")
-    PERSON_ERASE = "person.erase", _("person erased")
-    SHARING_UPDATE = "sharing.update", _("sharing settings changed")
-    COURSE_PUBLISH = "course.publish", _("course published")
-    CONTENT_PUBLISH = "content.publish", _("content published")
-    ASSIGNMENT_CREATE = "assignment.create", _("assignment made")
-    ASSIGNMENT_UPDATE = "assignment.update", _("assignment changed")
-    ASSIGNMENT_DELETE = "assignment.delete", _("assignment removed")
-    AGREEMENT_CREATE = "agreement.create", _("agreement version made")
-    AGREEMENT_ACCEPT = "agreement.accept", _("agreement accepted")
-    CERTIFICATION_CREATE = "certification.create", _("certification created")
-    CERTIFICATION_UPDATE = "certification.update", _("certification changed")
-    CERTIFICATION_REOPEN = "certification.reopen", _("certification reopened")
-    BADGE_REVOKE = "badge.revoke", _("badge revoked")
-    POINT_RULES_UPDATE = "points.update", _("point rules changed")
-    TOKEN_CREATE = "token.create", _("API token issued")
-    TOKEN_REVOKE = "token.revoke", _("API token revoked")
-    WEBHOOK_CREATE = "webhook.create", _("webhook added")
-    WEBHOOK_DELETE = "webhook.delete", _("webhook removed")
-    WEBHOOK_SECRET_ROTATE = "webhook.rotate", _("webhook secret rotated")
-    DATA_EXPORT = "data.export", _("data exported")
-    MFA_POLICY_UPDATE = "mfa_policy.update", _("second-factor requirement changed")
-    SESSIONS_END = "sessions.end", _("signed out everywhere")
+__all__ = ["Action", "AuditEntry"]
 
 
 class AuditEntry(models.Model):

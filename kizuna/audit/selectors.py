@@ -2,9 +2,14 @@
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
+
+from kizuna.orgs.access import audit_organization_ids
 
 from .models import AuditEntry
 
@@ -42,3 +47,14 @@ def audit_entries(
         after = until + datetime.timedelta(days=1)
         entries = entries.filter(created_at__lt=datetime.datetime.combine(after, datetime.time.min, zone))
     return entries
+
+
+def access_audit_entry_for_user(user: Any, entry_id: int) -> AuditEntry:
+    """Return one entry of the trail the user may read (``orgs.access.audit_organization_ids``); else 404."""
+    scope = audit_organization_ids(user)
+    if scope == []:
+        raise Http404
+    try:
+        return audit_entries(organization_ids=scope).get(pk=entry_id)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,18 +1,20 @@
-"""Writing the audit trail: `audit_record` (`audit_record_many` for a batch), called by the services that change things."""
+"""Writing the audit trail: the writer behind `kizuna.ops.trail.audit_record` (which every app calls), and the
+trail's own records (exports, signing out everywhere)."""
 
 import datetime
 import decimal
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from .middleware import client_ip, current_request
-from .models import Action, AuditEntry
+from kizuna.ops.trail import Action, Change, audit_record
 
-__all__ = ["Action", "Change", "audit_export", "audit_record", "audit_record_many", "changed_fields"]
+from .middleware import client_ip, current_request
+from .models import AuditEntry
+
+__all__ = ["audit_export", "sessions_end_record", "trail_write", "trail_write_many"]
 
 LABEL_MAX_LENGTH = 255
 
@@ -47,28 +49,17 @@ def _request_user() -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return only the keys whose value differs, as (before, after)."""
-    keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
-    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
-
-
-def audit_record(
+def trail_write(
     *,
-    action: Action | str,
-    target: models.Model | None = None,
-    target_label: str = "",
-    organization_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    actor: Any = None,
+    action: Action,
+    target: models.Model | None,
+    target_label: str,
+    organization_id: int | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    actor: Any,
 ) -> AuditEntry:
-    """Append one entry to the trail; the actor defaults to whoever is signed in for this request.
-
-    ``organization_id`` is the organization the change belongs to (an agency's manager sees its
-    trail); None for changes to what the principal shares with everyone (content, settings).
-    Call it inside the service's transaction, so that a change rolled back leaves no entry.
-    """
+    """Write one entry (see `kizuna.ops.trail.audit_record`); the actor defaults to whoever is signed in."""
     if actor is None:
         actor = _request_user()
     label = target_label or (str(target) if target is not None else "")
@@ -76,27 +67,17 @@ def audit_record(
         actor=actor,
         ip=_client_ip(),
         organization_id=organization_id,
-        action=Action(action),
+        action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None and target.pk is not None else "",
         target_label=label[:LABEL_MAX_LENGTH],
-        before=_plain(before or {}),
-        after=_plain(after or {}),
+        before=_plain(before),
+        after=_plain(after),
     )
 
 
-@dataclass(frozen=True)
-class Change:
-    """One change among many made at once (``audit_record_many``)."""
-
-    target: models.Model
-    organization_id: int | None
-    after: dict[str, Any]
-    target_label: str = ""
-
-
-def audit_record_many(*, action: Action | str, changes: list[Change], actor: Any = None) -> None:
-    """Append one entry per change in a few inserts: an import of 1,000 people must not hold the lock longer."""
+def trail_write_many(*, action: Action, changes: list[Change], actor: Any) -> None:
+    """Write one entry per change in a few inserts (see `kizuna.ops.trail.audit_record_many`)."""
     if actor is None:
         actor = _request_user()
     ip = _client_ip()
@@ -106,7 +87,7 @@ def audit_record_many(*, action: Action | str, changes: list[Change], actor: Any
                 actor=actor,
                 ip=ip,
                 organization_id=change.organization_id,
-                action=Action(action),
+                action=action,
                 target_type=change.target._meta.label_lower,
                 target_id=str(change.target.pk),
                 target_label=(change.target_label or str(change.target))[:LABEL_MAX_LENGTH],
@@ -118,7 +99,7 @@ def audit_record_many(*, action: Action | str, changes: list[Change], actor: Any
     )
 
 
-def audit_export(*, filename: str, organization_id: int | None, rows: int | None = None) -> AuditEntry:
+def audit_export(*, filename: str, organization_id: int | None, rows: int | None = None) -> Any:
     """Record that the signed-in person downloaded a report of people's data (which file, whose data)."""
     after: dict[str, Any] = {"file": filename}
     if rows is not None:
@@ -126,7 +107,7 @@ def audit_export(*, filename: str, organization_id: int | None, rows: int | None
     return audit_record(action=Action.DATA_EXPORT, target_label=filename, organization_id=organization_id, after=after)
 
 
-def sessions_end_record(user: Any) -> AuditEntry:
+def sessions_end_record(user: Any) -> Any:
     """Record that the person ended all their sessions (and the credentials that go with them)."""
     try:
         organization_id = user.membership.organization_id

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kizuna.audit.services import Action, audit_record, changed_fields
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.ordering import position_swap
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 from kizuna.records import vocab

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.audit.services import Action, audit_record, changed_fields
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role
 from kizuna.records.services import Activity, statement_record
 

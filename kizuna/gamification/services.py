@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.audit.services import Action, audit_record, changed_fields
 from kizuna.ops.repcache import rep_changed
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role, has_role, membership_of
 
 from .defaults import DEFAULT_BADGES, DEFAULT_LEVELS, DEFAULT_RULES

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -169,15 +168,3 @@ def audit_organization_ids(user: "Viewer") -> list[int] | None:
     if m.role == Role.MANAGER:
         return [m.organization_id]
     return []
-
-
-def access_audit_entry_for_user(user: "Viewer", entry_id: int) -> Any:
-    from kizuna.audit.selectors import audit_entries
-
-    scope = audit_organization_ids(user)
-    if scope == []:
-        raise Http404
-    try:
-        return audit_entries(organization_ids=scope).get(pk=entry_id)
-    except (ObjectDoesNotExist, ValueError, TypeError):
-        raise Http404 from None

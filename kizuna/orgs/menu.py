@@ -117,7 +117,7 @@ SECTIONS = (
             Entry("sso:providers", _("Single sign-on"), (ADMIN,)),
             Entry("privacy:privacy_erasure", _("Erasure of departed people"), (ADMIN,)),
             Entry("support:queue", _("Support desk"), (ADMIN,)),
-            Entry("orgs:audit_trail", _("Audit trail"), (*STAFF, MANAGER)),
+            Entry("audit:trail", _("Audit trail"), (*STAFF, MANAGER)),
         ),
     ),
     Section(

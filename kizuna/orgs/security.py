@@ -10,7 +10,7 @@ from typing import Any
 from allauth.mfa.utils import is_mfa_enabled
 from django.db import transaction
 
-from kizuna.audit.services import Action, audit_record
+from kizuna.ops.trail import Action, audit_record
 
 from .access import membership_of
 from .models import Membership, SecurityPolicy

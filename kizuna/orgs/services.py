@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from kizuna.accounts.services import account_create, account_invited, account_update, accounts_insert, accounts_prepare
-from kizuna.audit.services import Action, Change, audit_record, audit_record_many, changed_fields
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
+from kizuna.ops.trail import Action, Change, audit_record, audit_record_many, changed_fields
 
 from .models import Membership, Organization, Team
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kizuna.audit.services import Action, audit_record, changed_fields
+from kizuna.ops.trail import Action, audit_record, changed_fields
 
 from .models import NameDisplay, Organization, PartnerSharing, SharingPolicy
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import audit_views, views
+from . import views
 
 app_name = "orgs"
 
@@ -19,7 +19,4 @@ urlpatterns = [
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/invite/", views.person_invite, name="person_invite"),
     path("people/<int:person_id>/active/", views.person_set_active, name="person_set_active"),
-    path("audit/", audit_views.audit_trail, name="audit_trail"),
-    path("audit.csv", audit_views.audit_trail_csv, name="audit_trail_csv"),
-    path("audit/<int:audit_entry_id>/", audit_views.audit_entry, name="audit_entry"),
 ]

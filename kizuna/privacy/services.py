@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from kizuna.accounts.personal_data import Erasure, contributions
 from kizuna.accounts.services import person_anonymize
-from kizuna.audit.services import Action, audit_record
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import membership_of
 
 from .exports import export_write

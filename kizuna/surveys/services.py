@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.audit.services import Action, audit_record
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.ordering import position_swap
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.records.services import Activity, statement_record

@@ -48,7 +48,8 @@ def test_signing_in_starts_both_clocks(cast, client):
 def test_sign_out_everywhere_ends_the_persons_other_sessions_and_tokens(cast, signed_in):
     from kizuna.api.models import ApiToken
     from kizuna.api.services import api_token_create
-    from kizuna.audit.models import Action, AuditEntry
+    from kizuna.audit.models import AuditEntry
+    from kizuna.ops.trail import Action
 
     phone, laptop = Client(), Client()
     phone.force_login(cast.manager_a)

@@ -12,9 +12,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.audit.services import Action, audit_record
 from kizuna.catalog.markdown import render_markdown
 from kizuna.ops.ordering import position_swap
+from kizuna.ops.trail import Action, audit_record
 
 from ..errors import AssessmentError
 from ..models import Question, QuestionBank, Quiz, QuizItem, QuizVersion

@@ -7,8 +7,8 @@ from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
 from kizuna.audit.middleware import AuditRequestMiddleware
-from kizuna.audit.models import Action, AuditEntry
-from kizuna.audit.services import audit_record
+from kizuna.audit.models import AuditEntry
+from kizuna.ops.trail import Action, audit_record
 
 
 def _last(action: str) -> AuditEntry:

@@ -2,7 +2,8 @@
 
 from allauth.mfa.models import Authenticator
 
-from kizuna.audit.models import Action, AuditEntry
+from kizuna.audit.models import AuditEntry
+from kizuna.ops.trail import Action
 from kizuna.orgs.security import mfa_policy_set, security_policy
 
 

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.audit.services import Action, audit_record
 from kizuna.catalog.selectors import products_all
 from kizuna.catalog.services import topic_tags_ensure
 from kizuna.media.models import Video
+from kizuna.ops.trail import Action, audit_record
 
 from ..errors import FormatError, ScenarioError
 from ..exchange import (

@@ -13,16 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.audit.selectors import audit_entries
-from kizuna.audit.services import audit_export
 from kizuna.ops.spreadsheets import csv_streaming_response
+from kizuna.orgs.access import Role, audit_organization_ids, membership_of, role_required
 
-from .access import access_audit_entry_for_user, audit_organization_ids, membership_of, role_required
 from .forms import AuditFilterForm
-from .models import Membership
+from .selectors import access_audit_entry_for_user, audit_entries
+from .services import audit_export
 
-Role = Membership.Role
-AUDIT_ROLES = (*Membership.PRINCIPAL_ROLES, Role.MANAGER)
+AUDIT_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER)
 ENTRIES_PER_PAGE = 50
 CSV_MAX_ROWS = 100_000
 
@@ -51,7 +49,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "orgs/audit_trail.html",
+        "audit/trail.html",
         {
             "filters": form,
             "page": page,
@@ -66,7 +64,7 @@ def audit_entry(request: HttpRequest, audit_entry_id: int) -> HttpResponse:
     entry = access_audit_entry_for_user(request.user, audit_entry_id)
     keys = list(dict.fromkeys([*entry.before, *entry.after]))
     changes = [(key, entry.before.get(key), entry.after.get(key), key in entry.before) for key in keys]
-    return render(request, "orgs/audit_entry.html", {"entry": entry, "changes": changes})
+    return render(request, "audit/entry.html", {"entry": entry, "changes": changes})
 
 
 def _person(user: Any) -> str:
@@ -78,7 +76,7 @@ def audit_trail_csv(request: HttpRequest) -> HttpResponseBase:
     form, entries = _filtered(request)
     if form.is_bound and not form.is_valid():
         # The list page says what is wrong with the search; a file of everything is not what was asked for.
-        return redirect(f"{reverse('orgs:audit_trail')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('audit:trail')}?{request.GET.urlencode()}")
     header = [
         _("When"),
         _("Who"),

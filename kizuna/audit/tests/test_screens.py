@@ -3,8 +3,8 @@
 import csv
 import io
 
-from kizuna.audit.models import Action, AuditEntry
-from kizuna.audit.services import audit_record
+from kizuna.audit.models import AuditEntry
+from kizuna.ops.trail import Action, audit_record
 
 
 def _entries(cast):

@@ -4,7 +4,7 @@ from typing import Any
 
 
 def partner_a_objects(cast: Any) -> dict[str, Any]:
-    from kizuna.audit.services import Action, audit_record
+    from kizuna.ops.trail import Action, audit_record
 
     entry = audit_record(
         action=Action.PERSON_UPDATE,

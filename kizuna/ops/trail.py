@@ -1,0 +1,110 @@
+"""The audit trail as the services that change things see it: `audit_record` (and `audit_record_many`).
+
+Every app records its changes here, the base apps included, while the trail itself (its table, its
+screens, its export) is the `audit` app's: it registers the writer when Django starts. So a lower app
+never imports a higher one, and there is one obvious call for "this change goes on the trail".
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["Action", "Change", "audit_record", "audit_record_many", "changed_fields", "register_trail_writer"]
+
+
+class Action(models.TextChoices):
+    """What kind of change an entry records (the code is stable; the label is for people)."""
+
+    PARTNER_CREATE = "partner.create", _("agency created")
+    TEAM_CREATE = "team.create", _("team created")
+    PERSON_CREATE = "person.create", _("person added")
+    PERSON_UPDATE = "person.update", _("person changed")
+    PERSON_ERASE = "person.erase", _("person erased")
+    SHARING_UPDATE = "sharing.update", _("sharing settings changed")
+    COURSE_PUBLISH = "course.publish", _("course published")
+    CONTENT_PUBLISH = "content.publish", _("content published")
+    ASSIGNMENT_CREATE = "assignment.create", _("assignment made")
+    ASSIGNMENT_UPDATE = "assignment.update", _("assignment changed")
+    ASSIGNMENT_DELETE = "assignment.delete", _("assignment removed")
+    AGREEMENT_CREATE = "agreement.create", _("agreement version made")
+    AGREEMENT_ACCEPT = "agreement.accept", _("agreement accepted")
+    CERTIFICATION_CREATE = "certification.create", _("certification created")
+    CERTIFICATION_UPDATE = "certification.update", _("certification changed")
+    CERTIFICATION_REOPEN = "certification.reopen", _("certification reopened")
+    BADGE_REVOKE = "badge.revoke", _("badge revoked")
+    POINT_RULES_UPDATE = "points.update", _("point rules changed")
+    TOKEN_CREATE = "token.create", _("API token issued")
+    TOKEN_REVOKE = "token.revoke", _("API token revoked")
+    WEBHOOK_CREATE = "webhook.create", _("webhook added")
+    WEBHOOK_DELETE = "webhook.delete", _("webhook removed")
+    WEBHOOK_SECRET_ROTATE = "webhook.rotate", _("webhook secret rotated")
+    DATA_EXPORT = "data.export", _("data exported")
+    MFA_POLICY_UPDATE = "mfa_policy.update", _("second-factor requirement changed")
+    SESSIONS_END = "sessions.end", _("signed out everywhere")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change among many made at once (``audit_record_many``)."""
+
+    target: models.Model
+    organization_id: int | None
+    after: dict[str, Any]
+    target_label: str = ""
+
+
+_writers: dict[str, Callable[..., Any]] = {}
+
+
+def register_trail_writer(*, one: Callable[..., Any], many: Callable[..., None]) -> None:
+    """Called once by the audit app: where `audit_record` and `audit_record_many` write."""
+    _writers["one"], _writers["many"] = one, many
+
+
+def _writer(kind: str) -> Callable[..., Any]:
+    try:
+        return _writers[kind]
+    except KeyError:
+        raise ImproperlyConfigured("kizuna.audit is not installed: nothing writes the audit trail") from None
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return only the keys whose value differs, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def audit_record(
+    *,
+    action: Action | str,
+    target: models.Model | None = None,
+    target_label: str = "",
+    organization_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> Any:
+    """Append one entry to the trail and return it; the actor defaults to whoever is signed in for this request.
+
+    ``organization_id`` is the organization the change belongs to (an agency's manager sees its
+    trail); None for changes to what the principal shares with everyone (content, settings).
+    Call it inside the service's transaction, so that a change rolled back leaves no entry.
+    """
+    return _writer("one")(
+        action=Action(action),
+        target=target,
+        target_label=target_label,
+        organization_id=organization_id,
+        before=before or {},
+        after=after or {},
+        actor=actor,
+    )
+
+
+def audit_record_many(*, action: Action | str, changes: list[Change], actor: Any = None) -> None:
+    """Append one entry per change in a few inserts: an import of 1,000 people must not hold the lock longer."""
+    _writer("many")(action=Action(action), changes=changes, actor=actor)
