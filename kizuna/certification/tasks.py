@@ -4,7 +4,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import WebhookDelivery
-from .services import certifications_daily, webhook_deliveries_due, webhook_delivery_attempt
+from .services import certifications_daily
+from .webhooks import webhook_deliveries_due, webhook_delivery_attempt
 
 
 @task()

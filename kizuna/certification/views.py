@@ -13,6 +13,8 @@ from kizuna.ops.errors import add_to_form, message_user
 from kizuna.orgs.access import Role, access_partner_for_user, membership_of, role_required, visible_partners
 
 from . import selectors, services
+from . import webhooks as webhook_services
+from .errors import CertificationError
 from .forms import CertificationForm, EntitlementForm, ReopenForm, RequirementForm, WebhookForm
 
 STAFF = (Role.ADMIN, Role.AUTHOR, Role.COACH)
@@ -91,7 +93,7 @@ def create(request: HttpRequest) -> HttpResponse:
             cert = services.certification_create(
                 slug=form.cleaned_data["slug"], created_by=request.user, **_certification_values(form)
             )
-        except services.CertificationError as exc:
+        except CertificationError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Certification created. Now add its requirements."))
@@ -116,7 +118,7 @@ def edit(request: HttpRequest, certification_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.certification_update(certification=cert, **_certification_values(form))
-        except services.CertificationError as exc:
+        except CertificationError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Saved."))
@@ -154,7 +156,7 @@ def requirement_add(request: HttpRequest, certification_id: int) -> HttpResponse
             }
         try:
             services.requirement_add(certification=cert, kind=kind, **values)
-        except services.CertificationError as exc:
+        except CertificationError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Requirement added."))
@@ -184,7 +186,7 @@ def reopen(request: HttpRequest, certification_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 reopened_by=request.user,
             )
-        except services.CertificationError as exc:
+        except CertificationError as exc:
             add_to_form(form, exc)
         else:
             messages.success(
@@ -201,7 +203,7 @@ def entitlements(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.entitlement_create(**form.cleaned_data)
-        except services.CertificationError as exc:
+        except CertificationError as exc:
             add_to_form(form, exc, field="code")
         else:
             messages.success(request, _("Entitlement added."))
@@ -217,8 +219,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            endpoint, secret = services.webhook_endpoint_create(created_by=request.user, **form.cleaned_data)
-        except services.CertificationError as exc:
+            endpoint, secret = webhook_services.webhook_endpoint_create(created_by=request.user, **form.cleaned_data)
+        except CertificationError as exc:
             add_to_form(form, exc, field="url")
         else:
             form = WebhookForm()
@@ -242,8 +244,8 @@ def webhook_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def webhook_secret_rotate(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
     try:
-        secret = services.webhook_secret_rotate(endpoint=endpoint)
-    except services.CertificationError as exc:
+        secret = webhook_services.webhook_secret_rotate(endpoint=endpoint)
+    except CertificationError as exc:
         message_user(request, exc)
         return redirect("certification:webhook_detail", endpoint.pk)
     messages.success(
@@ -262,7 +264,7 @@ def webhook_secret_rotate(request: HttpRequest, endpoint_id: int) -> HttpRespons
 @role_required(Role.ADMIN)
 def webhook_secret_retire(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
-    services.webhook_secret_retire(endpoint=endpoint)
+    webhook_services.webhook_secret_retire(endpoint=endpoint)
     messages.success(request, _("The old secret is retired: deliveries are signed with the new one only."))
     return redirect("certification:webhook_detail", endpoint.pk)
 
@@ -271,7 +273,7 @@ def webhook_secret_retire(request: HttpRequest, endpoint_id: int) -> HttpRespons
 @role_required(Role.ADMIN)
 def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
-    services.webhook_endpoint_delete(endpoint=endpoint)
+    webhook_services.webhook_endpoint_delete(endpoint=endpoint)
     messages.success(request, _("Endpoint deleted."))
     return redirect("certification:webhooks")
 
@@ -281,7 +283,7 @@ def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def webhook_replay(request: HttpRequest, endpoint_id: int, delivery_id: int) -> HttpResponse:
     endpoint = selectors.access_endpoint_for_user(request.user, endpoint_id)
     delivery = selectors.access_delivery_for_user(request.user, endpoint, delivery_id)
-    delivery = services.webhook_delivery_replay(delivery=delivery)
+    delivery = webhook_services.webhook_delivery_replay(delivery=delivery)
     if delivery.last_error:
         messages.error(request, _("Sent again, but the receiver answered: %(error)s") % {"error": delivery.last_error})
     else:

@@ -164,7 +164,7 @@ def test_issuing_and_revoking_a_token_are_recorded_without_the_secret(cast):
 
 
 def test_webhook_secrets_are_never_written_into_the_trail(cast):
-    from kizuna.certification.services import webhook_endpoint_create, webhook_secret_rotate
+    from kizuna.certification.webhooks import webhook_endpoint_create, webhook_secret_rotate
 
     endpoint, secret = webhook_endpoint_create(
         url="https://crm.example/hook", events=["entitlement.granted"], created_by=cast.admin

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 
 def partner_a_objects(cast: Any) -> dict[str, Any]:
-    from kizuna.certification import services
+    from kizuna.certification import services, webhooks
     from kizuna.certification.models import WebhookDelivery
     from kizuna.incentives.services import incentive_rule_create
 
@@ -16,7 +16,7 @@ def partner_a_objects(cast: Any) -> dict[str, Any]:
     )
     requirement = services.requirement_add(certification=cert, kind="roleplay", label="ロープレ", roleplay_id=1)
     # Port 9 (discard) on loopback: a replay during the walk fails fast and harmlessly.
-    endpoint, _secret = services.webhook_endpoint_create(
+    endpoint, _secret = webhooks.webhook_endpoint_create(
         url="http://127.0.0.1:9/hook", events=["entitlement.granted"], created_by=cast.admin
     )
     delivery = WebhookDelivery.objects.create(

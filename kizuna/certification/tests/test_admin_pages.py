@@ -2,7 +2,7 @@
 
 import pytest
 
-from kizuna.certification import services
+from kizuna.certification import webhooks
 
 from .helpers import finish_course, product_certification
 
@@ -10,7 +10,7 @@ from .helpers import finish_course, product_certification
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_pages_render(cast, article_course, signed_in, language):
     cert = product_certification(cast, article_course, validity_days=365)
-    endpoint, _secret = services.webhook_endpoint_create(
+    endpoint, _secret = webhooks.webhook_endpoint_create(
         url="http://127.0.0.1:9/x", events=["entitlement.granted"], created_by=cast.admin
     )
     finish_course(cast.rep_a1, article_course)

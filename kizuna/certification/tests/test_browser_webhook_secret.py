@@ -2,14 +2,14 @@
 
 import pytest
 
-from kizuna.certification import services
+from kizuna.certification import webhooks
 from kizuna.tests.browser_support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_admin_rotates_a_webhook_secret_and_retires_the_old_one(cast, live_server, phone):
-    endpoint, old_secret = services.webhook_endpoint_create(
+    endpoint, old_secret = webhooks.webhook_endpoint_create(
         url="https://crm.example/hooks", events=["entitlement.granted"], created_by=cast.admin
     )
     page, base = phone, live_server.url

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from kizuna.certification import services
+from kizuna.certification import webhooks
 from kizuna.certification.models import WebhookDelivery
 
 from .test_webhooks import _certify, receiver  # noqa: F401 (the fixture)
@@ -23,15 +23,15 @@ def _lower(received):
 @pytest.fixture
 def delivered(cast, article_course, receiver, django_capture_on_commit_callbacks):  # noqa: F811
     """An endpoint for every event, one grant delivered to it; returns (endpoint, secret, receiver)."""
-    endpoint, secret = services.webhook_endpoint_create(
-        url=receiver.url, events=list(services.WebhookEndpoint.EVENTS), created_by=cast.admin
+    endpoint, secret = webhooks.webhook_endpoint_create(
+        url=receiver.url, events=list(webhooks.WebhookEndpoint.EVENTS), created_by=cast.admin
     )
     _certify(cast, article_course, django_capture_on_commit_callbacks)
     return endpoint, secret, receiver
 
 
 def test_a_new_secret_is_whsec_and_32_random_bytes_in_base64(cast):
-    _endpoint, secret = services.webhook_endpoint_create(
+    _endpoint, secret = webhooks.webhook_endpoint_create(
         url="https://crm.example/hooks", events=["entitlement.granted"], created_by=cast.admin
     )
     assert secret.startswith("whsec_")
@@ -65,14 +65,14 @@ def test_a_changed_body_fails_verification(delivered):
 def test_the_deprecated_body_signature_header_is_still_sent(delivered):
     _endpoint, secret, hooks = delivered
     ((headers, body),) = _lower(hooks.received)
-    assert headers["x-kizuna-signature"] == services.webhook_signature(secret, body)
+    assert headers["x-kizuna-signature"] == webhooks.webhook_signature(secret, body)
     assert headers["x-kizuna-timestamp"] == headers["webhook-timestamp"]
 
 
 def test_a_replay_sends_the_same_webhook_id_with_a_new_valid_signature(delivered):
     _endpoint, secret, hooks = delivered
     delivery = WebhookDelivery.objects.get()
-    services.webhook_delivery_replay(delivery=delivery, now=timezone.now() + timedelta(seconds=5))
+    webhooks.webhook_delivery_replay(delivery=delivery, now=timezone.now() + timedelta(seconds=5))
     (first_headers, first_body), (again_headers, again_body) = _lower(hooks.received)
     assert again_headers["webhook-id"] == first_headers["webhook-id"] == str(delivery.event_id)
     assert again_headers["webhook-timestamp"] != first_headers["webhook-timestamp"]
@@ -81,16 +81,16 @@ def test_a_replay_sends_the_same_webhook_id_with_a_new_valid_signature(delivered
 
 def test_after_a_rotation_both_secrets_verify_until_the_old_one_is_retired(delivered):
     endpoint, old_secret, hooks = delivered
-    new_secret = services.webhook_secret_rotate(endpoint=endpoint)
+    new_secret = webhooks.webhook_secret_rotate(endpoint=endpoint)
     assert new_secret != old_secret
-    services.webhook_delivery_replay(delivery=WebhookDelivery.objects.get())
+    webhooks.webhook_delivery_replay(delivery=WebhookDelivery.objects.get())
     headers, body = _lower(hooks.received)[-1]
     assert len(headers["webhook-signature"].split(" ")) == 2
     Webhook(new_secret).verify(body, headers)
     Webhook(old_secret).verify(body, headers)
 
-    services.webhook_secret_retire(endpoint=endpoint)
-    services.webhook_delivery_replay(delivery=WebhookDelivery.objects.get())
+    webhooks.webhook_secret_retire(endpoint=endpoint)
+    webhooks.webhook_delivery_replay(delivery=WebhookDelivery.objects.get())
     headers, body = _lower(hooks.received)[-1]
     Webhook(new_secret).verify(body, headers)
     with pytest.raises(WebhookVerificationError):
@@ -98,7 +98,7 @@ def test_after_a_rotation_both_secrets_verify_until_the_old_one_is_retired(deliv
 
 
 def test_the_admin_rotates_and_retires_the_secret_on_the_settings_page(cast, signed_in):
-    endpoint, old_secret = services.webhook_endpoint_create(
+    endpoint, old_secret = webhooks.webhook_endpoint_create(
         url="https://crm.example/hooks", events=["entitlement.granted"], created_by=cast.admin
     )
     client = signed_in(cast.admin)
@@ -115,7 +115,7 @@ def test_the_admin_rotates_and_retires_the_secret_on_the_settings_page(cast, sig
 
 
 def test_a_second_rotation_before_retiring_is_refused_and_keeps_both_secrets(cast, signed_in):
-    endpoint, old_secret = services.webhook_endpoint_create(
+    endpoint, old_secret = webhooks.webhook_endpoint_create(
         url="https://crm.example/hooks", events=["entitlement.granted"], created_by=cast.admin
     )
     client = signed_in(cast.admin)
@@ -130,7 +130,7 @@ def test_a_second_rotation_before_retiring_is_refused_and_keeps_both_secrets(cas
 
 @pytest.mark.parametrize("action", ["rotate", "retire"])
 def test_only_the_admin_may_rotate_or_retire(cast, signed_in, action):
-    endpoint, secret = services.webhook_endpoint_create(
+    endpoint, secret = webhooks.webhook_endpoint_create(
         url="https://crm.example/hooks", events=["entitlement.granted"], created_by=cast.admin
     )
     for person in (cast.coach, cast.manager_a, cast.rep_a1):

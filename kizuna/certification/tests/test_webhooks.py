@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.utils import timezone
 
-from kizuna.certification import services
+from kizuna.certification import webhooks
+from kizuna.certification.errors import CertificationError
 from kizuna.certification.models import WebhookDelivery
 
 from .helpers import finish_course, product_certification
@@ -61,7 +62,7 @@ def _certify(cast, course, django_capture_on_commit_callbacks):
 def test_a_grant_is_delivered_signed_with_an_idempotency_key(
     cast, article_course, receiver, django_capture_on_commit_callbacks
 ):
-    endpoint, secret = services.webhook_endpoint_create(
+    endpoint, secret = webhooks.webhook_endpoint_create(
         url=receiver.url, events=["entitlement.granted"], created_by=cast.admin
     )
     _certify(cast, article_course, django_capture_on_commit_callbacks)
@@ -81,7 +82,7 @@ def test_a_grant_is_delivered_signed_with_an_idempotency_key(
 def test_a_receiver_down_for_an_hour_gets_the_event_when_it_comes_back(
     cast, article_course, receiver, django_capture_on_commit_callbacks
 ):
-    services.webhook_endpoint_create(url=receiver.url, events=["entitlement.granted"], created_by=cast.admin)
+    webhooks.webhook_endpoint_create(url=receiver.url, events=["entitlement.granted"], created_by=cast.admin)
     receiver.up = False
     _certify(cast, article_course, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
@@ -92,7 +93,7 @@ def test_a_receiver_down_for_an_hour_gets_the_event_when_it_comes_back(
     # The sweep runs every five minutes; the receiver stays down for an hour.
     while clock < start + timedelta(hours=1):
         clock += timedelta(minutes=5)
-        if services.webhook_deliveries_due(now=clock):
+        if webhooks.webhook_deliveries_due(now=clock):
             delivery.refresh_from_db()
             waits.append(delivery.next_attempt_at - clock)
     delivery.refresh_from_db()
@@ -101,18 +102,18 @@ def test_a_receiver_down_for_an_hour_gets_the_event_when_it_comes_back(
     assert receiver.received == []
     receiver.up = True
     clock = delivery.next_attempt_at
-    assert services.webhook_deliveries_due(now=clock) == 1
+    assert webhooks.webhook_deliveries_due(now=clock) == 1
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.DELIVERED
     assert len(receiver.received) == 1
-    assert services.webhook_deliveries_due(now=clock + timedelta(days=1)) == 0
+    assert webhooks.webhook_deliveries_due(now=clock + timedelta(days=1)) == 0
 
 
 def test_replay_sends_the_same_event_again(
     cast, article_course, receiver, django_capture_on_commit_callbacks, signed_in
 ):
-    endpoint, _secret = services.webhook_endpoint_create(
-        url=receiver.url, events=list(services.WebhookEndpoint.EVENTS), created_by=cast.admin
+    endpoint, _secret = webhooks.webhook_endpoint_create(
+        url=receiver.url, events=list(webhooks.WebhookEndpoint.EVENTS), created_by=cast.admin
     )
     _certify(cast, article_course, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
@@ -128,8 +129,8 @@ def test_replay_sends_the_same_event_again(
 
 
 def test_only_http_urls_are_accepted_and_the_secret_is_shown_once(cast, signed_in):
-    with pytest.raises(services.CertificationError):
-        services.webhook_endpoint_create(
+    with pytest.raises(CertificationError):
+        webhooks.webhook_endpoint_create(
             url="file:///etc/passwd", events=["entitlement.granted"], created_by=cast.admin
         )
     client = signed_in(cast.admin)
@@ -141,7 +142,7 @@ def test_only_http_urls_are_accepted_and_the_secret_is_shown_once(cast, signed_i
 
 
 def test_webhook_pages_refuse_everyone_but_the_admin(cast, signed_in, receiver):
-    endpoint, _secret = services.webhook_endpoint_create(
+    endpoint, _secret = webhooks.webhook_endpoint_create(
         url=receiver.url, events=["entitlement.granted"], created_by=cast.admin
     )
     for person in (cast.manager_a, cast.manager_b, cast.rep_a1, cast.coach, cast.author):
@@ -158,7 +159,7 @@ def test_a_failed_attempt_enqueues_its_retry_for_later_on_a_backend_that_can_def
     from kizuna.certification.models import WebhookDelivery as Delivery
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
-    endpoint, _secret = services.webhook_endpoint_create(
+    endpoint, _secret = webhooks.webhook_endpoint_create(
         url="http://127.0.0.1:9/down", events=["entitlement.granted"], created_by=cast.admin
     )
     delivery = Delivery.objects.create(
@@ -169,7 +170,7 @@ def test_a_failed_attempt_enqueues_its_retry_for_later_on_a_backend_that_can_def
         created_at=timezone.now(),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.webhook_delivery_attempt(delivery=delivery)
+        webhooks.webhook_delivery_attempt(delivery=delivery)
     delivery.refresh_from_db()
     (result,) = default_task_backend.results
     assert result.task.run_after == delivery.next_attempt_at
