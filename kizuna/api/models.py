@@ -1,21 +1,10 @@
 """Integration tokens for the JSON API. Only a hash of each token is stored."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "kz_"  # noqa: S105 (a marker that makes leaked tokens easy to spot, not a secret)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def new_raw_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
 class ApiToken(models.Model):

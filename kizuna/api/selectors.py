@@ -5,9 +5,10 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.http import Http404
 
+from kizuna.ops.tokens import token_hash
 from kizuna.orgs.access import can_manage_people
 
-from .models import ApiToken, hash_token
+from .models import ApiToken
 
 # --- Tokens ------------------------------------------------------------------------------------
 
@@ -16,7 +17,7 @@ def api_token_for_raw(raw: str) -> ApiToken | None:
     """Return the live token whose hash matches, with its person, or None."""
     return (
         ApiToken.objects.select_related("user__membership__organization", "user__membership__team")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
         .first()
     )
 

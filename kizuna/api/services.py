@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.tokens import token_hash, token_new
 from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import membership_of
 
-from .models import ApiToken, hash_token, new_raw_token
+from .models import TOKEN_PREFIX, ApiToken
 
 # last_used_at is for people deciding which tokens are still in use; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -28,10 +29,10 @@ def api_token_create(*, user: Any, name: str, created_by: Any | None) -> tuple[A
         raise ApiTokenError(_("Give the token a name, such as the system that will use it."))
     if not user.is_active:
         raise ApiTokenError(_("This person’s account is deactivated."))
-    raw = new_raw_token()
+    raw = token_new(TOKEN_PREFIX)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name[:100], prefix=raw[:12], key_hash=hash_token(raw), created_by=created_by
+            user=user, name=name[:100], prefix=raw[:12], key_hash=token_hash(raw), created_by=created_by
         )
         _audit(token, Action.TOKEN_CREATE, actor=created_by, after={"name": token.name, "prefix": token.prefix})
     return token, raw

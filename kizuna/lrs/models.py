@@ -6,7 +6,6 @@ those are kept here whole, as the JSON they were stored as, with the columns and
 the Statements resource filter on.
 """
 
-import hashlib
 import secrets
 
 from django.db import models
@@ -14,17 +13,8 @@ from django.db import models
 KEY_PREFIX = "kzl_"
 
 
-def hash_secret(raw: str) -> str:
-    # The secret is 32 random bytes: a plain SHA-256 is as strong as a slow hash here, and costs nothing per request.
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def new_key() -> str:
     return KEY_PREFIX + secrets.token_hex(10)
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class LrsCredential(models.Model):

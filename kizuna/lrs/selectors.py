@@ -3,13 +3,15 @@
 import hmac
 from typing import Any
 
-from .models import LrsActivity, LrsCredential, hash_secret
+from kizuna.ops.tokens import token_hash
+
+from .models import LrsActivity, LrsCredential
 
 
 def lrs_credential_for(*, key: str, secret: str) -> LrsCredential | None:
     """Return the active credential with this key whose secret matches, or None."""
     credential = LrsCredential.objects.select_related("partner").filter(key=key, active=True).first()
-    if credential is None or not hmac.compare_digest(credential.secret_hash, hash_secret(secret)):
+    if credential is None or not hmac.compare_digest(credential.secret_hash, token_hash(secret)):
         return None
     return credential
 

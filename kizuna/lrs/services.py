@@ -5,9 +5,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.tokens import token_hash, token_new
 from kizuna.orgs.selectors import organizations_all
 
-from .models import LrsCredential, hash_secret, new_key, new_secret
+from .models import LrsCredential, new_key
 
 
 class LrsCredentialError(ApplicationError):
@@ -28,9 +29,9 @@ def lrs_credential_create(*, name: str, partner_code: str | None = None) -> tupl
         partner = organizations_all().filter(slug=partner_code.strip(), kind="partner").first()
         if partner is None:
             raise LrsCredentialError(_("No partner has the code %(code)s.") % {"code": partner_code})
-    secret = new_secret()
+    secret = token_new()
     credential = LrsCredential.objects.create(
-        name=name[:100], key=new_key(), secret_hash=hash_secret(secret), partner=partner
+        name=name[:100], key=new_key(), secret_hash=token_hash(secret), partner=partner
     )
     return credential, secret
 

@@ -1,21 +1,10 @@
 """SCIM 2.0 provisioning: an agency's directory token, and what its directory says about people and teams."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "kzscim_"  # noqa: S105 (a marker that makes leaked tokens easy to spot, not a secret)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def new_raw_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
 class ScimToken(models.Model):

@@ -6,16 +6,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from kizuna.ops.tokens import token_hash
 from kizuna.orgs.selectors import organization_people, organization_teams
 
-from .models import ScimToken, hash_token
+from .models import ScimToken
 
 
 def scim_token_for_raw(raw: str) -> ScimToken | None:
     """Return the live token whose hash matches, with its organization, or None."""
     return (
         ScimToken.objects.select_related("organization")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
         .first()
     )
 

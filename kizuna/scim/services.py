@@ -17,9 +17,10 @@ from scim2_models import Context, Group, PatchOp
 from kizuna.accounts.services import account_email_set, sessions_end
 from kizuna.api.services import api_tokens_revoke_all
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.tokens import token_hash, token_new
 from kizuna.orgs.services import OrgsError, person_create, person_update, team_create, team_members_set, team_rename
 
-from .models import ScimGroup, ScimToken, ScimUser, hash_token, new_raw_token
+from .models import TOKEN_PREFIX, ScimGroup, ScimToken, ScimUser
 from .resources import UserResource, user_email, user_name, user_resource, user_role
 from .selectors import scim_people_by_ids, scim_team_members
 
@@ -45,9 +46,9 @@ def scim_token_create(*, organization: Any, name: str) -> tuple[ScimToken, str]:
     """Make a provisioning token for one agency; return it with the raw token (shown once, never stored)."""
     if organization.is_principal:
         raise ScimError(_("Provisioning tokens are for partner agencies only."))
-    raw = new_raw_token()
+    raw = token_new(TOKEN_PREFIX)
     token = ScimToken.objects.create(
-        organization=organization, name=(name.strip() or "SCIM")[:100], prefix=raw[:16], key_hash=hash_token(raw)
+        organization=organization, name=(name.strip() or "SCIM")[:100], prefix=raw[:16], key_hash=token_hash(raw)
     )
     return token, raw
 

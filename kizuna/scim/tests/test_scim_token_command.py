@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from kizuna.scim.models import ScimToken, hash_token
+from kizuna.ops.tokens import token_hash
+from kizuna.scim.models import ScimToken
 
 from .conftest import Directory
 
@@ -17,7 +18,7 @@ def test_it_prints_a_token_that_provisions_that_agency(cast: Any) -> None:
     raw = out.getvalue().strip()
     token = ScimToken.objects.get()
     assert token.organization == cast.partner_a and token.name == "Entra ID"
-    assert token.key_hash == hash_token(raw) and raw not in token.key_hash
+    assert token.key_hash == token_hash(raw) and raw not in token.key_hash
     assert raw.startswith("kzscim_") and token.prefix == raw[:16]
     names = {r["userName"] for r in Directory(raw).get("/Users").json()["Resources"]}
     assert cast.rep_a1.email in names and cast.rep_b1.email not in names
