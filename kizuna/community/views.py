@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,12 +78,19 @@ def community(request: HttpRequest) -> HttpResponse:
         )[key]
     query = request.GET.copy()
     query.pop("page", None)
+    filters_html = None
+    if not query:
+        # The search form unfilled is alike for everyone: its selects' many options are rendered once per process.
+        filters_html = kept_shared(
+            user, "community_filters_html", lambda: render_to_string("community/_filters.html", {"form": form})
+        )
     return render(
         request,
         "community/list.html",
         {
             "form": form,
             "filter": f,
+            "filters_html": filters_html,
             "page": page,
             "query": query.urlencode(),
             "is_moderator": selectors.is_moderator(request.user),

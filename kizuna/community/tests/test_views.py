@@ -213,3 +213,17 @@ def test_the_activity_iri_of_a_question_resolves_to_its_page(cast, client):
     client.force_login(cast.rep_a2)
     response = client.get(reverse("community:community_question_activity", args=[question.key]))
     assert response.status_code == 302 and response.url == question.get_absolute_url()
+
+
+def test_the_unfilled_search_form_is_kept_but_shows_a_new_product_and_a_chosen_filter(cast, signed_in, product):
+    from kizuna.catalog.models import Product
+
+    client = signed_in(cast.rep_a1)
+    first = client.get(reverse("community:community")).content.decode()
+    assert product.name in first and 'name="product"' in first
+    again = client.get(reverse("community:community")).content.decode()
+    assert again.count('name="product"') == 1  # the kept form is the same form, shown once
+    Product.objects.create(name="クラウド給与", slug="cloud-payroll")  # published content changed
+    assert "クラウド給与" in client.get(reverse("community:community")).content.decode()
+    filtered = client.get(reverse("community:community"), {"product": product.pk}).content.decode()
+    assert f'<option value="{product.pk}" selected>' in filtered  # a filter in use is never the kept form
