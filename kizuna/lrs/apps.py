@@ -5,3 +5,10 @@ class LrsConfig(AppConfig):
     name = "kizuna.lrs"
     label = "lrs"
     verbose_name = "xAPI LRS"
+
+    def ready(self) -> None:
+        from kizuna.ops.schedule import register_job
+
+        from .tasks import enqueue_mirror
+
+        register_job(id="lrs_mirror", enqueue=enqueue_mirror, minute="*")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from .models import LrsCredential
+from .selectors import consistent_through as mirror_consistent_through
 from .selectors import lrs_credential_for
 from .services import lrs_credential_note_version
 
@@ -188,9 +189,9 @@ def xapi_view(
                 response = _error_response(error)
             response["X-Experience-API-Version"] = version
             if consistent_through and "X-Experience-API-Consistent-Through" not in response:
-                # Every write is visible to reads once answered: consistent through now.
-                now = timezone.now().astimezone(UTC)
-                response["X-Experience-API-Consistent-Through"] = now.isoformat(timespec="milliseconds").replace(
+                # What is sent is readable once answered; Kizuna's own statements once the mirror copied them.
+                through = mirror_consistent_through(timezone.now()).astimezone(UTC)
+                response["X-Experience-API-Consistent-Through"] = through.isoformat(timespec="milliseconds").replace(
                     "+00:00", "Z"
                 )
             if version.startswith("2") and "Last-Modified" not in response:

@@ -135,3 +135,16 @@ class LrsDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id}"
+
+
+class LrsMirror(models.Model):
+    """How far Kizuna's own statements (records) have been copied into the LRS's store: one row."""
+
+    # Every own statement at or before this position is copied (or was settled and copied on a later pass).
+    last_seq = models.BigIntegerField(default=0)
+    # Every own statement stored before this moment is in the store: the X-Experience-API-Consistent-Through.
+    through = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"mirrored through {self.through}"

@@ -1,11 +1,12 @@
 """Reads of the LRS: credentials (statements: kizuna.lrs.statements, documents: kizuna.lrs.documents)."""
 
 import hmac
+from datetime import datetime
 from typing import Any
 
 from kizuna.ops.tokens import token_hash
 
-from .models import LrsActivity, LrsCredential
+from .models import LrsActivity, LrsCredential, LrsMirror
 
 
 def lrs_credential_for(*, key: str, secret: str) -> LrsCredential | None:
@@ -38,3 +39,9 @@ def person_object(*, agent: dict[str, Any]) -> dict[str, Any]:
 
 def lrs_credential_by_key(*, key: str) -> LrsCredential | None:
     return LrsCredential.objects.filter(key=key.strip()).first()
+
+
+def consistent_through(now: datetime) -> datetime:
+    """The moment before which every statement, ours and others', can be read from the store."""
+    state = LrsMirror.objects.filter(pk=1).values_list("through", flat=True).first()
+    return min(now, state) if state is not None else now

@@ -14,7 +14,7 @@ from .documents import DocumentKey, document_delete, document_get, document_ids,
 from .formats import accept_languages, shape
 from .http import SUPPORTED_VERSIONS, XapiError, XapiRequest, json_response, xapi_view
 from .models import LrsDocument
-from .selectors import activity_object, person_object
+from .selectors import activity_object, consistent_through, person_object
 from .statements import (
     format_time,
     more_read,
@@ -33,7 +33,8 @@ def about(xreq: XapiRequest) -> HttpResponse:
 
 
 def _consistent_headers() -> dict[str, str]:
-    return {"X-Experience-API-Consistent-Through": format_time(timezone.now())}
+    # What other systems send is readable once answered; Kizuna's own statements once the mirror copied them.
+    return {"X-Experience-API-Consistent-Through": format_time(consistent_through(timezone.now()))}
 
 
 @xapi_view(("GET", "PUT", "POST"), consistent_through=True)

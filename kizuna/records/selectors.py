@@ -201,3 +201,8 @@ def courses_finished_per_partner(*, course_ids: Iterable[int], by: datetime, use
         .annotate(n=Count("pk"))
         .values_list("user__membership__organization_id", "course_id", "n")
     }
+
+
+def statements_after(*, seq: int, limit: int) -> list[Statement]:
+    """Up to ``limit`` statements stored after position ``seq``, in stored order (for copying them elsewhere)."""
+    return list(Statement.objects.filter(seq__gt=seq).select_related("actor").order_by("seq")[:limit])
