@@ -37,6 +37,7 @@ from .certification import seed_certification
 from .coaching import seed_coaching
 from .community import seed_community
 from .feedback import seed_feedback
+from .freshness import seed_freshness
 from .gamification import seed_gamification
 from .guidance import seed_guidance
 from .kpis import seed_kpis
@@ -326,6 +327,7 @@ FEATURE_SEEDS = (
     seed_kpis,
     seed_gamification,
     seed_guidance,
+    seed_freshness,
 )
 
 

@@ -62,6 +62,7 @@ SECTIONS = (
         _("Making content"),
         (
             Entry("catalog:studio", _("Courses"), (ADMIN, AUTHOR)),
+            Entry("freshness:studio", _("Freshness"), (ADMIN, AUTHOR)),
             Entry("assessments:studio_quizzes", _("Quizzes"), (ADMIN, AUTHOR)),
             Entry("scenarios:studio_scenarios", _("Scenarios"), STAFF),
             Entry("surveys:studio_surveys", _("Surveys"), (ADMIN, AUTHOR)),

@@ -201,3 +201,14 @@ def courses_finished_per_partner(*, course_ids: Iterable[int], by: datetime, use
         .annotate(n=Count("pk"))
         .values_list("user__membership__organization_id", "course_id", "n")
     }
+
+
+def lesson_completion_by_key(*, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """Return {lesson key: (reps who started it, reps who completed it)} over every published version of each."""
+    rows = (
+        LessonProgress.objects.filter(lesson__key__in=list(keys))
+        .values("lesson__key")
+        .annotate(started=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
+        .order_by()
+    )
+    return {row["lesson__key"]: (row["started"], row["completed"]) for row in rows}
