@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "kizuna.sso",
     "kizuna.support",
     "kizuna.freshness",
+    "kizuna.stories",
 ]
 
 MIDDLEWARE = [

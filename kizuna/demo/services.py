@@ -44,6 +44,7 @@ from .kpis import seed_kpis
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
+from .stories import seed_stories
 from .surveys import seed_surveys
 from .updates import seed_updates
 from .videos import VideoScript, video_render
@@ -328,6 +329,7 @@ FEATURE_SEEDS = (
     seed_gamification,
     seed_guidance,
     seed_freshness,
+    seed_stories,
 )
 
 

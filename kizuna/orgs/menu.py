@@ -56,6 +56,7 @@ SECTIONS = (
         (
             Entry("community:community", _("Community"), EVERYONE),
             Entry("feedback:field_voice", _("Field voice"), (REP,)),
+            Entry("stories:stories", _("Success stories"), EVERYONE),
         ),
     ),
     Section(

@@ -149,3 +149,9 @@ def principal_staff_with_roles(*roles: str) -> QuerySet["User"]:
         is_active=True, membership__role__in=roles, membership__organization__kind=Organization.Kind.PRINCIPAL
     )
 
+
+def partner_managers(*, partner_id: int) -> QuerySet["User"]:
+    """Return the active managers of one partner agency."""
+    return get_user_model().objects.filter(
+        is_active=True, membership__role=Role.MANAGER, membership__organization_id=partner_id
+    )

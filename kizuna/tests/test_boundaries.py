@@ -30,6 +30,7 @@ FEATURES = (
     "learning",
     "support",
     "freshness",
+    "stories",
 )
 # The cross-cutting apps read many features; nothing below imports them.
 CROSS_CUTTING = ("analytics", "kpis", "incentives", "agreements", "privacy", "api", "lrs", "demo", "scim", "sso")

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _phone(browser: Any) -> Any:
     context = browser.new_context(viewport=PHONE, locale="ja-JP", is_mobile=True, has_touch=True)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(45000)  # the shared test machine is slow at times
     return context.new_page()
 
 
