@@ -616,6 +616,6 @@ def draft_lessons_all() -> QuerySet[Lesson]:
     )
 
 
-def draft_lesson_ids_for_key(key: Any) -> QuerySet[Lesson]:
+def draft_lesson_ids_for_key(key: Any) -> QuerySet[Any, Any]:
     """Return (as a subquery) the id of the draft lesson a published lesson was made from: they share the key."""
     return Lesson.objects.filter(key=key).values("pk")

@@ -70,13 +70,13 @@ def freshness_confirm(
 
 
 def _authors_of(items: list[sources.Item]) -> dict[int, list[sources.Item]]:
-    """Group content by whom to tell: its maker if they still author, else every author and admin."""
-    staff = {u.pk: u for u in principal_staff_with_roles(Role.ADMIN, Role.AUTHOR)}
+    """Group content by whom to tell: its maker if they still author, else every author (the admins if none)."""
+    staff = {u.pk: u for u in principal_staff_with_roles(Role.ADMIN, Role.AUTHOR).select_related("membership")}
     authors = [pk for pk, u in staff.items() if u.membership.role == Role.AUTHOR] or list(staff)
     grouped: dict[int, list[sources.Item]] = defaultdict(list)
     for item in items:
         for pk in [item.author_id] if item.author_id in staff else authors:
-            grouped[pk].append(item)  # type: ignore[index]
+            grouped[pk].append(item)
     return grouped
 
 
@@ -139,9 +139,13 @@ def freshness_digest_send(*, today: date | None = None) -> int:
     """Send each author their weekly digest of content due for review (once per ISO week); return how many."""
     today = today or timezone.localdate()
     year, week, _day = today.isocalendar()
+    staff = list(principal_staff_with_roles(Role.ADMIN, Role.AUTHOR).select_related("membership"))
+    staff_ids = {person.pk for person in staff}
     sent = 0
-    for author in principal_staff_with_roles(Role.ADMIN, Role.AUTHOR).select_related("membership"):
-        rows = [r for r in selectors.review_list(author, stale_only=True, today=today) if _digest_for(r, author)]
+    for author in staff:
+        rows = [
+            r for r in selectors.review_list(author, stale_only=True, today=today) if _digest_for(r, author, staff_ids)
+        ]
         if not rows:
             continue
         counts = selectors.stale_counts(rows)
@@ -165,11 +169,11 @@ def freshness_digest_send(*, today: date | None = None) -> int:
     return sent
 
 
-def _digest_for(row: selectors.Row, author: "User") -> bool:
+def _digest_for(row: selectors.Row, author: "User", staff_ids: set[int]) -> bool:
     """An author's digest lists what they made; an admin's also what nobody who still authors made."""
     if row.item.author_id == author.pk:
         return True
-    return author.membership.role == Role.ADMIN and row.item.author_id is None
+    return author.membership.role == Role.ADMIN and row.item.author_id not in staff_ids
 
 
 def review_date_default(today: date | None = None) -> date:

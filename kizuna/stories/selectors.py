@@ -87,11 +87,6 @@ def stories_waiting_for_author(user: Any) -> QuerySet[SuccessStory]:
     return stories_visible_to(user).filter(waiting).order_by("interviewed_at", "id")
 
 
-def stories_waiting_for_rep(rep: Any) -> QuerySet[SuccessStory]:
-    waiting = (SuccessStory.Status.NOMINATED, SuccessStory.Status.CONSENTED)
-    return SuccessStory.objects.filter(rep=rep, status__in=waiting)
-
-
 def story_video_lets_watch(user: Any, video_id: int) -> bool:
     """A story's recording is watched by whoever may see the story (the rep, their manager, principal staff)."""
     return stories_visible_to(user).filter(video_id=video_id).exists()

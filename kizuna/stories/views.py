@@ -178,7 +178,8 @@ def upload_finish(request: HttpRequest, story_id: int, upload_key: uuid.UUID) ->
     found = selectors.access_story_for_rep(request.user, story_id)
     upload = access_upload_for_owner(request.user, upload_key)  # type: ignore[arg-type]
     if upload.roleplay_id is not None:
-        raise Http404
+        # The rep's own roleplay take: it is finished on the roleplay's page, not here.
+        return _json_error(_("The upload could not start. Reload the page and try again."))
     try:
         services.story_recording_attach(story=found, rep=request.user, upload=upload)
     except services.StoryError as error:

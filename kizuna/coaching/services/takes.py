@@ -30,14 +30,15 @@ def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> S
     done = Submission.objects.filter(statement_id=upload.statement_id, rep=upload.owner).first()
     if done is not None:
         return done
-    if upload.roleplay_id is None:
+    roleplay = upload.roleplay
+    if roleplay is None:  # another app's upload (a success story's interview), finished there
         raise CoachingError(_("The upload could not start. Reload the page and try again."))
     path = upload_file_ready(upload=upload)
     try:
         with path.open("rb") as handle:
             submission = submission_create(
                 rep=upload.owner,
-                roleplay=upload.roleplay,
+                roleplay=roleplay,
                 file=File(handle, name="take"),
                 statement_id=upload.statement_id,
                 note=note,

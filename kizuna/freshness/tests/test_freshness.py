@@ -183,3 +183,12 @@ def test_reps_and_managers_cannot_open_the_freshness_pages(cast, signed_in):
         client = signed_in(person)
         assert client.get(reverse("freshness:studio")).status_code == 404
         assert client.get(_edit_url(lesson)).status_code == 404
+
+
+def test_an_admins_digest_lists_content_whose_maker_no_longer_authors(cast):
+    lesson = linked_lesson(cast, product(), review_by=timezone.localdate() - timedelta(days=1))
+    course = lesson.module.course
+    course.created_by = cast.rep_a1  # a maker who is not principal staff (left, or moved)
+    course.save(update_fields=["created_by"])
+    assert services.freshness_digest_send() == 1
+    assert Notification.objects.get(kind="freshness.digest").recipient == cast.admin
