@@ -312,3 +312,17 @@ SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDD
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
 _.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
+_.confirmed_by  # variable, kizuna/freshness/models.py: shown by freshness/edit.html
+_.flag_reason  # variable, kizuna/freshness/models.py: shown by freshness/studio.html and edit.html
+_.changed_by  # variable, kizuna/freshness/models.py: who marked a product changed (kept with the change)
+_.reopened_count  # variable, kizuna/freshness/models.py: how many certifications a product change reopened
+_.score_percent  # property, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
+_.is_stale  # property, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
+_.edit_url  # variable, kizuna/freshness/sources.py: linked from freshness/edit.html
+_.KPI  # variable, kizuna/stories/models.py: a nomination source (?source=kpi from the KPI board)
+_.RISING_TALENT  # variable, kizuna/stories/models.py: a nomination source (?source=rising_talent)
+_.nominated_by  # variable, kizuna/stories/models.py: shown by stories/story.html
+_.nominated_at  # variable, kizuna/stories/models.py: shown by stories/story.html and stories.html
+_.interviewed_at  # variable, kizuna/stories/models.py: orders the authors' list, shown by stories/story.html
+_.drafted_by  # variable, kizuna/stories/models.py: who made the lesson (kept with the story)
+_.drafted_at  # variable, kizuna/stories/models.py: when the lesson was made (kept with the story)

@@ -133,6 +133,8 @@ INSTALLED_APPS = [
     "kizuna.scim",
     "kizuna.sso",
     "kizuna.support",
+    "kizuna.freshness",
+    "kizuna.stories",
 ]
 
 MIDDLEWARE = [

@@ -44,4 +44,6 @@ urlpatterns = [
     path("", include("kizuna.scim.urls")),
     path("", include("kizuna.sso.urls")),
     path("", include("kizuna.support.urls")),
+    path("", include("kizuna.freshness.urls")),
+    path("", include("kizuna.stories.urls")),
 ]

@@ -607,3 +607,15 @@ def course_library(user: "User", *, tag_slug: str = "", product_slug: str = "") 
         tag=tag,
         product=product,
     )
+
+
+def draft_lessons_all() -> QuerySet[Lesson]:
+    """Return every draft lesson with its course (and the course's maker), in course order."""
+    return Lesson.objects.select_related("module__course").order_by(
+        "module__course__title", "module__course_id", "module__position", "module_id", "position", "id"
+    )
+
+
+def draft_lesson_ids_for_key(key: Any) -> QuerySet[Any, Any]:
+    """Return (as a subquery) the id of the draft lesson a published lesson was made from: they share the key."""
+    return Lesson.objects.filter(key=key).values("pk")

@@ -345,3 +345,8 @@ def certification_states(user: "User", certification_ids: Collection[int]) -> di
         }
         states[holding.certification_id] = SubjectState(label=label, changed_at=changed[holding.certification_id])
     return states
+
+
+def certifications_for_product(product_id: int) -> QuerySet[Certification]:
+    """Return the active certifications about this product, with their requirements (a product change may reopen them)."""
+    return Certification.objects.filter(active=True, product_id=product_id).prefetch_related("requirements")

@@ -98,7 +98,8 @@ class Upload(models.Model):
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    roleplay = models.ForeignKey(Roleplay, on_delete=models.CASCADE, related_name="+")
+    # None: an upload another app finishes (a success story's interview, through upload_file_ready).
+    roleplay = models.ForeignKey(Roleplay, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     size = models.BigIntegerField()
     received = models.BigIntegerField(default=0)
     # Made by the client: the statement id of the submission, so a retried finish records it once.

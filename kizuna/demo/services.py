@@ -37,12 +37,14 @@ from .certification import seed_certification
 from .coaching import seed_coaching
 from .community import seed_community
 from .feedback import seed_feedback
+from .freshness import seed_freshness
 from .gamification import seed_gamification
 from .guidance import seed_guidance
 from .kpis import seed_kpis
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .scenarios import seed_scenarios
+from .stories import seed_stories
 from .surveys import seed_surveys
 from .updates import seed_updates
 from .videos import VideoScript, video_render
@@ -326,6 +328,8 @@ FEATURE_SEEDS = (
     seed_kpis,
     seed_gamification,
     seed_guidance,
+    seed_freshness,
+    seed_stories,
 )
 
 

@@ -418,3 +418,14 @@ def access_feedback_for_handler(user: "User", feedback_id: int) -> LessonFeedbac
         return lesson_feedback_visible_to(user).select_related("rep", "lesson__version").get(pk=feedback_id)
     except (LessonFeedback.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def lesson_feedback_counts(*, keys: "list[Any]") -> dict[Any, tuple[int, int]]:
+    """Return {lesson key: (feedback given, of which "didn't work with customers")} over every version."""
+    rows = (
+        LessonFeedback.objects.filter(lesson_key__in=keys)
+        .values("lesson_key")
+        .annotate(total=Count("id"), did_not_work=Count("id", filter=Q(worked=False)))
+        .order_by()
+    )
+    return {row["lesson_key"]: (row["total"], row["did_not_work"]) for row in rows}

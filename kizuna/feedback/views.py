@@ -19,7 +19,7 @@ from kizuna.catalog.selectors import access_lesson_for_user, access_module_for_u
 from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import csv_response
-from kizuna.orgs.access import Role, can_author, membership_of, role_required
+from kizuna.orgs.access import Role, can_author, can_nominate_success, membership_of, role_required
 from kizuna.scenarios.selectors import access_scenario_for_user, can_edit_scenarios, scenario_choices_for
 from kizuna.updates.selectors import can_post
 
@@ -128,7 +128,11 @@ def _module_choices() -> list[tuple[int, str]]:
 
 def _detail_context(request: HttpRequest, voice: FieldVoice, **forms: Any) -> dict[str, Any]:
     user = request.user
-    context: dict[str, Any] = {"voice": voice, "is_owner": voice.rep_id == user.pk}
+    context: dict[str, Any] = {
+        "voice": voice,
+        "is_owner": voice.rep_id == user.pk,
+        "can_nominate": can_nominate_success(user),
+    }
     if selectors.can_answer(user):
         context["answer_form"] = forms.get("answer_form") or AnswerForm(initial={"answer": voice.answer})
         if not voice.content_kind:

@@ -16,6 +16,7 @@ DEFAULT_RULES = {
     EventKind.HELPFUL_ANSWER: (10, 10, 0),
     EventKind.STREAK_DAY: (5, 1, 2),
     EventKind.LIVE_ATTENDED: (20, 3, 0),
+    EventKind.SUCCESS_STORY: (100, 1, 0),
 }
 DEFAULT_LEVELS = [
     (1, 0, "ルーキー", "Rookie"),
@@ -35,4 +36,7 @@ DEFAULT_BADGES = [
     ("helpful-5", "頼れる回答者", "Helpful answerer", "コミュニティの回答が5回役に立ちました。",
      "Five answers in the community were found helpful.", Badge.Criterion.EVENTS,
      EventKind.HELPFUL_ANSWER, 5, "#6a1b9a"),
+    ("success-story", "成功事例の主役", "Success story", "あなたの成功事例がレッスンになりました。",
+     "Your success became a lesson for other reps.", Badge.Criterion.EVENTS, EventKind.SUCCESS_STORY, 1,
+     "#c2185b"),
 ]  # fmt: skip

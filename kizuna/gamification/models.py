@@ -21,6 +21,7 @@ class EventKind(models.TextChoices):
     HELPFUL_ANSWER = "helpful_answer", _("Helpful answer")
     STREAK_DAY = "streak_day", _("Daily streak")
     LIVE_ATTENDED = "live_attended", _("Live session attended")
+    SUCCESS_STORY = "success_story", _("Success story published")
 
 
 class PointRule(models.Model):

@@ -116,6 +116,9 @@ def events_for(st: Any, rules: Ruleset | None = None) -> list[Event]:
         if kind in ("accepted", "upvoted"):
             return [Event(EventKind.HELPFUL_ANSWER, str(st.id))]
         return []
+    if verb == RECEIVED and otype == own("activity-types/success-story"):
+        # A rep's success published as a lesson (kizuna.stories): once per story.
+        return [Event(EventKind.SUCCESS_STORY, st.object_iri)]
     if verb == ATTENDED and otype == TYPE_MEETING:
         return [Event(EventKind.LIVE_ATTENDED, st.object_iri)]
     return []

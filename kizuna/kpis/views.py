@@ -21,6 +21,7 @@ from kizuna.orgs.access import (
     access_partner_for_user,
     access_rep_for_user,
     access_team_for_user,
+    can_nominate_success,
     membership_of,
     role_required,
     visible_partners,
@@ -137,7 +138,13 @@ def kpi_team_board(request: HttpRequest, team_id: int) -> HttpResponse:
 def kpi_rep(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = access_rep_for_user(request.user, rep_id)
     months = selectors.rep_months(rep=rep, last=_month(request))
-    return render(request, "kpis/rep.html", {"rep": rep, "months": months, "sparklines": charts.rep_sparklines(months)})
+    context = {
+        "rep": rep,
+        "months": months,
+        "sparklines": charts.rep_sparklines(months),
+        "can_nominate": can_nominate_success(request.user),
+    }
+    return render(request, "kpis/rep.html", context)
 
 
 # --- Charts (SVG as <img>) ----------------------------------------------------------------------------
@@ -340,6 +347,7 @@ def rising_talent(request: HttpRequest) -> HttpResponse:
             "partners": partners,
             "chosen": chosen,
             "own": own,
+            "can_nominate": can_nominate_success(request.user),
             "rules": {
                 "rise": int(talent.RISE),
                 "helpful": talent.HELPFUL,

@@ -20,6 +20,7 @@ from kizuna.catalog.selectors import (
     lesson_following,
     version_outline,
 )
+from kizuna.freshness.selectors import lesson_confirmed_at
 from kizuna.ops.repcache import kept, kept_shared, rep_page
 from kizuna.orgs.access import Role, membership_of, role_required
 from kizuna.orgs.menu import start_page_for
@@ -157,6 +158,12 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lp = kept(
         user, {f"lesson:{lesson_id}": lambda: records_selectors.lesson_progress_for(user=user, lesson=lesson_obj)}
     )[f"lesson:{lesson_id}"]
+    # Same for every rep: kept until content changes (an author's confirmation renews the shared token).
+    confirmed_at = kept_shared(
+        user,
+        f"confirmed:{lesson_obj.pk}",
+        lambda: lesson_confirmed_at(lesson_key=lesson_obj.key, published_at=version.published_at),
+    )
     m = membership_of(request.user)
     content_template, content_context = None, {}
     owner = content_kind(lesson_obj.kind)
@@ -172,6 +179,7 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
             "version": version,
             "course": version.course,
             "progress": lp,
+            "confirmed_at": confirmed_at,
             "position": index + 1,
             "count": len(siblings),
             "previous": siblings[index - 1] if index > 0 else None,

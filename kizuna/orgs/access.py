@@ -63,6 +63,11 @@ def can_see_rep_records(user: "Viewer") -> bool:
     return has_role(user, Role.ADMIN, Role.COACH, Role.MANAGER)
 
 
+def can_nominate_success(user: "Viewer") -> bool:
+    """Whether the user may nominate a rep's success as a story (kizuna.stories): managers, coaches, admins."""
+    return has_role(user, Role.ADMIN, Role.COACH, Role.MANAGER)
+
+
 def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Require sign-in and one of the roles; everyone else gets a 404."""
 

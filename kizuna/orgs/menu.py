@@ -56,12 +56,14 @@ SECTIONS = (
         (
             Entry("community:community", _("Community"), EVERYONE),
             Entry("feedback:field_voice", _("Field voice"), (REP,)),
+            Entry("stories:stories", _("Success stories"), EVERYONE),
         ),
     ),
     Section(
         _("Making content"),
         (
             Entry("catalog:studio", _("Courses"), (ADMIN, AUTHOR)),
+            Entry("freshness:studio", _("Freshness"), (ADMIN, AUTHOR)),
             Entry("assessments:studio_quizzes", _("Quizzes"), (ADMIN, AUTHOR)),
             Entry("scenarios:studio_scenarios", _("Scenarios"), STAFF),
             Entry("surveys:studio_surveys", _("Surveys"), (ADMIN, AUTHOR)),

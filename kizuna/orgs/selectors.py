@@ -141,3 +141,17 @@ def organization_teams(*, organization: Organization) -> QuerySet[Team]:
 def partner_by_code(*, code: str) -> Organization | None:
     """Return the partner agency with this code (any case), or None."""
     return Organization.objects.filter(kind=Organization.Kind.PARTNER, slug=code.strip().lower()).first()
+
+
+def principal_staff_with_roles(*roles: str) -> QuerySet["User"]:
+    """Return the active principal staff who hold one of these roles (whom content work is sent to)."""
+    return get_user_model().objects.filter(
+        is_active=True, membership__role__in=roles, membership__organization__kind=Organization.Kind.PRINCIPAL
+    )
+
+
+def partner_managers(*, partner_id: int) -> QuerySet["User"]:
+    """Return the active managers of one partner agency."""
+    return get_user_model().objects.filter(
+        is_active=True, membership__role=Role.MANAGER, membership__organization_id=partner_id
+    )

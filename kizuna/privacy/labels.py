@@ -61,6 +61,7 @@ PART_LABELS = {
     "support_questions": _("Questions to the support desk"),
     "support_messages": _("Messages to the support desk"),
     "support_guided_start": _("Guided start"),
+    "success_stories": _("Success stories about you, with your interview answers"),
     "directory_record": _("Your agency's directory record (SCIM)"),
     "sso_identities": _("Sign-in identities of your organization (single sign-on)"),
     "data_exports": _("Your data downloads"),

@@ -206,3 +206,14 @@ def courses_finished_per_partner(*, course_ids: Iterable[int], by: datetime, use
 def statements_after(*, seq: int, limit: int) -> list[Statement]:
     """Up to ``limit`` statements stored after position ``seq``, in stored order (for copying them elsewhere)."""
     return list(Statement.objects.filter(seq__gt=seq).select_related("actor").order_by("seq")[:limit])
+
+
+def lesson_completion_by_key(*, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """Return {lesson key: (reps who started it, reps who completed it)} over every published version of each."""
+    rows = (
+        LessonProgress.objects.filter(lesson__key__in=list(keys))
+        .values("lesson__key")
+        .annotate(started=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
+        .order_by()
+    )
+    return {row["lesson__key"]: (row["started"], row["completed"]) for row in rows}

@@ -30,6 +30,8 @@ FEATURES = (
     "certification",
     "learning",
     "support",
+    "freshness",
+    "stories",
 )
 # The cross-cutting apps read many features; nothing below imports them.
 CROSS_CUTTING = ("analytics", "kpis", "incentives", "agreements", "privacy", "api", "lrs", "demo", "scim", "sso")

@@ -12,6 +12,7 @@ from .analysis import (
     WEAK_TOPIC_WEEKS,
     item_analysis,
     item_partner_rates,
+    lesson_average_scores,
     reps_quiz_overview,
     retention_by_topic,
     topics_across_partners,
@@ -67,6 +68,7 @@ from .studio import (
 )
 
 __all__ = [
+    "lesson_average_scores",
     "bank_categories",
     "access_attempt_for_grader",
     "attempt_essays",

@@ -428,3 +428,14 @@ def reps_quiz_overview(
             )
         )
     return rows
+
+
+def lesson_average_scores(*, keys: list[Any]) -> dict[Any, float]:
+    """Return {lesson key: the average scaled score (0..1) of submitted attempts} over every version of each."""
+    rows = (
+        Attempt.objects.filter(lesson__key__in=keys, score__isnull=False)
+        .values("lesson__key")
+        .annotate(average=Avg("score"))
+        .order_by()
+    )
+    return {row["lesson__key"]: row["average"] for row in rows}

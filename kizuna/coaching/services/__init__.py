@@ -29,7 +29,16 @@ from .takes import (
     submission_reference_set,
     upload_finish,
 )
-from .uploads import UPLOAD_CHUNK_BYTES, upload_chunk_write, upload_discard, upload_path, upload_start, uploads_expire
+from .uploads import (
+    UPLOAD_CHUNK_BYTES,
+    upload_chunk_write,
+    upload_discard,
+    upload_file_ready,
+    upload_max_bytes,
+    upload_path,
+    upload_start,
+    uploads_expire,
+)
 
 __all__ = [
     "UPLOAD_CHUNK_BYTES",
@@ -54,6 +63,8 @@ __all__ = [
     "submission_reference_set",
     "upload_chunk_write",
     "upload_discard",
+    "upload_file_ready",
+    "upload_max_bytes",
     "upload_finish",
     "upload_path",
     "upload_start",

@@ -19,7 +19,7 @@ from ..models import Roleplay, Submission, Upload
 from ..selectors import roleplays_for_rep
 from .reviews import reviews_request
 from .statements import submission_activity
-from .uploads import upload_discard, upload_max_bytes, upload_path, upload_too_large, with_known_length
+from .uploads import upload_discard, upload_file_ready, upload_max_bytes, upload_too_large
 
 
 def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> Submission:
@@ -30,14 +30,15 @@ def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> S
     done = Submission.objects.filter(statement_id=upload.statement_id, rep=upload.owner).first()
     if done is not None:
         return done
-    if upload.received != upload.size:
-        raise CoachingError(_("The upload is not complete yet. Keep this page open until it finishes."))
-    path = with_known_length(upload_path(upload))
+    roleplay = upload.roleplay
+    if roleplay is None:  # another app's upload (a success story's interview), finished there
+        raise CoachingError(_("The upload could not start. Reload the page and try again."))
+    path = upload_file_ready(upload=upload)
     try:
         with path.open("rb") as handle:
             submission = submission_create(
                 rep=upload.owner,
-                roleplay=upload.roleplay,
+                roleplay=roleplay,
                 file=File(handle, name="take"),
                 statement_id=upload.statement_id,
                 note=note,

@@ -46,8 +46,12 @@ def upload_too_large() -> CoachingError:
     )
 
 
-def upload_start(*, rep: Any, roleplay: Roleplay, size: int, statement_id: uuid.UUID) -> Upload:
-    """Open a resumable upload of `size` bytes; the same statement id resumes the upload already open."""
+def upload_start(*, rep: Any, roleplay: Roleplay | None, size: int, statement_id: uuid.UUID) -> Upload:
+    """Open a resumable upload of `size` bytes; the same statement id resumes the upload already open.
+
+    Without a roleplay the upload is another app's (a success story's interview): it sends the chunks to the
+    same endpoint and takes the finished file with `upload_file_ready`.
+    """
     if size <= 0:
         raise CoachingError(_("The file is empty. Record or choose a video."))
     if size > upload_max_bytes():
@@ -108,6 +112,13 @@ def uploads_expire(*, now: datetime | None = None) -> int:
     for upload in stale:
         upload_discard(upload=upload)
     return len(stale)
+
+
+def upload_file_ready(*, upload: Upload) -> Path:
+    """Return the finished file of a complete upload (a browser recording with its length written in)."""
+    if upload.received != upload.size:
+        raise CoachingError(_("The upload is not complete yet. Keep this page open until it finishes."))
+    return with_known_length(upload_path(upload))
 
 
 def upload_discard(*, upload: Upload) -> None:
