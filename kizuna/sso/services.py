@@ -21,6 +21,7 @@ from kizuna.orgs.selectors import organization_teams
 from kizuna.orgs.services import OrgsError, person_create, roles_for
 
 from .models import IdentityProvider
+from .saml import saml_app_settings
 from .selectors import email_domain
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -59,6 +60,31 @@ def _clean_domains(text: str, *, provider: IdentityProvider | None) -> list[str]
     return domains
 
 
+def _provider_record(
+    *,
+    provider: IdentityProvider | None,
+    organization: Any,
+    app: SocialApp,
+    name: str,
+    domains: list[str],
+    sso_required: bool,
+    role_claim: str,
+    team_claim: str,
+) -> IdentityProvider:
+    provider = provider or IdentityProvider(organization=organization, app=app)
+    provider.name = name
+    provider.email_domains = "\n".join(domains)
+    provider.sso_required = sso_required
+    provider.role_claim = role_claim.strip()[:100]
+    provider.team_claim = team_claim.strip()[:100]
+    provider.save()
+    return provider
+
+
+def _new_provider_id(organization: Any) -> str:
+    return f"kizuna-{organization.slug}-{get_random_string(6).lower()}"
+
+
 def identity_provider_save(
     *,
     provider: IdentityProvider | None,
@@ -87,9 +113,7 @@ def identity_provider_save(
     domains = _clean_domains(email_domains, provider=provider)
     with transaction.atomic():
         if provider is None:
-            app = SocialApp(
-                provider="openid_connect", provider_id=f"kizuna-{organization.slug}-{get_random_string(6).lower()}"
-            )
+            app = SocialApp(provider="openid_connect", provider_id=_new_provider_id(organization))
         else:
             app = provider.app
         app.name, app.client_id = name, client_id
@@ -97,14 +121,101 @@ def identity_provider_save(
             app.secret = client_secret
         app.settings = {**(app.settings or {}), "server_url": discovery_url}
         app.save()
-        provider = provider or IdentityProvider(organization=organization, app=app)
-        provider.name = name
-        provider.email_domains = "\n".join(domains)
-        provider.sso_required = sso_required
-        provider.role_claim = role_claim.strip()[:100]
-        provider.team_claim = team_claim.strip()[:100]
-        provider.save()
-    return provider
+        return _provider_record(
+            provider=provider,
+            organization=organization,
+            app=app,
+            name=name,
+            domains=domains,
+            sso_required=sso_required,
+            role_claim=role_claim,
+            team_claim=team_claim,
+        )
+
+
+def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
+    """Return (entity id, sign-in URL, certificate) read from an IdP's metadata XML."""
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
+    bad = _("This is not the SAML metadata of an identity provider (an EntityDescriptor with an IDPSSODescriptor).")
+    try:
+        # python3-saml's parser refuses DTDs and entities (no XXE); the HTTP-Redirect sign-in URL is the one used.
+        idp = OneLogin_Saml2_IdPMetadataParser.parse(metadata_xml.strip().encode()).get("idp") or {}
+    except Exception:  # noqa: BLE001 — any parse failure of text an admin pasted is the same message
+        raise SsoError(bad, field="metadata_xml") from None
+    certs = idp.get("x509certMulti", {}).get("signing") or [idp.get("x509cert", "")]
+    sso_url = (idp.get("singleSignOnService") or {}).get("url", "")
+    if not idp.get("entityId") or not sso_url or not certs[0]:
+        raise SsoError(bad, field="metadata_xml")
+    return idp["entityId"], sso_url, certs[0]
+
+
+def _clean_certificate(text: str) -> str:
+    """Return the IdP's signing certificate as base64 DER (what python3-saml keeps), or refuse it."""
+    from cryptography import x509
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils
+
+    body = OneLogin_Saml2_Utils.format_cert(text.strip(), heads=False)
+    try:
+        x509.load_pem_x509_certificate(OneLogin_Saml2_Utils.format_cert(body).encode())
+    except ValueError:
+        raise SsoError(
+            _("Paste the identity provider's signing certificate (X.509, Base64 or PEM)."), field="x509cert"
+        ) from None
+    return body
+
+
+def saml_provider_save(
+    *,
+    provider: IdentityProvider | None,
+    organization: Any,
+    name: str,
+    metadata_xml: str,
+    entity_id: str,
+    sso_url: str,
+    x509cert: str,
+    email_domains: str,
+    sso_required: bool,
+    role_claim: str,
+    team_claim: str,
+) -> IdentityProvider:
+    """Create or change an organization's SAML identity provider, from its metadata XML or its three values."""
+    name = name.strip()
+    if not name:
+        raise SsoError(_("Enter a name, such as the provider's product name."), field="name")
+    if metadata_xml.strip():
+        entity_id, sso_url, x509cert = _saml_idp_from_metadata(metadata_xml)
+    entity_id, sso_url = entity_id.strip(), sso_url.strip()
+    if not entity_id:
+        raise SsoError(_("Enter the identity provider's entity ID, or paste its metadata XML."), field="entity_id")
+    try:
+        URLValidator(schemes=["https", "http"])(sso_url)
+    except ValidationError:
+        raise SsoError(_("Enter the identity provider's sign-in (SSO) URL (https://…)."), field="sso_url") from None
+    if not x509cert.strip():
+        raise SsoError(_("Paste the identity provider's signing certificate, or its metadata XML."), field="x509cert")
+    certificate = _clean_certificate(x509cert)
+    domains = _clean_domains(email_domains, provider=provider)
+    with transaction.atomic():
+        if provider is None:
+            # allauth's SAML URLs carry the app's client_id: /accounts/saml/<client_id>/acs/.
+            provider_id = _new_provider_id(organization)
+            app = SocialApp(provider="saml", provider_id=provider_id, client_id=provider_id)
+        else:
+            app = provider.app
+        app.name = name
+        app.settings = saml_app_settings(entity_id=entity_id[:1024], sso_url=sso_url, x509cert=certificate)
+        app.save()
+        return _provider_record(
+            provider=provider,
+            organization=organization,
+            app=app,
+            name=name,
+            domains=domains,
+            sso_required=sso_required,
+            role_claim=role_claim,
+            team_claim=team_claim,
+        )
 
 
 def identity_provider_delete(*, provider: IdentityProvider) -> None:
