@@ -16,6 +16,7 @@ from scim2_models import Context, Group, PatchOp
 
 from kizuna.accounts.services import account_email_set, sessions_end
 from kizuna.api.services import api_tokens_revoke_all
+from kizuna.audit.services import Action, audit_record
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.services import OrgsError, person_create, person_update, team_create, team_members_set, team_rename
 
@@ -46,9 +47,18 @@ def scim_token_create(*, organization: Any, name: str) -> tuple[ScimToken, str]:
     if organization.is_principal:
         raise ScimError(_("Provisioning tokens are for partner agencies only."))
     raw = new_raw_token()
-    token = ScimToken.objects.create(
-        organization=organization, name=(name.strip() or "SCIM")[:100], prefix=raw[:16], key_hash=hash_token(raw)
-    )
+    with transaction.atomic():
+        token = ScimToken.objects.create(
+            organization=organization, name=(name.strip() or "SCIM")[:100], prefix=raw[:16], key_hash=hash_token(raw)
+        )
+        # The shown prefix only: the token itself is never kept, in the trail or elsewhere.
+        audit_record(
+            action=Action.SCIM_TOKEN_CREATE,
+            target=token,
+            target_label=f"{token.name} ({token.prefix})",
+            organization_id=organization.pk,
+            after={"name": token.name, "prefix": token.prefix},
+        )
     return token, raw
 
 
@@ -57,9 +67,23 @@ def scim_tokens_revoke(*, organization: Any, prefix: str) -> int:
     prefix = prefix.strip()
     if len(prefix) < 10:
         return 0
-    return ScimToken.objects.filter(
-        organization=organization, prefix__startswith=prefix[:16], revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    now = timezone.now()
+    with transaction.atomic():
+        tokens = list(
+            ScimToken.objects.select_for_update().filter(
+                organization=organization, prefix__startswith=prefix[:16], revoked_at__isnull=True
+            )
+        )
+        for token in tokens:
+            audit_record(
+                action=Action.SCIM_TOKEN_REVOKE,
+                target=token,
+                target_label=f"{token.name} ({token.prefix})",
+                organization_id=organization.pk,
+                before={"revoked_at": None},
+                after={"revoked_at": now},
+            )
+        return ScimToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
 
 
 def scim_token_touch(*, token: ScimToken) -> None:

@@ -6,6 +6,9 @@ they belong to that organization, and a new person is created there (just in tim
 the provider's claims map to.
 """
 
+import base64
+import binascii
+import hashlib
 import re
 from typing import Any
 
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from kizuna.audit.services import Action, audit_record, changed_fields
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.selectors import organization_teams
 from kizuna.orgs.services import OrgsError, person_create, roles_for
@@ -60,9 +64,40 @@ def _clean_domains(text: str, *, provider: IdentityProvider | None) -> list[str]
     return domains
 
 
+def _provider_state(provider: IdentityProvider | None) -> dict[str, Any]:
+    """What the audit trail keeps of a provider: its settings, the certificate by fingerprint, never the secret."""
+    if provider is None:
+        return {}
+    app = provider.app
+    state: dict[str, Any] = {
+        "protocol": app.provider,
+        "name": provider.name,
+        "domains": provider.domains,
+        "sso_required": provider.sso_required,
+        "role_claim": provider.role_claim,
+        "team_claim": provider.team_claim,
+    }
+    settings = app.settings or {}
+    if provider.is_saml:
+        idp = settings.get("idp", {})
+        state["entity_id"] = idp.get("entity_id", "")
+        state["sso_url"] = idp.get("sso_url", "")
+        try:
+            state["certificate_sha256"] = hashlib.sha256(base64.b64decode(idp.get("x509cert", ""))).hexdigest()
+        except binascii.Error:
+            state["certificate_sha256"] = ""
+    else:
+        state["discovery_url"] = settings.get("server_url", "")
+        state["client_id"] = app.client_id
+        # A changed secret shows as a changed fingerprint prefix; the secret itself never enters the trail.
+        state["client_secret"] = hashlib.sha256(app.secret.encode()).hexdigest()[:8] if app.secret else ""
+    return state
+
+
 def _provider_record(
     *,
     provider: IdentityProvider | None,
+    before: dict[str, Any],
     organization: Any,
     app: SocialApp,
     name: str,
@@ -71,6 +106,7 @@ def _provider_record(
     role_claim: str,
     team_claim: str,
 ) -> IdentityProvider:
+    created = provider is None
     provider = provider or IdentityProvider(organization=organization, app=app)
     provider.name = name
     provider.email_domains = "\n".join(domains)
@@ -78,6 +114,16 @@ def _provider_record(
     provider.role_claim = role_claim.strip()[:100]
     provider.team_claim = team_claim.strip()[:100]
     provider.save()
+    old, new = changed_fields(before, _provider_state(provider))
+    if created or new or old:
+        audit_record(
+            action=Action.SSO_PROVIDER_CREATE if created else Action.SSO_PROVIDER_UPDATE,
+            target=provider,
+            target_label=provider.name,
+            organization_id=provider.organization_id,
+            before=old,
+            after=new,
+        )
     return provider
 
 
@@ -111,6 +157,7 @@ def identity_provider_save(
     if provider is None and not client_secret:
         raise SsoError(_("Enter the client secret the provider gave Kizuna."), field="client_secret")
     domains = _clean_domains(email_domains, provider=provider)
+    before = _provider_state(provider)
     with transaction.atomic():
         if provider is None:
             app = SocialApp(provider="openid_connect", provider_id=_new_provider_id(organization))
@@ -123,6 +170,7 @@ def identity_provider_save(
         app.save()
         return _provider_record(
             provider=provider,
+            before=before,
             organization=organization,
             app=app,
             name=name,
@@ -196,6 +244,7 @@ def saml_provider_save(
         raise SsoError(_("Paste the identity provider's signing certificate, or its metadata XML."), field="x509cert")
     certificate = _clean_certificate(x509cert)
     domains = _clean_domains(email_domains, provider=provider)
+    before = _provider_state(provider)
     with transaction.atomic():
         if provider is None:
             # allauth's SAML URLs carry the app's client_id: /accounts/saml/<client_id>/acs/.
@@ -208,6 +257,7 @@ def saml_provider_save(
         app.save()
         return _provider_record(
             provider=provider,
+            before=before,
             organization=organization,
             app=app,
             name=name,
@@ -221,6 +271,13 @@ def saml_provider_save(
 def identity_provider_delete(*, provider: IdentityProvider) -> None:
     """Remove a provider; people it signed in keep their accounts and may be invited to set a password."""
     with transaction.atomic():
+        audit_record(
+            action=Action.SSO_PROVIDER_DELETE,
+            target=provider,
+            target_label=provider.name,
+            organization_id=provider.organization_id,
+            before=_provider_state(provider),
+        )
         provider.app.delete()  # cascades to the provider and the linked identities
 
 
