@@ -89,8 +89,6 @@ def _provider_state(provider: IdentityProvider | None) -> dict[str, Any]:
     else:
         state["discovery_url"] = settings.get("server_url", "")
         state["client_id"] = app.client_id
-        # A changed secret shows as a changed fingerprint prefix; the secret itself never enters the trail.
-        state["client_secret"] = hashlib.sha256(app.secret.encode()).hexdigest()[:8] if app.secret else ""
     return state
 
 
@@ -105,6 +103,7 @@ def _provider_record(
     sso_required: bool,
     role_claim: str,
     team_claim: str,
+    secret_changed: bool = False,
 ) -> IdentityProvider:
     created = provider is None
     provider = provider or IdentityProvider(organization=organization, app=app)
@@ -115,6 +114,9 @@ def _provider_record(
     provider.team_claim = team_claim.strip()[:100]
     provider.save()
     old, new = changed_fields(before, _provider_state(provider))
+    if secret_changed and not created:
+        # Said, never shown: the secret itself never enters the trail.
+        new["client_secret"] = "changed"  # noqa: S105
     if created or new or old:
         audit_record(
             action=Action.SSO_PROVIDER_CREATE if created else Action.SSO_PROVIDER_UPDATE,
@@ -158,6 +160,7 @@ def identity_provider_save(
         raise SsoError(_("Enter the client secret the provider gave Kizuna."), field="client_secret")
     domains = _clean_domains(email_domains, provider=provider)
     before = _provider_state(provider)
+    secret_changed = provider is not None and bool(client_secret) and client_secret != provider.app.secret
     with transaction.atomic():
         if provider is None:
             app = SocialApp(provider="openid_connect", provider_id=_new_provider_id(organization))
@@ -178,6 +181,7 @@ def identity_provider_save(
             sso_required=sso_required,
             role_claim=role_claim,
             team_claim=team_claim,
+            secret_changed=secret_changed,
         )
 
 
