@@ -62,6 +62,17 @@ def scim_token_create(*, organization: Any, name: str) -> tuple[ScimToken, str]:
     return token, raw
 
 
+def _revoke_record(token: ScimToken, now: Any) -> None:
+    audit_record(
+        action=Action.SCIM_TOKEN_REVOKE,
+        target=token,
+        target_label=f"{token.name} ({token.prefix})",
+        organization_id=token.organization_id,
+        before={"revoked_at": None},
+        after={"revoked_at": now},
+    )
+
+
 def scim_tokens_revoke(*, organization: Any, prefix: str) -> int:
     """Revoke the agency's live tokens whose shown prefix starts with this text (at least 10 characters)."""
     prefix = prefix.strip()
@@ -75,15 +86,20 @@ def scim_tokens_revoke(*, organization: Any, prefix: str) -> int:
             )
         )
         for token in tokens:
-            audit_record(
-                action=Action.SCIM_TOKEN_REVOKE,
-                target=token,
-                target_label=f"{token.name} ({token.prefix})",
-                organization_id=organization.pk,
-                before={"revoked_at": None},
-                after={"revoked_at": now},
-            )
+            _revoke_record(token, now)
         return ScimToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+
+
+def scim_token_revoke(*, token: ScimToken) -> bool:
+    """Revoke one token (the admin's page); return False if it was revoked already."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not ScimToken.objects.select_for_update().filter(pk=token.pk, revoked_at__isnull=True).exists():
+            return False
+        _revoke_record(token, now)
+        ScimToken.objects.filter(pk=token.pk).update(revoked_at=now)
+    token.revoked_at = now
+    return True
 
 
 def scim_token_touch(*, token: ScimToken) -> None:
