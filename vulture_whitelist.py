@@ -312,3 +312,8 @@ SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDD
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
 _.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
+_.PasswordResetForm  # class, kizuna/accounts/forms.py: named by settings.ACCOUNT_FORMS
+_.PasswordResetKeyForm  # class, kizuna/accounts/forms.py: named by settings.ACCOUNT_FORMS
+_.used_at  # field, kizuna/sso/models.py: when a SAML assertion was used, for support (the admin shows it)
+_.KizunaSAMLProvider  # class, kizuna/sso/saml.py: named by settings.SOCIALACCOUNT_PROVIDERS["saml"]
+_.package  # variable, kizuna/sso/saml.py: read by django-allauth to find the provider's URLs

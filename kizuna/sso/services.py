@@ -187,7 +187,7 @@ def identity_provider_save(
 
 def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
     """Return (entity id, sign-in URL, certificate) read from an IdP's metadata XML."""
-    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser  # type: ignore[import-untyped]
 
     bad = _("This is not the SAML metadata of an identity provider (an EntityDescriptor with an IDPSSODescriptor).")
     try:
@@ -205,7 +205,7 @@ def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
 def _clean_certificate(text: str) -> str:
     """Return the IdP's signing certificate as base64 DER (what python3-saml keeps), or refuse it."""
     from cryptography import x509
-    from onelogin.saml2.utils import OneLogin_Saml2_Utils
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils  # type: ignore[import-untyped]
 
     body = OneLogin_Saml2_Utils.format_cert(text.strip(), heads=False)
     try:

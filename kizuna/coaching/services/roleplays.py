@@ -208,8 +208,8 @@ def _target_state(target: RoleplayTarget) -> dict[str, Any]:
         "kind": "roleplay",
         "roleplay": target.roleplay.title,
         "partner": target.partner.name,
-        "team": target.team.name if target.team_id else None,
-        "rep": target.rep.email if target.rep_id else None,
+        "team": target.team.name if target.team is not None else None,
+        "rep": target.rep.email if target.rep is not None else None,
     }
 
 
