@@ -326,3 +326,8 @@ _.nominated_at  # variable, kizuna/stories/models.py: shown by stories/story.htm
 _.interviewed_at  # variable, kizuna/stories/models.py: orders the authors' list, shown by stories/story.html
 _.drafted_by  # variable, kizuna/stories/models.py: who made the lesson (kept with the story)
 _.drafted_at  # variable, kizuna/stories/models.py: when the lesson was made (kept with the story)
+_.PasswordResetForm  # class, kizuna/accounts/forms.py: named by settings.ACCOUNT_FORMS
+_.PasswordResetKeyForm  # class, kizuna/accounts/forms.py: named by settings.ACCOUNT_FORMS
+_.used_at  # field, kizuna/sso/models.py: when a SAML assertion was used, for support (the admin shows it)
+_.KizunaSAMLProvider  # class, kizuna/sso/saml.py: named by settings.SOCIALACCOUNT_PROVIDERS["saml"]
+_.package  # variable, kizuna/sso/saml.py: read by django-allauth to find the provider's URLs

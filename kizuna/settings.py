@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "django_htmx",
     "ninja",
@@ -258,6 +259,11 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "kizuna.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A password reset is refused for people whose organization requires single sign-on (accounts.signin_rules).
+ACCOUNT_FORMS = {
+    "reset_password": "kizuna.accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "kizuna.accounts.forms.PasswordResetKeyForm",
+}
 # Wrong passwords are throttled by kizuna.accounts.signin_throttle (growing waits, never a lockout of
 # the correct password), so allauth's own "login_failed" limit is off. "login" only guards against a
 # flood of sign-in posts from one address: an office of 200 reps behind one address fits many times over.
@@ -280,7 +286,11 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+    # allauth's SAML provider, refusing an assertion used before (kizuna/sso/saml.py).
+    "saml": {"provider_class": "kizuna.sso.saml.KizunaSAMLProvider"},
+}
 
 # Second factors (allauth.mfa, under /accounts/2fa/): an authenticator app (TOTP) with recovery codes, and
 # security keys or passkeys (WebAuthn). Which roles must have one: the principal admin's /settings/security/.

@@ -179,8 +179,18 @@ def requirements_add(
     """
     with transaction.atomic():
         made = [_requirement_create(certification=certification, **spec) for spec in requirements]
+        audit_record(
+            action=Action.CERTIFICATION_UPDATE,
+            target=certification,
+            target_label=certification.name,
+            after={"requirements_added": [_requirement_state(r) for r in made]},
+        )
         certification_refresh(certification=certification, now=now)
     return made
+
+
+def _requirement_state(requirement: Requirement) -> dict[str, Any]:
+    return {"kind": requirement.kind, "label": requirement.label, "min_score": requirement.min_score}
 
 
 def _requirement_create(
@@ -218,6 +228,12 @@ def _requirement_create(
 def requirement_remove(*, requirement: Requirement, now: datetime | None = None) -> None:
     with transaction.atomic():
         certification = requirement.certification
+        audit_record(
+            action=Action.CERTIFICATION_UPDATE,
+            target=certification,
+            target_label=certification.name,
+            before={"requirement_removed": _requirement_state(requirement)},
+        )
         requirement.delete()
         certification_refresh(certification=certification, now=now)
 
@@ -492,6 +508,7 @@ def _transition(
             kind, at = CertificationEvent.Kind.EARNED, holding.certified_at
         event = _certification_event(holding, kind, at or now)
         if event is not None:
+            _holding_record(holding, definition, Action.CERTIFICATION_GRANT, before=before, why=kind)
             _entitlement_events(holding, definition, EntitlementEvent.Kind.GRANTED, event.at, event, kind)
             _notify(holding, gettext_noop("You are certified: %(name)s"), kind, event.at)
         return
@@ -511,6 +528,7 @@ def _transition(
         event = _certification_event(holding, CertificationEvent.Kind.SUSPENDED, now)
         if event is not None:
             reason = "certification_reopened" if after == Status.SUSPENDED else "requirements_changed"
+            _holding_record(holding, definition, Action.CERTIFICATION_REVOKE, before=before, why=reason)
             _entitlement_events(holding, definition, EntitlementEvent.Kind.REVOKED, now, event, reason)
             _notify(
                 holding,
@@ -518,6 +536,22 @@ def _transition(
                 "suspended",
                 event.at,
             )
+
+
+def _holding_record(holding: Holding, definition: Definition, action: Action, *, before: str, why: str) -> None:
+    """Record a rep's certification granted or taken back (once per event: rebuilding the holdings adds none).
+
+    The actor is whoever caused it in this request (the admin who reopened it, the rep whose learning met the
+    last requirement), or nobody when the projector or the daily job applies it.
+    """
+    audit_record(
+        action=action,
+        target=holding,
+        target_label=f"{definition.certification.name} → {holding.rep}",
+        organization_id=holding.partner_id,
+        before={"status": before},
+        after={"status": holding.status, "why": why, "version": holding.version},
+    )
 
 
 def certifications_daily(*, now: datetime | None = None) -> dict[str, int]:

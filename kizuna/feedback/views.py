@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kizuna.audit.services import audit_export
 from kizuna.catalog.selectors import access_lesson_for_user, access_module_for_user, draft_courses
 from kizuna.ops import charts
 from kizuna.ops.errors import add_to_form, message_user
@@ -318,7 +319,11 @@ def field_voice_report_csv(request: HttpRequest) -> HttpResponse:
         ]
         for row in report.top
     ]
-    return csv_response(header, rows, filename=f"field-voice-{flt.since}-{flt.until}.csv")
+    filename = f"field-voice-{flt.since}-{flt.until}.csv"
+    membership = membership_of(request.user)
+    scope = None if membership is None or membership.is_principal_staff else membership.organization_id
+    audit_export(filename=filename, organization_id=scope, rows=len(rows))
+    return csv_response(header, rows, filename=filename)
 
 
 # --- Content feedback -----------------------------------------------------------------------

@@ -154,6 +154,7 @@ def badge_image_clean(upload: Any) -> BadgeImage:
 def badge_save(*, badge: Badge | None = None, data: dict[str, Any], image: BadgeImage | None = None) -> Badge:
     """Create or change a badge class (awards follow at the next rebuild)."""
     badge = badge or Badge()
+    before = {name: getattr(badge, name) for name in data} if badge.pk else {}
     for name, value in data.items():
         setattr(badge, name, value)
     if not badge.slug:
@@ -164,9 +165,18 @@ def badge_save(*, badge: Badge | None = None, data: dict[str, Any], image: Badge
         raise GamificationError(_("Choose the course that earns the badge."))
     try:
         with transaction.atomic():
+            created = badge.pk is None
             badge.save()
             if image is not None:
                 badge.image.save(f"{badge.slug}.{image.extension}", ContentFile(image.content), save=True)
+            old, new = changed_fields(before, {name: getattr(badge, name) for name in data})
+            if created or old or new or image is not None:
+                audit_record(
+                    action=Action.BADGE_SAVE,
+                    target=badge,
+                    before=old,
+                    after={**new, **({"image": badge.image.name} if image is not None else {})},
+                )
     except IntegrityError:
         raise GamificationError(_("Another badge already uses this code.")) from None
     return badge

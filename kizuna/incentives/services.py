@@ -3,10 +3,12 @@
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record
 
 from .models import IncentiveRule
 
@@ -43,26 +45,56 @@ def incentive_rule_create(
         certification = None
     else:
         course = None
-    return IncentiveRule.objects.create(
-        partner=partner,
-        kind=kind,
-        amount_yen=amount_yen,
-        effective_from=effective_from,
-        effective_to=effective_to,
-        certification=certification,
-        course=course,
-        note=note.strip(),
-        created_by=created_by,
-    )
+    with transaction.atomic():
+        rule = IncentiveRule.objects.create(
+            partner=partner,
+            kind=kind,
+            amount_yen=amount_yen,
+            effective_from=effective_from,
+            effective_to=effective_to,
+            certification=certification,
+            course=course,
+            note=note.strip(),
+            created_by=created_by,
+        )
+        audit_record(
+            action=Action.INCENTIVE_RULE_CREATE,
+            actor=created_by,
+            target=rule,
+            organization_id=partner.pk,
+            after={
+                "kind": kind,
+                "amount_yen": amount_yen,
+                "effective_from": effective_from,
+                "effective_to": effective_to,
+                "certification": certification,
+                "course": course,
+                "note": rule.note,
+            },
+        )
+    return rule
 
 
 def incentive_rule_end(*, rule: IncentiveRule, on: date | None = None) -> IncentiveRule | None:
     """End a rule on the given day (today by default); a rule not yet in effect is removed instead."""
     day = on or timezone.localdate()
-    if rule.effective_from > day:
-        rule.delete()
-        return None
-    if rule.effective_to is None or rule.effective_to > day:
-        rule.effective_to = day
-        rule.save(update_fields=["effective_to"])
+    with transaction.atomic():
+        if rule.effective_from > day:
+            _end_record(rule, after={"removed": True})
+            rule.delete()
+            return None
+        if rule.effective_to is None or rule.effective_to > day:
+            _end_record(rule, after={"effective_to": day})
+            rule.effective_to = day
+            rule.save(update_fields=["effective_to"])
     return rule
+
+
+def _end_record(rule: IncentiveRule, *, after: dict[str, Any]) -> None:
+    audit_record(
+        action=Action.INCENTIVE_RULE_END,
+        target=rule,
+        organization_id=rule.partner_id,
+        before={"effective_from": rule.effective_from, "effective_to": rule.effective_to},
+        after=after,
+    )

@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.tokens import token_hash, token_new
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.selectors import organizations_all
 
 from .models import LrsCredential, new_key
@@ -30,16 +32,35 @@ def lrs_credential_create(*, name: str, partner_code: str | None = None) -> tupl
         if partner is None:
             raise LrsCredentialError(_("No partner has the code %(code)s.") % {"code": partner_code})
     secret = token_new()
-    credential = LrsCredential.objects.create(
-        name=name[:100], key=new_key(), secret_hash=token_hash(secret), partner=partner
-    )
+    with transaction.atomic():
+        credential = LrsCredential.objects.create(
+            name=name[:100], key=new_key(), secret_hash=token_hash(secret), partner=partner
+        )
+        # The key names the credential; the secret never enters the trail.
+        audit_record(
+            action=Action.LRS_CREDENTIAL_CREATE,
+            target=credential,
+            target_label=f"{credential.name} ({credential.key})",
+            organization_id=partner.pk if partner is not None else None,
+            after={"name": credential.name, "key": credential.key, "partner": partner_code or None},
+        )
     return credential, secret
 
 
 def lrs_credential_deactivate(*, credential: LrsCredential) -> LrsCredential:
     """Refuse this credential from now on."""
-    credential.active = False
-    LrsCredential.objects.filter(pk=credential.pk).update(active=False)
+    with transaction.atomic():
+        if credential.active:
+            audit_record(
+                action=Action.LRS_CREDENTIAL_DEACTIVATE,
+                target=credential,
+                target_label=f"{credential.name} ({credential.key})",
+                organization_id=credential.partner_id,
+                before={"active": True},
+                after={"active": False},
+            )
+        credential.active = False
+        LrsCredential.objects.filter(pk=credential.pk).update(active=False)
     return credential
 
 

@@ -117,6 +117,7 @@ SECTIONS = (
             Entry("certification:webhooks", _("Webhooks"), (ADMIN,)),
             Entry("tokens:api_tokens", _("API tokens"), (ADMIN,)),
             Entry("sso:providers", _("Single sign-on"), (ADMIN,)),
+            Entry("scim:tokens", _("Provisioning (SCIM)"), (ADMIN,)),
             Entry("privacy:privacy_erasure", _("Erasure of departed people"), (ADMIN,)),
             Entry("support:queue", _("Support desk"), (ADMIN,)),
             Entry("audit:trail", _("Audit trail"), (*STAFF, MANAGER)),

@@ -88,8 +88,17 @@ def team_rename(*, team: Team, name: str) -> Team:
     if Team.objects.filter(organization_id=team.organization_id, name=name).exclude(pk=team.pk).exists():
         raise OrgsError(_("This organization already has a team with this name."), field="name")
     if name != team.name:
-        team.name = name
-        team.save(update_fields=["name"])
+        with transaction.atomic():
+            audit_record(
+                action=Action.TEAM_UPDATE,
+                target=team,
+                target_label=name,
+                organization_id=team.organization_id,
+                before={"name": team.name},
+                after={"name": name},
+            )
+            team.name = name
+            team.save(update_fields=["name"])
     return team
 
 
@@ -99,8 +108,20 @@ def team_members_set(*, team: Team, people: list[User]) -> None:
     if Membership.objects.filter(user_id__in=ids).exclude(organization_id=team.organization_id).exists():
         raise OrgsError(_("This team belongs to another organization."), field="team")
     with transaction.atomic():
+        before = sorted(Membership.objects.filter(team=team).values_list("user__email", flat=True))
         Membership.objects.filter(team=team).exclude(user_id__in=ids).update(team=None)
         Membership.objects.filter(user_id__in=ids).update(team=team)
+        after = sorted(p.email for p in people)
+        if before != after:
+            # Who joined and who left, by address: the whole member list of a large team would bury the change.
+            audit_record(
+                action=Action.TEAM_UPDATE,
+                target=team,
+                target_label=team.name,
+                organization_id=team.organization_id,
+                before={"left": sorted(set(before) - set(after))},
+                after={"joined": sorted(set(after) - set(before))},
+            )
 
 
 def roles_for(organization: Organization) -> tuple[str, ...]:

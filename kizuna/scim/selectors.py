@@ -5,8 +5,10 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from kizuna.ops.tokens import token_hash
+from kizuna.orgs.access import can_manage_people
 from kizuna.orgs.selectors import organization_people, organization_teams
 
 from .models import ScimToken
@@ -78,3 +80,17 @@ def scim_people_by_ids(*, organization: Any, resource_ids: list[str]) -> tuple[l
     found = {p.public_id for p in people}
     unknown += [text for public_id, text in wanted.items() if public_id not in found]
     return people, unknown
+
+
+def scim_tokens_for_admin(user: Any) -> QuerySet[ScimToken]:
+    """Return every agency's provisioning tokens for a principal admin, newest first; nothing for anyone else."""
+    if not can_manage_people(user):
+        return ScimToken.objects.none()
+    return ScimToken.objects.select_related("organization").order_by("-created_at", "-pk")
+
+
+def access_scim_token_for_user(user: Any, token_id: int) -> ScimToken:
+    try:
+        return scim_tokens_for_admin(user).get(pk=token_id)
+    except (ScimToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

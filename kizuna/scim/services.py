@@ -18,6 +18,7 @@ from kizuna.accounts.services import account_email_set, sessions_end
 from kizuna.api.services import api_tokens_revoke_all
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.tokens import token_hash, token_new
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.services import OrgsError, person_create, person_update, team_create, team_members_set, team_rename
 
 from .models import TOKEN_PREFIX, ScimGroup, ScimToken, ScimUser
@@ -47,10 +48,30 @@ def scim_token_create(*, organization: Any, name: str) -> tuple[ScimToken, str]:
     if organization.is_principal:
         raise ScimError(_("Provisioning tokens are for partner agencies only."))
     raw = token_new(TOKEN_PREFIX)
-    token = ScimToken.objects.create(
-        organization=organization, name=(name.strip() or "SCIM")[:100], prefix=raw[:16], key_hash=token_hash(raw)
-    )
+    with transaction.atomic():
+        token = ScimToken.objects.create(
+            organization=organization, name=(name.strip() or "SCIM")[:100], prefix=raw[:16], key_hash=token_hash(raw)
+        )
+        # The shown prefix only: the token itself is never kept, in the trail or elsewhere.
+        audit_record(
+            action=Action.SCIM_TOKEN_CREATE,
+            target=token,
+            target_label=f"{token.name} ({token.prefix})",
+            organization_id=organization.pk,
+            after={"name": token.name, "prefix": token.prefix},
+        )
     return token, raw
+
+
+def _revoke_record(token: ScimToken, now: Any) -> None:
+    audit_record(
+        action=Action.SCIM_TOKEN_REVOKE,
+        target=token,
+        target_label=f"{token.name} ({token.prefix})",
+        organization_id=token.organization_id,
+        before={"revoked_at": None},
+        after={"revoked_at": now},
+    )
 
 
 def scim_tokens_revoke(*, organization: Any, prefix: str) -> int:
@@ -58,9 +79,28 @@ def scim_tokens_revoke(*, organization: Any, prefix: str) -> int:
     prefix = prefix.strip()
     if len(prefix) < 10:
         return 0
-    return ScimToken.objects.filter(
-        organization=organization, prefix__startswith=prefix[:16], revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    now = timezone.now()
+    with transaction.atomic():
+        tokens = list(
+            ScimToken.objects.select_for_update().filter(
+                organization=organization, prefix__startswith=prefix[:16], revoked_at__isnull=True
+            )
+        )
+        for token in tokens:
+            _revoke_record(token, now)
+        return ScimToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+
+
+def scim_token_revoke(*, token: ScimToken) -> bool:
+    """Revoke one token (the admin's page); return False if it was revoked already."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not ScimToken.objects.select_for_update().filter(pk=token.pk, revoked_at__isnull=True).exists():
+            return False
+        _revoke_record(token, now)
+        ScimToken.objects.filter(pk=token.pk).update(revoked_at=now)
+    token.revoked_at = now
+    return True
 
 
 def scim_token_touch(*, token: ScimToken) -> None:

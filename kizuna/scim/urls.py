@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import token_views, views
 
 app_name = "scim"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("scim/v2/ResourceTypes/<str:name>", views.resource_types, name="resource_type"),
     path("scim/v2/Schemas", views.schemas, name="schemas"),
     path("scim/v2/Schemas/<str:schema_id>", views.schemas, name="schema"),
+    # The principal admin's tokens (a browser page, not SCIM).
+    path("settings/scim/", token_views.scim_tokens, name="tokens"),
+    path("settings/scim/<int:scim_token_id>/revoke/", token_views.scim_token_revoke_view, name="token_revoke"),
 ]

@@ -7,6 +7,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 from django.shortcuts import render
 
+from .saml import ATTRIBUTE_MAPPING
 from .selectors import provider_for_app
 from .services import SsoError, sso_person_for
 
@@ -20,6 +21,33 @@ def _claims(extra_data: dict[str, Any]) -> dict[str, Any]:
     return claims
 
 
+def _saml_attribute(attributes: dict[str, Any], key: str) -> str:
+    for name in ATTRIBUTE_MAPPING[key]:
+        values = attributes.get(name)
+        if values:
+            return str(values[0]).strip()
+    return ""
+
+
+def _saml_claims(sociallogin: Any) -> dict[str, Any]:
+    """A SAML assertion's attributes as claims: the address, its verification, the name (family name first).
+
+    The IdP signed the assertion and the address must be in its organization's domains; it counts as verified
+    unless the IdP says otherwise in an `email_verified` attribute.
+    """
+    attributes = dict(sociallogin.account.extra_data or {})
+    verified = _saml_attribute(attributes, "email_verified")
+    name = _saml_attribute(attributes, "name") or " ".join(
+        part for part in (_saml_attribute(attributes, "last_name"), _saml_attribute(attributes, "first_name")) if part
+    )
+    return {
+        **attributes,
+        "email": sociallogin.user.email or _saml_attribute(attributes, "email"),
+        "email_verified": not verified or verified.lower() in ("true", "1", "yes"),
+        "name": name,
+    }
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         # New people are created in pre_social_login, in their organization; allauth's sign-up form never shows.
@@ -31,9 +59,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             if provider is None:
                 raise SsoError("")
             linked = sociallogin.user if sociallogin.is_existing else None
-            person = sso_person_for(
-                provider=provider, claims=_claims(sociallogin.account.extra_data), linked_user=linked
-            )
+            claims = _saml_claims(sociallogin) if provider.is_saml else _claims(sociallogin.account.extra_data)
+            person = sso_person_for(provider=provider, claims=claims, linked_user=linked)
         except SsoError as err:
             response = render(request, "sso/refused.html", {"message": err.message}, status=403)
             raise ImmediateHttpResponse(response) from None

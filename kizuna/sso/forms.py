@@ -52,3 +52,46 @@ class IdentityProviderForm(forms.Form):
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+class SamlIdentityProviderForm(forms.Form):
+    """A SAML identity provider: its metadata XML, or its entity ID, sign-in URL and signing certificate."""
+
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, empty_label=None)
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example “Microsoft Entra ID”."))
+    metadata_xml = forms.CharField(
+        label=_("IdP metadata XML"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Paste the federation metadata XML; or leave empty and fill in the three fields below."),
+    )
+    entity_id = forms.CharField(label=_("IdP entity ID (issuer)"), max_length=1024, required=False)
+    sso_url = forms.CharField(label=_("IdP sign-in (SSO) URL"), max_length=1000, required=False)
+    x509cert = forms.CharField(
+        label=_("IdP signing certificate"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("X.509, Base64 or PEM (-----BEGIN CERTIFICATE-----)."),
+    )
+    email_domains = IdentityProviderForm.base_fields["email_domains"]
+    sso_required = IdentityProviderForm.base_fields["sso_required"]
+    role_claim = forms.CharField(
+        label=_("Role attribute"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "The attribute whose value is the Kizuna role (manager, rep; admin, author, coach for the principal)."
+        ),
+    )
+    team_claim = forms.CharField(
+        label=_("Team attribute"),
+        max_length=100,
+        required=False,
+        help_text=_("The attribute whose value is the name of the person's team (optional)."),
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]

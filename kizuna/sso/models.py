@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IdentityProvider(models.Model):
-    """One OpenID Connect provider of one organization, the e-mail domains it covers and how its claims map.
+    """One OpenID Connect or SAML provider of one organization, the e-mail domains it covers and how its claims map.
 
-    The protocol itself is django-allauth's (`socialaccount`, OpenID Connect provider): `app` holds the
-    discovery URL, client id and secret; its `provider_id` names this provider in allauth's URLs.
+    The protocol itself is django-allauth's (`socialaccount`, its OpenID Connect and SAML providers): `app`
+    holds the discovery URL, client id and secret (OIDC) or the IdP's entity id, sign-in URL and certificate
+    (SAML, in `app.settings`); its `provider_id` names this provider in allauth's URLs. For SAML the role and
+    team "claims" are attribute names.
     """
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="identity_providers")
@@ -30,3 +32,24 @@ class IdentityProvider(models.Model):
     @property
     def domains(self) -> list[str]:
         return [d for d in self.email_domains.split() if d]
+
+    @property
+    def is_saml(self) -> bool:
+        return self.app.provider == "saml"
+
+
+class SamlAssertionUse(models.Model):
+    """A SAML assertion that signed someone in: its ID is kept until it expires, so it is never accepted twice."""
+
+    provider_id = models.CharField(max_length=200)  # allauth's provider id of the IdP that issued it
+    assertion_id = models.CharField(max_length=255)
+    used_at = models.DateTimeField(auto_now_add=True)
+    keep_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider_id", "assertion_id"], name="sso_assertion_used_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.assertion_id

@@ -6,6 +6,9 @@ they belong to that organization, and a new person is created there (just in tim
 the provider's claims map to.
 """
 
+import base64
+import binascii
+import hashlib
 import re
 from typing import Any
 
@@ -17,10 +20,12 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.selectors import organization_teams
 from kizuna.orgs.services import OrgsError, person_create, roles_for
 
 from .models import IdentityProvider
+from .saml import saml_app_settings
 from .selectors import email_domain
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -59,6 +64,75 @@ def _clean_domains(text: str, *, provider: IdentityProvider | None) -> list[str]
     return domains
 
 
+def _provider_state(provider: IdentityProvider | None) -> dict[str, Any]:
+    """What the audit trail keeps of a provider: its settings, the certificate by fingerprint, never the secret."""
+    if provider is None:
+        return {}
+    app = provider.app
+    state: dict[str, Any] = {
+        "protocol": app.provider,
+        "name": provider.name,
+        "domains": provider.domains,
+        "sso_required": provider.sso_required,
+        "role_claim": provider.role_claim,
+        "team_claim": provider.team_claim,
+    }
+    settings = app.settings or {}
+    if provider.is_saml:
+        idp = settings.get("idp", {})
+        state["entity_id"] = idp.get("entity_id", "")
+        state["sso_url"] = idp.get("sso_url", "")
+        try:
+            state["certificate_sha256"] = hashlib.sha256(base64.b64decode(idp.get("x509cert", ""))).hexdigest()
+        except binascii.Error:
+            state["certificate_sha256"] = ""
+    else:
+        state["discovery_url"] = settings.get("server_url", "")
+        state["client_id"] = app.client_id
+    return state
+
+
+def _provider_record(
+    *,
+    provider: IdentityProvider | None,
+    before: dict[str, Any],
+    organization: Any,
+    app: SocialApp,
+    name: str,
+    domains: list[str],
+    sso_required: bool,
+    role_claim: str,
+    team_claim: str,
+    secret_changed: bool = False,
+) -> IdentityProvider:
+    created = provider is None
+    provider = provider or IdentityProvider(organization=organization, app=app)
+    provider.name = name
+    provider.email_domains = "\n".join(domains)
+    provider.sso_required = sso_required
+    provider.role_claim = role_claim.strip()[:100]
+    provider.team_claim = team_claim.strip()[:100]
+    provider.save()
+    old, new = changed_fields(before, _provider_state(provider))
+    if secret_changed and not created:
+        # Said, never shown: the secret itself never enters the trail.
+        new["client_secret"] = "changed"  # noqa: S105
+    if created or new or old:
+        audit_record(
+            action=Action.SSO_PROVIDER_CREATE if created else Action.SSO_PROVIDER_UPDATE,
+            target=provider,
+            target_label=provider.name,
+            organization_id=provider.organization_id,
+            before=old,
+            after=new,
+        )
+    return provider
+
+
+def _new_provider_id(organization: Any) -> str:
+    return f"kizuna-{organization.slug}-{get_random_string(6).lower()}"
+
+
 def identity_provider_save(
     *,
     provider: IdentityProvider | None,
@@ -85,11 +159,11 @@ def identity_provider_save(
     if provider is None and not client_secret:
         raise SsoError(_("Enter the client secret the provider gave Kizuna."), field="client_secret")
     domains = _clean_domains(email_domains, provider=provider)
+    before = _provider_state(provider)
+    secret_changed = provider is not None and bool(client_secret) and client_secret != provider.app.secret
     with transaction.atomic():
         if provider is None:
-            app = SocialApp(
-                provider="openid_connect", provider_id=f"kizuna-{organization.slug}-{get_random_string(6).lower()}"
-            )
+            app = SocialApp(provider="openid_connect", provider_id=_new_provider_id(organization))
         else:
             app = provider.app
         app.name, app.client_id = name, client_id
@@ -97,19 +171,117 @@ def identity_provider_save(
             app.secret = client_secret
         app.settings = {**(app.settings or {}), "server_url": discovery_url}
         app.save()
-        provider = provider or IdentityProvider(organization=organization, app=app)
-        provider.name = name
-        provider.email_domains = "\n".join(domains)
-        provider.sso_required = sso_required
-        provider.role_claim = role_claim.strip()[:100]
-        provider.team_claim = team_claim.strip()[:100]
-        provider.save()
-    return provider
+        return _provider_record(
+            provider=provider,
+            before=before,
+            organization=organization,
+            app=app,
+            name=name,
+            domains=domains,
+            sso_required=sso_required,
+            role_claim=role_claim,
+            team_claim=team_claim,
+            secret_changed=secret_changed,
+        )
+
+
+def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
+    """Return (entity id, sign-in URL, certificate) read from an IdP's metadata XML."""
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser  # type: ignore[import-untyped]
+
+    bad = _("This is not the SAML metadata of an identity provider (an EntityDescriptor with an IDPSSODescriptor).")
+    try:
+        # python3-saml's parser refuses DTDs and entities (no XXE); the HTTP-Redirect sign-in URL is the one used.
+        idp = OneLogin_Saml2_IdPMetadataParser.parse(metadata_xml.strip().encode()).get("idp") or {}
+    except Exception:  # noqa: BLE001 — any parse failure of text an admin pasted is the same message
+        raise SsoError(bad, field="metadata_xml") from None
+    certs = idp.get("x509certMulti", {}).get("signing") or [idp.get("x509cert", "")]
+    sso_url = (idp.get("singleSignOnService") or {}).get("url", "")
+    if not idp.get("entityId") or not sso_url or not certs[0]:
+        raise SsoError(bad, field="metadata_xml")
+    return idp["entityId"], sso_url, certs[0]
+
+
+def _clean_certificate(text: str) -> str:
+    """Return the IdP's signing certificate as base64 DER (what python3-saml keeps), or refuse it."""
+    from cryptography import x509
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils  # type: ignore[import-untyped]
+
+    body = OneLogin_Saml2_Utils.format_cert(text.strip(), heads=False)
+    try:
+        x509.load_pem_x509_certificate(OneLogin_Saml2_Utils.format_cert(body).encode())
+    except ValueError:
+        raise SsoError(
+            _("Paste the identity provider's signing certificate (X.509, Base64 or PEM)."), field="x509cert"
+        ) from None
+    return body
+
+
+def saml_provider_save(
+    *,
+    provider: IdentityProvider | None,
+    organization: Any,
+    name: str,
+    metadata_xml: str,
+    entity_id: str,
+    sso_url: str,
+    x509cert: str,
+    email_domains: str,
+    sso_required: bool,
+    role_claim: str,
+    team_claim: str,
+) -> IdentityProvider:
+    """Create or change an organization's SAML identity provider, from its metadata XML or its three values."""
+    name = name.strip()
+    if not name:
+        raise SsoError(_("Enter a name, such as the provider's product name."), field="name")
+    if metadata_xml.strip():
+        entity_id, sso_url, x509cert = _saml_idp_from_metadata(metadata_xml)
+    entity_id, sso_url = entity_id.strip(), sso_url.strip()
+    if not entity_id:
+        raise SsoError(_("Enter the identity provider's entity ID, or paste its metadata XML."), field="entity_id")
+    try:
+        URLValidator(schemes=["https", "http"])(sso_url)
+    except ValidationError:
+        raise SsoError(_("Enter the identity provider's sign-in (SSO) URL (https://…)."), field="sso_url") from None
+    if not x509cert.strip():
+        raise SsoError(_("Paste the identity provider's signing certificate, or its metadata XML."), field="x509cert")
+    certificate = _clean_certificate(x509cert)
+    domains = _clean_domains(email_domains, provider=provider)
+    before = _provider_state(provider)
+    with transaction.atomic():
+        if provider is None:
+            # allauth's SAML URLs carry the app's client_id: /accounts/saml/<client_id>/acs/.
+            provider_id = _new_provider_id(organization)
+            app = SocialApp(provider="saml", provider_id=provider_id, client_id=provider_id)
+        else:
+            app = provider.app
+        app.name = name
+        app.settings = saml_app_settings(entity_id=entity_id[:1024], sso_url=sso_url, x509cert=certificate)
+        app.save()
+        return _provider_record(
+            provider=provider,
+            before=before,
+            organization=organization,
+            app=app,
+            name=name,
+            domains=domains,
+            sso_required=sso_required,
+            role_claim=role_claim,
+            team_claim=team_claim,
+        )
 
 
 def identity_provider_delete(*, provider: IdentityProvider) -> None:
     """Remove a provider; people it signed in keep their accounts and may be invited to set a password."""
     with transaction.atomic():
+        audit_record(
+            action=Action.SSO_PROVIDER_DELETE,
+            target=provider,
+            target_label=provider.name,
+            organization_id=provider.organization_id,
+            before=_provider_state(provider),
+        )
         provider.app.delete()  # cascades to the provider and the linked identities
 
 

@@ -1,11 +1,13 @@
 """Single sign-on pages: "sign in with your organization" from the sign-in page, and the admin's providers."""
 
 import logging
+from typing import Any
 
 import requests
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +16,8 @@ from kizuna.orgs.access import Role, role_required
 from kizuna.orgs.selectors import organizations_all
 
 from . import services
-from .forms import IdentityProviderForm, SsoStartForm
+from .forms import IdentityProviderForm, SamlIdentityProviderForm, SsoStartForm
+from .models import IdentityProvider
 from .selectors import access_provider_for_user, provider_for_email, providers_for_admin
 
 logger = logging.getLogger(__name__)
@@ -34,15 +37,20 @@ def sso_start(request: HttpRequest) -> HttpResponse:
             _("Your organization does not sign in with its own provider. Sign in with your e-mail and password."),
         )
         return render(request, "sso/start.html", {"form": form}, status=400)
-    # allauth's OpenID Connect flow (state, nonce, PKCE, token check) starts here, with the address as a hint.
-    oidc = provider.app.get_provider(request)
+    # allauth's flow starts here: OpenID Connect (state, nonce, PKCE, token check) with the address as a hint,
+    # or a SAML AuthnRequest (HTTP-Redirect) whose ID the assertion must answer.
+    allauth_provider = provider.app.get_provider(request)
+    next_url = request.POST.get("next") or None
     try:
-        redirect_to_provider = oidc.redirect(
-            request,
-            "login",
-            next_url=request.POST.get("next") or None,
-            auth_params={**oidc.get_auth_params(), "login_hint": email},
-        )
+        if provider.is_saml:
+            redirect_to_provider = allauth_provider.redirect(request, "login", next_url=next_url)
+        else:
+            redirect_to_provider = allauth_provider.redirect(
+                request,
+                "login",
+                next_url=next_url,
+                auth_params={**allauth_provider.get_auth_params(), "login_hint": email},
+            )
     except requests.RequestException:
         logger.exception("identity provider %s (%s) cannot be reached", provider.pk, provider.name)
         form.add_error("email", _("Your organization's sign-in service cannot be reached. Try again in a few minutes."))
@@ -54,18 +62,45 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     return render(request, "sso/continue.html", {"provider": provider, "url": redirect_to_provider["Location"]})
 
 
+def _saml_initial(provider: IdentityProvider) -> dict[str, Any]:
+    idp = provider.app.settings.get("idp", {})
+    return {
+        "entity_id": idp.get("entity_id", ""),
+        "sso_url": idp.get("sso_url", ""),
+        "x509cert": idp.get("x509cert", ""),
+    }
+
+
+def _save(form: Any, *, provider: IdentityProvider | None, saml: bool) -> bool:
+    """Save the provider the form describes; put a refusal on the form and return False."""
+    data = dict(form.cleaned_data)
+    if provider is not None:
+        data["organization"] = provider.organization
+    try:
+        if saml:
+            services.saml_provider_save(provider=provider, **data)
+        else:
+            services.identity_provider_save(provider=provider, **data)
+    except services.SsoError as err:
+        add_to_form(form, err)
+        return False
+    return True
+
+
 @role_required(Role.ADMIN)
 def providers(request: HttpRequest) -> HttpResponse:
-    form = IdentityProviderForm(request.POST or None, organizations=organizations_all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.identity_provider_save(provider=None, **form.cleaned_data)
-        except services.SsoError as err:
-            add_to_form(form, err)
-        else:
-            messages.success(request, _("The identity provider is saved."))
-            return redirect("sso:providers")
-    return render(request, "sso/providers.html", {"providers": providers_for_admin(request.user), "form": form})
+    # Each "add" form says its protocol; a form without one is the OpenID Connect form (as before SAML).
+    posted = request.POST.get("protocol", "oidc") if request.method == "POST" else None
+    form = IdentityProviderForm(request.POST if posted == "oidc" else None, organizations=organizations_all())
+    saml_form = SamlIdentityProviderForm(
+        request.POST if posted == "saml" else None, organizations=organizations_all(), prefix="saml"
+    )
+    bound = saml_form if posted == "saml" else form if posted == "oidc" else None
+    if bound is not None and bound.is_valid() and _save(bound, provider=None, saml=posted == "saml"):
+        messages.success(request, _("The identity provider is saved."))
+        return redirect("sso:providers")
+    context = {"providers": providers_for_admin(request.user), "form": form, "saml_form": saml_form}
+    return render(request, "sso/providers.html", context)
 
 
 @role_required(Role.ADMIN)
@@ -74,26 +109,33 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     initial = {
         "organization": provider.organization,
         "name": provider.name,
-        "discovery_url": provider.app.settings.get("server_url", ""),
-        "client_id": provider.app.client_id,
         "email_domains": provider.email_domains,
         "sso_required": provider.sso_required,
         "role_claim": provider.role_claim,
         "team_claim": provider.team_claim,
     }
-    form = IdentityProviderForm(request.POST or None, initial=initial, organizations=organizations_all())
+    form: IdentityProviderForm | SamlIdentityProviderForm
+    if provider.is_saml:
+        form = SamlIdentityProviderForm(
+            request.POST or None, initial={**initial, **_saml_initial(provider)}, organizations=organizations_all()
+        )
+    else:
+        initial.update(discovery_url=provider.app.settings.get("server_url", ""), client_id=provider.app.client_id)
+        form = IdentityProviderForm(request.POST or None, initial=initial, organizations=organizations_all())
     if request.method == "POST" and request.POST.get("delete"):
         services.identity_provider_delete(provider=provider)
         messages.success(request, _("The identity provider is removed."))
         return redirect("sso:providers")
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "organization": provider.organization}
-        try:
-            services.identity_provider_save(provider=provider, **data)
-        except services.SsoError as err:
-            add_to_form(form, err)
-        else:
-            messages.success(request, _("The identity provider is saved."))
-            return redirect("sso:providers")
-    callback = request.build_absolute_uri(provider.app.get_provider(request).get_callback_url())
-    return render(request, "sso/provider_edit.html", {"provider": provider, "form": form, "callback": callback})
+    if request.method == "POST" and form.is_valid() and _save(form, provider=provider, saml=provider.is_saml):
+        messages.success(request, _("The identity provider is saved."))
+        return redirect("sso:providers")
+    context: dict[str, Any] = {"provider": provider, "form": form}
+    if provider.is_saml:
+        slug = provider.app.client_id
+        context["saml_sp"] = {
+            "entity_id": request.build_absolute_uri(reverse("saml_metadata", args=[slug])),
+            "acs": request.build_absolute_uri(reverse("saml_acs", args=[slug])),
+        }
+    else:
+        context["callback"] = request.build_absolute_uri(provider.app.get_provider(request).get_callback_url())
+    return render(request, "sso/provider_edit.html", context)

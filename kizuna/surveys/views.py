@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kizuna.audit.services import audit_export
 from kizuna.catalog.selectors import access_lesson_for_user
 from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import csv_streaming_response
@@ -267,4 +268,6 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> StreamingHttpRes
     if version is None:
         raise Http404
     rows = selectors.results_csv_rows(version=version, partner_ids=partner_ids)
-    return csv_streaming_response(rows, filename=f"survey-{survey.pk}-v{version.number}.csv")
+    filename = f"survey-{survey.pk}-v{version.number}.csv"
+    audit_export(filename=filename, organization_id=partner_ids[0] if partner_ids else None)
+    return csv_streaming_response(rows, filename=filename)

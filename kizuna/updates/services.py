@@ -25,6 +25,7 @@ from kizuna.catalog.markdown import render_markdown
 from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_write
 from kizuna.media.services import MediaError, video_create
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
@@ -274,6 +275,13 @@ def update_publish(
         locked.status = FlashUpdate.Status.PUBLISHED
         locked.published_at = published_at = when or timezone.now()
         locked.save(update_fields=["status", "published_at"])
+        audit_record(
+            action=Action.CONTENT_PUBLISH,
+            actor=publisher,
+            target=locked,
+            target_label=locked.title,
+            after={"kind": "flash_update", "status": locked.status},
+        )
         if notify:
             transaction.on_commit(
                 lambda: _enqueue_mail(locked.pk, None, MailSent.Kind.PUBLISHED, _local_day(published_at))

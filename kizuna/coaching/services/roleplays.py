@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 
@@ -153,9 +154,19 @@ def roleplay_publish(*, roleplay: Roleplay, when: datetime | None = None) -> Rol
         raise CoachingError(_("Add at least one rubric criterion."))
     if not (roleplay.review_by_coach or roleplay.review_by_manager or roleplay.peer_count):
         raise CoachingError(_("Choose at least one kind of reviewer."))
+    was = roleplay.status
     roleplay.status = Roleplay.Status.PUBLISHED
     roleplay.published_at = roleplay.published_at or when or timezone.now()
-    roleplay.save(update_fields=["status", "published_at"])
+    with transaction.atomic():
+        roleplay.save(update_fields=["status", "published_at"])
+        if was != roleplay.status:
+            audit_record(
+                action=Action.CONTENT_PUBLISH,
+                target=roleplay,
+                target_label=roleplay.title,
+                before={"status": was},
+                after={"kind": "roleplay", "status": roleplay.status},
+            )
     return roleplay
 
 
@@ -177,10 +188,38 @@ def roleplay_target_add(
         partner = team.organization
     if partner is None or partner.kind != Organization.Kind.PARTNER:
         raise CoachingError(_("Choose a partner, a team or a rep."))
-    return RoleplayTarget.objects.create(
-        roleplay=roleplay, partner=partner, team=team, rep=rep, assigned_by=assigned_by
-    )
+    with transaction.atomic():
+        target = RoleplayTarget.objects.create(
+            roleplay=roleplay, partner=partner, team=team, rep=rep, assigned_by=assigned_by
+        )
+        audit_record(
+            action=Action.ASSIGNMENT_CREATE,
+            actor=assigned_by,
+            target=target,
+            target_label=roleplay.title,
+            organization_id=partner.pk,
+            after=_target_state(target),
+        )
+    return target
+
+
+def _target_state(target: RoleplayTarget) -> dict[str, Any]:
+    return {
+        "kind": "roleplay",
+        "roleplay": target.roleplay.title,
+        "partner": target.partner.name,
+        "team": target.team.name if target.team is not None else None,
+        "rep": target.rep.email if target.rep is not None else None,
+    }
 
 
 def roleplay_target_remove(*, target: RoleplayTarget) -> None:
-    target.delete()
+    with transaction.atomic():
+        audit_record(
+            action=Action.ASSIGNMENT_DELETE,
+            target=target,
+            target_label=target.roleplay.title,
+            organization_id=target.partner_id,
+            before=_target_state(target),
+        )
+        target.delete()

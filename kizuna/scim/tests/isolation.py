@@ -1,5 +1,6 @@
 """The SCIM routes answer only to an agency's provisioning token, never to a browser session: they are walked
-with partner B's token by `test_isolation.test_every_scim_route_with_an_id_answers_404_to_another_agencys_token`."""
+with partner B's token by `test_isolation.test_every_scim_route_with_an_id_answers_404_to_another_agencys_token`.
+The principal admin's token page (/settings/scim/<id>/revoke/) is a browser route: walked with A's token."""
 
 from typing import Any
 
@@ -14,4 +15,7 @@ TOKEN_ROUTES = {
 
 
 def partner_a_objects(cast: Any) -> dict[str, Any]:
-    return {}
+    from kizuna.scim.services import scim_token_create
+
+    token, _raw = scim_token_create(organization=cast.partner_a, name="Entra ID of A")
+    return {"scim_token_id": token.pk}

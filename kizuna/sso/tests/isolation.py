@@ -1,4 +1,8 @@
-"""Partner A's identity provider for the isolation walk (its settings page is the principal admin's only)."""
+"""Partner A's identity provider for the isolation walk (its settings page is the principal admin's only).
+
+allauth's SAML routes (/accounts/saml/<provider>/acs/, metadata/, login/, sls/) are regex routes the walk does
+not take: they are protocol endpoints open to anyone; test_saml.py checks agency B reaches nothing of A's there.
+"""
 
 from typing import Any
 
