@@ -24,6 +24,7 @@ FEATURES = (
     "community",
     "feedback",
     "surveys",
+    "packages",
     "live",
     "gamification",
     "certification",

@@ -1,0 +1,54 @@
+"""Reads of packages: the package behind a published lesson, its SCOs with the rep's states, the studio list."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kizuna.catalog.selectors import access_lesson_for_user
+
+from .models import Package, Sco, ScoState
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
+PACKAGE_KIND = "package"
+
+
+def studio_packages() -> QuerySet[Package]:
+    return Package.objects.all()
+
+
+def package_by_id(package_id: int | None) -> Package | None:
+    return Package.objects.filter(pk=package_id).first() if package_id else None
+
+
+def access_package_lesson_for_user(user: "User", lesson_id: int) -> tuple[Any, Package]:
+    """Return a published package lesson the person may open and its package, or 404."""
+    lesson = access_lesson_for_user(user, lesson_id)
+    package = package_by_id(lesson.content_id) if lesson.kind == PACKAGE_KIND else None
+    if package is None:
+        raise Http404
+    return lesson, package
+
+
+def access_sco_for_user(user: "User", lesson_id: int, sco_id: int) -> tuple[Any, Sco]:
+    """Return a SCO of a package lesson the person may open, with the lesson, or 404."""
+    lesson, package = access_package_lesson_for_user(user, lesson_id)
+    sco = Sco.objects.select_related("package").filter(pk=sco_id, package=package).first()
+    if sco is None:
+        raise Http404
+    return lesson, sco
+
+
+def sco_outline(*, package: Package, rep: "User | None") -> list[tuple[Sco, ScoState | None]]:
+    """The package's SCOs in order, each with the rep's state in it (None for a non-rep or before a launch)."""
+    scos = list(package.scos.all())
+    states = {}
+    if rep is not None:
+        states = {s.sco_id: s for s in ScoState.objects.filter(rep=rep, sco__package=package)}
+    return [(sco, states.get(sco.pk)) for sco in scos]
+
+
+def sco_state_of(*, rep: "User", sco: Sco) -> ScoState | None:
+    return ScoState.objects.filter(rep=rep, sco=sco).first()
