@@ -33,18 +33,16 @@ LAUNCH_MAX_AGE = 24 * 3600
 # What content exported by authoring tools needs: inline and evaluated scripts, inline styles, data: fonts and
 # images, blob: media. Only inside the package's own frame, and only framed by Kizuna itself.
 PACKAGE_CSP = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "font-src": ["'self'", "data:"],
-        "media-src": ["'self'", "data:", "blob:"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "frame-ancestors": ["'self'"],
-        "form-action": ["'self'"],
-    }
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "media-src": ["'self'", "data:", "blob:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
 }
 
 
@@ -72,6 +70,7 @@ def studio_package_import(request: HttpRequest) -> HttpResponse:
     return render(request, "packages/studio_import.html", {"form": form})
 
 
+@login_required
 @xframe_options_sameorigin
 @csp_replace(PACKAGE_CSP)
 @require_http_methods(["GET", "HEAD"])

@@ -22,6 +22,7 @@ document.getElementById("answer").addEventListener("click", function () {
   api.LMSSetValue("cmi.core.lesson_status", "passed");
   api.LMSSetValue("cmi.core.session_time", "00:02:05");
   api.LMSSetValue("cmi.suspend_data", "slide=3");
+  api.LMSSetValue("cmi.core.exit", "suspend");
   api.LMSCommit("");
   api.LMSFinish("");
   document.getElementById("done").textContent = "finished";
