@@ -1,11 +1,14 @@
 """Reads of packages: the package behind a published lesson, its SCOs with the rep's states, the studio list."""
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from kizuna.catalog.selectors import access_lesson_for_user
+from kizuna.records.selectors import answers_per_activity
+from kizuna.records.vocab import ANSWERED
 
 from .models import Package, Sco, ScoState
 
@@ -52,3 +55,34 @@ def sco_outline(*, package: Package, rep: "User | None") -> list[tuple[Sco, ScoS
 
 def sco_state_of(*, rep: "User", sco: Sco) -> ScoState | None:
     return ScoState.objects.filter(rep=rep, sco=sco).first()
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One interaction of a package lesson: how often it was answered, and how often right."""
+
+    name: str
+    kind: str
+    answers: int
+    reps: int
+    correct_share: float | None
+
+
+def package_item_analysis(user: "User", lesson: Any) -> list[ItemRow]:
+    """The package's interactions with their answer counts and correct shares, over what the person may see."""
+    rows = answers_per_activity(viewer=user, lesson_id=lesson.pk, verb=ANSWERED.iri)
+    items = []
+    for row in rows:
+        if (row["definition"] or {}).get("interactionType") is None:
+            continue
+        name = next(iter((row["name"] or {}).values()), "") or row["object_iri"].rsplit("/", 1)[-1]
+        items.append(
+            ItemRow(
+                name=name,
+                kind=row["definition"]["interactionType"],
+                answers=row["answers"],
+                reps=row["reps"],
+                correct_share=row["correct"] / row["answers"] if row["answers"] else None,
+            )
+        )
+    return items

@@ -175,3 +175,11 @@ def sco_commit(request: HttpRequest, package_lesson_id: int, sco_id: int) -> Htt
     except ApplicationError as err:
         return _refused(str(err))
     return JsonResponse({"result": True, "errorCode": 0})
+
+
+@role_required(Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER)
+def package_items(request: HttpRequest, package_lesson_id: int) -> HttpResponse:
+    """Item analysis of a package lesson: each interaction's answers and share answered right."""
+    lesson, package = selectors.access_package_lesson_for_user(request.user, package_lesson_id)
+    items = selectors.package_item_analysis(request.user, lesson)
+    return render(request, "packages/items.html", {"lesson": lesson, "package": package, "items": items})

@@ -164,3 +164,17 @@ def test_it_refuses_a_commit_that_is_not_a_data_model(cast: Any, scorm12_lesson:
     with pytest.raises(PackageError):
         commit(cast.rep_a1, lesson, package.scos.get(), uuid.uuid4(), ["not", "a", "dict"])  # type: ignore[arg-type]
     assert not ScoState.objects.exists()
+
+
+def test_every_statement_a_commit_makes_is_valid_xapi(cast: Any, scorm12_lesson: Any) -> None:
+    from kizuna.records.services import statement_to_xapi
+    from kizuna.records.tests.xapi_validation import xapi_problems
+
+    _course, lesson, package = scorm12_lesson
+    rep, sco, session, start = cast.rep_a1, package.scos.get(), uuid.uuid4(), timezone.now()
+    commit(rep, lesson, sco, session, {"cmi.core.lesson_status": "incomplete"}, now=start)
+    commit(rep, lesson, sco, session, PASSED_12, terminate=True, now=start + timedelta(minutes=3))
+    statements = Statement.objects.filter(actor=rep)
+    assert statements.count() >= 8
+    for st in statements:
+        assert xapi_problems(statement_to_xapi(st)) == [], st.verb

@@ -103,3 +103,25 @@ def test_the_lesson_page_lists_the_scos_with_a_start_button(cast: Any, multi_sco
     first = package.scos.first()
     assert "第1章" in page and "第2章" in page
     assert f'id="package-start" href="/learn/lessons/{lesson.pk}/sco/{first.pk}/"' in page
+
+
+def test_the_item_analysis_counts_answers_and_the_correct_share(cast: Any, scorm12_lesson: Any) -> None:
+    import uuid
+
+    from kizuna.packages import runtime
+
+    _course, lesson, package = scorm12_lesson
+    sco = package.scos.get()
+    for rep, result in ((cast.rep_a1, "correct"), (cast.rep_a2, "wrong")):
+        data = {
+            "cmi.interactions.0.id": "q-price",
+            "cmi.interactions.0.type": "choice",
+            "cmi.interactions.0.student_response": "b",
+            "cmi.interactions.0.result": result,
+        }
+        runtime.sco_commit(rep=rep, lesson=lesson, sco=sco, session_id=uuid.uuid4(), data=data)
+    page = client_for(cast.author).get(f"/packages/lessons/{lesson.pk}/items/").content.decode()
+    assert re.search(
+        r"<td>q-price</td><td>choice</td><td class=\"num\">2</td><td class=\"num\">2</td>\s*<td class=\"num\">50%", page
+    )
+    assert client_for(cast.rep_a1).get(f"/packages/lessons/{lesson.pk}/items/").status_code == 404
