@@ -3,12 +3,14 @@
 import io
 import os
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kizuna.catalog.models import Lesson
 from kizuna.packages.models import Package, Sco
@@ -17,6 +19,13 @@ from kizuna.packages.services import PackageError, package_import
 from .packages import Spec, manifest, package_zip
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The problems are asserted in English here; test_views checks the Japanese the studio shows."""
+    with translation.override("en"):
+        yield
 
 
 def _import(cast: Any, data: bytes) -> Package:
