@@ -312,3 +312,8 @@ SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDD
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
 _.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
+_.PACKAGE  # variable, kizuna/catalog/models.py: a LessonKind member, registered by kizuna/packages/kinds.py
+_.SCORM2004  # variable, kizuna/packages/models.py: a Standard member, chosen by the manifest's schemaversion
+_.file_count  # field, kizuna/packages/models.py: what an import stored, for the admin and support
+_.commits  # field, kizuna/packages/models.py: how many commits a SCO state took, for support
+_.correct_share  # variable, kizuna/packages/selectors.py: shown by packages/items.html
