@@ -125,3 +125,24 @@ def test_the_item_analysis_counts_answers_and_the_correct_share(cast: Any, scorm
         r"<td>q-price</td><td>choice</td><td class=\"num\">2</td><td class=\"num\">2</td>\s*<td class=\"num\">50%", page
     )
     assert client_for(cast.rep_a1).get(f"/packages/lessons/{lesson.pk}/items/").status_code == 404
+
+
+def test_an_author_puts_an_imported_package_into_a_lesson_and_publishes_it(cast: Any) -> None:
+    import io
+
+    from kizuna.catalog import services as catalog
+    from kizuna.packages.services import package_import
+
+    package = package_import(upload=io.BytesIO(package_zip()), author=cast.author)
+    course = catalog.course_create(author=cast.author, title="取り込み", slug="import")
+    module = catalog.module_create(course=course, title="第1章")
+    author = client_for(cast.author)
+    form = author.get(f"/studio/modules/{module.pk}/lessons/new/?kind=package").content.decode()
+    assert f'<option value="{package.pk}">営業の基本パッケージ(SCORM 1.2、' in form
+    response = author.post(
+        f"/studio/modules/{module.pk}/lessons/new/",
+        {"kind": "package", "title": "パッケージ", "estimated_minutes": 10, "content": package.pk},
+    )
+    assert response.status_code == 302
+    version = catalog.course_publish(course=course, publisher=cast.author)
+    assert version.lessons.get().content_id == package.pk  # immutable: the same package is published
