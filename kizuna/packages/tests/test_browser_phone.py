@@ -40,3 +40,20 @@ def test_a_rep_completes_a_scorm_package_on_a_phone_and_resumes_on_a_pc(
     pc.goto(f"{base}/learn/lessons/{lesson.pk}/sco/{package.scos.get().pk}/")
     assert pc.frame_locator("#package-frame").locator("#resume").inner_text() == "slide=3"
     desk.close()
+
+
+def test_a_rep_passes_a_scorm2004_package_on_a_phone(
+    cast: Any, scorm2004_lesson: Any, live_server: Any, phone: Any
+) -> None:
+    page, base = phone, live_server.url
+    _course, lesson, package = scorm2004_lesson
+    sign_in(page, base, cast.rep_a1.email)
+    page.goto(f"{base}/learn/lessons/{lesson.pk}/")
+    page.locator("#package-start").click()
+    sco = page.frame_locator("#package-frame")
+    assert sco.locator("#name").inner_text() == "営業 一子"
+    sco.get_by_role("button", name="b を選んで送信").click()
+    page.locator("#package-status", has_text="終了しました").wait_for()
+    state = package.scos.get().states.get(rep=cast.rep_a1)
+    assert (state.completion, state.success, state.score_scaled) == ("completed", "passed", 0.9)
+    assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None
