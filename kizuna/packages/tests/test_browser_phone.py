@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from kizuna.records.models import LessonProgress, Statement
 from kizuna.tests.browser_support import sign_in
@@ -20,11 +21,11 @@ def test_a_rep_completes_a_scorm_package_on_a_phone_and_resumes_on_a_pc(
     page.locator("#package-start").click()
     page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/**")
     sco = page.frame_locator("#package-frame")
-    assert sco.locator("#name").inner_text() == "営業 一子"  # the SCO found the API and read the learner
+    expect(sco.locator("#name")).to_have_text("営業 一子")  # the SCO found the API and read the learner
     assert sco.locator("#resume").inner_text() == "-"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     sco.get_by_role("button", name="b を選んで送信").click()
-    assert sco.locator("#done").inner_text() == "finished"
+    expect(sco.locator("#done")).to_have_text("finished")
     page.locator("#package-status", has_text="終了しました").wait_for()
     lp = LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk)
     assert lp.completed_at is not None
@@ -38,7 +39,7 @@ def test_a_rep_completes_a_scorm_package_on_a_phone_and_resumes_on_a_pc(
     pc = desk.new_page()
     sign_in(pc, base, cast.rep_a1.email)
     pc.goto(f"{base}/learn/lessons/{lesson.pk}/sco/{package.scos.get().pk}/")
-    assert pc.frame_locator("#package-frame").locator("#resume").inner_text() == "slide=3"
+    expect(pc.frame_locator("#package-frame").locator("#resume")).to_have_text("slide=3")
     desk.close()
 
 
@@ -51,7 +52,7 @@ def test_a_rep_passes_a_scorm2004_package_on_a_phone(
     page.goto(f"{base}/learn/lessons/{lesson.pk}/")
     page.locator("#package-start").click()
     sco = page.frame_locator("#package-frame")
-    assert sco.locator("#name").inner_text() == "営業 一子"
+    expect(sco.locator("#name")).to_have_text("営業 一子")
     sco.get_by_role("button", name="b を選んで送信").click()
     page.locator("#package-status", has_text="終了しました").wait_for()
     state = package.scos.get().states.get(rep=cast.rep_a1)
