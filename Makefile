@@ -8,10 +8,10 @@ PORT ?= 8000
 # Exported: the default SITE_URL (links, xAPI IRIs, badges) follows the port served, in demo_seed too.
 export PORT
 PYTEST_ARGS ?= -n 2
-APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz
+APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz npm
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: run test setup system-deps venv messages lock lint demo clean
+.PHONY: run test setup system-deps venv messages vendor lock lint demo clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -22,7 +22,7 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: system-deps venv messages
+setup: system-deps venv messages vendor
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -44,6 +44,22 @@ $(VENV)/.installed: requirements.lock
 messages: venv
 	@$(PY) -c "import django" && find . -path ./.venv -prune -o -name django.po -print | while read po; do \
 	  mo="$${po%.po}.mo"; if [ ! -f "$$mo" ] || [ "$$po" -nt "$$mo" ]; then msgfmt --check-format -o "$$mo" "$$po" || exit 1; fi; done
+
+# Browser code from the npm registry, fetched once by `npm pack` (which checks the registry's integrity hash) and
+# checked again against our own hashes: scorm-again, the SCORM API the package player runs (no Node build step).
+SCORM_AGAIN := 3.4.3
+SCORM_AGAIN_DIR := kizuna/packages/static/packages/vendor/scorm-again
+SCORM12_SHA256 := cf86d5840673b1ae90d00a1f6689376312842b65c7595b417b1259bfb0fc56b6
+SCORM2004_SHA256 := cc03a8c90f1f7cff3ad41d9e246a0c37760d7502bed53b1335622c189768e4ea
+
+vendor: $(SCORM_AGAIN_DIR)/.$(SCORM_AGAIN)
+
+$(SCORM_AGAIN_DIR)/.$(SCORM_AGAIN):
+	rm -rf var/npm && mkdir -p var/npm $(SCORM_AGAIN_DIR)
+	cd var/npm && npm pack -q scorm-again@$(SCORM_AGAIN) >/dev/null && tar xzf scorm-again-$(SCORM_AGAIN).tgz
+	cd var/npm/package/dist && printf '%s  scorm12.min.js\n%s  scorm2004.min.js\n' $(SCORM12_SHA256) $(SCORM2004_SHA256) | sha256sum --quiet -c
+	cp var/npm/package/dist/scorm12.min.js var/npm/package/dist/scorm2004.min.js var/npm/package/LICENSE $(SCORM_AGAIN_DIR)/
+	rm -rf var/npm && touch $@
 
 # Regenerate the lock file from requirements.in in a clean environment.
 lock:

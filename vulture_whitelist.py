@@ -331,3 +331,8 @@ _.PasswordResetKeyForm  # class, kizuna/accounts/forms.py: named by settings.ACC
 _.used_at  # field, kizuna/sso/models.py: when a SAML assertion was used, for support (the admin shows it)
 _.KizunaSAMLProvider  # class, kizuna/sso/saml.py: named by settings.SOCIALACCOUNT_PROVIDERS["saml"]
 _.package  # variable, kizuna/sso/saml.py: read by django-allauth to find the provider's URLs
+_.PACKAGE  # variable, kizuna/catalog/models.py: a LessonKind member, registered by kizuna/packages/kinds.py
+_.SCORM2004  # variable, kizuna/packages/models.py: a Standard member, chosen by the manifest's schemaversion
+_.file_count  # field, kizuna/packages/models.py: what an import stored, for the admin and support
+_.commits  # field, kizuna/packages/models.py: how many commits a SCO state took, for support
+_.correct_share  # variable, kizuna/packages/selectors.py: shown by packages/items.html

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "kizuna.community",
     "kizuna.notifications",
     "kizuna.surveys",
+    "kizuna.packages",
     "kizuna.live",
     "kizuna.coaching",
     "kizuna.assessments",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("kizuna.community.urls")),
     path("", include("kizuna.notifications.urls")),
     path("", include("kizuna.surveys.urls")),
+    path("", include("kizuna.packages.urls")),
     path("", include("kizuna.live.urls")),
     path("", include("kizuna.coaching.urls")),
     path("", include("kizuna.feedback.urls")),

@@ -56,6 +56,7 @@ class LessonKind(models.TextChoices):
     QUIZ = "quiz", _("quiz")
     SCENARIO = "scenario", _("scenario")
     SURVEY = "survey", _("survey")
+    PACKAGE = "package", _("package (SCORM)")
 
 
 class Course(Draft):

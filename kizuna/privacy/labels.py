@@ -67,6 +67,7 @@ PART_LABELS = {
     "data_exports": _("Your data downloads"),
     "scenario_plays": _("Scenario plays"),
     "survey_answers": _("Survey answers"),
+    "package_progress": _("Where you are in SCORM packages"),
     "flash_update_receipts": _("Flash updates read and acknowledged"),
     "flash_update_mails": _("Flash update e-mails sent"),
 }

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 
-from kizuna.orgs.access import Role, membership_of, visible_reps
+from kizuna.orgs.access import Role, can_author, membership_of, visible_reps
 
 from .models import CourseProgress, LearningDay, LessonProgress, Statement
 
@@ -217,3 +217,27 @@ def lesson_completion_by_key(*, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, tu
         .order_by()
     )
     return {row["lesson__key"]: (row["started"], row["completed"]) for row in rows}
+
+
+def answers_per_activity(*, viewer: Any, lesson_id: int, verb: str) -> list[dict[str, Any]]:
+    """Per activity answered in a lesson (a package's interactions): its IRI, the answers, the correct ones and the
+    reps, over the statements the viewer may read; a principal author sees every agency's, as these aggregates."""
+    statements = Statement.objects.all() if can_author(viewer) else statements_visible_to(viewer)
+    rows = (
+        statements.filter(lesson_id=lesson_id, verb=verb)
+        .values("object_iri")
+        .annotate(
+            answers=Count("seq"),
+            correct=Count("seq", filter=Q(result__success=True)),
+            reps=Count("actor", distinct=True),
+            last=Max("seq"),
+        )
+        .order_by("object_iri")
+    )
+    found = list(rows)
+    latest = Statement.objects.filter(seq__in=[r["last"] for r in found])
+    about = {
+        iri: (name, definition)
+        for iri, name, definition in latest.values_list("object_iri", "object_name", "object_definition")
+    }
+    return [{**r, "name": about[r["object_iri"]][0], "definition": about[r["object_iri"]][1]} for r in found]

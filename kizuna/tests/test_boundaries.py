@@ -25,6 +25,7 @@ FEATURES = (
     "community",
     "feedback",
     "surveys",
+    "packages",
     "live",
     "gamification",
     "certification",

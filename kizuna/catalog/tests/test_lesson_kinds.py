@@ -13,7 +13,7 @@ from kizuna.catalog import kinds
 from kizuna.catalog import services as catalog
 from kizuna.catalog.models import LessonKind
 
-OWNED_KINDS = ["micro", "quiz", "scenario", "survey"]
+OWNED_KINDS = ["micro", "quiz", "scenario", "survey", "package"]
 JA_NAMES = {
     "article": "記事",
     "video": "動画",
@@ -21,6 +21,7 @@ JA_NAMES = {
     "quiz": "確認テスト",
     "scenario": "シナリオ",
     "survey": "アンケート",
+    "package": "パッケージ(SCORM)",
 }
 
 
@@ -57,6 +58,7 @@ def every_kind_course(cast, stand_in_kinds, make_video):
         {"kind": "quiz", "title": "試す", "content_id": 1},
         {"kind": "scenario", "title": "演じる", "content_id": 1},
         {"kind": "survey", "title": "答える", "content_id": 1},
+        {"kind": "package", "title": "受講する", "content_id": 1},
     ]
     return publish_course(cast, slug="every-kind", title="全部の種類", lessons=lessons)
 

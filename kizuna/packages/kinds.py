@@ -1,0 +1,58 @@
+"""The package lesson kind (SCORM 1.2 / 2004), registered with the catalog's seam (kizuna.catalog.kinds).
+
+A package is immutable once imported, so publishing a lesson keeps the same package; the lesson page lists its
+SCOs with the rep's status, each launched in the package player. The lesson is completed by the package, when
+every SCO is done (kizuna.packages.runtime).
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from kizuna.catalog.kinds import ContentKind, register
+from kizuna.orgs.access import membership_of
+
+from . import selectors, services
+
+
+def _choices(user: Any) -> list[tuple[int, str]]:
+    return [
+        (
+            p.pk,
+            _("%(title)s (%(standard)s, imported %(date)s)")
+            % {"title": p.title, "standard": p.get_standard_display(), "date": p.uploaded_at.date().isoformat()},
+        )
+        for p in selectors.studio_packages()
+    ]
+
+
+def _title(content_id: int) -> str | None:
+    package = selectors.package_by_id(content_id)
+    return package.title if package else None
+
+
+def package_learner(request: HttpRequest, lesson: Any, progress: Any) -> tuple[str, dict[str, Any]]:
+    package = selectors.package_by_id(lesson.content_id)
+    m = membership_of(request.user)
+    rep = request.user if m is not None and m.is_rep else None
+    outline = selectors.sco_outline(package=package, rep=rep) if package else []
+    first_open = next((sco for sco, state in outline if state is None or not state.is_done), None)
+    return "packages/_lesson_package.html", {
+        "package": package,
+        "package_outline": outline,
+        "package_next": first_open or (outline[0][0] if outline else None),
+    }
+
+
+def register_kinds() -> None:
+    register(
+        ContentKind(
+            kind=services.PACKAGE_KIND,
+            choices=_choices,
+            publish_problems=services.package_publish_problems,
+            publish=lambda content_id, publisher: content_id,  # a package never changes once imported
+            learner=package_learner,
+            title=_title,
+        )
+    )

@@ -1,0 +1,139 @@
+"""Writes of packages: importing a SCORM zip (and a lesson made of it), and recording a SCO's commits."""
+
+import logging
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kizuna.catalog import services as catalog
+from kizuna.ops.errors import ApplicationError
+
+from .importing import PackageProblems, package_read, read_member
+from .models import Package, Sco
+
+if TYPE_CHECKING:
+    from kizuna.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+PACKAGE_KIND = "package"
+
+
+class PackageError(ApplicationError):
+    """A package refused, with every problem found (each in the user's language)."""
+
+    code = "package-rejected"
+
+    def __init__(self, problems: list[str], *, field: str | None = None) -> None:
+        super().__init__(" ".join(problems), field=field)
+        self.problems = problems
+
+    def problem_errors(self) -> list[dict[str, Any]] | None:
+        return [{"loc": ["body", self.field or "file"], "msg": problem} for problem in self.problems]
+
+
+def _store_files(package: Package, spec: Any, archive: Any) -> list[str]:
+    saved: list[str] = []
+    try:
+        for path, info in spec.files.items():
+            name = package.storage_prefix + path
+            stored = default_storage.save(name, ContentFile(read_member(archive, info)))
+            saved.append(stored)
+            if stored != name:  # the storage renamed it: the package would not find its own files
+                raise PackageProblems([_("“%(name)s” could not be stored under its own name.") % {"name": path}])
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    return saved
+
+
+def package_import(*, upload: IO[bytes], author: "User") -> Package:
+    """Check a SCORM 1.2 or 2004 zip and store it with its SCOs; refused as a whole, with nothing stored."""
+    try:
+        spec, archive = package_read(upload)
+    except PackageProblems as exc:
+        raise PackageError(exc.problems, field="file") from None
+    package = Package(
+        title=spec.title,
+        standard=spec.standard,
+        schema_version=spec.schema_version,
+        file_count=len(spec.files),
+        total_bytes=spec.total_bytes,
+        uploaded_by=author,
+    )
+    try:
+        saved = _store_files(package, spec, archive)
+    except PackageProblems as exc:
+        raise PackageError(exc.problems, field="file") from None
+    finally:
+        archive.close()
+    try:
+        with transaction.atomic():
+            package.save()
+            Sco.objects.bulk_create(
+                Sco(
+                    package=package,
+                    position=position,
+                    identifier=sco.identifier,
+                    title=sco.title,
+                    depth=sco.depth,
+                    href=sco.href,
+                    is_asset=sco.is_asset,
+                    mastery_score=sco.mastery_score,
+                    launch_data=sco.launch_data,
+                )
+                for position, sco in enumerate(spec.scos, start=1)
+            )
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    logger.info("package %s imported: %s files, %s SCOs", package.key, len(saved), len(spec.scos))
+    return package
+
+
+def package_lesson_import(*, upload: IO[bytes], course: Any, author: "User", title: str = "") -> Any:
+    """Import a package and add it as a lesson at the end of the course (in its last module, or a new one)."""
+    package = package_import(upload=upload, author=author)
+    try:
+        with transaction.atomic():
+            module = course.modules.order_by("-position", "-id").first()
+            if module is None:
+                module = catalog.module_create(course=course, title=package.title)
+            return catalog.lesson_create(
+                module=module,
+                kind=PACKAGE_KIND,
+                title=(title or package.title)[:200],
+                content_id=package.pk,
+                estimated_minutes=max(5, 5 * package.scos.count()),
+            )
+    except BaseException:
+        package_delete(package=package)
+        raise
+
+
+def package_delete(*, package: Package) -> None:
+    """Remove a package and its files (only one no lesson uses: a refused import's)."""
+    dirs, names = [package.storage_prefix.rstrip("/")], []
+    while dirs:
+        current = dirs.pop()
+        try:
+            subdirs, files = default_storage.listdir(current)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        dirs += [f"{current}/{d}" for d in subdirs]
+        names += [f"{current}/{f}" for f in files]
+    for name in names:
+        default_storage.delete(name)
+    package.delete()
+
+
+def package_publish_problems(package_id: int) -> list[str]:
+    package = Package.objects.filter(pk=package_id).first()
+    if package is None:
+        return [_("The package of this lesson is gone. Import it again.")]
+    return []

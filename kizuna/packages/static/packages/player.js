@@ -1,0 +1,48 @@
+// The SCORM player: scorm-again's API in this page (window.API for SCORM 1.2, window.API_1484_11 for 2004),
+// loaded with where the rep left off, committing to Kizuna; the SCO runs in the frame below and finds the API
+// in its parent window, as SCORM requires.
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("package-config").textContent);
+  var status = document.getElementById("package-status");
+  var frame = document.getElementById("package-frame");
+
+  function say(key) {
+    if (status) status.textContent = status.dataset[key] || "";
+  }
+
+  var settings = {
+    autocommit: true,
+    autocommitSeconds: 10,
+    dataCommitFormat: "flattened",
+    lmsCommitUrl: config.commitUrl || false,
+    terminateCommitParam: "terminate",
+    logLevel: config.logLevel,
+    // The server answers {"result": true, "errorCode": 0}; a failed request is reported to the SCO as an error.
+    xhrResponseHandler: function (xhr) {
+      var ok = xhr.status >= 200 && xhr.status < 300;
+      say(ok ? "saved" : "failed");
+      var body = {};
+      try { body = JSON.parse(xhr.responseText || "{}"); } catch (e) { body = {}; }
+      return { result: ok && body.result === true, errorCode: ok ? 0 : (body.errorCode || 101) };
+    },
+    responseHandler: function (response) {
+      say(response.ok ? "saved" : "failed");
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { result: response.ok && body.result === true, errorCode: response.ok ? 0 : (body.errorCode || 101) };
+      });
+    },
+  };
+  var api;
+  if (config.standard === "scorm2004") {
+    api = new window.Scorm2004API(settings);
+    window.API_1484_11 = api;
+  } else {
+    api = new window.Scorm12API(settings);
+    window.API = api;
+  }
+  api.loadFromJSON(config.cmi);
+  var finished = function () { say("finished"); };
+  api.on(config.standard === "scorm2004" ? "Terminate" : "LMSFinish", finished);
+  frame.src = config.launchUrl;
+})();
