@@ -380,8 +380,12 @@ def experiments(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def experiment_new(request: HttpRequest) -> HttpResponse:
     """Roll a course out as an experiment: choose, see what it can detect, start (the draw happens on start)."""
-    data = request.POST if request.method == "POST" else (request.GET if "course" in request.GET else None)
-    initial = {"start": month_key(current_month())}
+    data = request.POST if request.method == "POST" else None
+    initial: dict[str, Any] = {"start": month_key(current_month())}
+    # Arriving from the assignment form ("as an experiment"): its course and partner, chosen already.
+    if request.GET.get("course", "").isdecimal():
+        initial["course"] = int(request.GET["course"])
+    initial["partners"] = [int(p) for p in request.GET.getlist("partners") if p.isdecimal()]
     form = ExperimentStartForm(
         data,
         initial=initial,
@@ -449,9 +453,7 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
             "result": result,
             "metric_words": metric_words,
             "charts": charts.experiment_charts(result, metric_words=str(metric_words)) if result else [],
-            "group_rows": charts.experiment_group_rows(result, metric_words=str(metric_words))
-            if result
-            else [],
+            "group_rows": charts.experiment_group_rows(result, metric_words=str(metric_words)) if result else [],
             "reading": effect_reading(result, metric_words=str(metric_words)) if result else [],
             "replays": rollouts.experiment_replay(experiment),
         },

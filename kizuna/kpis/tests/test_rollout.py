@@ -63,7 +63,9 @@ def test_the_same_seed_and_strata_give_the_same_draw_and_another_seed_another(ca
     strata = [u.stratum for u in units]
     assert services.experiment_draw(strata=strata, design=design, seed=20261206) == [u.group for u in units]
     assert services.experiment_draw(strata=strata, design=design, seed=7) != [u.group for u in units]
-    ExperimentUnit.objects.filter(pk=units[0].pk).update(group="control" if units[0].group == "treatment" else "treatment")
+    ExperimentUnit.objects.filter(pk=units[0].pk).update(
+        group="control" if units[0].group == "treatment" else "treatment"
+    )
     assert not rollouts.experiment_replay(experiment)
 
 
@@ -164,7 +166,9 @@ def test_the_admin_sees_what_it_can_detect_then_starts_it(cast: Any, signed_in: 
     assert not Experiment.objects.exists()
     response = client.post(url, {**_form(cast, course), "start_experiment": "1"})
     experiment = Experiment.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("kpis:experiment_detail", args=[experiment.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "kpis:experiment_detail", args=[experiment.pk]
+    )
     assert experiment.planned_effect is not None and experiment.planned_effect > 0
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Enrolment" in page and "always-valid" in page and str(experiment.seed) in page
@@ -193,3 +197,23 @@ def test_managers_and_reps_see_no_experiment_page(cast: Any, signed_in: Any) -> 
             reverse("kpis:experiment_detail", args=[experiment.pk]),
         ):
             assert client.get(url).status_code == 404
+
+
+def test_ticking_as_an_experiment_on_the_assignment_form_leads_to_the_experiment_form(
+    cast: Any, signed_in: Any
+) -> None:
+    reps_with_history(cast)
+    course = unassigned_course(cast)
+    client = signed_in(cast.admin)
+    response = client.post(
+        reverse("catalog:assignments"),
+        {"course": course.pk, "target": "partner", "partner": cast.partner_a.pk, "as_experiment": "on"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("kpis:experiment_new") + f"?course={course.pk}")
+    page = client.get(response["Location"]).content.decode()
+    assert f'<option value="{course.pk}" selected>' in page
+    assert f'value="{cast.partner_a.pk}"' in page and "checked" in page
+    from kizuna.catalog.models import Assignment
+
+    assert not Assignment.objects.filter(course=course, partner=cast.partner_a).exists()
