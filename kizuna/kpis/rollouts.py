@@ -9,7 +9,7 @@ the interim look and the result.
 - **Interim**: while the period runs only an *always-valid* 95 % interval is shown: the normal-mixture
   confidence sequence of Robbins (1970) as used for A/B tests by Johari, Pekelis and Walsh (2017, "Always valid
   inference"): with the estimate θ̂ and its variance V, θ̂ ± √((V (V + τ²) / τ²) · (ln((V + τ²) / V) + 2 ln(1/α))),
-  τ the planned minimum detectable effect. It holds at every look at once, so looking every day does not raise
+  τ the planned minimum detectable effect, widened by t/z when there are few teams. It holds at every look at once, so looking every day does not raise
   the false positives; it is wider than the fixed 95 % interval of the end.
 - **Per agency**: the same estimator on each agency's reps (exploratory; an agency needs 2 teams).
 - **Compliance and the effect of doing the training**: the share of the reps given the course by the end who
@@ -218,6 +218,9 @@ def always_valid(result: ExperimentResult, *, tau: float, alpha: float = ALPHA) 
     se = (result.ci_high - result.ci_low) / 2 / q
     v, t2 = se**2, tau**2
     half = math.sqrt(v * (v + t2) / t2 * (math.log((v + t2) / v) + 2 * math.log(1 / alpha)))
+    # The mixture is for a normal estimate; with few teams the fixed interval's t quantile is larger than the
+    # normal's, and the sequence is widened in the same proportion so it never claims more than the end's.
+    half *= max(1.0, q / float(stats.norm.ppf(0.5 + CONFIDENCE / 2)))
     return Estimate(result.effect, result.effect - half, result.effect + half, None, result.n_reps, result.n_clusters)
 
 
@@ -409,3 +412,8 @@ def experiment_replay(experiment: Experiment) -> bool:
     )
     groups = experiment_draw(strata=[u.stratum for u in units], design=design, seed=experiment.seed)
     return groups == [u.group for u in units]
+
+
+def experiment_by_id(experiment_id: int) -> Experiment | None:
+    """An experiment by id, for commands (no person's access applies)."""
+    return Experiment.objects.select_related("course__latest_version", "started_by").filter(pk=experiment_id).first()

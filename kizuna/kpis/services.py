@@ -631,3 +631,25 @@ def experiment_release_due(*, today: date | None = None, experiment_id: int | No
             unit.save(update_fields=["released_at", "assignment_id"])
         released += 1
     return released
+
+
+@transaction.atomic
+def experiment_rewind(*, experiment: Any, start: date) -> int:
+    """Move an experiment (and every rep's month) so that it starts at `start` — for the demo's fast-forward only,
+    which then simulates the period's figures; the preregistration keeps the original dates. Return the shift."""
+    from .models import ExperimentUnit
+
+    start = start.replace(day=1)
+    shift = (start.year - experiment.start.year) * 12 + start.month - experiment.start.month
+    if shift == 0:
+        return 0
+    for unit in ExperimentUnit.objects.filter(experiment=experiment).only("pk", "release_on"):
+        unit.release_on = month_add(unit.release_on, shift)
+        unit.save(update_fields=["release_on"])
+    experiment.preregistration = {
+        **experiment.preregistration,
+        "fast_forwarded": {"from": experiment.start.isoformat(), "to": start.isoformat()},
+    }
+    experiment.start = start
+    experiment.save(update_fields=["start", "preregistration"])
+    return shift

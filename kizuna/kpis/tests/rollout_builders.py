@@ -11,12 +11,17 @@ from kizuna.kpis.periods import current_month, month_add
 THIS = current_month()
 
 
-def reps_with_history(cast: Any, *, reps: int = 16, months: int = 6, seed: int = 3) -> list[Any]:
-    """`reps` reps of partner A spread over its two teams, with `months` months of figures before this month."""
+def reps_with_history(cast: Any, *, reps: int = 16, months: int = 6, seed: int = 3, teams: int = 2) -> list[Any]:
+    """`reps` reps of partner A spread over `teams` teams (its two, and more if asked), with `months` months of
+    figures before this month."""
+    from kizuna.orgs.models import Team
+
     rng = np.random.default_rng(seed)
     made, rows = [], []
+    more = [Team.objects.create(organization=cast.partner_a, name=f"チーム{k}") for k in range(teams - 2)]
+    all_teams = [cast.team_a1, cast.team_a2, *more]
     for i in range(reps):
-        team = cast.team_a1 if i % 2 else cast.team_a2
+        team = all_teams[i % len(all_teams)]
         rep = make_person(f"x{i}@a.example", f"実験{i}", cast.partner_a, "rep", team)
         made.append(rep)
         level = rng.uniform(0.1, 0.3)
