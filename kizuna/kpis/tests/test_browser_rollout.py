@@ -28,7 +28,7 @@ def test_the_admin_starts_waves_and_reads_the_result_after_the_period(cast, live
     page.goto(f"{base}/kpis/experiments/")
     page.get_by_role("link", name="コースを実験として配信").click()
     page.wait_for_load_state()
-    page.get_by_label("コース", exact=True).select_option(str(course.pk))
+    page.locator("#id_course").select_option(str(course.pk))
     page.get_by_label(cast.partner_a.name).check()
     page.get_by_label("段階導入", exact=False).check()
     page.get_by_label("波の数").fill("2")
