@@ -263,17 +263,20 @@ class Result:
     by_group: dict[str, list[float | None]] = field(default_factory=dict)  # monthly metric per arm or wave
 
 
-def _iv(frame: pd.DataFrame, experiment: Experiment, finished: dict[int, datetime]) -> Estimate | None:
-    """Two-stage least squares: metric on "finished the course" instrumented by "given it" (see the docstring)."""
+def iv_effect(
+    frame: pd.DataFrame, *, design: str, metric: str, start: date, end: date, done_month: dict[str, date]
+) -> Estimate | None:
+    """Two-stage least squares: metric on "finished the course" instrumented by "given it" (see the docstring).
+
+    `done_month`: the month each rep (by the frame's rep column) finished the course; for a holdout, finishing
+    counts when it happened before `end`; for waves, from the month it happened."""
     from linearmodels.iv import IV2SLS
     from scipy import stats
 
-    spec = METRICS[experiment.metric]
-    done_month = {str(rep): month_of(timezone.localtime(at)) for rep, at in finished.items()}
-    if experiment.design == Experiment.Design.HOLDOUT:
-        post = frame[frame["month"] >= experiment.start]
-        data = rep_metric(post, experiment.metric)
-        end = experiment_end(experiment)
+    spec = METRICS[metric]
+    if design == Experiment.Design.HOLDOUT:
+        post = frame[frame["month"] >= start]
+        data = rep_metric(post, metric)
         given = (data["arm"] == TREATMENT).to_numpy(dtype=float)
         took = np.array([rep in done_month and done_month[rep] < end for rep in data["rep"]], dtype=float) * given
         y = data["y"].to_numpy(dtype=float)
@@ -301,12 +304,13 @@ def _iv(frame: pd.DataFrame, experiment: Experiment, finished: dict[int, datetim
     if n_clusters < 2 or float(np.abs(endog).sum()) == 0:
         return None
     try:
-        fit = IV2SLS(y, exog, endog, instrument).fit(cov_type="clustered", clusters=teams)
+        fit = IV2SLS(y, exog, endog, instrument).fit(cov_type="clustered", clusters=teams, debiased=True)
     except (ValueError, np.linalg.LinAlgError):
         return None
     effect, se = float(np.asarray(fit.params)[-1]), float(np.asarray(fit.std_errors)[-1])
     if not math.isfinite(se) or se <= 0:
         return None
+    se *= math.sqrt(n_clusters / (n_clusters - 1))  # CR1's factor for the number of teams, as the primary's errors
     q = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n_clusters - 1))
     p = float(2 * stats.t.sf(abs(effect / se), n_clusters - 1))
     return Estimate(effect, effect - q * se, effect + q * se, p, int(frame["rep"].nunique()), n_clusters)
@@ -368,7 +372,14 @@ def experiment_result(experiment: Experiment) -> Result:
     if given:
         done = sum(1 for u in given if u.rep_id in enrolment.finished_reps and enrolment.finished_reps[u.rep_id] < end)
         result.compliance = done / len(given)
-    result.iv = _iv(frame, experiment, {r: at for r, at in enrolment.finished_reps.items() if at < end})
+    result.iv = iv_effect(
+        frame,
+        design=experiment.design,
+        metric=experiment.metric,
+        start=experiment.start,
+        end=experiment_end(experiment),
+        done_month={str(r): month_of(timezone.localtime(at)) for r, at in enrolment.finished_reps.items() if at < end},
+    )
     result.months, result.by_group = _by_group(frame, experiment, units)
     return result
 

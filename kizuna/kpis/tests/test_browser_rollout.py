@@ -58,7 +58,8 @@ def test_the_admin_starts_waves_and_reads_the_result_after_the_period(cast, live
     page.set_viewport_size({"width": 1280, "height": 900})
     page.reload()
     assert page.locator(".experiment-result .experiment-interval").is_visible()
-    assert "事前登録" in page.locator(".experiment-reading").first.inner_text() or page.locator(
-        ".experiment-reading"
-    ).count() >= 2
+    assert (
+        "事前登録" in page.locator(".experiment-reading").first.inner_text()
+        or page.locator(".experiment-reading").count() >= 2
+    )
     assert violations == []

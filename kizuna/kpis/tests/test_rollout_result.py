@@ -54,9 +54,8 @@ def test_fast_forward_plays_the_period_and_the_result_page_shows_the_effect_with
 
 
 def test_while_it_runs_only_the_always_valid_interval_is_shown_and_it_is_wider(cast: Any) -> None:
-    from kizuna.kpis.experiments import analyze
-
     from kizuna.demo.experiments import experiment_fast_forward
+    from kizuna.kpis.experiments import analyze
 
     experiment = _waves(cast)
     experiment_fast_forward(experiment=experiment)
