@@ -312,3 +312,6 @@ SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDD
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
 _.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
+_.as_experiment  # form field, kizuna/catalog/forms.py: read through cleaned_data by the assignments view
+_.WAVES  # variable, kizuna/kpis/models.py: an Experiment.Design member, chosen through its choices
+_.contaminated_reps  # variable, kizuna/kpis/rollouts.py: which reps are contaminated, read by the tests

@@ -14,7 +14,7 @@ def _pt(value: float) -> str:
     return f"{value:+.1f}"
 
 
-def effect_reading(result: Result, *, metric_words: str, planned: float | None = None) -> list[str]:
+def effect_reading(result: Result, *, metric_words: str) -> list[str]:
     """Sentences for the result page, from the figures only."""
     primary = result.primary
     if primary is None:
