@@ -622,13 +622,16 @@ def experiment_release_due(*, today: date | None = None, experiment_id: int | No
             continue
         due_day = max(today, unit.release_on) + timedelta(days=experiment.due_days)
         due_at = timezone.make_aware(datetime.combine(due_day, time(23, 59)))
-        with transaction.atomic():
-            assignment = assignment_create(
-                course=experiment.course, assigned_by=by, required=True, due_at=due_at, rep=unit.rep
-            )
-            unit.released_at = timezone.now()
-            unit.assignment_id = assignment.pk
-            unit.save(update_fields=["released_at", "assignment_id"])
+        try:
+            with transaction.atomic():
+                assignment = assignment_create(
+                    course=experiment.course, assigned_by=by, required=True, due_at=due_at, rep=unit.rep
+                )
+                unit.released_at = timezone.now()
+                unit.assignment_id = assignment.pk
+                unit.save(update_fields=["released_at", "assignment_id"])
+        except ApplicationError:
+            continue  # no longer a rep (left, or another role): nothing to give; the others still get theirs
         released += 1
     return released
 

@@ -217,3 +217,16 @@ def test_ticking_as_an_experiment_on_the_assignment_form_leads_to_the_experiment
     from kizuna.catalog.models import Assignment
 
     assert not Assignment.objects.filter(course=course, partner=cast.partner_a).exists()
+
+
+def test_a_drawn_rep_who_became_a_manager_is_skipped_and_the_others_still_get_the_course(cast: Any) -> None:
+    from kizuna.orgs.models import Membership
+
+    reps_with_history(cast)
+    experiment = _start(cast, unassigned_course(cast), design="waves", waves=2, spacing=1)
+    second = list(experiment.units.filter(group="2").order_by("pk"))
+    Membership.objects.filter(user_id=second[0].rep_id).update(role="manager")
+    assert services.experiment_release_due(today=month_add(THIS, 1)) == len(second) - 1
+    assert [
+        u.released_at is None for u in ExperimentUnit.objects.filter(pk__in=[u.pk for u in second]).order_by("pk")
+    ] == [True] + [False] * (len(second) - 1)
