@@ -336,3 +336,6 @@ _.SCORM2004  # variable, kizuna/packages/models.py: a Standard member, chosen by
 _.file_count  # field, kizuna/packages/models.py: what an import stored, for the admin and support
 _.commits  # field, kizuna/packages/models.py: how many commits a SCO state took, for support
 _.correct_share  # variable, kizuna/packages/selectors.py: shown by packages/items.html
+_.as_experiment  # form field, kizuna/catalog/forms.py: read through cleaned_data by the assignments view
+_.WAVES  # variable, kizuna/kpis/models.py: an Experiment.Design member, chosen through its choices
+_.contaminated_reps  # variable, kizuna/kpis/rollouts.py: which reps are contaminated, read by the tests

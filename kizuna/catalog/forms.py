@@ -228,6 +228,11 @@ class AssignmentForm(StudioForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Required courses need a due date; the course is due at the end of that day."),
     )
+    as_experiment = forms.BooleanField(
+        label=_("As an experiment"),
+        required=False,
+        help_text=_("Draw the partner's reps at random into a holdout or waves, to measure what the course changes."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -253,6 +258,10 @@ class AssignmentForm(StudioForm):
             if rep is None:
                 self.add_error("rep_email", _("No rep has this e-mail address. Check the address."))
             cleaned["rep"] = rep
+        if cleaned.get("as_experiment"):
+            if target != Assignment.Target.PARTNER:
+                self.add_error("as_experiment", _("An experiment draws among a partner's reps: choose a partner."))
+            return cleaned  # the experiment sets the due dates as it gives the course
         if cleaned.get("required") and not cleaned.get("due_on") and "due_on" not in self.errors:
             self.add_error("due_on", _("Required courses need a due date."))
         return cleaned

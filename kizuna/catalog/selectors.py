@@ -216,6 +216,17 @@ def partner_assignments(*, partner_ids: Iterable[int], required_only: bool = Fal
     return reach
 
 
+def course_assignment_reach(*, course_id: int, partner_ids: Iterable[int]) -> AssignmentReach[tuple[int, datetime]]:
+    """Return the assignments of one course to these partners, as (assignment id, created at), by whom they reach."""
+    reach: AssignmentReach[tuple[int, datetime]] = AssignmentReach()
+    rows = Assignment.objects.filter(course_id=course_id, partner_id__in=list(partner_ids)).order_by()
+    for pk, partner_id, team_id, rep_id, created_at in rows.values_list(
+        "pk", "partner_id", "team_id", "rep_id", "created_at"
+    ):
+        reach.add(partner_id=partner_id, team_id=team_id, rep_id=rep_id, item=(pk, created_at))
+    return reach
+
+
 def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
     """Return the assignments that reach this rep: through their partner, their team, or to them alone."""
     m = membership_of(rep)

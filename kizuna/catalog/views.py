@@ -1,6 +1,7 @@
 """Screens of the author's studio (courses, modules, lessons, products, tags) and the admin's assignments."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -324,6 +325,10 @@ def assignments(request: HttpRequest) -> HttpResponse:
     form = AssignmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["as_experiment"]:
+            # The rollout as an experiment is the KPI app's (it draws the reps and gives the course per rep).
+            query = urlencode({"course": data["course"].pk, "partners": data["partner"].pk})
+            return redirect(f"{reverse('kpis:experiment_new')}?{query}")
         try:
             services.assignment_create(
                 course=data["course"],

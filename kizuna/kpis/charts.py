@@ -112,3 +112,44 @@ def rep_sparklines(months: Sequence["RepMonth"]) -> list[tuple[str, str, float |
         title = _("%(figure)s by month") % {"figure": label}
         rows.append((label, charts.sparkline(title=title, values=values), values[-1] if values else None, unit))
     return rows
+
+
+def group_label(group: str) -> str:
+    """An arm or wave as the pages name it."""
+    if group == "treatment":
+        return _("Given it now")
+    if group == "control":
+        return _("Held out")
+    return _("Wave %(n)s") % {"n": group}
+
+
+def experiment_charts(result: object, *, metric_words: str) -> list[str]:
+    """The result's chart: the effect with its 95% interval overall, per agency and by instrumental variables
+    (a forest plot against zero)."""
+    rows = [charts.Interval(_("All agencies (pre-registered)"), *_triple(result.primary))]  # type: ignore[attr-defined]
+    rows += [charts.Interval(a.name, *_triple(a.estimate)) for a in result.per_agency]  # type: ignore[attr-defined]
+    if result.iv is not None:  # type: ignore[attr-defined]
+        rows.append(charts.Interval(_("Effect of finishing it (IV)"), *_triple(result.iv)))  # type: ignore[attr-defined]
+    return [
+        charts.interval_plot(
+            title=_("Change in the %(metric)s, percentage points, with 95%% intervals") % {"metric": metric_words},
+            intervals=rows,
+            fmt=_signed,
+        )
+    ]
+
+
+def experiment_group_rows(result: object, *, metric_words: str) -> list[tuple[str, str, list]]:
+    """The monthly metric of each arm or wave: [(label, sparkline, values oldest first)]."""
+    rows = []
+    for group, values in result.by_group.items():  # type: ignore[attr-defined]
+        label = group_label(group)
+        title = _("%(group)s: %(metric)s by month") % {"group": label, "metric": metric_words}
+        rows.append((label, charts.sparkline(title=title, values=values), values))
+    return rows
+
+
+def _triple(estimate: object) -> tuple[float | None, float | None, float | None]:
+    if estimate is None:
+        return None, None, None
+    return round(estimate.effect, 2), round(estimate.low, 2), round(estimate.high, 2)  # type: ignore[attr-defined]

@@ -66,3 +66,18 @@ class ExperimentPlanForm(forms.Form):
     def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = partners  # type: ignore[attr-defined]
+
+
+class ExperimentStartForm(ExperimentPlanForm):
+    """A course rolled out as an experiment: the plan's choices plus the course and the first month."""
+
+    course = forms.ModelChoiceField(label=_("Course"), queryset=None, help_text=_("Only published courses."))  # type: ignore[arg-type]
+    start = MonthField(label=_("First month"), help_text=_("This month or one of the next three."))
+
+    field_order = ["course", "partners", "metric", "design", "start", "period", "held_out", "waves", "spacing"]
+
+    def __init__(self, *args: Any, partners: Any, courses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, partners=partners, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+        self.fields["start"].required = True
+        self.order_fields(self.field_order)

@@ -171,3 +171,57 @@ class CompletionSnapshot(models.Model):
     @property
     def rate(self) -> float | None:
         return 100 * self.completed / self.required if self.required else None
+
+
+class Experiment(models.Model):
+    """A course rolled out as an experiment: who got it when was drawn at random, and the analysis fixed at start.
+
+    The draw is stored per rep (`ExperimentUnit`) and recorded as statements; the preregistration (metric,
+    design, estimator, period, seed) is written once at the start and never changed.
+    """
+
+    class Design(models.TextChoices):
+        HOLDOUT = "holdout", _("holdout")
+        WAVES = "waves", _("staggered waves")
+
+    course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, related_name="+")
+    partners = models.ManyToManyField("orgs.Organization", related_name="+")
+    metric = models.CharField(_("primary metric"), max_length=24)
+    design = models.CharField(_("design"), max_length=8, choices=Design.choices)
+    start = models.DateField(_("first month"))  # the first day of the period's first month
+    months = models.PositiveSmallIntegerField(_("months observed"))  # the period (holdout) or waves × spacing
+    held_out = models.FloatField(default=0.0)  # holdout: share of the reps who get it after the period
+    waves = models.PositiveSmallIntegerField(default=0)
+    spacing = models.PositiveSmallIntegerField(default=1)  # months between waves
+    due_days = models.PositiveSmallIntegerField(default=28)  # a released rep's due date: release + this many days
+    seed = models.BigIntegerField()
+    preregistration = models.JSONField()
+    planned_effect = models.FloatField(null=True)  # the MDE shown at start: scale of the sequential interval
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"experiment {self.pk} ({self.design}, {self.metric})"
+
+
+class ExperimentUnit(models.Model):
+    """One rep's draw in an experiment: their arm or wave, the stratum it was drawn in, and when they get the course."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="units")
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("orgs.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    position = models.PositiveIntegerField()  # order in the draw (replay)
+    stratum = models.CharField(max_length=120)
+    group = models.CharField(max_length=16)  # "treatment" / "control", or the wave's number "1", "2", …
+    release_on = models.DateField()  # the first day of the month the rep gets the course
+    released_at = models.DateTimeField(null=True, blank=True)
+    assignment_id = models.PositiveIntegerField(null=True, blank=True)  # the catalog assignment made at release
+    statement_id = models.UUIDField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["experiment", "rep"], name="kpis_experiment_unit_once")]
+        indexes = [models.Index(fields=["release_on", "released_at"])]

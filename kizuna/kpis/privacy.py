@@ -2,7 +2,7 @@
 
 from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, Part, register
 
-from .models import CourseCompletion, KpiTarget, LearningMonth, Recognition, SalesFigure
+from .models import CourseCompletion, Experiment, ExperimentUnit, KpiTarget, LearningMonth, Recognition, SalesFigure
 
 register(
     Contribution(
@@ -12,10 +12,13 @@ register(
             Part("kpi_learning_months", LearningMonth, "rep", Erasure.KEEP),
             Part("kpi_course_completions", CourseCompletion, "rep", Erasure.KEEP),
             Part("recognitions", Recognition, "rep", Erasure.KEEP),
+            # Which arm or wave an experiment's draw gave the person: kept so the experiment can still be read.
+            Part("experiment_draws", ExperimentUnit, "rep", Erasure.KEEP, omit=("statement_id",)),
         ),
         excluded=(
             Excluded(SalesFigure, "updated_by", STAFF_ACTION),
             Excluded(KpiTarget, "set_by", STAFF_ACTION),
+            Excluded(Experiment, "started_by", STAFF_ACTION),
         ),
     )
 )

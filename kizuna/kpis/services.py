@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
 
 from .models import KpiTarget, Metric, SalesFigure, TargetKind
-from .periods import current_month, parse_month
+from .periods import current_month, month_add, parse_month
 from .rollups import sales_months_refresh
 
 if TYPE_CHECKING:
@@ -361,3 +362,297 @@ def kpi_target_set(
 def kpi_target_clear(*, partner: Organization, metric: str) -> None:
     """Remove an agency's own target, so the target for every agency applies again."""
     KpiTarget.objects.filter(partner=partner, metric=metric).delete()
+
+
+# --- Experiments: a course rolled out at random ----------------------------------------------------------------
+
+EXPERIMENT_METRICS = ("appointment_rate", "close_rate")
+PRIOR_MONTHS = 3  # the months before the start whose metric level stratifies the draw (and the analysis' baseline)
+MIN_REPS = 4
+
+
+@dataclass(frozen=True)
+class ExperimentDesign:
+    """What the admin chose on the form; `experiment_start` checks it."""
+
+    metric: str
+    design: str
+    start: date
+    period: int = 3  # holdout: months
+    held_out: float = 0.5  # holdout: share of the eligible reps who get it after the period
+    waves: int = 3
+    spacing: int = 1  # waves: months between waves
+
+
+def _experiment_check(design: ExperimentDesign, *, today: date) -> None:
+    from .models import Experiment
+
+    if design.metric not in EXPERIMENT_METRICS:
+        raise KpiError(_("Choose the primary metric."), field="metric")
+    if design.design not in Experiment.Design.values:
+        raise KpiError(_("Choose a design."), field="design")
+    this = current_month() if today is None else today.replace(day=1)
+    if not this <= design.start <= month_add(this, 3):
+        raise KpiError(_("The experiment starts this month or in one of the next three."), field="start")
+    if design.design == Experiment.Design.HOLDOUT:
+        if not 1 <= design.period <= 12:
+            raise KpiError(_("The period is 1 to 12 months."), field="period")
+        if not 0.1 <= design.held_out <= 0.9:
+            raise KpiError(_("Hold out 10 to 90 percent of the reps."), field="held_out")
+    else:
+        if not 2 <= design.waves <= 6:
+            raise KpiError(_("Choose 2 to 6 waves."), field="waves")
+        if not 1 <= design.spacing <= 3:
+            raise KpiError(_("Waves are 1 to 3 months apart."), field="spacing")
+
+
+def experiment_eligible(*, course_id: int, partner_ids: list[int]) -> list[tuple[int, int, int | None]]:
+    """The reps an experiment of this course on these agencies would draw: (rep, agency, team) of the active reps
+    whom no assignment of the course reaches yet and who have not started it, in a stable order."""
+    from kizuna.catalog.selectors import course_assignment_reach
+    from kizuna.orgs.selectors import active_rep_memberships
+    from kizuna.records.selectors import course_progress_times
+
+    reps = list(
+        active_rep_memberships(partner_ids=partner_ids)
+        .order_by("organization_id", "team_id", "user_id")
+        .values_list("user_id", "organization_id", "team_id")
+    )
+    reach = course_assignment_reach(course_id=course_id, partner_ids=partner_ids)
+    started = course_progress_times(course_id=course_id, users=[rep for rep, _p, _t in reps])
+    return [
+        (rep, partner, team)
+        for rep, partner, team in reps
+        if rep not in started and not reach.reaching(partner_id=partner, team_id=team, rep_id=rep)
+    ]
+
+
+def experiment_strata(*, eligible: list[tuple[int, int, int | None]], prior: dict[int, float]) -> list[str]:
+    """Each rep's stratum: agency, team, and whether their prior metric is above their team's median (or unknown)."""
+    by_team: dict[tuple[int, int | None], list[float]] = {}
+    for rep, partner, team in eligible:
+        if rep in prior:
+            by_team.setdefault((partner, team), []).append(prior[rep])
+    medians = {key: sorted(values)[len(values) // 2] for key, values in by_team.items()}
+    strata = []
+    for rep, partner, team in eligible:
+        level = "none" if rep not in prior else "high" if prior[rep] >= medians[partner, team] else "low"
+        strata.append(f"agency:{partner}|team:{team or '-'}|prior:{level}")
+    return strata
+
+
+def experiment_draw(*, strata: list[str], design: ExperimentDesign, seed: int) -> list[str]:
+    """The draw: each rep's group ("treatment"/"control", or the wave "1"…), stratified, from the seed alone."""
+    import numpy as np
+
+    from .experiments import CONTROL, TREATMENT, assign
+
+    if design.design == "holdout":
+        groups = {TREATMENT: 1 - design.held_out, CONTROL: design.held_out}
+    else:
+        groups = {str(k): 1 / design.waves for k in range(1, design.waves + 1)}
+    return assign(strata, groups, np.random.default_rng(seed))
+
+
+def experiment_release_month(*, design: ExperimentDesign, group: str) -> date:
+    if design.design == "holdout":
+        return design.start if group == "treatment" else month_add(design.start, design.period)
+    return month_add(design.start, (int(group) - 1) * design.spacing)
+
+
+def _experiment_months(design: ExperimentDesign) -> int:
+    return design.period if design.design == "holdout" else design.waves * design.spacing
+
+
+@transaction.atomic
+def experiment_start(
+    *,
+    course: Any,
+    partners: list[Organization],
+    design: ExperimentDesign,
+    started_by: User,
+    seed: int | None = None,
+    planned_effect: float | None = None,
+    today: date | None = None,
+) -> Any:
+    """Start a course's rollout as an experiment: draw the eligible reps into arms or waves (stratified, seeded),
+    store and record the draw as statements, fix the analysis (preregistration) and release what is due now."""
+    import secrets
+
+    from .experiments import METRICS
+    from .models import Experiment, ExperimentUnit
+
+    today = today or timezone.localdate()
+    if course is None or course.latest_version_id is None:
+        raise KpiError(_("Publish the course before rolling it out."), field="course")
+    if not partners or any(p.kind != Organization.Kind.PARTNER for p in partners):
+        raise KpiError(_("Choose at least one partner."), field="partners")
+    _experiment_check(design, today=today)
+    partner_ids = sorted(p.pk for p in partners)
+    eligible = experiment_eligible(course_id=course.pk, partner_ids=partner_ids)
+    if len(eligible) < MIN_REPS:
+        raise KpiError(
+            _("Too few reps can take part: %(n)s have not been given this course yet; an experiment needs 4 or more.")
+            % {"n": len(eligible)},
+            field="partners",
+        )
+    if len({(partner, team or -rep) for rep, partner, team in eligible}) < 2:
+        raise KpiError(_("The reps must be in at least two teams, to compare teams with teams."), field="partners")
+    from .rollouts import prior_levels
+
+    prior = prior_levels(
+        reps=[rep for rep, _p, _t in eligible], partner_ids=partner_ids, metric=design.metric, before=design.start
+    )
+    strata = experiment_strata(eligible=eligible, prior=prior)
+    seed = secrets.randbits(62) if seed is None else seed
+    groups = experiment_draw(strata=strata, design=design, seed=seed)
+    months = _experiment_months(design)
+    end = month_add(design.start, months)
+    experiment = Experiment.objects.create(
+        course=course,
+        metric=design.metric,
+        design=design.design,
+        start=design.start,
+        months=months,
+        held_out=design.held_out if design.design == "holdout" else 0.0,
+        waves=design.waves if design.design == "waves" else 0,
+        spacing=design.spacing if design.design == "waves" else 1,
+        seed=seed,
+        planned_effect=planned_effect,
+        started_by=started_by,
+        preregistration={
+            "metric": design.metric,
+            "metric_definition": METRICS[design.metric].label,
+            "design": design.design,
+            "start": design.start.isoformat(),
+            "end": end.isoformat(),
+            "baseline_months": PRIOR_MONTHS,
+            "estimator": (
+                "difference in means of the metric over the period, treatment − control, OLS with CR1 errors "
+                "clustered by team, t with teams − 1 df"
+                if design.design == "holdout"
+                else "two-way fixed effects (rep, month) on trained-by-this-month over the baseline and the waves, "
+                "CR1 errors clustered by team, t with teams − 1 df"
+            ),
+            "analysis": "intention to treat: every rep in the arm or wave the draw gave them",
+            "alpha": 0.05,
+            "sided": "two-sided",
+            "interim": "always-valid (mixture sequential) 95% interval only",
+            "strata": "agency, team, prior metric above/below the team's median over the 3 months before",
+            "seed": str(seed),
+            "randomizer": "kizuna.kpis.experiments.assign with numpy.random.default_rng(seed)",
+            "held_out": design.held_out if design.design == "holdout" else None,
+            "waves": design.waves if design.design == "waves" else None,
+            "spacing_months": design.spacing if design.design == "waves" else None,
+            "eligible_reps": len(eligible),
+            "planned_mde": planned_effect,
+        },
+    )
+    experiment.partners.set(partners)
+    units = [
+        ExperimentUnit(
+            experiment=experiment,
+            rep_id=rep,
+            partner_id=partner,
+            team_id=team,
+            position=position,
+            stratum=stratum,
+            group=group,
+            release_on=experiment_release_month(design=design, group=group),
+            statement_id=uuid.uuid4(),
+        )
+        for position, ((rep, partner, team), stratum, group) in enumerate(zip(eligible, strata, groups, strict=True))
+    ]
+    ExperimentUnit.objects.bulk_create(units)
+    _experiment_record(experiment=experiment, units=units, by=started_by, title=course.latest_version.title)
+    experiment_release_due(today=today, experiment_id=experiment.pk)
+    return experiment
+
+
+def _experiment_record(*, experiment: Any, units: list[Any], by: User, title: str) -> None:
+    """One statement per rep: who (the admin) allocated whom to which arm or wave, starting when, with the seed."""
+    from django.conf import settings
+
+    from kizuna.records import vocab as records_vocab
+    from kizuna.records.services import Activity, statement_record
+
+    from . import vocab
+
+    activity = Activity(
+        iri=f"{settings.SITE_URL}/kpis/experiments/{experiment.pk}/",
+        type=vocab.TYPE_EXPERIMENT,
+        name={"ja-JP": f"実験: {title}", "en-US": f"Experiment: {title}"},
+    )
+    for unit in units:
+        statement_record(
+            actor=by,
+            verb=vocab.ALLOCATED,
+            activity=activity,
+            statement_id=unit.statement_id,
+            extensions={
+                records_vocab.EXT_ASSIGNEE.iri: {"type": "rep", "id": unit.rep_id},
+                vocab.EXT_ARM.iri: unit.group,
+                vocab.EXT_RELEASE.iri: unit.release_on.strftime("%Y-%m"),
+                vocab.EXT_SEED.iri: str(experiment.seed),
+                vocab.EXT_STRATUM.iri: unit.stratum,
+                vocab.EXT_POSITION.iri: unit.position,
+            },
+        )
+
+
+def experiment_release_due(*, today: date | None = None, experiment_id: int | None = None) -> int:
+    """Give the course (a required per-rep assignment) to every drawn rep whose month has come; return how many."""
+    from datetime import datetime, time, timedelta
+
+    from kizuna.catalog.services import assignment_create
+
+    from .models import ExperimentUnit
+
+    today = today or timezone.localdate()
+    due = ExperimentUnit.objects.filter(release_on__lte=today, released_at__isnull=True).select_related(
+        "experiment__course", "experiment__started_by", "rep"
+    )
+    if experiment_id is not None:
+        due = due.filter(experiment_id=experiment_id)
+    released = 0
+    for unit in due.order_by("pk"):
+        experiment = unit.experiment
+        by = experiment.started_by
+        if by is None:
+            continue
+        due_day = max(today, unit.release_on) + timedelta(days=experiment.due_days)
+        due_at = timezone.make_aware(datetime.combine(due_day, time(23, 59)))
+        try:
+            with transaction.atomic():
+                assignment = assignment_create(
+                    course=experiment.course, assigned_by=by, required=True, due_at=due_at, rep=unit.rep
+                )
+                unit.released_at = timezone.now()
+                unit.assignment_id = assignment.pk
+                unit.save(update_fields=["released_at", "assignment_id"])
+        except ApplicationError:
+            continue  # no longer a rep (left, or another role): nothing to give; the others still get theirs
+        released += 1
+    return released
+
+
+@transaction.atomic
+def experiment_rewind(*, experiment: Any, start: date) -> int:
+    """Move an experiment (and every rep's month) so that it starts at `start` — for the demo's fast-forward only,
+    which then simulates the period's figures; the preregistration keeps the original dates. Return the shift."""
+    from .models import ExperimentUnit
+
+    start = start.replace(day=1)
+    shift = (start.year - experiment.start.year) * 12 + start.month - experiment.start.month
+    if shift == 0:
+        return 0
+    for unit in ExperimentUnit.objects.filter(experiment=experiment).only("pk", "release_on"):
+        unit.release_on = month_add(unit.release_on, shift)
+        unit.save(update_fields=["release_on"])
+    experiment.preregistration = {
+        **experiment.preregistration,
+        "fast_forwarded": {"from": experiment.start.isoformat(), "to": start.isoformat()},
+    }
+    experiment.start = start
+    experiment.save(update_fields=["start", "preregistration"])
+    return shift

@@ -13,3 +13,15 @@ def completion_refresh_task() -> int:
 
 def enqueue_completion_refresh() -> None:
     completion_refresh_task.enqueue()
+
+
+@task()
+def experiment_release_task() -> int:
+    """Every night: give the course to the experiments' reps whose month (wave, or the holdout's end) has come."""
+    from .services import experiment_release_due
+
+    return experiment_release_due()
+
+
+def enqueue_experiment_release() -> None:
+    experiment_release_task.enqueue()

@@ -20,4 +20,7 @@ urlpatterns = [
     path("kpis/effect/", views.kpi_effect, name="kpi_effect"),
     path("kpis/rising-talent/", views.rising_talent, name="rising_talent"),
     path("kpis/experiments/plan/", views.experiment_plan, name="experiment_plan"),
+    path("kpis/experiments/", views.experiments, name="experiments"),
+    path("kpis/experiments/new/", views.experiment_new, name="experiment_new"),
+    path("kpis/experiments/<int:experiment_id>/", views.experiment_detail, name="experiment_detail"),
 ]

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.catalog.selectors import access_course_for_user, courses_visible_to
+from kizuna.catalog.selectors import access_course_for_user, courses_visible_to, published_courses
 from kizuna.ops.charts import SVG_CSP, svg_response
-from kizuna.ops.errors import message_user
+from kizuna.ops.errors import add_to_form, message_user
 from kizuna.ops.spreadsheets import csv_response
 from kizuna.orgs.access import (
     Role,
@@ -28,11 +28,12 @@ from kizuna.orgs.access import (
 )
 from kizuna.orgs.models import Organization
 
-from . import charts, effect, selectors, services, talent
+from . import charts, effect, rollouts, selectors, services, talent
 from .experiments import AnalysisError
-from .forms import ExperimentPlanForm, ImportForm, TargetForm
+from .forms import ExperimentPlanForm, ExperimentStartForm, ImportForm, TargetForm
 from .models import Metric
-from .periods import month_key, parse_month
+from .periods import current_month, month_add, month_key, parse_month
+from .readings import effect_reading
 
 READERS = (Role.ADMIN, Role.COACH, Role.MANAGER)
 PRINCIPAL = (Role.ADMIN, Role.COACH)
@@ -356,5 +357,112 @@ def rising_talent(request: HttpRequest) -> HttpResponse:
                 "min": talent.MIN_EVIDENCE,
                 "months": talent.RECENT,
             },
+        },
+    )
+
+
+# --- Experiments: a course rolled out at random ---------------------------------------------------------------
+
+
+def _detectable_for(data: dict[str, Any]) -> Any:
+    try:
+        return selectors.experiment_detectable(
+            partner_ids=[p.pk for p in data["partners"]],
+            design=data["design"],
+            metric=data["metric"],
+            period=data["period"],
+            held_out=data["held_out"] / 100,
+            waves=data["waves"],
+            spacing=data["spacing"],
+        )
+    except AnalysisError:
+        return None
+
+
+@role_required(Role.ADMIN)
+def experiments(request: HttpRequest) -> HttpResponse:
+    rows = [(e, rollouts.experiment_is_over(e)) for e in rollouts.experiments_list()]
+    return render(request, "kpis/experiments.html", {"rows": rows})
+
+
+@role_required(Role.ADMIN)
+def experiment_new(request: HttpRequest) -> HttpResponse:
+    """Roll a course out as an experiment: choose, see what it can detect, start (the draw happens on start)."""
+    data = request.POST if request.method == "POST" else None
+    initial: dict[str, Any] = {"start": month_key(current_month())}
+    # Arriving from the assignment form ("as an experiment"): its course and partner, chosen already.
+    if request.GET.get("course", "").isdecimal():
+        initial["course"] = int(request.GET["course"])
+    initial["partners"] = [int(p) for p in request.GET.getlist("partners") if p.isdecimal()]
+    form = ExperimentStartForm(
+        data,
+        initial=initial,
+        partners=visible_partners(request.user).order_by("name", "pk"),
+        courses=published_courses().order_by("title", "pk"),
+    )
+    detectable = None
+    unknown = False
+    if form.is_bound and form.is_valid():
+        detectable = _detectable_for(form.cleaned_data)
+        unknown = detectable is None
+        if request.method == "POST" and "start_experiment" in request.POST:
+            d = form.cleaned_data
+            try:
+                experiment = services.experiment_start(
+                    course=d["course"],
+                    partners=list(d["partners"]),
+                    design=services.ExperimentDesign(
+                        metric=d["metric"],
+                        design=d["design"],
+                        start=d["start"],
+                        period=d["period"],
+                        held_out=d["held_out"] / 100,
+                        waves=d["waves"],
+                        spacing=d["spacing"],
+                    ),
+                    started_by=request.user,
+                    planned_effect=detectable.mde if detectable else None,
+                )
+            except services.KpiError as err:
+                add_to_form(form, err)
+            else:
+                messages.success(
+                    request, _("The experiment has started: the reps were drawn and the first ones given the course.")
+                )
+                return redirect("kpis:experiment_detail", experiment_id=experiment.pk)
+    metric = dict(ExperimentPlanForm.METRIC_WORDS).get(form.data.get("metric", ""), "")
+    return render(
+        request,
+        "kpis/experiment_new.html",
+        {"form": form, "detectable": detectable, "unknown": unknown, "metric_words": metric},
+    )
+
+
+@role_required(Role.ADMIN)
+def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
+    """The principal's page of one experiment: design and preregistration, enrolment and contamination; while it
+    runs only the always-valid interval, at the end the result."""
+    experiment = rollouts.access_experiment_for_user(request.user, experiment_id)
+    over = rollouts.experiment_is_over(experiment)
+    enrolment = rollouts.experiment_enrolment(experiment)
+    interim = None if over else rollouts.experiment_interim(experiment)
+    result = rollouts.experiment_result(experiment) if over else None
+    metric_words = dict(ExperimentPlanForm.METRIC_WORDS).get(experiment.metric, experiment.metric)
+    return render(
+        request,
+        "kpis/experiment_detail.html",
+        {
+            "experiment": experiment,
+            "over": over,
+            "end": rollouts.experiment_end(experiment),
+            "last_month": month_add(rollouts.experiment_end(experiment), -1),
+            "enrolment": enrolment,
+            "interim": interim,
+            "result": result,
+            "metric_words": metric_words,
+            "charts": charts.experiment_charts(result, metric_words=str(metric_words)) if result else [],
+            "group_rows": charts.experiment_group_rows(result, metric_words=str(metric_words)) if result else [],
+            "reading": effect_reading(result, metric_words=str(metric_words)) if result else [],
+            "replays": rollouts.experiment_replay(experiment),
         },
     )

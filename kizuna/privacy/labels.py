@@ -55,6 +55,7 @@ PART_LABELS = {
     "kpi_learning_months": _("Learning per month (KPI board)"),
     "kpi_course_completions": _("Course completions (KPI board)"),
     "recognitions": _("Recognitions (rising talent)"),
+    "experiment_draws": _("Experiment groups (rollouts drawn at random)"),
     "live_invitations": _("Live session invitations"),
     "live_registrations": _("Live session registrations"),
     "notifications": _("Notifications"),

@@ -189,6 +189,16 @@ def courses_finished(
     return set(progress.order_by().values_list("user_id", "course_id"))
 
 
+def course_progress_times(*, course_id: int, users: Iterable[int]) -> dict[int, tuple[datetime, datetime | None]]:
+    """Return {user id: (started at, completed at or None)} for these users' progress in one course."""
+    return {
+        user_id: (started, completed)
+        for user_id, started, completed in CourseProgress.objects.filter(course_id=course_id, user_id__in=list(users))
+        .order_by()
+        .values_list("user_id", "started_at", "completed_at")
+    }
+
+
 def courses_finished_per_partner(*, course_ids: Iterable[int], by: datetime, users: Any) -> dict[tuple[int, int], int]:
     """Return {(partner id, course id): how many of these users (a queryset) finished it by that time}."""
     return {

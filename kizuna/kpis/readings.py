@@ -1,0 +1,72 @@
+"""The plain reading of an experiment's result, in the person's language: what the figures can and cannot support."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .rollouts import Result
+
+
+def _pt(value: float) -> str:
+    return f"{value:+.1f}"
+
+
+def effect_reading(result: Result, *, metric_words: str) -> list[str]:
+    """Sentences for the result page, from the figures only."""
+    primary = result.primary
+    if primary is None:
+        return [_("The figures cannot give an estimate yet: %(problem)s.") % {"problem": result.problem}]
+    words = {"metric": metric_words, "effect": _pt(primary.effect), "low": _pt(primary.low), "high": _pt(primary.high)}
+    if primary.low > 0:
+        first = _(
+            "Giving the course raised the %(metric)s by about %(effect)s points (95%% interval %(low)s to %(high)s). "
+            "The reps were drawn at random, so this difference was caused by the rollout, not by who chose to learn."
+        )
+    elif primary.high < 0:
+        first = _(
+            "Giving the course lowered the %(metric)s by about %(effect)s points (95%% interval %(low)s to %(high)s). "
+            "The reps were drawn at random, so this difference was caused by the rollout."
+        )
+    else:
+        first = _(
+            "The experiment found no clear effect: the %(metric)s changed by %(effect)s points, and anything from "
+            "%(low)s to %(high)s points fits the figures. This does not show the course has no effect; a change "
+            "smaller than that range's width cannot be told from chance with these reps."
+        )
+    out = [first % words]
+    out.append(
+        _(
+            "This is the pre-registered analysis, fixed when the experiment started: everyone counts in the arm or "
+            "wave the draw gave them, whether they did the course or not (intention to treat)."
+        )
+    )
+    if result.compliance is not None:
+        share = {"share": round(100 * result.compliance)}
+        if result.iv is not None:
+            out.append(
+                _(
+                    "%(share)s%% of the reps given the course finished it. For reps who take the training when given "
+                    "it, finishing it changed the %(metric)s by %(effect)s points (95%% interval %(low)s to %(high)s; "
+                    "instrumental variables, which assume being given the course changes sales only through doing it)."
+                )
+                % {
+                    **share,
+                    "metric": metric_words,
+                    "effect": _pt(result.iv.effect),
+                    "low": _pt(result.iv.low),
+                    "high": _pt(result.iv.high),
+                }
+            )
+        else:
+            out.append(_("%(share)s%% of the reps given the course finished it.") % share)
+    if len(result.per_agency) > 1:
+        out.append(
+            _(
+                "The effects per agency are exploratory: each rests on fewer reps, so their intervals are wider and "
+                "differences between agencies may be chance."
+            )
+        )
+    return out

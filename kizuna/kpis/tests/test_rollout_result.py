@@ -1,0 +1,66 @@
+"""An experiment fast-forwarded through its period (the demo's command) and its result page."""
+
+from typing import Any
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from kizuna.kpis import rollouts, services
+from kizuna.kpis.periods import month_add
+
+from .rollout_builders import THIS, reps_with_history, unassigned_course
+
+
+def _waves(cast: Any, reps: int = 24) -> Any:
+    reps_with_history(cast, reps=reps, months=8, teams=6)
+    return services.experiment_start(
+        course=unassigned_course(cast),
+        partners=[cast.partner_a],
+        design=services.ExperimentDesign(metric="appointment_rate", design="waves", start=THIS, waves=2, spacing=2),
+        started_by=cast.admin,
+        seed=11,
+        planned_effect=4.0,
+    )
+
+
+def test_fast_forward_plays_the_period_and_the_result_page_shows_the_effect_with_its_interval(
+    cast: Any, signed_in: Any, capsys: Any
+) -> None:
+    experiment = _waves(cast)
+    assert not rollouts.experiment_is_over(experiment)
+    call_command("experiment_fast_forward", str(experiment.pk))
+    assert "the period ended" in capsys.readouterr().out
+    experiment.refresh_from_db()
+    assert experiment.start == month_add(THIS, -4)
+    assert experiment.preregistration["start"] == THIS.isoformat()  # the pre-registered dates stay
+    assert rollouts.experiment_is_over(experiment)
+    enrolment = rollouts.experiment_enrolment(experiment)
+    assert all(g.released == g.reps for g in enrolment.groups)
+    assert enrolment.contaminated == 0
+    assert 0 < sum(g.finished for g in enrolment.groups) < enrolment.reps
+    result = rollouts.experiment_result(experiment)
+    assert result.primary is not None and result.primary.low < result.primary.effect < result.primary.high
+    assert result.compliance is not None and 0 < result.compliance < 1
+    assert [a.name for a in result.per_agency] == [cast.partner_a.name]
+    body = (
+        signed_in(cast.admin)
+        .get(reverse("kpis:experiment_detail", args=[experiment.pk]), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "95% interval" in body and "cluster-robust by team" in body
+    assert "<svg" in body and "All agencies (pre-registered)" in body
+    assert "intention to treat" in body and "instrumental variables" in body
+    assert "exploratory" in body
+
+
+def test_while_it_runs_only_the_always_valid_interval_is_shown_and_it_is_wider(cast: Any) -> None:
+    from kizuna.demo.experiments import experiment_fast_forward
+    from kizuna.kpis.experiments import analyze
+
+    experiment = _waves(cast)
+    experiment_fast_forward(experiment=experiment)
+    experiment.refresh_from_db()
+    fixed = analyze(rollouts.experiment_frame(experiment), design="waves", metric="appointment_rate")
+    sequential = rollouts.always_valid(fixed, tau=4.0)
+    assert sequential.low < fixed.ci_low and sequential.high > fixed.ci_high
+    assert sequential.effect == fixed.effect
