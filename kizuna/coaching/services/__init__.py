@@ -29,7 +29,7 @@ from .takes import (
     submission_reference_set,
     upload_finish,
 )
-from .uploads import UPLOAD_CHUNK_BYTES, upload_chunk_write, upload_discard, upload_path, upload_start, uploads_expire
+from .uploads import UPLOAD_CHUNK_BYTES, upload_chunk_write, upload_discard, upload_folder, upload_start, uploads_expire
 
 __all__ = [
     "UPLOAD_CHUNK_BYTES",
@@ -55,7 +55,7 @@ __all__ = [
     "upload_chunk_write",
     "upload_discard",
     "upload_finish",
-    "upload_path",
+    "upload_folder",
     "upload_start",
     "uploads_expire",
 ]

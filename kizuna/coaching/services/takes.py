@@ -1,6 +1,5 @@
 """Writes of takes: handing one in, the rep's consent, calibration references, deletion, publishing as an example."""
 
-import shutil
 import uuid
 from datetime import datetime
 from typing import Any
@@ -11,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.storage import stored_delete_folder
 from kizuna.records.services import statement_record
 
 from .. import vocab
@@ -19,7 +19,14 @@ from ..models import Roleplay, Submission, Upload
 from ..selectors import roleplays_for_rep
 from .reviews import reviews_request
 from .statements import submission_activity
-from .uploads import upload_discard, upload_max_bytes, upload_path, upload_too_large, with_known_length
+from .uploads import (
+    upload_discard,
+    upload_folder,
+    upload_joined,
+    upload_max_bytes,
+    upload_too_large,
+    with_known_length,
+)
 
 
 def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> Submission:
@@ -32,9 +39,8 @@ def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> S
         return done
     if upload.received != upload.size:
         raise CoachingError(_("The upload is not complete yet. Keep this page open until it finishes."))
-    path = with_known_length(upload_path(upload))
     try:
-        with path.open("rb") as handle:
+        with upload_joined(upload) as joined, with_known_length(joined).open("rb") as handle:
             submission = submission_create(
                 rep=upload.owner,
                 roleplay=upload.roleplay,
@@ -46,9 +52,9 @@ def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> S
     except CoachingError:
         upload_discard(upload=upload)
         raise
-    folder = path.parent
+    folder = upload_folder(upload)
     Upload.objects.filter(pk=upload.pk).delete()
-    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    transaction.on_commit(lambda: stored_delete_folder(folder))
     return submission
 
 
