@@ -234,3 +234,73 @@ def article_course(cast: Cast) -> Any:
             {"kind": "article", "title": "よくある質問", "body": "**料金**は月額制です。"},
         ],
     )
+
+
+@dataclass(frozen=True)
+class S3Server:
+    endpoint: str  # http://127.0.0.1:<port>, a real S3-compatible HTTP server in its own process
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """An S3-compatible server (moto in server mode) in its own process on loopback, for the whole run."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path_factory.mktemp("s3") / "moto.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/", timeout=1).close()  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                break  # an answer, even a refusal: it is serving
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the S3 server did not start: {log.read_text()[-2000:]}") from None
+                time.sleep(0.1)
+        yield S3Server(endpoint=endpoint)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Store this test's files in a fresh, private bucket on the S3 server; return a boto3 Bucket to look into it."""
+    import uuid
+
+    import boto3
+
+    from kizuna.ops.storage_url import storage_from_url
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "kizuna-test", "AWS_SECRET_ACCESS_KEY": "kizuna-test-secret"}.items():
+        monkeypatch.setenv(name, value)
+    name = f"kizuna-{uuid.uuid4().hex[:12]}"
+    bucket = boto3.resource("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1").Bucket(name)
+    bucket.create()
+    url = f"s3://{name}?endpoint_url={s3_server.endpoint}&region_name=us-east-1&addressing_style=path&expire=600"
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(url)}
+    yield bucket
+    bucket.objects.all().delete()
+    bucket.delete()
