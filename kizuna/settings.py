@@ -138,6 +138,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the host check and the HTTPS redirect (load balancers probe by IP).
+    "kizuna.ops.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kizuna.ops.compression.PageGZipMiddleware",  # HTML pages only; see its docstring for BREACH
     "whitenoise.middleware.WhiteNoiseMiddleware",

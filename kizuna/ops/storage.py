@@ -213,3 +213,18 @@ def stored_signed_url(name: str, *, content_type: str, download_name: str = "") 
 def signed_url_lifetime() -> int:
     """Return how many seconds a signed URL stays valid (STORAGE_URL's ``expire``)."""
     return int(getattr(_storage(), "querystring_expire", 0) or 0)
+
+
+def storage_check() -> None:
+    """Raise if the storage cannot be used now: the local folder takes no writes, or the bucket is unreachable."""
+    root = _local_root()
+    if root is not None:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"ok")  # not full, not read-only
+        probe.unlink()
+        return
+    # One HEAD on the bucket: reachable, and these credentials may list it (delete_folder lists). Nothing is
+    # written, so a versioned bucket does not fill with probe versions.
+    storage = _storage()
+    storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)  # type: ignore[attr-defined]

@@ -46,6 +46,8 @@ def storage_from_url(url: str) -> dict[str, Any]:
     endpoint = one.get("endpoint_url")
     if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
         raise ImproperlyConfigured(f"STORAGE_URL endpoint_url must be an http(s) URL, got {endpoint!r}")
+    from botocore.config import Config  # only a deployment with a bucket needs boto3 loaded
+
     options: dict[str, Any] = {
         "bucket_name": parts.hostname,
         "endpoint_url": endpoint,
@@ -57,6 +59,15 @@ def storage_from_url(url: str) -> dict[str, Any]:
         "querystring_expire": expire,
         "default_acl": None,  # the bucket's own (private) policy; objects are never public
         "file_overwrite": True,  # names are random keys; no lookup round trip before each write
+        # An unreachable bucket fails a request (and /readyz) in seconds, not after botocore's minute.
+        # (A client_config replaces the one django-storages would build: addressing and signing go in it too.)
+        "client_config": Config(
+            s3={"addressing_style": one.get("addressing_style", "auto")},
+            signature_version=one.get("signature_version", "s3v4"),
+            connect_timeout=5,
+            read_timeout=60,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
     }
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
