@@ -312,3 +312,8 @@ SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDD
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
 _.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
+HealthMiddleware  # class, kizuna/ops/health.py: settings.MIDDLEWARE
+_.temporary_file_path  # method, kizuna/ops/storage.py: called by FileSystemStorage to move instead of copy
+_.stored_list  # function, kizuna/ops/storage.py: only the tests call it, to look into the storage
+_.storage_from_url  # function, kizuna/ops/storage_url.py: called by settings.py (and the tests)
+_.storage_origins  # function, kizuna/ops/storage_url.py: called by settings.py (CSP)

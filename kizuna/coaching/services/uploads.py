@@ -93,7 +93,7 @@ def upload_chunk_write(*, upload: Upload, offset: int, stream: BinaryIO, length:
             return upload.received
         buffer.seek(0)
         # A chunk sent again at the same offset (its answer was lost) replaces the first one.
-        stored_save(_chunk_name(upload, offset), buffer, replace=True)  # type: ignore[arg-type]
+        stored_save(_chunk_name(upload, offset), buffer, replace=True)
     if Upload.objects.filter(pk=upload.pk, received=offset).update(received=offset + length, updated_at=timezone.now()):
         upload.received = offset + length
     else:
