@@ -98,4 +98,5 @@ def photo_remove(name: str) -> None:
     """Delete a stored photo and its folder (missing files are fine)."""
     if name:
         stored_delete(name)
-        stored_delete_folder(name.rsplit("/", 1)[0])
+        if "/" in name:  # its own random folder, now empty
+            stored_delete_folder(name.rsplit("/", 1)[0])
