@@ -346,3 +346,10 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _files_in_a_bucket(request: pytest.FixtureRequest) -> None:
+    """With KIZUNA_TEST_STORAGE=s3 (the CI's bucket run), every test stores its files in a fresh bucket."""
+    if os.environ.get("KIZUNA_TEST_STORAGE") == "s3" and "s3_bucket" not in request.fixturenames:
+        request.getfixturevalue("s3_bucket")

@@ -37,6 +37,7 @@ def test_readyz_checks_the_database_migrations_cache_and_storage(settings: Any) 
 def test_readyz_answers_503_naming_only_the_failed_check(settings: Any, tmp_path: Any) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     settings.MEDIA_ROOT = blocker / "media"  # cannot be made: its parent is a file
     response = _get("/readyz")
     assert response.status_code == 503
