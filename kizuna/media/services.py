@@ -301,8 +301,8 @@ def _stderr_tail(error: subprocess.CalledProcessError) -> str:
 def video_transcode(*, video: Video) -> Video:
     """Make the MP4 and poster of an upload and mark the video ready, or failed with the reason.
 
-    Safe to run again from the start (a worker killed mid-way): the earlier attempt's partial files
-    are removed first and the finished files replace the old ones in one rename each.
+    Safe to run again from the start (a worker killed mid-way): the earlier attempt's scratch folder is
+    removed first, and only finished files are stored, over whatever an earlier attempt stored.
     """
     folder = _video_folder(video.key)
     mp4, poster = f"{folder}/video.mp4", f"{folder}/poster.jpg"
