@@ -46,7 +46,10 @@ class _LocalFile(File):  # type: ignore[type-arg]
 
 
 def _replace(name: str) -> None:
-    # A name given twice (a task run again) replaces the first file rather than getting a new suffix.
+    # A name given twice (a task run again) replaces the first file rather than getting a new suffix. A bucket
+    # overwrites by itself (file_overwrite, set by STORAGE_URL): no extra request there.
+    if _local_root() is None:
+        return
     with contextlib.suppress(FileNotFoundError):
         _storage().delete(name)
 
