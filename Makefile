@@ -8,7 +8,7 @@ PORT ?= 8000
 # Exported: the default SITE_URL (links, xAPI IRIs, badges) follows the port served, in demo_seed too.
 export PORT
 PYTEST_ARGS ?= -n 2
-APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz npm
+APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz npm redis-server
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: run test setup system-deps venv messages vendor lock lint demo clean

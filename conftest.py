@@ -19,6 +19,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_WORK_DIR = tmp_path / "work"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts with an empty, fast cache; the sign-in throttle tests that need the shared
     # database cache across processes switch to it themselves.
@@ -233,3 +234,122 @@ def article_course(cast: Cast) -> Any:
             {"kind": "article", "title": "よくある質問", "body": "**料金**は月額制です。"},
         ],
     )
+
+
+@dataclass(frozen=True)
+class S3Server:
+    endpoint: str  # http://127.0.0.1:<port>, a real S3-compatible HTTP server in its own process
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """An S3-compatible server (moto in server mode) in its own process on loopback, for the whole run."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path_factory.mktemp("s3") / "moto.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/", timeout=1).close()  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                break  # an answer, even a refusal: it is serving
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the S3 server did not start: {log.read_text()[-2000:]}") from None
+                time.sleep(0.1)
+        yield S3Server(endpoint=endpoint)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Store this test's files in a fresh, private bucket on the S3 server; return a boto3 Bucket to look into it."""
+    import uuid
+
+    import boto3
+
+    from kizuna.ops.storage_url import storage_from_url
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "kizuna-test", "AWS_SECRET_ACCESS_KEY": "kizuna-test-secret"}.items():
+        monkeypatch.setenv(name, value)
+    name = f"kizuna-{uuid.uuid4().hex[:12]}"
+    bucket = boto3.resource("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1").Bucket(name)
+    bucket.create()
+    url = f"s3://{name}?endpoint_url={s3_server.endpoint}&region_name=us-east-1&addressing_style=path&expire=600"
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(url)}
+    yield bucket
+    bucket.objects.all().delete()
+    bucket.delete()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server (Debian's) in its own process on loopback, for the whole run; yields its URL."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is missing: `make test` installs it (APT_PACKAGES in the Makefile)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(  # noqa: S603
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        client.close()
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _files_in_a_bucket(request: pytest.FixtureRequest) -> None:
+    """With KIZUNA_TEST_STORAGE=s3 (the CI's bucket run), every test stores its files in a fresh bucket."""
+    if os.environ.get("KIZUNA_TEST_STORAGE") == "s3" and "s3_bucket" not in request.fixturenames:
+        request.getfixturevalue("s3_bucket")

@@ -339,3 +339,8 @@ _.correct_share  # variable, kizuna/packages/selectors.py: shown by packages/ite
 _.as_experiment  # form field, kizuna/catalog/forms.py: read through cleaned_data by the assignments view
 _.WAVES  # variable, kizuna/kpis/models.py: an Experiment.Design member, chosen through its choices
 _.contaminated_reps  # variable, kizuna/kpis/rollouts.py: which reps are contaminated, read by the tests
+HealthMiddleware  # class, kizuna/ops/health.py: settings.MIDDLEWARE
+_.temporary_file_path  # method, kizuna/ops/storage.py: called by FileSystemStorage to move instead of copy
+_.stored_list  # function, kizuna/ops/storage.py: only the tests call it, to look into the storage
+_.storage_from_url  # function, kizuna/ops/storage_url.py: called by settings.py (and the tests)
+_.storage_origins  # function, kizuna/ops/storage_url.py: called by settings.py (CSP)

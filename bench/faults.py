@@ -343,7 +343,8 @@ def check_submissions(ctx: Context, marks: tuple[int, int], run: dict[str, Any])
 
 
 def media_leftovers(ctx: Context) -> list[str]:
-    return sorted(p.name for p in ctx.media.rglob("*.part"))
+    work = ctx.tmp / "work"
+    return sorted(p.name for p in [*ctx.media.rglob("*.part"), *(work.rglob("*") if work.exists() else [])])
 
 
 # --- Drills ---------------------------------------------------------------------------------------------
@@ -384,8 +385,9 @@ def drill_task_worker_killed_mid_transcode(ctx: Context) -> Result:
     if status != 302 or video is None:
         return Result(name, False, f"upload not acknowledged (HTTP {status})")
     folder = ctx.media / "videos" / str(video.key)
-    parts = wait_for(lambda: list(folder.glob("*.part")), 60)
-    ffmpeg = wait_for(lambda: pids_with(str(folder)), 10) if parts else None
+    work = ctx.tmp / "work"  # ffmpeg writes in a scratch folder there; finished files are moved into `folder`
+    parts = wait_for(lambda: list(work.glob("transcode-*/*.part")), 60)
+    ffmpeg = wait_for(lambda: pids_with(str(work)), 10) if parts else None
     if not ffmpeg:
         return Result(name, False, "the transcode never started")
     worker = children_of_serve(ctx)["worker"]
@@ -409,7 +411,8 @@ def drill_task_worker_killed_mid_transcode(ctx: Context) -> Result:
         and bool(restarted)
         and video.status == Video.Status.READY
         and files == ["original", "poster.jpg", "video.mp4"]
-        and not pids_with(str(folder))
+        and not pids_with(str(work))
+        and not list(work.glob("transcode-*"))
         and Video.objects.filter(title="途中で止まる動画").count() == 1
     )
     when = f"{answered:.2f} s" if answered is not None else f"NOT within {ANSWER_WITHIN_S:.0f} s"
@@ -573,6 +576,7 @@ def main() -> int:
     env.update(
         KIZUNA_VAR_DIR=str(tmp / "var"),
         MEDIA_ROOT=str(media),
+        MEDIA_WORK_DIR=str(tmp / "work"),  # ffmpeg's scratch files (kizuna.ops.storage.work_folder)
         SECRET_KEY="kizuna-faults-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
         DEBUG="false",
         DJANGO_SETTINGS_MODULE="kizuna.settings",

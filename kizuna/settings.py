@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from kizuna.ops.storage_url import storage_from_url, storage_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -140,6 +142,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the host check and the HTTPS redirect (load balancers probe by IP).
+    "kizuna.ops.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kizuna.ops.compression.PageGZipMiddleware",  # HTML pages only; see its docstring for BREACH
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -315,8 +319,11 @@ STATICFILES_DIRS = [BASE_DIR / "kizuna" / "static"]
 # Uploads live outside the static path and are served only through access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/nonexistent-media/"  # never served directly
+# Where stored files live (kizuna/ops/storage_url.py): local files under MEDIA_ROOT by default; with
+# STORAGE_URL=s3://bucket?endpoint_url=… an S3-compatible bucket, files then sent by short-lived signed URLs.
+STORAGE_URL = env_str("STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(STORAGE_URL),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -324,6 +331,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Local scratch space for work on stored files (ffmpeg needs paths; a bucket's file is copied here first).
+# On the same disk as MEDIA_ROOT, finished local files are moved into place, not copied.
+MEDIA_WORK_DIR = Path(env_str("MEDIA_WORK_DIR", str(VAR_DIR / "work")))
 
 VIDEO_MAX_UPLOAD_MB = env_int("VIDEO_MAX_UPLOAD_MB", 500)
 VIDEO_MAX_DURATION_SECONDS = env_int("VIDEO_MAX_DURATION_SECONDS", 60 * 60)
@@ -400,8 +410,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "media-src": ["'self'", "blob:"],
+        # Stored files may be sent from the bucket (a redirect to a signed URL): its origin is allowed too.
+        "img-src": ["'self'", "data:", *storage_origins(STORAGES["default"])],
+        "media-src": ["'self'", "blob:", *storage_origins(STORAGES["default"])],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

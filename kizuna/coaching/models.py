@@ -94,7 +94,7 @@ class RoleplayTarget(models.Model):
 
 
 class Upload(models.Model):
-    """A resumable chunked upload in progress; its parts live under MEDIA_ROOT/private/coaching/uploads/<key>/."""
+    """A resumable chunked upload in progress; its chunks are stored under private/coaching/uploads/<key>/."""
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

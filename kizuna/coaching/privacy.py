@@ -10,12 +10,14 @@ scores and results stay for the figures.
 
 import contextlib
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
 
 from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, ExportFile, Part, register
+from kizuna.ops.storage import stored_open, stored_size
 
 from . import vocab
 from .models import Comment, CriterionScore, Review, Roleplay, RoleplayResult, RoleplayTarget, Submission, Upload
@@ -25,15 +27,12 @@ def _files(user: Any) -> Iterator[ExportFile]:
     takes = Submission.objects.filter(rep=user, video__isnull=False).select_related("video", "roleplay")
     for take in takes.order_by("submitted_at", "pk"):
         video = take.video
-        if not video.mp4:
-            continue
-        try:
-            size = video.mp4.size
-        except OSError:
+        size = stored_size(video.mp4.name)
+        if size is None:
             continue
         yield ExportFile(
             archive_name=f"roleplay/take-{take.pk}.mp4",
-            open=video.mp4.open,
+            open=partial(stored_open, video.mp4.name),
             size=size,
             metadata={
                 "take": take.pk,

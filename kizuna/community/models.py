@@ -22,7 +22,7 @@ class Post(models.Model):
     partner = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     body = models.TextField(_("text (Markdown)"), blank=True)
     body_html = models.TextField(blank=True)
-    # MEDIA_ROOT-relative name of the cleaned JPEG, served only through an access-checked view.
+    # Storage name (kizuna.ops.storage) of the cleaned JPEG, served only through an access-checked view.
     image = models.CharField(max_length=255, blank=True)
     image_width = models.PositiveIntegerField(null=True, blank=True)
     image_height = models.PositiveIntegerField(null=True, blank=True)

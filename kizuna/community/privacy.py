@@ -5,10 +5,10 @@ but removes what they wrote and their photos; the search index and statement nam
 """
 
 from collections.abc import Iterator
-from pathlib import Path
+from functools import partial
+from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -22,6 +22,7 @@ from kizuna.accounts.personal_data import (
     Part,
     register,
 )
+from kizuna.ops.storage import stored_open, stored_size
 
 from . import vocab
 from .images import image_remove
@@ -35,12 +36,12 @@ POST_SCRUB = {"body": "", "body_html": "", "image": "", "image_width": None, "im
 def _files(user: Any) -> Iterator[ExportFile]:
     for model, kind in ((Question, "question"), (Answer, "answer")):
         for post in model.objects.filter(author=user).exclude(image="").only("pk", "image", "created_at"):
-            path = Path(settings.MEDIA_ROOT) / post.image
-            if path.is_file():
+            size = stored_size(post.image)
+            if size is not None:
                 yield ExportFile(
-                    archive_name=f"community/{kind}-{post.pk}{path.suffix}",
-                    open=path.open,
-                    size=path.stat().st_size,
+                    archive_name=f"community/{kind}-{post.pk}{PurePosixPath(post.image).suffix}",
+                    open=partial(stored_open, post.image),
+                    size=size,
                     metadata={"post": f"{kind}-{post.pk}", "created_at": post.created_at.isoformat()},
                 )
 

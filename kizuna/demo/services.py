@@ -6,7 +6,6 @@ The whole load is one transaction: it either happens completely or not at all.
 """
 
 import random
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from kizuna.catalog import selectors as catalog_selectors
 from kizuna.catalog import services as catalog
 from kizuna.media import services as media
 from kizuna.ops.progress import QUIET, Progress
+from kizuna.ops.storage import stored_delete_folder
 from kizuna.orgs import services as orgs
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.records.services import projections_eager
@@ -197,7 +197,7 @@ def videos_create(
     *,
     rendered: dict[VideoScript, Path],
     uploaded_by: "User",
-    made: list[Path],
+    made: list[str],
     log: Callable[[str], None],
     progress: Progress = QUIET,
 ) -> dict[VideoScript, Any]:
@@ -209,7 +209,7 @@ def videos_create(
                 video = media.video_create(uploaded_by=uploaded_by, file=File(handle), title=script.title)
             except media.MediaError as error:
                 raise DemoSeedError(f"The demo video “{script.title}” was refused: {error.message}") from error
-        made.append(Path(video.original.path).parent)
+        made.append(video.original.name.rsplit("/", 1)[0])
         video = media.video_transcode(video=video)
         if not video.is_ready:
             raise DemoSeedError(f"The demo video “{script.title}” could not be transcoded: {video.error}")
@@ -346,7 +346,7 @@ def demo_seed(
         return SeedResult(created=False)
     started = time.monotonic()
     now = now or timezone.now()
-    made: list[Path] = []  # video folders written under MEDIA_ROOT, removed again if the load fails
+    made: list[str] = []  # stored video folders, removed again if the load fails
     with tempfile.TemporaryDirectory(prefix="kizuna-demo-") as tmp:
         rendered = videos_render(workdir=Path(tmp), log=say, progress=progress) if with_video else {}
         try:
@@ -389,7 +389,7 @@ def demo_seed(
                     seed(now=now)
         except BaseException:
             for folder in made:
-                shutil.rmtree(folder, ignore_errors=True)
+                stored_delete_folder(folder)
             raise
     return SeedResult(
         created=True,

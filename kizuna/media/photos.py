@@ -6,19 +6,17 @@ on its longer side, written without EXIF (so no GPS position, camera serial or
 time stamp leaves the phone), and stored under a random folder name.
 """
 
-import contextlib
 import io
 import uuid
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.storage import stored_delete, stored_delete_folder, stored_save
 
 MAX_UPLOAD_MB = 20
 MAX_SIDE = 1600
@@ -92,19 +90,13 @@ def _flattened(image: Image.Image) -> Image.Image:
 
 
 def photo_write(photo: CleanPhoto, *, area: str = "updates", filename: str = "photo.jpg") -> str:
-    """Store a cleaned photo under a random folder of ``area`` in MEDIA_ROOT; return its MEDIA_ROOT-relative name."""
-    folder = Path(settings.MEDIA_ROOT) / area / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=False)
-    path = folder / filename
-    path.write_bytes(photo.data)
-    return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+    """Store a cleaned photo under a random folder of ``area``; return its storage name."""
+    return stored_save(f"{area}/{uuid.uuid4().hex}/{filename}", photo.data)
 
 
 def photo_remove(name: str) -> None:
     """Delete a stored photo and its folder (missing files are fine)."""
-    if not name:
-        return
-    path = Path(settings.MEDIA_ROOT) / name
-    path.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        path.parent.rmdir()
+    if name:
+        stored_delete(name)
+        if "/" in name:  # its own random folder, now empty
+            stored_delete_folder(name.rsplit("/", 1)[0])

@@ -1,19 +1,19 @@
 """Writes of media: checking an upload by its content, storing it, transcoding it, deleting it.
 
-Files live on local disk under MEDIA_ROOT in one folder per video, named by the
-video's random key, never by the uploader's file name:
+Files are stored through the storage API (``kizuna.ops.storage``: local disk, or a bucket with
+STORAGE_URL) in one folder per video, named by the video's random key, never by the uploader's
+file name:
 
     videos/<key>/original    the upload as received
     videos/<key>/video.mp4   H.264/AAC MP4 with fast start, at most 720p
     videos/<key>/poster.jpg  a frame near the start
 
-ffmpeg and ffprobe need local paths, so this module works on paths; the
-serving side (``serving.py``) is the one place to change for object storage.
+ffmpeg and ffprobe need local paths: they read a local copy of the stored file (the file itself on
+local disk) and write into a scratch folder, and only finished files are stored.
 """
 
 import json
 import logging
-import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass
@@ -29,6 +29,14 @@ from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.processes import run_bounded
+from kizuna.ops.storage import (
+    stored_delete_folder,
+    stored_exists,
+    stored_local_copy,
+    stored_move_in,
+    work_folder,
+    work_folders_clear,
+)
 
 from .models import Video
 
@@ -70,12 +78,13 @@ def _not_a_video() -> MediaError:
     return MediaError(_("We could not read this file as a video. Choose a video such as MP4 or MOV."))
 
 
-def _video_dir(video: Video) -> Path:
-    return Path(settings.MEDIA_ROOT) / "videos" / str(video.key)
+def _video_folder(key: uuid.UUID) -> str:
+    return f"videos/{key}"
 
 
-def _relative(path: Path) -> str:
-    return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+def _work_label(key: uuid.UUID) -> str:
+    # A transcode's scratch folders carry the video's key, so a run again can clear a killed run's files.
+    return f"transcode-{key}"
 
 
 def _is_image_or_text_format(format_name: str) -> bool:
@@ -199,36 +208,42 @@ def video_create(*, uploaded_by: Any, file: File, title: str = "") -> Video:
             % {"mb": limit_mb}
         )
     key = uuid.uuid4()
-    folder = Path(settings.MEDIA_ROOT) / "videos" / str(key)
+    folder = _video_folder(key)
     try:
-        folder.mkdir(parents=True, exist_ok=False)
-        staged = folder / "original.part"
-        with staged.open("wb") as out:
-            for chunk in file.chunks(CHUNK_SIZE):
-                out.write(chunk)
-    except OSError as error:
-        # A full disk (or a broken one): nothing half-written stays, the uploader is told in words.
-        shutil.rmtree(folder, ignore_errors=True)
-        logger.error("video upload not stored: key=%s error=%s", key, error)
-        raise MediaError(
-            _("The server has no room to store this video right now. Try again later, or tell your administrator.")
-        ) from error
-    try:
-        video_probe(path=staged)
-        original = folder / "original"
-        staged.replace(original)
-        video = Video.objects.create(
-            key=key,
-            title=title.strip(),
-            uploaded_by=uploaded_by,
-            original=_relative(original),
-            status=Video.Status.PROCESSING,
-        )
+        with work_folder(f"upload-{key}") as work:
+            staged = work / "original"
+            try:
+                with staged.open("wb") as out:
+                    for chunk in file.chunks(CHUNK_SIZE):
+                        out.write(chunk)
+            except OSError as error:
+                # A full disk (or a broken one): nothing half-written stays, the uploader is told in words.
+                logger.error("video upload not staged: key=%s error=%s", key, error)
+                raise _no_room() from error
+            video_probe(path=staged)
+            try:
+                original = stored_move_in(staged, f"{folder}/original")
+            except OSError as error:
+                logger.error("video upload not stored: key=%s error=%s", key, error)
+                raise _no_room() from error
+            video = Video.objects.create(
+                key=key,
+                title=title.strip(),
+                uploaded_by=uploaded_by,
+                original=original,
+                status=Video.Status.PROCESSING,
+            )
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        stored_delete_folder(folder)
         raise
     transaction.on_commit(lambda: _enqueue_transcode(video.pk))
     return video
+
+
+def _no_room() -> MediaError:
+    return MediaError(
+        _("The server has no room to store this video right now. Try again later, or tell your administrator.")
+    )
 
 
 def _enqueue_transcode(video_id: int) -> None:
@@ -286,40 +301,40 @@ def _stderr_tail(error: subprocess.CalledProcessError) -> str:
 def video_transcode(*, video: Video) -> Video:
     """Make the MP4 and poster of an upload and mark the video ready, or failed with the reason.
 
-    Safe to run again from the start (a worker killed mid-way): the earlier attempt's partial files
-    are removed first and the finished files replace the old ones in one rename each.
+    Safe to run again from the start (a worker killed mid-way): the earlier attempt's scratch folder is
+    removed first, and only finished files are stored, over whatever an earlier attempt stored.
     """
-    folder = _video_dir(video)
-    mp4, poster = folder / "video.mp4", folder / "poster.jpg"
-    if video.status == Video.Status.READY and mp4.exists() and poster.exists():
+    folder = _video_folder(video.key)
+    mp4, poster = f"{folder}/video.mp4", f"{folder}/poster.jpg"
+    if video.status == Video.Status.READY and stored_exists(mp4) and stored_exists(poster):
         return video
-    for leftover in folder.glob("*.part"):
-        leftover.unlink(missing_ok=True)
+    label = _work_label(video.key)
+    work_folders_clear(label)
     token = uuid.uuid4().hex
-    mp4_part, poster_part = folder / f"video.{token}.part", folder / f"poster.{token}.part"
-    source = Path(settings.MEDIA_ROOT) / video.original.name
     try:
-        probe = video_probe(path=source)
-        timeout = 600 + 10 * probe.duration
-        _run(_transcode_command(source, mp4_part, has_audio=probe.has_audio), timeout=timeout)
-        result = video_probe(path=mp4_part)
-        _run(_poster_command(mp4_part, poster_part, at=min(POSTER_AT_SECONDS, result.duration * 0.1)), timeout=120)
-        mp4_part.replace(mp4)
-        poster_part.replace(poster)
+        with work_folder(label) as work, stored_local_copy(video.original.name, label=label) as source:
+            mp4_part, poster_part = work / f"video.{token}.part", work / f"poster.{token}.part"
+            probe = video_probe(path=source)
+            timeout = 600 + 10 * probe.duration
+            _run(_transcode_command(source, mp4_part, has_audio=probe.has_audio), timeout=timeout)
+            result = video_probe(path=mp4_part)
+            at = min(POSTER_AT_SECONDS, result.duration * 0.1)
+            _run(_poster_command(mp4_part, poster_part, at=at), timeout=120)
+            # Stored under fixed names: a run again after a crash replaces what an earlier run stored.
+            mp4 = stored_move_in(mp4_part, mp4, replace=True)
+            poster = stored_move_in(poster_part, poster, replace=True)
     except (MediaError, subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
-        mp4_part.unlink(missing_ok=True)
-        poster_part.unlink(missing_ok=True)
         return _transcode_failed(video, error)
     video.status = Video.Status.READY
     video.failure = video.error = ""
     video.duration_seconds = round(result.duration, 3)
     video.width, video.height = result.width, result.height
-    video.mp4.name, video.poster.name = _relative(mp4), _relative(poster)
+    video.mp4.name, video.poster.name = mp4, poster
     video.ready_at = timezone.now()
     fields = ["status", "failure", "error", "duration_seconds", "width", "height", "mp4", "poster", "ready_at"]
     if not Video.objects.filter(pk=video.pk).update(**{f: getattr(video, f) for f in fields}):
         # Deleted while it was being transcoded: leave nothing behind.
-        shutil.rmtree(folder, ignore_errors=True)
+        stored_delete_folder(folder)
     return video
 
 
@@ -350,9 +365,7 @@ def video_transcode_abandon(*, video_id: int, failure: str, reason: str) -> None
     video = Video.objects.filter(pk=video_id, status=Video.Status.PROCESSING).first()
     if video is None:
         return
-    folder = _video_dir(video)
-    for leftover in folder.glob("*.part"):
-        leftover.unlink(missing_ok=True)
+    work_folders_clear(_work_label(video.key))
     logger.error("video transcode given up: video_id=%s key=%s reason=%s", video.pk, video.key, reason)
     Video.objects.filter(pk=video.pk, status=Video.Status.PROCESSING).update(
         status=Video.Status.FAILED, failure=failure, error=reason[:2000]
@@ -366,11 +379,11 @@ def video_delete(*, video: Video) -> None:
     titles = video_shown_in(video_id=video.pk)
     if titles:
         raise MediaError(_("This video is used in “%(title)s”. Remove it from there first.") % {"title": titles[0]})
-    folder = _video_dir(video)
+    folder = _video_folder(video.key)
     try:
         with transaction.atomic():
             video.delete()
     except ProtectedError:
         # A lesson took it between the check and the delete.
         raise MediaError(_("This video is used in a lesson. Remove it from the lesson first.")) from None
-    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    transaction.on_commit(lambda: stored_delete_folder(folder))

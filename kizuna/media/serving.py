@@ -1,18 +1,25 @@
 """Sending stored media files to the browser, with HTTP range requests for video seeking.
 
-``stored_file_response`` is the one function to swap when files move: at scale it
-can answer with an ``X-Accel-Redirect`` to an internal web-server location, or a
-redirect to a short-lived object-storage URL, and the views stay as they are.
-Access must be checked by the caller before it is called.
+``stored_file_response`` is the one function every view calls after its access check. On local disk
+it sends the file itself (one range at a time, for seeking); with a bucket (STORAGE_URL=s3://…) it
+answers with a redirect to a short-lived signed URL, so the browser fetches the bytes, ranges
+included, straight from the storage and no app server streams video.
 """
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+
+from kizuna.ops.storage import signed_url_lifetime, storage_is_remote, stored_local_copy, stored_signed_url
 
 CHUNK_SIZE = 64 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -62,14 +69,28 @@ def _read_range(handle: BinaryIO, first: int, length: int) -> Iterator[bytes]:
         handle.close()
 
 
-def stored_file_response(request: HttpRequest, *, name: str, content_type: str) -> HttpResponse:
-    """Answer with a stored file (a MEDIA_ROOT-relative name), honouring a single ``Range`` request."""
-    path = Path(settings.MEDIA_ROOT) / name
+def stored_file_response(
+    request: HttpRequest, *, name: str, content_type: str, download_name: str = ""
+) -> HttpResponse:
+    """Answer with a stored file (a storage name), honouring a single ``Range`` request; 404 if it is missing.
+
+    ``download_name`` makes it a download (an attachment with that file name) rather than shown in the page.
+    """
+    if not name:
+        raise Http404
+    if storage_is_remote():
+        url = stored_signed_url(name, content_type=content_type, download_name=download_name)
+        redirect = HttpResponseRedirect(url)
+        # Pages keep the stable, access-checked URL, never the signed one. The browser may reuse this
+        # redirect (and so its cached copy of the file) for a while, well before the signed URL expires.
+        redirect["Cache-Control"] = f"private, max-age={min(300, signed_url_lifetime() // 2)}"
+        return redirect
     try:
-        handle = path.open("rb")
+        with stored_local_copy(name) as path:  # on local disk: the file itself, no copy
+            handle = path.open("rb")
+            size = path.stat().st_size
     except (FileNotFoundError, IsADirectoryError):
         raise Http404 from None
-    size = path.stat().st_size
     try:
         byte_range = parse_range(request.headers.get("Range", ""), size)
     except RangeNotSatisfiable:
@@ -78,7 +99,9 @@ def stored_file_response(request: HttpRequest, *, name: str, content_type: str) 
         response["Content-Range"] = f"bytes */{size}"
     else:
         if byte_range is None:
-            response = FileResponse(handle, content_type=content_type)
+            response = FileResponse(
+                handle, content_type=content_type, as_attachment=bool(download_name), filename=download_name
+            )
         else:
             first, last = byte_range
             length = last - first + 1

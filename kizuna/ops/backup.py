@@ -24,6 +24,7 @@ from django.db import connections
 from django.utils.translation import gettext
 
 from .progress import QUIET, Progress
+from .storage import storage_is_remote
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -178,8 +179,17 @@ def _backup_database(folder: Path) -> dict[str, Any]:
     raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
 
 
+def _refuse_remote_storage() -> None:
+    if storage_is_remote():
+        raise BackupError(
+            "Stored files live in a bucket (STORAGE_URL), which this command does not copy. Back up the database "
+            "with its own tools (pg_dump) and the bucket with its versioning or replication (docs/deploy.md)."
+        )
+
+
 def backup_create(*, output: Path, now: datetime | None = None, progress: Progress = QUIET) -> Path:
     """Write a backup folder under ``output`` and return it."""
+    _refuse_remote_storage()
     now = now or datetime.now(UTC)
     folder = Path(output) / f"kizuna-backup-{now:%Y%m%d-%H%M%S}"
     if folder.exists():
@@ -245,6 +255,7 @@ def backup_restore(*, source: Path, force: bool = False, progress: Progress = QU
 
     Returns the manifest once the restored rows and files match it.
     """
+    _refuse_remote_storage()
     manifest = backup_read(source)
     database = manifest["database"]
     conn = connections["default"]

@@ -21,7 +21,7 @@ class DataExport(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Under MEDIA_ROOT/private/: served only to its owner, through an access-checked view.
+    # Stored under private/: served only to its owner, through an access-checked view.
     file = models.FileField(upload_to="private/exports/", max_length=255, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
 

@@ -167,8 +167,7 @@ def story_recording_attach(*, story: SuccessStory, rep: "User", upload: Any) -> 
     if story.status not in (SuccessStory.Status.CONSENTED, SuccessStory.Status.INTERVIEWED):
         raise StoryError(_("Say yes to sharing the story first."))
     try:
-        path = upload_file_ready(upload=upload)
-        with path.open("rb") as handle:
+        with upload_file_ready(upload=upload) as path, path.open("rb") as handle:
             video = video_create(uploaded_by=rep, file=File(handle, name="interview"), title=story.headline)
     except (CoachingError, MediaError) as error:
         upload_discard(upload=upload)

@@ -30,7 +30,7 @@ class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(pgettext_lazy("support ticket", "question"))
     page_url = models.CharField(_("page"), max_length=500, blank=True)
-    screenshot = models.CharField(max_length=255, blank=True)  # MEDIA_ROOT-relative, served after an access check
+    screenshot = models.CharField(max_length=255, blank=True)  # a storage name, served after an access check
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -5,13 +5,14 @@ others' questions with the text removed, so the conversation's shape and respons
 """
 
 from collections.abc import Iterator
-from pathlib import Path
+from functools import partial
+from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, ExportFile, Part, register
+from kizuna.ops.storage import stored_open, stored_size
 
 from .models import GuidedStart, HelpPage, Ticket, TicketMessage
 from .services import screenshot_remove
@@ -19,12 +20,12 @@ from .services import screenshot_remove
 
 def _files(user: Any) -> Iterator[ExportFile]:
     for ticket in Ticket.objects.filter(asker=user).exclude(screenshot="").only("pk", "screenshot", "created_at"):
-        path = Path(settings.MEDIA_ROOT) / ticket.screenshot
-        if path.is_file():
+        size = stored_size(ticket.screenshot)
+        if size is not None:
             yield ExportFile(
-                archive_name=f"support/question-{ticket.pk}{path.suffix}",
-                open=path.open,
-                size=path.stat().st_size,
+                archive_name=f"support/question-{ticket.pk}{PurePosixPath(ticket.screenshot).suffix}",
+                open=partial(stored_open, ticket.screenshot),
+                size=size,
                 metadata={"question": ticket.pk, "created_at": ticket.created_at.isoformat()},
             )
 

@@ -31,7 +31,7 @@ class FlashUpdate(models.Model):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text (Markdown)"), blank=True)
     body_html = models.TextField(blank=True)
-    # MEDIA_ROOT-relative name of the cleaned JPEG, served only through the update_photo view.
+    # Storage name (kizuna.ops.storage) of the cleaned JPEG, served only through the update_photo view.
     photo = models.CharField(max_length=255, blank=True)
     photo_width = models.PositiveIntegerField(null=True, blank=True)
     photo_height = models.PositiveIntegerField(null=True, blank=True)

@@ -34,8 +34,8 @@ from .uploads import (
     upload_chunk_write,
     upload_discard,
     upload_file_ready,
+    upload_folder,
     upload_max_bytes,
-    upload_path,
     upload_start,
     uploads_expire,
 )
@@ -66,7 +66,7 @@ __all__ = [
     "upload_file_ready",
     "upload_max_bytes",
     "upload_finish",
-    "upload_path",
+    "upload_folder",
     "upload_start",
     "uploads_expire",
 ]

@@ -1,6 +1,5 @@
 """Writes of takes: handing one in, the rep's consent, calibration references, deletion, publishing as an example."""
 
-import shutil
 import uuid
 from datetime import datetime
 from typing import Any
@@ -11,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.storage import stored_delete_folder
 from kizuna.records.services import statement_record
 
 from .. import vocab
@@ -19,7 +19,7 @@ from ..models import Roleplay, Submission, Upload
 from ..selectors import roleplays_for_rep
 from .reviews import reviews_request
 from .statements import submission_activity
-from .uploads import upload_discard, upload_file_ready, upload_max_bytes, upload_too_large
+from .uploads import upload_discard, upload_file_ready, upload_folder, upload_max_bytes, upload_too_large
 
 
 def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> Submission:
@@ -33,9 +33,10 @@ def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> S
     roleplay = upload.roleplay
     if roleplay is None:  # another app's upload (a success story's interview), finished there
         raise CoachingError(_("The upload could not start. Reload the page and try again."))
-    path = upload_file_ready(upload=upload)
+    if upload.received != upload.size:  # the rep's page goes on sending: nothing is discarded
+        raise CoachingError(_("The upload is not complete yet. Keep this page open until it finishes."))
     try:
-        with path.open("rb") as handle:
+        with upload_file_ready(upload=upload) as path, path.open("rb") as handle:
             submission = submission_create(
                 rep=upload.owner,
                 roleplay=roleplay,
@@ -47,9 +48,9 @@ def upload_finish(*, upload: Upload, note: str = "", consent: bool = False) -> S
     except CoachingError:
         upload_discard(upload=upload)
         raise
-    folder = path.parent
+    folder = upload_folder(upload)
     Upload.objects.filter(pk=upload.pk).delete()
-    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    transaction.on_commit(lambda: stored_delete_folder(folder))
     return submission
 
 

@@ -1,15 +1,19 @@
 """Resumable uploads of roleplay takes.
 
-A resumable upload is appended to ``MEDIA_ROOT/private/coaching/uploads/<key>/data``; when it is
-finished (``takes.upload_finish``) the media pipeline checks it by content (ffprobe), stores it as a
-media.Video under a random key and transcodes it. That video is private to this app: it is served
-only through ``roleplay_video`` with a signed, expiring URL (see selectors.video_url).
+Each chunk of a resumable upload is stored as its own file, named by its byte offset, under
+``private/coaching/uploads/<key>/`` (storage API: local disk or a bucket, where files cannot be
+appended to). When the upload is finished (``takes.upload_finish``) the chunks are joined in a local
+scratch file, which the media pipeline checks by content (ffprobe), stores as a media.Video under a
+random key and transcodes. That video is private to this app: it is served only through
+``roleplay_video`` with a signed, expiring URL (see selectors.video_url).
 """
 
+import contextlib
 import logging
-import shutil
 import subprocess
+import tempfile
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,6 +22,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.storage import stored_delete_folder, stored_open, stored_save, stored_size, work_folder
+
 from ..errors import CoachingError
 from ..models import Roleplay, Upload
 
@@ -25,14 +31,16 @@ logger = logging.getLogger(__name__)
 
 UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
+_OFFSET_DIGITS = 12  # chunk names sort in byte order up to a terabyte
 
 
-def _uploads_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "private" / "coaching" / "uploads"
+def upload_folder(upload: Upload) -> str:
+    """Return the storage folder holding an upload's chunks."""
+    return f"private/coaching/uploads/{upload.key}"
 
 
-def upload_path(upload: Upload) -> Path:
-    return _uploads_root() / str(upload.key) / "data"
+def _chunk_name(upload: Upload, offset: int) -> str:
+    return f"{upload_folder(upload)}/{offset:0{_OFFSET_DIGITS}d}"
 
 
 def upload_max_bytes() -> int:
@@ -61,17 +69,13 @@ def upload_start(*, rep: Any, roleplay: Roleplay | None, size: int, statement_id
         if existing.size != size:
             raise CoachingError(_("This upload was started with another file. Start again."))
         return existing
-    upload = Upload.objects.create(owner=rep, roleplay=roleplay, size=size, statement_id=statement_id)
-    path = upload_path(upload)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
-    return upload
+    return Upload.objects.create(owner=rep, roleplay=roleplay, size=size, statement_id=statement_id)
 
 
 def upload_chunk_write(*, upload: Upload, offset: int, stream: BinaryIO, length: int) -> int:
-    """Write one chunk at `offset` and return the new offset; a chunk at the wrong offset changes nothing.
+    """Store one chunk at `offset` and return the new offset; a chunk at the wrong offset changes nothing.
 
-    The offset moves forward only after the bytes are on disk, with a compare-and-set, so a chunk
+    The offset moves forward only after the whole chunk is stored, with a compare-and-set, so a chunk
     that was cut off midway (a dropped connection) is simply sent again from the stored offset.
     """
     if offset != upload.received:
@@ -80,20 +84,20 @@ def upload_chunk_write(*, upload: Upload, offset: int, stream: BinaryIO, length:
         raise CoachingError(_("A part of the upload had an unexpected size. Try again."))
     if offset + length > upload.size:
         raise upload_too_large()
-    path = upload_path(upload)
-    written = 0
-    with path.open("r+b") as out:
-        out.seek(offset)
+    with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as buffer:
+        written = 0
         while written < length:
             block = stream.read(min(256 * 1024, length - written))
             if not block:
                 break
-            out.write(block)
+            buffer.write(block)
             written += len(block)
-        out.flush()
-    if written != length:
-        # The connection dropped midway: keep the old offset, the client resends from there.
-        return upload.received
+        if written != length:
+            # The connection dropped midway: nothing is stored, the client resends from the old offset.
+            return upload.received
+        buffer.seek(0)
+        # A chunk sent again at the same offset (its answer was lost) replaces the first one.
+        stored_save(_chunk_name(upload, offset), buffer, replace=True)
     if Upload.objects.filter(pk=upload.pk, received=offset).update(received=offset + length, updated_at=timezone.now()):
         upload.received = offset + length
     else:
@@ -114,17 +118,44 @@ def uploads_expire(*, now: datetime | None = None) -> int:
     return len(stale)
 
 
-def upload_file_ready(*, upload: Upload) -> Path:
-    """Return the finished file of a complete upload (a browser recording with its length written in)."""
+@contextlib.contextmanager
+def upload_file_ready(*, upload: Upload) -> Iterator[Path]:
+    """Yield a local scratch copy of a complete upload (chunks joined, a browser recording with its length
+    written in), removed afterwards."""
     if upload.received != upload.size:
         raise CoachingError(_("The upload is not complete yet. Keep this page open until it finishes."))
-    return with_known_length(upload_path(upload))
+    with upload_joined(upload) as joined:
+        yield with_known_length(joined)
 
 
 def upload_discard(*, upload: Upload) -> None:
-    folder = upload_path(upload).parent
+    folder = upload_folder(upload)
     upload.delete()
-    shutil.rmtree(folder, ignore_errors=True)
+    stored_delete_folder(folder)
+
+
+@contextlib.contextmanager
+def upload_joined(upload: Upload) -> Iterator[Path]:
+    """Yield a local scratch file with a complete upload's bytes, its chunks joined in order."""
+    with work_folder(f"take-{upload.key}") as work:
+        path = work / "take"
+        offset = 0
+        with path.open("wb") as out:
+            while offset < upload.size:
+                # The chain of chunks from 0: each one's size gives the next one's offset. Chunks left at
+                # other offsets by a stale retry are not on it.
+                name = _chunk_name(upload, offset)
+                size = stored_size(name)
+                if not size:
+                    logger.error("upload %s has no chunk at offset %s of %s", upload.key, offset, upload.size)
+                    raise CoachingError(_("Part of this upload is missing. Upload the video again."))
+                with stored_open(name) as chunk:
+                    for block in iter(lambda: chunk.read(1024 * 1024), b""):
+                        out.write(block)
+                offset += size
+        if offset != upload.size:
+            raise CoachingError(_("Part of this upload is missing. Upload the video again."))
+        yield path
 
 
 _EBML_MAGIC = b"\x1a\x45\xdf\xa3"

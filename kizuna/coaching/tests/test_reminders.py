@@ -48,15 +48,17 @@ def test_the_daily_job_is_registered() -> None:
 
 @pytest.mark.django_db
 def test_unfinished_uploads_are_deleted_after_two_days(cast: Any, settings: Any) -> None:
+    import io
     import uuid
-    from pathlib import Path
 
     from kizuna.coaching.models import Upload
+    from kizuna.ops.storage import stored_list
 
     roleplay = roleplay_for(cast)
     upload = services.upload_start(rep=cast.rep_a1, roleplay=roleplay, size=10, statement_id=uuid.uuid4())
-    folder = services.upload_path(upload).parent
-    assert folder.exists()
+    services.upload_chunk_write(upload=upload, offset=0, stream=io.BytesIO(b"12345"), length=5)
+    folder = services.upload_folder(upload)
+    assert stored_list(folder) == [f"{folder}/000000000000"]
     assert services.uploads_expire(now=timezone.now() + timedelta(days=1)) == 0
     assert services.uploads_expire(now=timezone.now() + timedelta(days=3)) == 1
-    assert not Upload.objects.exists() and not Path(folder).exists()
+    assert not Upload.objects.exists() and stored_list(folder) == []

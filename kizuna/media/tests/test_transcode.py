@@ -132,7 +132,7 @@ def test_it_refuses_a_picture_upload_and_leaves_nothing(cast, clips, as_upload, 
     with pytest.raises(MediaError):
         video_create(uploaded_by=cast.author, file=as_upload(clips.png_named_mp4))
     assert media_files() == []
-    assert list((Path(settings.MEDIA_ROOT) / "videos").iterdir()) == []
+    assert list(Path(settings.MEDIA_WORK_DIR).iterdir()) == []  # the staged upload was removed too
     assert not Video.objects.exists()
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -46,12 +47,12 @@ def test_a_transcode_killed_mid_way_runs_again_into_one_video_with_no_leftovers(
     db_tasks, cast, long_clip, as_upload, media_files, tmp_path
 ):
     video = video_create(uploaded_by=cast.author, file=as_upload(long_clip), title="長い動画")
-    folder = Path(video.original.path).parent
+    folder = Path(settings.MEDIA_WORK_DIR)  # ffmpeg writes in a scratch folder, stored when finished
     env = procs.child_env(tmp_path)
     log = tmp_path / "worker.log"
     first = procs.start_worker(env, log)
     try:
-        parts = procs.wait_for(lambda: list(folder.glob("*.part")), timeout=60, what="ffmpeg to start writing")
+        parts = procs.wait_for(lambda: list(folder.glob("*/*.part")), timeout=60, what="ffmpeg to start writing")
         ffmpeg = procs.wait_for(lambda: procs.pids_running(str(parts[0])), timeout=10, what="the ffmpeg process")
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=5)
@@ -74,6 +75,7 @@ def test_a_transcode_killed_mid_way_runs_again_into_one_video_with_no_leftovers(
     assert Video.objects.count() == 1
     assert [p.name for p in media_files()] == ["original", "poster.jpg", "video.mp4"]
     assert not procs.pids_running(str(folder))
+    assert not list(folder.iterdir())  # the killed run's scratch folder was cleared
     task = DBTaskResult.objects.get()
     assert task.status == TaskResultStatus.SUCCESSFUL and len(task.worker_ids) == 2
 
@@ -89,7 +91,9 @@ def test_a_transcode_that_lost_its_worker_on_every_attempt_shows_failed_with_its
     DBTaskResult.objects.filter(pk=task.pk).update(
         status=TaskResultStatus.RUNNING, worker_ids=["w1", "w2", "w3"], started_at=timezone.now() - timedelta(minutes=5)
     )
-    (Path(video.original.path).parent / "video.abc.part").write_bytes(b"half")
+    scratch = Path(settings.MEDIA_WORK_DIR) / f"transcode-{video.key}-abc"
+    scratch.mkdir(parents=True)
+    (scratch / "video.abc.part").write_bytes(b"half")
 
     assert reap_lost_tasks(backend_name="default") == 1
 
@@ -98,7 +102,7 @@ def test_a_transcode_that_lost_its_worker_on_every_attempt_shows_failed_with_its
     assert task.status == TaskResultStatus.FAILED and "WorkerLost" in task.exception_class_path
     assert video.status == Video.Status.FAILED and video.failure == Video.Failure.INTERRUPTED
     assert "gave up after 3 attempts" in video.error
-    assert not list(Path(video.original.path).parent.glob("*.part"))
+    assert not scratch.exists()
     client.force_login(cast.author)
     for language, reason in [("en", "interrupted too many times"), ("ja", "変換が何度も中断されました")]:
         with override(language):

@@ -39,6 +39,7 @@ def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(
         KIZUNA_VAR_DIR=str(tmp_path / "var"),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        MEDIA_WORK_DIR=str(settings.MEDIA_WORK_DIR),
         SECRET_KEY="test-only-secret-key-for-child-processes-0123456789",  # noqa: S106
         DEBUG="true",  # static files from the finders: nothing to collect
         PYTHONUNBUFFERED="1",
