@@ -29,6 +29,7 @@ FEATURES = (
     "certification",
     "learning",
     "support",
+    "pwa",
 )
 # The cross-cutting apps read many features; nothing below imports them.
 CROSS_CUTTING = ("analytics", "kpis", "incentives", "agreements", "privacy", "api", "lrs", "demo", "scim", "sso")
