@@ -21,13 +21,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FAKE_PUSH_SERVICE = """
 (() => {
   const subscription = %s;
-  let current = null;
-  PushManager.prototype.subscribe = function (options) {
-    window.__serverKeyLength = new Uint8Array(options.applicationServerKey).length;
-    current = { endpoint: subscription.endpoint, toJSON: () => subscription, unsubscribe: () => Promise.resolve(true) };
-    return Promise.resolve(current);
+  // Kept across pages, as the browser keeps a subscription.
+  const current = () => localStorage.getItem("fake-push") && {
+    endpoint: subscription.endpoint,
+    toJSON: () => subscription,
+    unsubscribe: () => Promise.resolve(localStorage.removeItem("fake-push") || true),
   };
-  PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
+  PushManager.prototype.subscribe = function (options) {
+    localStorage.setItem("fake-push-key-length", new Uint8Array(options.applicationServerKey).length);
+    localStorage.setItem("fake-push", "1");
+    return Promise.resolve(current());
+  };
+  PushManager.prototype.getSubscription = function () { return Promise.resolve(current() || null); };
 })();
 """
 
@@ -45,9 +50,10 @@ def test_a_rep_turns_on_phone_notifications_and_a_push_reaches_the_phone(
     page.get_by_role("link", name="このスマートフォンへの通知").click()
     page.get_by_role("button", name="このスマートフォンで通知をオンにする").click()
     page.get_by_text("このスマートフォンへの通知をオンにしました。").wait_for()
-    assert page.evaluate("window.__serverKeyLength") == 65
+    assert page.evaluate("localStorage.getItem('fake-push-key-length')") == "65"
     assert PushSubscription.objects.get(user=cast.rep_a1).endpoint == endpoint
     assert page.get_by_role("button", name="このスマートフォンで通知をオフにする").is_visible()
+    assert not page.get_by_role("button", name="このスマートフォンで通知をオンにする").is_visible()
 
     # What to send: no community answers; quiet from 23:00 to 06:00.
     page.get_by_label("コミュニティの質問への回答").uncheck()
@@ -68,7 +74,9 @@ def test_a_rep_turns_on_phone_notifications_and_a_push_reaches_the_phone(
         email=False,
     )
     assert push_receiver.errors == []
-    assert [d.message["title"] for d in push_receiver.deliveries] == ["中村 大輔さんがあなたのロープレをレビューしました"]
+    assert [d.message["title"] for d in push_receiver.deliveries] == [
+        "中村 大輔さんがあなたのロープレをレビューしました"
+    ]
 
     page.get_by_role("button", name="このスマートフォンで通知をオフにする").click()
     page.get_by_text("このスマートフォンへの通知をオフにしました。").wait_for()

@@ -20,10 +20,19 @@
     return error;
   }
 
-  function show(subscribed) {
-    on.hidden = subscribed;
-    off.hidden = !subscribed;
+  // The buttons' own display rule outranks [hidden]: hide them through their style.
+  function toggle(button, visible) {
+    button.hidden = !visible;
+    button.style.display = visible ? "" : "none";
   }
+
+  function show(subscribed) {
+    toggle(on, !subscribed);
+    toggle(off, subscribed);
+  }
+
+  show(false);
+  toggle(on, false);
 
   function keyBytes(base64url) {
     var text = atob(base64url.replace(/-/g, "+").replace(/_/g, "/") + "==".slice(0, (4 - (base64url.length % 4)) % 4));
