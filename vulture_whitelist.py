@@ -312,3 +312,5 @@ SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDD
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
 _.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
+_.last_sent_at  # variable, kizuna/notifications/models.py: written by update(), read in the admin and export
+_.coaching  # variable, kizuna/notifications/models.py: a push switch, read by getattr(preferences, category)

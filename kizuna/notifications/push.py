@@ -13,7 +13,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,10 +116,6 @@ def quiet_until(preferences: "PushPreferences", now: datetime) -> datetime | Non
         return None
     day = local.date() if moment < end else local.date() + timedelta(days=1)
     return timezone.make_aware(datetime.combine(day, end), local.tzinfo)
-
-
-def quiet_hours_text(start: time | None, end: time | None) -> str:
-    return f"{start:%H:%M}–{end:%H:%M}" if start and end else ""
 
 
 # The message -------------------------------------------------------------------------------------------------
