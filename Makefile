@@ -16,6 +16,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py pwa_icons -v0 >/dev/null
 	$(PY) manage.py demo_seed
 	$(PY) manage.py serve --port $(PORT)
 

@@ -344,3 +344,5 @@ _.temporary_file_path  # method, kizuna/ops/storage.py: called by FileSystemStor
 _.stored_list  # function, kizuna/ops/storage.py: only the tests call it, to look into the storage
 _.storage_from_url  # function, kizuna/ops/storage_url.py: called by settings.py (and the tests)
 _.storage_origins  # function, kizuna/ops/storage_url.py: called by settings.py (CSP)
+_.last_sent_at  # variable, kizuna/notifications/models.py: written by update(), read in the admin and export
+_.coaching  # variable, kizuna/notifications/models.py: a push switch, read by getattr(preferences, category)

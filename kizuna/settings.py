@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "kizuna.support",
     "kizuna.freshness",
     "kizuna.stories",
+    "kizuna.pwa",
 ]
 
 MIDDLEWARE = [
@@ -426,6 +427,17 @@ NOTIFICATIONS_KEEP_READ_DAYS = env_int("NOTIFICATIONS_KEEP_READ_DAYS", 30)
 NOTIFICATIONS_KEEP_UNREAD_DAYS = env_int("NOTIFICATIONS_KEEP_UNREAD_DAYS", 90)
 if min(NOTIFICATIONS_KEEP_READ_DAYS, NOTIFICATIONS_KEEP_UNREAD_DAYS) < 1:
     raise ImproperlyConfigured("NOTIFICATIONS_KEEP_READ_DAYS and NOTIFICATIONS_KEEP_UNREAD_DAYS must be at least 1")
+
+# Web Push to the reps' phones (kizuna/notifications/push.py): the VAPID private key (the 32-byte scalar,
+# base64url, as `manage.py webpush_vapid` prints it; empty: one is made once in var/vapid_private.pem), the
+# contact push services may write to, how long a push service keeps an undelivered message, and (tests only)
+# whether plain-http push endpoints are accepted.
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_CONTACT = env_str("WEBPUSH_CONTACT", "mailto:no-reply@kizuna.invalid")
+if not WEBPUSH_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(f"WEBPUSH_CONTACT must be a mailto: or https:// URL, got {WEBPUSH_CONTACT!r}")
+WEBPUSH_TTL_SECONDS = env_int("WEBPUSH_TTL_SECONDS", 24 * 3600)
+WEBPUSH_ALLOW_HTTP_ENDPOINTS = env_bool("WEBPUSH_ALLOW_HTTP_ENDPOINTS", False)
 
 # Reminders: how many days before a required course's due date reps are reminded.
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)

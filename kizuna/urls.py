@@ -47,4 +47,5 @@ urlpatterns = [
     path("", include("kizuna.support.urls")),
     path("", include("kizuna.freshness.urls")),
     path("", include("kizuna.stories.urls")),
+    path("", include("kizuna.pwa.urls")),
 ]

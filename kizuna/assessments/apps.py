@@ -20,3 +20,16 @@ class AssessmentsConfig(AppConfig):
             projections.AppProjection(name="assessments", apply=apply_statement, rebuild=rebuild, live=True)
         )
         kinds.register_kinds()
+
+        from kizuna.notifications.push import register_push_kind
+
+        register_push_kind("assessments.graded", "coaching")  # a grader's feedback on a written answer
+        register_push_kind("assessments.review_due", "review")
+
+        from django.conf import settings
+
+        from kizuna.ops.schedule import register_job
+
+        from .tasks import enqueue_review_due_pushes
+
+        register_job(id="review_due_pushes", enqueue=enqueue_review_due_pushes, hour=settings.REMINDER_HOUR, minute=10)

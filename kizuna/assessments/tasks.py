@@ -41,3 +41,15 @@ def _can_defer() -> bool:
 
 def _enqueue_later(job_id: int, busy_retries: int) -> None:
     gift_import_task.using(run_after=timezone.now() + BUSY_RETRY_AFTER).enqueue(job_id, busy_retries)
+
+
+@task()
+def review_due_push_task() -> int:
+    """Daily: tell the reps with a phone subscribed how many review questions wait for them today."""
+    from .services import review_due_pushes_send
+
+    return review_due_pushes_send()
+
+
+def enqueue_review_due_pushes() -> None:
+    review_due_push_task.enqueue()

@@ -27,3 +27,7 @@ class CoachingConfig(AppConfig):
             )
         )
         register_job(id="coaching_review_reminders", enqueue=enqueue_review_reminders, hour=9, minute=10)
+
+        from kizuna.notifications.push import register_push_kind
+
+        register_push_kind("coaching.review_received", "coaching")

@@ -12,3 +12,7 @@ class CommunityConfig(AppConfig):
 
         register_own(*vocab.OWN_TERMS)
         register_published(vocab.VOTED_UP, vocab.ACCEPTED)
+
+        from kizuna.notifications.push import register_push_kind
+
+        register_push_kind("community.answered", "community")  # answers to a question the rep follows

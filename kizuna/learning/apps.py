@@ -15,3 +15,8 @@ class LearningConfig(AppConfig):
         from .tasks import enqueue_reminders
 
         register_job(id="reminders", enqueue=enqueue_reminders, hour=settings.REMINDER_HOUR, minute=0)
+
+        from kizuna.notifications.push import register_push_kind
+
+        register_push_kind("learning.due_soon", "assignments")
+        register_push_kind("learning.overdue", "assignments")

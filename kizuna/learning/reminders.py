@@ -8,9 +8,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from kizuna.catalog.models import ReminderSent
 from kizuna.catalog.services import reminder_claim
+from kizuna.notifications.push_services import push_send
 from kizuna.orgs.selectors import active_rep_memberships
 
 from .selectors import rep_course_cards
@@ -26,6 +28,9 @@ def _send(rep: Any, card: Any, kind: str) -> bool:
             subject = render_to_string("learning/email/reminder_subject.txt", context).strip()
             body = render_to_string("learning/email/reminder.txt", context)
         send_mail(subject, body, None, [rep.email])
+        # And on the rep's phone, if they asked for it (pushed after commit, in their language).
+        title = gettext_noop("Overdue: %(title)s") if kind == "overdue" else gettext_noop("Due soon: %(title)s")
+        push_send(recipient=rep, kind=f"learning.{kind}", title=title, params={"title": card.title}, url=card.href)
     return True
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Notification
+from .models import Notification, PushPreferences, PushSubscription
 from .subjects import changed_subjects
 
 if TYPE_CHECKING:
@@ -67,3 +67,17 @@ def access_notification_for_user(user: "User", notification_id: int) -> Notifica
     if notification is None:
         raise Http404
     return notification
+
+
+def push_preferences_for(user: "User") -> "PushPreferences":
+    """Return this person's push preferences (the defaults, unsaved, until they change them)."""
+    return PushPreferences.objects.filter(user=user).first() or PushPreferences(user=user)
+
+
+def push_subscription_count(user: "User") -> int:
+    return PushSubscription.objects.filter(user=user).count()
+
+
+def push_subscriber_ids() -> set[int]:
+    """Return the ids of the people with at least one phone subscribed (for daily pushes such as review due)."""
+    return set(PushSubscription.objects.values_list("user_id", flat=True).distinct())

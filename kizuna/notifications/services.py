@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from kizuna.accounts.services import notify_by_email_set, unread_notifications_add_one, unread_notifications_set
 
 from .models import Notification
+from .push_services import push_send
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -78,6 +79,8 @@ def notification_send(
         from .tasks import email_notification_task
 
         transaction.on_commit(lambda: email_notification_task.enqueue(notification.pk))
+    # Kinds a feature registered for the phone are pushed too, if the person switched them on.
+    push_send(recipient=recipient, kind=kind, title=title, body=body, params=params, url=url, tag=dedupe_key or "")
     return notification
 
 

@@ -1,5 +1,7 @@
 """Background work of notifications: the e-mail copy, and pruning old ones every night."""
 
+from typing import Any
+
 from django_tasks import task
 
 from .models import Notification
@@ -21,3 +23,16 @@ def prune_notifications_task() -> int:
 
 def enqueue_prune() -> None:
     prune_notifications_task.enqueue()
+
+
+@task()
+def push_task(recipient_id: int, message: dict[str, Any]) -> str:
+    """Push one message to a person's phones (held until their quiet hours end; see push_deliver)."""
+    from django.contrib.auth import get_user_model
+
+    from .push_services import push_deliver
+
+    recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    if recipient is None:
+        return "none"
+    return push_deliver(recipient=recipient, message=message)

@@ -59,6 +59,8 @@ PART_LABELS = {
     "live_invitations": _("Live session invitations"),
     "live_registrations": _("Live session registrations"),
     "notifications": _("Notifications"),
+    "push_subscriptions": _("Phones and browsers receiving your notifications"),
+    "push_preferences": _("Phone notification settings"),
     "support_questions": _("Questions to the support desk"),
     "support_messages": _("Messages to the support desk"),
     "support_guided_start": _("Guided start"),

@@ -33,6 +33,7 @@ FEATURES = (
     "support",
     "freshness",
     "stories",
+    "pwa",
 )
 # The cross-cutting apps read many features; nothing below imports them.
 CROSS_CUTTING = ("analytics", "kpis", "incentives", "agreements", "privacy", "api", "lrs", "demo", "scim", "sso")

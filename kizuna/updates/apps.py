@@ -27,3 +27,7 @@ class UpdatesConfig(AppConfig):
         register_job(
             id="flash_update_reminders", enqueue=enqueue_overdue_reminders, hour=settings.REMINDER_HOUR, minute=5
         )
+
+        from kizuna.notifications.push import register_push_kind
+
+        register_push_kind("updates.published", "updates")

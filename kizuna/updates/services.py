@@ -20,10 +20,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kizuna.catalog.markdown import render_markdown
 from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_write
 from kizuna.media.services import MediaError, video_create
+from kizuna.notifications.push_services import push_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.trail import Action, audit_record
 from kizuna.records import vocab as records_vocab
@@ -456,6 +458,15 @@ def _mail_one(update: FlashUpdate, rep: "User", kind: str, on: date, connection:
                 subject = render_to_string("updates/email/subject.txt", context).strip()
                 body = render_to_string("updates/email/body.txt", context)
             EmailMessage(subject, body, None, [rep.email], connection=connection).send()
+            if kind == MailSent.Kind.PUBLISHED:
+                push_send(
+                    recipient=rep,
+                    kind="updates.published",
+                    title=gettext_noop("New flash update: %(title)s"),
+                    params={"title": update.title},
+                    url=reverse("updates:update", args=[update.pk]),
+                    tag=f"updates.published:{update.pk}",
+                )
     except IntegrityError:
         return False  # sent already (a retried task, or two at once)
     except Exception:

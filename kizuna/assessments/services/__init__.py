@@ -32,7 +32,7 @@ from .quizzes import (
     quiz_snapshot,
     quiz_update,
 )
-from .review import review_answer
+from .review import review_answer, review_due_pushes_send
 
 __all__ = [
     "AnswerError",
@@ -64,4 +64,5 @@ __all__ = [
     "quiz_snapshot",
     "quiz_update",
     "review_answer",
+    "review_due_pushes_send",
 ]

@@ -70,3 +70,32 @@ def review_answer(
         except StatementError as exc:
             raise AssessmentError(str(exc)) from None
         return ReviewOutcome(verdict, ReviewCard.objects.get(rep=rep, question=question), created)
+
+
+def review_due_pushes_send(*, today: Any = None) -> int:
+    """Push "your review is ready" to each active rep with a subscribed phone and questions due today; return how
+    many were queued (once a day: the scheduler runs it at REMINDER_HOUR)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_noop
+
+    from kizuna.notifications.push_services import push_send
+    from kizuna.notifications.selectors import push_subscriber_ids
+    from kizuna.orgs.selectors import active_reps
+
+    from ..selectors import review_due_count
+
+    queued = 0
+    subscribers = push_subscriber_ids()
+    for rep in active_reps().filter(pk__in=subscribers).order_by("pk").iterator(chunk_size=500):
+        count = review_due_count(rep, today)
+        if count:
+            queued += push_send(
+                recipient=rep,
+                kind="assessments.review_due",
+                title=gettext_noop("Your review for today is ready"),
+                body=gettext_noop("Questions due today: %(count)s"),
+                params={"count": count},
+                url=reverse("assessments:review"),
+                tag="assessments.review_due",
+            )
+    return queued

@@ -1,0 +1,114 @@
+"""The installable app's addresses: the manifest, its icons, the service worker (at the root, so its scope is the
+whole site) and the page it shows when a page cannot be reached offline."""
+
+import hashlib
+import json
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .icons import BACKGROUND_COLOR, ICONS, ICONS_BY_NAME, THEME_COLOR, icon_build, source_version
+
+# What the service worker keeps from its install on: the page shell (styles, scripts), the icons and the
+# offline page. Pages and media are not kept here (they are the rep's own, and large).
+SHELL_STATIC = ("kizuna/app.css", "django_htmx/htmx-2.min.js", "pwa/register.js")
+
+
+def icon_url(name: str) -> str:
+    return f"{reverse('pwa:icon', kwargs={'name': name})}?v={source_version()}"
+
+
+def precache_urls() -> list[str]:
+    """Return the URLs the service worker stores at install (tests keep their total under 500 KB)."""
+    icons = [icon_url(icon.name) for icon in ICONS if icon.name != "apple-touch-icon.png"]
+    return [*(static(path) for path in SHELL_STATIC), *icons, reverse("pwa:offline")]
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    def icon(name: str) -> dict[str, str]:
+        entry = ICONS_BY_NAME[name]
+        return {
+            "src": icon_url(name),
+            "sizes": f"{entry.size}x{entry.size}",
+            "type": "image/png",
+            "purpose": entry.purpose,
+        }
+
+    shortcut_icons = [icon("shortcut-96.png")]
+    data = {
+        "id": "/",
+        "name": "Kizuna 絆",
+        "short_name": "Kizuna",
+        "description": _("Learn from the best of your principal's sales people, in spare minutes on your phone."),
+        "lang": get_language() or "ja",
+        "dir": "ltr",
+        "start_url": reverse("learning:home"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "icons": [icon("icon-192.png"), icon("icon-512.png"), icon("maskable-512.png")],
+        "shortcuts": [
+            {"name": _("Next up"), "url": reverse("learning:home"), "icons": shortcut_icons},
+            {"name": _("Today's review"), "url": reverse("assessments:review"), "icons": shortcut_icons},
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+@require_GET
+def icon(request: HttpRequest, name: str) -> FileResponse:
+    entry = ICONS_BY_NAME.get(name)
+    if entry is None:
+        raise Http404
+    response = FileResponse(icon_build(entry).open("rb"), content_type="image/png")
+    if request.GET.get("v") == source_version():
+        # The URL carries the source's hash, so a changed source is a new URL: keep this one for a year.
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    else:
+        patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    precache = precache_urls()
+    body = render_to_string(
+        "pwa/sw.js",
+        {
+            "precache_json": json.dumps(precache),
+            "offline_url_json": json.dumps(reverse("pwa:offline")),
+            "icon_json": json.dumps(icon_url("icon-192.png")),
+        },
+    )
+    # The version changes whenever the worker or anything it keeps changes: browsers then install the new one.
+    version = hashlib.sha256(body.encode()).hexdigest()[:16]
+    body = body.replace("__VERSION__", version)
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["ETag"] = f'"{version}"'
+    unchanged = get_conditional_response(request, etag=response["ETag"], response=response)
+    if unchanged is not response:
+        return unchanged
+    # Always asked again (a 304 when unchanged), so a fixed worker reaches every phone at its next visit.
+    patch_cache_control(response, no_cache=True, max_age=0)
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    response = render(request, "pwa/offline.html")
+    patch_cache_control(response, no_cache=True, private=True)
+    return response
