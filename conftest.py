@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+# A Web Push service on loopback, for the features that push to reps' phones (notifications, learning, updates…).
+from kizuna.notifications.tests.conftest import push_receiver  # noqa: F401
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from kizuna.assessments.services import review_due_pushes_send
 from kizuna.notifications.push_services import push_subscription_save
-from kizuna.notifications.tests.conftest import push_receiver  # noqa: F401  (the fixture)
 from kizuna.notifications.tests.push_receiver import PushReceiver, b64url
 
 from .conftest import make_quiz, quiz_lesson

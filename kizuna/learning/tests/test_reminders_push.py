@@ -7,7 +7,6 @@ import pytest
 from conftest import publish_course
 from kizuna.learning.reminders import reminders_send
 from kizuna.notifications.push_services import push_preferences_set, push_subscription_save
-from kizuna.notifications.tests.conftest import push_receiver  # noqa: F401  (the fixture)
 from kizuna.notifications.tests.push_receiver import PushReceiver, b64url
 
 pytestmark = pytest.mark.django_db

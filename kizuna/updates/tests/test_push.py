@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 
 from kizuna.notifications.push_services import push_subscription_save
-from kizuna.notifications.tests.conftest import push_receiver  # noqa: F401  (the fixture)
 from kizuna.notifications.tests.push_receiver import PushReceiver, b64url
 from kizuna.updates import services
 
