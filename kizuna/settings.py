@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "kizuna.scim",
     "kizuna.sso",
     "kizuna.support",
+    "kizuna.plain",
 ]
 
 MIDDLEWARE = [

@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("kizuna.scim.urls")),
     path("", include("kizuna.sso.urls")),
     path("", include("kizuna.support.urls")),
+    path("", include("kizuna.plain.urls")),
 ]
