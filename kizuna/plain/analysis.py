@@ -4,10 +4,14 @@ Pure: it reads no database and renders nothing. The glossary comes in as `Glossa
 studio passes the principal's, `plain_check --glossary` one read from a CSV file), and the result is an
 `Analysis` whose `as_json()` is the `plain_check` contract (README, "Plain words").
 
-Japanese readability is Lee Jae-ho and Hasebe's jReadability formula (2016), through the `jreadability`
-package, on a MeCab tokenizer (fugashi) with UniDic (unidic-lite) whose word-origin field (語種) gives the
-kango and wago ratios. English readability is the Flesch reading ease, through textstat. On both scales a
-higher number means an easier text.
+Japanese readability is Lee Jae-ho and Hasebe's jReadability formula (2016) on a MeCab tokenizer (fugashi)
+with UniDic (unidic-lite), whose word-origin field (語種) gives the kango and wago ratios. The formula was
+fitted on texts for learners of Japanese, to whom katakana loan words are easy (their ratio has no weight),
+so on its own it rates a text full of katakana sales jargon as easy as a plain one. The level we report
+therefore counts the tokens of the words the analyser flags (jargon used without explanation, unknown
+abbreviations and loan words) as kango, the formula's hard vocabulary; a text with no flagged word gets
+exactly the published formula's score (tested against the `jreadability` package). English readability is
+the Flesch reading ease, through textstat. On both scales a higher number means an easier text.
 """
 
 import re
@@ -140,6 +144,7 @@ class Token:
     start: int
     goshu: str  # UniDic's word origin: 和 wago, 漢 kango, 外 loan word, 混 mixed, 固 proper noun, ...
     pos1: str
+    pos2: str
 
     @property
     def end(self) -> int:
@@ -156,7 +161,8 @@ def japanese_tokens(text: str) -> list[Token]:
         if start < 0:  # MeCab never rewrites a surface; stay safe if a future version does
             continue
         cursor = start + len(surface)
-        tokens.append(Token(surface, start, word.feature.goshu or "", word.feature.pos1 or ""))
+        feature = word.feature
+        tokens.append(Token(surface, start, feature.goshu or "", feature.pos1 or "", feature.pos2 or ""))
     return tokens
 
 
@@ -393,11 +399,44 @@ def _long_sentence_findings(text: str, sentences: Sequence[tuple[int, int]], lan
 # --- Readability ----------------------------------------------------------------------------------------
 
 
-def japanese_level(text: str) -> float:
-    """Return the text's jReadability score (0.5 very hard ... 6.4 very easy; outside the range at the ends)."""
-    from jreadability import compute_readability
+SENTENCE_ENDS = ("。", "？", "！", "．")  # as jReadability splits sentences
 
-    return float(compute_readability(text, tagger()))
+
+def japanese_level(tokens: Sequence[Token], hard: Sequence[tuple[int, int]] = ()) -> float:
+    """Return jReadability (0.5 very hard ... 6.4 very easy) with the tokens inside `hard` spans counted as kango.
+
+    readability = mean words per sentence × −0.056 + kango % × −0.126 + wago % × −0.042
+                  + verbs % × −0.145 + particles % × −0.044 + 11.724   (Lee & Hasebe; verbs without 非自立可能)
+    """
+    if not tokens:
+        raise ValueError("no words")
+    sentences, current = [], 0
+    for token in tokens:
+        current += 1
+        if token.surface in SENTENCE_ENDS:
+            sentences.append(current)
+            current = 0
+    if current:
+        sentences.append(current)
+    kango = wago = verbs = particles = 0
+    for token in tokens:
+        if token.goshu == "漢" or any(start <= token.start < end for start, end in hard):
+            kango += 1
+        elif token.goshu == "和":
+            wago += 1
+        if token.pos1 == "動詞" and token.pos2 != "非自立可能":
+            verbs += 1
+        elif token.pos1 == "助詞":
+            particles += 1
+    n = len(tokens)
+    return (
+        sum(sentences) / len(sentences) * -0.056
+        + 100 * kango / n * -0.126
+        + 100 * wago / n * -0.042
+        + 100 * verbs / n * -0.145
+        + 100 * particles / n * -0.044
+        + 11.724
+    )
 
 
 def english_level(text: str) -> float:
@@ -408,6 +447,9 @@ def english_level(text: str) -> float:
 
 
 # --- The analysis ---------------------------------------------------------------------------------------
+
+
+HARD_WORDS = ("jargon", "jargon_without_explanation", "abbreviation", "loanword")
 
 
 def analyse(text: str, *, lang: str = JA, glossary: Sequence[GlossaryEntry] = ()) -> Analysis:
@@ -422,8 +464,10 @@ def analyse(text: str, *, lang: str = JA, glossary: Sequence[GlossaryEntry] = ()
     findings = _jargon_findings(text, matches, sentences)
     findings += _abbreviation_findings(text, taken)
     if lang == JA:
-        findings += _loanword_findings(text, japanese_tokens(text), taken)
-        level = japanese_level(text)
+        tokens = japanese_tokens(text)
+        findings += _loanword_findings(text, tokens, taken)
+        hard = [(f.start, f.end) for f in findings if f.kind in HARD_WORDS]
+        level = japanese_level(tokens, hard)
     else:
         level = english_level(text)
     findings += _long_sentence_findings(text, sentences, lang)

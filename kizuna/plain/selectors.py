@@ -1,8 +1,11 @@
 """Reads of plain words: the glossary, the glossary as the analyser takes it, the principal's target."""
 
+from collections.abc import Sequence
+
 from django.db.models import Q, QuerySet
 
 from .analysis import EN, JA, GlossaryEntry
+from .glossary_csv import TermRow
 from .models import Target, Term
 
 
@@ -23,8 +26,11 @@ def access_term(term_id: int) -> Term:
     return get_object_or_404(Term, pk=term_id)
 
 
-def entries_of(terms: list[Term], lang: str) -> list[GlossaryEntry]:
-    """The ways each term is written (both languages' names), with the explanation in the text's language."""
+def entries_of(terms: "Sequence[Term | TermRow]", lang: str) -> list[GlossaryEntry]:
+    """The ways each term is written (both languages' names), with the explanation in the text's language.
+
+    Takes the glossary's terms or the rows of a glossary CSV (`plain_check --glossary`).
+    """
     entries = []
     for term in terms:
         explanation = term.explanation_en if lang == EN else term.explanation_ja
@@ -32,7 +38,7 @@ def entries_of(terms: list[Term], lang: str) -> list[GlossaryEntry]:
         # A term explained only in the other language is still explained: a reader can be told.
         explanation = explanation or term.explanation_ja or term.explanation_en
         for surface in {term.term_ja, term.term_en} - {""}:
-            entries.append(GlossaryEntry(surface, explanation, plain, term.is_jargon, term.pk))
+            entries.append(GlossaryEntry(surface, explanation, plain, term.is_jargon, getattr(term, "pk", None)))
     return entries
 
 
