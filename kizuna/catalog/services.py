@@ -15,6 +15,7 @@ from kizuna.ops.errors import ApplicationError
 from kizuna.ops.ordering import position_swap
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
+from kizuna.plain.selectors import jargon_checker
 from kizuna.records import vocab
 from kizuna.records.services import Activity, statement_record
 
@@ -218,6 +219,7 @@ def course_publish_problems(course: Course) -> list[str]:
     """Return what stops the draft from being published, in the user's language."""
     problems = []
     lessons = list(Lesson.objects.filter(module__course=course).select_related("video", "module"))
+    unexplained_jargon = jargon_checker()
     if not lessons:
         problems.append(_("Add at least one lesson before publishing."))
     for module in course.modules.all():
@@ -234,6 +236,15 @@ def course_publish_problems(course: Course) -> list[str]:
                 )
         elif lesson.kind == LessonKind.ARTICLE and not lesson.body.strip():
             problems.append(_("The article “%(title)s” is empty.") % {"title": lesson.title})
+        elif lesson.kind == LessonKind.ARTICLE:
+            problems += [
+                _(
+                    "“%(title)s” uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
+                    "Add one (the editor's warning has a box for it) to publish."
+                )
+                % {"title": lesson.title, "term": term}
+                for term in unexplained_jargon(lesson.title, lesson.body)
+            ]
         elif (owner := content_kind(lesson.kind)) is not None:
             if lesson.content_id is None:
                 problems.append(_("Choose the content of “%(title)s”.") % {"title": lesson.title})

@@ -124,6 +124,24 @@ class Analysis:
         return {"level": round(self.level, 2), "level_label": self.level_label, "findings": findings}
 
 
+_JAPANESE_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def language_of(text: str) -> str:
+    """Return ja for a text with any kana or kanji, else en."""
+    return JA if _JAPANESE_CHAR.search(text) else EN
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "jargon": _("insider term without explanation"),
+        "jargon_without_explanation": _("insider term missing from the glossary's explanations: blocks publishing"),
+        "abbreviation": _("unknown abbreviation"),
+        "loanword": _("unknown loan word"),
+        "long_sentence": _("long sentence"),
+    }
+
+
 # --- Tokens ---------------------------------------------------------------------------------------------
 
 _local = threading.local()
@@ -447,6 +465,11 @@ def english_level(text: str) -> float:
 
 
 # --- The analysis ---------------------------------------------------------------------------------------
+
+
+def analyse_glossary_only(text: str, glossary: Sequence[GlossaryEntry]) -> list[Finding]:
+    """Return only the glossary's findings (jargon): what publishing checks, without tokenizing."""
+    return _jargon_findings(text, _glossary_matches(text, glossary), _sentences(text))
 
 
 HARD_WORDS = ("jargon", "jargon_without_explanation", "abbreviation", "loanword")

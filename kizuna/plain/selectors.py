@@ -1,10 +1,13 @@
 """Reads of plain words: the glossary, the glossary as the analyser takes it, the principal's target."""
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from .analysis import EN, JA, GlossaryEntry
+from .analysis import EN, JA, GlossaryEntry, analyse, analyse_glossary_only, language_of, level_labels
 from .glossary_csv import TermRow
 from .models import Target, Term
 
@@ -49,5 +52,50 @@ def glossary_entries(lang: str = JA) -> list[GlossaryEntry]:
 
 def target() -> Target:
     """Return the principal's target readability (the defaults until an admin sets one)."""
-    found = Target.objects.first()
-    return found if found is not None else Target()
+    return Target.objects.first() or Target()
+
+
+LEVEL_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def text_level(text: str, goal: Target | None = None) -> dict[str, Any] | None:
+    """Return a text's readability {level, label, below_target}, cached by its content; None for no text."""
+    if not text.strip():
+        return None
+    lang = language_of(text)
+    key = "plain:level:" + hashlib.sha256(f"{lang}:{text}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        # The level alone (no glossary): glossary changes must not leave stale levels in the cache.
+        result = analyse(text, lang=lang)
+        cached = {"level": result.level, "band": result.band, "lang": lang}
+        cache.set(key, cached, LEVEL_CACHE_SECONDS)
+    goal = goal or target()
+    return {
+        **cached,
+        "label": level_labels()[cached["band"]],
+        "below_target": cached["level"] < (goal.level_ja if cached["lang"] == JA else goal.level_en),
+    }
+
+
+def jargon_checker() -> "Callable[..., list[str]]":
+    """Return a check of texts for insider terms without a plain explanation (what blocks publishing).
+
+    The glossary's unexplained jargon is read once; the check returns the terms the texts use.
+    """
+    terms = list(Term.objects.filter(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en=""))
+    entries = {lang: entries_of(terms, lang) for lang in (JA, EN)}
+
+    def check(*texts: str) -> list[str]:
+        found: list[str] = []
+        if not terms:
+            return found
+        for text in texts:
+            if not text.strip():
+                continue
+            for finding in analyse_glossary_only(text, entries[language_of(text)]):
+                if finding.blocks_publishing and finding.text not in found:
+                    found.append(finding.text)
+        return found
+
+    return check

@@ -14,4 +14,6 @@ urlpatterns = [
     path("studio/glossary/import/", views.glossary_import, name="glossary_import"),
     path("studio/glossary/export.csv", views.glossary_export, name="glossary_export"),
     path("studio/glossary/target/", views.target, name="target"),
+    path("studio/plain/check/", views.check, name="check"),
+    path("studio/glossary/<int:term_id>/explain/", views.term_explain, name="term_explain"),
 ]

@@ -1,5 +1,7 @@
 """Screens of plain words: the glossary (authors and coaches), its CSV import and export, the target level."""
 
+import re
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kizuna.ops.errors import add_to_form
 from kizuna.ops.spreadsheets import csv_response, header_labels
-from kizuna.orgs.access import Role, role_required
+from kizuna.orgs.access import Role, has_role, role_required
 
 from . import selectors, services
+from .analysis import JA, analyse, kind_labels, language_of
 from .forms import ImportForm, TargetForm, TermForm
 from .glossary_csv import COLUMNS
 
@@ -111,3 +114,65 @@ def target(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The target level is saved."))
             return redirect("plain:glossary")
     return render(request, "plain/target.html", {"form": form})
+
+
+# The writing assistant (htmx fragments beside the editors' fields)
+
+assist_users = role_required(Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER)
+CHECK_MAX_CHARS = 20000
+CONTEXT_CHARS = 12
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _assist(request: HttpRequest, *, error: str = "") -> HttpResponse:
+    """Analyse the field the fragment sits beside (its name in `field`, its value under that name)."""
+    field = request.POST.get("field", "")[:100]
+    area = _SAFE_ID.sub("", request.POST.get("area", ""))[:100]
+    text = request.POST.get(field, "")[:CHECK_MAX_CHARS] if field else ""
+    if not text.strip():
+        return HttpResponse("")
+    lang = language_of(text)
+    result = analyse(text, lang=lang, glossary=selectors.glossary_entries(lang))
+    target = selectors.target()
+    labels = kind_labels()
+    rows = [
+        {
+            "finding": f,
+            "kind_label": labels[f.kind],
+            "before": ("…" if f.start > CONTEXT_CHARS else "") + text[max(0, f.start - CONTEXT_CHARS) : f.start],
+            "after": text[f.end : f.end + CONTEXT_CHARS] + ("…" if f.end + CONTEXT_CHARS < len(text) else ""),
+        }
+        for f in result.findings
+    ]
+    context = {
+        "analysis": result,
+        "rows": rows,
+        "below_target": result.level < (target.level_ja if lang == JA else target.level_en),
+        "field": field,
+        "area": area,
+        "can_explain": has_role(request.user, Role.ADMIN, Role.AUTHOR, Role.COACH),
+        "error": error,
+    }
+    return render(request, "plain/_assist.html", context)
+
+
+@assist_users
+@require_POST
+def check(request: HttpRequest) -> HttpResponse:
+    return _assist(request)
+
+
+@glossary_keepers
+@require_POST
+def term_explain(request: HttpRequest, term_id: int) -> HttpResponse:
+    """Add the missing plain explanation of an insider term from the editor's warning, then analyse again."""
+    term = selectors.access_term(term_id)
+    field = request.POST.get("field", "")[:100]
+    lang = language_of(request.POST.get(field, "")) if field else JA
+    try:
+        services.term_explain(
+            editor=request.user, term=term, explanation=request.POST.get("plain_explanation", ""), lang=lang
+        )  # type: ignore[arg-type]
+    except services.PlainError as error:
+        return _assist(request, error=error.message)
+    return _assist(request)
