@@ -9,11 +9,13 @@ class CatalogConfig(AppConfig):
         from kizuna.media.uses import MediaUse, register_media_use
         from kizuna.ops.repcache import watch_content
         from kizuna.orgs.readiness import register_setup_check
+        from kizuna.plain.lessons import register_lesson_access
         from kizuna.records.content import ContentSource, register_content_source
 
         from .selectors import (
             course_activity_data,
             lesson_activity_data,
+            lesson_for_plain_words,
             lesson_video_lets_watch,
             lessons_showing_video,
             version_lesson_count,
@@ -39,3 +41,4 @@ class CatalogConfig(AppConfig):
             )
         )
         register_setup_check(required_course_steps)
+        register_lesson_access(lesson_for_plain_words)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kizuna.media.selectors import access_video_for_uploader
 from kizuna.ops.repcache import kept, kept_shared
 from kizuna.orgs.access import Role, can_author, can_manage_people, membership_of, visible_partners
+from kizuna.plain.lessons import AskedLesson
 from kizuna.records import vocab
 
 from .kinds import content_kind, lesson_kinds
@@ -338,6 +339,12 @@ def access_lesson_for_user(user: "User", lesson_id: int, *, along: tuple[str, ..
     if lesson is None or lesson.version.course_id not in visible_course_ids(user, along=along):
         raise Http404
     return lesson
+
+
+def lesson_for_plain_words(user: "User", lesson_id: int) -> AskedLesson:
+    """The published lesson a rep asks about a word in (plain words' registry), or 404 as access_lesson_for_user."""
+    lesson = access_lesson_for_user(user, lesson_id)
+    return AskedLesson(id=lesson.pk, title=lesson.title, course_title=lesson.version.title)
 
 
 def lesson_id_for_activity_iri(iri: str) -> int | None:

@@ -63,3 +63,27 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"ja ≥ {self.level_ja}, en ≥ {self.level_en}"
+
+
+class WordQuestion(models.Model):
+    """A rep's "I didn't understand this word" in a published lesson: the authors' inbox and most-asked words."""
+
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The published lesson (catalog.PublishedLesson) by id, with its titles as they were: content sits above.
+    lesson_id = models.PositiveIntegerField()
+    lesson_title = models.CharField(max_length=200)
+    course_title = models.CharField(max_length=200, blank=True)
+    word = models.CharField(max_length=50)
+    sentence = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["word"]), models.Index(fields=["-created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["rep", "lesson_id", "word"], name="plain_word_question_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

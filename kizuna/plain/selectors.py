@@ -5,11 +5,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from .analysis import EN, JA, GlossaryEntry, analyse, analyse_glossary_only, language_of, level_labels
 from .glossary_csv import TermRow
-from .models import Target, Term
+from .models import Target, Term, WordQuestion
 
 
 def glossary_terms(*, query: str = "") -> QuerySet[Term]:
@@ -99,3 +99,48 @@ def jargon_checker() -> "Callable[..., list[str]]":
         return found
 
     return check
+
+
+def rep_glossary(user: Any) -> list[dict[str, Any]]:
+    """Return the explained glossary as reps read it, in the active language, kept in memory with the shared content."""
+    from django.utils.translation import get_language
+
+    from kizuna.ops.repcache import kept_shared
+
+    def compute() -> list[dict[str, Any]]:
+        rows = []
+        for term in Term.objects.all():
+            if not term.is_explained:
+                continue
+            for surface in {term.term_ja, term.term_en} - {""}:
+                rows.append({"id": term.pk, "term": surface, "explanation": term.explanation, "example": term.example})
+        return rows
+
+    return kept_shared(user, f"plain:glossary:{get_language()}", compute)
+
+
+def glossary_in_text(user: Any, text: str) -> list[dict[str, Any]]:
+    """Return the glossary terms (explained) that the text uses."""
+    return [row for row in rep_glossary(user) if row["term"] in text]
+
+
+def word_questions(*, limit: int = 100) -> QuerySet[WordQuestion]:
+    """The newest "I didn't understand this word" asks, for the authors' inbox."""
+    return WordQuestion.objects.select_related("partner")[:limit]
+
+
+def most_asked_words(*, limit: int = 20) -> list[dict[str, Any]]:
+    """Return the words reps asked about most: how often, by how many reps, in how many lessons, and last when."""
+    words = list(
+        WordQuestion.objects.values("word")
+        .annotate(
+            asks=Count("id"),
+            reps=Count("rep", distinct=True),
+            lessons=Count("lesson_id", distinct=True),
+            last=Max("created_at"),
+        )
+        .order_by("-asks", "-last")[:limit]
+    )
+    known = {t.term_ja for t in Term.objects.filter(term_ja__in=[w["word"] for w in words])}
+    known |= {t.term_en for t in Term.objects.filter(term_en__in=[w["word"] for w in words])}
+    return [{**w, "in_glossary": w["word"] in known} for w in words]

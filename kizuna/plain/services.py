@@ -8,10 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.repcache import content_changed
+from kizuna.orgs.access import membership_of
 
 from . import glossary_csv
 from .glossary_csv import TERM_MAX, TEXT_FIELDS, Problem, TermRow
-from .models import Target, Term
+from .lessons import AskedLesson
+from .models import Target, Term, WordQuestion
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -89,6 +92,7 @@ def term_save(
     try:
         with transaction.atomic():
             term.save()
+            content_changed()  # the glossary reps tap in lessons is kept with the shared content
     except IntegrityError:  # a concurrent save took the name between the check and the write
         raise PlainError(_("The glossary already has this term. Change that entry instead."), field="term_ja") from None
     return term
@@ -109,11 +113,13 @@ def term_explain(*, editor: "User", term: Term, explanation: str, lang: str) -> 
         term.explanation_ja = explanation
     term.updated_by = editor
     term.save(update_fields=["explanation_ja", "explanation_en", "updated_by", "updated_at"])
+    content_changed()
     return term
 
 
 def term_delete(*, term: Term) -> None:
     term.delete()
+    content_changed()
 
 
 @dataclass
@@ -166,6 +172,7 @@ def glossary_import(*, editor: "User", data: bytes) -> ImportResult:
         term.save()
         created += existing is None
         updated += existing is not None
+    content_changed()
     return ImportResult(created=created, updated=updated)
 
 
@@ -185,3 +192,32 @@ def target_set(*, level_ja: float, level_en: float) -> Target:
     target.level_ja, target.level_en = level_ja, level_en
     target.save()
     return target
+
+
+WORD_MAX = 50
+SENTENCE_MAX = 500
+
+
+def word_ask(*, rep: "User", lesson: AskedLesson, word: str, sentence: str = "") -> WordQuestion:
+    """Send "I didn't understand this word" to the authors; asking again about the same word in a lesson is one ask."""
+    word = " ".join((word or "").split())
+    if not word:
+        raise PlainError(_("Choose the word you did not understand."), field="word")
+    if len(word) > WORD_MAX:
+        raise PlainError(
+            _("Choose one word or a short phrase (at most %(max)s characters).") % {"max": WORD_MAX}, field="word"
+        )
+    sentence = " ".join((sentence or "").split())[:SENTENCE_MAX]
+    membership = membership_of(rep)
+    question, _created = WordQuestion.objects.get_or_create(
+        rep=rep,
+        lesson_id=lesson.id,
+        word=word,
+        defaults={
+            "partner_id": membership.organization_id if membership else None,
+            "lesson_title": lesson.title[:200],
+            "course_title": lesson.course_title[:200],
+            "sentence": sentence,
+        },
+    )
+    return question

@@ -16,4 +16,6 @@ urlpatterns = [
     path("studio/glossary/target/", views.target, name="target"),
     path("studio/plain/check/", views.check, name="check"),
     path("studio/glossary/<int:term_id>/explain/", views.term_explain, name="term_explain"),
+    path("studio/glossary/words/", views.word_inbox, name="word_inbox"),
+    path("learn/lessons/<int:lesson_id>/words/", views.word_ask, name="word_ask"),
 ]

@@ -17,6 +17,7 @@ from . import selectors, services
 from .analysis import JA, analyse, kind_labels, language_of
 from .forms import ImportForm, TargetForm, TermForm
 from .glossary_csv import COLUMNS
+from .lessons import lesson_for_user
 
 glossary_keepers = role_required(Role.ADMIN, Role.AUTHOR, Role.COACH)
 admin_only = role_required(Role.ADMIN)
@@ -176,3 +177,33 @@ def term_explain(request: HttpRequest, term_id: int) -> HttpResponse:
     except services.PlainError as error:
         return _assist(request, error=error.message)
     return _assist(request)
+
+
+# Reps: "I didn't understand this word", and the authors' inbox of those words
+
+
+@role_required(Role.REP)
+@require_POST
+def word_ask(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = lesson_for_user(request.user, lesson_id)
+    try:
+        question = services.word_ask(
+            rep=request.user,  # type: ignore[arg-type]
+            lesson=lesson,
+            word=request.POST.get("word", ""),
+            sentence=request.POST.get("sentence", ""),
+        )
+    except services.PlainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Thank you. “%(word)s” was sent to the authors, who will explain it.") % {"word": question.word}
+        )
+    return redirect(reverse("learning:lesson", args=[lesson.id]) + "#lesson")
+
+
+@glossary_keepers
+@require_GET
+def word_inbox(request: HttpRequest) -> HttpResponse:
+    context = {"words": selectors.most_asked_words(), "questions": selectors.word_questions()}
+    return render(request, "plain/word_inbox.html", context)

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 
-from kizuna.plain.selectors import target, text_level
+from kizuna.plain.selectors import glossary_in_text, target, text_level
 
 register = template.Library()
 
@@ -24,3 +25,15 @@ def plain_level(context: Any, *texts: Any) -> str:
         goal = context.render_context["plain_target"] = target()
     level = text_level(text, goal)
     return render_to_string("plain/_level.html", {"level": level}) if level else ""
+
+
+@register.inclusion_tag("plain/_glossary_sheet.html", takes_context=True)
+def glossary_sheet(context: Any, lesson: Any) -> dict[str, Any]:
+    """The lesson's glossary terms (tappable, explained in a bottom sheet) and "I didn't understand this word"."""
+    request = context["request"]
+    text = strip_tags(getattr(lesson, "body_html", "") or "")
+    return {
+        "lesson": lesson,
+        "terms": glossary_in_text(request.user, text) if text.strip() else [],
+        "csrf_token": context.get("csrf_token"),
+    }
