@@ -312,3 +312,5 @@ SessionLifetimeMiddleware  # class, kizuna/accounts/middleware.py: settings.MIDD
 AuditRequestMiddleware  # class, kizuna/audit/middleware.py: settings.MIDDLEWARE
 SecondFactorMiddleware  # class, kizuna/orgs/middleware.py: settings.MIDDLEWARE
 _.authority  # variable, kizuna/learning/schemas.py: the xAPI statement out (set by statement_to_xapi)
+_.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
+_.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html

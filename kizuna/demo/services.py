@@ -42,6 +42,7 @@ from .guidance import seed_guidance
 from .kpis import seed_kpis
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
+from .plain import seed_plain
 from .scenarios import seed_scenarios
 from .surveys import seed_surveys
 from .updates import seed_updates
@@ -326,6 +327,7 @@ FEATURE_SEEDS = (
     seed_kpis,
     seed_gamification,
     seed_guidance,
+    seed_plain,
 )
 
 

@@ -144,3 +144,17 @@ def most_asked_words(*, limit: int = 20) -> list[dict[str, Any]]:
     known = {t.term_ja for t in Term.objects.filter(term_ja__in=[w["word"] for w in words])}
     known |= {t.term_en for t in Term.objects.filter(term_en__in=[w["word"] for w in words])}
     return [{**w, "in_glossary": w["word"] in known} for w in words]
+
+
+def jargon_publish_problems(*texts: str) -> list[str]:
+    """Return one message per insider term without a plain explanation that the texts use (it blocks publishing)."""
+    from django.utils.translation import gettext as _
+
+    return [
+        _(
+            "The text uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
+            "Add one (the editor's warning has a box for it) to publish."
+        )
+        % {"term": term}
+        for term in jargon_checker()(*texts)
+    ]

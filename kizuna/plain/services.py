@@ -45,7 +45,10 @@ def _same_name(term_ja: str, term_en: str, exclude: int | None) -> Term | None:
         clash |= Q(term_ja__iexact=term_ja)
     if term_en:
         clash |= Q(term_en__iexact=term_en)
-    return Term.objects.filter(clash).exclude(pk=exclude).first()
+    terms = Term.objects.filter(clash)
+    if exclude is not None:
+        terms = terms.exclude(pk=exclude)
+    return terms.first()
 
 
 def term_save(

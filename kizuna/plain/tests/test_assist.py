@@ -102,3 +102,13 @@ def test_the_studio_outline_shows_each_articles_level(cast, signed_in):
     course = _article_course(cast, "お客様の話を聞きます。")
     body = signed_in(cast.author).get(reverse("catalog:studio_course", args=[course.pk])).content.decode()
     assert "plain-band" in body and "レベル" in body
+
+
+def test_a_survey_question_with_an_unexplained_insider_term_cannot_be_published(cast):
+    from kizuna.surveys import services as surveys
+
+    _jargon(cast, term_ja="ヨミ")
+    survey = surveys.survey_create(author=cast.author, title="見込みについて")
+    surveys.survey_question_add(survey=survey, kind="text", text="今月のヨミは何件ですか")
+    [problem] = surveys.survey_publish_problems(survey)
+    assert "ヨミ" in problem
