@@ -1,7 +1,7 @@
 """Reads of plain words: the glossary, the glossary as the analyser takes it, the principal's target."""
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -78,27 +78,36 @@ def text_level(text: str, goal: Target | None = None) -> dict[str, Any] | None:
     }
 
 
-def jargon_checker() -> "Callable[..., list[str]]":
-    """Return a check of texts for insider terms without a plain explanation (what blocks publishing).
+class JargonCheck:
+    """A check of texts for insider terms without a plain explanation (what blocks publishing).
 
-    The glossary's unexplained jargon is read once; the check returns the terms the texts use.
+    The glossary's unexplained jargon is read once, when the check is made; it is falsy when there is none, so
+    a caller can skip reading texts at all.
     """
-    terms = list(Term.objects.filter(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en=""))
-    entries = {lang: entries_of(terms, lang) for lang in (JA, EN)}
 
-    def check(*texts: str) -> list[str]:
+    def __init__(self) -> None:
+        terms = list(
+            Term.objects.filter(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en="")
+        )
+        self.entries = {lang: entries_of(terms, lang) for lang in (JA, EN)} if terms else {}
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def __call__(self, *texts: str) -> list[str]:
+        """Return the unexplained insider terms the texts use."""
         found: list[str] = []
-        if not terms:
-            return found
-        for text in texts:
-            if not text.strip():
+        for text in texts if self.entries else ():
+            if not text or not text.strip():
                 continue
-            for finding in analyse_glossary_only(text, entries[language_of(text)]):
+            for finding in analyse_glossary_only(text, self.entries[language_of(text)]):
                 if finding.blocks_publishing and finding.text not in found:
                     found.append(finding.text)
         return found
 
-    return check
+
+def jargon_checker() -> JargonCheck:
+    return JargonCheck()
 
 
 def rep_glossary(user: Any) -> list[dict[str, Any]]:
@@ -146,15 +155,16 @@ def most_asked_words(*, limit: int = 20) -> list[dict[str, Any]]:
     return [{**w, "in_glossary": w["word"] in known} for w in words]
 
 
-def jargon_publish_problems(*texts: str) -> list[str]:
+def jargon_publish_problems(*texts: str, check: JargonCheck | None = None) -> list[str]:
     """Return one message per insider term without a plain explanation that the texts use (it blocks publishing)."""
     from django.utils.translation import gettext as _
 
+    check = check if check is not None else jargon_checker()
     return [
         _(
             "The text uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
             "Add one (the editor's warning has a box for it) to publish."
         )
         % {"term": term}
-        for term in jargon_checker()(*texts)
+        for term in check(*texts)
     ]
