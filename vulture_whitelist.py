@@ -346,3 +346,5 @@ _.storage_from_url  # function, kizuna/ops/storage_url.py: called by settings.py
 _.storage_origins  # function, kizuna/ops/storage_url.py: called by settings.py (CSP)
 _.last_sent_at  # variable, kizuna/notifications/models.py: written by update(), read in the admin and export
 _.coaching  # variable, kizuna/notifications/models.py: a push switch, read by getattr(preferences, category)
+_.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
+_.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "kizuna.freshness",
     "kizuna.stories",
     "kizuna.pwa",
+    "kizuna.plain",
 ]
 
 MIDDLEWARE = [

@@ -48,4 +48,5 @@ urlpatterns = [
     path("", include("kizuna.freshness.urls")),
     path("", include("kizuna.stories.urls")),
     path("", include("kizuna.pwa.urls")),
+    path("", include("kizuna.plain.urls")),
 ]

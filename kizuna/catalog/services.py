@@ -35,6 +35,7 @@ from .models import (
 )
 from .selectors import course_activity_data
 from .story_tags import STORY_TAGS
+from .text_checks import unexplained_terms_check
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -218,6 +219,7 @@ def course_publish_problems(course: Course) -> list[str]:
     """Return what stops the draft from being published, in the user's language."""
     problems = []
     lessons = list(Lesson.objects.filter(module__course=course).select_related("video", "module"))
+    unexplained_jargon = unexplained_terms_check()
     if not lessons:
         problems.append(_("Add at least one lesson before publishing."))
     for module in course.modules.all():
@@ -234,6 +236,15 @@ def course_publish_problems(course: Course) -> list[str]:
                 )
         elif lesson.kind == LessonKind.ARTICLE and not lesson.body.strip():
             problems.append(_("The article “%(title)s” is empty.") % {"title": lesson.title})
+        elif lesson.kind == LessonKind.ARTICLE:
+            problems += [
+                _(
+                    "“%(title)s” uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
+                    "Add one (the editor's warning has a box for it) to publish."
+                )
+                % {"title": lesson.title, "term": term}
+                for term in unexplained_jargon(lesson.title, lesson.body)
+            ]
         elif (owner := content_kind(lesson.kind)) is not None:
             if lesson.content_id is None:
                 problems.append(_("Choose the content of “%(title)s”.") % {"title": lesson.title})

@@ -43,6 +43,7 @@ from .guidance import seed_guidance
 from .kpis import seed_kpis
 from .live import seed_live
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
+from .plain import seed_plain
 from .scenarios import seed_scenarios
 from .stories import seed_stories
 from .surveys import seed_surveys
@@ -330,6 +331,7 @@ FEATURE_SEEDS = (
     seed_guidance,
     seed_freshness,
     seed_stories,
+    seed_plain,
 )
 
 

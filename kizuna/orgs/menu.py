@@ -68,6 +68,7 @@ SECTIONS = (
             Entry("scenarios:studio_scenarios", _("Scenarios"), STAFF),
             Entry("surveys:studio_surveys", _("Surveys"), (ADMIN, AUTHOR)),
             Entry("media:videos", _("Videos"), STAFF),
+            Entry("plain:glossary", _("Glossary"), STAFF),
             Entry("live:live_sessions", _("Live sessions"), (*STAFF, MANAGER)),
             Entry("feedback:feedback_inbox", _("Feedback inbox"), (*STAFF, MANAGER)),
         ),

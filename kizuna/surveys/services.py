@@ -17,6 +17,7 @@ from kizuna.ops.ordering import position_swap
 from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships
+from kizuna.plain.selectors import jargon_publish_problems
 from kizuna.records.services import Activity, statement_record
 
 from . import vocab
@@ -123,7 +124,7 @@ def survey_publish_problems(survey: Survey | None) -> list[str]:
         return [_("This survey no longer exists.")]
     if not survey.questions.exists():
         return [_("Add at least one question to the survey “%(title)s”.") % {"title": survey.title}]
-    return []
+    return jargon_publish_problems(survey.intro, *survey.questions.values_list("text", flat=True))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ BASE = ("ops", "accounts", "orgs", "notifications", "records", "media", "catalog
 # The features: they import the base, and another feature only without a cycle.
 FEATURES = (
     "audit",
+    "plain",
     "assessments",
     "scenarios",
     "coaching",

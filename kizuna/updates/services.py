@@ -28,6 +28,7 @@ from kizuna.media.services import MediaError, video_create
 from kizuna.notifications.push_services import push_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.trail import Action, audit_record
+from kizuna.plain.selectors import jargon_publish_problems
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
@@ -260,7 +261,9 @@ def update_publish_problems(update: FlashUpdate, *, now: datetime | None = None)
         problems.append(_("Choose at least one partner or team."))
     if update.ack_due_at is not None and update.ack_due_at <= (now or timezone.now()):
         problems.append(_("The acknowledge-by date has passed. Choose a later date or remove it."))
-    return problems
+    question = CheckQuestion.objects.filter(update=update).first()
+    texts = [update.body] + ([question.text, question.explanation] if question else [])
+    return problems + jargon_publish_problems(*texts)
 
 
 def update_publish(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kizuna.catalog.markdown import render_markdown
 from kizuna.ops.ordering import position_swap
 from kizuna.ops.trail import Action, audit_record
+from kizuna.plain.selectors import jargon_checker, jargon_publish_problems
 
 from ..errors import AssessmentError
 from ..models import Question, QuestionBank, Quiz, QuizItem, QuizVersion
@@ -205,6 +206,11 @@ def quiz_publish_problems(quiz: Quiz | None, *, micro: bool = False) -> list[str
             _("A micro lesson has at most %(max)s check questions; “%(title)s” has %(count)s.")
             % {"max": MICRO_MAX_QUESTIONS, "title": quiz.title, "count": count}
         )
+    # The questions reps may be shown, fixed or drawn: an insider term without explanation blocks publishing.
+    check = jargon_checker()
+    if check:  # the questions' texts are read only when the glossary has unexplained jargon
+        texts = Question.objects.filter(pk__in=union - {None}).values_list("text", "explanation")
+        problems += jargon_publish_problems(quiz.title, *(part for pair in texts for part in pair), check=check)
     return problems
 
 

@@ -96,3 +96,15 @@ def test_a_micro_lesson_with_four_questions_cannot_be_published(cast, questions)
     problems = catalog.course_publish_problems(course)
     assert any("3" in p for p in problems)  # at most three check questions
     assert any("30秒" in p for p in problems)  # and its video is missing
+
+
+def test_a_quiz_whose_question_uses_an_unexplained_insider_term_is_not_published(cast, questions):
+    from kizuna.plain.services import term_explain, term_save
+
+    question = questions["single"]
+    term = term_save(editor=cast.author, term_ja="料金体系", is_jargon=True)  # in the question's text
+    quiz = make_quiz(cast, [question], pass_mark=70)
+    [problem] = services.quiz_publish_problems(quiz)
+    assert "料金体系" in problem
+    term_explain(editor=cast.author, term=term, explanation="お金の払い方の決まり", lang="ja")
+    assert services.quiz_publish_problems(quiz) == []

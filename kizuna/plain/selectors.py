@@ -1,0 +1,170 @@
+"""Reads of plain words: the glossary, the glossary as the analyser takes it, the principal's target."""
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
+
+from .analysis import EN, JA, GlossaryEntry, analyse, analyse_glossary_only, language_of, level_labels
+from .glossary_csv import TermRow
+from .models import Target, Term, WordQuestion
+
+
+def glossary_terms(*, query: str = "") -> QuerySet[Term]:
+    terms = Term.objects.all()
+    query = query.strip()
+    if query:
+        terms = terms.filter(
+            Q(term_ja__icontains=query) | Q(term_en__icontains=query) | Q(explanation_ja__icontains=query)
+        )
+    return terms
+
+
+def access_term(term_id: int) -> Term:
+    """Return a glossary term (principal content: every author and coach may see it), or 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Term, pk=term_id)
+
+
+def entries_of(terms: "Sequence[Term | TermRow]", lang: str) -> list[GlossaryEntry]:
+    """The ways each term is written (both languages' names), with the explanation in the text's language.
+
+    Takes the glossary's terms or the rows of a glossary CSV (`plain_check --glossary`).
+    """
+    entries = []
+    for term in terms:
+        explanation = term.explanation_en if lang == EN else term.explanation_ja
+        plain = term.plain_en if lang == EN else term.plain_ja
+        # A term explained only in the other language is still explained: a reader can be told.
+        explanation = explanation or term.explanation_ja or term.explanation_en
+        for surface in {term.term_ja, term.term_en} - {""}:
+            entries.append(GlossaryEntry(surface, explanation, plain, term.is_jargon, getattr(term, "pk", None)))
+    return entries
+
+
+def glossary_entries(lang: str = JA) -> list[GlossaryEntry]:
+    """Return the principal's glossary as the analyser takes it."""
+    return entries_of(list(Term.objects.all()), lang)
+
+
+def target() -> Target:
+    """Return the principal's target readability (the defaults until an admin sets one)."""
+    return Target.objects.first() or Target()
+
+
+LEVEL_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def text_level(text: str, goal: Target | None = None) -> dict[str, Any] | None:
+    """Return a text's readability {level, label, below_target}, cached by its content; None for no text."""
+    if not text.strip():
+        return None
+    lang = language_of(text)
+    key = "plain:level:" + hashlib.sha256(f"{lang}:{text}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        # The level alone (no glossary): glossary changes must not leave stale levels in the cache.
+        result = analyse(text, lang=lang)
+        cached = {"level": result.level, "band": result.band, "lang": lang}
+        cache.set(key, cached, LEVEL_CACHE_SECONDS)
+    goal = goal or target()
+    return {
+        **cached,
+        "label": level_labels()[cached["band"]],
+        "below_target": cached["level"] < (goal.level_ja if cached["lang"] == JA else goal.level_en),
+    }
+
+
+class JargonCheck:
+    """A check of texts for insider terms without a plain explanation (what blocks publishing).
+
+    The glossary's unexplained jargon is read once, when the check is made; it is falsy when there is none, so
+    a caller can skip reading texts at all.
+    """
+
+    def __init__(self) -> None:
+        terms = list(
+            Term.objects.filter(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en="")
+        )
+        self.entries = {lang: entries_of(terms, lang) for lang in (JA, EN)} if terms else {}
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def __call__(self, *texts: str) -> list[str]:
+        """Return the unexplained insider terms the texts use."""
+        found: list[str] = []
+        for text in texts if self.entries else ():
+            if not text or not text.strip():
+                continue
+            for finding in analyse_glossary_only(text, self.entries[language_of(text)]):
+                if finding.blocks_publishing and finding.text not in found:
+                    found.append(finding.text)
+        return found
+
+
+def jargon_checker() -> JargonCheck:
+    return JargonCheck()
+
+
+def rep_glossary(user: Any) -> list[dict[str, Any]]:
+    """Return the explained glossary as reps read it, in the active language, kept in memory with the shared content."""
+    from django.utils.translation import get_language
+
+    from kizuna.ops.repcache import kept_shared
+
+    def compute() -> list[dict[str, Any]]:
+        rows = []
+        for term in Term.objects.all():
+            if not term.is_explained:
+                continue
+            for surface in {term.term_ja, term.term_en} - {""}:
+                rows.append({"id": term.pk, "term": surface, "explanation": term.explanation, "example": term.example})
+        return rows
+
+    return kept_shared(user, f"plain:glossary:{get_language()}", compute)
+
+
+def glossary_in_text(user: Any, text: str) -> list[dict[str, Any]]:
+    """Return the glossary terms (explained) that the text uses."""
+    return [row for row in rep_glossary(user) if row["term"] in text]
+
+
+def word_questions(*, limit: int = 100) -> QuerySet[WordQuestion]:
+    """The newest "I didn't understand this word" asks, for the authors' inbox."""
+    return WordQuestion.objects.select_related("partner")[:limit]
+
+
+def most_asked_words(*, limit: int = 20) -> list[dict[str, Any]]:
+    """Return the words reps asked about most: how often, by how many reps, in how many lessons, and last when."""
+    words = list(
+        WordQuestion.objects.values("word")
+        .annotate(
+            asks=Count("id"),
+            reps=Count("rep", distinct=True),
+            lessons=Count("lesson_id", distinct=True),
+            last=Max("created_at"),
+        )
+        .order_by("-asks", "-last")[:limit]
+    )
+    known = {t.term_ja for t in Term.objects.filter(term_ja__in=[w["word"] for w in words])}
+    known |= {t.term_en for t in Term.objects.filter(term_en__in=[w["word"] for w in words])}
+    return [{**w, "in_glossary": w["word"] in known} for w in words]
+
+
+def jargon_publish_problems(*texts: str, check: JargonCheck | None = None) -> list[str]:
+    """Return one message per insider term without a plain explanation that the texts use (it blocks publishing)."""
+    from django.utils.translation import gettext as _
+
+    check = check if check is not None else jargon_checker()
+    return [
+        _(
+            "The text uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
+            "Add one (the editor's warning has a box for it) to publish."
+        )
+        % {"term": term}
+        for term in check(*texts)
+    ]
