@@ -1,5 +1,6 @@
 """Reads of content: published courses and lessons, who may open them, and what is assigned to whom."""
 
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -630,3 +631,8 @@ def draft_lessons_all() -> QuerySet[Lesson]:
 def draft_lesson_ids_for_key(key: Any) -> QuerySet[Any, Any]:
     """Return (as a subquery) the id of the draft lesson a published lesson was made from: they share the key."""
     return Lesson.objects.filter(key=key).values("pk")
+
+
+def published_lesson_keys(*, lesson_ids: Iterable[int]) -> dict[int, uuid.UUID]:
+    """Return {published lesson id: its key} (the key stays the same across a lesson's published versions)."""
+    return dict(PublishedLesson.objects.filter(pk__in=list(lesson_ids)).values_list("pk", "key"))

@@ -16,6 +16,7 @@ from kizuna.catalog.selectors import draft_lesson_ids_for_key, products_all
 from kizuna.certification.selectors import certifications_for_product
 from kizuna.feedback.selectors import lesson_feedback_counts
 from kizuna.orgs.access import Role, has_role
+from kizuna.plain.selectors import word_questions_per_lesson_key
 from kizuna.records.selectors import lesson_completion_by_key
 
 from . import sources
@@ -57,6 +58,7 @@ class Performance:
     average_score: float | None  # 0..1, quiz attempts in the lesson
     feedback: int
     did_not_work: int
+    words_not_understood: int = 0
 
     @property
     def completion_percent(self) -> int | None:
@@ -115,6 +117,7 @@ def _performance(items: list[Item]) -> dict[Any, Performance]:
     completion = lesson_completion_by_key(keys=keys)
     scores = lesson_average_scores(keys=keys)
     feedback = lesson_feedback_counts(keys=keys)
+    words = word_questions_per_lesson_key(keys=keys)
     return {
         key: Performance(
             started=completion.get(key, (0, 0))[0],
@@ -122,6 +125,7 @@ def _performance(items: list[Item]) -> dict[Any, Performance]:
             average_score=scores.get(key),
             feedback=feedback.get(key, (0, 0))[0],
             did_not_work=feedback.get(key, (0, 0))[1],
+            words_not_understood=words.get(key, 0),
         )
         for key in keys
     }

@@ -1,11 +1,14 @@
 """Reads of plain words: the glossary, the glossary as the analyser takes it, the principal's target."""
 
 import hashlib
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
+
+from kizuna.catalog.selectors import published_lesson_keys
 
 from .analysis import EN, JA, GlossaryEntry, analyse, analyse_glossary_only, language_of, level_labels
 from .glossary_csv import TermRow
@@ -168,3 +171,16 @@ def jargon_publish_problems(*texts: str, check: JargonCheck | None = None) -> li
         % {"term": term}
         for term in check(*texts)
     ]
+
+
+def word_questions_per_lesson_key(*, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Return {lesson key: how many "I didn't understand this word" questions reps asked in any of its versions}."""
+    wanted = set(keys)
+    per_lesson = dict(
+        WordQuestion.objects.values("lesson_id").annotate(n=Count("pk")).order_by().values_list("lesson_id", "n")
+    )
+    counts: dict[uuid.UUID, int] = {}
+    for lesson_id, key in published_lesson_keys(lesson_ids=per_lesson).items():
+        if key in wanted:
+            counts[key] = counts.get(key, 0) + per_lesson[lesson_id]
+    return counts

@@ -177,6 +177,20 @@ def test_the_list_shows_each_lessons_performance(cast):
     assert row.performance.did_not_work == 1 and row.performance.feedback == 1
 
 
+def test_the_list_counts_the_words_reps_did_not_understand_in_each_lesson(cast, signed_in):
+    from kizuna.plain.lessons import lesson_for_user
+    from kizuna.plain.services import word_ask
+
+    lesson = linked_lesson(cast, product())
+    published = lesson.module.course.latest_version.lessons.get()
+    asked = lesson_for_user(cast.rep_a1, published.pk)
+    word_ask(rep=cast.rep_a1, lesson=asked, word="クロージング", sentence="クロージングで決めます。")
+    word_ask(rep=cast.rep_a2, lesson=asked, word="アップセル")
+    row = next(r for r in selectors.review_list(cast.author) if r.item.object_id == lesson.pk)
+    assert row.performance.words_not_understood == 2
+    assert "わからなかった言葉 2件" in signed_in(cast.author).get(reverse("freshness:studio")).content.decode()
+
+
 def test_reps_and_managers_cannot_open_the_freshness_pages(cast, signed_in):
     lesson = linked_lesson(cast, product())
     for person in (cast.rep_a1, cast.manager_a, cast.coach):
