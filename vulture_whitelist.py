@@ -348,3 +348,4 @@ _.last_sent_at  # variable, kizuna/notifications/models.py: written by update(),
 _.coaching  # variable, kizuna/notifications/models.py: a push switch, read by getattr(preferences, category)
 _.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
 _.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html
+_.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
