@@ -25,7 +25,7 @@ PACKAGE_KIND = "package"
 class PackageError(ApplicationError):
     """A package refused, with every problem found (each in the user's language)."""
 
-    code = "package-rejected"
+    code = "content-rejected"
 
     def __init__(self, problems: list[str], *, field: str | None = None) -> None:
         super().__init__(" ".join(problems), field=field)

@@ -65,6 +65,7 @@ PART_LABELS = {
     "support_messages": _("Messages to the support desk"),
     "support_guided_start": _("Guided start"),
     "success_stories": _("Success stories about you, with your interview answers"),
+    "plain_word_questions": _("Words you said you did not understand, with the sentence"),
     "directory_record": _("Your agency's directory record (SCIM)"),
     "sso_identities": _("Sign-in identities of your organization (single sign-on)"),
     "data_exports": _("Your data downloads"),
