@@ -20,8 +20,8 @@ from django.utils import timezone
 from kizuna.records.selectors import statements_after
 from kizuna.records.services import statement_to_xapi
 
-from .models import LrsMirror, LrsStatement, LrsStatementKey
-from .statements import VOIDED, _activities_of, _merge_activities, statement_keys
+from .models import LrsMirror, LrsStatement
+from .statements import VOIDED, statement_rows_insert
 
 SETTLE = timedelta(seconds=30)
 LOOKBACK = 2000
@@ -65,26 +65,10 @@ def own_statements_mirror(*, now: datetime | None = None, batch: int = BATCH) ->
                     voids=refers_to if row.verb == VOIDED else None,
                 )
             )
-        LrsStatement.objects.bulk_create(copies)
-        if copies and copies[0].seq is None:  # a database that does not return ids from a bulk insert
-            seqs = dict(
-                LrsStatement.objects.filter(statement_id__in=[c.statement_id for c in copies]).values_list(
-                    "statement_id", "seq"
-                )
-            )
-            for copy in copies:
-                copy.seq = seqs[copy.statement_id]
-        LrsStatementKey.objects.bulk_create(
-            [
-                LrsStatementKey(statement_id=copy.seq, kind=kind, key=key[:1000], related=related)
-                for copy in copies
-                for kind, key, related in statement_keys(copy.data)
-            ]
-        )
+        statement_rows_insert(copies)
         voided = [copy.voids for copy in copies if copy.voids is not None]
         if voided:
             LrsStatement.objects.filter(statement_id__in=voided).update(voided=True)
-        _merge_activities([a for copy in copies for a in _activities_of(copy.data)])
         if settled:
             state.last_seq = max(state.last_seq, settled[-1].seq)
         if len(rows) < LOOKBACK + batch:  # read to the end of the table: consistent up to what still waits

@@ -202,7 +202,7 @@ def statements_store(
         if taken:  # stored by another partner's credential: never say what it holds
             raise XapiError(409, "A statement with this id exists already.")
         targets = _voiding_targets(statements, credential)
-        rows, keys, feeds = [], [], []
+        rows, feeds = [], []
         people = people_for_agents(
             [st["actor"] for st, suid in zip(statements, as_uuids, strict=True) if suid not in existing]
         )
@@ -236,26 +236,36 @@ def statements_store(
                 refers_to=refers_to,
             )
             rows.append(row)
-            keys.append(statement_keys(data))
             if person is not None:
                 feeds.append((person, data))
-        LrsStatement.objects.bulk_create(rows)
-        if connection_needs_reload():
-            for row in rows:
-                row.seq = LrsStatement.objects.values_list("seq", flat=True).get(statement_id=row.statement_id)
-        LrsStatementKey.objects.bulk_create(
-            [
-                LrsStatementKey(statement_id=row.seq, kind=kind, key=key[:1000], related=related)
-                for row, row_keys in zip(rows, keys, strict=True)
-                for kind, key, related in row_keys
-            ]
-        )
+        statement_rows_insert(rows)
         if targets:
             _scoped(LrsStatement.objects.all(), credential).filter(statement_id__in=targets).update(voided=True)
-        _merge_activities([a for row in rows for a in _activities_of(row.data)])
         for person, data in feeds:
             statement_feed(person=person, statement=data)
     return ids
+
+
+def statement_rows_insert(rows: list[LrsStatement]) -> None:
+    """Insert statements (their `data` complete), the agent and activity keys the filters read, and the
+    activities' merged definitions; inside the caller's transaction."""
+    LrsStatement.objects.bulk_create(rows)
+    if connection_needs_reload():
+        seqs = dict(
+            LrsStatement.objects.filter(statement_id__in=[r.statement_id for r in rows]).values_list(
+                "statement_id", "seq"
+            )
+        )
+        for row in rows:
+            row.seq = seqs[row.statement_id]
+    LrsStatementKey.objects.bulk_create(
+        [
+            LrsStatementKey(statement_id=row.seq, kind=kind, key=key[:1000], related=related)
+            for row in rows
+            for kind, key, related in statement_keys(row.data)
+        ]
+    )
+    _merge_activities([a for row in rows for a in _activities_of(row.data)])
 
 
 def _with_arrays(st: dict[str, Any]) -> dict[str, Any]:
