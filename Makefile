@@ -8,7 +8,7 @@ PORT ?= 8000
 # Exported: the default SITE_URL (links, xAPI IRIs, badges) follows the port served, in demo_seed too.
 export PORT
 PYTEST_ARGS ?= -n 2
-APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz npm redis-server
+APT_PACKAGES := ffmpeg espeak-ng chromium fonts-ipafont-gothic gettext graphviz redis-server
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: run test setup system-deps venv messages vendor lock lint demo clean
@@ -46,10 +46,12 @@ messages: venv
 	@$(PY) -c "import django" && find . -path ./.venv -prune -o -name django.po -print | while read po; do \
 	  mo="$${po%.po}.mo"; if [ ! -f "$$mo" ] || [ "$$po" -nt "$$mo" ]; then msgfmt --check-format -o "$$mo" "$$po" || exit 1; fi; done
 
-# Browser code from the npm registry, fetched once by `npm pack` (which checks the registry's integrity hash) and
-# checked again against our own hashes: scorm-again, the SCORM API the package player runs (no Node build step).
+# Browser code from the npm registry, fetched once as the package's tarball (no npm or Node needed) and checked
+# against the registry's integrity hash, then against our own hashes of the two files we serve: scorm-again, the
+# SCORM API the package player runs (no Node build step).
 SCORM_AGAIN := 3.4.3
 SCORM_AGAIN_DIR := kizuna/packages/static/packages/vendor/scorm-again
+SCORM_AGAIN_SHA512 := 65b7beec0acc51b4f59559ea631b1b1917c8f490fd255a843f364b41d9349df366703609e34e2b30ef676e44341f3c2ec79b80085f732acbdcdbd43f67330e76
 SCORM12_SHA256 := cf86d5840673b1ae90d00a1f6689376312842b65c7595b417b1259bfb0fc56b6
 SCORM2004_SHA256 := cc03a8c90f1f7cff3ad41d9e246a0c37760d7502bed53b1335622c189768e4ea
 
@@ -57,7 +59,11 @@ vendor: $(SCORM_AGAIN_DIR)/.$(SCORM_AGAIN)
 
 $(SCORM_AGAIN_DIR)/.$(SCORM_AGAIN):
 	rm -rf var/npm && mkdir -p var/npm $(SCORM_AGAIN_DIR)
-	cd var/npm && npm pack -q scorm-again@$(SCORM_AGAIN) >/dev/null && tar xzf scorm-again-$(SCORM_AGAIN).tgz
+	$(PYTHON) -c 'import hashlib, sys, urllib.request; data = urllib.request.urlopen(sys.argv[1], timeout=60).read(); \
+	  hashlib.sha512(data).hexdigest() == sys.argv[2] or sys.exit("scorm-again: the tarball'"'"'s hash differs"); \
+	  open(sys.argv[3], "wb").write(data)' \
+	  https://registry.npmjs.org/scorm-again/-/scorm-again-$(SCORM_AGAIN).tgz $(SCORM_AGAIN_SHA512) var/npm/scorm-again.tgz
+	cd var/npm && tar xzf scorm-again.tgz
 	cd var/npm/package/dist && printf '%s  scorm12.min.js\n%s  scorm2004.min.js\n' $(SCORM12_SHA256) $(SCORM2004_SHA256) | sha256sum --quiet -c
 	cp var/npm/package/dist/scorm12.min.js var/npm/package/dist/scorm2004.min.js var/npm/package/LICENSE $(SCORM_AGAIN_DIR)/
 	rm -rf var/npm && touch $@
