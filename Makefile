@@ -55,9 +55,9 @@ SCORM_AGAIN_SHA512 := 65b7beec0acc51b4f59559ea631b1b1917c8f490fd255a843f364b41d9
 SCORM12_SHA256 := cf86d5840673b1ae90d00a1f6689376312842b65c7595b417b1259bfb0fc56b6
 SCORM2004_SHA256 := cc03a8c90f1f7cff3ad41d9e246a0c37760d7502bed53b1335622c189768e4ea
 
-vendor: $(SCORM_AGAIN_DIR)/.$(SCORM_AGAIN)
+vendor: $(SCORM_AGAIN_DIR)/.fetched-$(SCORM_AGAIN)
 
-$(SCORM_AGAIN_DIR)/.$(SCORM_AGAIN):
+$(SCORM_AGAIN_DIR)/.fetched-$(SCORM_AGAIN):
 	rm -rf var/npm && mkdir -p var/npm $(SCORM_AGAIN_DIR)
 	$(PYTHON) -c 'import hashlib, sys, urllib.request; data = urllib.request.urlopen(sys.argv[1], timeout=60).read(); \
 	  hashlib.sha512(data).hexdigest() == sys.argv[2] or sys.exit("scorm-again: the tarball'"'"'s hash differs"); \
@@ -65,7 +65,8 @@ $(SCORM_AGAIN_DIR)/.$(SCORM_AGAIN):
 	  https://registry.npmjs.org/scorm-again/-/scorm-again-$(SCORM_AGAIN).tgz $(SCORM_AGAIN_SHA512) var/npm/scorm-again.tgz
 	cd var/npm && tar xzf scorm-again.tgz
 	cd var/npm/package/dist && printf '%s  scorm12.min.js\n%s  scorm2004.min.js\n' $(SCORM12_SHA256) $(SCORM2004_SHA256) | sha256sum --quiet -c
-	cp var/npm/package/dist/scorm12.min.js var/npm/package/dist/scorm2004.min.js var/npm/package/LICENSE $(SCORM_AGAIN_DIR)/
+	cp var/npm/package/dist/scorm12.min.js var/npm/package/dist/scorm12.min.js.map var/npm/package/dist/scorm2004.min.js \
+	  var/npm/package/dist/scorm2004.min.js.map var/npm/package/LICENSE $(SCORM_AGAIN_DIR)/
 	rm -rf var/npm && touch $@
 
 # Regenerate the lock file from requirements.in in a clean environment.
