@@ -6,9 +6,10 @@ are each read in one query, and assignments are resolved to reps in one pass
 in Python (partner-wide, through the rep's team, or to the rep alone).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -105,12 +106,18 @@ class RepProgress:
     name: str
     email: str
     team_name: str
-    cells: list[ProgressRow | None]
+    # The cells are made when drawn: the counts below cover every rep (the summary and the sort need them),
+    # while a page of the dashboard draws 50 reps of a 500-rep partner.
+    cells_of: Callable[[], list[ProgressRow | None]] = field(repr=False, compare=False)
     last_activity_at: datetime | None = None
     time_spent_minutes: int = 0
     assigned: int = 0
     completed: int = 0
     overdue: int = 0
+
+    @cached_property
+    def cells(self) -> list[ProgressRow | None]:
+        return self.cells_of()
 
     @property
     def rows(self) -> list[ProgressRow]:
@@ -370,17 +377,19 @@ class _Snapshot:
         )
         lines = []
         for rep, targets in per_rep:
-            line = RepProgress(rep_id=rep.id, name=rep.name, email=rep.email, team_name=rep.team_name, cells=[])
-            for course in courses:
-                target = targets.get(course.id)
-                if target is None:
-                    line.cells.append(None)
-                    continue
-                row = self._row(rep, course, target)
-                line.cells.append(row)
+            line = RepProgress(
+                rep_id=rep.id,
+                name=rep.name,
+                email=rep.email,
+                team_name=rep.team_name,
+                cells_of=partial(self._cells, rep, targets, courses),
+            )
+            for course_id, (required, due_at) in targets.items():
+                progress = self.progress.get((rep.id, course_id))
+                status = row_status(required=required, due_at=due_at, progress=progress, now=self.now)
                 line.assigned += 1
-                line.completed += row.status == ProgressStatus.COMPLETED
-                line.overdue += row.status == ProgressStatus.OVERDUE
+                line.completed += status == ProgressStatus.COMPLETED
+                line.overdue += status == ProgressStatus.OVERDUE
             lines.append(line)
         # Activity and time over every course the rep touched, assigned or not: one pass over the progress.
         index = {line.rep_id: line for line in lines}
@@ -395,6 +404,9 @@ class _Snapshot:
         for user_id, total in seconds.items():
             index[user_id].time_spent_minutes = _minutes(total)
         return ProgressMatrix(courses=courses, reps=lines)
+
+    def _cells(self, rep: _Rep, targets: dict[int, Target], courses: list[CourseColumn]) -> list[ProgressRow | None]:
+        return [self._row(rep, course, targets[course.id]) if course.id in targets else None for course in courses]
 
     def _row(self, rep: _Rep, course: CourseColumn, target: Target) -> ProgressRow:
         required, due_at = target
