@@ -444,9 +444,13 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
     runs only the always-valid interval, at the end the result."""
     experiment = rollouts.access_experiment_for_user(request.user, experiment_id)
     over = rollouts.experiment_is_over(experiment)
-    enrolment = rollouts.experiment_enrolment(experiment)
-    interim = None if over else rollouts.experiment_interim(experiment)
-    result = rollouts.experiment_result(experiment) if over else None
+    units = rollouts.experiment_unit_table(experiment)
+    enrolment = rollouts.experiment_enrolment(experiment, units=units)
+    # Both readings are stored and recomputed only when the figures, completions or the analysis change.
+    interim = None if over else rollouts.experiment_interim_stored(experiment)[0]
+    result = None
+    if over:
+        result = rollouts.experiment_result_stored(experiment, units=units, finished=enrolment.finished_reps)[0]
     metric_words = dict(ExperimentPlanForm.METRIC_WORDS).get(experiment.metric, experiment.metric)
     return render(
         request,
@@ -463,6 +467,6 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
             "charts": charts.experiment_charts(result, metric_words=str(metric_words)) if result else [],
             "group_rows": charts.experiment_group_rows(result, metric_words=str(metric_words)) if result else [],
             "reading": effect_reading(result, metric_words=str(metric_words)) if result else [],
-            "replays": rollouts.experiment_replay(experiment),
+            "replays": rollouts.experiment_replay(experiment, units=units),
         },
     )
