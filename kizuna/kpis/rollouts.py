@@ -17,6 +17,11 @@ the interim look and the result.
   "finished the course" instrumented by "given it" — for the waves after absorbing rep and month effects
   (pyhdfe). It is the effect on the reps who take the training when given it (the compliers), valid if being
   given the course changes sales only through doing it.
+- **Staggered rollouts** (waves): besides the pre-registered two-way fixed effects, the Callaway–Sant'Anna
+  difference in differences with not-yet-trained reps as controls, its event study and pre-trend check
+  (`staggered.py`), which stays unbiased when the effect grows or fades with the months since training.
+- **Stored**: the result (and the interim look) is computed once and stored, keyed by the analysis version and the
+  data watermark (`experiment_reading_key`).
 """
 
 from __future__ import annotations
@@ -48,8 +53,9 @@ from .experiments import (
     rep_metric,
     trained_by_month,
 )
-from .models import Experiment, ExperimentUnit, SalesFigure
+from .models import Experiment, ExperimentReading, ExperimentUnit, SalesFigure
 from .periods import current_month, month_add, month_of
+from .staggered import Staggered, staggered_did
 
 PRIOR_MONTHS = 3
 ALPHA = 0.05
@@ -311,6 +317,7 @@ class Result:
     months: list[date] = field(default_factory=list)
     by_group: dict[str, list[float | None]] = field(default_factory=dict)  # monthly metric per arm or wave
     agencies_left_out: int = 0  # agencies past MAX_AGENCY_ESTIMATES, without an estimate of their own
+    staggered: Staggered | None = None  # waves: Callaway–Sant'Anna difference in differences (staggered.py)
 
 
 def iv_effect(
@@ -440,6 +447,8 @@ def experiment_result(
         done_month={str(r): month_of(timezone.localtime(at)) for r, at in finished.items()},
     )
     result.months, result.by_group = _by_group(frame, experiment.metric, units)
+    if experiment.design == Experiment.Design.WAVES:
+        result.staggered = staggered_did(frame, metric=experiment.metric)
     return result
 
 
@@ -500,7 +509,7 @@ def experiment_by_id(experiment_id: int) -> Experiment | None:
 # --- Stored readings ---------------------------------------------------------------------------------------------
 
 # Raise when an estimator or the stored shape changes: every stored reading is then recomputed on its next view.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 def experiment_reading_key(experiment: Experiment, *, last: date, finished: dict[int, datetime] | None) -> str:
@@ -555,6 +564,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "iv": _estimate_json(result.iv),
         "months": [m.isoformat() for m in result.months],
         "by_group": result.by_group,
+        "staggered": result.staggered.as_json() if result.staggered else None,
     }
 
 
@@ -570,6 +580,7 @@ def result_from_json(data: dict[str, Any]) -> Result:
         iv=_estimate_from(data["iv"]),
         months=[date.fromisoformat(m) for m in data["months"]],
         by_group=data["by_group"],
+        staggered=Staggered.from_json(data["staggered"]) if data.get("staggered") else None,
     )
 
 
@@ -577,8 +588,6 @@ def _stored(
     experiment: Experiment, *, kind: str, key: str, compute: Callable[[], dict[str, Any]]
 ) -> tuple[dict[str, Any], bool]:
     """The stored payload of this kind when its key matches, else computed now and stored (True when stored)."""
-    from .models import ExperimentReading
-
     row = ExperimentReading.objects.filter(experiment=experiment, kind=kind).only("key", "payload").first()
     if row is not None and row.key == key:
         return row.payload, True
@@ -608,7 +617,7 @@ def experiment_result_stored(
     key = experiment_reading_key(experiment, last=month_add(experiment_end(experiment), -1), finished=before_end)
     payload, hit = _stored(
         experiment,
-        kind="result",
+        kind=ExperimentReading.Kind.RESULT,
         key=key,
         compute=lambda: result_json(experiment_result(experiment, units=units, finished=before_end)),
     )
@@ -624,7 +633,7 @@ def experiment_interim_stored(experiment: Experiment, *, today: date | None = No
     key = experiment_reading_key(experiment, last=last, finished=None)
     payload, hit = _stored(
         experiment,
-        kind="interim",
+        kind=ExperimentReading.Kind.INTERIM,
         key=key,
         compute=lambda: {"estimate": _estimate_json(experiment_interim(experiment, today=today))},
     )

@@ -33,7 +33,7 @@ from .experiments import AnalysisError
 from .forms import ExperimentPlanForm, ExperimentStartForm, ImportForm, TargetForm
 from .models import Metric
 from .periods import current_month, month_add, month_key, parse_month
-from .readings import effect_reading
+from .readings import adoption_reading, effect_reading, staggered_reading
 
 READERS = (Role.ADMIN, Role.COACH, Role.MANAGER)
 PRINCIPAL = (Role.ADMIN, Role.COACH)
@@ -291,6 +291,12 @@ def kpi_effect(request: HttpRequest) -> HttpResponse:
             "certification": certification,
             "result": result,
             "effect_charts": charts.effect_charts(result.readings) if result else [],
+            "adoption": adoption_reading(result.staggered) if result and result.staggered else [],
+            "adoption_chart": (
+                charts.staggered_chart(result.staggered, metric_words=_("appointment rate"))
+                if result and result.staggered and result.staggered.events
+                else ""
+            ),
             "window": effect.WINDOW,
         },
     )
@@ -467,6 +473,12 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
             "charts": charts.experiment_charts(result, metric_words=str(metric_words)) if result else [],
             "group_rows": charts.experiment_group_rows(result, metric_words=str(metric_words)) if result else [],
             "reading": effect_reading(result, metric_words=str(metric_words)) if result else [],
+            "staggered_reading": staggered_reading(result, metric_words=str(metric_words)) if result else [],
+            "staggered_chart": (
+                charts.staggered_chart(result.staggered, metric_words=str(metric_words))
+                if result and result.staggered and result.staggered.events
+                else ""
+            ),
             "replays": rollouts.experiment_replay(experiment, units=units),
         },
     )

@@ -56,6 +56,7 @@ def test_the_stored_result_is_the_computed_one(cast: Any) -> None:
         assert result.exploratory == computed.exploratory
         assert result.months == computed.months
         assert result.by_group == computed.by_group
+        assert result.staggered == computed.staggered
         assert result.compliance == pytest.approx(computed.compliance)
 
 
@@ -107,3 +108,15 @@ def test_the_result_page_reads_the_stored_result(cast: Any, signed_in: Any, djan
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "+12.3" in body
     assert np.isfinite(stored.seconds)
+
+
+def test_the_result_page_of_waves_shows_the_staggered_difference_in_differences(cast: Any, signed_in: Any) -> None:
+    experiment = _ended(cast)
+    result = rollouts.experiment_result(experiment)
+    assert result.staggered is not None and result.staggered.low < result.staggered.effect < result.staggered.high
+    url = reverse("kpis:experiment_detail", args=[experiment.pk])
+    body = signed_in(cast.admin).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Staggered rollout: difference in differences" in body and "Callaway" in body
+    assert "not yet trained" in body and "months since training" in body
+    japanese = signed_in(cast.admin).get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "差の差" in japanese
