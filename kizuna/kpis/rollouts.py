@@ -26,6 +26,7 @@ the interim look and the result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -37,7 +38,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -587,23 +588,35 @@ def result_from_json(data: dict[str, Any]) -> Result:
 def _stored(
     experiment: Experiment, *, kind: str, key: str, compute: Callable[[], dict[str, Any]]
 ) -> tuple[dict[str, Any], bool]:
-    """The stored payload of this kind when its key matches, else computed now and stored (True when stored)."""
+    """The stored payload of this kind when its key matches, else computed now and stored; and whether it was read back."""
     row = ExperimentReading.objects.filter(experiment=experiment, kind=kind).only("key", "payload").first()
     if row is not None and row.key == key:
         return row.payload, True
     started = time.perf_counter()
-    payload = compute()
-    ExperimentReading.objects.update_or_create(
-        experiment=experiment,
-        kind=kind,
-        defaults={
-            "key": key,
-            "payload": payload,
-            "seconds": time.perf_counter() - started,
-            "computed_at": timezone.now(),
-        },
-    )
+    payload = _finite(compute())
+    with contextlib.suppress(IntegrityError):  # another request stored the same reading first
+        ExperimentReading.objects.update_or_create(
+            experiment=experiment,
+            kind=kind,
+            defaults={
+                "key": key,
+                "payload": payload,
+                "seconds": time.perf_counter() - started,
+                "computed_at": timezone.now(),
+            },
+        )
     return payload, False
+
+
+def _finite(value: Any) -> Any:
+    """The payload with NaN and infinities as None: JSON (and PostgreSQL's jsonb) has no such numbers."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def experiment_result_stored(

@@ -120,3 +120,10 @@ def test_the_result_page_of_waves_shows_the_staggered_difference_in_differences(
     assert "not yet trained" in body and "months since training" in body
     japanese = signed_in(cast.admin).get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "差の差" in japanese
+
+
+def test_a_figure_that_is_not_a_number_is_stored_as_none() -> None:
+    assert rollouts._finite({"a": [float("nan"), 1.5, (float("inf"), None)], "b": "x"}) == {
+        "a": [None, 1.5, [None, None]],
+        "b": "x",
+    }
