@@ -349,3 +349,4 @@ _.coaching  # variable, kizuna/notifications/models.py: a push switch, read by g
 _.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
 _.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html
 _.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
+_.released_at  # variable, kizuna/kpis/models.py: read as a column (rollouts.experiment_unit_table, values_list)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pygal
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kizuna.ops import charts
 from kizuna.ops.charts import chart_style
@@ -147,6 +148,27 @@ def experiment_group_rows(result: object, *, metric_words: str) -> list[tuple[st
         title = _("%(group)s: %(metric)s by month") % {"group": label, "metric": metric_words}
         rows.append((label, charts.sparkline(title=title, values=values), values))
     return rows
+
+
+def staggered_chart(staggered: object, *, metric_words: str) -> str:
+    """The event study of a staggered rollout: the effect by months since training (before training: the pre-trend
+    check, which should hold zero) with 95% intervals."""
+    rows = []
+    for event in staggered.events:  # type: ignore[attr-defined]
+        n = abs(event.months_since)
+        if event.months_since < 0:
+            label = ngettext("%(n)s month before training", "%(n)s months before training", n) % {"n": n}
+        elif n == 0:
+            label = _("the month of training")
+        else:
+            label = ngettext("%(n)s month after training", "%(n)s months after training", n) % {"n": n}
+        rows.append(charts.Interval(label, round(event.effect, 2), round(event.low, 2), round(event.high, 2)))
+    return charts.interval_plot(
+        title=_("Change in the %(metric)s by months since training (difference in differences), 95%% intervals")
+        % {"metric": metric_words},
+        intervals=rows,
+        fmt=_signed,
+    )
 
 
 def _triple(estimate: object) -> tuple[float | None, float | None, float | None]:

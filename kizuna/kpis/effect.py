@@ -28,9 +28,11 @@ from kizuna.orgs.models import Organization
 from kizuna.orgs.selectors import active_rep_memberships
 
 from . import stats
+from .experiments import COLUMNS
 from .models import CourseCompletion, LearningMonth, SalesFigure
 from .periods import current_month, month_add, month_of
 from .projections import SCALE
+from .staggered import Staggered, staggered_did
 
 WINDOW = 3
 SMALL = 30
@@ -59,6 +61,7 @@ class EffectData:
     latest: date
     quiz: dict[int, float] = field(default_factory=dict)  # rep -> average quiz score (0..100)
     alignment: dict[int, float] = field(default_factory=dict)  # rep -> average alignment (percent)
+    teams: dict[int, int | None] = field(default_factory=dict)  # rep -> team (clusters of the staggered estimate)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Effect:
     quiz_correlation: stats.Estimate
     alignment_correlation: stats.Estimate
     readings: list[Reading] = field(default_factory=list)
+    staggered: Staggered | None = None  # difference in differences by the month each rep finished (staggered.py)
 
 
 def _rate(sales: Sales, rep: int, months: Iterable[date], *, close: bool) -> float | None:
@@ -147,6 +151,31 @@ def effect_compute(data: EffectData) -> Effect:
     return effect
 
 
+def effect_staggered(data: EffectData) -> Staggered | None:
+    """The staggered-adoption difference in differences (Callaway–Sant'Anna, `staggered.py`) of the appointment
+    rate: each rep "adopts" in the month they finished, compared with the reps who had not finished yet."""
+    rows = [
+        (
+            str(rep),
+            f"team:{data.teams[rep]}" if data.teams.get(rep) else f"rep:{rep}",
+            "",
+            "",
+            data.finished.get(rep),
+            month,
+            calls,
+            appointments,
+            deals,
+        )
+        for (rep, month), (calls, appointments, deals) in data.sales.items()
+        if month <= data.latest
+    ]
+    if not rows:
+        return None
+    import pandas as pd
+
+    return staggered_did(pd.DataFrame(rows, columns=list(COLUMNS)), metric="appointment_rate")
+
+
 # --- Reading the database ----------------------------------------------------------------------------------
 
 
@@ -168,7 +197,8 @@ def effect_data(
     *, partner: Organization, course_id: int | None = None, certification_id: int | None = None
 ) -> EffectData:
     """Read what the view needs for one agency and one course or certification (four queries)."""
-    reps = list(active_rep_memberships(partner_ids=[partner.pk]).values_list("user_id", flat=True))
+    teams = dict(active_rep_memberships(partner_ids=[partner.pk]).values_list("user_id", "team_id"))
+    reps = list(teams)
     if certification_id is not None:
         rep_set = set(reps)
         finished = {
@@ -207,13 +237,18 @@ def effect_data(
             quiz[rep] = 100 * quiz_units / SCALE / quizzes
         if scenarios:
             alignment[rep] = 100 * alignment_units / SCALE / scenarios
-    return EffectData(reps=reps, finished=finished, sales=sales, latest=latest, quiz=quiz, alignment=alignment)
+    return EffectData(
+        reps=reps, finished=finished, sales=sales, latest=latest, quiz=quiz, alignment=alignment, teams=teams
+    )
 
 
 def learning_effect(
     *, partner: Organization, course_id: int | None = None, certification_id: int | None = None
 ) -> Effect:
-    return effect_compute(effect_data(partner=partner, course_id=course_id, certification_id=certification_id))
+    data = effect_data(partner=partner, course_id=course_id, certification_id=certification_id)
+    result = effect_compute(data)
+    result.staggered = effect_staggered(data)
+    return result
 
 
 def certification_choices() -> list[tuple[int, str]]:

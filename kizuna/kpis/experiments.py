@@ -249,6 +249,26 @@ def _codes(column: pd.Series) -> np.ndarray:
     return pd.factorize(column, sort=False)[0]
 
 
+NEVER = np.iinfo(np.int64).max  # the month number of "never" (no training)
+
+
+def month_numbers(values: pd.Series | Sequence[date | None]) -> np.ndarray:
+    """Months (dates, or None for never) as year × 12 + month − 1, so they compare as integers; None is `NEVER`.
+
+    Each distinct month is converted once: a rep-month panel has a few dozen months in 100,000s of rows."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False, use_na_sentinel=True)
+    table = np.array([d.year * 12 + d.month - 1 for d in uniques], dtype=np.int64)
+    out = np.full(len(codes), NEVER, dtype=np.int64)
+    known = codes >= 0
+    out[known] = table[codes[known]]
+    return out
+
+
+def trained_by_month(df: pd.DataFrame) -> np.ndarray:
+    """Per row, whether the rep had been given the training by that month (month ≥ wave), as 0.0 / 1.0."""
+    return (month_numbers(df["month"]) >= month_numbers(df["wave"])).astype(float)
+
+
 def rep_metric(df: pd.DataFrame, metric: str) -> pd.DataFrame:
     """One row per rep: team, agency, arm and the metric over all the rows given (no rate when the denominator is 0).
 
@@ -319,9 +339,7 @@ def analyze_waves(df: pd.DataFrame, *, metric: str, confidence: float = CONFIDEN
         y = 100.0 * df[spec.numerator].to_numpy(dtype=float) / df[spec.denominator].to_numpy(dtype=float)
     else:
         y = df[spec.numerator].to_numpy(dtype=float)
-    wave = df["wave"].to_numpy()
-    month = df["month"].to_numpy()
-    trained = np.array([w is not None and m >= w for w, m in zip(wave, month, strict=True)], dtype=float)
+    trained = trained_by_month(df)
     if len(set(trained)) < 2:
         raise AnalysisError(["waves need rep-months both before and after the training"])
     teams = _codes(df["team"])

@@ -225,3 +225,26 @@ class ExperimentUnit(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["experiment", "rep"], name="kpis_experiment_unit_once")]
         indexes = [models.Index(fields=["release_on", "released_at"])]
+
+
+class ExperimentReading(models.Model):
+    """A stored reading of an experiment (the result at the end, or the interim look), recomputed when its inputs
+    change: `key` hashes the analysis version, the experiment's design and the data watermark (see
+    `rollouts.experiment_reading_key`); a page whose key matches reads `payload` instead of recomputing."""
+
+    class Kind(models.TextChoices):
+        RESULT = "result", _("result")
+        INTERIM = "interim", _("interim")
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="readings")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    payload = models.JSONField()
+    seconds = models.FloatField()  # how long computing it took
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["experiment", "kind"], name="kpis_experiment_reading_once")]
+
+    def __str__(self) -> str:
+        return f"{self.experiment_id} {self.kind} {self.key[:8]}"

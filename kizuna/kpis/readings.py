@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from .rollouts import Result
+    from .staggered import Staggered
 
 
 def _pt(value: float) -> str:
@@ -68,5 +69,83 @@ def effect_reading(result: Result, *, metric_words: str) -> list[str]:
                 "The effects per agency are exploratory: each rests on fewer reps, so their intervals are wider and "
                 "differences between agencies may be chance."
             )
+        )
+    return out
+
+
+def staggered_reading(result: Result, *, metric_words: str) -> list[str]:
+    """Sentences on the staggered-rollout difference in differences: what it found, what it assumes, the pre-trend."""
+    staggered = result.staggered
+    if staggered is None:
+        return []
+    words = {
+        "metric": metric_words,
+        "effect": _pt(staggered.effect),
+        "low": _pt(staggered.low),
+        "high": _pt(staggered.high),
+    }
+    out = [
+        _(
+            "Comparing each wave with the reps not yet trained at the same time, the training changed the %(metric)s "
+            "by %(effect)s points on average (95%% interval %(low)s to %(high)s)."
+        )
+        % words,
+        _(
+            "It assumes the trained and the not-yet-trained reps would have moved alike without the training; unlike "
+            "the main estimate it stays right when the effect grows or fades with the months since training."
+        ),
+    ]
+    if staggered.pre_trend_p is None:
+        out.append(_("There are no months before training to check that assumption."))
+    elif staggered.pre_trend_p < 0.05:
+        out.append(
+            _(
+                "Check failed: before their training, the waves already moved differently from the others "
+                "(p = %(p).3f), so this estimate may be off."
+            )
+            % {"p": staggered.pre_trend_p}
+        )
+    else:
+        out.append(
+            _(
+                "Check passed: before their training, the waves moved like the others (p = %(p).3f); this supports "
+                "the assumption but cannot prove it."
+            )
+            % {"p": staggered.pre_trend_p}
+        )
+    return out
+
+
+def adoption_reading(staggered: Staggered) -> list[str]:
+    """Sentences on the staggered-adoption difference in differences of "did learning move sales?" (not random)."""
+    words = {"effect": _pt(staggered.effect), "low": _pt(staggered.low), "high": _pt(staggered.high)}
+    out = [
+        _(
+            "Comparing reps from the month they finished with reps who had not finished yet, the appointment rate "
+            "changed by %(effect)s points on average (95%% interval %(low)s to %(high)s)."
+        )
+        % words,
+        _(
+            "It assumes reps who finished would have moved like those who had not finished yet; reps who finish "
+            "because they were already improving break that assumption, which the check below looks for."
+        ),
+    ]
+    if staggered.pre_trend_p is None:
+        out.append(_("There are no months before finishing to check that assumption."))
+    elif staggered.pre_trend_p < 0.05:
+        out.append(
+            _(
+                "Check failed: before finishing, these reps already moved differently from the others "
+                "(p = %(p).3f), so read this estimate as a comparison, not an effect."
+            )
+            % {"p": staggered.pre_trend_p}
+        )
+    else:
+        out.append(
+            _(
+                "Check passed: before finishing, these reps moved like the others (p = %(p).3f); this supports the "
+                "assumption but cannot prove it. Only a rollout drawn at random (an experiment) settles it."
+            )
+            % {"p": staggered.pre_trend_p}
         )
     return out

@@ -17,19 +17,29 @@ the interim look and the result.
   "finished the course" instrumented by "given it" — for the waves after absorbing rep and month effects
   (pyhdfe). It is the effect on the reps who take the training when given it (the compliers), valid if being
   given the course changes sales only through doing it.
+- **Staggered rollouts** (waves): besides the pre-registered two-way fixed effects, the Callaway–Sant'Anna
+  difference in differences with not-yet-trained reps as controls, its event study and pre-trend check
+  (`staggered.py`), which stays unbiased when the effect grows or fades with the months since training.
+- **Stored**: the result (and the interim look) is computed once and stored, keyed by the analysis version and the
+  data watermark (`experiment_reading_key`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from .experiments import (
@@ -40,10 +50,13 @@ from .experiments import (
     AnalysisError,
     ExperimentResult,
     analyze,
+    month_numbers,
     rep_metric,
+    trained_by_month,
 )
-from .models import Experiment, ExperimentUnit, SalesFigure
+from .models import Experiment, ExperimentReading, ExperimentUnit, SalesFigure
 from .periods import current_month, month_add, month_of
+from .staggered import Staggered, staggered_did
 
 PRIOR_MONTHS = 3
 ALPHA = 0.05
@@ -98,42 +111,76 @@ def experiment_units(experiment: Experiment) -> list[ExperimentUnit]:
     return list(experiment.units.order_by("position"))
 
 
+UNIT_COLUMNS = ("rep_id", "partner_id", "team_id", "group", "release_on", "released_at", "assignment_id", "stratum")
+
+
+def experiment_unit_table(experiment: Experiment) -> pd.DataFrame:
+    """The drawn reps as columns (`UNIT_COLUMNS`, in draw order): one query, no model instances (10,000s of reps)."""
+    rows = experiment.units.order_by("position").values_list(*UNIT_COLUMNS)
+    return pd.DataFrame(list(rows), columns=list(UNIT_COLUMNS))
+
+
+def _rep_columns(experiment: Experiment, units: pd.DataFrame) -> pd.DataFrame:
+    """Per drawn rep (indexed by rep id): the frame's team, agency, arm and wave columns."""
+    reps = units["rep_id"].astype("int64")
+    team = np.where(
+        units["team_id"].notna(),
+        "team:" + units["team_id"].astype("Int64").astype(str),
+        "rep:" + reps.astype(str),
+    )
+    holdout = experiment.design == Experiment.Design.HOLDOUT
+    if holdout:
+        wave = np.where(units["group"] == TREATMENT, experiment.start, None)
+    else:
+        wave = units["release_on"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "team": team,
+            "agency": "agency:" + units["partner_id"].astype(str),
+            "arm": units["group"].to_numpy() if holdout else "",
+            "wave": pd.Series(wave, dtype=object).to_numpy(),
+        },
+        index=pd.Index(reps.to_numpy(), name="rep_id"),
+    )
+
+
 def experiment_frame(
-    experiment: Experiment, *, units: list[ExperimentUnit] | None = None, last: date | None = None
+    experiment: Experiment, *, units: pd.DataFrame | None = None, last: date | None = None
 ) -> pd.DataFrame:
     """The drawn reps' rep-month figures (the CSV contract's columns) from the baseline to the period's end
     (or `last`, if earlier)."""
-    units = units if units is not None else experiment_units(experiment)
+    units = units if units is not None else experiment_unit_table(experiment)
     end = month_add(experiment_end(experiment), -1)
     last = min(end, last) if last else end
     partner_ids = list(experiment.partners.values_list("pk", flat=True))
     rows = _figures(partner_ids=partner_ids, first=month_add(experiment.start, -PRIOR_MONTHS), last=last)
-    if rows.empty:
+    if rows.empty or units.empty:
         return pd.DataFrame([], columns=list(COLUMNS))
-    by_rep = {u.rep_id: u for u in units}
-    rows = rows[rows["rep_id"].isin(list(by_rep))]
-    holdout = experiment.design == Experiment.Design.HOLDOUT
-    team = {r: f"team:{u.team_id}" if u.team_id else f"rep:{r}" for r, u in by_rep.items()}
-    agency = {r: f"agency:{u.partner_id}" for r, u in by_rep.items()}
-    arm = {r: u.group if holdout else "" for r, u in by_rep.items()}
-    wave = {
-        r: (experiment.start if u.group == TREATMENT else None) if holdout else u.release_on for r, u in by_rep.items()
-    }
-    ids = rows["rep_id"]
+    per_rep = _rep_columns(experiment, units)
+    rows = rows[rows["rep_id"].isin(per_rep.index)]
+    ids = rows["rep_id"].to_numpy(dtype="int64")
+    at = per_rep.index.get_indexer(ids)
+
+    def labels(values: np.ndarray) -> pd.Categorical:
+        # Categories of the per-rep labels, codes per row: every estimator factorizes these columns, and codes
+        # are factorized without hashing 100,000s of strings again.
+        codes, uniques = pd.factorize(values)
+        return pd.Categorical.from_codes(codes[at], categories=uniques)
+
     return pd.DataFrame(
         {
-            "rep": ids.astype(str),
-            "team": ids.map(team),
-            "agency": ids.map(agency),
-            "arm": ids.map(arm),
-            "wave": ids.map(wave).astype(object).where(ids.map(wave).notna(), None),
-            "month": rows["month"],
-            "calls": rows["calls"].astype(int),
-            "appointments": rows["appointments"].astype(int),
-            "closed": rows["closed"].astype(int),
+            "rep": labels(per_rep.index.to_numpy().astype(str)),
+            "team": labels(per_rep["team"].to_numpy()),
+            "agency": labels(per_rep["agency"].to_numpy()),
+            "arm": per_rep["arm"].to_numpy()[at],
+            "wave": per_rep["wave"].to_numpy()[at],
+            "month": rows["month"].to_numpy(),
+            "calls": rows["calls"].to_numpy(dtype="int64"),
+            "appointments": rows["appointments"].to_numpy(dtype="int64"),
+            "closed": rows["closed"].to_numpy(dtype="int64"),
         },
         columns=list(COLUMNS),
-    ).reset_index(drop=True)
+    )
 
 
 # --- Enrolment and contamination ----------------------------------------------------------------------------
@@ -158,37 +205,46 @@ class Enrolment:
     finished_reps: dict[int, datetime] = field(default_factory=dict)
 
 
-def experiment_enrolment(experiment: Experiment, *, units: list[ExperimentUnit] | None = None) -> Enrolment:
+def _month_start(month: date) -> datetime:
+    return timezone.make_aware(datetime.combine(month, datetime.min.time()))
+
+
+def experiment_enrolment(experiment: Experiment, *, units: pd.DataFrame | None = None) -> Enrolment:
     """Per arm or wave: reps drawn, given the course, finished it, and contaminated — reps who reached the course
     before their release month (another assignment reaching them, or progress started earlier)."""
     from kizuna.catalog.selectors import course_assignment_reach
     from kizuna.records.selectors import course_progress_times
 
-    units = units if units is not None else experiment_units(experiment)
+    units = units if units is not None else experiment_unit_table(experiment)
     partner_ids = list(experiment.partners.values_list("pk", flat=True))
     reach = course_assignment_reach(course_id=experiment.course_id, partner_ids=partner_ids)
-    progress = course_progress_times(course_id=experiment.course_id, users=[u.rep_id for u in units])
-    own = {u.assignment_id for u in units if u.assignment_id}
+    progress = course_progress_times(course_id=experiment.course_id, users=experiment.units.values("rep_id"))
+    own = {int(a) for a in units["assignment_id"].dropna()}
+    starts = {month: _month_start(month) for month in set(units["release_on"])}  # a few waves, not one per rep
     groups: dict[str, GroupCount] = {}
     contaminated: set[int] = set()
     finished: dict[int, datetime] = {}
-    for unit in units:
-        count = groups.setdefault(unit.group, GroupCount(unit.group, release_on=unit.release_on))
+    columns = [units[c].tolist() for c in ("rep_id", "partner_id", "team_id", "group", "release_on")]
+    columns.append(units["released_at"].notna().tolist())
+    for rep_id, partner_id, team_id, group, release_on, released in zip(*columns, strict=True):
+        team_id = None if team_id is None or team_id != team_id else int(team_id)  # NaN: no team
+        count = groups.setdefault(group, GroupCount(group, release_on=release_on))
         count.reps += 1
-        count.released += unit.released_at is not None
-        release = timezone.make_aware(datetime.combine(unit.release_on, datetime.min.time()))
-        started, completed = progress.get(unit.rep_id, (None, None))
-        other = [
-            created
-            for pk, created in reach.reaching(partner_id=unit.partner_id, team_id=unit.team_id, rep_id=unit.rep_id)
-            if pk not in own and created < release
-        ]
-        if other or (started is not None and started < release):
-            contaminated.add(unit.rep_id)
+        count.released += released
+        release = starts[release_on]
+        started, completed = progress.get(rep_id, (None, None))
+        early = started is not None and started < release
+        if not early:
+            early = any(
+                pk not in own and created < release
+                for pk, created in reach.reaching(partner_id=partner_id, team_id=team_id, rep_id=rep_id)
+            )
+        if early:
+            contaminated.add(rep_id)
             count.contaminated += 1
         if completed is not None:
             count.finished += 1
-            finished[unit.rep_id] = completed
+            finished[rep_id] = completed
     order = sorted(groups.values(), key=lambda g: (g.group != TREATMENT, g.group))
     return Enrolment(order, len(units), len(contaminated), contaminated, finished)
 
@@ -261,6 +317,8 @@ class Result:
     iv: Estimate | None = None
     months: list[date] = field(default_factory=list)
     by_group: dict[str, list[float | None]] = field(default_factory=dict)  # monthly metric per arm or wave
+    agencies_left_out: int = 0  # agencies past MAX_AGENCY_ESTIMATES, without an estimate of their own
+    staggered: Staggered | None = None  # waves: Callaway–Sant'Anna difference in differences (staggered.py)
 
 
 def iv_effect(
@@ -278,7 +336,7 @@ def iv_effect(
         post = frame[frame["month"] >= start]
         data = rep_metric(post, metric)
         given = (data["arm"] == TREATMENT).to_numpy(dtype=float)
-        took = np.array([rep in done_month and done_month[rep] < end for rep in data["rep"]], dtype=float) * given
+        took = (month_numbers(data["rep"].map(done_month)) < month_numbers([end])[0]).astype(float) * given
         y = data["y"].to_numpy(dtype=float)
         exog = np.ones((len(y), 1))
         endog, instrument, teams = took[:, None], given[:, None], pd.factorize(data["team"])[0]
@@ -290,12 +348,8 @@ def iv_effect(
             y = 100.0 * frame[spec.numerator].to_numpy(dtype=float) / frame[spec.denominator].to_numpy(dtype=float)
         else:
             y = frame[spec.numerator].to_numpy(dtype=float)
-        months = frame["month"].to_numpy()
-        given = np.array([w is not None and m >= w for w, m in zip(frame["wave"], months, strict=True)], dtype=float)
-        took = np.array(
-            [r in done_month and m >= done_month[r] for r, m in zip(frame["rep"], months, strict=True)], dtype=float
-        )
-        took = took * given
+        given = trained_by_month(frame)
+        took = (month_numbers(frame["month"]) >= month_numbers(frame["rep"].map(done_month))).astype(float) * given
         ids = np.column_stack([pd.factorize(frame["rep"])[0], pd.factorize(frame["month"])[0]])
         absorbed = pyhdfe.create(ids, drop_singletons=False).residualize(np.column_stack([y, took, given]))
         y, endog, instrument = absorbed[:, 0], absorbed[:, 1:2], absorbed[:, 2:3]
@@ -317,34 +371,40 @@ def iv_effect(
 
 
 def _by_group(
-    frame: pd.DataFrame, experiment: Experiment, units: list[ExperimentUnit]
+    frame: pd.DataFrame, metric: str, units: pd.DataFrame
 ) -> tuple[list[date], dict[str, list[float | None]]]:
-    spec = METRICS[experiment.metric]
-    group = {str(u.rep_id): u.group for u in units}
+    """The metric of each arm or wave per month (sums over its reps), months oldest first."""
+    spec = METRICS[metric]
+    group = pd.Series(units["group"].to_numpy(), index=units["rep_id"].astype(str).to_numpy())
+    columns = [spec.numerator] + ([spec.denominator] if spec.denominator else [])
+    sums = frame.assign(group=frame["rep"].map(group)).groupby(["group", "month"])[columns].sum()
+    numerator = sums[spec.numerator].unstack("month")
+    if spec.denominator is None:
+        table = numerator
+    else:
+        denominator = sums[spec.denominator].unstack("month")
+        table = 100 * numerator / denominator.where(denominator > 0)
     months = sorted(set(frame["month"]))
-    data = frame.assign(group=frame["rep"].map(group))
-    sums = data.groupby(["group", "month"])[[spec.numerator] + ([spec.denominator] if spec.denominator else [])].sum()
+    table = table.reindex(columns=months)
     out: dict[str, list[float | None]] = {}
-    for name in sorted(set(group.values()), key=lambda g: (g != TREATMENT, g)):
-        values: list[float | None] = []
-        for month in months:
-            if (name, month) not in sums.index:
-                values.append(None)
-                continue
-            row = sums.loc[(name, month)]
-            if spec.denominator is None:
-                values.append(float(row[spec.numerator]))
-            else:
-                d = float(row[spec.denominator])
-                values.append(100 * float(row[spec.numerator]) / d if d else None)
-        out[name] = values
+    for name in sorted(set(units["group"]), key=lambda g: (g != TREATMENT, g)):
+        values = table.loc[name].tolist() if name in table.index else [math.nan] * len(months)
+        out[name] = [None if v is None or not math.isfinite(v) else float(v) for v in values]
     return months, out
 
 
-def experiment_result(experiment: Experiment) -> Result:
+# At most this many agencies get their own estimate: each is a fixed-effects fit, and a table of more is not read.
+MAX_AGENCY_ESTIMATES = 40
+
+
+def experiment_result(
+    experiment: Experiment, *, units: pd.DataFrame | None = None, finished: dict[int, datetime] | None = None
+) -> Result:
     """The result at the end: the pre-registered estimate, per agency, the other metric (exploratory), compliance
-    and the instrumental-variables effect of finishing the course, and the monthly metric per arm or wave."""
-    units = experiment_units(experiment)
+    and the instrumental-variables effect of finishing the course, and the monthly metric per arm or wave.
+
+    `finished`: when each drawn rep finished the course (`Enrolment.finished_reps`), if read already."""
+    units = units if units is not None else experiment_unit_table(experiment)
     frame = experiment_frame(experiment, units=units)
     try:
         primary = _estimate(analyze(frame, design=experiment.design, metric=experiment.metric))
@@ -352,36 +412,53 @@ def experiment_result(experiment: Experiment) -> Result:
         return Result(None, problem="; ".join(exc.problems))
     result = Result(primary)
     names = dict(experiment.partners.values_list("pk", "name"))
-    for partner_id, name in sorted(names.items(), key=lambda item: item[1]):
-        part = frame[frame["agency"] == f"agency:{partner_id}"]
-        try:
-            estimate = _estimate(analyze(part, design=experiment.design, metric=experiment.metric))
-        except AnalysisError:
-            estimate = None
+    parts = dict(tuple(frame.groupby("agency", sort=False, observed=True))) if len(names) > 1 else {}
+    for partner_id, name in sorted(names.items(), key=lambda item: item[1])[:MAX_AGENCY_ESTIMATES]:
+        if len(names) == 1:
+            estimate: Estimate | None = primary
+        else:
+            try:
+                part = parts.get(f"agency:{partner_id}", frame.iloc[:0])
+                estimate = _estimate(analyze(part, design=experiment.design, metric=experiment.metric))
+            except AnalysisError:
+                estimate = None
         result.per_agency.append(AgencyEstimate(partner_id, name, estimate))
+    result.agencies_left_out = max(0, len(names) - MAX_AGENCY_ESTIMATES)
     for other in ("appointment_rate", "close_rate"):
         if other != experiment.metric:
             try:
                 result.exploratory.append((other, _estimate(analyze(frame, design=experiment.design, metric=other))))
             except AnalysisError:
                 result.exploratory.append((other, None))
-    enrolment = experiment_enrolment(experiment, units=units)
-    end = timezone.make_aware(datetime.combine(experiment_end(experiment), datetime.min.time()))
-    given = [u for u in units if u.release_on < experiment_end(experiment)]
+    end_month = experiment_end(experiment)
+    end = _month_start(end_month)
+    if finished is None:
+        finished = experiment_finished(experiment)
+    finished = {rep: at for rep, at in finished.items() if at < end}
+    given = units[units["release_on"] < end_month]
     result.given = len(given)
-    if given:
-        done = sum(1 for u in given if u.rep_id in enrolment.finished_reps and enrolment.finished_reps[u.rep_id] < end)
-        result.compliance = done / len(given)
+    if len(given):
+        result.compliance = float(given["rep_id"].isin(list(finished)).sum()) / len(given)
     result.iv = iv_effect(
         frame,
         design=experiment.design,
         metric=experiment.metric,
         start=experiment.start,
-        end=experiment_end(experiment),
-        done_month={str(r): month_of(timezone.localtime(at)) for r, at in enrolment.finished_reps.items() if at < end},
+        end=end_month,
+        done_month={str(r): month_of(timezone.localtime(at)) for r, at in finished.items()},
     )
-    result.months, result.by_group = _by_group(frame, experiment, units)
+    result.months, result.by_group = _by_group(frame, experiment.metric, units)
+    if experiment.design == Experiment.Design.WAVES:
+        result.staggered = staggered_did(frame, metric=experiment.metric)
     return result
+
+
+def experiment_finished(experiment: Experiment) -> dict[int, datetime]:
+    """When each drawn rep finished the course (those who did)."""
+    from kizuna.records.selectors import course_progress_times
+
+    progress = course_progress_times(course_id=experiment.course_id, users=experiment.units.values("rep_id"))
+    return {rep: done for rep, (_started, done) in progress.items() if done is not None}
 
 
 def experiments_list() -> list[Experiment]:
@@ -407,11 +484,11 @@ def access_experiment_for_user(user: Any, experiment_id: Any) -> Experiment:
     return experiment
 
 
-def experiment_replay(experiment: Experiment) -> bool:
+def experiment_replay(experiment: Experiment, *, units: pd.DataFrame | None = None) -> bool:
     """Whether drawing again from the stored strata and seed gives every rep the group stored (the audit)."""
     from .services import ExperimentDesign, experiment_draw
 
-    units = experiment_units(experiment)
+    units = units if units is not None else experiment_unit_table(experiment)
     design = ExperimentDesign(
         metric=experiment.metric,
         design=experiment.design,
@@ -421,10 +498,169 @@ def experiment_replay(experiment: Experiment) -> bool:
         waves=experiment.waves,
         spacing=experiment.spacing,
     )
-    groups = experiment_draw(strata=[u.stratum for u in units], design=design, seed=experiment.seed)
-    return groups == [u.group for u in units]
+    groups = experiment_draw(strata=units["stratum"].tolist(), design=design, seed=experiment.seed)
+    return groups == units["group"].tolist()
 
 
 def experiment_by_id(experiment_id: int) -> Experiment | None:
     """An experiment by id, for commands (no person's access applies)."""
     return Experiment.objects.select_related("course__latest_version", "started_by").filter(pk=experiment_id).first()
+
+
+# --- Stored readings ---------------------------------------------------------------------------------------------
+
+# Raise when an estimator or the stored shape changes: every stored reading is then recomputed on its next view.
+ANALYSIS_VERSION = 3
+
+
+def experiment_reading_key(experiment: Experiment, *, last: date, finished: dict[int, datetime] | None) -> str:
+    """The hash a stored reading is valid for: the analysis version, the experiment's pre-registered design and its
+    agencies, the last month read, and the data watermark — the count and latest change of the sales figures in
+    the window (an added, changed or deleted figure moves one of them) and, for the result, when each drawn rep
+    finished the course."""
+    partner_ids = sorted(experiment.partners.values_list("pk", flat=True))
+    figures = SalesFigure.objects.filter(
+        partner_id__in=partner_ids, period__gte=month_add(experiment.start, -PRIOR_MONTHS), period__lte=last
+    ).aggregate(n=Count("pk"), at=Max("updated_at"))
+    digest = hashlib.sha256()
+    parts = [
+        ANALYSIS_VERSION,
+        experiment.pk,
+        experiment.design,
+        experiment.metric,
+        experiment.start,
+        experiment.months,
+        partner_ids,
+        experiment.units.count(),
+        last,
+        figures["n"],
+        figures["at"],
+    ]
+    digest.update(json.dumps(parts, default=str).encode())
+    for rep, at in sorted((finished or {}).items()):
+        digest.update(f"{rep}:{at.isoformat()};".encode())
+    return digest.hexdigest()
+
+
+def _estimate_json(estimate: Estimate | None) -> list[Any] | None:
+    if estimate is None:
+        return None
+    return [estimate.effect, estimate.low, estimate.high, estimate.p_value, estimate.n_reps, estimate.n_clusters]
+
+
+def _estimate_from(value: list[Any] | None) -> Estimate | None:
+    return None if value is None else Estimate(*value)
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """The result as JSON (floats, lists, ISO months) for storing."""
+    return {
+        "primary": _estimate_json(result.primary),
+        "problem": result.problem,
+        "per_agency": [[a.partner_id, a.name, _estimate_json(a.estimate)] for a in result.per_agency],
+        "agencies_left_out": result.agencies_left_out,
+        "exploratory": [[name, _estimate_json(e)] for name, e in result.exploratory],
+        "compliance": result.compliance,
+        "given": result.given,
+        "iv": _estimate_json(result.iv),
+        "months": [m.isoformat() for m in result.months],
+        "by_group": result.by_group,
+        "staggered": result.staggered.as_json() if result.staggered else None,
+    }
+
+
+def result_from_json(data: dict[str, Any]) -> Result:
+    return Result(
+        primary=_estimate_from(data["primary"]),
+        problem=data["problem"],
+        per_agency=[AgencyEstimate(pk, name, _estimate_from(e)) for pk, name, e in data["per_agency"]],
+        agencies_left_out=data["agencies_left_out"],
+        exploratory=[(name, _estimate_from(e)) for name, e in data["exploratory"]],
+        compliance=data["compliance"],
+        given=data["given"],
+        iv=_estimate_from(data["iv"]),
+        months=[date.fromisoformat(m) for m in data["months"]],
+        by_group=data["by_group"],
+        staggered=Staggered.from_json(data["staggered"]) if data.get("staggered") else None,
+    )
+
+
+def _stored(
+    experiment: Experiment, *, kind: str, key: str, compute: Callable[[], dict[str, Any]]
+) -> tuple[dict[str, Any], bool]:
+    """The stored payload of this kind when its key matches, else computed now and stored; and whether it was read back."""
+    row = ExperimentReading.objects.filter(experiment=experiment, kind=kind).only("key", "payload").first()
+    if row is not None and row.key == key:
+        return row.payload, True
+    started = time.perf_counter()
+    payload = _finite(compute())
+    with contextlib.suppress(IntegrityError):  # another request stored the same reading first
+        ExperimentReading.objects.update_or_create(
+            experiment=experiment,
+            kind=kind,
+            defaults={
+                "key": key,
+                "payload": payload,
+                "seconds": time.perf_counter() - started,
+                "computed_at": timezone.now(),
+            },
+        )
+    return payload, False
+
+
+def _finite(value: Any) -> Any:
+    """The payload with NaN and infinities as None: JSON (and PostgreSQL's jsonb) has no such numbers."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def experiment_result_stored(
+    experiment: Experiment, *, units: pd.DataFrame | None = None, finished: dict[int, datetime] | None = None
+) -> tuple[Result, bool]:
+    """`experiment_result`, computed once and stored until the figures, the completions or the analysis change;
+    and whether it was read back (True) or computed now."""
+    finished = finished if finished is not None else experiment_finished(experiment)
+    end = _month_start(experiment_end(experiment))
+    before_end = {rep: at for rep, at in finished.items() if at < end}
+    key = experiment_reading_key(experiment, last=month_add(experiment_end(experiment), -1), finished=before_end)
+    payload, hit = _stored(
+        experiment,
+        kind=ExperimentReading.Kind.RESULT,
+        key=key,
+        compute=lambda: result_json(experiment_result(experiment, units=units, finished=before_end)),
+    )
+    return result_from_json(payload), hit
+
+
+def experiment_interim_stored(experiment: Experiment, *, today: date | None = None) -> tuple[Estimate | None, bool]:
+    """`experiment_interim`, stored until a figure of the months read changes or another month completes; and
+    whether it was read back."""
+    last = month_add(month_of(today) if today else current_month(), -1)
+    if last < experiment.start:
+        return None, True
+    key = experiment_reading_key(experiment, last=last, finished=None)
+    payload, hit = _stored(
+        experiment,
+        kind=ExperimentReading.Kind.INTERIM,
+        key=key,
+        compute=lambda: {"estimate": _estimate_json(experiment_interim(experiment, today=today))},
+    )
+    return _estimate_from(payload["estimate"]), hit
+
+
+def experiment_readings_refresh(*, today: date | None = None) -> int:
+    """Store the reading of every experiment whose stored one is missing or out of date (the result of ended ones,
+    the interim look of running ones); return how many were computed."""
+    computed = 0
+    for experiment in Experiment.objects.order_by("pk"):
+        if experiment_is_over(experiment, today=today):
+            hit = experiment_result_stored(experiment)[1]
+        else:
+            hit = experiment_interim_stored(experiment, today=today)[1]
+        computed += not hit
+    return computed

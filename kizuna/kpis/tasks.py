@@ -25,3 +25,15 @@ def experiment_release_task() -> int:
 
 def enqueue_experiment_release() -> None:
     experiment_release_task.enqueue()
+
+
+@task()
+def experiment_readings_task() -> int:
+    """Every hour: store the readings of experiments whose figures or completions changed, so no page computes them."""
+    from .rollouts import experiment_readings_refresh
+
+    return experiment_readings_refresh()
+
+
+def enqueue_experiment_readings() -> None:
+    experiment_readings_task.enqueue()

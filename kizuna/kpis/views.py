@@ -33,7 +33,7 @@ from .experiments import AnalysisError
 from .forms import ExperimentPlanForm, ExperimentStartForm, ImportForm, TargetForm
 from .models import Metric
 from .periods import current_month, month_add, month_key, parse_month
-from .readings import effect_reading
+from .readings import adoption_reading, effect_reading, staggered_reading
 
 READERS = (Role.ADMIN, Role.COACH, Role.MANAGER)
 PRINCIPAL = (Role.ADMIN, Role.COACH)
@@ -291,6 +291,12 @@ def kpi_effect(request: HttpRequest) -> HttpResponse:
             "certification": certification,
             "result": result,
             "effect_charts": charts.effect_charts(result.readings) if result else [],
+            "adoption": adoption_reading(result.staggered) if result and result.staggered else [],
+            "adoption_chart": (
+                charts.staggered_chart(result.staggered, metric_words=_("appointment rate"))
+                if result and result.staggered and result.staggered.events
+                else ""
+            ),
             "window": effect.WINDOW,
         },
     )
@@ -444,9 +450,13 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
     runs only the always-valid interval, at the end the result."""
     experiment = rollouts.access_experiment_for_user(request.user, experiment_id)
     over = rollouts.experiment_is_over(experiment)
-    enrolment = rollouts.experiment_enrolment(experiment)
-    interim = None if over else rollouts.experiment_interim(experiment)
-    result = rollouts.experiment_result(experiment) if over else None
+    units = rollouts.experiment_unit_table(experiment)
+    enrolment = rollouts.experiment_enrolment(experiment, units=units)
+    # Both readings are stored and recomputed only when the figures, completions or the analysis change.
+    interim = None if over else rollouts.experiment_interim_stored(experiment)[0]
+    result = None
+    if over:
+        result = rollouts.experiment_result_stored(experiment, units=units, finished=enrolment.finished_reps)[0]
     metric_words = dict(ExperimentPlanForm.METRIC_WORDS).get(experiment.metric, experiment.metric)
     return render(
         request,
@@ -463,6 +473,12 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
             "charts": charts.experiment_charts(result, metric_words=str(metric_words)) if result else [],
             "group_rows": charts.experiment_group_rows(result, metric_words=str(metric_words)) if result else [],
             "reading": effect_reading(result, metric_words=str(metric_words)) if result else [],
-            "replays": rollouts.experiment_replay(experiment),
+            "staggered_reading": staggered_reading(result, metric_words=str(metric_words)) if result else [],
+            "staggered_chart": (
+                charts.staggered_chart(result.staggered, metric_words=str(metric_words))
+                if result and result.staggered and result.staggered.events
+                else ""
+            ),
+            "replays": rollouts.experiment_replay(experiment, units=units),
         },
     )

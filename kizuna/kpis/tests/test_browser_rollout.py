@@ -53,6 +53,9 @@ def test_the_admin_starts_waves_and_reads_the_result_after_the_period(cast, live
     interval = page.locator(".experiment-result .experiment-interval").inner_text()
     assert "95%区間" in interval and "クラスター頑健" in interval
     assert page.locator(".experiment-result svg").count() >= 1
+    # the staggered rollout's difference in differences, with its event study, on the phone too
+    assert "差の差" in page.locator(".experiment-result").inner_text()
+    assert page.locator(".experiment-staggered").is_visible()
     assert fits_the_screen(page)
 
     page.set_viewport_size({"width": 1280, "height": 900})

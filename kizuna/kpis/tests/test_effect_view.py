@@ -103,3 +103,29 @@ def test_readings_that_know_nothing_draw_no_chart() -> None:
 
     unknown = stats.Estimate(None, None, None, 1)
     assert charts.effect_charts([Reading("a", unknown, "pt", "", []), Reading("b", unknown, "r", "", [])]) == []
+
+
+def test_the_view_adds_the_staggered_adoption_estimate_with_its_pre_trend_check(
+    cast: Any, signed_in: Any, article_course: Any, monkeypatch: Any
+) -> None:
+    from kizuna.kpis import effect, staggered
+
+    known = staggered.Staggered(
+        effect=3.21,
+        low=1.05,
+        high=5.37,
+        p_value=0.004,
+        n_reps=42,
+        n_clusters=7,
+        cohorts=5,
+        events=[staggered.EventEffect(-1, 0.2, -1.0, 1.4), staggered.EventEffect(0, 3.0, 1.0, 5.0)],
+        pre_trend_p=0.61,
+    )
+    monkeypatch.setattr(effect, "effect_staggered", lambda data: known)
+    url = reverse("kpis:kpi_effect") + f"?course={article_course.pk}&partner={cast.partner_a.pk}"
+    body = signed_in(cast.admin).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Staggered adoption: difference in differences" in body
+    assert "+3.2 points" in body and "+1.1 to +5.4" in body
+    assert "Check passed" in body and "p = 0.610" in body and "1 month before training" in body
+    japanese = signed_in(cast.admin).get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "差の差" in japanese and "確認の結果" in japanese
