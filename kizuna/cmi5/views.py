@@ -56,10 +56,10 @@ def studio_cmi5_import(request: HttpRequest) -> HttpResponse:
 @xframe_options_sameorigin
 @csp_replace(PACKAGE_CSP)
 @require_http_methods(["GET", "HEAD"])
-def cmi5_file(request: HttpRequest, cmi5_lesson_id: int, path: str) -> HttpResponse:
+def cmi5_file(request: HttpRequest, cmi5_lesson_id: int, au_path: str) -> HttpResponse:
     """A file of the lesson's cmi5 course package, for whoever may open the lesson (404 for everyone else)."""
     _lesson, course = selectors.access_cmi5_lesson_for_user(request.user, cmi5_lesson_id)
-    safe = safe_path(path)
+    safe = safe_path(au_path)
     if safe is None:
         raise Http404
     try:

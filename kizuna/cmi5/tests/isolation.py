@@ -11,4 +11,4 @@ def partner_a_objects(cast: Any) -> dict[str, Any]:
     from .conftest import cmi5_lesson_course
 
     _course, lesson, cmi5 = cmi5_lesson_course(cast, slug="a-only-cmi5", team=cast.team_a1)
-    return {"cmi5_lesson_id": lesson.pk, "au_id": cmi5.aus.get().pk}
+    return {"cmi5_lesson_id": lesson.pk, "au_id": cmi5.aus.get().pk, "au_path": "au1/index.html"}
