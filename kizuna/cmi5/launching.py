@@ -167,23 +167,51 @@ def _registration(*, rep: "User", course: Course, lesson: Any, now: datetime) ->
     return registration
 
 
+def _abandon(session: Session, now: datetime) -> None:
+    """Record `abandoned` for an open session (once), with its length: launch to its last statement."""
+    registration = session.registration
+    end = session.last_statement_at or session.launched_at
+    st = _statement(
+        rep=registration.rep,
+        verb="abandoned",
+        obj=_au_object(session.au),
+        context=_context(
+            registration=registration, session_id=session.session_id, publisher_id=session.au.publisher_id
+        ),
+        result={"duration": _seconds_iso((end - session.launched_at).total_seconds())},
+        now=now,
+    )
+    lms_statements_store(credential=_credential(registration.rep), statements=[st])
+    session.abandoned_at = now
+    session.save(update_fields=["abandoned_at"])
+
+
 def _abandon_open(registration: Registration, now: datetime) -> None:
-    """A launch in a registration with an open session abandons it (once), with the session's length."""
-    for session in registration.sessions.select_for_update().filter(terminated_at=None, abandoned_at=None):
-        end = session.last_statement_at or session.launched_at
-        st = _statement(
-            rep=registration.rep,
-            verb="abandoned",
-            obj=_au_object(session.au),
-            context=_context(
-                registration=registration, session_id=session.session_id, publisher_id=session.au.publisher_id
-            ),
-            result={"duration": _seconds_iso((end - session.launched_at).total_seconds())},
-            now=now,
-        )
-        lms_statements_store(credential=_credential(registration.rep), statements=[st])
-        session.abandoned_at = now
-        session.save(update_fields=["abandoned_at"])
+    """A launch in a registration with an open session abandons it."""
+    for session in (
+        registration.sessions.select_for_update().select_related("au").filter(terminated_at=None, abandoned_at=None)
+    ):
+        session.registration = registration
+        _abandon(session, now)
+
+
+def cmi5_sessions_abandon_stale(*, now: datetime | None = None) -> int:
+    """Abandon the sessions whose auth-token expired without a `terminated` (the AU was closed); return how many."""
+    now = now or timezone.now()
+    count = 0
+    stale = Session.objects.filter(terminated_at=None, abandoned_at=None, launched_at__lt=now - SESSION_MAX_AGE)
+    for pk in stale.values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            session = (
+                Session.objects.select_for_update()
+                .select_related("registration__rep", "au__course")
+                .filter(pk=pk, terminated_at=None, abandoned_at=None)
+                .first()
+            )
+            if session is not None:
+                _abandon(session, now)
+                count += 1
+    return count
 
 
 def _launch_url(url: str, params: dict[str, str]) -> str:

@@ -335,3 +335,21 @@ def test_the_launch_page_refuses_non_reps_and_redirects_reps_to_the_au(cast: Any
     manager.force_login(cast.manager_a)
     assert "endpoint=" not in manager.post(url)["Location"]
     assert Session.objects.count() == 1
+
+
+def test_a_session_never_terminated_is_abandoned_once_its_token_expires(cast: Any, cmi5_lesson: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _course, lesson, cmi5 = cmi5_lesson
+    session, au = _launch(cast, lesson, cmi5.aus.get())
+    au.start()
+    au.send(au.statement("initialized"))
+    assert launching.cmi5_sessions_abandon_stale() == 0
+    later = timezone.now() + launching.SESSION_MAX_AGE + timedelta(minutes=1)
+    assert launching.cmi5_sessions_abandon_stale(now=later) == 1
+    assert launching.cmi5_sessions_abandon_stale(now=later) == 0
+    session.refresh_from_db()
+    assert session.abandoned_at is not None
+    assert LrsStatement.objects.filter(verb=launching.VERBS["abandoned"]).count() == 1
