@@ -57,3 +57,12 @@ def course_outline(*, course: Course, rep: "User | None") -> list[tuple[Any, AuS
             status.au = node
         result.append((node, status))
     return result
+
+
+def registration_for_waiver(*, email: str, au_publisher_id: str) -> tuple[Registration, Au] | None:
+    """The (latest) registration of the person with this e-mail in a cmi5 course holding that AU, with the AU."""
+    for registration in Registration.objects.filter(rep__email__iexact=email.strip()).order_by("-created_at"):
+        au = registration.course.aus.filter(publisher_id=au_publisher_id).first()
+        if au is not None:
+            return registration, au
+    return None

@@ -46,7 +46,7 @@ def _read(upload: IO[bytes]) -> tuple[Any, Any, dict[str, Any]]:
         problems.append(_("The zip has no cmi5.xml at its top level: it is not a cmi5 course package."))
     elif info.file_size > MAX_XML_BYTES:
         problems.append(_("cmi5.xml is larger than %(max)s MB.") % {"max": MAX_XML_BYTES // (1024 * 1024)})
-    if problems:
+    if problems or info is None:
         archive.close()
         raise PackageError(problems, field="file")
     try:

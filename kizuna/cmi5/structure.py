@@ -9,7 +9,7 @@ The XML is parsed by lxml with no DTD, no entities and no network; a document wi
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -22,6 +22,8 @@ MAX_PROBLEMS = 200
 MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")
 LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
 LANGUAGE_PREFERENCE = ("ja", "en")
+# The names the LMS puts in the launch URL (cmi5 8.1): an AU's own query may not use them.
+LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
 
 
 @dataclass
@@ -243,6 +245,12 @@ class _Reader:
             self.problem(_("%(where)s: the AU's <url> is empty.") % {"where": self.where(holder[0])})
             return ""
         parts = urlsplit(value)
+        taken = sorted({name for name, _v in parse_qsl(parts.query, keep_blank_values=True)} & set(LAUNCH_PARAMETERS))
+        if taken:
+            self.problem(
+                _("%(where)s: the AU's URL “%(url)s” has query parameters the launch adds itself: %(names)s.")
+                % {"where": self.where(holder[0]), "url": value[:200], "names": ", ".join(taken)}
+            )
         if parts.scheme:
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 self.problem(

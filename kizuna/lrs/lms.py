@@ -12,7 +12,7 @@ from django.db import transaction
 
 from kizuna.ops.tokens import token_hash, token_new
 
-from .documents import DocumentKey, document_get, document_save
+from .documents import DocumentKey, document_save
 from .models import LrsCredential, LrsDocument, LrsStatement
 from .people import partner_id_of
 from .statements import statements_store
@@ -46,14 +46,6 @@ def lms_state_put(
         content_type="application/json",
         merge=False,
     )
-
-
-def lms_state_get(
-    *, credential: LrsCredential, activity_id: str, agent: dict[str, Any], registration: str, state_id: str
-) -> Any:
-    key = DocumentKey(kind=LrsDocument.Kind.STATE, activity_id=activity_id, agent=agent, registration=registration)
-    doc = document_get(credential=credential, key=key, document_id=state_id)
-    return json.loads(bytes(doc.content)) if doc is not None else None
 
 
 def lms_credential_for(*, person: Any, name: str, slug: str) -> LrsCredential:

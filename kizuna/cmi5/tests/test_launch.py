@@ -353,3 +353,24 @@ def test_a_session_never_terminated_is_abandoned_once_its_token_expires(cast: An
     session.refresh_from_db()
     assert session.abandoned_at is not None
     assert LrsStatement.objects.filter(verb=launching.VERBS["abandoned"]).count() == 1
+
+
+def test_cmi5_waive_command_waives_an_au_and_satisfies_the_course(cast: Any, cmi5_lesson: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _course, lesson, cmi5 = cmi5_lesson
+    au = cmi5.aus.get()
+    with pytest.raises(CommandError, match="No registration"):
+        call_command("cmi5_waive", "--rep", cast.rep_a1.email, "--au", au.publisher_id)
+    _launch(cast, lesson, au)
+    call_command("cmi5_waive", "--rep", cast.rep_a1.email, "--au", au.publisher_id, "--reason", "Tested Out")
+    waived = LrsStatement.objects.get(verb=launching.VERBS["waived"])
+    assert waived.data["result"] == {
+        "success": True,
+        "completion": True,
+        "extensions": {launching.EXT_REASON: "Tested Out"},
+    }
+    assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None
+    with pytest.raises(CommandError):  # waived already
+        call_command("cmi5_waive", "--rep", cast.rep_a1.email, "--au", au.publisher_id)
