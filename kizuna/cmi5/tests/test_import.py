@@ -177,3 +177,24 @@ def test_package_import_command_takes_a_cmi5_zip(cast: Any, tmp_path: Any, capsy
     with pytest.raises(CommandError, match="masteryScore"):
         call_command("package_import", str(bad), "--course", str(course.pk))
     assert Course.objects.count() == 1
+
+
+def test_an_author_adds_a_cmi5_lesson_from_the_course_editor_and_publishes_it(cast: Any) -> None:
+    from kizuna.catalog import services as catalog
+
+    cmi5 = _import(cast, cmi5_zip())
+    course = catalog.course_create(author=cast.author, title="取り込み", slug="cmi5-editor")
+    module = catalog.module_create(course=course, title="第1章")
+    author = Client()
+    author.force_login(cast.author)
+    page = author.get(f"/studio/courses/{course.pk}/").content.decode()
+    assert f"/studio/modules/{module.pk}/lessons/new/?kind=cmi5" in page and 'id="import-cmi5"' in page
+    form = author.get(f"/studio/modules/{module.pk}/lessons/new/?kind=cmi5").content.decode()
+    assert f'<option value="{cmi5.pk}">cmi5入門 (cmi5、' in form
+    response = author.post(
+        f"/studio/modules/{module.pk}/lessons/new/",
+        {"kind": "cmi5", "title": "cmi5", "estimated_minutes": 10, "content": cmi5.pk},
+    )
+    assert response.status_code == 302
+    version = catalog.course_publish(course=course, publisher=cast.author)
+    assert (version.lessons.get().kind, version.lessons.get().content_id) == ("cmi5", cmi5.pk)
