@@ -98,6 +98,7 @@ def cmi5_course_import(*, upload: IO[bytes], author: "User") -> Course:
         with transaction.atomic():
             course.save()
             made: dict[int, Block] = {}
+            aus: list[Au] = []
             for position, node in enumerate(spec.nodes, start=1):
                 parent = made.get(node.parent) if node.parent is not None else None
                 common = {
@@ -109,19 +110,22 @@ def cmi5_course_import(*, upload: IO[bytes], author: "User") -> Course:
                     "description": node.description,
                 }
                 if isinstance(node, AuSpec):
-                    Au.objects.create(
-                        **common,
-                        block=parent,
-                        url=node.url,
-                        move_on=node.move_on,
-                        mastery_score=node.mastery_score,
-                        launch_method=node.launch_method,
-                        launch_parameters=node.launch_parameters,
-                        entitlement_key=node.entitlement_key,
-                        activity_type=node.activity_type,
+                    aus.append(
+                        Au(
+                            **common,
+                            block=parent,
+                            url=node.url,
+                            move_on=node.move_on,
+                            mastery_score=node.mastery_score,
+                            launch_method=node.launch_method,
+                            launch_parameters=node.launch_parameters,
+                            entitlement_key=node.entitlement_key,
+                            activity_type=node.activity_type,
+                        )
                     )
                 else:
                     made[position - 1] = Block.objects.create(**common, parent=parent)
+            Au.objects.bulk_create(aus)
     except BaseException:
         for name in saved:
             default_storage.delete(name)

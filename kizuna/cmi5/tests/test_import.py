@@ -198,3 +198,15 @@ def test_an_author_adds_a_cmi5_lesson_from_the_course_editor_and_publishes_it(ca
     assert response.status_code == 302
     version = catalog.course_publish(course=course, publisher=cast.author)
     assert (version.lessons.get().kind, version.lessons.get().content_id) == ("cmi5", cmi5.pk)
+
+
+def test_it_imports_a_course_of_more_than_a_thousand_aus(cast: Any) -> None:
+    spec = CourseDef(
+        aus=[AuDef(f"https://e.com/au/{n}", f"AU {n}", f"https://aus.example.org/{n}.html") for n in range(1001)]
+    )
+    course = _import(cast, cmi5_xml(spec))
+    assert course.aus.count() == 1001
+    assert list(course.aus.order_by("position").values_list("publisher_id", flat=True)[:2]) == [
+        "https://e.com/au/0",
+        "https://e.com/au/1",
+    ]

@@ -374,3 +374,22 @@ def test_cmi5_waive_command_waives_an_au_and_satisfies_the_course(cast: Any, cmi
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None
     with pytest.raises(CommandError):  # waived already
         call_command("cmi5_waive", "--rep", cast.rep_a1.email, "--au", au.publisher_id)
+
+
+def test_in_browse_mode_the_au_sends_only_initialized_and_terminated(cast: Any, cmi5_lesson: Any) -> None:
+    _course, lesson, cmi5 = cmi5_lesson
+    _session, url = launching.cmi5_launch(
+        rep=cast.rep_a1,
+        lesson=lesson,
+        au=cmi5.aus.get(),
+        site="http://testserver",
+        return_url="http://testserver/back",
+        launch_mode="Browse",
+    )
+    au = Au(Client(), url)
+    au.start()
+    assert au.launch_data["launchMode"] == "Browse"
+    assert au.send(au.statement("initialized")).status_code == 200
+    refused = au.send(au.statement("completed", {"completion": True, "duration": "PT1S"}))
+    assert refused.status_code == 403 and "Browse mode" in refused.content.decode()
+    assert au.send(au.statement("terminated", {"duration": "PT1S"})).status_code == 200
