@@ -34,7 +34,10 @@ from kizuna.lrs.lms import lms_credential_for, lms_state_put, lms_statements_sto
 from kizuna.lrs.statements import agent_key, format_time
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.tokens import token_hash
+from kizuna.packages.vocab import TYPE_INTERACTION
 from kizuna.records import services as records
+from kizuna.records import vocab as records_vocab
+from kizuna.records.content import content_source
 
 from .models import Au, AuStatus, Course, LaunchMode, Registration, Session
 
@@ -440,6 +443,7 @@ def _store_through(
         seen = list(session.verbs)
         initialized, terminated = session.initialized_at is not None, session.terminated_at is not None
         accepted: list[tuple[str, dict[str, Any]]] = []
+        answers: list[dict[str, Any]] = []
         for st in statements:
             if st.get("id") in repeated:
                 continue  # a retry: the LRS answers it as stored (or 409 if it differs)
@@ -456,6 +460,8 @@ def _store_through(
             if context.get("extensions", {}).get(EXT_SESSION) != str(session.session_id):
                 raise _refuse("the context must carry this session's id (cmi5 sessionid extension).")
             defined = CATEGORY_CMI5 in _ids(context.get("contextActivities", {}).get("category"))
+            if not defined and verb_iri == records_vocab.ANSWERED.iri:
+                answers.append(st)
             verb = SHORT.get(verb_iri, "")
             if not initialized and not (defined and verb == "initialized"):
                 raise _refuse("the first statement of a session must be a cmi5-defined 'initialized'.")
@@ -482,11 +488,42 @@ def _store_through(
             elif verb == "terminated":
                 session.terminated_at = now
                 _learning_time(session, result.get("duration"), now)
+        for st in answers:
+            _answer_record(session, st)
         session.save(update_fields=["verbs", "last_statement_at", "initialized_at", "terminated_at"])
         status.save()
         if any(verb in ("completed", "passed") for verb, _st in accepted):
             _evaluate(registration, session_id=session.session_id, now=now)
     return ids
+
+
+def _answer_record(session: Session, st: dict[str, Any]) -> None:
+    """An `answered` on a cmi.interaction (a cmi5-allowed statement) also feeds the lesson's item analysis."""
+    obj = st["object"]
+    definition = obj.get("definition", {})
+    if obj.get("objectType", "Activity") != "Activity" or "interactionType" not in definition:
+        return
+    registration = session.registration
+    base = content_source().lesson_activity(registration.lesson)
+    kept = {k: definition[k] for k in ("interactionType", "correctResponsesPattern", "description") if k in definition}
+    result = {k: v for k, v in st.get("result", {}).items() if k in ("response", "success")}
+    records.statement_record(
+        actor=registration.rep,
+        verb=records_vocab.ANSWERED,
+        activity=records.Activity(
+            iri=obj["id"],
+            type=TYPE_INTERACTION,
+            name=definition.get("name") or {"ja-JP": obj["id"].rsplit("/", 1)[-1][:200]},
+            course_id=base["course_id"],
+            course_version_id=base["course_version_id"],
+            lesson_id=base["lesson_id"],
+            parents=[au_activity_id(session.au), base["iri"]],
+            definition=kept,
+        ),
+        result=result or None,
+        statement_id=uuid.uuid5(session.session_id, st["id"]),
+        registration=registration.registration,
+    )
 
 
 def _learning_time(session: Session, duration: Any, now: datetime) -> None:

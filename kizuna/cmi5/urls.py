@@ -10,5 +10,6 @@ urlpatterns = [
     path("studio/cmi5/import/", views.studio_cmi5_import, name="studio_cmi5_import"),
     path("learn/lessons/<int:cmi5_lesson_id>/cmi5/<path:au_path>", views.cmi5_file, name="cmi5_file"),
     path("learn/lessons/<int:cmi5_lesson_id>/au/<int:au_id>/launch/", views.au_launch, name="au_launch"),
+    path("cmi5/lessons/<int:cmi5_lesson_id>/items/", views.cmi5_items, name="cmi5_items"),
     path("cmi5/fetch/<str:fetch_key>/", views.cmi5_fetch, name="fetch"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kizuna.ops.errors import ApplicationError, add_to_form
 from kizuna.orgs.access import Role, membership_of, role_required
 from kizuna.packages.importing import safe_path
+from kizuna.packages.selectors import package_item_analysis
 from kizuna.packages.services import PackageError
 from kizuna.packages.views import PACKAGE_CSP
 
@@ -102,3 +103,11 @@ def cmi5_fetch(request: HttpRequest, fetch_key: str) -> HttpResponse:
     response = JsonResponse(answer)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@role_required(Role.ADMIN, Role.AUTHOR, Role.COACH, Role.MANAGER)
+def cmi5_items(request: HttpRequest, cmi5_lesson_id: int) -> HttpResponse:
+    """Item analysis of a cmi5 lesson: each interaction the AUs reported answers to, and the share answered right."""
+    lesson, course = selectors.access_cmi5_lesson_for_user(request.user, cmi5_lesson_id)
+    items = package_item_analysis(request.user, lesson)
+    return render(request, "cmi5/items.html", {"lesson": lesson, "cmi5_course": course, "items": items})

@@ -393,3 +393,30 @@ def test_in_browse_mode_the_au_sends_only_initialized_and_terminated(cast: Any, 
     refused = au.send(au.statement("completed", {"completion": True, "duration": "PT1S"}))
     assert refused.status_code == 403 and "Browse mode" in refused.content.decode()
     assert au.send(au.statement("terminated", {"duration": "PT1S"})).status_code == 200
+
+
+def test_answers_an_au_reports_feed_the_lessons_item_analysis(cast: Any, cmi5_lesson: Any) -> None:
+    _course, lesson, cmi5 = cmi5_lesson
+    _session, au = _launch(cast, lesson, cmi5.aus.get())
+    au.start()
+    au.send(au.statement("initialized"))
+    answer = au.statement(ADL + "answered", {"response": "b", "success": True}, defined=False)
+    answer["object"] = {
+        "id": au.activity_id + "/q1",
+        "definition": {
+            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "name": {"ja-JP": "正しいのはどれ?"},
+            "interactionType": "choice",
+            "correctResponsesPattern": ["b"],
+            "choices": [{"id": "a"}, {"id": "b"}],
+        },
+    }
+    assert au.send(answer).status_code == 200
+    assert au.send(answer).status_code == 200  # a retry records nothing twice
+    admin = Client()
+    admin.force_login(cast.admin)
+    page = admin.get(f"/cmi5/lessons/{lesson.pk}/items/").content.decode()
+    assert "正しいのはどれ?" in page and "choice" in page and "100%" in page
+    outsider = Client()
+    outsider.force_login(cast.manager_b)
+    assert outsider.get(f"/cmi5/lessons/{lesson.pk}/items/").status_code == 404
