@@ -350,3 +350,8 @@ _.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_
 _.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html
 _.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
 _.released_at  # variable, kizuna/kpis/models.py: read as a column (rollouts.experiment_unit_table, values_list)
+_.CMI5  # variable, kizuna/catalog/models.py: a LessonKind member, registered by kizuna/cmi5/kinds.py
+_.BROWSE  # variable, kizuna/cmi5/models.py: a cmi5 launchMode value (the spec's vocabulary; launches use Normal)
+_.REVIEW  # variable, kizuna/cmi5/models.py: a cmi5 launchMode value (the spec's vocabulary; launches use Normal)
+_.failed_at  # field, kizuna/cmi5/models.py: shown by cmi5/_lesson_cmi5.html ("not passed yet")
+_.fetch_hash  # field, kizuna/cmi5/models.py: looked up by the fetch URL (kizuna/cmi5/launching.py)

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "kizuna.learning",
     "kizuna.api",
     "kizuna.lrs",
+    "kizuna.cmi5",
     "kizuna.demo",
     "kizuna.privacy",
     "kizuna.scim",

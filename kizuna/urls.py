@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("kizuna.incentives.urls")),
     path("", include("kizuna.privacy.urls")),
     path("", include("kizuna.lrs.urls")),
+    path("", include("kizuna.cmi5.urls")),
     path("", include("kizuna.scim.urls")),
     path("", include("kizuna.sso.urls")),
     path("", include("kizuna.support.urls")),

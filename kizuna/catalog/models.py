@@ -57,6 +57,7 @@ class LessonKind(models.TextChoices):
     SCENARIO = "scenario", _("scenario")
     SURVEY = "survey", _("survey")
     PACKAGE = "package", _("package (SCORM)")
+    CMI5 = "cmi5", _("cmi5 course")
 
 
 class Course(Draft):

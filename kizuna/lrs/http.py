@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from .grants import GRANT_PREFIX, SessionGrant, grant_for
 from .models import LrsCredential
 from .selectors import consistent_through as mirror_consistent_through
 from .selectors import lrs_credential_for
@@ -59,6 +60,8 @@ class XapiRequest:
     version: str = "1.0.3"
     alternate: bool = False
     credential: LrsCredential | None = None
+    # A session grant (kizuna.lrs.grants) narrowing the credential, when the client sent one.
+    grant: SessionGrant | None = None
     # Parts of a multipart/mixed body after the first (attachments), if any.
     parts: list[Any] = field(default_factory=list)
 
@@ -77,7 +80,7 @@ def negotiate_version(value: str | None) -> str:
     raise XapiError(400, f"X-Experience-API-Version {value!r} is not supported; use 1.0.x or 2.0.0.")
 
 
-def authenticate(value: str | None) -> LrsCredential:
+def authenticate(value: str | None) -> LrsCredential | SessionGrant:
     if not value or not value.lower().startswith("basic "):
         raise XapiError(401, "Authenticate with HTTP Basic: the key and the secret of an LRS credential.")
     try:
@@ -85,6 +88,11 @@ def authenticate(value: str | None) -> LrsCredential:
     except (binascii.Error, UnicodeDecodeError):
         raise XapiError(401, "The Authorization header is not valid HTTP Basic.") from None
     key, _sep, secret = decoded.partition(":")
+    if key.startswith(GRANT_PREFIX):
+        grant = grant_for(key=key, secret=secret)
+        if grant is None:
+            raise XapiError(401, "Unknown, used up or expired session credentials.")
+        return grant
     credential = lrs_credential_for(key=key, secret=secret)
     if credential is None:
         raise XapiError(401, "Unknown or deactivated credentials.")
@@ -168,7 +176,10 @@ def xapi_view(
                         version = negotiate_version(asked)
                     except XapiError:
                         version = SUPPORTED_VERSIONS[0]
-                    xreq.credential = credential = authenticate(xreq.header("authorization"))
+                    who = authenticate(xreq.header("authorization"))
+                    if isinstance(who, SessionGrant):
+                        xreq.grant, who = who, who.credential
+                    xreq.credential = credential = who
                     try:
                         xreq.version = negotiate_version(asked)
                     except XapiError:

@@ -1,5 +1,6 @@
 """The LRS resources at /xapi/ (thin: parse the xAPI request, call one service or selector, answer)."""
 
+import json
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from .http import SUPPORTED_VERSIONS, XapiError, XapiRequest, json_response, xap
 from .models import LrsDocument
 from .selectors import activity_object, consistent_through, person_object
 from .statements import (
+    agent_key,
     format_time,
     more_read,
     more_token,
@@ -66,7 +68,13 @@ def statements(xreq: XapiRequest) -> HttpResponse:
     for st in batch:
         validation.statement(st, xreq.version)
     check_attachments(batch, parts)
-    ids = statements_store(credential=credential, statements=batch, version=xreq.version)
+    if xreq.grant is not None:
+        # A session grant's issuer checks its rules, stores through the LRS and follows up, in one transaction.
+        ids = xreq.grant.store(
+            batch, lambda checked: statements_store(credential=credential, statements=checked, version=xreq.version)
+        )
+    else:
+        ids = statements_store(credential=credential, statements=batch, version=xreq.version)
     attachments_keep(parts)
     response = HttpResponse(status=204) if xreq.method == "PUT" else json_response(ids)
     response["X-Experience-API-Consistent-Through"] = _consistent_headers()["X-Experience-API-Consistent-Through"]
@@ -91,6 +99,8 @@ def _statements_get(xreq: XapiRequest) -> HttpResponse:
         wanted = validation.uuid_param(params[single_ids[0]], single_ids[0])
         assert wanted is not None
         row = statement_get(credential=credential, statement_id=wanted, voided=single_ids[0] == "voidedStatementId")
+        if row is not None and xreq.grant is not None and not _granted_agent(xreq, row.data.get("actor")):
+            row = None
         if row is None:
             raise XapiError(404, "No such statement.")
         document: Any = shape(row.data, fmt, languages)
@@ -102,6 +112,12 @@ def _statements_get(xreq: XapiRequest) -> HttpResponse:
             if len(params) > 1:
                 raise XapiError(400, "A more link takes no other parameters.")
             params, after = more_read(credential=credential, token=params["more"])
+        if xreq.grant is not None and "more" not in xreq.params:
+            # A session grant reads only its own agent's statements.
+            if "agent" not in params:
+                params["agent"] = json.dumps(xreq.grant.agent)
+            elif not _granted_agent(xreq, validation.agent_param(params["agent"])):
+                raise XapiError(403, "These session credentials read only their own agent's statements.")
         query = parse_query(params)
         page, next_after = statements_query(credential=credential, query=query, after=after)
         more = ""
@@ -119,6 +135,33 @@ def _statements_get(xreq: XapiRequest) -> HttpResponse:
             response[name] = value
         return response
     return json_response(document, headers=headers)
+
+
+def _granted_agent(xreq: XapiRequest, agent: Any) -> bool:
+    assert xreq.grant is not None
+    return isinstance(agent, dict) and agent_key(agent) == agent_key(xreq.grant.agent)
+
+
+def _check_grant(xreq: XapiRequest, key: DocumentKey, document_id: str | None) -> None:
+    """A session grant reaches only its own agent's documents, in its own activity and registration."""
+    grant = xreq.grant
+    if grant is None:
+        return
+    if key.agent is not None and not _granted_agent(xreq, key.agent):
+        raise XapiError(403, "These session credentials reach only their own agent's documents.")
+    if key.kind != LrsDocument.Kind.AGENT_PROFILE and key.activity_id != grant.activity_id:
+        raise XapiError(403, "These session credentials reach only their own activity's documents.")
+    if key.kind == LrsDocument.Kind.STATE and key.registration != grant.registration:
+        raise XapiError(403, "These session credentials reach only their own registration's documents.")
+    if key.kind == LrsDocument.Kind.ACTIVITY_PROFILE and xreq.method not in ("GET", "HEAD"):
+        raise XapiError(403, "These session credentials may only read activity profiles.")
+    writing = xreq.method not in ("GET", "HEAD")
+    if (
+        writing
+        and key.kind == LrsDocument.Kind.STATE
+        and (document_id is None or document_id in grant.read_only_state_ids)
+    ):
+        raise XapiError(403, "This state document is the LMS's: it may be read, not changed.")
 
 
 # --- documents ------------------------------------------------------------------------------------------
@@ -144,6 +187,7 @@ def _documents(
     credential = xreq.credential
     assert credential is not None
     document_id = xreq.params.get(id_param)
+    _check_grant(xreq, key, document_id)
     if xreq.method in ("GET", "HEAD"):
         if document_id is None:
             since = xreq.params.get("since")

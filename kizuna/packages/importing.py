@@ -128,6 +128,19 @@ def _check_members(archive: zipfile.ZipFile) -> tuple[dict[str, zipfile.ZipInfo]
     return files, problems
 
 
+def zip_open(upload: IO[bytes]) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo], list[str]]:
+    """Open an uploaded zip and check its members (paths, links, sizes, ratios) by the package limits.
+
+    Return the archive, its files by package-relative path and every problem found (refuse if there are any).
+    """
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise PackageProblems([_("The file is not a zip archive. Upload the package as exported (.zip).")]) from None
+    files, problems = _check_members(archive)
+    return archive, files, problems
+
+
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """Read one member, never more than it claims to hold (a lying header cannot expand further)."""
     with archive.open(info) as handle:
@@ -275,11 +288,7 @@ def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], probl
 
 def package_read(upload: IO[bytes]) -> tuple[PackageSpec, zipfile.ZipFile]:
     """Check an uploaded zip and return what it holds, or raise PackageProblems listing everything wrong."""
-    try:
-        archive = zipfile.ZipFile(upload)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise PackageProblems([_("The file is not a zip archive. Upload the package as exported (.zip).")]) from None
-    files, problems = _check_members(archive)
+    archive, files, problems = zip_open(upload)
     info = files.get(MANIFEST)
     if info is None:
         problems.append(_("The package has no imsmanifest.xml at its top level: it is not a SCORM package."))

@@ -72,6 +72,9 @@ PART_LABELS = {
     "scenario_plays": _("Scenario plays"),
     "survey_answers": _("Survey answers"),
     "package_progress": _("Where you are in SCORM packages"),
+    "cmi5_registrations": _("Your registrations in cmi5 courses"),
+    "cmi5_au_status": _("Where you are in cmi5 courses"),
+    "cmi5_sessions": _("Your launches of cmi5 courses"),
     "flash_update_receipts": _("Flash updates read and acknowledged"),
     "flash_update_mails": _("Flash update e-mails sent"),
 }

@@ -37,7 +37,19 @@ FEATURES = (
     "pwa",
 )
 # The cross-cutting apps read many features; nothing below imports them.
-CROSS_CUTTING = ("analytics", "kpis", "incentives", "agreements", "privacy", "api", "lrs", "demo", "scim", "sso")
+CROSS_CUTTING = (
+    "analytics",
+    "kpis",
+    "incentives",
+    "agreements",
+    "privacy",
+    "api",
+    "lrs",
+    "cmi5",
+    "demo",
+    "scim",
+    "sso",
+)
 
 # Where another app's model classes may be imported: to declare a foreign key, or to migrate.
 MODEL_IMPORTS_ALLOWED_IN = {"models.py", "migrations"}

@@ -1,4 +1,4 @@
-"""Import a SCORM 1.2 / 2004 zip as the last lesson of a course: prints the new lesson's id, or every problem."""
+"""Import a SCORM 1.2 / 2004 zip (or another registered format: a cmi5 course package) as the last lesson of a course: prints the new lesson's id, or every problem."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kizuna.catalog.selectors import draft_courses
 from kizuna.ops.errors import ApplicationError
+from kizuna.packages.formats import lesson_importer_for
 from kizuna.packages.services import PackageError, package_lesson_import
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = "Import a SCORM package (zip) as a new lesson at the end of a course; print the lesson's id."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("zip", help="the package, as exported (.zip)")
+        parser.add_argument("zip", help="the package, as exported (.zip; for cmi5 also a cmi5.xml)")
         parser.add_argument("--course", type=int, required=True, help="the id of the (draft) course")
         parser.add_argument("--title", default="", help="the lesson's title (default: the package's)")
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         author = course.created_by
         try:
             with open(options["zip"], "rb") as upload:
-                lesson = package_lesson_import(upload=upload, course=course, author=author, title=options["title"])
+                lesson_import = lesson_importer_for(upload) or package_lesson_import
+                lesson = lesson_import(upload=upload, course=course, author=author, title=options["title"])
         except OSError as exc:
             raise CommandError(f"Cannot read {options['zip']}: {exc.strerror}") from None
         except PackageError as err:
