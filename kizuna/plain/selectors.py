@@ -14,9 +14,12 @@ from .analysis import EN, JA, GlossaryEntry, analyse, analyse_glossary_only, lan
 from .glossary_csv import TermRow
 from .models import Target, Term, WordQuestion
 
+UNEXPLAINED = Q(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en="")
 
-def glossary_terms(*, query: str = "") -> QuerySet[Term]:
-    terms = Term.objects.all()
+
+def glossary_terms(*, query: str = "", unexplained: bool = False) -> QuerySet[Term]:
+    """The glossary, searched; `unexplained`: only the insider terms without a plain explanation (they block publishing)."""
+    terms = Term.objects.filter(UNEXPLAINED) if unexplained else Term.objects.all()
     query = query.strip()
     if query:
         terms = terms.filter(
@@ -89,9 +92,7 @@ class JargonCheck:
     """
 
     def __init__(self) -> None:
-        terms = list(
-            Term.objects.filter(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en="")
-        )
+        terms = list(Term.objects.filter(UNEXPLAINED))
         self.entries = {lang: entries_of(terms, lang) for lang in (JA, EN)} if terms else {}
 
     def __bool__(self) -> bool:
@@ -156,21 +157,6 @@ def most_asked_words(*, limit: int = 20) -> list[dict[str, Any]]:
     known = {t.term_ja for t in Term.objects.filter(term_ja__in=[w["word"] for w in words])}
     known |= {t.term_en for t in Term.objects.filter(term_en__in=[w["word"] for w in words])}
     return [{**w, "in_glossary": w["word"] in known} for w in words]
-
-
-def jargon_publish_problems(*texts: str, check: JargonCheck | None = None) -> list[str]:
-    """Return one message per insider term without a plain explanation that the texts use (it blocks publishing)."""
-    from django.utils.translation import gettext as _
-
-    check = check if check is not None else jargon_checker()
-    return [
-        _(
-            "The text uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
-            "Add one (the editor's warning has a box for it) to publish."
-        )
-        % {"term": term}
-        for term in check(*texts)
-    ]
 
 
 def word_questions_per_lesson_key(*, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
