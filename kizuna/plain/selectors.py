@@ -154,9 +154,19 @@ def most_asked_words(*, limit: int = 20) -> list[dict[str, Any]]:
         )
         .order_by("-asks", "-last")[:limit]
     )
-    known = {t.term_ja for t in Term.objects.filter(term_ja__in=[w["word"] for w in words])}
-    known |= {t.term_en for t in Term.objects.filter(term_en__in=[w["word"] for w in words])}
-    return [{**w, "in_glossary": w["word"] in known} for w in words]
+    asked = [w["word"] for w in words]
+    terms = {}
+    for term in Term.objects.filter(Q(term_ja__in=asked) | Q(term_en__in=asked)):
+        terms.update({name: term for name in (term.term_ja, term.term_en) if name})
+    return [
+        {
+            **w,
+            "in_glossary": w["word"] in terms,
+            "term_id": terms[w["word"]].pk if w["word"] in terms else None,
+            "explained": w["word"] in terms and terms[w["word"]].is_explained,
+        }
+        for w in words
+    ]
 
 
 def word_questions_per_lesson_key(*, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
