@@ -33,6 +33,7 @@ from .models import (
     ReminderSent,
     Tag,
 )
+from .publish_hooks import course_published
 from .selectors import course_activity_data
 from .story_tags import STORY_TAGS
 from .text_checks import unexplained_terms_problems
@@ -312,6 +313,7 @@ def course_publish(*, course: Course, publisher: "User", when: datetime | None =
         target_label=course.title,
         after={"version": number, "title": course.title, "lessons": len(lessons)},
     )
+    course_published(course=course, version=version, publisher=publisher, when=now)
     return version
 
 

@@ -231,19 +231,30 @@ def story_draft(*, story: SuccessStory, author: "User", now: datetime | None = N
 
 
 def story_publish(*, story: SuccessStory, publisher: "User", now: datetime | None = None) -> SuccessStory:
-    """Publish the story's lesson, credit the rep (a statement gamification rewards) and tell them and their manager."""
+    """Publish the story's lesson; publishing its course credits the rep (story_credit), from here or the studio."""
     now = now or timezone.now()
     if story.status == SuccessStory.Status.PUBLISHED:
         return story
     if story.status != SuccessStory.Status.DRAFTED or story.course is None:
         raise StoryError(_("Make the lesson from the interview first."))
+    try:
+        course_publish(course=story.course, publisher=publisher, when=now)
+    except CatalogError as error:
+        raise StoryError(error.message) from None
+    story.refresh_from_db()
+    return story
+
+
+def story_credit(*, story: SuccessStory, now: datetime) -> SuccessStory:
+    """Credit the rep for their published story: mark it published, record the statement gamification rewards
+    (a badge and points through the existing rules) and tell the rep and their manager. Once per story."""
     with transaction.atomic():
-        try:
-            course_publish(course=story.course, publisher=publisher, when=now)
-        except CatalogError as error:
-            raise StoryError(error.message) from None
+        credited = SuccessStory.objects.filter(pk=story.pk, status=SuccessStory.Status.DRAFTED).update(
+            status=SuccessStory.Status.PUBLISHED, published_at=now
+        )
+        if not credited:
+            return story
         story.status, story.published_at = SuccessStory.Status.PUBLISHED, now
-        story.save(update_fields=["status", "published_at"])
         statement_record(
             actor=story.rep,
             verb=vocab.RECEIVED,
@@ -257,6 +268,14 @@ def story_publish(*, story: SuccessStory, publisher: "User", now: datetime | Non
         )
         _notify_published(story, now)
     return story
+
+
+def stories_credit_on_publish(course: Any, version: Any, publisher: Any, when: datetime) -> None:
+    """The catalog's hook: a story's course published from anywhere (the studio too) credits its rep."""
+    for story in SuccessStory.objects.filter(course_id=course.pk, status=SuccessStory.Status.DRAFTED).select_related(
+        "rep", "partner"
+    ):
+        story_credit(story=story, now=when)
 
 
 def _notify_published(story: SuccessStory, now: datetime) -> None:
