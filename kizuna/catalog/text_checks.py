@@ -77,4 +77,3 @@ def unexplained_terms_problems(*texts: str, check: TermCheck | None = None) -> l
     """Return [] or the one message (with its link) naming every unexplained insider term the texts use."""
     terms = unexplained_terms(*texts, check=check)
     return [unexplained_terms_message(terms)] if terms else []
-
