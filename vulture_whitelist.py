@@ -349,3 +349,5 @@ _.coaching  # variable, kizuna/notifications/models.py: a push switch, read by g
 _.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
 _.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html
 _.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
+_.authors_notified_at  # variable, kizuna/plain/models.py: the hourly notice's batch mark, filtered and written by name
+_.explained_at  # variable, kizuna/plain/models.py: written by update(), shown by plain/word_inbox.html and exported

@@ -6,15 +6,23 @@ registry here, in the base, so the catalog and every feature call the same check
 """
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-# A check: (texts...) -> the insider terms those texts use that have no plain explanation, in order of first use.
-# It is falsy when the glossary has no such term at all, so a caller may skip reading texts.
-TermCheck = Callable[..., list[str]]
+
+class TermCheck(Protocol):
+    """A check: (texts...) -> the insider terms those texts use that have no plain explanation, in order of first
+    use. It is falsy when the glossary has no such term at all, so a caller may skip reading texts."""
+
+    def __call__(self, *texts: str) -> list[str]: ...
+
+    def __bool__(self) -> bool: ...
+
+
 _makers: list[Callable[[], TermCheck]] = []
 _explain_urls: list[Callable[[], str]] = []
 
