@@ -355,3 +355,5 @@ _.BROWSE  # variable, kizuna/cmi5/models.py: a cmi5 launchMode value (the spec's
 _.REVIEW  # variable, kizuna/cmi5/models.py: a cmi5 launchMode value (the spec's vocabulary; launches use Normal)
 _.failed_at  # field, kizuna/cmi5/models.py: shown by cmi5/_lesson_cmi5.html ("not passed yet")
 _.fetch_hash  # field, kizuna/cmi5/models.py: looked up by the fetch URL (kizuna/cmi5/launching.py)
+_.authors_notified_at  # variable, kizuna/plain/models.py: the hourly notice's batch mark, filtered and written by name
+_.explained_at  # variable, kizuna/plain/models.py: written by update(), shown by plain/word_inbox.html and exported

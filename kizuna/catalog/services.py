@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kizuna.ops.errors import ApplicationError
+from kizuna.ops.errors import ApplicationError, problems_text
 from kizuna.ops.ordering import position_swap
 from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role
@@ -33,9 +33,10 @@ from .models import (
     ReminderSent,
     Tag,
 )
+from .publish_hooks import course_published
 from .selectors import course_activity_data
 from .story_tags import STORY_TAGS
-from .text_checks import unexplained_terms_check
+from .text_checks import unexplained_terms_problems
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -219,10 +220,10 @@ def course_publish_problems(course: Course) -> list[str]:
     """Return what stops the draft from being published, in the user's language."""
     problems = []
     lessons = list(Lesson.objects.filter(module__course=course).select_related("video", "module"))
-    unexplained_jargon = unexplained_terms_check()
     if not lessons:
         problems.append(_("Add at least one lesson before publishing."))
-    for module in course.modules.all():
+    modules = list(course.modules.all())
+    for module in modules:
         if not any(lesson.module_id == module.pk for lesson in lessons):
             problems.append(_("The module “%(title)s” has no lessons.") % {"title": module.title})
     for lesson in lessons:
@@ -236,15 +237,6 @@ def course_publish_problems(course: Course) -> list[str]:
                 )
         elif lesson.kind == LessonKind.ARTICLE and not lesson.body.strip():
             problems.append(_("The article “%(title)s” is empty.") % {"title": lesson.title})
-        elif lesson.kind == LessonKind.ARTICLE:
-            problems += [
-                _(
-                    "“%(title)s” uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
-                    "Add one (the editor's warning has a box for it) to publish."
-                )
-                % {"title": lesson.title, "term": term}
-                for term in unexplained_jargon(lesson.title, lesson.body)
-            ]
         elif (owner := content_kind(lesson.kind)) is not None:
             if lesson.content_id is None:
                 problems.append(_("Choose the content of “%(title)s”.") % {"title": lesson.title})
@@ -255,7 +247,11 @@ def course_publish_problems(course: Course) -> list[str]:
                     _("The video of “%(title)s” is not ready yet (still processing or failed).")
                     % {"title": lesson.title}
                 )
-    return problems
+    # Every text of the course a rep reads (the content of other kinds is checked by its owner, above).
+    texts = [course.title, course.summary, *(m.title for m in modules)]
+    texts += [text for lesson in lessons for text in (lesson.title, lesson.body)]
+    problems += unexplained_terms_problems(*texts)
+    return list(dict.fromkeys(problems))  # a term found in two lessons' content is named once
 
 
 def _publish_content(lesson: Lesson, publisher: "User") -> int | None:
@@ -271,7 +267,7 @@ def course_publish(*, course: Course, publisher: "User", when: datetime | None =
     Course.objects.select_for_update().filter(pk=course.pk).first()  # one publish at a time per course
     problems = course_publish_problems(course)
     if problems:
-        raise CatalogError(" ".join(problems))
+        raise CatalogError(problems_text(problems))
     now = when or timezone.now()
     number = (course.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     modules = list(course.modules.prefetch_related("lessons").order_by("position", "id"))
@@ -317,6 +313,7 @@ def course_publish(*, course: Course, publisher: "User", when: datetime | None =
         target_label=course.title,
         after={"version": number, "title": course.title, "lessons": len(lessons)},
     )
+    course_published(course=course, version=version, publisher=publisher, when=now)
     return version
 
 

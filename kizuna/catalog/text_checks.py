@@ -1,20 +1,87 @@
-"""What a course's texts must pass before publishing, added by the apps that know (plain words: insider terms
-without a plain explanation). A registry, so the catalog calls the check without importing the app above it."""
+"""What every text a rep will read must pass before it is published: no insider term without a plain explanation.
 
-from collections.abc import Callable
+The one check of every publish path (courses and their lessons of each kind, quizzes, scenarios, surveys, flash
+updates, live sessions, roleplays, success stories). The plain-words app fills it (it knows the glossary); it is a
+registry here, in the base, so the catalog and every feature call the same check without importing the app.
+"""
 
-# () -> a check: (texts...) -> the insider terms those texts use that have no plain explanation.
-TermCheck = Callable[..., list[str]]
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+class TermCheck(Protocol):
+    """A check: (texts...) -> the insider terms those texts use that have no plain explanation, in order of first
+    use. It is falsy when the glossary has no such term at all, so a caller may skip reading texts."""
+
+    def __call__(self, *texts: str) -> list[str]: ...
+
+    def __bool__(self) -> bool: ...
+
+
 _makers: list[Callable[[], TermCheck]] = []
+_explain_urls: list[Callable[[], str]] = []
 
 
-def register_term_check(make: Callable[[], TermCheck]) -> None:
-    """Register how to make the check once per publish (it may read the glossary once)."""
+class _NoCheck:
+    """The check while no app registered one: nothing is ever unexplained."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __call__(self, *texts: str) -> list[str]:
+        return []
+
+
+def register_term_check(make: Callable[[], TermCheck], *, explain_url: Callable[[], str]) -> None:
+    """Register how to make the check once per publish (it may read the glossary once), and where terms are explained."""
     _makers[:] = [make]
+    _explain_urls[:] = [explain_url]
 
 
 def unexplained_terms_check() -> TermCheck:
     """Return the registered check, or one that finds nothing."""
     if not _makers:
-        return lambda *texts: []
+        return _NoCheck()
     return _makers[0]()
+
+
+def unexplained_terms(*texts: str, check: TermCheck | None = None) -> list[str]:
+    """Return the insider terms without a plain explanation that the texts use (each once)."""
+    check = check if check is not None else unexplained_terms_check()
+    return check(*texts) if check else []
+
+
+def quoted_terms(terms: Sequence[str]) -> str:
+    """Return the terms quoted and listed as the user's language writes them: 「KGI」、「LTV」 / “KGI”, “LTV”."""
+    return _(", ").join(_("“%(term)s”") % {"term": term} for term in terms)
+
+
+def explain_url() -> str:
+    return _explain_urls[0]() if _explain_urls else ""
+
+
+def unexplained_terms_message(terms: Sequence[str]) -> SafeString:
+    """Return the author's message: which insider terms stop publishing, with a link to explain them."""
+    text = ngettext(
+        "Not published: the insider term %(terms)s has no plain explanation in the glossary. "
+        "Add one, then publish again.",
+        "Not published: the insider terms %(terms)s have no plain explanation in the glossary. "
+        "Add one for each, then publish again.",
+        len(terms),
+    ) % {"terms": quoted_terms(terms)}
+    url = explain_url()
+    if not url:
+        return format_html("{}", text)
+    link = ngettext("Explain it in the glossary", "Explain them in the glossary", len(terms))
+    return format_html('{} <a href="{}" class="explain-terms">{}</a>', text, url, link)
+
+
+def unexplained_terms_problems(*texts: str, check: TermCheck | None = None) -> list[str]:
+    """Return [] or the one message (with its link) naming every unexplained insider term the texts use."""
+    terms = unexplained_terms(*texts, check=check)
+    return [unexplained_terms_message(terms)] if terms else []

@@ -2,14 +2,22 @@
 
 The demo lessons use some of them (データ連携, 打刻ログ, タイムカード), so reps can tap them; ヨミ is insider jargon
 still without an explanation: an author who writes it in an editor sees the warning that blocks publishing.
-Written only through the plain-words services, as production would.
+Reps of the agencies asked about words they did not understand (the authors' words page and its most-asked list):
+the authors were told in one batch, 直行直帰 was explained afterwards (its askers were told), and a last ask waits for
+the next batch. Written only through the plain-words services, as production would.
 """
 
+import re
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.utils.html import strip_tags
 
-from kizuna.plain.services import term_save
+from kizuna.catalog.selectors import published_courses
+from kizuna.plain.lessons import lesson_for_user
+from kizuna.plain.services import term_save, word_ask, word_questions_notify
 
 AUTHOR = "author@principal.example"
 
@@ -60,6 +68,55 @@ TERMS = (
 )
 
 
+# (word, the reps who asked about it): each asks in the first published lesson whose text has the word.
+ASKS = (
+    ("打刻", ("rep1@partner-a.example", "rep2@partner-a.example", "rep1@partner-b.example")),
+    ("直行直帰", ("rep2@partner-a.example", "rep1@partner-c.example")),
+    ("有給休暇", ("rep2@partner-b.example",)),
+    ("締め日", ("rep1@partner-b.example",)),
+)
+# Asked about first, explained afterwards: its askers get "now explained".
+EXPLAINED_LATER = (
+    "直行直帰",
+    "会社に寄らずに、家から直接お客様のところへ行き、終わったら会社に戻らずに家へ帰ることです。",
+)
+WAITING = ("シフト表", "rep2@partner-a.example")
+
+
+def _lessons_with(word: str) -> list[tuple[int, str]]:
+    """Return (id, text) of the published lessons whose text has the word."""
+    found = []
+    for course in published_courses():
+        version = course.latest_version
+        for lesson in version.lessons.all() if version is not None else []:
+            text = strip_tags(lesson.body_html)
+            if word in text:
+                found.append((lesson.pk, text))
+    return found
+
+
+def _ask(word: str, email: str) -> None:
+    rep = get_user_model().objects.filter(email=email).first()
+    for lesson_id, text in _lessons_with(word) if rep is not None else []:
+        try:
+            lesson = lesson_for_user(rep, lesson_id)
+        except Http404:  # not assigned to this rep's agency
+            continue
+        sentence = next((part.strip() + "。" for part in re.split(r"[。\n]", text) if word in part), "")
+        word_ask(rep=rep, lesson=lesson, word=word, sentence=sentence)
+        return
+
+
+def seed_word_questions(*, now: datetime, author: Any) -> None:
+    for word, emails in ASKS:
+        for email in emails:
+            _ask(word, email)
+    word_questions_notify(now=now)  # the authors' hourly notice of these asks
+    term_ja, explanation = EXPLAINED_LATER
+    term_save(editor=author, term_ja=term_ja, explanation_ja=explanation)  # its askers are told
+    _ask(*WAITING)  # reported in the next hourly notice
+
+
 def seed_plain(*, now: datetime) -> None:
     author = get_user_model().objects.get(email=AUTHOR)
     for term_ja, term_en, jargon, explanation, plain, example in TERMS:
@@ -72,3 +129,4 @@ def seed_plain(*, now: datetime) -> None:
             plain_ja=plain,
             example_ja=example,
         )
+    seed_word_questions(now=now, author=author)

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from kizuna.catalog.text_checks import unexplained_terms_problems
 from kizuna.ops.datetimes import datetime_label
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.locks import atomic_with_lock_retries
@@ -122,6 +123,13 @@ def _check(data: SessionData) -> None:
         raise LiveError(_("The capacity must be at least 1, or empty for no limit."), field="capacity")
 
 
+def _check_terms(title: str, description: str) -> None:
+    """Refuse to let reps see a session whose title or description uses an unexplained insider term."""
+    problems = unexplained_terms_problems(title, description)
+    if problems:
+        raise LiveError(problems[0], field="description")
+
+
 def _new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
@@ -129,6 +137,8 @@ def _new_code() -> str:
 def live_session_create(*, author: User, data: SessionData) -> LiveSession:
     """Schedule a session; it reaches reps once it is assigned or opened to all."""
     _check(data)
+    if data.open_to_all:
+        _check_terms(data.title, data.description)
     return LiveSession.objects.create(
         title=data.title.strip()[:200],
         description=data.description.strip(),
@@ -148,6 +158,8 @@ def live_session_create(*, author: User, data: SessionData) -> LiveSession:
 def live_session_update(*, session: LiveSession, data: SessionData) -> LiveSession:
     """Change a session; registered reps get the updated calendar invitation."""
     _check(data)
+    if data.open_to_all or session.audience.exists():
+        _check_terms(data.title, data.description)
     LiveSession.objects.select_for_update().filter(pk=session.pk).first()
     moved = data.starts_at != session.starts_at or data.duration_minutes != session.duration_minutes
     for name in SessionData.__dataclass_fields__:
@@ -190,6 +202,7 @@ def live_audience_add(
     notify: bool = True,
 ) -> LiveAudience:
     """Assign the session to a partner, a team or one rep, and invite them to register."""
+    _check_terms(session.title, session.description)
     if rep is not None:
         m = getattr(rep, "membership", None)
         if m is None or m.role != Role.REP:

@@ -257,6 +257,41 @@ def _run(command: list[str], *, timeout: float) -> None:
     run_bounded(command, timeout=timeout)
 
 
+VOICE_PICTURE = "color=c=0x1f3a5f:s=640x360:r=5"  # the still picture a voice-only recording is shown with
+
+
+def voice_as_video(*, source: Path, target: Path) -> bool:
+    """Make a voice-only recording (sound, no picture) an MP4 with a still picture, so the video pipeline takes it.
+
+    Return False, writing nothing, for a file that has a picture (or no sound): it goes through as it is.
+    """
+    command = [settings.FFPROBE_BINARY, "-v", "error", "-print_format", "json", "-show_format", "-show_streams"]
+    try:
+        done = run_bounded([*command, str(source)], timeout=PROBE_TIMEOUT_SECONDS, check=False)
+        data = json.loads(done.stdout or b"{}") if done.returncode == 0 else {}
+    except (subprocess.TimeoutExpired, ValueError):
+        return False
+    streams = data.get("streams") or []
+    kinds = {s.get("codec_type") for s in streams}
+    if "video" in kinds or "audio" not in kinds:
+        return False
+    # The picture lasts as long as the sound (-shortest alone lets the encoder's buffer run seconds longer).
+    seconds = _float((data.get("format") or {}).get("duration")) or max(_float(s.get("duration")) for s in streams)
+    length = ["-t", f"{seconds:.3f}"] if seconds > 0 else ["-shortest"]
+    _run(
+        [
+            settings.FFMPEG_BINARY, "-nostdin", "-hide_banner", "-v", "error", "-y",
+            "-f", "lavfi", "-i", VOICE_PICTURE, "-i", str(source),
+            "-map", "0:v:0", "-map", "1:a:0", *length,
+            "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "96k", "-map_metadata", "-1",
+            "-f", "mp4", str(target),
+        ],
+        timeout=600 + settings.VIDEO_MAX_DURATION_SECONDS,
+    )  # fmt: skip
+    return True
+
+
 def _scale_filter() -> str:
     # Fit inside 1280x720 (landscape) or 720x1280 (portrait), never upscale, even sides for yuv420p.
     w, h = MAX_WIDTH_LANDSCAPE, MAX_HEIGHT_LANDSCAPE

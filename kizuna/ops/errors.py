@@ -14,10 +14,13 @@ A subclass sets `code` (and `status`) when the API has a more precise problem ty
 the two `problem_*` methods when its refusal has more to say than one message (a list of bad rows).
 """
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 
 from .quotes import nest_quotes
 
@@ -33,7 +36,9 @@ class ApplicationError(Exception):
     def __init__(self, message: Any = "", *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         # Messages quote titles in 「」, and titles may quote too: 「『高いね』と言われたら」, not 「「…」」.
-        self.message = nest_quotes(str(message))
+        text = nest_quotes(str(message))
+        # A message with a link (safe HTML made with format_html) stays safe: only its brackets changed.
+        self.message = mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308
         self.field = field
         if code is not None:
             self.code = code  # type: ignore[misc]
@@ -50,6 +55,14 @@ class ApplicationError(Exception):
         if self.field is None:
             return None
         return [{"loc": ["body", self.field], "msg": self.message}]
+
+
+def problems_text(problems: Iterable[str]) -> str:
+    """Join problem messages into one, keeping a message's link (safe HTML) working and escaping the others."""
+    problems = list(problems)
+    if not any(isinstance(p, SafeData) for p in problems):
+        return " ".join(problems)
+    return mark_safe(" ".join(str(conditional_escape(p)) for p in problems))  # noqa: S308 - each part escaped
 
 
 def add_to_form(form: Any, error: ApplicationError, *, field: str | None = None) -> None:

@@ -6,9 +6,16 @@ class PlainConfig(AppConfig):
     label = "plain"
 
     def ready(self) -> None:
+        from django.urls import reverse
+
         from kizuna.catalog.text_checks import register_term_check
+        from kizuna.ops.schedule import register_job
 
         from .selectors import jargon_checker
+        from .tasks import enqueue_word_questions_notice
 
-        # A course is not published while an article uses an insider term the glossary does not explain.
-        register_term_check(jargon_checker)
+        # Nothing a rep reads is published while it uses an insider term the glossary does not explain; the
+        # author's message links to the glossary's list of those terms.
+        register_term_check(jargon_checker, explain_url=lambda: reverse("plain:glossary") + "?unexplained=1")
+        # The authors hear of reps' "I didn't understand this word" in one notice an hour, not one per ask.
+        register_job(id="plain_word_questions", enqueue=enqueue_word_questions_notice, minute=5)

@@ -77,10 +77,17 @@ class WordQuestion(models.Model):
     word = models.CharField(max_length=50)
     sentence = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the authors were told (in a batch of new asks), and when the rep was told the word is now explained.
+    authors_notified_at = models.DateTimeField(null=True, blank=True)
+    explained_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["word"]), models.Index(fields=["-created_at"])]
+        indexes = [
+            models.Index(fields=["word"]),
+            models.Index(fields=["-created_at"]),
+            models.Index(fields=["authors_notified_at"], name="plain_wordq_unnotified"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["rep", "lesson_id", "word"], name="plain_word_question_once"),
         ]

@@ -13,7 +13,7 @@ register(
                 WordQuestion,
                 "rep",
                 Erasure.DELETE,
-                fields=("lesson_title", "course_title", "word", "sentence", "created_at"),
+                fields=("lesson_title", "course_title", "word", "sentence", "created_at", "explained_at"),
             ),
         ),
         excluded=(Excluded(Term, "updated_by", STAFF_ACTION),),

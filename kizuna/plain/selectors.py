@@ -14,9 +14,12 @@ from .analysis import EN, JA, GlossaryEntry, analyse, analyse_glossary_only, lan
 from .glossary_csv import TermRow
 from .models import Target, Term, WordQuestion
 
+UNEXPLAINED = Q(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en="")
 
-def glossary_terms(*, query: str = "") -> QuerySet[Term]:
-    terms = Term.objects.all()
+
+def glossary_terms(*, query: str = "", unexplained: bool = False) -> QuerySet[Term]:
+    """The glossary, searched; `unexplained`: only the insider terms without a plain explanation (they block publishing)."""
+    terms = Term.objects.filter(UNEXPLAINED) if unexplained else Term.objects.all()
     query = query.strip()
     if query:
         terms = terms.filter(
@@ -89,9 +92,7 @@ class JargonCheck:
     """
 
     def __init__(self) -> None:
-        terms = list(
-            Term.objects.filter(is_jargon=True, explanation_ja="", explanation_en="", plain_ja="", plain_en="")
-        )
+        terms = list(Term.objects.filter(UNEXPLAINED))
         self.entries = {lang: entries_of(terms, lang) for lang in (JA, EN)} if terms else {}
 
     def __bool__(self) -> bool:
@@ -153,23 +154,18 @@ def most_asked_words(*, limit: int = 20) -> list[dict[str, Any]]:
         )
         .order_by("-asks", "-last")[:limit]
     )
-    known = {t.term_ja for t in Term.objects.filter(term_ja__in=[w["word"] for w in words])}
-    known |= {t.term_en for t in Term.objects.filter(term_en__in=[w["word"] for w in words])}
-    return [{**w, "in_glossary": w["word"] in known} for w in words]
-
-
-def jargon_publish_problems(*texts: str, check: JargonCheck | None = None) -> list[str]:
-    """Return one message per insider term without a plain explanation that the texts use (it blocks publishing)."""
-    from django.utils.translation import gettext as _
-
-    check = check if check is not None else jargon_checker()
+    asked = [w["word"] for w in words]
+    terms = {}
+    for term in Term.objects.filter(Q(term_ja__in=asked) | Q(term_en__in=asked)):
+        terms.update({name: term for name in (term.term_ja, term.term_en) if name})
     return [
-        _(
-            "The text uses the insider term “%(term)s”, which has no plain explanation in the glossary. "
-            "Add one (the editor's warning has a box for it) to publish."
-        )
-        % {"term": term}
-        for term in check(*texts)
+        {
+            **w,
+            "in_glossary": w["word"] in terms,
+            "term_id": terms[w["word"]].pk if w["word"] in terms else None,
+            "explained": w["word"] in terms and terms[w["word"]].is_explained,
+        }
+        for w in words
     ]
 
 

@@ -1,15 +1,22 @@
 """Writes of plain words: glossary terms (one by one or a CSV import, all or nothing) and the target level."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.repcache import content_changed
-from kizuna.orgs.access import membership_of
+from kizuna.orgs.access import Role, membership_of
+from kizuna.orgs.selectors import principal_staff_with_roles
 
 from . import glossary_csv
 from .glossary_csv import TERM_MAX, TEXT_FIELDS, Problem, TermRow
@@ -98,6 +105,7 @@ def term_save(
             content_changed()  # the glossary reps tap in lessons is kept with the shared content
     except IntegrityError:  # a concurrent save took the name between the check and the write
         raise PlainError(_("The glossary already has this term. Change that entry instead."), field="term_ja") from None
+    word_askers_tell(terms=[term])
     return term
 
 
@@ -117,6 +125,7 @@ def term_explain(*, editor: "User", term: Term, explanation: str, lang: str) -> 
     term.updated_by = editor
     term.save(update_fields=["explanation_ja", "explanation_en", "updated_by", "updated_at"])
     content_changed()
+    word_askers_tell(terms=[term])
     return term
 
 
@@ -163,6 +172,7 @@ def glossary_import(*, editor: "User", data: bytes) -> ImportResult:
     if problems:
         raise GlossaryImportError(problems)
     created = updated = 0
+    saved = []
     for row, existing in plan:
         term = existing or Term()
         for key in TEXT_FIELDS:
@@ -173,9 +183,11 @@ def glossary_import(*, editor: "User", data: bytes) -> ImportResult:
         term.is_jargon = row.is_jargon
         term.updated_by = editor
         term.save()
+        saved.append(term)
         created += existing is None
         updated += existing is not None
     content_changed()
+    word_askers_tell(terms=saved)
     return ImportResult(created=created, updated=updated)
 
 
@@ -224,3 +236,77 @@ def word_ask(*, rep: "User", lesson: AskedLesson, word: str, sentence: str = "")
         },
     )
     return question
+
+
+# Telling people about word questions: the authors in batches, the rep when their word is explained.
+
+WORDS_IN_NOTICE = 5
+
+
+def word_questions_notify(*, now: datetime | None = None) -> int:
+    """Tell the authors in one notification each which words reps asked about since the last batch; return how many.
+
+    Every ask not yet reported is reported once: the batch is marked in the same transaction.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        pending = list(
+            WordQuestion.objects.select_for_update()
+            .filter(authors_notified_at__isnull=True)
+            .order_by("created_at", "pk")
+            .values_list("pk", "word")
+        )
+        if not pending:
+            return 0
+        WordQuestion.objects.filter(pk__in=[pk for pk, _word in pending]).update(authors_notified_at=now)
+        words = list(dict.fromkeys(word for _pk, word in pending))
+        shown = " / ".join(words[:WORDS_IN_NOTICE]) + (" …" if len(words) > WORDS_IN_NOTICE else "")
+        authors = list(principal_staff_with_roles(Role.AUTHOR)) or list(principal_staff_with_roles(Role.ADMIN))
+        sent = 0
+        for author in authors:
+            sent += (
+                notification_send(
+                    recipient=author,
+                    kind="plain.words_asked",
+                    title=gettext_noop("Reps did not understand %(count)s words"),
+                    body=gettext_noop("%(asks)s new questions: %(words)s. Explain them in the glossary."),
+                    params={"count": len(words), "asks": len(pending), "words": shown},
+                    url=reverse("plain:word_inbox"),
+                    dedupe_key=f"plain.words_asked:{pending[-1][0]}",
+                    at=now,
+                )
+                is not None
+            )
+    return sent
+
+
+def word_askers_tell(*, terms: "list[Term]", now: datetime | None = None) -> int:
+    """Tell each rep who asked about one of these words, once it is explained, where to read it; return how many."""
+    names = {name.lower() for term in terms if term.is_explained for name in (term.term_ja, term.term_en) if name}
+    if not names:
+        return 0
+    now = now or timezone.now()
+    questions = list(
+        WordQuestion.objects.annotate(word_lower=Lower("word"))
+        .filter(word_lower__in=names, explained_at__isnull=True)
+        .select_related("rep")
+        .order_by("-created_at")
+    )
+    told: set[tuple[int, str]] = set()
+    for question in questions:  # newest first: one notice per rep and word, pointing at their latest lesson
+        key = (question.rep_id, question.word.lower())
+        if key in told:
+            continue
+        told.add(key)
+        notification_send(
+            recipient=question.rep,
+            kind="plain.word_explained",
+            title=gettext_noop("“%(word)s” is now explained"),
+            body=gettext_noop("You asked about it in “%(lesson)s”. Tap the word in the lesson to read what it means."),
+            params={"word": question.word, "lesson": question.lesson_title},
+            url=reverse("learning:lesson", args=[question.lesson_id]),
+            dedupe_key=f"plain.word_explained:{question.pk}",
+            at=now,
+        )
+    WordQuestion.objects.filter(pk__in=[q.pk for q in questions]).update(explained_at=now)
+    return len(told)

@@ -27,8 +27,9 @@ admin_only = role_required(Role.ADMIN)
 @require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    terms = selectors.glossary_terms(query=query)
-    return render(request, "plain/glossary.html", {"terms": terms, "query": query})
+    unexplained = request.GET.get("unexplained") == "1"
+    terms = selectors.glossary_terms(query=query, unexplained=unexplained)
+    return render(request, "plain/glossary.html", {"terms": terms, "query": query, "unexplained": unexplained})
 
 
 def _term_form_page(request: HttpRequest, term: object | None) -> HttpResponse:

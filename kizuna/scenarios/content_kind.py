@@ -6,21 +6,27 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.kinds import ContentKind
+from kizuna.catalog.text_checks import unexplained_terms_message
 
 from .models import Scenario, ScenarioVersion
 from .selectors import my_attempts, scenario_choices_for
 
 
 def _problems(content_id: int) -> list[str]:
-    from .services import scenario_problems
+    from .services import scenario_problems, unexplained_in
+    from .validation import Code
 
     scenario = Scenario.objects.filter(pk=content_id).first()
     if scenario is None:
         return [_("The scenario of this lesson no longer exists. Choose another one.")]
-    return [
+    errors = scenario_problems(scenario)
+    problems = [
         _("Scenario “%(title)s”: %(problem)s") % {"title": scenario.title, "problem": error.message}
-        for error in scenario_problems(scenario)
+        for error in errors
+        if error.code != Code.UNEXPLAINED_TERM
     ]
+    terms = unexplained_in(errors)
+    return problems + ([unexplained_terms_message(terms)] if terms else [])
 
 
 def _title(content_id: int) -> str | None:

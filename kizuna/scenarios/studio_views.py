@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.catalog.services import topic_tags_ensure
+from kizuna.catalog.text_checks import explain_url, unexplained_terms_message
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import add_to_form
 from kizuna.ops.spreadsheets import download_response
@@ -157,6 +158,7 @@ def _render_editor(
         "scenario": scenario,
         "cards": cards,
         "problems": problems,
+        "explain_terms_url": explain_url() if services.unexplained_in([p.error for p in problems.all]) else "",
         "scenario_form": bound.get("scenario")
         or ScenarioForm(initial=ScenarioForm.initial_for(scenario), auto_id="scenario_%s"),
         "start_form": StartForm(options=options, initial={"node": scenario.start_node_id}, auto_id="start_%s"),
@@ -366,6 +368,8 @@ def studio_scenario_publish(request: HttpRequest, scenario_id: int) -> HttpRespo
             )
             % {"count": len(problems)},
         )
+        if terms := services.unexplained_in(problems):
+            messages.error(request, unexplained_terms_message(terms))
         return redirect(_editor_url(scenario, "publish"))
     previous = scenario.latest_version_id
     try:

@@ -47,6 +47,8 @@ class Code(StrEnum):
     UNKNOWN_VIDEO = "unknown_video"
     VIDEO_NOT_READY = "video_not_ready"
     UNKNOWN_IMAGE = "unknown_image"
+    # Plain words: an insider term the glossary does not explain (catalog.text_checks), found when publishing.
+    UNEXPLAINED_TERM = "unexplained_term"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class GraphError:
     node: str | None = None
     choice: str | None = None
     path: str = ""
+    terms: tuple[str, ...] = ()  # UNEXPLAINED_TERM: the insider terms it names
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

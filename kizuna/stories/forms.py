@@ -52,3 +52,7 @@ class InterviewForm(forms.Form):
     tried = _answer(_("What did you try?"), _("What you said or did, in order."))
     worked = _answer(_("What worked?"), _("The moment it turned, and why you think it did."))
     advice = _answer(_("What would you tell a colleague?"), _("One or two sentences another rep can use tomorrow."))
+    transcript = _answer(
+        _("What you said in the recording (transcript)"),
+        _("If you recorded your answers, write what you said: reps who cannot play sound read it in the lesson."),
+    )

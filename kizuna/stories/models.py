@@ -46,7 +46,10 @@ class SuccessStory(models.Model):
     tried = models.TextField(_("What did you try?"), blank=True)
     worked = models.TextField(_("What worked?"), blank=True)
     advice = models.TextField(_("What would you tell a colleague?"), blank=True)
+    # The recording: on camera, or voice only (then shown with a still picture); what was said, written out.
     video = models.ForeignKey("media.Video", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    voice_only = models.BooleanField(default=False)
+    transcript = models.TextField(_("What you said in the recording (transcript)"), blank=True)
     interviewed_at = models.DateTimeField(null=True, blank=True)
     # The lesson made from it.
     course = models.ForeignKey("catalog.Course", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -1,6 +1,7 @@
 """Writes of success stories: nominating, the rep's consent and interview (text and an optional recording through
 the resumable upload), the author's one-action draft lesson, and publishing it with the rep's credit."""
 
+import subprocess
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from kizuna.catalog.selectors import story_tags
 from kizuna.catalog.services import CatalogError, course_create, course_publish, lesson_create, module_create
 from kizuna.coaching.errors import CoachingError
 from kizuna.coaching.services import upload_discard, upload_file_ready
-from kizuna.media.services import MediaError, video_create
+from kizuna.media.services import MediaError, video_create, voice_as_video
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, membership_of, visible_reps
@@ -120,9 +121,10 @@ def story_interview_save(
     tried: str,
     worked: str,
     advice: str,
+    transcript: str = "",
     now: datetime | None = None,
 ) -> SuccessStory:
-    """Store the rep's answers; with a recording the written answers may stay short or empty."""
+    """Store the rep's answers (and the transcript of their recording); with a recording they may stay empty."""
     now = now or timezone.now()
     if story.rep_id != rep.pk:
         raise StoryError(_("Only the rep the story is about can answer."))
@@ -130,7 +132,13 @@ def story_interview_save(
         raise StoryError(_("Say yes to sharing the story first."))
     answers = {
         name: _stored_text(value, limit=ANSWER_MAX, field=name)
-        for name, value in (("situation", situation), ("tried", tried), ("worked", worked), ("advice", advice))
+        for name, value in (
+            ("situation", situation),
+            ("tried", tried),
+            ("worked", worked),
+            ("advice", advice),
+            ("transcript", transcript),
+        )
     }
     if story.video_id is None and not (answers["situation"] and answers["worked"]):
         raise StoryError(_("Write at least what the situation was and what worked, or record your answers."))
@@ -167,14 +175,21 @@ def story_recording_attach(*, story: SuccessStory, rep: "User", upload: Any) -> 
     if story.status not in (SuccessStory.Status.CONSENTED, SuccessStory.Status.INTERVIEWED):
         raise StoryError(_("Say yes to sharing the story first."))
     try:
-        with upload_file_ready(upload=upload) as path, path.open("rb") as handle:
-            video = video_create(uploaded_by=rep, file=File(handle, name="interview"), title=story.headline)
+        with upload_file_ready(upload=upload) as path:
+            # A voice-only recording gets a still picture (real ffmpeg), so it plays as every lesson video does.
+            voice = path.with_name("voice.mp4")
+            voice_only = voice_as_video(source=path, target=voice)
+            with (voice if voice_only else path).open("rb") as handle:
+                video = video_create(uploaded_by=rep, file=File(handle, name="interview"), title=story.headline)
     except (CoachingError, MediaError) as error:
         upload_discard(upload=upload)
         raise StoryError(error.message) from None
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        upload_discard(upload=upload)
+        raise StoryError(_("The recording could not be read. Record your answers again.")) from None
     upload_discard(upload=upload)
-    story.video = video
-    story.save(update_fields=["video"])
+    story.video, story.voice_only = video, voice_only
+    story.save(update_fields=["video", "voice_only"])
     return story
 
 
@@ -197,6 +212,8 @@ def _lesson_body(story: SuccessStory, credit: str) -> str:
     for question, answer in questions:
         if answer:
             parts.append(f"## {question}\n\n{answer}")
+    if story.transcript:
+        parts.append(f"## {_('What they said in the recording')}\n\n{story.transcript}")
     return "\n\n".join(parts)
 
 
@@ -231,19 +248,30 @@ def story_draft(*, story: SuccessStory, author: "User", now: datetime | None = N
 
 
 def story_publish(*, story: SuccessStory, publisher: "User", now: datetime | None = None) -> SuccessStory:
-    """Publish the story's lesson, credit the rep (a statement gamification rewards) and tell them and their manager."""
+    """Publish the story's lesson; publishing its course credits the rep (story_credit), from here or the studio."""
     now = now or timezone.now()
     if story.status == SuccessStory.Status.PUBLISHED:
         return story
     if story.status != SuccessStory.Status.DRAFTED or story.course is None:
         raise StoryError(_("Make the lesson from the interview first."))
+    try:
+        course_publish(course=story.course, publisher=publisher, when=now)
+    except CatalogError as error:
+        raise StoryError(error.message) from None
+    story.refresh_from_db()
+    return story
+
+
+def story_credit(*, story: SuccessStory, now: datetime) -> SuccessStory:
+    """Credit the rep for their published story: mark it published, record the statement gamification rewards
+    (a badge and points through the existing rules) and tell the rep and their manager. Once per story."""
     with transaction.atomic():
-        try:
-            course_publish(course=story.course, publisher=publisher, when=now)
-        except CatalogError as error:
-            raise StoryError(error.message) from None
+        credited = SuccessStory.objects.filter(pk=story.pk, status=SuccessStory.Status.DRAFTED).update(
+            status=SuccessStory.Status.PUBLISHED, published_at=now
+        )
+        if not credited:
+            return story
         story.status, story.published_at = SuccessStory.Status.PUBLISHED, now
-        story.save(update_fields=["status", "published_at"])
         statement_record(
             actor=story.rep,
             verb=vocab.RECEIVED,
@@ -257,6 +285,14 @@ def story_publish(*, story: SuccessStory, publisher: "User", now: datetime | Non
         )
         _notify_published(story, now)
     return story
+
+
+def stories_credit_on_publish(course: Any, version: Any, publisher: Any, when: datetime) -> None:
+    """The catalog's hook: a story's course published from anywhere (the studio too) credits its rep."""
+    for story in SuccessStory.objects.filter(course_id=course.pk, status=SuccessStory.Status.DRAFTED).select_related(
+        "rep", "partner"
+    ):
+        story_credit(story=story, now=when)
 
 
 def _notify_published(story: SuccessStory, now: datetime) -> None:

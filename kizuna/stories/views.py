@@ -93,7 +93,7 @@ def story(request: HttpRequest, story_id: int) -> HttpResponse:
         "can_write": selectors.can_write_lessons(request.user),
         "consent_form": ConsentForm(initial={"credit": found.credit or SuccessStory.Credit.NAME}),
         "interview_form": InterviewForm(
-            initial={n: getattr(found, n) for n in ("situation", "tried", "worked", "advice")}
+            initial={n: getattr(found, n) for n in ("situation", "tried", "worked", "advice", "transcript")}
         ),
         "statement_id": uuid.uuid4(),
         "max_bytes": settings.VIDEO_MAX_UPLOAD_MB * 1024 * 1024,

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.ops.errors import ApplicationError
+from kizuna.catalog.text_checks import unexplained_terms_problems
+from kizuna.ops.errors import ApplicationError, problems_text
 from kizuna.ops.ordering import position_swap
 from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships
-from kizuna.plain.selectors import jargon_publish_problems
 from kizuna.records.services import Activity, statement_record
 
 from . import vocab
@@ -124,7 +124,8 @@ def survey_publish_problems(survey: Survey | None) -> list[str]:
         return [_("This survey no longer exists.")]
     if not survey.questions.exists():
         return [_("Add at least one question to the survey “%(title)s”.") % {"title": survey.title}]
-    return jargon_publish_problems(survey.intro, *survey.questions.values_list("text", flat=True))
+    texts = [text for row in survey.questions.values_list("text", "options") for text in [row[0], *(row[1] or [])]]
+    return unexplained_terms_problems(survey.title, survey.intro, *texts)
 
 
 @transaction.atomic
@@ -134,7 +135,7 @@ def survey_publish(*, survey: Survey, publisher: "User", when: datetime | None =
     survey.refresh_from_db()
     problems = survey_publish_problems(survey)
     if problems:
-        raise SurveyError(" ".join(problems))
+        raise SurveyError(problems_text(problems))
     now = when or timezone.now()
     number = (survey.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = SurveyVersion.objects.create(

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.catalog.markdown import render_markdown
+from kizuna.catalog.text_checks import unexplained_terms_problems
 from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_write
 from kizuna.media.services import MediaError, video_create
 from kizuna.notifications.push_services import push_send
-from kizuna.ops.errors import ApplicationError
+from kizuna.ops.errors import ApplicationError, problems_text
 from kizuna.ops.trail import Action, audit_record
-from kizuna.plain.selectors import jargon_publish_problems
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
@@ -263,7 +263,7 @@ def update_publish_problems(update: FlashUpdate, *, now: datetime | None = None)
         problems.append(_("The acknowledge-by date has passed. Choose a later date or remove it."))
     question = CheckQuestion.objects.filter(update=update).first()
     texts = [update.body] + ([question.text, question.explanation] if question else [])
-    return problems + jargon_publish_problems(*texts)
+    return problems + unexplained_terms_problems(update.title, *texts)
 
 
 def update_publish(
@@ -276,7 +276,7 @@ def update_publish(
             return locked
         problems = update_publish_problems(locked, now=when)
         if problems:
-            raise UpdateError(" ".join(problems))
+            raise UpdateError(problems_text(problems))
         locked.status = FlashUpdate.Status.PUBLISHED
         locked.published_at = published_at = when or timezone.now()
         locked.save(update_fields=["status", "published_at"])

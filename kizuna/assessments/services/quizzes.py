@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.markdown import render_markdown
+from kizuna.catalog.text_checks import unexplained_terms_check, unexplained_terms_problems
+from kizuna.ops.errors import problems_text
 from kizuna.ops.ordering import position_swap
 from kizuna.ops.trail import Action, audit_record
-from kizuna.plain.selectors import jargon_checker, jargon_publish_problems
 
 from ..errors import AssessmentError
 from ..models import Question, QuestionBank, Quiz, QuizItem, QuizVersion
@@ -171,6 +172,19 @@ def quiz_snapshot(quiz: Quiz) -> QuizVersion:
     )
 
 
+def _strings(value: Any) -> list[str]:
+    """Every text inside a question's type data (options, feedback, pairs…): reps read them all."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _strings(item)] if isinstance(value, list) else []
+
+
+def _question_texts(rows: Any) -> list[str]:
+    return [text for title, text, explanation, data in rows for text in (title, text, explanation, *_strings(data))]
+
+
 def quiz_publish_problems(quiz: Quiz | None, *, micro: bool = False) -> list[str]:
     """What stops the quiz from being published, in the user's language."""
     if quiz is None:
@@ -207,10 +221,10 @@ def quiz_publish_problems(quiz: Quiz | None, *, micro: bool = False) -> list[str
             % {"max": MICRO_MAX_QUESTIONS, "title": quiz.title, "count": count}
         )
     # The questions reps may be shown, fixed or drawn: an insider term without explanation blocks publishing.
-    check = jargon_checker()
+    check = unexplained_terms_check()
     if check:  # the questions' texts are read only when the glossary has unexplained jargon
-        texts = Question.objects.filter(pk__in=union - {None}).values_list("text", "explanation")
-        problems += jargon_publish_problems(quiz.title, *(part for pair in texts for part in pair), check=check)
+        texts = Question.objects.filter(pk__in=union - {None}).values_list("title", "text", "explanation", "data")
+        problems += unexplained_terms_problems(quiz.title, *_question_texts(texts), check=check)
     return problems
 
 
@@ -260,7 +274,7 @@ def quiz_publish(*, quiz: Quiz, publisher: Any, micro: bool = False, when: datet
     Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
     problems = quiz_publish_problems(quiz, micro=micro)
     if problems:
-        raise AssessmentError(" ".join(problems))
+        raise AssessmentError(problems_text(problems))
     items, questions = _snapshot(quiz)
     frozen = {
         "title": quiz.title,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.catalog.text_checks import unexplained_terms_problems
 from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
@@ -154,6 +155,12 @@ def roleplay_publish(*, roleplay: Roleplay, when: datetime | None = None) -> Rol
         raise CoachingError(_("Add at least one rubric criterion."))
     if not (roleplay.review_by_coach or roleplay.review_by_manager or roleplay.peer_count):
         raise CoachingError(_("Choose at least one kind of reviewer."))
+    criteria = [text for title, levels in roleplay.criteria.values_list("title", "levels") for text in [title, *levels]]
+    problems = unexplained_terms_problems(
+        roleplay.title, roleplay.situation, roleplay.persona, roleplay.goal, *criteria
+    )
+    if problems:
+        raise CoachingError(problems[0])
     was = roleplay.status
     roleplay.status = Roleplay.Status.PUBLISHED
     roleplay.published_at = roleplay.published_at or when or timezone.now()

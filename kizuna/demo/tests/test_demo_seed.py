@@ -269,3 +269,17 @@ def test_every_statement_the_demo_makes_is_valid_xapi_as_served(demo: str) -> No
             failures[str(st.id)] = (st.verb, problems[:3])
     assert checked > 3000
     assert len(failures) == 0, list(failures.items())[:5]
+
+
+def test_the_demo_has_reps_word_questions_and_the_notices_about_them(demo: str) -> None:
+    from kizuna.plain.models import Term, WordQuestion
+    from kizuna.plain.selectors import most_asked_words
+
+    assert Term.objects.filter(is_jargon=True).exclude(explanation_ja="").exists()
+    assert most_asked_words()[0]["word"] == "打刻" and most_asked_words()[0]["reps"] == 3
+    assert WordQuestion.objects.filter(partner__slug="partner-c").exists()  # asks from more than one agency
+    assert WordQuestion.objects.filter(authors_notified_at__isnull=True).count() == 1  # waits for the next notice
+    author = User.objects.get(email="author@principal.example")
+    assert Notification.objects.filter(recipient=author, kind="plain.words_asked").count() == 1
+    told = Notification.objects.filter(kind="plain.word_explained")
+    assert set(told.values_list("recipient__email", flat=True)) == {"rep2@partner-a.example", "rep1@partner-c.example"}

@@ -22,7 +22,7 @@ from .drafts import (
     value_tag_update,
 )
 from .play import attempt_start, choice_make, question_answer
-from .publishing import scenario_import, scenario_problems, scenario_publish
+from .publishing import scenario_import, scenario_problems, scenario_publish, unexplained_in
 
 __all__ = [
     "attempt_start",
@@ -38,6 +38,7 @@ __all__ = [
     "node_question_set",
     "node_update",
     "question_answer",
+    "unexplained_in",
     "scenario_create",
     "scenario_import",
     "scenario_problems",

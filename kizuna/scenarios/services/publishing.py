@@ -7,9 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kizuna.catalog.selectors import products_all
 from kizuna.catalog.services import topic_tags_ensure
+from kizuna.catalog.text_checks import TermCheck, quoted_terms, unexplained_terms, unexplained_terms_check
 from kizuna.media.models import Video
 from kizuna.ops.trail import Action, audit_record
 
@@ -32,12 +34,50 @@ from .drafts import value_tag_create
 
 
 def scenario_problems(scenario: Scenario) -> list[GraphError]:
-    """Return everything that stops the draft from being published: shape, graph and media errors."""
+    """Return everything that stops the draft from being published: shape, graph, media and plain-words errors."""
     data = scenario_export(scenario)
     errors = schema_errors(data) + validate_graph(data)
     if not errors:
         errors = reference_errors(data, ready_videos=True)
+    return errors + term_errors(data)
+
+
+def _node_texts(node: dict[str, Any]) -> list[str]:
+    """What a rep reads of a moment: its words, check question, debrief, and each choice with its commentary."""
+    question = node.get("question") or {}
+    texts = [node.get("speaker"), node.get("text"), node.get("debrief"), question.get("text")]
+    texts += [*question.get("options", []), question.get("explanation")]
+    for choice in node.get("choices") or []:
+        texts += [choice.get("text"), choice.get("commentary")]
+    return [text for text in texts if isinstance(text, str) and text]
+
+
+def _term_error(terms: list[str], *, node: str | None = None, path: str = "") -> GraphError:
+    message = ngettext(
+        "Uses the insider term %(terms)s, which has no plain explanation in the glossary yet.",
+        "Uses the insider terms %(terms)s, which have no plain explanation in the glossary yet.",
+        len(terms),
+    ) % {"terms": quoted_terms(terms)}
+    return GraphError(Code.UNEXPLAINED_TERM, message, node=node, path=path, terms=tuple(terms))
+
+
+def term_errors(data: dict[str, Any], check: TermCheck | None = None) -> list[GraphError]:
+    """Return one error per moment (and one for the title and description) using an unexplained insider term."""
+    check = check if check is not None else unexplained_terms_check()
+    if not check:  # the glossary has no unexplained insider term: nothing to read
+        return []
+    errors = []
+    if terms := unexplained_terms(data.get("title") or "", data.get("description") or "", check=check):
+        errors.append(_term_error(terms, path="title"))
+    for node in data.get("nodes") or []:
+        if terms := unexplained_terms(*_node_texts(node), check=check):
+            errors.append(_term_error(terms, node=node.get("key")))
     return errors
+
+
+def unexplained_in(errors: list[GraphError]) -> list[str]:
+    """Return the unexplained insider terms the errors name, each once."""
+    return list(dict.fromkeys(term for error in errors for term in error.terms))
 
 
 @transaction.atomic

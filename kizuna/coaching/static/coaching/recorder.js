@@ -43,40 +43,55 @@
     return "";
   }
 
-  startBtn.addEventListener("click", function () {
+  // A recorder page may offer a voice-only take too (a success story's interview): no camera, the microphone only.
+  var voiceBtn = $("rec-start-voice");
+  function mimeTypeFor(audioOnly) {
+    if (!audioOnly) return mimeType();
+    var types = ["audio/webm;codecs=opus", "audio/webm", "audio/mp4", "audio/ogg"];
+    if (!window.MediaRecorder || !MediaRecorder.isTypeSupported) return "";
+    for (var i = 0; i < types.length; i++) if (MediaRecorder.isTypeSupported(types[i])) return types[i];
+    return "";
+  }
+  function start(audioOnly) {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.MediaRecorder) {
-      status(msg("nocamera"), true);
+      status(msg(audioOnly ? "nomicrophone" : "nocamera"), true);
       return;
     }
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "user", width: { ideal: 1280 }, height: { ideal: 720 } }, audio: true })
+    var wanted = audioOnly ? { audio: true } : { video: { facingMode: "user", width: { ideal: 1280 }, height: { ideal: 720 } }, audio: true };
+    navigator.mediaDevices.getUserMedia(wanted)
       .then(function (s) {
         stream = s;
         preview.controls = false;
         preview.muted = true;
         preview.removeAttribute("src");
-        preview.srcObject = s;
-        preview.play().catch(function () {});
+        preview.srcObject = audioOnly ? null : s;
+        if (!audioOnly) preview.play().catch(function () {});
         parts = [];
-        var type = mimeType();
+        var type = mimeTypeFor(audioOnly);
         recorder = type ? new MediaRecorder(s, { mimeType: type }) : new MediaRecorder(s);
         recorder.addEventListener("dataavailable", function (e) { if (e.data && e.data.size) parts.push(e.data); });
         recorder.addEventListener("stop", function () {
           clearInterval(ticker);
           stopStream();
-          setTake(new Blob(parts, { type: recorder.mimeType || "video/webm" }), msg("recorded"));
+          var fallback = audioOnly ? "audio/webm" : "video/webm";
+          setTake(new Blob(parts, { type: recorder.mimeType || fallback }), msg("recorded"));
           startBtn.hidden = false;
+          if (voiceBtn) voiceBtn.hidden = false;
           stopBtn.hidden = true;
         });
         recorder.start(1000);
         started = Date.now();
         ticker = setInterval(function () { clock.textContent = fmt((Date.now() - started) / 1000); }, 250);
         startBtn.hidden = true;
+        if (voiceBtn) voiceBtn.hidden = true;
         stopBtn.hidden = false;
         submitBtn.disabled = true;
-        status(msg("recording"));
+        status(msg(audioOnly ? "recording-voice" : "recording"));
       })
-      .catch(function () { status(msg("nocamera"), true); });
-  });
+      .catch(function () { status(msg(audioOnly ? "nomicrophone" : "nocamera"), true); });
+  }
+  startBtn.addEventListener("click", function () { start(false); });
+  if (voiceBtn) voiceBtn.addEventListener("click", function () { start(true); });
 
   stopBtn.addEventListener("click", function () {
     if (recorder && recorder.state !== "inactive") recorder.stop();
