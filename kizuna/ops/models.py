@@ -30,3 +30,32 @@ class RepState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner}: {self.token}"
+
+
+class TaskRun(models.Model):
+    """One task message on the Redis queue, claimed by one worker at a time and done once (``kizuna.ops.rqueue``).
+
+    A message can be delivered twice (its worker was killed and it was queued again, or it was pushed twice): a
+    worker runs it only after claiming this row, and a message whose row is done, or held by a live worker, is
+    skipped. Rows are deleted a week after they finish.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        WAITING = "waiting"  # an attempt failed or its worker was lost: the next delivery may claim it
+        DONE = "done"
+        FAILED = "failed"
+
+    task_id = models.CharField(max_length=64, primary_key=True)
+    task_path = models.CharField(max_length=255)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    worker_id = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "claimed_at"], name="ops_taskrun_status_claimed")]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} {self.task_id} ({self.status})"
