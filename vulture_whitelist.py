@@ -349,3 +349,6 @@ _.coaching  # variable, kizuna/notifications/models.py: a push switch, read by g
 _.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
 _.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html
 _.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
+_.claimed_at  # variable, kizuna/ops/rqueue.py: a TaskRun's field, saved with update_fields and read by the reaper's filter
+_.job_class  # variable, kizuna/ops/rqueue.py: RQ's Worker reads its class attributes
+_.queue_class  # variable, kizuna/ops/rqueue.py: RQ's Worker reads its class attributes

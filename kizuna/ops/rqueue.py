@@ -128,7 +128,7 @@ def _message_lost(task_id: str, *, reason: str, last: bool) -> None:
     job.meta.setdefault("_django_tasks_rq_exceptions", []).append(
         f"{db_worker.WorkerLost.__module__}.{db_worker.WorkerLost.__qualname__}"
     )
-    job.save_meta()  # type: ignore[no-untyped-call]
+    job.save_meta()
     with queue.connection.pipeline() as pipeline:
         record_job_failure(job, f"{db_worker.WorkerLost.__qualname__}: {reason}", pipeline)
         pipeline.execute()
@@ -146,7 +146,7 @@ def failed_attempt(job: "Job", connection: Any, exception_class: Any, exception_
         job.meta.setdefault("_django_tasks_rq_exceptions", []).append(
             f"{exception_class.__module__}.{exception_class.__qualname__}"
         )
-        job.save_meta()  # type: ignore[no-untyped-call]
+        job.save_meta()
         return
     failed_callback(job, connection, exception_class, exception_value, traceback)
 
