@@ -59,3 +59,22 @@ class TaskRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} {self.task_id} ({self.status})"
+
+
+class ScheduleTick(models.Model):
+    """One run of a recurring job, claimed by the scheduler that enqueues it (``kizuna.ops.schedule``).
+
+    Every scheduler (one per server, or spares) fires each job at the same scheduled time; only the one whose
+    insert of (job, time) succeeds enqueues it, so a job runs once per time however many schedulers run.
+    """
+
+    job_id = models.CharField(max_length=100)
+    run_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=255)
+    claimed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job_id", "run_at"], name="ops_scheduletick_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} at {self.run_at:%Y-%m-%d %H:%M:%S} by {self.claimed_by}"
