@@ -352,3 +352,4 @@ _.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by fres
 _.claimed_at  # variable, kizuna/ops/rqueue.py: a TaskRun's field, saved with update_fields and read by the reaper's filter
 _.job_class  # variable, kizuna/ops/rqueue.py: RQ's Worker reads its class attributes
 _.queue_class  # variable, kizuna/ops/rqueue.py: RQ's Worker reads its class attributes
+_._do_submit_job  # method, kizuna/ops/schedule.py: APScheduler's executor calls it

@@ -157,9 +157,21 @@ def make_video(folder: Path, seconds: int) -> bytes:
     return path.read_bytes()
 
 
+class Rep(agency.Rep):
+    """bench/agency.py's virtual rep, who signs in again when a sign-in is cut off (its server was killed)."""
+
+    def sign_in(self) -> bool:
+        for attempt in range(3):
+            if super().sign_in():
+                return True
+            self.cookies.clear()
+            time.sleep(1 + attempt)
+        return False
+
+
 def upload(port: int, data: bytes, title: str) -> tuple[int | None, str]:
     """The author signs in through nginx and posts a video as the studio's form does."""
-    author = agency.Rep(0, port, agency.Stats(), cadence="real", start_at=0, end_at=0)
+    author = Rep(0, port, agency.Stats(), cadence="real", start_at=0, end_at=0)
     author.email = "author@principal.bench.example"
     if not author.sign_in():
         return None, "author could not sign in"
@@ -184,20 +196,12 @@ def upload(port: int, data: bytes, title: str) -> tuple[int | None, str]:
         "Referer": f"http://127.0.0.1:{port}/studio/videos/",
         "Accept-Language": "ja",
     }
-    status, _ = author.request("upload", "POST", "/studio/videos/", body, headers)
+    for attempt in range(3):  # a 502 is an upload cut off with its server: nothing was stored, send it again
+        status, _ = author.request("upload", "POST", "/studio/videos/", body, headers)
+        if status != 502:
+            break
+        time.sleep(1 + attempt)
     return status, ""
-
-
-class Rep(agency.Rep):
-    """bench/agency.py's virtual rep, who signs in again when a sign-in is cut off (its server was killed)."""
-
-    def sign_in(self) -> bool:
-        for attempt in range(3):
-            if super().sign_in():
-                return True
-            self.cookies.clear()
-            time.sleep(1 + attempt)
-        return False
 
 
 def load(port: int, *, reps: int, duration: float, ramp: float) -> tuple[agency.Stats, int]:
