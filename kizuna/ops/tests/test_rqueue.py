@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import default_task_backend
 from django_tasks.base import TaskResultStatus
+from rq.exceptions import NoSuchJobError
 
 from kizuna.ops.models import TaskRun, WorkerHeartbeat
 from kizuna.ops.rqueue import Job
@@ -56,8 +57,11 @@ def lines(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
-def status_of(task_id: str) -> TaskResultStatus:
-    return default_task_backend.get_result(task_id).status
+def status_of(task_id: str) -> TaskResultStatus | None:
+    try:
+        return default_task_backend.get_result(task_id).status
+    except NoSuchJobError:  # django-tasks-rq read it as scheduled as the scheduler moved it onto the queue: ask again
+        return None
 
 
 def test_tasks_enqueued_with_redis_run_on_several_worker_processes(workers, tmp_path):
