@@ -64,7 +64,7 @@ class Processes:
         process.wait(timeout=10)
 
     def stop_all(self) -> None:
-        for process in self.started.values():
+        for process in reversed(self.started.values()):  # the fleet first, the engines (Redis, S3) last
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + 20
