@@ -345,13 +345,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FFMPEG_BINARY = env_str("FFMPEG_BINARY", "ffmpeg")
 FFPROBE_BINARY = env_str("FFPROBE_BINARY", "ffprobe")
 
-# Background tasks: the database-backed worker by default (started by `make run`).
+# Background tasks: the database-backed worker by default (started by `make run`); with REDIS_URL, the queue on
+# Redis (django-tasks' RQ backend; `manage.py rq_worker`, see kizuna.ops.rqueue). The code enqueues the same way.
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str(
+            "TASKS_BACKEND", "kizuna.ops.rqueue.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend"
+        ),
         "QUEUES": ["default"],
     }
 }
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+RQ = {"QUEUE_CLASS": "kizuna.ops.rqueue.Queue", "JOB_CLASS": "kizuna.ops.rqueue.Job"}
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+# A task running longer than this on the Redis queue is stopped (and counts as a failed attempt).
+TASKS_TIMEOUT_SECONDS = env_int("TASKS_TIMEOUT_SECONDS", 3 * 60 * 60)
 # The task worker (`manage.py db_worker`): a task that raises is tried again after a delay that doubles,
 # up to TASKS_MAX_ATTEMPTS runs in all, then marked failed with its reason. Each worker records a heartbeat
 # every TASKS_HEARTBEAT_SECONDS; a running task whose worker has not beaten for TASKS_STALE_SECONDS

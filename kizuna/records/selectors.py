@@ -3,7 +3,6 @@
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -40,7 +39,6 @@ def statements_visible_to(user: Any, *, since: datetime | None = None, ascending
     return statements.order_by("seq" if ascending else "-seq")
 
 
-@lru_cache(maxsize=32)
 def latest_statement_id(*, actor: "User", verb: str, object_iri: str) -> uuid.UUID | None:
     """Return the id of this person's latest statement with this verb on this activity, if any."""
     return (

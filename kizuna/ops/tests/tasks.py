@@ -41,3 +41,13 @@ def locked_the_first_time(marker: str) -> str:
     if first:
         raise OperationalError("database is locked")
     return "done"
+
+
+@task()
+def note_worker(marker: str, pause: float) -> int:
+    """Notes which worker process ran it, after a pause (so several workers share a batch)."""
+    import os
+
+    time.sleep(pause)
+    _note(marker, str(os.getpid()))
+    return os.getpid()

@@ -51,10 +51,17 @@ def _gunicorn(options: Options) -> list[str]:
     ]
 
 
+def _worker(options: Options) -> list[str]:
+    """The task worker of the configured queue: on Redis when REDIS_URL is set, else on the database."""
+    if settings.TASKS["default"]["BACKEND"] == "kizuna.ops.rqueue.RQBackend":
+        return _manage("rq_worker", "--queue-name", "default")(options)
+    return _manage("db_worker", "--queue-name", "default", "--no-reload")(options)
+
+
 # The children, by name: add one line here to supervise one more process.
 CHILDREN: dict[str, Callable[[Options], list[str]]] = {
     "web": _gunicorn,
-    "worker": _manage("db_worker", "--queue-name", "default", "--no-reload"),
+    "worker": _worker,
     "scheduler": _manage("run_scheduler"),
     "projector": _manage("run_projector"),
 }
