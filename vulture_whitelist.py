@@ -349,3 +349,11 @@ _.coaching  # variable, kizuna/notifications/models.py: a push switch, read by g
 _.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
 _.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html
 _.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
+
+# --- kizuna/lrs: the forwarder's state, read by its page (lrs/forwarder.html) and by queries (lease_until__lt)
+_.sent_count  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.refused_count  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.last_attempt_at  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.last_error_at  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.lease_until  # variable, kizuna/lrs/models.py: read through lease_until__isnull/__lt
+_.V2  # variable, kizuna/lrs/models.py: a choice of LrsForwarder.Version

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from . import validation
 from .feed import statement_feed
+from .forwarding import forward_enqueue
 from .http import XapiError
 from .models import LrsActivity, LrsCredential, LrsStatement, LrsStatementKey
 from .people import partner_id_of, people_for_agents
@@ -266,6 +267,7 @@ def statement_rows_insert(rows: list[LrsStatement]) -> None:
         ]
     )
     _merge_activities([a for row in rows for a in _activities_of(row.data)])
+    forward_enqueue(rows)
 
 
 def _with_arrays(st: dict[str, Any]) -> dict[str, Any]:
