@@ -3,6 +3,7 @@ each with its SHA-2 in X-Experience-API-Hash), the checks the specification dema
 """
 
 import base64
+import binascii
 import hashlib
 import json
 import uuid
@@ -10,6 +11,9 @@ from email import policy
 from email.parser import BytesParser
 from typing import Any
 
+import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils.translation import gettext as _
 
 from .http import XapiError, XapiRequest
@@ -106,8 +110,30 @@ def _check_signature(st: dict[str, Any], attachment: dict[str, Any], part: tuple
         raise XapiError(400, _("The signature is not a JWS in compact serialization.")) from None
     if header.get("alg") not in ("RS256", "RS384", "RS512"):
         raise XapiError(400, _("A statement signature must use RS256, RS384 or RS512."))
+    if "x5c" in header:
+        _verify_x5c(part[1].decode("ascii").strip(), header)
     if not isinstance(payload, dict) or not _same_signed(payload, st):
         raise XapiError(400, _("The signed statement does not match the statement sent."))
+
+
+def _verify_x5c(token: str, header: dict[str, Any]) -> None:
+    """A signature whose header carries its X.509 certificate must verify against that certificate's key."""
+    chain = header["x5c"]
+    if not isinstance(chain, list) or not chain or not all(isinstance(c, str) for c in chain):
+        raise XapiError(400, _("The signature's x5c header must be an array of certificates in base64."))
+    try:
+        certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0], validate=True))
+        key = certificate.public_key()
+    except (ValueError, binascii.Error):
+        raise XapiError(400, _("The first certificate of the signature's x5c header cannot be read.")) from None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise XapiError(400, _("The certificate of an RS256, RS384 or RS512 signature must hold an RSA key."))
+    try:
+        jwt.api_jws.PyJWS().decode(token, key=key, algorithms=[header["alg"]])
+    except jwt.InvalidSignatureError:
+        raise XapiError(400, _("The signature does not verify with the certificate in its x5c header.")) from None
+    except jwt.PyJWTError:
+        raise XapiError(400, _("The signature is not a JWS in compact serialization.")) from None
 
 
 def _same_signed(payload: dict[str, Any], st: dict[str, Any]) -> bool:
