@@ -200,7 +200,7 @@ def forward_enqueue(rows: list[LrsStatement]) -> None:
     it sends them when resumed)."""
     if not rows:
         return
-    forwarders = list(LrsForwarder.objects.values_list("pk", "partner_id"))
+    forwarders = list(LrsForwarder.objects.order_by().values_list("pk", "partner_id"))
     if not forwarders:
         return
     LrsForwardItem.objects.bulk_create(

@@ -400,22 +400,27 @@ def statements_query(
         qs = qs.filter(verb=query["verb"])
     if "registration" in query:
         qs = qs.filter(registration=query["registration"])
-    if qs is scoped:
-        qs = scoped.filter(voided=False)
-    else:
-        # A statement that targets a matching statement (StatementRef, voiding included) matches too.
-        qs = scoped.filter(voided=False).filter(
-            Q(seq__in=qs.values("seq")) | Q(refers_to__in=qs.values("statement_id"))
+    # A statement that targets a matching statement (StatementRef, voiding included) matches too. The two sets
+    # are read apart, each one page in order, and merged: one query with an OR of both would walk the whole
+    # store in seq order, testing each row, where each part alone uses its index.
+    parts = [qs.filter(voided=False)]
+    if qs is not scoped:
+        parts.append(
+            scoped.filter(voided=False, refers_to__isnull=False).filter(refers_to__in=qs.values("statement_id"))
         )
-    if "since" in query:
-        qs = qs.filter(stored__gt=validation.timestamp(query["since"], "since"))
-    if "until" in query:
-        qs = qs.filter(stored__lte=validation.timestamp(query["until"], "until"))
     ascending = query["ascending"]
-    if after is not None:
-        qs = qs.filter(Q(seq__gt=after) if ascending else Q(seq__lt=after))
     limit = query["limit"]
-    page = list(qs.order_by("seq" if ascending else "-seq")[: limit + 1])
+    found: dict[int, LrsStatement] = {}
+    for part in parts:
+        if "since" in query:
+            part = part.filter(stored__gt=validation.timestamp(query["since"], "since"))
+        if "until" in query:
+            part = part.filter(stored__lte=validation.timestamp(query["until"], "until"))
+        if after is not None:
+            part = part.filter(Q(seq__gt=after) if ascending else Q(seq__lt=after))
+        for row in part.order_by("seq" if ascending else "-seq")[: limit + 1]:
+            found[row.seq] = row
+    page = [found[seq] for seq in sorted(found, reverse=not ascending)][: limit + 1]
     if len(page) > limit:
         page = page[:limit]
         return page, page[-1].seq

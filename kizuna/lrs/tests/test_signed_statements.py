@@ -117,7 +117,9 @@ def test_malformed_signatures_are_refused_with_400(principal_lrs, keys):
     ec_key = ec.generate_private_key(ec.SECP256R1())
     cases = [
         "not a jws",
-        jwt.api_jws.PyJWS().encode(json.dumps(statement).encode(), "a shared secret of thirty-two bytes!", algorithm="HS256"),
+        jwt.api_jws.PyJWS().encode(
+            json.dumps(statement).encode(), "a shared secret of thirty-two bytes!", algorithm="HS256"
+        ),
         _sign(statement, keys[0], x5c="MIIB"),
         _sign(statement, keys[0], x5c=["not base64 der!"]),
         _sign(statement, keys[0], x5c=[_certificate(ec_key)]),
