@@ -361,3 +361,11 @@ _.claimed_at  # variable, kizuna/ops/rqueue.py: a TaskRun's field, saved with up
 _.job_class  # variable, kizuna/ops/rqueue.py: RQ's Worker reads its class attributes
 _.queue_class  # variable, kizuna/ops/rqueue.py: RQ's Worker reads its class attributes
 _._do_submit_job  # method, kizuna/ops/schedule.py: APScheduler's executor calls it
+
+# --- kizuna/lrs: the forwarder's state, read by its page (lrs/forwarder.html) and by queries (lease_until__lt)
+_.sent_count  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.refused_count  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.last_attempt_at  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.last_error_at  # variable, kizuna/lrs/models.py: shown on the forwarder page
+_.lease_until  # variable, kizuna/lrs/models.py: read through lease_until__isnull/__lt
+_.V2  # variable, kizuna/lrs/models.py: a choice of LrsForwarder.Version

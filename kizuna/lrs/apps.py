@@ -9,6 +9,7 @@ class LrsConfig(AppConfig):
     def ready(self) -> None:
         from kizuna.ops.schedule import register_job
 
-        from .tasks import enqueue_mirror
+        from .tasks import enqueue_forward, enqueue_mirror
 
         register_job(id="lrs_mirror", enqueue=enqueue_mirror, minute="*")
+        register_job(id="lrs_forward", enqueue=enqueue_forward, minute="*")

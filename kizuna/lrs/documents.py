@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .http import XapiError
 from .models import LrsCredential, LrsDocument
@@ -50,7 +51,7 @@ def _check_writer(credential: LrsCredential, key: DocumentKey) -> None:
         return
     person = person_for_agent(key.agent)
     if person is not None and partner_id_of(person) != credential.partner_id:
-        raise XapiError(403, "This credential may not write documents about people of another organization.")
+        raise XapiError(403, _("This credential may not write documents about people of another organization."))
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -62,13 +63,13 @@ def _check_preconditions(
     existing: LrsDocument | None, if_match: str | None, if_none_match: str | None, *, required: bool
 ) -> None:
     if if_match is not None and (existing is None or not _etag_matches(if_match, existing.etag)):
-        raise XapiError(412, "If-Match does not match the document's current ETag.")
+        raise XapiError(412, _("If-Match does not match the document's current ETag."))
     if if_none_match is not None and existing is not None and _etag_matches(if_none_match, existing.etag):
-        raise XapiError(412, "If-None-Match: the document exists already.")
+        raise XapiError(412, _("If-None-Match: the document exists already."))
     if required and if_match is None and if_none_match is None:
         if existing is not None:
-            raise XapiError(409, "This document exists: send If-Match with its ETag to change it.")
-        raise XapiError(400, "Send If-None-Match: * to create this document (or If-Match to change one).")
+            raise XapiError(409, _("This document exists: send If-Match with its ETag to change it."))
+        raise XapiError(400, _("Send If-None-Match: * to create this document (or If-Match to change one)."))
 
 
 def document_get(*, credential: LrsCredential, key: DocumentKey, document_id: str) -> LrsDocument | None:
@@ -110,17 +111,17 @@ def document_save(
     content_type = content_type or "application/octet-stream"
     is_json = content_type.split(";")[0].strip().lower() == "application/json"
     if merge and is_json and _is_json_object(content_type, content) is None:
-        raise XapiError(400, "A POSTed JSON document must be a JSON object.")
+        raise XapiError(400, _("A POSTed JSON document must be a JSON object."))
     with transaction.atomic():
         existing = _scoped(credential, key).select_for_update().filter(document_id=document_id).first()
         _check_preconditions(existing, if_match, if_none_match, required=concurrency_required and not merge)
         if concurrency_required_to_change and not merge and existing is not None and not (if_match or if_none_match):
-            raise XapiError(409, "This document exists: send If-Match with its ETag to change it.")
+            raise XapiError(409, _("This document exists: send If-Match with its ETag to change it."))
         if merge and existing is not None:
             old = _is_json_object(existing.content_type, bytes(existing.content))
             new = _is_json_object(content_type, content)
             if old is None or new is None:
-                raise XapiError(400, "Only JSON objects can be merged: PUT to replace this document.")
+                raise XapiError(400, _("Only JSON objects can be merged: PUT to replace this document."))
             content = json.dumps({**old, **new}, ensure_ascii=False).encode()
             content_type = "application/json"
         etag = hashlib.sha1(content).hexdigest()  # noqa: S324 (an entity tag, not a security hash)

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from .grants import GRANT_PREFIX, SessionGrant, grant_for
@@ -71,22 +72,24 @@ class XapiRequest:
 
 def negotiate_version(value: str | None) -> str:
     if value is None:
-        raise XapiError(400, "The X-Experience-API-Version header is required.")
+        raise XapiError(400, _("The X-Experience-API-Version header is required."))
     value = value.strip()
     if _VERSION_1.match(value):
         return "1.0.3"
     if _VERSION_2.match(value):
         return "2.0.0"
-    raise XapiError(400, f"X-Experience-API-Version {value!r} is not supported; use 1.0.x or 2.0.0.")
+    raise XapiError(
+        400, _("X-Experience-API-Version %(value)s is not supported; use 1.0.x or 2.0.0.") % {"value": repr(value)}
+    )
 
 
 def authenticate(value: str | None) -> LrsCredential | SessionGrant:
     if not value or not value.lower().startswith("basic "):
-        raise XapiError(401, "Authenticate with HTTP Basic: the key and the secret of an LRS credential.")
+        raise XapiError(401, _("Authenticate with HTTP Basic: the key and the secret of an LRS credential."))
     try:
         decoded = base64.b64decode(value[6:].strip(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise XapiError(401, "The Authorization header is not valid HTTP Basic.") from None
+        raise XapiError(401, _("The Authorization header is not valid HTTP Basic.")) from None
     key, _sep, secret = decoded.partition(":")
     if key.startswith(GRANT_PREFIX):
         grant = grant_for(key=key, secret=secret)
@@ -95,7 +98,7 @@ def authenticate(value: str | None) -> LrsCredential | SessionGrant:
         return grant
     credential = lrs_credential_for(key=key, secret=secret)
     if credential is None:
-        raise XapiError(401, "Unknown or deactivated credentials.")
+        raise XapiError(401, _("Unknown or deactivated credentials."))
     return credential
 
 
@@ -109,15 +112,17 @@ def _from_django(request: HttpRequest) -> XapiRequest:
         # The alternate request syntax: everything but the method travels in a form-encoded body.
         alternate = params.pop("method").upper()
         if params:
-            raise XapiError(400, "With the alternate request syntax, only 'method' may be in the query string.")
+            raise XapiError(400, _("With the alternate request syntax, only 'method' may be in the query string."))
         if alternate not in ("GET", "PUT", "POST", "DELETE", "HEAD"):
-            raise XapiError(400, f"The alternate request syntax does not allow method {alternate!r}.")
+            raise XapiError(
+                400, _("The alternate request syntax does not allow method %(method)s.") % {"method": repr(alternate)}
+            )
         if content_type != "application/x-www-form-urlencoded":
-            raise XapiError(400, "The alternate request syntax needs a form-encoded body.")
+            raise XapiError(400, _("The alternate request syntax needs a form-encoded body."))
         try:
             form = dict(parse_qsl(body.decode(), keep_blank_values=True))
         except UnicodeDecodeError:
-            raise XapiError(400, "The form body is not UTF-8.") from None
+            raise XapiError(400, _("The form body is not UTF-8.")) from None
         method = alternate
         content = form.pop("content", "")
         # The request's own Content-Type describes the form; the content's type is a form field (JSON if absent).
@@ -189,10 +194,10 @@ def xapi_view(
                     if credential.last_version != version:
                         lrs_credential_note_version(credential=credential, version=version)
                     if xreq.alternate and version.startswith("2"):
-                        raise XapiError(400, "xAPI 2.0 has no alternate request syntax.")
+                        raise XapiError(400, _("xAPI 2.0 has no alternate request syntax."))
                 allowed = methods + (("HEAD",) if "GET" in methods else ())
                 if xreq.method not in allowed:
-                    raise XapiError(405, f"{xreq.method} is not allowed here.")
+                    raise XapiError(405, _("%(method)s is not allowed here.") % {"method": xreq.method})
                 response = view(xreq)
                 if xreq.method == "HEAD":
                     response.content = b""

@@ -148,3 +148,60 @@ class LrsMirror(models.Model):
 
     def __str__(self) -> str:
         return f"mirrored through {self.through}"
+
+
+class LrsForwarder(models.Model):
+    """An external LRS that receives a copy of the statements stored here, set up by a principal admin.
+
+    Without a partner it receives every statement (Kizuna's own and those other systems sent); with one, only
+    that partner's. Statements go in batches, oldest first: first those stored before it was set up (read by
+    position up to `backfill_through`), then those the outbox (`LrsForwardItem`) collected since. A batch leaves
+    the outbox only once the external LRS has accepted it, so a killed worker sends it again; the external LRS
+    recognises a statement it has by its id, so nothing is stored twice.
+    """
+
+    class Version(models.TextChoices):
+        V1 = "1.0.3", "1.0.3"
+        V2 = "2.0.0", "2.0.0"
+
+    name = models.CharField(max_length=100)
+    partner = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The LRS's base URL, ending in '/': statements go to <endpoint>statements.
+    endpoint = models.URLField(max_length=500)
+    username = models.CharField(max_length=200)
+    # Sent as HTTP Basic with each batch, so kept as given; never shown back (the form leaves it blank).
+    secret = models.CharField(max_length=500)
+    version = models.CharField(max_length=8, choices=Version.choices, default=Version.V1)
+    batch_size = models.PositiveIntegerField(default=100)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # History: every statement at or below `backfill_through` (fixed on the first run) is sent by position.
+    backfill_through = models.BigIntegerField(null=True, blank=True)
+    backfill_seq = models.BigIntegerField(default=0)
+    # How it goes: what was sent, when, the last failure, and when the next try is due after one.
+    sent_count = models.BigIntegerField(default=0)
+    refused_count = models.BigIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    # A worker sending a batch holds the forwarder until then (it lapses if the worker is killed).
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.endpoint})"
+
+
+class LrsForwardItem(models.Model):
+    """A statement waiting to be sent to one forwarder: written in the same transaction as the statement."""
+
+    forwarder = models.ForeignKey(LrsForwarder, on_delete=models.CASCADE, related_name="+")
+    statement = models.ForeignKey(LrsStatement, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["forwarder", "statement"])]

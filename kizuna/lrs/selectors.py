@@ -1,12 +1,16 @@
 """Reads of the LRS: credentials (statements: kizuna.lrs.statements, documents: kizuna.lrs.documents)."""
 
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
 from kizuna.ops.tokens import token_hash
 
-from .models import LrsActivity, LrsCredential, LrsMirror
+from .forwarding import forward_waiting
+from .models import LrsActivity, LrsCredential, LrsForwarder, LrsMirror
 
 
 def lrs_credential_for(*, key: str, secret: str) -> LrsCredential | None:
@@ -45,3 +49,27 @@ def consistent_through(now: datetime) -> datetime:
     """The moment before which every statement, ours and others', can be read from the store."""
     state = LrsMirror.objects.filter(pk=1).values_list("through", flat=True).first()
     return min(now, state) if state is not None else now
+
+
+@dataclass(frozen=True)
+class ForwarderStatus:
+    state: str  # "paused", "failing", "sending" or "done"
+    waiting: int
+
+
+def forwarders_all() -> QuerySet[LrsForwarder]:
+    return LrsForwarder.objects.select_related("partner").all()
+
+
+def forwarder_status(forwarder: LrsForwarder) -> ForwarderStatus:
+    """How one forwarder goes: paused, failing (retrying later), sending (statements wait) or done."""
+    waiting = forward_waiting(forwarder)
+    if not forwarder.active:
+        state = "paused"
+    elif forwarder.failures:
+        state = "failing"
+    elif waiting:
+        state = "sending"
+    else:
+        state = "done"
+    return ForwarderStatus(state=state, waiting=waiting)

@@ -12,9 +12,11 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import validation
 from .feed import statement_feed
+from .forwarding import forward_enqueue
 from .http import XapiError
 from .models import LrsActivity, LrsCredential, LrsStatement, LrsStatementKey
 from .people import partner_id_of, people_for_agents
@@ -123,7 +125,7 @@ def _scope_partner(credential: LrsCredential, person: Any) -> tuple[int | None, 
     person_partner = partner_id_of(person) if person is not None else None
     if credential.partner_id is not None:
         if person is not None and person_partner != credential.partner_id:
-            raise XapiError(403, "This credential may not write statements about people of another organization.")
+            raise XapiError(403, _("This credential may not write statements about people of another organization."))
         return credential.partner_id, person
     return person_partner, person
 
@@ -180,13 +182,13 @@ def statements_store(
     it is not. The authority is the credential's; `stored`, a missing `timestamp`, `id` and `version` are set here.
     """
     if not statements:
-        raise XapiError(400, "Send a statement or a non-empty array of statements.")
+        raise XapiError(400, _("Send a statement or a non-empty array of statements."))
     for st in statements:
         validation.statement(st, version)
     ids = [st.get("id") or str(uuid.uuid4()) for st in statements]
     as_uuids = [uuid.UUID(i) for i in ids]
     if len(set(as_uuids)) != len(as_uuids):
-        raise XapiError(400, "The same statement id appears twice in this batch.")
+        raise XapiError(400, _("The same statement id appears twice in this batch."))
     now = timezone.now()
     stored_text = format_time(now)
     with transaction.atomic():
@@ -200,7 +202,7 @@ def statements_store(
             .values_list("statement_id", flat=True)
         )
         if taken:  # stored by another partner's credential: never say what it holds
-            raise XapiError(409, "A statement with this id exists already.")
+            raise XapiError(409, _("A statement with this id exists already."))
         targets = _voiding_targets(statements, credential)
         rows, feeds = [], []
         people = people_for_agents(
@@ -212,7 +214,7 @@ def statements_store(
                 if _comparable(existing[suid].data, keep_timestamp="timestamp" in st) != _comparable(
                     st, keep_timestamp="timestamp" in st
                 ):
-                    raise XapiError(409, f"Statement {sid} exists already with different content.")
+                    raise XapiError(409, _("Statement %(id)s exists already with different content.") % {"id": sid})
                 continue
             partner_id, person = _scope_partner(credential, next(people_iter))
             data = _with_arrays(st)
@@ -266,6 +268,7 @@ def statement_rows_insert(rows: list[LrsStatement]) -> None:
         ]
     )
     _merge_activities([a for row in rows for a in _activities_of(row.data)])
+    forward_enqueue(rows)
 
 
 def _with_arrays(st: dict[str, Any]) -> dict[str, Any]:
@@ -302,7 +305,7 @@ def _voiding_targets(statements: list[dict[str, Any]], credential: LrsCredential
         .values_list("statement_id", flat=True)
     )
     if voiding:
-        raise XapiError(400, "A voiding statement cannot be voided.")
+        raise XapiError(400, _("A voiding statement cannot be voided."))
     return targets
 
 
@@ -339,7 +342,7 @@ QUERY_PARAMS = {
 def _flag(params: dict[str, str], name: str) -> bool:
     value = params.get(name, "false").lower()
     if value not in ("true", "false"):
-        raise XapiError(400, f"The {name} parameter must be true or false.")
+        raise XapiError(400, _("The %(name)s parameter must be true or false.") % {"name": name})
     return value == "true"
 
 
@@ -347,12 +350,12 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     """Check the filter parameters of a statement query; return them in a form `statements_query` takes."""
     unknown = set(params) - QUERY_PARAMS
     if unknown:
-        raise XapiError(400, f"Unknown parameters: {', '.join(sorted(unknown))}.")
+        raise XapiError(400, _("Unknown parameters: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     query: dict[str, Any] = {}
     if "agent" in params:
         key = agent_key(validation.agent_param(params["agent"]))
         if key is None:
-            raise XapiError(400, "The agent parameter needs an identified Agent or Group.")
+            raise XapiError(400, _("The agent parameter needs an identified Agent or Group."))
         query["agent"] = key
     if "verb" in params:
         query["verb"] = validation.iri_param(params["verb"], "verb")
@@ -370,9 +373,9 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     try:
         limit = int(params.get("limit", "0"))
     except ValueError:
-        raise XapiError(400, "The limit parameter must be a whole number.") from None
+        raise XapiError(400, _("The limit parameter must be a whole number.")) from None
     if limit < 0:
-        raise XapiError(400, "The limit parameter must not be negative.")
+        raise XapiError(400, _("The limit parameter must not be negative."))
     query["limit"] = min(limit or PAGE_SIZE, MAX_PAGE_SIZE)
     return query
 
@@ -397,22 +400,27 @@ def statements_query(
         qs = qs.filter(verb=query["verb"])
     if "registration" in query:
         qs = qs.filter(registration=query["registration"])
-    if qs is scoped:
-        qs = scoped.filter(voided=False)
-    else:
-        # A statement that targets a matching statement (StatementRef, voiding included) matches too.
-        qs = scoped.filter(voided=False).filter(
-            Q(seq__in=qs.values("seq")) | Q(refers_to__in=qs.values("statement_id"))
+    # A statement that targets a matching statement (StatementRef, voiding included) matches too. The two sets
+    # are read apart, each one page in order, and merged: one query with an OR of both would walk the whole
+    # store in seq order, testing each row, where each part alone uses its index.
+    parts = [qs.filter(voided=False)]
+    if qs is not scoped:
+        parts.append(
+            scoped.filter(voided=False, refers_to__isnull=False).filter(refers_to__in=qs.values("statement_id"))
         )
-    if "since" in query:
-        qs = qs.filter(stored__gt=validation.timestamp(query["since"], "since"))
-    if "until" in query:
-        qs = qs.filter(stored__lte=validation.timestamp(query["until"], "until"))
     ascending = query["ascending"]
-    if after is not None:
-        qs = qs.filter(Q(seq__gt=after) if ascending else Q(seq__lt=after))
     limit = query["limit"]
-    page = list(qs.order_by("seq" if ascending else "-seq")[: limit + 1])
+    found: dict[int, LrsStatement] = {}
+    for part in parts:
+        if "since" in query:
+            part = part.filter(stored__gt=validation.timestamp(query["since"], "since"))
+        if "until" in query:
+            part = part.filter(stored__lte=validation.timestamp(query["until"], "until"))
+        if after is not None:
+            part = part.filter(Q(seq__gt=after) if ascending else Q(seq__lt=after))
+        for row in part.order_by("seq" if ascending else "-seq")[: limit + 1]:
+            found[row.seq] = row
+    page = [found[seq] for seq in sorted(found, reverse=not ascending)][: limit + 1]
     if len(page) > limit:
         page = page[:limit]
         return page, page[-1].seq
@@ -427,7 +435,7 @@ def more_read(*, credential: LrsCredential, token: str) -> tuple[dict[str, str],
     try:
         data = signing.loads(token, salt=_MORE_SALT, max_age=24 * 3600)
     except signing.BadSignature:
-        raise XapiError(400, "This more link is not valid (or has expired).") from None
+        raise XapiError(400, _("This more link is not valid (or has expired).")) from None
     if data.get("c") != credential.pk:
-        raise XapiError(400, "This more link belongs to another credential.")
+        raise XapiError(400, _("This more link belongs to another credential."))
     return data["p"], data["a"]

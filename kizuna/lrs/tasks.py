@@ -1,7 +1,8 @@
-"""Background work of the LRS: copying Kizuna's own statements into its store."""
+"""Background work of the LRS: copying Kizuna's own statements into its store, forwarding to external LRSs."""
 
 from django_tasks import task
 
+from .forwarding import forward_all
 from .mirror import own_statements_mirror_all
 
 
@@ -13,3 +14,13 @@ def lrs_mirror_task() -> int:
 
 def enqueue_mirror() -> None:
     lrs_mirror_task.enqueue()
+
+
+@task()
+def lrs_forward_task() -> int:
+    """Every minute: send each external LRS the statements waiting for it."""
+    return forward_all()
+
+
+def enqueue_forward() -> None:
+    lrs_forward_task.enqueue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 app_name = "lrs"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("xapi/activities", views.activities, name="activities"),
     path("xapi/agents/profile", views.agent_profile, name="agent_profile"),
     path("xapi/agents", views.agents, name="agents"),
+    path("settings/lrs/forwarding/", pages.forwarding, name="forwarding"),
+    path("settings/lrs/forwarding/<int:forwarder_id>/", pages.forwarder, name="forwarder"),
+    path("settings/lrs/forwarding/<int:forwarder_id>/delete/", pages.forwarder_delete, name="forwarder_delete"),
 ]

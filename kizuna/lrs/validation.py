@@ -1,6 +1,6 @@
 """Validation of xAPI statements and of the agent/activity parameters of the resources, by the 1.0.3 rules.
 
-Every refusal is an `XapiError(400, "<where>: <what>")`; nothing is corrected silently. Extensions are free
+Every refusal is an `XapiError(400, _("<where>: <what>"))`; nothing is corrected silently. Extensions are free
 JSON (their keys must be IRIs); everywhere else a `null` is refused, as the specification demands.
 """
 
@@ -9,6 +9,8 @@ import uuid
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from .http import XapiError
 
@@ -52,39 +54,42 @@ def fail(where: str, what: str) -> None:
 
 def _object(value: Any, where: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict[str, Any]:
     if not isinstance(value, dict):
-        fail(where, "must be a JSON object")
+        fail(where, _("must be a JSON object"))
     unknown = set(value) - allowed
     if unknown:
-        fail(where, f"has properties the specification does not define: {', '.join(sorted(unknown))}")
+        fail(
+            where,
+            _("has properties the specification does not define: %(names)s") % {"names": ", ".join(sorted(unknown))},
+        )
     for key, item in value.items():
         if item is None:
-            fail(f"{where}.{key}", "must not be null")
+            fail(f"{where}.{key}", _("must not be null"))
     for key in required:
         if key not in value:
-            fail(where, f"needs {key}")
+            fail(where, _("needs %(name)s") % {"name": key})
     return value
 
 
 def _string(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        fail(where, "must be a string")
+        fail(where, _("must be a string"))
     return value
 
 
 def _iri(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _IRI.match(value):
-        fail(where, "must be an absolute IRI (with a scheme)")
+        fail(where, _("must be an absolute IRI (with a scheme)"))
     return value
 
 
 def _bool(value: Any, where: str) -> None:
     if not isinstance(value, bool):
-        fail(where, "must be true or false")
+        fail(where, _("must be true or false"))
 
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        fail(where, "must be a number")
+        fail(where, _("must be a number"))
     return float(value)
 
 
@@ -94,39 +99,39 @@ def is_uuid(value: Any) -> bool:
 
 def _uuid(value: Any, where: str) -> str:
     if not is_uuid(value):
-        fail(where, "must be a UUID")
+        fail(where, _("must be a UUID"))
     return value
 
 
 def language_map(value: Any, where: str) -> None:
     if not isinstance(value, dict):
-        fail(where, "must be a language map (an object of language tags)")
+        fail(where, _("must be a language map (an object of language tags)"))
     for tag, text in value.items():
         if not _LANG.match(tag):
-            fail(where, f"{tag!r} is not an RFC 5646 language tag")
+            fail(where, _("%(tag)s is not an RFC 5646 language tag") % {"tag": repr(tag)})
         if not isinstance(text, str):
-            fail(f"{where}.{tag}", "must be a string")
+            fail(f"{where}.{tag}", _("must be a string"))
 
 
 def extensions(value: Any, where: str) -> None:
     if not isinstance(value, dict):
-        fail(where, "must be an object whose keys are IRIs")
+        fail(where, _("must be an object whose keys are IRIs"))
     for key in value:
         _iri(key, f"{where} key {key!r}")
 
 
 def timestamp(value: Any, where: str) -> datetime:
     if not isinstance(value, str) or not _TIMESTAMP.match(value):
-        fail(where, "must be an ISO 8601 timestamp")
+        fail(where, _("must be an ISO 8601 timestamp"))
     text = value.upper()
     if text.endswith("-00:00") or text.endswith("-0000") or text.endswith("-00"):
-        fail(where, "must not use the offset -00:00 (RFC 3339)")
+        fail(where, _("must not use the offset -00:00 (RFC 3339)"))
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        fail(where, "must be an ISO 8601 timestamp")
+        fail(where, _("must be an ISO 8601 timestamp"))
     return parsed
 
 
@@ -134,13 +139,13 @@ def agent(value: Any, where: str, *, object_type_required: bool = False) -> None
     """An Agent: an optional objectType "Agent", an optional name and exactly one inverse functional identifier."""
     obj = _object(value, where, {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account"})
     if object_type_required and obj.get("objectType") != "Agent":
-        fail(where, 'needs objectType "Agent"')
+        fail(where, _('needs objectType "Agent"'))
     if "objectType" in obj and obj["objectType"] != "Agent":
-        fail(where, 'objectType must be "Agent"')
+        fail(where, _('objectType must be "Agent"'))
     if "name" in obj:
         _string(obj["name"], f"{where}.name")
     if _ifi_count(obj, where) != 1:
-        fail(where, "needs exactly one of mbox, mbox_sha1sum, openid, account")
+        fail(where, _("needs exactly one of mbox, mbox_sha1sum, openid, account"))
 
 
 def _ifi_count(obj: dict[str, Any], where: str) -> int:
@@ -148,11 +153,11 @@ def _ifi_count(obj: dict[str, Any], where: str) -> int:
     if "mbox" in obj:
         count += 1
         if not isinstance(obj["mbox"], str) or not _MAILTO.match(obj["mbox"]):
-            fail(f"{where}.mbox", 'must be "mailto:" and an e-mail address')
+            fail(f"{where}.mbox", _('must be "mailto:" and an e-mail address'))
     if "mbox_sha1sum" in obj:
         count += 1
         if not isinstance(obj["mbox_sha1sum"], str) or not _SHA1.match(obj["mbox_sha1sum"]):
-            fail(f"{where}.mbox_sha1sum", "must be a SHA-1 in hexadecimal")
+            fail(f"{where}.mbox_sha1sum", _("must be a SHA-1 in hexadecimal"))
     if "openid" in obj:
         count += 1
         _iri(obj["openid"], f"{where}.openid")
@@ -167,19 +172,19 @@ def _ifi_count(obj: dict[str, Any], where: str) -> int:
 def group(value: Any, where: str) -> None:
     obj = _object(value, where, {"objectType", "name", "member", "mbox", "mbox_sha1sum", "openid", "account"})
     if obj.get("objectType") != "Group":
-        fail(where, 'needs objectType "Group"')
+        fail(where, _('needs objectType "Group"'))
     if "name" in obj:
         _string(obj["name"], f"{where}.name")
     count = _ifi_count(obj, where)
     if count > 1:
-        fail(where, "must have at most one of mbox, mbox_sha1sum, openid, account")
+        fail(where, _("must have at most one of mbox, mbox_sha1sum, openid, account"))
     if "member" in obj:
         if not isinstance(obj["member"], list):
-            fail(f"{where}.member", "must be an array of Agents")
+            fail(f"{where}.member", _("must be an array of Agents"))
         for i, member in enumerate(obj["member"]):
             agent(member, f"{where}.member[{i}]")
     elif count == 0:
-        fail(where, "an anonymous Group needs member")
+        fail(where, _("an anonymous Group needs member"))
 
 
 def actor(value: Any, where: str) -> None:
@@ -198,14 +203,14 @@ def verb(value: Any, where: str) -> None:
 
 def _components(value: Any, where: str) -> None:
     if not isinstance(value, list):
-        fail(where, "must be an array of interaction components")
+        fail(where, _("must be an array of interaction components"))
     seen = set()
     for i, item in enumerate(value):
         comp = _object(item, f"{where}[{i}]", {"id", "description"}, ("id",))
         if not isinstance(comp["id"], str) or not comp["id"].strip():
-            fail(f"{where}[{i}].id", "must be a non-empty string")
+            fail(f"{where}[{i}].id", _("must be a non-empty string"))
         if comp["id"] in seen:
-            fail(f"{where}[{i}].id", "repeats another component's id")
+            fail(f"{where}[{i}].id", _("repeats another component's id"))
         seen.add(comp["id"])
         if "description" in comp:
             language_map(comp["description"], f"{where}[{i}].description")
@@ -227,24 +232,24 @@ def activity_definition(value: Any, where: str) -> None:
     if "interactionType" in obj:
         kind = obj["interactionType"]
         if not isinstance(kind, str) or kind not in INTERACTION_TYPES:
-            fail(f"{where}.interactionType", f"must be one of {', '.join(INTERACTION_TYPES)}")
+            fail(f"{where}.interactionType", _("must be one of %(names)s") % {"names": ", ".join(INTERACTION_TYPES)})
         for key in lists:
             if key not in INTERACTION_TYPES[kind]:
-                fail(where, f"{key} is not allowed with interactionType {kind}")
+                fail(where, _("%(name)s is not allowed with interactionType %(kind)s") % {"name": key, "kind": kind})
     elif lists or "correctResponsesPattern" in obj:
-        fail(where, "interaction properties need interactionType")
+        fail(where, _("interaction properties need interactionType"))
     for key in lists:
         _components(obj[key], f"{where}.{key}")
     if "correctResponsesPattern" in obj:
         pattern = obj["correctResponsesPattern"]
         if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
-            fail(f"{where}.correctResponsesPattern", "must be an array of strings")
+            fail(f"{where}.correctResponsesPattern", _("must be an array of strings"))
 
 
 def activity(value: Any, where: str) -> None:
     obj = _object(value, where, {"objectType", "id", "definition"}, ("id",))
     if "objectType" in obj and obj["objectType"] != "Activity":
-        fail(f"{where}.objectType", 'must be "Activity"')
+        fail(f"{where}.objectType", _('must be "Activity"'))
     _iri(obj["id"], f"{where}.id")
     if "definition" in obj:
         activity_definition(obj["definition"], f"{where}.definition")
@@ -253,13 +258,13 @@ def activity(value: Any, where: str) -> None:
 def statement_ref(value: Any, where: str) -> None:
     obj = _object(value, where, {"objectType", "id"}, ("objectType", "id"))
     if obj["objectType"] != "StatementRef":
-        fail(f"{where}.objectType", 'must be "StatementRef"')
+        fail(f"{where}.objectType", _('must be "StatementRef"'))
     _uuid(obj["id"], f"{where}.id")
 
 
 def statement_object(value: Any, where: str, *, in_substatement: bool = False) -> None:
     if not isinstance(value, dict):
-        fail(where, "must be a JSON object")
+        fail(where, _("must be a JSON object"))
     kind = value.get("objectType", "Activity")
     if kind == "Activity":
         activity(value, where)
@@ -271,10 +276,10 @@ def statement_object(value: Any, where: str, *, in_substatement: bool = False) -
         statement_ref(value, where)
     elif kind == "SubStatement":
         if in_substatement:
-            fail(where, "a SubStatement cannot contain another SubStatement")
+            fail(where, _("a SubStatement cannot contain another SubStatement"))
         _statement_body(value, where, substatement=True)
     else:
-        fail(f"{where}.objectType", "must be Activity, Agent, Group, StatementRef or SubStatement")
+        fail(f"{where}.objectType", _("must be Activity, Agent, Group, StatementRef or SubStatement"))
 
 
 def result(value: Any, where: str) -> None:
@@ -283,21 +288,21 @@ def result(value: Any, where: str) -> None:
         score = _object(obj["score"], f"{where}.score", {"scaled", "raw", "min", "max"})
         nums = {key: _number(score[key], f"{where}.score.{key}") for key in score}
         if "scaled" in nums and not -1 <= nums["scaled"] <= 1:
-            fail(f"{where}.score.scaled", "must be between -1 and 1")
+            fail(f"{where}.score.scaled", _("must be between -1 and 1"))
         if "min" in nums and "max" in nums and nums["min"] > nums["max"]:
-            fail(f"{where}.score", "min must not be above max")
+            fail(f"{where}.score", _("min must not be above max"))
         if "raw" in nums:
             if "min" in nums and nums["raw"] < nums["min"]:
-                fail(f"{where}.score.raw", "must not be below min")
+                fail(f"{where}.score.raw", _("must not be below min"))
             if "max" in nums and nums["raw"] > nums["max"]:
-                fail(f"{where}.score.raw", "must not be above max")
+                fail(f"{where}.score.raw", _("must not be above max"))
     for key in ("success", "completion"):
         if key in obj:
             _bool(obj[key], f"{where}.{key}")
     if "response" in obj:
         _string(obj["response"], f"{where}.response")
     if "duration" in obj and (not isinstance(obj["duration"], str) or not _DURATION.match(obj["duration"])):
-        fail(f"{where}.duration", "must be an ISO 8601 duration such as PT3M12S")
+        fail(f"{where}.duration", _("must be an ISO 8601 duration such as PT3M12S"))
     if "extensions" in obj:
         extensions(obj["extensions"], f"{where}.extensions")
 
@@ -326,17 +331,17 @@ def context(value: Any, where: str, object_kind: str) -> None:
     for key, kind, inner in (("contextAgents", "contextAgent", "agent"), ("contextGroups", "contextGroup", "group")):
         if key in obj:
             if not isinstance(obj[key], list):
-                fail(f"{where}.{key}", "must be an array")
+                fail(f"{where}.{key}", _("must be an array"))
             for i, item in enumerate(obj[key]):
                 here = f"{where}.{key}[{i}]"
                 entry = _object(item, here, {"objectType", inner, "relevantTypes"}, ("objectType", inner))
                 if entry["objectType"] != kind:
-                    fail(f"{here}.objectType", f'must be "{kind}"')
+                    fail(f"{here}.objectType", _('must be "%(kind)s"') % {"kind": kind})
                 (agent if inner == "agent" else group)(entry[inner], f"{here}.{inner}")
                 if "relevantTypes" in entry:
                     types = entry["relevantTypes"]
                     if not isinstance(types, list) or not types:
-                        fail(f"{here}.relevantTypes", "must be a non-empty array of IRIs")
+                        fail(f"{here}.relevantTypes", _("must be a non-empty array of IRIs"))
                     for j, iri in enumerate(types):
                         _iri(iri, f"{here}.relevantTypes[{j}]")
     if "registration" in obj:
@@ -355,9 +360,9 @@ def context(value: Any, where: str, object_kind: str) -> None:
         if key in obj:
             _string(obj[key], f"{where}.{key}")
             if object_kind != "Activity":
-                fail(f"{where}.{key}", "is allowed only when the object is an Activity")
+                fail(f"{where}.{key}", _("is allowed only when the object is an Activity"))
     if "language" in obj and (not isinstance(obj["language"], str) or not _LANG.match(obj["language"])):
-        fail(f"{where}.language", "must be an RFC 5646 language tag")
+        fail(f"{where}.language", _("must be an RFC 5646 language tag"))
     if "statement" in obj:
         statement_ref(obj["statement"], f"{where}.statement")
     if "extensions" in obj:
@@ -373,9 +378,9 @@ def attachment(value: Any, where: str) -> None:
         language_map(obj["description"], f"{where}.description")
     _string(obj["contentType"], f"{where}.contentType")
     if isinstance(obj["length"], bool) or not isinstance(obj["length"], int) or obj["length"] < 0:
-        fail(f"{where}.length", "must be a whole number of octets")
+        fail(f"{where}.length", _("must be a whole number of octets"))
     if not isinstance(obj["sha2"], str) or not re.match(r"^[0-9a-fA-F]{56,128}$", obj["sha2"]):
-        fail(f"{where}.sha2", "must be a SHA-2 hash in hexadecimal")
+        fail(f"{where}.sha2", _("must be a SHA-2 hash in hexadecimal"))
     if "fileUrl" in obj:
         _iri(obj["fileUrl"], f"{where}.fileUrl")
 
@@ -393,7 +398,7 @@ def _statement_body(value: Any, where: str, *, substatement: bool) -> None:
         if "authority" in obj:
             _authority(obj["authority"], f"{where}.authority")
         if "version" in obj and (not isinstance(obj["version"], str) or not _VERSION.match(obj["version"])):
-            fail(f"{where}.version", "must be 1.0.x (or 2.0.x)")
+            fail(f"{where}.version", _("must be 1.0.x (or 2.0.x)"))
     actor(obj["actor"], f"{where}.actor")
     verb(obj["verb"], f"{where}.verb")
     statement_object(obj["object"], f"{where}.object", in_substatement=substatement)
@@ -406,21 +411,21 @@ def _statement_body(value: Any, where: str, *, substatement: bool) -> None:
         timestamp(obj["timestamp"], f"{where}.timestamp")
     if "attachments" in obj:
         if not isinstance(obj["attachments"], list):
-            fail(f"{where}.attachments", "must be an array")
+            fail(f"{where}.attachments", _("must be an array"))
         for i, item in enumerate(obj["attachments"]):
             attachment(item, f"{where}.attachments[{i}]")
     voiding = obj["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided" and not substatement
     if voiding and obj["object"].get("objectType") != "StatementRef":
-        fail(f"{where}.object", "a voiding statement's object must be a StatementRef")
+        fail(f"{where}.object", _("a voiding statement's object must be a StatementRef"))
 
 
 def _authority(value: Any, where: str) -> None:
     if isinstance(value, dict) and value.get("objectType") == "Group":
         group(value, where)
         if any(key in value for key in ("mbox", "mbox_sha1sum", "openid", "account")):
-            fail(where, "a Group authority must be anonymous (an OAuth consumer and user)")
+            fail(where, _("a Group authority must be anonymous (an OAuth consumer and user)"))
         if len(value.get("member", [])) != 2:
-            fail(where, "a Group authority must have exactly two members (OAuth consumer and user)")
+            fail(where, _("a Group authority must have exactly two members (OAuth consumer and user)"))
     else:
         agent(value, where)
 
@@ -439,11 +444,11 @@ def agent_param(text: str | None, name: str = "agent", *, group_allowed: bool = 
     import json
 
     if text is None:
-        raise XapiError(400, f"The {name} parameter is required.")
+        raise XapiError(400, _("The %(name)s parameter is required.") % {"name": name})
     try:
         value = json.loads(text)
     except ValueError:
-        raise XapiError(400, f"The {name} parameter must be an Agent as JSON.") from None
+        raise XapiError(400, _("The %(name)s parameter must be an Agent as JSON.") % {"name": name}) from None
     if group_allowed and isinstance(value, dict) and value.get("objectType") == "Group":
         group(value, name)
     else:
@@ -453,7 +458,7 @@ def agent_param(text: str | None, name: str = "agent", *, group_allowed: bool = 
 
 def iri_param(text: str | None, name: str) -> str:
     if text is None:
-        raise XapiError(400, f"The {name} parameter is required.")
+        raise XapiError(400, _("The %(name)s parameter is required.") % {"name": name})
     return _iri(text, name)
 
 
@@ -461,7 +466,7 @@ def uuid_param(text: str | None, name: str) -> uuid.UUID | None:
     if text is None:
         return None
     if not is_uuid(text):
-        raise XapiError(400, f"The {name} parameter must be a UUID.")
+        raise XapiError(400, _("The %(name)s parameter must be a UUID.") % {"name": name})
     return uuid.UUID(text)
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 
 from . import validation
 from .attachments import attachments_keep, check_attachments, multipart_response_body, read_statement_body
@@ -50,21 +51,21 @@ def statements(xreq: XapiRequest) -> HttpResponse:
     if xreq.method == "PUT":
         statement_id = validation.uuid_param(xreq.params.get("statementId"), "statementId")
         if statement_id is None:
-            raise XapiError(400, "PUT needs the statementId parameter.")
+            raise XapiError(400, _("PUT needs the statementId parameter."))
         if set(xreq.params) - {"statementId"}:
-            raise XapiError(400, "PUT takes only the statementId parameter.")
+            raise XapiError(400, _("PUT takes only the statementId parameter."))
         if not isinstance(payload, dict):
-            raise XapiError(400, "PUT takes one statement (a JSON object).")
+            raise XapiError(400, _("PUT takes one statement (a JSON object)."))
         if "id" in payload and (not validation.is_uuid(payload["id"]) or uuid.UUID(payload["id"]) != statement_id):
-            raise XapiError(400, "The statement's id differs from the statementId parameter.")
+            raise XapiError(400, _("The statement's id differs from the statementId parameter."))
         payload = {**payload, "id": payload.get("id", str(statement_id))}
         batch = [payload]
     else:
         if xreq.params:
-            raise XapiError(400, "POST to statements takes no parameters.")
+            raise XapiError(400, _("POST to statements takes no parameters."))
         batch = payload if isinstance(payload, list) else [payload]
         if not all(isinstance(st, dict) for st in batch):
-            raise XapiError(400, "Send a statement or an array of statements (JSON objects).")
+            raise XapiError(400, _("Send a statement or an array of statements (JSON objects)."))
     for st in batch:
         validation.statement(st, xreq.version)
     check_attachments(batch, parts)
@@ -87,22 +88,24 @@ def _statements_get(xreq: XapiRequest) -> HttpResponse:
     params = dict(xreq.params)
     fmt = params.get("format", "exact")
     if fmt not in ("exact", "ids", "canonical"):
-        raise XapiError(400, "format must be exact, ids or canonical.")
+        raise XapiError(400, _("format must be exact, ids or canonical."))
     with_attachments = params.get("attachments", "false").lower()
     if with_attachments not in ("true", "false"):
-        raise XapiError(400, "The attachments parameter must be true or false.")
+        raise XapiError(400, _("The attachments parameter must be true or false."))
     languages = accept_languages(xreq.header("accept-language"))
     single_ids = [name for name in ("statementId", "voidedStatementId") if name in params]
     if single_ids:
         if len(single_ids) > 1 or set(params) - {single_ids[0], "format", "attachments"}:
-            raise XapiError(400, f"{single_ids[0]} may be combined only with format and attachments.")
+            raise XapiError(
+                400, _("%(name)s may be combined only with format and attachments.") % {"name": single_ids[0]}
+            )
         wanted = validation.uuid_param(params[single_ids[0]], single_ids[0])
         assert wanted is not None
         row = statement_get(credential=credential, statement_id=wanted, voided=single_ids[0] == "voidedStatementId")
         if row is not None and xreq.grant is not None and not _granted_agent(xreq, row.data.get("actor")):
             row = None
         if row is None:
-            raise XapiError(404, "No such statement.")
+            raise XapiError(404, _("No such statement."))
         document: Any = shape(row.data, fmt, languages)
         statements_out = [row.data]
         headers = {"Last-Modified": http_date(row.stored.timestamp())}
@@ -110,7 +113,7 @@ def _statements_get(xreq: XapiRequest) -> HttpResponse:
         after = None
         if "more" in params:
             if len(params) > 1:
-                raise XapiError(400, "A more link takes no other parameters.")
+                raise XapiError(400, _("A more link takes no other parameters."))
             params, after = more_read(credential=credential, token=params["more"])
         if xreq.grant is not None and "more" not in xreq.params:
             # A session grant reads only its own agent's statements.
@@ -170,7 +173,7 @@ def _check_grant(xreq: XapiRequest, key: DocumentKey, document_id: str | None) -
 def _only(xreq: XapiRequest, allowed: set[str]) -> None:
     unknown = set(xreq.params) - allowed
     if unknown:
-        raise XapiError(400, f"Unknown parameters: {', '.join(sorted(unknown))}.")
+        raise XapiError(400, _("Unknown parameters: %(names)s.") % {"names": ", ".join(sorted(unknown))})
 
 
 def _document_response(doc: LrsDocument) -> HttpResponse:
@@ -194,20 +197,20 @@ def _documents(
             moment = validation.timestamp(since, "since") if since is not None else None
             return json_response(document_ids(credential=credential, key=key, since=moment))
         if "since" in xreq.params:
-            raise XapiError(400, f"since may be used only without {id_param}.")
+            raise XapiError(400, _("since may be used only without %(name)s.") % {"name": id_param})
         doc = document_get(credential=credential, key=key, document_id=document_id)
         if doc is None:
-            raise XapiError(404, "No such document.")
+            raise XapiError(404, _("No such document."))
         return _document_response(doc)
     if "since" in xreq.params:
-        raise XapiError(400, "since may be used only with GET.")
+        raise XapiError(400, _("since may be used only with GET."))
     if xreq.method == "DELETE":
         if document_id is None and key.kind != LrsDocument.Kind.STATE:
-            raise XapiError(400, f"DELETE needs {id_param}.")
+            raise XapiError(400, _("DELETE needs %(name)s.") % {"name": id_param})
         document_delete(credential=credential, key=key, document_id=document_id, if_match=xreq.header("if-match"))
         return HttpResponse(status=204)
     if document_id is None:
-        raise XapiError(400, f"{xreq.method} needs {id_param}.")
+        raise XapiError(400, _("%(method)s needs %(name)s.") % {"method": xreq.method, "name": id_param})
     content_type = (xreq.header("content-type") or "application/octet-stream").strip()
     doc = document_save(
         credential=credential,

@@ -116,6 +116,7 @@ SECTIONS = (
             Entry("orgs:sharing_settings", _("Sharing across agencies"), (ADMIN,)),
             Entry("orgs:security_settings", _("Sign-in security"), (ADMIN,)),
             Entry("certification:webhooks", _("Webhooks"), (ADMIN,)),
+            Entry("lrs:forwarding", _("Forwarding to an external LRS"), (ADMIN,)),
             Entry("tokens:api_tokens", _("API tokens"), (ADMIN,)),
             Entry("sso:providers", _("Single sign-on"), (ADMIN,)),
             Entry("scim:tokens", _("Provisioning (SCIM)"), (ADMIN,)),

@@ -3,6 +3,7 @@ the formats, and what a partner-scoped credential may read and write."""
 
 import uuid
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -192,3 +193,23 @@ def test_the_alternate_request_syntax_puts_a_statement(principal_lrs):
     )
     assert response.status_code == 204, response.content
     assert principal_lrs.get("/xapi/statements", {"statementId": sid}).status_code == 200
+
+
+def test_statements_referring_to_matches_come_in_order_with_them_across_more_pages(principal_lrs):
+    activity = "http://example.com/activities/referred"
+    ids = []
+    for i in range(3):
+        [sid] = principal_lrs.post("/xapi/statements", a_statement(object={"id": activity})).json()
+        ids.append(sid)
+        principal_lrs.post("/xapi/statements", a_statement(object={"id": f"http://example.com/other/{i}"}))
+        ref = a_statement(verb={"id": ADL + "experienced"}, object={"objectType": "StatementRef", "id": sid})
+        ids += principal_lrs.post("/xapi/statements", ref).json()
+    seen, params = [], {"activity": activity, "limit": 2, "ascending": "true"}
+    while True:
+        page = principal_lrs.get("/xapi/statements", params).json()
+        assert len(page["statements"]) <= 2
+        seen += [s["id"] for s in page["statements"]]
+        if not page["more"]:
+            break
+        params = {"more": unquote(page["more"].split("more=", 1)[1])}
+    assert seen == ids  # each match followed by the statement that refers to it, nothing else, none twice
