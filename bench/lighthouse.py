@@ -163,7 +163,13 @@ def main() -> int:
     rep, pages = rep_pages()
     if args.only:
         pages = {name: path for name, path in pages.items() if name in args.only.split(",")}
-    cookie = f"sessionid={make_session(rep)}; django_language=ja"
+    # Lighthouse's Cookie header replaces the browser's cookies, so it carries the CSRF secret too: the page's
+    # scripts post their statements with the token made from it, as on a phone.
+    from django.conf import settings
+    from django.utils.crypto import get_random_string
+
+    csrf = get_random_string(32)
+    cookie = f"sessionid={make_session(rep)}; {settings.CSRF_COOKIE_NAME}={csrf}; django_language=ja"
     port = free_port(8190)
     server = Server(database_url=database_url, port=port, workers=2, log_path=ROOT / "var" / "lighthouse.log")
     results: dict[str, Any] = {}
