@@ -179,7 +179,11 @@ def main() -> int:
             for name, path in pages.items():
                 url = f"http://127.0.0.1:{port}{path}"
                 started = time.monotonic()
-                report = run_lighthouse(url, cookie, Path(tmp) / f"{name}.json")
+                try:
+                    report = run_lighthouse(url, cookie, Path(tmp) / f"{name}.json")
+                except subprocess.CalledProcessError:
+                    # Lighthouse sometimes loses its trace on a busy machine (NO_NAVSTART): once more.
+                    report = run_lighthouse(url, cookie, Path(tmp) / f"{name}.json")
                 scores = measure(report)
                 scores.update(path=path, seconds=round(time.monotonic() - started, 1), missed=verdicts(scores))
                 results[name] = scores
