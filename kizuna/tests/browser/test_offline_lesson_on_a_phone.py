@@ -82,7 +82,11 @@ def test_a_rep_learns_a_saved_lesson_offline_and_it_counts_once_back_online(
     wait_until(page, f"{OUTBOX}.then(items => items.length >= 4)")
     assert Statement.objects.filter(actor=cast.rep_a1).count() == online_count  # nothing reached the server
     assert not Attempt.objects.filter(rep=cast.rep_a1).exists()
+    # The outbox outlives the page: reloaded offline, the saved lesson opens again and nothing was lost.
+    page.reload()
+    assert page.locator("h1").inner_text() == "30秒で分かる料金"
     kept = page.evaluate(f"() => {OUTBOX}")
+    assert any("submit_sid" in item["body"] for item in kept)
     offline_at = max(item["at"] for item in kept)
 
     # Back online: everything is sent, in order, with the moments it happened.
