@@ -4,7 +4,7 @@
  *   each a POST kept whole: {id, seq, url, headers, body}. `id` is the statement id made on the phone, so a
  *   request sent twice (by a page and by the worker's Background Sync at once, or after a lost answer) is
  *   stored once by the server. Sent oldest first; a 2xx or 4xx answer removes it (stored, or refused for
- *   good: the answer says why); no connection or a 5xx keeps it for the next try.
+ *   good: the answer says why); no connection, a 5xx or a 401 (signed out) keeps it for the next try.
  * - "lessons": the lessons saved for offline (what offline.js stored in Cache Storage, with their size).
  */
 (function (scope) {
@@ -80,7 +80,8 @@
           return fetch(item.url, {
             method: "POST", credentials: "same-origin", headers: item.headers, body: item.body
           }).then(function (resp) {
-            if (resp.status >= 500) return false;
+            // 401: signed out (or a worker without the session): kept until the rep signs in again.
+            if (resp.status >= 500 || resp.status === 401) return false;
             return api.remove("outbox", item.id).then(function () {
               if (resp.status >= 400 && scope.console) console.warn("Kizuna: the server refused", item.url, resp.status);
               if (!onAnswer) return next(i + 1);
