@@ -7,6 +7,7 @@ services and selectors elsewhere.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -14,11 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.selectors import access_lesson_for_user
 from kizuna.ops.errors import message_user
 from kizuna.orgs.access import membership_of
+from kizuna.records.services import StatementError, late_event_timestamp
 
 from . import selectors, services
 from .errors import AssessmentError
@@ -38,7 +41,29 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _save_answers(request: HttpRequest, attempt: Attempt, *, only: str | None = None) -> dict[str, str]:
+def _answered_at(request: HttpRequest, version: QuizVersion) -> datetime | None:
+    """When the rep answered, for answers kept on a phone while offline and sent later (the form's ``at``).
+
+    A quiz with a time limit is always timed by the server's clock, so ``at`` is ignored there.
+    """
+    raw = request.POST.get("at", "")
+    if not raw or version.time_limit_minutes:
+        return None
+    try:
+        parsed = parse_datetime(raw[:40])
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise AssessmentError(_("The time of these answers could not be read."))
+    try:
+        return late_event_timestamp(parsed)
+    except StatementError as exc:
+        raise AssessmentError(str(exc)) from None
+
+
+def _save_answers(
+    request: HttpRequest, attempt: Attempt, *, only: str | None = None, at: datetime | None = None
+) -> dict[str, str]:
     """Save every answered question of the posted form; return {question key: what to fix} for unreadable ones."""
     errors: dict[str, str] = {}
     for item in attempt.layout:
@@ -55,6 +80,7 @@ def _save_answers(request: HttpRequest, attempt: Attempt, *, only: str | None = 
                 question_key=key,
                 answer=answer,
                 statement_id=_uuid(request.POST.get(f"sid-{key}")),
+                timestamp=at,
             )
         except AnswerError as exc:
             errors[key] = str(exc)
@@ -109,6 +135,7 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
     action = request.POST.get("action", "submit")
     try:
+        at = _answered_at(request, version)
         if action == "start":
             services.attempt_start(
                 rep=request.user, quiz_version=version, lesson=lesson, statement_id=_uuid(request.POST.get("sid"))
@@ -122,7 +149,11 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
         if attempt is None:
             # A micro lesson's form starts its attempt with its first post (the same id on a double tap).
             attempt = services.attempt_start(
-                rep=request.user, quiz_version=version, lesson=lesson, statement_id=_uuid(request.POST.get("start_sid"))
+                rep=request.user,
+                quiz_version=version,
+                lesson=lesson,
+                statement_id=_uuid(request.POST.get("start_sid")),
+                timestamp=at,
             )
         if attempt.submitted_at is not None:
             # A second tap on submit, or an old tab: the result stands as it was.
@@ -137,16 +168,16 @@ def quiz_attempt(request: HttpRequest, lesson_id: int) -> HttpResponse:
             messages.warning(request, _("The time ran out, so your answers were submitted."))
             return redirect("assessments:quiz_attempt_result", quiz_attempt_id=attempt.pk)
         if action == "save":
-            errors = _save_answers(request, attempt, only=request.POST.get("question"))
+            errors = _save_answers(request, attempt, only=request.POST.get("question"), at=at)
             if _wants_json(request):
                 return JsonResponse({"saved": not errors, "errors": errors}, status=400 if errors else 200)
             return _player(request, lesson, attempt, errors, status=400 if errors else 200)
-        errors = _save_answers(request, attempt)
+        errors = _save_answers(request, attempt, at=at)
         if errors:
             messages.error(request, _("Some answers could not be read. Fix them and submit again."))
             return _player(request, lesson, attempt, errors, status=400)
         attempt = services.attempt_submit(
-            rep=request.user, attempt=attempt, statement_id=_uuid(request.POST.get("submit_sid"))
+            rep=request.user, attempt=attempt, statement_id=_uuid(request.POST.get("submit_sid")), timestamp=at
         )
     except AssessmentError as exc:
         if _wants_json(request):

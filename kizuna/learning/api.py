@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -17,7 +18,12 @@ from kizuna.ops.api_types import IsoDatetime, Mapped, Page
 from kizuna.ops.bounds import Id
 from kizuna.orgs.access import Role, has_role
 from kizuna.records.selectors import course_progress_for, lesson_progress_for, lesson_statuses, statements_visible_to
-from kizuna.records.services import lesson_statement_submit, statement_to_xapi
+from kizuna.records.services import (
+    MAX_STATEMENT_BYTES,
+    StatementTooLarge,
+    lesson_statement_submit,
+    statement_to_xapi,
+)
 
 from . import schemas
 from .selectors import rep_next_up
@@ -181,8 +187,13 @@ def lesson_statement_create(request: HttpRequest, lesson_id: Id, statement: sche
     """Record launched, progressed (reading time, or a video's played segments) or completed, for the caller.
 
     Actor and object come from the server. Send a new UUID as `id` for each statement and the same one
-    when retrying: a repeated id is answered again (`stored`: false) and counted once.
+    when retrying: a repeated id is answered again (`stored`: false) and counted once. A statement kept on a
+    phone while offline carries its `timestamp`; one over 16 KB is refused (413).
     """
+    if len(request.body) > MAX_STATEMENT_BYTES:
+        raise StatementTooLarge(
+            _("This statement is too large (at most %(kb)s KB).") % {"kb": MAX_STATEMENT_BYTES // 1024}
+        )
     user = request.auth  # type: ignore[attr-defined]
     found = access_lesson_for_user(user, lesson_id)
     outcome = lesson_statement_submit(
@@ -192,6 +203,7 @@ def lesson_statement_create(request: HttpRequest, lesson_id: Id, statement: sche
         verb=statement.verb.id,
         result=statement.result.model_dump() if statement.result else None,
         context=statement.context.model_dump() if statement.context else None,
+        timestamp=statement.timestamp,
     )
     return {
         "id": outcome.id,

@@ -86,6 +86,11 @@ class StatementIn(Schema):
     verb: VerbIn
     result: ResultIn | None = None
     context: ContextIn | None = None
+    timestamp: datetime | None = Field(
+        None,
+        description="when it happened, with a time zone, for a statement sent late (a phone's offline queue): at"
+        " most 14 days old and not in the future; left out: now",
+    )
 
 
 class StatementCourseOut(Schema):

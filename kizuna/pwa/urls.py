@@ -8,5 +8,7 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),
+    path("offline/saved/", views.saved, name="saved"),
     path("pwa/icons/<str:name>", views.icon, name="icon"),
+    path("pwa/lessons/<int:lesson_id>/pack/", views.lesson_pack, name="lesson_pack"),
 ]

@@ -4,6 +4,7 @@ whole site) and the page it shows when a page cannot be reached offline."""
 import hashlib
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,11 +15,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kizuna.catalog.selectors import access_lesson_for_user
+from kizuna.orgs.access import membership_of
+
 from .icons import BACKGROUND_COLOR, ICONS, ICONS_BY_NAME, THEME_COLOR, icon_build, source_version
+from .selectors import OFFLINE_BUDGET_BYTES, lesson_offline_pack
 
 # What the service worker keeps from its install on: the page shell (styles, scripts), the icons and the
 # offline page. Pages and media are not kept here (they are the rep's own, and large).
-SHELL_STATIC = ("kizuna/app.css", "django_htmx/htmx-2.min.js", "pwa/register.js")
+SHELL_STATIC = ("kizuna/app.css", "django_htmx/htmx-2.min.js", "pwa/register.js", "pwa/outbox.js", "pwa/offline.js")
 
 
 def icon_url(name: str) -> str:
@@ -28,7 +33,7 @@ def icon_url(name: str) -> str:
 def precache_urls() -> list[str]:
     """Return the URLs the service worker stores at install (tests keep their total under 500 KB)."""
     icons = [icon_url(icon.name) for icon in ICONS if icon.name != "apple-touch-icon.png"]
-    return [*(static(path) for path in SHELL_STATIC), *icons, reverse("pwa:offline")]
+    return [*(static(path) for path in SHELL_STATIC), *icons, reverse("pwa:offline"), reverse("pwa:saved")]
 
 
 @require_GET
@@ -91,6 +96,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "precache_json": json.dumps(precache),
             "offline_url_json": json.dumps(reverse("pwa:offline")),
             "icon_json": json.dumps(icon_url("icon-192.png")),
+            "outbox_script_json": json.dumps(static("pwa/outbox.js")),
         },
     )
     # The version changes whenever the worker or anything it keeps changes: browsers then install the new one.
@@ -111,4 +117,25 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def offline(request: HttpRequest) -> HttpResponse:
     response = render(request, "pwa/offline.html")
     patch_cache_control(response, no_cache=True, private=True)
+    return response
+
+
+@require_GET
+def saved(request: HttpRequest) -> HttpResponse:
+    """The lessons kept on this phone (listed from the browser's own storage, so it opens offline too)."""
+    response = render(request, "pwa/saved.html", {"budget_bytes": OFFLINE_BUDGET_BYTES})
+    patch_cache_control(response, no_cache=True, private=True)
+    return response
+
+
+@require_GET
+@login_required
+def lesson_pack(request: HttpRequest, lesson_id: int) -> JsonResponse:
+    """What saving a lesson for offline stores (its page, video, poster) and its size, or why it cannot be saved."""
+    lesson = access_lesson_for_user(request.user, lesson_id)
+    m = membership_of(request.user)
+    if m is None or not m.is_rep:
+        raise Http404
+    response = JsonResponse(lesson_offline_pack(rep=request.user, lesson=lesson).as_json())
+    patch_cache_control(response, no_store=True, private=True)
     return response

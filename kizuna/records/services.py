@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -36,6 +36,13 @@ class StatementError(ApplicationError):
     code = "statement-rejected"
 
 
+class StatementTooLarge(StatementError):
+    """A statement bigger than any the player makes (a phone's offline queue sends them one by one)."""
+
+    code = "too-large"
+    status = 413
+
+
 class NotALearner(ApplicationError):
     """Someone who is not a rep tried to record learning."""
 
@@ -61,6 +68,12 @@ class Activity:
 # One progress report of a lesson page or video covers at most this much time since the previous one.
 MAX_REPORT_SECONDS = 3600
 
+# A statement the player sends late (kept on a phone while offline) keeps its own timestamp if it is at most
+# this old; a phone's clock may run this far ahead of ours. The player's statements are a few hundred bytes.
+LATE_EVENT_MAX_AGE = timedelta(days=14)
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_STATEMENT_BYTES = 16 * 1024
+
 _DURATION = re.compile(
     r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
 )
@@ -73,6 +86,25 @@ def parse_duration(text: str) -> float:
         raise StatementError(_("result.duration must be an ISO 8601 duration such as PT3M12S"))
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
     return parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+
+
+def late_event_timestamp(timestamp: datetime | None) -> datetime | None:
+    """Return when a browser says an event happened, if we can believe it: with a time zone, not in the future
+    beyond a phone's clock drift, and not older than ``LATE_EVENT_MAX_AGE`` (an offline phone's queue)."""
+    if timestamp is None:
+        return None
+    if timezone.is_naive(timestamp):
+        raise StatementError(_("timestamp needs a time zone, such as 2026-12-06T09:30:00+09:00."), field="timestamp")
+    now = timezone.now()
+    if timestamp > now + CLOCK_SKEW:
+        raise StatementError(_("timestamp is in the future: check the phone's clock."), field="timestamp")
+    if timestamp < now - LATE_EVENT_MAX_AGE:
+        raise StatementError(
+            _("This event happened more than %(days)s days ago and can no longer be recorded.")
+            % {"days": LATE_EVENT_MAX_AGE.days},
+            field="timestamp",
+        )
+    return timestamp
 
 
 def format_duration(seconds: float) -> str:
@@ -687,7 +719,14 @@ def _segments(extensions: dict[str, Any], *, required: bool) -> str | None:
 
 
 def _video_record(
-    *, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: vocab.Term, result: dict, context: dict
+    *,
+    rep: Any,
+    lesson: Any,
+    statement_id: uuid.UUID,
+    verb: vocab.Term,
+    result: dict,
+    context: dict,
+    timestamp: datetime | None = None,
 ) -> None:
     """A Video Profile statement of the player: its result and context extensions where the profile puts them."""
     extensions = result.get("extensions") or {}
@@ -713,16 +752,26 @@ def _video_record(
         seconds=_duration(result) if reports and result.get("duration") is not None else None,
         session_id=str(context_ext.get(vocab.EXT_SESSION_ID) or ""),
         statement_id=statement_id,
+        timestamp=timestamp,
     )
 
 
 _VIDEO_VERBS = {term.iri: term for term in vocab.VIDEO_PLAYER_VERBS}
 
 
-def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result: dict, context: dict) -> bool:
+def _record(
+    *,
+    rep: Any,
+    lesson: Any,
+    statement_id: uuid.UUID,
+    verb: str,
+    result: dict,
+    context: dict,
+    timestamp: datetime | None,
+) -> bool:
     """Call the service the verb stands for; return whether a statement was stored."""
     if verb == VERB_LAUNCHED:
-        lesson_launch(rep=rep, lesson=lesson, statement_id=statement_id)
+        lesson_launch(rep=rep, lesson=lesson, statement_id=statement_id, timestamp=timestamp)
     elif verb == VERB_PROGRESSED:
         extensions = result.get("extensions") or {}
         seconds = _duration(result)
@@ -738,16 +787,23 @@ def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result
                 seconds=seconds,
                 statement_id=statement_id,
                 session_id=str(session_id or ""),
+                timestamp=timestamp,
             )
         else:
-            lesson_time_record(rep=rep, lesson=lesson, seconds=seconds, statement_id=statement_id)
+            lesson_time_record(rep=rep, lesson=lesson, seconds=seconds, statement_id=statement_id, timestamp=timestamp)
     elif verb in _VIDEO_VERBS:
         _video_record(
-            rep=rep, lesson=lesson, statement_id=statement_id, verb=_VIDEO_VERBS[verb], result=result, context=context
+            rep=rep,
+            lesson=lesson,
+            statement_id=statement_id,
+            verb=_VIDEO_VERBS[verb],
+            result=result,
+            context=context,
+            timestamp=timestamp,
         )
     elif verb == VERB_COMPLETED:
         # None: the lesson was already complete, so there was nothing to store.
-        return lesson_complete(rep=rep, lesson=lesson, statement_id=statement_id) is not None
+        return lesson_complete(rep=rep, lesson=lesson, statement_id=statement_id, timestamp=timestamp) is not None
     else:
         raise StatementError(
             _(
@@ -760,15 +816,24 @@ def _record(*, rep: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result
 
 
 def lesson_statement_submit(
-    *, user: Any, lesson: Any, statement_id: uuid.UUID, verb: str, result: dict | None, context: dict | None
+    *,
+    user: Any,
+    lesson: Any,
+    statement_id: uuid.UUID,
+    verb: str,
+    result: dict | None,
+    context: dict | None,
+    timestamp: datetime | None = None,
 ) -> StatementOutcome:
     """Record a statement the player or an integration sent about a lesson, for the user who sent it.
 
     The actor and object always come from the server. A repeated id is answered again
-    without being counted twice.
+    without being counted twice. ``timestamp``: when it happened, for a statement sent late (a phone's
+    offline queue); checked by ``late_event_timestamp``, else now.
     """
     if not has_role(user, Role.REP):
         raise NotALearner
+    timestamp = late_event_timestamp(timestamp)
     owner_id = statement_owner_id(statement_id)
     if owner_id is not None and owner_id != user.pk:
         raise StatementError(_("This statement id is already used. Make a new UUID for each statement."))
@@ -782,6 +847,7 @@ def lesson_statement_submit(
                 verb=verb,
                 result=result or {},
                 context=context or {},
+                timestamp=timestamp,
             )
     lp = lesson_progress_for(user=user, lesson=lesson)
     cp = course_progress_for(user=user, course_id=lesson.version.course_id)

@@ -20,12 +20,44 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  /* A micro lesson's check answered offline (a lesson saved on the phone): the whole form is kept in the
+     outbox (pwa/outbox.js) with fresh statement ids (a saved page's ids may have been used already) and the
+     moment it was answered, and sent when the connection is back. The correct answers are not on the phone:
+     the server scores the answers then, and the lesson shows the result when next opened online. */
+  function keepOffline(form) {
+    ["start_sid", "submit_sid"].concat(
+      Array.prototype.map.call(form.querySelectorAll("input[name^='sid-']"), function (el) { return el.name; })
+    ).forEach(function (name) {
+      var el = form.querySelector("input[name='" + name + "']");
+      if (el) el.value = uuid();
+    });
+    var data = new URLSearchParams(new FormData(form));
+    data.set("at", new Date().toISOString());
+    form.classList.add("is-sent");
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], input, select, textarea"), function (el) {
+      if (el.type !== "hidden") el.disabled = true;
+    });
+    var note = document.createElement("p");
+    note.className = "meta quiz-kept";
+    note.setAttribute("role", "status");
+    note.textContent = form.dataset.offlineKept;
+    form.appendChild(note);
+    window.KizunaOffline.queue({
+      id: data.get("submit_sid"), url: form.getAttribute("action"), body: data.toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html" }
+    });
+  }
+
   // Every quiz form (also a micro lesson's check): one submit only, and not without a connection.
   Array.prototype.forEach.call(document.querySelectorAll("form.quiz-form"), function (form) {
     form.addEventListener("submit", function (event) {
       if (form.classList.contains("is-sent")) { event.preventDefault(); return; }
       if (navigator.onLine === false) {
         event.preventDefault();
+        if (form.dataset.autosave === "0" && window.KizunaOffline && form.dataset.offlineKept) {
+          keepOffline(form);
+          return;
+        }
         var status = document.getElementById("quiz-saved");
         if (status && form.dataset.offlineSubmit) status.textContent = form.dataset.offlineSubmit;
         return;

@@ -26,6 +26,11 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  // What the rep does is kept on the phone until the server has it: in IndexedDB (pwa/outbox.js, sent also
+  // by the service worker's Background Sync and after the next page load), else in localStorage. Each
+  // statement carries its id and the moment it happened, so one sent late counts once, at its own time.
+  var outbox = window.KizunaOffline && window.indexedDB ? window.KizunaOffline : null;
+
   function loadQueue() {
     try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
   }
@@ -33,8 +38,11 @@
     try { localStorage.setItem(QUEUE_KEY, JSON.stringify(q.slice(-200))); } catch (e) { /* storage full or off */ }
   }
 
+  function answered(item, status, body) { if (status < 300 && item.url === url) update(body); }
+
   var sending = false;
   function flush(keepalive) {
+    if (outbox) { outbox.flush(answered); return; }
     if (sending && !keepalive) return;
     var queue = loadQueue();
     if (!queue.length) return;
@@ -57,10 +65,29 @@
 
   function send(statement, keepalive) {
     statement.id = uuid();
+    statement.timestamp = new Date().toISOString();
+    if (outbox) {
+      outbox.queue({
+        id: statement.id, url: url, body: JSON.stringify(statement),
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" }
+      }).then(function () { outbox.flush(answered); }).catch(function () {});
+      return;
+    }
     var queue = loadQueue();
     queue.push({ url: url, statement: statement });
     saveQueue(queue);
     flush(keepalive);
+  }
+
+  // Statements an older page kept in localStorage move to the outbox.
+  if (outbox) {
+    loadQueue().forEach(function (item) {
+      outbox.queue({
+        id: item.statement.id, url: item.url, body: JSON.stringify(item.statement),
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" }
+      });
+    });
+    saveQueue([]);
   }
 
   function update(data) {
