@@ -162,6 +162,21 @@ def _error_response(error: XapiError) -> HttpResponse:
     return response
 
 
+def _preflight(methods: tuple[str, ...]) -> HttpResponse:
+    """Answer a browser's CORS preflight: content on another site (a cmi5 AU, an authoring tool's package) may
+    call the LRS. Any origin is allowed because the credentials travel in the Authorization header, never in
+    cookies, so a page elsewhere can do nothing the holder of the key could not do anyway."""
+    response = HttpResponse(status=204)
+    allowed = methods + (("HEAD",) if "GET" in methods else ())
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = ", ".join((*allowed, "OPTIONS"))
+    response["Access-Control-Allow-Headers"] = (
+        "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match"
+    )
+    response["Access-Control-Max-Age"] = "600"
+    return response
+
+
 def xapi_view(
     methods: tuple[str, ...], *, authenticated: bool = True, consistent_through: bool = False
 ) -> Callable[[Callable[[XapiRequest], HttpResponse]], Callable[[HttpRequest], HttpResponse]]:
@@ -171,6 +186,8 @@ def xapi_view(
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest) -> HttpResponse:
+            if request.method == "OPTIONS":
+                return _preflight(methods)
             # Errors before a version is agreed are answered as the newest version this LRS speaks.
             version = SUPPORTED_VERSIONS[0] if authenticated else "1.0.3"
             try:
@@ -212,6 +229,7 @@ def xapi_view(
                 )
             if version.startswith("2") and "Last-Modified" not in response:
                 response["Last-Modified"] = timezone.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
+            response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = (
                 "ETag, Last-Modified, X-Experience-API-Version, X-Experience-API-Consistent-Through"
             )
