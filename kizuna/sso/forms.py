@@ -68,6 +68,12 @@ class SamlIdentityProviderForm(forms.Form):
     )
     entity_id = forms.CharField(label=_("IdP entity ID (issuer)"), max_length=1024, required=False)
     sso_url = forms.CharField(label=_("IdP sign-in (SSO) URL"), max_length=1000, required=False)
+    slo_url = forms.CharField(
+        label=_("IdP sign-out (SLO) URL"),
+        max_length=1000,
+        required=False,
+        help_text=_("Optional: signing out of Kizuna then signs out of the identity provider too."),
+    )
     x509cert = forms.CharField(
         label=_("IdP signing certificate"),
         required=False,

@@ -25,7 +25,7 @@ from kizuna.orgs.selectors import organization_teams
 from kizuna.orgs.services import OrgsError, person_create, roles_for
 
 from .models import IdentityProvider
-from .saml import saml_app_settings
+from .saml import saml_app_settings, sp_key_of
 from .selectors import email_domain
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -82,6 +82,7 @@ def _provider_state(provider: IdentityProvider | None) -> dict[str, Any]:
         idp = settings.get("idp", {})
         state["entity_id"] = idp.get("entity_id", "")
         state["sso_url"] = idp.get("sso_url", "")
+        state["slo_url"] = idp.get("slo_url", "")
         try:
             state["certificate_sha256"] = hashlib.sha256(base64.b64decode(idp.get("x509cert", ""))).hexdigest()
         except binascii.Error:
@@ -185,8 +186,8 @@ def identity_provider_save(
         )
 
 
-def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
-    """Return (entity id, sign-in URL, certificate) read from an IdP's metadata XML."""
+def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str, str]:
+    """Return (entity id, sign-in URL, certificate, sign-out URL or "") read from an IdP's metadata XML."""
     from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser  # type: ignore[import-untyped]
 
     bad = _("This is not the SAML metadata of an identity provider (an EntityDescriptor with an IDPSSODescriptor).")
@@ -199,7 +200,8 @@ def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
     sso_url = (idp.get("singleSignOnService") or {}).get("url", "")
     if not idp.get("entityId") or not sso_url or not certs[0]:
         raise SsoError(bad, field="metadata_xml")
-    return idp["entityId"], sso_url, certs[0]
+    slo_url = (idp.get("singleLogoutService") or {}).get("url", "")
+    return idp["entityId"], sso_url, certs[0], slo_url
 
 
 def _clean_certificate(text: str) -> str:
@@ -230,20 +232,28 @@ def saml_provider_save(
     sso_required: bool,
     role_claim: str,
     team_claim: str,
+    slo_url: str = "",
 ) -> IdentityProvider:
-    """Create or change an organization's SAML identity provider, from its metadata XML or its three values."""
+    """Create or change an organization's SAML identity provider, from its metadata XML or its values typed in."""
     name = name.strip()
     if not name:
         raise SsoError(_("Enter a name, such as the provider's product name."), field="name")
     if metadata_xml.strip():
-        entity_id, sso_url, x509cert = _saml_idp_from_metadata(metadata_xml)
-    entity_id, sso_url = entity_id.strip(), sso_url.strip()
+        entity_id, sso_url, x509cert, slo_url = _saml_idp_from_metadata(metadata_xml)
+    entity_id, sso_url, slo_url = entity_id.strip(), sso_url.strip(), slo_url.strip()
     if not entity_id:
         raise SsoError(_("Enter the identity provider's entity ID, or paste its metadata XML."), field="entity_id")
     try:
         URLValidator(schemes=["https", "http"])(sso_url)
     except ValidationError:
         raise SsoError(_("Enter the identity provider's sign-in (SSO) URL (https://…)."), field="sso_url") from None
+    if slo_url:
+        try:
+            URLValidator(schemes=["https", "http"])(slo_url)
+        except ValidationError:
+            raise SsoError(
+                _("Enter the identity provider's sign-out (SLO) URL (https://…), or leave it empty."), field="slo_url"
+            ) from None
     if not x509cert.strip():
         raise SsoError(_("Paste the identity provider's signing certificate, or its metadata XML."), field="x509cert")
     certificate = _clean_certificate(x509cert)
@@ -257,7 +267,13 @@ def saml_provider_save(
         else:
             app = provider.app
         app.name = name
-        app.settings = saml_app_settings(entity_id=entity_id[:1024], sso_url=sso_url, x509cert=certificate)
+        app.settings = saml_app_settings(
+            entity_id=entity_id[:1024],
+            sso_url=sso_url,
+            x509cert=certificate,
+            slo_url=slo_url,
+            sp_key=sp_key_of(app.settings),
+        )
         app.save()
         return _provider_record(
             provider=provider,
