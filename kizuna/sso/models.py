@@ -21,6 +21,11 @@ class IdentityProvider(models.Model):
     sso_required = models.BooleanField(_("require single sign-on (refuse passwords)"), default=False)
     role_claim = models.CharField(_("role claim"), max_length=100, blank=True, default="roles")
     team_claim = models.CharField(_("team claim"), max_length=100, blank=True, default="")
+    # SAML: where the IdP's metadata is fetched from (daily, by the scheduled job), and how the last fetch went.
+    metadata_url = models.URLField(_("IdP metadata URL"), max_length=1000, blank=True, default="")
+    metadata_refreshed_at = models.DateTimeField(null=True, blank=True)
+    metadata_error = models.CharField(max_length=40, blank=True, default="")  # a code of metadata.py's
+    metadata_error_detail = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from kizuna.orgs.selectors import organizations_all
 
 from . import services, slo
 from .forms import IdentityProviderForm, SamlIdentityProviderForm, SsoStartForm
+from .metadata import error_message
 from .models import IdentityProvider
 from .selectors import access_provider_for_user, provider_for_app, provider_for_email, providers_for_admin
 
@@ -105,6 +106,7 @@ def _pem(certificate: str) -> str:
 def _saml_initial(provider: IdentityProvider) -> dict[str, Any]:
     idp = provider.app.settings.get("idp", {})
     return {
+        "metadata_url": provider.metadata_url,
         "entity_id": idp.get("entity_id", ""),
         "sso_url": idp.get("sso_url", ""),
         "slo_url": idp.get("slo_url", ""),
@@ -163,6 +165,12 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     else:
         initial.update(discovery_url=provider.app.settings.get("server_url", ""), client_id=provider.app.client_id)
         form = IdentityProviderForm(request.POST or None, initial=initial, organizations=organizations_all())
+    if request.method == "POST" and request.POST.get("refresh") and provider.metadata_url:
+        if services.saml_metadata_refresh(provider=provider):
+            messages.success(request, _("The identity provider's metadata is read again."))
+        else:
+            messages.error(request, error_message(provider.metadata_error, provider.metadata_error_detail))
+        return redirect("sso:provider_edit", provider_id=provider.pk)
     if request.method == "POST" and request.POST.get("delete"):
         services.identity_provider_delete(provider=provider)
         messages.success(request, _("The identity provider is removed."))
@@ -177,6 +185,8 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
             "entity_id": request.build_absolute_uri(reverse("saml_metadata", args=[slug])),
             "acs": request.build_absolute_uri(reverse("saml_acs", args=[slug])),
             "sls": request.build_absolute_uri(reverse("saml_sls", args=[slug])),
+            "metadata_error": provider.metadata_error
+            and error_message(provider.metadata_error, provider.metadata_error_detail),
             "certificate": _pem(provider.app.settings.get("advanced", {}).get("x509cert", "")),
         }
     else:
