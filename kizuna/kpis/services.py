@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from kizuna.catalog.selectors import products_all
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
 
@@ -176,6 +177,28 @@ def _check_row(
     return (None if errors else clean), errors
 
 
+def _import_record(*, figures: list[SalesFigure], created: list[SalesFigure], by: User, source: str) -> None:
+    """Record a load of sales figures in the trail: one entry per agency, with how many rows and which months."""
+    new = {id(f) for f in created}
+    per_partner: dict[int, dict[str, Any]] = {}
+    for figure in figures:
+        entry = per_partner.setdefault(figure.partner_id, {"created": 0, "updated": 0, "months": set()})
+        entry["created" if id(figure) in new else "updated"] += 1
+        entry["months"].add(figure.period.strftime("%Y-%m"))
+    for partner_id, entry in sorted(per_partner.items()):
+        audit_record(
+            action=Action.KPI_IMPORT,
+            actor=by,
+            organization_id=partner_id,
+            after={
+                "source": source,
+                "created": entry["created"],
+                "updated": entry["updated"],
+                "months": sorted(entry["months"]),
+            },
+        )
+
+
 def sales_figures_upsert(*, rows: list[tuple[int, dict[str, Any]]], by: User, source: str) -> UpsertResult:
     """Check every row, then create or update them all in one transaction; refuse them all if one is bad.
 
@@ -258,6 +281,7 @@ def sales_figures_upsert(*, rows: list[tuple[int, dict[str, Any]]], by: User, so
         touched |= {(f.partner_id, f.period) for f in result.figures}
         sales_months_refresh(pairs=touched)
         result.created, result.updated = len(to_create), len(to_update)
+        _import_record(figures=result.figures, created=to_create, by=by, source=source)
     return result
 
 

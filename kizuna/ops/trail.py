@@ -58,6 +58,12 @@ class Action(models.TextChoices):
     DATA_EXPORT = "data.export", _("data exported")
     MFA_POLICY_UPDATE = "mfa_policy.update", _("second-factor requirement changed")
     SESSIONS_END = "sessions.end", _("signed out everywhere")
+    KPI_IMPORT = "kpi.import", _("sales figures loaded")
+    SPOTLIGHT_ADD = "spotlight.add", _("rep put in the spotlight")
+    SPOTLIGHT_REMOVE = "spotlight.remove", _("rep taken out of the spotlight")
+    LIVE_SESSION_CREATE = "live.create", _("live session scheduled")
+    LIVE_SESSION_UPDATE = "live.update", _("live session changed")
+    SURVEY_SEND = "survey.send", _("survey sent")
 
 
 @dataclass(frozen=True)
