@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     CERTIFICATION_REOPEN = "certification.reopen", _("certification reopened")
     CERTIFICATION_GRANT = "certification.grant", _("certification granted")
     CERTIFICATION_REVOKE = "certification.revoke", _("certification revoked")
+    CERTIFICATION_EXPIRE = "certification.expire", _("certification expired")
     BADGE_REVOKE = "badge.revoke", _("badge revoked")
     POINT_RULES_UPDATE = "points.update", _("point rules changed")
     BADGE_SAVE = "badge.save", _("badge saved")
