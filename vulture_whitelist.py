@@ -349,3 +349,4 @@ _.coaching  # variable, kizuna/notifications/models.py: a push switch, read by g
 _.suggestion  # variable, kizuna/plain/analysis.py: a Finding's field, in plain_check's JSON (asdict) and plain/_assist.html
 _.blocking  # property, kizuna/plain/analysis.py: read by plain/_assist.html
 _.words_not_understood  # variable, kizuna/freshness/selectors.py: shown by freshness/studio.html and edit.html
+_.metadata_refreshed_at  # variable, kizuna/sso/models.py: shown by sso/provider_edit.html (when the IdP's metadata was last read)
