@@ -204,6 +204,9 @@ def serve_idp(idp: SamlIdP, *, email: str, attributes: dict[str, list[str]]) -> 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             query = parse_qs(urlsplit(self.path).query)
+            if urlsplit(self.path).path == "/slo":
+                self._sign_out(query)
+                return
             request = etree.fromstring(OneLogin_Saml2_Utils.decode_base64_and_inflate(query["SAMLRequest"][0]))
             issuer = request.find("{urn:oasis:names:tc:SAML:2.0:assertion}Issuer")
             acs_url = str(request.get("AssertionConsumerServiceURL"))
@@ -228,11 +231,25 @@ def serve_idp(idp: SamlIdP, *, email: str, attributes: dict[str, list[str]]) -> 
             self.end_headers()
             self.wfile.write(page)
 
+        def _sign_out(self, query: dict[str, list[str]]) -> None:
+            """Answer Kizuna's LogoutRequest with a signed LogoutResponse, sent back to Kizuna's sign-out URL."""
+            from urllib.parse import urlencode
+
+            request = etree.fromstring(OneLogin_Saml2_Utils.decode_base64_and_inflate(query["SAMLRequest"][0]))
+            issuer = request.find("{urn:oasis:names:tc:SAML:2.0:assertion}Issuer")
+            # Kizuna's entity ID is its metadata URL; its sign-out service is beside it.
+            sls = (issuer.text if issuer is not None else "").replace("/metadata/", "/sls/")
+            answer = idp.logout_response(destination=sls, in_response_to=str(request.get("ID")))
+            self.send_response(302)
+            self.send_header("Location", f"{sls}?{urlencode(answer)}")
+            self.end_headers()
+
         def log_message(self, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    idp.slo_url = f"http://127.0.0.1:{server.server_address[1]}/slo"
     return f"http://127.0.0.1:{server.server_address[1]}/sso", server
 
 
