@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from kizuna.catalog.selectors import products_all
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
-from kizuna.ops.trail import Action, audit_record
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
 
@@ -369,23 +369,57 @@ def kpi_target_set(
             raise KpiError(_("Enter the baseline's first and last month, in that order."))
     else:
         kind, baseline_from, baseline_to = TargetKind.POINTS, None, None
-    target, _created = KpiTarget.objects.update_or_create(
-        partner=partner,
-        metric=metric,
-        defaults={
-            "value": value,
-            "kind": kind,
-            "baseline_from": baseline_from.replace(day=1) if baseline_from else None,
-            "baseline_to": baseline_to.replace(day=1) if baseline_to else None,
-            "set_by": by,
-        },
-    )
+    with transaction.atomic():
+        before = _target_state(KpiTarget.objects.filter(partner=partner, metric=metric).first())
+        target, _created = KpiTarget.objects.update_or_create(
+            partner=partner,
+            metric=metric,
+            defaults={
+                "value": value,
+                "kind": kind,
+                "baseline_from": baseline_from.replace(day=1) if baseline_from else None,
+                "baseline_to": baseline_to.replace(day=1) if baseline_to else None,
+                "set_by": by,
+            },
+        )
+        old, new = changed_fields(before, _target_state(target))
+        if old or new:
+            audit_record(
+                action=Action.KPI_TARGET_UPDATE,
+                actor=by,
+                target=target,
+                target_label=metric,
+                organization_id=partner.pk if partner else None,
+                before=old,
+                after=new,
+            )
     return target
+
+
+def _target_state(target: KpiTarget | None) -> dict[str, Any]:
+    if target is None:
+        return {}
+    return {
+        "metric": target.metric,
+        "value": target.value,
+        "kind": target.kind,
+        "baseline_from": target.baseline_from.isoformat() if target.baseline_from else None,
+        "baseline_to": target.baseline_to.isoformat() if target.baseline_to else None,
+    }
 
 
 def kpi_target_clear(*, partner: Organization, metric: str) -> None:
     """Remove an agency's own target, so the target for every agency applies again."""
-    KpiTarget.objects.filter(partner=partner, metric=metric).delete()
+    with transaction.atomic():
+        for target in KpiTarget.objects.filter(partner=partner, metric=metric):
+            audit_record(
+                action=Action.KPI_TARGET_UPDATE,
+                target=target,
+                target_label=metric,
+                organization_id=partner.pk,
+                before=_target_state(target),
+            )
+            target.delete()
 
 
 # --- Experiments: a course rolled out at random ----------------------------------------------------------------

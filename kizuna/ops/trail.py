@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     MFA_POLICY_UPDATE = "mfa_policy.update", _("second-factor requirement changed")
     SESSIONS_END = "sessions.end", _("signed out everywhere")
     KPI_IMPORT = "kpi.import", _("sales figures loaded")
+    KPI_TARGET_UPDATE = "kpi_target.update", _("KPI target changed")
     SPOTLIGHT_ADD = "spotlight.add", _("rep put in the spotlight")
     SPOTLIGHT_REMOVE = "spotlight.remove", _("rep taken out of the spotlight")
     LIVE_SESSION_CREATE = "live.create", _("live session scheduled")

@@ -36,3 +36,13 @@ def test_a_refused_load_records_nothing(cast: Any) -> None:
     with pytest.raises(services.KpiImportError):
         services.sales_figures_upsert(rows=[_row(1, cast.rep_a1, "not a month", 1)], by=cast.admin, source="import")
     assert not AuditEntry.objects.filter(action="kpi.import").exists()
+
+
+def test_setting_and_clearing_an_agencys_kpi_target_is_recorded(cast: Any) -> None:
+    services.kpi_target_set(partner=cast.partner_b, metric="completion", value=80, by=cast.admin)
+    services.kpi_target_set(partner=cast.partner_b, metric="completion", value=90, by=cast.admin)
+    services.kpi_target_set(partner=cast.partner_b, metric="completion", value=90, by=cast.admin)  # no change
+    services.kpi_target_clear(partner=cast.partner_b, metric="completion")
+    entries = list(AuditEntry.objects.filter(action="kpi_target.update").order_by("pk"))
+    assert [(e.before.get("value"), e.after.get("value")) for e in entries] == [(None, 80), (80, 90), (90, None)]
+    assert {e.organization_id for e in entries} == {cast.partner_b.pk}
