@@ -14,6 +14,7 @@ handler429 = "kizuna.ops.error_pages.too_many_requests"  # allauth's sign-in flo
 
 urlpatterns = [
     path("", include("kizuna.accounts.urls")),
+    path("accounts/", include("kizuna.sso.protocol_urls")),  # SAML Single Logout, ahead of allauth's
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

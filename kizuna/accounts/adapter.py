@@ -46,6 +46,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # allauth asks before signing the person out: a sign-in from an identity provider goes on to end there.
+        if request.user.is_authenticated:
+            next_url = signin_rules.sign_out_next(request)
+            if next_url:
+                return next_url
+        return super().get_logout_redirect_url(request)
+
     def _known_device(self, request: HttpRequest, email: str) -> bool:
         user_id = signin_throttle.device_cookie_user_id(request.COOKIES.get(signin_throttle.DEVICE_COOKIE))
         if user_id is None:

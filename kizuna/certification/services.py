@@ -520,6 +520,7 @@ def _transition(
             return
         event = _certification_event(holding, CertificationEvent.Kind.EXPIRED, holding.expires_at or now)
         if event is not None and was_held:
+            _holding_record(holding, definition, Action.CERTIFICATION_EXPIRE, before=before, why="expired")
             _entitlement_events(holding, definition, EntitlementEvent.Kind.EXPIRED, event.at, event, "expired")
             _notify(holding, gettext_noop("Your certification has expired: %(name)s"), "expired", event.at)
         return

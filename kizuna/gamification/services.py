@@ -245,13 +245,31 @@ def spotlight_add(*, month: date, rep: Any, note: str, by: Any) -> Spotlight:
         raise GamificationError(_("Say in a line why this rep is in the spotlight."))
     try:
         with transaction.atomic():
-            return Spotlight.objects.create(month=month.replace(day=1), rep=rep, note=note[:300], chosen_by=by)
+            spotlight = Spotlight.objects.create(month=month.replace(day=1), rep=rep, note=note[:300], chosen_by=by)
+            audit_record(
+                action=Action.SPOTLIGHT_ADD,
+                actor=by,
+                target=spotlight,
+                target_label=rep.email,
+                organization_id=m.organization_id,
+                after={"month": spotlight.month.strftime("%Y-%m"), "note": spotlight.note},
+            )
+            return spotlight
     except IntegrityError:
         raise GamificationError(_("This rep is already in that month's spotlight.")) from None
 
 
 def spotlight_remove(*, spotlight: Spotlight) -> None:
-    spotlight.delete()
+    with transaction.atomic():
+        m = membership_of(spotlight.rep)
+        audit_record(
+            action=Action.SPOTLIGHT_REMOVE,
+            target=spotlight,
+            target_label=spotlight.rep.email,
+            organization_id=m.organization_id if m is not None else None,
+            before={"month": spotlight.month.strftime("%Y-%m"), "note": spotlight.note},
+        )
+        spotlight.delete()
 
 
 def celebration_seen(*, user: Any, points: int, level: int, badges: int) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from kizuna.catalog.selectors import products_all
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
 
@@ -176,6 +177,28 @@ def _check_row(
     return (None if errors else clean), errors
 
 
+def _import_record(*, figures: list[SalesFigure], created: list[SalesFigure], by: User, source: str) -> None:
+    """Record a load of sales figures in the trail: one entry per agency, with how many rows and which months."""
+    new = {id(f) for f in created}
+    per_partner: dict[int, dict[str, Any]] = {}
+    for figure in figures:
+        entry = per_partner.setdefault(figure.partner_id, {"created": 0, "updated": 0, "months": set()})
+        entry["created" if id(figure) in new else "updated"] += 1
+        entry["months"].add(figure.period.strftime("%Y-%m"))
+    for partner_id, entry in sorted(per_partner.items()):
+        audit_record(
+            action=Action.KPI_IMPORT,
+            actor=by,
+            organization_id=partner_id,
+            after={
+                "source": source,
+                "created": entry["created"],
+                "updated": entry["updated"],
+                "months": sorted(entry["months"]),
+            },
+        )
+
+
 def sales_figures_upsert(*, rows: list[tuple[int, dict[str, Any]]], by: User, source: str) -> UpsertResult:
     """Check every row, then create or update them all in one transaction; refuse them all if one is bad.
 
@@ -258,6 +281,7 @@ def sales_figures_upsert(*, rows: list[tuple[int, dict[str, Any]]], by: User, so
         touched |= {(f.partner_id, f.period) for f in result.figures}
         sales_months_refresh(pairs=touched)
         result.created, result.updated = len(to_create), len(to_update)
+        _import_record(figures=result.figures, created=to_create, by=by, source=source)
     return result
 
 
@@ -345,23 +369,57 @@ def kpi_target_set(
             raise KpiError(_("Enter the baseline's first and last month, in that order."))
     else:
         kind, baseline_from, baseline_to = TargetKind.POINTS, None, None
-    target, _created = KpiTarget.objects.update_or_create(
-        partner=partner,
-        metric=metric,
-        defaults={
-            "value": value,
-            "kind": kind,
-            "baseline_from": baseline_from.replace(day=1) if baseline_from else None,
-            "baseline_to": baseline_to.replace(day=1) if baseline_to else None,
-            "set_by": by,
-        },
-    )
+    with transaction.atomic():
+        before = _target_state(KpiTarget.objects.filter(partner=partner, metric=metric).first())
+        target, _created = KpiTarget.objects.update_or_create(
+            partner=partner,
+            metric=metric,
+            defaults={
+                "value": value,
+                "kind": kind,
+                "baseline_from": baseline_from.replace(day=1) if baseline_from else None,
+                "baseline_to": baseline_to.replace(day=1) if baseline_to else None,
+                "set_by": by,
+            },
+        )
+        old, new = changed_fields(before, _target_state(target))
+        if old or new:
+            audit_record(
+                action=Action.KPI_TARGET_UPDATE,
+                actor=by,
+                target=target,
+                target_label=metric,
+                organization_id=partner.pk if partner else None,
+                before=old,
+                after=new,
+            )
     return target
+
+
+def _target_state(target: KpiTarget | None) -> dict[str, Any]:
+    if target is None:
+        return {}
+    return {
+        "metric": target.metric,
+        "value": target.value,
+        "kind": target.kind,
+        "baseline_from": target.baseline_from.isoformat() if target.baseline_from else None,
+        "baseline_to": target.baseline_to.isoformat() if target.baseline_to else None,
+    }
 
 
 def kpi_target_clear(*, partner: Organization, metric: str) -> None:
     """Remove an agency's own target, so the target for every agency applies again."""
-    KpiTarget.objects.filter(partner=partner, metric=metric).delete()
+    with transaction.atomic():
+        for target in KpiTarget.objects.filter(partner=partner, metric=metric):
+            audit_record(
+                action=Action.KPI_TARGET_UPDATE,
+                target=target,
+                target_label=metric,
+                organization_id=partner.pk,
+                before=_target_state(target),
+            )
+            target.delete()
 
 
 # --- Experiments: a course rolled out at random ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from kizuna.ops.datetimes import datetime_label
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.locks import atomic_with_lock_retries
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_match
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships, active_reps
@@ -134,12 +135,13 @@ def _new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
+@transaction.atomic
 def live_session_create(*, author: User, data: SessionData) -> LiveSession:
     """Schedule a session; it reaches reps once it is assigned or opened to all."""
     _check(data)
     if data.open_to_all:
         _check_terms(data.title, data.description)
-    return LiveSession.objects.create(
+    session = LiveSession.objects.create(
         title=data.title.strip()[:200],
         description=data.description.strip(),
         starts_at=data.starts_at,
@@ -152,6 +154,22 @@ def live_session_create(*, author: User, data: SessionData) -> LiveSession:
         checkin_code=_new_code(),
         created_by=author,
     )
+    audit_record(
+        action=Action.LIVE_SESSION_CREATE,
+        actor=author,
+        target=session,
+        target_label=session.title,
+        after=_audited(session),
+    )
+    return session
+
+
+def _audited(session: LiveSession) -> dict[str, Any]:
+    """What the trail keeps of a session: its settings (the check-in code is a secret of the room, not kept)."""
+    return {
+        name: getattr(session, name).isoformat() if name == "starts_at" else getattr(session, name)
+        for name in SessionData.__dataclass_fields__
+    }
 
 
 @transaction.atomic
@@ -162,11 +180,17 @@ def live_session_update(*, session: LiveSession, data: SessionData) -> LiveSessi
         _check_terms(data.title, data.description)
     LiveSession.objects.select_for_update().filter(pk=session.pk).first()
     moved = data.starts_at != session.starts_at or data.duration_minutes != session.duration_minutes
+    before = _audited(session)
     for name in SessionData.__dataclass_fields__:
         value = getattr(data, name)
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     session.sequence += 1
     session.save()
+    old, new = changed_fields(before, _audited(session))
+    if old or new:
+        audit_record(
+            action=Action.LIVE_SESSION_UPDATE, target=session, target_label=session.title, before=old, after=new
+        )
     registered = list(session.registrations.filter(status=Registration.Status.REGISTERED).values_list("pk", flat=True))
     transaction.on_commit(lambda: _enqueue_invitations(registered, "REQUEST"))
     if moved:

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     CERTIFICATION_REOPEN = "certification.reopen", _("certification reopened")
     CERTIFICATION_GRANT = "certification.grant", _("certification granted")
     CERTIFICATION_REVOKE = "certification.revoke", _("certification revoked")
+    CERTIFICATION_EXPIRE = "certification.expire", _("certification expired")
     BADGE_REVOKE = "badge.revoke", _("badge revoked")
     POINT_RULES_UPDATE = "points.update", _("point rules changed")
     BADGE_SAVE = "badge.save", _("badge saved")
@@ -61,6 +62,13 @@ class Action(models.TextChoices):
     DATA_EXPORT = "data.export", _("data exported")
     MFA_POLICY_UPDATE = "mfa_policy.update", _("second-factor requirement changed")
     SESSIONS_END = "sessions.end", _("signed out everywhere")
+    KPI_IMPORT = "kpi.import", _("sales figures loaded")
+    KPI_TARGET_UPDATE = "kpi_target.update", _("KPI target changed")
+    SPOTLIGHT_ADD = "spotlight.add", _("rep put in the spotlight")
+    SPOTLIGHT_REMOVE = "spotlight.remove", _("rep taken out of the spotlight")
+    LIVE_SESSION_CREATE = "live.create", _("live session scheduled")
+    LIVE_SESSION_UPDATE = "live.update", _("live session changed")
+    SURVEY_SEND = "survey.send", _("survey sent")
 
 
 @dataclass(frozen=True)

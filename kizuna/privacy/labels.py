@@ -68,6 +68,7 @@ PART_LABELS = {
     "plain_word_questions": _("Words you said you did not understand, with the sentence"),
     "directory_record": _("Your agency's directory record (SCIM)"),
     "sso_identities": _("Sign-in identities of your organization (single sign-on)"),
+    "sso_saml_sessions": _("Sign-ins through your organization's SAML provider, kept for signing out"),
     "data_exports": _("Your data downloads"),
     "scenario_plays": _("Scenario plays"),
     "survey_answers": _("Survey answers"),

@@ -59,15 +59,30 @@ class SamlIdentityProviderForm(forms.Form):
 
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, empty_label=None)
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example “Microsoft Entra ID”."))
+    metadata_url = forms.CharField(
+        label=_("IdP metadata URL"),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "https://… (Entra ID: App Federation Metadata Url; Okta: Metadata URL). Kizuna reads it now and every "
+            "night, so a new certificate of the provider is taken automatically."
+        ),
+    )
     metadata_xml = forms.CharField(
         label=_("IdP metadata XML"),
         required=False,
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Paste the federation metadata XML; or leave empty and fill in the three fields below."),
+        help_text=_("Or paste the federation metadata XML; or leave both empty and fill in the fields below."),
     )
     entity_id = forms.CharField(label=_("IdP entity ID (issuer)"), max_length=1024, required=False)
     sso_url = forms.CharField(label=_("IdP sign-in (SSO) URL"), max_length=1000, required=False)
+    slo_url = forms.CharField(
+        label=_("IdP sign-out (SLO) URL"),
+        max_length=1000,
+        required=False,
+        help_text=_("Optional: signing out of Kizuna then signs out of the identity provider too."),
+    )
     x509cert = forms.CharField(
         label=_("IdP signing certificate"),
         required=False,

@@ -21,6 +21,11 @@ class IdentityProvider(models.Model):
     sso_required = models.BooleanField(_("require single sign-on (refuse passwords)"), default=False)
     role_claim = models.CharField(_("role claim"), max_length=100, blank=True, default="roles")
     team_claim = models.CharField(_("team claim"), max_length=100, blank=True, default="")
+    # SAML: where the IdP's metadata is fetched from (daily, by the scheduled job), and how the last fetch went.
+    metadata_url = models.URLField(_("IdP metadata URL"), max_length=1000, blank=True, default="")
+    metadata_refreshed_at = models.DateTimeField(null=True, blank=True)
+    metadata_error = models.CharField(max_length=40, blank=True, default="")  # a code of metadata.py's
+    metadata_error_detail = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,3 +58,27 @@ class SamlAssertionUse(models.Model):
 
     def __str__(self) -> str:
         return self.assertion_id
+
+
+class SamlSession(models.Model):
+    """A sign-in through a SAML IdP, kept while it may last, so that the IdP's sign-out (Single Logout) ends it.
+
+    The IdP names the person by NameID and its own session by SessionIndex; Kizuna's session is `session_key`.
+    """
+
+    provider_id = models.CharField(max_length=200)  # allauth's provider id (the client_id in the SAML URLs)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40)
+    name_id = models.CharField(max_length=1024)
+    name_id_format = models.CharField(max_length=255, blank=True, default="")
+    name_qualifier = models.CharField(max_length=1024, blank=True, default="")
+    sp_name_qualifier = models.CharField(max_length=1024, blank=True, default="")
+    session_index = models.CharField(max_length=1024, blank=True, default="")
+    started_at = models.DateTimeField(auto_now_add=True)
+    keep_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["provider_id", "name_id"], name="sso_samlsession_name_id")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.name_id}"

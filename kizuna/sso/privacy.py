@@ -4,6 +4,8 @@ from allauth.socialaccount.models import SocialAccount
 
 from kizuna.accounts.personal_data import Contribution, Erasure, Part, register
 
+from .models import SamlSession
+
 register(
     Contribution(
         app="sso",
@@ -15,6 +17,14 @@ register(
                 "user",
                 Erasure.DELETE,
                 fields=("provider", "uid", "date_joined", "last_login", "extra_data"),
+            ),
+            # The IdP's names of a sign-in, for Single Logout; never Kizuna's session key.
+            Part(
+                "sso_saml_sessions",
+                SamlSession,
+                "user",
+                Erasure.DELETE,
+                fields=("provider_id", "name_id", "session_index", "started_at", "keep_until"),
             ),
         ),
     )

@@ -9,6 +9,7 @@ the provider's claims map to.
 import base64
 import binascii
 import hashlib
+import logging
 import re
 from typing import Any
 
@@ -16,6 +17,7 @@ from allauth.socialaccount.models import SocialApp  # type: ignore[import-untype
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
@@ -24,9 +26,12 @@ from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.selectors import organization_teams
 from kizuna.orgs.services import OrgsError, person_create, roles_for
 
+from .metadata import ERRORS, MetadataFetchError, metadata_fetch
 from .models import IdentityProvider
-from .saml import saml_app_settings
+from .saml import saml_app_settings, sp_key_of
 from .selectors import email_domain
+
+logger = logging.getLogger(__name__)
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -82,6 +87,8 @@ def _provider_state(provider: IdentityProvider | None) -> dict[str, Any]:
         idp = settings.get("idp", {})
         state["entity_id"] = idp.get("entity_id", "")
         state["sso_url"] = idp.get("sso_url", "")
+        state["slo_url"] = idp.get("slo_url", "")
+        state["metadata_url"] = provider.metadata_url
         try:
             state["certificate_sha256"] = hashlib.sha256(base64.b64decode(idp.get("x509cert", ""))).hexdigest()
         except binascii.Error:
@@ -104,9 +111,12 @@ def _provider_record(
     role_claim: str,
     team_claim: str,
     secret_changed: bool = False,
+    metadata_url: str | None = None,
 ) -> IdentityProvider:
     created = provider is None
     provider = provider or IdentityProvider(organization=organization, app=app)
+    if metadata_url is not None:
+        _metadata_state_set(provider, metadata_url=metadata_url)
     provider.name = name
     provider.email_domains = "\n".join(domains)
     provider.sso_required = sso_required
@@ -185,8 +195,8 @@ def identity_provider_save(
         )
 
 
-def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
-    """Return (entity id, sign-in URL, certificate) read from an IdP's metadata XML."""
+def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str, str]:
+    """Return (entity id, sign-in URL, certificate, sign-out URL or "") read from an IdP's metadata XML."""
     from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser  # type: ignore[import-untyped]
 
     bad = _("This is not the SAML metadata of an identity provider (an EntityDescriptor with an IDPSSODescriptor).")
@@ -199,7 +209,8 @@ def _saml_idp_from_metadata(metadata_xml: str) -> tuple[str, str, str]:
     sso_url = (idp.get("singleSignOnService") or {}).get("url", "")
     if not idp.get("entityId") or not sso_url or not certs[0]:
         raise SsoError(bad, field="metadata_xml")
-    return idp["entityId"], sso_url, certs[0]
+    slo_url = (idp.get("singleLogoutService") or {}).get("url", "")
+    return idp["entityId"], sso_url, certs[0], slo_url
 
 
 def _clean_certificate(text: str) -> str:
@@ -230,20 +241,44 @@ def saml_provider_save(
     sso_required: bool,
     role_claim: str,
     team_claim: str,
+    slo_url: str = "",
+    metadata_url: str = "",
 ) -> IdentityProvider:
-    """Create or change an organization's SAML identity provider, from its metadata XML or its three values."""
-    name = name.strip()
+    """Create or change an organization's SAML identity provider, from its metadata (URL or XML) or values typed in.
+
+    With a metadata URL, the metadata is fetched now (a failure refuses the save) and again every night.
+    """
+    name, metadata_url = name.strip(), metadata_url.strip()
     if not name:
         raise SsoError(_("Enter a name, such as the provider's product name."), field="name")
-    if metadata_xml.strip():
-        entity_id, sso_url, x509cert = _saml_idp_from_metadata(metadata_xml)
-    entity_id, sso_url = entity_id.strip(), sso_url.strip()
+    if metadata_url:
+        try:
+            URLValidator(schemes=["https", "http"])(metadata_url)
+            metadata_xml = metadata_fetch(metadata_url).decode("utf-8", "replace")
+        except ValidationError:
+            raise SsoError(str(ERRORS["not_https"]), field="metadata_url", code="not_https") from None
+        except MetadataFetchError as err:
+            raise SsoError(err.message, field="metadata_url", code=err.code) from None
+        try:
+            entity_id, sso_url, x509cert, slo_url = _saml_idp_from_metadata(metadata_xml)
+        except SsoError:
+            raise SsoError(str(ERRORS["not_metadata"]), field="metadata_url", code="not_metadata") from None
+    elif metadata_xml.strip():
+        entity_id, sso_url, x509cert, slo_url = _saml_idp_from_metadata(metadata_xml)
+    entity_id, sso_url, slo_url = entity_id.strip(), sso_url.strip(), slo_url.strip()
     if not entity_id:
         raise SsoError(_("Enter the identity provider's entity ID, or paste its metadata XML."), field="entity_id")
     try:
         URLValidator(schemes=["https", "http"])(sso_url)
     except ValidationError:
         raise SsoError(_("Enter the identity provider's sign-in (SSO) URL (https://…)."), field="sso_url") from None
+    if slo_url:
+        try:
+            URLValidator(schemes=["https", "http"])(slo_url)
+        except ValidationError:
+            raise SsoError(
+                _("Enter the identity provider's sign-out (SLO) URL (https://…), or leave it empty."), field="slo_url"
+            ) from None
     if not x509cert.strip():
         raise SsoError(_("Paste the identity provider's signing certificate, or its metadata XML."), field="x509cert")
     certificate = _clean_certificate(x509cert)
@@ -257,7 +292,13 @@ def saml_provider_save(
         else:
             app = provider.app
         app.name = name
-        app.settings = saml_app_settings(entity_id=entity_id[:1024], sso_url=sso_url, x509cert=certificate)
+        app.settings = saml_app_settings(
+            entity_id=entity_id[:1024],
+            sso_url=sso_url,
+            x509cert=certificate,
+            slo_url=slo_url,
+            sp_key=sp_key_of(app.settings),
+        )
         app.save()
         return _provider_record(
             provider=provider,
@@ -269,7 +310,77 @@ def saml_provider_save(
             sso_required=sso_required,
             role_claim=role_claim,
             team_claim=team_claim,
+            metadata_url=metadata_url,
         )
+
+
+def _metadata_state_set(provider: IdentityProvider, *, metadata_url: str) -> None:
+    provider.metadata_url = metadata_url
+    provider.metadata_refreshed_at = timezone.now() if metadata_url else None
+    provider.metadata_error = provider.metadata_error_detail = ""
+
+
+def saml_metadata_refresh(*, provider: IdentityProvider) -> bool:
+    """Fetch a SAML IdP's metadata again from its URL and take its entity ID, URLs and certificate; return success.
+
+    A failure keeps what Kizuna had and notes why (shown on the provider's page). The trail records a refresh
+    that changed the IdP's values, and a failure when it starts or its reason changes (not every night's).
+    """
+    url = provider.metadata_url
+    if not url or not provider.is_saml:
+        return False
+    try:
+        document = metadata_fetch(url).decode("utf-8", "replace")
+        try:
+            entity_id, sso_url, x509cert, slo_url = _saml_idp_from_metadata(document)
+        except SsoError:
+            raise MetadataFetchError("not_metadata") from None
+    except MetadataFetchError as err:
+        logger.warning("SAML metadata of provider %s (%s) not refreshed: %s %s", provider.pk, url, err.code, err.detail)
+        with transaction.atomic():
+            if (provider.metadata_error, provider.metadata_error_detail) != (err.code, err.detail):
+                audit_record(
+                    action=Action.SSO_PROVIDER_UPDATE,
+                    target=provider,
+                    target_label=provider.name,
+                    organization_id=provider.organization_id,
+                    before={"metadata_error": provider.metadata_error},
+                    after={"metadata_url": url, "metadata_error": err.code, "metadata_error_detail": err.detail},
+                )
+            provider.metadata_error, provider.metadata_error_detail = err.code, err.detail
+            provider.save(update_fields=["metadata_error", "metadata_error_detail"])
+        return False
+    with transaction.atomic():
+        before = _provider_state(provider)
+        had_error = provider.metadata_error
+        app = provider.app
+        app.settings = saml_app_settings(
+            entity_id=entity_id[:1024],
+            sso_url=sso_url,
+            x509cert=_clean_certificate(x509cert),
+            slo_url=slo_url,
+            sp_key=sp_key_of(app.settings),
+        )
+        app.save(update_fields=["settings"])
+        _metadata_state_set(provider, metadata_url=url)
+        provider.save(update_fields=["metadata_refreshed_at", "metadata_error", "metadata_error_detail"])
+        old, new = changed_fields(before, _provider_state(provider))
+        if old or new or had_error:
+            audit_record(
+                action=Action.SSO_PROVIDER_UPDATE,
+                target=provider,
+                target_label=provider.name,
+                organization_id=provider.organization_id,
+                before={**old, **({"metadata_error": had_error} if had_error else {})},
+                after={**new, "refreshed_from": url},
+            )
+    return True
+
+
+def saml_metadata_refresh_all() -> int:
+    """Refresh every SAML IdP configured by metadata URL (the nightly job); return how many succeeded."""
+    providers = IdentityProvider.objects.select_related("app").exclude(metadata_url="").order_by("pk")
+    return sum(saml_metadata_refresh(provider=provider) for provider in providers)
 
 
 def identity_provider_delete(*, provider: IdentityProvider) -> None:

@@ -5,20 +5,21 @@ from typing import Any
 
 import requests
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kizuna.ops.errors import add_to_form
 from kizuna.orgs.access import Role, role_required
 from kizuna.orgs.selectors import organizations_all
 
-from . import services
+from . import services, slo
 from .forms import IdentityProviderForm, SamlIdentityProviderForm, SsoStartForm
+from .metadata import error_message
 from .models import IdentityProvider
-from .selectors import access_provider_for_user, provider_for_email, providers_for_admin
+from .selectors import access_provider_for_user, provider_for_app, provider_for_email, providers_for_admin
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +63,53 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     return render(request, "sso/continue.html", {"provider": provider, "url": redirect_to_provider["Location"]})
 
 
+@require_GET
+def saml_sign_out(request: HttpRequest) -> HttpResponse:
+    """After signing out of Kizuna, open the IdP's sign-out with Kizuna's signed LogoutRequest."""
+    sign_out = slo.saml_sign_out_start(request=request, token=request.GET.get("t", ""))
+    if sign_out is None:
+        return redirect("account_login")
+    # A plain navigation, as for signing in: the sign-out form's redirect may not leave Kizuna (CSP form-action).
+    return render(request, "sso/sign_out_continue.html", {"provider": sign_out.provider, "url": sign_out.url})
+
+
+@require_GET
+def saml_sls(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """The Single Logout service (HTTP-Redirect): the IdP's answer to Kizuna's sign-out, or its own sign-out."""
+    provider = provider_for_app(organization_slug)
+    if provider is None or not provider.is_saml:
+        raise Http404
+    if "SAMLResponse" in request.GET:
+        if not slo.saml_logout_confirm(request=request, provider=provider):
+            message = _(
+                "You are signed out of Kizuna, but %(provider)s did not confirm that you are signed out there. "
+                "Close the browser to be sure."
+            ) % {"provider": provider.name}
+            return render(request, "sso/sign_out_refused.html", {"message": message}, status=400)
+        messages.success(request, _("You are signed out of Kizuna and of %(provider)s.") % {"provider": provider.name})
+        return redirect("account_login")
+    answer_url = slo.saml_logout_request_answer(request=request, provider=provider)
+    if answer_url is None:
+        message = _("This sign-out request from %(provider)s cannot be accepted.") % {"provider": provider.name}
+        return render(request, "sso/sign_out_refused.html", {"message": message}, status=400)
+    return HttpResponseRedirect(answer_url)
+
+
+def _pem(certificate: str) -> str:
+    """Kizuna's certificate for an IdP as PEM, the form IdPs ask to upload (Okta's "Signature Certificate")."""
+    if not certificate:
+        return ""
+    lines = [certificate[i : i + 64] for i in range(0, len(certificate), 64)]
+    return "\n".join(["-----BEGIN CERTIFICATE-----", *lines, "-----END CERTIFICATE-----"])
+
+
 def _saml_initial(provider: IdentityProvider) -> dict[str, Any]:
     idp = provider.app.settings.get("idp", {})
     return {
+        "metadata_url": provider.metadata_url,
         "entity_id": idp.get("entity_id", ""),
         "sso_url": idp.get("sso_url", ""),
+        "slo_url": idp.get("slo_url", ""),
         "x509cert": idp.get("x509cert", ""),
     }
 
@@ -122,6 +165,12 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     else:
         initial.update(discovery_url=provider.app.settings.get("server_url", ""), client_id=provider.app.client_id)
         form = IdentityProviderForm(request.POST or None, initial=initial, organizations=organizations_all())
+    if request.method == "POST" and request.POST.get("refresh") and provider.metadata_url:
+        if services.saml_metadata_refresh(provider=provider):
+            messages.success(request, _("The identity provider's metadata is read again."))
+        else:
+            messages.error(request, error_message(provider.metadata_error, provider.metadata_error_detail))
+        return redirect("sso:provider_edit", provider_id=provider.pk)
     if request.method == "POST" and request.POST.get("delete"):
         services.identity_provider_delete(provider=provider)
         messages.success(request, _("The identity provider is removed."))
@@ -135,6 +184,10 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
         context["saml_sp"] = {
             "entity_id": request.build_absolute_uri(reverse("saml_metadata", args=[slug])),
             "acs": request.build_absolute_uri(reverse("saml_acs", args=[slug])),
+            "sls": request.build_absolute_uri(reverse("saml_sls", args=[slug])),
+            "metadata_error": provider.metadata_error
+            and error_message(provider.metadata_error, provider.metadata_error_detail),
+            "certificate": _pem(provider.app.settings.get("advanced", {}).get("x509cert", "")),
         }
     else:
         context["callback"] = request.build_absolute_uri(provider.app.get_provider(request).get_callback_url())

@@ -208,7 +208,21 @@ def survey_send(
         for t in teams
         if t.organization not in partners
     ]
-    SurveySend.objects.bulk_create(sends)
+    with transaction.atomic():
+        SurveySend.objects.bulk_create(sends)
+        for send in sends:
+            audit_record(
+                action=Action.SURVEY_SEND,
+                actor=sent_by,
+                target=survey,
+                target_label=version.title,
+                organization_id=send.partner.pk,
+                after={
+                    "version": version.number,
+                    "team": send.team.name if send.team else "",
+                    "due_at": due_at.isoformat() if due_at else None,
+                },
+            )
     url = _answer_url(version)
     for send in sends if notify else []:
         for rep in _reps_of(send.partner, send.team):
