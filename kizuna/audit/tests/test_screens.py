@@ -3,6 +3,8 @@
 import csv
 import io
 
+from django.utils import timezone
+
 from kizuna.audit.models import AuditEntry
 from kizuna.ops.trail import Action, audit_record
 
@@ -69,7 +71,8 @@ def test_it_searches_by_person_object_and_date(cast, signed_in):
     assert "rep1@partner-b.example" in by_person and "rep1@partner-a.example" not in by_person
     by_object = client.get("/audit/", {"object": "製品"}).content.decode()
     assert "製品の基本" in by_object and "rep1@partner-a.example" not in by_object
-    day = a.created_at.date().isoformat()
+    # The screen's dates are the deployment's (Asia/Tokyo): after 15:00 UTC, UTC's date is the day before.
+    day = timezone.localdate(a.created_at).isoformat()
     assert "製品の基本" in client.get("/audit/", {"since": day, "until": day}).content.decode()
     assert "製品の基本" not in client.get("/audit/", {"until": "2000-01-01"}).content.decode()
 
