@@ -13,7 +13,7 @@ from kizuna.catalog import kinds
 from kizuna.catalog import services as catalog
 from kizuna.catalog.models import LessonKind
 
-OWNED_KINDS = ["micro", "quiz", "scenario", "survey", "package"]
+OWNED_KINDS = ["micro", "quiz", "scenario", "survey", "package", "cmi5"]
 JA_NAMES = {
     "article": "記事",
     "video": "動画",
@@ -22,6 +22,7 @@ JA_NAMES = {
     "scenario": "シナリオ",
     "survey": "アンケート",
     "package": "パッケージ(SCORM)",
+    "cmi5": "コース(cmi5)",
 }
 
 
@@ -59,6 +60,7 @@ def every_kind_course(cast, stand_in_kinds, make_video):
         {"kind": "scenario", "title": "演じる", "content_id": 1},
         {"kind": "survey", "title": "答える", "content_id": 1},
         {"kind": "package", "title": "受講する", "content_id": 1},
+        {"kind": "cmi5", "title": "進める", "content_id": 1},
     ]
     return publish_course(cast, slug="every-kind", title="全部の種類", lessons=lessons)
 
