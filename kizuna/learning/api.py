@@ -18,12 +18,8 @@ from kizuna.ops.api_types import IsoDatetime, Mapped, Page
 from kizuna.ops.bounds import Id
 from kizuna.orgs.access import Role, has_role
 from kizuna.records.selectors import course_progress_for, lesson_progress_for, lesson_statuses, statements_visible_to
-from kizuna.records.services import (
-    MAX_STATEMENT_BYTES,
-    StatementTooLarge,
-    lesson_statement_submit,
-    statement_to_xapi,
-)
+from kizuna.records.services import MAX_STATEMENT_BYTES, StatementTooLarge, statement_to_xapi
+from kizuna.records.submissions import lesson_statement_submit
 
 from . import schemas
 from .selectors import rep_next_up
