@@ -188,6 +188,19 @@ def lesson_create(
     return lesson
 
 
+def lesson_append(
+    *, course: Course, kind: str, title: str, content_id: int, estimated_minutes: int, module_title: str
+) -> Lesson:
+    """Add imported content as a lesson at the end of a course: in its last module, or in a new one (module_title)."""
+    with transaction.atomic():
+        module = course.modules.order_by("-position", "-id").first()
+        if module is None:
+            module = module_create(course=course, title=module_title)
+        return lesson_create(
+            module=module, kind=kind, title=title, content_id=content_id, estimated_minutes=estimated_minutes
+        )
+
+
 def lesson_update(
     *,
     lesson: Lesson,

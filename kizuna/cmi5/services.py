@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kizuna.catalog import services as catalog
+from kizuna.ops.storage import stored_tree_delete
 from kizuna.packages.importing import PackageProblems, read_member, zip_open
 from kizuna.packages.services import PackageError
 
@@ -138,17 +139,14 @@ def cmi5_lesson_import(*, upload: IO[bytes], course: Any, author: "User", title:
     """Import a cmi5 course package and add it as a lesson at the end of the (Kizuna) course."""
     cmi5 = cmi5_course_import(upload=upload, author=author)
     try:
-        with transaction.atomic():
-            module = course.modules.order_by("-position", "-id").first()
-            if module is None:
-                module = catalog.module_create(course=course, title=cmi5.title)
-            return catalog.lesson_create(
-                module=module,
-                kind=CMI5_KIND,
-                title=(title or cmi5.title)[:200],
-                content_id=cmi5.pk,
-                estimated_minutes=max(5, 5 * cmi5.aus.count()),
-            )
+        return catalog.lesson_append(
+            course=course,
+            kind=CMI5_KIND,
+            title=(title or cmi5.title)[:200],
+            content_id=cmi5.pk,
+            estimated_minutes=max(5, 5 * cmi5.aus.count()),
+            module_title=cmi5.title,
+        )
     except BaseException:
         cmi5_course_delete(course=cmi5)
         raise
@@ -156,17 +154,7 @@ def cmi5_lesson_import(*, upload: IO[bytes], course: Any, author: "User", title:
 
 def cmi5_course_delete(*, course: Course) -> None:
     """Remove a cmi5 course and its files (only one no lesson uses: a refused import's)."""
-    dirs, names = [course.storage_prefix.rstrip("/")], []
-    while dirs:
-        current = dirs.pop()
-        try:
-            subdirs, found = default_storage.listdir(current)
-        except (FileNotFoundError, NotImplementedError):
-            continue
-        dirs += [f"{current}/{d}" for d in subdirs]
-        names += [f"{current}/{f}" for f in found]
-    for name in names:
-        default_storage.delete(name)
+    stored_tree_delete(course.storage_prefix)
     course.delete()
 
 

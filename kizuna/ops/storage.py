@@ -139,6 +139,21 @@ def stored_delete(name: str) -> None:
             _storage().delete(name)
 
 
+def stored_tree_delete(prefix: str) -> None:
+    """Delete every stored file under a folder (an imported package's files); a missing folder is fine."""
+    dirs, names = [prefix.rstrip("/")], []
+    while dirs:
+        current = dirs.pop()
+        try:
+            subdirs, found = _storage().listdir(current)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        dirs += [f"{current}/{d}" for d in subdirs]
+        names += [f"{current}/{f}" for f in found]
+    for name in names:
+        stored_delete(name)
+
+
 def stored_delete_folder(prefix: str) -> None:
     """Delete every stored file under a folder name (``videos/<key>``); a missing folder is fine."""
     prefix = prefix.strip("/")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.catalog import services as catalog
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.storage import stored_tree_delete
 
 from .importing import PackageProblems, package_read, read_member
 from .models import Package, Sco
@@ -100,17 +101,14 @@ def package_lesson_import(*, upload: IO[bytes], course: Any, author: "User", tit
     """Import a package and add it as a lesson at the end of the course (in its last module, or a new one)."""
     package = package_import(upload=upload, author=author)
     try:
-        with transaction.atomic():
-            module = course.modules.order_by("-position", "-id").first()
-            if module is None:
-                module = catalog.module_create(course=course, title=package.title)
-            return catalog.lesson_create(
-                module=module,
-                kind=PACKAGE_KIND,
-                title=(title or package.title)[:200],
-                content_id=package.pk,
-                estimated_minutes=max(5, 5 * package.scos.count()),
-            )
+        return catalog.lesson_append(
+            course=course,
+            kind=PACKAGE_KIND,
+            title=(title or package.title)[:200],
+            content_id=package.pk,
+            estimated_minutes=max(5, 5 * package.scos.count()),
+            module_title=package.title,
+        )
     except BaseException:
         package_delete(package=package)
         raise
@@ -118,17 +116,7 @@ def package_lesson_import(*, upload: IO[bytes], course: Any, author: "User", tit
 
 def package_delete(*, package: Package) -> None:
     """Remove a package and its files (only one no lesson uses: a refused import's)."""
-    dirs, names = [package.storage_prefix.rstrip("/")], []
-    while dirs:
-        current = dirs.pop()
-        try:
-            subdirs, files = default_storage.listdir(current)
-        except (FileNotFoundError, NotImplementedError):
-            continue
-        dirs += [f"{current}/{d}" for d in subdirs]
-        names += [f"{current}/{f}" for f in files]
-    for name in names:
-        default_storage.delete(name)
+    stored_tree_delete(package.storage_prefix)
     package.delete()
 
 
