@@ -211,7 +211,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache every process shares: sign-in throttling and check-in tries must count across all gunicorn
 # workers (and all servers). Default: Django's database cache (a table `createcachetable` makes, which
-# `make run` runs after `migrate`); with REDIS_URL, Redis. Template fragments stay in each process's
+# `make run` runs after `migrate`) with one-statement writes (kizuna.ops.dbcache); with REDIS_URL, Redis. Template fragments stay in each process's
 # memory: they are only a speed-up, and the rep home should not pay a database round trip for them.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -224,7 +224,7 @@ if REDIS_URL:
     }
 else:
     _shared_cache = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "kizuna.ops.dbcache.DatabaseCache",
         "LOCATION": "kizuna_cache",
         # Django's default (300 entries, then a third culled) would let a flood of made-up e-mails
         # push sign-in counts out of the cache; expired entries are still removed as it fills.

@@ -9,6 +9,10 @@ class OpsConfig(AppConfig):
         from django.contrib import admin
 
         from .admin import register_the_rest
+        from .schedule import register_job
+        from .tasks import enqueue_cache_cull
 
         # django.contrib.admin, first in INSTALLED_APPS, has loaded every app's admin module by now.
         register_the_rest(admin.site)
+        # The database cache is culled here, not on a rep's request (kizuna.ops.dbcache).
+        register_job(id="ops_cache_cull", enqueue=enqueue_cache_cull, minute=17)

@@ -85,7 +85,7 @@ def test_the_ranking_page_runs_a_fixed_number_of_queries(cast, client, django_as
     # The deployment's shared cache (the database's), so the counts are those a server runs.
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kizuna_cache"},
+        "default": {"BACKEND": "kizuna.ops.dbcache.DatabaseCache", "LOCATION": "kizuna_cache"},
     }
     for i in range(n):
         rep = make_person(f"r{i}@partner-a.example", f"営業 {i}", cast.partner_a, "rep", cast.team_a1)
