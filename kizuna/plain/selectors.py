@@ -92,8 +92,11 @@ class JargonCheck:
     """
 
     def __init__(self) -> None:
-        terms = list(Term.objects.filter(UNEXPLAINED))
+        terms = list(Term.objects.filter(UNEXPLAINED).order_by("pk"))
         self.entries = {lang: entries_of(terms, lang) for lang in (JA, EN)} if terms else {}
+        # What the answers depend on besides the texts: which terms are unexplained and how they are written
+        # (catalog.text_checks keeps list pages' answers under it).
+        self.stamp = "\n".join(f"{t.pk}\t{t.term_ja}\t{t.term_en}" for t in terms)
 
     def __bool__(self) -> bool:
         return bool(self.entries)
