@@ -356,6 +356,7 @@ _.REVIEW  # variable, kizuna/cmi5/models.py: a cmi5 launchMode value (the spec's
 _.failed_at  # field, kizuna/cmi5/models.py: shown by cmi5/_lesson_cmi5.html ("not passed yet")
 _.fetch_hash  # field, kizuna/cmi5/models.py: looked up by the fetch URL (kizuna/cmi5/launching.py)
 _.authors_notified_at  # variable, kizuna/plain/models.py: the hourly notice's batch mark, filtered and written by name
+_.exemplary_course  # variable, kizuna/coaching/models.py: a model take's course, set before publishing and filtered on by name (coaching.selectors.takes_published_as)
 _.explained_at  # variable, kizuna/plain/models.py: written by update(), shown by plain/word_inbox.html and exported
 _.claimed_at  # variable, kizuna/ops/rqueue.py: a TaskRun's field, saved with update_fields and read by the reaper's filter
 _.job_class  # variable, kizuna/ops/rqueue.py: RQ's Worker reads its class attributes

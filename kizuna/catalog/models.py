@@ -107,6 +107,9 @@ class Lesson(models.Model):
     # Micro lesson, quiz, scenario: the draft id of the content in the app that owns the kind (catalog.kinds).
     content_id = models.PositiveIntegerField(null=True, blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=5)
+    # The body's reading level (catalog.text_levels, higher is easier), measured when the body is saved.
+    reading_level = models.FloatField(null=True, blank=True)
+    reading_lang = models.CharField(max_length=2, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

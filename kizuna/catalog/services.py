@@ -37,6 +37,7 @@ from .publish_hooks import course_published
 from .selectors import course_activity_data
 from .story_tags import STORY_TAGS
 from .text_checks import unexplained_terms_problems
+from .text_levels import text_level_of
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -174,11 +175,14 @@ def lesson_create(
     if kind not in dict(lesson_kinds()):
         raise CatalogError(_("Unknown lesson kind."))
     position = (module.lessons.aggregate(m=Max("position"))["m"] or 0) + 1
+    reading_level, reading_lang = text_level_of(body)
     lesson = Lesson.objects.create(
         module=module,
         kind=kind,
         title=title,
         body=body,
+        reading_level=reading_level,
+        reading_lang=reading_lang,
         video=video,
         content_id=content_id,
         estimated_minutes=estimated_minutes,
@@ -212,7 +216,11 @@ def lesson_update(
 ) -> Lesson:
     lesson.title, lesson.body, lesson.video, lesson.estimated_minutes = title, body, video, estimated_minutes
     lesson.content_id = content_id
-    lesson.save(update_fields=["title", "body", "video", "content_id", "estimated_minutes"])
+    # Measured when the text is saved, stored: the studio's lists show it without analysing anything.
+    lesson.reading_level, lesson.reading_lang = text_level_of(body)
+    lesson.save(
+        update_fields=["title", "body", "video", "content_id", "estimated_minutes", "reading_level", "reading_lang"]
+    )
     _touch(lesson.module.course)
     return lesson
 

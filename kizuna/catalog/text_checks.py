@@ -5,8 +5,9 @@ updates, live sessions, roleplays, success stories). The plain-words app fills i
 registry here, in the base, so the catalog and every feature call the same check without importing the app.
 """
 
-from collections.abc import Callable, Sequence
-from typing import Protocol
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -23,6 +24,9 @@ class TermCheck(Protocol):
     def __bool__(self) -> bool: ...
 
 
+T = TypeVar("T")
+KEPT_SECONDS = 30 * 24 * 3600
+
 _makers: list[Callable[[], TermCheck]] = []
 _explain_urls: list[Callable[[], str]] = []
 
@@ -35,6 +39,8 @@ class _NoCheck:
 
     def __call__(self, *texts: str) -> list[str]:
         return []
+
+    stamp = ""
 
 
 def register_term_check(make: Callable[[], TermCheck], *, explain_url: Callable[[], str]) -> None:
@@ -85,3 +91,43 @@ def unexplained_terms_problems(*texts: str, check: TermCheck | None = None) -> l
     """Return [] or the one message (with its link) naming every unexplained insider term the texts use."""
     terms = unexplained_terms(*texts, check=check)
     return [unexplained_terms_message(terms)] if terms else []
+
+
+def check_stamp(check: TermCheck) -> str:
+    """Return what the check's answers depend on besides the texts (the glossary's unexplained terms), as a short
+    digest; "" when the check does not say (its answers are then never kept)."""
+    stamp = getattr(check, "stamp", None)
+    return hashlib.sha256(stamp.encode()).hexdigest()[:16] if isinstance(stamp, str) and stamp else ""
+
+
+def kept_check_results(
+    computes: Mapping[str, Callable[[TermCheck], T]], *, empty: T, check: TermCheck | None = None
+) -> dict[str, T]:
+    """Run the check over many drafts for a list page, each at most once per (draft version, glossary state).
+
+    `computes` maps a key naming a draft's version (its id and change time: the key must change whenever the texts
+    do) to what runs the check on that draft. A result is kept in the shared cache under the key and the check's
+    stamp, so editing the glossary (explaining a term, flagging a new one) is seen at once and an unchanged draft
+    is never analysed again. With no unexplained insider term in the glossary nothing is read: every draft gets
+    `empty`. Publishing calls the same check directly: what a list says "ready" publishing accepts.
+    """
+    from django.core.cache import cache
+
+    check = check if check is not None else unexplained_terms_check()
+    if not check:
+        return dict.fromkeys(computes, empty)
+    stamp = check_stamp(check)
+    if not stamp:
+        return {key: compute(check) for key, compute in computes.items()}
+    cache_keys = {key: f"text_checks:{stamp}:{key}" for key in computes}
+    kept: dict[str, Any] = cache.get_many(list(cache_keys.values()))
+    results: dict[str, T] = {}
+    fresh: dict[str, Any] = {}
+    for key, compute in computes.items():
+        if cache_keys[key] in kept:
+            results[key] = kept[cache_keys[key]]
+        else:
+            results[key] = fresh[cache_keys[key]] = compute(check)
+    if fresh:
+        cache.set_many(fresh, KEPT_SECONDS)
+    return results

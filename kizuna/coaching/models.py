@@ -137,6 +137,10 @@ class Submission(models.Model):
     )
     # The published lesson made from this take (catalog's id), once a coach published it as an example.
     exemplary_lesson_id = models.PositiveIntegerField(null=True, blank=True)
+    # Its one-lesson course, set before that course is published: the success-stories hook credits the rep through it.
+    exemplary_course = models.ForeignKey(
+        "catalog.Course", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -381,3 +381,10 @@ def review_states(user: "User", review_ids: Collection[int]) -> dict[int, Subjec
             label = _("Now: no longer needed (the review period ended)")
             states[review.pk] = SubjectState(label=label, changed_at=review.due_at + timedelta(days=EXPIRE_AFTER_DAYS))
     return states
+
+
+def takes_published_as(*, course_id: int) -> QuerySet[Submission]:
+    """The consented takes a coach made this course from (a model roleplay lesson), with their rep and agency."""
+    return Submission.objects.filter(exemplary_course_id=course_id, exemplary_consent=True).select_related(
+        "rep", "partner", "roleplay"
+    )

@@ -91,6 +91,14 @@ def partner_sharing_set(*, partner: Organization, rankings: bool, reviews: bool,
     return row
 
 
+def credit_name(*, name: str, agency: str, by_name: bool) -> str:
+    """How content published from a rep's own success credits them (a success story, a model roleplay take): by name
+    and agency when they agreed to be named and the principal names people across agencies, else by agency only."""
+    if by_name and name and sharing_policy().community_names == NameDisplay.REAL:
+        return _("%(name)s (%(agency)s)") % {"name": name, "agency": agency}
+    return _("A rep at %(agency)s") % {"agency": agency}
+
+
 def pseudonym(person: "User") -> str:
     """Return a stable pseudonym for a person: the same everywhere, not reversible without the secret key."""
     digest = hmac.new(settings.SECRET_KEY.encode(), f"pseudonym:{person.public_id}".encode(), hashlib.sha256).digest()

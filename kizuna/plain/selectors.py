@@ -10,7 +10,16 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from kizuna.catalog.selectors import published_lesson_keys
 
-from .analysis import EN, JA, GlossaryEntry, analyse, analyse_glossary_only, language_of, level_labels
+from .analysis import (
+    EN,
+    JA,
+    GlossaryEntry,
+    analyse,
+    analyse_glossary_only,
+    language_of,
+    level_band,
+    level_labels,
+)
 from .glossary_csv import TermRow
 from .models import Target, Term, WordQuestion
 
@@ -77,10 +86,32 @@ def text_level(text: str, goal: Target | None = None) -> dict[str, Any] | None:
         cached = {"level": result.level, "band": result.band, "lang": lang}
         cache.set(key, cached, LEVEL_CACHE_SECONDS)
     goal = goal or target()
+    goal_level = goal.level_ja if cached["lang"] == JA else goal.level_en
     return {
         **cached,
         "label": level_labels()[cached["band"]],
-        "below_target": cached["level"] < (goal.level_ja if cached["lang"] == JA else goal.level_en),
+        "target": goal_level,
+        "below_target": cached["level"] < goal_level,
+    }
+
+
+def text_measure(text: str) -> tuple[float, str] | None:
+    """A text's level and language, as the catalog stores it on a lesson when its body is saved."""
+    level = text_level(text, goal=Target())
+    return (level["level"], level["lang"]) if level else None
+
+
+def stored_level(level: float | None, lang: str, goal: Target) -> dict[str, Any] | None:
+    """A stored level as the studio shows it: its band's name, the target and whether it is harder than the target."""
+    if level is None or lang not in (JA, EN):
+        return None
+    goal_level = goal.level_ja if lang == JA else goal.level_en
+    return {
+        "level": level,
+        "lang": lang,
+        "label": level_labels()[level_band(level, lang)],
+        "target": goal_level,
+        "below_target": level < goal_level,
     }
 
 
@@ -92,8 +123,11 @@ class JargonCheck:
     """
 
     def __init__(self) -> None:
-        terms = list(Term.objects.filter(UNEXPLAINED))
+        terms = list(Term.objects.filter(UNEXPLAINED).order_by("pk"))
         self.entries = {lang: entries_of(terms, lang) for lang in (JA, EN)} if terms else {}
+        # What the answers depend on besides the texts: which terms are unexplained and how they are written
+        # (catalog.text_checks keeps list pages' answers under it).
+        self.stamp = "\n".join(f"{t.pk}\t{t.term_ja}\t{t.term_en}" for t in terms)
 
     def __bool__(self) -> bool:
         return bool(self.entries)

@@ -8,14 +8,18 @@ their moment and choice by key; shape errors name a data path such as
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from kizuna.catalog.text_checks import TermCheck, kept_check_results
 
 from .exchange import scenario_export
 from .graphmap import graph_map_svg
 from .models import Choice, Node, Scenario
 from .selectors import scenarios_for_editor
 from .services import scenario_problems
+from .services.publishing import term_errors
 from .validation import GraphError, validate_graph
 
 _PATH = re.compile(r"^nodes\[(\d+)\](?:\.choices\[(\d+)\])?")
@@ -127,37 +131,73 @@ def _not_ready(status: str | None) -> bool:
 def studio_scenarios(user: Any) -> list[dict[str, Any]]:
     """Return the scenarios an editor sees, each with its status and error count, in a fixed number of queries.
 
-    The count is the graph's errors or, when the graph is valid, its videos that are not ready: what stops
-    publishing (the editor shows every problem, precisely).
+    The count is what stops publishing: the graph's errors or, when the graph is valid, its videos that are not
+    ready, plus the moments using an insider term the glossary does not explain, found by publishing's own check
+    (`term_errors`) and kept per draft version and glossary state, so the list never analyses an unchanged
+    draft twice (the editor shows every problem, precisely).
     """
     scenarios = list(scenarios_for_editor(user))
     ids = [s.pk for s in scenarios]
     graphs: dict[int, dict[str, Any]] = {
-        s.pk: {"start": s.start_node.key if s.start_node_id else None, "nodes": []} for s in scenarios
+        s.pk: {
+            "start": s.start_node.key if s.start_node_id else None,
+            "title": s.title,
+            "description": s.description,
+            "nodes": [],
+        }
+        for s in scenarios
     }
     pending_videos: dict[int, int] = dict.fromkeys(ids, 0)
     node_data: dict[int, dict[str, Any]] = {}
     for row in (
         Node.objects.filter(scenario_id__in=ids)
         .order_by("position", "id")
-        .values("id", "scenario_id", "key", "kind", "outcome", "video__status")
+        .values(
+            "id", "scenario_id", "key", "kind", "outcome", "video__status", "speaker", "text", "debrief", "question"
+        )
     ):
-        item = {"key": row["key"], "kind": row["kind"], "outcome": row["outcome"] or None, "choices": []}
+        item = {
+            "key": row["key"],
+            "kind": row["kind"],
+            "outcome": row["outcome"] or None,
+            "choices": [],
+            # What the rep reads, for the plain-words check (validate_graph ignores it).
+            "speaker": row["speaker"],
+            "text": row["text"],
+            "debrief": row["debrief"],
+            "question": row["question"] if isinstance(row["question"], dict) else None,
+        }
         node_data[row["id"]] = item
         graphs[row["scenario_id"]]["nodes"].append(item)
         pending_videos[row["scenario_id"]] += _not_ready(row["video__status"])
     for row in (
         Choice.objects.filter(node__scenario_id__in=ids)
         .order_by("position", "id")
-        .values("node_id", "node__scenario_id", "key", "next_node__key", "is_reference", "commentary_video__status")
+        .values(
+            "node_id",
+            "node__scenario_id",
+            "key",
+            "next_node__key",
+            "is_reference",
+            "commentary_video__status",
+            "text",
+            "commentary",
+        )
     ):
         node_data[row["node_id"]]["choices"].append(
-            {"key": row["key"], "next": row["next_node__key"], "reference": row["is_reference"]}
+            {
+                "key": row["key"],
+                "next": row["next_node__key"],
+                "reference": row["is_reference"],
+                "text": row["text"],
+                "commentary": row["commentary"],
+            }
         )
         pending_videos[row["node__scenario_id"]] += _not_ready(row["commentary_video__status"])
+    terms = _kept_term_errors(scenarios, graphs)
     rows = []
     for scenario in scenarios:
-        errors = len(validate_graph(graphs[scenario.pk])) or pending_videos[scenario.pk]
+        errors = (len(validate_graph(graphs[scenario.pk])) or pending_videos[scenario.pk]) + len(terms[scenario.pk])
         latest = scenario.latest_version
         if latest is None:
             status = "draft"
@@ -165,5 +205,22 @@ def studio_scenarios(user: Any) -> list[dict[str, Any]]:
             status = "changed"
         else:
             status = "published"
-        rows.append({"scenario": scenario, "status": status, "version": latest, "errors": errors})
+        unexplained = list(dict.fromkeys(term for group in terms[scenario.pk] for term in group))
+        rows.append(
+            {"scenario": scenario, "status": status, "version": latest, "errors": errors, "unexplained": unexplained}
+        )
     return rows
+
+
+def _kept_term_errors(scenarios: list[Scenario], graphs: dict[int, dict[str, Any]]) -> dict[int, list[list[str]]]:
+    """Each draft's unexplained insider terms, one group per error publishing would raise."""
+
+    def compute(graph: dict[str, Any]) -> Callable[[TermCheck], list[list[str]]]:
+        return lambda check: [list(error.terms) for error in term_errors(graph, check)]
+
+    def key(scenario: Scenario) -> str:
+        return f"scenario:{scenario.pk}:{scenario.draft_changed_at.isoformat()}"
+
+    computes = {key(s): compute(graphs[s.pk]) for s in scenarios}
+    kept = kept_check_results(computes, empty=[])
+    return {s.pk: kept[key(s)] for s in scenarios}

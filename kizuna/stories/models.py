@@ -15,6 +15,7 @@ class SuccessStory(models.Model):
         RISING_TALENT = "rising_talent", _("Rising talent")
         FIELD_VOICE = "field_voice", _("Field voice")
         MANUAL = "manual", _("By hand")
+        ROLEPLAY_TAKE = "roleplay_take", _("Model roleplay take")
 
     class Status(models.TextChoices):
         NOMINATED = "nominated", _("Waiting for the rep")

@@ -16,13 +16,14 @@ from django.utils.translation import gettext_noop
 from kizuna.catalog.selectors import story_tags
 from kizuna.catalog.services import CatalogError, course_create, course_publish, lesson_create, module_create
 from kizuna.coaching.errors import CoachingError
+from kizuna.coaching.selectors import takes_published_as
 from kizuna.coaching.services import upload_discard, upload_file_ready
 from kizuna.media.services import MediaError, video_create, voice_as_video
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, membership_of, visible_reps
 from kizuna.orgs.selectors import partner_managers, principal_staff_with_roles
-from kizuna.orgs.sharing import NameDisplay, sharing_policy
+from kizuna.orgs.sharing import credit_name
 from kizuna.records.services import Activity, statement_record
 
 from . import vocab
@@ -195,10 +196,7 @@ def story_recording_attach(*, story: SuccessStory, rep: "User", upload: Any) -> 
 
 def credit_line(story: SuccessStory) -> str:
     """How the lesson names the rep: by name only if they agreed and the principal names people across agencies."""
-    agency = story.partner.name
-    if story.credit == SuccessStory.Credit.NAME and sharing_policy().community_names == NameDisplay.REAL:
-        return _("%(name)s (%(agency)s)") % {"name": story.rep.name, "agency": agency}
-    return _("A rep at %(agency)s") % {"agency": agency}
+    return credit_name(name=story.rep.name, agency=story.partner.name, by_name=story.credit == SuccessStory.Credit.NAME)
 
 
 def _lesson_body(story: SuccessStory, credit: str) -> str:
@@ -288,11 +286,43 @@ def story_credit(*, story: SuccessStory, now: datetime) -> SuccessStory:
 
 
 def stories_credit_on_publish(course: Any, version: Any, publisher: Any, when: datetime) -> None:
-    """The catalog's hook: a story's course published from anywhere (the studio too) credits its rep."""
+    """The catalog's hook: a story's course published from anywhere (the studio too) credits its rep, and so does a
+    model roleplay take a coach published as a lesson (it becomes the rep's success story, credited the same way)."""
+    for take in takes_published_as(course_id=course.pk):
+        _story_of_take(take, course=course, publisher=publisher, now=when)
     for story in SuccessStory.objects.filter(course_id=course.pk, status=SuccessStory.Status.DRAFTED).select_related(
         "rep", "partner"
     ):
         story_credit(story=story, now=when)
+
+
+def _story_of_take(take: Any, *, course: Any, publisher: Any, now: datetime) -> SuccessStory:
+    """The success story a published model take is: drafted as its course, so story_credit credits it once.
+
+    The rep agreed to the take being shown (consent is checked before it is published), so the credit is by name
+    as far as the sharing setting allows, like a story whose rep chose "my name and agency".
+    """
+    story = SuccessStory.objects.filter(course_id=course.pk, rep_id=take.rep_id).first()
+    if story is not None:
+        return story
+    story = SuccessStory(
+        rep=take.rep,
+        partner=take.partner,
+        nominated_by=publisher,
+        source=SuccessStory.Source.ROLEPLAY_TAKE,
+        source_note=take.roleplay.title[:NOTE_MAX],
+        headline=course.title[:HEADLINE_MAX],
+        status=SuccessStory.Status.DRAFTED,
+        nominated_at=now,
+        answered_at=now,
+        credit=SuccessStory.Credit.NAME,
+        course=course,
+        drafted_by=publisher,
+        drafted_at=now,
+    )
+    story.credited_as = credit_line(story)
+    story.save()
+    return story
 
 
 def _notify_published(story: SuccessStory, now: datetime) -> None:

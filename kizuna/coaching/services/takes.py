@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.storage import stored_delete_folder
+from kizuna.orgs.sharing import credit_name
 from kizuna.records.services import statement_record
 
 from .. import vocab
@@ -159,7 +160,11 @@ def exemplary_publish(*, submission: Submission, coach: Any, when: datetime | No
     if video is None or not video.is_ready:
         raise CoachingError(_("The video is still being converted. Try again in a few minutes."))
     roleplay = submission.roleplay
-    lines = ["## " + _("Situation"), "", roleplay.situation, "", "## " + _("Comments"), ""]
+    # Credited like a success story (the rep agreed to be shown; the sharing setting decides whether by name).
+    credit = credit_name(name=submission.rep.name, agency=submission.partner.name, by_name=True)
+    credited = _("A model take by %(credit)s.") % {"credit": credit}
+    lines = [credited, ""]
+    lines += ["## " + _("Situation"), "", roleplay.situation, "", "## " + _("Comments"), ""]
     for comment in submission.comments.filter(parent=None).order_by("at_second", "pk"):
         minutes, seconds = divmod(comment.at_second, 60)
         text = " ".join(comment.body.split())
@@ -170,11 +175,14 @@ def exemplary_publish(*, submission: Submission, coach: Any, when: datetime | No
             author=coach,
             title=title[:200],
             slug=f"roleplay-{submission.key.hex[:12]}",
-            summary=roleplay.goal,
+            summary=f"{credited} {roleplay.goal}".strip(),
             tags=[t for slug, t in catalog.story_tags_ensure().items() if slug == "partner_success"],
         )
         module = catalog.module_create(course=course, title=roleplay.title[:200])
         catalog.lesson_create(module=module, kind="video", title=title[:200], body="\n".join(lines), video=video)
+        # Before publishing: the catalog's publish hooks see whose take the course is (stories credits the rep).
+        submission.exemplary_course = course
+        submission.save(update_fields=["exemplary_course"])
         version = catalog.course_publish(course=course, publisher=coach, when=when)
     except catalog.CatalogError as error:
         raise CoachingError(str(error)) from None

@@ -1,4 +1,4 @@
-"""Template tags of plain words: a text's readability level as a badge (the studio's lists)."""
+"""Template tags of plain words: a lesson's stored readability level as a badge (the studio's lists), the glossary sheet."""
 
 from typing import Any
 
@@ -6,25 +6,24 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
-from kizuna.plain.selectors import glossary_in_text, target, text_level
+from kizuna.plain.selectors import glossary_in_text, stored_level, target
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def plain_level(context: Any, *texts: Any) -> str:
-    """Render the readability badge of the texts joined (empty when there is no text).
+def plain_stored_level(context: Any, level: float | None, lang: str) -> str:
+    """Render the badge of a level stored with the text (a lesson's): nothing is analysed while the page renders.
 
-    The target is read once per page however many badges it shows.
+    The principal's target is read once per page and shown next to the level.
     """
-    text = "\n".join(str(t) for t in texts if t)
-    if not text.strip():
+    if level is None:
         return ""
     goal = context.render_context.get("plain_target")
     if goal is None:
         goal = context.render_context["plain_target"] = target()
-    level = text_level(text, goal)
-    return render_to_string("plain/_level.html", {"level": level}) if level else ""
+    shown = stored_level(level, lang, goal)
+    return render_to_string("plain/_level.html", {"level": shown}) if shown else ""
 
 
 @register.inclusion_tag("plain/_glossary_sheet.html", takes_context=True)

@@ -44,3 +44,6 @@ def test_an_author_sees_a_jargon_warning_and_fixes_it(cast, live_server, phone):
     page.get_by_role("button", name="レッスンを追加").click()
     page.wait_for_load_state()
     assert page.locator("#publish .problems").count() == 0
+    # The lesson list shows the level stored when the text was saved, next to the principal's target.
+    badge = page.locator(".plain-band").first
+    assert "レベル" in badge.inner_text() and "目標 3.5" in badge.inner_text()
