@@ -88,6 +88,9 @@ class Action(models.TextChoices):
     REPORT_DISMISS = "moderation.dismiss", _("report dismissed")
     EXPERIMENT_START = "experiment.start", _("experiment started")
     EXPERIMENT_MOVE = "experiment.move", _("experiment moved in time")
+    ESSAY_GRADE = "essay.grade", _("essay graded")
+    GLOSSARY_EDIT = "glossary.edit", _("glossary changed")
+    VIDEO_DELETE = "video.delete", _("video deleted")
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,35 @@ def test_starting_an_experiment_is_recorded_for_each_agency_taking_part(cast: An
     services.experiment_rewind(experiment=experiment, start=THIS.replace(year=THIS.year - 1))
     moved = _last(Action.EXPERIMENT_MOVE)
     assert moved.before == {"start": THIS.isoformat()} and moved.after["shift_months"] == -12
+
+
+def test_glossary_terms_added_changed_imported_and_removed_are_recorded(cast: Any) -> None:
+    from kizuna.plain.services import glossary_import, term_delete, term_save
+
+    term = term_save(editor=cast.author, term_ja="KPI", explanation_ja="目標の数字", is_jargon=True)
+    term_save(editor=cast.author, term=term, term_ja="KPI", explanation_ja="達成を測る目標の数字", is_jargon=True)
+    term_delete(term=term)
+    entries = list(AuditEntry.objects.filter(action=Action.GLOSSARY_EDIT).order_by("pk"))
+    assert [e.after["edit"] for e in entries] == ["term.create", "term.update", "term.delete"]
+    assert entries[0].actor == cast.author and entries[0].target_label == "KPI"
+    assert entries[1].before == {"edit": "term.update", "explanation_ja": "目標の数字"}
+    assert entries[1].after == {"edit": "term.update", "explanation_ja": "達成を測る目標の数字"}
+    assert entries[2].before["term_ja"] == "KPI"
+    glossary_import(editor=cast.author, data="term_ja,explanation_ja\nリード,見込み客\n".encode())
+    imported = _last(Action.GLOSSARY_EDIT)
+    assert imported.after == {"edit": "import", "created": 1, "updated": 0, "terms": ["リード"]}
+    _principal_only(cast, [*entries, imported])
+
+
+def test_deleting_a_video_is_recorded(cast: Any) -> None:
+    from django.core.files.base import ContentFile
+
+    from kizuna.media.models import Video
+    from kizuna.media.services import video_delete
+
+    video = Video.objects.create(title="商談の始め方", uploaded_by=cast.author)
+    video.original.save("talk.mp4", ContentFile(b"not really a video"), save=True)
+    video_delete(video=video)
+    entry = _last(Action.VIDEO_DELETE)
+    assert entry.target_label == "商談の始め方" and entry.before["uploaded_by"] == cast.author.pk
+    _principal_only(cast, [entry])
