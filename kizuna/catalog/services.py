@@ -200,13 +200,10 @@ def module_update(*, module: Module, title: str) -> Module:
 @transaction.atomic
 def module_delete(*, module: Module) -> None:
     course = module.course
-    before = {
-        "module": module.pk,
-        "title": module.title,
-        "lessons": list(module.lessons.values_list("title", flat=True)),
-    }
+    title = module.title
+    before = {"module": module.pk, "title": title, "lessons": list(module.lessons.values_list("title", flat=True))}
     module.delete()
-    _edited(course, edit="module.delete", part=before["title"], before=before)
+    _edited(course, edit="module.delete", part=title, before=before)
 
 
 @transaction.atomic

@@ -71,7 +71,7 @@ def _choice_state(choice: Choice) -> dict[str, Any]:
         "moment": choice.node.key,
         "key": choice.key,
         "text": choice.text,
-        "next": choice.next_node.key if choice.next_node_id else None,
+        "next": choice.next_node.key if choice.next_node is not None else None,
         "commentary": choice.commentary,
         "commentary_video": choice.commentary_video_id,
         "score": choice.score,
