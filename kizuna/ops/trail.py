@@ -91,6 +91,7 @@ class Action(models.TextChoices):
     ESSAY_GRADE = "essay.grade", _("essay graded")
     GLOSSARY_EDIT = "glossary.edit", _("glossary changed")
     VIDEO_DELETE = "video.delete", _("video deleted")
+    ROLEPLAY_EDIT = "roleplay.edit", _("roleplay draft edited")
 
 
 @dataclass(frozen=True)

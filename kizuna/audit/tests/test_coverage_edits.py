@@ -271,3 +271,32 @@ def test_deleting_a_video_is_recorded(cast: Any) -> None:
     entry = _last(Action.VIDEO_DELETE)
     assert entry.target_label == "商談の始め方" and entry.before["uploaded_by"] == cast.author.pk
     _principal_only(cast, [entry])
+
+
+def test_writing_and_changing_a_roleplay_draft_is_recorded(cast: Any) -> None:
+    from kizuna.coaching import services
+    from kizuna.coaching.tests.helpers import CRITERIA
+
+    values: dict[str, Any] = {
+        "title": "初回訪問",
+        "situation": "社長を訪問します。",
+        "persona": "慎重な社長",
+        "goal": "課題を3つ聞く",
+        "criteria": CRITERIA,
+    }
+    roleplay = services.roleplay_create(author=cast.coach, **values)
+    services.roleplay_update(
+        roleplay=roleplay,
+        **{**values, "goal": "課題を3つ聞き、次回の約束を取る"},
+        pass_threshold=70,
+        review_by_coach=True,
+        review_by_manager=False,
+        peer_count=2,
+        review_days=3,
+        due_at=None,
+    )
+    made, changed = AuditEntry.objects.filter(action=Action.ROLEPLAY_EDIT).order_by("pk")
+    assert made.actor == cast.coach and made.after["criteria"][0][0] == "ヒアリング"
+    assert changed.before == {"edit": "roleplay.update", "goal": "課題を3つ聞く", "pass_threshold": 60}
+    assert changed.after == {"edit": "roleplay.update", "goal": "課題を3つ聞き、次回の約束を取る", "pass_threshold": 70}
+    _principal_only(cast, [made, changed])
