@@ -43,6 +43,9 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     # Every projection at once, through the projector's own code (kizuna/records/tests/test_projector.py
     # tests the queue and the background projector themselves).
     settings.PROJECTIONS_EAGER = True
+    # The tests' IdPs, LRSs, webhook and push receivers run on loopback; kizuna/ops/tests/test_outbound.py
+    # checks that without this nothing internal is reached.
+    settings.OUTBOUND_ALLOW_LOOPBACK = True
 
 
 @pytest.fixture(autouse=True)

@@ -371,3 +371,9 @@ _.last_error_at  # variable, kizuna/lrs/models.py: shown on the forwarder page
 _.lease_until  # variable, kizuna/lrs/models.py: read through lease_until__isnull/__lt
 _.V2  # variable, kizuna/lrs/models.py: a choice of LrsForwarder.Version
 _.metadata_refreshed_at  # variable, kizuna/sso/models.py: shown by sso/provider_edit.html (when the IdP's metadata was last read)
+
+# --- The outbound guard (kizuna/ops/outbound.py): attributes urllib3, requests and allauth read by name
+_.ConnectionCls  # variable: urllib3's pool builds its connections from it
+_.pool_classes_by_scheme  # attribute: urllib3's PoolManager picks the pool class from it
+_.trust_env  # attribute: requests reads it (no proxy from the environment)
+_.get_requests_session  # method, kizuna/sso/adapter.py: allauth fetches OIDC documents and tokens with it

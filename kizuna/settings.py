@@ -449,6 +449,9 @@ if not WEBPUSH_CONTACT.startswith(("mailto:", "https://")):
     raise ImproperlyConfigured(f"WEBPUSH_CONTACT must be a mailto: or https:// URL, got {WEBPUSH_CONTACT!r}")
 WEBPUSH_TTL_SECONDS = env_int("WEBPUSH_TTL_SECONDS", 24 * 3600)
 WEBPUSH_ALLOW_HTTP_ENDPOINTS = env_bool("WEBPUSH_ALLOW_HTTP_ENDPOINTS", False)
+# Server-side requests to configured URLs (kizuna.ops.outbound) never reach internal addresses; the tests, whose
+# receivers run on this machine, let loopback through (and only loopback). Never set it in production.
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
 
 # Reminders: how many days before a required course's due date reps are reminded.
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)

@@ -1,7 +1,9 @@
 """How long a sign-in lasts (idle timeout, absolute lifetime) and "sign out everywhere".
 
 Apps above accounts that hold a person's other credentials (API tokens) or keep a trail register a
-function with ``on_sign_out_everywhere``; accounts calls them without knowing them.
+function with ``on_sign_out_everywhere``; accounts calls them without knowing them. Likewise ``on_departure``:
+what else happens when a person is deactivated (by an admin, a manager, or their agency's directory through
+SCIM: all go through ``orgs.services.person_update``) or comes back.
 """
 
 from collections.abc import Callable
@@ -34,6 +36,30 @@ def sessions_end_all(*, user: User) -> None:
         user.refresh_from_db(fields=["sessions_generation"])
         for hook in _HOOKS:
             hook(user)
+
+
+_DEPARTURE_HOOKS: list[Callable[[User, bool], Any]] = []
+
+
+def on_departure(hook: Callable[[User, bool], Any]) -> None:
+    """Have ``hook(user, left)`` called, in the same transaction, when a person is deactivated (left=True) or
+    reactivated (left=False): API tokens revoked, the agreement's retention clock started or stopped…"""
+    if hook not in _DEPARTURE_HOOKS:
+        _DEPARTURE_HOOKS.append(hook)
+
+
+def account_departure(*, user: User, left: bool) -> None:
+    """A person was deactivated (``left``) or reactivated. Leaving ends every browser session at once (the
+    stored ones are deleted and the others' sign-in hash no longer matches) and runs the registered hooks."""
+    from .services import sessions_end
+
+    with transaction.atomic():
+        if left:
+            User.objects.filter(pk=user.pk).update(sessions_generation=F("sessions_generation") + 1)
+            user.refresh_from_db(fields=["sessions_generation"])
+            sessions_end(user=user)
+        for hook in _DEPARTURE_HOOKS:
+            hook(user, left)
 
 
 def idle_timeout() -> timedelta:

@@ -28,3 +28,10 @@ class AgreementsConfig(AppConfig):
         )
         register_job(id="agreements_monthly_report", enqueue=tasks.enqueue_monthly_report, day=1, hour=7)
         register_setup_check(agreement_steps)
+
+        from kizuna.accounts.sessions import on_departure
+
+        from .services import departure_note
+
+        # A rep deactivated by hand or by the agency's directory: the retention clock starts now.
+        on_departure(lambda user, left: departure_note(user=user, left=left))

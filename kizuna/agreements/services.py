@@ -1,6 +1,7 @@
 """Writes of agreements: versions, acceptance, taking effect (sharing and re-planned assignments), anonymization."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -307,11 +308,43 @@ def agreements_apply_due(*, now: datetime | None = None) -> int:
     return applied
 
 
+# What happens to a departed rep's data when the retention period runs out: the privacy app registers its
+# erasure (every app's rule, then the account anonymized); without it, the account alone is anonymized.
+_retention_erasers: list[Callable[..., Any]] = []
+
+
+def register_retention_eraser(eraser: Callable[..., Any]) -> None:
+    """Called once by the privacy app: ``eraser(person=…, days=…)`` erases a rep whose retention ran out."""
+    if eraser not in _retention_erasers:
+        _retention_erasers.append(eraser)
+
+
+def departure_note(*, user: Any, left: bool, now: datetime | None = None) -> None:
+    """A partner's rep was deactivated (``left``) or reactivated: start (or stop) the agreement's retention clock
+    at this moment. The daily job still notes reps it finds inactive without a note (deactivated before)."""
+    membership = membership_of(user)
+    if left:
+        if (
+            membership is not None
+            and membership.role == Membership.Role.REP
+            and membership.organization.kind == Organization.Kind.PARTNER
+        ):
+            DepartedRep.objects.get_or_create(
+                user=user,
+                defaults={"partner_id": membership.organization_id, "departed_at": now or timezone.now()},
+            )
+    else:
+        # Back before being anonymized: if they leave again, the period starts again from zero.
+        DepartedRep.objects.filter(user=user, anonymized_at__isnull=True).delete()
+
+
 def departed_reps_anonymize(*, now: datetime | None = None) -> int:
     """Daily: note reps who left (deactivated), and anonymize those kept longer than their agreement allows.
 
-    The retention period counts from the first day this job saw the rep inactive. Name and e-mail are
-    replaced; statements and figures stay, tied only to the opaque id. Returns how many were anonymized.
+    The retention period counts from the deactivation (``departure_note``; for reps deactivated before it was
+    noted, from the first day this job saw them inactive). Their data then goes by every app's erasure rule
+    (the privacy app's eraser): name and e-mail replaced, directory records and sign-in addresses deleted, free
+    texts and media scrubbed; statements and figures stay, tied only to the opaque id. Returns how many.
     """
     now = now or timezone.now()
     departed = Membership.objects.filter(
@@ -331,7 +364,11 @@ def departed_reps_anonymize(*, now: datetime | None = None) -> int:
         if record.departed_at + timedelta(days=days) > now:
             continue
         with transaction.atomic():
-            person_anonymize(user=record.user)
+            if _retention_erasers:
+                for eraser in _retention_erasers:
+                    eraser(person=record.user, days=days)
+            else:
+                person_anonymize(user=record.user)
             record.anonymized_at = now
             record.save(update_fields=["anonymized_at"])
         anonymized += 1

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError, problems_text
 from kizuna.ops.ordering import position_swap
-from kizuna.ops.trail import Action, audit_record, changed_fields
+from kizuna.ops.trail import Action, audit_edit, audit_record, changed_fields
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 from kizuna.records import vocab
@@ -51,6 +51,35 @@ class CatalogError(ApplicationError):
 
 def _touch(course: Course) -> None:
     Course.objects.filter(pk=course.pk).update(draft_changed_at=timezone.now())
+
+
+def _edited(
+    course: Course, *, edit: str, part: str = "", before: dict[str, Any] | None = None, after: Any = None
+) -> None:
+    """Mark the draft changed and put the edit on the audit trail (the principal's content: no organization)."""
+    _touch(course)
+    label = f"{course.title} › {part}" if part else course.title
+    audit_edit(action=Action.COURSE_EDIT, target=course, target_label=label, edit=edit, before=before, after=after)
+
+
+def _course_state(course: Course) -> dict[str, Any]:
+    return {
+        "title": course.title,
+        "summary": course.summary,
+        "product": course.product_id,
+        "tags": sorted(course.tags.values_list("slug", flat=True)),
+    }
+
+
+def _lesson_state(lesson: Lesson) -> dict[str, Any]:
+    return {
+        "kind": lesson.kind,
+        "title": lesson.title,
+        "body": lesson.body,
+        "video": lesson.video_id,
+        "content_id": lesson.content_id,
+        "estimated_minutes": lesson.estimated_minutes,
+    }
 
 
 def product_create(*, name: str, slug: str) -> Product:
@@ -127,41 +156,58 @@ def course_create(
 ) -> Course:
     if Course.objects.filter(slug=slug).exists():
         raise CatalogError(_("A course with this code already exists."))
-    course = Course.objects.create(title=title, slug=slug, summary=summary, product=product, created_by=author)
-    if tags:
-        course.tags.set(tags)
+    with transaction.atomic():
+        course = Course.objects.create(title=title, slug=slug, summary=summary, product=product, created_by=author)
+        if tags:
+            course.tags.set(tags)
+        audit_edit(
+            action=Action.COURSE_EDIT,
+            target=course,
+            edit="course.create",
+            after={"slug": slug, **_course_state(course)},
+            actor=author,
+        )
     return course
 
 
 @transaction.atomic
 def course_update(*, course: Course, title: str, summary: str, product: Product | None, tags: list[Tag]) -> Course:
+    before = _course_state(Course.objects.get(pk=course.pk))
     course.title, course.summary, course.product = title, summary, product
     course.draft_changed_at = timezone.now()
     course.save(update_fields=["title", "summary", "product", "draft_changed_at"])
     course.tags.set(tags)
+    _edited(course, edit="course.update", before=before, after=_course_state(course))
     return course
 
 
+@transaction.atomic
 def module_create(*, course: Course, title: str) -> Module:
     position = (course.modules.aggregate(m=Max("position"))["m"] or 0) + 1
     module = Module.objects.create(course=course, title=title, position=position)
-    _touch(course)
+    _edited(course, edit="module.create", part=title, after={"module": module.pk, "title": title})
     return module
 
 
+@transaction.atomic
 def module_update(*, module: Module, title: str) -> Module:
+    before = {"module": module.pk, "title": Module.objects.get(pk=module.pk).title}
     module.title = title
     module.save(update_fields=["title"])
-    _touch(module.course)
+    _edited(module.course, edit="module.update", part=title, before=before, after={"module": module.pk, "title": title})
     return module
 
 
+@transaction.atomic
 def module_delete(*, module: Module) -> None:
     course = module.course
+    title = module.title
+    before = {"module": module.pk, "title": title, "lessons": list(module.lessons.values_list("title", flat=True))}
     module.delete()
-    _touch(course)
+    _edited(course, edit="module.delete", part=title, before=before)
 
 
+@transaction.atomic
 def lesson_create(
     *,
     module: Module,
@@ -188,7 +234,7 @@ def lesson_create(
         estimated_minutes=estimated_minutes,
         position=position,
     )
-    _touch(module.course)
+    _edited(module.course, edit="lesson.create", part=title, after={"lesson": lesson.pk, **_lesson_state(lesson)})
     return lesson
 
 
@@ -205,6 +251,7 @@ def lesson_append(
         )
 
 
+@transaction.atomic
 def lesson_update(
     *,
     lesson: Lesson,
@@ -214,6 +261,7 @@ def lesson_update(
     content_id: int | None = None,
     estimated_minutes: int = 5,
 ) -> Lesson:
+    before = {"lesson": lesson.pk, **_lesson_state(Lesson.objects.get(pk=lesson.pk))}
     lesson.title, lesson.body, lesson.video, lesson.estimated_minutes = title, body, video, estimated_minutes
     lesson.content_id = content_id
     # Measured when the text is saved, stored: the studio's lists show it without analysing anything.
@@ -221,20 +269,26 @@ def lesson_update(
     lesson.save(
         update_fields=["title", "body", "video", "content_id", "estimated_minutes", "reading_level", "reading_lang"]
     )
-    _touch(lesson.module.course)
+    after = {"lesson": lesson.pk, **_lesson_state(lesson)}
+    _edited(lesson.module.course, edit="lesson.update", part=title, before=before, after=after)
     return lesson
 
 
+@transaction.atomic
 def lesson_delete(*, lesson: Lesson) -> None:
     course = lesson.module.course
+    before = {"lesson": lesson.pk, **_lesson_state(lesson)}
     lesson.delete()
-    _touch(course)
+    _edited(course, edit="lesson.delete", part=before["title"], before=before)
 
 
+@transaction.atomic
 def lesson_move(*, lesson: Lesson, direction: int) -> None:
     """Swap a lesson with its neighbour in the module (direction -1 = up, +1 = down)."""
+    before = {"lesson": lesson.pk, "position": Lesson.objects.get(pk=lesson.pk).position}
     if position_swap(lesson.module.lessons.all(), pk=lesson.pk, direction=direction):
-        _touch(lesson.module.course)
+        after = {"lesson": lesson.pk, "position": Lesson.objects.get(pk=lesson.pk).position}
+        _edited(lesson.module.course, edit="lesson.move", part=lesson.title, before=before, after=after)
 
 
 def course_publish_problems(course: Course) -> list[str]:

@@ -7,18 +7,18 @@ import hmac
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import requests
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.ops.outbound import AddressRefused, OutboundURLError, outbound_session, outbound_url_check
 from kizuna.ops.trail import Action, audit_record
 
 from .errors import CertificationError
@@ -51,6 +51,10 @@ def webhook_endpoint_create(
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CertificationError(_("Enter an http:// or https:// URL."))
+    try:
+        outbound_url_check(url, schemes=("https", "http"), field="url")  # never this server or its network
+    except OutboundURLError as err:
+        raise CertificationError(err.message, field="url") from None
     chosen = [e for e in WebhookEndpoint.EVENTS if e in set(events)]
     if not chosen:
         raise CertificationError(_("Choose at least one event to send."))
@@ -212,26 +216,33 @@ def webhook_event_publish(*, event: EntitlementEvent, expires_at: datetime | Non
 
 
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now: datetime) -> tuple[int | None, str]:
-    body = delivery.body.encode()
-    request = urllib.request.Request(  # noqa: S310 (the URL's scheme is checked: http or https only)
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "Kizuna-Webhooks/1",
-            **webhook_headers(endpoint=endpoint, delivery=delivery, now=now),
-        },
-    )
     if urlsplit(endpoint.url).scheme not in ("http", "https"):
         return None, "unsupported URL scheme"
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Kizuna-Webhooks/1",
+        **webhook_headers(endpoint=endpoint, delivery=delivery, now=now),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, str(getattr(exc, "reason", exc))[:300]
+        # Only to public addresses, connecting to the address checked (kizuna.ops.outbound: no SSRF); a redirect
+        # is not followed (a 3xx is a failed delivery, retried like any other).
+        with (
+            outbound_session() as session,
+            session.post(
+                endpoint.url,
+                data=delivery.body.encode(),
+                headers=headers,
+                timeout=TIMEOUT_SECONDS,
+                allow_redirects=False,
+                stream=True,
+            ) as response,
+        ):
+            status = response.status_code
+    except AddressRefused as exc:
+        return None, f"refused: {exc.host} is an internal address"
+    except (requests.RequestException, OSError, ValueError) as exc:
+        return None, str(exc)[:300]
+    return status, "" if 200 <= status < 300 else f"HTTP {status}"
 
 
 def webhook_delivery_attempt(

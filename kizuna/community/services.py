@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from kizuna.catalog.markdown import render_markdown
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.sharing import Area, names_for
 from kizuna.records.services import Activity, statement_record, statement_void
@@ -499,6 +500,16 @@ def post_hide(*, post: Question | Answer, moderator: "User", reason: str) -> Non
     with transaction.atomic():
         post.hidden_at, post.hidden_by, post.hidden_reason = now, moderator, reason
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        _moderation_record(
+            Action.POST_HIDE,
+            post,
+            moderator=moderator,
+            before={"hidden": False},
+            after={
+                "hidden": True,
+                "reason": reason,
+            },
+        )
         _close_reports(post, moderator=moderator, resolution="hidden", when=now)
         if isinstance(post, Answer):
             _reindex(post.question)
@@ -518,10 +529,29 @@ def post_unhide(*, post: Question | Answer, moderator: "User") -> None:
     if not selectors.can_moderate(moderator, post):
         raise CommunityError(_("You cannot moderate this post."))
     with transaction.atomic():
+        before = {"hidden": post.hidden_at is not None, "reason": post.hidden_reason}
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        _moderation_record(Action.POST_UNHIDE, post, moderator=moderator, before=before, after={"hidden": False})
         if isinstance(post, Answer):
             _reindex(post.question)
+
+
+def _moderation_record(
+    action: Action, post: Question | Answer, *, moderator: "User", before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """Put a moderator's action on the audit trail, in the organization the post belongs to (None: the principal's)."""
+    question = post.question if isinstance(post, Answer) else post
+    kind = "answer" if isinstance(post, Answer) else "question"
+    audit_record(
+        action=action,
+        actor=moderator,
+        target=post,
+        target_label=f"{question.title} ({kind}, {post.author.email})",
+        organization_id=post.partner_id,
+        before=before,
+        after=after,
+    )
 
 
 def _close_reports(post: Question | Answer, *, moderator: "User", resolution: str, when: datetime) -> None:
@@ -566,6 +596,14 @@ def report_resolve(*, report: Report, moderator: "User", hide: bool, reason: str
         post_hide(post=post, moderator=moderator, reason=reason or report.reason[:REASON_MAX])
         report.refresh_from_db()
         return report
-    report.resolved_at, report.resolved_by, report.resolution = timezone.now(), moderator, "dismissed"
-    report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    with transaction.atomic():
+        report.resolved_at, report.resolved_by, report.resolution = timezone.now(), moderator, "dismissed"
+        report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+        _moderation_record(
+            Action.REPORT_DISMISS,
+            post,
+            moderator=moderator,
+            before={"report": report.pk, "reason": report.reason},
+            after={"report": report.pk, "resolution": "dismissed"},
+        )
     return report

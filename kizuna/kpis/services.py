@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from kizuna.catalog.selectors import products_all
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
-from kizuna.ops.trail import Action, audit_record, changed_fields
+from kizuna.ops.trail import Action, Change, audit_record, audit_record_many, changed_fields
 from kizuna.orgs.access import visible_reps
 from kizuna.orgs.models import Organization
 
@@ -623,6 +623,7 @@ def experiment_start(
     ]
     ExperimentUnit.objects.bulk_create(units)
     _experiment_record(experiment=experiment, units=units, by=started_by, title=course.latest_version.title)
+    _experiment_audit(experiment=experiment, units=units, by=started_by, title=course.latest_version.title)
     experiment_release_due(today=today, experiment_id=experiment.pk)
     return experiment
 
@@ -656,6 +657,37 @@ def _experiment_record(*, experiment: Any, units: list[Any], by: User, title: st
                 vocab.EXT_POSITION.iri: unit.position,
             },
         )
+
+
+def _experiment_audit(*, experiment: Any, units: list[Any], by: User, title: str) -> None:
+    """One trail entry per agency taking part (its manager sees that its reps were drawn, and how), so each
+    agency's trail is complete without showing it the other agencies' reps."""
+    per_partner: dict[int, dict[str, int]] = {}
+    for unit in units:
+        groups = per_partner.setdefault(unit.partner_id, {})
+        groups[unit.group] = groups.get(unit.group, 0) + 1
+    design = {
+        "course": title,
+        "metric": experiment.metric,
+        "design": experiment.design,
+        "start": experiment.start,
+        "months": experiment.months,
+        "seed": str(experiment.seed),
+        "partners": sorted(per_partner),
+    }
+    audit_record_many(
+        action=Action.EXPERIMENT_START,
+        actor=by,
+        changes=[
+            Change(
+                target=experiment,
+                organization_id=partner_id,
+                target_label=f"{title} (#{experiment.pk})",
+                after={**design, "reps_by_group": dict(sorted(groups.items()))},
+            )
+            for partner_id, groups in sorted(per_partner.items())
+        ],
+    )
 
 
 def experiment_release_due(*, today: date | None = None, experiment_id: int | None = None) -> int:
@@ -711,6 +743,14 @@ def experiment_rewind(*, experiment: Any, start: date) -> int:
         **experiment.preregistration,
         "fast_forwarded": {"from": experiment.start.isoformat(), "to": start.isoformat()},
     }
+    before = {"start": experiment.start}
     experiment.start = start
     experiment.save(update_fields=["start", "preregistration"])
+    audit_record(
+        action=Action.EXPERIMENT_MOVE,
+        target=experiment,
+        target_label=f"#{experiment.pk}",
+        before=before,
+        after={"start": start, "shift_months": shift},
+    )
     return shift

@@ -13,20 +13,20 @@ failure (network, 401/403, 5xx, 429…) leaves the batch where it is and waits, 
 
 import base64
 import json
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import requests
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.outbound import AddressRefused, OutboundURLError, outbound_session, outbound_url_check
 from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.selectors import organizations_all
 
@@ -58,6 +58,10 @@ def _endpoint(value: str) -> str:
         raise LrsForwarderError(_("Enter the LRS's http:// or https:// address."), field="endpoint")
     if parts.query or parts.fragment:
         raise LrsForwarderError(_("Enter the LRS's address without ? or #."), field="endpoint")
+    try:
+        outbound_url_check(value, schemes=("https", "http"), field="endpoint")  # never this server or its network
+    except OutboundURLError as err:
+        raise LrsForwarderError(err.message, field="endpoint") from None
     return value if value.endswith("/") else value + "/"
 
 
@@ -239,26 +243,29 @@ class _Answer:
 
 def _request(forwarder: LrsForwarder, method: str, url: str, body: bytes, content_type: str) -> _Answer:
     credentials = base64.b64encode(f"{forwarder.username}:{forwarder.secret}".encode()).decode()
-    request = urllib.request.Request(  # noqa: S310 (the admin's http(s) endpoint, checked when saved)
-        url,
-        data=body,
-        method=method,
-        headers={
-            "Authorization": f"Basic {credentials}",
-            "X-Experience-API-Version": forwarder.version,
-            "Content-Type": content_type,
-            "User-Agent": "Kizuna LRS forwarder",
-        },
-    )
+    headers = {
+        "Authorization": f"Basic {credentials}",
+        "X-Experience-API-Version": forwarder.version,
+        "Content-Type": content_type,
+        "User-Agent": "Kizuna LRS forwarder",
+    }
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return _Answer(response.status, response.read(20000).decode("utf-8", "replace"))
-    except urllib.error.HTTPError as exc:
-        text = exc.read(2000).decode("utf-8", "replace")
-        return _Answer(exc.code, text, f"HTTP {exc.code}: {text[:300]}")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return _Answer(None, "", f"{type(exc).__name__}: {reason}"[:300])
+        # Only to public addresses, connecting to the address checked (kizuna.ops.outbound: no SSRF); a redirect
+        # is an answer to report, not followed with the credentials.
+        with (
+            outbound_session() as session,
+            session.request(
+                method, url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, stream=True, allow_redirects=False
+            ) as response,
+        ):
+            text = response.raw.read(20000, decode_content=True).decode("utf-8", "replace")
+    except AddressRefused as exc:
+        return _Answer(None, "", f"refused: {exc.host} is an internal address")
+    except (requests.RequestException, OSError, ValueError) as exc:
+        return _Answer(None, "", f"{type(exc).__name__}: {exc}"[:300])
+    if response.status_code >= 300:
+        return _Answer(response.status_code, text[:2000], f"HTTP {response.status_code}: {text[:300]}")
+    return _Answer(response.status_code, text)
 
 
 def _body(statements: list[dict[str, Any]], single: bool = False) -> tuple[bytes, str]:

@@ -37,6 +37,7 @@ from kizuna.ops.storage import (
     work_folder,
     work_folders_clear,
 )
+from kizuna.ops.trail import Action, audit_record
 
 from .models import Video
 
@@ -415,8 +416,11 @@ def video_delete(*, video: Video) -> None:
     if titles:
         raise MediaError(_("This video is used in “%(title)s”. Remove it from there first.") % {"title": titles[0]})
     folder = _video_folder(video.key)
+    before = {"title": video.title, "key": video.key, "uploaded_by": video.uploaded_by_id}
+    target_label = video.title or str(video.key)
     try:
         with transaction.atomic():
+            audit_record(action=Action.VIDEO_DELETE, target=video, target_label=target_label, before=before)
             video.delete()
     except ProtectedError:
         # A lesson took it between the check and the delete.

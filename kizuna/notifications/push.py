@@ -141,6 +141,8 @@ def deliver(*, subscription_info: dict[str, Any], message: PushMessage) -> int:
     """Encrypt and send one message to one browser; return the push service's HTTP status (0: unreachable)."""
     from pywebpush import WebPushException, webpush
 
+    from kizuna.ops.outbound import outbound_session
+
     try:
         response = webpush(
             subscription_info=subscription_info,
@@ -150,6 +152,8 @@ def deliver(*, subscription_info: dict[str, Any], message: PushMessage) -> int:
             ttl=settings.WEBPUSH_TTL_SECONDS,
             timeout=10,
             headers={"Urgency": "normal"},
+            # The endpoint is the browser's word: only public addresses, the one checked (kizuna.ops.outbound).
+            requests_session=outbound_session(),
         )
     except WebPushException as exc:
         status = exc.response.status_code if exc.response is not None else 0

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.outbound import OutboundURLError, outbound_url_check
 
 from .models import PushPreferences, PushSubscription, render_message
 from .push import CATEGORIES, PushMessage, deliver, push_category, quiet_until
@@ -44,6 +45,10 @@ def _check_endpoint(endpoint: str) -> str:
     allowed = ("https", "http") if settings.WEBPUSH_ALLOW_HTTP_ENDPOINTS else ("https",)
     if parts.scheme not in allowed or not parts.hostname or len(endpoint) > 1000:
         raise PushError(_("This browser sent a subscription Kizuna cannot use."), field="endpoint")
+    try:
+        outbound_url_check(endpoint, schemes=allowed)  # a push service is on the internet, never on our network
+    except OutboundURLError:
+        raise PushError(_("This browser sent a subscription Kizuna cannot use."), field="endpoint") from None
     return endpoint
 
 

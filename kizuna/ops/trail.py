@@ -5,6 +5,7 @@ screens, its export) is the `audit` app's: it registers the writer when Django s
 never imports a higher one, and there is one obvious call for "this change goes on the trail".
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Action", "Change", "audit_record", "audit_record_many", "changed_fields", "register_trail_writer"]
+__all__ = [
+    "Action",
+    "Change",
+    "audit_edit",
+    "audit_record",
+    "audit_record_many",
+    "changed_fields",
+    "register_trail_writer",
+]
 
 
 class Action(models.TextChoices):
@@ -69,6 +78,20 @@ class Action(models.TextChoices):
     LIVE_SESSION_CREATE = "live.create", _("live session scheduled")
     LIVE_SESSION_UPDATE = "live.update", _("live session changed")
     SURVEY_SEND = "survey.send", _("survey sent")
+    COURSE_EDIT = "course.edit", _("course draft edited")
+    SCENARIO_EDIT = "scenario.edit", _("scenario draft edited")
+    QUIZ_EDIT = "quiz.edit", _("quiz draft edited")
+    QUESTION_EDIT = "question.edit", _("quiz question edited")
+    REVIEW_SUBMIT = "review.submit", _("coaching review given")
+    POST_HIDE = "moderation.hide", _("post hidden by a moderator")
+    POST_UNHIDE = "moderation.unhide", _("hidden post shown again")
+    REPORT_DISMISS = "moderation.dismiss", _("report dismissed")
+    EXPERIMENT_START = "experiment.start", _("experiment started")
+    EXPERIMENT_MOVE = "experiment.move", _("experiment moved in time")
+    ESSAY_GRADE = "essay.grade", _("essay graded")
+    GLOSSARY_EDIT = "glossary.edit", _("glossary changed")
+    VIDEO_DELETE = "video.delete", _("video deleted")
+    ROLEPLAY_EDIT = "roleplay.edit", _("roleplay draft edited")
 
 
 @dataclass(frozen=True)
@@ -132,3 +155,45 @@ def audit_record(
 def audit_record_many(*, action: Action | str, changes: list[Change], actor: Any = None) -> None:
     """Append one entry per change in a few inserts: an import of 1,000 people must not hold the lock longer."""
     _writer("many")(action=Action(action), changes=changes, actor=actor)
+
+
+EDIT_TEXT_MAX = 2000
+
+
+def _short(value: Any) -> Any:
+    """A long text (a lesson's body) is kept as its start, its length and its digest, not whole in every entry."""
+    if isinstance(value, str) and len(value) > EDIT_TEXT_MAX:
+        digest = hashlib.sha256(value.encode()).hexdigest()[:16]
+        return f"{value[:EDIT_TEXT_MAX]}… ({len(value)} chars, sha256 {digest})"
+    return value
+
+
+def audit_edit(
+    *,
+    action: Action | str,
+    target: models.Model,
+    edit: str,
+    target_label: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organization_id: int | None = None,
+    actor: Any = None,
+) -> Any:
+    """Record one edit of a draft (or other object) by what it changed; an edit that changed nothing leaves no entry.
+
+    ``edit`` names the part and the operation (``lesson.update``, ``choice.delete``, ...) and is kept in both
+    sides, so the entry reads on its own. A creation has only ``after``; a removal only ``before``.
+    """
+    old, new = changed_fields(before or {}, after or {})
+    old, new = {k: _short(v) for k, v in old.items()}, {k: _short(v) for k, v in new.items()}
+    if before and after and not old and not new:
+        return None
+    return audit_record(
+        action=action,
+        target=target,
+        target_label=target_label,
+        organization_id=organization_id,
+        before={"edit": edit, **old} if before else {},
+        after={"edit": edit, **new} if after else {"edit": edit},
+        actor=actor,
+    )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from kizuna.accounts.services import account_create, account_invited, account_update, accounts_insert, accounts_prepare
+from kizuna.accounts.sessions import account_departure
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.spreadsheets import EMAIL_ALIASES, Column, csv_table, decode_csv, header_labels, header_match
 from kizuna.ops.trail import Action, Change, audit_record, audit_record_many, changed_fields
@@ -206,9 +207,14 @@ def person_update(
         raise OrgsError(_("You cannot change your own role or deactivate yourself. Ask another admin."))
     before = _person_state(person)
     with transaction.atomic():
+        was_active = person.is_active
         account_update(user=person, name=name, is_active=is_active)
         membership.team, membership.role = team, role
         membership.save(update_fields=["team", "role"])
+        if was_active != is_active:
+            # One path for every deactivation, by hand or by the agency's directory (SCIM): sessions and API
+            # tokens end, and the agreement's retention rule starts counting (hooks of the apps above).
+            account_departure(user=person, left=not is_active)
         old, new = changed_fields(before, _person_state(person))
         if new or old:
             audit_record(

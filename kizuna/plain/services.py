@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.repcache import content_changed
+from kizuna.ops.trail import Action, audit_edit, audit_record
 from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.selectors import principal_staff_with_roles
 
@@ -58,6 +59,11 @@ def _same_name(term_ja: str, term_en: str, exclude: int | None) -> Term | None:
     return terms.first()
 
 
+def _term_state(term: Term) -> dict[str, Any]:
+    fields = ("term_ja", "term_en", "explanation_ja", "explanation_en", "plain_ja", "plain_en", "example_ja")
+    return {**{f: getattr(term, f) for f in fields}, "example_en": term.example_en, "is_jargon": term.is_jargon}
+
+
 def term_save(
     *,
     editor: "User",
@@ -84,6 +90,7 @@ def term_save(
             _("The glossary already has “%(term)s”. Change that entry instead.") % {"term": other.term},
             field="term_ja" if term_ja and other.term_ja.casefold() == term_ja.casefold() else "term_en",
         )
+    before = _term_state(term) if term is not None else {}
     term = term or Term()
     values = {
         "term_ja": term_ja,
@@ -103,6 +110,15 @@ def term_save(
         with transaction.atomic():
             term.save()
             content_changed()  # the glossary reps tap in lessons is kept with the shared content
+            audit_edit(
+                action=Action.GLOSSARY_EDIT,
+                target=term,
+                target_label=term.term_ja or term.term_en,
+                edit="term.update" if before else "term.create",
+                before=before,
+                after=_term_state(term),
+                actor=editor,
+            )
     except IntegrityError:  # a concurrent save took the name between the check and the write
         raise PlainError(_("The glossary already has this term. Change that entry instead."), field="term_ja") from None
     word_askers_tell(terms=[term])
@@ -118,20 +134,40 @@ def term_explain(*, editor: "User", term: Term, explanation: str, lang: str) -> 
         raise PlainError(
             _("The explanation is too long (at most %(max)s characters).") % {"max": glossary_csv.TEXT_MAX}
         )
+    before = _term_state(term)
     if lang == "en":
         term.explanation_en = explanation
     else:
         term.explanation_ja = explanation
     term.updated_by = editor
-    term.save(update_fields=["explanation_ja", "explanation_en", "updated_by", "updated_at"])
-    content_changed()
+    with transaction.atomic():
+        term.save(update_fields=["explanation_ja", "explanation_en", "updated_by", "updated_at"])
+        content_changed()
+        label = term.term_ja or term.term_en
+        audit_edit(
+            action=Action.GLOSSARY_EDIT,
+            target=term,
+            target_label=label,
+            edit="term.explain",
+            before=before,
+            after=_term_state(term),
+            actor=editor,
+        )
     word_askers_tell(terms=[term])
     return term
 
 
 def term_delete(*, term: Term) -> None:
-    term.delete()
-    content_changed()
+    with transaction.atomic():
+        audit_edit(
+            action=Action.GLOSSARY_EDIT,
+            target=term,
+            target_label=term.term_ja or term.term_en,
+            edit="term.delete",
+            before=_term_state(term),
+        )
+        term.delete()
+        content_changed()
 
 
 @dataclass
@@ -187,6 +223,17 @@ def glossary_import(*, editor: "User", data: bytes) -> ImportResult:
         created += existing is None
         updated += existing is not None
     content_changed()
+    audit_record(
+        action=Action.GLOSSARY_EDIT,
+        actor=editor,
+        target_label="CSV",
+        after={
+            "edit": "import",
+            "created": created,
+            "updated": updated,
+            "terms": [t.term_ja or t.term_en for t in saved][:500],
+        },
+    )
     word_askers_tell(terms=saved)
     return ImportResult(created=created, updated=updated)
 

@@ -11,3 +11,10 @@ class PrivacyConfig(AppConfig):
         from . import tasks
 
         register_job(id="privacy_exports_expire", enqueue=tasks.enqueue_exports_expire, hour=3, minute=40)
+
+        from kizuna.agreements.services import register_retention_eraser
+
+        from .services import person_erase_after_retention
+
+        # When an agreement's retention period of a departed rep runs out, their data goes by every app's rule.
+        register_retention_eraser(person_erase_after_retention)

@@ -101,13 +101,53 @@ def erasure_refusal(*, person: "User", by: "User") -> str:
     return ""
 
 
-def person_erase(*, person: "User", by: "User", reason: str, confirmation: str) -> ErasureRecord:
-    """Erase a departed person on request: every app's parts per its rule, free texts in their statements,
-    then the account itself (anonymized); log who erased whom, when and why."""
+def _erase_data(person: "User") -> dict[str, int]:
+    """Apply every app's rule to the person's data (delete, scrub, keep) and remove the free texts of their
+    statements; return how many rows of each part there were. The account itself is anonymized by the caller."""
     from kizuna.records.privacy import statements_free_text_erase
 
     from .selectors import erasure_preview
 
+    summary = {row["name"]: row["count"] for row in erasure_preview(person=person)}
+    free_texts = []
+    for contribution in contributions():
+        if contribution.erase:
+            contribution.erase(person)
+        for part in contribution.parts:
+            if part.erasure == Erasure.DELETE:
+                part.rows(person).delete()
+            elif part.erasure == Erasure.SCRUB and part.scrub:
+                part.rows(person).update(**part.scrub)
+        if contribution.free_text_statements:
+            free_texts.append(contribution.free_text_statements())
+    if free_texts:
+        summary["statements_free_text_removed"] = statements_free_text_erase(
+            actor=person, where=reduce(or_, free_texts, Q(pk__in=[]))
+        )
+    return summary
+
+
+def person_erase_after_retention(*, person: "User", days: int) -> dict[str, int]:
+    """The agreement's retention period of a departed rep ran out: their data goes by the same rules as an erasure
+    on request (directory record, sign-in addresses and SSO links deleted, free texts and media scrubbed, figures
+    kept under the anonymous id), then the account is anonymized. Recorded on the audit trail, without a name."""
+    membership = membership_of(person)
+    with transaction.atomic():
+        summary = _erase_data(person)
+        audit_record(
+            action=Action.PERSON_ERASE,
+            target=person,
+            target_label=str(person.public_id),
+            organization_id=membership.organization_id if membership else None,
+            after={"reason": "retention", "retention_days": days, "erased": summary},
+        )
+        person_anonymize(user=person)
+    return summary
+
+
+def person_erase(*, person: "User", by: "User", reason: str, confirmation: str) -> ErasureRecord:
+    """Erase a departed person on request: every app's parts per its rule, free texts in their statements,
+    then the account itself (anonymized); log who erased whom, when and why."""
     refusal = erasure_refusal(person=person, by=by)
     if refusal:
         raise PrivacyError(refusal)
@@ -120,22 +160,7 @@ def person_erase(*, person: "User", by: "User", reason: str, confirmation: str) 
         raise PrivacyError(_("The confirmation does not match. Type the person's e-mail address exactly."))
     membership = membership_of(person)
     with transaction.atomic():
-        summary = {row["name"]: row["count"] for row in erasure_preview(person=person)}
-        free_texts = []
-        for contribution in contributions():
-            if contribution.erase:
-                contribution.erase(person)
-            for part in contribution.parts:
-                if part.erasure == Erasure.DELETE:
-                    part.rows(person).delete()
-                elif part.erasure == Erasure.SCRUB and part.scrub:
-                    part.rows(person).update(**part.scrub)
-            if contribution.free_text_statements:
-                free_texts.append(contribution.free_text_statements())
-        if free_texts:
-            summary["statements_free_text_removed"] = statements_free_text_erase(
-                actor=person, where=reduce(or_, free_texts, Q(pk__in=[]))
-            )
+        summary = _erase_data(person)
         record = ErasureRecord.objects.create(
             person=person,
             person_public_id=person.public_id,

@@ -2,8 +2,9 @@
 
 A directory's token reaches only its own agency: every person and team it names is looked up inside that
 agency (`selectors`), and everything it creates lands there. People are never deleted: deactivation (and
-SCIM's DELETE) stops them signing in, ends their sessions and API tokens, and leaves their records to the
-agreement's retention rule (`agreements.services.departed_reps_anonymize` anonymizes them when it runs out).
+SCIM's DELETE) goes through `orgs.services.person_update`, as a deactivation by hand does: it stops them signing
+in, ends their sessions and API tokens, and starts the agreement's retention clock
+(`agreements.services.departed_reps_anonymize` anonymizes them when it runs out).
 """
 
 from typing import Any, ClassVar
@@ -14,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from scim2_models import Context, Group, PatchOp
 
-from kizuna.accounts.services import account_email_set, sessions_end
-from kizuna.api.services import api_tokens_revoke_all
+from kizuna.accounts.services import account_email_set
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.tokens import token_hash, token_new
 from kizuna.ops.trail import Action, audit_record
@@ -145,17 +145,10 @@ def _email_for(resource: UserResource, *, person: Any | None = None) -> str:
     return email
 
 
-def _leave(person: Any) -> None:
-    """What deactivation does besides refusing sign-in: every browser and integration token of theirs ends."""
-    sessions_end(user=person)
-    api_tokens_revoke_all(user=person)
-
-
 def _write(*, person: Any, resource: UserResource, role_given: bool) -> Any:
     """Write what the directory says about an existing person of the agency."""
     membership = person.membership
     email = _email_for(resource, person=person)
-    was_active = person.is_active
     is_active = person.is_active if resource.active is None else bool(resource.active)
     role = user_role(resource) if role_given else membership.role
     try:
@@ -177,8 +170,6 @@ def _write(*, person: Any, resource: UserResource, role_given: bool) -> Any:
     link.deleted_at = None
     link.save()
     person.scim = link
-    if was_active and not is_active:
-        _leave(person)
     return person
 
 
@@ -250,7 +241,6 @@ def scim_user_patch(*, person: Any, patch: "PatchOp[Any]") -> Any:
 def scim_user_delete(*, person: Any) -> None:
     """Deactivate the person and hide them from the directory; their records stay under the agreement's rules."""
     with transaction.atomic():
-        was_active = person.is_active
         membership = person.membership
         person_update(
             person=person,
@@ -263,8 +253,6 @@ def scim_user_delete(*, person: Any) -> None:
         link, _created = ScimUser.objects.get_or_create(user=person, defaults={"organization": membership.organization})
         link.deleted_at = timezone.now()
         link.save(update_fields=["deleted_at", "updated_at"])
-        if was_active:
-            _leave(person)
 
 
 # --- Groups (teams) --------------------------------------------------------------------------------------

@@ -3,9 +3,12 @@
 from typing import Any
 
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount import app_settings as allauth_socialaccount_settings
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 from django.shortcuts import render
+
+from kizuna.ops.outbound import outbound_session
 
 from .saml import ATTRIBUTE_MAPPING
 from .selectors import provider_for_app
@@ -49,6 +52,11 @@ def _saml_claims(sociallogin: Any) -> dict[str, Any]:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_requests_session(self) -> Any:
+        """allauth fetches the OIDC discovery document, the signing keys, the tokens and the user info with this
+        session: only from public addresses, connecting to the address checked (kizuna.ops.outbound: no SSRF)."""
+        return outbound_session(timeout=allauth_socialaccount_settings.REQUESTS_TIMEOUT)
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         # New people are created in pre_social_login, in their organization; allauth's sign-up form never shows.
         return False

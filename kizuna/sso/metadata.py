@@ -18,6 +18,8 @@ from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.ops.outbound import AddressRefused, outbound_session
+
 # Entra ID's metadata is about 5 kB per certificate; a federation's aggregate (thousands of IdPs) is refused.
 MAX_BYTES = 1_000_000
 # (connect, read) seconds: the admin waits for the first fetch on the save.
@@ -28,6 +30,10 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # Why a fetch failed, said on the provider's page (the detail, such as an HTTP status, fills %(detail)s).
 ERRORS = {
     "not_https": _("The metadata URL must start with https://."),
+    "internal": _(
+        "The metadata URL points to this server or to an internal network (%(detail)s); "
+        "Kizuna only fetches metadata from addresses on the internet."
+    ),
     "unreachable": _("The metadata URL cannot be reached (%(detail)s). Check the address, or try again later."),
     "status": _("The metadata URL answered with HTTP status %(detail)s instead of the metadata."),
     "redirect": _("The metadata URL redirects elsewhere (%(detail)s): give the final address."),
@@ -74,13 +80,17 @@ def metadata_fetch(url: str) -> bytes:
     if not _allowed_scheme(url):
         raise MetadataFetchError("not_https")
     try:
-        with requests.get(
-            url,
-            stream=True,
-            timeout=TIMEOUT,
-            allow_redirects=False,  # a redirect could leave https
-            headers={"Accept": "application/samlmetadata+xml, application/xml, text/xml"},
-        ) as response:
+        # Only to public addresses, connecting to the address checked (kizuna.ops.outbound: no SSRF).
+        with (
+            outbound_session() as session,
+            session.get(
+                url,
+                stream=True,
+                timeout=TIMEOUT,
+                allow_redirects=False,  # a redirect could leave https
+                headers={"Accept": "application/samlmetadata+xml, application/xml, text/xml"},
+            ) as response,
+        ):
             if response.is_redirect:
                 raise MetadataFetchError("redirect", response.headers.get("Location", "")[:200])
             if response.status_code != 200:
@@ -96,6 +106,8 @@ def metadata_fetch(url: str) -> bytes:
                     raise MetadataFetchError("too_large")
                 if time.monotonic() > deadline:
                     raise MetadataFetchError("unreachable", "timeout")
+    except AddressRefused as err:
+        raise MetadataFetchError("internal", err.host) from None
     except requests.RequestException as err:
         raise MetadataFetchError("unreachable", type(err).__name__) from None
     try:

@@ -22,6 +22,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.outbound import OutboundURLError, outbound_url_check
 from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.selectors import organization_teams
 from kizuna.orgs.services import OrgsError, person_create, roles_for
@@ -164,6 +165,11 @@ def identity_provider_save(
         URLValidator(schemes=["https", "http"])(discovery_url)
     except ValidationError:
         raise SsoError(_("Enter the provider's issuer or discovery URL (https://…)."), field="discovery_url") from None
+    try:
+        # Kizuna's server fetches the discovery document, the keys and the tokens from there: never internally.
+        outbound_url_check(discovery_url, schemes=("https", "http"), field="discovery_url")
+    except OutboundURLError as err:
+        raise SsoError(err.message, field="discovery_url", code="internal") from None
     if not client_id:
         raise SsoError(_("Enter the client ID the provider gave Kizuna."), field="client_id")
     if provider is None and not client_secret:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.coaching.scoring import CriterionSpec, rubric_score
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import Role, has_role, visible_reps
 from kizuna.records.selectors import statement_owner_id
 from kizuna.records.services import StatementError, statement_record
@@ -150,6 +151,15 @@ def essay_grade(
             )
         except StatementError as exc:
             raise AssessmentError(str(exc)) from None
+        audit_record(
+            action=Action.ESSAY_GRADE,
+            actor=grader,
+            target=attempt,
+            target_label=f"{version.title} › {attempt.rep.email}",
+            organization_id=attempt.partner_id,
+            before={"question": key, "score": answer.score if answer.graded_at else None},
+            after={"question": key, "rep": attempt.rep.email, "score": score, "levels": chosen, "feedback": feedback},
+        )
         answers = {str(a.question_key): a for a in AttemptAnswer.objects.filter(attempt=attempt)}
         waiting = [k for k in manual_keys(attempt) if k in answers and answers[k].graded_at is None]
         if not waiting:

@@ -16,7 +16,7 @@ from kizuna.catalog.markdown import render_markdown
 from kizuna.catalog.text_checks import unexplained_terms_check, unexplained_terms_problems
 from kizuna.ops.errors import problems_text
 from kizuna.ops.ordering import position_swap
-from kizuna.ops.trail import Action, audit_record
+from kizuna.ops.trail import Action, audit_edit, audit_record
 
 from ..errors import AssessmentError
 from ..models import Question, QuestionBank, Quiz, QuizItem, QuizVersion
@@ -36,6 +36,32 @@ def _check_settings(pass_mark: int, allowed_attempts: int, time_limit_minutes: i
         )
 
 
+def _quiz_state(quiz: Quiz) -> dict[str, Any]:
+    return {
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "allowed_attempts": quiz.allowed_attempts,
+        "time_limit_minutes": quiz.time_limit_minutes,
+        "shuffle_options": quiz.shuffle_options,
+        "shuffle_questions": quiz.shuffle_questions,
+        "micro": quiz.micro,
+    }
+
+
+def _item_state(item: QuizItem) -> dict[str, Any]:
+    if item.kind == QuizItem.Kind.FIXED:
+        return {"item": item.pk, "question": item.question_id}
+    return {"item": item.pk, "draw": item.count, "bank": item.bank_id, "topic": item.topic_id}
+
+
+def _quiz_edited(
+    quiz: Quiz, *, edit: str, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None
+) -> None:
+    """Put an edit of a quiz's draft on the audit trail (the principal's content: no organization)."""
+    audit_edit(action=Action.QUIZ_EDIT, target=quiz, target_label=quiz.title, edit=edit, before=before, after=after)
+
+
+@transaction.atomic
 def quiz_create(
     *,
     author: Any,
@@ -51,7 +77,7 @@ def quiz_create(
     _check_settings(pass_mark, allowed_attempts, time_limit_minutes)
     if not title.strip():
         raise AssessmentError(_("Enter the quiz's title."))
-    return Quiz.objects.create(
+    quiz = Quiz.objects.create(
         title=title.strip(),
         pass_mark=pass_mark,
         allowed_attempts=allowed_attempts,
@@ -61,8 +87,11 @@ def quiz_create(
         micro=micro,
         created_by=author,
     )
+    _quiz_edited(quiz, edit="quiz.create", after=_quiz_state(quiz))
+    return quiz
 
 
+@transaction.atomic
 def quiz_update(
     *,
     quiz: Quiz,
@@ -79,6 +108,7 @@ def quiz_update(
         raise AssessmentError(_("Enter the quiz's title."))
     if micro:
         _check_micro_size(quiz, adding=0)
+    before = _quiz_state(Quiz.objects.get(pk=quiz.pk))
     if micro is not None:
         quiz.micro = micro
     quiz.title, quiz.pass_mark, quiz.allowed_attempts = title.strip(), pass_mark, allowed_attempts
@@ -88,6 +118,7 @@ def quiz_update(
         shuffle_questions,
     )
     quiz.save()
+    _quiz_edited(quiz, edit="quiz.update", before=before, after=_quiz_state(quiz))
     return quiz
 
 
@@ -106,6 +137,7 @@ def _next_position(quiz: Quiz) -> int:
     return (quiz.items.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
+@transaction.atomic
 def quiz_question_add(*, quiz: Quiz, question: Question) -> QuizItem:
     """Put one fixed question at the end of the quiz."""
     if question.archived_at is not None:
@@ -114,29 +146,41 @@ def quiz_question_add(*, quiz: Quiz, question: Question) -> QuizItem:
         raise AssessmentError(_("This question is already in the quiz."))
     if quiz.micro:
         _check_micro_size(quiz, adding=1)
-    return QuizItem.objects.create(
+    item = QuizItem.objects.create(
         quiz=quiz, kind=QuizItem.Kind.FIXED, question=question, position=_next_position(quiz)
     )
+    _quiz_edited(quiz, edit="item.add", after=_item_state(item))
+    return item
 
 
+@transaction.atomic
 def quiz_draw_add(*, quiz: Quiz, bank: QuestionBank, count: int, topic: Any = None) -> QuizItem:
     """Add a rule "``count`` random questions from ``bank`` (with ``topic``)", drawn anew for every attempt."""
     if not 1 <= count <= 100:
         raise AssessmentError(_("Draw between 1 and 100 questions."))
     if quiz.micro:
         _check_micro_size(quiz, adding=count)
-    return QuizItem.objects.create(
+    item = QuizItem.objects.create(
         quiz=quiz, kind=QuizItem.Kind.DRAW, bank=bank, topic=topic, count=count, position=_next_position(quiz)
     )
+    _quiz_edited(quiz, edit="item.add", after=_item_state(item))
+    return item
 
 
+@transaction.atomic
 def quiz_item_remove(*, item: QuizItem) -> None:
+    before = _item_state(item)
     item.delete()
+    _quiz_edited(item.quiz, edit="item.remove", before=before)
 
 
+@transaction.atomic
 def quiz_item_move(*, item: QuizItem, direction: int) -> None:
     """Swap an item with its neighbour (direction -1 = up, +1 = down)."""
-    position_swap(item.quiz.items.all(), pk=item.pk, direction=direction)
+    before = {"item": item.pk, "position": QuizItem.objects.get(pk=item.pk).position}
+    if position_swap(item.quiz.items.all(), pk=item.pk, direction=direction):
+        after = {"item": item.pk, "position": QuizItem.objects.get(pk=item.pk).position}
+        _quiz_edited(item.quiz, edit="item.move", before=before, after=after)
 
 
 def _pool(item: QuizItem) -> list[Question]:

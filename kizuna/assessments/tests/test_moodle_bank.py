@@ -176,6 +176,12 @@ def test_an_attempt_with_essays_waits_for_its_grade_then_is_final_like_any_other
             statement_id=once,
         )
     assert Statement.objects.filter(actor=cast.manager_a, verb__endswith="/graded").count() == 1
+    # The grade is on the audit trail once, in the rep's agency (its manager sees it; the other agency's does not).
+    from kizuna.audit.models import AuditEntry
+
+    graded = AuditEntry.objects.get(action="essay.grade")
+    assert (graded.actor, graded.organization_id, graded.after["score"]) == (cast.manager_a, cast.partner_a.pk, 1.0)
+    assert graded.after["feedback"] == "よく書けています。" and graded.after["rep"] == rep.email
     # Scored questions: the single choice (1), the graded essay (1), the blank essay (0): 2/3 ≥ 60%.
     assert not final.grading_pending and final.score == pytest.approx(0.6667, abs=1e-4) and final.passed
     assert Statement.objects.filter(actor=rep, verb__endswith="/passed").count() == 1

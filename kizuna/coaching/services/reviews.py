@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import Role
 from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.orgs.sharing import Area, names_for, partners_sharing
@@ -200,6 +201,25 @@ def review_submit(
     )
     review.save(update_fields=["status", "feedback", "score", "submitted_at"])
     submission = review.submission
+    if review.role in (Review.Role.COACH, Review.Role.MANAGER):
+        # A coach's or a manager's judgement of a rep is theirs to answer for; peers' and calibration ones are not.
+        audit_record(
+            action=Action.REVIEW_SUBMIT,
+            actor=review.reviewer,
+            target=review,
+            target_label=f"{submission.roleplay.title} › {submission.rep.email}",
+            organization_id=submission.partner_id,
+            before={"status": Review.Status.REQUESTED},
+            after={
+                "status": review.status,
+                "role": review.role,
+                "rep": submission.rep.email,
+                "take": submission.take,
+                "score": score,
+                "levels": {c.title: levels[c.pk] for c in criteria},
+                "feedback": review.feedback,
+            },
+        )
     statement_record(
         actor=review.reviewer,
         verb=vocab.REVIEWED,

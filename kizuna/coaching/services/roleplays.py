@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.text_checks import unexplained_terms_problems
-from kizuna.ops.trail import Action, audit_record
+from kizuna.ops.trail import Action, audit_edit, audit_record
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 
@@ -72,6 +72,18 @@ def _write_criteria(roleplay: Roleplay, criteria: Sequence[CriterionInput]) -> N
 
 
 @transaction.atomic
+def _roleplay_state(roleplay: Roleplay) -> dict[str, Any]:
+    fields = ("title", "situation", "persona", "goal", "pass_threshold", "review_by_coach", "review_by_manager")
+    return {
+        **{f: getattr(roleplay, f) for f in fields},
+        "peer_count": roleplay.peer_count,
+        "review_days": roleplay.review_days,
+        "due_at": roleplay.due_at,
+        "criteria": [[c.title, c.weight, c.levels] for c in roleplay.criteria.all()],
+    }
+
+
+@transaction.atomic
 def roleplay_create(
     *,
     author: Any,
@@ -104,6 +116,14 @@ def roleplay_create(
         created_by=author,
     )
     _write_criteria(roleplay, criteria)
+    audit_edit(
+        action=Action.ROLEPLAY_EDIT,
+        target=roleplay,
+        target_label=roleplay.title,
+        edit="roleplay.create",
+        after=_roleplay_state(roleplay),
+        actor=author,
+    )
     return roleplay
 
 
@@ -126,6 +146,7 @@ def roleplay_update(
     """Change a roleplay; its rubric can change only until the first take is handed in (scores refer to it)."""
     _check_roleplay(title=title, pass_threshold=pass_threshold, peer_count=peer_count, review_days=review_days)
     _check_criteria(criteria)
+    before = _roleplay_state(Roleplay.objects.get(pk=roleplay.pk))
     if roleplay.submissions.exists():
         current = [(c.title, c.weight, c.levels) for c in roleplay.criteria.all()]
         wanted = [(c.title.strip(), c.weight, [lv.strip() for lv in c.levels if lv.strip()]) for c in criteria]
@@ -146,6 +167,14 @@ def roleplay_update(
     )
     roleplay.peer_count, roleplay.review_days, roleplay.due_at = peer_count, review_days, due_at
     roleplay.save()
+    audit_edit(
+        action=Action.ROLEPLAY_EDIT,
+        target=roleplay,
+        target_label=roleplay.title,
+        edit="roleplay.update",
+        before=before,
+        after=_roleplay_state(roleplay),
+    )
     return roleplay
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.ops.storage import stored_delete_folder
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.sharing import credit_name
 from kizuna.records.services import statement_record
 
@@ -189,5 +190,14 @@ def exemplary_publish(*, submission: Submission, coach: Any, when: datetime | No
     lesson_id = version.lessons.values_list("pk", flat=True).first()
     submission.exemplary_lesson_id = lesson_id
     submission.save(update_fields=["exemplary_lesson_id"])
+    # A rep's own video shown to everyone: on their agency's trail too (the course itself is the principal's).
+    audit_record(
+        action=Action.CONTENT_PUBLISH,
+        actor=coach,
+        target=submission,
+        target_label=f"{roleplay.title} › {submission.rep.email}",
+        organization_id=submission.partner_id,
+        after={"kind": "exemplary_take", "rep": submission.rep.email, "take": submission.take, "lesson": lesson_id},
+    )
     assert lesson_id is not None  # the course was just published with its one lesson
     return int(lesson_id)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kizuna.catalog.models import Product, Tag
 from kizuna.media.models import Video
 from kizuna.ops.ordering import position_swap
+from kizuna.ops.trail import Action, audit_edit
 
 from ..errors import ImageError, ScenarioError
 from ..exchange import (
@@ -21,9 +22,63 @@ from ..models import SCORE_MAX, SCORE_MIN, Attempt, Choice, Node, Outcome, Scena
 from ..validation import question_errors
 
 
-def _touch(scenario: Scenario | int) -> None:
+def _touch(scenario: Scenario | int) -> None:  # only through _edited: every draft change is audited
     pk = scenario if isinstance(scenario, int) else scenario.pk
     Scenario.objects.filter(pk=pk).update(draft_changed_at=timezone.now())
+
+
+def _edited(
+    scenario: Scenario | int,
+    *,
+    edit: str,
+    part: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Mark the draft changed and put the edit on the audit trail (the principal's content: no organization)."""
+    _touch(scenario)
+    if isinstance(scenario, int):
+        scenario = Scenario.objects.only("pk", "title").get(pk=scenario)
+    label = f"{scenario.title} › {part}" if part else scenario.title
+    audit_edit(action=Action.SCENARIO_EDIT, target=scenario, target_label=label, edit=edit, before=before, after=after)
+
+
+def _scenario_state(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "title": scenario.title,
+        "description": scenario.description,
+        "product": scenario.product_id,
+        "tags": sorted(scenario.tags.values_list("slug", flat=True)),
+    }
+
+
+def _node_state(node: Node) -> dict[str, Any]:
+    return {
+        "key": node.key,
+        "kind": node.kind,
+        "speaker": node.speaker,
+        "text": node.text,
+        "video": node.video_id,
+        "outcome": node.outcome,
+        "debrief": node.debrief,
+        "image": str(node.image or ""),
+        "question": node.question,
+    }
+
+
+def _choice_state(choice: Choice) -> dict[str, Any]:
+    return {
+        "moment": choice.node.key,
+        "key": choice.key,
+        "text": choice.text,
+        "next": choice.next_node.key if choice.next_node is not None else None,
+        "commentary": choice.commentary,
+        "commentary_video": choice.commentary_video_id,
+        "score": choice.score,
+        "is_reference": choice.is_reference,
+        "value_tags": sorted(choice.value_tags.values_list("slug", flat=True)) if choice.pk else [],
+        "tags": sorted(choice.tags.values_list("slug", flat=True)) if choice.pk else [],
+    }
 
 
 def _check_key(key: str) -> None:
@@ -78,11 +133,19 @@ def scenario_create(
         raise ScenarioError(_("A scenario with this code already exists."))
     if not title.strip():
         raise ScenarioError(_("Give the scenario a title."))
-    scenario = Scenario.objects.create(
-        slug=slug, title=title.strip(), description=description, product=product, created_by=author
-    )
-    if tags:
-        scenario.tags.set(tags)
+    with transaction.atomic():
+        scenario = Scenario.objects.create(
+            slug=slug, title=title.strip(), description=description, product=product, created_by=author
+        )
+        if tags:
+            scenario.tags.set(tags)
+        audit_edit(
+            action=Action.SCENARIO_EDIT,
+            target=scenario,
+            edit="scenario.create",
+            after={"slug": slug, **_scenario_state(scenario)},
+            actor=author,
+        )
     return scenario
 
 
@@ -92,19 +155,24 @@ def scenario_update(
 ) -> Scenario:
     if not title.strip():
         raise ScenarioError(_("Give the scenario a title."))
+    before = _scenario_state(Scenario.objects.get(pk=scenario.pk))
     scenario.title, scenario.description, scenario.product = title.strip(), description, product
     scenario.draft_changed_at = timezone.now()
     scenario.save(update_fields=["title", "description", "product", "draft_changed_at"])
     scenario.tags.set(tags)
+    _edited(scenario, edit="scenario.update", before=before, after=_scenario_state(scenario))
     return scenario
 
 
+@transaction.atomic
 def scenario_start_set(*, scenario: Scenario, node: Node) -> Scenario:
     if node.scenario_id != scenario.pk:
         raise ScenarioError(_("Choose a moment of this scenario."))
+    old = Scenario.objects.filter(pk=scenario.pk).values_list("start_node__key", flat=True).first()
     scenario.start_node = node
     scenario.draft_changed_at = timezone.now()
     scenario.save(update_fields=["start_node", "draft_changed_at"])
+    _edited(scenario, edit="scenario.start", before={"start": old}, after={"start": node.key})
     return scenario
 
 
@@ -156,7 +224,7 @@ def node_create(
     if scenario.start_node_id is None:
         Scenario.objects.filter(pk=scenario.pk).update(start_node=node)
         scenario.start_node = node
-    _touch(scenario)
+    _edited(scenario, edit="moment.create", part=key, after=_node_state(node))
     return node
 
 
@@ -177,33 +245,39 @@ def node_update(
     if key != node.key and node.scenario.nodes.filter(key=key).exists():
         raise ScenarioError(_("Another moment already uses the key “%(key)s”.") % {"key": key})
     _node_fields(kind=kind, outcome=outcome)
+    before = _node_state(Node.objects.get(pk=node.pk))
     node.key, node.kind, node.speaker, node.text, node.video = key, kind, speaker, text, video
     node.outcome = outcome if kind == Node.Kind.END else ""
     node.debrief = debrief if kind == Node.Kind.END else ""
     node.save(update_fields=["key", "kind", "speaker", "text", "video", "outcome", "debrief"])
-    _touch(node.scenario_id)
+    _edited(node.scenario_id, edit="moment.update", part=key, before=before, after=_node_state(node))
     return node
 
 
+@transaction.atomic
 def node_image_set(*, node: Node, file: Any) -> Node:
     """Attach an uploaded picture to a moment (checked, cleaned of EXIF/GPS, stored by hash)."""
+    before = {"image": str(node.image or "")}
     try:
         node.image = image_store(file)
     except ImageError as exc:
         raise ScenarioError(str(exc)) from None
     node.save(update_fields=["image"])
-    _touch(node.scenario_id)
+    _edited(node.scenario_id, edit="moment.image", part=node.key, before=before, after={"image": str(node.image)})
     return node
 
 
+@transaction.atomic
 def node_image_clear(*, node: Node) -> Node:
     # The file stays: a published version may still show it.
+    before = {"image": str(node.image or "")}
     node.image = ""
     node.save(update_fields=["image"])
-    _touch(node.scenario_id)
+    _edited(node.scenario_id, edit="moment.image", part=node.key, before=before, after={"image": ""})
     return node
 
 
+@transaction.atomic
 def node_question_set(*, node: Node, question: dict[str, Any] | None) -> Node:
     """Set (or, with None, remove) a moment's check question: text, 2–4 options, the correct index, explanation."""
     if question is not None:
@@ -218,17 +292,20 @@ def node_question_set(*, node: Node, question: dict[str, Any] | None) -> Node:
         errors = question_errors(question, node=node.key)
         if errors:
             raise ScenarioError(errors)
+    before = {"question": node.question}
     node.question = question
     node.save(update_fields=["question"])
-    _touch(node.scenario_id)
+    _edited(node.scenario_id, edit="moment.question", part=node.key, before=before, after={"question": question})
     return node
 
 
+@transaction.atomic
 def node_delete(*, node: Node) -> None:
     """Delete a moment; choices that led to it now lead nowhere, which validation reports."""
     scenario_id = node.scenario_id
+    before = _node_state(node)
     node.delete()
-    _touch(scenario_id)
+    _edited(scenario_id, edit="moment.delete", part=before["key"], before=before)
 
 
 def _choice_values(
@@ -291,7 +368,7 @@ def choice_create(
     choice.value_tags.set(value_tags or [])
     choice.tags.set(tags or [])
     _single_reference(choice)
-    _touch(node.scenario_id)
+    _edited(node.scenario_id, edit="choice.create", part=f"{node.key}/{key}", after=_choice_state(choice))
     return choice
 
 
@@ -316,26 +393,34 @@ def choice_update(
     if not text.strip():
         raise ScenarioError(_("Write what the rep says."))
     _choice_values(choice.node, next_node=next_node, score=score, value_tags=value_tags, tags=tags)
+    before = _choice_state(Choice.objects.get(pk=choice.pk))
     choice.key, choice.text, choice.next_node, choice.commentary = key, text, next_node, commentary
     choice.commentary_video, choice.score, choice.is_reference = commentary_video, score, is_reference
     choice.save()
     choice.value_tags.set(value_tags or [])
     choice.tags.set(tags or [])
     _single_reference(choice)
-    _touch(choice.node.scenario_id)
+    after = _choice_state(choice)
+    _edited(choice.node.scenario_id, edit="choice.update", part=f"{after['moment']}/{key}", before=before, after=after)
     return choice
 
 
+@transaction.atomic
 def choice_delete(*, choice: Choice) -> None:
     scenario_id = choice.node.scenario_id
+    before = _choice_state(choice)
     choice.delete()
-    _touch(scenario_id)
+    _edited(scenario_id, edit="choice.delete", part=f"{before['moment']}/{before['key']}", before=before)
 
 
+@transaction.atomic
 def choice_move(*, choice: Choice, direction: int) -> None:
     """Swap a choice with its neighbour in the moment (direction -1 = up, +1 = down)."""
+    before = {"position": Choice.objects.get(pk=choice.pk).position}
     if position_swap(Choice.objects.filter(node_id=choice.node_id), pk=choice.pk, direction=direction):
-        _touch(choice.node.scenario_id)
+        after = {"position": Choice.objects.get(pk=choice.pk).position}
+        part = f"{choice.node.key}/{choice.key}"
+        _edited(choice.node.scenario_id, edit="choice.move", part=part, before=before, after=after)
 
 
 @transaction.atomic
@@ -345,7 +430,7 @@ def scenario_reference_from_attempt(*, attempt: Attempt) -> int:
     Moments or choices that the draft no longer has are skipped. The draft must be published again for reps.
     """
     scenario = attempt.version.scenario
-    marked = 0
+    marked, path = 0, []
     for node_key, choice_key in attempt.path:
         choice = Choice.objects.filter(node__scenario=scenario, node__key=node_key, key=choice_key).first()
         if choice is None:
@@ -353,6 +438,7 @@ def scenario_reference_from_attempt(*, attempt: Attempt) -> int:
         Choice.objects.filter(node_id=choice.node_id).update(is_reference=False)
         Choice.objects.filter(pk=choice.pk).update(is_reference=True)
         marked += 1
+        path.append(f"{node_key}/{choice_key}")
     if marked:
-        _touch(scenario)
+        _edited(scenario, edit="reference.from_attempt", after={"attempt": attempt.pk, "reference": path})
     return marked
