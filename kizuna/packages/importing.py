@@ -217,6 +217,15 @@ def _join(base: str, href: str) -> str:
     return joined + sep + rest
 
 
+def _with_parameters(href: str, parameters: str) -> str:
+    """The launch href with the item's parameters, joined as SCORM CAM 2004 (3.4.1.13) says: a leading "?"
+    becomes "&" when the href has a query already, and a bare "a=b" gets the "?" or "&" it lacks."""
+    if not parameters or parameters.startswith("#"):
+        return href + parameters
+    parameters = parameters.lstrip("?&")
+    return href + ("&" if "?" in href else "?") + parameters
+
+
 def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], problems: list[str]) -> tuple[str, list]:
     organizations = _child(root, "organizations")
     orgs = _children(organizations, "organization") if organizations is not None else []
@@ -257,7 +266,7 @@ def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], probl
                 problems.append(_("The resource “%(ref)s” has no launch file (href).") % {"ref": ref})
             else:
                 base = posixpath.join(resources_base, _attr(resource, "base"))
-                launch = _join(base, href + _attr(item, "parameters"))
+                launch = _join(base, _with_parameters(href, _attr(item, "parameters")))
                 path = launch.partition("?")[0].partition("#")[0]
                 if safe_path(path) is None or path.lower() not in lower_files:
                     problems.append(
@@ -273,7 +282,8 @@ def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], probl
                             href=launch[:2000],
                             is_asset=(_attr(resource, "scormtype") or "asset").lower() != "sco",
                             mastery_score=_mastery(item, standard),
-                            launch_data=_text(_child(item, "dataFromLMS"))[:4096],
+                            # 1.2 spells it adlcp:datafromlms, 2004 adlcp:dataFromLMS
+                            launch_data=_text(_child(item, "dataFromLMS") or _child(item, "datafromlms"))[:4096],
                         )
                     )
         for child in _children(item, "item"):
