@@ -187,6 +187,8 @@ def _standard(root: Element) -> tuple[str, str] | None:
         return "scorm12", version or "1.2"
     if version.startswith(("2004", "CAM 1.3")) or "adlcp_v1p3" in namespaces or "imsss" in namespaces:
         return "scorm2004", version or "2004"
+    if not version and root.tag.startswith("{http://www.imsglobal.org/xsd/imscp_v1p1}"):
+        return "scorm2004", "2004"  # 2004's content packaging namespace (1.2's is imscp_rootv1p1p2), no version
     return None
 
 
@@ -301,7 +303,12 @@ def package_read(upload: IO[bytes]) -> tuple[PackageSpec, zipfile.ZipFile]:
     archive, files, problems = zip_open(upload)
     info = files.get(MANIFEST)
     if info is None:
-        problems.append(_("The package has no imsmanifest.xml at its top level: it is not a SCORM package."))
+        problems.append(
+            _(
+                "The zip has neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5) at its top level: it is not a "
+                "package exported for an LMS."
+            )
+        )
         raise PackageProblems(problems)
     if problems:  # never parse a manifest of a package that is already refused for its paths or sizes
         raise PackageProblems(problems)
