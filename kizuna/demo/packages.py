@@ -172,6 +172,8 @@ AU_JS = (
   }).then(function (r) { return r.json(); }).then(function (data) {
     launch = data;
     return send([statement("initialized", null, [CMI5])]);
+  }).then(function () {
+    out.textContent = "準備ができました / Ready";
   }).catch(function (e) { out.textContent = "接続できません / Cannot connect (" + e.message + ")"; });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
