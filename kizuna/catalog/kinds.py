@@ -30,6 +30,9 @@ class ContentKind:
     uses_video: bool = False
     # (draft content id) -> its title, the default title of a lesson made from it (None if it is gone)
     title: Callable[[int], str | None] | None = None
+    # Whether the content judges the rep and records the lesson's result with a score (a SCORM package, a cmi5
+    # course: ``kizuna.records.services.lesson_result_record``), so a certification may require a score in it.
+    scored: bool = False
 
 
 _KINDS: dict[str, ContentKind] = {}

@@ -77,6 +77,21 @@ def version_lesson_count(*, version_id: int) -> int:
     return CourseVersion.objects.filter(pk=version_id).values_list("lesson_count", flat=True).first() or 0
 
 
+def scored_lesson_choices() -> list[tuple[uuid.UUID, str]]:
+    """(lesson key, "course: lesson") of the scored lessons (catalog.kinds) in each course's latest version.
+
+    A lesson's key stays the same across versions, so a requirement on its score outlives a republication.
+    """
+    kinds = [kind for kind, _label in lesson_kinds() if (owner := content_kind(kind)) is not None and owner.scored]
+    latest = Course.objects.filter(latest_version__isnull=False).values("latest_version_id")
+    rows = (
+        PublishedLesson.objects.filter(kind__in=kinds, version_id__in=latest)
+        .order_by("version__title", "position")
+        .values_list("key", "version__title", "title")
+    )
+    return [(key, f"{course}: {title}") for key, course, title in rows]
+
+
 def course_iri(course: Course | Any) -> str:
     return f"{settings.SITE_URL}/xapi/activities/course/{course.key}"
 

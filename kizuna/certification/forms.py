@@ -1,5 +1,7 @@
 """Forms of certifications, entitlements and webhook endpoints (principal admin)."""
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -59,10 +61,18 @@ class CertificationForm(forms.Form):
             del self.fields["slug"]
 
 
+@dataclass(frozen=True)
+class ScoredLesson:
+    """A scored lesson offered where quizzes are: what the view reads of a quiz (its key and title)."""
+
+    key: uuid.UUID
+    title: str
+
+
 class RequirementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Requirement"), choices=Requirement.Kind.choices)
     course = forms.ChoiceField(label=_("Course"), required=False)
-    quiz = forms.ChoiceField(label=_("Quiz"), required=False)
+    quiz = forms.ChoiceField(label=_("Quiz or package"), required=False)
     min_score = forms.IntegerField(
         label=_("Minimum score (%)"),
         min_value=0,
@@ -75,13 +85,18 @@ class RequirementForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from kizuna.assessments.selectors import quizzes_all
-        from kizuna.catalog.selectors import published_courses
+        from kizuna.catalog.selectors import published_courses, scored_lesson_choices
         from kizuna.coaching.selectors import roleplay_choices
 
         super().__init__(*args, **kwargs)
         blank = [("", "—")]
         self.courses = {str(c.pk): c for c in published_courses()}
-        self.quizzes = {str(q.key): q for q in quizzes_all().filter(latest_version__isnull=False, micro=False)}
+        self.quizzes: dict[str, Any] = {
+            str(q.key): q for q in quizzes_all().filter(latest_version__isnull=False, micro=False)
+        }
+        # A scored lesson (a SCORM package or cmi5 course) is required by its score like a quiz, by its key.
+        for key, title in scored_lesson_choices():
+            self.quizzes[str(key)] = ScoredLesson(key=key, title=title)
         self.roleplays = {str(pk): title for pk, title in roleplay_choices()}
         self.fields["course"].choices = blank + [(k, c.latest_version.title) for k, c in self.courses.items()]
         self.fields["quiz"].choices = blank + [(k, q.title) for k, q in self.quizzes.items()]

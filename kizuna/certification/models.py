@@ -58,12 +58,14 @@ class Certification(models.Model):
 class Requirement(models.Model):
     class Kind(models.TextChoices):
         COURSE = "course", _("finish a course")
-        QUIZ = "quiz", _("quiz score")
+        # A quiz's score, or a scored lesson's (a SCORM package or cmi5 course: catalog.kinds `scored`).
+        QUIZ = "quiz", _("score in a quiz or package")
         ROLEPLAY = "roleplay", _("pass a roleplay")
 
     certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="requirements")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The quiz's key, or a scored lesson's key (its evidence is the lesson's passed/failed, by the same key).
     quiz_key = models.UUIDField(null=True, blank=True)
     roleplay_id = models.PositiveIntegerField(null=True, blank=True)
     # The roleplay's activity IRI (as the coaching app records its results), matched against evidence.

@@ -22,6 +22,7 @@ PASSED = records_vocab.PASSED.iri
 FAILED = records_vocab.FAILED.iri
 logger = logging.getLogger(__name__)
 _QUIZ_KEY = re.compile(r"/quiz/([0-9a-f-]{36})/v\d+$")
+_LESSON_KEY = re.compile(r"/lesson/([0-9a-f-]{36})/v\d+$")
 
 
 def evidence_of(st: Any) -> Evidence | None:
@@ -51,6 +52,13 @@ def evidence_of(st: Any) -> Evidence | None:
     score = ((st.result or {}).get("score") or {}).get("scaled")
     if st.object_type == TYPE_ASSESSMENT:
         match = _QUIZ_KEY.search(st.object_iri)
+        if match is None:
+            return None
+        kind, ref = Evidence.Kind.QUIZ, match.group(1)
+    elif st.object_type == records_vocab.TYPE_LESSON.iri:
+        # A scored lesson's result (a SCORM package, a cmi5 course: records.services.lesson_result_record) is
+        # a score like a quiz's, named by the lesson's key, which stays the same across course versions.
+        match = _LESSON_KEY.search(st.object_iri)
         if match is None:
             return None
         kind, ref = Evidence.Kind.QUIZ, match.group(1)

@@ -51,5 +51,6 @@ def register_kinds() -> None:
             publish=lambda content_id, publisher: content_id,  # an imported course never changes
             learner=cmi5_learner,
             title=_title,
+            scored=True,  # its result, with the score, is recorded on the lesson (a certification may require it)
         )
     )

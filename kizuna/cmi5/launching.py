@@ -611,6 +611,24 @@ def _evaluate(registration: Registration, *, session_id: uuid.UUID, now: datetim
             by_content=True,
             statement_id=uuid.uuid5(registration.registration, "course"),
         )
+        _result_record(registration, aus, statuses)
+
+
+def _result_record(registration: Registration, aus: list[Au], statuses: dict[int, AuStatus]) -> None:
+    """A satisfied course that judged or scored the rep is the lesson's pass, with the mean of the AUs' scaled
+    scores: what a certification's minimum score reads (kizuna.records.services.lesson_result_record)."""
+    judged = any("Passed" in au.move_on for au in aus)
+    scores = [s.score_scaled for s in statuses.values() if s.score_scaled is not None]
+    if not judged and not scores:
+        return
+    records.lesson_result_record(
+        rep=registration.rep,
+        lesson=registration.lesson,
+        passed=True,
+        score_scaled=round(sum(scores) / len(scores), 4) if scores else None,
+        statement_id=uuid.uuid5(registration.registration, "result"),
+        registration=registration.registration,
+    )
 
 
 def cmi5_au_waive(*, registration: Registration, au: Au, reason: str, now: datetime | None = None) -> AuStatus:

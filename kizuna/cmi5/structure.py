@@ -22,6 +22,8 @@ MAX_PROBLEMS = 200
 MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")
 LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
 LANGUAGE_PREFERENCE = ("ja", "en")
+# Characters RFC 3986 never allows in a URI (xs:anyURI as cmi5.xml types <url>), besides spaces and controls.
+_NOT_IN_URLS = frozenset('<>"{}|\\^`')
 # The names the LMS puts in the launch URL (cmi5 8.1): an AU's own query may not use them.
 LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
 
@@ -244,6 +246,12 @@ class _Reader:
         if not value:
             self.problem(_("%(where)s: the AU's <url> is empty.") % {"where": self.where(holder[0])})
             return ""
+        if any(ch.isspace() or ch in _NOT_IN_URLS or ord(ch) < 32 for ch in value):
+            self.problem(
+                _("%(where)s: the AU's URL “%(url)s” is not a valid URL (a space or a character URLs may not have).")
+                % {"where": self.where(holder[0]), "url": value[:200]}
+            )
+            return value
         parts = urlsplit(value)
         taken = sorted({name for name, _v in parse_qsl(parts.query, keep_blank_values=True)} & set(LAUNCH_PARAMETERS))
         if taken:

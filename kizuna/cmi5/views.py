@@ -1,14 +1,12 @@
 """cmi5 pages: the studio's import, a cmi5 lesson's files behind the access check, the launch of an AU and the
 fetch URL that hands the AU its auth-token once."""
 
-import mimetypes
 from typing import Any
 
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kizuna.ops.errors import ApplicationError, add_to_form
 from kizuna.orgs.access import Role, membership_of, role_required
-from kizuna.packages.importing import safe_path
 from kizuna.packages.selectors import package_item_analysis
 from kizuna.packages.services import PackageError
+from kizuna.packages.serving import package_file_response
 from kizuna.packages.views import PACKAGE_CSP
 
 from . import launching, selectors, services
@@ -60,16 +58,7 @@ def studio_cmi5_import(request: HttpRequest) -> HttpResponse:
 def cmi5_file(request: HttpRequest, cmi5_lesson_id: int, au_path: str) -> HttpResponse:
     """A file of the lesson's cmi5 course package, for whoever may open the lesson (404 for everyone else)."""
     _lesson, course = selectors.access_cmi5_lesson_for_user(request.user, cmi5_lesson_id)
-    safe = safe_path(au_path)
-    if safe is None:
-        raise Http404
-    try:
-        handle = default_storage.open(course.storage_prefix + safe, "rb")
-    except (FileNotFoundError, IsADirectoryError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=mimetypes.guess_type(safe)[0] or "application/octet-stream")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return package_file_response(request, prefix=course.storage_prefix, path=au_path)
 
 
 @login_required

@@ -42,6 +42,7 @@ from .gamification import seed_gamification
 from .guidance import seed_guidance
 from .kpis import seed_kpis
 from .live import seed_live
+from .packages import seed_packages
 from .people import PARTNERS, PASSWORD, PRINCIPAL_NAME, PRINCIPAL_SLUG, SCRIPTED, SIGN_INS, STAFF
 from .plain import seed_plain
 from .scenarios import seed_scenarios
@@ -332,6 +333,7 @@ FEATURE_SEEDS = (
     seed_freshness,
     seed_stories,
     seed_plain,
+    seed_packages,
 )
 
 

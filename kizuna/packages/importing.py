@@ -187,6 +187,8 @@ def _standard(root: Element) -> tuple[str, str] | None:
         return "scorm12", version or "1.2"
     if version.startswith(("2004", "CAM 1.3")) or "adlcp_v1p3" in namespaces or "imsss" in namespaces:
         return "scorm2004", version or "2004"
+    if not version and root.tag.startswith("{http://www.imsglobal.org/xsd/imscp_v1p1}"):
+        return "scorm2004", "2004"  # 2004's content packaging namespace (1.2's is imscp_rootv1p1p2), no version
     return None
 
 
@@ -215,6 +217,15 @@ def _join(base: str, href: str) -> str:
         path, sep, rest = href.partition("#")
     joined = posixpath.normpath(posixpath.join(base, path)) if base else posixpath.normpath(path)
     return joined + sep + rest
+
+
+def _with_parameters(href: str, parameters: str) -> str:
+    """The launch href with the item's parameters, joined as SCORM CAM 2004 (3.4.1.13) says: a leading "?"
+    becomes "&" when the href has a query already, and a bare "a=b" gets the "?" or "&" it lacks."""
+    if not parameters or parameters.startswith("#"):
+        return href + parameters
+    parameters = parameters.lstrip("?&")
+    return href + ("&" if "?" in href else "?") + parameters
 
 
 def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], problems: list[str]) -> tuple[str, list]:
@@ -257,7 +268,7 @@ def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], probl
                 problems.append(_("The resource “%(ref)s” has no launch file (href).") % {"ref": ref})
             else:
                 base = posixpath.join(resources_base, _attr(resource, "base"))
-                launch = _join(base, href + _attr(item, "parameters"))
+                launch = _join(base, _with_parameters(href, _attr(item, "parameters")))
                 path = launch.partition("?")[0].partition("#")[0]
                 if safe_path(path) is None or path.lower() not in lower_files:
                     problems.append(
@@ -273,7 +284,8 @@ def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], probl
                             href=launch[:2000],
                             is_asset=(_attr(resource, "scormtype") or "asset").lower() != "sco",
                             mastery_score=_mastery(item, standard),
-                            launch_data=_text(_child(item, "dataFromLMS"))[:4096],
+                            # 1.2 spells it adlcp:datafromlms, 2004 adlcp:dataFromLMS
+                            launch_data=_text(_child(item, "dataFromLMS") or _child(item, "datafromlms"))[:4096],
                         )
                     )
         for child in _children(item, "item"):
@@ -291,7 +303,12 @@ def package_read(upload: IO[bytes]) -> tuple[PackageSpec, zipfile.ZipFile]:
     archive, files, problems = zip_open(upload)
     info = files.get(MANIFEST)
     if info is None:
-        problems.append(_("The package has no imsmanifest.xml at its top level: it is not a SCORM package."))
+        problems.append(
+            _(
+                "The zip has neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5) at its top level: it is not a "
+                "package exported for an LMS."
+            )
+        )
         raise PackageProblems(problems)
     if problems:  # never parse a manifest of a package that is already refused for its paths or sizes
         raise PackageProblems(problems)

@@ -54,5 +54,6 @@ def register_kinds() -> None:
             publish=lambda content_id, publisher: content_id,  # a package never changes once imported
             learner=package_learner,
             title=_title,
+            scored=True,  # its result, with the score, is recorded on the lesson (a certification may require it)
         )
     )

@@ -124,8 +124,8 @@ def _interactions(data: dict[str, Any], standard: str) -> list[dict[str, Any]]:
     return result
 
 
-def snapshot_from(data: dict[str, Any], standard: str) -> Snapshot:
-    """Read a flattened commit of either standard."""
+def snapshot_from(data: dict[str, Any], standard: str, *, mastery_score: float | None = None) -> Snapshot:
+    """Read a flattened commit of either standard; ``mastery_score`` (0–100) is the SCO's from the manifest."""
     snap = Snapshot(interactions=_interactions(data, standard))
     if standard == Standard.SCORM12:
         status = _text(data, "cmi.core.lesson_status", 20)
@@ -160,7 +160,25 @@ def snapshot_from(data: dict[str, Any], standard: str) -> Snapshot:
     if snap.score_scaled is not None:
         snap.score_scaled = round(max(-1.0, min(1.0, snap.score_scaled)), 4)
     snap.session_seconds = _seconds(data.get(time_key), standard)
+    _apply_mastery(snap, standard, mastery_score)
     return snap
+
+
+def _apply_mastery(snap: Snapshot, standard: str, mastery_score: float | None) -> None:
+    """Judge the score against the manifest's mastery score, as the LMS's part of each standard says.
+
+    SCORM 1.2 (RTE 3.4.4, cmi.core.lesson_status): with a mastery score, a SCO that reports a score and only
+    "completed" is passed or failed by the LMS. SCORM 2004 (RTE 4.2.22, cmi.success_status): with a
+    scaled_passing_score and a cmi.score.scaled, the success status is the LMS's comparison of the two,
+    whatever the SCO said.
+    """
+    if mastery_score is None:
+        return
+    if standard == Standard.SCORM12:
+        if snap.score_raw is not None and snap.completion == "completed" and snap.success == "unknown":
+            snap.success = "passed" if snap.score_raw >= mastery_score - 1e-9 else "failed"
+    elif snap.score_scaled is not None:
+        snap.success = "passed" if snap.score_scaled >= mastery_score / 100 - 1e-9 else "failed"
 
 
 # --- Statements ---------------------------------------------------------------------------------
@@ -302,13 +320,13 @@ def sco_launch(*, rep: "User", lesson: Any, sco: Sco) -> ScoState | None:
         return None
     with transaction.atomic():
         state = _state_locked(rep=rep, lesson=lesson, sco=sco)
+        session = uuid.uuid5(state.registration, "asset")
         if state.completion != "completed":
-            session = uuid.uuid5(state.registration, "asset")
             rec = _Recorder(rep, lesson, sco, state, session)
             rec.record(records_vocab.COMPLETED, "completed", result={"completion": True}, whole=False)
             state.completion, state.lesson_id = "completed", lesson.pk
             state.save()
-        _roll_up(rep=rep, lesson=lesson, sco=sco)
+        _roll_up(rep=rep, lesson=lesson, sco=sco, state=state, session_id=session)
     return state
 
 
@@ -326,7 +344,7 @@ def sco_commit(
     if not isinstance(data, dict) or len(data) > MAX_COMMIT_KEYS:
         raise PackageError([_("The course sent data that is not a SCORM data model.")])
     now = now or timezone.now()
-    snap = snapshot_from(data, sco.package.standard)
+    snap = snapshot_from(data, sco.package.standard, mastery_score=sco.mastery_score)
     with transaction.atomic():
         state = _state_locked(rep=rep, lesson=lesson, sco=sco)
         if state.session_id == session_id and state.session_started_at is None:
@@ -370,17 +388,34 @@ def sco_commit(
             state.session_seconds, state.session_started_at = 0.0, None
         state.commits += 1
         state.save()
-        if newly_completed or new_success == "passed":
-            _roll_up(rep=rep, lesson=lesson, sco=sco)
+        if newly_completed or new_success:
+            _roll_up(rep=rep, lesson=lesson, sco=sco, state=state, session_id=session_id)
     return state
 
 
-def _roll_up(*, rep: "User", lesson: Any, sco: Sco) -> None:
-    """Complete the lesson once every SCO of its package is done."""
+def _roll_up(*, rep: "User", lesson: Any, sco: Sco, state: ScoState, session_id: uuid.UUID) -> None:
+    """Complete the lesson once every SCO of its package is done, and record the package's result once every
+    SCO has an outcome and any of them was scored or judged: passed when none failed, with the mean of the
+    SCOs' scaled scores (what a certification's minimum score reads, kizuna.records.services)."""
     states = {s.sco_id: s for s in ScoState.objects.filter(rep=rep, sco__package_id=sco.package_id)}
-    sco_ids = list(Sco.objects.filter(package_id=sco.package_id).values_list("pk", flat=True))
-    if all(pk in states and states[pk].is_done for pk in sco_ids):
+    states[state.sco_id] = state
+    mine = [states.get(pk) for pk in Sco.objects.filter(package_id=sco.package_id).values_list("pk", flat=True)]
+    if all(s is not None and s.is_done for s in mine):
         records.lesson_complete(rep=rep, lesson=lesson, by_content=True)
+    ended = [s for s in mine if s is not None and (s.is_done or s.success == "failed")]
+    if len(ended) < len(mine) or not any(s.success != "unknown" or s.score_scaled is not None for s in ended):
+        return
+    passed = all(s.is_done for s in ended)
+    scores = [s.score_scaled for s in ended if s.score_scaled is not None]
+    score = round(sum(scores) / len(scores), 4) if scores else None
+    records.lesson_result_record(
+        rep=rep,
+        lesson=lesson,
+        passed=passed,
+        score_scaled=score,
+        statement_id=uuid.uuid5(state.registration, f"{session_id}:lesson:{passed}:{score}"),
+        registration=state.registration,
+    )
 
 
 def resume_data(*, state: ScoState | None, sco: Sco, rep: "User") -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """Package pages: the studio's import, the package's files behind the access check, the SCO player and its commits."""
 
 import json
-import mimetypes
 import uuid
 from typing import Any
 
@@ -10,8 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +22,7 @@ from kizuna.orgs.access import Role, membership_of, role_required
 
 from . import runtime, selectors, services
 from .forms import PackageImportForm
-from .importing import safe_path
+from .serving import package_file_response
 
 authoring = role_required(Role.ADMIN, Role.AUTHOR)
 LAUNCH_SALT = "kizuna.packages.launch"
@@ -77,18 +75,7 @@ def studio_package_import(request: HttpRequest) -> HttpResponse:
 def package_file(request: HttpRequest, package_lesson_id: int, path: str) -> HttpResponse:
     """A file of the lesson's package, for whoever may open the lesson (404 for everyone else)."""
     _lesson, package = selectors.access_package_lesson_for_user(request.user, package_lesson_id)
-    safe = safe_path(path)
-    if safe is None:
-        raise Http404
-    name = package.storage_prefix + safe
-    try:
-        handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, IsADirectoryError, OSError):
-        raise Http404 from None
-    content_type = mimetypes.guess_type(safe)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"  # a package never changes once imported
-    return response
+    return package_file_response(request, prefix=package.storage_prefix, path=path)
 
 
 def _launch_token(*, user: Any, lesson: Any, sco: Any, session_id: uuid.UUID) -> str:

@@ -372,6 +372,37 @@ def lesson_time_record(
     return st
 
 
+def lesson_result_record(
+    *,
+    rep: "User",
+    lesson: Any,
+    passed: bool,
+    score_scaled: float | None,
+    statement_id: uuid.UUID,
+    registration: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
+) -> Statement:
+    """Record a scored lesson's result: ``passed``/``failed`` on the lesson itself, with its scaled score.
+
+    A lesson whose content scores the rep (a SCORM package, a cmi5 course) records its overall result here, so
+    whatever reads lesson results (a certification's minimum score) reads every such kind the same way. The
+    content app derives ``statement_id`` from what happened, so a repeated result is recorded once.
+    """
+    result: dict[str, Any] = {"success": passed}
+    if score_scaled is not None:
+        result["score"] = {"scaled": round(max(-1.0, min(1.0, float(score_scaled))), 4)}
+    st, _created = statement_record(
+        actor=rep,
+        verb=vocab.PASSED if passed else vocab.FAILED,
+        activity=_lesson_activity(lesson),
+        result=result,
+        statement_id=statement_id,
+        registration=registration,
+        timestamp=timestamp,
+    )
+    return st
+
+
 def _video_activity(lesson: Any) -> Activity:
     """The lesson's video as the xAPI Video Profile's activity, with the profile as its category.
 

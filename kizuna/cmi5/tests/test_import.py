@@ -56,6 +56,14 @@ def test_it_imports_a_standalone_cmi5_xml_whose_aus_are_external(cast: Any) -> N
     assert course.file_count == 0 and course.aus.get().url == "https://aus.example.org/one.html"
 
 
+def test_an_au_url_with_a_space_is_refused(cast: Any) -> None:
+    # CATAPULT's LMS test 206-1 (an invalid AU URL).
+    spec = CourseDef(aus=[AuDef("https://example.com/c/au/1", "A", "http://example.com index.html")])
+    with translation.override("en"):
+        problems = _problems(cast, cmi5_xml(spec))
+    assert len(problems) == 1 and "“http://example.com index.html” is not a valid URL" in problems[0]
+
+
 def test_a_standalone_cmi5_xml_with_a_relative_url_is_refused(cast: Any) -> None:
     with translation.override("en"):
         problems = _problems(cast, cmi5_xml())

@@ -92,7 +92,7 @@ def test_it_refuses_a_file_that_is_not_a_zip(cast: Any) -> None:
 
 def test_it_refuses_a_zip_without_a_manifest(cast: Any) -> None:
     problems = _refusal(cast, package_zip(drop=("imsmanifest.xml",)))
-    assert "no imsmanifest.xml" in problems[0]
+    assert problems[0].startswith("The zip has neither imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)")
 
 
 def test_it_refuses_a_manifest_that_is_not_xml(cast: Any) -> None:
@@ -109,6 +109,15 @@ def test_it_refuses_a_manifest_with_entity_expansion(cast: Any) -> None:
 def test_it_refuses_a_manifest_that_is_not_scorm(cast: Any) -> None:
     problems = _refusal(cast, package_zip(extra={"imsmanifest.xml": b"<manifest><organizations/></manifest>"}))
     assert problems == ["imsmanifest.xml says neither SCORM 1.2 nor SCORM 2004 (schemaversion)."]
+
+
+def test_a_scorm2004_manifest_without_a_schemaversion_is_known_by_its_packaging_namespace(cast: Any) -> None:
+    # As in Rustici's "CP Single SCO, 2nd Edition" sample: no <schemaversion>, the 2004 packaging namespace.
+    text = manifest(Spec(standard="scorm2004")).replace("<schemaversion>2004 4th Edition</schemaversion>", "")
+    text = text.replace("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "http://www.imsglobal.org/xsd/imscp_v1p1")
+    text = text.replace("adlcp_v1p3", "adlcp_v1p2").replace(' xmlns:imsss="http://www.imsglobal.org/xsd/imsss"', "")
+    package = _import(cast, package_zip(Spec(standard="scorm2004"), extra={"imsmanifest.xml": text.encode()}))
+    assert package.standard == "scorm2004" and package.scos.count() == 1
 
 
 def test_it_refuses_a_missing_launch_file_and_a_missing_resource_listing_both(cast: Any) -> None:

@@ -57,14 +57,17 @@ def test_a_scorm12_commit_becomes_the_adl_statements_and_completes_a_single_sco_
         "passed",
         "completed",
         "completed",
+        "passed",  # the package's result, on the lesson itself (what a certification's minimum score reads)
     ]
     answered = Statement.objects.get(actor=rep, verb=ADL + "answered")
     assert answered.object_definition["interactionType"] == "matching"
     assert answered.object_definition["correctResponsesPattern"] == ["1[.]a[,]2[.]b"]
     assert answered.result == {"response": "1[.]a[,]2[.]b", "success": True}
     assert answered.lesson_id == lesson.pk
-    passed = Statement.objects.get(actor=rep, verb=ADL + "passed")
+    passed = Statement.objects.get(actor=rep, verb=ADL + "passed", object_iri__contains="/sco/")
     assert passed.result["score"] == {"scaled": 0.9, "raw": 90.0, "max": 100.0}
+    result = Statement.objects.get(actor=rep, verb=ADL + "passed", object_iri__endswith="/v1")
+    assert result.result == {"success": True, "score": {"scaled": 0.9}} and result.lesson_id == lesson.pk
     lp = LessonProgress.objects.get(user=rep, lesson_id=lesson.pk)
     assert lp.completed_at is not None
     assert lp.time_spent_seconds == pytest.approx(125)  # two progressed statements: 120 s + 5 s

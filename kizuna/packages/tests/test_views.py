@@ -42,7 +42,7 @@ def test_the_studio_shows_every_problem_in_japanese_and_stores_nothing(cast: Any
     upload = SimpleUploadedFile("bad.zip", package_zip(drop=("imsmanifest.xml",)), content_type="application/zip")
     response = client_for(cast.author).post("/studio/packages/import/", {"course": course.pk, "file": upload})
     assert response.status_code == 200
-    assert "imsmanifest.xml がありません" in response.content.decode()
+    assert "imsmanifest.xml(SCORM)も cmi5.xml(cmi5)もありません" in response.content.decode()
     assert not Package.objects.exists() and not Lesson.objects.exists()
 
 
