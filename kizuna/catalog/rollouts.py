@@ -50,8 +50,6 @@ class RolloutKind:
     prepare: Callable[[int, Any, list[int]], None]
     #: give(content_id, rep, by, due_at): give it to one rep; returns the handle; ApplicationError if it cannot.
     give: Callable[[int, Any, Any, datetime], int]
-    #: What the draw's reps get, for sentences: "the course", "the update", … (lazy).
-    noun: Any = ""
 
 
 _kinds: dict[str, RolloutKind] = {}
@@ -119,7 +117,6 @@ def course_rollout_kind() -> RolloutKind:
     return RolloutKind(
         kind="course",
         label=_("Course"),
-        noun=_("the course"),
         choices=_course_choices,
         title=_course_title,
         problem=_course_problem,

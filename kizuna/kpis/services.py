@@ -564,10 +564,10 @@ def experiment_start(
     try:
         rollout = rollout_kind(kind)
     except KeyError:
-        raise KpiError(_("Choose what to roll out."), field="content") from None
+        raise KpiError(_("Choose what to roll out."), field="rollout") from None
     problem = rollout.problem(content_id) if content_id is not None else _("Choose what to roll out.")
     if problem:
-        raise KpiError(problem, field="course" if kind == "course" else "content")
+        raise KpiError(problem, field="course" if kind == "course" else "rollout")
     assert content_id is not None
     if not partners or any(p.kind != Organization.Kind.PARTNER for p in partners):
         raise KpiError(_("Choose at least one partner."), field="partners")
