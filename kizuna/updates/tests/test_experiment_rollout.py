@@ -152,6 +152,7 @@ def test_an_author_gets_no_experiment_button(cast: Any, signed_in: Any) -> None:
     )
     author = signed_in(cast.author)
     response = author.post(
-        reverse("updates:update_new"), {"title": "著者の速報", "body": "本文", "audience": "all", "action": "experiment"}
+        reverse("updates:update_new"),
+        {"title": "著者の速報", "body": "本文", "audience": "all", "action": "experiment"},
     )
     assert not response["Location"].startswith(reverse("kpis:experiment_new"))
