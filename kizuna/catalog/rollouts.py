@@ -48,7 +48,8 @@ class RolloutKind:
     exposure: Callable[[int, Iterable[int] | Any], dict[int, tuple[datetime, datetime | None]]]
     #: prepare(content_id, by, partner_ids): make the content reach only the reps it is given to (withhold).
     prepare: Callable[[int, Any, list[int]], None]
-    #: give(content_id, rep, by, due_at): give it to one rep; returns the handle; ApplicationError if it cannot.
+    #: give(content_id, rep, by, due_at): give it to one rep; returns the handle (0 when the rep had been given it
+    #: outside the experiment already: that row is not the experiment's own); ApplicationError if it cannot.
     give: Callable[[int, Any, Any, datetime], int]
 
 

@@ -80,7 +80,9 @@ def _give(content_id: int, rep: Any, by: Any, due_at: datetime) -> int:
     from .services import scenario_assign_rep
 
     scenario = Scenario.objects.get(pk=content_id)
-    return scenario_assign_rep(scenario=scenario, rep=rep, by=by, due_at=due_at).pk
+    before = Assignment.objects.filter(scenario=scenario, rep=rep).exists()
+    given = scenario_assign_rep(scenario=scenario, rep=rep, by=by, due_at=due_at)
+    return 0 if before else given.pk  # given outside the experiment already: not its own (stays contamination)
 
 
 SCENARIO_ROLLOUT = RolloutKind(

@@ -92,7 +92,9 @@ def _give(content_id: int, rep: Any, by: Any, due_at: datetime) -> int:
     from .services import update_recipient_add
 
     update = FlashUpdate.objects.get(pk=content_id)
-    return update_recipient_add(update=update, rep=rep, by=by).pk
+    before = Recipient.objects.filter(update=update, rep=rep).exists()
+    given = update_recipient_add(update=update, rep=rep, by=by)
+    return 0 if before else given.pk  # given outside the experiment already: not its own (stays contamination)
 
 
 UPDATE_ROLLOUT = RolloutKind(
