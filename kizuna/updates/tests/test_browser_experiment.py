@@ -21,6 +21,7 @@ def fits_the_screen(page: Any) -> bool:
 def test_the_admin_starts_a_flash_update_experiment_on_a_phone(cast, live_server, phone):
     reps_with_history(cast, reps=16, months=6, teams=4)
     page, base = phone, live_server.url
+    page.set_default_timeout(60000)  # the draw and the planner's placebo draws take a while on a busy machine
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     sign_in(page, base, cast.admin.email)
