@@ -717,7 +717,8 @@ def experiment_release_due(*, today: date | None = None, experiment_id: int | No
         due_at = timezone.make_aware(datetime.combine(due_day, time(23, 59)))
         try:
             with transaction.atomic():
-                handle = rollout_kind(experiment.kind).give(experiment.content_id, unit.rep, by, due_at)
+                content_id = experiment.content_id or 0  # set at start (and by the migration for older ones)
+                handle = rollout_kind(experiment.kind).give(content_id, unit.rep, by, due_at)
                 unit.released_at = timezone.now()
                 unit.assignment_id = handle
                 unit.save(update_fields=["released_at", "assignment_id"])
