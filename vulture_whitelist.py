@@ -125,6 +125,7 @@ _.chosen_by  # variable, kizuna/gamification/models.py
 _.revoked_by  # variable, kizuna/gamification/models.py
 _.courses_completed  # variable, kizuna/kpis/models.py
 _.set_by  # variable, kizuna/kpis/models.py
+_.added_by  # variable, kizuna/updates/models.py, kizuna/certification/models.py: who gave it to the rep (kept for audit)
 _.attendance_source  # variable, kizuna/live/models.py
 _.recording_course  # variable, kizuna/live/models.py
 _.registered_at  # variable, kizuna/live/models.py

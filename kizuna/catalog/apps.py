@@ -39,3 +39,6 @@ class CatalogConfig(AppConfig):
             )
         )
         register_setup_check(required_course_steps)
+        from .rollouts import course_rollout_kind, register_rollout_kind
+
+        register_rollout_kind(course_rollout_kind())

@@ -243,6 +243,13 @@ def course_assignment_reach(*, course_id: int, partner_ids: Iterable[int]) -> As
     return reach
 
 
+def courses_showing_content(*, kind: str, content_ids: Iterable[int]) -> list[int]:
+    """Return the ids of the courses whose latest published version has a lesson of this kind showing one of these
+    contents (a scenario version, …): assigning such a course gives that content too."""
+    lessons = PublishedLesson.objects.filter(kind=kind, content_id__in=list(content_ids)).values("version_id")
+    return list(Course.objects.filter(latest_version__in=lessons).order_by("pk").values_list("pk", flat=True))
+
+
 def assignments_for_rep(rep: Any) -> QuerySet[Assignment]:
     """Return the assignments that reach this rep: through their partner, their team, or to them alone."""
     m = membership_of(rep)

@@ -25,3 +25,8 @@ class CertificationConfig(AppConfig):
         register_subject(NOTIFICATION_SUBJECT, certification_states)
         register_job(id="certification_daily", enqueue=enqueue_daily, hour=6, minute=30)
         register_job(id="certification_webhook_sweep", enqueue=enqueue_sweep, minute="*/5")
+        from kizuna.catalog.rollouts import register_rollout_kind
+
+        from .rollouts import REQUIREMENT_ROLLOUT
+
+        register_rollout_kind(REQUIREMENT_ROLLOUT)

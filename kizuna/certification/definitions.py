@@ -1,11 +1,11 @@
 """Reading certification definitions in the shape the evaluation rule takes, and evaluating one rep."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import evaluation
-from .models import Certification, Entitlement, Evidence, Reopening, Requirement
+from .models import Certification, Entitlement, Evidence, Reopening, Requirement, RequirementRep
 
 
 @dataclass
@@ -15,16 +15,28 @@ class Definition:
     reopened_at: datetime | None
     partner_ids: set[int]
     entitlements: list[Entitlement]
+    # Targeted requirements (by id): the reps each applies to; the others' certification is judged without it.
+    targeted: dict[int, set[int]] = field(default_factory=dict)
 
     def applies_to(self, partner_id: int | None) -> bool:
         return partner_id is not None and (not self.partner_ids or partner_id in self.partner_ids)
+
+    def for_rep(self, rep_id: int) -> "Definition":
+        """The definition as it applies to one rep: without the targeted requirements not given to them."""
+        if not self.targeted:
+            return self
+        reqs = [r for r in self.reqs if r.id not in self.targeted or rep_id in self.targeted[r.id]]
+        return replace(self, reqs=reqs, targeted={})
 
 
 def _definitions(certifications: Iterable[Certification]) -> list[Definition]:
     certs = list(certifications)
     ids = [c.pk for c in certs]
     reqs: dict[int, list[evaluation.Req]] = {pk: [] for pk in ids}
+    targeted: dict[int, dict[int, set[int]]] = {pk: {} for pk in ids}
     for r in Requirement.objects.filter(certification_id__in=ids).order_by("id"):
+        if r.targeted:
+            targeted[r.certification_id][r.pk] = set()
         reqs[r.certification_id].append(
             evaluation.Req(
                 id=r.pk,
@@ -37,6 +49,11 @@ def _definitions(certifications: Iterable[Certification]) -> list[Definition]:
                 changed_at=r.changed_at,
             )
         )
+    if any(targeted.values()):
+        for cert_id, req_id, rep_id in RequirementRep.objects.filter(
+            requirement__certification_id__in=ids, requirement__targeted=True
+        ).values_list("requirement__certification_id", "requirement_id", "rep_id"):
+            targeted[cert_id][req_id].add(rep_id)
     reopened: dict[int, datetime] = {}
     for cert_id, at in Reopening.objects.filter(certification_id__in=ids).values_list(
         "certification_id", "reopened_at"
@@ -52,7 +69,7 @@ def _definitions(certifications: Iterable[Certification]) -> list[Definition]:
         "entitlement"
     ):
         grants[link.certification_id].append(link.entitlement)
-    return [Definition(c, reqs[c.pk], reopened.get(c.pk), partners[c.pk], grants[c.pk]) for c in certs]
+    return [Definition(c, reqs[c.pk], reopened.get(c.pk), partners[c.pk], grants[c.pk], targeted[c.pk]) for c in certs]
 
 
 def _lesson_counts(evidence: Iterable[Evidence], cache: dict[int, int] | None = None) -> dict[int, int]:

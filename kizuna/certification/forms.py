@@ -82,6 +82,14 @@ class RequirementForm(forms.Form):
         help_text=_("0 means: a pass is enough."),
     )
     roleplay = forms.ChoiceField(label=_("Roleplay"), required=False)
+    as_experiment = forms.BooleanField(
+        label=_("As an experiment"),
+        required=False,
+        help_text=_(
+            "It applies to no one at first: next you choose the partners, the metric and a design, and reps drawn at "
+            "random get it now, later or in waves."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from kizuna.assessments.selectors import quizzes_all

@@ -76,6 +76,9 @@ class Requirement(models.Model):
     # Set when a reopening named this requirement: only evidence from then on counts.
     changed_at = models.DateTimeField(null=True, blank=True)
     changed_in_version = models.PositiveIntegerField(default=1)
+    # Applies only to the reps it was given to one by one (`RequirementRep`): rolled out as an experiment, it
+    # applies to a wave's reps from their wave's month, and to the others not yet.
+    targeted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,6 +86,20 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class RequirementRep(models.Model):
+    """A targeted requirement given to one rep: from `added_at` it counts in their certification."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="reps")
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "rep"], name="certification_requirement_rep_once")
+        ]
 
 
 class Reopening(models.Model):

@@ -154,7 +154,7 @@ def rep_certifications(
     counts = {v: version_lesson_count(version_id=v) for v in set(latest.values())}
     evidence = list(Evidence.objects.filter(rep=rep).order_by("at", "id"))
     cards = []
-    for definition in definitions:
+    for definition in (d.for_rep(rep.pk) for d in definitions):
         relevant = [ev for ev in evidence if any(_matches(r, ev) for r in definition.reqs)]
         outcome = outcome_for(definition, relevant, now=now)
         progress = []

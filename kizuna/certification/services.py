@@ -30,6 +30,7 @@ from .models import (
     Holding,
     Reopening,
     Requirement,
+    RequirementRep,
 )
 from .webhooks import webhook_event_publish
 
@@ -160,11 +161,14 @@ def requirement_add(
     roleplay_id: int | None = None,
     roleplay_iri: str = "",
     min_score: int = 0,
+    targeted: bool = False,
     now: datetime | None = None,
 ) -> Requirement:
-    """Add a requirement; reps whose evidence already meets every requirement are certified at once."""
+    """Add a requirement; reps whose evidence already meets every requirement are certified at once.
+
+    `targeted`: it applies to no one until given to reps one by one (`requirement_give`: an experiment's waves)."""
     spec = {"kind": kind, "label": label, "course": course, "quiz_key": quiz_key}
-    spec |= {"roleplay_id": roleplay_id, "roleplay_iri": roleplay_iri, "min_score": min_score}
+    spec |= {"roleplay_id": roleplay_id, "roleplay_iri": roleplay_iri, "min_score": min_score, "targeted": targeted}
     return requirements_add(certification=certification, requirements=[spec], now=now)[0]
 
 
@@ -189,6 +193,25 @@ def requirements_add(
     return made
 
 
+def requirement_give(*, requirement: Requirement, rep: "User", by: "User | None" = None) -> RequirementRep:
+    """Make a targeted requirement apply to one rep from now (their certification is judged again with it)."""
+    from kizuna.orgs.access import membership_of
+
+    if not requirement.targeted:
+        raise CertificationError(_("This requirement applies to everyone already."))
+    m = membership_of(rep)
+    if m is None or not m.is_rep or not rep.is_active:
+        raise CertificationError(_("Only an active rep can be given a requirement."))
+    with transaction.atomic():
+        given, created = RequirementRep.objects.get_or_create(
+            requirement=requirement, rep=rep, defaults={"added_by": by}
+        )
+        if created:
+            (definition,) = _definitions([requirement.certification])
+            holdings_evaluate(rep_id=rep.pk, partner_id=m.organization_id, definitions=[definition])
+    return given
+
+
 def _requirement_state(requirement: Requirement) -> dict[str, Any]:
     return {"kind": requirement.kind, "label": requirement.label, "min_score": requirement.min_score}
 
@@ -203,6 +226,7 @@ def _requirement_create(
     roleplay_id: int | None = None,
     roleplay_iri: str = "",
     min_score: int = 0,
+    targeted: bool = False,
 ) -> Requirement:
     if kind == Requirement.Kind.COURSE and course is None:
         raise CertificationError(_("Choose the course to finish."))
@@ -222,6 +246,7 @@ def _requirement_create(
         roleplay_iri=roleplay_iri[:500] if kind == Requirement.Kind.ROLEPLAY else "",
         min_score=min_score if kind == Requirement.Kind.QUIZ else 0,
         changed_in_version=certification.version,
+        targeted=targeted,
     )
 
 
@@ -305,7 +330,7 @@ def holdings_evaluate(
     now = now or timezone.now()
     evidence = list(Evidence.objects.filter(rep_id=rep_id).order_by("at", "id"))
     changed = []
-    for definition in definitions:
+    for definition in (d.for_rep(rep_id) for d in definitions):
         if not definition.applies_to(partner_id):
             continue
         relevant = [ev for ev in evidence if any(_matches(r, ev) for r in definition.reqs)]
@@ -390,7 +415,7 @@ def holdings_derive(*, now: datetime) -> int:
     rows = []
     for rep_id, evidence in by_rep.items():
         partner_id = partners.get(rep_id)
-        for definition in definitions:
+        for definition in (d.for_rep(rep_id) for d in definitions):
             if rep_id not in partners or not definition.applies_to(partner_id):
                 continue
             relevant = [ev for ev in evidence if any(_matches(r, ev) for r in definition.reqs)]

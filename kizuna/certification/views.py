@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -155,10 +156,16 @@ def requirement_add(request: HttpRequest, certification_id: int) -> HttpResponse
                 "label": form.roleplays[data["roleplay"]],
             }
         try:
-            services.requirement_add(certification=cert, kind=kind, **values)
+            requirement = services.requirement_add(
+                certification=cert, kind=kind, targeted=data.get("as_experiment", False), **values
+            )
         except CertificationError as exc:
             add_to_form(form, exc)
         else:
+            if requirement.targeted:
+                # Rolled out as an experiment (the KPI app's): it applies to the drawn reps wave by wave.
+                messages.success(request, _("Requirement added. It applies to no one until the experiment gives it."))
+                return redirect(f"{reverse('kpis:experiment_new')}?kind=requirement&content={requirement.pk}")
             messages.success(request, _("Requirement added."))
             return redirect("certification:certification_detail", cert.pk)
     return render(request, "certification/requirement_form.html", {"form": form, "cert": cert})

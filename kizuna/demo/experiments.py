@@ -48,6 +48,8 @@ def experiment_fast_forward(*, experiment: Any, now: datetime | None = None) -> 
     end = rollouts.experiment_end(experiment)
     released = kpis.experiment_release_due(today=timezone.localdate(now))
     units = [u for u in rollouts.experiment_units(experiment) if u.release_on < end]
+    if experiment.kind != "course":
+        return _fast_forward_other(experiment, units=units, released=released, end=end, now=now)
     lessons = [lesson for _module, items in version_outline(experiment.course.latest_version) for lesson in items]
     enrolment = rollouts.experiment_enrolment(experiment)
     finished = 0
@@ -82,3 +84,20 @@ def experiment_fast_forward(*, experiment: Any, now: datetime | None = None) -> 
     admin = experiment.started_by
     kpis.sales_figures_upsert(rows=rows, by=admin, source="demo")
     return {"released": released, "finished": finished, "figures": len(rows)}
+
+
+def _fast_forward_other(experiment: Any, *, units: list[Any], released: int, end: Any, now: datetime) -> dict[str, int]:
+    """Another rollout kind (a flash update, a scenario, a requirement): nothing is played for the reps; the figures
+    are simulated with the demo's effect from the month each rep was given it (as if every rep given it took it)."""
+    from kizuna.kpis.selectors import course_finish_months
+
+    done = dict(course_finish_months(course_slug=EFFECT_COURSE))
+    for unit in units:
+        done[unit.rep_id] = min(done.get(unit.rep_id, unit.release_on), unit.release_on)
+    months = months_between(experiment.start, month_add(end, -1))
+    product = PRODUCT if product_exists() else ""
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for unit in rollouts.experiment_units(experiment):
+        rows += rep_rows(unit.rep, now=now, months=months, finished=done, product=product, first_line=len(rows) + 2)
+    kpis.sales_figures_upsert(rows=rows, by=experiment.started_by, source="demo")
+    return {"released": released, "finished": 0, "figures": len(rows)}

@@ -69,15 +69,56 @@ class ExperimentPlanForm(forms.Form):
 
 
 class ExperimentStartForm(ExperimentPlanForm):
-    """A course rolled out as an experiment: the plan's choices plus the course and the first month."""
+    """Content rolled out as an experiment: the plan's choices plus what is rolled out and the first month.
 
-    course = forms.ModelChoiceField(label=_("Course"), queryset=None, help_text=_("Only published courses."))  # type: ignore[arg-type]
+    A course (`course`) or any other rollout kind (`rollout`: "kind:id", the kinds of `catalog.rollouts`)."""
+
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=None, required=False, help_text=_("Only published courses.")
+    )  # type: ignore[arg-type]
+    rollout = forms.ChoiceField(
+        label=_("Or other content"),
+        required=False,
+        help_text=_("A flash update (a draft), a scenario or a certification requirement, instead of a course."),
+    )
     start = MonthField(label=_("First month"), help_text=_("This month or one of the next three."))
 
-    field_order = ["course", "partners", "metric", "design", "start", "period", "held_out", "waves", "spacing"]
+    field_order = [
+        "course",
+        "rollout",
+        "partners",
+        "metric",
+        "design",
+        "start",
+        "period",
+        "held_out",
+        "waves",
+        "spacing",
+    ]
 
     def __init__(self, *args: Any, partners: Any, courses: Any, **kwargs: Any) -> None:
+        from kizuna.catalog.rollouts import rollout_kinds
+
         super().__init__(*args, partners=partners, **kwargs)
         self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+        groups: list[tuple[str, Any]] = [("", "—")]
+        for kind in rollout_kinds():
+            if kind.kind != "course":
+                choices = [(f"{kind.kind}:{pk}", title) for pk, title in kind.choices()]
+                if choices:
+                    groups.append((str(kind.label), choices))
+        self.fields["rollout"].choices = groups  # type: ignore[attr-defined]
         self.fields["start"].required = True
         self.order_fields(self.field_order)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        course, rollout = cleaned.get("course"), cleaned.get("rollout")
+        if course is None and not rollout and "course" not in self.errors:
+            self.add_error("course", _("Choose a course or other content to roll out."))
+        elif course is not None and rollout:
+            self.add_error("rollout", _("Choose a course or other content, not both."))
+        kind, _sep, content = (rollout or "").partition(":")
+        cleaned["kind"] = kind or "course"
+        cleaned["content_id"] = int(content) if content.isdecimal() else None
+        return cleaned

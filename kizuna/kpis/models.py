@@ -174,7 +174,8 @@ class CompletionSnapshot(models.Model):
 
 
 class Experiment(models.Model):
-    """A course rolled out as an experiment: who got it when was drawn at random, and the analysis fixed at start.
+    """Content rolled out as an experiment (a course, a flash update, a scenario, a certification requirement: the
+    rollout kinds of `catalog.rollouts`): who got it when was drawn at random, and the analysis fixed at start.
 
     The draw is stored per rep (`ExperimentUnit`) and recorded as statements; the preregistration (metric,
     design, estimator, period, seed) is written once at the start and never changed.
@@ -184,7 +185,10 @@ class Experiment(models.Model):
         HOLDOUT = "holdout", _("holdout")
         WAVES = "waves", _("staggered waves")
 
-    course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, related_name="+")
+    # What is rolled out: a rollout kind (`catalog.rollouts`) and the id of its content; a course also here.
+    kind = models.CharField(max_length=16, default="course")
+    content_id = models.PositiveIntegerField(null=True)
+    course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     partners = models.ManyToManyField("orgs.Organization", related_name="+")
     metric = models.CharField(_("primary metric"), max_length=24)
     design = models.CharField(_("design"), max_length=8, choices=Design.choices)
@@ -206,6 +210,24 @@ class Experiment(models.Model):
     def __str__(self) -> str:
         return f"experiment {self.pk} ({self.design}, {self.metric})"
 
+    @property
+    def content_title(self) -> str:
+        """The title of what is rolled out (its kind's, or the id if it is gone)."""
+        from kizuna.catalog.rollouts import rollout_kind
+
+        if self.kind == "course" and self.course_id is not None:  # read with the experiment (select_related)
+            course = self.course
+            assert course is not None
+            return course.latest_version.title if course.latest_version else course.title
+        title = rollout_kind(self.kind).title(self.content_id or 0) if self.content_id else None
+        return title or f"{self.kind} {self.content_id}"
+
+    @property
+    def kind_label(self) -> str:
+        from kizuna.catalog.rollouts import rollout_kind
+
+        return str(rollout_kind(self.kind).label)
+
 
 class ExperimentUnit(models.Model):
     """One rep's draw in an experiment: their arm or wave, the stratum it was drawn in, and when they get the course."""
@@ -219,7 +241,8 @@ class ExperimentUnit(models.Model):
     group = models.CharField(max_length=16)  # "treatment" / "control", or the wave's number "1", "2", …
     release_on = models.DateField()  # the first day of the month the rep gets the course
     released_at = models.DateTimeField(null=True, blank=True)
-    assignment_id = models.PositiveIntegerField(null=True, blank=True)  # the catalog assignment made at release
+    # What giving it made at release (the kind's handle: a catalog assignment, a scenario assignment, …).
+    assignment_id = models.PositiveIntegerField(null=True, blank=True)
     statement_id = models.UUIDField()
 
     class Meta:

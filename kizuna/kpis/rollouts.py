@@ -210,15 +210,16 @@ def _month_start(month: date) -> datetime:
 
 
 def experiment_enrolment(experiment: Experiment, *, units: pd.DataFrame | None = None) -> Enrolment:
-    """Per arm or wave: reps drawn, given the course, finished it, and contaminated — reps who reached the course
-    before their release month (another assignment reaching them, or progress started earlier)."""
-    from kizuna.catalog.selectors import course_assignment_reach
-    from kizuna.records.selectors import course_progress_times
+    """Per arm or wave: reps drawn, given the content, finished it, and contaminated — reps who reached it before
+    their release month (another assignment or audience reaching them, or using it earlier): the rollout kind's
+    `reach` and `exposure` (`catalog.rollouts`)."""
+    from kizuna.catalog.rollouts import rollout_kind
 
+    rollout = rollout_kind(experiment.kind)
     units = units if units is not None else experiment_unit_table(experiment)
     partner_ids = list(experiment.partners.values_list("pk", flat=True))
-    reach = course_assignment_reach(course_id=experiment.course_id, partner_ids=partner_ids)
-    progress = course_progress_times(course_id=experiment.course_id, users=experiment.units.values("rep_id"))
+    reach = rollout.reach(experiment.content_id or 0, partner_ids)
+    progress = rollout.exposure(experiment.content_id or 0, experiment.units.values("rep_id"))
     own = {int(a) for a in units["assignment_id"].dropna()}
     starts = {month: _month_start(month) for month in set(units["release_on"])}  # a few waves, not one per rep
     groups: dict[str, GroupCount] = {}
@@ -454,10 +455,10 @@ def experiment_result(
 
 
 def experiment_finished(experiment: Experiment) -> dict[int, datetime]:
-    """When each drawn rep finished the course (those who did)."""
-    from kizuna.records.selectors import course_progress_times
+    """When each drawn rep finished the content (those who did): the rollout kind's `exposure`."""
+    from kizuna.catalog.rollouts import rollout_kind
 
-    progress = course_progress_times(course_id=experiment.course_id, users=experiment.units.values("rep_id"))
+    progress = rollout_kind(experiment.kind).exposure(experiment.content_id or 0, experiment.units.values("rep_id"))
     return {rep: done for rep, (_started, done) in progress.items() if done is not None}
 
 

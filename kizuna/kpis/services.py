@@ -464,20 +464,25 @@ def _experiment_check(design: ExperimentDesign, *, today: date) -> None:
             raise KpiError(_("Waves are 1 to 3 months apart."), field="spacing")
 
 
-def experiment_eligible(*, course_id: int, partner_ids: list[int]) -> list[tuple[int, int, int | None]]:
-    """The reps an experiment of this course on these agencies would draw: (rep, agency, team) of the active reps
-    whom no assignment of the course reaches yet and who have not started it, in a stable order."""
-    from kizuna.catalog.selectors import course_assignment_reach
+def experiment_eligible(
+    *, course_id: int | None = None, partner_ids: list[int], kind: str = "course", content_id: int | None = None
+) -> list[tuple[int, int, int | None]]:
+    """The reps an experiment of this content on these agencies would draw: (rep, agency, team) of the active reps
+    whom nothing of the content reaches yet (another assignment, the audience) and who have not used it, in a
+    stable order. A course is `course_id` or (kind "course", `content_id`)."""
+    from kizuna.catalog.rollouts import rollout_kind
     from kizuna.orgs.selectors import active_rep_memberships
-    from kizuna.records.selectors import course_progress_times
 
+    rollout = rollout_kind(kind)
+    content_id = course_id if course_id is not None else content_id
+    assert content_id is not None
     reps = list(
         active_rep_memberships(partner_ids=partner_ids)
         .order_by("organization_id", "team_id", "user_id")
         .values_list("user_id", "organization_id", "team_id")
     )
-    reach = course_assignment_reach(course_id=course_id, partner_ids=partner_ids)
-    started = course_progress_times(course_id=course_id, users=[rep for rep, _p, _t in reps])
+    reach = rollout.reach(content_id, partner_ids)
+    started = rollout.exposure(content_id, [rep for rep, _p, _t in reps])
     return [
         (rep, partner, team)
         for rep, partner, team in reps
@@ -525,7 +530,9 @@ def _experiment_months(design: ExperimentDesign) -> int:
 @transaction.atomic
 def experiment_start(
     *,
-    course: Any,
+    course: Any = None,
+    kind: str = "course",
+    content_id: int | None = None,
     partners: list[Organization],
     design: ExperimentDesign,
     started_by: User,
@@ -533,24 +540,46 @@ def experiment_start(
     planned_effect: float | None = None,
     today: date | None = None,
 ) -> Any:
-    """Start a course's rollout as an experiment: draw the eligible reps into arms or waves (stratified, seeded),
-    store and record the draw as statements, fix the analysis (preregistration) and release what is due now."""
+    """Start a rollout as an experiment: draw the eligible reps into arms or waves (stratified, seeded), store and
+    record the draw as statements, fix the analysis (preregistration), withhold the content from everyone it is not
+    given to (the kind's `prepare`) and release what is due now.
+
+    What is rolled out: a `course`, or any rollout kind (`catalog.rollouts`) and the id of its content."""
     import secrets
+
+    from kizuna.catalog.rollouts import rollout_kind
 
     from .experiments import METRICS
     from .models import Experiment, ExperimentUnit
 
     today = today or timezone.localdate()
-    if course is None or course.latest_version_id is None:
-        raise KpiError(_("Publish the course before rolling it out."), field="course")
+    if course is not None or kind == "course":
+        if course is None and content_id is not None:
+            from kizuna.catalog.selectors import published_courses
+
+            course = published_courses().filter(pk=content_id).first()
+        if course is None or course.latest_version_id is None:
+            raise KpiError(_("Publish the course before rolling it out."), field="course")
+        kind, content_id = "course", course.pk
+    try:
+        rollout = rollout_kind(kind)
+    except KeyError:
+        raise KpiError(_("Choose what to roll out."), field="rollout") from None
+    problem = rollout.problem(content_id) if content_id is not None else _("Choose what to roll out.")
+    if problem:
+        raise KpiError(problem, field="course" if kind == "course" else "rollout")
+    assert content_id is not None
     if not partners or any(p.kind != Organization.Kind.PARTNER for p in partners):
         raise KpiError(_("Choose at least one partner."), field="partners")
     _experiment_check(design, today=today)
     partner_ids = sorted(p.pk for p in partners)
-    eligible = experiment_eligible(course_id=course.pk, partner_ids=partner_ids)
+    eligible = experiment_eligible(kind=kind, content_id=content_id, partner_ids=partner_ids)
     if len(eligible) < MIN_REPS:
         raise KpiError(
             _("Too few reps can take part: %(n)s have not been given this course yet; an experiment needs 4 or more.")
+            % {"n": len(eligible)}
+            if kind == "course"
+            else _("Too few reps can take part: %(n)s have not been given it yet; an experiment needs 4 or more.")
             % {"n": len(eligible)},
             field="partners",
         )
@@ -567,7 +596,9 @@ def experiment_start(
     months = _experiment_months(design)
     end = month_add(design.start, months)
     experiment = Experiment.objects.create(
-        course=course,
+        kind=kind,
+        content_id=content_id,
+        course=course if kind == "course" else None,
         metric=design.metric,
         design=design.design,
         start=design.start,
@@ -579,6 +610,7 @@ def experiment_start(
         planned_effect=planned_effect,
         started_by=started_by,
         preregistration={
+            "rolled_out": {"kind": kind, "id": content_id},
             "metric": design.metric,
             "metric_definition": METRICS[design.metric].label,
             "design": design.design,
@@ -622,8 +654,10 @@ def experiment_start(
         for position, ((rep, partner, team), stratum, group) in enumerate(zip(eligible, strata, groups, strict=True))
     ]
     ExperimentUnit.objects.bulk_create(units)
-    _experiment_record(experiment=experiment, units=units, by=started_by, title=course.latest_version.title)
-    _experiment_audit(experiment=experiment, units=units, by=started_by, title=course.latest_version.title)
+    rollout.prepare(content_id, started_by, partner_ids)
+    title = rollout.title(content_id) or ""
+    _experiment_record(experiment=experiment, units=units, by=started_by, title=title)
+    _experiment_audit(experiment=experiment, units=units, by=started_by, title=title)
     experiment_release_due(today=today, experiment_id=experiment.pk)
     return experiment
 
@@ -667,7 +701,8 @@ def _experiment_audit(*, experiment: Any, units: list[Any], by: User, title: str
         groups = per_partner.setdefault(unit.partner_id, {})
         groups[unit.group] = groups.get(unit.group, 0) + 1
     design = {
-        "course": title,
+        "kind": experiment.kind,
+        "content": title,
         "metric": experiment.metric,
         "design": experiment.design,
         "start": experiment.start,
@@ -691,16 +726,17 @@ def _experiment_audit(*, experiment: Any, units: list[Any], by: User, title: str
 
 
 def experiment_release_due(*, today: date | None = None, experiment_id: int | None = None) -> int:
-    """Give the course (a required per-rep assignment) to every drawn rep whose month has come; return how many."""
+    """Give the content (its kind's `give`: for a course a required per-rep assignment) to every drawn rep whose
+    month has come; return how many."""
     from datetime import datetime, time, timedelta
 
-    from kizuna.catalog.services import assignment_create
+    from kizuna.catalog.rollouts import rollout_kind
 
     from .models import ExperimentUnit
 
     today = today or timezone.localdate()
     due = ExperimentUnit.objects.filter(release_on__lte=today, released_at__isnull=True).select_related(
-        "experiment__course", "experiment__started_by", "rep"
+        "experiment__started_by", "rep"
     )
     if experiment_id is not None:
         due = due.filter(experiment_id=experiment_id)
@@ -714,11 +750,10 @@ def experiment_release_due(*, today: date | None = None, experiment_id: int | No
         due_at = timezone.make_aware(datetime.combine(due_day, time(23, 59)))
         try:
             with transaction.atomic():
-                assignment = assignment_create(
-                    course=experiment.course, assigned_by=by, required=True, due_at=due_at, rep=unit.rep
-                )
+                content_id = experiment.content_id or 0  # set at start (and by the migration for older ones)
+                handle = rollout_kind(experiment.kind).give(content_id, unit.rep, by, due_at)
                 unit.released_at = timezone.now()
-                unit.assignment_id = assignment.pk
+                unit.assignment_id = handle
                 unit.save(update_fields=["released_at", "assignment_id"])
         except ApplicationError:
             continue  # no longer a rep (left, or another role): nothing to give; the others still get theirs

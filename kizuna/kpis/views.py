@@ -393,12 +393,16 @@ def experiments(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def experiment_new(request: HttpRequest) -> HttpResponse:
-    """Roll a course out as an experiment: choose, see what it can detect, start (the draw happens on start)."""
+    """Roll content out as an experiment (a course, or another rollout kind): choose, see what it can detect, start
+    (the draw happens on start)."""
     data = request.POST if request.method == "POST" else None
     initial: dict[str, Any] = {"start": month_key(current_month())}
-    # Arriving from the assignment form ("as an experiment"): its course and partner, chosen already.
+    # Arriving from the assignment form ("as an experiment"): its course and partner, chosen already; from another
+    # kind's form (a flash update's "publish as an experiment"): ?kind=update&content=<id>.
     if request.GET.get("course", "").isdecimal():
         initial["course"] = int(request.GET["course"])
+    if request.GET.get("kind", "").isidentifier() and request.GET.get("content", "").isdecimal():
+        initial["rollout"] = f"{request.GET['kind']}:{request.GET['content']}"
     initial["partners"] = [int(p) for p in request.GET.getlist("partners") if p.isdecimal()]
     form = ExperimentStartForm(
         data,
@@ -416,6 +420,8 @@ def experiment_new(request: HttpRequest) -> HttpResponse:
             try:
                 experiment = services.experiment_start(
                     course=d["course"],
+                    kind=d["kind"],
+                    content_id=d["content_id"],
                     partners=list(d["partners"]),
                     design=services.ExperimentDesign(
                         metric=d["metric"],
@@ -432,9 +438,11 @@ def experiment_new(request: HttpRequest) -> HttpResponse:
             except services.KpiError as err:
                 add_to_form(form, err)
             else:
-                messages.success(
-                    request, _("The experiment has started: the reps were drawn and the first ones given the course.")
-                )
+                if experiment.kind == "course":
+                    said = _("The experiment has started: the reps were drawn and the first ones given the course.")
+                else:
+                    said = _("The experiment has started: the reps were drawn and the first ones given it.")
+                messages.success(request, said)
                 return redirect("kpis:experiment_detail", experiment_id=experiment.pk)
     metric = dict(ExperimentPlanForm.METRIC_WORDS).get(form.data.get("metric", ""), "")
     return render(

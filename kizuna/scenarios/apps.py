@@ -14,6 +14,11 @@ class ScenariosConfig(AppConfig):
         from . import projections as own_projections
 
         records_vocab.register_own(*vocab.OWN_TERMS)
+        from kizuna.catalog.rollouts import register_rollout_kind
+
+        from .rollouts import SCENARIO_ROLLOUT
+
+        register_rollout_kind(SCENARIO_ROLLOUT)
         projections.register(
             projections.AppProjection(
                 name="scenarios", apply=own_projections.apply_statement, rebuild=own_projections.rebuild, live=True

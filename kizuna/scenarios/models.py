@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -218,3 +219,21 @@ class NodeChoiceCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} {self.node_key}/{self.choice_key} @{self.partner_id}: {self.count}"
+
+
+class Assignment(models.Model):
+    """A scenario given to one rep on its own (per-rep targeting, as an experiment gives it wave by wave): the rep
+    may play its latest published version outside any course."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="assignments")
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scenario", "rep"], name="scenarios_assignment_once")]
+        indexes = [models.Index(fields=["rep", "scenario"], name="scenarios_assignment_rep")]
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id} → {self.rep_id}"

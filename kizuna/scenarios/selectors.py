@@ -16,7 +16,7 @@ from django.http import Http404
 from kizuna.orgs.access import Role, has_role, is_principal_staff, membership_of, visible_partners, visible_reps
 
 from .exchange import video_keys
-from .models import Attempt, Choice, Node, NodeChoiceCount, Scenario, ScenarioVersion, ValueTag
+from .models import Assignment, Attempt, Choice, Node, NodeChoiceCount, Scenario, ScenarioVersion, ValueTag
 from .scoring import Graph, compare_paths
 
 EDITOR_ROLES = (Role.ADMIN, Role.AUTHOR, Role.COACH)
@@ -150,7 +150,8 @@ def access_version_for_user(user: Any, version_id: int, *, lesson_id: int | None
     """Return (version, lesson or None) the person may play, or 404.
 
     Principal staff may play any version (a coach plays the reference). Everyone else plays a version
-    through a course lesson they may open that shows exactly this version.
+    through a course lesson they may open that shows exactly this version, or, given the scenario on its own
+    (`Assignment`, as an experiment gives it), its latest version.
     """
     from kizuna.catalog.selectors import access_lesson_for_user
 
@@ -162,13 +163,20 @@ def access_version_for_user(user: Any, version_id: int, *, lesson_id: int | None
     except (ScenarioVersion.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if lesson_id is None:
-        if not m.is_principal_staff:
-            raise Http404
-        return version, None
+        if m.is_principal_staff:
+            return version, None
+        if version.scenario.latest_version_id == version.pk and rep_has_scenario(user, version.scenario_id):
+            return version, None
+        raise Http404
     lesson = access_lesson_for_user(user, lesson_id)
     if lesson.kind != "scenario" or lesson.content_id != version.pk:
         raise Http404
     return version, lesson
+
+
+def rep_has_scenario(user: Any, scenario_id: int) -> bool:
+    """Whether the scenario was given to this person on its own (`Assignment`)."""
+    return Assignment.objects.filter(scenario_id=scenario_id, rep_id=user.pk).exists()
 
 
 def version_graph(version: ScenarioVersion) -> Graph:

@@ -23,7 +23,7 @@ from kizuna.catalog.text_checks import explain_url, unexplained_terms_message
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import add_to_form
 from kizuna.ops.spreadsheets import download_response
-from kizuna.orgs.access import role_required
+from kizuna.orgs.access import Role, has_role, role_required
 
 from . import editor, selectors, services
 from .errors import ScenarioError
@@ -165,6 +165,12 @@ def _render_editor(
         "versions": selectors.scenario_versions(scenario)[:10],
         "own_plays": own_plays,
         "has_moments": any(node.kind == Node.Kind.MOMENT for node in nodes),
+        # Rolling it out as an experiment (the KPI app's experiments are the admin's): reps drawn get it per rep.
+        "experiment_url": (
+            f"{reverse('kpis:experiment_new')}?kind=scenario&content={scenario.pk}"
+            if scenario.latest_version_id and has_role(request.user, Role.ADMIN)
+            else ""
+        ),
     }
     return render(request, "scenarios/studio_editor.html", context)
 

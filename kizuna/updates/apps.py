@@ -31,3 +31,9 @@ class UpdatesConfig(AppConfig):
         from kizuna.notifications.push import register_push_kind
 
         register_push_kind("updates.published", "updates")
+
+        from kizuna.catalog.rollouts import register_rollout_kind
+
+        from .rollouts import UPDATE_ROLLOUT
+
+        register_rollout_kind(UPDATE_ROLLOUT)

@@ -53,7 +53,11 @@ class UpdateForm(forms.Form):
     )
     tags = Checkboxes(label=_("Topic tags"), queryset=topic_tags(), required=False)
     audience = forms.ChoiceField(
-        label=_("For"), choices=FlashUpdate.Audience.choices, initial=FlashUpdate.Audience.ALL, widget=forms.RadioSelect
+        label=_("For"),
+        # An experiment's audience is set by the experiment (kpis), never chosen here.
+        choices=[c for c in FlashUpdate.Audience.choices if c[0] != FlashUpdate.Audience.EXPERIMENT],
+        initial=FlashUpdate.Audience.ALL,
+        widget=forms.RadioSelect,
     )
     partners = Checkboxes(label=_("Partners"), queryset=visible_partners(None), required=False)
     teams = Checkboxes(label=_("Teams"), queryset=visible_teams(None), required=False)

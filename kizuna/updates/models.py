@@ -25,6 +25,8 @@ class FlashUpdate(models.Model):
     class Audience(models.TextChoices):
         ALL = "all", _("All partners")
         SELECTED = "selected", _("Selected partners and teams")
+        # Rolled out as an experiment (kpis): only the reps it was given to one by one (`Recipient`).
+        EXPERIMENT = "experiment", _("Reps drawn by an experiment")
 
     # Stable and not guessable: the xAPI activity IRI and the folder of the photo.
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -76,6 +78,22 @@ class FlashUpdate(models.Model):
 def joined_after(date_joined: datetime, ack_due_at: datetime | None) -> bool:
     """Whether someone joined after an update's confirm-by date: it was never theirs to meet, so not overdue."""
     return ack_due_at is not None and date_joined > ack_due_at
+
+
+class Recipient(models.Model):
+    """One rep an update was given to on its own (per-rep targeting): an experiment's treated reps and waves.
+
+    It reaches the rep whatever the update's audience; an update whose audience is `EXPERIMENT` reaches only these.
+    """
+
+    update = models.ForeignKey(FlashUpdate, on_delete=models.CASCADE, related_name="recipients")
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["update", "rep"], name="updates_recipient_once")]
+        indexes = [models.Index(fields=["rep", "update"], name="updates_recipient_rep")]
 
 
 class CheckQuestion(models.Model):

@@ -3,7 +3,8 @@
 Who sees what:
 - principal admins, authors and coaches see every update (drafts too) and its report with names;
 - a partner manager sees the published updates that reach their agency, and the report for their own reps only;
-- a rep sees the published updates that reach them (all partners, their partner, or their team).
+- a rep sees the published updates that reach them (all partners, their partner, their team, or given to them
+  alone: a `Recipient`, as an experiment gives it wave by wave).
 Everything else is a 404.
 """
 
@@ -22,7 +23,7 @@ from kizuna.orgs.access import membership_of, visible_partners, visible_teams
 from kizuna.orgs.models import Membership, Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships
 
-from .models import FlashUpdate, MailSent, Receipt, joined_after
+from .models import FlashUpdate, MailSent, Receipt, Recipient, joined_after
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -57,23 +58,27 @@ def can_see_report(user: "User") -> bool:
 # --- Audience -------------------------------------------------------------------------------
 
 
-def _reaches(*, partner_id: int, team_id: int | None) -> Q:
-    """Published-or-not updates whose audience includes a rep of this partner and team."""
+def _reaches(*, partner_id: int, team_id: int | None, rep_id: int | None = None) -> Q:
+    """Published-or-not updates whose audience includes a rep of this partner and team (and, given `rep_id`, the
+    updates given to that rep alone)."""
     partner_rows = FlashUpdate.partners.through.objects.filter(
         flashupdate_id=OuterRef("pk"), organization_id=partner_id
     )
     q = Q(audience=FlashUpdate.Audience.ALL) | Q(Exists(partner_rows))
     if team_id is not None:
         q |= Q(Exists(FlashUpdate.teams.through.objects.filter(flashupdate_id=OuterRef("pk"), team_id=team_id)))
+    if rep_id is not None:
+        q |= Q(Exists(Recipient.objects.filter(update_id=OuterRef("pk"), rep_id=rep_id)))
     return q
 
 
 def _reaches_partner(*, partner_id: int) -> Q:
-    """Updates whose audience includes anyone at this partner (the whole agency or one of its teams)."""
+    """Updates whose audience includes anyone at this partner (the whole agency, one of its teams, one of its reps)."""
     team_rows = FlashUpdate.teams.through.objects.filter(
         flashupdate_id=OuterRef("pk"), team__organization_id=partner_id
     )
-    return _reaches(partner_id=partner_id, team_id=None) | Q(Exists(team_rows))
+    rep_rows = Recipient.objects.filter(update_id=OuterRef("pk"), rep__membership__organization_id=partner_id)
+    return _reaches(partner_id=partner_id, team_id=None) | Q(Exists(team_rows)) | Q(Exists(rep_rows))
 
 
 def _published(now: datetime | None = None) -> QuerySet[FlashUpdate]:
@@ -92,7 +97,7 @@ def updates_visible_to(user: "User") -> QuerySet[FlashUpdate]:
     if m.role == Role.MANAGER:
         return _published().filter(_reaches_partner(partner_id=m.organization_id))
     if m.role == Role.REP:
-        return _published().filter(_reaches(partner_id=m.organization_id, team_id=m.team_id))
+        return _published().filter(_reaches(partner_id=m.organization_id, team_id=m.team_id, rep_id=user.pk))
     return FlashUpdate.objects.none()
 
 
@@ -137,9 +142,16 @@ def check_question_of(update: FlashUpdate) -> Any:
 
 def audience_memberships(update: FlashUpdate, *, viewer: "User") -> QuerySet[Membership]:
     """Return the memberships of the active reps the update reaches, within the agencies the viewer may see."""
-    reps = active_rep_memberships(partner_ids=visible_partners(viewer))
+    return _in_audience(update, active_rep_memberships(partner_ids=visible_partners(viewer)))
+
+
+def _in_audience(update: FlashUpdate, reps: QuerySet[Membership]) -> QuerySet[Membership]:
+    """These rep memberships narrowed to the update's audience (its chosen partners and teams, its own reps)."""
+    given = Q(user__in=Recipient.objects.filter(update=update).values("rep_id"))
     if update.audience == FlashUpdate.Audience.SELECTED:
-        reps = reps.filter(Q(organization__in=update.partners.all()) | Q(team__in=update.teams.all()))
+        return reps.filter(Q(organization__in=update.partners.all()) | Q(team__in=update.teams.all()) | given)
+    if update.audience == FlashUpdate.Audience.EXPERIMENT:
+        return reps.filter(given)
     return reps
 
 
@@ -149,7 +161,7 @@ def update_reaches_rep(update: FlashUpdate, rep: "User") -> bool:
         return False
     return (
         FlashUpdate.objects.filter(pk=update.pk)
-        .filter(_reaches(partner_id=m.organization_id, team_id=m.team_id))
+        .filter(_reaches(partner_id=m.organization_id, team_id=m.team_id, rep_id=rep.pk))
         .exists()
     )
 
@@ -158,6 +170,8 @@ def audience_label(update: FlashUpdate) -> list[str]:
     """Return the names of the partners and teams an update is for ([] = all partners)."""
     if update.audience == FlashUpdate.Audience.ALL:
         return []
+    if update.audience == FlashUpdate.Audience.EXPERIMENT:
+        return [str(FlashUpdate.Audience.EXPERIMENT.label)]
     partners = [p.name for p in update.partners.order_by("name")]
     teams = [f"{t.organization.name} / {t.name}" for t in update.teams.select_related("organization").order_by("name")]
     return partners + teams
@@ -167,7 +181,7 @@ def audience_label_for(user: "User", update: FlashUpdate) -> list[str]:
     """The audience as this person may see it: a partner's people see only their own agency's part."""
     names = audience_label(update)
     m = membership_of(user)
-    if m is None or m.role in POSTER_ROLES or not names:
+    if m is None or m.role in POSTER_ROLES or not names or update.audience == FlashUpdate.Audience.EXPERIMENT:
         return names
     own = m.organization.name
     return [name for name in names if name == own or name.startswith(own + " / ")]
@@ -213,6 +227,7 @@ def updates_for_home(rep: "User", *, now: datetime | None = None, limit: int = H
         m.organization_id,
         m.team_id,
         rep.pk,
+        rep.pk,
         limit + 1,
     ]
     rows = list(FlashUpdate.objects.raw(_home_sql(), params))
@@ -239,6 +254,7 @@ def _home_sql() -> str:
     update = FlashUpdate._meta.db_table
     partners = FlashUpdate.partners.through._meta.db_table
     teams = FlashUpdate.teams.through._meta.db_table
+    recipient = Recipient._meta.db_table
     receipt = Receipt._meta.db_table
     return f"""
         SELECT u.id, u.title, u.published_at, u.ack_due_at,
@@ -248,7 +264,8 @@ def _home_sql() -> str:
           AND (u.published_at >= %s OR u.ack_due_at >= %s)
           AND (u.audience = %s
                OR EXISTS (SELECT 1 FROM {partners} p WHERE p.flashupdate_id = u.id AND p.organization_id = %s)
-               OR EXISTS (SELECT 1 FROM {teams} t WHERE t.flashupdate_id = u.id AND t.team_id = %s))
+               OR EXISTS (SELECT 1 FROM {teams} t WHERE t.flashupdate_id = u.id AND t.team_id = %s)
+               OR EXISTS (SELECT 1 FROM {recipient} g WHERE g.update_id = u.id AND g.rep_id = %s))
           AND NOT EXISTS (SELECT 1 FROM {receipt} a
                           WHERE a.update_id = u.id AND a.rep_id = %s AND a.acknowledged_at IS NOT NULL)
         ORDER BY u.ack_due_at ASC NULLS LAST, u.published_at DESC, u.id DESC
@@ -457,10 +474,7 @@ def reps_to_remind(update: FlashUpdate, *, viewer: "User | None" = None) -> Quer
 
 def audience_memberships_all(update: FlashUpdate) -> QuerySet[Membership]:
     """Every active rep the update reaches, across all partners (for the system's own jobs, never for a view)."""
-    reps = active_rep_memberships().filter(organization__kind=Organization.Kind.PARTNER)
-    if update.audience == FlashUpdate.Audience.SELECTED:
-        reps = reps.filter(Q(organization__in=update.partners.all()) | Q(team__in=update.teams.all()))
-    return reps
+    return _in_audience(update, active_rep_memberships().filter(organization__kind=Organization.Kind.PARTNER))
 
 
 def mail_already_sent(*, update: FlashUpdate, kind: str, on: Any) -> set[int]:

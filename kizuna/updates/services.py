@@ -33,7 +33,7 @@ from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
 from . import selectors, vocab
-from .models import CheckQuestion, FlashUpdate, MailSent, Receipt
+from .models import CheckQuestion, FlashUpdate, MailSent, Receipt, Recipient
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -252,12 +252,17 @@ def update_edit(
     return update
 
 
-def update_publish_problems(update: FlashUpdate, *, now: datetime | None = None) -> list[str]:
-    """Return what stops the draft from being published, in the user's language."""
+def update_publish_problems(update: FlashUpdate, *, now: datetime | None = None, experiment: bool = False) -> list[str]:
+    """Return what stops the draft from being published, in the user's language (`experiment`: as an experiment,
+    whose reps are drawn, so no audience needs choosing)."""
     problems = []
     if not (update.body.strip() or update.photo or update.video_id):
         problems.append(_("Write some text, or add a photo or a video."))
-    if update.audience == FlashUpdate.Audience.SELECTED and not (update.partners.exists() or update.teams.exists()):
+    if (
+        not experiment
+        and update.audience == FlashUpdate.Audience.SELECTED
+        and not (update.partners.exists() or update.teams.exists())
+    ):
         problems.append(_("Choose at least one partner or team."))
     if update.ack_due_at is not None and update.ack_due_at <= (now or timezone.now()):
         problems.append(_("The acknowledge-by date has passed. Choose a later date or remove it."))
@@ -293,6 +298,53 @@ def update_publish(
             )
     update.status, update.published_at = locked.status, locked.published_at
     return update
+
+
+# --- Per-rep targeting: an update rolled out as an experiment ----------------------------------------------------
+
+
+def update_experiment_problem(update: FlashUpdate | None) -> str:
+    """Why this update cannot be rolled out as an experiment ("" if it can), in the user's language."""
+    if update is None:
+        return _("This flash update no longer exists.")
+    if update.is_published:
+        return _("Only a draft can be rolled out as an experiment: a published update has reached its audience.")
+    problems = update_publish_problems(update, experiment=True)
+    return problems_text(problems) if problems else ""
+
+
+def update_experiment_prepare(*, update: FlashUpdate, by: "User") -> FlashUpdate:
+    """Publish a draft for an experiment: its audience becomes the reps it is given to one by one (none yet; the
+    experiment adds them wave by wave), so it is withheld from everyone else. The acknowledge-by date is dropped:
+    a wave given it months later would be late at once."""
+    with transaction.atomic():
+        locked = FlashUpdate.objects.select_for_update().get(pk=update.pk)
+        problem = update_experiment_problem(locked)
+        if problem:
+            raise UpdateError(problem)
+        locked.audience = FlashUpdate.Audience.EXPERIMENT
+        locked.ack_due_at = None
+        locked.save(update_fields=["audience", "ack_due_at"])
+        locked.partners.clear()
+        locked.teams.clear()
+        update_publish(update=locked, publisher=by, notify=False)
+    return locked
+
+
+def update_recipient_add(*, update: FlashUpdate, rep: "User", by: "User") -> Recipient:
+    """Give a published update to one rep (it reaches them whatever its audience), and e-mail them about it."""
+    from kizuna.orgs.access import membership_of
+
+    m = membership_of(rep)
+    if m is None or not m.is_rep or not rep.is_active:
+        raise UpdateError(_("Only an active rep can be given an update."))
+    if not update.is_published:
+        raise UpdateError(_("Publish the update before giving it to reps."))
+    recipient, created = Recipient.objects.get_or_create(update=update, rep=rep, defaults={"added_by": by})
+    if created:
+        today = _local_day(recipient.added_at)
+        transaction.on_commit(lambda: _enqueue_mail(update.pk, [rep.pk], MailSent.Kind.PUBLISHED, today))
+    return recipient
 
 
 def update_delete(*, update: FlashUpdate) -> None:

@@ -1,18 +1,20 @@
 """Screens of flash updates: the list, writing one, reading and acknowledging it, its report, its photo and video."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import message_user
-from kizuna.orgs.access import membership_of, role_required
+from kizuna.orgs.access import Role, membership_of, role_required
 
 from . import selectors, services
 from .forms import AnswerForm, ReportFilterForm, UpdateForm
@@ -77,6 +79,21 @@ def _add_error(form: UpdateForm, error: UpdateError) -> None:
     form.add_error(field, error.message)
 
 
+def _can_experiment(user: Any) -> bool:
+    """Whether the person may roll an update out as an experiment (the KPI app's experiments are the admin's)."""
+    m = membership_of(user)
+    return m is not None and m.role == Role.ADMIN
+
+
+def _to_experiment(update: FlashUpdate, form: UpdateForm) -> HttpResponse:
+    """To the experiment form with this draft chosen (and the partners it was for): the draw happens there."""
+    query = urlencode(
+        [("kind", "update"), ("content", update.pk)]
+        + [("partners", p.pk) for p in form.cleaned_data.get("partners") or []]
+    )
+    return redirect(f"{reverse('kpis:experiment_new')}?{query}")
+
+
 def _publish_and_say(request: HttpRequest, update: FlashUpdate) -> bool:
     try:
         services.update_publish(update=update, publisher=request.user)
@@ -103,13 +120,17 @@ def update_new(request: HttpRequest) -> HttpResponse:
         except UpdateError as error:
             _add_error(form, error)
         else:
+            if request.POST.get("action") == "experiment" and _can_experiment(request.user):
+                return _to_experiment(update, form)
             if request.POST.get("action") == "publish":
                 if _publish_and_say(request, update):
                     return redirect(update)
                 return redirect("updates:update_edit", update_id=update.pk)
             messages.success(request, _("Saved as a draft. Only the principal's staff can see it."))
             return redirect("updates:update_edit", update_id=update.pk)
-    return render(request, "updates/form.html", {"form": form, "update": None})
+    return render(
+        request, "updates/form.html", {"form": form, "update": None, "can_experiment": _can_experiment(request.user)}
+    )
 
 
 @posting
@@ -137,6 +158,9 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
             except UpdateError as error:
                 _add_error(form, error)
             else:
+                experiment = request.POST.get("action") == "experiment" and _can_experiment(request.user)
+                if not update.is_published and experiment:
+                    return _to_experiment(update, form)
                 if not update.is_published and request.POST.get("action") == "publish":
                     if _publish_and_say(request, update):
                         return redirect(update)
@@ -148,7 +172,11 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
     else:
         form = UpdateForm(initial=UpdateForm.initial_for(update, question), user=request.user, update=update)
     problems = [] if update.is_published else services.update_publish_problems(update)
-    return render(request, "updates/form.html", {"form": form, "update": update, "problems": problems})
+    return render(
+        request,
+        "updates/form.html",
+        {"form": form, "update": update, "problems": problems, "can_experiment": _can_experiment(request.user)},
+    )
 
 
 @posting

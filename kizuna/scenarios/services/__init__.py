@@ -3,6 +3,7 @@
 Callers import the services from here.
 """
 
+from .assignments import scenario_assign_rep
 from .drafts import (
     choice_create,
     choice_delete,
@@ -26,6 +27,7 @@ from .publishing import scenario_import, scenario_problems, scenario_publish, un
 
 __all__ = [
     "attempt_start",
+    "scenario_assign_rep",
     "choice_create",
     "choice_delete",
     "choice_make",
