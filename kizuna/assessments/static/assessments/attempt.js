@@ -11,6 +11,7 @@
  */
 (function () {
   "use strict";
+  var openedAt = Date.now();
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -25,7 +26,7 @@
      moment it was answered, and sent when the connection is back. The correct answers are not on the phone:
      the server scores the answers then, and the lesson shows the result when next opened online. */
   function keepOffline(form) {
-    ["start_sid", "submit_sid"].concat(
+    ["start_sid", "submit_sid", "sid"].concat(
       Array.prototype.map.call(form.querySelectorAll("input[name^='sid-']"), function (el) { return el.name; })
     ).forEach(function (name) {
       var el = form.querySelector("input[name='" + name + "']");
@@ -33,6 +34,7 @@
     });
     var data = new URLSearchParams(new FormData(form));
     data.set("at", new Date().toISOString());
+    data.set("seconds", String(Math.round((Date.now() - openedAt) / 1000)));
     form.classList.add("is-sent");
     Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], input, select, textarea"), function (el) {
       if (el.type !== "hidden") el.disabled = true;
@@ -42,9 +44,14 @@
     note.setAttribute("role", "status");
     note.textContent = form.dataset.offlineKept;
     form.appendChild(note);
+    // A review answer asks for the server's verdict in JSON, which the phone keeps to show the rep.
+    var review = form.classList.contains("review-form");
+    var url = form.getAttribute("action");
     window.KizunaOffline.queue({
-      id: data.get("submit_sid"), url: form.getAttribute("action"), body: data.toString(),
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html" }
+      id: data.get("submit_sid") || data.get("sid"), url: url, body: data.toString(), result: review,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": review ? "application/json" : "text/html" }
+    }).then(function () {
+      form.dispatchEvent(new CustomEvent("kizuna:kept", { bubbles: true, detail: { url: url } }));
     });
   }
 
