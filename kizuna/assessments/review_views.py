@@ -143,6 +143,7 @@ def review_question(request: HttpRequest, question_id: int) -> HttpResponse:
         return JsonResponse(
             {
                 "review": True,
+                "scored": True,
                 "question": str(question),
                 "correct": bool(outcome.check.correct),
                 "next_review": timezone.localtime(outcome.card.due).date().isoformat(),

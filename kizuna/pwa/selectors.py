@@ -12,6 +12,7 @@ from kizuna.assessments.selectors import lesson_quiz_state, published_quiz, revi
 from kizuna.catalog.selectors import access_lesson_for_user, version_outline
 from kizuna.learning.selectors import rep_next_up
 from kizuna.records.selectors import course_progress_for
+from kizuna.updates.selectors import updates_for_home
 
 # The most a phone keeps of saved lessons (Cache Storage); saving more removes the oldest saved lessons first.
 OFFLINE_BUDGET_BYTES = 300 * 1024 * 1024
@@ -147,7 +148,30 @@ def next_up_offline_bundle(*, rep: Any) -> OfflineBundle:
     review = review_offline_pack(rep=rep)
     if review is not None:
         bundle.packs.append(review)
+    bundle.packs += update_offline_packs(rep=rep)
     return bundle
+
+
+# How many of the rep's unconfirmed flash updates are saved with the next-up, and what one weighs at most (its
+# page and photo; a video in an update is watched online).
+OFFLINE_UPDATES = 10
+UPDATE_BYTES = 400 * 1024
+
+
+def update_offline_packs(*, rep: Any) -> list[OfflinePack]:
+    """The rep's flash updates not confirmed yet: read, answered and confirmed on the phone, sent later."""
+    return [
+        OfflinePack(
+            lesson_id=0,
+            key=f"update-{item.pk}",
+            title=item.title,
+            kind="update",
+            page=reverse("updates:update", args=[item.pk]),
+            urls=[reverse("updates:update", args=[item.pk])],
+            page_bytes=UPDATE_BYTES,
+        )
+        for item in updates_for_home(rep, limit=OFFLINE_UPDATES).items
+    ]
 
 
 # What a review question's page weighs at most (its text, choices and pictures; the scripts are shared).

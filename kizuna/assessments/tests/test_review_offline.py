@@ -22,7 +22,7 @@ def _first_question(client):
     return int(re.search(r'action="/review/questions/(\d+)/"', page).group(1))
 
 
-def test_an_answer_kept_offline_is_scheduled_as_of_when_it_was_given_and_counts_once(cast, due, client):
+def test_an_answer_kept_offline_is_scheduled_as_of_when_it_was_given_and_counts_once(cast, due, client):  # noqa: F811 (the fixture)
     client.force_login(cast.rep_a1)
     question_id = _first_question(client)
     card = ReviewCard.objects.get(rep=cast.rep_a1, question_id=question_id)
@@ -51,7 +51,7 @@ def test_an_answer_kept_offline_is_scheduled_as_of_when_it_was_given_and_counts_
     assert card.reviews == 2
 
 
-def test_an_offline_answer_too_old_or_unreadable_is_refused_in_the_reps_language(cast, due, client):
+def test_an_offline_answer_too_old_or_unreadable_is_refused_in_the_reps_language(cast, due, client):  # noqa: F811 (the fixture)
     client.force_login(cast.rep_a1)
     question_id = _first_question(client)
     url = reverse("assessments:review_question", args=[question_id])
@@ -62,7 +62,7 @@ def test_an_offline_answer_too_old_or_unreadable_is_refused_in_the_reps_language
     assert review_statements() == 0
 
 
-def test_todays_review_is_saved_with_its_questions_pages(cast, due, client):
+def test_todays_review_is_saved_with_its_questions_pages(cast, due, client):  # noqa: F811 (the fixture)
     client.force_login(cast.rep_a1)
     bundle = client.get("/pwa/review/pack/").json()
     (pack,) = bundle["packs"]

@@ -37,6 +37,7 @@ def test_a_rep_saves_a_course_with_one_tap_and_finishes_a_lesson_offline_counted
     )
     first, second = course.latest_version.lessons.order_by("position")
     page, base = phone, live_server.url
+    page.context.set_default_timeout(45000)  # a loaded machine serves pages slowly
     sign_in(page, base, cast.rep_a1.email)
     page.goto(f"{base}/learn/courses/{course.pk}/")
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")

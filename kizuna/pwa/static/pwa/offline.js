@@ -98,7 +98,8 @@
       return caches.open(CACHE).then(function (cache) {
         var next = function (i) {
           if (i >= urls.length) return null;
-          return fetch(urls[i], { credentials: "same-origin" }).then(function (resp) {
+          // Marked as a save: a page that counts a visit (a flash update's read) waits for the real one.
+          return fetch(urls[i], { credentials: "same-origin", headers: { "X-Kizuna-Offline-Save": "1" } }).then(function (resp) {
             if (!resp.ok || resp.redirected) throw { message: messages.failed };
             var copy = resp.clone();
             var isPage = i === 0 || /text\/html/.test(resp.headers.get("Content-Type") || "");
@@ -325,7 +326,7 @@
       results.forEach(function (r) {
         var li = document.createElement("li");
         var body = r.body || {};
-        if (r.status >= 300 || !body.review) {
+        if (r.status >= 300 || !body.scored) {
           li.textContent = fill(words.notRecorded, { error: body.error || r.status });
         } else {
           li.textContent = (body.correct ? "✓ " : "✗ ") + fill(body.correct ? words.right : words.wrong, { question: body.question });
@@ -385,6 +386,66 @@
         showNext(entry);
       });
     }
+  }
+
+  // A saved flash update offline: opening it is a read, answering its question and "Got it" are kept in the
+  // outbox with the moment they happened (the server records each once: its ids are fixed per rep and update).
+  var flash = document.getElementById("flash-offline");
+  if (flash && navigator.onLine === false) {
+    var flashWords = flash.dataset;
+    var csrfOf = function (form) { var el = form.querySelector("input[name=csrfmiddlewaretoken]"); return el ? el.value : flashWords.csrf; };
+    var keep = function (id, url, form, extra) {
+      var data = new URLSearchParams(form ? new FormData(form) : undefined);
+      data.set("at", new Date().toISOString());
+      if (!form) data.set("csrfmiddlewaretoken", flashWords.csrf);
+      return store.get("outbox", id).then(function (already) {
+        if (already) return null;
+        return store.queue({
+          id: id, url: url, body: data.toString(), result: !!extra,
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json", "X-CSRFToken": csrfOf(form || flash) }
+        });
+      });
+    };
+    var noteAfter = function (form, text) {
+      var note = document.createElement("p");
+      note.className = "meta offline-kept";
+      note.setAttribute("role", "status");
+      note.textContent = text;
+      form.parentNode.insertBefore(note, form.nextSibling);
+      form.hidden = true;
+    };
+    keep("read-" + flashWords.update, flashWords.read, null, false);
+    var answerForm = document.querySelector(".flash-question form");
+    var ackForm = document.querySelector(".flash-ack form");
+    if (answerForm) {
+      answerForm.addEventListener("submit", function (event) {
+        if (navigator.onLine !== false) return;
+        event.preventDefault();
+        if (!answerForm.querySelector("input:checked")) return;
+        keep("answer-" + flashWords.update, answerForm.getAttribute("action"), answerForm, true).then(function () {
+          noteAfter(answerForm, flashWords.answerKept);
+          if (ackForm) Array.prototype.forEach.call(ackForm.querySelectorAll("button"), function (b) { b.disabled = false; });
+        });
+      });
+    }
+    if (ackForm) {
+      ackForm.addEventListener("submit", function (event) {
+        if (navigator.onLine !== false) return;
+        event.preventDefault();
+        keep("ack-" + flashWords.update, ackForm.getAttribute("action"), ackForm, false).then(function () {
+          noteAfter(ackForm, flashWords.ackKept);
+        });
+      });
+    }
+    // Reopened offline: what was kept already is not done a second time.
+    store.all("outbox").then(function (items) {
+      var ids = items.map(function (i) { return i.id; });
+      if (answerForm && ids.indexOf("answer-" + flashWords.update) >= 0) noteAfter(answerForm, flashWords.answerKept);
+      if (ackForm && ids.indexOf("ack-" + flashWords.update) >= 0) noteAfter(ackForm, flashWords.ackKept);
+      else if (ackForm && ids.indexOf("answer-" + flashWords.update) >= 0) {
+        Array.prototype.forEach.call(ackForm.querySelectorAll("button"), function (b) { b.disabled = false; });
+      }
+    });
   }
 
   // Whatever the rep did offline goes to the server as soon as the connection is back.
