@@ -137,11 +137,11 @@ NEXT_UP_COURSES = 6
 def next_up_offline_bundle(*, rep: Any) -> OfflineBundle:
     """The next lesson of each course on the rep's next-up (required first, then what they are doing)."""
     next_up = rep_next_up(rep=rep)
-    cards = [c for c in [*next_up.urgent, *next_up.continuing, *next_up.optional] if c.next_lesson]
+    lesson_ids = [c.next_lesson.pk for c in [*next_up.urgent, *next_up.continuing, *next_up.optional] if c.next_lesson]
     bundle = OfflineBundle(title=_("Next up"))
-    for card in cards[:NEXT_UP_COURSES]:
+    for lesson_id in lesson_ids[:NEXT_UP_COURSES]:
         try:
-            lesson = access_lesson_for_user(rep, card.next_lesson.pk)
+            lesson = access_lesson_for_user(rep, lesson_id)
         except Http404:
             continue
         bundle.packs.append(lesson_offline_pack(rep=rep, lesson=lesson))
