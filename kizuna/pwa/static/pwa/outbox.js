@@ -27,7 +27,11 @@
             if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: "id" });
           });
         };
-        request.onsuccess = function () { resolve(request.result); };
+        request.onsuccess = function () {
+          // A newer page or worker upgrading the store (a new version of this file): let it, and reopen later.
+          request.result.onversionchange = function () { request.result.close(); opening = null; };
+          resolve(request.result);
+        };
         request.onerror = function () { opening = null; reject(request.error); };
       });
     }
