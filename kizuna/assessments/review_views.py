@@ -12,15 +12,17 @@ import time
 import uuid
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kizuna.ops.errors import message_user
 from kizuna.ops.repcache import kept, rep_page
 from kizuna.orgs.access import Role, role_required
+from kizuna.records.services import StatementError, late_event_timestamp
 
 from . import selectors, services
 from .errors import AssessmentError
@@ -69,6 +71,29 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/review.html", _form_context(item, remaining=found))
 
 
+def _offline_answer(request: HttpRequest) -> tuple[Any, float | None] | None:
+    """When and how long, for an answer kept on a phone offline and sent later (the form's ``at`` and
+    ``seconds``): None for an answer given online (timed by the server from ``shown``)."""
+    raw = request.POST.get("at", "")
+    if not raw:
+        return None
+    try:
+        parsed = parse_datetime(raw[:40])
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise AssessmentError(_("The time of these answers could not be read."))
+    try:
+        at = late_event_timestamp(parsed)
+    except StatementError as exc:
+        raise AssessmentError(str(exc)) from None
+    try:
+        seconds: float | None = min(MAX_SECONDS, max(0.0, float(request.POST.get("seconds", ""))))
+    except ValueError:
+        seconds = None
+    return at, seconds
+
+
 @rep_only
 @require_http_methods(["GET", "POST"])
 def review_question(request: HttpRequest, question_id: int) -> HttpResponse:
@@ -82,27 +107,48 @@ def review_question(request: HttpRequest, question_id: int) -> HttpResponse:
             _form_context(item, remaining=selectors.review_due_count(request.user)),
         )
     answer = item.qtype.answer_from_form(request.POST, "answer")
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         if answer is None:
             raise AnswerError(_("Answer the question first."))
-        try:
-            seconds: float | None = min(MAX_SECONDS, max(0.0, time.time() - float(request.POST.get("shown", ""))))
-        except ValueError:
-            seconds = None
+        offline = _offline_answer(request)
+        at: Any = None
+        seconds: float | None
+        if offline is not None:
+            at, seconds = offline
+        else:
+            try:
+                seconds = min(MAX_SECONDS, max(0.0, time.time() - float(request.POST.get("shown", ""))))
+            except ValueError:
+                seconds = None
         outcome = services.review_answer(
             rep=request.user,
             question=question,
             answer=answer,
             statement_id=_uuid(request.POST.get("sid")),
             seconds=seconds,
+            timestamp=at,
         )
-    except AnswerError as exc:
+    except (AnswerError, AssessmentError) as exc:
+        if wants_json:
+            return JsonResponse({"error": str(exc)}, status=400)
+        if isinstance(exc, AssessmentError):
+            message_user(request, exc)
+            return redirect("assessments:review")
         context = _form_context(item, remaining=selectors.review_due_count(request.user), answer=answer, error=str(exc))
         context["sid"] = request.POST.get("sid") or context["sid"]
         return render(request, "assessments/review.html", context, status=400)
-    except AssessmentError as exc:
-        message_user(request, exc)
-        return redirect("assessments:review")
+    if wants_json:
+        # An answer sent late from the phone's outbox: the phone shows the result it gets here.
+        return JsonResponse(
+            {
+                "review": True,
+                "scored": True,
+                "question": str(question),
+                "correct": bool(outcome.check.correct),
+                "next_review": timezone.localtime(outcome.card.due).date().isoformat(),
+            }
+        )
     parsed = item.qtype.parse_answer(answer)
     return render(
         request,

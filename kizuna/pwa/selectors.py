@@ -4,10 +4,15 @@ size), and the limits the browser side keeps to."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kizuna.assessments.selectors import lesson_quiz_state, published_quiz
+from kizuna.assessments.selectors import lesson_quiz_state, published_quiz, review_due
+from kizuna.catalog.selectors import access_lesson_for_user, version_outline
+from kizuna.learning.selectors import rep_next_up
+from kizuna.records.selectors import course_progress_for
+from kizuna.updates.selectors import updates_for_home
 
 # The most a phone keeps of saved lessons (Cache Storage); saving more removes the oldest saved lessons first.
 OFFLINE_BUDGET_BYTES = 300 * 1024 * 1024
@@ -25,14 +30,20 @@ class OfflinePack:
     page: str
     urls: list[str] = field(default_factory=list)
     video_bytes: int = 0
+    page_bytes: int = PAGE_ALLOWANCE_BYTES
     refused: str = ""
+    # What the phone keeps it under: the lesson's id, or a name for what is not a lesson ("review", "update-7").
+    key: int | str | None = None
+    # What the phone's pages need to know of it (today's review: the questions' pages, in order).
+    extra: dict[str, Any] | None = None
 
     @property
     def bytes(self) -> int:
-        return self.video_bytes + PAGE_ALLOWANCE_BYTES
+        return self.video_bytes + self.page_bytes
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "key": self.lesson_id if self.key is None else self.key,
             "lesson": self.lesson_id,
             "title": self.title,
             "kind": self.kind,
@@ -41,6 +52,7 @@ class OfflinePack:
             "bytes": self.bytes,
             "budget_bytes": OFFLINE_BUDGET_BYTES,
             "refused": self.refused,
+            "extra": self.extra,
         }
 
 
@@ -90,3 +102,102 @@ def lesson_offline_pack(*, rep: Any, lesson: Any) -> OfflinePack:
                 return pack
             pack.urls.append(reverse("assessments:quiz_attempt", args=[lesson.pk]))
     return pack
+
+
+@dataclass
+class OfflineBundle:
+    """Several things saved with one tap (a course's lessons, or the rep's next-up), each kept as its own pack."""
+
+    title: str
+    packs: list[OfflinePack] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        kept = [p for p in self.packs if not p.refused]
+        return {
+            "title": self.title,
+            "packs": [p.as_json() for p in kept],
+            "refused": [{"title": p.title, "reason": p.refused} for p in self.packs if p.refused],
+            "bytes": sum(p.bytes for p in kept),
+            "budget_bytes": OFFLINE_BUDGET_BYTES,
+        }
+
+
+def course_offline_bundle(*, rep: Any, course: Any) -> OfflineBundle:
+    """Every lesson of the course (the version the rep is on) that works offline, and why the others do not."""
+    progress = course_progress_for(user=rep, course_id=course.pk)
+    version = progress.version if progress else course.latest_version
+    lessons = [lesson for _module, ls in version_outline(version) for lesson in ls]
+    return OfflineBundle(title=version.title, packs=[lesson_offline_pack(rep=rep, lesson=lesson) for lesson in lessons])
+
+
+# How many courses of the rep's next-up have their next lesson saved with one tap.
+NEXT_UP_COURSES = 6
+
+
+def next_up_offline_bundle(*, rep: Any) -> OfflineBundle:
+    """The next lesson of each course on the rep's next-up (required first, then what they are doing)."""
+    next_up = rep_next_up(rep=rep)
+    lesson_ids = [c.next_lesson.pk for c in [*next_up.urgent, *next_up.continuing, *next_up.optional] if c.next_lesson]
+    bundle = OfflineBundle(title=_("Next up"))
+    for lesson_id in lesson_ids[:NEXT_UP_COURSES]:
+        try:
+            lesson = access_lesson_for_user(rep, lesson_id)
+        except Http404:
+            continue
+        bundle.packs.append(lesson_offline_pack(rep=rep, lesson=lesson))
+    review = review_offline_pack(rep=rep)
+    if review is not None:
+        bundle.packs.append(review)
+    bundle.packs += update_offline_packs(rep=rep)
+    return bundle
+
+
+# How many of the rep's unconfirmed flash updates are saved with the next-up, and what one weighs at most (its
+# page and photo; a video in an update is watched online).
+OFFLINE_UPDATES = 10
+UPDATE_BYTES = 400 * 1024
+
+
+def update_offline_packs(*, rep: Any) -> list[OfflinePack]:
+    """The rep's flash updates not confirmed yet: read, answered and confirmed on the phone, sent later."""
+    return [
+        OfflinePack(
+            lesson_id=0,
+            key=f"update-{item.pk}",
+            title=item.title,
+            kind="update",
+            page=reverse("updates:update", args=[item.pk]),
+            urls=[reverse("updates:update", args=[item.pk])],
+            page_bytes=UPDATE_BYTES,
+        )
+        for item in updates_for_home(rep, limit=OFFLINE_UPDATES).items
+    ]
+
+
+# What a review question's page weighs at most (its text, choices and pictures; the scripts are shared).
+REVIEW_CARD_BYTES = 40 * 1024
+
+
+def review_offline_pack(*, rep: Any) -> OfflinePack | None:
+    """Today's review questions (as many as the review shows today), to answer without a connection; None when
+    nothing is due. Only the questions travel: their answers are scored on the server when they are sent."""
+    due = review_due(rep)
+    if not due:
+        return None
+    cards = [reverse("assessments:review_question", args=[item.question.pk]) for item in due]
+    page = reverse("assessments:review")
+    return OfflinePack(
+        lesson_id=0,
+        key="review",
+        title=_("Today's review"),
+        kind="review",
+        page=page,
+        urls=[page, *cards],
+        page_bytes=(len(cards) + 1) * REVIEW_CARD_BYTES,
+        extra={"cards": cards},
+    )
+
+
+def review_offline_bundle(*, rep: Any) -> OfflineBundle:
+    review = review_offline_pack(rep=rep)
+    return OfflineBundle(title=_("Today's review"), packs=[review] if review else [])

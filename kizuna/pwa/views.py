@@ -15,11 +15,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kizuna.catalog.selectors import access_lesson_for_user
+from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user
 from kizuna.orgs.access import membership_of
 
 from .icons import BACKGROUND_COLOR, ICONS, ICONS_BY_NAME, THEME_COLOR, icon_build, source_version
-from .selectors import OFFLINE_BUDGET_BYTES, lesson_offline_pack
+from .selectors import (
+    OFFLINE_BUDGET_BYTES,
+    course_offline_bundle,
+    lesson_offline_pack,
+    next_up_offline_bundle,
+    review_offline_bundle,
+)
 
 # What the service worker keeps from its install on: the page shell (styles, scripts), the icons and the
 # offline page. Pages and media are not kept here (they are the rep's own, and large).
@@ -133,9 +139,43 @@ def saved(request: HttpRequest) -> HttpResponse:
 def lesson_pack(request: HttpRequest, lesson_id: int) -> JsonResponse:
     """What saving a lesson for offline stores (its page, video, poster) and its size, or why it cannot be saved."""
     lesson = access_lesson_for_user(request.user, lesson_id)
+    _require_rep(request)
+    return _pack_response(lesson_offline_pack(rep=request.user, lesson=lesson).as_json())
+
+
+@require_GET
+@login_required
+def course_pack(request: HttpRequest, course_id: int) -> JsonResponse:
+    """Saving a whole course with one tap: each of its lessons that works offline, their total size, and why
+    the others are not kept."""
+    course = access_course_for_user(request.user, course_id)
+    _require_rep(request)
+    return _pack_response(course_offline_bundle(rep=request.user, course=course).as_json())
+
+
+@require_GET
+@login_required
+def next_up_pack(request: HttpRequest) -> JsonResponse:
+    """Saving the rep's next-up with one tap: the next lesson of each of their courses."""
+    _require_rep(request)
+    return _pack_response(next_up_offline_bundle(rep=request.user).as_json())
+
+
+@require_GET
+@login_required
+def review_pack(request: HttpRequest) -> JsonResponse:
+    """Saving today's review questions with one tap (answered offline, scored on the server when sent)."""
+    _require_rep(request)
+    return _pack_response(review_offline_bundle(rep=request.user).as_json())
+
+
+def _require_rep(request: HttpRequest) -> None:
     m = membership_of(request.user)
     if m is None or not m.is_rep:
         raise Http404
-    response = JsonResponse(lesson_offline_pack(rep=request.user, lesson=lesson).as_json())
+
+
+def _pack_response(data: dict) -> JsonResponse:
+    response = JsonResponse(data)
     patch_cache_control(response, no_store=True, private=True)
     return response

@@ -14,6 +14,7 @@ urlpatterns = [
     path("updates/<int:update_id>/delete/", views.update_delete, name="update_delete"),
     path("updates/<int:update_id>/answer/", views.update_answer, name="update_answer"),
     path("updates/<int:update_id>/ack/", views.update_ack, name="update_ack"),
+    path("updates/<int:update_id>/read/", views.update_read, name="update_read"),
     path("updates/<int:update_id>/report/", views.update_report, name="update_report"),
     path("updates/<int:update_id>/remind/", views.update_remind, name="update_remind"),
     path("updates/<int:update_id>/photo", views.update_photo, name="update_photo"),

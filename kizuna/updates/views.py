@@ -6,15 +6,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import message_user
 from kizuna.orgs.access import Role, membership_of, role_required
+from kizuna.records.services import StatementError, late_event_timestamp
 
 from . import selectors, services
 from .forms import AnswerForm, ReportFilterForm, UpdateForm
@@ -199,7 +201,11 @@ def update(request: HttpRequest, update_id: int) -> HttpResponse:
     update_obj = selectors.access_update_for_user(request.user, update_id)
     m = membership_of(request.user)
     is_rep = m is not None and m.is_rep
-    receipt = services.update_open(rep=request.user, update=update_obj) if is_rep else None
+    # Saved on the phone for offline (pwa/offline.js): not read yet; the phone reports the read when it opens.
+    saving = request.headers.get("X-Kizuna-Offline-Save") == "1"
+    receipt = services.update_open(rep=request.user, update=update_obj) if is_rep and not saving else None
+    if is_rep and saving:
+        receipt = selectors.receipt_for(update=update_obj, rep=request.user)
     question = selectors.check_question_of(update_obj)
     return render(
         request,
@@ -209,7 +215,9 @@ def update(request: HttpRequest, update_id: int) -> HttpResponse:
             "question": question,
             "receipt": receipt,
             "is_rep": is_rep,
-            "answer_form": AnswerForm(question=question) if question and is_rep and not receipt.answered_at else None,
+            "answer_form": AnswerForm(question=question)
+            if question and is_rep and not (receipt and receipt.answered_at)
+            else None,
             "can_edit": selectors.can_edit(request.user, update_obj),
             "can_report": update_obj.is_published and selectors.can_see_report(request.user),
             "audience": selectors.audience_label_for(request.user, update_obj),
@@ -227,6 +235,44 @@ def _rep_update(request: HttpRequest, update_id: int) -> FlashUpdate:
     return update_obj
 
 
+def _offline_at(request: HttpRequest, update_obj: FlashUpdate) -> Any:
+    """When the rep did it, for what a phone kept offline and sends later (the form's ``at``), else None. The
+    read is recorded at that moment too, if the update was saved on the phone unread."""
+    raw = request.POST.get("at", "")
+    if not raw:
+        return None
+    try:
+        parsed = parse_datetime(raw[:40])
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise UpdateError(_("The time of this could not be read."))
+    try:
+        at = late_event_timestamp(parsed)
+    except StatementError as exc:
+        raise UpdateError(str(exc)) from None
+    services.update_open(rep=request.user, update=update_obj, timestamp=at)
+    return at
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def update_read(request: HttpRequest, update_id: int) -> HttpResponse:
+    """A saved update opened on the phone without a connection, sent later: read at ``at`` (once)."""
+    update_obj = _rep_update(request, update_id)
+    try:
+        at = _offline_at(request, update_obj)
+        if at is None:
+            services.update_open(rep=request.user, update=update_obj)
+    except UpdateError as error:
+        return JsonResponse({"error": error.message}, status=400)
+    return JsonResponse({"read": True})
+
+
 @login_required
 @require_POST
 def update_answer(request: HttpRequest, update_id: int) -> HttpResponse:
@@ -236,13 +282,23 @@ def update_answer(request: HttpRequest, update_id: int) -> HttpResponse:
         raise Http404
     form = AnswerForm(request.POST, question=question)
     if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"error": _("Choose one of the answers.")}, status=400)
         messages.error(request, _("Choose one of the answers."))
         return redirect(update_obj)
     try:
-        receipt = services.update_answer(rep=request.user, update=update_obj, option=form.cleaned_data["option"])
+        at = _offline_at(request, update_obj)
+        receipt = services.update_answer(
+            rep=request.user, update=update_obj, option=form.cleaned_data["option"], timestamp=at
+        )
     except UpdateError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": error.message}, status=400)
         message_user(request, error)
     else:
+        if _wants_json(request):
+            # Answered offline and sent late: the phone shows the verdict it gets here.
+            return JsonResponse({"scored": True, "question": update_obj.title, "correct": bool(receipt.answer_correct)})
         if receipt.answer_correct:
             messages.success(request, _("Correct!"))
         else:
@@ -255,10 +311,15 @@ def update_answer(request: HttpRequest, update_id: int) -> HttpResponse:
 def update_ack(request: HttpRequest, update_id: int) -> HttpResponse:
     update_obj = _rep_update(request, update_id)
     try:
-        services.update_acknowledge(rep=request.user, update=update_obj)
+        at = _offline_at(request, update_obj)
+        services.update_acknowledge(rep=request.user, update=update_obj, timestamp=at)
     except UpdateError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": error.message}, status=400)
         message_user(request, error)
         return redirect(update_obj.get_absolute_url() + "#question")
+    if _wants_json(request):
+        return JsonResponse({"acknowledged": True})
     messages.success(request, _("Thank you. Marked as confirmed."))
     return redirect("learning:home")
 

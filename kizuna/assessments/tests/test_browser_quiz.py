@@ -87,15 +87,18 @@ def test_answers_given_without_a_connection_are_kept_and_sent_when_it_is_back(ca
     # Answered offline again, then the page is reloaded before the connection came back: nothing is lost.
     page.route("**/attempt/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
     page.get_by_label("正しい").check()
+    # Kept in IndexedDB beside the offline outbox (not in localStorage any more).
     wait_until(
         page,
-        "localStorage.length > 0 && Object.keys(JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('kizuna-quiz-'))) || '{}')).length > 0",
+        "KizunaOffline.all('drafts').then(ds => ds.length === 1 && Object.keys(ds[0].pending).length > 0)",
     )
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kizuna-quiz-')).length") == 0
     page.unroute("**/attempt/")
     page.reload()
     assert page.get_by_label("正しい").is_checked()
     wait_until(page, "document.querySelectorAll('.q-state[data-state=saved]').length === 2")
     assert attempt.answers.count() == 2
+    wait_until(page, "KizunaOffline.all('drafts').then(ds => ds.length === 0)")  # all sent: nothing kept
     # A double tap on submit counts once.
     page.get_by_role("button", name="提出する").dblclick()
     page.wait_for_url(f"**/learn/attempts/{attempt.pk}/")

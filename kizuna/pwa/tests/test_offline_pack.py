@@ -78,3 +78,51 @@ def test_the_saved_lessons_page_opens_without_signing_in_and_is_kept_by_the_work
     response = client.get("/offline/saved/")
     assert response.status_code == 200 and 'id="saved-lessons"' in response.content.decode()
     assert "/offline/saved/" in client.get("/sw.js").content.decode()
+
+
+def test_a_course_is_saved_whole_with_one_tap_its_size_the_sum_of_its_lessons(client, cast):
+    from conftest import publish_course
+
+    course = publish_course(
+        cast,
+        slug="offline-whole",
+        title="まとめて保存",
+        lessons=[
+            {"kind": "article", "title": "記事その1", "body": "本文"},
+            {"kind": "article", "title": "記事その2", "body": "本文"},
+            {"kind": "quiz", "title": "時間内に解く", "content_id": _quiz(cast, time_limit_minutes=10).pk},
+        ],
+    )
+    client.force_login(cast.rep_a1)
+    response = client.get(f"/pwa/courses/{course.pk}/pack/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    bundle = response.json()
+    assert [p["title"] for p in bundle["packs"]] == ["記事その1", "記事その2"]
+    assert bundle["bytes"] == 2 * PAGE_ALLOWANCE_BYTES
+    assert [r["title"] for r in bundle["refused"]] == ["時間内に解く"]
+    assert all(p["key"] == p["lesson"] for p in bundle["packs"])
+
+
+def test_the_next_up_pack_holds_the_next_lesson_of_each_course(client, cast, article_course):
+    client.force_login(cast.rep_a1)
+    bundle = client.get("/pwa/next-up/pack/").json()
+    first = article_course.latest_version.lessons.order_by("position").first()
+    assert [p["lesson"] for p in bundle["packs"]] == [first.pk]
+
+
+def test_the_course_and_next_up_packs_are_for_reps_of_the_course_only(client, cast, article_course):
+    client.force_login(cast.rep_b1)
+    assert client.get(f"/pwa/courses/{article_course.pk}/pack/").status_code == 404
+    client.force_login(cast.manager_a)
+    assert client.get(f"/pwa/courses/{article_course.pk}/pack/").status_code == 404
+    assert client.get("/pwa/next-up/pack/").status_code == 404
+
+
+def test_the_rep_home_and_course_page_offer_the_one_tap_save(client, cast, article_course):
+    client.force_login(cast.rep_a1)
+    home = client.get("/").content.decode()
+    assert 'id="offline-bundle"' in home and 'data-pack="/pwa/next-up/pack/"' in home
+    course = client.get(f"/learn/courses/{article_course.pk}/").content.decode()
+    assert f'data-pack="/pwa/courses/{article_course.pk}/pack/"' in course
+    client.force_login(cast.manager_a)
+    assert 'id="offline-bundle"' not in client.get(f"/learn/courses/{article_course.pk}/").content.decode()

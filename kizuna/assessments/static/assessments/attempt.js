@@ -1,16 +1,17 @@
 /* Kizuna quiz player: saves each answer as soon as the rep changes it, and loses nothing.
  *
- * Every change is put in an outbox in localStorage (one entry per question: the latest
- * answer and a statement id made here) and sent one at a time, like records/player.js:
- * a 2xx or 4xx answer removes it (stored, or refused for good); a 5xx or a dropped
- * connection keeps it and it is sent again, with the same statement id, so the server
- * never counts it twice. A reload puts unsent answers back into the form. Without
- * JavaScript nothing is lost either: submitting the form sends every answer.
- * Submitting is guarded against double taps and against having no connection, and a
- * time limit is counted down and submits when it runs out.
+ * Every change is kept in IndexedDB, beside the offline outbox (pwa/outbox.js, store "drafts": one entry
+ * per attempt, holding per question the latest answer and a statement id made here) and sent one at a time,
+ * like records/player.js: a 2xx or 4xx answer removes it (stored, or refused for good); a 5xx or a dropped
+ * connection keeps it and it is sent again, with the same statement id, so the server never counts it twice.
+ * A reload (or a browser restart) puts unsent answers back into the form. Where IndexedDB is unavailable the
+ * page keeps them in memory only. Without JavaScript nothing is lost either: submitting the form sends every
+ * answer. Submitting is guarded against double taps and against having no connection, and a time limit is
+ * counted down and submits when it runs out.
  */
 (function () {
   "use strict";
+  var openedAt = Date.now();
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -25,7 +26,7 @@
      moment it was answered, and sent when the connection is back. The correct answers are not on the phone:
      the server scores the answers then, and the lesson shows the result when next opened online. */
   function keepOffline(form) {
-    ["start_sid", "submit_sid"].concat(
+    ["start_sid", "submit_sid", "sid"].concat(
       Array.prototype.map.call(form.querySelectorAll("input[name^='sid-']"), function (el) { return el.name; })
     ).forEach(function (name) {
       var el = form.querySelector("input[name='" + name + "']");
@@ -33,6 +34,7 @@
     });
     var data = new URLSearchParams(new FormData(form));
     data.set("at", new Date().toISOString());
+    data.set("seconds", String(Math.round((Date.now() - openedAt) / 1000)));
     form.classList.add("is-sent");
     Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], input, select, textarea"), function (el) {
       if (el.type !== "hidden") el.disabled = true;
@@ -42,9 +44,14 @@
     note.setAttribute("role", "status");
     note.textContent = form.dataset.offlineKept;
     form.appendChild(note);
+    // A review answer asks for the server's verdict in JSON, which the phone keeps to show the rep.
+    var review = form.classList.contains("review-form");
+    var url = form.getAttribute("action");
     window.KizunaOffline.queue({
-      id: data.get("submit_sid"), url: form.getAttribute("action"), body: data.toString(),
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html" }
+      id: data.get("submit_sid") || data.get("sid"), url: url, body: data.toString(), result: review,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": review ? "application/json" : "text/html" }
+    }).then(function () {
+      form.dispatchEvent(new CustomEvent("kizuna:kept", { bubbles: true, detail: { url: url } }));
     });
   }
 
@@ -80,14 +87,17 @@
 
   function say(text) { if (status && text) status.textContent = text; }
 
-  function load() {
-    try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch (e) { return {}; }
-  }
+  // What waits to be sent, kept in memory and written through to IndexedDB ("drafts", key: the attempt).
+  var drafts = window.KizunaOffline && window.indexedDB ? window.KizunaOffline : null;
+  var pendingNow = {};
+  function load() { return JSON.parse(JSON.stringify(pendingNow)); }
   function store(pending) {
-    try {
-      if (Object.keys(pending).length) localStorage.setItem(STORE, JSON.stringify(pending));
-      else localStorage.removeItem(STORE);
-    } catch (e) { /* storage full or off: the form still holds the answers */ }
+    pendingNow = pending;
+    if (!drafts) return;
+    var done = Object.keys(pending).length
+      ? drafts.put("drafts", { id: STORE, pending: pending, at: Date.now() })
+      : drafts.remove("drafts", STORE);
+    done.catch(function () { /* storage full or off: the form still holds the answers */ });
   }
 
   function box(key) { return form.querySelector("[data-question='" + key + "']"); }
@@ -210,28 +220,43 @@
     typing[key] = setTimeout(function () { countAnswered(); queue(key); }, 800);
   });
 
-  // After a reload or a crash: put unsent answers back and send them.
-  var restored = load();
-  Object.keys(restored).forEach(function (key) {
-    if (!box(key)) return;
-    apply(key, restored[key].fields);
-    var sid = form.querySelector("input[name='sid-" + key + "']");
-    if (sid) sid.value = restored[key].sid;
-    setState(key, "offline");
-  });
-  // Forget outboxes of other attempts older than a week.
-  try {
-    for (var i = localStorage.length - 1; i >= 0; i--) {
-      var name = localStorage.key(i);
-      if (name && name.indexOf("kizuna-quiz-") === 0 && name !== STORE) {
-        var old = JSON.parse(localStorage.getItem(name) || "{}");
-        var newest = Math.max.apply(null, Object.keys(old).map(function (k) { return old[k].at || 0; }).concat([0]));
-        if (Date.now() - newest > 7 * 86400000) localStorage.removeItem(name);
-      }
-    }
-  } catch (e) { /* storage off */ }
-  countAnswered();
-  flush();
+  // After a reload or a crash: put unsent answers back and send them. Answers an older page kept in
+  // localStorage move to IndexedDB first.
+  function legacy() {
+    var found = {};
+    try {
+      found = JSON.parse(localStorage.getItem(STORE) || "{}");
+      localStorage.removeItem(STORE);
+    } catch (e) { /* storage off */ }
+    return found;
+  }
+  function restore(saved) {
+    var restored = saved || {};
+    var older = legacy();
+    Object.keys(older).forEach(function (key) { if (!restored[key]) restored[key] = older[key]; });
+    var changed = Object.keys(pendingNow); // answered while this was being read: the newer answer stays
+    changed.forEach(function (key) { restored[key] = pendingNow[key]; });
+    store(restored);
+    Object.keys(restored).forEach(function (key) {
+      if (!box(key) || changed.indexOf(key) >= 0) return;
+      apply(key, restored[key].fields);
+      var sid = form.querySelector("input[name='sid-" + key + "']");
+      if (sid) sid.value = restored[key].sid;
+      setState(key, "offline");
+    });
+    countAnswered();
+    flush();
+  }
+  var reading = drafts ? drafts.get("drafts", STORE).then(function (entry) { return entry && entry.pending; }) : Promise.resolve({});
+  reading.catch(function () { return {}; }).then(restore);
+  // Forget the drafts of other attempts older than a week.
+  if (drafts) {
+    drafts.all("drafts").then(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.id !== STORE && Date.now() - (entry.at || 0) > 7 * 86400000) drafts.remove("drafts", entry.id);
+      });
+    }).catch(function () {});
+  }
   window.addEventListener("online", flush);
   setInterval(flush, 15000);
 

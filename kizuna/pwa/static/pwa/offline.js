@@ -12,6 +12,13 @@
   var store = window.KizunaOffline;
   if (!store || !window.caches || !window.indexedDB || !window.fetch) return;
 
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
   function megabytes(bytes) { return (Math.max(bytes, 0) / 1048576).toFixed(1) + " MB"; }
   function fill(text, values) {
     return String(text || "").replace(/%\((\w+)\)s/g, function (_m, name) { return values[name]; });
@@ -77,19 +84,25 @@
     });
   }
 
-  function saveLesson(pack, say, messages) {
+  function keyOf(pack) { return pack.key !== undefined && pack.key !== null ? pack.key : pack.lesson; }
+
+  /* Store one pack (a lesson, or what is not a lesson: today's review, an update); resolves to
+     {bytes, evicted: [titles]}. Nothing half-kept on failure. */
+  function saveLesson(pack, messages) {
     var urls = pack.urls.slice();
     var stored = [];
     var total = 0;
-    return makeRoom(pack.bytes, pack.budget_bytes, pack.lesson).then(function (room) {
+    var key = keyOf(pack);
+    return makeRoom(pack.bytes, pack.budget_bytes, key).then(function (room) {
       if (!room.fits) throw { message: messages.tooLarge };
       return caches.open(CACHE).then(function (cache) {
         var next = function (i) {
           if (i >= urls.length) return null;
-          return fetch(urls[i], { credentials: "same-origin" }).then(function (resp) {
+          // Marked as a save: a page that counts a visit (a flash update's read) waits for the real one.
+          return fetch(urls[i], { credentials: "same-origin", headers: { "X-Kizuna-Offline-Save": "1" } }).then(function (resp) {
             if (!resp.ok || resp.redirected) throw { message: messages.failed };
             var copy = resp.clone();
-            var isPage = i === 0;
+            var isPage = i === 0 || /text\/html/.test(resp.headers.get("Content-Type") || "");
             return (isPage ? copy.text() : copy.blob()).then(function (body) {
               total += isPage ? body.length : body.size;
               if (isPage) assetsOf(body).forEach(function (u) { if (urls.indexOf(u) < 0) urls.push(u); });
@@ -99,13 +112,11 @@
         };
         return next(0).then(function () {
           return store.put("lessons", {
-            id: pack.lesson, title: pack.title, kind: pack.kind, page: pack.page, urls: urls, bytes: total,
-            savedAt: Date.now()
+            id: key, title: pack.title, kind: pack.kind, page: pack.page, urls: urls, bytes: total,
+            savedAt: Date.now(), extra: pack.extra || null
           });
         }).then(function () {
-          var text = fill(messages.saved, { size: megabytes(total) });
-          if (room.evicted.length) text += " " + fill(messages.evicted, { titles: room.evicted.join("、") });
-          say(text, "saved");
+          return { bytes: total, evicted: room.evicted };
         }).catch(function (error) {
           // Nothing half-kept: what was stored of this lesson goes again (files other lessons use stay).
           return store.all("lessons").then(function (lessons) {
@@ -161,11 +172,100 @@
         return ready.then(function (data) {
           pack = data;
           if (data.refused) throw { message: data.refused };
-          return saveLesson(data, say, messages);
-        }).then(function () { button.textContent = messages.remove; });
+          return saveLesson(data, messages);
+        }).then(function (done) {
+          var text = fill(messages.saved, { size: megabytes(done.bytes) });
+          if (done.evicted.length) text += " " + fill(messages.evicted, { titles: done.evicted.join("、") });
+          say(text, "saved");
+          button.textContent = messages.remove;
+        });
       }).catch(function (error) {
         say(errorText(error, messages), "error");
       }).then(function () { button.disabled = !!(pack && pack.refused); });
+    });
+  }
+
+  // Several things with one tap (a course, the rep's next-up): the count and size first, then each is saved
+  // as its own entry (listed, and removed, one by one on the saved lessons page).
+  var bundle = document.getElementById("offline-bundle");
+  if (bundle) {
+    var bButton = bundle.querySelector("button");
+    var bStatus = bundle.querySelector(".offline-status");
+    var words = bundle.dataset;
+    var bundleData = null;
+    var bSay = function (text, state) { bStatus.textContent = text; bundle.setAttribute("data-state", state || ""); };
+    var load = function () {
+      return fetch(words.pack, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw { message: words.failed };
+        return r.json();
+      });
+    };
+    var label = function (data) {
+      bButton.textContent = fill(words.save, { count: data.packs.length, size: megabytes(data.bytes) });
+    };
+    if (navigator.onLine !== false) {
+      load().then(function (data) {
+        bundleData = data;
+        bundle.hidden = false;
+        if (!data.packs.length) { bButton.disabled = true; bSay(words.nothing, "refused"); return; }
+        label(data);
+        return store.all("lessons").then(function (saved) {
+          var keys = saved.map(function (l) { return l.id; });
+          var already = data.packs.filter(function (p) { return keys.indexOf(keyOf(p)) >= 0; }).length;
+          if (already) bSay(fill(words.already, { count: already }), "");
+        });
+      }).catch(function () {});
+    }
+    bButton.addEventListener("click", function () {
+      bButton.disabled = true;
+      var evicted = [];
+      var total = 0;
+      (bundleData ? Promise.resolve(bundleData) : load()).then(function (data) {
+        bundleData = data;
+        if (data.bytes > data.budget_bytes) throw { message: words.tooLarge };
+        var next = function (i) {
+          if (i >= data.packs.length) return null;
+          bSay(fill(words.saving, { done: i + 1, count: data.packs.length }), "saving");
+          return saveLesson(data.packs[i], words).then(function (done) {
+            total += done.bytes;
+            done.evicted.forEach(function (t) { if (evicted.indexOf(t) < 0) evicted.push(t); });
+            return next(i + 1);
+          });
+        };
+        return next(0).then(function () {
+          var text = fill(words.saved, { count: data.packs.length, size: megabytes(total) });
+          if (data.refused.length) {
+            text += " " + fill(words.refused, { titles: data.refused.map(function (r) { return r.title; }).join("、") });
+          }
+          if (evicted.length) text += " " + fill(words.evicted, { titles: evicted.join("、") });
+          bSay(text, "saved");
+        });
+      }).catch(function (error) {
+        bSay(errorText(error, words), "error");
+      }).then(function () { bButton.disabled = !!(bundleData && !bundleData.packs.length); });
+    });
+  }
+
+  // A saved article marked done offline: its "completed" statement waits in the outbox with its own id and
+  // time (the form's POST would need the connection), and counts once when it is sent.
+  var lessonRoot = document.getElementById("lesson");
+  var doneForm = document.querySelector("#lesson-done form");
+  if (box && doneForm && lessonRoot && lessonRoot.dataset.statementsUrl) {
+    doneForm.addEventListener("submit", function (event) {
+      if (navigator.onLine !== false) return;
+      event.preventDefault();
+      var id = uuid();
+      var statement = { id: id, verb: { id: "http://adlnet.gov/expapi/verbs/completed" }, timestamp: new Date().toISOString() };
+      store.queue({
+        id: id, url: lessonRoot.dataset.statementsUrl, body: JSON.stringify(statement),
+        headers: { "Content-Type": "application/json", "X-CSRFToken": lessonRoot.dataset.csrf, "Accept": "application/json" }
+      }).then(function () {
+        var note = document.createElement("p");
+        note.className = "meta offline-kept";
+        note.setAttribute("role", "status");
+        note.textContent = box.dataset.offlineDone;
+        doneForm.replaceWith(note);
+      });
     });
   }
 
@@ -210,7 +310,145 @@
     });
   }
 
+  // Review answers given offline, once the server scored them: shown once, on a page with the save button.
+  var showResults = function () {
+    if (!bundle) return null;
+    var words = bundle.dataset;
+    var list = bundle.querySelector(".offline-results");
+    return store.all("results").then(function (results) {
+      if (!results.length) return;
+      results.sort(function (a, b) { return a.at - b.at; });
+      if (!list.children.length) {
+        var head = document.createElement("li");
+        head.textContent = words.results;
+        list.appendChild(head);
+      }
+      results.forEach(function (r) {
+        var li = document.createElement("li");
+        var body = r.body || {};
+        if (r.status >= 300 || !body.scored) {
+          li.textContent = fill(words.notRecorded, { error: body.error || r.status });
+        } else {
+          li.textContent = (body.correct ? "✓ " : "✗ ") + fill(body.correct ? words.right : words.wrong, { question: body.question });
+          li.className = body.correct ? "is-right" : "is-wrong";
+        }
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      bundle.hidden = false;
+      return Promise.all(results.map(function (r) { return store.remove("results", r.id); }));
+    }).catch(function () {});
+  };
+
+  // Today's review answered offline: the answered question is marked on the phone (so it is not answered
+  // twice), and the next saved question is one tap away.
+  var reviewForm = document.querySelector("form.review-form");
+  if (reviewForm && bundle) {
+    var reviewWords = bundle.dataset;
+    var nextAfter = function (entry) {
+      var answered = entry.answered || [];
+      var cards = (entry.extra && entry.extra.cards) || [];
+      return cards.filter(function (u) { return answered.indexOf(u) < 0; })[0];
+    };
+    var showNext = function (entry) {
+      var next = nextAfter(entry);
+      var p = document.createElement("p");
+      p.className = "actions review-next";
+      if (next) {
+        var a = document.createElement("a");
+        a.className = "btn block";
+        a.href = next;
+        a.textContent = reviewWords.next + " ›";
+        p.appendChild(a);
+      } else {
+        p.className = "meta review-next";
+        p.textContent = reviewWords.reviewEnd;
+      }
+      reviewForm.parentNode.insertBefore(p, reviewForm.nextSibling);
+    };
+    reviewForm.addEventListener("kizuna:kept", function (event) {
+      store.get("lessons", "review").then(function (entry) {
+        if (!entry) return;
+        entry.answered = (entry.answered || []).concat([event.detail.url]);
+        return store.put("lessons", entry).then(function () { showNext(entry); });
+      });
+    });
+    if (navigator.onLine === false) {
+      store.get("lessons", "review").then(function (entry) {
+        var url = reviewForm.getAttribute("action");
+        if (!entry || (entry.answered || []).indexOf(url) < 0) return;
+        // Answered already on this phone: not a second time.
+        reviewForm.hidden = true;
+        var note = document.createElement("p");
+        note.className = "meta quiz-kept";
+        note.textContent = reviewForm.dataset.offlineKept;
+        reviewForm.parentNode.insertBefore(note, reviewForm);
+        showNext(entry);
+      });
+    }
+  }
+
+  // A saved flash update offline: opening it is a read, answering its question and "Got it" are kept in the
+  // outbox with the moment they happened (the server records each once: its ids are fixed per rep and update).
+  var flash = document.getElementById("flash-offline");
+  if (flash && navigator.onLine === false) {
+    var flashWords = flash.dataset;
+    var csrfOf = function (form) { var el = form.querySelector("input[name=csrfmiddlewaretoken]"); return el ? el.value : flashWords.csrf; };
+    var keep = function (id, url, form, extra) {
+      var data = new URLSearchParams(form ? new FormData(form) : undefined);
+      data.set("at", new Date().toISOString());
+      if (!form) data.set("csrfmiddlewaretoken", flashWords.csrf);
+      return store.get("outbox", id).then(function (already) {
+        if (already) return null;
+        return store.queue({
+          id: id, url: url, body: data.toString(), result: !!extra,
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json", "X-CSRFToken": csrfOf(form || flash) }
+        });
+      });
+    };
+    var noteAfter = function (form, text) {
+      var note = document.createElement("p");
+      note.className = "meta offline-kept";
+      note.setAttribute("role", "status");
+      note.textContent = text;
+      form.parentNode.insertBefore(note, form.nextSibling);
+      form.hidden = true;
+    };
+    keep("read-" + flashWords.update, flashWords.read, null, false);
+    var answerForm = document.querySelector(".flash-question form");
+    var ackForm = document.querySelector(".flash-ack form");
+    if (answerForm) {
+      answerForm.addEventListener("submit", function (event) {
+        if (navigator.onLine !== false) return;
+        event.preventDefault();
+        if (!answerForm.querySelector("input:checked")) return;
+        keep("answer-" + flashWords.update, answerForm.getAttribute("action"), answerForm, true).then(function () {
+          noteAfter(answerForm, flashWords.answerKept);
+          if (ackForm) Array.prototype.forEach.call(ackForm.querySelectorAll("button"), function (b) { b.disabled = false; });
+        });
+      });
+    }
+    if (ackForm) {
+      ackForm.addEventListener("submit", function (event) {
+        if (navigator.onLine !== false) return;
+        event.preventDefault();
+        keep("ack-" + flashWords.update, ackForm.getAttribute("action"), ackForm, false).then(function () {
+          noteAfter(ackForm, flashWords.ackKept);
+        });
+      });
+    }
+    // Reopened offline: what was kept already is not done a second time.
+    store.all("outbox").then(function (items) {
+      var ids = items.map(function (i) { return i.id; });
+      if (answerForm && ids.indexOf("answer-" + flashWords.update) >= 0) noteAfter(answerForm, flashWords.answerKept);
+      if (ackForm && ids.indexOf("ack-" + flashWords.update) >= 0) noteAfter(ackForm, flashWords.ackKept);
+      else if (ackForm && ids.indexOf("answer-" + flashWords.update) >= 0) {
+        Array.prototype.forEach.call(ackForm.querySelectorAll("button"), function (b) { b.disabled = false; });
+      }
+    });
+  }
+
   // Whatever the rep did offline goes to the server as soon as the connection is back.
-  window.addEventListener("online", function () { store.flush(); });
-  if (navigator.onLine !== false) store.flush();
+  window.addEventListener("online", function () { store.flush().then(showResults); });
+  if (navigator.onLine !== false) store.flush().then(showResults);
 })();

@@ -5,7 +5,10 @@
  *   request sent twice (by a page and by the worker's Background Sync at once, or after a lost answer) is
  *   stored once by the server. Sent oldest first; a 2xx or 4xx answer removes it (stored, or refused for
  *   good: the answer says why); no connection, a 5xx or a 401 (signed out) keeps it for the next try.
+ *   An item with `result: true` (a review answer) asks for the server's verdict in JSON: it is kept in
+ *   "results" ({id, at, status, body}) until a page has shown it to the rep.
  * - "lessons": the lessons saved for offline (what offline.js stored in Cache Storage, with their size).
+ * - "drafts": a quiz attempt's answers not yet saved on the server (assessments/attempt.js), one per attempt.
  */
 (function (scope) {
   "use strict";
@@ -17,12 +20,18 @@
   function open() {
     if (!opening) {
       opening = new Promise(function (resolve, reject) {
-        var request = indexedDB.open(DB_NAME, 1);
+        var request = indexedDB.open(DB_NAME, 2);
         request.onupgradeneeded = function () {
-          request.result.createObjectStore("outbox", { keyPath: "id" });
-          request.result.createObjectStore("lessons", { keyPath: "id" });
+          var db = request.result;
+          ["outbox", "lessons", "results", "drafts"].forEach(function (name) {
+            if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: "id" });
+          });
         };
-        request.onsuccess = function () { resolve(request.result); };
+        request.onsuccess = function () {
+          // A newer page or worker upgrading the store (a new version of this file): let it, and reopen later.
+          request.result.onversionchange = function () { request.result.close(); opening = null; };
+          resolve(request.result);
+        };
         request.onerror = function () { opening = null; reject(request.error); };
       });
     }
@@ -84,10 +93,13 @@
             if (resp.status >= 500 || resp.status === 401) return false;
             return api.remove("outbox", item.id).then(function () {
               if (resp.status >= 400 && scope.console) console.warn("Kizuna: the server refused", item.url, resp.status);
-              if (!onAnswer) return next(i + 1);
+              if (!onAnswer && !item.result) return next(i + 1);
               return resp.json().catch(function () { return null; }).then(function (body) {
-                onAnswer(item, resp.status, body);
-                return next(i + 1);
+                var kept = item.result ? api.put("results", { id: item.id, at: item.at, status: resp.status, body: body }) : null;
+                return Promise.resolve(kept).then(function () {
+                  if (onAnswer) onAnswer(item, resp.status, body);
+                  return next(i + 1);
+                });
               });
             });
           }, function () { return false; });
