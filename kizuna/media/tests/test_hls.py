@@ -163,8 +163,14 @@ def test_packaging_again_after_a_killed_worker_starts_over_and_leaves_no_scratch
     assert media(video.hls_master.name).stat().st_mtime_ns == stamp
 
 
+def without_hls(video):
+    """The video as made before HLS existed: the MP4 and poster only."""
+    Video.objects.filter(pk=video.pk).update(hls_master="", hls_renditions=[], phone_mp4="", hls_error="")
+    return Video.objects.get(pk=video.pk)
+
+
 def test_a_video_ffmpeg_cannot_package_keeps_playing_as_mp4_with_the_reason_recorded(make_ready_video, settings):
-    video = make_ready_video()
+    video = without_hls(make_ready_video())
     settings.FFMPEG_BINARY = "/bin/false"
     video = video_hls_package(video=video)
     video.refresh_from_db()
@@ -173,7 +179,7 @@ def test_a_video_ffmpeg_cannot_package_keeps_playing_as_mp4_with_the_reason_reco
 
 
 def test_the_backfill_packages_the_ready_videos_that_have_no_hls(make_ready_video):
-    old = make_ready_video()  # made as before HLS: the MP4 only
+    old = without_hls(make_ready_video())
     assert old.hls_master.name == ""
     call_command("video_hls_backfill", "--now", stdout=open("/dev/null", "w"))
     old.refresh_from_db()
