@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
 from kizuna.ops.storage import (
     storage_is_remote,
     stored_exists,
@@ -243,5 +244,7 @@ def hls_playlist_text(video: Video, rendition: str = "") -> str | None:
 def hls_backfill_candidates() -> list[int]:
     """Return the ids of ready videos not yet packaged as HLS, oldest first."""
     return list(
-        Video.objects.filter(status=Video.Status.READY, hls_master="").order_by("created_at").values_list("pk", flat=True)
+        Video.objects.filter(status=Video.Status.READY, hls_master="")
+        .order_by("created_at")
+        .values_list("pk", flat=True)
     )

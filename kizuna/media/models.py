@@ -80,10 +80,6 @@ class Video(models.Model):
         return self.status == self.Status.READY
 
     @property
-    def has_hls(self) -> bool:
-        return self.is_ready and bool(self.hls_master)
-
-    @property
     def duration_label(self) -> str:
         """Return the length as m:ss (h:mm:ss past an hour), or "" before it is known."""
         if self.duration_seconds is None:

@@ -44,7 +44,9 @@ def _transcode_given_up(sender: Any, task_result: Any, **kwargs: Any) -> None:
     detail = error.traceback.strip().splitlines()[-1] if error and error.traceback.strip() else "task failed"
     if task_result.task.module_path == video_hls_task.module_path:
         # The MP4 still plays; the lesson just has no adaptive streaming until a backfill packages it.
-        video_hls_abandon(video_id=task_result.args[0], reason=f"gave up after {task_result.attempts} attempts: {detail}")
+        video_hls_abandon(
+            video_id=task_result.args[0], reason=f"gave up after {task_result.attempts} attempts: {detail}"
+        )
         return
     video_transcode_abandon(
         video_id=task_result.args[0],

@@ -2,6 +2,7 @@
 aligned 4-second fMP4 segments, a valid master playlist, a phone-sized MP4, and every file sent after the
 access check."""
 
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -181,7 +182,7 @@ def test_a_video_ffmpeg_cannot_package_keeps_playing_as_mp4_with_the_reason_reco
 def test_the_backfill_packages_the_ready_videos_that_have_no_hls(make_ready_video):
     old = without_hls(make_ready_video())
     assert old.hls_master.name == ""
-    call_command("video_hls_backfill", "--now", stdout=open("/dev/null", "w"))
+    call_command("video_hls_backfill", "--now", stdout=io.StringIO())
     old.refresh_from_db()
     assert old.hls_master.name and media(old.hls_master.name).is_file()
 

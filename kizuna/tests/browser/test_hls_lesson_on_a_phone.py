@@ -46,7 +46,10 @@ def hls_lesson(cast: Any, clip_540p: Path) -> Any:
     video = video_hls_package(video=video_transcode(video=video))
     assert video.hls_master, video.hls_error
     course = publish_course(
-        cast, slug="hls-course", title="動画で学ぶ製品紹介", lessons=[{"kind": "video", "title": "製品", "video": video}]
+        cast,
+        slug="hls-course",
+        title="動画で学ぶ製品紹介",
+        lessons=[{"kind": "video", "title": "製品", "video": video}],
     )
     return course.latest_version.lessons.get()
 
