@@ -124,13 +124,13 @@ def video_hls_master(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def video_hls_file(request: HttpRequest, key: uuid.UUID, rendition: str, name: str) -> HttpResponse:
+def video_hls_file(request: HttpRequest, key: uuid.UUID, rendition: str, hls_file: str) -> HttpResponse:
     """A rendition's playlist (segments signed when they live in a bucket), or one of its segments."""
     video = access_ready_video_for_viewer(request.user, key)
-    stored = hls_file_name(video, rendition, name)
+    stored = hls_file_name(video, rendition, hls_file)
     if stored is None:
         raise Http404
-    if name == "index.m3u8":
+    if hls_file == "index.m3u8":
         return _playlist_response(hls_playlist_text(video, rendition))
-    content_type = "video/mp4" if name.endswith(".mp4") else "video/iso.segment"
+    content_type = "video/mp4" if hls_file.endswith(".mp4") else "video/iso.segment"
     return stored_file_response(request, name=stored, content_type=content_type)
