@@ -1,8 +1,8 @@
 """Time to first frame of a lesson video on a throttled 3G link: HLS (hls.js, smallest rendition first) vs the MP4.
 
-The video is made by the app's own pipeline: a 60 s 1280x720 camera-like clip (moving test pattern with grain)
+The video is made by the app's own pipeline: a 30 s 1280x720 camera-like clip (moving test pattern with grain)
 goes through the transcode command (`kizuna/media/services.py`, the single MP4) and the HLS packaging command
-(`kizuna/media/hls.py`, 360p/540p/720p, 4 s fMP4 segments). A small HTTP server on 127.0.0.1 (byte ranges,
+(`kizuna/media/hls.py`, 360p/540p/720p fMP4, once with 4 s and once with 2 s segments). A small HTTP server on 127.0.0.1 (byte ranges,
 gzip for scripts as the app's static files are compressed) serves both; Debian's Chromium opens a page per
 case with CDP's Network.emulateNetworkConditions (default 1.6 Mbit/s down, 768 kbit/s up, 150 ms RTT) and the
 cache off, and the page plays the video muted, as soon as it can.
@@ -12,12 +12,13 @@ Two times per run, from the page's navigation start to the first decoded frame (
   * "from load": from the moment the page hands the video its source (after hls.js is loaded for HLS, as on
     every visit after the first, when hls.js is in the browser's cache) to the first frame.
 
-    .venv/bin/python bench/video_start.py [--runs 3] [--down-kbps 1600] [--rtt-ms 150] [--seconds 60]
+    .venv/bin/python bench/video_start.py [--runs 3] [--down-kbps 1600] [--rtt-ms 150] [--seconds 30]
 
 Writes bench/results/video-start-<time>.json and bench/results/video-start-latest.json.
 """
 
 import argparse
+import contextlib
 import gzip
 import http.server
 import json
@@ -39,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 HLSJS = ROOT / "kizuna" / "media" / "static" / "media" / "vendor" / "hls.js" / "hls.light.min.js"
 CHROMIUM = "/usr/bin/chromium"
+SEGMENTS = (4, 2)  # segment lengths compared: the pipeline's (hls.SEGMENT_SECONDS) and the other
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width"><title>{case}</title>{head}</head><body>
@@ -58,7 +60,7 @@ var s = document.createElement("script"); s.src = "hls.light.min.js";
 s.onload = function () {
   window.sourceAt = performance.now();
   var hls = new Hls({ enableWorker: false, startLevel: 0, capLevelToPlayerSize: true });
-  hls.loadSource("hls/master.m3u8"); hls.attachMedia(v); v.play();
+  hls.loadSource("{folder}/master.m3u8"); hls.attachMedia(v); v.play();
 };
 document.head.appendChild(s);"""
 
@@ -68,6 +70,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args: Any) -> None:
         pass
+
+    def handle_one_request(self) -> None:
+        # The browser closes connections it no longer needs (media requests it cancels).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle_one_request()
 
     def do_GET(self) -> None:  # noqa: N802
         path = Path(self.translate_path(self.path.split("?", 1)[0]))
@@ -116,12 +123,15 @@ def make_media(folder: Path, seconds: int) -> dict[str, Any]:
     )  # fmt: skip
     subprocess.run(_transcode_command(source, folder / "video.mp4", has_audio=True), check=True)
     ladder = hls_ladder(1280, 720)
-    for rendition in ladder:
-        (folder / "hls" / rendition.name).mkdir(parents=True)
-    subprocess.run(_package_command(folder / "video.mp4", folder / "hls", ladder), check=True)
+    first_segment = {}
+    for length in SEGMENTS:
+        out = folder / f"hls{length}"
+        for rendition in ladder:
+            (out / rendition.name).mkdir(parents=True)
+        subprocess.run(_package_command(folder / "video.mp4", out, ladder, segment_seconds=length), check=True)
+        first_segment[f"hls{length}"] = sum(p.stat().st_size for p in (out / ladder[0].name).glob("*0000.m4s"))
     shutil.copy(HLSJS, folder / "hls.light.min.js")
     mp4 = (folder / "video.mp4").stat().st_size
-    first_segment = sum(p.stat().st_size for p in (folder / "hls" / ladder[0].name).glob("*0000.m4s"))
     return {
         "seconds": seconds,
         "mp4_bytes": mp4,
@@ -172,7 +182,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--down-kbps", type=int, default=1600)
     parser.add_argument("--rtt-ms", type=int, default=150)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=30)
     args = parser.parse_args()
     if not HLSJS.exists():
         sys.exit("hls.js is not vendored yet: run `make vendor`")
@@ -180,7 +190,10 @@ def main() -> None:
         folder = Path(tmp)
         media = make_media(folder, args.seconds)
         (folder / "mp4.html").write_text(PAGE.format(case="mp4", head="", script=MP4_SCRIPT))
-        (folder / "hls.html").write_text(PAGE.format(case="hls", head="", script=HLS_SCRIPT))
+        cases = [f"hls{length}" for length in SEGMENTS] + ["mp4"]
+        for length in SEGMENTS:
+            script = HLS_SCRIPT.replace("{folder}", f"hls{length}")
+            (folder / f"hls{length}.html").write_text(PAGE.format(case=f"hls{length}", head="", script=script))
 
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
@@ -188,10 +201,10 @@ def main() -> None:
         server = Server(("127.0.0.1", 0), lambda *a: Handler(*a, directory=str(folder)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         port = server.server_address[1]
-        runs: dict[str, list[dict[str, Any]]] = {"hls": [], "mp4": []}
+        runs: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
         try:
             for _ in range(args.runs):
-                for case in ("hls", "mp4"):
+                for case in cases:
                     runs[case].append(measure(case, port, args.down_kbps, args.rtt_ms))
         finally:
             server.shutdown()

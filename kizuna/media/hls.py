@@ -92,7 +92,9 @@ def _hls_folder(key: uuid.UUID) -> str:
     return f"videos/{key}/hls"
 
 
-def _package_command(source: Path, out: Path, ladder: list[Rendition]) -> list[str]:
+def _package_command(
+    source: Path, out: Path, ladder: list[Rendition], *, segment_seconds: int = SEGMENT_SECONDS
+) -> list[str]:
     splits = "".join(f"[s{i}]" for i in range(len(ladder)))
     graph = [f"[0:v]split={len(ladder)}{splits}"]
     graph += [f"[s{i}]scale={r.width}:{r.height},setsar=1[v{i}]" for i, r in enumerate(ladder)]
@@ -108,10 +110,10 @@ def _package_command(source: Path, out: Path, ladder: list[Rendition]) -> list[s
         ]  # fmt: skip
     command += [
         # The same keyframe instants in every rendition: segments line up and a player can switch at any one.
-        "-force_key_frames", f"expr:gte(t,n_forced*{SEGMENT_SECONDS})", "-sc_threshold", "0",
+        "-force_key_frames", f"expr:gte(t,n_forced*{segment_seconds})", "-sc_threshold", "0",
         "-c:a", "aac", "-ac", "2", "-ar", "48000",
         "-map_metadata", "-1", "-map_chapters", "-1",
-        "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "vod",
+        "-f", "hls", "-hls_time", str(segment_seconds), "-hls_playlist_type", "vod",
         "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4",
         "-hls_segment_filename", str(out / "%v" / "seg-%05d.m4s"),
         "-master_pl_name", "master.m3u8",
