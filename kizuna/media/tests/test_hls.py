@@ -1,9 +1,10 @@
 """Ready videos are also packaged for adaptive streaming (HLS): renditions sized by the source, never larger,
-aligned 4-second fMP4 segments, a valid master playlist, a phone-sized MP4, and every file sent after the
+aligned 2-second fMP4 segments, a valid master playlist, a phone-sized MP4, and every file sent after the
 access check."""
 
 import io
 import json
+import math
 import subprocess
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import publish_course
-from kizuna.media.hls import hls_ladder, video_hls_package
+from kizuna.media.hls import SEGMENT_SECONDS, hls_ladder, video_hls_package
 from kizuna.media.models import Video
 
 FFMPEG, FFPROBE = "/usr/bin/ffmpeg", "/usr/bin/ffprobe"
@@ -22,7 +23,7 @@ FFMPEG, FFPROBE = "/usr/bin/ffmpeg", "/usr/bin/ffprobe"
 
 @pytest.fixture(scope="session")
 def clip_540p(tmp_path_factory) -> Path:
-    """9 s at 960x540 with sound: two renditions (360p, 540p) and three segments each."""
+    """9 s at 960x540 with sound: two renditions (360p, 540p), several segments each."""
     path = tmp_path_factory.mktemp("hls") / "clip540.mp4"
     subprocess.run(
         [FFMPEG, "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=960x540:rate=10",
@@ -113,7 +114,7 @@ def test_a_ready_video_gets_aligned_renditions_a_master_playlist_and_a_phone_mp4
         folder = media(f"videos/{video.key}/hls/{rendition['name']}")
         init, segments = parse_media_playlist((folder / "index.m3u8").read_text())
         assert 8.9 < sum(seconds for seconds, _ in segments) < 9.2
-        assert [seconds for seconds, _ in segments][:2] == [4.0, 4.0]  # ~4 s segments
+        assert [seconds for seconds, _ in segments][:2] == [SEGMENT_SECONDS] * 2
         counts.append(len(segments))
         for _seconds, name in segments:
             # Every segment starts on a keyframe at the same instant in every rendition: players switch anywhere.
@@ -123,7 +124,7 @@ def test_a_ready_video_gets_aligned_renditions_a_master_playlist_and_a_phone_mp4
         assert streams["video"]["codec_name"] == "h264" and streams["audio"]["codec_name"] == "aac"
         assert (streams["video"]["width"], streams["video"]["height"]) == (rendition["width"], rendition["height"])
         assert rendition["bandwidth"] > 0
-    assert counts[0] == counts[1] == 3
+    assert counts[0] == counts[1] == math.ceil(9 / SEGMENT_SECONDS)
 
     phone = probe(media(video.phone_mp4.name))
     picture = next(s for s in phone["streams"] if s["codec_type"] == "video")

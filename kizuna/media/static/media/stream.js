@@ -52,8 +52,8 @@
         useMp4(video, mp4);
       }
     });
+    // hls.js loads whatever the preload attribute says; changing it would fetch the MP4's metadata first.
     video.dataset.engine = "hls.js";
-    video.preload = "metadata";
     hls.loadSource(master);
     hls.attachMedia(video);
   }
@@ -66,8 +66,8 @@
       video.dataset.engine = "mp4";
     } else if (video.canPlayType(HLS_TYPE) && (apple() || !MediaSource)) {
       video.dataset.engine = "native";
-      video.preload = "metadata";
       video.src = master;
+      video.preload = "metadata";
     } else if (MediaSource && video.dataset.hlsjs) {
       loadScript(video.dataset.hlsjs).then(function () { withHlsJs(video, master, mp4); }, function () {
         video.dataset.engine = "mp4";
