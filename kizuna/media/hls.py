@@ -46,7 +46,7 @@ from .services import MediaError, _run, video_probe
 logger = logging.getLogger(__name__)
 
 # 2 s, not the usual 4 s: on a 1.6 Mbit/s, 150 ms 3G link the first 360p segment then arrives in time for a
-# start under two seconds (bench/video_start.py: 1.75 s with 2 s segments, 2.09 s with 4 s; bench/README.md).
+# start under two seconds (bench/video_start.py: 1.3–1.75 s with 2 s segments, 2.1–2.35 s with 4 s; bench/README.md).
 SEGMENT_SECONDS = 2
 # The rungs of the ladder by the picture's shorter side, and what each is encoded at.
 RUNGS = (360, 540, 720)
