@@ -55,7 +55,14 @@ SCORM_AGAIN_SHA512 := 65b7beec0acc51b4f59559ea631b1b1917c8f490fd255a843f364b41d9
 SCORM12_SHA256 := cf86d5840673b1ae90d00a1f6689376312842b65c7595b417b1259bfb0fc56b6
 SCORM2004_SHA256 := cc03a8c90f1f7cff3ad41d9e246a0c37760d7502bed53b1335622c189768e4ea
 
-vendor: $(SCORM_AGAIN_DIR)/.fetched-$(SCORM_AGAIN)
+# hls.js (its light build: HLS with fMP4/TS, no subtitles or DRM), the player of adaptive streaming where the
+# browser has no HLS of its own; checked the same way, in its own scratch folder.
+HLSJS := 1.7.4
+HLSJS_DIR := kizuna/media/static/media/vendor/hls.js
+HLSJS_SHA512 := dc697119d3ef4f6607bd060eb7ec8ecd3fc3122a2bfea255348ca51c0efb9207a805375042a8bbd06c1e7cd11498741e346ca30bc53adbe6ebbaa5bf4e99beb6
+HLSJS_SHA256 := 482cccb3a224554f64d8c2cf0d335dba4a3819bdb726afbfddfe15de4c277d82
+
+vendor: $(SCORM_AGAIN_DIR)/.fetched-$(SCORM_AGAIN) $(HLSJS_DIR)/.fetched-$(HLSJS)
 
 $(SCORM_AGAIN_DIR)/.fetched-$(SCORM_AGAIN):
 	rm -rf var/npm && mkdir -p var/npm $(SCORM_AGAIN_DIR)
@@ -68,6 +75,19 @@ $(SCORM_AGAIN_DIR)/.fetched-$(SCORM_AGAIN):
 	cp var/npm/package/dist/scorm12.min.js var/npm/package/dist/scorm12.min.js.map var/npm/package/dist/scorm2004.min.js \
 	  var/npm/package/dist/scorm2004.min.js.map var/npm/package/LICENSE $(SCORM_AGAIN_DIR)/
 	rm -rf var/npm && touch $@
+
+$(HLSJS_DIR)/.fetched-$(HLSJS):
+	rm -rf var/npm-hls && mkdir -p var/npm-hls $(HLSJS_DIR)
+	$(PYTHON) -c 'import hashlib, sys, urllib.request; data = urllib.request.urlopen(sys.argv[1], timeout=60).read(); \
+	  hashlib.sha512(data).hexdigest() == sys.argv[2] or sys.exit("hls.js: the tarball'"'"'s hash differs"); \
+	  open(sys.argv[3], "wb").write(data)' \
+	  https://registry.npmjs.org/hls.js/-/hls.js-$(HLSJS).tgz $(HLSJS_SHA512) var/npm-hls/hls.js.tgz
+	cd var/npm-hls && tar xzf hls.js.tgz
+	cd var/npm-hls/package/dist && printf '%s  hls.light.min.js\n' $(HLSJS_SHA256) | sha256sum --quiet -c
+	rm -f $(HLSJS_DIR)/.fetched-*
+	cp var/npm-hls/package/dist/hls.light.min.js var/npm-hls/package/dist/hls.light.min.js.map \
+	  var/npm-hls/package/LICENSE $(HLSJS_DIR)/
+	rm -rf var/npm-hls && touch $@
 
 # Regenerate the lock file from requirements.in in a clean environment.
 lock:

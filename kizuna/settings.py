@@ -425,7 +425,8 @@ CONTENT_SECURITY_POLICY = {
         # Stored files may be sent from the bucket (a redirect to a signed URL): its origin is allowed too.
         "img-src": ["'self'", "data:", *storage_origins(STORAGES["default"])],
         "media-src": ["'self'", "blob:", *storage_origins(STORAGES["default"])],
-        "connect-src": ["'self'"],
+        # hls.js fetches a video's segments itself: from the bucket too when they live in one (signed URLs).
+        "connect-src": ["'self'", *storage_origins(STORAGES["default"])],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from kizuna.catalog import selectors as catalog_selectors
 from kizuna.catalog import services as catalog
 from kizuna.media import services as media
+from kizuna.media.hls import video_hls_package
 from kizuna.ops.progress import QUIET, Progress
 from kizuna.ops.storage import stored_delete_folder
 from kizuna.orgs import services as orgs
@@ -215,6 +216,8 @@ def videos_create(
         video = media.video_transcode(video=video)
         if not video.is_ready:
             raise DemoSeedError(f"The demo video “{script.title}” could not be transcoded: {video.error}")
+        # Adaptive streaming too, as every upload gets it (the demo's 360p videos make one rendition: quick).
+        video = video_hls_package(video=video)
         videos[script] = video
     if videos:
         log(

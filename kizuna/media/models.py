@@ -44,6 +44,13 @@ class Video(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     mp4 = models.FileField(max_length=255, blank=True)
     poster = models.FileField(max_length=255, blank=True)
+    # Adaptive streaming (HLS), made after the MP4: the master playlist's name once every rendition is stored,
+    # the renditions [{"name": "360p", "width": 640, "height": 360, "bandwidth": 655600}, ...] smallest first,
+    # and the smallest rendition as one MP4 for phones (saved for offline).
+    hls_master = models.FileField(max_length=255, blank=True)
+    hls_renditions = models.JSONField(default=list, blank=True)
+    phone_mp4 = models.FileField(max_length=255, blank=True)
+    hls_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,15 +4,17 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from kizuna.ops.storage import signed_url_lifetime, storage_is_remote
 from kizuna.orgs.access import Role, role_required
 
 from .forms import VideoUploadForm
+from .hls import PLAYLIST_TYPE, hls_file_name, hls_playlist_text
 from .selectors import (
     access_ready_video_for_viewer,
     access_video_by_key_for_uploader,
@@ -96,3 +98,39 @@ def video_stream(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 def video_poster(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     video = access_ready_video_for_viewer(request.user, key)
     return stored_file_response(request, name=video.poster.name, content_type="image/jpeg")
+
+
+@require_http_methods(["GET", "HEAD"])
+def video_phone(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    """The phone-sized MP4 (the smallest HLS rendition), or the MP4 while there is none."""
+    video = access_ready_video_for_viewer(request.user, key)
+    return stored_file_response(request, name=video.phone_mp4.name or video.mp4.name, content_type="video/mp4")
+
+
+def _playlist_response(text: str | None) -> HttpResponse:
+    if text is None:
+        raise Http404
+    response = HttpResponse(text, content_type=PLAYLIST_TYPE)
+    # A bucket's signed segment URLs expire: a kept playlist must not outlive them.
+    lifetime = min(300, signed_url_lifetime() // 4) if storage_is_remote() else 300
+    response["Cache-Control"] = f"private, max-age={lifetime}"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def video_hls_master(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    video = access_ready_video_for_viewer(request.user, key)
+    return _playlist_response(hls_playlist_text(video))
+
+
+@require_http_methods(["GET", "HEAD"])
+def video_hls_file(request: HttpRequest, key: uuid.UUID, rendition: str, hls_file: str) -> HttpResponse:
+    """A rendition's playlist (segments signed when they live in a bucket), or one of its segments."""
+    video = access_ready_video_for_viewer(request.user, key)
+    stored = hls_file_name(video, rendition, hls_file)
+    if stored is None:
+        raise Http404
+    if hls_file == "index.m3u8":
+        return _playlist_response(hls_playlist_text(video, rendition))
+    content_type = "video/mp4" if hls_file.endswith(".mp4") else "video/iso.segment"
+    return stored_file_response(request, name=stored, content_type=content_type)

@@ -61,11 +61,13 @@ def _video_urls(lesson: Any) -> tuple[list[str], int] | None:
     video = lesson.video if lesson.video_id else None
     if video is None or not video.is_ready or not video.mp4:
         return None
-    urls = [reverse("media:video_stream", args=[video.key])]
+    # With HLS, the phone keeps the smallest rendition as one MP4 (the lesson page's fallback, played offline).
+    phone = bool(video.hls_master and video.phone_mp4)
+    urls = [reverse("media:video_phone" if phone else "media:video_stream", args=[video.key])]
     if video.poster:
         urls.append(reverse("media:video_poster", args=[video.key]))
     try:
-        size = video.mp4.size
+        size = video.phone_mp4.size if phone else video.mp4.size
     except OSError:  # the file is gone from storage: the lesson page says the same
         return None
     return urls, size
@@ -74,7 +76,8 @@ def _video_urls(lesson: Any) -> tuple[list[str], int] | None:
 def lesson_offline_pack(*, rep: Any, lesson: Any) -> OfflinePack:
     """Return what saving this lesson on the rep's phone stores, or why it cannot be saved (``refused``).
 
-    The video is the MP4 the pipeline made for phones (at most 720p, fast start). A quiz with a time limit is
+    The video is the smallest HLS rendition as one MP4 (360p or less, fast start), or the MP4 (at most 720p)
+    of a video not yet packaged as HLS; the size shown is that file's. A quiz with a time limit is
     not kept: its clock runs on the server, so it is taken online. A quiz lesson is kept with its open attempt
     (the answers are saved as the rep goes and sent when the connection is back).
     """

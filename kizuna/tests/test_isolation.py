@@ -71,10 +71,16 @@ def a_world(cast: Any, article_course: Any) -> dict[str, Any]:
     from kizuna.api.services import api_token_create
     from kizuna.catalog.models import Assignment
     from kizuna.media.models import Video
+    from kizuna.ops.storage import stored_save
 
     video = Video.objects.create(title="A only", status=Video.Status.READY, duration_seconds=10)
     video.mp4.save(f"videos/{video.key}/video.mp4", ContentFile(b"\x00" * 2048))
     video.poster.save(f"videos/{video.key}/poster.jpg", ContentFile(b"\xff\xd8\xff"))
+    # Packaged as HLS: the master, one rendition's playlist and the phone MP4 (media:video_hls_*, video_phone).
+    video.hls_renditions = [{"name": "360p", "width": 640, "height": 360, "bandwidth": 600000}]
+    video.phone_mp4.save(f"videos/{video.key}/phone.mp4", ContentFile(b"\x00" * 1024))
+    video.hls_master.save(f"videos/{video.key}/hls/master.m3u8", ContentFile(b"#EXTM3U\n360p/index.m3u8\n"))
+    stored_save(f"videos/{video.key}/hls/360p/index.m3u8", b"#EXTM3U\n#EXT-X-ENDLIST\n")
     course = publish_course(
         cast,
         slug="a-only",
@@ -98,6 +104,8 @@ def a_world(cast: Any, article_course: Any) -> dict[str, Any]:
         "video_id": video.pk,
         "key": video.key,
         "token_id": token.pk,
+        "rendition": "360p",
+        "hls_file": "index.m3u8",
     }
 
 
@@ -172,6 +180,9 @@ def test_every_object_route_refuses_partner_b(cast: Any, a_world: Any) -> None:
         "orgs:partner",
         "orgs:person",
         "media:video_stream",
+        "media:video_hls_master",
+        "media:video_hls_file",
+        "media:video_phone",
     } <= set(checked)
 
 

@@ -63,7 +63,11 @@ def test_a_lesson_video_is_stored_transcoded_and_played_from_the_bucket_with_ran
     video.refresh_from_db()
     assert video.status == Video.Status.READY, video.error
     folder = f"videos/{video.key}"
-    assert _keys(s3_bucket) == {f"{folder}/original", f"{folder}/video.mp4", f"{folder}/poster.jpg"}
+    # The upload, its MP4 and poster, and its HLS packaging (playlists, segments, the phone MP4).
+    assert {k for k in _keys(s3_bucket) if "/hls/" not in k} == {
+        f"{folder}/{name}" for name in ("original", "video.mp4", "poster.jpg", "phone.mp4")
+    }
+    assert f"{folder}/hls/master.m3u8" in _keys(s3_bucket)
     assert s3_bucket.Object(f"{folder}/original").get()["Body"].read() == video_bytes()
     assert _local_files() == []  # ffmpeg's scratch copies are gone; nothing is kept on this machine
     publish_course(
@@ -161,7 +165,7 @@ def test_deleting_a_video_removes_its_objects_from_the_bucket(
 
     with django_capture_on_commit_callbacks(execute=True):
         video = video_create(uploaded_by=cast.author, file=_clip())
-    assert len(_keys(s3_bucket)) == 3
+    assert len(_keys(s3_bucket)) > 4  # the upload, MP4, poster, phone MP4 and the HLS files
     with django_capture_on_commit_callbacks(execute=True):
         video_delete(video=Video.objects.get(pk=video.pk))
     assert _keys(s3_bucket) == set()

@@ -22,3 +22,6 @@ def test_collectstatic_builds_the_hashed_and_compressed_files_of_every_app_inclu
     assert (tmp_path / player).exists()
     assert (tmp_path / (player + ".br")).exists() or (tmp_path / (player + ".gz")).exists()
     assert "packages/vendor/scorm-again/scorm2004.min.js.map" in manifest
+    hls = manifest["media/vendor/hls.js/hls.light.min.js"]  # the HLS player, fetched by `make vendor` too
+    assert hls != "media/vendor/hls.js/hls.light.min.js" and (tmp_path / hls).exists()
+    assert "media/vendor/hls.js/hls.light.min.js.map" in manifest

@@ -1,0 +1,79 @@
+/* Adaptive streaming (HLS) for a lesson's video, so it starts fast and keeps playing on a weak network.
+ *
+ * A <video data-hls="master playlist" data-hlsjs="hls.js"> has the phone-sized MP4 as its src (preload none):
+ *  - Safari and iOS play the master playlist themselves (native HLS);
+ *  - elsewhere, with Media Source Extensions, hls.js (vendored, loaded only here, only when needed) plays it;
+ *  - with neither, offline (the saved MP4 is served from the phone), or if HLS fails, the MP4 plays.
+ * The <video> element is the same in every case, so the player's xAPI statements (player.js) are unchanged.
+ * data-engine tells which one plays: "native", "hls.js" or "mp4".
+ */
+(function () {
+  "use strict";
+  var HLS_TYPE = "application/vnd.apple.mpegurl";
+
+  function apple() { return /Apple/.test(navigator.vendor || ""); }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function useMp4(video, mp4) {
+    video.dataset.engine = "mp4";
+    if (video.getAttribute("src") !== mp4) { video.src = mp4; video.load(); }
+  }
+
+  function withHlsJs(video, master, mp4) {
+    // The rep pressed play on the MP4 while hls.js was on its way: the MP4 goes on playing.
+    if (!video.paused || video.currentTime > 0 || !window.Hls || !window.Hls.isSupported()) return;
+    var Hls = window.Hls;
+    // No worker (the page's CSP allows scripts from this site only); smallest rendition first, then by bandwidth.
+    var hls = new Hls({ enableWorker: false, startLevel: 0, capLevelToPlayerSize: true });
+    var reloads = 0;
+    hls.on(Hls.Events.ERROR, function (_event, data) {
+      if (!data.fatal) return;
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR && reloads < 3 && navigator.onLine) {
+        // Signed segment URLs expire: the playlists are asked for again, from where the video is.
+        reloads += 1;
+        var at = video.currentTime;
+        hls.loadSource(master);
+        hls.startLoad(at);
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && reloads < 3) {
+        reloads += 1;
+        hls.recoverMediaError();
+      } else {
+        hls.destroy();
+        useMp4(video, mp4);
+      }
+    });
+    // hls.js loads whatever the preload attribute says; changing it would fetch the MP4's metadata first.
+    video.dataset.engine = "hls.js";
+    hls.loadSource(master);
+    hls.attachMedia(video);
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("video[data-hls]"), function (video) {
+    var master = video.dataset.hls;
+    var mp4 = video.getAttribute("src");
+    var MediaSource = window.ManagedMediaSource || window.MediaSource;
+    if (!navigator.onLine) {
+      video.dataset.engine = "mp4";
+    } else if (video.canPlayType(HLS_TYPE) && (apple() || !MediaSource)) {
+      video.dataset.engine = "native";
+      video.src = master;
+      video.preload = "metadata";
+    } else if (MediaSource && video.dataset.hlsjs) {
+      loadScript(video.dataset.hlsjs).then(function () { withHlsJs(video, master, mp4); }, function () {
+        video.dataset.engine = "mp4";
+      });
+    } else {
+      video.dataset.engine = "mp4";
+    }
+  });
+})();
