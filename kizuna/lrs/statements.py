@@ -278,13 +278,8 @@ def statement_rows_insert(rows: list[LrsStatement], *, forwarding: bool | None =
     inserted = _insert_new(rows)
     if not inserted:
         return []
-    _bulk_insert(
-        LrsStatementKey,
-        [
-            LrsStatementKey(statement_id=row.seq, kind=kind, key=key[:1000], related=related)
-            for row in inserted
-            for kind, key, related in statement_keys(row.data)
-        ],
+    _keys_insert(
+        [(row.seq, kind, key[:1000], related) for row in inserted for kind, key, related in statement_keys(row.data)]
     )
     _merge_activities([a for row in inserted for a in _activities_of(row.data)])
     if forwarding is not False:
@@ -334,14 +329,23 @@ def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _bulk_insert(model: Any, objs: list[Any]) -> None:
-    """bulk_create in as few INSERTs as the database allows (Django's SQLite batches assume 999 parameters)."""
-    if not objs:
+def _keys_insert(keys: list[tuple[int | None, str, str, bool]]) -> None:
+    """Insert the filter keys as plain multi-row VALUES: on PostgreSQL, Django's bulk_create sends them as
+    UNNEST arrays, which psycopg quotes element by element in Python (a third of a batch's CPU time)."""
+    if not keys:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    step = _rows_per_query(len(fields))
-    for start in range(0, len(objs), step):
-        model._base_manager._insert(objs[start : start + step], fields=fields)
+    from django.db import connection
+
+    table = connection.ops.quote_name(LrsStatementKey._meta.db_table)
+    step = _rows_per_query(4)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), step):
+            chunk = keys[start : start + step]
+            cursor.execute(
+                f"INSERT INTO {table} (statement_id, kind, key, related) VALUES "  # noqa: S608 (names are ours)
+                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
+                [value for key in chunk for value in key],
+            )
 
 
 def _with_arrays(st: dict[str, Any]) -> dict[str, Any]:

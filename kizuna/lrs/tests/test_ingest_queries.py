@@ -76,3 +76,39 @@ def test_a_batch_sent_again_is_stored_once_and_a_changed_one_is_refused_whole(pr
     conflict = principal_lrs.post("/xapi/statements", changed)
     assert conflict.status_code == 409
     assert LrsStatement.objects.count() == 5  # nothing of the refused batch was kept
+
+
+def test_statements_about_a_known_rep_look_the_lesson_up_once_per_batch(cast, article_course, principal_lrs):
+    from kizuna.catalog.selectors import lesson_activity_data
+    from kizuna.records.selectors import lesson_progress_for
+
+    lesson = article_course.latest_version.lessons.order_by("position").first()
+    iri = lesson_activity_data(lesson)["iri"]
+
+    def progressed() -> dict[str, Any]:
+        return {
+            "id": str(uuid.uuid4()),
+            "actor": {"mbox": f"mailto:{cast.rep_a1.email}"},
+            "verb": {"id": ADL + "progressed"},
+            "object": {"id": iri},
+            "result": {"duration": "PT30S"},
+        }
+
+    principal_lrs.post("/xapi/statements", progressed())
+    response, one = counted_post(principal_lrs, progressed())
+    assert response.status_code == 200
+    response, ten = counted_post(principal_lrs, [progressed() for _n in range(10)])
+    assert response.status_code == 200
+    response, thirty = counted_post(principal_lrs, [progressed() for _n in range(30)])
+    assert response.status_code == 200
+    print(len(one), len(ten), len(thirty))
+    # The lesson, the rep's access to it and our own statement ids: once per batch, not per statement.
+    for sql in (ten, thirty):
+        assert sum('FROM "catalog_publishedlesson"' in q for q in sql) <= sum(
+            'FROM "catalog_publishedlesson"' in q for q in one
+        )
+    # What grows with the batch is the records app's write of each statement and its projections.
+    per_statement = (len(thirty) - len(ten)) / 20
+    assert len(one) - per_statement <= 12, (len(one), per_statement)
+    progress = lesson_progress_for(user=cast.rep_a1, lesson=lesson)
+    assert progress is not None and progress.time_spent_seconds == 42 * 30
