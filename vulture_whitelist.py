@@ -370,3 +370,4 @@ _.last_error_at  # variable, kizuna/lrs/models.py: shown on the forwarder page
 _.lease_until  # variable, kizuna/lrs/models.py: read through lease_until__isnull/__lt
 _.V2  # variable, kizuna/lrs/models.py: a choice of LrsForwarder.Version
 _.metadata_refreshed_at  # variable, kizuna/sso/models.py: shown by sso/provider_edit.html (when the IdP's metadata was last read)
+XapiMiddleware  # class, kizuna/lrs/middleware.py: settings.MIDDLEWARE
