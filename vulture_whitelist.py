@@ -378,3 +378,4 @@ _.ConnectionCls  # variable: urllib3's pool builds its connections from it
 _.pool_classes_by_scheme  # attribute: urllib3's PoolManager picks the pool class from it
 _.trust_env  # attribute: requests reads it (no proxy from the environment)
 _.get_requests_session  # method, kizuna/sso/adapter.py: allauth fetches OIDC documents and tokens with it
+XapiMiddleware  # class, kizuna/lrs/middleware.py: settings.MIDDLEWARE

@@ -10,7 +10,8 @@ with a principal credential over HTTP Basic and keep-alive connections:
 - single: statements per second, one statement per POST, `--concurrency` clients;
 - batch: statements per second, POSTs of 100 statements;
 - get: latency of a filtered GET (`agent` + `verb`, `limit=50`) and of following its `more` link, p50/p95;
-- queries: how many SQL queries storing one statement costs (counted in-process through the view).
+- in process (Django's test Client, no HTTP): SQL queries of a single POST and of a POST of 100, and the CPU
+  milliseconds each request costs (process time: what the throughput targets come down to on a shared machine).
 
 Targets (issue 15): >= 350 statements/s one per request, >= 8,000/s in batches of 100, filtered GET p95 < 100 ms,
 at both sizes. It prints a table and PASS/FAIL lines and writes bench/results/lrs-<timestamp>.json.
@@ -170,8 +171,10 @@ def fill(to: int, rng: random.Random, chunk: int = 2000) -> float:
     return time.monotonic() - start
 
 
-def queries_per_statement(key: str, secret: str) -> int:
-    """SQL queries one single-statement POST costs, through the view in-process (after one warm-up)."""
+def in_process(key: str, secret: str, *, requests: int = 40) -> dict[str, Any]:
+    """What one POST costs in this process, through the whole Django stack (test Client, no HTTP or gunicorn):
+    SQL queries of a single-statement POST and of a POST of 100, and CPU milliseconds per request (process time,
+    so it hardly depends on how busy the shared machine is; this is what the throughput targets come down to)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -179,11 +182,27 @@ def queries_per_statement(key: str, secret: str) -> int:
     client = Client(HTTP_HOST="127.0.0.1")
     headers = {"Authorization": basic(key, secret), "X-Experience-API-Version": "1.0.3"}
     rng = random.Random(7)
-    client.post("/xapi/statements", statement(rng), content_type="application/json", headers=headers)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.post("/xapi/statements", statement(rng), content_type="application/json", headers=headers)
-    assert response.status_code == 200, response.content
-    return len(captured.captured_queries)
+
+    def post(body: Any) -> None:
+        response = client.post("/xapi/statements", body, content_type="application/json", headers=headers)
+        assert response.status_code == 200, response.content
+
+    post(statement(rng))  # warm-up
+    out: dict[str, Any] = {}
+    for kind, size, count in (("single", 1, requests), ("batch", 100, max(3, requests // 8))):
+
+        def body(size: int = size) -> Any:
+            return statement(rng) if size == 1 else [statement(rng) for _i in range(size)]
+
+        with CaptureQueriesContext(connection) as captured:
+            post(body())
+        out[f"queries_{kind}"] = len(captured.captured_queries)
+        bodies = [body() for _i in range(count)]
+        start = time.process_time()
+        for one in bodies:
+            post(one)
+        out[f"cpu_ms_{kind}"] = round((time.process_time() - start) * 1000 / count, 2)
+    return out
 
 
 # --- the load ---------------------------------------------------------------------------------------------------
@@ -374,7 +393,8 @@ def main() -> int:
 
         connection.close()  # the server gets the connections; we reconnect for the query count
         run = measure(args, url, credential.key, secret, have)
-        run["queries_per_single_post"] = queries_per_statement(credential.key, secret)
+        run["in_process"] = in_process(credential.key, secret)
+        run["queries_per_single_post"] = run["in_process"]["queries_single"]
         report["runs"].append(run)
     print_report(report)
     out = BENCH / "results"
@@ -412,6 +432,11 @@ def print_report(report: dict[str, Any]) -> None:
         errors = {f"{kind}:{what}": n for kind in ("single", "batch", "get") for what, n in run[kind]["errors"].items()}
         if errors:
             print(f"{'':>11}   errors: {errors}")
+        cost = run["in_process"]
+        print(
+            f"{'':>11}   in process: single POST {cost['queries_single']} queries, {cost['cpu_ms_single']} ms CPU; "
+            f"POST of 100 {cost['queries_batch']} queries, {cost['cpu_ms_batch']} ms CPU"
+        )
     for run in report["runs"]:
         size = f"{run['size']:,}"
         for label, ok, got, target in (

@@ -148,6 +148,8 @@ MIDDLEWARE = [
     # /healthz and /readyz, answered before the host check and the HTTPS redirect (load balancers probe by IP).
     "kizuna.ops.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /xapi/ (the LRS: HTTP Basic, no session or CSRF) is answered here, without the page middleware below.
+    "kizuna.lrs.middleware.XapiMiddleware",
     "kizuna.ops.compression.PageGZipMiddleware",  # HTML pages only; see its docstring for BREACH
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

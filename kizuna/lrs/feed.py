@@ -17,7 +17,7 @@ from django.http import Http404
 from kizuna.catalog.selectors import access_lesson_for_user, lesson_id_for_activity_iri
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, has_role
-from kizuna.records.selectors import statement_owner_id
+from kizuna.records.selectors import statement_ids_stored
 from kizuna.records.services import (
     MAX_REPORT_SECONDS,
     lesson_complete,
@@ -31,29 +31,48 @@ logger = logging.getLogger(__name__)
 ADL = "http://adlnet.gov/expapi/verbs/"
 
 
-def statement_feed(*, person: Any, statement: dict[str, Any]) -> bool:
-    """Feed one stored statement about a known person into the projections; return whether it counted."""
-    obj = statement.get("object", {})
-    if obj.get("objectType", "Activity") != "Activity" or not has_role(person, Role.REP):
-        return False
-    lesson_id = lesson_id_for_activity_iri(obj.get("id", ""))
-    if lesson_id is None:
-        return False
-    try:
-        lesson = access_lesson_for_user(person, lesson_id)
-    except Http404:
-        return False
-    statement_id = uuid.UUID(statement["id"])
-    if statement_owner_id(statement_id) is not None:
-        return False
-    verb = statement["verb"]["id"]
-    result = statement.get("result", {})
-    try:
-        with transaction.atomic():
-            return _feed(person=person, lesson=lesson, verb=verb, result=result, statement_id=statement_id)
-    except ApplicationError as error:
-        logger.info("statement %s stored but not projected: %s", statement_id, error.message)
-        return False
+def statements_feed(items: list[tuple[Any, dict[str, Any]]]) -> int:
+    """Feed stored statements about known people (in order) into the projections; return how many counted.
+
+    Each activity IRI is looked up once and each person's access to a lesson checked once per batch, and every
+    id is checked against our own statements in one query, so a batch costs the records app's writes only.
+    """
+    lesson_ids: dict[str, int | None] = {}
+    candidates = []
+    for person, statement in items:
+        obj = statement.get("object", {})
+        if obj.get("objectType", "Activity") != "Activity" or not has_role(person, Role.REP):
+            continue
+        iri = obj.get("id", "")
+        if iri not in lesson_ids:
+            lesson_ids[iri] = lesson_id_for_activity_iri(iri)
+        lesson_id = lesson_ids[iri]
+        if lesson_id is not None:
+            candidates.append((person, statement, lesson_id, uuid.UUID(statement["id"])))
+    if not candidates:
+        return 0
+    ours = statement_ids_stored(statement_id for _p, _s, _l, statement_id in candidates)
+    lessons: dict[tuple[int, int], Any] = {}
+    counted = 0
+    for person, statement, lesson_id, statement_id in candidates:
+        if statement_id in ours:
+            continue
+        if (person.pk, lesson_id) not in lessons:
+            try:
+                lessons[(person.pk, lesson_id)] = access_lesson_for_user(person, lesson_id)
+            except Http404:
+                lessons[(person.pk, lesson_id)] = None
+        lesson = lessons[(person.pk, lesson_id)]
+        if lesson is None:
+            continue
+        verb = statement["verb"]["id"]
+        result = statement.get("result", {})
+        try:
+            with transaction.atomic():
+                counted += _feed(person=person, lesson=lesson, verb=verb, result=result, statement_id=statement_id)
+        except ApplicationError as error:
+            logger.info("statement %s stored but not projected: %s", statement_id, error.message)
+    return counted
 
 
 def _feed(*, person: Any, lesson: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID) -> bool:

@@ -190,6 +190,7 @@ def xapi_view(
                 return _preflight(methods)
             # Errors before a version is agreed are answered as the newest version this LRS speaks.
             version = SUPPORTED_VERSIONS[0] if authenticated else "1.0.3"
+            xreq_credential: LrsCredential | None = None
             try:
                 xreq = _from_django(request)
                 if authenticated:
@@ -201,7 +202,7 @@ def xapi_view(
                     who = authenticate(xreq.header("authorization"))
                     if isinstance(who, SessionGrant):
                         xreq.grant, who = who, who.credential
-                    xreq.credential = credential = who
+                    xreq.credential = xreq_credential = credential = who
                     try:
                         xreq.version = negotiate_version(asked)
                     except XapiError:
@@ -223,7 +224,7 @@ def xapi_view(
             response["X-Experience-API-Version"] = version
             if consistent_through and "X-Experience-API-Consistent-Through" not in response:
                 # What is sent is readable once answered; Kizuna's own statements once the mirror copied them.
-                through = mirror_consistent_through(timezone.now()).astimezone(UTC)
+                through = mirror_consistent_through(timezone.now(), xreq_credential).astimezone(UTC)
                 response["X-Experience-API-Consistent-Through"] = through.isoformat(timespec="milliseconds").replace(
                     "+00:00", "Z"
                 )

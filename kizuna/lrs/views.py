@@ -35,9 +35,9 @@ def about(xreq: XapiRequest) -> HttpResponse:
     return json_response({"version": SUPPORTED_VERSIONS, "extensions": {}})
 
 
-def _consistent_headers() -> dict[str, str]:
+def _consistent_headers(xreq: XapiRequest) -> dict[str, str]:
     # What other systems send is readable once answered; Kizuna's own statements once the mirror copied them.
-    return {"X-Experience-API-Consistent-Through": format_time(consistent_through(timezone.now()))}
+    return {"X-Experience-API-Consistent-Through": format_time(consistent_through(timezone.now(), xreq.credential))}
 
 
 @xapi_view(("GET", "PUT", "POST"), consistent_through=True)
@@ -78,7 +78,7 @@ def statements(xreq: XapiRequest) -> HttpResponse:
         ids = statements_store(credential=credential, statements=batch, version=xreq.version)
     attachments_keep(parts)
     response = HttpResponse(status=204) if xreq.method == "PUT" else json_response(ids)
-    response["X-Experience-API-Consistent-Through"] = _consistent_headers()["X-Experience-API-Consistent-Through"]
+    response["X-Experience-API-Consistent-Through"] = _consistent_headers(xreq)["X-Experience-API-Consistent-Through"]
     return response
 
 
@@ -130,7 +130,7 @@ def _statements_get(xreq: XapiRequest) -> HttpResponse:
         document = {"statements": [shape(row.data, fmt, languages) for row in page], "more": more}
         statements_out = [row.data for row in page]
         headers = {}
-    headers.update(_consistent_headers())
+    headers.update(_consistent_headers(xreq))
     if with_attachments == "true":
         body, content_type = multipart_response_body(document, statements_out)
         response = HttpResponse(body, content_type=content_type)

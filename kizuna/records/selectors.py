@@ -23,6 +23,11 @@ def statement_owner_id(statement_id: uuid.UUID) -> int | None:
     return Statement.objects.filter(id=statement_id).values_list("actor_id", flat=True).first()
 
 
+def statement_ids_stored(statement_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Return which of these statement ids are stored already (statement_owner_id for many, in one query)."""
+    return set(Statement.objects.filter(id__in=list(statement_ids)).values_list("id", flat=True))
+
+
 def statements_visible_to(user: Any, *, since: datetime | None = None, ascending: bool = False) -> QuerySet[Statement]:
     """Return the statements the user may read: their own; their reps' for a manager; all for admins and coaches."""
     m = membership_of(user)
