@@ -131,7 +131,7 @@ def main() -> int:
     st = Statement.objects.order_by("-seq").first()
     assert st is not None
     recent = list(Statement.objects.order_by("-seq").values_list("seq", flat=True)[:50])
-    queries = {
+    queries: dict[str, tuple[str, list[Any]]] = {
         "by_id": ("SELECT seq FROM records_statement WHERE id = %s", [st.id]),
         "projector_seq_in": ("SELECT * FROM records_statement WHERE seq = ANY(%s) ORDER BY seq", [recent]),
         "mirror_after": ("SELECT * FROM records_statement WHERE seq > %s ORDER BY seq LIMIT 500", [recent[-1]]),

@@ -15,6 +15,7 @@ import json
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -75,7 +76,7 @@ def _bounds_sql(month: date) -> str:
     return f"FROM ({_literal(month_start(month))}) TO ({_literal(month_start(next_month(month)))})"
 
 
-def _columns(cur) -> list[str]:  # type: ignore[no-untyped-def]
+def _columns(cur: Any) -> list[str]:
     cur.execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
         "ORDER BY attnum",
@@ -105,12 +106,12 @@ def partitions_list() -> list[Partition]:
     return sorted(found, key=lambda p: (p.month is None, p.month or date.min))
 
 
-def _exists(cur, name: str) -> bool:  # type: ignore[no-untyped-def]
+def _exists(cur: Any, name: str) -> bool:
     cur.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
     return bool(cur.fetchone()[0])
 
 
-def _create_month(cur, month: date) -> None:  # type: ignore[no-untyped-def]
+def _create_month(cur: Any, month: date) -> None:
     """Create one month's partition, moving in the rows the default partition caught for it (usually none)."""
     name = partition_name(month)
     start, end = month_start(month), month_start(next_month(month))

@@ -3,8 +3,8 @@ made ahead by a job, old months archived to storage and restored, and rebuilds b
 
 import threading
 import uuid
-from unittest import mock
 from datetime import UTC, date, datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
