@@ -84,6 +84,11 @@ def main() -> int:
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
+    # Pages render without collectstatic's manifest (the bench's gunicorn run has one; this in-process one not).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     out: dict[str, Any] = {"load_before": [round(x, 2) for x in os.getloadavg()]}
     out["partitioned"] = partitions.is_partitioned()
     out["statements"] = Statement.objects.count()

@@ -135,6 +135,7 @@ def bulk_load(sim: Simulation) -> dict[str, int]:
         restore = [sql for table in tables for sql in drop_secondary_indexes(cur, table)]
         # Partitioned by month (records' migration 0005, docs/statements-at-scale.md): the window's months made
         # first; COPY cannot FREEZE a partitioned table; the id keys are filled in one pass after the copy.
+        # (FREEZE needs the truncate in the same transaction, which the months' creation commits.)
         freeze = "" if partitioned else " WITH (FREEZE)"
         if partitioned:
             conn.commit()
@@ -163,7 +164,7 @@ def bulk_load(sim: Simulation) -> dict[str, int]:
             ("records_courseprogress", COURSE_PROGRESS_COLUMNS, sim.course_progress_rows(), "course_progress"),
         ):
             n = 0
-            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FREEZE)") as copy:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{freeze}") as copy:
                 for row in rows:
                     copy.write_row(row)
                     n += 1
