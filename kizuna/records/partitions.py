@@ -23,8 +23,11 @@ from django.db import connection, transaction
 
 from kizuna.ops.storage import stored_exists, stored_open, stored_save
 
+from .models import StatementKey
+
 TABLE = "records_statement"
 DEFAULT = "records_statement_default"
+KEYS = StatementKey._meta.db_table  # the ids of every month, filled by the insert trigger (migration 0005)
 # An advisory lock (any constant) so two makers of partitions, or a maker and a detach, take turns.
 _LOCK = 7_202_010
 ARCHIVE_PREFIX = "statements/archive"
@@ -167,7 +170,7 @@ def partition_detach(month: date) -> int:
 
     The archive is written and checked before the partition is dropped, in one transaction with the detach,
     so a process killed half way leaves the month attached (run it again). Returns the rows archived.
-    The month's statement ids stay in `records_statementkey`: an archived id is never stored again.
+    The month's statement ids stay in the key table (StatementKey): an archived id is never stored again.
     """
     name = partition_name(month)
     with transaction.atomic(), connection.cursor() as cur:
@@ -243,8 +246,7 @@ def partition_restore(month: date) -> int:
                 copy.write(block)
         # Ids of a month archived elsewhere: known from now on (those kept at the detach are there already).
         cur.execute(
-            f'INSERT INTO records_statementkey (id, seq, stored) SELECT id, seq, stored FROM "{name}" '
-            "ON CONFLICT (id) DO NOTHING"
+            f'INSERT INTO {KEYS} (id, seq, stored) SELECT id, seq, stored FROM "{name}" ON CONFLICT (id) DO NOTHING'
         )
         cur.execute(f'ALTER TABLE {TABLE} ATTACH PARTITION "{name}" FOR VALUES {_bounds_sql(month)}')
         cur.execute(f'SELECT count(*) FROM "{name}"')
