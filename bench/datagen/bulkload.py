@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from typing import Any
 
 from .common import log
@@ -122,26 +123,48 @@ MAX_COUNTED_SECONDS = 120.0  # kizuna.records.projections.MAX_COUNTED_SECONDS; c
 def bulk_load(sim: Simulation) -> dict[str, int]:
     from django.conf import settings
 
+    from kizuna.records.partitions import partitions_ensure
+
     tables = ["records_statement", "records_lessonprogress", "records_courseprogress", "records_learningday"]
     counts = {}
     with connect() as conn, conn.cursor() as cur:
         cur.execute("SET maintenance_work_mem = '1GB'")
-        cur.execute(f"TRUNCATE {', '.join(tables)}")
+        cur.execute("SELECT relkind = 'p' FROM pg_class WHERE oid = 'records_statement'::regclass")
+        partitioned = cur.fetchone()[0]
+        cur.execute(f"TRUNCATE {', '.join(tables + (['records_statementkey'] if partitioned else []))}")
         restore = [sql for table in tables for sql in drop_secondary_indexes(cur, table)]
+        # Partitioned by month (records' migration 0005, docs/statements-at-scale.md): the window's months made
+        # first; COPY cannot FREEZE a partitioned table; the id keys are filled in one pass after the copy.
+        # (FREEZE needs the truncate in the same transaction, which the months' creation commits.)
+        freeze = "" if partitioned else " WITH (FREEZE)"
+        if partitioned:
+            conn.commit()
+            partitions_ensure(since=datetime.fromtimestamp(sim.window_start_us / 1e6, tz=sim.tz).date())
+            cur.execute("ALTER TABLE records_statement DISABLE TRIGGER records_statement_key_once")
         t0 = time.monotonic()
         n = 0
-        with cur.copy(f"COPY records_statement ({', '.join(STATEMENT_COLUMNS)}) FROM STDIN WITH (FREEZE)") as copy:
+        with cur.copy(f"COPY records_statement ({', '.join(STATEMENT_COLUMNS)}) FROM STDIN{freeze}") as copy:
             for row in sim.rows():
                 copy.write_row(row)
                 n += 1
         counts["statements"] = n
+        if partitioned:
+            cur.execute(
+                "INSERT INTO records_statementkey (id, seq, stored) SELECT id, seq, stored FROM records_statement"
+            )
+            cur.execute("ALTER TABLE records_statement ENABLE TRIGGER records_statement_key_once")
+            cur.execute("SELECT min(stored) FROM records_statement_default")
+            earliest = cur.fetchone()[0]
+            conn.commit()
+            if earliest is not None:  # statements from before the window (assignments): their months too
+                partitions_ensure(since=earliest.astimezone(sim.tz).date())
         log(f"statements: {n:,} copied in {time.monotonic() - t0:.0f} s ({n / max(0.1, time.monotonic() - t0):,.0f}/s)")
         for table, columns, rows, key in (
             ("records_lessonprogress", LESSON_PROGRESS_COLUMNS, sim.lesson_progress_rows(), "lesson_progress"),
             ("records_courseprogress", COURSE_PROGRESS_COLUMNS, sim.course_progress_rows(), "course_progress"),
         ):
             n = 0
-            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FREEZE)") as copy:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{freeze}") as copy:
                 for row in rows:
                     copy.write_row(row)
                     n += 1

@@ -48,6 +48,22 @@ class Statement(models.Model):
         return f"{self.actor_id} {self.verb.rsplit('/', 1)[-1]} {self.object_iri}"
 
 
+class StatementKey(models.Model):
+    """The statement ids stored so far, unique across every month's partition (PostgreSQL only).
+
+    On PostgreSQL `records_statement` is partitioned by month of `stored` (docs/statements-at-scale.md), and a unique
+    index there can only be per partition. A trigger inserts each new statement's id here first and skips the
+    statement when the id is known, so an id is stored once whatever the partition, under concurrency (the
+    second insert waits for the first's transaction) and after a killed process (both rows roll back).
+    Keys outlive a detached partition, so an archived statement's id is never reused. Unused on SQLite, where
+    the statements table keeps its own unique index.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    seq = models.BigIntegerField()
+    stored = models.DateTimeField()
+
+
 class LessonProgress(models.Model):
     """Projection: one rep's progress in one published lesson."""
 

@@ -13,13 +13,13 @@ the time played since its previous statement, up to MAX_VIDEO_REPORT_SECONDS: th
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models import Case, DateTimeField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from kizuna.ops.repcache import content_changed
 from . import vocab
 from .content import content_source
 from .models import CourseProgress, LearningDay, LessonProgress, PendingStatement, Statement
+from .partitions import statement_ranges
 from .segments import covered_seconds, merge_segments, parse_segments
 
 MAX_COUNTED_SECONDS = 120.0
@@ -368,38 +369,115 @@ def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:
     return counts
 
 
-def rebuild_all(*, batch_size: int = 5000, progress: Progress = QUIET) -> dict[str, int]:
-    """Throw the projections away and derive them again from every statement, in stored order."""
+# Every field the projectors read: one left out is fetched by one query per statement (object_type was).
+_REPLAY_FIELDS = (
+    "seq",
+    "actor_id",
+    "partner_id",
+    "verb",
+    "object_type",
+    "course_id",
+    "course_version_id",
+    "lesson_id",
+    "result",
+    "context",
+    "duration_seconds",
+    "timestamp",
+)
+# Reps replayed together in one pass: the memory a rebuild holds is their projection rows, whatever the table's size.
+ACTORS_PER_PASS = 5000
+
+
+def _statements_stored_between(start: datetime | None, end: datetime | None) -> QuerySet[Statement]:
+    """The statements stored in [start, end): on PostgreSQL one partition (the bounds prune the others)."""
+    statements = Statement.objects.order_by("seq").only(*_REPLAY_FIELDS)
+    if start is not None:
+        statements = statements.filter(stored__gte=start)
+    if end is not None:
+        statements = statements.filter(stored__lt=end)
+    return statements
+
+
+def _replay_by_partition(actors: list[int] | None, *, batch_size: int, progress: Progress) -> Replay:
+    memory = Replay()
+    for start, end in statement_ranges():
+        statements = _statements_stored_between(start, end)
+        if actors is not None:
+            statements = statements.filter(actor_id__in=actors)
+        replay(statements.iterator(chunk_size=batch_size), into=memory)
+        progress.log(_("Replayed the statements stored from %(start)s to %(end)s") % {"start": start, "end": end})
+    return memory
+
+
+def rebuild_all(
+    *,
+    batch_size: int = 5000,
+    partner_id: int | None = None,
+    actors_per_pass: int = ACTORS_PER_PASS,
+    progress: Progress = QUIET,
+) -> dict[str, int]:
+    """Throw the projections away and derive them again from the statements, month partition by partition.
+
+    Reps are replayed `actors_per_pass` at a time (all their statements, every partition in stored order), so
+    the memory held is bounded by those reps' rows, not by the table. With `partner_id`, only the reps who
+    have statements for that agency are rebuilt (all their statements, whichever agency), the rest untouched.
+    """
+    counts = {"lesson_progress": 0, "course_progress": 0, "learning_days": 0}
     with transaction.atomic():
-        LessonProgress.objects.all().delete()
-        CourseProgress.objects.all().delete()
-        LearningDay.objects.all().delete()
-        statements = Statement.objects.order_by("seq").only(
-            "seq",
-            "actor_id",
-            "partner_id",
-            "verb",
-            "course_id",
-            "course_version_id",
-            "lesson_id",
-            "result",
-            "context",
-            "duration_seconds",
-            "timestamp",
-        )
-        memory = replay(
-            progress.track(
-                statements.iterator(chunk_size=batch_size),
-                total=Statement.objects.count(),
-                description=_("Replaying the statements"),
+        actors: list[int] | None
+        if partner_id is None:
+            actors = list(Statement.objects.order_by().values_list("actor_id", flat=True).distinct())
+            LessonProgress.objects.all().delete()
+            CourseProgress.objects.all().delete()
+            LearningDay.objects.all().delete()
+        else:
+            actors = list(
+                Statement.objects.filter(partner_id=partner_id).order_by().values_list("actor_id", flat=True).distinct()
             )
-        )
-        LessonProgress.objects.bulk_create(memory.lessons.values(), batch_size=batch_size)
-        CourseProgress.objects.bulk_create(memory.courses.values(), batch_size=batch_size)
-        LearningDay.objects.bulk_create(memory.days.values(), batch_size=batch_size)
+            LessonProgress.objects.filter(user_id__in=actors).delete()
+            CourseProgress.objects.filter(user_id__in=actors).delete()
+            LearningDay.objects.filter(user_id__in=actors).delete()
+        actors.sort()
+        passes: list[list[int] | None] = [
+            actors[i : i + actors_per_pass] for i in range(0, len(actors), actors_per_pass)
+        ]
+        if partner_id is None and len(passes) == 1:
+            passes = [None]  # everybody in one pass: no list of ids to send
+        for group in progress.track(passes, description=_("Replaying the statements"), total=len(passes)):
+            memory = _replay_by_partition(group, batch_size=batch_size, progress=progress)
+            LessonProgress.objects.bulk_create(memory.lessons.values(), batch_size=batch_size)
+            CourseProgress.objects.bulk_create(memory.courses.values(), batch_size=batch_size)
+            LearningDay.objects.bulk_create(memory.days.values(), batch_size=batch_size)
+            counts["lesson_progress"] += len(memory.lessons)
+            counts["course_progress"] += len(memory.courses)
+            counts["learning_days"] += len(memory.days)
         content_changed()
-    return {
-        "lesson_progress": len(memory.lessons),
-        "course_progress": len(memory.courses),
-        "learning_days": len(memory.days),
-    }
+    return counts
+
+
+# A statement's `timestamp` (when it happened) may come before its `stored` (an offline outbox sends late) and,
+# with a device's clock ahead, a little after: a month's learning days are read from a day before the month on.
+CLOCK_SKEW = timedelta(days=1)
+
+
+def rebuild_month(*, month: date, batch_size: int = 5000, progress: Progress = QUIET) -> dict[str, int]:
+    """Derive one month's learning days again (the projection kept per day), reading the partitions from that
+    month on only. Progress in lessons and courses spans months: rebuild it with `rebuild_all`."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = datetime(month.year, month.month, 1, tzinfo=tz)
+    end = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=tz)
+    days: dict[tuple[int, date], LearningDay] = {}
+    with transaction.atomic():
+        LearningDay.objects.filter(day__gte=start.date(), day__lt=end.date()).delete()
+        for lo, hi in statement_ranges():
+            if hi is not None and hi <= start - CLOCK_SKEW:
+                continue
+            statements = _statements_stored_between(lo, hi).filter(timestamp__gte=start, timestamp__lt=end)
+            for st in statements.iterator(chunk_size=batch_size):
+                if is_learner_event(st):
+                    key = (st.actor_id, statement_day(st))
+                    days[key] = project_day(days.get(key), st)
+            progress.log(_("Replayed the statements stored from %(start)s to %(end)s") % {"start": lo, "end": hi})
+        LearningDay.objects.bulk_create(days.values(), batch_size=batch_size)
+        content_changed()
+    return {"learning_days": len(days)}

@@ -108,3 +108,18 @@ def test_statements_carry_the_whole_activity_definition_in_xapi(cast):
     assert data["verb"]["display"] == {"ja-JP": "回答した", "en-US": "answered"}
     assert data["actor"]["account"]["name"] == str(cast.rep_a1.public_id)
     assert data["version"] == "1.0.3"
+
+
+def test_a_rebuilds_queries_do_not_grow_with_the_statements(cast, article_course, django_assert_max_num_queries):
+    # A field the projectors read but the rebuild did not load was fetched by one query per statement.
+    lesson = article_course.latest_version.lessons.first()
+    for _ in range(3):
+        services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
+    before = _snapshot()
+    with django_assert_max_num_queries(25) as few:
+        rebuild_all()
+    for _ in range(30):
+        services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rebuild_all()
+    assert _snapshot() != before

@@ -1,17 +1,41 @@
-"""Rebuild every progress projection from the statements (a progress bar on a terminal)."""
+"""Rebuild the progress projections from the statements (a progress bar on a terminal)."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kizuna.ops.progress import command_progress
-from kizuna.records.projections import rebuild_everything
+from kizuna.orgs.selectors import partner_by_code
+from kizuna.records.partitions import parse_month
+from kizuna.records.projections import rebuild_all, rebuild_everything, rebuild_month
 
 
 class Command(BaseCommand):
-    help = "Throw away the progress projections and derive them again from all statements."
+    help = (
+        "Throw away the progress projections and derive them again from the statements, partition by partition. "
+        "--partner CODE: only the reps with statements for that agency (records' progress and learning days); "
+        "--month YYYY-MM: only that month's learning days."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--partner", metavar="CODE", help="the agency's code: rebuild its reps only")
+        parser.add_argument("--month", metavar="YYYY-MM", help="rebuild that month's learning days only")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["partner"] and options["month"]:
+            raise CommandError("Give --partner or --month, not both.")
         with command_progress(self, options) as progress:
-            counts = rebuild_everything(progress=progress)
+            if options["partner"]:
+                partner = partner_by_code(code=options["partner"])
+                if partner is None:
+                    raise CommandError(f"No agency has the code {options['partner']!r}.")
+                counts = rebuild_all(partner_id=partner.pk, progress=progress)
+            elif options["month"]:
+                try:
+                    month = parse_month(options["month"])
+                except ValueError as err:
+                    raise CommandError(f"--month takes YYYY-MM, not {options['month']!r}.") from err
+                counts = rebuild_month(month=month, progress=progress)
+            else:
+                counts = rebuild_everything(progress=progress)
         self.stdout.write(self.style.SUCCESS("Rebuilt " + ", ".join(f"{name}: {n}" for name, n in counts.items())))
