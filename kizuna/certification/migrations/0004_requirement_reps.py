@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0002_webhook_secret_rotation'),
+        ('certification', '0003_alter_requirement_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
