@@ -101,7 +101,6 @@ def test_statements_about_a_known_rep_look_the_lesson_up_once_per_batch(cast, ar
     assert response.status_code == 200
     response, thirty = counted_post(principal_lrs, [progressed() for _n in range(30)])
     assert response.status_code == 200
-    print(len(one), len(ten), len(thirty))
     # The lesson, the rep's access to it and our own statement ids: once per batch, not per statement.
     for sql in (ten, thirty):
         assert sum('FROM "catalog_publishedlesson"' in q for q in sql) <= sum(
