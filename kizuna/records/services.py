@@ -21,7 +21,7 @@ from kizuna.orgs.access import membership_of
 
 from . import vocab
 from .content import content_source
-from .models import CourseProgress, LessonProgress, PendingStatement, Statement
+from .models import CourseProgress, LessonProgress, PendingStatement, Statement, StatementKey
 from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
 
@@ -229,6 +229,9 @@ def statement_record(
         return statement, True
     # The id is stored already (a retry, or the same statement sent twice at once).
     existing = Statement.objects.filter(id=statement_id).first()
+    if existing is None and StatementKey.objects.filter(id=statement_id).exists():
+        # Its month was archived (statements_detach): the id stays taken, and the sender is told so.
+        raise StatementError(_("This statement was stored long ago and has been archived; it is not stored again."))
     if existing is None:  # SQLite's OR IGNORE also skips NOT NULL/CHECK failures: never silently
         raise IntegrityError(f"statement {statement_id} was not stored")
     if existing.actor_id != actor.pk:

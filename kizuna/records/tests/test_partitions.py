@@ -17,7 +17,7 @@ from kizuna.ops.storage import stored_exists
 from kizuna.records import partitions, vocab
 from kizuna.records.models import LearningDay, Statement, StatementKey
 from kizuna.records.projections import rebuild_all, rebuild_month
-from kizuna.records.services import Activity, _insert_once, statement_record
+from kizuna.records.services import Activity, StatementError, _insert_once, statement_record
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -103,8 +103,15 @@ def test_an_old_month_is_archived_to_storage_detached_and_restored(cast):
     assert stored_exists(partitions.archive_name(date(2025, 2, 1)))
     assert not Statement.objects.filter(id__in=[s.id for s in old]).exists()
     assert "records_statement_p2025_02" not in {p.name for p in partitions.partitions_list()}
-    # An archived id is not stored again.
+    # An archived id is not stored again, and whoever sends it again is told why (not a server error).
     assert not _insert_at(_statement(cast.rep_a1, stored=datetime(2026, 12, 5, tzinfo=UTC), statement_id=old[0].id))
+    with pytest.raises(StatementError, match="アーカイブ"):
+        statement_record(
+            actor=cast.rep_a1,
+            verb=vocab.EXPERIENCED,
+            activity=Activity(iri="urn:test:a", type=ARTICLE, name={}),
+            statement_id=old[0].id,
+        )
     call_command("statements_detach", "--restore", "2025-02")
     back = Statement.objects.filter(id__in=[s.id for s in old]).order_by("seq")
     assert [(s.id, s.seq, s.stored) for s in back] == [(s.id, s.seq, s.stored) for s in old]
