@@ -52,7 +52,7 @@ SEGMENT_SECONDS = 2
 RUNGS = (360, 540, 720)
 BASE_KBPS = 500  # the 360p rendition: starts within two seconds on a 1.6 Mbps 3G link
 PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
-_FILE_NAME = re.compile(r"^(index\.m3u8|init_\d{1,2}\.mp4|seg-\d{5}\.m4s)$")
+_FILE_NAME = re.compile(r"^(index\.m3u8|init(_\d{1,2})?\.mp4|seg-\d{5}\.m4s)$")
 _RENDITION_NAME = re.compile(r"^\d{2,4}p$")
 _MAP_URI = re.compile(r'URI="([^"]+)"')
 
