@@ -34,7 +34,7 @@ def effect_reading(result: Result, *, metric_words: str) -> list[str]:
     else:
         first = _(
             "The experiment found no clear effect: the %(metric)s changed by %(effect)s points, and anything from "
-            "%(low)s to %(high)s points fits the figures. This does not show the course has no effect; a change "
+            "%(low)s to %(high)s points fits the figures. This does not show the training has no effect; a change "
             "smaller than that range's width cannot be told from chance with these reps."
         )
     out = [first % words]
@@ -49,9 +49,9 @@ def effect_reading(result: Result, *, metric_words: str) -> list[str]:
         if result.iv is not None:
             out.append(
                 _(
-                    "%(share)s%% of the reps given the course finished it. For reps who take the training when given "
+                    "%(share)s%% of the reps given the training finished it. For reps who take the training when given "
                     "it, finishing it changed the %(metric)s by %(effect)s points (95%% interval %(low)s to %(high)s; "
-                    "instrumental variables, which assume being given the course changes sales only through doing it)."
+                    "instrumental variables, which assume being given the training changes sales only through doing it)."
                 )
                 % {
                     **share,
@@ -62,7 +62,7 @@ def effect_reading(result: Result, *, metric_words: str) -> list[str]:
                 }
             )
         else:
-            out.append(_("%(share)s%% of the reps given the course finished it.") % share)
+            out.append(_("%(share)s%% of the reps given the training finished it.") % share)
     if len(result.per_agency) > 1:
         out.append(
             _(

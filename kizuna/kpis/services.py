@@ -576,7 +576,7 @@ def experiment_start(
     eligible = experiment_eligible(kind=kind, content_id=content_id, partner_ids=partner_ids)
     if len(eligible) < MIN_REPS:
         raise KpiError(
-            _("Too few reps can take part: %(n)s have not been given this course yet; an experiment needs 4 or more.")
+            _("Too few reps can take part: %(n)s have not been given this training yet; an experiment needs 4 or more.")
             % {"n": len(eligible)}
             if kind == "course"
             else _("Too few reps can take part: %(n)s have not been given it yet; an experiment needs 4 or more.")

@@ -439,7 +439,7 @@ def experiment_new(request: HttpRequest) -> HttpResponse:
                 add_to_form(form, err)
             else:
                 if experiment.kind == "course":
-                    said = _("The experiment has started: the reps were drawn and the first ones given the course.")
+                    said = _("The experiment has started: the reps were drawn and the first ones given the training.")
                 else:
                     said = _("The experiment has started: the reps were drawn and the first ones given it.")
                 messages.success(request, said)

@@ -55,6 +55,15 @@ def can_see_report(user: "User") -> bool:
     return m is not None and (m.role in POSTER_ROLES or m.role == Role.MANAGER)
 
 
+def can_see_report_of(user: "User", update: FlashUpdate) -> bool:
+    """Whether the person may see this update's report. An update rolled out as an experiment reaches reps by the
+    draw: its report would tell an agency's manager who is in which arm, so only principal staff see it."""
+    if not can_see_report(user):
+        return False
+    m = membership_of(user)
+    return update.audience != FlashUpdate.Audience.EXPERIMENT or (m is not None and m.role in POSTER_ROLES)
+
+
 # --- Audience -------------------------------------------------------------------------------
 
 
@@ -127,7 +136,7 @@ def access_update_for_reporter(user: "User", update_id: int) -> FlashUpdate:
     if not can_see_report(user):
         raise Http404
     update = access_update_for_user(user, update_id)
-    if not update.is_published:
+    if not update.is_published or not can_see_report_of(user, update):
         raise Http404
     return update
 

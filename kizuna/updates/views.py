@@ -219,7 +219,7 @@ def update(request: HttpRequest, update_id: int) -> HttpResponse:
             if question and is_rep and not (receipt and receipt.answered_at)
             else None,
             "can_edit": selectors.can_edit(request.user, update_obj),
-            "can_report": update_obj.is_published and selectors.can_see_report(request.user),
+            "can_report": update_obj.is_published and selectors.can_see_report_of(request.user, update_obj),
             "audience": selectors.audience_label_for(request.user, update_obj),
             "overdue": update_obj.is_overdue_for(request.user) if is_rep else update_obj.is_overdue(),
             "date_before_joining": is_rep and joined_after(request.user.date_joined, update_obj.ack_due_at),

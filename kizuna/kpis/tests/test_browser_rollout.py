@@ -26,7 +26,7 @@ def test_the_admin_starts_waves_and_reads_the_result_after_the_period(cast, live
     sign_in(page, base, cast.admin.email)
 
     page.goto(f"{base}/kpis/experiments/")
-    page.get_by_role("link", name="コースを実験として配信").click()
+    page.get_by_role("link", name="研修を実験として配信").click()
     page.wait_for_load_state()
     page.locator("#id_course").select_option(str(course.pk))
     page.get_by_label(cast.partner_a.name).check()

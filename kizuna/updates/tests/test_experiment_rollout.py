@@ -156,3 +156,22 @@ def test_an_author_gets_no_experiment_button(cast: Any, signed_in: Any) -> None:
         {"title": "著者の速報", "body": "本文", "audience": "all", "action": "experiment"},
     )
     assert not response["Location"].startswith(reverse("kpis:experiment_new"))
+
+
+def test_an_agencys_manager_cannot_see_who_was_given_an_experiments_update(
+    cast: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    reps_with_history(cast)
+    update = _draft(cast, ack_due_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        _start(cast, update)
+    report = reverse("updates:update_report", args=[update.pk])
+    # The report names who has it (the arms): the principal's staff read it; an agency's manager may not.
+    client.force_login(cast.admin)
+    assert client.get(report).status_code == 200
+    client.force_login(cast.manager_a)
+    assert client.get(report).status_code == 404
+    assert report.encode() not in client.get(reverse("updates:updates")).content
+    update.refresh_from_db()
+    assert not selectors.can_see_report_of(cast.manager_a, update)
+    assert selectors.can_see_report_of(cast.admin, update)

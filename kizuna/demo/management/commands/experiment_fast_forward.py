@@ -24,6 +24,6 @@ class Command(BaseCommand):
             raise CommandError(f"no experiment {options['experiment']}")
         done = experiment_fast_forward(experiment=experiment)
         self.stdout.write(
-            f"experiment {experiment.pk}: {done['released']} reps given the course, {done['finished']} finished it, "
+            f"experiment {experiment.pk}: {done['released']} reps given it, {done['finished']} finished it, "
             f"{done['figures']} monthly figures simulated; the period ended"
         )
