@@ -22,7 +22,7 @@ from kizuna.packages.serving import package_file_response
 from kizuna.packages.views import PACKAGE_CSP
 
 from . import launching, selectors, services
-from .forms import Cmi5ImportForm
+from .forms import Cmi5ImportForm, Cmi5WaiveForm
 
 authoring = role_required(Role.ADMIN, Role.AUTHOR)
 
@@ -100,3 +100,32 @@ def cmi5_items(request: HttpRequest, cmi5_lesson_id: int) -> HttpResponse:
     lesson, course = selectors.access_cmi5_lesson_for_user(request.user, cmi5_lesson_id)
     items = package_item_analysis(request.user, lesson)
     return render(request, "cmi5/items.html", {"lesson": lesson, "cmi5_course": course, "items": items})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def studio_cmi5_waive(request: HttpRequest, cmi5_lesson_id: int) -> HttpResponse:
+    """The principal waives an AU of a cmi5 lesson for a rep, with the cmi5 reason (then moveOn is evaluated)."""
+    lesson, course = selectors.access_cmi5_lesson_for_user(request.user, cmi5_lesson_id)
+    form = Cmi5WaiveForm(
+        request.POST or None,
+        registrations=selectors.registrations_for_waiver(user=request.user, course=course),
+        aus=course.aus.all(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            launching.cmi5_au_waive(registration=data["registration"], au=data["au"], reason=data["reason"])
+        except ApplicationError as err:
+            add_to_form(form, err)
+        else:
+            messages.success(
+                request,
+                _("“%(au)s” was waived for %(rep)s.")
+                % {"au": data["au"].title, "rep": data["registration"].rep.name or data["registration"].rep.email},
+            )
+            return redirect("cmi5:studio_cmi5_waive", cmi5_lesson_id=lesson.pk)
+    waivers = selectors.waivers_of(user=request.user, course=course)[:50]
+    return render(
+        request, "cmi5/studio_waive.html", {"lesson": lesson, "cmi5_course": course, "form": form, "waivers": waivers}
+    )
