@@ -39,7 +39,7 @@ from kizuna.records import services as records
 from kizuna.records import vocab as records_vocab
 from kizuna.records.content import content_source
 
-from .models import Au, AuStatus, Course, LaunchMode, Registration, Session
+from .models import Au, AuStatus, Course, LaunchMode, MoveOn, Registration, Session
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -494,6 +494,8 @@ def _store_through(
         status.save()
         if any(verb in ("completed", "passed") for verb, _st in accepted):
             _evaluate(registration, session_id=session.session_id, now=now)
+        if any(verb == "failed" for verb, _st in accepted):
+            _failure_record(registration, status, session_id=session.session_id)
     return ids
 
 
@@ -627,6 +629,26 @@ def _result_record(registration: Registration, aus: list[Au], statuses: dict[int
         passed=True,
         score_scaled=round(sum(scores) / len(scores), 4) if scores else None,
         statement_id=uuid.uuid5(registration.registration, "result"),
+        registration=registration.registration,
+    )
+
+
+def _failure_record(registration: Registration, status: AuStatus, *, session_id: uuid.UUID) -> None:
+    """A `failed` on an AU whose moveOn needs a pass (Passed, CompletedAndPassed) keeps the course from being
+    satisfied until the rep passes it: that is the lesson's failed result, with the mean of the AUs' scaled
+    scores, so whatever reads lesson results (a certification's minimum score) sees the failure as it sees a
+    failed SCORM package. A later pass satisfies the course and records the pass (``_result_record``)."""
+    if "course" in registration.satisfied or status.satisfied:
+        return
+    if status.au.move_on not in (MoveOn.PASSED, MoveOn.COMPLETED_AND_PASSED):
+        return
+    scores = [s for s in registration.statuses.values_list("score_scaled", flat=True) if s is not None]
+    records.lesson_result_record(
+        rep=registration.rep,
+        lesson=registration.lesson,
+        passed=False,
+        score_scaled=round(sum(scores) / len(scores), 4) if scores else None,
+        statement_id=uuid.uuid5(registration.registration, f"failed:{session_id}"),
         registration=registration.registration,
     )
 
