@@ -217,6 +217,12 @@ def cmi5_sessions_abandon_stale(*, now: datetime | None = None) -> int:
     return count
 
 
+def _reviewable(registration: Registration, au: Au) -> bool:
+    """Review mode is for an AU the rep has finished: completed or passed in this registration."""
+    status = registration.statuses.filter(au=au).first()
+    return status is not None and (status.completed_at is not None or status.passed_at is not None)
+
+
 def _launch_url(url: str, params: dict[str, str]) -> str:
     base, _hash, fragment = url.partition("#")
     joined = base + ("&" if "?" in base else "?") + urlencode(params)
@@ -242,6 +248,8 @@ def cmi5_launch(
     fetch_key = secrets.token_urlsafe(32)
     with transaction.atomic():
         registration = _registration(rep=rep, course=course, lesson=lesson, now=now)
+        if launch_mode == LaunchMode.REVIEW and not _reviewable(registration, au):
+            raise Cmi5Error(_("Only an AU you have completed or passed opens for review."))
         _abandon_open(registration, now)
         session = Session.objects.create(
             registration=registration,
@@ -381,6 +389,8 @@ def _check_defined(
     context = st.get("context", {})
     if session.au.publisher_id not in _ids(context.get("contextActivities", {}).get("grouping")):
         raise _refuse("cmi5-defined statements must carry the contextTemplate's grouping (the AU's publisher id).")
+    if session.launch_mode != LaunchMode.NORMAL and verb not in ("initialized", "terminated"):
+        raise _refuse(f"in {session.launch_mode} mode the AU sends only initialized and terminated.")
     if verb in seen:
         raise _refuse(f"'{verb}' was sent already in this session.")
     if verb in ("passed", "failed") and ({"passed", "failed"} & set(seen)):
@@ -391,8 +401,6 @@ def _check_defined(
         raise _refuse("'passed' was sent already in this registration.")
     if verb == "failed" and status.passed_at is not None:
         raise _refuse("'failed' may not follow 'passed' in a registration.")
-    if session.launch_mode != LaunchMode.NORMAL and verb not in ("initialized", "terminated"):
-        raise _refuse(f"in {session.launch_mode} mode the AU sends only initialized and terminated.")
     result = st.get("result", {})
     want_success = {"passed": True, "failed": False}.get(verb)
     if want_success is None and "success" in result:

@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kizuna.ops.errors import ApplicationError, add_to_form
+from kizuna.ops.errors import ApplicationError, add_to_form, message_user
 from kizuna.orgs.access import Role, membership_of, role_required
 from kizuna.packages.selectors import package_item_analysis
 from kizuna.packages.services import PackageError
@@ -23,6 +23,7 @@ from kizuna.packages.views import PACKAGE_CSP
 
 from . import launching, selectors, services
 from .forms import Cmi5ImportForm, Cmi5WaiveForm
+from .models import LaunchMode
 
 authoring = role_required(Role.ADMIN, Role.AUTHOR)
 
@@ -64,7 +65,9 @@ def cmi5_file(request: HttpRequest, cmi5_lesson_id: int, au_path: str) -> HttpRe
 @login_required
 @require_POST
 def au_launch(request: HttpRequest, cmi5_lesson_id: int, au_id: int) -> HttpResponse:
-    """Launch an AU: the LMS's side (registration, session, LMS.LaunchData, launched), then open the AU."""
+    """Launch an AU: the LMS's side (registration, session, LMS.LaunchData, launched), then open the AU.
+
+    ``mode=Review`` (POSTed by the lesson page's second button of a finished AU) launches it in Review mode."""
     lesson, au = selectors.access_au_for_user(request.user, cmi5_lesson_id, au_id)
     m = membership_of(request.user)
     lesson_url = reverse("learning:lesson", args=[lesson.pk])
@@ -72,12 +75,14 @@ def au_launch(request: HttpRequest, cmi5_lesson_id: int, au_id: int) -> HttpResp
         messages.info(request, _("Only reps launch AUs: their learning is what is recorded."))
         return redirect(lesson_url)
     site = request.build_absolute_uri("/").rstrip("/")
+    # A finished AU may be opened again in Review mode (nothing it sends is counted); anything else is Normal.
+    mode = LaunchMode.REVIEW if request.POST.get("mode") == LaunchMode.REVIEW else LaunchMode.NORMAL
     try:
         _session, url = launching.cmi5_launch(
-            rep=request.user, lesson=lesson, au=au, site=site, return_url=site + lesson_url
+            rep=request.user, lesson=lesson, au=au, site=site, return_url=site + lesson_url, launch_mode=mode
         )
     except ApplicationError as err:
-        err.message_user(request)
+        message_user(request, err)
         return redirect(lesson_url)
     # Both launch methods open the AU in this window (the spec allows a redirect for AnyWindow and OwnWindow).
     return redirect(url)
