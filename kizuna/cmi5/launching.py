@@ -39,7 +39,7 @@ from kizuna.records import services as records
 from kizuna.records import vocab as records_vocab
 from kizuna.records.content import content_source
 
-from .models import Au, AuStatus, Course, LaunchMode, Registration, Session
+from .models import Au, AuStatus, Course, LaunchMode, MoveOn, Registration, Session
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -217,6 +217,12 @@ def cmi5_sessions_abandon_stale(*, now: datetime | None = None) -> int:
     return count
 
 
+def _reviewable(registration: Registration, au: Au) -> bool:
+    """Review mode is for an AU the rep has finished: completed or passed in this registration."""
+    status = registration.statuses.filter(au=au).first()
+    return status is not None and (status.completed_at is not None or status.passed_at is not None)
+
+
 def _launch_url(url: str, params: dict[str, str]) -> str:
     base, _hash, fragment = url.partition("#")
     joined = base + ("&" if "?" in base else "?") + urlencode(params)
@@ -242,6 +248,8 @@ def cmi5_launch(
     fetch_key = secrets.token_urlsafe(32)
     with transaction.atomic():
         registration = _registration(rep=rep, course=course, lesson=lesson, now=now)
+        if launch_mode == LaunchMode.REVIEW and not _reviewable(registration, au):
+            raise Cmi5Error(_("Only an AU you have completed or passed opens for review."))
         _abandon_open(registration, now)
         session = Session.objects.create(
             registration=registration,
@@ -381,6 +389,8 @@ def _check_defined(
     context = st.get("context", {})
     if session.au.publisher_id not in _ids(context.get("contextActivities", {}).get("grouping")):
         raise _refuse("cmi5-defined statements must carry the contextTemplate's grouping (the AU's publisher id).")
+    if session.launch_mode != LaunchMode.NORMAL and verb not in ("initialized", "terminated"):
+        raise _refuse(f"in {session.launch_mode} mode the AU sends only initialized and terminated.")
     if verb in seen:
         raise _refuse(f"'{verb}' was sent already in this session.")
     if verb in ("passed", "failed") and ({"passed", "failed"} & set(seen)):
@@ -391,8 +401,6 @@ def _check_defined(
         raise _refuse("'passed' was sent already in this registration.")
     if verb == "failed" and status.passed_at is not None:
         raise _refuse("'failed' may not follow 'passed' in a registration.")
-    if session.launch_mode != LaunchMode.NORMAL and verb not in ("initialized", "terminated"):
-        raise _refuse(f"in {session.launch_mode} mode the AU sends only initialized and terminated.")
     result = st.get("result", {})
     want_success = {"passed": True, "failed": False}.get(verb)
     if want_success is None and "success" in result:
@@ -494,6 +502,8 @@ def _store_through(
         status.save()
         if any(verb in ("completed", "passed") for verb, _st in accepted):
             _evaluate(registration, session_id=session.session_id, now=now)
+        if any(verb == "failed" for verb, _st in accepted):
+            _failure_record(registration, status, session_id=session.session_id)
     return ids
 
 
@@ -627,6 +637,26 @@ def _result_record(registration: Registration, aus: list[Au], statuses: dict[int
         passed=True,
         score_scaled=round(sum(scores) / len(scores), 4) if scores else None,
         statement_id=uuid.uuid5(registration.registration, "result"),
+        registration=registration.registration,
+    )
+
+
+def _failure_record(registration: Registration, status: AuStatus, *, session_id: uuid.UUID) -> None:
+    """A `failed` on an AU whose moveOn needs a pass (Passed, CompletedAndPassed) keeps the course from being
+    satisfied until the rep passes it: that is the lesson's failed result, with the mean of the AUs' scaled
+    scores, so whatever reads lesson results (a certification's minimum score) sees the failure as it sees a
+    failed SCORM package. A later pass satisfies the course and records the pass (``_result_record``)."""
+    if "course" in registration.satisfied or status.satisfied:
+        return
+    if status.au.move_on not in (MoveOn.PASSED, MoveOn.COMPLETED_AND_PASSED):
+        return
+    scores = [s for s in registration.statuses.values_list("score_scaled", flat=True) if s is not None]
+    records.lesson_result_record(
+        rep=registration.rep,
+        lesson=registration.lesson,
+        passed=False,
+        score_scaled=round(sum(scores) / len(scores), 4) if scores else None,
+        statement_id=uuid.uuid5(registration.registration, f"failed:{session_id}"),
         registration=registration.registration,
     )
 

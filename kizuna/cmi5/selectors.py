@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kizuna.catalog.selectors import access_lesson_for_user
+from kizuna.orgs.access import visible_reps
 
 from .models import Au, AuStatus, Course, Registration
 
@@ -66,3 +67,22 @@ def registration_for_waiver(*, email: str, au_publisher_id: str) -> tuple[Regist
         if au is not None:
             return registration, au
     return None
+
+
+def registrations_for_waiver(*, user: "User", course: Course) -> QuerySet[Registration]:
+    """The registrations in a cmi5 course of the reps this person may see (a waiver is for one of them)."""
+    return (
+        Registration.objects.filter(course=course, rep__in=visible_reps(user))
+        .select_related("rep")
+        .order_by("rep__name", "rep__email")
+    )
+
+
+def waivers_of(*, user: "User", course: Course) -> QuerySet[AuStatus]:
+    """The AUs of a cmi5 course waived for the reps this person may see, the latest first."""
+    return (
+        AuStatus.objects.filter(registration__in=registrations_for_waiver(user=user, course=course))
+        .exclude(waived_at=None)
+        .select_related("registration__rep", "au")
+        .order_by("-waived_at")
+    )

@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kizuna.ops.errors import ApplicationError, add_to_form
+from kizuna.ops.errors import ApplicationError, add_to_form, message_user
 from kizuna.orgs.access import Role, membership_of, role_required
 from kizuna.packages.selectors import package_item_analysis
 from kizuna.packages.services import PackageError
@@ -22,7 +22,8 @@ from kizuna.packages.serving import package_file_response
 from kizuna.packages.views import PACKAGE_CSP
 
 from . import launching, selectors, services
-from .forms import Cmi5ImportForm
+from .forms import Cmi5ImportForm, Cmi5WaiveForm
+from .models import LaunchMode
 
 authoring = role_required(Role.ADMIN, Role.AUTHOR)
 
@@ -64,7 +65,9 @@ def cmi5_file(request: HttpRequest, cmi5_lesson_id: int, au_path: str) -> HttpRe
 @login_required
 @require_POST
 def au_launch(request: HttpRequest, cmi5_lesson_id: int, au_id: int) -> HttpResponse:
-    """Launch an AU: the LMS's side (registration, session, LMS.LaunchData, launched), then open the AU."""
+    """Launch an AU: the LMS's side (registration, session, LMS.LaunchData, launched), then open the AU.
+
+    ``mode=Review`` (POSTed by the lesson page's second button of a finished AU) launches it in Review mode."""
     lesson, au = selectors.access_au_for_user(request.user, cmi5_lesson_id, au_id)
     m = membership_of(request.user)
     lesson_url = reverse("learning:lesson", args=[lesson.pk])
@@ -72,12 +75,14 @@ def au_launch(request: HttpRequest, cmi5_lesson_id: int, au_id: int) -> HttpResp
         messages.info(request, _("Only reps launch AUs: their learning is what is recorded."))
         return redirect(lesson_url)
     site = request.build_absolute_uri("/").rstrip("/")
+    # A finished AU may be opened again in Review mode (nothing it sends is counted); anything else is Normal.
+    mode = LaunchMode.REVIEW if request.POST.get("mode") == LaunchMode.REVIEW else LaunchMode.NORMAL
     try:
         _session, url = launching.cmi5_launch(
-            rep=request.user, lesson=lesson, au=au, site=site, return_url=site + lesson_url
+            rep=request.user, lesson=lesson, au=au, site=site, return_url=site + lesson_url, launch_mode=mode
         )
     except ApplicationError as err:
-        err.message_user(request)
+        message_user(request, err)
         return redirect(lesson_url)
     # Both launch methods open the AU in this window (the spec allows a redirect for AnyWindow and OwnWindow).
     return redirect(url)
@@ -100,3 +105,32 @@ def cmi5_items(request: HttpRequest, cmi5_lesson_id: int) -> HttpResponse:
     lesson, course = selectors.access_cmi5_lesson_for_user(request.user, cmi5_lesson_id)
     items = package_item_analysis(request.user, lesson)
     return render(request, "cmi5/items.html", {"lesson": lesson, "cmi5_course": course, "items": items})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def studio_cmi5_waive(request: HttpRequest, cmi5_lesson_id: int) -> HttpResponse:
+    """The principal waives an AU of a cmi5 lesson for a rep, with the cmi5 reason (then moveOn is evaluated)."""
+    lesson, course = selectors.access_cmi5_lesson_for_user(request.user, cmi5_lesson_id)
+    form = Cmi5WaiveForm(
+        request.POST or None,
+        registrations=selectors.registrations_for_waiver(user=request.user, course=course),
+        aus=course.aus.all(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            launching.cmi5_au_waive(registration=data["registration"], au=data["au"], reason=data["reason"])
+        except ApplicationError as err:
+            add_to_form(form, err)
+        else:
+            messages.success(
+                request,
+                _("“%(au)s” was waived for %(rep)s.")
+                % {"au": data["au"].title, "rep": data["registration"].rep.name or data["registration"].rep.email},
+            )
+            return redirect("cmi5:studio_cmi5_waive", cmi5_lesson_id=lesson.pk)
+    waivers = selectors.waivers_of(user=request.user, course=course)[:50]
+    return render(
+        request, "cmi5/studio_waive.html", {"lesson": lesson, "cmi5_course": course, "form": form, "waivers": waivers}
+    )

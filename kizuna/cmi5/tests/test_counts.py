@@ -161,3 +161,53 @@ def test_a_cmi5_score_under_the_minimum_does_not_certify(cast: Any, tmp_path: Pa
         )
     assert CourseProgress.objects.get(user=cast.rep_a1, course=course).completed_at is not None
     assert Holding.objects.get(rep=cast.rep_a1, certification=cert).status == Holding.Status.IN_PROGRESS
+
+
+def test_a_failed_au_that_needs_a_pass_records_the_lessons_failed_result_until_a_retake_passes(
+    cast: Any, tmp_path: Path
+) -> None:
+    from kizuna.certification.models import Evidence
+    from kizuna.cmi5.selectors import cmi5_course_by_id
+    from kizuna.records import vocab as records_vocab
+
+    course, lesson = imported_course(cast, tmp_path, cmi5_zip(COURSE), slug="cmi5-failed")
+    cert = certification_on(cast, course, lesson, min_score=80)
+    listen, recap = cmi5_course_by_id(lesson.content_id).aus.order_by("position")
+
+    def results() -> list[tuple[str, Any]]:
+        rows = Statement.objects.filter(actor=cast.rep_a1, lesson_id=lesson.pk, object_type__endswith="/lesson")
+        return [
+            (verb.rsplit("/", 1)[-1], result)
+            for verb, result in rows.filter(verb__in=[records_vocab.PASSED.iri, records_vocab.FAILED.iri])
+            .order_by("seq")
+            .values_list("verb", "result")
+        ]
+
+    player = launch(cast.rep_a1, lesson, listen)  # CompletedAndPassed, masteryScore 0.8
+    sent = player.send(
+        player.statement("failed", {"success": False, "score": {"scaled": 0.4}, "duration": "PT5S"}),
+        player.statement("terminated", {"duration": "PT5S"}),
+    )
+    assert sent.status_code == 200, sent.content
+    assert results() == [("failed", {"success": False, "score": {"scaled": 0.4}})]
+    evidence = Evidence.objects.get(rep=cast.rep_a1, kind=Evidence.Kind.QUIZ, ref=str(lesson.key))
+    assert evidence.passed is False and evidence.score == 0.4
+    # A failed on an AU that completing satisfies (moveOn Completed) is no failure of the course.
+    player = launch(cast.rep_a1, lesson, recap)
+    player.send(
+        player.statement("completed", {"completion": True, "duration": "PT5S"}),
+        player.statement("failed", {"success": False, "duration": "PT5S"}),
+        player.statement("terminated", {"duration": "PT5S"}),
+    )
+    assert len(results()) == 1
+    assert Holding.objects.get(rep=cast.rep_a1, certification=cert).status == Holding.Status.IN_PROGRESS
+    # The retake passes: the course is satisfied and the lesson's result is now a pass with the new score.
+    player = launch(cast.rep_a1, lesson, listen)
+    player.send(
+        player.statement("completed", {"completion": True, "duration": "PT5S"}),
+        player.statement("passed", {"success": True, "score": {"scaled": 0.9}, "duration": "PT5S"}),
+        player.statement("terminated", {"duration": "PT5S"}),
+    )
+    assert [verb for verb, _result in results()] == ["failed", "passed"]
+    assert results()[-1][1] == {"success": True, "score": {"scaled": 0.9}}
+    assert Holding.objects.get(rep=cast.rep_a1, certification=cert).status == Holding.Status.CERTIFIED

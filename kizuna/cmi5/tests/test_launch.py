@@ -420,3 +420,59 @@ def test_answers_an_au_reports_feed_the_lessons_item_analysis(cast: Any, cmi5_le
     outsider = Client()
     outsider.force_login(cast.manager_b)
     assert outsider.get(f"/cmi5/lessons/{lesson.pk}/items/").status_code == 404
+
+
+def test_a_rep_reviews_a_finished_au_and_nothing_it_sends_counts(cast: Any, cmi5_lesson: Any) -> None:
+    from kizuna.records import vocab as records_vocab
+    from kizuna.records.models import Statement
+
+    _course, lesson, cmi5 = cmi5_lesson
+    au_row = cmi5.aus.get()
+    rep = Client()
+    rep.force_login(cast.rep_a1)
+    launch_url = f"/learn/lessons/{lesson.pk}/au/{au_row.pk}/launch/"
+    lesson_url = f"/learn/lessons/{lesson.pk}/"
+    assert "cmi5-review" not in rep.get(lesson_url).content.decode()
+    # Review is refused before the AU is finished: no session, back to the lesson with the reason.
+    refused = rep.post(launch_url, {"mode": "Review"}, follow=True)
+    assert refused.redirect_chain[-1][0] == lesson_url
+    assert "復習モードで開けるのは" in refused.content.decode()
+    assert not Session.objects.exists()
+    _session, au = _launch(cast, lesson, au_row)
+    au.start()
+    au.send(
+        au.statement("initialized"),
+        au.statement("completed", {"completion": True, "duration": "PT1M"}),
+        au.statement("passed", {"success": True, "score": {"scaled": 0.9}, "duration": "PT1M"}),
+        au.statement("terminated", {"duration": "PT2M"}),
+    )
+    page = rep.get(lesson_url).content.decode()
+    assert "cmi5-review" in page and "復習モードで開く（結果は記録されません）" in page
+    response = rep.post(launch_url, {"mode": "Review"})
+    assert response.status_code == 302
+    review = Au(Client(), response["Location"])
+    review.start()
+    assert review.launch_data["launchMode"] == "Review"
+    session = Session.objects.latest("pk")
+    assert session.launch_mode == "Review"
+    launched = LrsStatement.objects.filter(verb=launching.VERBS["launched"]).order_by("seq").last()
+    assert launched.data["context"]["extensions"][launching.EXT + "launchmode"] == "Review"
+    assert review.send(review.statement("initialized")).status_code == 200
+    for verb, result in [
+        ("completed", {"completion": True, "duration": "PT1S"}),
+        ("passed", {"success": True, "score": {"scaled": 0.95}, "duration": "PT1S"}),
+        ("failed", {"success": False, "score": {"scaled": 0.1}, "duration": "PT1S"}),
+    ]:
+        sent = review.send(review.statement(verb, result))
+        assert sent.status_code == 403 and "Review mode" in sent.content.decode()
+    assert review.send(review.statement("terminated", {"duration": "PT1S"})).status_code == 200
+    assert _verbs(review.registration).count("completed") == 1
+    assert _verbs(review.registration).count("passed") == 1
+    assert not LrsStatement.objects.filter(verb=launching.VERBS["failed"]).exists()
+    results = Statement.objects.filter(
+        actor=cast.rep_a1, lesson_id=lesson.pk, verb__in=[records_vocab.PASSED.iri, records_vocab.FAILED.iri]
+    )
+    assert list(results.values_list("result", flat=True)) == [{"success": True, "score": {"scaled": 0.9}}]
+    # Any other mode asked for is a Normal launch.
+    assert rep.post(launch_url, {"mode": "Browse"}).status_code == 302
+    assert Session.objects.latest("pk").launch_mode == "Normal"
