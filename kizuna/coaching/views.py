@@ -454,7 +454,7 @@ def take_delete(request: HttpRequest, submission_id: int) -> HttpResponse:
         raise Http404
     roleplay_id = submission.roleplay_id
     try:
-        services.submission_delete(submission=submission)
+        services.submission_delete(submission=submission, by=request.user)
     except CoachingError as error:
         message_user(request, error)
         return redirect("coaching:roleplay_take", submission.pk)
