@@ -123,7 +123,7 @@ def submission_consent_set(*, submission: Submission, consent: bool) -> Submissi
     return submission
 
 
-def submission_reference_set(*, submission: Submission, reference: bool) -> Submission:
+def submission_reference_set(*, submission: Submission, reference: bool, by: Any = None) -> Submission:
     """Make a take a calibration reference (the rep must have agreed to it being shown), or stop it being one."""
     if reference and not submission.exemplary_consent:
         raise CoachingError(_("The rep has not agreed to this take being shown to others."))
@@ -139,6 +139,7 @@ def submission_reference_set(*, submission: Submission, reference: bool) -> Subm
                 organization_id=submission.partner_id,
                 before={"is_reference": before},
                 after={"is_reference": reference},
+                actor=by,
             )
     return submission
 
