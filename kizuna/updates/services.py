@@ -380,7 +380,17 @@ def update_recipient_add(*, update: FlashUpdate, rep: "User", by: "User") -> Rec
         raise UpdateError(_("Only an active rep can be given an update."))
     if not update.is_published:
         raise UpdateError(_("Publish the update before giving it to reps."))
-    recipient, created = Recipient.objects.get_or_create(update=update, rep=rep, defaults={"added_by": by})
+    with transaction.atomic():
+        recipient, created = Recipient.objects.get_or_create(update=update, rep=rep, defaults={"added_by": by})
+        if created:  # given to one rep, like an assignment: on the trail of the rep's agency
+            audit_record(
+                action=Action.ASSIGNMENT_CREATE,
+                actor=by,
+                target=recipient,
+                target_label=f"{update.title} → {rep}",
+                organization_id=m.organization_id,
+                after={"flash_update": update.title, "to": str(rep)},
+            )
     if created:
         today = _local_day(recipient.added_at)
         transaction.on_commit(lambda: _enqueue_mail(update.pk, [rep.pk], MailSent.Kind.PUBLISHED, today))

@@ -316,3 +316,28 @@ def test_a_refused_change_leaves_no_entry(cast: Any) -> None:
     with pytest.raises(FeedbackError):
         services.field_voice_answer(voice=voice, by=cast.author, answer="   ")
     assert not AuditEntry.objects.filter(action=Action.FEEDBACK_ANSWER).exists()
+
+
+def test_giving_a_scenario_or_a_flash_update_to_one_rep_is_recorded_as_an_assignment(cast: Any) -> None:
+    from kizuna.catalog.services import product_create
+    from kizuna.scenarios.services import scenario_assign_rep, scenario_import, scenario_publish
+    from kizuna.scenarios.tests.helpers import example_data
+    from kizuna.updates.services import update_recipient_add
+    from kizuna.updates.tests.conftest import post_update
+
+    product_create(name="クラウド勤怠 KIZUNA", slug="kizuna-attendance")
+    scenario = scenario_import(example_data(), author=cast.author)
+    scenario_publish(scenario=scenario, publisher=cast.author)
+    scenario.refresh_from_db()
+    scenario_assign_rep(scenario=scenario, rep=cast.rep_a1, by=cast.admin)
+    scenario_assign_rep(scenario=scenario, rep=cast.rep_a1, by=cast.admin)  # given already: no second entry
+    update = post_update(cast)
+    update_recipient_add(update=update, rep=cast.rep_a2, by=cast.admin)
+    played, told = _entries(Action.ASSIGNMENT_CREATE)
+    assert (played.actor, played.target_type) == (cast.admin, "scenarios.assignment")
+    assert played.after == {"scenario": scenario.title, "to": str(cast.rep_a1), "due_at": None}
+    assert (told.target_type, told.after) == (
+        "updates.recipient",
+        {"flash_update": update.title, "to": str(cast.rep_a2)},
+    )
+    _agency_a_only(cast, [played, told])
