@@ -86,6 +86,7 @@ class Action(models.TextChoices):
     POST_HIDE = "moderation.hide", _("post hidden by a moderator")
     POST_UNHIDE = "moderation.unhide", _("hidden post shown again")
     REPORT_DISMISS = "moderation.dismiss", _("report dismissed")
+    POST_EDIT = "moderation.edit", _("post edited by a moderator")
     EXPERIMENT_START = "experiment.start", _("experiment started")
     EXPERIMENT_MOVE = "experiment.move", _("experiment moved in time")
     ESSAY_GRADE = "essay.grade", _("essay graded")

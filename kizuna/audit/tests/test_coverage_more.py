@@ -341,3 +341,68 @@ def test_giving_a_scenario_or_a_flash_update_to_one_rep_is_recorded_as_an_assign
         {"flash_update": update.title, "to": str(cast.rep_a2)},
     )
     _agency_a_only(cast, [played, told])
+
+
+def test_inviting_an_agency_to_a_live_session_and_giving_a_rep_a_requirement_are_recorded(cast: Any) -> None:
+    from conftest import publish_course
+    from kizuna.certification import services as certification
+    from kizuna.certification.tests.helpers import product_certification
+    from kizuna.live import services as live
+    from kizuna.live.tests.conftest import schedule
+
+    session = schedule(cast)
+    live.live_audience_add(session=session, assigned_by=cast.author, team=cast.team_a1, notify=False)
+    invited = _last(Action.ASSIGNMENT_CREATE)
+    assert (invited.actor, invited.target_type) == (cast.author, "live.liveaudience")
+    assert invited.after == {"live_session": session.title, "to": str(cast.team_a1)}
+
+    lesson = [{"kind": "article", "title": "基本", "body": "本文"}]
+    basics = publish_course(cast, slug="basics", title="基本コース", lessons=lesson)
+    advanced = publish_course(cast, slug="advanced", title="応用コース", lessons=lesson)
+    cert = product_certification(cast, basics)
+    requirement = certification.requirement_add(
+        certification=cert, kind="course", label="応用コース", course=advanced, targeted=True
+    )
+    certification.requirement_give(requirement=requirement, rep=cast.rep_a1, by=cast.admin)
+    certification.requirement_give(requirement=requirement, rep=cast.rep_a1, by=cast.admin)  # given: no entry
+    given = _last(Action.ASSIGNMENT_CREATE)
+    assert (given.actor, given.target_type) == (cast.admin, "certification.requirementrep")
+    assert given.after == {"certification": cert.name, "requirement": "応用コース", "to": str(cast.rep_a1)}
+    assert AuditEntry.objects.filter(action=Action.ASSIGNMENT_CREATE, target_type=given.target_type).count() == 1
+    _agency_a_only(cast, [invited, given])
+
+
+def test_importing_a_scenario_is_recorded(cast: Any) -> None:
+    from kizuna.catalog.services import product_create
+    from kizuna.scenarios.services import scenario_import
+    from kizuna.scenarios.tests.helpers import example_data
+
+    product_create(name="クラウド勤怠 KIZUNA", slug="kizuna-attendance")
+    scenario = scenario_import(example_data(), author=cast.author)
+    scenario_import(example_data(), author=cast.author, replace=True)
+    imported, replaced = [e for e in _entries(Action.SCENARIO_EDIT) if e.after["edit"].startswith("scenario.")]
+    assert imported.actor == cast.author and imported.target_id == str(scenario.pk)
+    assert imported.after["edit"] == "scenario.import" and imported.after["moments"] == scenario.nodes.count()
+    assert replaced.after["edit"] == "scenario.replace" and replaced.after["choices"] == imported.after["choices"]
+    _principal_only(cast, [imported, replaced])
+
+
+def test_a_moderator_editing_someone_elses_post_is_recorded_and_an_authors_own_edit_is_not(cast: Any) -> None:
+    from kizuna.community import services
+    from kizuna.community.tests.conftest import answer, ask
+
+    question = ask(cast.rep_a1)
+    reply = answer(question, cast.rep_a2, body="競合は高いです。")
+    services.answer_edit(answer=reply, editor=cast.rep_a2, body="競合より安いです。")  # the author's own edit
+    services.answer_edit(answer=reply, editor=cast.manager_a, body="価格より価値を伝えましょう。")
+    services.question_edit(
+        question=question, editor=cast.manager_a, title=question.title, body="具体例もお願いします。"
+    )
+    edited_answer, edited_question = _entries(Action.POST_EDIT)
+    assert edited_answer.actor == cast.manager_a and edited_answer.target_type == "community.answer"
+    assert edited_answer.before == {"body": "競合より安いです。"}
+    assert edited_answer.after == {"body": "価格より価値を伝えましょう。"}
+    assert edited_question.target_type == "community.question" and edited_question.after == {
+        "body": "具体例もお願いします。"
+    }
+    _agency_a_only(cast, [edited_answer, edited_question])
