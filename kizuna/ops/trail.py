@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     PERSON_CREATE = "person.create", _("person added")
     PERSON_UPDATE = "person.update", _("person changed")
     PERSON_ERASE = "person.erase", _("person erased")
+    INVITATION_SEND = "person.invite", _("sign-in invitation sent")
     SHARING_UPDATE = "sharing.update", _("sharing settings changed")
     COURSE_PUBLISH = "course.publish", _("course published")
     CONTENT_PUBLISH = "content.publish", _("content published")

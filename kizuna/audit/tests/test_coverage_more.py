@@ -406,3 +406,14 @@ def test_a_moderator_editing_someone_elses_post_is_recorded_and_an_authors_own_e
         "body": "具体例もお願いします。"
     }
     _agency_a_only(cast, [edited_answer, edited_question])
+
+
+def test_sending_a_sign_in_invitation_is_recorded_in_the_persons_agency(cast: Any, mailoutbox: Any) -> None:
+    from kizuna.orgs.services import invitation_send
+
+    invitation_send(user=cast.rep_a1, invited_by=cast.manager_a)
+    entry = _last(Action.INVITATION_SEND)
+    assert len(mailoutbox) == 1
+    assert (entry.actor, entry.target_id) == (cast.manager_a, str(cast.rep_a1.pk))
+    assert entry.after["email"] == cast.rep_a1.email and entry.after["valid_days"] >= 1
+    _agency_a_only(cast, [entry])
