@@ -82,23 +82,43 @@ def _lesson_state(lesson: Lesson) -> dict[str, Any]:
     }
 
 
+@transaction.atomic
 def product_create(*, name: str, slug: str) -> Product:
     if Product.objects.filter(slug=slug).exists():
         raise CatalogError(_("A product with this code already exists."))
-    return Product.objects.create(name=name, slug=slug)
+    product = Product.objects.create(name=name, slug=slug)
+    audit_record(action=Action.PRODUCT_CREATE, target=product, target_label=name, after={"name": name, "slug": slug})
+    return product
 
 
+def _tag_state(tag: Tag) -> dict[str, Any]:
+    return {"kind": tag.kind, "slug": tag.slug, "name_ja": tag.name_ja, "name_en": tag.name_en}
+
+
+@transaction.atomic
 def tag_create(*, kind: str, slug: str, name_ja: str, name_en: str) -> Tag:
-    tag, _created = Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name_ja": name_ja, "name_en": name_en})
+    tag, created = Tag.objects.get_or_create(kind=kind, slug=slug, defaults={"name_ja": name_ja, "name_en": name_en})
+    if created:
+        audit_edit(action=Action.TAG_EDIT, target=tag, edit="tag.create", target_label=name_ja, after=_tag_state(tag))
     return tag
 
 
+@transaction.atomic
 def tag_update(*, tag: Tag, name_ja: str, name_en: str) -> Tag:
     """Rename a topic tag in both languages; the five story tags are fixed."""
     if tag.kind != Tag.Kind.TOPIC:
         raise CatalogError(_("Story tags cannot be renamed."))
+    before = _tag_state(tag)
     tag.name_ja, tag.name_en = name_ja, name_en
     tag.save(update_fields=["name_ja", "name_en"])
+    audit_edit(
+        action=Action.TAG_EDIT,
+        target=tag,
+        edit="tag.update",
+        target_label=name_ja,
+        before=before,
+        after=_tag_state(tag),
+    )
     return tag
 
 

@@ -209,6 +209,18 @@ def requirement_give(*, requirement: Requirement, rep: "User", by: "User | None"
         if created:
             (definition,) = _definitions([requirement.certification])
             holdings_evaluate(rep_id=rep.pk, partner_id=m.organization_id, definitions=[definition])
+            audit_record(  # given to one rep, like an assignment: on the trail of the rep's agency
+                action=Action.ASSIGNMENT_CREATE,
+                actor=by,
+                target=given,
+                target_label=f"{requirement.certification.name} → {rep}",
+                organization_id=m.organization_id,
+                after={
+                    "certification": requirement.certification.name,
+                    "requirement": str(requirement),
+                    "to": str(rep),
+                },
+            )
     return given
 
 

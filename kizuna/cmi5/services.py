@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.catalog import services as catalog
 from kizuna.ops.storage import stored_tree_delete
+from kizuna.ops.trail import Action, audit_edit
 from kizuna.packages.importing import PackageProblems, read_member, zip_open
 from kizuna.packages.services import PackageError
 
@@ -127,6 +128,14 @@ def cmi5_course_import(*, upload: IO[bytes], author: "User") -> Course:
                 else:
                     made[position - 1] = Block.objects.create(**common, parent=parent)
             Au.objects.bulk_create(aus)
+            audit_edit(
+                action=Action.PACKAGE_EDIT,
+                target=course,
+                edit="cmi5.import",
+                target_label=course.title,
+                after=_state(course),
+                actor=author,
+            )
     except BaseException:
         for name in saved:
             default_storage.delete(name)
@@ -152,10 +161,28 @@ def cmi5_lesson_import(*, upload: IO[bytes], course: Any, author: "User", title:
         raise
 
 
+def _state(course: Course) -> dict[str, Any]:
+    return {
+        "title": course.title,
+        "publisher_id": course.publisher_id,
+        "files": course.file_count,
+        "bytes": course.total_bytes,
+        "uploaded_by": course.uploaded_by.email if course.uploaded_by else None,
+    }
+
+
 def cmi5_course_delete(*, course: Course) -> None:
     """Remove a cmi5 course and its files (only one no lesson uses: a refused import's)."""
+    with transaction.atomic():
+        audit_edit(
+            action=Action.PACKAGE_EDIT,
+            target=course,
+            edit="cmi5.delete",
+            target_label=course.title,
+            before=_state(course),
+        )
+        course.delete()
     stored_tree_delete(course.storage_prefix)
-    course.delete()
 
 
 def cmi5_publish_problems(course_id: int) -> list[str]:

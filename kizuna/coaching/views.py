@@ -411,7 +411,9 @@ def take_consent(request: HttpRequest, submission_id: int) -> HttpResponse:
 def take_reference(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = selectors.access_submission_for_user(request.user, submission_id)
     try:
-        services.submission_reference_set(submission=submission, reference=request.POST.get("reference") == "on")
+        services.submission_reference_set(
+            submission=submission, reference=request.POST.get("reference") == "on", by=request.user
+        )
     except CoachingError as error:
         message_user(request, error)
     else:
@@ -454,7 +456,7 @@ def take_delete(request: HttpRequest, submission_id: int) -> HttpResponse:
         raise Http404
     roleplay_id = submission.roleplay_id
     try:
-        services.submission_delete(submission=submission)
+        services.submission_delete(submission=submission, by=request.user)
     except CoachingError as error:
         message_user(request, error)
         return redirect("coaching:roleplay_take", submission.pk)

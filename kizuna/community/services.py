@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from kizuna.catalog.markdown import render_markdown
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
-from kizuna.ops.trail import Action, audit_record
+from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.sharing import Area, names_for
 from kizuna.records.services import Activity, statement_record, statement_void
@@ -225,6 +225,7 @@ def question_edit(
     old_image = question.image
     try:
         with transaction.atomic():
+            before = {"title": question.title, "body": question.body, "image": str(question.image or "")}
             question.title, question.body, question.body_html = title, body, render_markdown(body)
             question.product = product
             question.search_title, question.search_body = search.tokens(title), search.tokens(body)
@@ -233,6 +234,9 @@ def question_edit(
             question.edited_at, question.edited_by = timezone.now(), editor
             question.save()
             question.tags.set(list(tags))
+            _moderator_edit_record(
+                question, editor, before, {"title": title, "body": body, "image": str(question.image or "")}
+            )
             search.index_question(
                 question_id=question.pk,
                 title=question.search_title,
@@ -336,11 +340,13 @@ def answer_edit(*, answer: Answer, editor: "User", body: str, image: Any = None,
     old_image = answer.image
     try:
         with transaction.atomic():
+            before = {"body": answer.body, "image": str(answer.image or "")}
             answer.body, answer.body_html, answer.search_tokens = body, render_markdown(body), search.tokens(body)
             if new_image or remove_image:
                 answer.image, answer.image_width, answer.image_height = new_image, width, height
             answer.edited_at, answer.edited_by = timezone.now(), editor
             answer.save()
+            _moderator_edit_record(answer, editor, before, {"body": body, "image": str(answer.image or "")})
             _reindex(answer.question)
     except BaseException:
         image_remove(new_image)
@@ -552,6 +558,17 @@ def _moderation_record(
         before=before,
         after=after,
     )
+
+
+def _moderator_edit_record(
+    post: Question | Answer, editor: "User", before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """A moderator changing someone else's post goes on the trail (only what changed); an author's own edit does not."""
+    if editor.pk == post.author_id:
+        return
+    old, new = changed_fields(before, after)
+    if old or new:
+        _moderation_record(Action.POST_EDIT, post, moderator=editor, before=old, after=new)
 
 
 def _close_reports(post: Question | Answer, *, moderator: "User", resolution: str, when: datetime) -> None:

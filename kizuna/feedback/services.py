@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_edit
 from kizuna.orgs.access import membership_of
 from kizuna.records.services import Activity, StatementError, statement_record
 
@@ -153,10 +154,21 @@ def field_voice_answer(*, voice: FieldVoice, by: "User", answer: str, when: date
         raise FeedbackError(_("Write the answer."), field="answer")
     if len(answer) > MAX_TEXT:
         raise FeedbackError(_("Keep it under %(limit)s characters.") % {"limit": MAX_TEXT}, field="answer")
+    before = {"answer": voice.answer, "status": voice.status}
     voice.answer, voice.answered_by, voice.answered_at = answer, by, when or timezone.now()
     if voice.status == FieldVoice.Status.NEW:
         voice.status = FieldVoice.Status.ANSWERED
     voice.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+    audit_edit(
+        action=Action.FEEDBACK_ANSWER,
+        target=voice,
+        edit="field_voice.answer",
+        target_label=voice.text[:80],
+        before=before,
+        after={"answer": voice.answer, "status": voice.status},
+        organization_id=voice.partner_id,
+        actor=by,
+    )
     _notify(
         recipient=voice.rep,
         kind="feedback.field_voice_answered",
@@ -382,9 +394,20 @@ def lesson_feedback_handle(
         raise FeedbackError(_("Write what changed (or why nothing changed)."), field="note")
     if len(note) > MAX_TEXT:
         raise FeedbackError(_("Keep it under %(limit)s characters.") % {"limit": MAX_TEXT}, field="note")
+    before = {"status": feedback.status, "note": feedback.handled_note}
     feedback.status, feedback.handled_note = LessonFeedback.Status.HANDLED, note
     feedback.handled_by, feedback.handled_at = by, when or timezone.now()
     feedback.save(update_fields=["status", "handled_note", "handled_by", "handled_at"])
+    audit_edit(
+        action=Action.FEEDBACK_ANSWER,
+        target=feedback,
+        edit="lesson_feedback.handle",
+        target_label=feedback.lesson.title,
+        before=before,
+        after={"status": feedback.status, "note": note},
+        organization_id=feedback.partner_id,
+        actor=by,
+    )
     _notify(
         recipient=feedback.rep,
         kind="feedback.lesson_feedback_handled",

@@ -15,6 +15,7 @@ from kizuna.certification.selectors import certifications_for_product
 from kizuna.certification.services import certification_reopen
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_edit
 from kizuna.orgs.access import Role
 from kizuna.orgs.selectors import principal_staff_with_roles
 
@@ -43,13 +44,37 @@ def freshness_set(
     *, user: "User", kind: str, object_id: int, review_by: date | None, products: list["Product"]
 ) -> Freshness:
     """Store when this content is due for review and which products it depends on."""
-    _content(user, kind, object_id)
+    item = _content(user, kind, object_id)
     with transaction.atomic():
         row, _created = Freshness.objects.select_for_update().get_or_create(kind=kind, object_id=object_id)
+        before = _state(row)
         row.review_by = review_by
         row.save(update_fields=["review_by"])
         row.products.set(products)
+        _audit(row, item, "freshness.set", before, user)
     return row
+
+
+def _state(row: Freshness) -> dict[str, object]:
+    return {
+        "review_by": row.review_by.isoformat() if row.review_by else None,
+        "products": sorted(p.name for p in row.products.all()) if row.pk else [],
+        "flag_reason": row.flag_reason,
+        "confirmed_at": row.confirmed_at.isoformat() if row.confirmed_at else None,
+    }
+
+
+def _audit(row: Freshness, item: sources.Item, edit: str, before: dict[str, object], user: "User") -> None:
+    """The principal's content: the entry belongs to no agency."""
+    audit_edit(
+        action=Action.FRESHNESS_EDIT,
+        target=row,
+        edit=edit,
+        target_label=f"{item.where} › {item.title}" if item.where else item.title,
+        before=before,
+        after=_state(row),
+        actor=user,
+    )
 
 
 def freshness_confirm(
@@ -57,15 +82,17 @@ def freshness_confirm(
 ) -> Freshness:
     """Record that an author checked this content and it is still current; clear a product-change flag."""
     now = now or timezone.now()
-    _content(user, kind, object_id)
+    item = _content(user, kind, object_id)
     if next_review_by <= timezone.localdate(now):
         raise FreshnessError(_("Choose a next review date after today."), field="next_review_by")
     with transaction.atomic():
         row, _created = Freshness.objects.select_for_update().get_or_create(kind=kind, object_id=object_id)
+        before = _state(row)
         row.confirmed_at, row.confirmed_by = now, user
         row.flagged_at, row.flag_reason = None, ""
         row.review_by = next_review_by
         row.save(update_fields=["confirmed_at", "confirmed_by", "flagged_at", "flag_reason", "review_by"])
+        _audit(row, item, "freshness.confirm", before, user)
     return row
 
 
@@ -117,6 +144,18 @@ def product_mark_changed(
             changed_at=now,
             flagged_count=len(rows),
             reopened_count=len(chosen),
+        )
+        audit_edit(
+            action=Action.FRESHNESS_EDIT,
+            target=change,
+            edit="product.changed",
+            target_label=product.name,
+            after={
+                "note": note,
+                "flagged": len(rows),
+                "reopened_certifications": sorted(c.name for c in chosen),
+            },
+            actor=user,
         )
         linked = {(r.kind, r.object_id) for r in rows}
         flagged = [i for i in sources.items(user) if (i.kind, i.object_id) in linked]

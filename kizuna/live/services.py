@@ -236,9 +236,19 @@ def live_audience_add(
         partner = team.organization
     if partner is None or partner.kind != Organization.Kind.PARTNER:
         raise LiveError(_("Choose a partner, a team or a rep."))
-    audience = LiveAudience.objects.create(
-        session=session, partner=partner, team=team, rep=rep, assigned_by=assigned_by
-    )
+    with transaction.atomic():
+        audience = LiveAudience.objects.create(
+            session=session, partner=partner, team=team, rep=rep, assigned_by=assigned_by
+        )
+        whom = str(rep or team or partner)
+        audit_record(  # an assignment like a course's, on the trail of the agency it reaches
+            action=Action.ASSIGNMENT_CREATE,
+            actor=assigned_by,
+            target=audience,
+            target_label=f"{session.title} → {whom}",
+            organization_id=partner.pk,
+            after={"live_session": session.title, "to": whom},
+        )
     if notify and session.starts_at > timezone.now():
         for person in _reps_reached(partner, team, rep):
             _notify(

@@ -38,6 +38,7 @@ from kizuna.ops.storage import (
     work_folders_clear,
 )
 from kizuna.ops.trail import Action, audit_record
+from kizuna.orgs.access import membership_of
 
 from .models import Video
 
@@ -234,11 +235,27 @@ def video_create(*, uploaded_by: Any, file: File, title: str = "") -> Video:
                 original=original,
                 status=Video.Status.PROCESSING,
             )
+            _audit_upload(video, uploaded_by, size=file.size)
     except BaseException:
         stored_delete_folder(folder)
         raise
     transaction.on_commit(lambda: _enqueue_transcode(video.pk))
     return video
+
+
+def _audit_upload(video: Video, uploaded_by: Any, *, size: int) -> None:
+    """A staff member's upload goes on the trail (their agency's for a manager); a rep's own take does not."""
+    m = membership_of(uploaded_by)
+    if m is None or m.is_rep:
+        return
+    audit_record(
+        action=Action.VIDEO_CREATE,
+        target=video,
+        target_label=video.title or str(video.key),
+        organization_id=None if m.is_principal_staff else m.organization_id,
+        after={"title": video.title, "bytes": size, "uploaded_by": uploaded_by.pk},
+        actor=uploaded_by,
+    )
 
 
 def _no_room() -> MediaError:

@@ -271,6 +271,14 @@ def invitation_send(*, user: User, invited_by: User) -> None:
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     send_mail(subject, body, None, [user.email])
     account_invited(user=user)
+    audit_record(  # a link that sets a password: a credential handed out, in the person's organization
+        action=Action.INVITATION_SEND,
+        actor=invited_by,
+        target=user,
+        target_label=_person_label(user),
+        organization_id=membership.organization_id if membership else None,
+        after={"email": user.email, "valid_days": context["valid_days"]},
+    )
 
 
 def invitations_enqueue(*, user_ids: list[int], invited_by: User) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kizuna.catalog import services as catalog
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.storage import stored_tree_delete
+from kizuna.ops.trail import Action, audit_edit
 
 from .importing import PackageProblems, package_read, read_member
 from .models import Package, Sco
@@ -89,6 +90,14 @@ def package_import(*, upload: IO[bytes], author: "User") -> Package:
                 )
                 for position, sco in enumerate(spec.scos, start=1)
             )
+            audit_edit(
+                action=Action.PACKAGE_EDIT,
+                target=package,
+                edit="package.import",
+                target_label=package.title,
+                after=_state(package),
+                actor=author,
+            )
     except BaseException:
         for name in saved:
             default_storage.delete(name)
@@ -114,10 +123,28 @@ def package_lesson_import(*, upload: IO[bytes], course: Any, author: "User", tit
         raise
 
 
+def _state(package: Package) -> dict[str, Any]:
+    return {
+        "title": package.title,
+        "standard": package.standard,
+        "files": package.file_count,
+        "bytes": package.total_bytes,
+        "uploaded_by": package.uploaded_by.email if package.uploaded_by else None,
+    }
+
+
 def package_delete(*, package: Package) -> None:
     """Remove a package and its files (only one no lesson uses: a refused import's)."""
+    with transaction.atomic():
+        audit_edit(
+            action=Action.PACKAGE_EDIT,
+            target=package,
+            edit="package.delete",
+            target_label=package.title,
+            before=_state(package),
+        )
+        package.delete()
     stored_tree_delete(package.storage_prefix)
-    package.delete()
 
 
 def package_publish_problems(package_id: int) -> list[str]:

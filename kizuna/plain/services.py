@@ -250,9 +250,18 @@ def target_set(*, level_ja: float, level_en: float) -> Target:
     """Set the principal's target readability."""
     if not (0 <= level_ja <= 10 and 0 <= level_en <= 100):
         raise PlainError(_("Choose a target level from the list."))
-    target = Target.objects.first() or Target()
-    target.level_ja, target.level_en = level_ja, level_en
-    target.save()
+    with transaction.atomic():
+        target = Target.objects.first() or Target()
+        before = {"level_ja": target.level_ja, "level_en": target.level_en} if target.pk else {}
+        target.level_ja, target.level_en = level_ja, level_en
+        target.save()
+        audit_edit(
+            action=Action.PLAIN_TARGET_UPDATE,
+            target=target,
+            edit="target.update" if before else "target.create",
+            before=before,
+            after={"level_ja": level_ja, "level_en": level_en},
+        )
     return target
 
 

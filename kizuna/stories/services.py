@@ -21,6 +21,7 @@ from kizuna.coaching.services import upload_discard, upload_file_ready
 from kizuna.media.services import MediaError, video_create, voice_as_video
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import Role, membership_of, visible_reps
 from kizuna.orgs.selectors import partner_managers, principal_staff_with_roles
 from kizuna.orgs.sharing import credit_name
@@ -84,6 +85,21 @@ def story_nominate(
             source_note=_stored_text(source_note, limit=NOTE_MAX, field="source_note"),
             headline=headline,
             nominated_at=now,
+        )
+        # Nominating asks the rep for consent and an interview: a manager's or coach's request about the agency's rep.
+        audit_record(
+            action=Action.STORY_NOMINATE,
+            actor=by,
+            target=story,
+            target_label=headline,
+            organization_id=story.partner_id,
+            after={
+                "rep": rep.email,
+                "headline": headline,
+                "source": source,
+                "source_note": story.source_note,
+                "status": story.status,
+            },
         )
         notification_send(
             recipient=rep,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_write
 from kizuna.notifications.services import notification_send
 from kizuna.ops.errors import ApplicationError
+from kizuna.ops.trail import Action, audit_edit, audit_record
 from kizuna.orgs.access import Role, membership_of
 
 from .help import search_words
@@ -142,6 +143,27 @@ def _is_operations(user: "User") -> bool:
     return m is not None and m.is_admin
 
 
+def _ticket_state(ticket: Ticket) -> dict[str, Any]:
+    return {"status": ticket.status, "assignee": ticket.assignee.email if ticket.assignee else None}
+
+
+def _audit_ticket(ticket: Ticket, edit: str, before: dict[str, Any], by: "User", **extra: Any) -> None:
+    """A staff member's handling of a question goes on the trail of the asker's agency (a rep's own is not staff's)."""
+    m = membership_of(by)
+    if m is None or m.is_rep:
+        return
+    audit_edit(
+        action=Action.TICKET_UPDATE,
+        target=ticket,
+        edit=edit,
+        target_label=ticket.subject,
+        before=before,
+        after={**_ticket_state(ticket), **extra},
+        organization_id=ticket.partner_id,
+        actor=by,
+    )
+
+
 @transaction.atomic
 def ticket_reply(*, ticket: Ticket, author: "User", body: str, now: datetime | None = None) -> TicketMessage:
     """Add an answer (from the operations team: the asker is notified) or the asker's side's follow-up."""
@@ -154,6 +176,7 @@ def ticket_reply(*, ticket: Ticket, author: "User", body: str, now: datetime | N
         too_long=_("The message is too long (at most %(max)s characters)."),
     )
     from_principal = _is_operations(author)
+    before = _ticket_state(ticket)
     message = TicketMessage.objects.create(
         ticket=ticket, author=author, from_principal=from_principal, body=body, created_at=now
     )
@@ -187,6 +210,8 @@ def ticket_reply(*, ticket: Ticket, author: "User", body: str, now: datetime | N
                 at=now,
             )
     ticket.save(update_fields=["status", "first_answered_at", "assignee", "updated_at", "closed_at"])
+    if from_principal:
+        _audit_ticket(ticket, "ticket.answer", {**before, "answer": None}, author, answer=body)
     return message
 
 
@@ -196,11 +221,14 @@ def ticket_assign(*, ticket: Ticket, assignee: "User | None", by: "User", now: d
         raise SupportError(_("Only the principal's operations team assigns questions."))
     if assignee is not None and not _is_operations(assignee):
         raise SupportError(_("Assign the question to a principal admin."), field="assignee")
-    ticket.assignee = assignee
-    if ticket.status == Status.NEW and assignee is not None:
-        ticket.status = Status.IN_PROGRESS
-    ticket.updated_at = now or timezone.now()
-    ticket.save(update_fields=["assignee", "status", "updated_at"])
+    before = _ticket_state(ticket)
+    with transaction.atomic():
+        ticket.assignee = assignee
+        if ticket.status == Status.NEW and assignee is not None:
+            ticket.status = Status.IN_PROGRESS
+        ticket.updated_at = now or timezone.now()
+        ticket.save(update_fields=["assignee", "status", "updated_at"])
+        _audit_ticket(ticket, "ticket.assign", before, by)
     return ticket
 
 
@@ -209,9 +237,12 @@ def ticket_close(*, ticket: Ticket, by: "User", now: datetime | None = None) -> 
     now = now or timezone.now()
     if ticket.status == Status.CLOSED:
         return ticket
-    ticket.status = Status.CLOSED
-    ticket.closed_at = ticket.updated_at = now
-    ticket.save(update_fields=["status", "closed_at", "updated_at"])
+    before = _ticket_state(ticket)
+    with transaction.atomic():
+        ticket.status = Status.CLOSED
+        ticket.closed_at = ticket.updated_at = now
+        ticket.save(update_fields=["status", "closed_at", "updated_at"])
+        _audit_ticket(ticket, "ticket.close", before, by)
     return ticket
 
 
@@ -265,6 +296,18 @@ def help_page_create(
         search_body=search_body,
         from_ticket=from_ticket,
         created_by=created_by,
+    )
+    audit_record(
+        action=Action.HELP_PAGE_CREATE,
+        target=page,
+        target_label=title_ja,
+        after={
+            "title_ja": title_ja,
+            "title_en": title_en,
+            "roles": roles,
+            "from_ticket": getattr(from_ticket, "pk", None),
+        },
+        actor=created_by,
     )
     return page
 

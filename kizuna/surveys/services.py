@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from kizuna.catalog.text_checks import unexplained_terms_problems
 from kizuna.ops.errors import ApplicationError, problems_text
 from kizuna.ops.ordering import position_swap
-from kizuna.ops.trail import Action, audit_record
+from kizuna.ops.trail import Action, audit_edit, audit_record
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.records.services import Activity, statement_record
@@ -57,19 +57,56 @@ def _touch(survey: Survey) -> None:
     Survey.objects.filter(pk=survey.pk).update(draft_changed_at=timezone.now())
 
 
+def _audit(
+    survey: Survey,
+    edit: str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> None:
+    """A survey's draft is the principal's content: no organization."""
+    audit_edit(
+        action=Action.SURVEY_EDIT,
+        target=survey,
+        edit=edit,
+        target_label=survey.title,
+        before=before,
+        after=after,
+        actor=actor,
+    )
+
+
+def _question_state(question: SurveyQuestion) -> dict[str, Any]:
+    return {
+        "question": question.pk,
+        "kind": question.kind,
+        "text": question.text,
+        "options": list(question.options),
+        "required": question.required,
+        "position": question.position,
+    }
+
+
+@transaction.atomic
 def survey_create(*, author: "User", title: str, intro: str = "") -> Survey:
     title = title.strip()
     if not title:
         raise SurveyError(_("Enter a title."))
-    return Survey.objects.create(title=title[:200], intro=intro.strip(), created_by=author)
+    survey = Survey.objects.create(title=title[:200], intro=intro.strip(), created_by=author)
+    _audit(survey, "survey.create", after={"title": survey.title, "intro": survey.intro}, actor=author)
+    return survey
 
 
+@transaction.atomic
 def survey_update(*, survey: Survey, title: str, intro: str) -> Survey:
     title = title.strip()
     if not title:
         raise SurveyError(_("Enter a title."))
+    before = {"title": survey.title, "intro": survey.intro}
     survey.title, survey.intro, survey.draft_changed_at = title[:200], intro.strip(), timezone.now()
     survey.save(update_fields=["title", "intro", "draft_changed_at"])
+    _audit(survey, "survey.update", before=before, after={"title": survey.title, "intro": survey.intro})
     return survey
 
 
@@ -86,6 +123,7 @@ def _clean_options(kind: str, options: list[str]) -> list[str]:
     return cleaned
 
 
+@transaction.atomic
 def survey_question_add(
     *, survey: Survey, kind: str, text: str, options: list[str] | None = None, required: bool = True
 ) -> SurveyQuestion:
@@ -103,18 +141,30 @@ def survey_question_add(
         survey=survey, kind=kind, text=text[:300], options=cleaned, required=required, position=position
     )
     _touch(survey)
+    _audit(survey, "question.add", after=_question_state(question))
     return question
 
 
+@transaction.atomic
 def survey_question_delete(*, question: SurveyQuestion) -> None:
     survey = question.survey
+    _audit(survey, "question.delete", before=_question_state(question))
     question.delete()
     _touch(survey)
 
 
+@transaction.atomic
 def survey_question_move(*, question: SurveyQuestion, direction: int) -> None:
     """Swap a question with its neighbour (direction -1 = up, +1 = down)."""
+    before = {"question": question.pk, "position": question.position}
     if position_swap(question.survey.questions.all(), pk=question.pk, direction=direction):
+        question.refresh_from_db(fields=["position"])
+        _audit(
+            question.survey,
+            "question.move",
+            before=before,
+            after={"question": question.pk, "position": question.position},
+        )
         _touch(question.survey)
 
 

@@ -28,7 +28,7 @@ from kizuna.media.photos import PhotoError, photo_clean, photo_remove, photo_wri
 from kizuna.media.services import MediaError, video_create
 from kizuna.notifications.push_services import push_send
 from kizuna.ops.errors import ApplicationError, problems_text
-from kizuna.ops.trail import Action, audit_record
+from kizuna.ops.trail import Action, audit_edit, audit_record
 from kizuna.records import vocab as records_vocab
 from kizuna.records.services import Activity, statement_record
 
@@ -118,6 +118,41 @@ def _save_question(update: FlashUpdate, question: QuestionData | None) -> None:
         )
 
 
+def _state(update: FlashUpdate) -> dict[str, Any]:
+    """What the trail keeps of an update: its words, audience and question by value, its files by name."""
+    question = CheckQuestion.objects.filter(update=update).first()
+    return {
+        "title": update.title,
+        "body": update.body,
+        "product": update.product.name if update.product else None,
+        "tags": sorted(t.name for t in update.tags.all()),
+        "audience": update.audience,
+        "partners": sorted(p.name for p in update.partners.all()),
+        "teams": sorted(t.name for t in update.teams.all()),
+        "ack_due_at": update.ack_due_at.isoformat() if update.ack_due_at else None,
+        "photo": update.photo or None,
+        "video": update.video_id,
+        "question": (
+            {"text": question.text, "options": question.options, "correct": question.correct} if question else None
+        ),
+    }
+
+
+def _audit(
+    update: FlashUpdate, edit: str, actor: Any, before: dict[str, Any] | None = None, after: bool = True
+) -> None:
+    """Flash updates are the principal's content: no organization."""
+    audit_edit(
+        action=Action.UPDATE_EDIT,
+        target=update,
+        edit=edit,
+        target_label=update.title,
+        before=before,
+        after=_state(update) if after else None,
+        actor=actor,
+    )
+
+
 def update_create(
     *,
     author: "User",
@@ -171,6 +206,7 @@ def update_create(
             update.partners.set(partners if audience == FlashUpdate.Audience.SELECTED else [])
             update.teams.set(teams if audience == FlashUpdate.Audience.SELECTED else [])
             _save_question(update, question)
+            _audit(update, "update.create", author)
     except BaseException:
         photo_remove(photo_name)
         raise
@@ -223,6 +259,7 @@ def update_edit(
     old_photo = update.photo
     try:
         with transaction.atomic():
+            before = _state(update)
             try:
                 new_video = _store_video(video_file, uploaded_by=editor, title=title)
             except MediaError as error:
@@ -244,6 +281,7 @@ def update_edit(
             update.tags.set(list(tags))
             if question is not _KEEP:
                 _save_question(update, question)  # type: ignore[arg-type]
+            _audit(update, "update.update", editor, before)
     except BaseException:
         photo_remove(new_photo)
         raise
@@ -322,11 +360,13 @@ def update_experiment_prepare(*, update: FlashUpdate, by: "User") -> FlashUpdate
         problem = update_experiment_problem(locked)
         if problem:
             raise UpdateError(problem)
+        before = _state(locked)
         locked.audience = FlashUpdate.Audience.EXPERIMENT
         locked.ack_due_at = None
         locked.save(update_fields=["audience", "ack_due_at"])
         locked.partners.clear()
         locked.teams.clear()
+        _audit(locked, "update.experiment", by, before)
         update_publish(update=locked, publisher=by, notify=False)
     return locked
 
@@ -340,7 +380,17 @@ def update_recipient_add(*, update: FlashUpdate, rep: "User", by: "User") -> Rec
         raise UpdateError(_("Only an active rep can be given an update."))
     if not update.is_published:
         raise UpdateError(_("Publish the update before giving it to reps."))
-    recipient, created = Recipient.objects.get_or_create(update=update, rep=rep, defaults={"added_by": by})
+    with transaction.atomic():
+        recipient, created = Recipient.objects.get_or_create(update=update, rep=rep, defaults={"added_by": by})
+        if created:  # given to one rep, like an assignment: on the trail of the rep's agency
+            audit_record(
+                action=Action.ASSIGNMENT_CREATE,
+                actor=by,
+                target=recipient,
+                target_label=f"{update.title} → {rep}",
+                organization_id=m.organization_id,
+                after={"flash_update": update.title, "to": str(rep)},
+            )
     if created:
         today = _local_day(recipient.added_at)
         transaction.on_commit(lambda: _enqueue_mail(update.pk, [rep.pk], MailSent.Kind.PUBLISHED, today))
@@ -352,7 +402,9 @@ def update_delete(*, update: FlashUpdate) -> None:
     if update.is_published:
         raise UpdateError(_("A published update cannot be deleted."))
     photo = update.photo
-    update.delete()
+    with transaction.atomic():
+        _audit(update, "update.delete", None, _state(update), after=False)
+        update.delete()
     transaction.on_commit(lambda: photo_remove(photo))
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kizuna.ops.trail import Action, audit_record
-from kizuna.orgs.access import Role
+from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.selectors import active_rep_memberships
 from kizuna.orgs.sharing import Area, names_for, partners_sharing
 from kizuna.records import vocab as records_vocab
@@ -310,6 +310,17 @@ def comment_add(
     comment = Comment.objects.create(
         submission=submission, author=author, body=body, at_second=at_second, parent=parent
     )
+    m = membership_of(author)
+    if m is not None and not m.is_rep:
+        # A coach's or a manager's comment on a rep's take is staff's to answer for; a rep's own or a peer's is not.
+        audit_record(
+            action=Action.TAKE_COMMENT,
+            actor=author,
+            target=comment,
+            target_label=f"{submission.roleplay.title} › {submission.rep.email}",
+            organization_id=submission.partner_id,
+            after={"body": body, "at_second": at_second, "reply_to": parent.pk if parent else None},
+        )
     statement_record(
         actor=author,
         verb=vocab.COMMENTED,

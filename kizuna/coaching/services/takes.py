@@ -123,23 +123,49 @@ def submission_consent_set(*, submission: Submission, consent: bool) -> Submissi
     return submission
 
 
-def submission_reference_set(*, submission: Submission, reference: bool) -> Submission:
+def submission_reference_set(*, submission: Submission, reference: bool, by: Any = None) -> Submission:
     """Make a take a calibration reference (the rep must have agreed to it being shown), or stop it being one."""
     if reference and not submission.exemplary_consent:
         raise CoachingError(_("The rep has not agreed to this take being shown to others."))
-    submission.is_reference = reference
-    submission.save(update_fields=["is_reference"])
+    before = submission.is_reference
+    with transaction.atomic():
+        submission.is_reference = reference
+        submission.save(update_fields=["is_reference"])
+        if before != reference:
+            audit_record(
+                action=Action.TAKE_REFERENCE,
+                target=submission,
+                target_label=f"{submission.roleplay.title} › {submission.rep.email}",
+                organization_id=submission.partner_id,
+                before={"is_reference": before},
+                after={"is_reference": reference},
+                actor=by,
+            )
     return submission
 
 
-def submission_delete(*, submission: Submission) -> None:
-    """Delete a take with its reviews, comments and video files."""
+def submission_delete(*, submission: Submission, by: Any = None) -> None:
+    """Delete a take with its reviews, comments and video files; staff deleting a rep's take goes on the trail."""
     from kizuna.media.services import MediaError, video_delete
 
     if submission.exemplary_lesson_id:
         raise CoachingError(_("This take is published as a lesson. Remove it from the lesson first."))
     video = submission.video
     with transaction.atomic():
+        if by is not None and by.pk != submission.rep_id:
+            audit_record(
+                action=Action.TAKE_DELETE,
+                target=submission,
+                target_label=f"{submission.roleplay.title} › {submission.rep.email}",
+                organization_id=submission.partner_id,
+                before={
+                    "rep": submission.rep.email,
+                    "roleplay": submission.roleplay.title,
+                    "take": submission.take,
+                    "score": submission.score,
+                },
+                actor=by,
+            )
         submission.delete()
         if video is not None:
             try:

@@ -3,9 +3,12 @@
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from kizuna.ops.trail import Action, audit_record
 
 from ..errors import ScenarioError
 from ..models import Assignment, Scenario
@@ -24,9 +27,19 @@ def scenario_assign_rep(*, scenario: Scenario, rep: Any, by: Any, due_at: dateti
     m = membership_of(rep)
     if m is None or not m.is_rep or not rep.is_active:
         raise ScenarioError(_("Only an active rep can be given a scenario."))
-    assignment, created = Assignment.objects.get_or_create(
-        scenario=scenario, rep=rep, defaults={"assigned_by": by, "due_at": due_at}
-    )
+    with transaction.atomic():
+        assignment, created = Assignment.objects.get_or_create(
+            scenario=scenario, rep=rep, defaults={"assigned_by": by, "due_at": due_at}
+        )
+        if created:  # an assignment like a course's, on the trail of the rep's agency
+            audit_record(
+                action=Action.ASSIGNMENT_CREATE,
+                actor=by,
+                target=assignment,
+                target_label=f"{scenario.title} → {rep}",
+                organization_id=m.organization_id,
+                after={"scenario": scenario.title, "to": str(rep), "due_at": due_at.isoformat() if due_at else None},
+            )
     if created:
         notification_send(
             recipient=rep,

@@ -104,14 +104,33 @@ def value_tag_create(*, slug: str, name_ja: str, name_en: str) -> ValueTag:
     if not name_ja.strip() or not name_en.strip():
         raise ScenarioError(_("Give the value a Japanese and an English name."))
     position = (ValueTag.objects.aggregate(m=Max("position"))["m"] or 0) + 1
-    return ValueTag.objects.create(slug=slug, name_ja=name_ja.strip(), name_en=name_en.strip(), position=position)
+    with transaction.atomic():
+        tag = ValueTag.objects.create(slug=slug, name_ja=name_ja.strip(), name_en=name_en.strip(), position=position)
+        audit_edit(
+            action=Action.TAG_EDIT, target=tag, edit="value.create", target_label=tag.name_ja, after=_value_state(tag)
+        )
+    return tag
+
+
+def _value_state(tag: ValueTag) -> dict[str, Any]:
+    return {"slug": tag.slug, "name_ja": tag.name_ja, "name_en": tag.name_en}
 
 
 def value_tag_update(*, value_tag: ValueTag, name_ja: str, name_en: str) -> ValueTag:
     if not name_ja.strip() or not name_en.strip():
         raise ScenarioError(_("Give the value a Japanese and an English name."))
-    value_tag.name_ja, value_tag.name_en = name_ja.strip(), name_en.strip()
-    value_tag.save(update_fields=["name_ja", "name_en"])
+    before = _value_state(value_tag)
+    with transaction.atomic():
+        value_tag.name_ja, value_tag.name_en = name_ja.strip(), name_en.strip()
+        value_tag.save(update_fields=["name_ja", "name_en"])
+        audit_edit(
+            action=Action.TAG_EDIT,
+            target=value_tag,
+            edit="value.update",
+            target_label=value_tag.name_ja,
+            before=before,
+            after=_value_state(value_tag),
+        )
     return value_tag
 
 

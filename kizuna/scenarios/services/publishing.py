@@ -204,4 +204,16 @@ def _write_import(data: dict[str, Any], *, author: Any, slug: str, existing: Sce
     scenario.start_node = nodes[data["start"]]
     scenario.draft_changed_at = timezone.now()
     scenario.save()
+    audit_record(  # the principal's content: no organization
+        action=Action.SCENARIO_EDIT,
+        actor=author,
+        target=scenario,
+        target_label=scenario.title,
+        after={
+            "edit": "scenario.replace" if existing is not None else "scenario.import",
+            "title": scenario.title,
+            "moments": len(nodes),
+            "choices": sum(len(item.get("choices") or []) for item in data["nodes"]),
+        },
+    )
     return scenario
