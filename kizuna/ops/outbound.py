@@ -58,7 +58,7 @@ class AddressRefused(requests.exceptions.ConnectionError):
 class OutboundURLError(ApplicationError):
     """A configured URL the server will not call; the message says why, in the admin's language."""
 
-    code = "url-refused"
+    code = "rejected"  # the API answers 422 with the message (kizuna/api/problems.py)
 
 
 def _unwrap(ip: IPAddress) -> IPAddress:

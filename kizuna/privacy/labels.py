@@ -78,4 +78,7 @@ PART_LABELS = {
     "cmi5_sessions": _("Your launches of cmi5 courses"),
     "flash_update_receipts": _("Flash updates read and acknowledged"),
     "flash_update_mails": _("Flash update e-mails sent"),
+    "flash_update_recipients": _("Flash updates given to you alone"),
+    "scenario_assignments": _("Scenarios given to you"),
+    "certification_requirements_given": _("Certification requirements given to you"),
 }

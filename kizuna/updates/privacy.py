@@ -2,7 +2,7 @@
 
 from kizuna.accounts.personal_data import STAFF_ACTION, Contribution, Erasure, Excluded, Part, register
 
-from .models import FlashUpdate, MailSent, Receipt
+from .models import FlashUpdate, MailSent, Receipt, Recipient
 
 register(
     Contribution(
@@ -10,7 +10,8 @@ register(
         parts=(
             Part("flash_update_receipts", Receipt, "rep", Erasure.KEEP),
             Part("flash_update_mails", MailSent, "rep", Erasure.DELETE),
+            Part("flash_update_recipients", Recipient, "rep", Erasure.KEEP),
         ),
-        excluded=(Excluded(FlashUpdate, "created_by", STAFF_ACTION),),
+        excluded=(Excluded(FlashUpdate, "created_by", STAFF_ACTION), Excluded(Recipient, "added_by", STAFF_ACTION)),
     )
 )

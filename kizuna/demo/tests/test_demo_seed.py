@@ -123,7 +123,8 @@ def test_assignments_cover_overdue_due_soon_optional_and_one_team(demo: str) -> 
     partner_wide = Assignment.objects.filter(team__isnull=True, rep__isnull=True)
     assert partner_wide.filter(required=True, due_at__lt=now).values("partner").distinct().count() == 3
     assert partner_wide.filter(required=True, due_at__gt=now, due_at__lt=now + timedelta(days=4)).exists()
-    assert partner_wide.filter(required=False).values("partner").distinct().count() == 3
+    # Optional courses reach at least the three main agencies (the imported SCORM/cmi5 course reaches every one).
+    assert partner_wide.filter(required=False).values("partner").distinct().count() >= 3
     team_only = Assignment.objects.get(team__isnull=False)
     assert team_only.team.organization.slug == "partner-a"
     overdue_course = partner_wide.get(partner__slug="partner-c", required=True, due_at__lt=now).course

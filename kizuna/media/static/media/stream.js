@@ -63,7 +63,9 @@
     var mp4 = video.getAttribute("src");
     var MediaSource = window.ManagedMediaSource || window.MediaSource;
     if (!navigator.onLine) {
+      // Offline the phone MP4 comes from the saved copy on the phone: reading its metadata costs nothing.
       video.dataset.engine = "mp4";
+      video.preload = "metadata";
     } else if (video.canPlayType(HLS_TYPE) && (apple() || !MediaSource)) {
       video.dataset.engine = "native";
       video.src = master;
