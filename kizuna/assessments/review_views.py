@@ -15,14 +15,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kizuna.ops.errors import message_user
 from kizuna.ops.repcache import kept, rep_page
 from kizuna.orgs.access import Role, role_required
-from kizuna.records.services import StatementError, late_event_timestamp
+from kizuna.records.services import StatementError, late_event_at
 
 from . import selectors, services
 from .errors import AssessmentError
@@ -74,19 +73,12 @@ def review(request: HttpRequest) -> HttpResponse:
 def _offline_answer(request: HttpRequest) -> tuple[Any, float | None] | None:
     """When and how long, for an answer kept on a phone offline and sent later (the form's ``at`` and
     ``seconds``): None for an answer given online (timed by the server from ``shown``)."""
-    raw = request.POST.get("at", "")
-    if not raw:
-        return None
     try:
-        parsed = parse_datetime(raw[:40])
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise AssessmentError(_("The time of these answers could not be read."))
-    try:
-        at = late_event_timestamp(parsed)
+        at = late_event_at(request.POST.get("at", ""), unreadable=_("The time of these answers could not be read."))
     except StatementError as exc:
         raise AssessmentError(str(exc)) from None
+    if at is None:
+        return None
     try:
         seconds: float | None = min(MAX_SECONDS, max(0.0, float(request.POST.get("seconds", ""))))
     except ValueError:

@@ -15,13 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kizuna.catalog.selectors import access_lesson_for_user
 from kizuna.ops.errors import message_user
 from kizuna.orgs.access import membership_of
-from kizuna.records.services import StatementError, late_event_timestamp
+from kizuna.records.services import StatementError, late_event_at
 
 from . import selectors, services
 from .errors import AssessmentError
@@ -50,13 +49,7 @@ def _answered_at(request: HttpRequest, version: QuizVersion) -> datetime | None:
     if not raw or version.time_limit_minutes:
         return None
     try:
-        parsed = parse_datetime(raw[:40])
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise AssessmentError(_("The time of these answers could not be read."))
-    try:
-        return late_event_timestamp(parsed)
+        return late_event_at(raw, unreadable=_("The time of these answers could not be read."))
     except StatementError as exc:
         raise AssessmentError(str(exc)) from None
 

@@ -55,7 +55,8 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     return first, size - 1 if last is None else min(last, size - 1)
 
 
-def _read_range(handle: BinaryIO, first: int, length: int) -> Iterator[bytes]:
+def read_range(handle: BinaryIO, first: int, length: int) -> Iterator[bytes]:
+    """The bytes ``first`` .. ``first + length`` of an open stored file, in chunks; closes it when done."""
     try:
         handle.seek(first)
         remaining = length
@@ -105,7 +106,7 @@ def stored_file_response(
         else:
             first, last = byte_range
             length = last - first + 1
-            response = StreamingHttpResponse(_read_range(handle, first, length), status=206, content_type=content_type)
+            response = StreamingHttpResponse(read_range(handle, first, length), status=206, content_type=content_type)
             response["Content-Length"] = str(length)
             response["Content-Range"] = f"bytes {first}-{last}/{size}"
     response["Accept-Ranges"] = "bytes"

@@ -14,17 +14,15 @@ and a page's relative links (its scripts, images, fonts) must resolve under the 
 
 import hashlib
 import mimetypes
-from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import parse_etags
 
-from kizuna.media.serving import RangeNotSatisfiable, parse_range
+from kizuna.media.serving import RangeNotSatisfiable, parse_range, read_range
 
 from .importing import safe_path
 
-CHUNK_SIZE = 64 * 1024
 CACHE_CONTROL = "private, max-age=3600"
 TYPES = {
     ".html": "text/html",
@@ -66,20 +64,6 @@ def _etag(name: str, size: int) -> str:
     return '"' + hashlib.sha256(f"{name}:{size}".encode()).hexdigest()[:32] + '"'
 
 
-def _chunks(handle: Any, first: int, length: int) -> Any:
-    try:
-        handle.seek(first)
-        remaining = length
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK_SIZE, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
-
-
 def package_file_response(request: HttpRequest, *, prefix: str, path: str) -> HttpResponse:
     """Answer with the file ``path`` of the package stored under ``prefix`` (404 if the path is unsafe or absent)."""
     safe = safe_path(path)
@@ -113,7 +97,9 @@ def package_file_response(request: HttpRequest, *, prefix: str, path: str) -> Ht
             else:
                 first, last = byte_range
                 length = last - first + 1
-                response = StreamingHttpResponse(_chunks(handle, first, length), status=206, content_type=content_type)
+                response = StreamingHttpResponse(
+                    read_range(handle, first, length), status=206, content_type=content_type
+                )
                 response["Content-Length"] = str(length)
                 response["Content-Range"] = f"bytes {first}-{last}/{size}"
     response["Accept-Ranges"] = "bytes"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kizuna.ops.errors import ApplicationError
@@ -104,6 +105,21 @@ def late_event_timestamp(timestamp: datetime | None) -> datetime | None:
             field="timestamp",
         )
     return timestamp
+
+
+def late_event_at(raw: str, *, unreadable: str = "") -> datetime | None:
+    """When a phone says something it kept offline happened (a form's ``at``, ISO 8601), checked as
+    ``late_event_timestamp`` checks it; None when the form has no ``at`` (done online, timed by the server).
+    ``unreadable`` is the caller's own words for an ``at`` that is not a time."""
+    if not raw:
+        return None
+    try:
+        parsed = parse_datetime(raw[:40])
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise StatementError(unreadable or _("The time this happened could not be read."), field="at")
+    return late_event_timestamp(parsed)
 
 
 def format_duration(seconds: float) -> str:

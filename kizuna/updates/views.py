@@ -9,14 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import message_user
 from kizuna.orgs.access import Role, membership_of, role_required
-from kizuna.records.services import StatementError, late_event_timestamp
+from kizuna.records.services import StatementError, late_event_at
 
 from . import selectors, services
 from .forms import AnswerForm, ReportFilterForm, UpdateForm
@@ -238,19 +237,12 @@ def _rep_update(request: HttpRequest, update_id: int) -> FlashUpdate:
 def _offline_at(request: HttpRequest, update_obj: FlashUpdate) -> Any:
     """When the rep did it, for what a phone kept offline and sends later (the form's ``at``), else None. The
     read is recorded at that moment too, if the update was saved on the phone unread."""
-    raw = request.POST.get("at", "")
-    if not raw:
-        return None
     try:
-        parsed = parse_datetime(raw[:40])
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise UpdateError(_("The time of this could not be read."))
-    try:
-        at = late_event_timestamp(parsed)
+        at = late_event_at(request.POST.get("at", ""), unreadable=_("The time of this could not be read."))
     except StatementError as exc:
         raise UpdateError(str(exc)) from None
+    if at is None:
+        return None
     services.update_open(rep=request.user, update=update_obj, timestamp=at)
     return at
 
