@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from kizuna.assessments.models import ReviewCard
 from kizuna.assessments.tests.conftest import make_bank, make_quiz, quiz_lesson
@@ -77,7 +78,9 @@ def test_a_rep_answers_todays_review_offline_and_it_is_scored_once_back_online(
     kept = page.evaluate(f"() => {OUTBOX}")
     # Reopened offline, an answered question is not answered a second time.
     page.reload()
-    assert page.locator("#review-form").is_hidden() and page.locator(".quiz-kept").is_visible()
+    # The page reads the phone's outbox after it loads: wait for that, not for the first paint.
+    expect(page.locator("#review-form")).to_be_hidden()
+    expect(page.locator(".quiz-kept")).to_be_visible()
     assert not review_statements(cast.rep_a1).exists()
 
     # Back online: scored once each, at the phone's time, and the phone shows the verdicts.

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from kizuna.records.models import Statement
 from kizuna.tests.browser_support import sign_in
@@ -51,7 +52,7 @@ def test_a_rep_reads_answers_and_confirms_a_saved_update_offline_counted_once(
     wait_until(page, f"{OUTBOX}.then(items => items.length === 3)")
     kept = page.evaluate(f"() => {OUTBOX}")
     page.reload()  # reopened offline: nothing is done twice
-    assert page.locator(".flash-ack form").is_hidden()
+    expect(page.locator(".flash-ack form")).to_be_hidden()  # once the page has read the outbox
     assert page.evaluate(f"() => {OUTBOX}.then(items => items.length)") == 3
     assert not Receipt.objects.filter(update=update, rep=cast.rep_a1).exists()
 
