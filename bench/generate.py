@@ -63,6 +63,14 @@ def main() -> int:
     parser.add_argument("--days", type=int)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument(
+        "--windows",
+        type=int,
+        default=1,
+        metavar="K",
+        help="repeat the window's learning statements K-1 more times into the windows before it, in SQL "
+        "(K times the statements, the same shapes; the progress projections describe the newest window only)",
+    )
+    parser.add_argument(
         "--verify",
         type=int,
         default=25,
@@ -70,6 +78,8 @@ def main() -> int:
         help="replay N sampled reps with the app's projection code and compare (0: skip)",
     )
     args = parser.parse_args()
+    if args.windows < 1:
+        parser.error("--windows must be 1 or more")
 
     size = PRESETS[args.size]
     overrides = {
@@ -126,10 +136,12 @@ def main() -> int:
     plan_reps(world, planned, args.seed)
 
     sim = Simulation(seed=args.seed, world=world, planned=planned, size=size, window_start_us=window_start_us, tz=tz)
-    counts = bulk_load(sim)
+    counts = bulk_load(sim, windows=args.windows)
 
     ok = True
-    if args.verify:
+    if args.verify and args.windows > 1:
+        log("--verify skipped: with --windows the progress projections describe the newest window only")
+    elif args.verify:
         ok = verify_sample(world, args.verify, args.seed)
 
     from django.db import connection

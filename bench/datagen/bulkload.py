@@ -120,7 +120,54 @@ def drop_secondary_indexes(cur: Any, table: str) -> list[str]:
 MAX_COUNTED_SECONDS = 120.0  # kizuna.records.projections.MAX_COUNTED_SECONDS; check_columns() compares them
 
 
-def bulk_load(sim: Simulation) -> dict[str, int]:
+# With --windows K the copies of the window get seq values below the newest window's: copy k (k windows back)
+# takes seq - k * SEQ_STRIDE, so seq still ascends with `stored` across the whole history.
+SEQ_STRIDE = 1_000_000_000
+
+
+def repeat_window(cur: Any, sim: Simulation, windows: int) -> int:
+    """Repeat the window's learning statements `windows - 1` times into the windows before it, in SQL.
+
+    Copy k is the window shifted back by k whole weeks covering it (91 days for 90: weekdays and hours keep their
+    shape), with new ids (md5 of the id and k) and seq lowered by k * SEQ_STRIDE. `assigned` statements are not
+    repeated (an assignment is made once). One transaction per copy; returns the rows added.
+    """
+    shift_days = -(-sim.size.days // 7) * 7
+    offset = (windows - 1) * SEQ_STRIDE
+    window_start = datetime.fromtimestamp(sim.window_start_us / 1e6, tz=sim.tz)
+    columns = ", ".join(STATEMENT_COLUMNS)
+    shifted = {
+        "seq": "seq - %(k)s * %(stride)s",
+        "id": "md5(id::text || '/' || %(k)s)::uuid",
+        "timestamp": '"timestamp" - make_interval(days => %(k)s * %(shift)s)',
+        "stored": "stored - make_interval(days => %(k)s * %(shift)s)",
+    }
+    select = ", ".join(shifted.get(c, f'"{c}"') for c in STATEMENT_COLUMNS)
+    added = 0
+    for k in range(1, windows):
+        t0 = time.monotonic()
+        cur.execute(
+            f"INSERT INTO records_statement ({columns}) SELECT {select} FROM records_statement "
+            "WHERE stored >= %(start)s AND seq > %(offset)s AND verb NOT LIKE %(assigned)s",
+            {
+                "k": k,
+                "stride": SEQ_STRIDE,
+                "shift": shift_days,
+                "start": window_start,
+                "offset": offset,
+                "assigned": "%/verbs/assigned",
+            },
+        )
+        added += cur.rowcount
+        cur.connection.commit()
+        log(
+            f"window copy {k}/{windows - 1}: {cur.rowcount:,} statements {k * shift_days} days back "
+            f"in {time.monotonic() - t0:.0f} s"
+        )
+    return added
+
+
+def bulk_load(sim: Simulation, windows: int = 1) -> dict[str, int]:
     from django.conf import settings
 
     from kizuna.records.partitions import partitions_ensure
@@ -136,17 +183,28 @@ def bulk_load(sim: Simulation) -> dict[str, int]:
         # Partitioned by month (records' migration 0005, docs/statements-at-scale.md): the window's months made
         # first; COPY cannot FREEZE a partitioned table; the id keys are filled in one pass after the copy.
         # (FREEZE needs the truncate in the same transaction, which the months' creation commits.)
-        freeze = "" if partitioned else " WITH (FREEZE)"
+        freeze = "" if partitioned or windows > 1 else " WITH (FREEZE)"
+        shift_days = -(-sim.size.days // 7) * 7
+        history_start_us = sim.window_start_us - (windows - 1) * shift_days * 86_400_000_000
+        seq_offset = (windows - 1) * SEQ_STRIDE
         if partitioned:
             conn.commit()
-            partitions_ensure(since=datetime.fromtimestamp(sim.window_start_us / 1e6, tz=sim.tz).date())
+            partitions_ensure(since=datetime.fromtimestamp(history_start_us / 1e6, tz=sim.tz).date())
             cur.execute("ALTER TABLE records_statement DISABLE TRIGGER records_statement_key_once")
         t0 = time.monotonic()
         n = 0
         with cur.copy(f"COPY records_statement ({', '.join(STATEMENT_COLUMNS)}) FROM STDIN{freeze}") as copy:
             for row in sim.rows():
+                if seq_offset:
+                    row = (row[0] + seq_offset, *row[1:])
                 copy.write_row(row)
                 n += 1
+        if n >= SEQ_STRIDE:
+            sys.exit(f"--windows needs fewer than {SEQ_STRIDE:,} statements a window")
+        log(f"statements: {n:,} copied in {time.monotonic() - t0:.0f} s ({n / max(0.1, time.monotonic() - t0):,.0f}/s)")
+        if windows > 1:
+            conn.commit()
+            n += repeat_window(cur, sim, windows)
         counts["statements"] = n
         if partitioned:
             cur.execute(
@@ -158,7 +216,7 @@ def bulk_load(sim: Simulation) -> dict[str, int]:
             conn.commit()
             if earliest is not None:  # statements from before the window (assignments): their months too
                 partitions_ensure(since=earliest.astimezone(sim.tz).date())
-        log(f"statements: {n:,} copied in {time.monotonic() - t0:.0f} s ({n / max(0.1, time.monotonic() - t0):,.0f}/s)")
+        log(f"statements: {n:,} in all after {time.monotonic() - t0:.0f} s")
         for table, columns, rows, key in (
             ("records_lessonprogress", LESSON_PROGRESS_COLUMNS, sim.lesson_progress_rows(), "lesson_progress"),
             ("records_courseprogress", COURSE_PROGRESS_COLUMNS, sim.course_progress_rows(), "course_progress"),
