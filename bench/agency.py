@@ -103,21 +103,34 @@ from kizuna.media.models import Video
 from kizuna.orgs.models import Membership, Organization, Team
 
 reps = int(sys.argv[1])
+agencies = int(sys.argv[2])
 hashed = make_password("kizuna-demo")
 with transaction.atomic():
     catalog.story_tags_ensure()
     principal = Organization.objects.create(name="絆ソフト株式会社", slug="principal", kind="principal")
-    partner = Organization.objects.create(name="パートナーA株式会社", slug="agency-a", kind="partner")
+    partners = [
+        Organization.objects.create(name=f"パートナー{chr(65 + a)}株式会社", slug=f"agency-{chr(97 + a)}", kind="partner")
+        for a in range(agencies)
+    ]
     author = User.objects.create(email="author@principal.bench.example", name="作成 太郎", password=hashed)
     Membership.objects.create(user=author, organization=principal, role="author")
     admin = User.objects.create(email="admin@principal.bench.example", name="管理 花子", password=hashed)
     Membership.objects.create(user=admin, organization=principal, role="admin")
-    teams = [Team.objects.create(organization=partner, name=f"チーム{i + 1}") for i in range(max(1, reps // 25))]
+    # Reps take turns among the agencies (rep00001 in A, rep00002 in B, …): any first N reps span them all. Every
+    # rep's address stays @agency-a.bench.example, which the run and its checks use to find them.
+    teams = [
+        Team.objects.create(organization=partners[i % agencies], name=f"チーム{i // agencies + 1}")
+        for i in range(max(agencies, reps // 25))
+    ]
     users = User.objects.bulk_create(
         [User(email=f"rep{i:05d}@agency-a.bench.example", name=f"営業 {i:05d}", password=hashed) for i in range(1, reps + 1)]
     )
     Membership.objects.bulk_create(
-        [Membership(user=u, organization=partner, role="rep", team=teams[i % len(teams)]) for i, u in enumerate(users)]
+        [
+            Membership(user=u, organization=partners[i % agencies], role="rep",
+                       team=teams[(i % agencies) + agencies * ((i // agencies) % (len(teams) // agencies))])
+            for i, u in enumerate(users)
+        ]
     )
     for c in range(3):
         course = catalog.course_create(author=author, title=f"商談の進め方 {c + 1}", slug=f"talk-{c + 1}")
@@ -132,9 +145,11 @@ with transaction.atomic():
             catalog.lesson_create(module=module, kind="video", title=f"第{n + 1}話", video=video)
         catalog.lesson_create(module=module, kind="article", title="まとめ", body="# まとめ\n\nお客様第一。")
         catalog.course_publish(course=course, publisher=author)
-        catalog.assignment_create(
-            course=course, assigned_by=admin, required=True, due_at=timezone.now() + timedelta(days=14), partner=partner
-        )
+        for partner in partners:
+            catalog.assignment_create(
+                course=course, assigned_by=admin, required=True, due_at=timezone.now() + timedelta(days=14),
+                partner=partner,
+            )
 print("ok")
 """.replace("%(video)s", repr(VIDEO_SECONDS))
 
@@ -150,8 +165,12 @@ def setup(args: argparse.Namespace) -> None:
     t0 = time.monotonic()
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "collectstatic", "--noinput", "-v0")
-    subprocess.run([sys.executable, "-c", SETUP_CODE, str(args.reps)], env=env, cwd=ROOT, check=True)
-    log(f"setup: {args.reps} reps, 3 courses of 3 video lessons and an article, in {time.monotonic() - t0:.0f}s")
+    subprocess.run(
+        [sys.executable, "-c", SETUP_CODE, str(args.reps), str(args.agencies)], env=env, cwd=ROOT, check=True
+    )
+    log(
+        f"setup: {args.reps} reps in {args.agencies} agencies, 3 courses of 3 video lessons and an article, in {time.monotonic() - t0:.0f}s"
+    )
 
 
 def _template_url(database_url: str) -> str:
@@ -562,6 +581,7 @@ def main() -> None:
         p.add_argument("--ramp", type=float, default=60.0, help="seconds over which the reps sign in")
         if name == "setup":
             p.add_argument("--reps", type=int, default=2000)
+            p.add_argument("--agencies", type=int, default=1, help="partner agencies the reps take turns among")
         if name == "run":
             p.add_argument("--reps", type=int, default=200)
             p.add_argument("--cadence", choices=["real", "stressed"], default="real")
