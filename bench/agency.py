@@ -466,6 +466,61 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"n": len(values), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": at(1.0)}
 
 
+class CpuMeter:
+    """CPU seconds used by the server's process group and by the PostgreSQL backends of one database.
+
+    Read from /proc every 2 s, keeping each process's latest figure, so a backend that exits between two samples
+    loses at most 2 s of its time; Linux only (elsewhere it reports nothing)."""
+
+    def __init__(self, pgid: int, db_name: str) -> None:
+        self.pgid, self.db_name = pgid, db_name
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.app: dict[int, float] = {}
+        self.db: dict[int, float] = {}
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _read(self) -> None:
+        for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                seconds = (int(fields[11]) + int(fields[12])) / self.tick
+                if int(fields[2]) == self.pgid:
+                    self.app[int(entry)] = seconds
+                elif self.db_name and f" {self.db_name} " in Path(f"/proc/{entry}/cmdline").read_text():
+                    self.db[int(entry)] = seconds
+            except (OSError, ValueError, IndexError):
+                continue
+
+    def _loop(self) -> None:
+        while not self.stop_event.wait(2):
+            self._read()
+
+    def start(self) -> None:
+        self._read()
+        self.base = (sum(self.app.values()), sum(self.db.values()), _self_cpu())
+        self.thread.start()
+
+    def stop(self) -> dict[str, float]:
+        self.stop_event.set()
+        self._read()
+        return {
+            "server_s": round(sum(self.app.values()) - self.base[0], 1),
+            "postgresql_s": round(sum(self.db.values()) - self.base[1], 1),
+            "load_generator_s": round(_self_cpu() - self.base[2], 1),
+        }
+
+
+def _self_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _load(port: int, *, reps: int, cadence: str, duration: float, ramp: float, first: int = 1) -> Stats:
     stats = Stats()
     now = time.monotonic()
@@ -512,10 +567,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    cpu = CpuMeter(server.proc.pid, args.database_url.rsplit("/", 1)[1] if args.database_url else "")
+    load_before = os.getloadavg()[0]
     try:
         t0 = time.monotonic()
+        cpu.start()
         stats = _load(server.port, reps=args.reps, cadence=args.cadence, duration=args.duration, ramp=args.ramp)
         elapsed = time.monotonic() - t0
+        cpu_used = cpu.stop()
+        load_after = os.getloadavg()[0]
         stop_sampling.set()
         t1 = time.monotonic()
         while _pending(env) > 0 and time.monotonic() - t1 < 300:
@@ -539,6 +599,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "ramp_s": args.ramp,
         "workers": args.workers,
         **_summary(stats, elapsed),
+        # CPU of the load window (sign-ins and ramp included): the server's processes (gunicorn, task worker,
+        # scheduler, projector) and the database's backends, per request served; less noisy than latency on a
+        # shared machine.
+        "cpu": {
+            **cpu_used,
+            "server_ms_per_request": round(
+                1000 * cpu_used["server_s"] / max(1, sum(map(len, stats.times.values()))), 2
+            ),
+            "postgresql_ms_per_request": round(
+                1000 * cpu_used["postgresql_s"] / max(1, sum(map(len, stats.times.values()))), 2
+            ),
+        },
+        "load_average": [round(load_before, 2), round(load_after, 2)],
         "integrity": json.loads(check.stdout or "{}"),
         "projector": {"queue_max_sampled": pending_max, "catch_up_after_load_s": round(catch_up, 1)},
         "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",

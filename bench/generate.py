@@ -63,6 +63,12 @@ def main() -> int:
     parser.add_argument("--days", type=int)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument(
+        "--repair-indexes",
+        action="store_true",
+        help="only build again the statements table's invalid indexes (left by the generator before 2026-12-06 "
+        "on the partitioned table: no secondary index on any partition) and ANALYZE; nothing else changes",
+    )
+    parser.add_argument(
         "--windows",
         type=int,
         default=1,
@@ -113,6 +119,16 @@ def main() -> int:
         sys.exit(f"Cannot reach the bench database ({exc}). Is it running? Start it with `make bench-pg`.")
 
     safe_url = url.split("@")[-1]
+    if args.repair_indexes:
+        from datagen.bulkload import connect, repair_invalid_indexes
+
+        with connect() as conn, conn.cursor() as cur:
+            cur.execute("SET maintenance_work_mem = '1GB'")
+            repaired = repair_invalid_indexes(cur)
+            conn.commit()
+            cur.execute("ANALYZE records_statement")
+        log(f"{safe_url}: {len(repaired)} invalid indexes built again: {', '.join(repaired) or 'none'}")
+        return 0
     log(
         f"bench data '{args.size}' into {safe_url}: {size.partners} partners, {size.reps:,} reps, "
         f"{size.courses} courses, {size.statements:,} statements over {size.days} days"

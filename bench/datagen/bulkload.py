@@ -109,12 +109,30 @@ def drop_secondary_indexes(cur: Any, table: str) -> list[str]:
         cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
-    restore += [definition for _name, definition in indexes]
+    # On a partitioned table pg_get_indexdef says `ON ONLY`, which would make an invalid index on the parent
+    # alone and none on the partitions: restore it on the whole table.
+    restore += [definition.replace(" ON ONLY ", " ON ", 1) for _name, definition in indexes]
     restore += [
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
         for name, kind, definition in sorted(constraints, key=lambda c: c[1] == "f")
     ]
     return restore
+
+
+def repair_invalid_indexes(cur: Any, table: str = "records_statement") -> list[str]:
+    """Build again the table's invalid indexes (a partitioned table's indexes restored `ON ONLY` by an older
+    generator: invalid on the parent, missing on every partition); returns their names."""
+    cur.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisvalid",
+        [table],
+    )
+    repaired = []
+    for name, definition in cur.fetchall():
+        cur.execute(f'DROP INDEX "{name}"')
+        cur.execute(definition.replace(" ON ONLY ", " ON ", 1))
+        repaired.append(name)
+    return repaired
 
 
 MAX_COUNTED_SECONDS = 120.0  # kizuna.records.projections.MAX_COUNTED_SECONDS; check_columns() compares them
