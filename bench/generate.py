@@ -69,6 +69,12 @@ def main() -> int:
         "on the partitioned table: no secondary index on any partition) and ANALYZE; nothing else changes",
     )
     parser.add_argument(
+        "--extend",
+        action="store_true",
+        help="with --windows: add the copies to a database this generator made before (same --size and day), "
+        "instead of generating",
+    )
+    parser.add_argument(
         "--windows",
         type=int,
         default=1,
@@ -84,8 +90,8 @@ def main() -> int:
         help="replay N sampled reps with the app's projection code and compare (0: skip)",
     )
     args = parser.parse_args()
-    if args.windows < 1:
-        parser.error("--windows must be 1 or more")
+    if args.windows < 1 or (args.extend and args.windows < 2):
+        parser.error("--windows must be 1 or more (2 or more with --extend)")
 
     size = PRESETS[args.size]
     overrides = {
@@ -133,6 +139,19 @@ def main() -> int:
         f"bench data '{args.size}' into {safe_url}: {size.partners} partners, {size.reps:,} reps, "
         f"{size.courses} courses, {size.statements:,} statements over {size.days} days"
     )
+    if args.extend:
+        from types import SimpleNamespace
+
+        from datagen.bulkload import extend_windows
+
+        tz = ZoneInfo(settings.TIME_ZONE)
+        today = datetime.now(tz).date()
+        end_us = to_us(datetime(today.year, today.month, today.day, tzinfo=tz))
+        counts = extend_windows(
+            SimpleNamespace(size=size, window_start_us=end_us - size.days * DAY, tz=tz), args.windows
+        )
+        log(f"extended: {counts}")
+        return 0
     if args.reset:
         reset_schema()
     ensure_empty()

@@ -155,7 +155,7 @@ def repeat_window(cur: Any, sim: Simulation, windows: int) -> int:
     window_start = datetime.fromtimestamp(sim.window_start_us / 1e6, tz=sim.tz)
     columns = ", ".join(STATEMENT_COLUMNS)
     shifted = {
-        "seq": "seq - %(k)s * %(stride)s",
+        "seq": "seq - %(k)s::bigint * %(stride)s",
         "id": "md5(id::text || '/' || %(k)s)::uuid",
         "timestamp": '"timestamp" - make_interval(days => %(k)s * %(shift)s)',
         "stored": "stored - make_interval(days => %(k)s * %(shift)s)",
@@ -185,8 +185,79 @@ def repeat_window(cur: Any, sim: Simulation, windows: int) -> int:
     return added
 
 
-def bulk_load(sim: Simulation, windows: int = 1) -> dict[str, int]:
+def derive_learning_days(cur: Any) -> int:
+    """The per-day projection, by the rules of kizuna.records.projections.project_day, in SQL."""
     from django.conf import settings
+
+    cur.execute(
+        "INSERT INTO records_learningday (user_id, partner_id, day, seconds, statements) "
+        "SELECT actor_id, max(partner_id), (timestamp AT TIME ZONE %(tz)s)::date, "
+        "sum(least(greatest(coalesce(duration_seconds, 0), 0), %(cap)s)), count(*) "
+        "FROM records_statement WHERE verb NOT LIKE %(assigned)s "
+        "GROUP BY actor_id, (timestamp AT TIME ZONE %(tz)s)::date",
+        {"tz": settings.TIME_ZONE, "cap": MAX_COUNTED_SECONDS, "assigned": "%/verbs/assigned"},
+    )
+    return cur.rowcount
+
+
+def extend_windows(sim: Any, windows: int) -> dict[str, int]:
+    """--windows on a database generated before (one window, partitioned): the copies added in place.
+
+    `sim` needs only `size.days`, `window_start_us` and `tz`. The window's own statements get seq + (K-1) *
+    SEQ_STRIDE first; the secondary indexes and the id keys are built again after the copies, the learning days
+    derived again, then VACUUM ANALYZE of the three tables.
+    """
+    from kizuna.records.partitions import partitions_ensure
+
+    shift_days = -(-sim.size.days // 7) * 7
+    history_start_us = sim.window_start_us - (windows - 1) * shift_days * 86_400_000_000
+    with connect() as conn, conn.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute("SELECT relkind = 'p' FROM pg_class WHERE oid = 'records_statement'::regclass")
+        if not cur.fetchone()[0]:
+            sys.exit("--extend works on the partitioned statements table only")
+        cur.execute("SELECT max(seq) FROM records_statement")
+        if (cur.fetchone()[0] or 0) >= SEQ_STRIDE:
+            sys.exit("this database was extended already")
+        t0 = time.monotonic()
+        restore = drop_secondary_indexes(cur, "records_statement")
+        cur.execute("ALTER TABLE records_statementkey DROP CONSTRAINT records_statementkey_pkey")
+        cur.execute("TRUNCATE records_statementkey")
+        cur.execute("ALTER TABLE records_statement DISABLE TRIGGER records_statement_key_once")
+        cur.execute("UPDATE records_statement SET seq = seq + %s", [(windows - 1) * SEQ_STRIDE])
+        conn.commit()
+        log(f"extend: indexes dropped, seq moved up in {time.monotonic() - t0:.0f} s")
+        partitions_ensure(since=datetime.fromtimestamp(history_start_us / 1e6, tz=sim.tz).date())
+        added = repeat_window(cur, sim, windows)
+        t0 = time.monotonic()
+        cur.execute("INSERT INTO records_statementkey (id, seq, stored) SELECT id, seq, stored FROM records_statement")
+        cur.execute("ALTER TABLE records_statementkey ADD PRIMARY KEY (id)")
+        cur.execute("ALTER TABLE records_statement ENABLE TRIGGER records_statement_key_once")
+        conn.commit()
+        log(f"extend: id keys in {time.monotonic() - t0:.0f} s")
+        t0 = time.monotonic()
+        cur.execute("TRUNCATE records_learningday")
+        days = derive_learning_days(cur)
+        conn.commit()
+        log(f"extend: {days:,} learning days in {time.monotonic() - t0:.0f} s")
+        t0 = time.monotonic()
+        for sql in restore:
+            cur.execute(sql)
+            conn.commit()
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('records_statement', 'seq'), (SELECT max(seq) FROM records_statement))"
+        )
+        conn.commit()
+        log(f"extend: indexes and foreign keys rebuilt in {time.monotonic() - t0:.0f} s")
+    with connect() as conn:
+        conn.autocommit = True
+        t0 = time.monotonic()
+        conn.execute("VACUUM (ANALYZE) records_statement, records_statementkey, records_learningday")
+        log(f"extend: vacuum analyze in {time.monotonic() - t0:.0f} s")
+    return {"statements_added": added, "learning_days": days}
+
+
+def bulk_load(sim: Simulation, windows: int = 1) -> dict[str, int]:
 
     from kizuna.records.partitions import partitions_ensure
 
@@ -246,16 +317,7 @@ def bulk_load(sim: Simulation, windows: int = 1) -> dict[str, int]:
                     n += 1
             counts[key] = n
             log(f"{key}: {n:,} rows copied")
-        # The per-day projection, by the rules of kizuna.records.projections.project_day, in SQL.
-        cur.execute(
-            "INSERT INTO records_learningday (user_id, partner_id, day, seconds, statements) "
-            "SELECT actor_id, max(partner_id), (timestamp AT TIME ZONE %(tz)s)::date, "
-            "sum(least(greatest(coalesce(duration_seconds, 0), 0), %(cap)s)), count(*) "
-            "FROM records_statement WHERE verb NOT LIKE %(assigned)s "
-            "GROUP BY actor_id, (timestamp AT TIME ZONE %(tz)s)::date",
-            {"tz": settings.TIME_ZONE, "cap": MAX_COUNTED_SECONDS, "assigned": "%/verbs/assigned"},
-        )
-        counts["learning_days"] = cur.rowcount
+        counts["learning_days"] = derive_learning_days(cur)
         log(f"learning_days: {cur.rowcount:,} rows derived")
         t0 = time.monotonic()
         for sql in restore:
