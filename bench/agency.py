@@ -467,7 +467,7 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 
 class CpuMeter:
-    """CPU seconds used by the server's process group and by the PostgreSQL backends of one database.
+    """CPU seconds used by the server's processes (it and its descendants) and by one database's PostgreSQL backends.
 
     Read from /proc every 2 s, keeping each process's latest figure, so a backend that exits between two samples
     loses at most 2 s of its time; Linux only (elsewhere it reports nothing)."""
@@ -481,18 +481,28 @@ class CpuMeter:
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
     def _read(self) -> None:
+        # serve's children (gunicorn, worker, scheduler, projector) run in their own sessions: follow the parents.
+        procs: dict[int, tuple[int, float]] = {}
         for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
             if not entry.isdigit():
                 continue
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
                 fields = stat[stat.rindex(")") + 2 :].split()
-                seconds = (int(fields[11]) + int(fields[12])) / self.tick
-                if int(fields[2]) == self.pgid:
-                    self.app[int(entry)] = seconds
-                elif self.db_name and f" {self.db_name} " in Path(f"/proc/{entry}/cmdline").read_text():
-                    self.db[int(entry)] = seconds
+                procs[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick)
             except (OSError, ValueError, IndexError):
+                continue
+        for pid, (_parent, seconds) in procs.items():
+            ancestor, hops = pid, 0
+            while ancestor in procs and ancestor != self.pgid and hops < 20:
+                ancestor, hops = procs[ancestor][0], hops + 1
+            if ancestor == self.pgid:
+                self.app[pid] = seconds
+                continue
+            try:
+                if self.db_name and f" {self.db_name} " in Path(f"/proc/{pid}/cmdline").read_text():
+                    self.db[pid] = seconds
+            except OSError:
                 continue
 
     def _loop(self) -> None:
