@@ -226,7 +226,7 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 600  # a loaded machine boots gunicorn and Django slowly
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
