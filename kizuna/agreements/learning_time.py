@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 
 from kizuna.records.models import Statement
 from kizuna.records.projections import counted_cap
+from kizuna.records.selectors import stored_window
 from kizuna.records.vocab import is_learning_verb
 
 from .models import LearningTimeDay, LearningTimeMonth
@@ -127,7 +128,10 @@ def _day_partner(rows: list[Row]) -> int | None:
 def _rows_of_day(rep_id: int, day: date) -> list[Row]:
     start, end = day_bounds(day)
     return list(
-        Statement.objects.filter(actor_id=rep_id, timestamp__gte=start, timestamp__lt=end, partner__isnull=False)
+        # Stored after the day began (a margin for clocks): the months before are not read.
+        Statement.objects.filter(
+            stored_window(start), actor_id=rep_id, timestamp__gte=start, timestamp__lt=end, partner__isnull=False
+        )
         .order_by()
         .values_list("timestamp", "verb", "object_type", "duration_seconds", "partner_id")
     )
