@@ -109,7 +109,9 @@ def drop_secondary_indexes(cur: Any, table: str) -> list[str]:
         cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
-    restore += [definition for _name, definition in indexes]
+    # A partitioned table's index reads back as `CREATE INDEX … ON ONLY …`: that makes an invalid index of the
+    # parent alone and none on the partitions (every lookup then scans every month). Build it on every partition.
+    restore += [definition.replace(" ON ONLY ", " ON ", 1) for _name, definition in indexes]
     restore += [
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
         for name, kind, definition in sorted(constraints, key=lambda c: c[1] == "f")
