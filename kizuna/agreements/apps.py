@@ -19,6 +19,8 @@ class AgreementsConfig(AppConfig):
                 apply=learning_time.learning_time_apply,
                 apply_batch=learning_time.learning_time_apply_batch,
                 rebuild=learning_time.rebuild,
+                rebuild_reps=learning_time.rebuild_reps,
+                rebuild_month=learning_time.rebuild_month,
             )
         )
         register_job(id="agreements_apply_due", enqueue=tasks.enqueue_apply_due, hour=0, minute=10)

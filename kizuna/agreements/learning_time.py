@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 
 from kizuna.records.models import Statement
 from kizuna.records.projections import counted_cap
+from kizuna.records.selectors import stored_window
 from kizuna.records.vocab import is_learning_verb
 
 from .models import LearningTimeDay, LearningTimeMonth
@@ -127,7 +128,10 @@ def _day_partner(rows: list[Row]) -> int | None:
 def _rows_of_day(rep_id: int, day: date) -> list[Row]:
     start, end = day_bounds(day)
     return list(
-        Statement.objects.filter(actor_id=rep_id, timestamp__gte=start, timestamp__lt=end, partner__isnull=False)
+        # Stored after the day began (a margin for clocks): the months before are not read.
+        Statement.objects.filter(
+            stored_window(start), actor_id=rep_id, timestamp__gte=start, timestamp__lt=end, partner__isnull=False
+        )
         .order_by()
         .values_list("timestamp", "verb", "object_type", "duration_seconds", "partner_id")
     )
@@ -183,6 +187,33 @@ def rebuild() -> int:
     LearningTimeDay.objects.all().delete()
     LearningTimeMonth.objects.all().delete()
     return _derive(Statement.objects.filter(partner__isnull=False))
+
+
+# Reps derived together by a partner's rebuild: the memory held is their rows, whatever the agency's size.
+REPS_PER_PASS = 5000
+
+
+def rebuild_reps(rep_ids: list[int]) -> int:
+    """Derive these reps' learning-time rows again from all their statements (a partner's rebuild)."""
+    made = 0
+    for start in range(0, len(rep_ids), REPS_PER_PASS):
+        group = rep_ids[start : start + REPS_PER_PASS]
+        LearningTimeDay.objects.filter(rep_id__in=group).delete()
+        LearningTimeMonth.objects.filter(rep_id__in=group).delete()
+        made += _derive(Statement.objects.filter(partner__isnull=False, actor_id__in=group))
+    return made
+
+
+def rebuild_month(month: date) -> int:
+    """Derive one month's learning-time rows again, from the statements that happened in it: the partitions
+    from that month on only (a statement is stored when it arrives, never long before it happened)."""
+    start = datetime.combine(month, time.min, tzinfo=_tz())
+    end = datetime.combine((month + timedelta(days=32)).replace(day=1), time.min, tzinfo=start.tzinfo)
+    LearningTimeDay.objects.filter(day__gte=start.date(), day__lt=end.date()).delete()
+    LearningTimeMonth.objects.filter(month=month).delete()
+    return _derive(
+        Statement.objects.filter(stored_window(start), partner__isnull=False, timestamp__gte=start, timestamp__lt=end)
+    )
 
 
 def _derive(statements: QuerySet[Statement], batch_size: int = 5000) -> int:

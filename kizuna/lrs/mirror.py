@@ -39,7 +39,10 @@ def own_statements_mirror(*, now: datetime | None = None, batch: int = BATCH) ->
     horizon = now - SETTLE
     with transaction.atomic():
         state = LrsMirror.objects.select_for_update().filter(pk=1).first() or _state()
-        rows = statements_after(seq=max(state.last_seq - LOOKBACK, 0), limit=LOOKBACK + batch)
+        # Everything stored before `through` is in the store: the months before it are not read again.
+        rows = statements_after(
+            seq=max(state.last_seq - LOOKBACK, 0), limit=LOOKBACK + batch, stored_since=state.through
+        )
         settled = []
         for row in rows:
             if row.stored >= horizon:

@@ -135,6 +135,9 @@ class PendingStatement(models.Model):
     """
 
     seq = models.BigIntegerField(primary_key=True)  # the statement's seq; no foreign key: bookkeeping only
+    # The statement's `stored`, so the projector reads only the months its batch was stored in (PostgreSQL's
+    # partitions); None for the rows queued before it was kept.
+    stored = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
 

@@ -14,12 +14,14 @@ import io
 import json
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from kizuna.ops.storage import stored_exists, stored_open, stored_save
 
@@ -32,6 +34,31 @@ KEYS = StatementKey._meta.db_table  # the ids of every month, filled by the inse
 _LOCK = 7_202_010
 ARCHIVE_PREFIX = "statements/archive"
 MONTHS_AHEAD = 3
+
+
+# How far a statement's `stored` may lie from a moment its reader knows (its `timestamp`, a row written with it):
+# a device's clock ahead, a slow transaction, a server's clock. Bounds on `stored` widen by this, never cut a row.
+STORED_MARGIN = timedelta(days=1)
+
+
+def stored_window(since: datetime | None = None) -> Q:
+    """Statements stored from about `since` (a margin before) up to now (a margin after): the bound on the
+    partition key with which PostgreSQL reads only the months in between (and not the default partition).
+
+    A reader that knows when its statements were stored, or that they happened (`timestamp`) after some moment,
+    says so with this: a statement is stored when it arrives, so never long before it happened (a device clock
+    ahead, within the margin) and never after now. On SQLite it is a plain filter on the one table.
+    """
+    window = Q(stored__lt=timezone.now() + STORED_MARGIN)
+    if since is not None:
+        window &= Q(stored__gte=since - STORED_MARGIN)
+    return window
+
+
+def keys_kept() -> bool:
+    """Whether every statement's id is in the key table (PostgreSQL: the insert trigger of migration 0005), so a
+    lookup by id can learn the statement's `stored` there first and read one partition."""
+    return connection.vendor == "postgresql"
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,10 @@ class AppProjection:
     rebuild: Callable[[], int]
     live: bool = False
     apply_batch: Callable[[list[Statement]], None] | None = None
+    # Optional narrower rebuilds (`rebuild_projections --partner/--month`), each in bounded memory:
+    # these reps' rows from all their statements; that month's rows from the partitions it can lie in.
+    rebuild_reps: Callable[[list[int]], int] | None = None
+    rebuild_month: Callable[[date], int] | None = None
 
 
 _APP_PROJECTIONS: dict[str, AppProjection] = {}
@@ -367,6 +371,31 @@ def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:
             counts[projection.name] = projection.rebuild()
     content_changed()  # every rep's pages
     return counts
+
+
+def rebuild_apps_narrow(
+    *, rep_ids: list[int] | None = None, month: date | None = None, progress: Progress = QUIET
+) -> tuple[dict[str, int], list[str]]:
+    """Rebuild the apps' projections that can be rebuilt for some reps (or one month) only: (counts, the names
+    of those that cannot, which only the full `rebuild_everything` derives again)."""
+    counts: dict[str, int] = {}
+    skipped = []
+    for projection in _APP_PROJECTIONS.values():
+        narrow = projection.rebuild_reps if month is None else projection.rebuild_month
+        if narrow is None:
+            skipped.append(projection.name)
+            continue
+        with transaction.atomic():
+            counts[projection.name] = narrow(rep_ids or []) if month is None else narrow(month)  # type: ignore[arg-type]
+        progress.log(_("Rebuilt %(name)s") % {"name": projection.name})
+    return counts, skipped
+
+
+def partner_rep_ids(partner_id: int) -> list[int]:
+    """The people with statements for this agency (a partner's rebuild rebuilds them), in id order."""
+    return sorted(
+        Statement.objects.filter(partner_id=partner_id).order_by().values_list("actor_id", flat=True).distinct()
+    )
 
 
 # Every field the projectors read: one left out is fetched by one query per statement (object_type was).
@@ -431,9 +460,7 @@ def rebuild_all(
             CourseProgress.objects.all().delete()
             LearningDay.objects.all().delete()
         else:
-            actors = list(
-                Statement.objects.filter(partner_id=partner_id).order_by().values_list("actor_id", flat=True).distinct()
-            )
+            actors = partner_rep_ids(partner_id)
             LessonProgress.objects.filter(user_id__in=actors).delete()
             CourseProgress.objects.filter(user_id__in=actors).delete()
             LearningDay.objects.filter(user_id__in=actors).delete()

@@ -12,10 +12,11 @@ error (``pending_failures``) instead of blocking everything behind it.
 
 import logging
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from kizuna.ops.repcache import rep_changed
 
@@ -44,14 +45,15 @@ def drain_once(*, limit: int = 500, max_seconds: float | None = None) -> int:
     budget = settings.PROJECTOR_BATCH_SECONDS if max_seconds is None else max_seconds
     with transaction.atomic():
         _take_lock()
-        seqs = list(
+        queued = list(
             PendingStatement.objects.filter(attempts__lt=MAX_ATTEMPTS)
             .order_by("seq")
-            .values_list("seq", flat=True)[:limit]
+            .values_list("seq", "stored")[:limit]
         )
-        if not seqs:
+        if not queued:
             return 0
-        statements = list(Statement.objects.filter(seq__in=seqs).order_by("seq"))
+        seqs = [seq for seq, _stored in queued]
+        statements = list(_queued_statements(queued))
         started = time.monotonic()
         done: list[int] = []
         chunk = 25
@@ -72,6 +74,16 @@ def drain_once(*, limit: int = 500, max_seconds: float | None = None) -> int:
         # Their points, streaks and days changed: what their pages keep is recomputed (after the commit).
         rep_changed(*{st.actor_id for st in statements})
     return len(done)
+
+
+def _queued_statements(queued: list[tuple[int, datetime | None]]) -> QuerySet[Statement]:
+    """The statements of these queue rows, in stored order: on PostgreSQL from the months they were stored in
+    only (usually the current one), as the queue rows keep their `stored`."""
+    statements = Statement.objects.filter(seq__in=[seq for seq, _stored in queued])
+    moments = [stored for _seq, stored in queued]
+    if None not in moments:
+        statements = statements.filter(stored__gte=min(moments), stored__lte=max(moments))  # type: ignore[type-var]
+    return statements.order_by("seq")
 
 
 def _apply_one_by_one(statements: list[Statement]) -> list[int]:

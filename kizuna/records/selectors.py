@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 
 from kizuna.orgs.access import Role, can_author, membership_of, visible_reps
 
-from .models import CourseProgress, LearningDay, LessonProgress, Statement
+from .models import CourseProgress, LearningDay, LessonProgress, Statement, StatementKey
+from .partitions import keys_kept, stored_window
 
 # --- Statements --------------------------------------------------------------------------------
 
@@ -18,13 +19,32 @@ if TYPE_CHECKING:
     from kizuna.accounts.models import User
 
 
+def _with_id(statement_id: uuid.UUID) -> QuerySet[Statement]:
+    """The statement with this id; on PostgreSQL also at the `stored` its key holds, so that only its month's
+    partition is read (the others are pruned when the query runs, and all of them when the id is unknown)."""
+    statements = Statement.objects.filter(id=statement_id)
+    if keys_kept():
+        statements = statements.filter(stored=Subquery(StatementKey.objects.filter(id=statement_id).values("stored")))
+    return statements.order_by()
+
+
+def statement_by_id(statement_id: uuid.UUID) -> Statement | None:
+    """Return the stored statement with this id, or None."""
+    return next(iter(_with_id(statement_id)[:1]), None)
+
+
 def statement_owner_id(statement_id: uuid.UUID) -> int | None:
     """Return who stored the statement with this id, or None if nobody did yet."""
-    return Statement.objects.filter(id=statement_id).values_list("actor_id", flat=True).first()
+    return next(iter(_with_id(statement_id).values_list("actor_id", flat=True)[:1]), None)
 
 
 def statement_ids_stored(statement_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """Return which of these statement ids are stored already (statement_owner_id for many, in one query)."""
+    """Return which of these statement ids are stored already (statement_owner_id for many, in one query).
+
+    On PostgreSQL the key table answers (every id stored, an archived month's too), without reading a partition.
+    """
+    if keys_kept():
+        return set(StatementKey.objects.filter(id__in=list(statement_ids)).values_list("id", flat=True))
     return set(Statement.objects.filter(id__in=list(statement_ids)).values_list("id", flat=True))
 
 
@@ -40,14 +60,19 @@ def statements_visible_to(user: Any, *, since: datetime | None = None, ascending
     elif m.role not in (Role.ADMIN, Role.COACH):
         statements = statements.filter(actor=user)
     if since is not None:
-        statements = statements.filter(stored__gt=since)
+        statements = statements.filter(stored_window(since), stored__gt=since)
     return statements.order_by("seq" if ascending else "-seq")
 
 
-def latest_statement_id(*, actor: "User", verb: str, object_iri: str) -> uuid.UUID | None:
-    """Return the id of this person's latest statement with this verb on this activity, if any."""
+def latest_statement_id(
+    *, actor: "User", verb: str, object_iri: str, stored_since: datetime | None = None
+) -> uuid.UUID | None:
+    """Return the id of this person's latest statement with this verb on this activity, if any.
+
+    ``stored_since``: the caller knows it was stored after about then (the months before are not read).
+    """
     return (
-        Statement.objects.filter(actor=actor, verb=verb, object_iri=object_iri)
+        Statement.objects.filter(stored_window(stored_since), actor=actor, verb=verb, object_iri=object_iri)
         .order_by("-seq")
         .values_list("id", flat=True)
         .first()
@@ -222,9 +247,14 @@ def courses_finished_per_partner(*, course_ids: Iterable[int], by: datetime, use
     }
 
 
-def statements_after(*, seq: int, limit: int) -> list[Statement]:
-    """Up to ``limit`` statements stored after position ``seq``, in stored order (for copying them elsewhere)."""
-    return list(Statement.objects.filter(seq__gt=seq).select_related("actor").order_by("seq")[:limit])
+def statements_after(*, seq: int, limit: int, stored_since: datetime | None = None) -> list[Statement]:
+    """Up to ``limit`` statements stored after position ``seq``, in stored order (for copying them elsewhere).
+
+    ``stored_since``: every statement stored before about then is known to be copied already, so the months
+    before it are not read (without it, every month's partition is).
+    """
+    statements = Statement.objects.filter(stored_window(stored_since), seq__gt=seq)
+    return list(statements.select_related("actor").order_by("seq")[:limit])
 
 
 def lesson_completion_by_key(*, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:

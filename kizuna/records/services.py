@@ -25,6 +25,7 @@ from .content import content_source
 from .models import CourseProgress, LessonProgress, PendingStatement, Statement, StatementKey
 from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
+from .selectors import statement_by_id
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -239,12 +240,12 @@ def statement_record(
             if settings.PROJECTIONS_EAGER or _eager.get():
                 apply_deferred([statement])
             else:
-                PendingStatement.objects.create(seq=statement.seq)
+                PendingStatement.objects.create(seq=statement.seq, stored=statement.stored)
             rep_changed(actor.pk)
     if stored:
         return statement, True
     # The id is stored already (a retry, or the same statement sent twice at once).
-    existing = Statement.objects.filter(id=statement_id).first()
+    existing = statement_by_id(statement_id)
     if existing is None and StatementKey.objects.filter(id=statement_id).exists():
         # Its month was archived (statements_detach): the id stays taken, and the sender is told so.
         raise StatementError(_("This statement was stored long ago and has been archived; it is not stored again."))

@@ -65,15 +65,15 @@ def question_result_from(node_key: str, question: dict[str, Any], result: dict[s
 
 def question_result_for(attempt: Attempt, node_key: str) -> QuestionResult | None:
     """The rep's recorded answer to the check question of a moment of their attempt, or None (not yet / none)."""
-    from kizuna.records.models import Statement
+    from kizuna.records.selectors import statement_by_id
 
     question = (Graph(attempt.version.graph).nodes.get(node_key) or {}).get("question")
     if not question:
         return None
-    st = Statement.objects.filter(
-        id=question_statement_id(attempt.registration, node_key), actor_id=attempt.rep_id
-    ).first()
-    return question_result_from(node_key, question, st.result or {}) if st is not None else None
+    st = statement_by_id(question_statement_id(attempt.registration, node_key))
+    if st is None or st.actor_id != attempt.rep_id:
+        return None
+    return question_result_from(node_key, question, st.result or {})
 
 
 # --- Drafts (the principal's content: editors only) ------------------------------------------

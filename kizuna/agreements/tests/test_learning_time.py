@@ -126,3 +126,35 @@ def test_learning_is_not_work_time_when_the_agreement_says_no(cast, lesson):
     month = (timezone.localdate() - timedelta(days=1)).replace(day=1)
     line = learning_time_for_rep(rep=cast.rep_a1, month=month)
     assert line.minutes == 2 and line.work_minutes == 0
+
+
+def _history(cast, lesson):
+    for rep, offset in ((cast.rep_a1, 0), (cast.rep_b1, 11)):
+        lesson_time_record(rep=rep, lesson=lesson, seconds=45, timestamp=at(offset + 1))
+        answer(rep, lesson, at(offset + 2))
+        lesson_time_record(rep=rep, lesson=lesson, seconds=20, timestamp=at(offset, days_ago=40))
+
+
+def test_a_partners_rebuild_derives_its_reps_rows_and_leaves_the_others(cast, lesson):
+    _history(cast, lesson)
+    fields = ("rep_id", "partner_id", "day", "seconds", "statements")
+    live = sorted(LearningTimeDay.objects.filter(rep=cast.rep_a1).values_list(*fields))
+    LearningTimeDay.objects.update(seconds=1)
+    LearningTimeMonth.objects.update(seconds=1)
+    assert learning_time.rebuild_reps([cast.rep_a1.pk]) == 2
+    assert sorted(LearningTimeDay.objects.filter(rep=cast.rep_a1).values_list(*fields)) == live
+    assert set(LearningTimeDay.objects.filter(rep=cast.rep_b1).values_list("seconds", flat=True)) == {1}
+    assert LearningTimeMonth.objects.filter(rep=cast.rep_a1).exclude(seconds=1).exists()
+
+
+def test_a_months_rebuild_derives_that_months_rows_only(cast, lesson):
+    _history(cast, lesson)
+    fields = ("rep_id", "partner_id", "day", "seconds", "statements")
+    month = at(0, days_ago=40).date().replace(day=1)
+    live = sorted(LearningTimeDay.objects.filter(day__gte=month).values_list(*fields))
+    LearningTimeDay.objects.update(seconds=1)
+    made = learning_time.rebuild_month(month)
+    assert made == LearningTimeDay.objects.filter(day__gte=month, day__lt=month + timedelta(days=31)).count() >= 2
+    rebuilt = LearningTimeDay.objects.exclude(seconds=1)
+    assert {row.day.replace(day=1) for row in rebuilt} == {month}
+    assert sorted(rebuilt.values_list(*fields)) == [row for row in live if row[2].replace(day=1) == month]

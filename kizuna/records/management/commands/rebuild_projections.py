@@ -7,14 +7,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kizuna.ops.progress import command_progress
 from kizuna.orgs.selectors import partner_by_code
 from kizuna.records.partitions import parse_month
-from kizuna.records.projections import rebuild_all, rebuild_everything, rebuild_month
+from kizuna.records.projections import (
+    partner_rep_ids,
+    rebuild_all,
+    rebuild_apps_narrow,
+    rebuild_everything,
+    rebuild_month,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Throw away the progress projections and derive them again from the statements, partition by partition. "
-        "--partner CODE: only the reps with statements for that agency (records' progress and learning days); "
-        "--month YYYY-MM: only that month's learning days."
+        "--partner CODE: only the reps with statements for that agency (records' progress and learning days, and "
+        "the apps' projections that can be rebuilt per rep); --month YYYY-MM: only that month's learning days (and "
+        "the apps' projections that can be rebuilt per month). The others are named: rebuild them with a full run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,12 +37,18 @@ class Command(BaseCommand):
                 if partner is None:
                     raise CommandError(f"No agency has the code {options['partner']!r}.")
                 counts = rebuild_all(partner_id=partner.pk, progress=progress)
+                apps, skipped = rebuild_apps_narrow(rep_ids=partner_rep_ids(partner.pk), progress=progress)
+                counts.update(apps)
             elif options["month"]:
                 try:
                     month = parse_month(options["month"])
                 except ValueError as err:
                     raise CommandError(f"--month takes YYYY-MM, not {options['month']!r}.") from err
                 counts = rebuild_month(month=month, progress=progress)
+                apps, skipped = rebuild_apps_narrow(month=month, progress=progress)
+                counts.update(apps)
             else:
-                counts = rebuild_everything(progress=progress)
+                counts, skipped = rebuild_everything(progress=progress), []
         self.stdout.write(self.style.SUCCESS("Rebuilt " + ", ".join(f"{name}: {n}" for name, n in counts.items())))
+        if skipped:
+            self.stdout.write("Not rebuilt (a full run rebuilds them): " + ", ".join(skipped))
