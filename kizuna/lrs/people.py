@@ -103,7 +103,7 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
     fields = [[f for f in model._meta.concrete_fields] for model in models]
     quote = connection.ops.quote_name
     tables = [quote(model._meta.db_table) for model in models]
-    columns = ", ".join(f"{alias}.{quote(f.column)}" for alias, group in zip("umo", fields) for f in group)
+    columns = ", ".join(f"{alias}.{quote(f.column)}" for alias, group in zip("umo", fields, strict=True) for f in group)
     lookup = user_model._meta.get_field(field_name)
     prepared = [lookup.get_db_prep_value(value, connection) for value in values]
     sql = (
@@ -112,9 +112,9 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
         f"LEFT JOIN {tables[2]} o ON o.{quote(Organization._meta.pk.column)} = m.{quote('organization_id')} "
         f"WHERE u.{quote('is_active')} AND u.{quote(lookup.column)} IN ({', '.join(['%s'] * len(prepared))})"
     )
+    cols = [[f.get_col(f.model._meta.db_table) for f in group] for group in fields]
     converters = [
-        [(f, f.get_db_converters(connection) + connection.ops.get_db_converters(f)) for f in group]
-        for group in fields
+        [(c, connection.ops.get_db_converters(c) + c.get_db_converters(connection)) for c in group] for group in cols
     ]
     found = []
     with connection.cursor() as cursor:
@@ -128,10 +128,9 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
                 for i, (f, funcs) in enumerate(group):
                     for func in funcs:
                         values_[i] = func(values_[i], f, connection)
-                pk = values_[[f.attname for f, _c in group].index(model._meta.pk.attname)]
-                instances.append(
-                    None if pk is None else model.from_db(connection.alias, [f.attname for f, _c in group], values_)
-                )
+                names = [c.target.attname for c, _f in group]
+                pk = values_[names.index(model._meta.pk.attname)]
+                instances.append(None if pk is None else model.from_db(connection.alias, names, values_))
             user, membership, organization = instances
             user._state.fields_cache["membership"] = membership
             if membership is not None:

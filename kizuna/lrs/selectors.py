@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from kizuna.ops.tokens import token_hash
 
@@ -52,11 +52,12 @@ def _credential_read(key: str) -> LrsCredential | None:
     through_field = mirror.get_field("through")
     through, exists = row[len(_CREDENTIAL_FIELDS)], row[len(_CREDENTIAL_FIELDS) + 1]
     for i, f in enumerate([*_CREDENTIAL_FIELDS, through_field]):
-        for func in f.get_db_converters(connection) + connection.ops.get_db_converters(f):
+        col = f.get_col(f.model._meta.db_table)
+        for func in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
             if i < len(values):
-                values[i] = func(values[i], f, connection)
+                values[i] = func(values[i], col, connection)
             else:
-                through = func(through, f, connection)
+                through = func(through, col, connection)
     credential = LrsCredential.from_db(connection.alias, [f.attname for f in _CREDENTIAL_FIELDS], values)
     credential.mirror_through = through  # type: ignore[attr-defined]
     credential.forwarders_exist = bool(exists)  # type: ignore[attr-defined]
