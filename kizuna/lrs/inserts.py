@@ -51,7 +51,8 @@ def _server_bound_cursor() -> Iterator[Any]:
 
     connection.ensure_connection()
     raw = psycopg.Cursor(connection.connection)
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    cursor = wrap(raw)  # type: ignore[arg-type]  # Django wraps any DB-API cursor
     try:
         yield cursor
     finally:

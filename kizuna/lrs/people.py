@@ -99,12 +99,12 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
     from kizuna.orgs.models import Membership, Organization
 
     user_model = get_user_model()
-    models = (user_model, Membership, Organization)
+    models: tuple[Any, ...] = (user_model, Membership, Organization)
     fields = [[f for f in model._meta.concrete_fields] for model in models]
     quote = connection.ops.quote_name
     tables = [quote(model._meta.db_table) for model in models]
     columns = ", ".join(f"{alias}.{quote(f.column)}" for alias, group in zip("umo", fields, strict=True) for f in group)
-    lookup = user_model._meta.get_field(field_name)
+    lookup: Any = user_model._meta.get_field(field_name)
     prepared = [lookup.get_db_prep_value(value, connection) for value in values]
     sql = (
         f"SELECT {columns} FROM {tables[0]} u "  # noqa: S608 (names from the models)
@@ -120,7 +120,7 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
     with connection.cursor() as cursor:
         cursor.execute(sql, prepared)
         for row in cursor.fetchall():
-            instances = []
+            instances: list[Any] = []
             start = 0
             for model, group in zip(models, converters, strict=True):
                 values_ = list(row[start : start + len(group)])
@@ -132,6 +132,7 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
                 pk = values_[names.index(model._meta.pk.attname)]
                 instances.append(None if pk is None else model.from_db(connection.alias, names, values_))
             user, membership, organization = instances
+            assert user is not None
             user._state.fields_cache["membership"] = membership
             if membership is not None:
                 membership._state.fields_cache["user"] = user
