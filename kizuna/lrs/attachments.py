@@ -12,6 +12,7 @@ from email.parser import BytesParser
 from typing import Any
 
 import jwt
+import orjson
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils.translation import gettext as _
@@ -34,6 +35,10 @@ def read_statement_body(xreq: XapiRequest) -> tuple[Any, dict[str, tuple[str, by
 
 
 def _json(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass  # what orjson refuses (an integer beyond 64 bits, say) the standard library may still read, or refuse
     try:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,8 +146,12 @@ def _from_django(request: HttpRequest) -> XapiRequest:
 
 
 def json_response(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
+    try:
+        content = orjson.dumps(data)
+    except TypeError:  # an integer beyond 64 bits, say
+        content = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        content,
         status=status,
         content_type="application/json; charset=utf-8",
     )

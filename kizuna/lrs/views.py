@@ -75,7 +75,7 @@ def statements(xreq: XapiRequest) -> HttpResponse:
             batch, lambda checked: statements_store(credential=credential, statements=checked, version=xreq.version)
         )
     else:
-        ids = statements_store(credential=credential, statements=batch, version=xreq.version)
+        ids = statements_store(credential=credential, statements=batch, version=xreq.version, validated=True)
     attachments_keep(parts)
     response = HttpResponse(status=204) if xreq.method == "PUT" else json_response(ids)
     response["X-Experience-API-Consistent-Through"] = _consistent_headers(xreq)["X-Experience-API-Consistent-Through"]

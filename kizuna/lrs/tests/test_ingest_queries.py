@@ -111,3 +111,56 @@ def test_statements_about_a_known_rep_look_the_lesson_up_once_per_batch(cast, ar
     assert len(one) - per_statement <= 12, (len(one), per_statement)
     progress = lesson_progress_for(user=cast.rep_a1, lesson=lesson)
     assert progress is not None and progress.time_spent_seconds == 42 * 30
+
+
+def test_the_actors_people_come_with_their_membership_and_organization_in_one_query(cast):
+    from django.contrib.auth import get_user_model
+
+    from kizuna.lrs.people import partner_id_of, people_for_agents
+
+    get_user_model().objects.filter(pk=cast.rep_a1.pk).update(email=cast.rep_a1.email.lower())
+    agents = [
+        {"mbox": f"mailto:{cast.rep_a1.email.upper()}"},
+        {"mbox": "mailto:nobody@agency.example"},
+        {"objectType": "Group", "mbox": f"mailto:{cast.rep_a1.email}"},
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        found = people_for_agents(agents)
+        partner = partner_id_of(found[0])
+        role = found[0].membership.role
+    assert len(captured.captured_queries) == 1, captured.captured_queries
+    assert found[0] == cast.rep_a1 and found[1] is None and found[2] is None
+    assert partner == cast.rep_a1.membership.organization_id and role == cast.rep_a1.membership.role
+    assert found[0].membership.organization == cast.rep_a1.membership.organization
+
+
+def test_a_batch_is_inserted_by_the_same_statements_whatever_its_size(principal_lrs):
+    """On PostgreSQL the rows, their keys and the definitions travel as arrays: the SQL text does not grow with the
+    batch (PostgreSQL prepares it once per connection), and one statement's CPU is not spent quoting values."""
+    principal_lrs.post("/xapi/statements", [tool_statement(n, activity=n % 3) for n in range(3)])
+    response, ten = counted_post(principal_lrs, [tool_statement(n, activity=n % 3) for n in range(3, 13)])
+    assert response.status_code == 200
+    response, hundred = counted_post(principal_lrs, [tool_statement(n, activity=n % 3) for n in range(13, 113)])
+    assert response.status_code == 200
+    assert len(ten) == len(hundred) <= 5, hundred
+    if connection.vendor == "postgresql":
+        inserts = [q for q in hundred if q.startswith("INSERT")]
+        assert len(inserts) == 2 and all("unnest" in q for q in inserts), inserts
+        assert [q for q in ten if q.startswith("INSERT")] == inserts
+    assert LrsStatement.objects.count() == 113
+    assert LrsActivity.objects.count() == 3
+
+
+def test_a_definition_that_changes_is_merged_into_the_stored_one(principal_lrs):
+    first = tool_statement(1, activity=5)
+    principal_lrs.post("/xapi/statements", first)
+    changed = tool_statement(2, activity=5)
+    changed["object"]["definition"] = {"name": {"ja-JP": "レッスン5"}, "description": {"en-US": "Five"}}
+    response = principal_lrs.post("/xapi/statements", [changed, tool_statement(3, activity=5)])
+    assert response.status_code == 200
+    definition = LrsActivity.objects.get(activity_id="https://tool.example/activities/5").definition
+    assert definition == {
+        "type": "http://adlnet.gov/expapi/activities/lesson",
+        "name": {"en-US": "L5", "ja-JP": "レッスン5"},
+        "description": {"en-US": "Five"},
+    }
