@@ -119,6 +119,8 @@ def _place(person: Any, target: Target) -> Any:
         if target.kind == COURSE:
             course = access_course_for_user(person, target.id)
             version = course.latest_version
+            if version is None:
+                return None
             version.course = course
             return version
         for lesson_id in lesson_ids_showing_content(kind=target.content_kind, content_id=target.id):
