@@ -388,6 +388,24 @@ def lesson_id_for_activity_iri(iri: str) -> int | None:
         return None
 
 
+def course_id_for_activity_iri(iri: str) -> int | None:
+    """Return the id of the published course whose xAPI activity IRI this is (see course_iri), or None."""
+    prefix = f"{settings.SITE_URL}/xapi/activities/course/"
+    if not iri.startswith(prefix):
+        return None
+    try:
+        key = uuid.UUID(iri[len(prefix) :])
+    except ValueError:
+        return None
+    return Course.objects.filter(key=key, latest_version__isnull=False).values_list("pk", flat=True).first()
+
+
+def lesson_ids_showing_content(*, kind: str, content_id: int) -> list[int]:
+    """Return the published lessons of this kind showing this content (a package…), the newest versions first."""
+    rows = PublishedLesson.objects.filter(kind=kind, content_id=content_id).order_by("-version__published_at", "-pk")
+    return list(rows.values_list("pk", flat=True)[:50])
+
+
 def version_outline(version: CourseVersion) -> list[tuple[Any, list[PublishedLesson]]]:
     """Return [(module, [lessons])] of a published version in two queries."""
     modules = list(version.modules.all())

@@ -1,10 +1,26 @@
-"""Statements from outside that name one of our reps and one of our published lessons feed the same projections
-as our own, through the records app's write path (so the same rules count them, once).
+"""Statements from outside that name one of our reps and one of our published things feed the same projections
+as our own, through the owning apps' write paths (so the same rules count them, once).
 
-The rules: `launched` opens the lesson; `progressed` (or `experienced`) with `result.duration` adds that learning
-time; `completed`, or `passed` (unless `result.success` is false), completes the lesson — and the course once it
-was the last one — whatever the lesson's kind, since it was finished elsewhere (a package, an authoring tool).
-Anything else, or anything the records app refuses, is stored in the LRS without feeding the projections.
+What a statement is about is kizuna.lrs.matching's; the rules, by what it names (README, "xAPI LRS"):
+
+- a lesson: `launched` opens it; `progressed` (or `experienced`) with `result.duration` adds that learning time;
+  `completed`, or `passed` (unless `result.success` is false), completes it — and the course once it was the
+  last one — whatever the lesson's kind, since it was finished elsewhere. On a scored lesson (a SCORM package, a
+  cmi5 course) `passed` / `failed` also record the lesson's result with its scaled score, as our own player does.
+- a SCO of a package lesson: `launched`/`initialized` opens the lesson, `progressed`/`experienced` with a duration
+  is learning time on it, `completed` / `passed` / `failed` is the SCO's outcome (kizuna.packages.runtime): the
+  lesson is completed once every SCO of the package is done, and its result recorded, by the player's rule.
+- a course: `completed` (or `passed` unless `success` is false) finishes the course as a whole (assignments, a
+  certification's course requirement, the course's points), its lessons left as they were; `progressed` /
+  `experienced` with a duration is learning time in the course.
+- a cmi5 course (the LMS's id, or the publisher's id in `grouping` of a statement in the cmi5 category):
+  `satisfied`, `completed` or `passed` completes the lesson that shows it (with a passed result when scored),
+  `failed` records the failed result; an AU's `launched`/`initialized` opens the lesson, its `terminated`
+  duration is learning time, and in a course of one AU its `completed`/`passed` count as the course satisfied
+  when they meet the AU's moveOn (another LMS's `satisfied` says so for a course of many AUs).
+
+Statements stored by our own LMS (cmi5's system credential and session grants) are never fed: the LMS counted
+them already. Anything else, or anything an app refuses, is stored in the LRS without feeding the projections.
 """
 
 import logging
@@ -14,77 +30,216 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404
 
-from kizuna.catalog.selectors import access_lesson_for_user, lesson_id_for_activity_iri
+from kizuna.catalog.kinds import content_kind
+from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_user, lesson_ids_showing_content
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, has_role
+from kizuna.packages.runtime import sco_outcome_record
 from kizuna.records.selectors import statement_ids_stored
 from kizuna.records.services import (
     MAX_REPORT_SECONDS,
+    course_complete,
+    course_time_record,
     lesson_complete,
     lesson_launch,
+    lesson_result_record,
     lesson_time_record,
     parse_duration,
 )
 
+from .matching import CONTENT, COURSE, LESSON, SCO, Target, match_key, target_for
+from .models import is_system_key
+
 logger = logging.getLogger(__name__)
 
 ADL = "http://adlnet.gov/expapi/verbs/"
+ADL_W3ID = "https://w3id.org/xapi/adl/verbs/"
+_SHORT = {
+    ADL + name: name
+    for name in ("launched", "initialized", "progressed", "experienced", "completed", "passed", "failed", "terminated")
+}
+_SHORT[ADL_W3ID + "satisfied"] = "satisfied"
+
+
+def _from_our_lms(statement: dict[str, Any]) -> bool:
+    account = (statement.get("authority") or {}).get("account") or {}
+    return is_system_key(str(account.get("name", "")))
 
 
 def statements_feed(items: list[tuple[Any, dict[str, Any]]]) -> int:
     """Feed stored statements about known people (in order) into the projections; return how many counted.
 
-    Each activity IRI is looked up once and each person's access to a lesson checked once per batch, and every
-    id is checked against our own statements in one query, so a batch costs the records app's writes only.
+    Each activity id is resolved once and each person's access to what it names checked once per batch, and
+    every id is checked against our own statements in one query, so a batch costs the apps' writes only.
     """
-    lesson_ids: dict[str, int | None] = {}
+    targets: dict[tuple[str, ...], Target | None] = {}
     candidates = []
     for person, statement in items:
         obj = statement.get("object", {})
-        if obj.get("objectType", "Activity") != "Activity" or not has_role(person, Role.REP):
+        verb = _SHORT.get(statement["verb"]["id"])
+        if obj.get("objectType", "Activity") != "Activity" or verb is None or not has_role(person, Role.REP):
             continue
-        iri = obj.get("id", "")
-        if iri not in lesson_ids:
-            lesson_ids[iri] = lesson_id_for_activity_iri(iri)
-        lesson_id = lesson_ids[iri]
-        if lesson_id is not None:
-            candidates.append((person, statement, lesson_id, uuid.UUID(statement["id"])))
+        if _from_our_lms(statement):
+            continue
+        key = match_key(obj.get("id", ""), statement)
+        if key not in targets:
+            targets[key] = target_for(obj.get("id", ""), statement)
+        target = targets[key]
+        if target is not None:
+            candidates.append((person, statement, target, verb, uuid.UUID(statement["id"])))
     if not candidates:
         return 0
-    ours = statement_ids_stored(statement_id for _p, _s, _l, statement_id in candidates)
-    lessons: dict[tuple[int, int], Any] = {}
+    ours = statement_ids_stored(statement_id for *_rest, statement_id in candidates)
+    places: dict[tuple[int, Target], Any] = {}
     counted = 0
-    for person, statement, lesson_id, statement_id in candidates:
+    for person, statement, target, verb, statement_id in candidates:
         if statement_id in ours:
             continue
-        if (person.pk, lesson_id) not in lessons:
-            try:
-                lessons[(person.pk, lesson_id)] = access_lesson_for_user(person, lesson_id)
-            except Http404:
-                lessons[(person.pk, lesson_id)] = None
-        lesson = lessons[(person.pk, lesson_id)]
-        if lesson is None:
+        if (person.pk, target) not in places:
+            places[(person.pk, target)] = _place(person, target)
+        place = places[(person.pk, target)]
+        if place is None:
             continue
-        verb = statement["verb"]["id"]
-        result = statement.get("result", {})
+        result = statement.get("result") or {}
         try:
             with transaction.atomic():
-                counted += _feed(person=person, lesson=lesson, verb=verb, result=result, statement_id=statement_id)
+                counted += _feed(
+                    person=person, target=target, place=place, verb=verb, result=result, statement_id=statement_id
+                )
         except ApplicationError as error:
             logger.info("statement %s stored but not projected: %s", statement_id, error.message)
     return counted
 
 
-def _feed(*, person: Any, lesson: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID) -> bool:
-    if verb == ADL + "launched":
+def _place(person: Any, target: Target) -> Any:
+    """The published lesson (or, for a course, its latest version) the rep may open, or None."""
+    try:
+        if target.kind in (LESSON, SCO):
+            return access_lesson_for_user(person, target.id)
+        if target.kind == COURSE:
+            course = access_course_for_user(person, target.id)
+            version = course.latest_version
+            if version is None:
+                return None
+            version.course = course
+            return version
+        for lesson_id in lesson_ids_showing_content(kind=target.content_kind, content_id=target.id):
+            try:
+                return access_lesson_for_user(person, lesson_id)
+            except Http404:
+                continue
+    except Http404:
+        return None
+    return None
+
+
+def _seconds(result: dict[str, Any]) -> float:
+    if not isinstance(result.get("duration"), str):
+        return 0.0
+    return min(parse_duration(result["duration"]), MAX_REPORT_SECONDS)
+
+
+def _scaled(result: dict[str, Any]) -> float | None:
+    value = (result.get("score") or {}).get("scaled")
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _finished(verb: str, result: dict[str, Any]) -> bool:
+    return verb == "completed" or (verb == "passed" and result.get("success", True) is not False)
+
+
+def _feed(
+    *, person: Any, target: Target, place: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID
+) -> bool:
+    if target.kind == LESSON:
+        return _feed_lesson(person=person, lesson=place, verb=verb, result=result, statement_id=statement_id)
+    if target.kind == SCO:
+        return _feed_sco(person=person, lesson=place, target=target, verb=verb, result=result, sid=statement_id)
+    if target.kind == COURSE:
+        if _finished(verb, result):
+            return course_complete(rep=person, version=place, statement_id=statement_id) is not None
+        if verb in ("progressed", "experienced") and _seconds(result) > 0:
+            course_time_record(rep=person, version=place, seconds=_seconds(result), statement_id=statement_id)
+            return True
+        return False
+    if target.kind == CONTENT:
+        return _feed_content(person=person, lesson=place, target=target, verb=verb, result=result, sid=statement_id)
+    return False
+
+
+def _feed_lesson(*, person: Any, lesson: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID) -> bool:
+    if verb == "launched":
         lesson_launch(rep=person, lesson=lesson, statement_id=statement_id)
         return True
-    if verb in (ADL + "progressed", ADL + "experienced") and "duration" in result:
-        seconds = min(parse_duration(result["duration"]), MAX_REPORT_SECONDS)
-        if seconds <= 0:
-            return False
-        lesson_time_record(rep=person, lesson=lesson, seconds=seconds, statement_id=statement_id)
+    if verb in ("progressed", "experienced") and _seconds(result) > 0:
+        lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=statement_id)
         return True
-    if verb == ADL + "completed" or (verb == ADL + "passed" and result.get("success", True) is not False):
-        return lesson_complete(rep=person, lesson=lesson, statement_id=statement_id, by_content=True) is not None
+    scored = (kind := content_kind(lesson.kind)) is not None and kind.scored
+    counted = False
+    if scored and verb in ("passed", "failed"):
+        passed = verb == "passed" and result.get("success", True) is not False
+        _result(person=person, lesson=lesson, passed=passed, result=result, statement_id=statement_id)
+        counted = True
+    if _finished(verb, result):
+        completed = lesson_complete(rep=person, lesson=lesson, statement_id=statement_id, by_content=True)
+        counted = counted or completed is not None
+    return counted
+
+
+def _result(*, person: Any, lesson: Any, passed: bool, result: dict[str, Any], statement_id: uuid.UUID) -> None:
+    """The lesson's result, under an id of its own derived from the statement's (the statement's id may complete
+    the lesson as well)."""
+    lesson_result_record(
+        rep=person,
+        lesson=lesson,
+        passed=passed,
+        score_scaled=_scaled(result),
+        statement_id=uuid.uuid5(statement_id, "result"),
+    )
+
+
+def _feed_sco(*, person: Any, lesson: Any, target: Target, verb: str, result: dict[str, Any], sid: uuid.UUID) -> bool:
+    if verb in ("launched", "initialized"):
+        lesson_launch(rep=person, lesson=lesson, statement_id=sid)
+        return True
+    if verb in ("progressed", "experienced") and _seconds(result) > 0:
+        lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid)
+        return True
+    if verb in ("completed", "passed", "failed"):
+        success = result.get("success")
+        return sco_outcome_record(
+            rep=person,
+            lesson=lesson,
+            identifier=target.part,
+            verb=verb,
+            success=success if isinstance(success, bool) else None,
+            score_scaled=_scaled(result),
+            statement_id=sid,
+        )
     return False
+
+
+def _feed_content(
+    *, person: Any, lesson: Any, target: Target, verb: str, result: dict[str, Any], sid: uuid.UUID
+) -> bool:
+    if target.part == "au":
+        if verb in ("launched", "initialized"):
+            lesson_launch(rep=person, lesson=lesson, statement_id=sid)
+            return True
+        if verb == "terminated" and _seconds(result) >= 1:
+            lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid)
+            return True
+        if verb == "failed" and "passed" in target.meets:
+            _result(person=person, lesson=lesson, passed=False, result=result, statement_id=sid)
+            return True
+        if verb not in target.meets or result.get("success") is False:
+            return False
+    elif verb == "failed":
+        _result(person=person, lesson=lesson, passed=False, result=result, statement_id=sid)
+        return True
+    elif verb not in ("satisfied", "completed", "passed") or result.get("success") is False:
+        return False
+    if verb == "passed" or _scaled(result) is not None:
+        _result(person=person, lesson=lesson, passed=True, result=result, statement_id=sid)
+    lesson_complete(rep=person, lesson=lesson, statement_id=sid, by_content=True)
+    return True

@@ -13,14 +13,14 @@ from django.db import transaction
 from kizuna.ops.tokens import token_hash, token_new
 
 from .documents import DocumentKey, document_save
-from .models import LrsCredential, LrsDocument, LrsStatement
+from .models import LrsCredential, LrsDocument, LrsStatement, system_key
 from .people import partner_id_of
 from .statements import statements_store
 
 
 def lrs_system_credential(*, name: str, slug: str, partner_id: int | None) -> LrsCredential:
     """The credential an app writes with for one organization (made on first use; nobody can sign in with it)."""
-    key = f"kzl_{slug}_{partner_id or 0}"[:40]
+    key = system_key(slug, partner_id)
     with transaction.atomic():
         credential, _created = LrsCredential.objects.get_or_create(
             key=key, defaults={"name": name[:100], "secret_hash": token_hash(token_new()), "partner_id": partner_id}

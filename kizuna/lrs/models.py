@@ -17,6 +17,18 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_hex(10)
 
 
+def system_key(slug: str, partner_id: int | None) -> str:
+    """The key of the credential an app of ours writes with as the LMS (kizuna.lrs.lms), for one organization."""
+    return f"{KEY_PREFIX}{slug}_{partner_id or 0}"[:40]
+
+
+def is_system_key(key: str) -> bool:
+    """Whether a credential key is one of our apps' (an integration's key is KEY_PREFIX and hex digits only)."""
+    rest = key[len(KEY_PREFIX) :] if key.startswith(KEY_PREFIX) else ""
+    slug, underscore, number = rest.rpartition("_")
+    return bool(underscore and slug and number.isdigit())
+
+
 class LrsCredential(models.Model):
     """HTTP Basic credentials of one integration, scoped to the principal (partner empty) or to one partner."""
 

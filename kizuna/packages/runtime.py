@@ -28,7 +28,7 @@ from kizuna.records.projections import MAX_COUNTED_SECONDS
 
 from . import vocab
 from .models import Sco, ScoState, Standard
-from .services import PackageError
+from .services import PACKAGE_KIND, PackageError
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -391,6 +391,47 @@ def sco_commit(
         if newly_completed or new_success:
             _roll_up(rep=rep, lesson=lesson, sco=sco, state=state, session_id=session_id)
     return state
+
+
+def sco_outcome_record(
+    *,
+    rep: "User",
+    lesson: Any,
+    identifier: str,
+    verb: str,
+    success: bool | None,
+    score_scaled: float | None,
+    statement_id: uuid.UUID,
+) -> bool:
+    """Take a SCO's outcome that another system reported (``completed``, ``passed`` or ``failed`` on the SCO's
+    activity id); return whether it changed the rep's state in the SCO.
+
+    The SCO's state takes it as a commit would (a SCO done stays done: a later `failed` does not undo a pass),
+    and the package rolls up by the same rule as in our player: the lesson is completed once every SCO is done,
+    and its result recorded once every SCO has an outcome. A repeat of the same outcome changes nothing.
+    """
+    if lesson.kind != PACKAGE_KIND or lesson.content_id is None:
+        return False
+    sco = Sco.objects.filter(package_id=lesson.content_id, identifier=identifier).first()
+    if sco is None:
+        return False
+    with transaction.atomic():
+        state = _state_locked(rep=rep, lesson=lesson, sco=sco)
+        before = (state.completion, state.success, state.score_scaled)
+        if verb == "completed" and success is not False:
+            state.completion = "completed"
+        if verb == "passed" or (verb == "completed" and success is True):
+            state.success = "passed"
+        elif (verb == "failed" or success is False) and not state.is_done:
+            state.success = "failed"
+        if score_scaled is not None and (state.success != "passed" or verb == "passed"):
+            state.score_scaled = round(max(-1.0, min(1.0, float(score_scaled))), 4)
+        if (state.completion, state.success, state.score_scaled) == before:
+            return False
+        state.lesson_id = lesson.pk
+        state.save()
+        _roll_up(rep=rep, lesson=lesson, sco=sco, state=state, session_id=statement_id)
+    return True
 
 
 def _roll_up(*, rep: "User", lesson: Any, sco: Sco, state: ScoState, session_id: uuid.UUID) -> None:

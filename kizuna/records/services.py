@@ -423,6 +423,57 @@ def lesson_result_record(
     return st
 
 
+def course_time_record(
+    *,
+    rep: "User",
+    version: Any,
+    seconds: float,
+    statement_id: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
+) -> Statement:
+    """Record learning time spent in a course as a whole (reported by another system, not one of its lessons)."""
+    if not 0 < seconds <= MAX_REPORT_SECONDS:
+        raise StatementError(_("The reported time is out of range."))
+    st, _created = statement_record(
+        actor=rep,
+        verb=vocab.PROGRESSED,
+        activity=_course_activity(version),
+        result={"duration": format_duration(seconds)},
+        statement_id=statement_id,
+        timestamp=timestamp,
+    )
+    return st
+
+
+def course_complete(
+    *, rep: "User", version: Any, statement_id: uuid.UUID | None = None, timestamp: datetime | None = None
+) -> Statement | None:
+    """Record that the rep finished a course as a whole (another system says so); None if it is finished already.
+
+    The course's `completed` finishes it for whatever reads course completion (assignments, a certification's
+    course requirement, the course's points) on the version the rep started, else ``version``; its lessons are
+    left as they were, since nothing says which of them were done here.
+    """
+    with transaction.atomic(savepoint=False):
+        cp = (
+            CourseProgress.objects.select_for_update(no_key=True)
+            .select_related("version__course")
+            .filter(user=rep, course_id=version.course_id)
+            .first()
+        )
+        if cp is not None and cp.completed_at is not None:
+            return None
+        st, _created = statement_record(
+            actor=rep,
+            verb=vocab.COMPLETED,
+            activity=_course_activity(cp.version if cp is not None else version),
+            result={"completion": True},
+            statement_id=statement_id,
+            timestamp=timestamp,
+        )
+    return st
+
+
 def _video_activity(lesson: Any) -> Activity:
     """The lesson's video as the xAPI Video Profile's activity, with the profile as its category.
 

@@ -257,7 +257,10 @@ def test_the_demo_shows_a_new_agency_being_set_up_and_a_busy_support_desk(demo: 
 
 
 def test_every_statement_the_demo_makes_is_valid_xapi_as_served(demo: str) -> None:
-    """Each statement through Ralph's xAPI 1.0.3 models (and the Video Profile's), plus what xAPI adds."""
+    """Each statement through Ralph's xAPI 1.0.3 models (and the Video Profile's), plus what xAPI adds, and through
+    the LRS's own validator (what /xapi/ demands of anything sent to it)."""
+    from kizuna.lrs import validation
+    from kizuna.lrs.http import XapiError
     from kizuna.records.services import statement_to_xapi
     from kizuna.records.tests.xapi_validation import xapi_problems
 
@@ -265,7 +268,12 @@ def test_every_statement_the_demo_makes_is_valid_xapi_as_served(demo: str) -> No
     checked = 0
     for st in Statement.objects.select_related("actor").order_by("seq").iterator(chunk_size=2000):
         checked += 1
-        problems = xapi_problems(statement_to_xapi(st))
+        data = statement_to_xapi(st)
+        problems = xapi_problems(data)
+        try:
+            validation.statement(data, "1.0.3")
+        except XapiError as error:
+            problems.append(f"LRS validator: {error}")
         if problems:
             failures[str(st.id)] = (st.verb, problems[:3])
     assert checked > 3000
