@@ -2,7 +2,7 @@
 
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -372,6 +372,29 @@ def access_lesson_for_user(user: "User", lesson_id: int, *, along: tuple[str, ..
     if lesson is None or lesson.version.course_id not in visible_course_ids(user, along=along):
         raise Http404
     return lesson
+
+
+def access_lesson_page_for_user(
+    user: "User", lesson_id: int, parts: Callable[[PublishedLesson], dict[str, Callable[[], Any]]]
+) -> tuple[PublishedLesson, dict[str, Any]]:
+    """A published lesson the person may open (or 404), with their own parts of its page (``parts(lesson)``, each
+    named and computed per course, not per lesson: their progress, their feedback).
+
+    The parts are kept with the person's visible courses in one entry per course (ops.repcache): once warm, no
+    query; when a statement of theirs renewed their token, the first lesson they open in the course recomputes
+    the entry (the visible courses and each part, one query each) and keeps it in one write; the course's
+    other lessons then read it as it is."""
+    lesson_id = _object_id(lesson_id)
+    lesson = kept_shared(user, f"lesson:{lesson_id}", lambda: _published_lesson(lesson_id))
+    if lesson is None:
+        raise Http404
+    values = kept(
+        user,
+        {"visible_courses": lambda: frozenset(courses_visible_to(user).values_list("pk", flat=True)), **parts(lesson)},
+    )
+    if lesson.version.course_id not in values["visible_courses"]:
+        raise Http404
+    return lesson, values
 
 
 def lesson_id_for_activity_iri(iri: str) -> int | None:

@@ -336,6 +336,12 @@ def lesson_feedback_for(*, rep: "User", lesson_id: int) -> LessonFeedback | None
     return LessonFeedback.objects.filter(rep_id=rep.pk, lesson_id=lesson_id).first()
 
 
+def lesson_feedback_in_course(*, rep: "User", course_id: int) -> dict[int, LessonFeedback]:
+    """{lesson id: the rep's feedback} on the lessons (any version) of a course (one query; the lesson page keeps
+    it with the rep's progress there)."""
+    return {fb.lesson_id: fb for fb in LessonFeedback.objects.filter(rep_id=rep.pk, course_id=course_id)}
+
+
 def lesson_feedback_visible_to(user: "User") -> QuerySet[LessonFeedback]:
     if not has_role(user, *INBOX_ROLES, Role.REP):
         return LessonFeedback.objects.none()

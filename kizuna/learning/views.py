@@ -16,10 +16,12 @@ from kizuna.catalog.kinds import content_kind
 from kizuna.catalog.selectors import (
     access_course_for_user,
     access_lesson_for_user,
+    access_lesson_page_for_user,
     course_library,
     lesson_following,
     version_outline,
 )
+from kizuna.feedback.selectors import lesson_feedback_in_course
 from kizuna.freshness.selectors import lesson_confirmed_at
 from kizuna.ops.repcache import kept, kept_shared, rep_page
 from kizuna.orgs.access import Role, membership_of, role_required
@@ -148,23 +150,28 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
 @rep_page()
 def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     user = request.user
-    # The rep's progress here and their feedback widget's row are read with their courses, in one round trip.
-    lesson_obj = access_lesson_for_user(user, lesson_id, along=(f"lesson:{lesson_id}", f"feedback:{lesson_id}"))
+    m = membership_of(user)
+    is_rep = m is not None and m.is_rep
+
+    def mine(lesson: Any) -> dict[str, Any]:
+        """The rep's progress and feedback in the whole course: kept per course with their visible courses, so
+        the course's next lesson reads them as they are (one cache read, no query)."""
+        course_id = lesson.version.course_id
+        parts: dict[str, Any] = {
+            f"progress:{course_id}": lambda: records_selectors.lesson_progress_in_course(user=user, course_id=course_id)
+        }
+        if is_rep:
+            parts[f"feedback:{course_id}"] = lambda: lesson_feedback_in_course(rep=user, course_id=course_id)
+        return parts
+
+    lesson_obj, values = access_lesson_page_for_user(user, lesson_id, mine)
     version = lesson_obj.version
-    siblings = kept_shared(
-        user, f"siblings:{version.pk}", lambda: list(version.lessons.only("id", "version_id", "position", "title"))
-    )
+    course_id = version.course_id
+    lp = values[f"progress:{course_id}"].get(lesson_obj.pk)
+    # Same for every rep: the published lesson's siblings and when it was last confirmed current, kept in the process
+    # until content changes (an author's confirmation renews the shared token).
+    siblings, confirmed_at = kept_shared(user, f"lesson_page:{lesson_obj.pk}", lambda: _lesson_shared(user, lesson_obj))
     index = next(i for i, s in enumerate(siblings) if s.pk == lesson_obj.pk)
-    lp = kept(
-        user, {f"lesson:{lesson_id}": lambda: records_selectors.lesson_progress_for(user=user, lesson=lesson_obj)}
-    )[f"lesson:{lesson_id}"]
-    # Same for every rep: kept until content changes (an author's confirmation renews the shared token).
-    confirmed_at = kept_shared(
-        user,
-        f"confirmed:{lesson_obj.pk}",
-        lambda: lesson_confirmed_at(lesson_key=lesson_obj.key, published_at=version.published_at),
-    )
-    m = membership_of(request.user)
     content_template, content_context = None, {}
     owner = content_kind(lesson_obj.kind)
     if owner is not None:
@@ -179,15 +186,26 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
             "version": version,
             "course": version.course,
             "progress": lp,
+            **({"lesson_feedback": values[f"feedback:{course_id}"].get(lesson_obj.pk)} if is_rep else {}),
             "confirmed_at": confirmed_at,
             "position": index + 1,
             "count": len(siblings),
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-            "records_learning": m is not None and m.is_rep,
+            "records_learning": is_rep,
             "completion_threshold": int(vocab.VIDEO_COMPLETION_THRESHOLD * 100),
         },
     )
+
+
+def _lesson_shared(user: Any, lesson: Any) -> tuple[list[Any], datetime]:
+    """A published lesson's siblings (for "lesson 2 of 5" and the previous and next links, kept per version) and its
+    "last confirmed current" date: the same for every rep (a query each, then kept in the process)."""
+    version = lesson.version
+    siblings = kept_shared(
+        user, f"siblings:{version.pk}", lambda: list(version.lessons.only("id", "version_id", "position", "title"))
+    )
+    return siblings, lesson_confirmed_at(lesson_key=lesson.key, published_at=version.published_at)
 
 
 @login_required

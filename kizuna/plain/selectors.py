@@ -171,6 +171,20 @@ def glossary_in_text(user: Any, text: str) -> list[dict[str, Any]]:
     return [row for row in rep_glossary(user) if row["term"] in text]
 
 
+def lesson_glossary(user: Any, lesson: Any) -> list[dict[str, Any]]:
+    """Return the glossary terms (explained) a published lesson's text uses: its text never changes, so they are
+    found once per process and language and kept until the shared content (the glossary) changes."""
+    from django.utils.html import strip_tags
+
+    from kizuna.ops.repcache import kept_shared
+
+    def compute() -> list[dict[str, Any]]:
+        text = strip_tags(getattr(lesson, "body_html", "") or "")
+        return glossary_in_text(user, text) if text.strip() else []
+
+    return kept_shared(user, f"plain:lesson_terms:{lesson.pk}", compute)
+
+
 def word_questions(*, limit: int = 100) -> QuerySet[WordQuestion]:
     """The newest "I didn't understand this word" asks, for the authors' inbox."""
     return WordQuestion.objects.select_related("partner")[:limit]

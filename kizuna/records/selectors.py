@@ -92,6 +92,11 @@ def lesson_progress_for(*, user: Any, lesson: Any) -> LessonProgress | None:
     return LessonProgress.objects.filter(user=user, lesson=lesson).first()
 
 
+def lesson_progress_in_course(*, user: Any, course_id: int) -> dict[int, LessonProgress]:
+    """{lesson id: the person's progress} in every lesson (of any version) of a course they started (one query)."""
+    return {lp.lesson_id: lp for lp in LessonProgress.objects.filter(user=user, course_id=course_id)}
+
+
 def lesson_statuses(*, user: Any, lessons: list[Any]) -> dict[int, LessonProgress]:
     return {lp.lesson_id: lp for lp in LessonProgress.objects.filter(user=user, lesson__in=lessons)}
 

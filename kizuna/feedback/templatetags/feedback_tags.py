@@ -18,15 +18,19 @@ register = template.Library()
 def lesson_feedback(context: Any, lesson: Any) -> dict[str, Any]:
     """Draw the rep's "worked / didn't work" form, or their feedback and the author's note; nothing for others.
 
-    One query, for reps only (the lesson page's query count is pinned).
+    No query on the lesson page (it passes ``lesson_feedback``); elsewhere one, for reps only.
     """
     user = context["request"].user
     m = membership_of(user)
     if m is None or not m.is_rep:
         return {"show": False}
-    # Kept with the rep's other lesson-page parts (ops.repcache), renewed when they or an author change it.
-    key = f"feedback:{lesson.pk}"
-    feedback = kept(user, {key: lambda: lesson_feedback_for(rep=user, lesson_id=lesson.pk)})[key]
+    # The lesson page reads it with the rep's other parts of the page, kept per course (ops.repcache) and renewed
+    # when they or an author change it; elsewhere it is kept on its own.
+    if "lesson_feedback" in context:
+        feedback = context["lesson_feedback"]
+    else:
+        key = f"feedback:{lesson.pk}"
+        feedback = kept(user, {key: lambda: lesson_feedback_for(rep=user, lesson_id=lesson.pk)})[key]
     return {
         "show": True,
         "lesson": lesson,

@@ -119,9 +119,15 @@ def test_our_own_xapi_terms_resolve_in_both_languages(client):
 # With the database as the shared cache, keeping the computed parts costs one upsert per kept set
 # (kizuna.ops.dbcache; Django's own database cache counted the table, looked and wrote: five each).
 COLD_HOME = 17
-# The lesson page adds one for "last confirmed current" (freshness) and one for the glossary its terms are
-# explained from, each kept in the process once read.
-COLD_LESSON = 20
+# The lesson page, the first in a fresh process: session, user, state tokens, the published lesson, the rep's parts
+# (one cache read), their visible courses, progress and feedback in the course, kept in one write; the lesson's
+# siblings, "last confirmed current" (freshness) and the glossary its terms are explained from, each then kept in
+# the process.
+COLD_LESSON = 14
+# A lesson whose published parts the process keeps, after a statement of the rep's renewed their token: session,
+# user, state tokens, the rep's parts (one cache read), then visible courses, progress and feedback, one write
+# (8 on a server; in a test's transaction the write adds its savepoint and release).
+REP_COLD_LESSON = 10
 
 
 @pytest.fixture
@@ -168,6 +174,47 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(cast, client, django_ass
     # published lesson and its siblings are kept in the process).
     with django_assert_num_queries(4):
         assert client.get(reverse("learning:lesson", args=[lesson.pk])).status_code == 200
+    # The rep's parts are kept per course: another lesson of it reads them as they are; only its own published
+    # parts are read once (the lesson, its "last confirmed current").
+    first = lesson.version.lessons.first()
+    with django_assert_num_queries(6):
+        assert client.get(reverse("learning:lesson", args=[first.pk])).status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get(reverse("learning:lesson", args=[first.pk])).status_code == 200
+    # A statement of theirs renews their token: the next look recomputes their parts, in one write.
+    services.lesson_launch(rep=cast.rep_a1, lesson=first)
+    with django_assert_num_queries(REP_COLD_LESSON):
+        response = client.get(reverse("learning:lesson", args=[lesson.pk]))
+    assert response.status_code == 200 and response.context["progress"] is None
+    with django_assert_num_queries(4):
+        response = client.get(reverse("learning:lesson", args=[first.pk]))
+    assert response.context["progress"].lesson_id == first.pk and response.context["lesson_feedback"] is None
+
+
+def test_the_lesson_page_shows_the_rep_their_own_feedback_and_progress_of_that_lesson(cast, client, article_course):
+    from kizuna.feedback.models import LessonFeedback
+
+    first, second = article_course.latest_version.lessons.all()
+    login(client, cast.rep_a1)
+    client.get(reverse("learning:lesson", args=[second.pk]))  # kept before the feedback and the statement
+    services.lesson_complete(rep=cast.rep_a1, lesson=first)
+    LessonFeedback.objects.create(
+        rep=cast.rep_a1,
+        partner=cast.partner_a,
+        lesson=first,
+        lesson_key=first.key,
+        course=article_course,
+        worked=True,
+        comment="お客様に通じた",
+    )
+    html = client.get(reverse("learning:lesson", args=[first.pk])).content.decode()
+    assert "お客様に通じた" in html and "✓" in html
+    response = client.get(reverse("learning:lesson", args=[second.pk]))
+    assert response.context["progress"] is None and response.context["lesson_feedback"] is None
+    assert "お客様に通じた" not in response.content.decode()
+    # Another rep of the partner sees neither.
+    other = login(Client(), cast.rep_a2).get(reverse("learning:lesson", args=[first.pk]))
+    assert other.context["progress"] is None and other.context["lesson_feedback"] is None
 
 
 def test_the_resume_card_offers_the_unfinished_lesson_touched_last(cast, client, article_course):

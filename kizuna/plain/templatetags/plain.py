@@ -4,9 +4,8 @@ from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import strip_tags
 
-from kizuna.plain.selectors import glossary_in_text, stored_level, target
+from kizuna.plain.selectors import lesson_glossary, stored_level, target
 
 register = template.Library()
 
@@ -29,10 +28,8 @@ def plain_stored_level(context: Any, level: float | None, lang: str) -> str:
 @register.inclusion_tag("plain/_glossary_sheet.html", takes_context=True)
 def glossary_sheet(context: Any, lesson: Any) -> dict[str, Any]:
     """The lesson's glossary terms (tappable, explained in a bottom sheet) and "I didn't understand this word"."""
-    request = context["request"]
-    text = strip_tags(getattr(lesson, "body_html", "") or "")
     return {
         "lesson": lesson,
-        "terms": glossary_in_text(request.user, text) if text.strip() else [],
+        "terms": lesson_glossary(context["request"].user, lesson),
         "csrf_token": context.get("csrf_token"),
     }
