@@ -692,19 +692,23 @@ def main() -> int:
             procs.kill("web1")
             events["web1_killed_at_s"] = round(time.monotonic() - day_started, 1)
             log("killed app server 1 (gunicorn master and workers)")
-            deadline = time.monotonic() + args.duration
+            import psycopg
+
+            deadline = time.monotonic() + 300  # the upload and the queue can be slow on a saturated machine
             victim = None
-            while time.monotonic() < deadline and victim is None:  # the worker that is transcoding, mid-task
-                now = state(env)
-                running = [r for r in now["runs"] if r["status"] == "running" and "transcode" in r["task_path"]]
-                victim = ours(now["beats"].get(running[0]["worker_id"])) if running else None
-                if victim:
-                    time.sleep(1)
-                    procs.kill(victim)
-                    events["worker_killed"] = victim
-                    events["worker_killed_at_s"] = round(time.monotonic() - day_started, 1)
-                    log(f"killed {victim} mid-transcode")
-                time.sleep(0.5)
+            with psycopg.connect(args.database_url, autocommit=True) as conn:
+                while time.monotonic() < deadline and victim is None:  # the worker that is transcoding, mid-task
+                    row = conn.execute(
+                        "SELECT worker_id FROM ops_taskrun WHERE status = 'running' AND task_path LIKE '%transcode%'"
+                    ).fetchone()
+                    victim = ours(worker_pid(row[0])) if row else None
+                    if victim:
+                        time.sleep(1)
+                        procs.kill(victim)
+                        events["worker_killed"] = victim
+                        events["worker_killed_at_s"] = round(time.monotonic() - day_started, 1)
+                        log(f"killed {victim} mid-transcode")
+                    time.sleep(0.1)
             # Their supervisor starts them again: app server 1 on its port (nginx takes it back), the worker anew.
             time.sleep(3)
             start_web("web1b", webs["web1"])
