@@ -1,6 +1,7 @@
 """The fixed cast of the test suite: the principal's admin, author and coach; partner A's
 manager and reps; partner B's manager and rep, who must always be refused A's things."""
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -62,6 +63,13 @@ def _redis_url_of_this_process() -> str:
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
+@functools.cache
+def _redis_of_this_process(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
 _queries_counted: dict[str, bool] = {}
 
 
@@ -86,10 +94,8 @@ def _shared_cache_on_redis(settings: Any, request: pytest.FixtureRequest) -> Non
     with REDIS_URL), except in tests that pin query counts, which count a database-session server's queries.
     Tasks still run at once (the queue on Redis and its workers are tested in kizuna/ops/tests/test_rqueue.py).
     """
-    import redis
-
     url = _redis_url_of_this_process()
-    redis.Redis.from_url(url).flushdb()
+    _redis_of_this_process(url).flushdb()
     settings.REDIS_URL = url
     settings.RQ_QUEUES = {"default": {"URL": url}}
     settings.CACHES = {
