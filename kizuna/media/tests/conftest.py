@@ -4,7 +4,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 import pytest
@@ -144,10 +144,22 @@ def make_ready_video(
 
 
 @pytest.fixture
-def media_files(settings: Any) -> Callable[[], list[Path]]:
-    """Return a function listing every file now under MEDIA_ROOT."""
+def media_files(settings: Any) -> Callable[[], list[PurePath]]:
+    """Return a function listing every stored file: paths under MEDIA_ROOT, or names in the test's bucket
+    (KIZUNA_TEST_STORAGE=s3)."""
+    from django.core.files.storage import FileSystemStorage, storages
 
-    def listing() -> list[Path]:
+    def walk(storage: Any, folder: str) -> list[PurePath]:
+        dirs, files = storage.listdir(folder)
+        found: list[PurePath] = [PurePosixPath(folder, name) for name in files]
+        for name in dirs:
+            found += walk(storage, f"{folder}/{name}" if folder else name)
+        return found
+
+    def listing() -> list[PurePath]:
+        storage = storages["default"]
+        if not isinstance(storage, FileSystemStorage):
+            return sorted(walk(storage, ""))
         root = Path(settings.MEDIA_ROOT)
         return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
