@@ -51,6 +51,18 @@ def _test_settings(settings: Any, tmp_path: Any, request: pytest.FixtureRequest)
     settings.OUTBOUND_ALLOW_LOOPBACK = True
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The test database, with the database cache's table even when REDIS_URL made the shared cache Redis at start
+    (Django makes it from CACHES): the tests of the embedded default's cache switch to it themselves."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    database_cache = {"BACKEND": "kizuna.ops.dbcache.DatabaseCache", "LOCATION": "kizuna_cache"}
+    with django_db_blocker.unblock(), override_settings(CACHES={"default": database_cache}):
+        call_command("createcachetable", verbosity=0)
+
+
 def _redis_url_of_this_process() -> str:
     """REDIS_URL with a database of its own for each test process (pytest-xdist's gw0 → 1, gw1 → 2, …)."""
     from urllib.parse import urlsplit, urlunsplit
