@@ -1,6 +1,5 @@
 """Tiny real clips made once per test session with ffmpeg, and helpers to upload them."""
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,6 +113,9 @@ def make_ready_video(
     real uploads whose transcode outputs are copied from it, for tests about
     serving and screens rather than about the transcode itself.
     """
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
     from kizuna.media.models import Video
     from kizuna.media.services import video_create
 
@@ -122,14 +124,15 @@ def make_ready_video(
         if transcoded_once["fields"] is None:
             video = make_video(title=title)
             assert video.status == Video.Status.READY
-            for name in ("video.mp4", "poster.jpg"):
-                shutil.copy(Path(settings.MEDIA_ROOT) / "videos" / str(video.key) / name, cache / name)
+            for name in ("video.mp4", "poster.jpg"):  # through the storage: local files, or the test's bucket
+                with default_storage.open(f"videos/{video.key}/{name}") as stored:
+                    (cache / name).write_bytes(stored.read())
             transcoded_once["fields"] = {f: getattr(video, f) for f in ("duration_seconds", "width", "height")}
             return video
         video = video_create(uploaded_by=cast.author, file=as_upload(clips.with_audio), title=title)
-        folder = Path(settings.MEDIA_ROOT) / "videos" / str(video.key)
         for name in ("video.mp4", "poster.jpg"):
-            shutil.copy(cache / name, folder / name)
+            wanted = f"videos/{video.key}/{name}"
+            assert default_storage.save(wanted, ContentFile((cache / name).read_bytes())) == wanted
         Video.objects.filter(pk=video.pk).update(
             status=Video.Status.READY,
             mp4=f"videos/{video.key}/video.mp4",
