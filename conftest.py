@@ -1,6 +1,7 @@
 """The fixed cast of the test suite: the principal's admin, author and coach; partner A's
 manager and reps; partner B's manager and rep, who must always be refused A's things."""
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any, tmp_path: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Any, request: pytest.FixtureRequest) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -33,6 +34,8 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     # A server reads sessions through the shared cache, which is the database by default: one query, as the
     # database sessions cost here (the pinned query counts are a server's).
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    if os.environ.get("REDIS_URL"):
+        _shared_cache_on_redis(settings, request)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -46,6 +49,78 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     # The tests' IdPs, LRSs, webhook and push receivers run on loopback; kizuna/ops/tests/test_outbound.py
     # checks that without this nothing internal is reached.
     settings.OUTBOUND_ALLOW_LOOPBACK = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The test database, with the database cache's table even when REDIS_URL made the shared cache Redis at start
+    (Django makes it from CACHES): the tests of the embedded default's cache switch to it themselves."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    database_cache = {"BACKEND": "kizuna.ops.dbcache.DatabaseCache", "LOCATION": "kizuna_cache"}
+    with django_db_blocker.unblock(), override_settings(CACHES={"default": database_cache}):
+        call_command("createcachetable", verbosity=0)
+
+
+def _redis_url_of_this_process() -> str:
+    """REDIS_URL with a database of its own for each test process (pytest-xdist's gw0 → 1, gw1 → 2, …)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = 1 + int(worker.removeprefix("gw") or 0)
+    if number > 15:
+        raise RuntimeError(f"REDIS_URL: {worker} has no database of its own (Redis has 16)")
+    parts = urlsplit(os.environ["REDIS_URL"])
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+@functools.cache
+def _redis_of_this_process(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+_queries_counted: dict[str, bool] = {}
+
+
+def _counts_queries(request: pytest.FixtureRequest) -> bool:
+    """Whether the test pins a query count (those are a database-session server's counts)."""
+    import inspect
+
+    if {"django_assert_num_queries", "django_assert_max_num_queries"} & set(request.fixturenames):
+        return True
+    module = request.module
+    if module.__name__ not in _queries_counted:
+        source = inspect.getsource(module)
+        _queries_counted[module.__name__] = "CaptureQueriesContext" in source or "assertNumQueries" in source
+    return _queries_counted[module.__name__]
+
+
+def _shared_cache_on_redis(settings: Any, request: pytest.FixtureRequest) -> None:
+    """With REDIS_URL (the CI's Redis pass): the shared cache, the sessions and /readyz on a real Redis.
+
+    Each test process has its own Redis database, emptied before each test (as the test database is), and the
+    cache's key prefix is a server's. Sessions are then read through that cache (cached_db, a server's engine
+    with REDIS_URL), except in tests that pin query counts, which count a database-session server's queries.
+    Tasks still run at once (the queue on Redis and its workers are tested in kizuna/ops/tests/test_rqueue.py).
+    """
+    url = _redis_url_of_this_process()
+    _redis_of_this_process(url).flushdb()
+    settings.REDIS_URL = url
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "KEY_PREFIX": "kizuna",
+        },
+    }
+    if not _counts_queries(request):
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.fixture(autouse=True)
@@ -298,7 +373,7 @@ def s3_bucket(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatc
 
     import boto3
 
-    from kizuna.ops.storage_url import storage_from_url
+    from kizuna.ops.storage_url import storage_from_url, storage_origins
 
     for name, value in {"AWS_ACCESS_KEY_ID": "kizuna-test", "AWS_SECRET_ACCESS_KEY": "kizuna-test-secret"}.items():
         monkeypatch.setenv(name, value)
@@ -307,6 +382,13 @@ def s3_bucket(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatc
     bucket.create()
     url = f"s3://{name}?endpoint_url={s3_server.endpoint}&region_name=us-east-1&addressing_style=path&expire=600"
     settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(url)}
+    settings.STORAGE_URL = url  # what child processes (kizuna.ops.tests.procs.child_env) are started with
+    # In a deployment the policy allows the bucket's origin from STORAGE_URL at start; here it is switched on per test.
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = {**policy["DIRECTIVES"]}
+    for name in ("img-src", "media-src", "connect-src"):
+        directives[name] = list(dict.fromkeys([*directives[name], *storage_origins(settings.STORAGES["default"])]))
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
     yield bucket
     bucket.objects.all().delete()
     bucket.delete()
@@ -356,6 +438,12 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _files_in_a_bucket(request: pytest.FixtureRequest) -> None:
-    """With KIZUNA_TEST_STORAGE=s3 (the CI's bucket run), every test stores its files in a fresh bucket."""
+    """With KIZUNA_TEST_STORAGE=s3 (the CI's bucket run), every test stores its files in a fresh bucket.
+
+    Except the tests marked `local_files`: they check the local storage itself (files on disk under MEDIA_ROOT,
+    served by the app), which the run without KIZUNA_TEST_STORAGE covers too; here they keep the local disk.
+    """
+    if request.node.get_closest_marker("local_files") is not None:
+        return
     if os.environ.get("KIZUNA_TEST_STORAGE") == "s3" and "s3_bucket" not in request.fixturenames:
         request.getfixturevalue("s3_bucket")

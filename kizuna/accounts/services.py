@@ -1,7 +1,9 @@
 """Writes of people's accounts: one's own, and those that the notifications and people screens keep."""
 
 from collections.abc import Iterable
+from importlib import import_module
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,18 +98,22 @@ def account_update(*, user: User, name: str, is_active: bool) -> User:
 def sessions_end(*, user: User) -> int:
     """Sign the person out of every browser at once (their stored sessions are deleted); return how many.
 
-    Sessions are stored in the database (Django's default engine) and name their user only inside their
-    signed data, so every unexpired one is read; this runs when a person leaves, not on a hot path.
+    Sessions are stored in the database (written through from the shared cache, which servers read them from:
+    the `cached_db` engine) and name their user only inside their signed data, so every unexpired one is read;
+    this runs when a person leaves, not on a hot path. Each is deleted by the session engine, so from the
+    cache too: a row deleted alone would leave the session readable from the cache until it expired.
     """
     from django.contrib.auth import SESSION_KEY
     from django.contrib.sessions.models import Session
 
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     mine = [
         session.session_key
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
         if session.get_decoded().get(SESSION_KEY) == str(user.pk)
     ]
-    Session.objects.filter(session_key__in=mine).delete()
+    for key in mine:
+        store(session_key=key).delete()
     return len(mine)
 
 

@@ -77,3 +77,27 @@ def test_sign_out_everywhere_answers_only_to_a_post(cast, signed_in):
 def test_the_profile_offers_second_factors_and_sign_out_everywhere(cast, signed_in):
     page = signed_in(cast.rep_a1).get("/me/").content.decode()
     assert 'href="/accounts/2fa/"' in page and 'action="/me/sign-out-everywhere/"' in page
+
+
+def test_a_person_who_leaves_loses_the_sessions_servers_read_from_the_shared_cache(cast, settings):
+    """A server's engine (cached_db) keeps a copy of each session in the shared cache: leaving deletes it too."""
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    from kizuna.accounts.sessions import account_departure
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    phone = Client()
+    phone.force_login(cast.rep_a1)
+    other = Client()
+    other.force_login(cast.rep_a2)
+    key = phone.cookies[settings.SESSION_COOKIE_NAME].value
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert store(session_key=key).exists(key)
+
+    account_departure(user=cast.rep_a1, left=True)
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert store(session_key=key).load() == {}  # neither in the cache nor in the database
+    assert dict(store(session_key=other.cookies[settings.SESSION_COOKIE_NAME].value).load())  # others stay

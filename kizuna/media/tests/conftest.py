@@ -1,10 +1,9 @@
 """Tiny real clips made once per test session with ffmpeg, and helpers to upload them."""
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 import pytest
@@ -114,6 +113,9 @@ def make_ready_video(
     real uploads whose transcode outputs are copied from it, for tests about
     serving and screens rather than about the transcode itself.
     """
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
     from kizuna.media.models import Video
     from kizuna.media.services import video_create
 
@@ -122,14 +124,15 @@ def make_ready_video(
         if transcoded_once["fields"] is None:
             video = make_video(title=title)
             assert video.status == Video.Status.READY
-            for name in ("video.mp4", "poster.jpg"):
-                shutil.copy(Path(settings.MEDIA_ROOT) / "videos" / str(video.key) / name, cache / name)
+            for name in ("video.mp4", "poster.jpg"):  # through the storage: local files, or the test's bucket
+                with default_storage.open(f"videos/{video.key}/{name}") as stored:
+                    (cache / name).write_bytes(stored.read())
             transcoded_once["fields"] = {f: getattr(video, f) for f in ("duration_seconds", "width", "height")}
             return video
         video = video_create(uploaded_by=cast.author, file=as_upload(clips.with_audio), title=title)
-        folder = Path(settings.MEDIA_ROOT) / "videos" / str(video.key)
         for name in ("video.mp4", "poster.jpg"):
-            shutil.copy(cache / name, folder / name)
+            wanted = f"videos/{video.key}/{name}"
+            assert default_storage.save(wanted, ContentFile((cache / name).read_bytes())) == wanted
         Video.objects.filter(pk=video.pk).update(
             status=Video.Status.READY,
             mp4=f"videos/{video.key}/video.mp4",
@@ -144,10 +147,22 @@ def make_ready_video(
 
 
 @pytest.fixture
-def media_files(settings: Any) -> Callable[[], list[Path]]:
-    """Return a function listing every file now under MEDIA_ROOT."""
+def media_files(settings: Any) -> Callable[[], list[PurePath]]:
+    """Return a function listing every stored file: paths under MEDIA_ROOT, or names in the test's bucket
+    (KIZUNA_TEST_STORAGE=s3)."""
+    from django.core.files.storage import FileSystemStorage, storages
 
-    def listing() -> list[Path]:
+    def walk(storage: Any, folder: str) -> list[PurePath]:
+        dirs, files = storage.listdir(folder)
+        found: list[PurePath] = [PurePosixPath(folder, name) for name in files]
+        for name in dirs:
+            found += walk(storage, f"{folder}/{name}" if folder else name)
+        return found
+
+    def listing() -> list[PurePath]:
+        storage = storages["default"]
+        if not isinstance(storage, FileSystemStorage):
+            return sorted(walk(storage, ""))
         root = Path(settings.MEDIA_ROOT)
         return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 

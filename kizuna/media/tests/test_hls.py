@@ -18,6 +18,9 @@ from conftest import publish_course
 from kizuna.media.hls import SEGMENT_SECONDS, hls_ladder, video_hls_package
 from kizuna.media.models import Video
 
+# HLS packaging's files on the local disk, served by the app; from a bucket: test_hls_bucket.py.
+pytestmark = pytest.mark.local_files
+
 FFMPEG, FFPROBE = "/usr/bin/ffmpeg", "/usr/bin/ffprobe"
 
 

@@ -10,6 +10,9 @@ from django.conf import settings
 from kizuna.media.models import Video
 from kizuna.media.services import MediaError, video_create, video_delete, video_transcode
 
+# The transcoder's files as laid out on the local disk (ffprobe reads them there); into a bucket: test_object_storage.py.
+pytestmark = pytest.mark.local_files
+
 
 def streams_of(path: Path) -> dict:
     done = subprocess.run(

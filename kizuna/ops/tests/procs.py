@@ -30,12 +30,25 @@ FAST = {
 
 def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a child process that uses this test's database and media folder."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "TASKS_BACKEND"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SQLITE_PATH", "TASKS_BACKEND", "REDIS_URL", "STORAGE_URL"}
+    }
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         env["SQLITE_PATH"] = str(db["NAME"])
     else:
         env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    # The test's shared cache and stored files, as another server of the same deployment would have them: its
+    # Redis database and its bucket when the test runs on them (the CI's Redis and S3 pass), else none.
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "django_redis.cache.RedisCache":
+        env["REDIS_URL"] = cache["LOCATION"]
+        if settings.TASKS["default"]["BACKEND"] != "kizuna.ops.rqueue.RQBackend":
+            env["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"  # the test runs the database queue
+    if settings.STORAGE_URL:
+        env["STORAGE_URL"] = settings.STORAGE_URL
     env.update(
         KIZUNA_VAR_DIR=str(tmp_path / "var"),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 # Written in the admin on purpose: staff accounts and their groups (how an operator manages operators),
 # and third-party tables whose own admin knows their rules (allauth's addresses and second factors, so that
 # support can remove the authenticator of someone who lost their phone and recovery codes; single sign-on's
-# linked identities and provider apps, for the same kind of repair; the task results).
+# linked identities and provider apps, for the same kind of repair; the task results, and with REDIS_URL
+# django-rq's dashboard of the Redis queue, their counterpart there: requeue or delete a failed task).
 WRITABLE = {
     "accounts.User",
     "auth.Group",
@@ -22,6 +23,7 @@ WRITABLE = {
     "socialaccount.SocialApp",
     "socialaccount.SocialToken",
     "django_tasks_database.DBTaskResult",
+    "django_rq.Dashboard",
 }
 
 

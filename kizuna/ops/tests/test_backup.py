@@ -19,6 +19,9 @@ from django.db import connection
 
 from kizuna.ops import backup
 
+# The backup copies the local media folder; with STORAGE_URL the files live in the bucket, which it does not copy.
+pytestmark = pytest.mark.local_files
+
 REPO = Path(__file__).resolve().parents[3]
 PROJECTIONS = ["records_lessonprogress", "records_courseprogress", "records_learningday"]
 

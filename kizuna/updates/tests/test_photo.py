@@ -1,10 +1,10 @@
 """Photos are read by their content, turned upright, shrunk, stripped of EXIF and GPS, and served only to the audience."""
 
 import io
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import pytest
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import ExifTags, Image
@@ -15,17 +15,28 @@ from kizuna.updates.models import FlashUpdate
 from .conftest import GPS, phone_jpeg, post_update
 
 
-def _stored(update: FlashUpdate) -> Path:
-    return Path(settings.MEDIA_ROOT) / update.photo
+def _stored(update: FlashUpdate) -> bytes:
+    """The stored photo, read through the storage (local files, or the bucket with KIZUNA_TEST_STORAGE=s3)."""
+    with default_storage.open(update.photo) as stored:
+        return stored.read()
+
+
+def _files_under(folder: str) -> list[str]:
+    """Every stored file under a folder, whichever the storage."""
+    try:
+        dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # local files: no such folder (a bucket lists nothing instead)
+        return []
+    return [f"{folder}/{name}" for name in files] + [found for d in dirs for found in _files_under(f"{folder}/{d}")]
 
 
 def test_a_phone_photo_is_stored_upright_smaller_and_without_gps(cast, photo_upload):
     original = Image.open(io.BytesIO(phone_jpeg()))
     assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo) == GPS  # the upload really carries a position
     update = post_update(cast, photo=photo_upload())
-    path = _stored(update)
-    assert path.is_file() and path.name == "photo.jpg" and "IMG_0420" not in update.photo
-    with Image.open(path) as stored:
+    data = _stored(update)
+    assert PurePosixPath(update.photo).name == "photo.jpg" and "IMG_0420" not in update.photo
+    with Image.open(io.BytesIO(data)) as stored:
         assert stored.format == "JPEG"
         # Orientation 6 means "rotate 90°": the 2400×1800 landscape sensor image is a portrait photo.
         assert (stored.width, stored.height) == (1200, MAX_SIDE)
@@ -37,7 +48,7 @@ def test_a_phone_photo_is_stored_upright_smaller_and_without_gps(cast, photo_upl
         # The blue block that was top-left of the sensor image is now top-right.
         r, g, b = stored.convert("RGB").getpixel((stored.width - 20, 20))
         assert b > 150 and r < 80
-    assert b"KizunaPhone" not in path.read_bytes()
+    assert b"KizunaPhone" not in data
 
 
 def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_saved(cast, client):
@@ -47,7 +58,7 @@ def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_saved(cast, clie
     assert response.status_code == 200
     assert "写真として読み取れませんでした" in response.content.decode()
     assert not FlashUpdate.objects.exists()
-    assert not list(Path(settings.MEDIA_ROOT).glob("updates/*/*"))
+    assert not _files_under("updates")
 
 
 def test_a_truncated_jpeg_is_refused(cast):
@@ -64,11 +75,12 @@ def test_a_png_screenshot_with_transparency_becomes_a_jpeg(cast):
     out = io.BytesIO()
     image.save(out, "PNG")
     update = post_update(cast, photo=SimpleUploadedFile("shot.png", out.getvalue(), content_type="image/png"))
-    with Image.open(_stored(update)) as stored:
+    with Image.open(io.BytesIO(_stored(update))) as stored:
         assert stored.format == "JPEG" and stored.size == (400, 300)
         assert stored.getpixel((10, 10)) == (255, 255, 255)
 
 
+@pytest.mark.local_files  # served by the app; from a bucket, by a signed URL (kizuna/tests/test_object_storage.py)
 def test_posting_with_a_photo_over_http_strips_gps_and_serves_it_to_the_audience_only(cast, client, photo_upload):
     client.force_login(cast.coach)
     response = client.post(
@@ -85,7 +97,7 @@ def test_posting_with_a_photo_over_http_strips_gps_and_serves_it_to_the_audience
     update = FlashUpdate.objects.get()
     assert response.status_code == 302 and response.url == f"/updates/{update.pk}/"
     assert update.is_published and update.photo
-    with Image.open(_stored(update)) as stored:
+    with Image.open(io.BytesIO(_stored(update))) as stored:
         assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo)
     url = f"/updates/{update.pk}/photo"
     for person in (cast.rep_a1, cast.manager_a, cast.coach, cast.author):
@@ -94,7 +106,7 @@ def test_posting_with_a_photo_over_http_strips_gps_and_serves_it_to_the_audience
         got = c.get(url)
         assert got.status_code == 200 and got["Content-Type"] == "image/jpeg" and got["Cache-Control"] == "private"
         body = b"".join(got.streaming_content)
-        assert body == _stored(update).read_bytes()
+        assert body == _stored(update)
     for outsider in (cast.rep_b1, cast.manager_b):
         c = Client()
         c.force_login(outsider)
@@ -106,9 +118,9 @@ def test_replacing_the_photo_removes_the_old_file(cast, photo_upload, django_cap
     from kizuna.updates import services
 
     update = post_update(cast, publish=False, photo=photo_upload())
-    old = _stored(update)
+    old = update.photo
     with django_capture_on_commit_callbacks(execute=True):
         services.update_edit(
             update=update, editor=cast.coach, title="差し替え", body="本文", photo=photo_upload("b.jpg")
         )
-    assert not old.exists() and _stored(update).exists()
+    assert not default_storage.exists(old) and default_storage.exists(update.photo)
