@@ -379,3 +379,7 @@ _.pool_classes_by_scheme  # attribute: urllib3's PoolManager picks the pool clas
 _.trust_env  # attribute: requests reads it (no proxy from the environment)
 _.get_requests_session  # method, kizuna/sso/adapter.py: allauth fetches OIDC documents and tokens with it
 XapiMiddleware  # class, kizuna/lrs/middleware.py: settings.MIDDLEWARE
+
+# --- Read back through vars() by kizuna/lrs/selectors.py (set on the credential by one hand-written query)
+_.mirror_through  # attribute, kizuna/lrs/selectors.py: the LRS mirror's position read with the credential
+_.forwarders_exist  # attribute, kizuna/lrs/selectors.py: whether any forwarder exists, read with the credential
