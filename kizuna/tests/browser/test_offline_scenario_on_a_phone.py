@@ -52,7 +52,7 @@ def test_a_rep_plays_a_saved_scenario_offline_and_it_counts_once_when_back_onlin
 ) -> None:
     lesson = scenario_lesson
     page, base = phone, live_server.url
-    page.context.set_default_timeout(45000)  # a loaded machine serves pages slowly
+    page.context.set_default_timeout(90000)  # a loaded machine serves pages slowly
     sign_in(page, base, cast.rep_a1.email)
     page.goto(f"{base}/learn/courses/{lesson.version.course_id}/")
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
