@@ -50,6 +50,16 @@ def ready_video_by_key(key: uuid.UUID | str) -> Video | None:
         return None
 
 
+def ready_videos_by_keys(keys: set[str]) -> dict[str, Video]:
+    """Return the ready videos among these keys, by key (one query), for an app that has checked who may watch."""
+    if not keys:
+        return {}
+    try:
+        return {str(v.key): v for v in Video.objects.filter(key__in=list(keys), status=Video.Status.READY)}
+    except (ValueError, TypeError):
+        return {}
+
+
 def _uploaded_by_partner(video_id: int) -> bool:
     return Video.objects.filter(pk=video_id, uploaded_by__membership__organization__kind="partner").exists()
 

@@ -1,5 +1,5 @@
 """What a rep may keep on their phone for offline use: a lesson's offline pack (its page, its video and their
-size), and the limits the browser side keeps to."""
+size; a scenario lesson with what plays it), and the limits the browser side keeps to."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +19,7 @@ OFFLINE_BUDGET_BYTES = 300 * 1024 * 1024
 # What a lesson's page and its scripts and styles weigh at most, beside its video (the page budget is 100 KB).
 PAGE_ALLOWANCE_BYTES = 300 * 1024
 # The kinds that work offline: what the rep does in them is queued on the phone and sent later.
-OFFLINE_KINDS = ("article", "video", "micro", "quiz")
+OFFLINE_KINDS = ("article", "video", "micro", "quiz", "scenario")
 
 
 @dataclass
@@ -93,6 +93,8 @@ def lesson_offline_pack(*, rep: Any, lesson: Any) -> OfflinePack:
             return pack
         pack.urls += video[0]
         pack.video_bytes = video[1]
+    if lesson.kind == "scenario":
+        return _scenario_pack(pack, lesson)
     if lesson.kind in ("quiz", "micro"):
         version = published_quiz(lesson)
         if version is not None and version.time_limit_minutes:
@@ -104,6 +106,29 @@ def lesson_offline_pack(*, rep: Any, lesson: Any) -> OfflinePack:
                 pack.refused = _("Start the quiz first; then it can be saved and answered without a connection.")
                 return pack
             pack.urls.append(reverse("assessments:quiz_attempt", args=[lesson.pk]))
+    return pack
+
+
+def _scenario_pack(pack: OfflinePack, lesson: Any) -> OfflinePack:
+    """A scenario lesson: its page, the player's start page, what the phone plays it from (the moments, the
+    choices with the coach's commentary: teaching content, no scores or top rep's marks) and its pictures and
+    phone-sized videos. Each choice made offline waits in the outbox and is scored on the server when sent."""
+    from kizuna.scenarios.models import ScenarioVersion
+    from kizuna.scenarios.player import phone_media_urls
+    from kizuna.scenarios.selectors import version_offline
+
+    version = ScenarioVersion.objects.filter(pk=lesson.content_id).first() if lesson.content_id else None
+    if version is None:
+        pack.refused = _("This scenario is not available.")
+        return pack
+    query = f"?lesson={lesson.pk}"
+    data, media_bytes = version_offline(version, lesson_id=lesson.pk)
+    pack.urls += [
+        reverse("scenarios:scenario_play", args=[version.pk]) + query,
+        reverse("scenarios:scenario_offline", args=[version.pk]) + query,
+        *phone_media_urls(data),
+    ]
+    pack.video_bytes = media_bytes
     return pack
 
 
@@ -155,26 +180,47 @@ def next_up_offline_bundle(*, rep: Any) -> OfflineBundle:
     return bundle
 
 
-# How many of the rep's unconfirmed flash updates are saved with the next-up, and what one weighs at most (its
-# page and photo; a video in an update is watched online).
+# How many of the rep's unconfirmed flash updates are saved with the next-up, and what one weighs at most beside
+# its video (its page and photo). A video is kept at its phone-sized rendition, as a lesson's is.
 OFFLINE_UPDATES = 10
 UPDATE_BYTES = 400 * 1024
 
 
+def _update_videos(update_ids: list[int]) -> dict[int, Any]:
+    """The ready videos of these updates, by update id (one query; none when no update has one)."""
+    from kizuna.media.models import Video
+    from kizuna.updates.models import FlashUpdate
+
+    if not update_ids:
+        return {}
+    rows = FlashUpdate.objects.filter(pk__in=update_ids, video__status=Video.Status.READY).select_related("video")
+    return {row.pk: row.video for row in rows if row.video is not None and row.video.mp4}
+
+
 def update_offline_packs(*, rep: Any) -> list[OfflinePack]:
-    """The rep's flash updates not confirmed yet: read, answered and confirmed on the phone, sent later."""
-    return [
-        OfflinePack(
-            lesson_id=0,
-            key=f"update-{item.pk}",
-            title=item.title,
-            kind="update",
-            page=reverse("updates:update", args=[item.pk]),
-            urls=[reverse("updates:update", args=[item.pk])],
+    """The rep's flash updates not confirmed yet: read, answered and confirmed on the phone, sent later; an
+    update's video is kept at its phone-sized rendition with its poster (the URLs its page plays for a rep)."""
+    items = updates_for_home(rep, limit=OFFLINE_UPDATES).items
+    videos = _update_videos([item.pk for item in items])
+    packs = []
+    for item in items:
+        page = reverse("updates:update", args=[item.pk])
+        pack = OfflinePack(
+            lesson_id=0, key=f"update-{item.pk}", title=item.title, kind="update", page=page, urls=[page],
             page_bytes=UPDATE_BYTES,
-        )
-        for item in updates_for_home(rep, limit=OFFLINE_UPDATES).items
-    ]
+        )  # fmt: skip
+        video = videos.get(item.pk)
+        if video is not None:
+            try:
+                pack.video_bytes = (video.phone_mp4 or video.mp4).size
+            except OSError:  # gone from storage: the page shows no video either
+                video = None
+        if video is not None:
+            pack.urls.append(reverse("updates:update_video_phone", args=[item.pk]))
+            if video.poster:
+                pack.urls.append(reverse("updates:update_poster", args=[item.pk]))
+        packs.append(pack)
+    return packs
 
 
 # What a review question's page weighs at most (its text, choices and pictures; the scripts are shared).

@@ -29,7 +29,14 @@ from .selectors import (
 
 # What the service worker keeps from its install on: the page shell (styles, scripts), the icons and the
 # offline page. Pages and media are not kept here (they are the rep's own, and large).
-SHELL_STATIC = ("kizuna/app.css", "django_htmx/htmx-2.min.js", "pwa/register.js", "pwa/outbox.js", "pwa/offline.js")
+SHELL_STATIC = (
+    "kizuna/app.css",
+    "django_htmx/htmx-2.min.js",
+    "pwa/register.js",
+    "pwa/outbox.js",
+    "pwa/notice.js",
+    "pwa/offline.js",
+)
 
 
 def icon_url(name: str) -> str:

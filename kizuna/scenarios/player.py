@@ -81,3 +81,67 @@ def comparison_rows(graph: Graph, comparison: dict[str, Any]) -> dict[str, Any]:
         "top_outcome": _outcome_label(graph, top_end),
         "top_ending": graph.node(top_end) if top_end is not None else None,
     }
+
+
+def phone_graph(graph: Graph, *, version_id: int, lesson_id: int | None, videos: dict[str, Any]) -> dict[str, Any]:
+    """What a phone needs to play a version without a connection: each moment's line, picture and video, its
+    choices with the coach's commentary (the "why") and where each leads, each end's outcome and debrief, and
+    how far every node is from an end (the progress bar).
+
+    Teaching content only: no choice's score, no top rep's mark and no check question's answer travel (the
+    play is scored on the server when the phone sends it, and its result is shown then). ``videos``: the keys
+    of the ready videos (the others are left out, as the online player would show none).
+    """
+    from django.urls import reverse
+
+    query = f"?lesson={lesson_id}" if lesson_id else ""
+
+    def media(name: str, key: Any) -> str | None:
+        video = videos.get(str(key)) if key else None
+        if video is None or (name.endswith("poster") and not video.poster):
+            return None
+        return reverse(name, args=[version_id, key]) + query
+
+    remaining = steps_to_end(graph)
+    nodes: dict[str, Any] = {}
+    for key, node in graph.nodes.items():
+        entry: dict[str, Any] = {
+            "kind": node.get("kind", "moment"),
+            "speaker": node.get("speaker", ""),
+            "text": node.get("text", ""),
+            "image": reverse("scenarios:scenario_media_image", args=[version_id, node["image"]]) + query
+            if node.get("image")
+            else None,
+            "video": media("scenarios:scenario_media_video_phone", node.get("video")),
+            "poster": media("scenarios:scenario_media_poster", node.get("video")),
+            "remaining": remaining.get(key, 1),
+        }
+        if graph.is_end(key):
+            entry["outcome"] = _outcome_label(graph, key)
+            entry["debrief"] = node.get("debrief", "")
+        else:
+            entry["choices"] = [
+                {
+                    "key": c["key"],
+                    "text": c.get("text", ""),
+                    "next": c.get("next"),
+                    "commentary": c.get("commentary", ""),
+                    "video": media("scenarios:scenario_media_video_phone", c.get("commentary_video")),
+                    "poster": media("scenarios:scenario_media_poster", c.get("commentary_video")),
+                }
+                for c in node.get("choices", [])
+            ]
+        nodes[key] = entry
+    return {"version": version_id, "lesson": lesson_id, "start": graph.start, "nodes": nodes}
+
+
+def phone_media_urls(data: dict[str, Any]) -> list[str]:
+    """The pictures, videos and posters a phone graph shows, each once, in order."""
+    urls: list[str] = []
+    for node in data["nodes"].values():
+        for item in [node, *node.get("choices", [])]:
+            for name in ("image", "video", "poster"):
+                url = item.get(name)
+                if url and url not in urls:
+                    urls.append(url)
+    return urls

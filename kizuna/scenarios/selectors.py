@@ -188,6 +188,31 @@ def version_uses_video(version: ScenarioVersion, key: str) -> bool:
     return str(key) in video_keys(version.graph)
 
 
+def version_offline(version: ScenarioVersion, *, lesson_id: int | None) -> tuple[dict[str, Any], int]:
+    """What a phone keeps to play this version in a lesson without a connection (``player.phone_graph``) and
+    what its pictures and phone-sized videos weigh."""
+    from contextlib import suppress
+
+    from django.core.files.storage import default_storage
+
+    from kizuna.media.selectors import ready_videos_by_keys
+
+    from .exchange import IMAGE_DIR
+    from .player import phone_graph
+
+    videos = ready_videos_by_keys(video_keys(version.graph))
+    data = phone_graph(Graph(version.graph), version_id=version.pk, lesson_id=lesson_id, videos=videos)
+    size = 0
+    for video in videos.values():
+        for file in (video.phone_mp4 if video.phone_mp4 else video.mp4, video.poster):
+            with suppress(OSError):  # gone from storage: the player shows none either
+                size += file.size if file else 0
+    for name in {node["image"] for node in version.graph.get("nodes", []) if node.get("image")}:
+        with suppress(OSError):
+            size += default_storage.size(IMAGE_DIR + name)
+    return data, size
+
+
 def version_uses_image(version: ScenarioVersion, name: str) -> bool:
     return any(node.get("image") == name for node in version.graph.get("nodes", []))
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("play/attempts/<int:attempt_id>/", views.scenario_attempt, name="scenario_attempt"),
     path("play/attempts/<int:attempt_id>/choose/", views.scenario_choose, name="scenario_choose"),
     path("play/attempts/<int:attempt_id>/answer/", views.scenario_answer, name="scenario_answer"),
+    path("play/scenarios/<int:version_id>/offline/", views.scenario_offline, name="scenario_offline"),
+    path("play/scenarios/<int:version_id>/offline/step/", views.scenario_offline_step, name="scenario_offline_step"),
     path(
         "scenarios/versions/<int:version_id>/images/<str:image_name>",
         views.scenario_media_image,
@@ -21,6 +23,11 @@ urlpatterns = [
         "scenarios/versions/<int:version_id>/videos/<uuid:video_key>",
         views.scenario_media_video,
         name="scenario_media_video",
+    ),
+    path(
+        "scenarios/versions/<int:version_id>/videos/<uuid:video_key>/phone",
+        views.scenario_media_video_phone,
+        name="scenario_media_video_phone",
     ),
     path(
         "scenarios/versions/<int:version_id>/videos/<uuid:video_key>/poster",

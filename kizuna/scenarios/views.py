@@ -10,15 +10,18 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kizuna.media.models import Video
 from kizuna.media.selectors import ready_video_by_key
 from kizuna.media.serving import stored_file_response
 from kizuna.ops.errors import message_user
+from kizuna.records.services import StatementError, late_event_at
 
 from . import player, selectors, services
 from .errors import ScenarioError
@@ -140,6 +143,85 @@ def scenario_choose(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return redirect(reverse("scenarios:scenario_attempt", args=[attempt.pk]) + f"?after={index}")
 
 
+# --- Played on a phone without a connection (saved with its lesson: pwa) -----------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def scenario_offline(request: HttpRequest, version_id: int) -> JsonResponse:
+    """What a phone keeps to play a scenario lesson without a connection (``player.phone_graph``): teaching
+    content, never the scores or the top rep's marks (the play is scored on the server when it is sent)."""
+    lesson_id = _lesson_id(request.GET.get("lesson"))
+    version, _lesson = selectors.access_version_for_user(request.user, version_id, lesson_id=lesson_id)
+    data, _size = selectors.version_offline(version, lesson_id=lesson_id)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _uuid_or_none(raw: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw or "")[:64])
+    except ValueError:
+        return None
+
+
+def _offline_error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"recorded": False, "error": message}, status=status)
+
+
+@login_required
+@require_POST
+def scenario_offline_step(request: HttpRequest, version_id: int) -> JsonResponse:
+    """A start or a choice of a scenario played on a phone without a connection, sent later by its outbox.
+
+    POST ``lesson`` (as the player's pages: reps play through a lesson), ``start`` (the start statement's id, made on the phone) and ``started_at``; for a
+    choice also ``node``, ``choice``, ``statement_id`` and ``at`` (when it was chosen). Each is recorded once,
+    at the moment it happened (``services.offline_step_record``). Answers JSON; at an end, the result
+    (outcome, score, top-rep alignment) in ``message``, in the rep's language.
+    """
+    lesson_id = _lesson_id(request.POST.get("lesson"))
+    version, lesson = selectors.access_version_for_user(request.user, version_id, lesson_id=lesson_id)
+    start_id = _uuid_or_none(request.POST.get("start"))
+    if start_id is None:
+        return _offline_error(_("This play has no start. Start the scenario again."))
+    node_key = request.POST.get("node", "")[:100]
+    statement_id = _uuid_or_none(request.POST.get("statement_id"))
+    try:
+        started_at = late_event_at(
+            request.POST.get("started_at", ""), unreadable=_("The time of this could not be read.")
+        )
+        at = late_event_at(request.POST.get("at", ""), unreadable=_("The time of this could not be read."))
+        step = services.offline_step_record(
+            rep=request.user,
+            version=version,
+            lesson=lesson,
+            start_id=start_id,
+            started_at=started_at,
+            node_key=node_key,
+            choice=request.POST.get("choice", "")[:100],
+            statement_id=statement_id,
+            at=at,
+        )
+    except StatementError as exc:
+        return _offline_error(str(exc))
+    except ScenarioError as exc:
+        return _offline_error(str(exc))
+    data: dict[str, Any] = {"recorded": True, "finished": bool(step and step.finished)}
+    if step is not None and step.finished:
+        attempt = step.attempt
+        message = _("%(title)s: %(outcome)s, score %(points)s / %(max)s.") % {
+            "title": version.title,
+            "outcome": attempt.get_outcome_display(),
+            "points": attempt.points,
+            "max": attempt.points_max,
+        }
+        if attempt.alignment is not None:
+            message += " " + _("Top-rep alignment %(percent)s%%.") % {"percent": round(attempt.alignment * 100)}
+        data.update(scored=True, message=message, url=reverse("scenarios:scenario_attempt", args=[attempt.pk]))
+    return JsonResponse(data)
+
+
 # --- The pictures and videos of a published version ------------------------------------------
 
 
@@ -174,6 +256,15 @@ def scenario_media_image(request: HttpRequest, version_id: int, image_name: str)
 def scenario_media_video(request: HttpRequest, version_id: int, video_key: uuid.UUID) -> HttpResponse:
     video = _ready_video(_playable_version(request, version_id), video_key)
     return stored_file_response(request, name=video.mp4.name, content_type="video/mp4")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def scenario_media_video_phone(request: HttpRequest, version_id: int, video_key: uuid.UUID) -> HttpResponse:
+    """The phone-sized MP4 of a video the version shows (the smallest HLS rendition, else the MP4): what a
+    phone keeps to play the scenario without a connection."""
+    video = _ready_video(_playable_version(request, version_id), video_key)
+    return stored_file_response(request, name=video.phone_mp4.name or video.mp4.name, content_type="video/mp4")
 
 
 @login_required

@@ -19,6 +19,7 @@ urlpatterns = [
     path("updates/<int:update_id>/remind/", views.update_remind, name="update_remind"),
     path("updates/<int:update_id>/photo", views.update_photo, name="update_photo"),
     path("updates/<int:update_id>/video", views.update_video, name="update_video"),
+    path("updates/<int:update_id>/video/phone", views.update_video_phone, name="update_video_phone"),
     path("updates/<int:update_id>/poster", views.update_poster, name="update_poster"),
     path("updates/<int:update_id>/video-status", views.update_video_status, name="update_video_status"),
     path("xapi/activities/flash-update/<uuid:update_key>", views.update_activity, name="update_activity"),

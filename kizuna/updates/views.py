@@ -392,6 +392,14 @@ def update_video(request: HttpRequest, update_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+def update_video_phone(request: HttpRequest, update_id: int) -> HttpResponse:
+    """The phone-sized MP4 (the smallest HLS rendition, else the MP4): what a rep's update page plays, and what
+    the phone keeps when the update is saved with the next-up (pwa)."""
+    video = _ready_video(request, update_id)
+    return stored_file_response(request, name=video.phone_mp4.name or video.mp4.name, content_type="video/mp4")
+
+
+@require_http_methods(["GET", "HEAD"])
 def update_poster(request: HttpRequest, update_id: int) -> HttpResponse:
     return stored_file_response(request, name=_ready_video(request, update_id).poster.name, content_type="image/jpeg")
 
@@ -401,7 +409,8 @@ def update_poster(request: HttpRequest, update_id: int) -> HttpResponse:
 def update_video_status(request: HttpRequest, update_id: int) -> HttpResponse:
     """The video part of the update page, polled by htmx while the video is being converted."""
     update_obj = selectors.access_update_for_user(request.user, update_id)
-    return render(request, "updates/_video.html", {"update": update_obj})
+    m = membership_of(request.user)
+    return render(request, "updates/_video.html", {"update": update_obj, "is_rep": m is not None and m.is_rep})
 
 
 @login_required

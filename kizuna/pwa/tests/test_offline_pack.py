@@ -126,3 +126,18 @@ def test_the_rep_home_and_course_page_offer_the_one_tap_save(client, cast, artic
     assert f'data-pack="/pwa/courses/{article_course.pk}/pack/"' in course
     client.force_login(cast.manager_a)
     assert 'id="offline-bundle"' not in client.get(f"/learn/courses/{article_course.pk}/").content.decode()
+
+
+def test_every_rep_page_carries_the_outbox_notice_in_the_reps_language(client, cast, article_course):
+    lesson = article_course.latest_version.lessons.order_by("position").first()
+    client.force_login(cast.rep_a1)
+    for url in ("/", f"/learn/lessons/{lesson.pk}/", "/community/"):
+        page = client.get(url).content.decode()
+        assert 'id="outbox-notice"' in page and "pwa/notice.js" in page and "pwa/outbox.js" in page, url
+        assert "オフラインで行ったことを送信しました" in page
+    cast.rep_a1.language = "en"
+    cast.rep_a1.save(update_fields=["language"])
+    assert "What you did offline is now sent" in client.get("/").content.decode()
+    client.force_login(cast.manager_a)
+    assert 'id="outbox-notice"' not in client.get("/").content.decode()
+    assert "/static/pwa/notice.js" in client.get("/sw.js").content.decode()

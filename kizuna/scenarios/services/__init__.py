@@ -22,7 +22,7 @@ from .drafts import (
     value_tag_create,
     value_tag_update,
 )
-from .play import attempt_start, choice_make, question_answer
+from .play import attempt_start, choice_make, offline_step_record, question_answer
 from .publishing import scenario_import, scenario_problems, scenario_publish, unexplained_in
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "node_image_set",
     "node_question_set",
     "node_update",
+    "offline_step_record",
     "question_answer",
     "unexplained_in",
     "scenario_create",

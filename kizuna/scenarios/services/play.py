@@ -291,3 +291,39 @@ def question_answer(
     except StatementError as exc:
         raise ScenarioError(str(exc)) from None
     return question_result_from(node_key, question, st.result or {})
+
+
+# --- Played on a phone without a connection ---------------------------------------------------
+
+
+def offline_step_record(
+    *,
+    rep: Any,
+    version: ScenarioVersion,
+    lesson: Any | None,
+    start_id: uuid.UUID,
+    started_at: datetime | None,
+    node_key: str = "",
+    choice: str = "",
+    statement_id: uuid.UUID | None = None,
+    at: datetime | None = None,
+) -> StepResult | None:
+    """Record what a rep did in a scenario saved on their phone, sent when the connection came back.
+
+    The phone names the attempt by the id of its start statement (made on the phone, with the moment it
+    started), so every request it kept is whole on its own: the start is recorded once (``attempt_start`` is
+    idempotent per statement id) and, with ``node_key``, the choice is recorded once at ``at``
+    (``choice_make`` is idempotent per statement id). Points, learning time and completion then follow the
+    same rules as a play online. Returns the step, or None for the start alone.
+    """
+    registration = attempt_start(rep=rep, version=version, lesson=lesson, statement_id=start_id, timestamp=started_at)
+    attempt = Attempt.objects.filter(registration=str(registration), rep_id=rep.pk).only("version_id").first()
+    if attempt is None or attempt.version_id != version.pk:
+        raise ScenarioError(_("This statement id is already used."))
+    if not node_key:
+        return None
+    if statement_id is None:
+        raise ScenarioError(_("This choice has no statement id."))
+    return choice_make(
+        rep=rep, registration=registration, node_key=node_key, choice=choice, statement_id=statement_id, timestamp=at
+    )

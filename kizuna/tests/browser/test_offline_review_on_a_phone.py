@@ -87,8 +87,9 @@ def test_a_rep_answers_todays_review_offline_and_it_is_scored_once_back_online(
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     wait_until(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=30)
-    wait_until(page, "!document.querySelector('#offline-bundle .offline-results').hidden")
-    results = page.locator("#offline-bundle .offline-results").inner_text()
+    # Shown where the rep is (the layout's notice on the saved review card they are on).
+    expect(page.locator("#outbox-notice")).to_be_visible()
+    results = page.locator("#outbox-notice .offline-results").inner_text()
     assert "✓ 正解" in results and "✗ 不正解" in results
     assert review_statements(cast.rep_a1).count() == 2
     for card in ReviewCard.objects.filter(rep=cast.rep_a1):

@@ -58,3 +58,27 @@ def test_the_next_up_pack_holds_the_reps_unconfirmed_updates(client, cast):
     assert [(p["key"], p["page"]) for p in packs] == [(f"update-{update.pk}", f"/updates/{update.pk}/")]
     client.post(f"/updates/{update.pk}/ack/")
     assert client.get("/pwa/next-up/pack/").json()["packs"] == []
+
+
+def test_an_update_with_a_video_is_saved_with_its_phone_rendition_and_poster(client, cast):
+    from django.core.files.base import ContentFile
+
+    from kizuna.media.models import Video
+    from kizuna.pwa.selectors import UPDATE_BYTES
+    from kizuna.updates.models import FlashUpdate
+
+    update = post_update(cast)
+    video = Video.objects.create(title="朝礼", uploaded_by=cast.coach, original="videos/t/original", status="ready")
+    video.mp4.save(f"videos/{video.key}/video.mp4", ContentFile(b"\x00" * 1024))
+    video.phone_mp4.save(f"videos/{video.key}/phone.mp4", ContentFile(b"\x00" * 300))
+    video.poster.save(f"videos/{video.key}/poster.jpg", ContentFile(b"\xff\xd8\xff"))
+    FlashUpdate.objects.filter(pk=update.pk).update(video=video)
+    client.force_login(cast.rep_a1)
+    (pack,) = client.get("/pwa/next-up/pack/").json()["packs"]
+    phone = f"/updates/{update.pk}/video/phone"
+    assert pack["urls"] == [f"/updates/{update.pk}/", phone, f"/updates/{update.pk}/poster"]
+    assert pack["bytes"] == UPDATE_BYTES + 300  # the phone rendition, not the MP4
+    # The page a rep saves plays that same URL, so the phone finds it offline.
+    page = client.get(f"/updates/{update.pk}/", HTTP_X_KIZUNA_OFFLINE_SAVE="1").content.decode()
+    assert f'src="{phone}"' in page
+    assert len(b"".join(client.get(phone).streaming_content)) == 300

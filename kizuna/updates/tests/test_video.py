@@ -35,12 +35,16 @@ def test_a_phone_video_shows_processing_then_plays_for_the_audience_only(cast, p
 
     video_transcode(video=update.video)
     html = rep.get(f"/updates/{update.pk}/video-status").content.decode()
-    assert "hx-get" not in html and f'src="/updates/{update.pk}/video"' in html
-    ranged = rep.get(f"/updates/{update.pk}/video", HTTP_RANGE="bytes=0-99")
-    assert ranged.status_code == 206 and ranged["Content-Type"] == "video/mp4"
+    # A rep's page plays the phone rendition (what a phone that saved the update keeps too).
+    assert "hx-get" not in html and f'src="/updates/{update.pk}/video/phone"' in html
+    for url in (f"/updates/{update.pk}/video", f"/updates/{update.pk}/video/phone"):
+        ranged = rep.get(url, HTTP_RANGE="bytes=0-99")
+        assert ranged.status_code == 206 and ranged["Content-Type"] == "video/mp4"
+    assert f'src="/updates/{update.pk}/video"' in login(cast.coach).get(update.get_absolute_url()).content.decode()
     assert rep.get(f"/updates/{update.pk}/poster").status_code == 200
     for outsider in (cast.rep_b1, cast.manager_b):
         assert login(outsider).get(f"/updates/{update.pk}/video").status_code == 404
+        assert login(outsider).get(f"/updates/{update.pk}/video/phone").status_code == 404
 
 
 def test_a_file_that_is_not_a_video_is_refused_with_the_rest_kept(cast):

@@ -310,36 +310,6 @@
     });
   }
 
-  // Review answers given offline, once the server scored them: shown once, on a page with the save button.
-  var showResults = function () {
-    if (!bundle) return null;
-    var words = bundle.dataset;
-    var list = bundle.querySelector(".offline-results");
-    return store.all("results").then(function (results) {
-      if (!results.length) return;
-      results.sort(function (a, b) { return a.at - b.at; });
-      if (!list.children.length) {
-        var head = document.createElement("li");
-        head.textContent = words.results;
-        list.appendChild(head);
-      }
-      results.forEach(function (r) {
-        var li = document.createElement("li");
-        var body = r.body || {};
-        if (r.status >= 300 || !body.scored) {
-          li.textContent = fill(words.notRecorded, { error: body.error || r.status });
-        } else {
-          li.textContent = (body.correct ? "✓ " : "✗ ") + fill(body.correct ? words.right : words.wrong, { question: body.question });
-          li.className = body.correct ? "is-right" : "is-wrong";
-        }
-        list.appendChild(li);
-      });
-      list.hidden = false;
-      bundle.hidden = false;
-      return Promise.all(results.map(function (r) { return store.remove("results", r.id); }));
-    }).catch(function () {});
-  };
-
   // Today's review answered offline: the answered question is marked on the phone (so it is not answered
   // twice), and the next saved question is one tap away.
   var reviewForm = document.querySelector("form.review-form");
@@ -448,7 +418,10 @@
     });
   }
 
-  // Whatever the rep did offline goes to the server as soon as the connection is back.
-  window.addEventListener("online", function () { store.flush().then(showResults); });
-  if (navigator.onLine !== false) store.flush().then(showResults);
+  // Whatever the rep did offline goes to the server as soon as the connection is back, and the verdict shows in
+  // the layout's notice (pwa/notice.js, on every rep page); here only where that notice is not (signed out).
+  if (!window.KizunaNotice) {
+    window.addEventListener("online", function () { store.flush(); });
+    if (navigator.onLine !== false) store.flush();
+  }
 })();

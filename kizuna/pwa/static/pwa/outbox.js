@@ -12,6 +12,7 @@
  */
 (function (scope) {
   "use strict";
+  if (scope.KizunaOffline) return;  // loaded twice by one page (the layout and a page's own tags): once is enough
   var DB_NAME = "kizuna-offline";
   var SYNC_TAG = "kizuna-outbox";
   var opening = null;

@@ -60,9 +60,20 @@ function ranged(request, response) {
   });
 }
 
+// Open pages show the server's verdict on what was sent (pwa/notice.js): tell them to look.
+function tellPages(done) {
+  return self.clients
+    .matchAll({ type: "window" })
+    .then((windows) => windows.forEach((client) => client.postMessage("kizuna-outbox-sent")))
+    .catch(() => null)
+    .then(() => done);
+}
+
 // Send what the rep did offline, if anything is waiting (cheap when the outbox is empty).
 function sendOutbox() {
-  return self.KizunaOffline.all("outbox").then((items) => (items.length ? self.KizunaOffline.flush() : true)).catch(() => false);
+  return self.KizunaOffline.all("outbox")
+    .then((items) => (items.length ? self.KizunaOffline.flush().then(tellPages) : true))
+    .catch(() => false);
 }
 
 self.addEventListener("fetch", (event) => {
@@ -103,7 +114,11 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag !== self.KizunaOffline.SYNC_TAG) return;
   // Rejected (no connection yet): the browser tries again later.
-  event.waitUntil(self.KizunaOffline.flush().then((done) => done || Promise.reject(new Error("outbox not sent"))));
+  event.waitUntil(
+    self.KizunaOffline.flush()
+      .then(tellPages)
+      .then((done) => done || Promise.reject(new Error("outbox not sent")))
+  );
 });
 
 self.addEventListener("push", (event) => {
