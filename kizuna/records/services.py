@@ -379,12 +379,19 @@ def lesson_time_record(
     timestamp: datetime | None = None,
 ) -> Statement:
     """Record active reading time on a lesson page since the page's previous report."""
+    return _time_record(rep, _lesson_activity(lesson), seconds, statement_id, timestamp)
+
+
+def _time_record(
+    rep: "User", activity: Any, seconds: float, statement_id: uuid.UUID | None, timestamp: datetime | None
+) -> Statement:
+    """A ``progressed`` statement carrying learning time on a lesson or a course, within one report's bound."""
     if not 0 < seconds <= MAX_REPORT_SECONDS:
         raise StatementError(_("The reported time is out of range."))
     st, _created = statement_record(
         actor=rep,
         verb=vocab.PROGRESSED,
-        activity=_lesson_activity(lesson),
+        activity=activity,
         result={"duration": format_duration(seconds)},
         statement_id=statement_id,
         timestamp=timestamp,
@@ -432,17 +439,7 @@ def course_time_record(
     timestamp: datetime | None = None,
 ) -> Statement:
     """Record learning time spent in a course as a whole (reported by another system, not one of its lessons)."""
-    if not 0 < seconds <= MAX_REPORT_SECONDS:
-        raise StatementError(_("The reported time is out of range."))
-    st, _created = statement_record(
-        actor=rep,
-        verb=vocab.PROGRESSED,
-        activity=_course_activity(version),
-        result={"duration": format_duration(seconds)},
-        statement_id=statement_id,
-        timestamp=timestamp,
-    )
-    return st
+    return _time_record(rep, _course_activity(version), seconds, statement_id, timestamp)
 
 
 def course_complete(
