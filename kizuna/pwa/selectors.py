@@ -113,11 +113,10 @@ def _scenario_pack(pack: OfflinePack, lesson: Any) -> OfflinePack:
     """A scenario lesson: its page, the player's start page, what the phone plays it from (the moments, the
     choices with the coach's commentary: teaching content, no scores or top rep's marks) and its pictures and
     phone-sized videos. Each choice made offline waits in the outbox and is scored on the server when sent."""
-    from kizuna.scenarios.models import ScenarioVersion
     from kizuna.scenarios.player import phone_media_urls
-    from kizuna.scenarios.selectors import version_offline
+    from kizuna.scenarios.selectors import version_by_id, version_offline
 
-    version = ScenarioVersion.objects.filter(pk=lesson.content_id).first() if lesson.content_id else None
+    version = version_by_id(lesson.content_id) if lesson.content_id else None
     if version is None:
         pack.refused = _("This scenario is not available.")
         return pack
@@ -186,22 +185,13 @@ OFFLINE_UPDATES = 10
 UPDATE_BYTES = 400 * 1024
 
 
-def _update_videos(update_ids: list[int]) -> dict[int, Any]:
-    """The ready videos of these updates, by update id (one query; none when no update has one)."""
-    from kizuna.media.models import Video
-    from kizuna.updates.models import FlashUpdate
-
-    if not update_ids:
-        return {}
-    rows = FlashUpdate.objects.filter(pk__in=update_ids, video__status=Video.Status.READY).select_related("video")
-    return {row.pk: row.video for row in rows if row.video is not None and row.video.mp4}
-
-
 def update_offline_packs(*, rep: Any) -> list[OfflinePack]:
     """The rep's flash updates not confirmed yet: read, answered and confirmed on the phone, sent later; an
     update's video is kept at its phone-sized rendition with its poster (the URLs its page plays for a rep)."""
     items = updates_for_home(rep, limit=OFFLINE_UPDATES).items
-    videos = _update_videos([item.pk for item in items])
+    from kizuna.updates.selectors import ready_videos
+
+    videos = ready_videos([item.pk for item in items])
     packs = []
     for item in items:
         page = reverse("updates:update", args=[item.pk])

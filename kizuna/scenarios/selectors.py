@@ -426,3 +426,8 @@ def choice_distribution(*, user: Any, version: ScenarioVersion) -> dict[str, Any
             }
         )
     return {"partners": partners, "nodes": nodes}
+
+
+def version_by_id(version_id: int) -> ScenarioVersion | None:
+    """A scenario version by its id (a lesson's content), or None."""
+    return ScenarioVersion.objects.filter(pk=version_id).first()

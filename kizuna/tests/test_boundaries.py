@@ -110,9 +110,9 @@ KNOWN_MODEL_REACH_INS: set[tuple[str, str]] = {
     ("learning/reminders.py", "catalog"),
     ("learning/selectors.py", "records"),
     ("live/forms.py", "orgs"),
+    ("lrs/people.py", "orgs"),  # one hand-written query per LRS POST names the membership tables (speed)
     ("live/services.py", "orgs"),
     ("scenarios/exchange.py", "media"),
-    ("scenarios/selectors.py", "records"),
     ("scenarios/services/drafts.py", "catalog"),
     ("scenarios/services/drafts.py", "media"),
     ("scenarios/services/publishing.py", "media"),
@@ -122,6 +122,7 @@ KNOWN_MODEL_REACH_INS: set[tuple[str, str]] = {
     ("surveys/selectors.py", "orgs"),
     ("surveys/services.py", "orgs"),
     ("updates/projections.py", "records"),
+    ("updates/selectors.py", "media"),  # an update's ready video, for the phone's pack
     ("updates/selectors.py", "orgs"),
 }
 

@@ -493,3 +493,13 @@ def mail_already_sent(*, update: FlashUpdate, kind: str, on: Any) -> set[int]:
 def overdue_updates(*, now: datetime, within_days: int = 14) -> QuerySet[FlashUpdate]:
     """Return published updates whose acknowledge-by date passed in the last ``within_days`` days."""
     return _published(now).filter(ack_due_at__lt=now, ack_due_at__gte=now - timedelta(days=within_days))
+
+
+def ready_videos(update_ids: list[int]) -> dict[int, Any]:
+    """The ready videos of these updates, by update id (one query; none when no update has one)."""
+    from kizuna.media.models import Video
+
+    if not update_ids:
+        return {}
+    rows = FlashUpdate.objects.filter(pk__in=update_ids, video__status=Video.Status.READY).select_related("video")
+    return {row.pk: row.video for row in rows if row.video is not None and row.video.mp4}

@@ -110,7 +110,10 @@ def test_a_rep_plays_a_saved_scenario_offline_and_it_counts_once_when_back_onlin
     assert str(started.id) == bodies[0]["start"][0] and started.timestamp < started.stored
     last_at = datetime.fromisoformat(choices[-1]["at"][0].replace("Z", "+00:00"))
     completed_at = LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson).completed_at
-    assert completed_at is not None and abs((completed_at - last_at).total_seconds()) < 0.01
+    # Completed offline, at the last choice or at the saved lesson page's own report a moment after it (whichever
+    # the server hears first), never at the time of sending.
+    assert completed_at is not None and -0.01 < (completed_at - last_at).total_seconds() < 5
+    assert completed_at < started.stored
     count = Statement.objects.count()
     statuses = page.evaluate(
         """items => Promise.all(items.map(item => fetch(item.url, {
