@@ -47,7 +47,7 @@ def choose(page: Any, text: str) -> str:
 
 def test_a_rep_plays_a_saved_scenario_offline_and_it_counts_once_when_back_online(
     cast: Any,
-    scenario_lesson: Any,
+    scenario_lesson: Any,  # noqa: F811 (a fixture imported for pytest)
     live_server: Any,
     phone: Any,  # noqa: F811
 ) -> None:
