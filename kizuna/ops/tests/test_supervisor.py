@@ -39,13 +39,15 @@ def serve(tmp_path):
     log = tmp_path / "serve.log"
     port = procs.free_port()
     process = procs.start(["serve", "--port", str(port), "--workers", "2"], procs.child_env(tmp_path), log)
-    procs.wait_for(lambda: all(name in started(log) for name in CHILDREN), timeout=20, what="the children")
-    procs.wait_for(lambda: answers(port), timeout=30, what="the web server")
-    yield process, port, log
-    groups = {pids[-1] for pids in started(log).values()}
-    procs.stop(process)
-    for pid in procs.in_groups(groups):
-        os.kill(pid, signal.SIGKILL)
+    try:  # a start that times out must not leave the server running on this test process's database
+        procs.wait_for(lambda: all(name in started(log) for name in CHILDREN), timeout=20, what="the children")
+        procs.wait_for(lambda: answers(port), timeout=90, what="the web server")
+        yield process, port, log
+    finally:
+        groups = {pids[-1] for pids in started(log).values()}
+        procs.stop(process)
+        for pid in procs.in_groups(groups):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_it_restarts_a_killed_child_keeps_the_others_up_and_sigterm_stops_all(serve):
@@ -64,7 +66,7 @@ def test_it_restarts_a_killed_child_keeps_the_others_up_and_sigterm_stops_all(se
     os.kill(first["web"][0], signal.SIGKILL)  # the gunicorn master: its workers go with it, then it comes back
     procs.wait_for(lambda: len(started(log)["web"]) == 2, timeout=10, what="the web server's restart")
     procs.wait_for(lambda: not any(map(procs.alive, web_workers)), timeout=5, what="the orphaned web workers to die")
-    procs.wait_for(lambda: answers(port), timeout=30, what="the restarted web server")
+    procs.wait_for(lambda: answers(port), timeout=90, what="the restarted web server")
     assert process.poll() is None
 
     # Then SIGTERM stops everything, children and grandchildren (one start serves both checks: it is slow).
