@@ -72,6 +72,8 @@ Input  # class, kizuna/api/endpoints.py: Ninja schema
 _.add_to_form  # function, kizuna/ops/errors.py: ops.errors API for every app (issue 13)
 _.message_user  # function, kizuna/ops/errors.py: ops.errors API for every app (issue 13)
 _.post_fork  # function, kizuna/ops/gunicorn_conf.py: gunicorn hook (ops/gunicorn_conf.py)
+_.pre_fork  # function, kizuna/ops/gunicorn_conf.py: gunicorn hook
+_.preload_app  # variable, kizuna/ops/gunicorn_conf.py: gunicorn setting
 _.server  # variable, kizuna/ops/gunicorn_conf.py: gunicorn hook argument
 DatabaseBusyMiddleware  # class, kizuna/ops/middleware.py: settings.MIDDLEWARE
 PageGZipMiddleware  # class, kizuna/ops/compression.py: settings.MIDDLEWARE
