@@ -40,7 +40,7 @@ def serve(tmp_path):
     port = procs.free_port()
     process = procs.start(["serve", "--port", str(port), "--workers", "2"], procs.child_env(tmp_path), log)
     try:  # a start that times out must not leave the server running on this test process's database
-        procs.wait_for(lambda: all(name in started(log) for name in CHILDREN), timeout=20, what="the children")
+        procs.wait_for(lambda: all(name in started(log) for name in CHILDREN), timeout=90, what="the children")
         procs.wait_for(lambda: answers(port), timeout=90, what="the web server")
         yield process, port, log
     finally:
