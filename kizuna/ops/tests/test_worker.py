@@ -48,14 +48,14 @@ def test_a_task_whose_worker_was_killed_runs_again_on_a_new_worker_and_completes
     marker = tmp_path / "runs"
     task_id = slow_the_first_time.enqueue(str(marker)).id
     first = workers()
-    procs.wait_for(lambda: lines(marker), timeout=30, what="the first run to start")
+    procs.wait_for(lambda: lines(marker), timeout=90, what="the first run to start")
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=5)
     assert result_of(task_id).status == TaskResultStatus.RUNNING  # what the dead worker left behind
 
     workers()
     procs.wait_for(
-        lambda: result_of(task_id).status == TaskResultStatus.SUCCESSFUL, timeout=30, what="the task to complete"
+        lambda: result_of(task_id).status == TaskResultStatus.SUCCESSFUL, timeout=90, what="the task to complete"
     )
     result = result_of(task_id)
     assert lines(marker) == ["start", "start"]
@@ -68,7 +68,7 @@ def test_a_task_failing_every_time_ends_failed_after_its_attempts_with_its_reaso
     marker = tmp_path / "runs"
     task_id = always_fails.enqueue(str(marker)).id
     worker = workers()
-    procs.wait_for(lambda: result_of(task_id).status == TaskResultStatus.FAILED, timeout=30, what="the task to fail")
+    procs.wait_for(lambda: result_of(task_id).status == TaskResultStatus.FAILED, timeout=90, what="the task to fail")
     result = result_of(task_id)
     assert lines(marker) == ["start"] * 3
     assert result.exception_class_path == "builtins.RuntimeError"
@@ -81,7 +81,7 @@ def test_a_locked_database_inside_a_task_is_retried_and_never_stops_the_worker(d
     task_id = locked_the_first_time.enqueue(str(marker)).id
     worker = workers()
     procs.wait_for(
-        lambda: result_of(task_id).status == TaskResultStatus.SUCCESSFUL, timeout=30, what="the task to succeed"
+        lambda: result_of(task_id).status == TaskResultStatus.SUCCESSFUL, timeout=90, what="the task to succeed"
     )
     assert lines(marker) == ["start", "start"]
     assert worker.poll() is None
@@ -123,7 +123,7 @@ def test_sigterm_puts_a_long_running_task_back_on_the_queue_without_using_an_att
     marker = tmp_path / "runs"
     task_id = slow_the_first_time.enqueue(str(marker)).id
     worker = workers()
-    procs.wait_for(lambda: lines(marker), timeout=30, what="the task to start")
+    procs.wait_for(lambda: lines(marker), timeout=90, what="the task to start")
     assert WorkerHeartbeat.objects.count() == 1
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=15) == 0  # after half of SERVE_STOP_GRACE_SECONDS, not the task's 60 s
