@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kizuna.accounts.views import admin_sign_in
 from kizuna.api.api import api
 
 # Errors in the person's language inside the layout; problem documents for JSON callers.
@@ -17,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("kizuna.sso.protocol_urls")),  # SAML Single Logout, ahead of allauth's
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    # The admin signs in on the sign-in page (second factor, single sign-on rules), not with its own form.
+    path("django-admin/login/", admin_sign_in, name="admin_sign_in"),
     path("django-admin/", admin.site.urls),
     path("", include("kizuna.api.urls")),
     path("", include("kizuna.learning.urls")),

@@ -116,3 +116,33 @@ def sessions_end_record(user: Any) -> Any:
     return audit_record(
         action=Action.SESSIONS_END, actor=user, target=user, target_label=user.email, organization_id=organization_id
     )
+
+
+# allauth's signals about a person's own credentials, and what each is recorded as.
+CREDENTIAL_ACTIONS = {
+    "authenticator_added": Action.SECOND_FACTOR_ADD,
+    "authenticator_removed": Action.SECOND_FACTOR_REMOVE,
+    "authenticator_reset": Action.RECOVERY_CODES_RENEW,
+    "password_changed": Action.PASSWORD_CHANGE,
+    "password_set": Action.PASSWORD_CHANGE,
+    "password_reset": Action.PASSWORD_CHANGE,
+}
+
+
+def credential_change_record(*, signal_name: str, user: Any, authenticator: Any = None) -> Any:
+    """Record that a person's password or second factor changed: which kind, never the secret itself."""
+    try:
+        organization_id = user.membership.organization_id
+    except ObjectDoesNotExist:
+        organization_id = None
+    after: dict[str, Any] = {"how": signal_name.split("_", 1)[1]} if signal_name.startswith("password_") else {}
+    if authenticator is not None:
+        after["type"] = authenticator.type
+    return audit_record(
+        action=CREDENTIAL_ACTIONS[signal_name],
+        actor=user,
+        target=user,
+        target_label=user.email,
+        organization_id=organization_id,
+        after=after,
+    )

@@ -56,11 +56,36 @@ def test_every_model_but_the_operators_own_tables_refuses_add_change_and_delete(
 
 
 def test_a_superuser_made_by_createsuperuser_signs_in_to_the_admin(client, operator):
+    # The admin's own login form is not served: it sends to the sign-in page, which comes back to the admin.
+    response = client.get("/django-admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/django-admin/login/")
+    response = client.get(response["Location"])
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=%2Fdjango-admin%2F"
+    response = client.post(response["Location"], {"login": "ops@example.com", "password": "operator-pass-1234"})
+    assert response.status_code == 302 and response["Location"] == "/django-admin/"
+    assert client.get("/django-admin/").status_code == 200
+
+
+def test_the_admins_login_form_takes_no_password(client, operator):
     response = client.post(
         "/django-admin/login/?next=/django-admin/", {"username": "ops@example.com", "password": "operator-pass-1234"}
     )
-    assert response.status_code == 302 and response["Location"] == "/django-admin/"
-    assert client.get("/django-admin/").status_code == 200
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+    # Only the admin is a place to come back to.
+    response = client.get("/django-admin/login/?next=https://elsewhere.example/django-admin/")
+    assert response["Location"] == "/accounts/login/?next=%2Fdjango-admin%2F"
+
+
+def test_a_staff_account_with_a_second_factor_is_asked_for_it_on_the_way_to_the_admin(client, operator):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(operator, generate_totp_secret())
+    response = client.post(
+        "/accounts/login/?next=/django-admin/", {"login": "ops@example.com", "password": "operator-pass-1234"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/2fa/authenticate/"
+    assert client.get("/django-admin/").status_code == 302  # not in before the code
 
 
 def test_every_models_list_opens_for_the_operator(client, operator, cast):

@@ -65,3 +65,25 @@ def test_a_person_with_a_second_factor_is_asked_for_it_at_sign_in(cast, client):
     response = client.post("/accounts/login/", {"login": cast.manager_a.email, "password": "kizuna-demo"})
     assert response.status_code == 302 and response.url == "/accounts/2fa/authenticate/"
     assert client.get("/partner/dashboard/").status_code == 302  # not signed in until the code is given
+
+
+def test_a_recovery_code_signs_in_once_in_place_of_the_authenticators_code(cast, client):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(cast.manager_a, generate_totp_secret())
+    code = RecoveryCodes.activate(cast.manager_a).get_unused_codes()[0]
+    response = client.post("/accounts/login/", {"login": cast.manager_a.email, "password": "kizuna-demo"})
+    assert response.status_code == 302 and response.url == "/accounts/2fa/authenticate/"
+    response = client.post("/accounts/2fa/authenticate/", {"code": "00000000"})
+    assert response.status_code == 200  # a wrong code: asked again
+    assert client.get("/partner/dashboard/").status_code == 302
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.get("/partner/dashboard/").status_code == 200
+    # The code is spent: the next sign-in cannot use it again.
+    client.logout()
+    client.post("/accounts/login/", {"login": cast.manager_a.email, "password": "kizuna-demo"})
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 200
+    assert client.get("/partner/dashboard/").status_code == 302
