@@ -551,6 +551,7 @@ def _learning_time(session: Session, duration: Any, now: datetime) -> None:
         lesson=registration.lesson,
         seconds=seconds,
         statement_id=uuid.uuid5(session.session_id, "time"),
+        reported=True,
     )
 
 

@@ -172,7 +172,9 @@ def _feed_lesson(*, person: Any, lesson: Any, verb: str, result: dict[str, Any],
         lesson_launch(rep=person, lesson=lesson, statement_id=statement_id)
         return True
     if verb in ("progressed", "experienced") and _seconds(result) > 0:
-        lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=statement_id)
+        lesson_time_record(
+            rep=person, lesson=lesson, seconds=_seconds(result), statement_id=statement_id, reported=True
+        )
         return True
     scored = (kind := content_kind(lesson.kind)) is not None and kind.scored
     counted = False
@@ -203,7 +205,7 @@ def _feed_sco(*, person: Any, lesson: Any, target: Target, verb: str, result: di
         lesson_launch(rep=person, lesson=lesson, statement_id=sid)
         return True
     if verb in ("progressed", "experienced") and _seconds(result) > 0:
-        lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid)
+        lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid, reported=True)
         return True
     if verb in ("completed", "passed", "failed"):
         success = result.get("success")
@@ -227,7 +229,7 @@ def _feed_content(
             lesson_launch(rep=person, lesson=lesson, statement_id=sid)
             return True
         if verb == "terminated" and _seconds(result) >= 1:
-            lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid)
+            lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid, reported=True)
             return True
         if verb == "failed" and "passed" in target.meets:
             _result(person=person, lesson=lesson, passed=False, result=result, statement_id=sid)

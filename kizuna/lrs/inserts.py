@@ -96,12 +96,12 @@ def statements_insert(rows: list[LrsStatement]) -> dict[uuid.UUID, int]:
 
 
 _KEYS_SQL = (
-    f"INSERT INTO {LrsStatementKey._meta.db_table} (statement_id, kind, key, related) "  # noqa: S608
-    "SELECT * FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::bool[])"
+    f"INSERT INTO {LrsStatementKey._meta.db_table} (statement_id, kind, key, related, verb) "  # noqa: S608
+    "SELECT * FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::bool[], %b::text[])"
 )
 
 
-def keys_insert(keys: list[tuple[int | None, str, str, bool]]) -> None:
+def keys_insert(keys: list[tuple[int | None, str, str, bool, str]]) -> None:
     with _server_bound_cursor() as cursor:
         cursor.execute(_KEYS_SQL, [list(column) for column in zip(*keys, strict=True)])
 

@@ -82,7 +82,11 @@ class LrsStatement(models.Model):
 
 
 class LrsStatementKey(models.Model):
-    """An agent or activity a statement names, for the agent/activity filters (related: not actor/object)."""
+    """An agent or activity a statement names, for the agent/activity filters (related: not actor/object).
+
+    The statement's verb is copied in, so a query by agent or activity with a verb reads one index range in
+    stored order (kind, key, verb, statement) and stops after a page, however many statements the agent has.
+    """
 
     class Kind(models.TextChoices):
         AGENT = "agent"
@@ -92,9 +96,13 @@ class LrsStatementKey(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     key = models.CharField(max_length=1000)
     related = models.BooleanField()
+    verb = models.CharField(max_length=1000, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "key", "statement"])]
+        indexes = [
+            models.Index(fields=["kind", "key", "statement"]),
+            models.Index(fields=["kind", "key", "verb", "statement"], name="lrs_key_kind_key_verb_idx"),
+        ]
 
 
 class LrsActivity(models.Model):

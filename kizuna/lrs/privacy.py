@@ -88,7 +88,7 @@ def _erase(user: Any) -> None:
             LrsStatementKey.objects.filter(statement__in=rows).delete()
             LrsStatementKey.objects.bulk_create(
                 [
-                    LrsStatementKey(statement_id=row.seq, kind=kind, key=key[:1000], related=related)
+                    LrsStatementKey(statement_id=row.seq, kind=kind, key=key[:1000], related=related, verb=row.verb)
                     for row in rows
                     for kind, key, related in statement_keys(row.data)
                 ]

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -298,7 +298,11 @@ def statement_rows_insert(rows: list[LrsStatement], *, forwarding: bool | None =
     if not inserted:
         return []
     _keys_insert(
-        [(row.seq, kind, key[:1000], related) for row in inserted for kind, key, related in statement_keys(row.data)]
+        [
+            (row.seq, kind, key[:1000], related, row.verb)
+            for row in inserted
+            for kind, key, related in statement_keys(row.data)
+        ]
     )
     _merge_activities([a for row in inserted for a in _activities_of(row.data)])
     if forwarding is not False:
@@ -355,7 +359,7 @@ def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _keys_insert(keys: list[tuple[int | None, str, str, bool]]) -> None:
+def _keys_insert(keys: list[tuple[int | None, str, str, bool, str]]) -> None:
     """Insert the filter keys as plain multi-row VALUES: on PostgreSQL, Django's bulk_create sends them as
     UNNEST arrays, which psycopg quotes element by element in Python (a third of a batch's CPU time)."""
     if not keys:
@@ -366,13 +370,13 @@ def _keys_insert(keys: list[tuple[int | None, str, str, bool]]) -> None:
     from django.db import connection
 
     table = connection.ops.quote_name(LrsStatementKey._meta.db_table)
-    step = _rows_per_query(4)
+    step = _rows_per_query(5)
     with connection.cursor() as cursor:
         for start in range(0, len(keys), step):
             chunk = keys[start : start + step]
             cursor.execute(
-                f"INSERT INTO {table} (statement_id, kind, key, related) VALUES "  # noqa: S608 (names are ours)
-                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
+                f"INSERT INTO {table} (statement_id, kind, key, related, verb) VALUES "  # noqa: S608 (names are ours)
+                + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk)),
                 [value for key in chunk for value in key],
             )
 
@@ -483,48 +487,83 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
 def statements_query(
     *, credential: LrsCredential, query: dict[str, Any], after: int | None = None
 ) -> tuple[list[LrsStatement], int | None]:
-    """One page of the statements matching the query, and the seq to continue after (None on the last page)."""
+    """One page of the statements matching the query, and the seq to continue after (None on the last page).
+
+    With an agent or an activity the page is read from that filter's key rows (with the verb, when one is
+    asked, from the key index that has it), newest or oldest first, joined to the statements and stopped after
+    a page: the cost does not grow with how many statements the agent or activity has.
+    """
     scoped = _scoped(LrsStatement.objects.all(), credential)
     qs = scoped
-    if "agent" in query:
-        keys = LrsStatementKey.objects.filter(kind=LrsStatementKey.Kind.AGENT, key=query["agent"])
-        if not query["related_agents"]:
-            keys = keys.filter(related=False)
-        qs = qs.filter(seq__in=keys.values("statement_id"))
-    if "activity" in query:
-        keys = LrsStatementKey.objects.filter(kind=LrsStatementKey.Kind.ACTIVITY, key=query["activity"])
-        if not query["related_activities"]:
-            keys = keys.filter(related=False)
-        qs = qs.filter(seq__in=keys.values("statement_id"))
-    if "verb" in query:
+    lead: dict[str, Any] = {}  # the conditions on the key rows the page is read along (one join)
+    for name, kind, related in (
+        ("agent", LrsStatementKey.Kind.AGENT, "related_agents"),
+        ("activity", LrsStatementKey.Kind.ACTIVITY, "related_activities"),
+    ):
+        if name not in query:
+            continue
+        conditions: dict[str, Any] = {"kind": kind, "key": query[name]}
+        if not query[related]:
+            conditions["related"] = False
+        if not lead:
+            lead = {f"keys__{field}": value for field, value in conditions.items()}
+            if "verb" in query:
+                lead["keys__verb"] = query["verb"]
+        else:
+            qs = qs.filter(seq__in=LrsStatementKey.objects.filter(**conditions).values("statement_id"))
+    if "verb" in query and "keys__verb" not in lead:
         qs = qs.filter(verb=query["verb"])
     if "registration" in query:
         qs = qs.filter(registration=query["registration"])
-    # A statement that targets a matching statement (StatementRef, voiding included) matches too. The two sets
-    # are read apart, each one page in order, and merged: one query with an OR of both would walk the whole
-    # store in seq order, testing each row, where each part alone uses its index.
-    parts = [qs.filter(voided=False)]
-    if qs is not scoped:
-        parts.append(
-            scoped.filter(voided=False, refers_to__isnull=False).filter(refers_to__in=qs.values("statement_id"))
-        )
     ascending = query["ascending"]
     limit = query["limit"]
     found: dict[int, LrsStatement] = {}
-    for part in parts:
+    # A statement that targets a matching statement (StatementRef, voiding included) matches too. The two sets
+    # are read apart, each one page in order, and merged: one query with an OR of both would walk the whole
+    # store in seq order, testing each row, where each part alone uses its index.
+    matching = qs.filter(**lead) if lead else qs
+    parts: list[tuple[QuerySet[LrsStatement], dict[str, Any]]] = [(qs.filter(voided=False), lead)]
+    if matching is not scoped:
+        refs = scoped.filter(voided=False, refers_to__isnull=False).filter(
+            refers_to__in=matching.values("statement_id")
+        )
+        parts.append((refs, {}))
+    for part, join in parts:
         if "since" in query:
             part = part.filter(stored__gt=validation.timestamp(query["since"], "since"))
         if "until" in query:
             part = part.filter(stored__lte=validation.timestamp(query["until"], "until"))
-        if after is not None:
-            part = part.filter(Q(seq__gt=after) if ascending else Q(seq__lt=after))
-        for row in part.order_by("seq" if ascending else "-seq")[: limit + 1]:
+        for row in _page_along(part, join, ascending=ascending, after=after, size=limit + 1):
             found[row.seq] = row
     page = [found[seq] for seq in sorted(found, reverse=not ascending)][: limit + 1]
     if len(page) > limit:
         page = page[:limit]
         return page, page[-1].seq
     return page, None
+
+
+def _page_along(
+    part: QuerySet[LrsStatement], join: dict[str, Any], *, ascending: bool, after: int | None, size: int
+) -> list[LrsStatement]:
+    """Up to `size` statements of `part` in seq order after `after`. With key conditions (`join`), read along
+    those key rows: the position bound is put on the key rows too (in the same join), so PostgreSQL starts the
+    index range there; a statement naming the agent twice comes twice and is kept once (read on if needed)."""
+    order = "seq" if ascending else "-seq"
+    bound_field = "keys__statement" if join else "seq"
+    rows: list[LrsStatement] = []
+    seen: set[int] = set()
+    while True:
+        conditions = dict(join)
+        if after is not None:
+            conditions[f"{bound_field}__{'gt' if ascending else 'lt'}"] = after
+        got = list(part.filter(**conditions).order_by(order)[:size])
+        for row in got:
+            if row.seq not in seen:
+                seen.add(row.seq)
+                rows.append(row)
+        if len(got) < size or len(rows) >= size or not join:
+            return rows[:size]
+        after = got[-1].seq
 
 
 def more_token(*, credential: LrsCredential, params: dict[str, str], after: int) -> str:

@@ -234,3 +234,26 @@ def test_a_cmi5_course_of_another_partner_credits_nothing(cast, principal_lrs, s
     assert principal_lrs.post("/xapi/statements", st).status_code == 200
     assert not lesson_done(cast.rep_b1, lesson)
     assert not Statement.objects.filter(actor=cast.rep_b1).exists()
+
+
+def test_time_reported_elsewhere_counts_whole_up_to_an_hour_and_once(cast, article_course, principal_lrs):
+    """Another system's report is not capped at one page report's 120 s: it is told in parts of at most 120 s
+    ending at the report's moment, so every rule of time spent sees [t - duration, t] (README: time reported
+    by other systems)."""
+    lesson = article_course.latest_version.lessons.order_by("position").first()
+    st = about(cast.rep_a1, ADL + "progressed", lesson_iri(lesson), result={"duration": "PT30M"})
+    assert principal_lrs.post("/xapi/statements", st).status_code == 200
+    assert principal_lrs.post("/xapi/statements", st).status_code == 200  # sent again: counted once
+    assert LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson).time_spent_seconds == 1800
+    assert LearningDay.objects.get(user=cast.rep_a1).seconds == 1800
+    parts = list(Statement.objects.filter(actor=cast.rep_a1, verb=ADL + "progressed").order_by("timestamp"))
+    assert len(parts) == 15 and all(p.duration_seconds == 120 for p in parts)
+    assert str(parts[-1].id) == st["id"]  # the last part keeps the report's id
+    gaps = {(b.timestamp - a.timestamp).total_seconds() for a, b in zip(parts, parts[1:], strict=False)}
+    assert gaps == {120.0}  # back to back: the parts cover the reported half hour once
+
+    before = CourseProgress.objects.get(user=cast.rep_a1, course=article_course).time_spent_seconds
+    long = about(cast.rep_a1, ADL + "progressed", course_iri(article_course), result={"duration": "PT5H"})
+    assert principal_lrs.post("/xapi/statements", long).status_code == 200
+    after = CourseProgress.objects.get(user=cast.rep_a1, course=article_course).time_spent_seconds
+    assert after - before == 3600  # an hour at most per report

@@ -1,0 +1,134 @@
+"""Filtered statement reads by agent or activity with a verb: the verb is in the key rows, so the page is read
+from one index range in stored order and stops after a page (flat as an agent's statements grow). The results
+are the same as the plain filter's, with `more` paging, duplicates (an agent named twice) and related agents."""
+
+import uuid
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kizuna.lrs.models import LrsCredential, LrsStatementKey
+from kizuna.lrs.statements import parse_query, statements_query
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+ANNA = {"objectType": "Agent", "mbox": "mailto:anna@agency.example"}
+BEN = {"objectType": "Agent", "mbox": "mailto:ben@agency.example"}
+
+
+def st(verb: str, *, actor: dict[str, Any] = ANNA, obj: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": actor,
+        "verb": {"id": ADL + verb},
+        "object": obj or {"id": "https://tool.example/activities/1"},
+        **extra,
+    }
+
+
+def ids_of(lrs: Any, params: dict[str, str]) -> list[str]:
+    """Every statement id the query returns, following `more` links."""
+    found: list[str] = []
+    response = lrs.get("/xapi/statements", params)
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        found += [s["id"] for s in body["statements"]]
+        if not body.get("more"):
+            return found
+        response = lrs.get("/xapi/statements", {k: v[0] for k, v in parse_qs(urlsplit(body["more"]).query).items()})
+
+
+def test_the_verb_is_stored_in_every_key_row(principal_lrs):
+    statement = st("passed", context={"instructor": BEN, "contextActivities": {"parent": [{"id": "https://c/1"}]}})
+    assert principal_lrs.post("/xapi/statements", statement).status_code == 200
+    keys = LrsStatementKey.objects.all()
+    assert keys.count() == 5  # actor, object, instructor, parent, authority
+    assert set(keys.values_list("verb", flat=True)) == {ADL + "passed"}
+
+
+def test_agent_and_verb_pages_give_exactly_the_matching_statements(principal_lrs):
+    wanted = []
+    batch = []
+    for n in range(23):
+        verb = "passed" if n % 3 == 0 else "failed"
+        s = st(verb, obj=ANNA if n == 6 else None)  # statement 6 names Anna twice (actor and object)
+        batch.append(s)
+        if verb == "passed":
+            wanted.append(s["id"])
+    batch.append(st("passed", actor=BEN))  # someone else
+    batch.append(st("passed", actor=BEN, context={"instructor": ANNA}))  # Anna only as a related agent
+    assert principal_lrs.post("/xapi/statements", batch).status_code == 200
+    agent = '{"mbox": "mailto:anna@agency.example"}'
+    got = ids_of(principal_lrs, {"agent": agent, "verb": ADL + "passed", "limit": "2"})
+    assert got == list(reversed(wanted))  # newest first, each once, across pages of two
+    got = ids_of(principal_lrs, {"agent": agent, "verb": ADL + "passed", "limit": "3", "ascending": "true"})
+    assert got == wanted
+    related = ids_of(principal_lrs, {"agent": agent, "verb": ADL + "passed", "related_agents": "true", "limit": "4"})
+    assert related == [batch[-1]["id"], *reversed(wanted)]
+    by_activity = ids_of(
+        principal_lrs, {"activity": "https://tool.example/activities/1", "verb": ADL + "failed", "limit": "5"}
+    )
+    assert len(by_activity) == 23 - len(wanted)
+    both = ids_of(
+        principal_lrs,
+        {"agent": agent, "activity": "https://tool.example/activities/1", "verb": ADL + "passed", "limit": "2"},
+    )
+    assert both == [i for i in reversed(wanted) if i != batch[6]["id"]]
+
+
+def test_a_statement_voided_later_leaves_the_verb_filter(principal_lrs):
+    target = st("passed")
+    assert principal_lrs.post("/xapi/statements", target).status_code == 200
+    voiding = st("voided", obj={"objectType": "StatementRef", "id": target["id"]}, actor=BEN)
+    voiding["verb"] = {"id": "http://adlnet.gov/expapi/verbs/voided"}
+    assert principal_lrs.post("/xapi/statements", voiding).status_code == 200
+    agent = '{"mbox": "mailto:anna@agency.example"}'
+    # The voided one is gone; the voiding statement (which refers to it) is what the query returns.
+    assert ids_of(principal_lrs, {"agent": agent, "verb": ADL + "passed"}) == [voiding["id"]]
+
+
+def _query(params: dict[str, str], after: int | None = None) -> tuple[list[str], Any]:
+    credential = LrsCredential.objects.get(partner__isnull=True)
+    with CaptureQueriesContext(connection) as captured:
+        statements_query(credential=credential, query=parse_query(params), after=after)
+    return [q["sql"] for q in captured.captured_queries], credential
+
+
+def test_a_filtered_page_costs_two_queries(principal_lrs):
+    principal_lrs.post("/xapi/statements", [st("passed") for _n in range(30)])
+    agent = '{"mbox": "mailto:anna@agency.example"}'
+    sql, _credential = _query({"agent": agent, "verb": ADL + "passed", "limit": "10"})
+    assert len(sql) == 2, sql  # the page along the key rows, and the statements that refer to a match
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_agent_and_verb_read_the_verb_index_in_order_without_sorting(principal_lrs):
+    """The plan is an index range on (kind, key, verb, statement) read in order, under a LIMIT: no sort of all
+    the agent's rows, no hash of them, whatever their number; a `more` page starts the range at its position."""
+    principal_lrs.post("/xapi/statements", [st("passed" if n % 2 else "failed") for n in range(60)])
+    agent = '{"mbox": "mailto:anna@agency.example"}'
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for after in (None, 10**12):
+        sql, _credential = _query({"agent": agent, "verb": ADL + "passed", "limit": "10"}, after=after)
+        # A test table is tiny, so the planner would read it whole: judge the plan a big store gets, where only
+        # a nested loop along the key index stops after a page. With sorting discouraged too, a Sort would
+        # appear only if no index gave the order.
+        settings = ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin", "enable_sort")
+        with connection.cursor() as cursor:
+            for name in settings:
+                cursor.execute(f"SET {name} = off")
+            try:
+                cursor.execute("EXPLAIN " + sql[0])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            finally:
+                for name in settings:
+                    cursor.execute(f"RESET {name}")
+        assert "lrs_key_kind_key_verb_idx" in plan, plan
+        assert "Limit" in plan.splitlines()[0], plan
+        assert "Sort" not in plan and "Hash" not in plan and "Nested Loop" in plan, plan
+        if after is not None:
+            assert "statement_id <" in plan, plan  # the position bound is on the key rows' index range
