@@ -118,4 +118,3 @@ def test_a_scorm2004_scos_navigation_requests_move_the_rep_on_a_phone(cast: Any,
     assert first.states.get(rep=cast.rep_a1).completion == "completed"  # committed before moving on
     page.frame_locator("#package-frame").get_by_role("button", name="b を選んで送信").click()
     page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{first.pk}/")  # choice: the SCO it named
-    assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None
