@@ -6,6 +6,7 @@ URLs inside the zip or fully qualified), every problem listed in the user's lang
 The XML is parsed by lxml with no DTD, no entities and no network; a document with a DOCTYPE is refused.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +25,8 @@ LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
 LANGUAGE_PREFERENCE = ("ja", "en")
 # Characters RFC 3986 never allows in a URI (xs:anyURI as cmi5.xml types <url>), besides spaces and controls.
 _NOT_IN_URLS = frozenset('<>"{}|\\^`')
+# xs:language, as the schema types <langstring lang>.
+_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
 # The names the LMS puts in the launch URL (cmi5 8.1): an AU's own query may not use them.
 LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
 
@@ -117,18 +120,43 @@ class _Reader:
             found[qname.localname] = value.strip()
         return found
 
-    def sequence(self, element: Any, expected: list[tuple[str, int, int | None]]) -> dict[str, list[Any]]:
-        """Check the element's children in our namespace against (name, min, max) in order; others are extensions."""
+    def elements_only(self, element: Any) -> None:
+        """An element of the schema's element-only content holds no text of its own, only whitespace."""
+        texts = [element.text, *(child.tail for child in element)]
+        if any(text and text.strip() for text in texts):
+            self.problem(
+                _("%(where)s: <%(element)s> may hold elements only, not text.")
+                % {"where": self.where(element), "element": _tag(element)[1]}
+            )
+
+    def sequence(
+        self, element: Any, expected: list[tuple[str, int, int | None]], *, any_order: bool = False
+    ) -> dict[str, list[Any]]:
+        """Check the element's children in our namespace against (name, min, max) in order (in any order for the
+        schema's xs:all); children of other namespaces are extensions, children of no namespace are refused."""
+        self.elements_only(element)
         children = [c for c in element if isinstance(c.tag, str)]
         got: dict[str, list[Any]] = {name: [] for name, _lo, _hi in expected}
         slot = {name: i for i, (name, _lo, _hi) in enumerate(expected)}
         if "au" in slot and "block" in slot:  # one xs:choice of AUs and blocks, in any mix
             slot["block"] = slot["au"]
         last = -1
+        extension = False
         for child in children:
             if not _is_ours(child):
+                if not _tag(child)[0] or any_order:  # no namespace; or xs:all, which takes no extension
+                    self.problem(
+                        _("%(where)s: <%(child)s> is not allowed in <%(parent)s>.")
+                        % {"where": self.where(child), "child": _tag(child)[1], "parent": _tag(element)[1]}
+                    )
+                extension = True
                 continue
             name = _tag(child)[1]
+            if extension and name in got:
+                self.problem(
+                    _("%(where)s: <%(child)s> comes after an extension element in <%(parent)s>; extensions go last.")
+                    % {"where": self.where(child), "child": name, "parent": _tag(element)[1]}
+                )
             if name not in got:
                 self.problem(
                     _("%(where)s: <%(child)s> is not allowed in <%(parent)s>.")
@@ -136,7 +164,7 @@ class _Reader:
                 )
                 continue
             index = slot[name]
-            if index < last:
+            if index < last and not any_order:
                 self.problem(
                     _("%(where)s: <%(child)s> is out of order in <%(parent)s>.")
                     % {"where": self.where(child), "child": name, "parent": _tag(element)[1]}
@@ -166,7 +194,12 @@ class _Reader:
         by_lang: dict[str, str] = {}
         first = ""
         for string in strings:
-            self.attributes(string, {"lang"})
+            lang_attr = self.attributes(string, {"lang"}).get("lang")
+            if lang_attr is not None and not _LANGUAGE.fullmatch(lang_attr):
+                self.problem(
+                    _("%(where)s: lang “%(value)s” is not a language tag (such as ja or en-US).")
+                    % {"where": self.where(string), "value": lang_attr[:40]}
+                )
             if len([c for c in string if isinstance(c.tag, str)]):
                 self.problem(_("%(where)s: <langstring> holds text only.") % {"where": self.where(string)})
             value = " ".join((string.text or "").split())
@@ -204,7 +237,7 @@ class _Reader:
         got = self.sequence(element, [("objective", 1, None)])
         for objective in got["objective"]:
             attrs = self.attributes(objective, {"id"})
-            self.sequence(objective, [("title", 1, 1), ("description", 1, 1)])
+            self.sequence(objective, [("title", 1, 1), ("description", 1, 1)], any_order=True)
             value = self.identify(objective, attrs)
             if value:
                 self.objectives.add(value)
@@ -213,6 +246,11 @@ class _Reader:
         got = self.sequence(element, [("objective", 1, None)])
         for objective in got["objective"]:
             attrs = self.attributes(objective, {"idref"})
+            if any(isinstance(c.tag, str) for c in objective) or (objective.text or "").strip():
+                self.problem(
+                    _("%(where)s: <objective idref> holds nothing; it only names an objective.")
+                    % {"where": self.where(objective)}
+                )
             if not attrs.get("idref"):
                 self.problem(_("%(where)s: <objective> needs an idref.") % {"where": self.where(objective)})
             else:

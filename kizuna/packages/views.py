@@ -106,6 +106,15 @@ def sco_play(request: HttpRequest, package_lesson_id: int, sco_id: int) -> HttpR
         "lessonUrl": reverse("learning:lesson", args=[lesson.pk]),
         "logLevel": 4 if not settings.DEBUG else 3,
     }
+    if sco.package.standard == "scorm2004":
+        # Where a SCO's navigation request (adl.nav.request, acted on when it terminates) leads: continue and
+        # previous follow the package's order, choice and jump name a SCO, exit and exitAll go back to the lesson.
+        play = {s.identifier: reverse("packages:sco_play", args=[lesson.pk, s.pk]) for s in outline}
+        config["navigation"] = {
+            "continue": play[outline[index + 1].identifier] if index + 1 < len(outline) else config["lessonUrl"],
+            "previous": play[outline[index - 1].identifier] if index > 0 else None,
+            "choice": play,
+        }
     return render(
         request,
         "packages/player.html",

@@ -110,6 +110,57 @@ def test_it_lists_every_schema_and_semantic_problem_and_stores_nothing(cast: Any
     assert Course.objects.count() == before and Au.objects.count() == 0
 
 
+def test_the_schema_rules_on_text_language_tags_and_extension_elements_are_checked(cast: Any) -> None:
+    """What bench/cmi5_xsd_check.py found the reader let through and CourseStructure.xsd refuses: text in an
+    element of element-only content, a lang that is not xs:language, an extension element before the schema's
+    own elements or in a declared objective, an element of no namespace, an objective reference with content."""
+    xml = f"""<?xml version="1.0"?>
+<courseStructure xmlns="{NS}" xmlns:x="https://example.com/ext">
+  <course id="https://e.com/c"><title><langstring lang="not a language">C</langstring></title>
+    <description><langstring/></description></course>
+  <objectives><objective id="https://e.com/o"><title><langstring>O</langstring></title>
+    <description><langstring/></description><x:note/></objective></objectives>
+  <au id="https://e.com/a">stray words
+    <title><langstring>A</langstring></title><description><langstring/></description>
+    <objectives><objective idref="https://e.com/o">more words</objective></objectives>
+    <x:duration>PT5M</x:duration><url>au1/index.html</url><weight xmlns="">2</weight>
+  </au>
+</courseStructure>""".encode()
+    with translation.override("en"):
+        text = "\n".join(_problems(cast, cmi5_zip(xml=xml)))
+    for expected in (
+        "lang “not a language” is not a language tag",
+        "<au> may hold elements only, not text",
+        "<note> is not allowed in <objective>",
+        "<objective idref> holds nothing",
+        "<url> comes after an extension element in <au>",
+        "<weight> is not allowed in <au>",
+    ):
+        assert expected in text, (expected, text)
+    assert Course.objects.count() == 0
+
+
+def test_what_the_schema_allows_is_accepted(cast: Any) -> None:
+    """An AU after a block, a declared objective's description before its title (xs:all), extension elements and
+    attributes at the end, language tags with regions, masteryScore 0 and 1."""
+    xml = f"""<?xml version="1.0"?>
+<courseStructure xmlns="{NS}" xmlns:x="https://example.com/ext" x:made-by="tool">
+  <course id="https://e.com/c"><title><langstring lang="en-US">C</langstring><x:t/></title>
+    <description><langstring lang="ja">コース</langstring></description><x:note/></course>
+  <objectives><objective id="https://e.com/o"><description><langstring/></description>
+    <title><langstring>O</langstring></title></objective></objectives>
+  <block id="https://e.com/b"><title><langstring>B</langstring></title><description><langstring/></description>
+    <au id="https://e.com/a1" masteryScore="1" x:weight="2"><title><langstring>A1</langstring></title>
+      <description><langstring/></description><objectives><objective idref="https://e.com/o"/></objectives>
+      <url>au1/index.html</url><x:duration>PT5M</x:duration></au></block>
+  <au id="https://e.com/a2" masteryScore="0"><title><langstring>A2</langstring></title>
+    <description><langstring/></description><url>au1/index.html</url></au>
+  <x:after/>
+</courseStructure>""".encode()
+    course = _import(cast, cmi5_zip(xml=xml))
+    assert [au.publisher_id for au in course.aus.order_by("position")] == ["https://e.com/a1", "https://e.com/a2"]
+
+
 def test_the_problems_are_in_japanese_for_a_japanese_author(cast: Any) -> None:
     xml = cmi5_xml().replace(b'moveOn="CompletedAndPassed"', b'moveOn="Maybe"')
     with translation.override("ja"):

@@ -1,12 +1,17 @@
 """A rep completes a SCORM 1.2 package on a phone (375×667), then finds it resumable on a PC."""
 
+import io
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from conftest import publish_course
+from kizuna.packages.services import package_import
 from kizuna.records.models import LessonProgress, Statement
 from kizuna.tests.browser_support import sign_in
+
+from .packages import PAGE, Spec, package_zip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,3 +63,58 @@ def test_a_rep_passes_a_scorm2004_package_on_a_phone(
     state = package.scos.get().states.get(rep=cast.rep_a1)
     assert (state.completion, state.success, state.score_scaled) == ("completed", "passed", 0.9)
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None
+
+
+NAV_SCO_JS = """
+function findAPI(w) { var n = 0; while (w && !w.API_1484_11 && w.parent && w.parent !== w && n++ < 10) { w = w.parent; }
+  return w ? w.API_1484_11 : null; }
+var api = findAPI(window);
+api.Initialize("");
+document.getElementById("name").textContent = api.GetValue("cmi.learner_name");
+document.getElementById("answer").addEventListener("click", function () {
+  api.SetValue("cmi.completion_status", "completed");
+  api.SetValue("cmi.exit", "normal");
+  api.SetValue("adl.nav.request", document.body.dataset.request);
+  api.Terminate("");
+});
+"""
+
+
+def test_a_scorm2004_scos_navigation_requests_move_the_rep_on_a_phone(cast: Any, live_server: Any, phone: Any) -> None:
+    """A 2004 SCO that asks for "continue" as it terminates (as sequenced packages do, with no buttons of their own)
+    brings the rep to the next SCO, once its commit is stored; "{target=…}choice" to the SCO it names."""
+
+    def page_asking(title: str, request: str) -> bytes:
+        return PAGE.format(title=title, js="sco.js").replace("<body>", f'<body data-request="{request}">').encode()
+
+    spec = Spec(
+        standard="scorm2004", scos=[("sco-1", "第1章", "sco1/index.html"), ("sco-2", "第2章", "sco2/index.html")]
+    )
+    extra = {
+        "sco1/index.html": page_asking("第1章", "continue"),
+        "sco2/index.html": page_asking("第2章", "{target=item-sco-1}choice"),
+        "sco1/sco.js": NAV_SCO_JS.encode(),
+        "sco2/sco.js": NAV_SCO_JS.encode(),
+    }
+    zipped = package_zip(spec, extra=extra)
+    package = package_import(upload=io.BytesIO(zipped), author=cast.author)
+    course = publish_course(
+        cast,
+        slug="nav2004",
+        title="ナビ",
+        lessons=[{"kind": "package", "title": package.title, "content_id": package.pk}],
+    )
+    lesson = course.latest_version.lessons.get()
+    first, second = package.scos.order_by("position")
+    assert (first.identifier, second.identifier) == ("item-sco-1", "item-sco-2")
+
+    page, base = phone, live_server.url
+    sign_in(page, base, cast.rep_a1.email)
+    page.goto(f"{base}/learn/lessons/{lesson.pk}/sco/{first.pk}/")
+    expect(page.frame_locator("#package-frame").locator("#name")).to_have_text("営業 一子")
+    page.frame_locator("#package-frame").get_by_role("button", name="b を選んで送信").click()
+    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{second.pk}/")  # continue: the next SCO
+    expect(page.frame_locator("#package-frame").locator("h1")).to_have_text("第2章")
+    assert first.states.get(rep=cast.rep_a1).completion == "completed"  # committed before moving on
+    page.frame_locator("#package-frame").get_by_role("button", name="b を選んで送信").click()
+    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{first.pk}/")  # choice: the SCO it named

@@ -44,5 +44,22 @@
   api.loadFromJSON(config.cmi);
   var finished = function () { say("finished"); };
   api.on(config.standard === "scorm2004" ? "Terminate" : "LMSFinish", finished);
+  // SCORM 2004: a SCO that sets adl.nav.request before Terminate asks the LMS to go on; scorm-again reports the
+  // request once the final commit is done. Full sequencing rules are not run: the package's order is followed.
+  var navigation = config.navigation;
+  if (navigation) {
+    var go = function (url) { if (url) window.location.assign(url); };
+    var back = function () { go(config.lessonUrl); };
+    api.on("SequenceNext", function () { go(navigation["continue"]); });
+    api.on("SequencePrevious", function () { go(navigation.previous); });
+    var chosen = function (target) {
+      if (Object.prototype.hasOwnProperty.call(navigation.choice, target)) go(navigation.choice[target]);
+    };
+    api.on("SequenceChoice", chosen);
+    api.on("SequenceJump", chosen);
+    ["SequenceExit", "SequenceExitAll", "SequenceAbandon", "SequenceAbandonAll"].forEach(function (name) {
+      api.on(name, back);
+    });
+  }
   frame.src = config.launchUrl;
 })();
