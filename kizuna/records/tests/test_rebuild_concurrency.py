@@ -22,6 +22,7 @@ WAITING = ("Another rebuild is running: waiting for it to finish", "別の作り
 
 # A rebuild that stops for a while once it has thrown the rows away (a big rebuild's hours, in seconds).
 SLOW_REBUILD = """
+import os
 import time
 from django.core.management import call_command
 from kizuna.records import projections
@@ -29,7 +30,9 @@ replay = projections._replay_by_partition
 
 def slow(*args, **kwargs):
     open({marker!r}, "w").write("in")
-    time.sleep({seconds})
+    deadline = time.monotonic() + {seconds}
+    while time.monotonic() < deadline and not os.path.exists({marker!r} + ".go"):
+        time.sleep(0.1)
     return replay(*args, **kwargs)
 
 projections._replay_by_partition = slow
@@ -74,20 +77,25 @@ def test_a_second_rebuild_on_another_server_waits_for_the_first_and_both_end_rig
         second = ("--month", live[0][1].strftime("%Y-%m"))
     LearningDay.objects.update(statements=99)  # wrong rows both rebuilds replace
     marker = tmp_path / "inside"
-    first = _slow(tmp_path, marker, seconds=6)
+    first = _slow(
+        tmp_path, marker, seconds=600
+    )  # held until the second is seen waiting (a loaded machine starts slowly)
     try:
         procs.wait_for(marker.exists, timeout=120, what="the first rebuild to be inside its transaction")
         started = time.monotonic()
         other, log = _run(tmp_path, *second, name="second")
         try:
-            procs.wait_for(lambda: any(w in log.read_text() for w in WAITING), timeout=60, what="the second to wait")
+            procs.wait_for(lambda: any(w in log.read_text() for w in WAITING), timeout=300, what="the second to wait")
+            time.sleep(1)
+            assert other.poll() is None  # still waiting while the first holds the lock
+            Path(f"{marker}.go").write_text("go")
             assert first.wait(timeout=120) == 0, (tmp_path / "slow.log").read_text()
             assert other.wait(timeout=120) == 0, log.read_text()
         finally:
             procs.stop(other)
     finally:
         procs.stop(first)
-    assert time.monotonic() - started > 1  # the second really waited for the first's sleep
+    assert time.monotonic() - started > 1  # the second really waited for the first
     assert "Rebuilt" in log.read_text()
     assert _days() == live
 
