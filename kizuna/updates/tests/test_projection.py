@@ -56,7 +56,7 @@ def test_a_partners_rebuild_derives_its_reps_receipts_again_and_leaves_the_other
 
     update = post_update(cast, question=question(correct=2))
     services.update_answer(rep=cast.rep_a1, update=update, option=2)
-    services.update_acknowledge(rep=cast.rep_a2, update=update)
+    services.update_answer(rep=cast.rep_a2, update=update, option=1)
     services.update_answer(rep=cast.rep_b1, update=update, option=1)
     live = _snapshot()
     assert len(live) == 3
