@@ -23,7 +23,11 @@ class CoachingConfig(AppConfig):
         records_vocab.register_published(vocab.SUBMITTED)
         projections.register(
             projections.AppProjection(
-                name="coaching", apply=own_projections.apply_statement, rebuild=own_projections.rebuild, live=True
+                name="coaching",
+                apply=own_projections.apply_statement,
+                rebuild=own_projections.rebuild,
+                rebuild_reps=own_projections.rebuild_reps,
+                live=True,
             )
         )
         register_job(id="coaching_review_reminders", enqueue=enqueue_review_reminders, hour=9, minute=10)

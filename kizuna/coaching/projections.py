@@ -53,9 +53,27 @@ def apply_statement(st: Statement) -> None:
 
 def rebuild() -> int:
     RoleplayResult.objects.all().delete()
+    return _derive(None)
+
+
+# Reps derived together by a partner's rebuild: the memory held is their rows, whatever the agency's size.
+REPS_PER_PASS = 5000
+
+
+def rebuild_reps(rep_ids: list[int]) -> int:
+    """Derive these reps' roleplay results again from all their statements (a partner's rebuild)."""
+    made = 0
+    for start in range(0, len(rep_ids), REPS_PER_PASS):
+        group = rep_ids[start : start + REPS_PER_PASS]
+        RoleplayResult.objects.filter(rep_id__in=group).delete()
+        made += _derive(group)
+    return made
+
+
+def _derive(actors: list[int] | None) -> int:
     rows: dict[tuple[int, int], RoleplayResult] = {}
     cache: dict[str, int | None] = {}
-    for st in statements_in_order(verbs=_VERBS, object_type=vocab.TYPE_ROLEPLAY.iri):
+    for st in statements_in_order(verbs=_VERBS, object_type=vocab.TYPE_ROLEPLAY.iri, actors=actors):
         roleplay_id = _roleplay_id(st, cache)
         if roleplay_id is None:
             continue

@@ -11,14 +11,16 @@ counts more than MAX_COUNTED_SECONDS, so a stuck tab cannot inflate the total (a
 the time played since its previous statement, up to MAX_VIDEO_REPORT_SECONDS: the video's end stops it).
 """
 
-from collections.abc import Callable, Iterable
+import fcntl
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DateTimeField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext as _
@@ -348,14 +350,60 @@ def apply_deferred(statements: list[Statement]) -> None:
                 projection.apply(st)
 
 
-def statements_in_order(*, verbs: Iterable[str] | None = None, object_type: str | None = None) -> Iterable[Statement]:
-    """Every stored statement (optionally of some verb IRIs or one activity type) in stored order, streamed."""
+def statements_in_order(
+    *, verbs: Iterable[str] | None = None, object_type: str | None = None, actors: list[int] | None = None
+) -> Iterable[Statement]:
+    """Every stored statement (optionally of some verb IRIs, one activity type, some reps) in stored order, streamed."""
     statements = Statement.objects.order_by("seq")
+    if actors is not None:
+        statements = statements.filter(actor_id__in=actors)
     if verbs is not None:
         statements = statements.filter(verb__in=list(verbs))
     if object_type is not None:
         statements = statements.filter(object_type=object_type)
     return statements.iterator(chunk_size=5000)
+
+
+# Any stable 64-bit number (not the projector's): the key of the rebuilds' advisory lock on PostgreSQL.
+_REBUILD_LOCK_KEY = 7_310_233_452_002
+
+
+@contextmanager
+def rebuild_transaction(*, progress: Progress = QUIET) -> Iterator[None]:
+    """One rebuild at a time across every server, each in one transaction (`rebuild_projections` runs in it).
+
+    On PostgreSQL a transaction-level advisory lock: a second rebuild (whole, per partner or per month, on any
+    server) waits until the first has committed, then replays from the committed rows. A rebuild killed mid-way
+    rolls back whole (its connection ends, and the lock with it), so the tables keep what they had and the next
+    run starts from them. On SQLite (one machine) a lock on a file beside the database, so a second rebuild waits
+    for the first instead of failing on the write lock's timeout.
+    """
+    with _sqlite_rebuild_file_lock(progress), transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_REBUILD_LOCK_KEY])
+                if not cursor.fetchone()[0]:
+                    progress.log(_("Another rebuild is running: waiting for it to finish"))
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REBUILD_LOCK_KEY])
+        yield
+
+
+@contextmanager
+def _sqlite_rebuild_file_lock(progress: Progress) -> Iterator[None]:
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor != "sqlite" or name == ":memory:" or name.startswith("file:"):
+        yield
+        return
+    with open(f"{name}.rebuild-lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress.log(_("Another rebuild is running: waiting for it to finish"))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:

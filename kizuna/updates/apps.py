@@ -21,7 +21,11 @@ class UpdatesConfig(AppConfig):
         register_own(vocab.ACKNOWLEDGED, vocab.TYPE_FLASH_UPDATE)
         register(
             AppProjection(
-                name="flash_update_receipts", apply=projections.receipt_apply, rebuild=projections.rebuild, live=True
+                name="flash_update_receipts",
+                apply=projections.receipt_apply,
+                rebuild=projections.rebuild,
+                rebuild_reps=projections.rebuild_reps,
+                live=True,
             )
         )
         register_job(

@@ -100,3 +100,19 @@ def rebuild() -> int:
     rows = replay(statements_in_order(verbs=OUR_VERBS))
     Receipt.objects.bulk_create(rows.values(), batch_size=5000)
     return len(rows)
+
+
+# Reps derived together by a partner's rebuild: the memory held is their receipts, whatever the agency's size.
+REPS_PER_PASS = 5000
+
+
+def rebuild_reps(rep_ids: list[int]) -> int:
+    """Derive these reps' receipts again from all their statements (a partner's rebuild)."""
+    made = 0
+    for start in range(0, len(rep_ids), REPS_PER_PASS):
+        group = rep_ids[start : start + REPS_PER_PASS]
+        Receipt.objects.filter(rep_id__in=group).delete()
+        rows = replay(statements_in_order(verbs=OUR_VERBS, actors=group))
+        Receipt.objects.bulk_create(rows.values(), batch_size=5000)
+        made += len(rows)
+    return made

@@ -29,3 +29,24 @@ def test_rebuild_equals_the_live_projection(cast: Any) -> None:
     assert len(live) == 2
     assert projections.rebuild() == 2
     assert _rows() == live
+
+
+@pytest.mark.django_db
+def test_a_partners_rebuild_derives_its_reps_results_again_and_leaves_the_others(cast: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    roleplay = roleplay_for(cast, peer_count=0)
+    review_all(hand_in(cast.rep_a1, roleplay), [3, 2])
+    review_all(hand_in(cast.rep_a2, roleplay), [1, 1])
+    live = _rows()
+    assert len(live) == 2
+    RoleplayResult.objects.update(attempts=99)
+    assert projections.rebuild_reps([cast.rep_a1.pk]) == 1
+    assert RoleplayResult.objects.get(rep=cast.rep_a2).attempts == 99  # not asked for: untouched
+    out = StringIO()
+    call_command("rebuild_projections", "--partner", cast.partner_a.slug, stdout=out)
+    assert "coaching: 2" in out.getvalue()
+    assert "coaching" not in out.getvalue().partition("Not rebuilt")[2]
+    assert _rows() == live

@@ -1,8 +1,16 @@
-"""Private videos: signed, expiring links for one viewer, checked against the access rule on every request."""
+"""Private videos: signed, expiring links for one viewer, checked against the access rule on every request.
+
+On local files the app serves the video itself; in a bucket (STORAGE_URL, KIZUNA_TEST_STORAGE=s3) it answers a
+viewer it let in with a redirect to a short-lived signed URL of the bucket, and the bytes come from there. Either
+way the access check comes first: someone refused gets a 404, never a redirect.
+"""
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
+from django.conf import settings
 from django.core import signing
 from django.test import Client
 
@@ -28,15 +36,43 @@ def _get(user: Any, url: str, **headers: Any) -> Any:
     return client.get(url, headers=headers)
 
 
+class Watched:
+    """What a viewer finally got: the app's own answer on local files, the bucket's after its signed redirect."""
+
+    def __init__(self, answer: Any) -> None:
+        self.app = answer
+        if settings.STORAGE_URL and answer.status_code == 302:
+            location = answer["Location"]
+            endpoint = parse_qs(urlsplit(settings.STORAGE_URL).query)["endpoint_url"][0]
+            assert location.startswith(endpoint + "/"), location  # straight from the bucket, not an app page
+            query = parse_qs(urlsplit(location).query)
+            assert "X-Amz-Signature" in query and int(query["X-Amz-Expires"][0]) <= 600
+            assert "no-store" in answer["Cache-Control"]  # the signed URL is not kept by a browser or proxy
+            fetched = requests.get(location, headers=answer.request_headers, timeout=10)
+            self.status_code, self.headers, self.content = fetched.status_code, fetched.headers, fetched.content
+        else:
+            assert not settings.STORAGE_URL or answer.status_code >= 400, answer.status_code  # no bucket bytes via us
+            self.status_code, self.headers = answer.status_code, answer
+            self.content = b"".join(answer.streaming_content) if answer.streaming else answer.content
+
+
+def _watch(user: Any, url: str, **headers: Any) -> Watched:
+    answer = _get(user, url, **headers)
+    answer.request_headers = headers
+    return Watched(answer)
+
+
 @pytest.mark.django_db
 def test_the_rep_their_manager_the_coach_and_the_asked_peer_can_watch(cast: Any, ready_take: Any) -> None:
     for person in (cast.rep_a1, cast.manager_a, cast.coach, cast.admin, cast.rep_a2):
         url = selectors.video_url(ready_take, person)
-        response = _get(person, url, Range="bytes=0-99")
+        response = _watch(person, url, Range="bytes=0-99")
         assert response.status_code == 206, person
-        assert response["Content-Type"] == "video/mp4"
-        assert "no-store" in response["Cache-Control"]
-        assert _get(person, selectors.video_url(ready_take, person, poster=True)).status_code == 200
+        assert response.headers["Content-Type"] == "video/mp4"
+        assert len(response.content) == 100
+        assert "no-store" in response.app["Cache-Control"]
+        poster = _watch(person, selectors.video_url(ready_take, person, poster=True))
+        assert poster.status_code == 200 and poster.content[:3] == b"\xff\xd8\xff"  # a JPEG
 
 
 @pytest.mark.django_db
@@ -55,7 +91,7 @@ def test_partner_b_cannot_open_partner_as_video_even_with_the_link(cast: Any, re
 @pytest.mark.django_db
 def test_a_link_expires_and_a_tampered_link_is_refused(cast: Any, ready_take: Any, monkeypatch: Any) -> None:
     link = selectors.video_url(ready_take, cast.rep_a1)
-    assert _get(cast.rep_a1, link).status_code == 200
+    assert _watch(cast.rep_a1, link).status_code == 200
     assert _get(cast.rep_a1, link[:-3] + "abc").status_code == 404
     monkeypatch.setattr(selectors, "VIDEO_URL_SECONDS", -1)
     assert _get(cast.rep_a1, link).status_code == 404
@@ -65,7 +101,7 @@ def test_a_link_expires_and_a_tampered_link_is_refused(cast: Any, ready_take: An
 def test_access_is_checked_again_on_every_request(cast: Any, ready_take: Any) -> None:
     peer_review = ready_take.reviews.get(role="peer")
     link = selectors.video_url(ready_take, cast.rep_a2)
-    assert _get(cast.rep_a2, link).status_code == 200
+    assert _watch(cast.rep_a2, link).status_code == 200
     peer_review.delete()  # no longer asked to review it
     assert _get(cast.rep_a2, link).status_code == 404
 

@@ -47,3 +47,23 @@ def test_the_first_answer_and_acknowledgement_count_in_the_rebuild_too(cast):
     receipt = Receipt.objects.get(rep=cast.rep_a1)
     assert (receipt.answer, receipt.answer_correct) == (3, True)
     assert receipt.seen_at <= receipt.answered_at <= receipt.acknowledged_at
+
+
+def test_a_partners_rebuild_derives_its_reps_receipts_again_and_leaves_the_other_agencys(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    update = post_update(cast, question=question(correct=2))
+    services.update_answer(rep=cast.rep_a1, update=update, option=2)
+    services.update_answer(rep=cast.rep_a2, update=update, option=1)
+    services.update_answer(rep=cast.rep_b1, update=update, option=1)
+    live = _snapshot()
+    assert len(live) == 3
+    Receipt.objects.update(answer=None, acknowledged_at=None, answered_at=None)
+    out = StringIO()
+    call_command("rebuild_projections", "--partner", cast.partner_a.slug, stdout=out)
+    assert "flash_update_receipts: 2" in out.getvalue()
+    assert "flash_update_receipts" not in out.getvalue().partition("Not rebuilt")[2]
+    assert Receipt.objects.get(rep=cast.rep_b1).answered_at is None  # partner B's rep: untouched
+    assert sorted(r for r in _snapshot() if r[1] != cast.rep_b1.pk) == sorted(r for r in live if r[1] != cast.rep_b1.pk)

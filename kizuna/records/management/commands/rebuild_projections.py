@@ -13,6 +13,7 @@ from kizuna.records.projections import (
     rebuild_apps_narrow,
     rebuild_everything,
     rebuild_month,
+    rebuild_transaction,
 )
 
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         "Throw away the progress projections and derive them again from the statements, partition by partition. "
         "--partner CODE: only the reps with statements for that agency (records' progress and learning days, and "
         "the apps' projections that can be rebuilt per rep); --month YYYY-MM: only that month's learning days (and "
-        "the apps' projections that can be rebuilt per month). The others are named: rebuild them with a full run."
+        "the apps' projections that can be rebuilt per month). The others are named: rebuild them with a full run. "
+        "Each run is one transaction, one at a time across every server: a second waits for the first; a run "
+        "stopped mid-way changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["partner"] and options["month"]:
             raise CommandError("Give --partner or --month, not both.")
-        with command_progress(self, options) as progress:
+        with command_progress(self, options) as progress, rebuild_transaction(progress=progress):
             if options["partner"]:
                 partner = partner_by_code(code=options["partner"])
                 if partner is None:
