@@ -489,7 +489,14 @@ Send one with "Record field voice"; it stays under "What you sent", with its ans
         "author-glossary",
         SCREEN,
         STAFF,
-        ("plain:glossary", "plain:term_new", "plain:term_edit", "plain:glossary_import", "plain:word_inbox", "plain:target"),
+        (
+            "plain:glossary",
+            "plain:term_new",
+            "plain:term_edit",
+            "plain:glossary_import",
+            "plain:word_inbox",
+            "plain:target",
+        ),
         "用語集とわかりやすい言葉",
         """委託元の社内用語を、「中学生にもわかる」説明と例文で登録します。
 
