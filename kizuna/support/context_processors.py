@@ -15,10 +15,10 @@ def first_run(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     if match is None or DONE_COOKIE in request.COOKIES:
         return {}
-    session = getattr(request, "session", None)
-    if session is not None and session.get(DONE_SESSION_KEY):
-        return {}
     m = membership_of(getattr(request, "user", None))
     if m is None or START_PAGES.get(m.role) != match.view_name:
+        return {}
+    session = getattr(request, "session", None)  # loaded already: it gave the signed-in user
+    if session is not None and session.get(DONE_SESSION_KEY):
         return {}
     return {"first_run_offer": True}
