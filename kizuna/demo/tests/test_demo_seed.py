@@ -296,7 +296,7 @@ def test_the_demo_has_reps_word_questions_and_the_notices_about_them(demo: str) 
 
 def test_the_demo_shows_stale_content_first_and_success_stories_at_every_step(demo: str) -> None:
     from kizuna.freshness.selectors import review_list
-    from kizuna.stories.models import Story
+    from kizuna.stories.models import SuccessStory as Story
 
     author = User.objects.get(email="author@principal.example")
     rows = review_list(author)
