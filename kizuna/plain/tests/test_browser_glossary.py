@@ -25,7 +25,7 @@ def test_a_coach_imports_the_glossary_that_explains_a_word_reps_asked_about(cast
         lessons=[{"kind": "article", "title": "ヨミの出し方", "body": "毎週金曜にヨミを出します。"}],
     )
     lesson = course.latest_version.lessons.get()
-    for rep in (cast.rep_a1, cast.rep_b1):
+    for rep in (cast.rep_a1, cast.rep_a2):
         services.word_ask(
             rep=rep, lesson=lesson_for_user(rep, lesson.pk), word="ヨミ", sentence="毎週金曜にヨミを出します。"
         )
