@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kizuna.certification.models import Certification
-from kizuna.certification.services import certification_create
+from kizuna.certification.services import certification_create, requirement_add
 from kizuna.freshness.models import Freshness
 from kizuna.notifications.models import Notification
 from kizuna.tests.browser_support import PHONE, sign_in
@@ -22,6 +22,7 @@ def test_an_admin_marks_a_product_changed_and_its_content_is_flagged(cast, live_
     lesson = linked_lesson(cast, prod)
     linked_lesson(cast, product(name="安心プラン", slug="anshin"))
     cert = certification_create(name="クラウドPro販売", slug="cloud-pro-sales", product=prod, created_by=cast.admin)
+    requirement_add(certification=cert, kind="course", label="料金コース", course=lesson.module.course)
 
     context = browser.new_context(viewport=PHONE, locale="ja-JP", is_mobile=True, has_touch=True)
     context.set_default_timeout(30000)  # the shared test machine is slow at times
