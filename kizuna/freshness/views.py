@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kizuna.certification.errors import CertificationError
 from kizuna.ops.errors import add_to_form
 from kizuna.orgs.access import Role, role_required
 
@@ -108,7 +109,7 @@ def product_changed(request: HttpRequest, product_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 reopen_certification_ids=form.cleaned_data.get("certifications") or [],
             )
-        except services.FreshnessError as error:
+        except (services.FreshnessError, CertificationError) as error:  # e.g. a certification without requirements
             add_to_form(form, error)
         else:
             messages.success(

@@ -10,9 +10,12 @@ from django.utils.translation import get_language
 
 from .help_content import ADMIN, AUTHOR, COACH, MANAGER, REP
 
-# Set when the person finished or skipped the guided start; a year, so it is offered once per browser.
+# Set when the person finished or skipped the guided start; a year, so this browser is not offered it again.
 DONE_COOKIE = "kizuna_start_done"
 DONE_COOKIE_MAX_AGE = 365 * 24 * 3600
+# Set in the session at sign-in when the person already finished or skipped it (support.GuidedStart) on any
+# browser, so it is offered once per person; pages read it from the session they load anyway (no query).
+DONE_SESSION_KEY = "kizuna_start_done"
 
 
 @dataclass(frozen=True)

@@ -338,6 +338,364 @@ A saved version never changes: a change is a new version, which the partner mana
 - The top shows the median time to a first answer over 30 days.
 - When the same question keeps coming, turn it into a help page from the question's page ("Make a help page").""",
     ),
+    # --- Every other screen of the menu (each "?" opens a page of its own) -------------------------------------
+    HelpEntry(
+        "updates",
+        SCREEN,
+        EVERYONE,
+        ("updates:updates", "updates:update", "updates:update_new", "updates:update_edit"),
+        "速報(朝礼トピック)",
+        """委託元からの短いお知らせです。担当者には、まだ確認していないものが上に並びます。
+
+- 読んだら「確認しました」を押してください。確認期限があるものは、押すまで「未確認」として残り、期限を過ぎると「期限超過」になります。
+- 委託元のスタッフは「新しい速報」で作り、下書きのまま保存してから公開できます。公開した速報には、既読と確認の割合が表示されます。""",
+        "Flash updates",
+        """Short announcements from the principal. Reps see the ones they have not confirmed yet at the top.
+
+- Tap "Got it" once you have read one. Those with a confirm-by date stay "Not confirmed" until you do, and become "Overdue" after the date.
+- The principal's staff write one with "New update", can keep it as a draft, and see the read and confirmation rates once it is published.""",
+    ),
+    HelpEntry(
+        "live-sessions",
+        SCREEN,
+        EVERYONE,
+        ("live:live_sessions", "live:live_session", "live:live_session_new", "live:live_session_edit"),
+        "ライブ研修",
+        """オンラインまたは会場での研修の予定です。「今後の予定」と「過去の研修」に分かれて並びます。
+
+- 担当者は研修を開いて参加の登録をし、カレンダーに追加できます。当日は、研修で案内されるコードを研修のページに入力して出席を記録します。
+- 委託元のスタッフとパートナー管理者は「ライブ研修を予定する」で日時・対象・説明を決めます。説明文にも、社内用語の書き換え案が表示されます。""",
+        "Live sessions",
+        """Online or on-site training sessions, split into "Upcoming" and "Past sessions".
+
+- Reps open a session to register, add it to their calendar, and on the day enter the code the host gives on its page to record their attendance.
+- The principal's staff and agency managers schedule one with "Schedule a live session" (time, audience, description); the description gets the same plain-words hints as every editor.""",
+    ),
+    HelpEntry(
+        "surveys",
+        SCREEN,
+        EVERYONE,
+        ("surveys:surveys", "surveys:survey_answer"),
+        "アンケート",
+        """担当者には、答えるアンケートが「未回答」「回答済み」で並びます。数分で終わるものがほとんどです。
+
+パートナー管理者は自社の回答状況と結果を、委託元のスタッフはすべてのパートナー企業の結果を見られます。""",
+        "Surveys",
+        """Reps see the surveys they have to answer, marked "Not answered yet" or "Answered"; most take a few minutes.
+
+Agency managers see their agency's answers and results; the principal's staff see every agency's.""",
+    ),
+    HelpEntry(
+        "rankings-badges",
+        SCREEN,
+        EVERYONE,
+        ("gamification:rankings", "gamification:badges"),
+        "ランキング、バッジとポイント",
+        """学習、復習、ロープレ、コミュニティでの回答などでポイントがたまります。「ポイントのため方」に、行動ごとの点数と1日の上限があります。
+
+- **ランキング**: 今週・今月・累計で、チーム内、自社内、パートナー企業をまたいだ順位が見られます。他社の人の名前の出し方は共有設定に従います。
+- **バッジ**: 自分のレベル、連続学習日数、獲得したバッジ、もらった称賛と最近のポイントです。バッジは共有用のリンクで見せられます。""",
+        "Rankings, badges and points",
+        """Learning, review, roleplays, community answers and more earn points; "How points are earned" lists each action's points and daily cap.
+
+- **Rankings**: this week, this month or all time, within the team, the agency or across agencies. How other agencies' people are named follows the sharing setting.
+- **Badges**: your level, streak, badges, kudos and recent points. A badge can be shown to others through its share link.""",
+    ),
+    HelpEntry(
+        "certifications",
+        SCREEN,
+        EVERYONE,
+        ("certification:certifications", "certification:certification_detail"),
+        "認定",
+        """認定は、決められたコース・確認テスト・ロープレをすべて満たすと与えられ、その製品を扱う資格になります。
+
+- 担当者には自分の認定と、あと何が足りないかが表示されます。期限が近づいたら、確認テストとロープレを受け直して更新します。
+- パートナー管理者は自社の担当者の認定状況を、委託元の管理者は認定の定義(要件、有効期間)を管理します。製品が変更されたとき、認定を再審査にできます。""",
+        "Certifications",
+        """A certification is granted once its required courses, quizzes and roleplays are all done, and qualifies a rep to sell that product.
+
+- Reps see their certifications and what is still missing. When one expires soon, retake its quizzes and roleplays to renew it.
+- Agency managers see their reps' certifications; the principal's admin defines them (requirements, validity). When a product changes, its certifications can be reopened.""",
+    ),
+    HelpEntry(
+        "incentives",
+        SCREEN,
+        (ADMIN, COACH, MANAGER, REP),
+        ("incentives:incentives", "incentives:incentive_rules", "incentives:incentive_statement"),
+        "インセンティブ",
+        """学習の成果に応じたインセンティブです。ルールはパートナー企業ごとの合意事項に従います。
+
+- 担当者は、今月獲得した額と「獲得のしかた」を見られます。支払いは所属するパートナー企業が行います。
+- パートナー管理者は自社の月次明細を確認し、CSV・Excelで取り出せます。委託元はすべてのパートナー企業の月次とルールを管理します。""",
+        "Incentives",
+        """Incentives earned by learning, under the rules of each agency's agreement.
+
+- Reps see what they earned this month and "How to earn"; their agency pays the amounts.
+- Agency managers check their agency's monthly statement and download it as CSV or Excel; the principal manages every agency's month and the rules.""",
+    ),
+    HelpEntry(
+        "rep-field-voice",
+        SCREEN,
+        (REP,),
+        ("feedback:field_voice", "feedback:field_voice_new", "feedback:field_voice_detail"),
+        "現場の声",
+        """お客様に聞かれたこと、断られた理由、競合の提案などを1分で送れます。コーチが回答し、みんなのための教材にします。
+
+「現場の声を記録」から送ると、「送ったもの」に回答とともに残ります。""",
+        "Field voice",
+        """In a minute, tell the coaches what a customer asked or objected to, or what a competitor offers. They answer and turn it into content for everyone.
+
+Send one with "Record field voice"; it stays under "What you sent", with its answer.""",
+    ),
+    HelpEntry(
+        "success-stories",
+        SCREEN,
+        EVERYONE,
+        ("stories:stories", "stories:story", "stories:nominate", "stories:consent", "stories:interview"),
+        "成功事例",
+        """担当者の成功を、本人の言葉でレッスンにして、みんなで学びます。
+
+1. パートナー管理者・コーチ・管理者が「成功事例を推薦」します(KPI、注目人材、現場の声からも推薦できます)。
+2. 担当者に同意のお願いが届きます。名前の出し方を選び、4つの質問(どんな状況だったか、何を試したか、何が効いたか、同僚に伝えたいこと)に文章・音声・動画で答えます。スマートフォンのカメラやマイクでその場で録れます。
+3. 作成者が「レッスンにする」で下書きを作り、公開すると、担当者の名前が(共有設定の範囲で)紹介され、本人と管理者に通知が届き、ポイントとバッジが贈られます。""",
+        "Success stories",
+        """A rep's success, told in their own words, becomes a lesson for everyone.
+
+1. A manager, coach or admin nominates a success ("Nominate a success"; also from the KPI board, rising talent or a field-voice entry).
+2. The rep is asked for consent, chooses how they are named, and answers four questions (the situation, what they tried, what worked, what they would tell a colleague) in writing, by voice or on video, recorded with the phone's camera or microphone.
+3. An author makes a lesson draft from it in one step. Publishing credits the rep (as sharing allows), notifies them and their manager, and awards points and a badge.""",
+    ),
+    HelpEntry(
+        "author-freshness",
+        SCREEN,
+        (ADMIN, AUTHOR),
+        ("freshness:studio", "freshness:freshness_edit", "freshness:product_changed"),
+        "鮮度: 古くなった教材を先に直す",
+        """レッスン、確認テスト、シナリオ、速報に「見直し期限」と関係する製品を付けられます。この画面は、見直しが必要なものから並べます: 製品が変更されたもの、期限切れ、14日以内に期限、期限なし、最新の順です。
+
+- 内容を確かめたら「最新であることを確認」を押します。担当者のレッスン画面に最終確認日が出ます。
+- 製品が変わったら、下の「製品が変更された?」で変更済みにします。その製品に結びついた教材がすべて見直し対象になり、作成者に通知されます。
+- 各レッスンの修了率、平均点、「お客様に通じなかった」の声、「わからなかった言葉」の数も並ぶので、どこから直すべきかがわかります。
+- 見直し期限の近いものは、毎週月曜に作成者へまとめて届きます。""",
+        "Freshness: fix what went stale first",
+        """Lessons, quizzes, scenarios and flash updates can carry a "review by" date and the products they depend on. This screen lists what needs a look first: product changed, overdue, due within 14 days, no date, then current.
+
+- Once you have checked a piece, confirm it current; reps see that date on the lesson.
+- When a product changes, mark it changed under "A product changed?": everything linked to it is flagged for review and its authors are notified.
+- Each lesson shows completion, average score, "didn't work with customers" feedback and the words reps did not understand, so you see what to fix first.
+- Authors get a digest of what is due every Monday.""",
+    ),
+    HelpEntry(
+        "author-glossary",
+        SCREEN,
+        STAFF,
+        (
+            "plain:glossary",
+            "plain:term_new",
+            "plain:term_edit",
+            "plain:glossary_import",
+            "plain:word_inbox",
+            "plain:target",
+        ),
+        "用語集とわかりやすい言葉",
+        """委託元の社内用語を、「中学生にもわかる」説明と例文で登録します。
+
+- **社内用語**の印を付けた言葉に説明がないと、それを使った教材は公開できません。「説明のない社内用語だけ」で一覧にし、説明を書いてください。
+- 教材の編集画面では、入力を止めると、説明なしの社内用語、知らない略語・カタカナ語、長い文が、その場所と書き換え案とともに表示され、読みやすさの水準が目標(管理者が設定)と並んで出ます。
+- CSVで一括登録・書き出しができます(UTF-8またはShift_JIS)。
+- 「担当者がわからなかった言葉」に、レッスンで質問された言葉が多い順に並びます。説明を書くと、質問した担当者に通知されます。""",
+        "The glossary and plain words",
+        """Enter the principal's insider terms with an explanation "a bright 14-year-old understands" and an example.
+
+- Content using a term marked **insider jargon** that has no explanation cannot be published. "Only the insider terms without a plain explanation" lists them: write their explanations.
+- In every editor, once you stop typing, unexplained insider terms, unknown abbreviations and loan words, and long sentences are shown at their place with a plainer wording, with the reading level next to the target the admin set.
+- Import and export the glossary as CSV (UTF-8 or Shift_JIS).
+- "Words reps did not understand" lists the words reps asked about in lessons, most asked first. Explaining a word notifies the reps who asked.""",
+    ),
+    HelpEntry(
+        "author-quizzes",
+        SCREEN,
+        (ADMIN, AUTHOR),
+        ("assessments:studio_quizzes", "assessments:studio_quiz"),
+        "確認テストの作成",
+        """「新しい確認テスト」で作り、問題、選択肢、解説を書きます。受験回数、制限時間、出題順の入れ替えも設定できます。
+
+マイクロレッスン(短い動画と1〜3問の確認問題)用の問題もここで作り、コースの編集画面で「マイクロレッスン」を追加して動画とこの問題を選びます。問題文と解説にも、わかりやすい言葉の提案が表示されます。""",
+        "Making quizzes",
+        """Start one with "New quiz" and write its questions, options and explanations; set attempts, a time limit and shuffling.
+
+Check questions for a micro lesson (a short video and 1–3 questions) are made here too; then add a "micro lesson" in the course studio and choose the video and this quiz. Questions and explanations get the plain-words hints as well.""",
+    ),
+    HelpEntry(
+        "author-scenarios",
+        SCREEN,
+        STAFF,
+        ("scenarios:studio_scenarios", "scenarios:studio_scenario"),
+        "シナリオの作成",
+        """担当者が会話の中で何を言うかを選び、コーチがトップ営業の考え方を解説する教材です。
+
+「新しいシナリオ」で作るか、ファイルを読み込みます。場面ごとにせりふ、選択肢、解説を書き、公開します。説明のない社内用語があると公開できず、一覧にその数が出ます。""",
+        "Making scenarios",
+        """Conversations in which reps choose what to say and the coach explains how a top rep thinks.
+
+Create one with "New scenario" or import a file; write each moment's lines, choices and commentary, then publish. An unexplained insider term blocks publishing, and the list shows how many there are.""",
+    ),
+    HelpEntry(
+        "author-surveys",
+        SCREEN,
+        (ADMIN, AUTHOR),
+        ("surveys:studio_surveys", "surveys:studio_survey"),
+        "アンケートの作成",
+        """「新しいアンケート」で作り、質問を追加して並べ替えます。公開してから、対象のパートナー企業やチームに送ります。公開後の変更は「未公開の変更」として残り、もう一度公開すると反映されます。""",
+        "Making surveys",
+        """Create one with "New survey", add and order its questions, publish it, then send it to agencies or teams. Changes after publishing show as "Unpublished changes" until you publish again.""",
+    ),
+    HelpEntry(
+        "staff-videos",
+        SCREEN,
+        STAFF,
+        ("media:videos", "media:video_detail"),
+        "動画",
+        """研修動画をアップロードします。通信が途切れても続きから送れます。送ったあとはスマートフォン向けに変換され、準備ができるとレッスンやマイクロレッスンで使えます。""",
+        "Videos",
+        """Upload training videos; an interrupted upload resumes where it stopped. Each video is converted for phones and can be used in lessons and micro lessons once it is ready.""",
+    ),
+    HelpEntry(
+        "feedback-inbox",
+        SCREEN,
+        (*STAFF, MANAGER),
+        ("feedback:feedback_inbox", "feedback:field_voice_inbox"),
+        "フィードバック受信箱",
+        """担当者の声が届きます。
+
+- **レッスンのフィードバック**: 「お客様に通じた」「通じなかった」とコメントです。対応したら処理済みにします。
+- **現場の声**: お客様の質問や反論、競合の情報です。回答すると担当者に届き、教材や成功事例のもとになります。""",
+        "Feedback inbox",
+        """What reps tell you.
+
+- **Lesson feedback**: "It worked" or "It didn't work" with customers, with comments. Mark each handled once you have acted on it.
+- **Field voice**: customers' questions and objections, competitors' offers. Your answer reaches the rep, and an entry can become content or a success story.""",
+    ),
+    HelpEntry(
+        "staff-roleplays",
+        SCREEN,
+        (*STAFF, MANAGER),
+        ("coaching:roleplay_home", "coaching:roleplay_calibration"),
+        "ロープレと評価のすり合わせ",
+        """ロープレの課題を作って割り当て、担当者が録画した回答を評価基準に沿って採点します。
+
+**評価のすり合わせ**: コーチが基準となる録画を採点し、ほかの採点者の点数と比べます。コーチとの一致度が低い採点者の点数は、担当者の結果で重みが小さくなります。""",
+        "Roleplays and calibration",
+        """Make roleplay tasks, assign them, and score the reps' recorded takes against the criteria.
+
+**Calibration**: coaches score reference takes and everyone else's scores are compared with theirs; scores of reviewers far from the coaches count less in a rep's result.""",
+    ),
+    HelpEntry(
+        "quiz-results",
+        SCREEN,
+        (ADMIN, COACH, MANAGER),
+        ("assessments:quiz_results", "assessments:quiz_analysis_list", "assessments:grading_list"),
+        "確認テストの結果、分析、採点",
+        """- **結果**: 担当者ごとの受験回数、合格、平均点、記憶の定着度、復習予定と、正答率の低い分野です。
+- **分析**: 問題ごとの難しさ、知っている人と知らない人を見分けられているか、どの誤答が選ばれているかです。
+- **採点待ちの記述問題**: 記述の答えを採点します。すべて採点すると担当者の点数が確定します。""",
+        "Quiz results, analysis and grading",
+        """- **Results**: per rep, attempts, passes, mean score, retention and reviews due, and the weakest topics.
+- **Analysis**: how hard each question is, whether it separates reps who know from those who do not, and which wrong options draw answers.
+- **Essays to grade**: grade essay answers; the rep's score is final once every essay is graded.""",
+    ),
+    HelpEntry(
+        "scenario-results",
+        SCREEN,
+        STAFF + (MANAGER,),
+        ("scenarios:partner_scenarios", "scenarios:principal_scenarios"),
+        "シナリオの分析",
+        """公開中のシナリオごとに、最新版での担当者の結果(プレイ数、トップ営業の選択との一致度、つまずいた場面)を見られます。パートナー管理者は自社の担当者の分、委託元はすべてのパートナー企業の分です。""",
+        "Scenario analysis",
+        """For each published scenario, the reps' results on its latest version (plays, agreement with the top rep's choices, the moments where they stumble): an agency manager sees their own reps, the principal every agency.""",
+    ),
+    HelpEntry(
+        "kpis",
+        SCREEN,
+        (ADMIN, COACH, MANAGER),
+        ("kpis:kpi_board", "kpis:rising_talent"),
+        "KPIと注目人材",
+        """- **KPI**: 月ごとの修了率、確認テストの点数、アポ率、成約率を、目標とともにパートナー企業・チーム別に並べます。委託元は目標を設定できます。
+- **注目人材**: 確認テスト、シナリオ、ロープレ、コミュニティ、連続学習、最近の売上の伸びで目立つ担当者です。「成功事例として推薦」から推薦できます。""",
+        "KPIs and rising talent",
+        """- **KPIs**: completion, quiz score, appointment rate and close rate by month, per agency and team, against targets the principal sets.
+- **Rising talent**: reps who stand out in quizzes, scenarios, roleplays, the community, their streak and recent sales. "Nominate as a success story" starts a success story.""",
+    ),
+    HelpEntry(
+        "admin-gamification",
+        SCREEN,
+        (ADMIN,),
+        ("gamification:gamification_admin",),
+        "ポイントとバッジの設定",
+        """行動ごとのポイントと1日の上限、レベル、バッジを設定します。変えたあと「再計算」で、過去の学習をすべて新しいルールで数え直せます(取り消したバッジは戻りません)。""",
+        "Points and badges",
+        """Set the points per action and their daily caps, the levels and the badges. After a change, re-score every rep's past learning under the new rules (revoked badges stay revoked).""",
+    ),
+    HelpEntry(
+        "admin-settings",
+        SCREEN,
+        (ADMIN,),
+        (
+            "orgs:sharing_settings",
+            "orgs:security_settings",
+            "sso:providers",
+            "scim:tokens",
+            "tokens:api_tokens",
+            "certification:webhooks",
+            "lrs:forwarding",
+        ),
+        "共有、サインイン、外部システムとの連携",
+        """- **パートナー企業間の共有**: 他社の人の名前をどう表示するか。各社が何に参加するかは合意事項で決まります。
+- **サインインのセキュリティ**: 2段階認証(認証アプリ、セキュリティキー、パスキー)を必須にする役割を選びます。
+- **シングルサインオン**: 組織ごとに OpenID Connect または SAML のIDプロバイダーを登録します。
+- **プロビジョニング (SCIM)**、**APIトークン**: トークンは作成時に一度だけ表示されます。
+- **Webhook**、**外部 LRS への転送**: 認定の付与・失効の通知と、学習記録の写しを外部に送ります。届かなかった分は後で送り直されます。""",
+        "Sharing, sign-in and other systems",
+        """- **Sharing across agencies**: how people of other agencies are named; what each agency takes part in is set in its agreement.
+- **Sign-in security**: the roles that must use a second factor (authenticator app, security key, passkey).
+- **Single sign-on**: each organization's OpenID Connect or SAML identity provider.
+- **Provisioning (SCIM)** and **API tokens**: a token is shown once, when it is made.
+- **Webhooks** and **forwarding to an external LRS**: certification events and a copy of the learning records sent out; what could not be delivered is sent again later.""",
+    ),
+    HelpEntry(
+        "audit-and-erasure",
+        SCREEN,
+        (*STAFF, MANAGER),
+        ("audit:trail", "privacy:privacy_erasure"),
+        "監査ログと退職者のデータ消去",
+        """- **監査ログ**: 委託元のスタッフとパートナー管理者が行った変更が新しい順に並びます。記録は変更も削除もできません。名前、対象、日付で探し、CSVで取り出せます。パートナー管理者には自社の分だけが見えます。
+- **退職者のデータ消去**(管理者): 本人の求めに応じて、無効にした人のデータを消去します。消去はすべて記録されます。""",
+        "The audit trail and erasure",
+        """- **Audit trail**: every change made by the principal's staff and agency managers, newest first; entries are never changed or deleted. Search by name, object or dates and download CSV. Managers see their own agency's.
+- **Erasure of departed people** (admins): on request, erase a deactivated person's data; every erasure is logged.""",
+    ),
+    HelpEntry(
+        "me",
+        SCREEN,
+        EVERYONE,
+        (
+            "notifications:notifications",
+            "support:tickets",
+            "accounts:profile",
+            "privacy:my_data",
+            "privacy:privacy_notice",
+        ),
+        "お知らせ、質問、プロフィール、自分のデータ",
+        """- **お知らせ**: 期限、速報、回答などの通知です。メールやこのスマートフォンへの通知も選べます。
+- **サポート窓口への質問**: 送った質問と回答です。どの画面からでも、下の「サポート窓口に質問」で質問できます。
+- **プロフィール**: パスワードの変更、2段階認証、すべての端末からのサインアウト。所属や役割の変更は管理者に頼んでください。
+- **自分のデータ**: Kizuna が持つあなたのデータを、ZIP でまとめてダウンロードできます。取り扱いは「個人情報の取り扱い」にあります。""",
+        "Notifications, questions, profile and your data",
+        """- **Notifications**: due dates, flash updates, answers and more; also by e-mail or on this phone if you choose.
+- **My questions to support**: what you asked and the answers. Ask from any screen with "Ask the support desk" at the bottom.
+- **Profile**: change your password, set up a second factor, sign out everywhere. Ask your administrator to change your organization or role.
+- **My data**: download everything Kizuna holds about you as one zip; "Privacy" says how it is used.""",
+    ),
     # --- Tips (活用ノウハウ) ------------------------------------------------------------------------------------
     HelpEntry(
         "tip-first-week",

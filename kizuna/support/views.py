@@ -20,7 +20,7 @@ from kizuna.orgs.access import Role, membership_of, role_required
 from kizuna.orgs.menu import start_page_for
 
 from . import help, selectors, services
-from .first_run import DONE_COOKIE, DONE_COOKIE_MAX_AGE
+from .first_run import DONE_COOKIE, DONE_COOKIE_MAX_AGE, DONE_SESSION_KEY
 from .first_run import steps_for as first_run_steps
 from .forms import AssignForm, HelpPageForm, HelpSearchForm, QueueFilterForm, ReplyForm, TicketForm
 from .help_content import SCREEN, TIP
@@ -263,6 +263,7 @@ def first_run_done(request: HttpRequest) -> HttpResponse:
     if m is None:
         raise Http404
     services.guided_start_finish(user=request.user, skipped=request.POST.get("skipped") == "1")
+    request.session[DONE_SESSION_KEY] = True
     response = redirect(start_page_for(m.role))
     response.set_cookie(
         DONE_COOKIE, "1", max_age=DONE_COOKIE_MAX_AGE, httponly=True, samesite="Lax", secure=request.is_secure()

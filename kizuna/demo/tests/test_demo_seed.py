@@ -292,3 +292,26 @@ def test_the_demo_has_reps_word_questions_and_the_notices_about_them(demo: str) 
     assert Notification.objects.filter(recipient=author, kind="plain.words_asked").count() == 1
     told = Notification.objects.filter(kind="plain.word_explained")
     assert set(told.values_list("recipient__email", flat=True)) == {"rep2@partner-a.example", "rep1@partner-c.example"}
+
+
+def test_the_demo_shows_stale_content_first_and_success_stories_at_every_step(demo: str) -> None:
+    from kizuna.freshness.selectors import review_list
+    from kizuna.stories.models import SuccessStory as Story
+
+    author = User.objects.get(email="author@principal.example")
+    rows = review_list(author)
+    statuses = [row.status for row in rows]
+    # The product's courses are flagged (a flag outranks their review date), then what is due soon, then current.
+    assert statuses[0] == "flagged" and {"due_soon", "current"} <= set(statuses)
+    assert statuses == sorted(statuses, key=lambda s: ["flagged", "overdue", "due_soon", "no_date", "current"].index(s))
+    assert any(row.freshness and row.freshness.confirmed_by_id == author.pk for row in rows)
+
+    pairs = set(Story.objects.values_list("status", "rep__email"))
+    assert {
+        ("published", "rep2@partner-a.example"),
+        ("interviewed", "rep1@partner-b.example"),
+        ("nominated", "rep1@partner-a.example"),
+    } <= pairs
+    published = Story.objects.get(status="published", rep__email="rep2@partner-a.example")
+    assert published.course is not None and published.credited_as
+    assert Notification.objects.filter(recipient=published.rep, kind="stories.published").exists()

@@ -114,6 +114,24 @@ def test_a_product_change_can_reopen_the_products_certifications(cast):
     assert Certification.objects.get(pk=cert.pk).version == 2
 
 
+def test_reopening_a_certification_without_requirements_is_refused_on_the_form_not_a_500(cast):
+    from django.test import Client
+    from django.urls import reverse
+
+    from kizuna.certification.services import certification_create
+    from kizuna.freshness.models import Freshness
+
+    prod = product()
+    lesson = linked_lesson(cast, prod)
+    cert = certification_create(name="販売", slug="sales", product=prod, created_by=cast.admin)
+    client = Client()
+    client.force_login(cast.admin)
+    url = reverse("freshness:product_changed", kwargs={"product_id": prod.pk})
+    response = client.post(url, {"note": "新機能", "certifications": [cert.pk]})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert Freshness.objects.get(kind="lesson", object_id=lesson.pk).flagged_at is None  # nothing half done
+
+
 def test_only_an_admin_reopens_certifications(cast):
     from kizuna.certification.services import certification_create
 

@@ -40,6 +40,19 @@ def test_the_start_page_offers_the_guided_start_until_it_is_skipped(cast):
     assert GuidedStart.objects.get(user=cast.rep_a1).skipped
 
 
+def test_it_is_offered_once_per_person_not_once_per_browser(cast):
+    phone = _client(cast.manager_a)
+    start = reverse(START_PAGES["manager"])
+    assert 'id="first-run-offer"' in phone.get(start).content.decode()
+    phone.post(reverse("support:first_run_done"), {"skipped": "0"})
+
+    other_browser = _client(cast.manager_a)  # signs in afresh: no cookie from the phone
+    assert DONE_COOKIE not in other_browser.cookies
+    assert 'id="first-run-offer"' not in other_browser.get(start).content.decode()
+    newcomer = _client(cast.manager_b)
+    assert 'id="first-run-offer"' in newcomer.get(start).content.decode()
+
+
 def test_each_role_walks_its_own_steps_to_the_end(cast):
     for user in (cast.rep_a1, cast.manager_a, cast.author, cast.admin, cast.coach):
         role = user.membership.role

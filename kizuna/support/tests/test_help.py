@@ -58,8 +58,33 @@ def test_the_question_mark_opens_the_help_of_the_screen_one_is_on(cast):
     assert "次にやること" in page
 
 
+def test_every_screen_of_every_roles_menu_has_a_help_page_of_its_own():
+    from kizuna.orgs.menu import SECTIONS
+
+    missing = [
+        (entry.url_name, role)
+        for section in SECTIONS
+        for entry in section.entries
+        for role in entry.roles
+        if help.help_for_screen(str(role), entry.url_name) is None
+    ]
+    assert missing == []
+
+
+def test_the_question_mark_of_a_content_screen_opens_its_own_help(cast):
+    client = _client(cast.author)
+    for screen, slug, words in (
+        ("plain:glossary", "author-glossary", "社内用語"),
+        ("freshness:studio", "author-freshness", "見直し期限"),
+        ("stories:stories", "success-stories", "同意"),
+    ):
+        response = client.get(reverse("support:help"), {"screen": screen})
+        assert response.status_code == 302 and response["Location"] == reverse("support:help_page", args=[slug])
+        assert words in client.get(response["Location"]).content.decode()
+
+
 def test_a_screen_without_its_own_page_opens_the_help_index(cast):
-    response = _client(cast.rep_a1).get(reverse("support:help"), {"screen": "privacy:my_data"})
+    response = _client(cast.rep_a1).get(reverse("support:help"), {"screen": "notifications:push_settings"})
     assert response.status_code == 200 and response.context["screens"]
 
 
