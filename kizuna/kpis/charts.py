@@ -124,7 +124,7 @@ def group_label(group: str) -> str:
     return _("Wave %(n)s") % {"n": group}
 
 
-def experiment_charts(result: object, *, metric_words: str) -> list[str]:
+def experiment_charts(result: object, *, metric_words: str, unit: str) -> list[str]:
     """The result's chart: the effect with its 95% interval overall, per agency and by instrumental variables
     (a forest plot against zero)."""
     rows = [charts.Interval(_("All agencies (pre-registered)"), *_triple(result.primary))]  # type: ignore[attr-defined]
@@ -133,7 +133,8 @@ def experiment_charts(result: object, *, metric_words: str) -> list[str]:
         rows.append(charts.Interval(_("Effect of finishing it (IV)"), *_triple(result.iv)))  # type: ignore[attr-defined]
     return [
         charts.interval_plot(
-            title=_("Change in the %(metric)s, percentage points, with 95%% intervals") % {"metric": metric_words},
+            title=_("Change in the %(metric)s (%(unit)s), with 95%% intervals")
+            % {"metric": metric_words, "unit": unit},
             intervals=rows,
             fmt=_signed,
         )

@@ -48,8 +48,21 @@ class ImportForm(forms.Form):
 class ExperimentPlanForm(forms.Form):
     """What the principal is thinking of rolling out as an experiment, to see what it could detect."""
 
-    METRICS = (("appointment_rate", _("Appointment rate")), ("close_rate", _("Close rate")))
-    METRIC_WORDS = (("appointment_rate", _("appointment rate")), ("close_rate", _("close rate")))
+    # The rates and, as other imported KPIs, the counts per rep and month (`experiments.METRICS`).
+    METRICS = (
+        ("appointment_rate", _("Appointment rate")),
+        ("close_rate", _("Close rate")),
+        ("appointments", _("Appointments per rep and month")),
+        ("closed", _("Deals closed per rep and month")),
+        ("calls", _("Calls per rep and month")),
+    )
+    METRIC_WORDS = (
+        ("appointment_rate", _("appointment rate")),
+        ("close_rate", _("close rate")),
+        ("appointments", _("appointments")),
+        ("closed", _("deals closed")),
+        ("calls", _("calls")),
+    )
     DESIGNS = (
         ("holdout", _("Holdout: a random share of the reps gets it after the period")),
         ("waves", _("Staggered waves: everyone gets it, in randomly ordered waves")),
@@ -66,6 +79,16 @@ class ExperimentPlanForm(forms.Form):
     def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = partners  # type: ignore[attr-defined]
+
+
+def metric_unit(metric: str) -> str:
+    """The unit of a change in the metric: percentage points for a rate, per rep a month for a count."""
+    from .experiments import METRICS
+
+    spec = METRICS.get(metric)
+    if spec is not None and spec.denominator is None:
+        return str(_("per rep a month"))
+    return str(_("points"))
 
 
 class ExperimentStartForm(ExperimentPlanForm):

@@ -15,26 +15,32 @@ def _pt(value: float) -> str:
     return f"{value:+.1f}"
 
 
-def effect_reading(result: Result, *, metric_words: str) -> list[str]:
-    """Sentences for the result page, from the figures only."""
+def effect_reading(result: Result, *, metric_words: str, unit: str) -> list[str]:
+    """Sentences for the result page, from the figures only; `unit`: points for a rate, per rep a month for a count."""
     primary = result.primary
     if primary is None:
         return [_("The figures cannot give an estimate yet: %(problem)s.") % {"problem": result.problem}]
-    words = {"metric": metric_words, "effect": _pt(primary.effect), "low": _pt(primary.low), "high": _pt(primary.high)}
+    words = {
+        "metric": metric_words,
+        "unit": unit,
+        "effect": _pt(primary.effect),
+        "low": _pt(primary.low),
+        "high": _pt(primary.high),
+    }
     if primary.low > 0:
         first = _(
-            "Giving the course raised the %(metric)s by about %(effect)s points (95%% interval %(low)s to %(high)s). "
+            "Giving the training raised the %(metric)s by about %(effect)s %(unit)s (95%% interval %(low)s to %(high)s). "
             "The reps were drawn at random, so this difference was caused by the rollout, not by who chose to learn."
         )
     elif primary.high < 0:
         first = _(
-            "Giving the course lowered the %(metric)s by about %(effect)s points (95%% interval %(low)s to %(high)s). "
+            "Giving the training lowered the %(metric)s by about %(effect)s %(unit)s (95%% interval %(low)s to %(high)s). "
             "The reps were drawn at random, so this difference was caused by the rollout."
         )
     else:
         first = _(
-            "The experiment found no clear effect: the %(metric)s changed by %(effect)s points, and anything from "
-            "%(low)s to %(high)s points fits the figures. This does not show the training has no effect; a change "
+            "The experiment found no clear effect: the %(metric)s changed by %(effect)s %(unit)s, and anything from "
+            "%(low)s to %(high)s %(unit)s fits the figures. This does not show the training has no effect; a change "
             "smaller than that range's width cannot be told from chance with these reps."
         )
     out = [first % words]
@@ -50,12 +56,13 @@ def effect_reading(result: Result, *, metric_words: str) -> list[str]:
             out.append(
                 _(
                     "%(share)s%% of the reps given the training finished it. For reps who take the training when given "
-                    "it, finishing it changed the %(metric)s by %(effect)s points (95%% interval %(low)s to %(high)s; "
+                    "it, finishing it changed the %(metric)s by %(effect)s %(unit)s (95%% interval %(low)s to %(high)s; "
                     "instrumental variables, which assume being given the training changes sales only through doing it)."
                 )
                 % {
                     **share,
                     "metric": metric_words,
+                    "unit": unit,
                     "effect": _pt(result.iv.effect),
                     "low": _pt(result.iv.low),
                     "high": _pt(result.iv.high),
@@ -73,13 +80,14 @@ def effect_reading(result: Result, *, metric_words: str) -> list[str]:
     return out
 
 
-def staggered_reading(result: Result, *, metric_words: str) -> list[str]:
+def staggered_reading(result: Result, *, metric_words: str, unit: str) -> list[str]:
     """Sentences on the staggered-rollout difference in differences: what it found, what it assumes, the pre-trend."""
     staggered = result.staggered
     if staggered is None:
         return []
     words = {
         "metric": metric_words,
+        "unit": unit,
         "effect": _pt(staggered.effect),
         "low": _pt(staggered.low),
         "high": _pt(staggered.high),
@@ -87,7 +95,7 @@ def staggered_reading(result: Result, *, metric_words: str) -> list[str]:
     out = [
         _(
             "Comparing each wave with the reps not yet trained at the same time, the training changed the %(metric)s "
-            "by %(effect)s points on average (95%% interval %(low)s to %(high)s)."
+            "by %(effect)s %(unit)s on average (95%% interval %(low)s to %(high)s)."
         )
         % words,
         _(

@@ -424,7 +424,8 @@ def kpi_target_clear(*, partner: Organization, metric: str) -> None:
 
 # --- Experiments: a course rolled out at random ----------------------------------------------------------------
 
-EXPERIMENT_METRICS = ("appointment_rate", "close_rate")
+# The rates, and the other imported KPIs as counts per rep and month (`experiments.METRICS`).
+EXPERIMENT_METRICS = ("appointment_rate", "close_rate", "appointments", "closed", "calls")
 PRIOR_MONTHS = 3  # the months before the start whose metric level stratifies the draw (and the analysis' baseline)
 MIN_REPS = 4
 

@@ -30,7 +30,7 @@ from kizuna.orgs.models import Organization
 
 from . import charts, effect, rollouts, selectors, services, talent
 from .experiments import AnalysisError
-from .forms import ExperimentPlanForm, ExperimentStartForm, ImportForm, TargetForm
+from .forms import ExperimentPlanForm, ExperimentStartForm, ImportForm, TargetForm, metric_unit
 from .models import Metric
 from .periods import current_month, month_add, month_key, parse_month
 from .readings import adoption_reading, effect_reading, staggered_reading
@@ -328,10 +328,11 @@ def experiment_plan(request: HttpRequest) -> HttpResponse:
         except AnalysisError:
             unknown = True
     metric = dict(ExperimentPlanForm.METRIC_WORDS).get(form.data.get("metric", ""), "")
+    unit = metric_unit(form.data.get("metric", ""))
     return render(
         request,
         "kpis/experiment_plan.html",
-        {"form": form, "detectable": detectable, "unknown": unknown, "metric_words": metric},
+        {"form": form, "detectable": detectable, "unknown": unknown, "metric_words": metric, "unit": unit},
     )
 
 
@@ -445,10 +446,11 @@ def experiment_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, said)
                 return redirect("kpis:experiment_detail", experiment_id=experiment.pk)
     metric = dict(ExperimentPlanForm.METRIC_WORDS).get(form.data.get("metric", ""), "")
+    unit = metric_unit(form.data.get("metric", ""))
     return render(
         request,
         "kpis/experiment_new.html",
-        {"form": form, "detectable": detectable, "unknown": unknown, "metric_words": metric},
+        {"form": form, "detectable": detectable, "unknown": unknown, "metric_words": metric, "unit": unit},
     )
 
 
@@ -466,6 +468,7 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
     if over:
         result = rollouts.experiment_result_stored(experiment, units=units, finished=enrolment.finished_reps)[0]
     metric_words = dict(ExperimentPlanForm.METRIC_WORDS).get(experiment.metric, experiment.metric)
+    unit = metric_unit(experiment.metric)
     return render(
         request,
         "kpis/experiment_detail.html",
@@ -478,10 +481,11 @@ def experiment_detail(request: HttpRequest, experiment_id: int) -> HttpResponse:
             "interim": interim,
             "result": result,
             "metric_words": metric_words,
-            "charts": charts.experiment_charts(result, metric_words=str(metric_words)) if result else [],
+            "unit": unit,
+            "charts": charts.experiment_charts(result, metric_words=str(metric_words), unit=unit) if result else [],
             "group_rows": charts.experiment_group_rows(result, metric_words=str(metric_words)) if result else [],
-            "reading": effect_reading(result, metric_words=str(metric_words)) if result else [],
-            "staggered_reading": staggered_reading(result, metric_words=str(metric_words)) if result else [],
+            "reading": effect_reading(result, metric_words=str(metric_words), unit=unit) if result else [],
+            "staggered_reading": staggered_reading(result, metric_words=str(metric_words), unit=unit) if result else [],
             "staggered_chart": (
                 charts.staggered_chart(result.staggered, metric_words=str(metric_words))
                 if result and result.staggered and result.staggered.events

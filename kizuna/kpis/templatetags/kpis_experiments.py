@@ -1,7 +1,6 @@
 """Filters of the experiment pages: signed points, shares and the names of arms, waves and metrics."""
 
 from django import template
-from django.utils.translation import gettext as _
 
 from kizuna.kpis.charts import group_label
 
@@ -28,4 +27,14 @@ def group_name(group: str) -> str:
 
 @register.filter
 def metric_name(metric: str) -> str:
-    return {"appointment_rate": _("Appointment rate"), "close_rate": _("Close rate")}.get(metric, metric)
+    from kizuna.kpis.forms import ExperimentPlanForm
+
+    return str(dict(ExperimentPlanForm.METRICS).get(metric, metric))
+
+
+@register.filter
+def metric_unit(metric: str) -> str:
+    """Points for a rate, per rep a month for a count."""
+    from kizuna.kpis.forms import metric_unit as unit
+
+    return unit(metric)

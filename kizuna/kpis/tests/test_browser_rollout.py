@@ -4,6 +4,7 @@ interval; then the same page at a desk-sized screen."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from kizuna.kpis.models import Experiment
 from kizuna.tests.browser_support import sign_in
@@ -66,3 +67,34 @@ def test_the_admin_starts_waves_and_reads_the_result_after_the_period(cast, live
         or page.locator(".experiment-reading").count() >= 2
     )
     assert violations == []
+
+
+def test_the_admin_picks_another_imported_kpi_as_the_primary_metric_on_a_phone(cast, live_server, phone):
+    """Deals closed per rep and month as the primary metric of a holdout: what it could detect and the result are
+    in deals per rep a month, not in points."""
+    reps_with_history(cast, reps=24, months=8, teams=6)
+    course = unassigned_course(cast)
+    page, base = phone, live_server.url
+    sign_in(page, base, cast.admin.email)
+
+    page.goto(f"{base}/kpis/experiments/new/")
+    page.locator("#id_course").select_option(str(course.pk))
+    page.get_by_label(cast.partner_a.name).check()
+    page.locator("#id_metric").select_option("closed")
+    page.get_by_role("button", name="見分けられる変化を表示").click()
+    page.wait_for_load_state()
+    detectable = page.locator(".experiment-detectable").inner_text()
+    assert "件/人月以上の変化に気づけます" in detectable and "成約数" in detectable
+    assert fits_the_screen(page)
+    page.get_by_role("button", name="実験を開始").click()
+    page.wait_for_url("**/kpis/experiments/*/")
+    experiment = Experiment.objects.get()
+    assert experiment.metric == "closed" and experiment.design == "holdout"
+    call_command("experiment_fast_forward", str(experiment.pk))
+
+    page.reload()
+    expect(page.locator(".experiment-status")).to_have_text("終了")
+    expect(page.locator(".experiment-effect")).to_contain_text("件/人月")
+    interval = page.locator(".experiment-result .experiment-interval").inner_text()
+    assert "成約数の変化" in interval and "95%区間" in interval
+    assert fits_the_screen(page)

@@ -129,3 +129,25 @@ def test_the_view_adds_the_staggered_adoption_estimate_with_its_pre_trend_check(
     assert "Check passed" in body and "p = 0.610" in body and "1 month before training" in body
     japanese = signed_in(cast.admin).get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "差の差" in japanese and "確認の結果" in japanese
+
+
+def test_a_rollout_that_was_not_randomized_gets_the_staggered_estimate_from_the_stored_figures(
+    cast: Any, signed_in: Any, article_course: Any
+) -> None:
+    """End to end, nothing stubbed: completions in different months and a year of figures in the database give the
+    Callaway-Sant'Anna estimate, its event study by months since finishing and the pre-trend check, next to the
+    other comparisons, each with its assumption."""
+    from kizuna.kpis.models import CourseCompletion
+
+    from .adoption_builders import staggered_adoption
+
+    staggered_adoption(cast, article_course)
+    assert CourseCompletion.objects.filter(course=article_course).count() == 20
+    url = reverse("kpis:kpi_effect") + f"?course={article_course.pk}&partner={cast.partner_a.pk}"
+    body = signed_in(cast.admin).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Staggered adoption: difference in differences" in body
+    assert "Comparing reps from the month they finished with reps who had not finished yet" in body
+    assert "It assumes reps who finished would have moved like those who had not finished yet" in body
+    assert "Check passed" in body or "Check failed" in body
+    assert "month before training" in body and "months after training" in body  # the event study's rows
+    assert body.count("kpi-caveats") >= 4  # the other comparisons keep their caveats

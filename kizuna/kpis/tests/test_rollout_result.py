@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -64,3 +65,52 @@ def test_while_it_runs_only_the_always_valid_interval_is_shown_and_it_is_wider(c
     sequential = rollouts.always_valid(fixed, tau=4.0)
     assert sequential.low < fixed.ci_low and sequential.high > fixed.ci_high
     assert sequential.effect == fixed.effect
+
+
+def test_another_imported_kpi_can_be_the_primary_metric_and_is_read_in_its_own_unit(cast: Any, signed_in: Any) -> None:
+    """Deals closed per rep and month as the pre-registered metric: the effect is a count a month, not points,
+    and both rates are the exploratory figures."""
+    reps_with_history(cast, reps=24, months=8, teams=6)
+    experiment = services.experiment_start(
+        course=unassigned_course(cast),
+        partners=[cast.partner_a],
+        design=services.ExperimentDesign(metric="closed", design="waves", start=THIS, waves=2, spacing=2),
+        started_by=cast.admin,
+        seed=11,
+    )
+    assert experiment.metric == "closed"
+    call_command("experiment_fast_forward", str(experiment.pk))
+    experiment.refresh_from_db()
+    result = rollouts.experiment_result(experiment)
+    assert result.primary is not None and result.primary.low < result.primary.effect < result.primary.high
+    assert [name for name, _estimate in result.exploratory] == ["appointment_rate", "close_rate"]
+    client = signed_in(cast.admin)
+    url = reverse("kpis:experiment_detail", args=[experiment.pk])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Change in the deals closed; 95% interval" in body
+    assert "per rep a month (cluster-robust by team)" in body
+    assert "Change in the deals closed (per rep a month), with 95% intervals" in body  # the chart's title
+    assert "deals closed by about" in body or "the deals closed changed by" in body  # the plain reading
+    assert "Appointment rate: " in body and "points (" in body  # the exploratory rates stay in points
+    ja = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "件/人月" in ja and "成約数の変化" in ja
+
+
+def test_the_start_form_offers_the_imported_kpis_and_refuses_an_unknown_metric(cast: Any) -> None:
+    reps_with_history(cast, reps=12, months=4, teams=3)
+    for metric in ("appointments", "closed", "calls"):
+        design = services.ExperimentDesign(metric=metric, design="holdout", start=THIS, period=2)
+        course = unassigned_course(cast, slug=f"course-{metric}")
+        started = services.experiment_start(
+            course=course, partners=[cast.partner_a], design=design, started_by=cast.admin, seed=1
+        )
+        assert started.metric == metric and started.units.count() > 0
+    course = unassigned_course(cast, slug="course-unknown")
+    with pytest.raises(services.KpiError):
+        services.experiment_start(
+            course=course,
+            partners=[cast.partner_a],
+            design=services.ExperimentDesign(metric="revenue_per_ghost", design="holdout", start=THIS),
+            started_by=cast.admin,
+            seed=1,
+        )
