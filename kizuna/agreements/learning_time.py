@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from kizuna.records.models import Statement
-from kizuna.records.projections import counted_cap
+from kizuna.records.projections import counted_cap, rebuild_in_passes
 from kizuna.records.selectors import stored_window
 from kizuna.records.vocab import is_learning_verb
 
@@ -189,19 +189,15 @@ def rebuild() -> int:
     return _derive(Statement.objects.filter(partner__isnull=False))
 
 
-# Reps derived together by a partner's rebuild: the memory held is their rows, whatever the agency's size.
-REPS_PER_PASS = 5000
-
-
 def rebuild_reps(rep_ids: list[int]) -> int:
     """Derive these reps' learning-time rows again from all their statements (a partner's rebuild)."""
-    made = 0
-    for start in range(0, len(rep_ids), REPS_PER_PASS):
-        group = rep_ids[start : start + REPS_PER_PASS]
+
+    def one_pass(group: list[int]) -> int:
         LearningTimeDay.objects.filter(rep_id__in=group).delete()
         LearningTimeMonth.objects.filter(rep_id__in=group).delete()
-        made += _derive(Statement.objects.filter(partner__isnull=False, actor_id__in=group))
-    return made
+        return _derive(Statement.objects.filter(partner__isnull=False, actor_id__in=group))
+
+    return rebuild_in_passes(rep_ids, one_pass)
 
 
 def rebuild_month(month: date) -> int:

@@ -4,7 +4,7 @@ import uuid
 
 from kizuna.records import vocab as records_vocab
 from kizuna.records.models import Statement
-from kizuna.records.projections import statements_in_order
+from kizuna.records.projections import rebuild_in_passes, statements_in_order
 
 from . import vocab
 from .models import Roleplay, RoleplayResult
@@ -56,18 +56,14 @@ def rebuild() -> int:
     return _derive(None)
 
 
-# Reps derived together by a partner's rebuild: the memory held is their rows, whatever the agency's size.
-REPS_PER_PASS = 5000
-
-
 def rebuild_reps(rep_ids: list[int]) -> int:
     """Derive these reps' roleplay results again from all their statements (a partner's rebuild)."""
-    made = 0
-    for start in range(0, len(rep_ids), REPS_PER_PASS):
-        group = rep_ids[start : start + REPS_PER_PASS]
+
+    def one_pass(group: list[int]) -> int:
         RoleplayResult.objects.filter(rep_id__in=group).delete()
-        made += _derive(group)
-    return made
+        return _derive(group)
+
+    return rebuild_in_passes(rep_ids, one_pass)
 
 
 def _derive(actors: list[int] | None) -> int:

@@ -364,6 +364,16 @@ def statements_in_order(
     return statements.iterator(chunk_size=5000)
 
 
+# Reps derived together by a partner's rebuild: the memory held is their rows, whatever the agency's size.
+REPS_PER_PASS = 5000
+
+
+def rebuild_in_passes(rep_ids: list[int], derive: Callable[[list[int]], int]) -> int:
+    """A partner's rebuild of one app's rows: `derive` deletes and derives a group of reps' rows and returns how
+    many it made; it is called on groups of at most REPS_PER_PASS reps. Returns the rows made in all."""
+    return sum(derive(rep_ids[start : start + REPS_PER_PASS]) for start in range(0, len(rep_ids), REPS_PER_PASS))
+
+
 # Any stable 64-bit number (not the projector's): the key of the rebuilds' advisory lock on PostgreSQL.
 _REBUILD_LOCK_KEY = 7_310_233_452_002
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from kizuna.records import vocab as records_vocab
 from kizuna.records.models import Statement
-from kizuna.records.projections import statements_in_order
+from kizuna.records.projections import rebuild_in_passes, statements_in_order
 
 from . import vocab
 from .models import FlashUpdate, Receipt
@@ -102,17 +102,13 @@ def rebuild() -> int:
     return len(rows)
 
 
-# Reps derived together by a partner's rebuild: the memory held is their receipts, whatever the agency's size.
-REPS_PER_PASS = 5000
-
-
 def rebuild_reps(rep_ids: list[int]) -> int:
     """Derive these reps' receipts again from all their statements (a partner's rebuild)."""
-    made = 0
-    for start in range(0, len(rep_ids), REPS_PER_PASS):
-        group = rep_ids[start : start + REPS_PER_PASS]
+
+    def one_pass(group: list[int]) -> int:
         Receipt.objects.filter(rep_id__in=group).delete()
         rows = replay(statements_in_order(verbs=OUR_VERBS, actors=group))
         Receipt.objects.bulk_create(rows.values(), batch_size=5000)
-        made += len(rows)
-    return made
+        return len(rows)
+
+    return rebuild_in_passes(rep_ids, one_pass)
