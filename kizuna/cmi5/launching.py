@@ -36,6 +36,7 @@ from kizuna.ops.errors import ApplicationError
 from kizuna.ops.tokens import token_hash
 from kizuna.packages.vocab import TYPE_INTERACTION
 from kizuna.records import services as records
+from kizuna.records import time_reports
 from kizuna.records import vocab as records_vocab
 from kizuna.records.content import content_source
 
@@ -546,7 +547,7 @@ def _learning_time(session: Session, duration: Any, now: datetime) -> None:
     if seconds < 1:
         return
     registration = session.registration
-    records.lesson_time_record(
+    time_reports.lesson_time_record(
         rep=registration.rep,
         lesson=registration.lesson,
         seconds=seconds,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from kizuna.ops.progress import QUIET, Progress
 from kizuna.records import services as records
-from kizuna.records import vocab
+from kizuna.records import time_reports, vocab
 
 from .people import ACE, IDLE, SLOW, STEADY
 
@@ -359,7 +359,9 @@ def steps_play(steps: Iterable[Step], *, progress: Progress = QUIET) -> int:
         if step.action == LAUNCH:
             records.lesson_launch(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
         elif step.action == READ:
-            records.lesson_time_record(rep=rep, lesson=lesson, seconds=step.seconds, statement_id=sid, timestamp=at)
+            time_reports.lesson_time_record(
+                rep=rep, lesson=lesson, seconds=step.seconds, statement_id=sid, timestamp=at
+            )
         elif step.action == WATCH:
             _watch_play(step)
         elif step.action == COMPLETE:

@@ -39,13 +39,12 @@ from kizuna.records.selectors import statement_ids_stored
 from kizuna.records.services import (
     MAX_REPORT_SECONDS,
     course_complete,
-    course_time_record,
     lesson_complete,
     lesson_launch,
     lesson_result_record,
-    lesson_time_record,
     parse_duration,
 )
+from kizuna.records.time_reports import course_time_record, lesson_time_record
 
 from .matching import CONTENT, COURSE, LESSON, SCO, Target, match_key, target_for
 from .models import is_system_key

@@ -21,11 +21,11 @@ from .services import (
     late_event_timestamp,
     lesson_complete,
     lesson_launch,
-    lesson_time_record,
     parse_duration,
     video_progress_record,
     video_statement_record,
 )
+from .time_reports import lesson_time_record
 
 VERB_LAUNCHED = vocab.LAUNCHED.iri
 VERB_PROGRESSED = vocab.PROGRESSED.iri

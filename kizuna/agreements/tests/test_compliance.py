@@ -11,7 +11,8 @@ from django.utils import timezone
 from conftest import publish_course
 from kizuna.agreements.selectors import compliance_for_partner, compliance_overview, this_month
 from kizuna.catalog.services import assignment_create
-from kizuna.records.services import lesson_complete, lesson_time_record
+from kizuna.records.services import lesson_complete
+from kizuna.records.time_reports import lesson_time_record
 
 from .helpers import write_version
 

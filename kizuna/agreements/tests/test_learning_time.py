@@ -13,7 +13,8 @@ from kizuna.agreements.models import LearningTimeDay, LearningTimeMonth
 from kizuna.agreements.selectors import learning_time_for_partner, learning_time_for_rep
 from kizuna.catalog.selectors import lesson_activity_data
 from kizuna.records import vocab
-from kizuna.records.services import Activity, lesson_launch, lesson_time_record, statement_record
+from kizuna.records.services import Activity, lesson_launch, statement_record
+from kizuna.records.time_reports import lesson_time_record
 
 from .helpers import write_version
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from conftest import make_person
 from kizuna.catalog import services as catalog
 from kizuna.records import services as records
+from kizuna.records import time_reports
 
 
 def publish_course(cast: Any, *, title: str, slug: str, lessons: int = 2) -> Any:
@@ -29,7 +30,7 @@ def learn(rep: Any, course: Any, *, lessons: int, seconds: float = 60) -> None:
     """Open the course's first lessons, spend time on each and complete them."""
     for lesson in list(course.latest_version.lessons.order_by("position"))[:lessons]:
         records.lesson_launch(rep=rep, lesson=lesson)
-        records.lesson_time_record(rep=rep, lesson=lesson, seconds=seconds)
+        time_reports.lesson_time_record(rep=rep, lesson=lesson, seconds=seconds)
         records.lesson_complete(rep=rep, lesson=lesson)
 
 
@@ -37,7 +38,7 @@ def start(rep: Any, course: Any, *, seconds: float = 60) -> None:
     """Open the course's first lesson and read for a while without completing it."""
     lesson = course.latest_version.lessons.order_by("position").first()
     records.lesson_launch(rep=rep, lesson=lesson)
-    records.lesson_time_record(rep=rep, lesson=lesson, seconds=seconds)
+    time_reports.lesson_time_record(rep=rep, lesson=lesson, seconds=seconds)
 
 
 def add_rep(cast: Any, n: int, *, partner: Any = None, team: Any = None) -> Any:

@@ -1,6 +1,7 @@
 """GET /reports/progress: a partner manager's view of their reps' progress per assigned course."""
 
 from kizuna.records import services as records
+from kizuna.records import time_reports
 
 from .conftest import assert_problem, first_lesson
 
@@ -14,7 +15,7 @@ def _rows(caller, **params):
 def test_a_manager_sees_one_row_per_rep_and_course(cast, api_as, article_course):
     lesson = first_lesson(article_course)
     records.lesson_launch(rep=cast.rep_a1, lesson=lesson)
-    records.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=90)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=90)
     records.lesson_complete(rep=cast.rep_a1, lesson=lesson)
     body = _rows(api_as(cast.manager_a))
     assert body["count"] == 2

@@ -1,6 +1,7 @@
 """GET /statements: xAPI statements, scoped to what the caller may see."""
 
 from kizuna.records import services as records
+from kizuna.records import time_reports
 
 from .conftest import first_lesson
 
@@ -57,7 +58,7 @@ def test_since_and_ascending_page_through_new_statements(cast, api_as, article_c
 def test_the_feed_costs_a_fixed_number_of_queries(cast, api_as, article_course, django_assert_num_queries):
     _learn(cast, article_course)
     for lesson in article_course.latest_version.lessons.all():
-        records.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=20)
+        time_reports.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=20)
     caller = api_as(cast.admin)
     caller.get("/me")
     with django_assert_num_queries(3):  # token with its person, count, page

@@ -17,6 +17,7 @@ from conftest import publish_course
 from kizuna.lrs import validation
 from kizuna.lrs.http import XapiError
 from kizuna.lrs.mirror import own_statements_mirror_all
+from kizuna.records import time_reports
 from kizuna.records.models import Statement
 from kizuna.records.services import statement_to_xapi
 from kizuna.records.tests.xapi_validation import xapi_problems
@@ -39,10 +40,10 @@ def _article(cast: Any, article_course: Any) -> None:
 
     first, second = article_course.latest_version.lessons.order_by("position")
     records.lesson_launch(rep=cast.rep_a1, lesson=first)
-    records.lesson_time_record(rep=cast.rep_a1, lesson=first, seconds=42)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=first, seconds=42)
     # An offline event, sent by the phone's outbox two days late (records.late_event_timestamp accepts 14 days).
     late = records.late_event_timestamp(timezone.now() - timedelta(days=2))
-    records.lesson_time_record(rep=cast.rep_a1, lesson=second, seconds=30, timestamp=late)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=second, seconds=30, timestamp=late)
     records.lesson_complete(rep=cast.rep_a1, lesson=first)
     done = records.lesson_complete(rep=cast.rep_a1, lesson=second)
     assert done is not None

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from kizuna.records import services
+from kizuna.records import services, time_reports
 from kizuna.records.models import CourseProgress, LearningDay, LessonProgress, Statement
 from kizuna.records.projections import (
     COURSE_PROGRESS_FIELDS,
@@ -26,7 +26,7 @@ def test_completing_every_lesson_completes_the_course(cast, article_course):
     lessons = list(article_course.latest_version.lessons.all())
     for lesson in lessons:
         services.lesson_launch(rep=cast.rep_a1, lesson=lesson)
-        services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=40)
+        time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=40)
         services.lesson_complete(rep=cast.rep_a1, lesson=lesson)
     cp = CourseProgress.objects.get(user=cast.rep_a1, course=article_course)
     assert cp.lessons_completed == 2 and cp.lessons_total == 2
@@ -38,26 +38,26 @@ def test_completing_every_lesson_completes_the_course(cast, article_course):
 def test_a_repeated_statement_id_is_stored_once(cast, article_course):
     lesson = article_course.latest_version.lessons.first()
     sid = uuid.uuid4()
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=30, statement_id=sid)
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=30, statement_id=sid)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=30, statement_id=sid)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=30, statement_id=sid)
     assert Statement.objects.filter(id=sid).count() == 1
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson).time_spent_seconds == 30
 
 
 def test_one_statement_never_counts_more_than_two_minutes(cast, article_course):
     lesson = article_course.latest_version.lessons.first()
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=3000)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=3000)
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson).time_spent_seconds == 120
 
 
 def test_rebuild_gives_identical_projections(cast, article_course):
     lessons = list(article_course.latest_version.lessons.all())
     services.lesson_launch(rep=cast.rep_a1, lesson=lessons[0])
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lessons[0], seconds=25)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lessons[0], seconds=25)
     services.lesson_complete(rep=cast.rep_a1, lesson=lessons[0])
     services.lesson_complete(rep=cast.rep_a1, lesson=lessons[1])
     services.lesson_launch(rep=cast.rep_a2, lesson=lessons[1])
-    services.lesson_time_record(rep=cast.rep_a2, lesson=lessons[1], seconds=12.5)
+    time_reports.lesson_time_record(rep=cast.rep_a2, lesson=lessons[1], seconds=12.5)
     before = _snapshot()
     assert before[0] and before[1] and before[2]
     rebuild_all()
@@ -75,10 +75,10 @@ def test_learning_days_follow_the_deployment_time_zone(cast, article_course):
 
     lesson = article_course.latest_version.lessons.first()
     # 16:30 UTC on the 27th is already 01:30 on the 28th in Tokyo.
-    services.lesson_time_record(
+    time_reports.lesson_time_record(
         rep=cast.rep_a1, lesson=lesson, seconds=50, timestamp=datetime(2026, 11, 27, 16, 30, tzinfo=UTC)
     )
-    services.lesson_time_record(
+    time_reports.lesson_time_record(
         rep=cast.rep_a1, lesson=lesson, seconds=500, timestamp=datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
     )
     day = LearningDay.objects.get(user=cast.rep_a1)
@@ -114,12 +114,12 @@ def test_a_rebuilds_queries_do_not_grow_with_the_statements(cast, article_course
     # A field the projectors read but the rebuild did not load was fetched by one query per statement.
     lesson = article_course.latest_version.lessons.first()
     for _ in range(3):
-        services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
+        time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
     before = _snapshot()
     with django_assert_max_num_queries(25) as few:
         rebuild_all()
     for _ in range(30):
-        services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
+        time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         rebuild_all()
     assert _snapshot() != before

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kizuna.api.tests.conftest import video_course  # noqa: F401 (a fixture)
 from kizuna.gamification.models import RepScore
-from kizuna.records import projections, projector, services
+from kizuna.records import projections, projector, services, time_reports
 from kizuna.records.models import CourseProgress, LearningDay, LessonProgress, PendingStatement, Statement
 from kizuna.records.projections import LEARNING_DAY_FIELDS
 
@@ -23,7 +23,7 @@ def _first_lesson(course):
 
 def test_a_statement_updates_the_reps_own_progress_at_once_and_queues_the_rest(cast, article_course, deferred):
     lesson = _first_lesson(article_course)
-    st = services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=40)
+    st = time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=40)
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson=lesson).time_spent_seconds == 40
     assert CourseProgress.objects.get(user=cast.rep_a1, course=article_course).time_spent_seconds == 40
     assert not LearningDay.objects.filter(user=cast.rep_a1).exists()
@@ -32,8 +32,8 @@ def test_a_statement_updates_the_reps_own_progress_at_once_and_queues_the_rest(c
 
 def test_the_projector_applies_each_queued_statement_once(cast, article_course, deferred):
     lesson = _first_lesson(article_course)
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=40)
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=20)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=40)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=20)
     assert projector.drain() == 2
     assert projector.drain() == 0
     day = LearningDay.objects.get(user=cast.rep_a1)
@@ -54,7 +54,7 @@ def test_deferred_projections_equal_the_eager_ones(cast, article_course, setting
         lessons = list(article_course.latest_version.lessons.order_by("position"))
         for lesson in lessons:
             services.lesson_launch(rep=rep, lesson=lesson)
-            services.lesson_time_record(rep=rep, lesson=lesson, seconds=33)
+            time_reports.lesson_time_record(rep=rep, lesson=lesson, seconds=33)
             services.lesson_complete(rep=rep, lesson=lesson)
 
     history(cast.rep_a1)
@@ -74,8 +74,8 @@ def test_deferred_projections_equal_the_eager_ones(cast, article_course, setting
 
 def test_a_statement_that_breaks_a_projection_does_not_stop_the_others(cast, article_course, deferred, monkeypatch):
     lesson = _first_lesson(article_course)
-    bad = services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
-    services.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=10)
+    bad = time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
+    time_reports.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=10)
     real = projections.apply_day
 
     def breaks_on_the_bad_one(st):
@@ -97,8 +97,8 @@ def test_a_statement_that_breaks_a_projection_does_not_stop_the_others(cast, art
 @pytest.mark.django_db(transaction=True)
 def test_a_projector_killed_mid_batch_leaves_the_batch_queued(cast, article_course, deferred, monkeypatch):
     lesson = _first_lesson(article_course)
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
-    services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=15)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=15)
     real = projections.apply_day
     applied = []
 
@@ -118,13 +118,13 @@ def test_a_projector_killed_mid_batch_leaves_the_batch_queued(cast, article_cour
 
 
 def test_the_projector_command_drains_the_queue(cast, article_course, deferred):
-    services.lesson_time_record(rep=cast.rep_a1, lesson=_first_lesson(article_course), seconds=10)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=_first_lesson(article_course), seconds=10)
     call_command("run_projector", "--once")
     assert not PendingStatement.objects.exists() and LearningDay.objects.filter(user=cast.rep_a1).exists()
 
 
 def test_rebuilding_empties_the_queue(cast, article_course, deferred):
-    services.lesson_time_record(rep=cast.rep_a1, lesson=_first_lesson(article_course), seconds=10)
+    time_reports.lesson_time_record(rep=cast.rep_a1, lesson=_first_lesson(article_course), seconds=10)
     projections.rebuild_everything()
     assert not PendingStatement.objects.exists()
     assert LearningDay.objects.get(user=cast.rep_a1).seconds == 10
@@ -143,14 +143,14 @@ def test_a_progress_statement_costs_six_queries_all_projections_included(cast, v
     # A rep's first statement in a course also reads their agency, counts the course's lessons and inserts
     # the first rows (each in a savepoint, for the race with a concurrent first statement): once per course.
     with CaptureQueriesContext(connection) as queries:
-        services.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=10)
+        time_reports.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=10)
     assert len(queries) <= 12
     assert Statement.objects.filter(actor=cast.rep_a1).count() == 2
 
 
 def test_a_repeated_id_from_someone_else_is_refused(cast, article_course):
     lesson = _first_lesson(article_course)
-    st = services.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
+    st = time_reports.lesson_time_record(rep=cast.rep_a1, lesson=lesson, seconds=10)
     with pytest.raises(services.StatementError):
-        services.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=10, statement_id=st.id)
+        time_reports.lesson_time_record(rep=cast.rep_a2, lesson=lesson, seconds=10, statement_id=st.id)
     assert not Statement.objects.filter(actor=cast.rep_a2).exists()
