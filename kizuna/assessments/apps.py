@@ -12,12 +12,14 @@ class AssessmentsConfig(AppConfig):
 
         from . import kinds, vocab
         from .models import Question
-        from .projections import apply_statement, rebuild
+        from .projections import apply_statement, rebuild, rebuild_partner
 
         watch_content(Question)  # review cards change through the rep's own statements
         register_own(*vocab.OWN_TERMS)
         projections.register(
-            projections.AppProjection(name="assessments", apply=apply_statement, rebuild=rebuild, live=True)
+            projections.AppProjection(
+                name="assessments", apply=apply_statement, rebuild=rebuild, rebuild_partner=rebuild_partner, live=True
+            )
         )
         kinds.register_kinds()
 

@@ -23,12 +23,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from kizuna.catalog.selectors import topic_tags
 from kizuna.records import vocab as records_vocab
 from kizuna.records.models import Statement
-from kizuna.records.projections import statements_in_order
+from kizuna.records.projections import rebuild_in_passes, statements_in_order
 
 from . import spacing, vocab
 from .models import Attempt, AttemptAnswer, ItemStat, Question, QuizVersion, ReviewCard, TopicWeek
@@ -130,6 +131,10 @@ class _MemoryStore:
         self._versions: dict[int, QuizVersion] = {}
         self._questions = {str(k): pk for k, pk in Question.objects.values_list("key", "pk")}
         self._tags = dict(topic_tags().values_list("slug", "pk"))
+        # The statement being applied, and the last one that counted in each item statistic (a partner's
+        # rebuild adds up its passes' statistics: the last answer is the one with the highest seq).
+        self.seq = 0
+        self.stat_seqs: dict[tuple[int, int], int] = {}
 
     def attempt(self, key: str) -> Attempt | None:
         return self.attempts.get(key)
@@ -144,6 +149,8 @@ class _MemoryStore:
             self.answer_rows[str(obj.attempt.key)][str(obj.question_key)] = obj
         elif isinstance(obj, ReviewCard):
             self.card_rows[(obj.rep_id, obj.question_id)] = obj
+        elif isinstance(obj, ItemStat):
+            self.stat_seqs[(obj.question_id, obj.partner_id)] = self.seq
 
     def answers(self, attempt: Attempt) -> dict[str, AttemptAnswer]:
         return self.answer_rows[str(attempt.key)]
@@ -183,17 +190,20 @@ class _MemoryStore:
     def flush(self) -> None:
         pass
 
-    def write(self) -> int:
+    def write(self, *, stats: bool = True) -> int:
+        """Insert the rows derived (the item statistics too unless `stats` is False); return how many."""
         attempts = list(self.attempts.values())
         Attempt.objects.bulk_create(attempts, batch_size=2000)
         answers = [a for rows in self.answer_rows.values() for a in rows.values()]
         for answer in answers:
             answer.attempt_id = answer.attempt.pk
         AttemptAnswer.objects.bulk_create(answers, batch_size=2000)
-        ItemStat.objects.bulk_create(self.stats.values(), batch_size=2000)
+        if stats:
+            ItemStat.objects.bulk_create(self.stats.values(), batch_size=2000)
         TopicWeek.objects.bulk_create(self.weeks.values(), batch_size=2000)
         ReviewCard.objects.bulk_create(self.card_rows.values(), batch_size=2000)
-        return len(attempts) + len(answers) + len(self.stats) + len(self.weeks) + len(self.card_rows)
+        made = len(attempts) + len(answers) + len(self.weeks) + len(self.card_rows)
+        return made + (len(self.stats) if stats else 0)
 
 
 # --- The rules ------------------------------------------------------------------------------------------
@@ -441,7 +451,68 @@ def rebuild() -> int:
     ItemStat.objects.all().delete()
     TopicWeek.objects.all().delete()
     ReviewCard.objects.all().delete()
+    return _replay(None).write()
+
+
+def _replay(actors: list[int] | None) -> _MemoryStore:
+    """Derive the rows of the statements (of these reps, or everybody's) in memory. A rep's essays are graded
+    by someone else: every grade is read, and those of other reps' attempts find no attempt and count nothing."""
     store = _MemoryStore()
-    for st in statements_in_order(verbs=VERBS):
+    if actors is None:
+        statements = statements_in_order(verbs=VERBS)
+    else:
+        ours = Q(verb__in=VERBS, actor_id__in=actors) | Q(verb=vocab.GRADED.iri)
+        statements = Statement.objects.filter(ours).order_by("seq").iterator(chunk_size=5000)
+    for st in statements:
+        store.seq = st.seq
         _apply(st, store)
-    return store.write()
+    return store
+
+
+_STAT_SUMS = ("answered", "blank", "correct", "score_sum", "pairs", "x_sum", "x2_sum", "y_sum", "y2_sum", "xy_sum")
+
+
+def rebuild_partner(partner_id: int, rep_ids: list[int]) -> int:
+    """A partner's rebuild: its reps' attempts, answers, topic weeks and review cards from all their statements,
+    and the agency's item statistics, summed over the passes; other agencies' statistics stay as they are.
+
+    Every attempt counted in the agency's statistics was started by one of its reps, so the sums are a full
+    rebuild's; the last answer of a statistic is the one with the highest seq across the passes.
+    """
+    stats: dict[tuple[int, int], ItemStat] = {}
+    seqs: dict[tuple[int, int], int] = {}
+
+    def one_pass(group: list[int]) -> int:
+        for model in (Attempt, TopicWeek, ReviewCard):
+            model.objects.filter(rep_id__in=group).delete()
+        store = _replay(group)
+        for key, stat in store.stats.items():
+            if key[1] == partner_id:
+                _stat_add(stats, seqs, key, stat, store.stat_seqs.get(key, 0))
+        return store.write(stats=False)
+
+    made = rebuild_in_passes(rep_ids, one_pass)
+    ItemStat.objects.filter(partner_id=partner_id).delete()
+    ItemStat.objects.bulk_create(stats.values(), batch_size=2000)
+    return made + len(stats)
+
+
+def _stat_add(
+    stats: dict[tuple[int, int], ItemStat],
+    seqs: dict[tuple[int, int], int],
+    key: tuple[int, int],
+    stat: ItemStat,
+    seq: int,
+) -> None:
+    have = stats.get(key)
+    if have is None:
+        stats[key], seqs[key] = stat, seq
+        return
+    for name in _STAT_SUMS:
+        setattr(have, name, getattr(have, name) + getattr(stat, name))
+    counts = dict(have.option_counts or {})
+    for option, n in (stat.option_counts or {}).items():
+        counts[option] = counts.get(option, 0) + n
+    have.option_counts = counts
+    if seq > seqs[key]:
+        have.last_answered_at, seqs[key] = stat.last_answered_at, seq

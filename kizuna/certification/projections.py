@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from kizuna.records import vocab as records_vocab
-from kizuna.records.projections import statements_in_order
+from kizuna.records.projections import rebuild_in_passes, statements_in_order
 
 from . import vocab
 from .models import Evidence, Holding
@@ -93,8 +93,33 @@ def rebuild() -> int:
 
     Holding.objects.all().delete()
     Evidence.objects.all().delete()
+    _evidence_derive(None)
+    logger.info("certification: evidence rebuilt")
+    return holdings_derive(now=timezone.now())
+
+
+def rebuild_reps(rep_ids: list[int]) -> int:
+    """Derive these reps' evidence and holdings again (a partner's rebuild; no events are sent).
+
+    Certification is judged per rep, from the rep's own statements and the agency they belong to now, so these
+    are the rows a full rebuild makes for them; nobody else's are touched.
+    """
+    from .services import holdings_derive
+
+    now = timezone.now()
+
+    def one_pass(group: list[int]) -> int:
+        Holding.objects.filter(rep_id__in=group).delete()
+        Evidence.objects.filter(rep_id__in=group).delete()
+        _evidence_derive(group)
+        return holdings_derive(now=now, rep_ids=group)
+
+    return rebuild_in_passes(rep_ids, one_pass)
+
+
+def _evidence_derive(actors: list[int] | None) -> None:
     batch: list[Evidence] = []
-    for st in statements_in_order(verbs=[COMPLETED, PASSED, FAILED]):
+    for st in statements_in_order(verbs=[COMPLETED, PASSED, FAILED], actors=actors):
         evidence = evidence_of(st)
         if evidence is not None:
             batch.append(evidence)
@@ -102,5 +127,3 @@ def rebuild() -> int:
             Evidence.objects.bulk_create(batch)
             batch = []
     Evidence.objects.bulk_create(batch)
-    logger.info("certification: evidence rebuilt")
-    return holdings_derive(now=timezone.now())

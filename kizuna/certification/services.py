@@ -410,8 +410,8 @@ def certification_refresh(*, certification: Certification, now: datetime | None 
     return len(reps)
 
 
-def holdings_derive(*, now: datetime) -> int:
-    """Derive every holding from the evidence, writing no events (the projection's rebuild)."""
+def holdings_derive(*, now: datetime, rep_ids: list[int] | None = None) -> int:
+    """Derive every holding (or these reps') from the evidence, writing no events (the projection's rebuild)."""
     definitions = [d for d in _definitions(Certification.objects.filter(active=True)) if d.reqs]
     by_rep: dict[int, list[Evidence]] = {}
     course_ids = {r.course_id for d in definitions for r in d.reqs if r.kind == evaluation.COURSE}
@@ -420,7 +420,10 @@ def holdings_derive(*, now: datetime) -> int:
     wanted |= Q(kind=Evidence.Kind.QUIZ, ref__in=quiz_keys)
     if any(r.kind == evaluation.ROLEPLAY for d in definitions for r in d.reqs):
         wanted |= Q(kind=Evidence.Kind.ROLEPLAY)
-    for ev in Evidence.objects.filter(wanted).order_by("at", "id").iterator(chunk_size=5000):
+    evidence_rows = Evidence.objects.filter(wanted)
+    if rep_ids is not None:
+        evidence_rows = evidence_rows.filter(rep_id__in=rep_ids)
+    for ev in evidence_rows.order_by("at", "id").iterator(chunk_size=5000):
         by_rep.setdefault(ev.rep_id, []).append(ev)
     partners = _rep_partners(by_rep)
     counts: dict[int, int] = {}

@@ -16,6 +16,7 @@ from django.db.models import Case, F, JSONField, Q, Value, When
 
 from kizuna.ops.repcache import content_changed, rep_changed
 from kizuna.records import vocab
+from kizuna.records.projections import rebuild_in_passes
 
 from . import rules
 from .models import BadgeAward, PeriodScore, PointAward, RepScore
@@ -176,12 +177,13 @@ class _MemoryLedger:
 _COLUMNS = ("seq", "id", "actor_id", "partner_id", "verb", "object_type", "object_iri", "course_id", "res", "timestamp")
 
 
-def _rows(batch_size: int) -> Any:
+def _rows(batch_size: int, actors: list[int] | None = None) -> Any:
     """The statements that can score, in stored order; `result` only where scoring reads it.
 
     That is every statement of an awarding verb, every void, and of the rest only the first statement of each
     person's learning day (by stored order): the live projection ignores the others, since a day it has seen
     cannot move the streak. Skipping them in the database keeps the rebuild fast at millions of statements.
+    With `actors`, those people's statements only, and every void (anyone may void a person's statement).
     """
     from zoneinfo import ZoneInfo
 
@@ -192,8 +194,12 @@ def _rows(batch_size: int) -> Any:
     from kizuna.records.models import Statement
 
     award_verbs = sorted(rules._AWARD_VERBS())
+    theirs = Statement.objects.all() if actors is None else Statement.objects.filter(actor_id__in=actors)
+    awarding_q = Q(partner__isnull=False, verb__in=award_verbs)
+    if actors is not None:
+        awarding_q &= Q(actor_id__in=actors)
     day_firsts = (
-        Statement.objects.filter(partner__isnull=False)
+        theirs.filter(partner__isnull=False)
         .exclude(verb__in=sorted(rules.not_learning_verbs()))
         .annotate(day=TruncDate("timestamp", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         .values("actor_id", "day")
@@ -206,7 +212,7 @@ def _rows(batch_size: int) -> Any:
         output_field=JSONField(),
     )
     awarding = (
-        Statement.objects.filter(Q(partner__isnull=False, verb__in=award_verbs) | Q(verb=vocab.VOIDED.iri))
+        Statement.objects.filter(awarding_q | Q(verb=vocab.VOIDED.iri))
         .order_by("seq")
         .annotate(res=result)
         .values_list(*_COLUMNS)
@@ -227,14 +233,14 @@ def _rows(batch_size: int) -> Any:
             yield values
 
 
-def rebuild(*, batch_size: int = 5000) -> int:
-    """Throw the points, totals and badges away and score every statement again under the current rules."""
+def _derive(actors: list[int] | None, batch_size: int) -> tuple[dict[int, RepScore], _MemoryLedger]:
+    """Score the statements (of these people, or everybody's) again in memory, under the current rules."""
     loader = rules.RulesLoader()
     ruleset = loader()
     ledger = _MemoryLedger()
     scores: dict[int, RepScore] = {}
     award_verbs = rules._AWARD_VERBS()
-    for values in _rows(batch_size):
+    for values in _rows(batch_size, actors):
         st = _Row(values)
         target = rules.voided_target(st)
         if target is not None:
@@ -261,14 +267,43 @@ def rebuild(*, batch_size: int = 5000) -> int:
         for badge in outcome.badges:
             ledger.badges[badge.user_id].add(badge.badge_id)
             ledger.badge_rows.append(badge)
+    return scores, ledger
+
+
+def _write(scores: dict[int, RepScore], ledger: _MemoryLedger, batch_size: int) -> int:
+    RepScore.objects.bulk_create(scores.values(), batch_size=batch_size)
+    PointAward.objects.bulk_create(ledger.awards.values(), batch_size=batch_size)
+    PeriodScore.objects.bulk_create(ledger.periods.values(), batch_size=batch_size)
+    BadgeAward.objects.bulk_create(ledger.badge_rows, batch_size=batch_size)
+    return len(scores) + len(ledger.awards) + len(ledger.periods) + len(ledger.badge_rows)
+
+
+def rebuild(*, batch_size: int = 5000) -> int:
+    """Throw the points, totals and badges away and score every statement again under the current rules."""
+    scores, ledger = _derive(None, batch_size)
     with transaction.atomic():
         PointAward.objects.all().delete()
         PeriodScore.objects.all().delete()
         BadgeAward.objects.all().delete()
         RepScore.objects.all().delete()
-        RepScore.objects.bulk_create(scores.values(), batch_size=batch_size)
-        PointAward.objects.bulk_create(ledger.awards.values(), batch_size=batch_size)
-        PeriodScore.objects.bulk_create(ledger.periods.values(), batch_size=batch_size)
-        BadgeAward.objects.bulk_create(ledger.badge_rows, batch_size=batch_size)
+        made = _write(scores, ledger, batch_size)
         content_changed()  # every strip and ranking
-    return len(scores) + len(ledger.awards) + len(ledger.periods) + len(ledger.badge_rows)
+    return made
+
+
+def rebuild_reps(rep_ids: list[int]) -> int:
+    """Score these people's statements again and replace their points, totals and badges (a partner's rebuild).
+
+    Everything here is one person's (rankings are read from the per-period totals), so their rows are the ones
+    a full rebuild makes; nobody else's are touched.
+    """
+
+    def one_pass(group: list[int]) -> int:
+        scores, ledger = _derive(group, 5000)
+        for model in (PointAward, PeriodScore, BadgeAward, RepScore):
+            model.objects.filter(user_id__in=group).delete()
+        return _write(scores, ledger, 5000)
+
+    made = rebuild_in_passes(rep_ids, one_pass)
+    rep_changed(*rep_ids)
+    return made

@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from kizuna.records import vocab as rv
 from kizuna.records.models import Statement
+from kizuna.records.projections import rebuild_in_passes
 
 from . import vocab
 from .models import CourseCompletion, LearningMonth, Recognition
@@ -226,10 +227,30 @@ def rebuild() -> int:
     return len(memory.months) + len(memory.completions) + len(memory.recognitions)
 
 
-def _all_relevant() -> Iterable[Statement]:
+def rebuild_reps(rep_ids: list[int]) -> int:
+    """Derive these reps' rollups again from all their statements (a partner's rebuild): every row here is one
+    rep's, counted from their own statements and the voids of them (whoever voids)."""
+
+    def one_pass(group: list[int]) -> int:
+        LearningMonth.objects.filter(rep_id__in=group).delete()
+        CourseCompletion.objects.filter(rep_id__in=group).delete()
+        Recognition.objects.filter(rep_id__in=group).delete()
+        memory = replay(_all_relevant(group))
+        LearningMonth.objects.bulk_create(memory.months.values(), batch_size=5000)
+        CourseCompletion.objects.bulk_create(memory.completions.values(), batch_size=5000)
+        Recognition.objects.bulk_create(memory.recognitions.values(), batch_size=5000)
+        return len(memory.months) + len(memory.completions) + len(memory.recognitions)
+
+    return rebuild_in_passes(rep_ids, one_pass)
+
+
+def _all_relevant(actors: list[int] | None = None) -> Iterable[Statement]:
     # A void's object type is whatever the voiding app gave its StatementRef: read every void.
+    counted = Q(verb__in=verbs(), object_type__in=object_types())
+    if actors is not None:
+        counted &= Q(actor_id__in=actors)
     return (
-        Statement.objects.filter(Q(verb=rv.VOIDED.iri) | Q(verb__in=verbs(), object_type__in=object_types()))
+        Statement.objects.filter(Q(verb=rv.VOIDED.iri) | counted)
         .order_by("seq")
         .only(
             "seq",

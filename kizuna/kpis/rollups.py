@@ -24,8 +24,14 @@ COMPLETION_MAX_AGE = timedelta(minutes=15)
 SUMS = ("calls", "appointments", "deals", "revenue")
 
 
-def _aggregate(pairs: Iterable[tuple[int, date]] | None) -> list[SalesMonth]:
+def _aggregate(
+    pairs: Iterable[tuple[int, date]] | None, *, partner_id: int | None = None, month: date | None = None
+) -> list[SalesMonth]:
     figures = SalesFigure.objects.all()
+    if partner_id is not None:
+        figures = figures.filter(partner_id=partner_id)
+    if month is not None:
+        figures = figures.filter(period=month)
     wanted = None
     if pairs is not None:
         wanted = set(pairs)
@@ -61,6 +67,22 @@ def sales_months_rebuild() -> int:
         SalesMonth.objects.all().delete()
         rows = _aggregate(None)
         SalesMonth.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def sales_months_rebuild_partner(partner_id: int, _rep_ids: list[int]) -> int:
+    """Derive one agency's rollup rows again from its figures (a partner's rebuild); other agencies' stay."""
+    SalesMonth.objects.filter(partner_id=partner_id).delete()
+    rows = _aggregate(None, partner_id=partner_id)
+    SalesMonth.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def sales_months_rebuild_month(month: date) -> int:
+    """Derive one month's rollup rows (every agency's) again from that month's figures."""
+    SalesMonth.objects.filter(month=month).delete()
+    rows = _aggregate(None, month=month)
+    SalesMonth.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 
@@ -113,6 +135,11 @@ def completion_for(*, partners: Sequence[Organization]) -> dict[tuple[int, int |
     for s in completion_refresh(partners=stale):
         snapshots[(s.partner_id, s.team_id)] = s
     return snapshots
+
+
+def completion_refresh_partner(partner_id: int, _rep_ids: list[int]) -> int:
+    """Recount one agency's snapshot (a partner's rebuild, after its reps' progress was derived again)."""
+    return len(completion_refresh(partners=list(Organization.objects.filter(pk=partner_id))))
 
 
 def completion_refresh_all() -> int:

@@ -314,9 +314,12 @@ class AppProjection:
     rebuild: Callable[[], int]
     live: bool = False
     apply_batch: Callable[[list[Statement]], None] | None = None
-    # Optional narrower rebuilds (`rebuild_projections --partner/--month`), each in bounded memory:
-    # these reps' rows from all their statements; that month's rows from the partitions it can lie in.
+    # Optional narrower rebuilds (`rebuild_projections --partner/--month`), each in bounded memory
+    # (`rebuild_in_passes`): these reps' rows from all their statements; with `rebuild_partner` also the rows
+    # the agency keeps for all its reps together (choice counts, item statistics, rollups), and only that
+    # agency's; that month's rows from the partitions it can lie in. One of the first two serves `--partner`.
     rebuild_reps: Callable[[list[int]], int] | None = None
+    rebuild_partner: Callable[[int, list[int]], int] | None = None
     rebuild_month: Callable[[date], int] | None = None
 
 
@@ -390,12 +393,37 @@ def rebuild_transaction(*, progress: Progress = QUIET) -> Iterator[None]:
     """
     with _sqlite_rebuild_file_lock(progress), transaction.atomic():
         if connection.vendor == "postgresql":
+            from .projector import _LOCK_KEY as projector_lock_key
+
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_REBUILD_LOCK_KEY])
                 if not cursor.fetchone()[0]:
                     progress.log(_("Another rebuild is running: waiting for it to finish"))
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REBUILD_LOCK_KEY])
+                # The background projector pauses until the rebuild commits (its batch under way ends first):
+                # it never applies a statement to rows the rebuild is deriving, and what it has queued by then
+                # is settled by the rebuild (`pending_settle`). On SQLite the write lock does the same.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [projector_lock_key])
         yield
+
+
+def pending_settle(*, rep_ids: list[int] | None = None) -> int:
+    """Settle the background projector's queue before a narrow rebuild, so no statement counts twice.
+
+    With `rep_ids` (a partner's rebuild, which derives every projection of these reps again): their queued
+    statements come off the queue, as the full rebuild empties it. Without (a month's, which derives only some
+    projections): the queue is projected now, in the rebuild's transaction. Returns how many statements.
+    """
+    if rep_ids is None:
+        from .projector import drain
+
+        return drain()
+
+    def forget(group: list[int]) -> int:
+        theirs = Statement.objects.filter(actor_id__in=group).values("seq")
+        return PendingStatement.objects.filter(seq__in=theirs).delete()[0]
+
+    return rebuild_in_passes(rep_ids, forget)
 
 
 @contextmanager
@@ -431,29 +459,50 @@ def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:
     return counts
 
 
+def _narrow_rebuild(
+    projection: AppProjection, *, partner_id: int | None, rep_ids: list[int], month: date | None
+) -> Callable[[], int] | None:
+    """The projection's rebuild for one agency (its reps) or one month, or None when it has none."""
+    if month is not None:
+        by_month = projection.rebuild_month
+        return None if by_month is None else lambda: by_month(month)
+    by_partner, by_reps = projection.rebuild_partner, projection.rebuild_reps
+    if by_partner is not None and partner_id is not None:
+        return lambda: by_partner(partner_id, rep_ids)
+    return None if by_reps is None else lambda: by_reps(rep_ids)
+
+
 def rebuild_apps_narrow(
-    *, rep_ids: list[int] | None = None, month: date | None = None, progress: Progress = QUIET
+    *,
+    partner_id: int | None = None,
+    rep_ids: list[int] | None = None,
+    month: date | None = None,
+    progress: Progress = QUIET,
 ) -> tuple[dict[str, int], list[str]]:
-    """Rebuild the apps' projections that can be rebuilt for some reps (or one month) only: (counts, the names
-    of those that cannot, which only the full `rebuild_everything` derives again)."""
+    """Rebuild the apps' projections that can be rebuilt for one agency (its reps) or one month only: (counts,
+    the names of those that cannot, which only the full `rebuild_everything` derives again)."""
     counts: dict[str, int] = {}
     skipped = []
     for projection in _APP_PROJECTIONS.values():
-        narrow = projection.rebuild_reps if month is None else projection.rebuild_month
+        narrow = _narrow_rebuild(projection, partner_id=partner_id, rep_ids=rep_ids or [], month=month)
         if narrow is None:
             skipped.append(projection.name)
             continue
         with transaction.atomic():
-            counts[projection.name] = narrow(rep_ids or []) if month is None else narrow(month)  # type: ignore[arg-type]
+            counts[projection.name] = narrow()
         progress.log(_("Rebuilt %(name)s") % {"name": projection.name})
     return counts, skipped
 
 
 def partner_rep_ids(partner_id: int) -> list[int]:
-    """The people with statements for this agency (a partner's rebuild rebuilds them), in id order."""
-    return sorted(
-        Statement.objects.filter(partner_id=partner_id).order_by().values_list("actor_id", flat=True).distinct()
-    )
+    """The people a partner's rebuild rebuilds, in id order: those with statements for this agency and its reps
+    now (a rep who moved in keeps rows judged under it, a certification's holding). Each is rebuilt whole, from
+    all their statements whichever agency they were sent for, so their rows are the ones a full rebuild makes."""
+    from kizuna.orgs.models import Membership
+
+    senders = Statement.objects.filter(partner_id=partner_id).order_by().values_list("actor_id", flat=True)
+    members = Membership.objects.filter(organization_id=partner_id, role=Membership.Role.REP)
+    return sorted({*senders.distinct(), *members.values_list("user_id", flat=True)})
 
 
 # Every field the projectors read: one left out is fetched by one query per statement (object_type was).

@@ -21,7 +21,11 @@ class ScenariosConfig(AppConfig):
         register_rollout_kind(SCENARIO_ROLLOUT)
         projections.register(
             projections.AppProjection(
-                name="scenarios", apply=own_projections.apply_statement, rebuild=own_projections.rebuild, live=True
+                name="scenarios",
+                apply=own_projections.apply_statement,
+                rebuild=own_projections.rebuild,
+                rebuild_partner=own_projections.rebuild_partner,
+                live=True,
             )
         )
         kinds.register(content_kind.SCENARIO_KIND)

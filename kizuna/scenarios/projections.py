@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from kizuna.records import vocab as records_vocab
-from kizuna.records.projections import statements_in_order
+from kizuna.records.projections import rebuild_in_passes, statements_in_order
 
 from . import vocab
 from .models import Attempt, NodeChoiceCount, ScenarioVersion
@@ -150,22 +150,25 @@ def _count_increment(version_id: int, node_key: str, choice_key: str, partner_id
         rows.update(count=F("count") + 1)
 
 
-def _scenario_statements() -> Any:
+def _scenario_statements(actors: list[int] | None = None) -> Any:
     by_scenario = statements_in_order(
-        verbs=[vocab.ATTEMPTED.iri, records_vocab.COMPLETED.iri], object_type=vocab.TYPE_SCENARIO.iri
+        verbs=[vocab.ATTEMPTED.iri, records_vocab.COMPLETED.iri], object_type=vocab.TYPE_SCENARIO.iri, actors=actors
     )
-    by_interaction = statements_in_order(verbs=[records_vocab.ANSWERED.iri], object_type=vocab.TYPE_INTERACTION.iri)
+    by_interaction = statements_in_order(
+        verbs=[records_vocab.ANSWERED.iri], object_type=vocab.TYPE_INTERACTION.iri, actors=actors
+    )
     return heapq.merge(by_scenario, by_interaction, key=lambda st: st.seq)
 
 
-def rebuild(*, batch_size: int = 5000) -> int:
-    """Throw attempts and choice counts away and derive them again from the statements; return the row count."""
-    Attempt.objects.all().delete()
-    NodeChoiceCount.objects.all().delete()
+_Counts = dict[tuple[int, str, str, int], int]
+
+
+def _derive(actors: list[int] | None) -> tuple[dict[str, Attempt], _Counts]:
+    """The attempts and choice counts of the statements (of these reps, or everybody's), in memory."""
     graphs: dict[int, Graph | None] = {}
     attempts: dict[str, Attempt] = {}
-    counts: dict[tuple[int, str, str, int], int] = {}
-    for st in _scenario_statements():
+    counts: _Counts = {}
+    for st in _scenario_statements(actors):
         version_id = _version_id(st)
         if version_id is None:
             continue
@@ -185,7 +188,10 @@ def rebuild(*, batch_size: int = 5000) -> int:
         key = _count_key(st, version_id)
         if key is not None and len(updated.step_ids) > steps_before:
             counts[key] = counts.get(key, 0) + 1
-    Attempt.objects.bulk_create(attempts.values(), batch_size=batch_size)
+    return attempts, counts
+
+
+def _counts_write(counts: _Counts, batch_size: int) -> None:
     NodeChoiceCount.objects.bulk_create(
         [
             NodeChoiceCount(version_id=v, node_key=n, choice_key=c, partner_id=p, count=count)
@@ -193,4 +199,36 @@ def rebuild(*, batch_size: int = 5000) -> int:
         ],
         batch_size=batch_size,
     )
+
+
+def rebuild(*, batch_size: int = 5000) -> int:
+    """Throw attempts and choice counts away and derive them again from the statements; return the row count."""
+    Attempt.objects.all().delete()
+    NodeChoiceCount.objects.all().delete()
+    attempts, counts = _derive(None)
+    Attempt.objects.bulk_create(attempts.values(), batch_size=batch_size)
+    _counts_write(counts, batch_size)
     return len(attempts) + len(counts)
+
+
+def rebuild_partner(partner_id: int, rep_ids: list[int]) -> int:
+    """A partner's rebuild: its reps' attempts, and the agency's choice counts, from all their statements.
+
+    Every statement counted for the agency is one of its reps' (a rep sends for their agency), so summing the
+    passes' counts for this agency gives a full rebuild's rows; other agencies' counts stay as they are.
+    """
+    counts: _Counts = {}
+
+    def one_pass(group: list[int]) -> int:
+        Attempt.objects.filter(rep_id__in=group).delete()
+        attempts, group_counts = _derive(group)
+        Attempt.objects.bulk_create(attempts.values(), batch_size=5000)
+        for key, count in group_counts.items():
+            if key[3] == partner_id:
+                counts[key] = counts.get(key, 0) + count
+        return len(attempts)
+
+    made = rebuild_in_passes(rep_ids, one_pass)
+    NodeChoiceCount.objects.filter(partner_id=partner_id).delete()
+    _counts_write(counts, 5000)
+    return made + len(counts)

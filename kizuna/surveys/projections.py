@@ -3,7 +3,7 @@
 from typing import Any
 
 from kizuna.records.models import Statement
-from kizuna.records.projections import statements_in_order
+from kizuna.records.projections import rebuild_in_passes, statements_in_order
 
 from . import vocab
 from .models import SurveyResponse, SurveyVersion
@@ -43,9 +43,24 @@ def apply_statement(st: Statement) -> None:
 def rebuild() -> int:
     """Throw the responses away and derive them again from the statements."""
     SurveyResponse.objects.all().delete()
+    return _derive(None)
+
+
+def rebuild_reps(rep_ids: list[int]) -> int:
+    """Derive these reps' responses again from all their statements (a partner's rebuild)."""
+
+    def one_pass(group: list[int]) -> int:
+        SurveyResponse.objects.filter(rep_id__in=group).delete()
+        return _derive(group)
+
+    return rebuild_in_passes(rep_ids, one_pass)
+
+
+def _derive(actors: list[int] | None) -> int:
     existing_versions = set(SurveyVersion.objects.values_list("pk", flat=True))
     rows: dict[tuple[int, int], SurveyResponse] = {}
-    for st in statements_in_order(verbs=[vocab.COMPLETED.iri], object_type=vocab.TYPE_SURVEY.iri):
+    statements = statements_in_order(verbs=[vocab.COMPLETED.iri], object_type=vocab.TYPE_SURVEY.iri, actors=actors)
+    for st in statements:
         response = _response_for(st)
         if response is None or response.version_id not in existing_versions:
             continue

@@ -320,3 +320,25 @@ def test_the_authors_preview_shows_a_description_as_text_and_counts_only_questio
     client.force_login(cast.author)
     page = client.get(reverse("assessments:studio_quiz_preview", args=[Quiz.objects.get().pk])).content.decode()
     assert "第3問(全3問)" in page and "第0問" not in page and "全4問" not in page
+
+
+def test_a_partners_rebuild_reads_the_grades_others_gave_its_reps_essays(cast, essay_lesson):
+    from kizuna.records.tests.partner_rebuild import Table, assert_partner_rebuild, partner_rows, rep_rows
+
+    for rep in (cast.rep_a1, cast.rep_a2, cast.rep_b1):
+        attempt = _start(cast, essay_lesson, rep)
+        keys = _answer(rep, attempt, essay_lesson)
+        submitted = services.attempt_submit(rep=rep, attempt=attempt, statement_id=sid())
+        services.essay_grade(  # by the principal's coach: a statement of someone outside the agency
+            grader=cast.coach, attempt=submitted, question_key=keys["割引の説明"], levels={"1": 3}, statement_id=sid()
+        )
+    assert not Attempt.objects.filter(grading_pending=True).exists()
+    assert_partner_rebuild(
+        cast,
+        ("assessments",),
+        [
+            Table(Attempt, ("key", "rep_id", "score", "passed", "grading_pending"), rep_rows()),
+            Table(AttemptAnswer, ("attempt__key", "question_key", "score", "graded_by_id"), rep_rows("attempt__rep")),
+            Table(ItemStat, ("question_id", "partner_id", "answered", "score_sum", "last_answered_at"), partner_rows),
+        ],
+    )

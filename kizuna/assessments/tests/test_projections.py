@@ -198,3 +198,28 @@ def test_weak_topic_weeks_sum_every_answer_per_rep_topic_and_week(cast, question
     price = questions["single"].topics.get()
     rows = TopicWeek.objects.filter(rep=cast.rep_b1, topic=price)
     assert [(r.answered, r.correct, r.score_sum) for r in rows] == [(3, 0, 0)]  # single, multiple, numerical wrong
+
+
+def test_a_partners_rebuild_gives_the_full_rebuilds_rows_and_leaves_the_other_agency(cast, questions):
+    from kizuna.records.tests.partner_rebuild import Table, assert_partner_rebuild, partner_rows, rep_rows
+
+    run_history(cast, questions)
+    attempt = ("key", "rep_id", "partner_id", "quiz_version_id", "submitted_at", "score", "passed", "layout")
+    answer = ("attempt__key", "question_key", "answer", "score", "correct", "answered_at", "statement_seq")
+    stat = (
+        *("question_id", "partner_id", "answered", "blank", "correct", "score_sum", "pairs", "x_sum", "xy_sum"),
+        *("option_counts", "last_answered_at"),
+    )
+    week = ("rep_id", "partner_id", "topic_id", "week", "answered", "correct", "score_sum")
+    card = ("rep_id", "question_id", "state", "stability", "difficulty", "due", "reviews", "lapses")
+    assert_partner_rebuild(
+        cast,
+        ("assessments",),
+        [
+            Table(Attempt, attempt, rep_rows()),
+            Table(AttemptAnswer, answer, rep_rows("attempt__rep")),
+            Table(ItemStat, stat, partner_rows),
+            Table(TopicWeek, week, rep_rows()),
+            Table(ReviewCard, card, rep_rows()),
+        ],
+    )

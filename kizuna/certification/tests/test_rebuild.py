@@ -51,3 +51,21 @@ def test_a_reopened_certification_rebuilds_to_the_same_suspension(cast, article_
     assert live[0][0][3] == "suspended"
     rebuild()
     assert _snapshot() == live
+
+
+def test_a_partners_rebuild_gives_the_full_rebuilds_rows_and_leaves_the_other_agency(cast, article_course):
+    from kizuna.records.tests.partner_rebuild import Table, assert_partner_rebuild, rep_rows
+
+    cert = product_certification(cast, article_course)
+    quiz_key = uuid.uuid4()
+    services.requirement_add(certification=cert, kind="quiz", label="確認テスト", quiz_key=quiz_key, min_score=80)
+    finish_course(cast.rep_a1, article_course)
+    quiz_result(cast.rep_a1, quiz_key, 0.9)
+    quiz_result(cast.rep_a2, quiz_key, 0.5, passed=False)
+    quiz_result(cast.rep_b1, quiz_key, 0.95)
+    evidence = ("statement_id", "rep_id", "kind", "course_id", "lesson_id", "ref", "score", "passed", "at")
+    assert_partner_rebuild(
+        cast,
+        ("certification",),
+        [Table(Evidence, evidence, rep_rows()), Table(Holding, FIELDS, rep_rows())],
+    )

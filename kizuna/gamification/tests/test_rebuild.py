@@ -109,3 +109,21 @@ def test_rebuild_keeps_statements_after_a_late_earlier_day_consistent(cast):
     live = _snapshot()
     rebuild()
     assert _snapshot() == live
+
+
+def test_a_partners_rebuild_gives_the_full_rebuilds_rows_and_leaves_the_other_agency(cast, article_course):
+    from kizuna.records.tests.partner_rebuild import Table, assert_partner_rebuild, rep_rows
+
+    _history(cast, article_course)
+    quiz(cast.rep_b1, scaled=1.0, when=at(1))  # agency B's rep earns a badge too
+    mine = rep_rows("user")
+    assert_partner_rebuild(
+        cast,
+        ("gamification",),
+        [
+            Table(PointAward, ("statement_id", "user_id", "partner_id", "kind", "ref", "points", "awarded_at"), mine),
+            Table(RepScore, ("user_id", "partner_id", "points", "level", "streak", "last_day", "counts"), mine),
+            Table(PeriodScore, ("user_id", "partner_id", "period", "start", "points"), mine),
+            Table(BadgeAward, ("user_id", "badge_id", "statement_id", "awarded_at", "assertion"), mine),
+        ],
+    )

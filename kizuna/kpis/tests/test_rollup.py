@@ -63,3 +63,31 @@ def test_the_rebuild_makes_the_same_rows_as_the_live_rollup(cast: Any, article_c
     assert live[0] and live[1] and live[2]
     projections.rebuild()
     assert _rows() == live
+
+
+def test_a_partners_rebuild_gives_the_full_rebuilds_rows_and_leaves_the_other_agency(
+    cast: Any, article_course: Any
+) -> None:
+    from kizuna.kpis.models import CompletionSnapshot, SalesMonth
+    from kizuna.records.tests.partner_rebuild import Table, assert_partner_rebuild, partner_rows, rep_rows
+
+    _learn(cast)
+    builders.void(cast.rep_b1, builders.recognition(cast.rep_a2, OCT), OCT)  # voided by another agency's rep
+    for rep in (cast.rep_a2, cast.rep_b1):
+        for lesson in article_course.latest_version.lessons.all():
+            records.lesson_complete(rep=rep, lesson=lesson)
+    builders.figures(cast.admin, cast.rep_a1, SEP, 100, 10, 2, 1000)
+    builders.figures(cast.admin, cast.rep_b1, SEP, 10, 1, 1, 5)
+    month = [f.name for f in LearningMonth._meta.fields if f.name not in ("id", "rep", "partner")]
+    sums = ("month", "reps", "calls", "appointments", "deals", "revenue")
+    assert_partner_rebuild(
+        cast,
+        ("kpis", "kpis_sales", "kpis_completion"),
+        [
+            Table(LearningMonth, ("rep_id", "partner_id", *month), rep_rows()),
+            Table(CourseCompletion, ("rep_id", "partner_id", "course_id", "completed_at"), rep_rows()),
+            Table(Recognition, ("statement_id", "rep_id", "month", "kind", "voided"), rep_rows()),
+            Table(SalesMonth, ("partner_id", *sums), partner_rows),
+            Table(CompletionSnapshot, ("partner_id", "team_id", "reps", "required", "completed"), partner_rows),
+        ],
+    )

@@ -52,3 +52,16 @@ def test_choice_counts_are_per_partner_and_leave_out_the_principal(cast, complai
         ("opening", "apologize-first", cast.partner_a.pk): 1,
         ("opening", "apologize-first", cast.partner_b.pk): 1,
     }
+
+
+def test_a_partners_rebuild_gives_the_full_rebuilds_rows_and_leaves_the_other_agency(cast, complaint_version):
+    from kizuna.records.tests.partner_rebuild import Table, assert_partner_rebuild, partner_rows, rep_rows
+
+    play(cast.rep_a1, complaint_version, REFERENCE_PATH)
+    play(cast.rep_a2, complaint_version, ["apologize-first"])  # the agency's counts add up over its reps
+    play(cast.rep_b1, complaint_version, ["apologize-first"])
+    assert_partner_rebuild(
+        cast,
+        ("scenarios",),
+        [Table(Attempt, ATTEMPT_FIELDS, rep_rows()), Table(NodeChoiceCount, COUNT_FIELDS, partner_rows)],
+    )

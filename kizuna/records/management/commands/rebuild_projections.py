@@ -9,6 +9,7 @@ from kizuna.orgs.selectors import partner_by_code
 from kizuna.records.partitions import parse_month
 from kizuna.records.projections import (
     partner_rep_ids,
+    pending_settle,
     rebuild_all,
     rebuild_apps_narrow,
     rebuild_everything,
@@ -20,16 +21,17 @@ from kizuna.records.projections import (
 class Command(BaseCommand):
     help = (
         "Throw away the progress projections and derive them again from the statements, partition by partition. "
-        "--partner CODE: only the reps with statements for that agency (records' progress and learning days, and "
-        "the apps' projections that can be rebuilt per rep); --month YYYY-MM: only that month's learning days (and "
-        "the apps' projections that can be rebuilt per month). The others are named: rebuild them with a full run. "
-        "Each run is one transaction, one at a time across every server: a second waits for the first; a run "
-        "stopped mid-way changes nothing."
+        "--partner CODE: that agency's reps (those with statements for it and its reps now), every projection of "
+        "theirs from all their statements, and the rows the agency keeps for all its reps together (choice counts, "
+        "item statistics, KPI rollups); other agencies' rows are untouched. --month YYYY-MM: that month's learning "
+        "days, learning time and sales rollup; the projections that span months are named: rebuild them with a "
+        "full run. Each run is one transaction, one at a time across every server: a second waits for the first; "
+        "a run stopped mid-way changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--partner", metavar="CODE", help="the agency's code: rebuild its reps only")
-        parser.add_argument("--month", metavar="YYYY-MM", help="rebuild that month's learning days only")
+        parser.add_argument("--month", metavar="YYYY-MM", help="rebuild that month's rows only (learning days…)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["partner"] and options["month"]:
@@ -39,14 +41,17 @@ class Command(BaseCommand):
                 partner = partner_by_code(code=options["partner"])
                 if partner is None:
                     raise CommandError(f"No agency has the code {options['partner']!r}.")
+                rep_ids = partner_rep_ids(partner.pk)
+                pending_settle(rep_ids=rep_ids)
                 counts = rebuild_all(partner_id=partner.pk, progress=progress)
-                apps, skipped = rebuild_apps_narrow(rep_ids=partner_rep_ids(partner.pk), progress=progress)
+                apps, skipped = rebuild_apps_narrow(partner_id=partner.pk, rep_ids=rep_ids, progress=progress)
                 counts.update(apps)
             elif options["month"]:
                 try:
                     month = parse_month(options["month"])
                 except ValueError as err:
                     raise CommandError(f"--month takes YYYY-MM, not {options['month']!r}.") from err
+                pending_settle()
                 counts = rebuild_month(month=month, progress=progress)
                 apps, skipped = rebuild_apps_narrow(month=month, progress=progress)
                 counts.update(apps)
