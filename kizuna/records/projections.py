@@ -445,7 +445,7 @@ def _sqlite_rebuild_file_lock(progress: Progress) -> Iterator[None]:
 
 
 def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:
-    """Rebuild records' projections and every registered app's (meant for a quiet site, as the replay is not atomic).
+    """Rebuild records' projections and every registered app's (exact on a quiet site: docs/statements-at-scale.md).
 
     Every statement stored so far is replayed, so the background projector's queue is emptied first.
     """
