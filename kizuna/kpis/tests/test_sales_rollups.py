@@ -54,3 +54,14 @@ def test_the_completion_snapshot_counts_required_courses_and_refreshes_when_stal
     assert snapshots[(cast.partner_a.pk, None)].completed == 1
     assert snapshots[(cast.partner_a.pk, cast.team_a1.pk)].rate == 100.0
     assert snapshots[(cast.partner_a.pk, cast.team_a2.pk)].rate == 0.0
+
+
+def test_a_months_rebuild_redoes_that_months_rows_only(cast: Any) -> None:
+    builders.figures(cast.admin, cast.rep_a1, SEP, 100, 10, 2, 1000)
+    builders.figures(cast.admin, cast.rep_b1, SEP, 10, 1, 1, 5)
+    builders.figures(cast.admin, cast.rep_a1, OCT, 50, 5, 1, 500)
+    live = _rows()
+    SalesMonth.objects.update(calls=0)
+    assert rollups.sales_months_rebuild_month(SEP) == 2
+    assert [row for row in _rows() if row[1] == SEP] == [row for row in live if row[1] == SEP]
+    assert SalesMonth.objects.get(month=OCT).calls == 0  # another month: untouched
