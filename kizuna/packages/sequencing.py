@@ -19,8 +19,12 @@ package the server decides, from the rep's SCO states, what may be delivered:
   atLeastPercent of the children, or the spec's default rules); the lesson is done when the organization is
   satisfied, or completed and not failed.
 
-Not run (ignored, so the package behaves as if they were absent): post- and exit-condition rules, objective
-maps and global objectives, measure conditions and measure rollup, rollup considerations (requiredFor…),
+Objective maps are followed inside the package: a rule condition on a referenced objective, or a primary
+objective with no status of its own, reads the satisfaction of the activity whose primary objective writes that
+global objective (as ADL's golf samples chain their SCOs).
+
+Not run (ignored, so the package behaves as if they were absent): post- and exit-condition rules, global
+objectives shared across packages, completion and measure in objective maps, measure conditions and measure rollup, rollup considerations (requiredFor…),
 attempt limits and duration limits on clusters, ``stopForwardTraversal``, randomization, selection and delivery
 controls. See docs/packages.md.
 """
@@ -75,7 +79,10 @@ def _conditions(parent: Element | None, kind: str) -> list[dict[str, Any]]:
     for cond in _children(parent, kind):
         name = _attr(cond, "condition")
         # A condition we do not run (a measure test) is kept as "unknown": it never holds.
-        found.append({"c": name if name in CONDITIONS else "unknown", "not": _attr(cond, "operator") == "not"})
+        row = {"c": name if name in CONDITIONS else "unknown", "not": _attr(cond, "operator") == "not"}
+        if _attr(cond, "referencedObjective"):
+            row["ref"] = _attr(cond, "referencedObjective")
+        found.append(row)
     return found
 
 
@@ -95,19 +102,50 @@ def _sequencing_parts(element: Element, collections: dict[str, Element]) -> dict
     return parts
 
 
+def _objectives(element: Element, collections: dict[str, Element], node: dict[str, Any]) -> None:
+    """The objective maps inside the package: which global objective the activity's primary objective writes
+    (writeSatisfiedStatus), and which global objective each of its objectives reads (readSatisfiedStatus)."""
+    own = _child(element, "sequencing")
+    if own is None:
+        return
+    objectives = _child(own, "objectives")
+    if objectives is None:
+        objectives = _child(collections.get(_attr(own, "IDRef")), "objectives")
+    writes, reads = [], {}
+    for objective in [*_children(objectives, "primaryObjective"), *_children(objectives, "objective")]:
+        name = _attr(objective, "objectiveID")
+        primary = _local(objective.tag) == "primaryObjective"
+        if primary and name:
+            node["primary"] = name
+        for info in _children(objective, "mapInfo"):
+            target = _attr(info, "targetObjectiveID")
+            if not target:
+                continue
+            if primary and _flag(info, "writeSatisfiedStatus", False):
+                writes.append(target)
+            if name and _flag(info, "readSatisfiedStatus", True):
+                reads[name] = target
+    if writes:
+        node["writes"] = writes
+    if reads:
+        node["reads"] = reads
+
+
 def _node(element: Element, scos: set[str], collections: dict[str, Element]) -> dict[str, Any]:
     identifier = _attr(element, "identifier")
     node: dict[str, Any] = {"id": identifier}
     if _attr(element, "identifierref") and identifier in scos:
         node["sco"] = identifier
     parts = _sequencing_parts(element, collections)
+    _objectives(element, collections, node)
     mode = parts.get("controlMode")
     if mode is not None:
         controls = {key: _flag(mode, key, default) for key, default in CONTROLS.items()}
         node["controls"] = {k: v for k, v in controls.items() if v != CONTROLS[k]}
     rules = []
     for rule in _children(parts.get("sequencingRules"), "preConditionRule"):
-        action = _attr(_child(rule, "ruleAction") or rule, "action")
+        action_el = _child(rule, "ruleAction")
+        action = _attr(action_el, "action") if action_el is not None else ""
         conditions_el = _child(rule, "ruleConditions")
         if action in PRE_ACTIONS and conditions_el is not None:
             combination = _attr(conditions_el, "conditionCombination", "all")
@@ -125,7 +163,8 @@ def _node(element: Element, scos: set[str], collections: dict[str, Element]) -> 
             node["noCompletion"] = True
         rollup_rules = []
         for rule in _children(rollup, "rollupRule"):
-            action = _attr(_child(rule, "rollupAction") or rule, "action")
+            action_el = _child(rule, "rollupAction")
+            action = _attr(action_el, "action") if action_el is not None else ""
             conditions_el = _child(rule, "rollupConditions")
             if action not in ROLLUP_ACTIONS or conditions_el is None:
                 continue
@@ -203,7 +242,13 @@ class Tree:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.status: dict[str, Status] = {}
         self._index(root, None)
+        # Global objectives written by an activity's primary objective: target id -> that activity.
+        self.writers = {t: n["id"] for n in self.nodes.values() for t in n.get("writes", [])}
         self._roll_up(root, states)
+        for node in self.nodes.values():  # a primary objective that reads another's global objective
+            status, target = self.status[node["id"]], node.get("reads", {}).get(node.get("primary", ""))
+            if status.satisfied is None and target in self.writers and self.writers[target] != node["id"]:
+                status.satisfied = self.status[self.writers[target]].satisfied
 
     def _index(self, node: dict[str, Any], parent: dict[str, Any] | None) -> None:
         self.nodes[node["id"]] = node
@@ -267,8 +312,23 @@ class Tree:
             "always": True,
         }.get(name, False)
 
+    def _objective_status(self, node: dict[str, Any], status: Status, ref: str | None) -> Status:
+        """The status a rule condition reads: the activity's own, or that of the global objective its referenced
+        objective reads (unknown when no activity of the package writes it)."""
+        if not ref or ref == node.get("primary"):
+            return status
+        target = node.get("reads", {}).get(ref)
+        writer = self.writers.get(target or "")
+        if writer is None or writer not in self.status:
+            return Status(attempted=status.attempted, completed=status.completed, attempts=status.attempts)
+        found = self.status[writer]
+        return Status(status.attempted, status.completed, found.satisfied, status.attempts, status.suspended)
+
     def _holds(self, conditions: list[dict[str, Any]], every: bool, node: dict[str, Any], status: Status) -> bool:
-        values = [self._condition(c["c"], node, status) != c["not"] for c in conditions]
+        values = [
+            self._condition(c["c"], node, self._objective_status(node, status, c.get("ref"))) != c["not"]
+            for c in conditions
+        ]
         if not values:
             return False
         return all(values) if every else any(values)
