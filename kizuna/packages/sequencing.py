@@ -26,7 +26,7 @@ global objective (as ADL's golf samples chain their SCOs).
 Not run (ignored, so the package behaves as if they were absent): post- and exit-condition rules, global
 objectives shared across packages, completion and measure in objective maps, measure conditions and measure rollup, rollup considerations (requiredFor…),
 attempt limits and duration limits on clusters, ``stopForwardTraversal``, randomization, selection and delivery
-controls. See docs/packages.md.
+controls. The README's "SCORM packages" says how each behaves.
 """
 
 from dataclasses import dataclass
@@ -149,7 +149,9 @@ def _node(element: Element, scos: set[str], collections: dict[str, Element]) -> 
         conditions_el = _child(rule, "ruleConditions")
         if action in PRE_ACTIONS and conditions_el is not None:
             combination = _attr(conditions_el, "conditionCombination", "all")
-            rules.append({"action": action, "all": combination != "any", "if": _conditions(conditions_el, "ruleCondition")})
+            rules.append(
+                {"action": action, "all": combination != "any", "if": _conditions(conditions_el, "ruleCondition")}
+            )
     if rules:
         node["pre"] = rules
     limits = parts.get("limitConditions")
@@ -200,7 +202,9 @@ def tree_from(manifest: Element, organization: Element, scos: set[str]) -> dict[
             if _attr(seq, "ID"):
                 collections[_attr(seq, "ID")] = seq
     # Objectives alone (a mastery score) do not make a package sequenced: its order and free choice stay.
-    if not any(_sequencing_parts(el, collections) for el in organization.iter() if _local(el.tag) in ("item", "organization")):
+    if not any(
+        _sequencing_parts(el, collections) for el in organization.iter() if _local(el.tag) in ("item", "organization")
+    ):
         return {}
     return _node(organization, scos, collections)
 

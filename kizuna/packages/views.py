@@ -149,8 +149,10 @@ def sco_nav(request: HttpRequest, package_lesson_id: int, nav_request: str) -> H
         node = tree.nodes.get(target)
         if node is None or node.get("sco") not in scos:
             raise Http404
-        problem = tree.check_activity(node) if nav_request == "jump" else tree.choice_problem(
-            target, current.identifier if current else None
+        problem = (
+            tree.check_activity(node)
+            if nav_request == "jump"
+            else tree.choice_problem(target, current.identifier if current else None)
         )
     else:
         if current is None:

@@ -478,9 +478,7 @@ def test_a_rep_reviews_a_finished_au_and_nothing_it_sends_counts(cast: Any, cmi5
     assert Session.objects.latest("pk").launch_mode == "Normal"
 
 
-def test_a_rep_browses_an_au_with_their_learner_preferences_and_moveon_ignores_it(
-    cast: Any, cmi5_lesson: Any
-) -> None:
+def test_a_rep_browses_an_au_with_their_learner_preferences_and_moveon_ignores_it(cast: Any, cmi5_lesson: Any) -> None:
     """The lesson page's Browse launch (cmi5 10.0's launchMode), and the cmi5LearnerPreferences document the LMS
     serves in the rep's Agent Profile (section 11): the rep's language, and an audio choice the AU keeps."""
     _course, lesson, cmi5 = cmi5_lesson

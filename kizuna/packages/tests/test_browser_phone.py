@@ -132,9 +132,7 @@ def test_a_scorm2004_scos_navigation_requests_move_the_rep_on_a_phone(cast: Any,
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None
 
 
-def test_a_rep_is_led_through_a_sequenced_scorm2004_package_on_a_phone(
-    cast: Any, live_server: Any, phone: Any
-) -> None:
+def test_a_rep_is_led_through_a_sequenced_scorm2004_package_on_a_phone(cast: Any, live_server: Any, phone: Any) -> None:
     """A multi-SCO 2004 package whose organization allows no choice, flows forward only, skips a completed SCO,
     limits attempts and leaves an extra SCO out of its rollup: the rep starts it, each SCO's "continue" is
     evaluated on the server after its last commit, and the lesson completes at the end."""
@@ -146,7 +144,10 @@ def test_a_rep_is_led_through_a_sequenced_scorm2004_package_on_a_phone(
     pages.update({f"{i}/sco.js": NAV_SCO_JS.encode() for i in ("intro", "quiz")})
     package = package_import(upload=io.BytesIO(linear_zip(pages)), author=cast.author)
     course = publish_course(
-        cast, slug="seq2004", title="順番", lessons=[{"kind": "package", "title": package.title, "content_id": package.pk}]
+        cast,
+        slug="seq2004",
+        title="順番",
+        lessons=[{"kind": "package", "title": package.title, "content_id": package.pk}],
     )
     lesson = course.latest_version.lessons.get()
     intro, quiz, _extra = package.scos.order_by("position")

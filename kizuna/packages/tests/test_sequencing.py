@@ -146,7 +146,7 @@ def test_a_rule_on_a_referenced_objective_reads_the_global_objective_another_sco
     """Forced order as ADL's golf samples build it: each SCO is disabled until the one before it is satisfied,
     told through a global objective that the earlier SCO's primary objective writes."""
     locked = (
-        "<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions conditionCombination=\"any\">"
+        '<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions conditionCombination="any">'
         '<imsss:ruleCondition referencedObjective="prev" operator="not" condition="satisfied"/>'
         '<imsss:ruleCondition referencedObjective="prev" operator="not" condition="objectiveStatusKnown"/>'
         '</imsss:ruleConditions><imsss:ruleAction action="disabled"/></imsss:preConditionRule></imsss:sequencingRules>'
