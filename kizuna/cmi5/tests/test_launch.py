@@ -473,8 +473,8 @@ def test_a_rep_reviews_a_finished_au_and_nothing_it_sends_counts(cast: Any, cmi5
         actor=cast.rep_a1, lesson_id=lesson.pk, verb__in=[records_vocab.PASSED.iri, records_vocab.FAILED.iri]
     )
     assert list(results.values_list("result", flat=True)) == [{"success": True, "score": {"scaled": 0.9}}]
-    # Any other mode asked for is a Normal launch.
-    assert rep.post(launch_url, {"mode": "Browse"}).status_code == 302
+    # Any mode other than Review and Browse asked for is a Normal launch.
+    assert rep.post(launch_url, {"mode": "Whatever"}).status_code == 302
     assert Session.objects.latest("pk").launch_mode == "Normal"
 
 
@@ -498,13 +498,6 @@ def test_a_rep_browses_an_au_with_their_learner_preferences_and_moveon_ignores_i
     got = preferences(browse)
     assert got.status_code == 200
     assert json.loads(got.content) == {"languagePreference": "ja", "audioPreference": "on"}
-    assert browse.send(browse.statement("initialized")).status_code == 200
-    refused = browse.send(browse.statement("completed", {"completion": True, "duration": "PT1S"}))
-    assert refused.status_code == 403 and "Browse mode" in refused.content.decode()
-    assert browse.send(browse.statement("terminated", {"duration": "PT1S"})).status_code == 200
-    registration = Registration.objects.get()
-    assert not registration.statuses.filter(completed_at__isnull=False).exists()  # moveOn saw nothing
-    assert not LessonProgress.objects.filter(user=cast.rep_a1, completed_at__isnull=False).exists()
     # The AU keeps the learner's audio choice; the rep's language setting changes the language.
     chosen = browse.client.put(
         "/xapi/agents/profile?" + urlencode({"agent": json.dumps(browse.actor), "profileId": "cmi5LearnerPreferences"}),
@@ -514,6 +507,13 @@ def test_a_rep_browses_an_au_with_their_learner_preferences_and_moveon_ignores_i
         **browse.headers(),
     )
     assert chosen.status_code == 204
+    assert browse.send(browse.statement("initialized")).status_code == 200
+    refused = browse.send(browse.statement("completed", {"completion": True, "duration": "PT1S"}))
+    assert refused.status_code == 403 and "Browse mode" in refused.content.decode()
+    assert browse.send(browse.statement("terminated", {"duration": "PT1S"})).status_code == 200
+    registration = Registration.objects.get()
+    assert not registration.statuses.filter(completed_at__isnull=False).exists()  # moveOn saw nothing
+    assert not LessonProgress.objects.filter(user=cast.rep_a1, completed_at__isnull=False).exists()
     cast.rep_a1.language = "en"
     cast.rep_a1.save(update_fields=["language"])
     normal = Au(Client(), rep.post(launch_url)["Location"])
