@@ -438,6 +438,11 @@ class Tree:
         i = next(i for i, k in enumerate(kids) if k is node) + (1 if forward else -1)
         return kids[i] if 0 <= i < len(kids) else None
 
+    def enter(self, node: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        """The SCO a choice of a cluster delivers: the flow into it (its flow control applies)."""
+        found, problem = self._enter(node, True)
+        return (found, problem) if problem != "skip-all" else (None, "skip-all")
+
     def _enter(self, node: dict[str, Any], forward: bool) -> tuple[dict[str, Any] | None, str | None]:
         if not node.get("children"):
             problem = self.check_activity(node)

@@ -83,6 +83,8 @@ def _launch_token(*, user: Any, lesson: Any, sco: Any, session_id: uuid.UUID) ->
 
 
 DELIVERY_SALT = "kizuna.packages.delivery"
+# A delivery is used at once (the redirect that follows it); a reload within the hour works too.
+DELIVERY_MAX_AGE = 3600
 
 
 def _sequencing_refusal(reason: str) -> str:
@@ -147,13 +149,15 @@ def sco_nav(request: HttpRequest, package_lesson_id: int, nav_request: str) -> H
         return _delivered(request, lesson, scos[node["sco"]])
     if nav_request in ("choice", "jump"):
         node = tree.nodes.get(target)
-        if node is None or node.get("sco") not in scos:
+        if node is None or node is tree.root:
             raise Http404
         problem = (
             tree.check_activity(node)
             if nav_request == "jump"
             else tree.choice_problem(target, current.identifier if current else None)
         )
+        if problem is None and node.get("children"):  # a chosen cluster: the flow into it
+            node, problem = tree.enter(node)
     else:
         if current is None:
             raise Http404
@@ -213,7 +217,7 @@ def sco_play(request: HttpRequest, package_lesson_id: int, sco_id: int) -> HttpR
     tree = selectors.sequencing_tree(package=package, outline=outline_states)
     if tree is not None and is_rep:
         try:
-            delivered = signing.loads(request.GET.get("delivered", ""), salt=DELIVERY_SALT, max_age=LAUNCH_MAX_AGE)
+            delivered = signing.loads(request.GET.get("delivered", ""), salt=DELIVERY_SALT, max_age=DELIVERY_MAX_AGE)
         except signing.BadSignature:
             delivered = {}
         if delivered != {"u": request.user.pk, "s": sco.pk}:  # opened from the list: a choice
