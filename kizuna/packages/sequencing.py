@@ -305,14 +305,14 @@ class Tree:
 
     @staticmethod
     def _condition(name: str, node: dict[str, Any], status: Status) -> bool:
-        limit = node.get("limit")
+        limit = int(node.get("limit") or 0)
         return {
             "satisfied": status.satisfied is True,
             "objectiveStatusKnown": status.satisfied is not None,
             "completed": status.completed is True,
             "activityProgressKnown": status.completed is not None,
             "attempted": status.attempted,
-            "attemptLimitExceeded": bool(limit) and status.attempts >= limit,
+            "attemptLimitExceeded": limit > 0 and status.attempts >= limit,
             "always": True,
         }.get(name, False)
 

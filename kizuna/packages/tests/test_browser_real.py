@@ -77,6 +77,7 @@ def _play(page: Any, base: str, lesson: Any, package: Any, rep: Any) -> dict[str
 
 def test_real_packages_play_on_a_phone(cast: Any, live_server: Any, phone: Any) -> None:
     page, base = phone, live_server.url
+    page.set_default_timeout(60000)  # a bench on a loaded machine: real packages are heavier than ours
     sign_in(page, base, cast.rep_a1.email)
     page.on("dialog", lambda dialog: dialog.accept())  # the golf samples confirm() before resuming
     results = []
