@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 
 from kizuna.lrs.grants import GRANT_PREFIX, SessionGrant
 from kizuna.lrs.http import XapiError
-from kizuna.lrs.lms import lms_credential_for, lms_state_put, lms_statements_store, lms_statements_stored
+from kizuna.lrs.lms import (
+    lms_credential_for,
+    lms_learner_preferences_put,
+    lms_state_put,
+    lms_statements_store,
+    lms_statements_stored,
+)
 from kizuna.lrs.statements import agent_key, format_time
 from kizuna.ops.errors import ApplicationError
 from kizuna.ops.tokens import token_hash
@@ -294,6 +300,9 @@ def cmi5_launch(
             registration=str(registration.registration),
             state_id=LAUNCH_DATA,
             data=launch_data,
+        )
+        lms_learner_preferences_put(
+            credential=credential, agent=actor_of(rep), language=getattr(rep, "language", "") or settings.LANGUAGE_CODE
         )
         launched = _statement(
             rep=rep,

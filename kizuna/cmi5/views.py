@@ -67,7 +67,8 @@ def cmi5_file(request: HttpRequest, cmi5_lesson_id: int, au_path: str) -> HttpRe
 def au_launch(request: HttpRequest, cmi5_lesson_id: int, au_id: int) -> HttpResponse:
     """Launch an AU: the LMS's side (registration, session, LMS.LaunchData, launched), then open the AU.
 
-    ``mode=Review`` (POSTed by the lesson page's second button of a finished AU) launches it in Review mode."""
+    ``mode=Review`` (POSTed by the lesson page's second button of a finished AU) launches it in Review mode,
+    ``mode=Browse`` (the second button of an AU not finished yet) in Browse mode."""
     lesson, au = selectors.access_au_for_user(request.user, cmi5_lesson_id, au_id)
     m = membership_of(request.user)
     lesson_url = reverse("learning:lesson", args=[lesson.pk])
@@ -75,8 +76,10 @@ def au_launch(request: HttpRequest, cmi5_lesson_id: int, au_id: int) -> HttpResp
         messages.info(request, _("Only reps launch AUs: their learning is what is recorded."))
         return redirect(lesson_url)
     site = request.build_absolute_uri("/").rstrip("/")
-    # A finished AU may be opened again in Review mode (nothing it sends is counted); anything else is Normal.
-    mode = LaunchMode.REVIEW if request.POST.get("mode") == LaunchMode.REVIEW else LaunchMode.NORMAL
+    # A finished AU may be opened again in Review mode, and any AU looked through in Browse mode (in both the AU
+    # sends only initialized and terminated, so moveOn ignores them); anything else is Normal.
+    chosen = request.POST.get("mode")
+    mode = chosen if chosen in (LaunchMode.REVIEW, LaunchMode.BROWSE) else LaunchMode.NORMAL
     try:
         _session, url = launching.cmi5_launch(
             rep=request.user, lesson=lesson, au=au, site=site, return_url=site + lesson_url, launch_mode=mode

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from kizuna.ops.tokens import token_hash, token_new
 
-from .documents import DocumentKey, document_save
+from .documents import DocumentKey, document_get, document_save
 from .models import LrsCredential, LrsDocument, LrsStatement, system_key
 from .people import partner_id_of
 from .statements import statements_store
@@ -46,6 +46,37 @@ def lms_state_put(
         content_type="application/json",
         merge=False,
     )
+
+
+LEARNER_PREFERENCES = "cmi5LearnerPreferences"
+
+
+def lms_learner_preferences_put(*, credential: LrsCredential, agent: dict[str, Any], language: str) -> None:
+    """cmi5's learner preferences (section 11) in the person's Agent Profile, for an AU to read: the language from
+    the person's setting; an audioPreference already there (the AU may keep the learner's choice) stays, else "on"."""
+    key = DocumentKey(kind=LrsDocument.Kind.AGENT_PROFILE, agent=agent)
+    with transaction.atomic():
+        existing = document_get(credential=credential, key=key, document_id=LEARNER_PREFERENCES)
+        data: dict[str, Any] = {"languagePreference": language, "audioPreference": "on"}
+        if existing is not None:
+            try:
+                old = json.loads(bytes(existing.content))
+            except ValueError:
+                old = None
+            if isinstance(old, dict):
+                if old.get("audioPreference") in ("on", "off"):
+                    data["audioPreference"] = old["audioPreference"]
+                if old == {**old, **data}:
+                    return  # unchanged: keep the document's ETag
+                data = {**old, **data}
+        document_save(
+            credential=credential,
+            key=key,
+            document_id=LEARNER_PREFERENCES,
+            content=json.dumps(data, ensure_ascii=False).encode(),
+            content_type="application/json",
+            merge=False,
+        )
 
 
 def lms_credential_for(*, person: Any, name: str, slug: str) -> LrsCredential:

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from . import sequencing
+
 MANIFEST = "imsmanifest.xml"
 # Compression ratio above which a file is taken for a zip bomb (only files over RATIO_MIN_BYTES are judged:
 # a small file of spaces compresses well and harms nobody).
@@ -53,6 +55,8 @@ class PackageSpec:
     standard: str  # a models.Standard value
     schema_version: str
     scos: list[ScoSpec]
+    # SCORM 2004's activity tree with its sequencing ({} when none: kizuna.packages.sequencing).
+    sequencing: dict[str, Any]
     # Package-relative path -> the zip member it is read from.
     files: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
@@ -228,12 +232,14 @@ def _with_parameters(href: str, parameters: str) -> str:
     return href + ("&" if "?" in href else "?") + parameters
 
 
-def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], problems: list[str]) -> tuple[str, list]:
+def _scos(
+    root: Element, standard: str, files: dict[str, zipfile.ZipInfo], problems: list[str]
+) -> tuple[str, list, dict[str, Any]]:
     organizations = _child(root, "organizations")
     orgs = _children(organizations, "organization") if organizations is not None else []
     if not orgs:
         problems.append(_("The manifest has no organization (the course's structure)."))
-        return "", []
+        return "", [], {}
     default = _attr(organizations, "default") if organizations is not None else ""
     org = next((o for o in orgs if _attr(o, "identifier") == default), orgs[0])
     resources_el = _child(root, "resources")
@@ -295,7 +301,8 @@ def _scos(root: Element, standard: str, files: dict[str, zipfile.ZipInfo], probl
         visit(item, 0)
     if not scos and not problems:
         problems.append(_("The package has nothing to launch (no item points at a resource)."))
-    return _title(org), scos
+    tree = sequencing.tree_from(root, org, {s.identifier for s in scos}) if standard == "scorm2004" else {}
+    return _title(org), scos, tree
 
 
 def package_read(upload: IO[bytes]) -> tuple[PackageSpec, zipfile.ZipFile]:
@@ -322,8 +329,11 @@ def package_read(upload: IO[bytes]) -> tuple[PackageSpec, zipfile.ZipFile]:
     if found is None:
         raise PackageProblems([_("imsmanifest.xml says neither SCORM 1.2 nor SCORM 2004 (schemaversion).")])
     standard, version = found
-    org_title, scos = _scos(root, standard, files, problems)
+    org_title, scos, tree = _scos(root, standard, files, problems)
     if problems:
         raise PackageProblems(problems)
     title = org_title or _attr(root, "identifier") or "SCORM"
-    return PackageSpec(title=title, standard=standard, schema_version=version[:60], scos=scos, files=files), archive
+    spec = PackageSpec(
+        title=title, standard=standard, schema_version=version[:60], scos=scos, sequencing=tree, files=files
+    )
+    return spec, archive

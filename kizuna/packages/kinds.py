@@ -38,10 +38,14 @@ def package_learner(request: HttpRequest, lesson: Any, progress: Any) -> tuple[s
     rep = request.user if m is not None and m.is_rep else None
     outline = selectors.sco_outline(package=package, rep=rep) if package else []
     first_open = next((sco for sco, state in outline if state is None or not state.is_done), None)
+    tree = selectors.sequencing_tree(package=package, outline=outline) if package else None
+    # A sequenced package's SCOs that may not be chosen now are listed without a link (kizuna.packages.sequencing).
+    locked = {sco.pk: bool(tree.choice_problem(sco.identifier)) for sco, _state in outline} if tree else {}
     return "packages/_lesson_package.html", {
         "package": package,
-        "package_outline": outline,
+        "package_outline": [(sco, state, locked.get(sco.pk, False)) for sco, state in outline],
         "package_next": first_open or (outline[0][0] if outline else None),
+        "package_sequenced": tree is not None,
     }
 
 

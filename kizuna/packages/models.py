@@ -25,6 +25,8 @@ class Package(models.Model):
     # The manifest's schemaversion, e.g. "1.2", "2004 3rd Edition", "2004 4th Edition".
     schema_version = models.CharField(max_length=60, blank=True)
     file_count = models.PositiveIntegerField(default=0)
+    # SCORM 2004's activity tree with its sequencing (kizuna.packages.sequencing); {} when the package has none.
+    sequencing = models.JSONField(default=dict, blank=True)
     total_bytes = models.PositiveBigIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -91,6 +93,8 @@ class ScoState(models.Model):
     # The interactions of the current session already recorded: {index: fingerprint}.
     session_interactions = models.JSONField(default=dict)
     commits = models.PositiveIntegerField(default=0)
+    # Attempts begun (a session that does not resume a suspended one), for SCORM 2004's attempt limits.
+    attempts = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -26,7 +26,7 @@ from kizuna.records import vocab as records_vocab
 from kizuna.records.content import content_source
 from kizuna.records.projections import MAX_COUNTED_SECONDS
 
-from . import vocab
+from . import sequencing, vocab
 from .models import Sco, ScoState, Standard
 from .services import PACKAGE_KIND, PackageError
 
@@ -290,6 +290,8 @@ def _start_session(rec: _Recorder, state: ScoState, now: datetime) -> None:
         state.total_seconds += state.session_seconds
     state.session_id, state.session_started_at = rec.session_id, now
     state.session_seconds, state.session_interactions = 0.0, {}
+    if not resumed:
+        state.attempts += 1
     rec.record(vocab.RESUMED if resumed else records_vocab.INITIALIZED, "start")
 
 
@@ -325,6 +327,7 @@ def sco_launch(*, rep: "User", lesson: Any, sco: Sco) -> ScoState | None:
             rec = _Recorder(rep, lesson, sco, state, session)
             rec.record(records_vocab.COMPLETED, "completed", result={"completion": True}, whole=False)
             state.completion, state.lesson_id = "completed", lesson.pk
+            state.attempts = max(state.attempts, 1)
             state.save()
         _roll_up(rep=rep, lesson=lesson, sco=sco, state=state, session_id=session)
     return state
@@ -437,16 +440,31 @@ def sco_outcome_record(
 def _roll_up(*, rep: "User", lesson: Any, sco: Sco, state: ScoState, session_id: uuid.UUID) -> None:
     """Complete the lesson once every SCO of its package is done, and record the package's result once every
     SCO has an outcome and any of them was scored or judged: passed when none failed, with the mean of the
-    SCOs' scaled scores (what a certification's minimum score reads, kizuna.records.services)."""
+    SCOs' scaled scores (what a certification's minimum score reads, kizuna.records.services).
+
+    A sequenced SCORM 2004 package rolls up by its own rules instead (kizuna.packages.sequencing): the lesson
+    is complete when the organization is done, and its result is recorded once the organization's
+    satisfaction is known."""
     states = {s.sco_id: s for s in ScoState.objects.filter(rep=rep, sco__package_id=sco.package_id)}
     states[state.sco_id] = state
-    mine = [states.get(pk) for pk in Sco.objects.filter(package_id=sco.package_id).values_list("pk", flat=True)]
-    if all(s is not None and s.is_done for s in mine):
-        records.lesson_complete(rep=rep, lesson=lesson, by_content=True)
-    ended = [s for s in mine if s is not None and (s.is_done or s.success == "failed")]
-    if len(ended) < len(mine) or not any(s.success != "unknown" or s.score_scaled is not None for s in ended):
-        return
-    passed = all(s.is_done for s in ended)
+    scos = dict(Sco.objects.filter(package_id=sco.package_id).values_list("pk", "identifier"))
+    mine = [states.get(pk) for pk in scos]
+    tree = sequencing.tree_for(sco.package, {scos[pk]: s for pk, s in states.items() if pk in scos})
+    if tree is not None:
+        if tree.done():
+            records.lesson_complete(rep=rep, lesson=lesson, by_content=True)
+        satisfied = tree.status[tree.root["id"]].satisfied
+        ended = [s for s in mine if s is not None and (s.is_done or s.success == "failed")]
+        if satisfied is None or not ended:
+            return
+        passed = satisfied
+    else:
+        if all(s is not None and s.is_done for s in mine):
+            records.lesson_complete(rep=rep, lesson=lesson, by_content=True)
+        ended = [s for s in mine if s is not None and (s.is_done or s.success == "failed")]
+        if len(ended) < len(mine) or not any(s.success != "unknown" or s.score_scaled is not None for s in ended):
+            return
+        passed = all(s.is_done for s in ended)
     scores = [s.score_scaled for s in ended if s.score_scaled is not None]
     score = round(sum(scores) / len(scores), 4) if scores else None
     records.lesson_result_record(

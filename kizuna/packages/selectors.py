@@ -11,6 +11,7 @@ from kizuna.records.selectors import answers_per_activity
 from kizuna.records.vocab import ANSWERED
 
 from .models import Package, Sco, ScoState
+from .sequencing import Tree, tree_for
 
 if TYPE_CHECKING:
     from kizuna.accounts.models import User
@@ -51,6 +52,11 @@ def sco_outline(*, package: Package, rep: "User | None") -> list[tuple[Sco, ScoS
     if rep is not None:
         states = {s.sco_id: s for s in ScoState.objects.filter(rep=rep, sco__package=package)}
     return [(sco, states.get(sco.pk)) for sco in scos]
+
+
+def sequencing_tree(*, package: Package, outline: list[tuple[Sco, ScoState | None]]) -> "Tree | None":
+    """The sequenced package's activity tree with the rep's status in it (None when the package has no sequencing)."""
+    return tree_for(package, {sco.identifier: state for sco, state in outline})
 
 
 def sco_state_of(*, rep: "User", sco: Sco) -> ScoState | None:

@@ -63,6 +63,7 @@ def package_import(*, upload: IO[bytes], author: "User") -> Package:
         title=spec.title,
         standard=spec.standard,
         schema_version=spec.schema_version,
+        sequencing=spec.sequencing,
         file_count=len(spec.files),
         total_bytes=spec.total_bytes,
         uploaded_by=author,

@@ -4,7 +4,7 @@ State and Statements resources with the session's auth-token, moveOn, satisfied,
 import json
 import uuid
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.test import Client
@@ -473,6 +473,50 @@ def test_a_rep_reviews_a_finished_au_and_nothing_it_sends_counts(cast: Any, cmi5
         actor=cast.rep_a1, lesson_id=lesson.pk, verb__in=[records_vocab.PASSED.iri, records_vocab.FAILED.iri]
     )
     assert list(results.values_list("result", flat=True)) == [{"success": True, "score": {"scaled": 0.9}}]
-    # Any other mode asked for is a Normal launch.
-    assert rep.post(launch_url, {"mode": "Browse"}).status_code == 302
+    # Any mode other than Review and Browse asked for is a Normal launch.
+    assert rep.post(launch_url, {"mode": "Whatever"}).status_code == 302
     assert Session.objects.latest("pk").launch_mode == "Normal"
+
+
+def test_a_rep_browses_an_au_with_their_learner_preferences_and_moveon_ignores_it(cast: Any, cmi5_lesson: Any) -> None:
+    """The lesson page's Browse launch (cmi5 10.0's launchMode), and the cmi5LearnerPreferences document the LMS
+    serves in the rep's Agent Profile (section 11): the rep's language, and an audio choice the AU keeps."""
+    _course, lesson, cmi5 = cmi5_lesson
+    au_row = cmi5.aus.get()
+    rep = Client()
+    rep.force_login(cast.rep_a1)
+    launch_url = f"/learn/lessons/{lesson.pk}/au/{au_row.pk}/launch/"
+    assert "閲覧モードで開く（結果は記録されません）" in rep.get(f"/learn/lessons/{lesson.pk}/").content.decode()
+    browse = Au(Client(), rep.post(launch_url, {"mode": "Browse"})["Location"])
+    browse.start()
+    assert browse.launch_data["launchMode"] == "Browse"
+
+    def preferences(au: Au) -> Any:
+        query = {"agent": json.dumps(au.actor), "profileId": "cmi5LearnerPreferences"}
+        return au.client.get("/xapi/agents/profile", query, **au.headers())
+
+    got = preferences(browse)
+    assert got.status_code == 200
+    assert json.loads(got.content) == {"languagePreference": "ja", "audioPreference": "on"}
+    # The AU keeps the learner's audio choice; the rep's language setting changes the language.
+    chosen = browse.client.put(
+        "/xapi/agents/profile?" + urlencode({"agent": json.dumps(browse.actor), "profileId": "cmi5LearnerPreferences"}),
+        json.dumps({"languagePreference": "ja", "audioPreference": "off"}),
+        content_type="application/json",
+        HTTP_IF_MATCH=got["ETag"],
+        **browse.headers(),
+    )
+    assert chosen.status_code == 204
+    assert browse.send(browse.statement("initialized")).status_code == 200
+    refused = browse.send(browse.statement("completed", {"completion": True, "duration": "PT1S"}))
+    assert refused.status_code == 403 and "Browse mode" in refused.content.decode()
+    assert browse.send(browse.statement("terminated", {"duration": "PT1S"})).status_code == 200
+    registration = Registration.objects.get()
+    assert not registration.statuses.filter(completed_at__isnull=False).exists()  # moveOn saw nothing
+    assert not LessonProgress.objects.filter(user=cast.rep_a1, completed_at__isnull=False).exists()
+    cast.rep_a1.language = "en"
+    cast.rep_a1.save(update_fields=["language"])
+    normal = Au(Client(), rep.post(launch_url)["Location"])
+    normal.start()
+    assert normal.launch_data["launchMode"] == "Normal"
+    assert json.loads(preferences(normal).content) == {"languagePreference": "en", "audioPreference": "off"}

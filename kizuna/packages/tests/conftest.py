@@ -8,11 +8,14 @@ from conftest import publish_course
 from .packages import Spec, package_zip
 
 
-def package_lesson_course(cast: Any, spec: Spec | None = None, *, slug: str = "scorm-course", **target: Any) -> Any:
-    """A published course whose one lesson is a package made from the spec, assigned to partner A (unless told)."""
+def package_lesson_course(
+    cast: Any, spec: Spec | None = None, *, slug: str = "scorm-course", data: bytes | None = None, **target: Any
+) -> Any:
+    """A published course whose one lesson is a package made from the spec (or the zip's bytes), assigned to
+    partner A (unless told)."""
     from kizuna.packages.services import package_import
 
-    package = package_import(upload=io.BytesIO(package_zip(spec)), author=cast.author)
+    package = package_import(upload=io.BytesIO(data or package_zip(spec)), author=cast.author)
     course = publish_course(
         cast,
         slug=slug,

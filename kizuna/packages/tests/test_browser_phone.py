@@ -13,6 +13,7 @@ from kizuna.records.models import LessonProgress, Statement
 from kizuna.tests.browser_support import sign_in
 
 from .packages import PAGE, Spec, package_zip
+from .sequenced import linear_zip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,10 +123,50 @@ def test_a_scorm2004_scos_navigation_requests_move_the_rep_on_a_phone(cast: Any,
     page.goto(f"{base}/learn/lessons/{lesson.pk}/sco/{first.pk}/")
     expect(page.frame_locator("#package-frame").locator("#name")).to_have_text("営業 一子")
     page.frame_locator("#package-frame").get_by_role("button", name="b を選んで送信").click()
-    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{second.pk}/")  # continue: the next SCO
+    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{second.pk}/?delivered=*")  # continue: the next SCO
     expect(page.frame_locator("#package-frame").locator("h1")).to_have_text("第2章")
     done(first)  # its last commit was sent as it moved on
     page.frame_locator("#package-frame").get_by_role("button", name="b を選んで送信").click()
-    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{first.pk}/")  # choice: the SCO it named
+    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{first.pk}/?delivered=*")  # choice: the SCO it named
     done(second)  # and then the lesson is complete: both SCOs are done
+    assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None
+
+
+def test_a_rep_is_led_through_a_sequenced_scorm2004_package_on_a_phone(cast: Any, live_server: Any, phone: Any) -> None:
+    """A multi-SCO 2004 package whose organization allows no choice, flows forward only, skips a completed SCO,
+    limits attempts and leaves an extra SCO out of its rollup: the rep starts it, each SCO's "continue" is
+    evaluated on the server after its last commit, and the lesson completes at the end."""
+
+    def page_asking(title: str) -> bytes:
+        return PAGE.format(title=title, js="sco.js").replace("<body>", '<body data-request="continue">').encode()
+
+    pages = {f"{i}/index.html": page_asking(t) for i, t in (("intro", "はじめに"), ("quiz", "確認テスト"))}
+    pages.update({f"{i}/sco.js": NAV_SCO_JS.encode() for i in ("intro", "quiz")})
+    package = package_import(upload=io.BytesIO(linear_zip(pages)), author=cast.author)
+    course = publish_course(
+        cast,
+        slug="seq2004",
+        title="順番",
+        lessons=[{"kind": "package", "title": package.title, "content_id": package.pk}],
+    )
+    lesson = course.latest_version.lessons.get()
+    intro, quiz, _extra = package.scos.order_by("position")
+    page, base = phone, live_server.url
+    sign_in(page, base, cast.rep_a1.email)
+    page.goto(f"{base}/learn/lessons/{lesson.pk}/")
+    expect(page.locator(".package-sco .locked")).to_have_count(3)  # no choice: the list has no links
+    page.locator("#package-start").click()
+    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{intro.pk}/?delivered=*")
+    frame = page.frame_locator("#package-frame")
+    expect(frame.locator("#name")).to_have_text("営業 一子")
+    frame.get_by_role("button", name="b を選んで送信").click()
+    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/sco/{quiz.pk}/?delivered=*")  # continue, after the commit
+    expect(frame.locator("h1")).to_have_text("確認テスト")
+    assert intro.states.get(rep=cast.rep_a1).completion == "completed"
+    expect(page.locator(".package-bar a.btn")).to_have_count(1)  # forward only: Next, no Previous
+    assert "/nav/continue/" in (page.locator("#package-next").get_attribute("href") or "")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    frame.get_by_role("button", name="b を選んで送信").click()
+    page.wait_for_url(f"**/learn/lessons/{lesson.pk}/")  # past the skipped extra: the end
+    expect(page.get_by_text("パッケージの最後まで進みました。")).to_be_visible()
     assert LessonProgress.objects.get(user=cast.rep_a1, lesson_id=lesson.pk).completed_at is not None

@@ -45,18 +45,20 @@
   var finished = function () { say("finished"); };
   api.on(config.standard === "scorm2004" ? "Terminate" : "LMSFinish", finished);
   // SCORM 2004: a SCO that sets adl.nav.request before Terminate asks the LMS to go on; scorm-again reports the
-  // request once the final commit is done. Full sequencing rules are not run: the package's order is followed.
+  // request once the final commit is stored (sent with fetch, not a beacon, so the server sees it first). The
+  // server evaluates the request by the package's sequencing rules (or its order) and redirects.
   var navigation = config.navigation;
   if (navigation) {
     var go = function (url) { if (url) window.location.assign(url); };
     var back = function () { go(config.lessonUrl); };
     api.on("SequenceNext", function () { go(navigation["continue"]); });
     api.on("SequencePrevious", function () { go(navigation.previous); });
-    var chosen = function (target) {
-      if (Object.prototype.hasOwnProperty.call(navigation.choice, target)) go(navigation.choice[target]);
-    };
-    api.on("SequenceChoice", chosen);
-    api.on("SequenceJump", chosen);
+    api.on("SequenceChoice", function (target) {
+      if (target) go(navigation.choice + "&target=" + encodeURIComponent(target));
+    });
+    api.on("SequenceJump", function (target) {
+      if (target) go(navigation.jump + "&target=" + encodeURIComponent(target));
+    });
     ["SequenceExit", "SequenceExitAll", "SequenceAbandon", "SequenceAbandonAll"].forEach(function (name) {
       api.on(name, back);
     });
