@@ -245,8 +245,10 @@ def frame(rows: Iterable[ExperimentRow]) -> pd.DataFrame:
     )
 
 
-def _codes(column: pd.Series) -> np.ndarray:
-    return pd.factorize(column, sort=False)[0]
+def _codes(column: pd.Series, keep: np.ndarray | None = None) -> np.ndarray:
+    """The column's values as codes 0, 1, … (of the rows kept, numbered again so that none is missing)."""
+    codes = pd.factorize(column, sort=False)[0]  # a categorical's own codes: no hashing of its labels
+    return codes if keep is None else pd.factorize(codes[keep], sort=False)[0]
 
 
 NEVER = np.iinfo(np.int64).max  # the month number of "never" (no training)
@@ -304,9 +306,10 @@ def analyze_holdout(df: pd.DataFrame, *, metric: str, confidence: float = CONFID
 
     if not (df["arm"] != "").all():
         raise AnalysisError(["a holdout needs every rep's arm (treatment or control)"])
-    starts = df.loc[(df["arm"] == TREATMENT) & df["wave"].notna(), "wave"]
+    waves = month_numbers(df["wave"])
+    starts = waves[(df["arm"] == TREATMENT).to_numpy() & (waves != NEVER)]
     if len(starts):
-        df = df[df["month"] >= starts.min()]
+        df = df[month_numbers(df["month"]) >= starts.min()]
     data = rep_metric(df, metric)
     treated = (data["arm"] == TREATMENT).to_numpy()
     if treated.sum() < 2 or (~treated).sum() < 2:
@@ -334,20 +337,24 @@ def analyze_waves(df: pd.DataFrame, *, metric: str, confidence: float = CONFIDEN
     import statsmodels.api as sm
 
     spec = METRICS[metric]
+    y = df[spec.numerator].to_numpy(dtype=float)
+    keep = None  # every row; or the rows with a denominator (no copy of the frame: 100,000s of rows)
     if spec.denominator is not None:
-        df = df[df[spec.denominator] > 0]
-        y = 100.0 * df[spec.numerator].to_numpy(dtype=float) / df[spec.denominator].to_numpy(dtype=float)
-    else:
-        y = df[spec.numerator].to_numpy(dtype=float)
-    trained = trained_by_month(df)
-    if len(set(trained)) < 2:
+        denominator = df[spec.denominator].to_numpy(dtype=float)
+        keep = denominator > 0
+        y = 100.0 * y[keep] / denominator[keep]
+    month = month_numbers(df["month"])
+    trained = (month >= month_numbers(df["wave"])).astype(float)  # as `trained_by_month`, months converted once
+    if keep is not None:
+        trained, month = trained[keep], month[keep]
+    if len(trained) == 0 or trained.min() == trained.max():
         raise AnalysisError(["waves need rep-months both before and after the training"])
-    teams = _codes(df["team"])
+    teams = _codes(df["team"], keep)
     n_clusters = int(teams.max()) + 1
     if n_clusters < 2:
         raise AnalysisError(["cluster-robust errors need at least 2 teams"])
-    reps = _codes(df["rep"])
-    ids = np.column_stack([reps, _codes(df["month"])])
+    reps = _codes(df["rep"], keep)
+    ids = np.column_stack([reps, pd.factorize(month, sort=False)[0]])
     absorbed = pyhdfe.create(ids, drop_singletons=False).residualize(np.column_stack([y, trained]))
     if float(np.abs(absorbed[:, 1]).max()) < 1e-9:
         raise AnalysisError(["the waves cannot be told apart from the months (every rep trained at once)"])

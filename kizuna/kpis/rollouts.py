@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -64,23 +64,13 @@ ALPHA = 0.05
 
 def _figures(*, partner_ids: Sequence[int], first: date, last: date) -> pd.DataFrame:
     """Sales figures of these agencies from `first` to `last` (months), products summed: rep_id, month, counts."""
-    query = (
+    from .selectors import figure_rows
+
+    return figure_rows(
         SalesFigure.objects.filter(partner_id__in=list(partner_ids), period__gte=first, period__lte=last)
         .order_by()
         .values_list("rep_id", "period", "calls", "appointments", "deals")
     )
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    rows = pd.DataFrame(fetched, columns=["rep_id", "month", "calls", "appointments", "closed"])
-    if rows.empty:
-        return rows
-    rows["month"] = pd.to_datetime(rows["month"]).dt.date
-    key = rows["rep_id"].to_numpy(dtype="int64") * 4096 + pd.factorize(rows["month"])[0]
-    if pd.Series(key).duplicated().any():
-        rows = rows.groupby(["rep_id", "month"], sort=False, as_index=False)[["calls", "appointments", "closed"]].sum()
-    return rows
 
 
 def prior_levels(*, reps: Sequence[int], partner_ids: Sequence[int], metric: str, before: date) -> dict[int, float]:
