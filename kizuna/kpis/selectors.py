@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -553,14 +554,15 @@ def figure_rows(query: Any) -> Any:
         fetched = cursor.fetchall()
     if not fetched:
         return pd.DataFrame([], columns=list(FIGURE_COLUMNS))
-    rep, period, *counts = zip(*fetched, strict=True)
-    rep_id = np.fromiter(rep, dtype=np.int64, count=len(fetched))
-    codes, uniques = pd.factorize(np.asarray(period, dtype=object))
+    rep_id, *values = (
+        np.fromiter(map(itemgetter(k), fetched), dtype=np.int64, count=len(fetched)) for k in (0, 2, 3, 4)
+    )
+    codes, uniques = pd.factorize(np.fromiter(map(itemgetter(1), fetched), dtype=object, count=len(fetched)))
     months = np.array([m if isinstance(m, date) else date.fromisoformat(str(m)[:10]) for m in uniques], dtype=object)
-    values = [np.fromiter(column, dtype=np.int64, count=len(fetched)) for column in counts]
-    key = rep_id * len(months) + codes
-    unique_keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    if len(unique_keys) < len(key):  # several products in a month
+    key = pd.Series(rep_id * len(months) + codes)
+    if key.duplicated().any():  # several products in a month: sum them
+        inverse, unique_keys = pd.factorize(key)
+        first = np.unique(inverse, return_index=True)[1]
         values = [np.bincount(inverse, weights=v, minlength=len(unique_keys)).astype(np.int64) for v in values]
         rep_id, codes = rep_id[first], codes[first]
     return pd.DataFrame(dict(zip(FIGURE_COLUMNS, [rep_id, months[codes], *values], strict=True)))
@@ -578,7 +580,9 @@ def experiment_history(*, partner_ids: Sequence[int], months: int) -> Any:
 
     from .experiments import COLUMNS
 
-    rep_rows = active_rep_memberships(partner_ids=list(partner_ids)).values_list("user_id", "team_id", "organization_id")
+    rep_rows = active_rep_memberships(partner_ids=list(partner_ids)).values_list(
+        "user_id", "team_id", "organization_id"
+    )
     members = list({row[0]: row for row in rep_rows}.values())  # one membership per rep
     # By the agencies' index (partner, period), not by a list of 10,000 reps; reps who left are dropped below.
     figures = SalesFigure.objects.filter(partner_id__in=list(partner_ids), period__lte=current_month()).order_by()
