@@ -576,7 +576,7 @@ def experiment_history(*, partner_ids: Sequence[int], months: int) -> Any:
     are categoricals (the estimators factorize them; codes need no hashing of 100,000s of strings).
     """
     import numpy as np
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     from .experiments import COLUMNS
 
