@@ -108,7 +108,7 @@ def _round(ids: list[int], design: str) -> dict[str, float]:
     history = selectors.experiment_history(partner_ids=ids, months=MONTHS)
     read = time.perf_counter() - started
     reps = history.drop_duplicates("rep")
-    strata = (reps["agency"] + "|" + reps["team"]).tolist()
+    strata = (reps["agency"].astype(str) + "|" + reps["team"].astype(str)).tolist()
     rng = np.random.default_rng(7)
     months = sorted(set(history["month"]))
     if design == "waves":

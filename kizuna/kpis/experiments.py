@@ -5,15 +5,36 @@ month they got the training (waves; none = never), and the month's calls, appoin
 Estimates are from statsmodels and linearmodels; nothing here is a hand-written estimator.
 
 - **Holdout** (`design="holdout"`): each rep's metric over the post-period months (sums of the numerator ÷
-  sums of the denominator, so a rep counts once whatever their calls), then the difference in means
-  treatment − control by OLS on an arm indicator, with cluster-robust standard errors by team (CR1) and a
-  t distribution with (teams − 1) degrees of freedom. The post-period is every month from the earliest
-  training month in the `wave` column of the treatment arm; when no wave is given, every month in the input.
+  sums of the denominator, so a rep counts once whatever their calls), then the difference treatment − control
+  by OLS on an arm indicator with team fixed effects (the draw is stratified within teams), cluster-robust
+  standard errors by team and a t distribution with (teams − 1) degrees of freedom. The post-period is every
+  month from the earliest training month in the `wave` column of the treatment arm; when no wave is given,
+  every month in the input.
 - **Waves** (`design="waves"`): a rep-month panel of the metric, regressed on "trained by this month"
-  (month ≥ wave) with rep and month fixed effects (two-way fixed effects, linearmodels' PanelOLS), standard
-  errors clustered by team, t with (teams − 1) degrees of freedom. With randomly ordered waves and an effect
-  that does not grow with time since training this is unbiased; an effect that builds up over months is
-  averaged with weights that favour early months (the staggered-adoption caveat).
+  (month ≥ wave) with rep and month fixed effects (two-way fixed effects), standard errors clustered by team,
+  t with (teams − 1) degrees of freedom. With randomly ordered waves and an effect that does not grow with
+  time since training this is unbiased; an effect that builds up over months is averaged with weights that
+  favour early months (the staggered-adoption caveat).
+
+**Estimator versions.** An experiment keeps the version it was started with (its preregistration's
+`estimator_version`; none stored = 1); the command and new experiments use `ESTIMATOR_VERSION`.
+
+- **1**: holdout without team effects; both designs with statsmodels' CR1 errors, whose small-sample factor
+  G/(G − 1) · (N − 1)/(N − K) counts only the arm (or trained) indicator and the constant in K (as Stata's
+  reghdfe, for effects nested in the clusters). Over 4,000 simulated null holdouts of 30 teams it reported an
+  effect in 5.2 % of them (95 % interval 4.5–5.9 %): the 95 % quantile of |t| was 2.061, against 2.045 for
+  t(29).
+- **2** (current): the holdout adds team fixed effects, and in both designs K counts every effect of the
+  regression (the arm or trained indicator and the team, or rep and month, effects): exactly the errors
+  statsmodels gives for the regression written with every dummy (tested). The rep-level errors are the same;
+  the standard error is larger by √((N − 2)/(N − G − 1)) for a holdout (about 7 % with 8 reps a team) and
+  √((N − 1)/(N − reps − months)) for waves (about 6 % with 10 months; under 3 % with 24). CR2
+  (Bell–McCaffrey) and the cluster jackknife (CR3) were tried and gave the same p-values as CR1 to three
+  digits in these designs (balanced draws within teams), so they cannot lower the false positives;
+  randomization inference and the wild cluster bootstrap are exact at 5 % and so, over any number of
+  simulated nulls, land above 5 % about half the time. Version 2 is slightly conservative instead: over the
+  same 4,000 null holdouts it reported an effect in 3.9 % (3.3–4.5 %), and in 4.1 % of 2,000 null waves
+  experiments (3.2–5.0 %), while its 95 % intervals still cover a planted effect in 93–97 % of runs (`tests/test_experiments.py`, `bench/experiments_simulation.py`).
 
 Rates are in percent, so effects are in percentage points; count metrics (calls, appointments, closed) are per
 rep and month. A rep whose denominator is 0 over the period (no calls, for the appointment rate) has no rate
@@ -36,6 +57,8 @@ from scipy import stats
 from .periods import parse_month
 
 COLUMNS = ("rep", "team", "agency", "arm", "wave", "month", "calls", "appointments", "closed")
+ESTIMATOR_VERSION = 2  # the version new experiments and the command use (see the module's docstring)
+ESTIMATOR_VERSIONS = (1, 2)
 DESIGNS = ("holdout", "waves")
 TREATMENT = "treatment"
 CONTROL = "control"
@@ -245,8 +268,10 @@ def frame(rows: Iterable[ExperimentRow]) -> pd.DataFrame:
     )
 
 
-def _codes(column: pd.Series) -> np.ndarray:
-    return pd.factorize(column, sort=False)[0]
+def _codes(column: pd.Series, keep: np.ndarray | None = None) -> np.ndarray:
+    """The column's values as codes 0, 1, … (of the rows kept, numbered again so that none is missing)."""
+    codes = pd.factorize(column, sort=False)[0]  # a categorical's own codes: no hashing of its labels
+    return codes if keep is None else pd.factorize(codes[keep], sort=False)[0]
 
 
 NEVER = np.iinfo(np.int64).max  # the month number of "never" (no training)
@@ -298,15 +323,27 @@ def rep_metric(df: pd.DataFrame, metric: str) -> pd.DataFrame:
     return out[out["y"].notna()].reset_index(drop=True)
 
 
-def analyze_holdout(df: pd.DataFrame, *, metric: str, confidence: float = CONFIDENCE) -> ExperimentResult:
-    """Difference in means treatment − control over the post-period, cluster-robust by team."""
+def _counted(se: float, *, n: int, k_fitted: int, k_absorbed: int) -> float:
+    """A standard error from statsmodels' CR1 on residualized data (K = `k_fitted`), as it would be with the
+    `k_absorbed` absorbed effects counted in its factor (N − 1)/(N − K) too (estimator version 2)."""
+    if n - k_fitted - k_absorbed <= 0:
+        raise AnalysisError(["too few reps for the teams: each team needs more than one rep with figures"])
+    return se * math.sqrt((n - k_fitted) / (n - k_fitted - k_absorbed))
+
+
+def analyze_holdout(
+    df: pd.DataFrame, *, metric: str, confidence: float = CONFIDENCE, version: int = ESTIMATOR_VERSION
+) -> ExperimentResult:
+    """Difference treatment − control over the post-period (with team effects from version 2), clustered by team."""
+    import pyhdfe
     import statsmodels.api as sm
 
     if not (df["arm"] != "").all():
         raise AnalysisError(["a holdout needs every rep's arm (treatment or control)"])
-    starts = df.loc[(df["arm"] == TREATMENT) & df["wave"].notna(), "wave"]
+    waves = month_numbers(df["wave"])
+    starts = waves[(df["arm"] == TREATMENT).to_numpy() & (waves != NEVER)]
     if len(starts):
-        df = df[df["month"] >= starts.min()]
+        df = df[month_numbers(df["month"]) >= starts.min()]
     data = rep_metric(df, metric)
     treated = (data["arm"] == TREATMENT).to_numpy()
     if treated.sum() < 2 or (~treated).sum() < 2:
@@ -315,60 +352,88 @@ def analyze_holdout(df: pd.DataFrame, *, metric: str, confidence: float = CONFID
     n_clusters = int(teams.max()) + 1
     if n_clusters < 2:
         raise AnalysisError(["cluster-robust errors need at least 2 teams"])
-    x = np.column_stack([np.ones(len(treated)), treated.astype(float)])
-    fit = sm.OLS(data["y"].to_numpy(dtype=float), x).fit(cov_type="cluster", cov_kwds={"groups": teams})
-    effect, se = float(fit.params[1]), float(fit.bse[1])
+    y = data["y"].to_numpy(dtype=float)
+    if version == 1:
+        x = np.column_stack([np.ones(len(treated)), treated.astype(float)])
+        fit = sm.OLS(y, x).fit(cov_type="cluster", cov_kwds={"groups": teams})
+        effect, se = float(fit.params[1]), float(fit.bse[1])
+    else:
+        absorbed = pyhdfe.create(teams[:, None], drop_singletons=False).residualize(
+            np.column_stack([y, treated.astype(float)])
+        )
+        if float(np.abs(absorbed[:, 1]).max()) < 1e-9:
+            raise AnalysisError(["no team has reps in both arms"])
+        fit = sm.OLS(absorbed[:, 0], absorbed[:, 1:]).fit(cov_type="cluster", cov_kwds={"groups": teams})
+        effect = float(fit.params[0])
+        se = _counted(float(fit.bse[0]), n=len(y), k_fitted=1, k_absorbed=n_clusters)
     low, high, p = _interval(effect, se, n_clusters - 1, confidence=confidence)
     return ExperimentResult(effect, low, high, p, len(data), n_clusters)
 
 
-def analyze_waves(df: pd.DataFrame, *, metric: str, confidence: float = CONFIDENCE) -> ExperimentResult:
+def analyze_waves(
+    df: pd.DataFrame, *, metric: str, confidence: float = CONFIDENCE, version: int = ESTIMATOR_VERSION
+) -> ExperimentResult:
     """Two-way fixed effects (rep, month) on "trained by this month", clustered by team.
 
     One row per rep and month (as `read_csv` guarantees). The rep and month effects are absorbed with pyhdfe
     (alternating projections), then statsmodels' OLS of the residualized metric on the residualized indicator
     gives the same coefficient as the regression with every dummy (Frisch–Waugh–Lovell), with CR1 errors by
-    team; rep effects are nested in the teams and not counted as parameters (as Stata's reghdfe does).
+    team. Version 1 does not count the rep and month effects as parameters (as Stata's reghdfe does for effects
+    nested in the clusters); version 2 counts them, as the regression with every dummy does.
     """
     import pyhdfe
     import statsmodels.api as sm
 
     spec = METRICS[metric]
+    y = df[spec.numerator].to_numpy(dtype=float)
+    keep = None  # every row; or the rows with a denominator (no copy of the frame: 100,000s of rows)
     if spec.denominator is not None:
-        df = df[df[spec.denominator] > 0]
-        y = 100.0 * df[spec.numerator].to_numpy(dtype=float) / df[spec.denominator].to_numpy(dtype=float)
-    else:
-        y = df[spec.numerator].to_numpy(dtype=float)
-    trained = trained_by_month(df)
-    if len(set(trained)) < 2:
+        denominator = df[spec.denominator].to_numpy(dtype=float)
+        keep = denominator > 0
+        y = 100.0 * y[keep] / denominator[keep]
+    month = month_numbers(df["month"])
+    trained = (month >= month_numbers(df["wave"])).astype(float)  # as `trained_by_month`, months converted once
+    if keep is not None:
+        trained, month = trained[keep], month[keep]
+    if len(trained) == 0 or trained.min() == trained.max():
         raise AnalysisError(["waves need rep-months both before and after the training"])
-    teams = _codes(df["team"])
+    teams = _codes(df["team"], keep)
     n_clusters = int(teams.max()) + 1
     if n_clusters < 2:
         raise AnalysisError(["cluster-robust errors need at least 2 teams"])
-    reps = _codes(df["rep"])
-    ids = np.column_stack([reps, _codes(df["month"])])
+    reps = _codes(df["rep"], keep)
+    ids = np.column_stack([reps, pd.factorize(month, sort=False)[0]])
     absorbed = pyhdfe.create(ids, drop_singletons=False).residualize(np.column_stack([y, trained]))
     if float(np.abs(absorbed[:, 1]).max()) < 1e-9:
         raise AnalysisError(["the waves cannot be told apart from the months (every rep trained at once)"])
     fit = sm.OLS(absorbed[:, 0], absorbed[:, 1:]).fit(cov_type="cluster", cov_kwds={"groups": teams})
     effect, se = float(fit.params[0]), float(fit.bse[0])
+    n_reps = int(reps.max()) + 1
+    if version != 1:
+        n_months = int(ids[:, 1].max()) + 1
+        se = _counted(se, n=len(y), k_fitted=1, k_absorbed=n_reps + n_months - 1)
     low, high, p = _interval(effect, se, n_clusters - 1, confidence=confidence)
-    return ExperimentResult(effect, low, high, p, int(reps.max()) + 1, n_clusters)
+    return ExperimentResult(effect, low, high, p, n_reps, n_clusters)
 
 
 def analyze(
-    rows: Sequence[ExperimentRow] | pd.DataFrame, *, design: str, metric: str = "appointment_rate"
+    rows: Sequence[ExperimentRow] | pd.DataFrame,
+    *,
+    design: str,
+    metric: str = "appointment_rate",
+    version: int = ESTIMATOR_VERSION,
 ) -> ExperimentResult:
-    """Analyse rows (or their `frame`) with the design's estimator (see the module's docstring)."""
+    """Analyse rows (or their `frame`) with the design's estimator of this version (see the module's docstring)."""
+    if version not in ESTIMATOR_VERSIONS:
+        raise AnalysisError([f"unknown estimator version {version!r}"])
     if design not in DESIGNS:
         raise AnalysisError([f"unknown design {design!r} (holdout or waves)"])
     if metric not in METRICS:
         raise AnalysisError([f"unknown metric {metric!r} ({', '.join(METRICS)})"])
     df = rows if isinstance(rows, pd.DataFrame) else frame(rows)
     if design == "holdout":
-        return analyze_holdout(df, metric=metric)
-    return analyze_waves(df, metric=metric)
+        return analyze_holdout(df, metric=metric, version=version)
+    return analyze_waves(df, metric=metric, version=version)
 
 
 # -- what an experiment can detect -----------------------------------------------------------------------

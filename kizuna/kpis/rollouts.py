@@ -4,8 +4,9 @@ the interim look and the result.
 - **Data**: the drawn reps' sales figures per month (products summed) from `PRIOR_MONTHS` months before the start
   to the period's last month, as the CSV contract's frame (`experiments.COLUMNS`): holdout reps carry their arm
   (the treatment arm's `wave` is the start), waves reps the month of their wave.
-- **Primary result** (pre-registered at start): `experiments.analyze` with the experiment's design and metric,
-  intention to treat (every rep in the arm or wave the draw gave them, contaminated or not).
+- **Primary result** (pre-registered at start): `experiments.analyze` with the experiment's design, metric and
+  estimator version (`estimator_version`: the one current when it started), intention to treat (every rep in
+  the arm or wave the draw gave them, contaminated or not).
 - **Interim**: while the period runs only an *always-valid* 95 % interval is shown: the normal-mixture
   confidence sequence of Robbins (1970) as used for A/B tests by Johari, Pekelis and Walsh (2017, "Always valid
   inference"): with the estimate θ̂ and its variance V, θ̂ ± √((V (V + τ²) / τ²) · (ln((V + τ²) / V) + 2 ln(1/α))),
@@ -38,7 +39,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -64,23 +65,13 @@ ALPHA = 0.05
 
 def _figures(*, partner_ids: Sequence[int], first: date, last: date) -> pd.DataFrame:
     """Sales figures of these agencies from `first` to `last` (months), products summed: rep_id, month, counts."""
-    query = (
+    from .selectors import figure_rows
+
+    return figure_rows(
         SalesFigure.objects.filter(partner_id__in=list(partner_ids), period__gte=first, period__lte=last)
         .order_by()
         .values_list("rep_id", "period", "calls", "appointments", "deals")
     )
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    rows = pd.DataFrame(fetched, columns=["rep_id", "month", "calls", "appointments", "closed"])
-    if rows.empty:
-        return rows
-    rows["month"] = pd.to_datetime(rows["month"]).dt.date
-    key = rows["rep_id"].to_numpy(dtype="int64") * 4096 + pd.factorize(rows["month"])[0]
-    if pd.Series(key).duplicated().any():
-        rows = rows.groupby(["rep_id", "month"], sort=False, as_index=False)[["calls", "appointments", "closed"]].sum()
-    return rows
 
 
 def prior_levels(*, reps: Sequence[int], partner_ids: Sequence[int], metric: str, before: date) -> dict[int, float]:
@@ -100,6 +91,12 @@ def prior_levels(*, reps: Sequence[int], partner_ids: Sequence[int], metric: str
     )
     per_rep = rep_metric(frame, metric)
     return {int(rep): float(y) for rep, y in zip(per_rep["rep"], per_rep["y"], strict=True)}
+
+
+def estimator_version(experiment: Experiment) -> int:
+    """The estimator version the experiment registered at its start (`experiments.ESTIMATOR_VERSION` then); 1 for
+    experiments started before versions were stored. Its readings always use it, whatever the current version."""
+    return int((experiment.preregistration or {}).get("estimator_version", 1))
 
 
 def experiment_end(experiment: Experiment) -> date:
@@ -288,7 +285,9 @@ def experiment_interim(experiment: Experiment, *, today: date | None = None) -> 
         return None
     frame = experiment_frame(experiment, last=last)
     try:
-        result = analyze(frame, design=experiment.design, metric=experiment.metric)
+        result = analyze(
+            frame, design=experiment.design, metric=experiment.metric, version=estimator_version(experiment)
+        )
     except AnalysisError:
         return None
     tau = experiment.planned_effect or 3.0
@@ -407,8 +406,9 @@ def experiment_result(
     `finished`: when each drawn rep finished the course (`Enrolment.finished_reps`), if read already."""
     units = units if units is not None else experiment_unit_table(experiment)
     frame = experiment_frame(experiment, units=units)
+    version = estimator_version(experiment)
     try:
-        primary = _estimate(analyze(frame, design=experiment.design, metric=experiment.metric))
+        primary = _estimate(analyze(frame, design=experiment.design, metric=experiment.metric, version=version))
     except AnalysisError as exc:
         return Result(None, problem="; ".join(exc.problems))
     result = Result(primary)
@@ -420,7 +420,7 @@ def experiment_result(
         else:
             try:
                 part = parts.get(f"agency:{partner_id}", frame.iloc[:0])
-                estimate = _estimate(analyze(part, design=experiment.design, metric=experiment.metric))
+                estimate = _estimate(analyze(part, design=experiment.design, metric=experiment.metric, version=version))
             except AnalysisError:
                 estimate = None
         result.per_agency.append(AgencyEstimate(partner_id, name, estimate))
@@ -428,7 +428,8 @@ def experiment_result(
     for other in ("appointment_rate", "close_rate"):
         if other != experiment.metric:
             try:
-                result.exploratory.append((other, _estimate(analyze(frame, design=experiment.design, metric=other))))
+                estimate = _estimate(analyze(frame, design=experiment.design, metric=other, version=version))
+                result.exploratory.append((other, estimate))
             except AnalysisError:
                 result.exploratory.append((other, None))
     end_month = experiment_end(experiment)

@@ -550,7 +550,7 @@ def experiment_start(
 
     from kizuna.catalog.rollouts import rollout_kind
 
-    from .experiments import METRICS
+    from .experiments import ESTIMATOR_VERSION, METRICS
     from .models import Experiment, ExperimentUnit
 
     today = today or timezone.localdate()
@@ -618,12 +618,13 @@ def experiment_start(
             "start": design.start.isoformat(),
             "end": end.isoformat(),
             "baseline_months": PRIOR_MONTHS,
+            "estimator_version": ESTIMATOR_VERSION,
             "estimator": (
-                "difference in means of the metric over the period, treatment − control, OLS with CR1 errors "
-                "clustered by team, t with teams − 1 df"
+                "difference in the metric over the period, treatment − control, OLS with team fixed effects, CR1 "
+                "errors clustered by team counting every effect in the small-sample factor, t with teams − 1 df"
                 if design.design == "holdout"
                 else "two-way fixed effects (rep, month) on trained-by-this-month over the baseline and the waves, "
-                "CR1 errors clustered by team, t with teams − 1 df"
+                "CR1 errors clustered by team counting every effect in the small-sample factor, t with teams − 1 df"
             ),
             "analysis": "intention to treat: every rep in the arm or wave the draw gave them",
             "alpha": 0.05,

@@ -1,7 +1,10 @@
 """The experiment analysis on simulated reps (team clustering, keen reps, seasons) and its CSV contract.
 
 The simulations run many seeds with fixed numbers, so the figures are the same on every run; the bounds are the
-issue's (93–97 % coverage, ≤ 5 % false positives up to the simulation's own error).
+issue's (93–97 % coverage, ≤ 5 % false positives). The current estimator (version 2) is slightly conservative, so
+its false positives are ≤ 5 % over the suite's 400 seeds with room (3.9 % over 4,000 seeds in
+`bench/experiments_simulation.py`); version 1, still used by experiments that registered it, is exact only up to
+its t approximation (5.2 % over those 4,000) and is over 5 % on these 400 seeds.
 """
 
 import functools
@@ -27,17 +30,12 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @functools.cache
-def _runs(design: str, effect: float, offset: int) -> list[experiments.ExperimentResult]:
+def _runs(design: str, effect: float, offset: int, version: int = 2) -> list[experiments.ExperimentResult]:
     make = simulation.holdout if design == "holdout" else simulation.waves
     return [
-        experiments.analyze(make(WORLD, offset + seed, effect=effect).frame, design=design) for seed in range(SEEDS)
+        experiments.analyze(make(WORLD, offset + seed, effect=effect).frame, design=design, version=version)
+        for seed in range(SEEDS)
     ]
-
-
-def _at_most_five_percent(rate: float) -> bool:
-    """The false-positive rate is ≤ 5 %, up to simulation error: a one-sided binomial test at 1 % does not reject."""
-    hits = round(rate * SEEDS)
-    return sps.binomtest(hits, SEEDS, 0.05, alternative="greater").pvalue > 0.01
 
 
 @pytest.mark.parametrize(
@@ -60,9 +58,19 @@ def test_with_no_effect_it_reports_one_in_at_most_five_percent_of_runs(design: s
     runs = _runs(design, 0.0, offset=100_000)
     false_positives = np.mean([r.p_value < 0.05 for r in runs])
     print(f"{design}: false positives {false_positives:.3f} over {SEEDS} seeds")
-    assert _at_most_five_percent(false_positives)
+    assert false_positives <= 0.05
     # the p-value and the interval agree
     assert all((r.p_value < 0.05) == (r.ci_low > 0 or r.ci_high < 0) for r in runs)
+
+
+def test_the_first_estimator_gave_more_than_five_percent_false_positives_on_the_same_holdout_seeds() -> None:
+    """Version 1 (no team effects, only the arm counted in CR1's small-sample factor) on the seeds of the test
+    above: what made version 2. Its rate over 4,000 seeds is 5.2 % (bench/experiments_simulation.py)."""
+    old = _runs("holdout", 0.0, offset=100_000, version=1)
+    new = _runs("holdout", 0.0, offset=100_000)
+    assert np.mean([r.p_value < 0.05 for r in old]) > 0.05
+    # the same rep-level difference, with wider intervals: version 2 rejects only where version 1 did
+    assert all(n.p_value >= 0.05 or o.p_value < 0.05 for o, n in zip(old, new, strict=True))
 
 
 def test_the_naive_finishers_against_the_others_comparison_is_biased_where_the_experiment_is_not() -> None:
@@ -85,7 +93,12 @@ def test_the_naive_finishers_against_the_others_comparison_is_biased_where_the_e
     assert experiment_false < 0.1
 
 
-def test_the_waves_estimate_equals_the_regression_with_every_rep_and_month_dummy() -> None:
+def _half_width(result: experiments.ExperimentResult) -> float:
+    """The standard error behind a result's 95 % interval."""
+    return (result.ci_high - result.ci_low) / 2 / float(sps.t.ppf(0.975, result.n_clusters - 1))
+
+
+def test_the_waves_estimate_and_its_error_equal_the_regression_with_every_rep_and_month_dummy() -> None:
     import statsmodels.formula.api as smf
 
     frame = simulation.waves(simulation.World(teams=6, reps_per_team=4), 3, effect=0.05).frame
@@ -93,8 +106,32 @@ def test_the_waves_estimate_equals_the_regression_with_every_rep_and_month_dummy
     panel = frame.assign(y=100 * frame["appointments"] / frame["calls"])
     panel["trained"] = (panel["month"] >= panel["wave"]).astype(float)
     panel["month"] = panel["month"].astype(str)
-    fit = smf.ols("y ~ trained + C(rep) + C(month)", data=panel).fit()
+    teams = panel["team"].cat.codes.to_numpy()
+    fit = smf.ols("y ~ trained + C(rep) + C(month)", data=panel).fit(cov_type="cluster", cov_kwds={"groups": teams})
     assert result.effect == pytest.approx(fit.params["trained"], abs=1e-6)
+    # version 2: statsmodels' own CR1, every rep and month effect counted in its small-sample factor
+    assert _half_width(result) == pytest.approx(fit.bse["trained"], rel=1e-6)
+    assert _half_width(experiments.analyze(frame, design="waves", version=1)) < fit.bse["trained"] * 0.95
+
+
+def test_the_holdout_estimate_and_its_error_equal_the_regression_with_every_team_dummy() -> None:
+    import statsmodels.formula.api as smf
+
+    frame = simulation.holdout(simulation.World(teams=6, reps_per_team=5), 4, effect=0.05).frame
+    result = experiments.analyze(frame, design="holdout")
+    reps = experiments.rep_metric(frame[frame["month"] >= frame["wave"].dropna().min()], "appointment_rate")
+    reps = reps.assign(treated=(reps["arm"] == "treatment").astype(float), team=reps["team"].astype(str))
+    teams = reps["team"].factorize()[0]
+    fit = smf.ols("y ~ treated + C(team)", data=reps).fit(cov_type="cluster", cov_kwds={"groups": teams})
+    assert result.effect == pytest.approx(fit.params["treated"], abs=1e-6)
+    assert _half_width(result) == pytest.approx(fit.bse["treated"], rel=1e-6)
+    assert result.n_reps == 30 and result.n_clusters == 6
+
+
+def test_an_unknown_estimator_version_is_refused() -> None:
+    frame = simulation.holdout(simulation.World(teams=3, reps_per_team=4), 1, effect=0.0).frame
+    with pytest.raises(experiments.AnalysisError, match="unknown estimator version 3"):
+        experiments.analyze(frame, design="holdout", version=3)
 
 
 def test_stratified_randomization_balances_every_stratum_and_replays_from_its_seed() -> None:

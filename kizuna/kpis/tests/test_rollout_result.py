@@ -67,6 +67,32 @@ def test_while_it_runs_only_the_always_valid_interval_is_shown_and_it_is_wider(c
     assert sequential.effect == fixed.effect
 
 
+def test_an_experiment_is_read_with_the_estimator_version_it_registered(cast: Any) -> None:
+    """New experiments register the current version; one started before versions were stored (none in its
+    preregistration) keeps version 1, in its result, per agency and its interim look alike."""
+    from kizuna.demo.experiments import experiment_fast_forward
+    from kizuna.kpis.experiments import ESTIMATOR_VERSION, analyze
+
+    experiment = _waves(cast)
+    assert experiment.preregistration["estimator_version"] == ESTIMATOR_VERSION == 2
+    assert "counting every effect" in experiment.preregistration["estimator"]
+    experiment_fast_forward(experiment=experiment)
+    experiment.refresh_from_db()
+    frame = rollouts.experiment_frame(experiment)
+    by_version = {v: analyze(frame, design="waves", metric="appointment_rate", version=v) for v in (1, 2)}
+    assert by_version[2].ci_high - by_version[2].ci_low > by_version[1].ci_high - by_version[1].ci_low
+    primary = rollouts.experiment_result(experiment).primary
+    assert primary is not None and (primary.low, primary.high) == (by_version[2].ci_low, by_version[2].ci_high)
+    del experiment.preregistration["estimator_version"]  # as stored by an experiment started before versions
+    experiment.save(update_fields=["preregistration"])
+    result = rollouts.experiment_result(experiment)
+    assert result.primary is not None and (result.primary.low, result.primary.high) == (
+        by_version[1].ci_low,
+        by_version[1].ci_high,
+    )
+    assert result.per_agency[0].estimate == result.primary
+
+
 def test_another_imported_kpi_can_be_the_primary_metric_and_is_read_in_its_own_unit(cast: Any, signed_in: Any) -> None:
     """Deals closed per rep and month as the pre-registered metric: the effect is a count a month, not points,
     and both rates are the exploratory figures."""
