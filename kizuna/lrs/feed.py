@@ -35,6 +35,12 @@ from kizuna.catalog.selectors import access_course_for_user, access_lesson_for_u
 from kizuna.ops.errors import ApplicationError
 from kizuna.orgs.access import Role, has_role
 from kizuna.packages.runtime import sco_outcome_record
+from kizuna.records.batch import (
+    course_time_statements,
+    launch_statement,
+    lesson_time_statements,
+    statements_record_many,
+)
 from kizuna.records.selectors import statement_ids_stored
 from kizuna.records.services import (
     MAX_REPORT_SECONDS,
@@ -91,6 +97,9 @@ def statements_feed(items: list[tuple[Any, dict[str, Any]]]) -> int:
     ours = statement_ids_stored(statement_id for *_rest, statement_id in candidates)
     places: dict[tuple[int, Target], Any] = {}
     counted = 0
+    # Runs of statements that only open something or report time are stored together (records.batch: the same
+    # projections as one by one, in a few queries); any other statement is applied alone, in its place.
+    run: list[tuple[list[Any], dict[str, Any]]] = []
     for person, statement, target, verb, statement_id in candidates:
         if statement_id in ours:
             continue
@@ -100,14 +109,60 @@ def statements_feed(items: list[tuple[Any, dict[str, Any]]]) -> int:
         if place is None:
             continue
         result = statement.get("result") or {}
+        args = {"person": person, "target": target, "place": place, "verb": verb, "result": result}
+        args["statement_id"] = statement_id
         try:
-            with transaction.atomic():
-                counted += _feed(
-                    person=person, target=target, place=place, verb=verb, result=result, statement_id=statement_id
-                )
-        except ApplicationError as error:
-            logger.info("statement %s stored but not projected: %s", statement_id, error.message)
-    return counted
+            built = _built(**args)
+        except ApplicationError:
+            built = None  # applied alone, which says why it does not count
+        if built is not None:
+            run.append((built, args))
+            continue
+        counted += _run_record(run)
+        run = []
+        counted += _feed_alone(args)
+    return counted + _run_record(run)
+
+
+def _feed_alone(args: dict[str, Any]) -> int:
+    try:
+        with transaction.atomic():
+            return int(_feed(**args))
+    except ApplicationError as error:
+        logger.info("statement %s stored but not projected: %s", args["statement_id"], error.message)
+        return 0
+
+
+def _run_record(run: list[tuple[list[Any], dict[str, Any]]]) -> int:
+    """Store a run of built statements at once; if the records app refuses any, apply each alone (each one's
+    refusal is then its own, as without the run)."""
+    if not run:
+        return 0
+    try:
+        with transaction.atomic():
+            statements_record_many([st for built, _args in run for st in built])
+    except ApplicationError:
+        return sum(_feed_alone(args) for _built, args in run)
+    return len(run)
+
+
+def _built(
+    *, person: Any, target: Target, place: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID
+) -> list[Any] | None:
+    """The statements a launch or a time report records (as `_feed` would store them), or None for the others."""
+    opens = verb == "launched" or (verb == "initialized" and target.kind != LESSON)
+    reports = verb in ("progressed", "experienced") and _seconds(result) > 0
+    if target.kind == CONTENT:
+        if target.part != "au":
+            return None
+        reports = verb == "terminated" and _seconds(result) >= 1
+    if target.kind in (LESSON, SCO, CONTENT) and opens:
+        return [launch_statement(rep=person, lesson=place, statement_id=statement_id)]
+    if target.kind in (LESSON, SCO, CONTENT) and reports:
+        return lesson_time_statements(rep=person, lesson=place, seconds=_seconds(result), statement_id=statement_id)
+    if target.kind == COURSE and reports:
+        return course_time_statements(rep=person, version=place, seconds=_seconds(result), statement_id=statement_id)
+    return None
 
 
 def _place(person: Any, target: Target) -> Any:

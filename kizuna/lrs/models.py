@@ -75,6 +75,9 @@ class LrsStatement(models.Model):
             models.Index(fields=["stored"]),
             models.Index(fields=["voids"]),
             models.Index(fields=["refers_to"]),
+            # The statements with a StatementRef, in stored order: a filtered query walks these alone (not the
+            # store) for the ones that refer to a match.
+            models.Index(fields=["seq"], condition=models.Q(refers_to__isnull=False), name="lrs_statement_refs_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -521,19 +521,30 @@ def statements_query(
     # A statement that targets a matching statement (StatementRef, voiding included) matches too. The two sets
     # are read apart, each one page in order, and merged: one query with an OR of both would walk the whole
     # store in seq order, testing each row, where each part alone uses its index.
+    direct = qs.filter(voided=False)
+    if "since" in query:
+        direct = direct.filter(stored__gt=validation.timestamp(query["since"], "since"))
+    if "until" in query:
+        direct = direct.filter(stored__lte=validation.timestamp(query["until"], "until"))
+    for row in _page_along(direct, lead, ascending=ascending, after=after, size=limit + 1):
+        found[row.seq] = row
     matching = qs.filter(**lead) if lead else qs
-    parts: list[tuple[QuerySet[LrsStatement], dict[str, Any]]] = [(qs.filter(voided=False), lead)]
     if matching is not scoped:
+        # The referring statements are walked in stored order along their own index (statements with a
+        # StatementRef only), each one's target looked up by id: the cost is the referring statements read, not
+        # the matches nor the store. When the direct page is full, only those before its last one can join the
+        # page, so the walk stops there too (a store holding many StatementRefs is not read to its end).
         refs = scoped.filter(voided=False, refers_to__isnull=False).filter(
-            refers_to__in=matching.values("statement_id")
+            Exists(matching.filter(statement_id=OuterRef("refers_to")))
         )
-        parts.append((refs, {}))
-    for part, join in parts:
         if "since" in query:
-            part = part.filter(stored__gt=validation.timestamp(query["since"], "since"))
+            refs = refs.filter(stored__gt=validation.timestamp(query["since"], "since"))
         if "until" in query:
-            part = part.filter(stored__lte=validation.timestamp(query["until"], "until"))
-        for row in _page_along(part, join, ascending=ascending, after=after, size=limit + 1):
+            refs = refs.filter(stored__lte=validation.timestamp(query["until"], "until"))
+        if len(found) > limit:
+            last = max(found) if ascending else min(found)
+            refs = refs.filter(**{f"seq__{'lte' if ascending else 'gte'}": last})
+        for row in _page_along(refs, {}, ascending=ascending, after=after, size=limit + 1):
             found[row.seq] = row
     page = [found[seq] for seq in sorted(found, reverse=not ascending)][: limit + 1]
     if len(page) > limit:

@@ -158,7 +158,7 @@ def _profile_activity(iri: str) -> dict[str, Any]:
     return {"objectType": "Activity", "id": iri, "definition": {"type": vocab.TYPE_PROFILE.iri}}
 
 
-def statement_record(
+def statement_build(
     *,
     actor: "User",
     verb: vocab.Term,
@@ -168,17 +168,9 @@ def statement_record(
     statement_id: uuid.UUID | None = None,
     timestamp: datetime | None = None,
     registration: uuid.UUID | None = None,
-    locked_progress: LessonProgress | None = UNREAD,
     counted: bool = True,
-) -> tuple[Statement, bool]:
-    """Store one statement and update the projections; a repeated id returns the stored one unchanged.
-
-    The rep's own progress and the live app projections are updated in the same transaction; the rest
-    (learning days, points, certifications, rollups…) by the background projector a moment later, or at once
-    when ``PROJECTIONS_EAGER`` is set. ``locked_progress`` is the rep's progress row in the lesson that the
-    caller already read with a lock in its transaction (None when the rep has none yet). ``counted=False``:
-    the statement's ``result.duration`` is a total already counted by earlier statements, not time spent now.
-    """
+) -> Statement:
+    """The statement statement_record stores (not saved), in the shape every stored statement has."""
     statement_id = statement_id or uuid.uuid4()
     if statement_id.variant != uuid.RFC_4122 or (registration and registration.variant != uuid.RFC_4122):
         raise StatementError(_("Statement ids and registrations must be RFC 4122 UUIDs (such as version 4)."))
@@ -213,7 +205,7 @@ def statement_record(
         duration = parse_duration(result["duration"])
         if not counted:
             duration = None
-    statement = Statement(
+    return Statement(
         id=statement_id,
         actor=actor,
         partner_id=partner_id,
@@ -231,6 +223,41 @@ def statement_record(
         timestamp=timestamp or timezone.now(),
         stored=timezone.now(),
     )
+
+
+def statement_record(
+    *,
+    actor: "User",
+    verb: vocab.Term,
+    activity: Activity,
+    result: dict[str, Any] | None = None,
+    extensions: dict[str, Any] | None = None,
+    statement_id: uuid.UUID | None = None,
+    timestamp: datetime | None = None,
+    registration: uuid.UUID | None = None,
+    locked_progress: LessonProgress | None = UNREAD,
+    counted: bool = True,
+) -> tuple[Statement, bool]:
+    """Store one statement and update the projections; a repeated id returns the stored one unchanged.
+
+    The rep's own progress and the live app projections are updated in the same transaction; the rest
+    (learning days, points, certifications, rollups…) by the background projector a moment later, or at once
+    when ``PROJECTIONS_EAGER`` is set. ``locked_progress`` is the rep's progress row in the lesson that the
+    caller already read with a lock in its transaction (None when the rep has none yet). ``counted=False``:
+    the statement's ``result.duration`` is a total already counted by earlier statements, not time spent now.
+    """
+    statement = statement_build(
+        actor=actor,
+        verb=verb,
+        activity=activity,
+        result=result,
+        extensions=extensions,
+        statement_id=statement_id,
+        timestamp=timestamp,
+        registration=registration,
+        counted=counted,
+    )
+    statement_id = statement.id
     # No savepoint (they cost two queries): an error inside fails the caller's whole transaction, so nothing
     # that a caller may catch and go on from is raised inside this block.
     with transaction.atomic(savepoint=False):

@@ -17,6 +17,7 @@ from .services import (
     _course_activity,
     _lesson_activity,
     format_duration,
+    statement_build,
     statement_record,
 )
 
@@ -69,21 +70,48 @@ def reported_time_record(
     count their overlap once. The last part keeps the report's id and the others derive theirs from it, so a
     report sent again records nothing twice. Returns the last part.
     """
+    last: Statement | None = None
+    for part, part_id, end in reported_time_parts(seconds, statement_id, timestamp):
+        st = _time_record(rep, activity, part, part_id, end)
+        last = last or st
+    assert last is not None
+    return last
+
+
+def reported_time_parts(
+    seconds: float, statement_id: uuid.UUID | None, timestamp: datetime | None
+) -> list[tuple[float, uuid.UUID, datetime]]:
+    """The parts `reported_time_record` tells a report in, last first: (seconds, statement id, end)."""
     if not 0 < seconds <= MAX_REPORT_SECONDS:
         raise StatementError(_("The reported time is out of range."))
     base = statement_id or uuid.uuid4()
     end = timestamp or timezone.now()
     left, n = seconds, 0
-    last: Statement | None = None
+    parts = []
     while left > 0:
         part = min(left, MAX_COUNTED_SECONDS)
-        st = _time_record(rep, activity, part, base if n == 0 else uuid.uuid5(base, f"part {n}"), end)
-        last = last or st
+        parts.append((part, base if n == 0 else uuid.uuid5(base, f"part {n}"), end))
         end -= timedelta(seconds=part)
         left = round(left - part, 3)
         n += 1
-    assert last is not None
-    return last
+    return parts
+
+
+def reported_time_statements(
+    rep: "User", activity: Any, seconds: float, statement_id: uuid.UUID | None, timestamp: datetime | None
+) -> list[Statement]:
+    """The statements `reported_time_record` stores, built (not saved) for `records.batch.statements_record_many`."""
+    return [
+        statement_build(
+            actor=rep,
+            verb=vocab.PROGRESSED,
+            activity=activity,
+            result={"duration": format_duration(part)},
+            statement_id=part_id,
+            timestamp=end,
+        )
+        for part, part_id, end in reported_time_parts(seconds, statement_id, timestamp)
+    ]
 
 
 def course_time_record(

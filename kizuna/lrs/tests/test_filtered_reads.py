@@ -140,3 +140,70 @@ def test_agent_and_verb_read_the_verb_index_in_order_without_sorting(principal_l
         assert "Sort" not in plan and "Hash" not in plan and "Nested Loop" in plan, plan
         if after is not None:
             assert "statement_id <" in plan, plan  # the position bound is on the key rows' index range
+
+
+def _ref(target: dict[str, Any], *, actor: dict[str, Any] = BEN) -> dict[str, Any]:
+    return st("experienced", actor=actor, obj={"objectType": "StatementRef", "id": target["id"]})
+
+
+def test_statements_referring_to_matches_come_in_their_place_among_many_other_references(principal_lrs):
+    """Anna's `passed` statements, statements referring to some of them, and many references to Ben's: every
+    page has exactly the matches and the references to them, in stored order, each once."""
+    bens = [st("passed", actor=BEN) for _n in range(3)]
+    principal_lrs.post("/xapi/statements", bens)
+    order: list[str] = []
+    batch: list[dict[str, Any]] = []
+    for n in range(12):
+        anna = st("passed")
+        batch.append(anna)
+        order.append(anna["id"])
+        batch += [_ref(bens[n % 3]) for _m in range(4)]  # references to someone else's statements
+        if n % 4 == 1:
+            ref = _ref(anna)
+            batch.append(ref)
+            order.append(ref["id"])
+    old_ref = _ref(batch[0])  # a late reference to Anna's first statement: it comes at its own place
+    batch.append(old_ref)
+    order.append(old_ref["id"])
+    assert principal_lrs.post("/xapi/statements", batch).status_code == 200
+    agent = '{"mbox": "mailto:anna@agency.example"}'
+    for limit in ("1", "2", "5", "100"):
+        assert ids_of(principal_lrs, {"agent": agent, "verb": ADL + "passed", "limit": limit}) == order[::-1]
+        ascending = {"agent": agent, "verb": ADL + "passed", "limit": limit, "ascending": "true"}
+        assert ids_of(principal_lrs, ascending) == order
+
+
+def test_with_a_full_page_of_matches_the_references_are_read_only_up_to_its_end(principal_lrs):
+    principal_lrs.post("/xapi/statements", [st("passed") for _n in range(5)])
+    agent = '{"mbox": "mailto:anna@agency.example"}'
+    sql, _credential = _query({"agent": agent, "verb": ADL + "passed", "limit": "3"})
+    # Four matches were read (a page and one more): the references are read from the fourth's position on.
+    seqs = sorted(LrsStatementKey.objects.filter(kind="agent", related=False).values_list("statement_id", flat=True))
+    assert f"{seqs[1]}" in sql[1].split("refers_to")[-1], sql[1]
+    sql, _credential = _query({"agent": agent, "verb": ADL + "passed", "limit": "10"})
+    assert f">= {seqs[0]}" not in sql[1], sql[1]  # a short page bounds nothing
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_references_are_walked_along_their_own_index_under_a_limit(principal_lrs):
+    """The statements that refer to a match are read along the index of statements with a StatementRef, in
+    order, each one's target found by its id: not the whole store, nor every match of the filter."""
+    target = st("passed")
+    principal_lrs.post("/xapi/statements", [target, *[st("passed") for _n in range(20)], _ref(target)])
+    principal_lrs.post("/xapi/statements", [st("experienced", actor=BEN) for _n in range(40)])
+    agent = '{"mbox": "mailto:anna@agency.example"}'
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    sql, _credential = _query({"agent": agent, "verb": ADL + "passed", "limit": "10"})
+    with connection.cursor() as cursor:
+        cursor.execute("SAVEPOINT plan_check")
+        for name in ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin", "enable_sort"):
+            cursor.execute(f"SET LOCAL {name} = off")
+        try:
+            cursor.execute("EXPLAIN " + sql[1])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("ROLLBACK TO SAVEPOINT plan_check")
+    assert "Limit" in plan.splitlines()[0], plan
+    assert "lrs_statement_refs_idx" in plan, plan
+    assert "Sort" not in plan and "Hash" not in plan, plan
