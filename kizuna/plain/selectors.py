@@ -166,11 +166,6 @@ def rep_glossary(user: Any) -> list[dict[str, Any]]:
     return kept_shared(user, f"plain:glossary:{get_language()}", compute)
 
 
-def glossary_in_text(user: Any, text: str) -> list[dict[str, Any]]:
-    """Return the glossary terms (explained) that the text uses."""
-    return [row for row in rep_glossary(user) if row["term"] in text]
-
-
 def glossary_in_blocks(user: Any, blocks: Iterable[str]) -> list[dict[str, Any]]:
     """Return the glossary terms (explained) that any of the blocks of a page's HTML uses, in glossary order.
 

@@ -203,7 +203,9 @@ def word_ask(request: HttpRequest, lesson_id: int) -> HttpResponse:
         )
     # Back where the word was read (a quiz, a scenario moment) if that is this site; else the lesson.
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(back)
     return redirect(reverse("learning:lesson", args=[lesson.id]) + "#lesson")
 

@@ -20,7 +20,9 @@ def lessons(cast):
     from kizuna.scenarios.tests.helpers import example_data
 
     register_kinds()
-    services.term_save(editor=cast.author, term_ja="料金体系", explanation_ja="お金をどう払うかの決まり", is_jargon=True)
+    services.term_save(
+        editor=cast.author, term_ja="料金体系", explanation_ja="お金をどう払うかの決まり", is_jargon=True
+    )
     services.term_save(editor=cast.author, term_ja="画面", explanation_ja="スマホやパソコンに映っているページ")
     single = make_bank(cast).questions.get(type="single")
     product_create(name="クラウド勤怠 KIZUNA", slug="kizuna-attendance")

@@ -12,7 +12,7 @@ from .glossary_pages import block_with, glossary_blocks, sheet_terms
 PAGE = Template(
     "{% load plain %}"
     '<div class="question-text" data-glossary>{% glossed %}今月のヨミは?{% endglossed %}</div>'
-    '<p>稟議の話(ここは読むための本文ではありません)</p>'
+    "<p>稟議の話(ここは読むための本文ではありません)</p>"
     "{% for text in choices %}<label><span data-glossary>{% glossed %}{{ text }}{% endglossed %}</span></label>{% endfor %}"
     "{% glossary_sheet lesson_id %}"
 )

@@ -67,9 +67,7 @@ def test_the_end_marks_terms_in_the_paths_and_the_coachs_why(cast, signed_in, sc
     from kizuna.scenarios.models import ScenarioVersion
 
     version = ScenarioVersion.objects.get(pk=scenario_lesson.content_id)
-    attempt = play(
-        cast.rep_a1, version, APOLOGY_PATH, lesson=access_lesson_for_user(cast.rep_a1, scenario_lesson.pk)
-    )
+    attempt = play(cast.rep_a1, version, APOLOGY_PATH, lesson=access_lesson_for_user(cast.rep_a1, scenario_lesson.pk))
     page = signed_in(cast.rep_a1).get(reverse("scenarios:scenario_attempt", args=[attempt.pk])).content.decode()
     # At the first step the rep apologised: the coach's why on it (謝罪) and the top rep's choice (画面).
     assert {"謝罪", "画面"} <= set(sheet_terms(page))
