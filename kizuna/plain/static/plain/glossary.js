@@ -107,7 +107,7 @@
     event.preventDefault();
     event.stopPropagation();
     var term = byIndex[Number(target.getAttribute("data-term-index"))];
-    current = { word: term.term, sentence: sentenceAround(target, term.term) };
+    current = { word: term.term, sentence: sentenceAround(target.parentElement, term.term) };
     document.getElementById("glossary-sheet-term").textContent = term.term;
     document.getElementById("glossary-sheet-explanation").textContent = term.explanation;
     document.getElementById("glossary-sheet-example").textContent = term.example || "";
