@@ -100,3 +100,19 @@ def test_without_glossary_terms_a_quiz_page_carries_no_sheet(cast, questions, cl
     page = client.get(_start(client, lesson)).content.decode()
     assert sheet_terms(page) == {}
     assert 'id="glossary-sheet"' in page  # the lesson's "I didn't understand a word" stays offered
+
+
+def test_a_warm_quiz_page_reads_no_glossary_and_no_more_than_the_state_tokens(cast, questions, glossary, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lesson = quiz_lesson(cast, make_quiz(cast, [questions["single"], questions["multiple"], questions["truefalse"]]))
+    client.force_login(cast.rep_a1)
+    url = _start(client, lesson)
+    client.get(url)  # cold: the glossary and each question's terms are kept
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(url).content.decode()
+    assert sheet_terms(page) == EXPLAINED
+    tables = [q["sql"] for q in warm.captured_queries]
+    assert not any("plain_term" in sql for sql in tables)  # 3 questions, 10 blocks: the glossary is not read
+    assert sum("ops_repstate" in sql for sql in tables) <= 1  # the glossary state: one read per request at most
