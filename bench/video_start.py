@@ -12,8 +12,13 @@ and two times, from the page's navigation start to the first decoded frame (requ
   * "first visit": the page, then hls.js (gzip) for HLS, then the video;
   * "from load": from the moment the page hands the video its source (after hls.js is loaded for HLS, as on
     every visit after the first, when hls.js is in the browser's cache) to the first frame.
+The case "app" is the lesson page's own first visit: the app's media/stream.js on a <video> as the lesson page
+writes it (phone MP4 as src, data-hls, data-hlsjs), on a phone that never fetched hls.js, played at once. It plays
+the phone MP4 (the 360p rendition copied into one MP4 by the app's own command) and fetches hls.js only after the
+first frame; "hlsjs_before_frame" says whether hls.js was requested before the first frame (it must not be).
 
     .venv/bin/python bench/video_start.py [--runs 3] [--down-kbps 1600] [--rtt-ms 150] [--seconds 30]
+        [--cases app,hls2,hls4,mp4]
 
 Writes bench/results/video-start-<time>.json and bench/results/video-start-latest.json.
 """
@@ -40,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 HLSJS = ROOT / "kizuna" / "media" / "static" / "media" / "vendor" / "hls.js" / "hls.light.min.js"
+STREAM_JS = ROOT / "kizuna" / "media" / "static" / "media" / "stream.js"
 CHROMIUM = "/usr/bin/chromium"
 SEGMENTS = (4, 2)  # segment lengths compared: the usual 4 s and the pipeline's 2 s (hls.SEGMENT_SECONDS)
 
@@ -61,6 +67,27 @@ v.addEventListener("error", function () {{ window.result = {{ error: String(v.er
 </script></body></html>"""
 
 MP4_SCRIPT = 'window.sourceAt = performance.now(); v.src = "video.mp4"; v.play();'
+# The lesson page's first visit: its <video> as records/_video_player.html writes it, and the app's stream.js.
+APP_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width"><title>app</title></head><body>
+<video id="v" muted playsinline controls width="375" preload="none" src="phone.mp4"
+  data-hls="hls2/master.m3u8" data-hlsjs="hls.light.min.js"></video>
+<script src="stream.js"></script>
+<script>
+window.result = null;
+var v = document.getElementById("v");
+function first() {
+  var found = { first_frame_ms: performance.now(), source_at_ms: window.sourceAt, engine: v.dataset.engine,
+    hlsjs_before_frame: performance.getEntriesByType("resource").some(function (e) {
+      return e.name.indexOf("hls.light.min.js") >= 0; }) };
+  var from = v.currentTime;
+  setTimeout(function () { found.played_in_15s = v.currentTime - from; window.result = found; }, 15000);
+}
+if (v.requestVideoFrameCallback) v.requestVideoFrameCallback(first); else v.addEventListener("playing", first);
+v.addEventListener("error", function () { window.result = { error: String(v.error && v.error.message) }; });
+window.sourceAt = performance.now(); v.play();
+</script></body></html>"""
+
 HLS_SCRIPT = """
 var s = document.createElement("script"); s.src = "hls.light.min.js";
 s.onload = function () {
@@ -117,7 +144,7 @@ def make_media(folder: Path, seconds: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    from kizuna.media.hls import _package_command, hls_ladder
+    from kizuna.media.hls import _package_command, _phone_command, hls_ladder
     from kizuna.media.services import _transcode_command
 
     source = folder / "camera.mp4"
@@ -137,12 +164,15 @@ def make_media(folder: Path, seconds: int) -> dict[str, Any]:
         subprocess.run(_package_command(folder / "video.mp4", out, ladder, segment_seconds=length), check=True)
         first_segment[f"hls{length}"] = sum(p.stat().st_size for p in (out / ladder[0].name).glob("*0000.m4s"))
     shutil.copy(HLSJS, folder / "hls.light.min.js")
+    shutil.copy(STREAM_JS, folder / "stream.js")
+    subprocess.run(_phone_command(folder / "hls2" / ladder[0].name / "index.m3u8", folder / "phone.mp4"), check=True)
     mp4 = (folder / "video.mp4").stat().st_size
     return {
         "seconds": seconds,
         "mp4_bytes": mp4,
         "mp4_kbps": round(mp4 * 8 / seconds / 1000),
         "renditions": [r.name for r in ladder],
+        "phone_mp4_bytes": (folder / "phone.mp4").stat().st_size,
         "first_360p_segment_bytes": first_segment,
     }
 
@@ -177,11 +207,13 @@ def measure(case: str, port: int, down_kbps: int, rtt_ms: int) -> dict[str, Any]
         browser.close()
     if not result or "error" in result:
         return {"error": (result or {}).get("error", "no frame within 75 s")}
-    return {
+    found = {
         "first_visit_s": round(result["first_frame_ms"] / 1000, 3),
         "from_load_s": round((result["first_frame_ms"] - result["source_at_ms"]) / 1000, 3),
         "played_in_15s": round(result["played_in_15s"], 2),
     }
+    found.update({key: result[key] for key in ("engine", "hlsjs_before_frame") if key in result})
+    return found
 
 
 def main() -> None:
@@ -190,6 +222,7 @@ def main() -> None:
     parser.add_argument("--down-kbps", type=int, default=1600)
     parser.add_argument("--rtt-ms", type=int, default=150)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--cases", default="app,hls4,hls2,mp4", help="comma-separated: app, hls4, hls2, mp4")
     args = parser.parse_args()
     if not HLSJS.exists():
         sys.exit("hls.js is not vendored yet: run `make vendor`")
@@ -197,7 +230,9 @@ def main() -> None:
         folder = Path(tmp)
         media = make_media(folder, args.seconds)
         (folder / "mp4.html").write_text(PAGE.format(case="mp4", head="", script=MP4_SCRIPT))
-        cases = [f"hls{length}" for length in SEGMENTS] + ["mp4"]
+        (folder / "app.html").write_text(APP_PAGE)
+        known = ["app", *(f"hls{length}" for length in SEGMENTS), "mp4"]
+        cases = [case for case in args.cases.split(",") if case in known]
         for length in SEGMENTS:
             script = HLS_SCRIPT.replace("{folder}", f"hls{length}")
             (folder / f"hls{length}.html").write_text(PAGE.format(case=f"hls{length}", head="", script=script))

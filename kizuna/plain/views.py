@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -200,6 +201,12 @@ def word_ask(request: HttpRequest, lesson_id: int) -> HttpResponse:
         messages.success(
             request, _("Thank you. “%(word)s” was sent to the authors, who will explain it.") % {"word": question.word}
         )
+    # Back where the word was read (a quiz, a scenario moment) if that is this site; else the lesson.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect(reverse("learning:lesson", args=[lesson.id]) + "#lesson")
 
 

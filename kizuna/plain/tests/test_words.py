@@ -95,3 +95,14 @@ def test_authors_see_the_most_asked_words_first(cast, signed_in):
 
 def test_partner_people_cannot_read_the_authors_inbox(cast, signed_in):
     assert signed_in(cast.manager_a).get(reverse("plain:word_inbox")).status_code == 404
+
+
+def test_asking_brings_the_rep_back_to_the_page_they_read_on_this_site_only(cast, signed_in):
+    lesson = _lesson(_course(cast))
+    client = signed_in(cast.rep_a1)
+    url = reverse("plain:word_ask", args=[lesson.pk])
+    quiz_page = reverse("assessments:quiz_attempt", args=[lesson.pk])
+    assert client.post(url, {"word": "ヨミ", "next": quiz_page}).url == quiz_page
+    lesson_page = reverse("learning:lesson", args=[lesson.pk]) + "#lesson"
+    assert client.post(url, {"word": "ヨミ", "next": "https://elsewhere.example/"}).url == lesson_page
+    assert client.post(url, {"word": "ヨミ", "next": "//elsewhere.example/x"}).url == lesson_page

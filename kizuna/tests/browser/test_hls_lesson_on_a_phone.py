@@ -1,4 +1,5 @@
-"""A lesson's video packaged as HLS plays in Chromium on a phone (375×667): the master playlist through hls.js,
+"""A lesson's video packaged as HLS plays in Chromium on a phone (375×667): on the first visit the phone MP4 (hls.js
+is fetched after the first frame), then the master playlist through hls.js,
 the smallest rendition first, every playlist and segment from the app's access-checked links, and the player's
 xAPI statements (played, paused) as with the MP4. Without Media Source Extensions, the browser's own HLS plays it."""
 
@@ -67,8 +68,29 @@ def test_an_hls_lesson_plays_in_chromium_with_hls_js_and_reports_played(
 ) -> None:
     phone.context.set_default_timeout(60000)  # a shared, busy machine
     asked: list[str] = []
-    phone.on("request", lambda r: asked.append(r.url.removeprefix(live_server.url)) if "/videos/" in r.url else None)
+
+    def seen(request: Any) -> None:
+        if "/videos/" in request.url or "hls.light" in request.url:
+            asked.append(request.url.removeprefix(live_server.url))
+
+    phone.on("request", seen)
     sign_in(phone, live_server.url, cast.rep_a1.email)
+    key = hls_lesson.video.key
+
+    # First visit: hls.js is not on the phone, so the first play is the phone MP4 (no 120 KB script before the
+    # first frame); hls.js comes after the video started, and this page goes on with the MP4.
+    phone.goto(f"{live_server.url}/learn/lessons/{hls_lesson.pk}/")
+    wait_until(phone, "document.getElementById('player').dataset.engine === 'mp4'")
+    phone.evaluate("() => { const v = document.getElementById('player'); v.muted = true; v.play(); }")
+    wait_until(phone, "document.getElementById('player').currentTime > 1")
+    assert f"/videos/{key}/phone" in asked
+    assert not any("hls.light" in url or "/hls/" in url for url in asked)  # nothing of HLS before the frame
+    wait_until(phone, "window.localStorage.getItem('kizuna:hlsjs')")  # fetched once the video played
+    assert phone.evaluate("() => document.getElementById('player').dataset.engine") == "mp4"
+    phone.evaluate("() => document.getElementById('player').pause()")
+
+    # Every later visit: hls.js is loaded first and plays the master playlist, smallest rendition first.
+    asked.clear()
     phone.goto(f"{live_server.url}/learn/lessons/{hls_lesson.pk}/")
     wait_until(phone, "document.getElementById('player').dataset.engine === 'hls.js'")
     wait_until(phone, "document.getElementById('player').readyState >= 1")
@@ -78,11 +100,10 @@ def test_an_hls_lesson_plays_in_chromium_with_hls_js_and_reports_played(
     assert phone.evaluate("() => document.getElementById('player').error") is None
     phone.evaluate("() => document.getElementById('player').pause()")
 
-    key = hls_lesson.video.key
     assert f"/videos/{key}/hls/master.m3u8" in asked
     assert f"/videos/{key}/hls/360p/index.m3u8" in asked  # the smallest rendition first: a fast start
     assert any(url.startswith(f"/videos/{key}/hls/360p/seg-") for url in asked)
-    assert f"/videos/{key}/phone" not in asked  # the MP4 fallback was never fetched
+    assert f"/videos/{key}/phone" not in asked  # the MP4 fallback was not fetched this time
 
     deadline = time.monotonic() + 15
     while not {"initialized", "played", "paused"} <= _verbs(hls_lesson):

@@ -1,5 +1,5 @@
 """At 375×667 in Chromium: a rep saves a micro lesson on the phone, opens it without a connection, watches its
-video and answers its check, and once back online the server has each statement exactly once, at the time it
+video and answers its check (its glossary terms explained offline too), and once back online the server has each statement exactly once, at the time it
 happened."""
 
 import time
@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files import File
+from playwright.sync_api import expect
 
 from conftest import publish_course
 from kizuna.assessments.models import Attempt
@@ -32,6 +33,9 @@ def micro_lesson(cast: Any, short_clip: Any) -> Any:
         video = video_create(uploaded_by=cast.author, file=File(fh, name="clip.mp4"), title="料金の動画")
     video = video_transcode(video=video)
     assert video.is_ready
+    from kizuna.plain.services import term_save
+
+    term_save(editor=cast.author, term_ja="料金体系", explanation_ja="お金をどう払うかの決まり", is_jargon=True)
     bank = make_bank(cast)
     by_type = {q.type: q for q in bank.questions.all()}
     quiz = make_quiz(cast, [by_type["single"], by_type["truefalse"]], pass_mark=100)
@@ -75,6 +79,14 @@ def test_a_rep_learns_a_saved_lesson_offline_and_it_counts_once_back_online(
     wait_until(page, "document.getElementById('player').readyState >= 1")
     page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; return v.play(); }")
     wait_until(page, "document.getElementById('player').ended", timeout=30)
+    # A glossary term of a check question opens its explanation offline too; asking the authors waits for a
+    # connection, so it is not offered.
+    page.locator(".question-text .glossary-term", has_text="料金体系").click()
+    sheet = page.locator("#glossary-sheet")
+    expect(sheet).to_contain_text("お金をどう払うかの決まり")
+    expect(sheet.locator("[data-sheet-ask]")).to_be_hidden()
+    sheet.locator("[data-sheet-close]").click()
+    expect(sheet).to_be_hidden()
     page.get_by_label("月額制").check()
     page.get_by_label("正しい").check()
     page.get_by_role("button", name="答え合わせをする").click()

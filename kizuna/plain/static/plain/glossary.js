@@ -1,27 +1,37 @@
-// A published lesson's glossary terms become tappable: a tap opens a bottom sheet with the plain explanation.
-// Selecting any word offers "I don't understand this word", which sends it (and its sentence) to the authors.
+// Glossary terms in what a rep reads become tappable: a tap opens a bottom sheet with the plain explanation.
+// The page marks what a rep reads with data-glossary (an article's body, a quiz question, each choice, an
+// explanation, a scenario moment, each choice, the coach's "why"); the first use of each term in each such block
+// is marked (plain/templatetags/plain.py says why per block). Inside a button (a scenario choice) the term is a
+// span: tapping it opens the sheet instead of choosing. Selecting any word offers "I don't understand this word",
+// which sends it (and its sentence) to the authors. window.KizunaGlossary.mark(root) marks blocks drawn later.
 (function () {
   "use strict";
   var data = document.getElementById("glossary-terms");
   var sheet = document.getElementById("glossary-sheet");
   var form = document.getElementById("word-ask");
-  var article = document.querySelector("#lesson .article");
-  if (!data || !sheet || !form) {
+  if (!data || !sheet) {
     return;
   }
-  var terms = JSON.parse(data.textContent).sort(function (a, b) {
-    return b.term.length - a.term.length;
+  var byIndex = JSON.parse(data.textContent);
+  var longestFirst = byIndex.map(function (term, index) { return index; }).sort(function (a, b) {
+    return byIndex[b].term.length - byIndex[a].term.length;
   });
-  var byIndex = [];
 
-  function skip(node) {
-    return node.parentElement.closest("a, code, pre, button, .glossary-term") !== null;
+  function blockOf(node) {
+    var element = node.nodeType === 1 ? node : node.parentElement;
+    return element ? element.closest("[data-glossary]") : null;
   }
 
-  function wrapFirst(term, index) {
-    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+  function wrapFirst(block, index) {
+    var term = byIndex[index];
+    // Inside a control (a choice button, a select) only a span can be put; elsewhere, a real button.
+    var control = block.closest("button, select, textarea");
+    if (control && control.tagName !== "BUTTON") return;
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
-        return skip(node) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+        var hidden = node.parentElement.closest("a, code, pre, select, textarea, .glossary-term, script, style");
+        var button = node.parentElement.closest("button");
+        return hidden || (button && button !== control) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
       }
     });
     var node;
@@ -32,27 +42,35 @@
       }
       var hit = node.splitText(at);
       hit.splitText(term.term.length);
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "glossary-term";
-      button.textContent = term.term;
-      button.setAttribute("data-term-index", String(index));
-      button.setAttribute("aria-haspopup", "dialog");
-      hit.parentNode.replaceChild(button, hit);
+      var mark = document.createElement(control ? "span" : "button");
+      if (!control) {
+        mark.type = "button";
+        mark.setAttribute("aria-haspopup", "dialog");
+      }
+      mark.className = "glossary-term";
+      mark.textContent = term.term;
+      mark.setAttribute("data-term-index", String(index));
+      hit.parentNode.replaceChild(mark, hit);
       return;
     }
   }
 
-  if (article) {
-    terms.forEach(function (term, index) {
-      byIndex[index] = term;
-      wrapFirst(term, index);
+  function mark(root) {
+    var blocks = Array.prototype.slice.call(root.querySelectorAll("[data-glossary]"));
+    if (root.matches && root.matches("[data-glossary]")) blocks.unshift(root);
+    blocks.forEach(function (block) {
+      if (block.getAttribute("data-glossary-marked")) return;
+      block.setAttribute("data-glossary-marked", "1");
+      longestFirst.forEach(function (index) { wrapFirst(block, index); });
     });
   }
+  window.KizunaGlossary = { mark: mark };
+  mark(document);
 
   function sentenceAround(node, word) {
-    var block = node.closest ? node.closest("p, li, td, h1, h2, h3, blockquote") : null;
-    var text = (block || article || document.body).textContent || "";
+    var element = node.nodeType === 1 ? node : node.parentElement;
+    var block = element.closest("p, li, td, h1, h2, h3, blockquote, label, button") || blockOf(element);
+    var text = (block || document.body).textContent || "";
     var parts = text.split(/(?<=[。！？!?])/);
     for (var i = 0; i < parts.length; i += 1) {
       if (parts[i].indexOf(word) >= 0) {
@@ -68,19 +86,33 @@
     form.submit();
   }
 
+  var askButton = sheet.querySelector("[data-sheet-ask]");
+  // Offline (a lesson saved on the phone) the terms are explained as online; asking the authors needs the
+  // connection, so it is offered only online.
+  function connection() {
+    if (askButton) askButton.hidden = !navigator.onLine;
+    if (form) form.hidden = !navigator.onLine;
+  }
+  window.addEventListener("online", connection);
+  window.addEventListener("offline", connection);
+  connection();
+
   var current = null;
+  // Capture: a term inside a choice button opens the sheet, and the button does not choose.
   document.addEventListener("click", function (event) {
-    var button = event.target.closest(".glossary-term");
-    if (!button) {
+    var target = event.target.closest ? event.target.closest(".glossary-term") : null;
+    if (!target) {
       return;
     }
-    var term = byIndex[Number(button.getAttribute("data-term-index"))];
-    current = { word: term.term, sentence: sentenceAround(button, term.term) };
+    event.preventDefault();
+    event.stopPropagation();
+    var term = byIndex[Number(target.getAttribute("data-term-index"))];
+    current = { word: term.term, sentence: sentenceAround(target.parentElement, term.term) };
     document.getElementById("glossary-sheet-term").textContent = term.term;
     document.getElementById("glossary-sheet-explanation").textContent = term.explanation;
     document.getElementById("glossary-sheet-example").textContent = term.example || "";
     sheet.showModal();
-  });
+  }, true);
   sheet.querySelector("[data-sheet-close]").addEventListener("click", function () {
     sheet.close();
   });
@@ -89,22 +121,27 @@
       sheet.close(); // a tap on the backdrop
     }
   });
-  sheet.querySelector("[data-sheet-ask]").addEventListener("click", function () {
-    if (current) {
-      ask(current.word, current.sentence);
-    }
-  });
+  if (askButton && form) {
+    askButton.addEventListener("click", function () {
+      if (current) {
+        ask(current.word, current.sentence);
+      }
+    });
+  }
 
   // Any word: select it (a long press on a phone), then tap the button that appears.
   var selectionButton = document.getElementById("word-ask-selection");
+  if (!selectionButton || !form) {
+    return;
+  }
   var selected = null;
   document.addEventListener("selectionchange", function () {
     var selection = window.getSelection();
     var text = selection ? selection.toString().trim() : "";
     var anchor = selection && selection.anchorNode;
-    var inLesson = anchor && article && article.contains(anchor);
-    if (inLesson && text.length > 0 && text.length <= 50) {
-      selected = { word: text, sentence: sentenceAround(anchor.parentElement, text) };
+    var inText = anchor && blockOf(anchor) !== null;
+    if (inText && navigator.onLine && text.length > 0 && text.length <= 50) {
+      selected = { word: text, sentence: sentenceAround(anchor, text) };
       selectionButton.hidden = false;
     } else if (!selectionButton.matches(":active")) {
       selectionButton.hidden = true;
