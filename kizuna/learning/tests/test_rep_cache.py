@@ -4,6 +4,7 @@ import gzip
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,3 +120,55 @@ def test_pages_are_compressed_for_phones_but_downloads_and_the_api_are_not(cast,
     assert not csv.has_header("Content-Encoding")
     api = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert api.status_code == 200 and not api.has_header("Content-Encoding")
+
+
+def test_the_lesson_body_is_kept_by_version_and_a_new_version_shows_its_new_body(cast, client, article_course):
+    from django.core.cache import caches
+    from django.core.cache.utils import make_template_fragment_key
+
+    from kizuna.catalog import services as catalog
+
+    v1_lesson = article_course.latest_version.lessons.first()
+    page = reverse("learning:lesson", args=[v1_lesson.pk])
+    a2 = login(client, cast.rep_a2)
+    assert "お客様第一" in a2.get(page).content.decode()
+    version = v1_lesson.version
+    key = make_template_fragment_key("lesson_body", [v1_lesson.pk, version.pk, version.published_at])
+    assert "お客様第一" in caches["template_fragments"].get(key)  # rendered once for this published version
+    assert "お客様第一" in a2.get(page).content.decode()
+
+    # The rep's own parts are not kept with it: rep_a1 finished the lesson, rep_a2 did not.
+    services.lesson_complete(rep=cast.rep_a1, lesson=v1_lesson)
+    a1_html = login(Client(), cast.rep_a1).get(page).content.decode()
+    a2_html = a2.get(page).content.decode()
+    assert "お客様第一" in a1_html and 'class="badge done"' in a1_html and "lesson_complete" not in a1_html
+    assert 'class="badge done"' not in a2_html and reverse("learning:lesson_complete", args=[v1_lesson.pk]) in a2_html
+    # Access is still checked on each request: another partner's rep is refused the kept lesson.
+    assert login(Client(), cast.rep_b1).get(page).status_code == 404
+
+    # A new published version: its lessons show the new body; the old version's page stays as it was published.
+    draft = article_course.modules.first().lessons.first()
+    catalog.lesson_update(lesson=draft, title="改訂版", body="新しい本文")
+    catalog.course_publish(course=article_course, publisher=cast.author)
+    article_course.refresh_from_db()
+    v2_lesson = article_course.latest_version.lessons.first()
+    v2_html = a2.get(reverse("learning:lesson", args=[v2_lesson.pk])).content.decode()
+    assert "新しい本文" in v2_html and "改訂版" in v2_html and "お客様第一" not in v2_html
+    assert "お客様第一" in a2.get(page).content.decode()
+
+
+def test_the_kept_page_frame_follows_the_page_and_the_unread_count(cast, client):
+    from kizuna.accounts.services import unread_notifications_set
+
+    rep = login(client, cast.rep_a1)
+    home = rep.get("/").content.decode()
+    review = rep.get(reverse("assessments:review")).content.decode()
+    assert f'href="{reverse("learning:home")}" class="active"' in home
+    assert f'href="{reverse("assessments:review")}" class="active"' in review
+    assert f'href="{reverse("learning:home")}" class="active"' not in review
+    assert 'class="bell-count"' not in home
+    unread_notifications_set(user=cast.rep_a1, count=3)
+    assert '<span class="bell-count">3</span>' in rep.get("/").content.decode()
+    # Another role's frame is its own: the manager's top bar has no rep tab bar.
+    manager = login(Client(), cast.manager_a).get(reverse("analytics:partner_dashboard")).content.decode()
+    assert 'class="tabbar"' not in manager
