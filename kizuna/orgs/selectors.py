@@ -28,6 +28,11 @@ def active_rep_memberships(*, partner_ids: PartnerIds | None = None) -> QuerySet
     return memberships
 
 
+def rep_user_ids(*, partner_id: int) -> QuerySet[Any]:
+    """Return the user ids of a partner's reps, active or not (a rebuild redoes the rows of both)."""
+    return Membership.objects.filter(organization_id=partner_id, role=Role.REP).values_list("user_id", flat=True)
+
+
 def active_reps(*, partner_ids: PartnerIds | None = None) -> QuerySet[Any]:
     """Return the active reps (users), of these partners (ids or a queryset) or of all."""
     reps = get_user_model().objects.filter(membership__role=Role.REP, is_active=True)

@@ -498,11 +498,10 @@ def partner_rep_ids(partner_id: int) -> list[int]:
     """The people a partner's rebuild rebuilds, in id order: those with statements for this agency and its reps
     now (a rep who moved in keeps rows judged under it, a certification's holding). Each is rebuilt whole, from
     all their statements whichever agency they were sent for, so their rows are the ones a full rebuild makes."""
-    from kizuna.orgs.models import Membership
+    from kizuna.orgs.selectors import rep_user_ids
 
     senders = Statement.objects.filter(partner_id=partner_id).order_by().values_list("actor_id", flat=True)
-    members = Membership.objects.filter(organization_id=partner_id, role=Membership.Role.REP)
-    return sorted({*senders.distinct(), *members.values_list("user_id", flat=True)})
+    return sorted({*senders.distinct(), *rep_user_ids(partner_id=partner_id)})
 
 
 # Every field the projectors read: one left out is fetched by one query per statement (object_type was).
