@@ -184,9 +184,9 @@ def test_a_partner_rebuild_while_its_reps_keep_learning_equals_a_rebuild_on_a_qu
     writers = Writers()
     try:
         procs.wait_for(records_stop.exists, timeout=120, what="the rebuild to throw agency A's progress away")
-        # A rep's first row in a lesson (the rebuild would insert it too), time the projector counts, a launch of
-        # a lesson already begun, and a statement of agency B's rep (not held back).
-        writers.send(lambda: lesson_complete(rep=cast.rep_a2, lesson=lessons[1]))
+        # A rep's first rows in a course (the rebuild would insert them too), time the projector counts, a launch
+        # of a lesson already begun, and a statement of agency B's rep (not held back).
+        writers.send(lambda: lesson_launch(rep=cast.rep_a2, lesson=quiz_lesson_))  # first rows: lesson and course
         writers.send(_experienced(cast.rep_a1, 1))
         writers.send(lambda: lesson_launch(rep=cast.rep_a1, lesson=lessons[0]))
         writers.send(_experienced(cast.rep_b1, 1))
