@@ -26,7 +26,8 @@ class Command(BaseCommand):
         "item statistics, KPI rollups); other agencies' rows are untouched. --month YYYY-MM: that month's learning "
         "days, learning time and sales rollup; the projections that span months are named: rebuild them with a "
         "full run. Each run is one transaction, one at a time across every server: a second waits for the first; "
-        "a run stopped mid-way changes nothing."
+        "a run stopped mid-way changes nothing. Statements sent meanwhile count exactly once: requests storing those "
+        "of the reps being rebuilt (everyone's for a full run; nobody's for --month) wait until it commits."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
