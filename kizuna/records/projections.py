@@ -213,12 +213,13 @@ def reps_hold(*rep_ids: int | None) -> None:
     """
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return
-    scope = (connection.run_on_commit, next((s for s in reversed(connection.savepoint_ids) if s), None))
+    scope = (connection.run_on_commit, connection.atomic_blocks[-1])
     memo = getattr(connection, "_kizuna_reps_held", None)
-    # Valid while the same transaction runs (Django gives it a new hooks list at every commit or rollback) and
-    # the savepoint it was taken in is neither released nor rolled back (a rollback to it drops the lock).
+    # Valid while the same transaction runs (Django gives it a new hooks list at every commit or rollback, and
+    # at a rollback to a savepoint, which may drop the lock) and the atomic block it was taken in has not ended
+    # (so a test's one transaction pays it per service call, as each request does in its own).
     held: set[int] = set()
-    if memo is not None and memo[0] is scope[0] and (memo[1] is None or memo[1] in connection.savepoint_ids):
+    if memo is not None and memo[0] is scope[0] and any(block is memo[1] for block in connection.atomic_blocks):
         held = memo[2]
     wanted = sorted({rep_id for rep_id in rep_ids if rep_id is not None} - held)
     if not wanted:
