@@ -24,6 +24,7 @@ from kizuna.ops.errors import ApplicationError
 from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role, membership_of
 from kizuna.orgs.sharing import Area, names_for
+from kizuna.records.projections import reps_hold
 from kizuna.records.services import Activity, statement_record, statement_void
 
 from . import search, selectors, vocab
@@ -424,6 +425,7 @@ def answer_accept(*, answer: Answer, by: "User", when: datetime | None = None) -
         raise CommunityError(_("This answer is not available."))
     now = when or timezone.now()
     with transaction.atomic():
+        reps_hold(by.pk)  # before the question's lock: a rebuild of theirs ends first, nobody waits behind it
         locked = Question.objects.select_for_update().get(pk=question.pk)
         if locked.accepted_answer_id == answer.pk:
             return answer
@@ -478,6 +480,7 @@ def answer_unaccept(*, answer: Answer, by: "User", when: datetime | None = None)
         raise CommunityError(_("Only the person who asked, or a coach, can choose the accepted answer."))
     now = when or timezone.now()
     with transaction.atomic():
+        reps_hold(by.pk)  # before the question's lock: a rebuild of theirs ends first, nobody waits behind it
         locked = Question.objects.select_for_update().get(pk=question.pk)
         if locked.accepted_answer_id != answer.pk:
             return

@@ -30,6 +30,7 @@ from kizuna.ops.trail import Action, audit_record, changed_fields
 from kizuna.orgs.access import Role
 from kizuna.orgs.models import Organization, Team
 from kizuna.orgs.selectors import active_rep_memberships, active_reps
+from kizuna.records.projections import reps_hold
 from kizuna.records.selectors import latest_statement_id
 from kizuna.records.services import Activity, statement_record, statement_void
 
@@ -285,6 +286,7 @@ def live_register(
 ) -> Registration:
     """Register a rep (the caller checked they may see the session): a seat, the waiting list, or a refusal."""
     now = now or timezone.now()
+    reps_hold(rep.pk)  # before the session's lock: a rebuild of the rep ends first, nobody waits behind it
     LiveSession.objects.select_for_update().filter(pk=session.pk).first()  # one seat count at a time
     if session.ends_at <= now:
         raise LiveError(_("This live session has already ended."))
@@ -327,6 +329,7 @@ def _confirm(
 @transaction.atomic
 def live_unregister(*, session: LiveSession, rep: User) -> Registration | None:
     """Give up a seat (or a place on the waiting list); the first one waiting gets the seat."""
+    reps_hold(rep.pk)  # before the session's lock: a rebuild of the rep ends first, nobody waits behind it
     LiveSession.objects.select_for_update().filter(pk=session.pk).first()
     registration = Registration.objects.filter(session=session, rep=rep).first()
     if registration is None or registration.status == Registration.Status.CANCELLED:

@@ -15,6 +15,8 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.records.projections import reps_hold
+
 from . import inserts, validation
 from .feed import statements_feed
 from .forwarding import forward_enqueue
@@ -221,6 +223,9 @@ def statements_store(
     with transaction.atomic():
         targets = _voiding_targets(statements, credential)
         people = people_for_agents([st["actor"] for st in statements])
+        # Our reps among the actors, before anything is locked: a rebuild of theirs ends first (their statements
+        # are projected below), and no other batch waits behind this one on an activity's definition meanwhile.
+        reps_hold(*(person.pk for person in people if person is not None))
         rows, feeds = [], []
         for st, sid, suid, found in zip(statements, ids, as_uuids, people, strict=True):
             partner_id, person = _scope_partner(credential, found)

@@ -25,6 +25,7 @@ from .projections import (
     is_learner_event,
     project_course,
     project_lesson,
+    reps_hold,
 )
 from .services import _STATEMENT_FIELDS, _course_activity, _eager, _lesson_activity, statement_build
 from .time_reports import reported_time_statements
@@ -46,6 +47,7 @@ def statements_record_many(statements: list[Statement]) -> list[Statement]:
     if not statements:
         return []
     with transaction.atomic(savepoint=False):
+        reps_hold(*{st.actor_id for st in statements})  # before any row of theirs is read (statement_record's rule)
         stored = _insert_many(statements)
         if not stored:
             return []

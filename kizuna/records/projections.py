@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, DateTimeField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
@@ -188,7 +189,76 @@ def _locked(model: Any, **keys: Any) -> Any:
 
 def lesson_progress_locked(*, user_id: int, lesson_id: int) -> LessonProgress | None:
     """Return the rep's progress row in a lesson, locked until the transaction ends (None before their first)."""
+    reps_hold(user_id)
     return _locked(LessonProgress, user_id=user_id, lesson_id=lesson_id)
+
+
+# Any stable 64-bit number (not the projector's nor the rebuilds'): the advisory lock that every transaction
+# storing statements holds shared and a whole rebuild holds alone, on PostgreSQL.
+_WRITES_KEY = 7_310_233_452_003
+
+
+def reps_hold(*rep_ids: int | None) -> None:
+    """Keep any rebuild of these reps out until this transaction ends (and wait for one under way to commit).
+
+    A request that stores a statement (or changes a rep's projection rows for one: an essay's grade) calls it
+    before it reads any of their rows to change them — `statement_record` and `lesson_progress_locked` do. On
+    PostgreSQL it is one query, taken once per transaction: the reps' user rows FOR UPDATE (a partner's rebuild
+    holds its reps' rows FOR KEY SHARE from before it reads their statements until it commits) and the writes'
+    advisory lock shared (a whole rebuild holds it alone). So no statement of a rep being rebuilt is committed
+    while the rebuild runs: the request waits, then applies its statement to the rebuilt rows and queues it for
+    the projector, and the rebuild derives exactly the statements committed before it (docs/statements-at-scale.md).
+    Plain updates of the user row (a login) do not wait for a rebuild. On SQLite nothing to do: every write
+    transaction begins IMMEDIATE, and a rebuild holds the one write lock from its start to its commit.
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    scope = (connection.run_on_commit, connection.atomic_blocks[-1])
+    memo = getattr(connection, "_kizuna_reps_held", None)
+    # Valid while the same transaction runs (Django gives it a new hooks list at every commit or rollback, and
+    # at a rollback to a savepoint, which may drop the lock) and the atomic block it was taken in has not ended
+    # (so a test's one transaction pays it per service call, as each request does in its own).
+    held: set[int] = set()
+    if memo is not None and memo[0] is scope[0] and any(block is memo[1] for block in connection.atomic_blocks):
+        held = memo[2]
+    wanted = sorted({rep_id for rep_id in rep_ids if rep_id is not None} - held)
+    if not wanted:
+        return
+    table = connection.ops.quote_name(get_user_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.id FROM {table} u, (SELECT pg_advisory_xact_lock_shared(%s)) w "  # noqa: S608 — our table
+            "WHERE u.id = ANY(%s) ORDER BY u.id FOR UPDATE OF u",
+            [_WRITES_KEY, wanted],
+        )
+        cursor.fetchall()
+    if held:
+        held.update(wanted)
+    else:
+        connection._kizuna_reps_held = (*scope, set(wanted))  # type: ignore[attr-defined]
+
+
+def _rebuild_hold_reps(rep_ids: list[int]) -> None:
+    """A partner's rebuild: wait for the requests under way that store these reps' statements, and keep new ones
+    waiting until it commits (their user rows FOR KEY SHARE, which conflicts only with `reps_hold`'s FOR UPDATE)."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(get_user_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rep_ids), REPS_PER_PASS):
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE",  # noqa: S608 — our table
+                [rep_ids[start : start + REPS_PER_PASS]],
+            )
+            cursor.fetchall()
+
+
+def _rebuild_hold_all() -> None:
+    """A whole rebuild: wait for every request under way that stores statements, keep new ones waiting until it
+    commits (the writes' advisory lock, alone)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITES_KEY])
 
 
 def _first_row_saved(row: Any) -> bool:
@@ -407,12 +477,27 @@ def rebuild_transaction(*, progress: Progress = QUIET) -> Iterator[None]:
         yield
 
 
+def partner_rebuild_begin(partner_id: int) -> list[int]:
+    """Begin a partner's rebuild (inside `rebuild_transaction`): its reps (`partner_rep_ids`), held against new
+    statements until the rebuild commits (`reps_hold`), and their queued statements off the projector's queue.
+
+    From here on no statement of these reps is committed until the rebuild is: every read of theirs in the
+    rebuild sees the same statements, the ones it takes off the queue, and a request that stores one waits and
+    then applies it, live and queued, on top of the rebuilt rows. Returns the reps, to rebuild exactly these.
+    """
+    rep_ids = partner_rep_ids(partner_id)
+    _rebuild_hold_reps(rep_ids)
+    pending_settle(rep_ids=rep_ids)
+    return rep_ids
+
+
 def pending_settle(*, rep_ids: list[int] | None = None) -> int:
     """Settle the background projector's queue before a narrow rebuild, so no statement counts twice.
 
-    With `rep_ids` (a partner's rebuild, which derives every projection of these reps again): their queued
-    statements come off the queue, as the full rebuild empties it. Without (a month's, which derives only some
-    projections): the queue is projected now, in the rebuild's transaction. Returns how many statements.
+    With `rep_ids` (a partner's rebuild, which derives every projection of these reps again, once they are held:
+    `partner_rebuild_begin`): their queued statements come off the queue, as the full rebuild empties it. Without
+    (a month's, which derives only some projections): the queue is projected now, in the rebuild's transaction,
+    and the month's replay leaves out what is queued after (`not_queued`). Returns how many statements.
     """
     if rep_ids is None:
         from .projector import drain
@@ -447,8 +532,11 @@ def _sqlite_rebuild_file_lock(progress: Progress) -> Iterator[None]:
 def rebuild_everything(*, progress: Progress = QUIET) -> dict[str, int]:
     """Rebuild records' projections and every registered app's (exact on a quiet site: docs/statements-at-scale.md).
 
-    Every statement stored so far is replayed, so the background projector's queue is emptied first.
+    Every statement stored so far is replayed, so the background projector's queue is emptied first, once
+    the requests storing statements have finished and new ones wait for the rebuild to commit (on SQLite the
+    rebuild's write lock keeps them out).
     """
+    _rebuild_hold_all()
     PendingStatement.objects.all().delete()
     counts = rebuild_all(progress=progress)
     projections = list(_APP_PROJECTIONS.values())
@@ -548,6 +636,7 @@ def rebuild_all(
     *,
     batch_size: int = 5000,
     partner_id: int | None = None,
+    rep_ids: list[int] | None = None,
     actors_per_pass: int = ACTORS_PER_PASS,
     progress: Progress = QUIET,
 ) -> dict[str, int]:
@@ -555,7 +644,8 @@ def rebuild_all(
 
     Reps are replayed `actors_per_pass` at a time (all their statements, every partition in stored order), so
     the memory held is bounded by those reps' rows, not by the table. With `partner_id`, only the reps who
-    have statements for that agency are rebuilt (all their statements, whichever agency), the rest untouched.
+    have statements for that agency are rebuilt (all their statements, whichever agency), the rest untouched;
+    `rep_ids` are those reps when the caller holds them already (`partner_rebuild_begin`).
     """
     counts = {"lesson_progress": 0, "course_progress": 0, "learning_days": 0}
     with transaction.atomic():
@@ -566,7 +656,7 @@ def rebuild_all(
             CourseProgress.objects.all().delete()
             LearningDay.objects.all().delete()
         else:
-            actors = partner_rep_ids(partner_id)
+            actors = list(rep_ids) if rep_ids is not None else partner_rep_ids(partner_id)
             LessonProgress.objects.filter(user_id__in=actors).delete()
             CourseProgress.objects.filter(user_id__in=actors).delete()
             LearningDay.objects.filter(user_id__in=actors).delete()
@@ -588,6 +678,14 @@ def rebuild_all(
     return counts
 
 
+def not_queued(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Leave out the statements still in the projector's queue: a month's rebuild projects the queue first
+    (`pending_settle`), so any queued when it reads were stored since, and the projector applies them after it
+    commits. A statement and its queue row are committed together, so each read sees both or neither: counted
+    by the rebuild or by the projector, exactly once, without holding back the requests that store them."""
+    return statements.exclude(seq__in=PendingStatement.objects.values("seq"))
+
+
 # A statement's `timestamp` (when it happened) may come before its `stored` (an offline outbox sends late) and,
 # with a device's clock ahead, a little after: a month's learning days are read from a day before the month on.
 CLOCK_SKEW = timedelta(days=1)
@@ -605,7 +703,7 @@ def rebuild_month(*, month: date, batch_size: int = 5000, progress: Progress = Q
         for lo, hi in statement_ranges():
             if hi is not None and hi <= start - CLOCK_SKEW:
                 continue
-            statements = _statements_stored_between(lo, hi).filter(timestamp__gte=start, timestamp__lt=end)
+            statements = not_queued(_statements_stored_between(lo, hi)).filter(timestamp__gte=start, timestamp__lt=end)
             for st in statements.iterator(chunk_size=batch_size):
                 if is_learner_event(st):
                     key = (st.actor_id, statement_day(st))

@@ -23,7 +23,7 @@ from kizuna.orgs.access import membership_of
 from . import vocab
 from .content import content_source
 from .models import CourseProgress, LessonProgress, PendingStatement, Statement, StatementKey
-from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked
+from .projections import UNREAD, apply_deferred, apply_live_all, lesson_progress_locked, reps_hold
 from .segments import covered_seconds, format_segments, merge_segments, parse_segments
 from .selectors import statement_by_id
 
@@ -261,6 +261,7 @@ def statement_record(
     # No savepoint (they cost two queries): an error inside fails the caller's whole transaction, so nothing
     # that a caller may catch and go on from is raised inside this block.
     with transaction.atomic(savepoint=False):
+        reps_hold(actor.pk)  # first: a rebuild of this rep under way ends before anything of theirs is read
         stored = _insert_once(statement)
         if stored:
             apply_live_all(statement, locked_progress=locked_progress)
@@ -438,6 +439,7 @@ def course_complete(
     left as they were, since nothing says which of them were done here.
     """
     with transaction.atomic(savepoint=False):
+        reps_hold(rep.pk)
         cp = (
             CourseProgress.objects.select_for_update(no_key=True)
             .select_related("version__course")

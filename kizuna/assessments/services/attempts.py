@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from kizuna.catalog.selectors import lesson_activity_data
 from kizuna.orgs.access import membership_of
 from kizuna.records import services as records
 from kizuna.records import vocab as records_vocab
+from kizuna.records.projections import reps_hold
 from kizuna.records.services import Activity, StatementError, format_duration, statement_record
 
 from .. import vocab
@@ -88,7 +89,11 @@ def attempt_is_expired(attempt: Attempt, now: datetime | None = None) -> bool:
 
 
 def _lock_rep(rep: Any) -> None:
-    # One start at a time per rep, so two taps never both pass the attempts limit.
+    # One start at a time per rep, so two taps never both pass the attempts limit. On PostgreSQL the lock that
+    # also keeps a rebuild of the rep out (and waits for one under way), before their attempts are read.
+    if connection.vendor == "postgresql":
+        reps_hold(rep.pk)
+        return
     list(get_user_model().objects.select_for_update(no_key=True).filter(pk=rep.pk).values_list("pk", flat=True))
 
 
@@ -174,12 +179,15 @@ def next_attempt_layout(*, rep: Any, quiz_version: QuizVersion, lesson: Any = No
 
 
 def _locked(attempt: Attempt) -> Attempt:
+    # A rebuild of the rep under way ends first (`reps_hold`); it replaces the attempt's row, so the row is
+    # found again by its key (the statements' registration), which a rebuild keeps, not by the id read before.
+    reps_hold(attempt.rep_id)
     # Only the attempt's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join
     # to the lesson (SQLite ignores FOR UPDATE, so only the bench on PostgreSQL shows it).
     locked = (
         Attempt.objects.select_for_update(of=("self",), no_key=True)
         .select_related("lesson__version__course")
-        .get(pk=attempt.pk)
+        .get(key=attempt.key)
     )
     # The version is immutable: reuse the caller's copy rather than load its frozen questions again.
     field = Attempt._meta.get_field("quiz_version")

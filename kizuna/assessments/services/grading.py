@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from kizuna.coaching.scoring import CriterionSpec, rubric_score
 from kizuna.ops.trail import Action, audit_record
 from kizuna.orgs.access import Role, has_role, visible_reps
+from kizuna.records.projections import reps_hold
 from kizuna.records.selectors import statement_owner_id
 from kizuna.records.services import StatementError, statement_record
 
@@ -113,6 +114,7 @@ def essay_grade(
     now = timestamp or timezone.now()
     key = str(question_key)
     with transaction.atomic():
+        reps_hold(attempt.rep_id, grader.pk)  # the grade changes the rep's attempt: no rebuild of theirs meanwhile
         attempt = _locked(attempt)
         if statement_owner_id(statement_id) is not None:  # a double tap: the grade was recorded the first time
             return Attempt.objects.select_related("quiz_version", "lesson", "rep").get(pk=attempt.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.catalog.selectors import access_lesson_for_user, lesson_activity_data
 from kizuna.records import vocab as records_vocab
+from kizuna.records.projections import reps_hold
 from kizuna.records.services import Activity, StatementError, format_duration, lesson_complete, statement_record
 
 from .. import vocab
@@ -136,6 +137,7 @@ def choice_make(
     (score, outcome, alignment) and, in a course lesson, completes the lesson.
     """
     with transaction.atomic():
+        reps_hold(rep.pk)  # a rebuild of the rep under way ends first: the attempt read next is the rebuilt one
         attempt = (
             # Lock the attempt only: reps playing the same version must not wait for each other.
             Attempt.objects.select_for_update(of=("self",))

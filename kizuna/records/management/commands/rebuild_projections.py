@@ -8,7 +8,7 @@ from kizuna.ops.progress import command_progress
 from kizuna.orgs.selectors import partner_by_code
 from kizuna.records.partitions import parse_month
 from kizuna.records.projections import (
-    partner_rep_ids,
+    partner_rebuild_begin,
     pending_settle,
     rebuild_all,
     rebuild_apps_narrow,
@@ -26,7 +26,8 @@ class Command(BaseCommand):
         "item statistics, KPI rollups); other agencies' rows are untouched. --month YYYY-MM: that month's learning "
         "days, learning time and sales rollup; the projections that span months are named: rebuild them with a "
         "full run. Each run is one transaction, one at a time across every server: a second waits for the first; "
-        "a run stopped mid-way changes nothing."
+        "a run stopped mid-way changes nothing. Statements sent meanwhile count exactly once: requests storing those "
+        "of the reps being rebuilt (everyone's for a full run; nobody's for --month) wait until it commits."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,9 +42,8 @@ class Command(BaseCommand):
                 partner = partner_by_code(code=options["partner"])
                 if partner is None:
                     raise CommandError(f"No agency has the code {options['partner']!r}.")
-                rep_ids = partner_rep_ids(partner.pk)
-                pending_settle(rep_ids=rep_ids)
-                counts = rebuild_all(partner_id=partner.pk, progress=progress)
+                rep_ids = partner_rebuild_begin(partner.pk)
+                counts = rebuild_all(partner_id=partner.pk, rep_ids=rep_ids, progress=progress)
                 apps, skipped = rebuild_apps_narrow(partner_id=partner.pk, rep_ids=rep_ids, progress=progress)
                 counts.update(apps)
             elif options["month"]:
