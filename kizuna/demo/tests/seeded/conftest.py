@@ -3,8 +3,10 @@
 The demo is loaded once for this package, with the settings every test has (conftest.settings_for_tests: tasks at
 once, the fast hasher, its own files and cache), inside a transaction rolled back after the package's last test; each
 test runs inside a savepoint of its own within it (the `demo` fixture), so tests cannot disturb one another and no
-demo row outlives the package. Every module here is in the xdist group "demo" (pytestmark) and the suite runs with
-`--dist loadgroup` (pyproject.toml): with -n 2 one process seeds the demo once, instead of each test seeding it.
+demo row outlives the package. Under pytest-xdist (`-n 2`, the default
+`--dist load`) the package's tests are consecutive in the collection and are sent in consecutive chunks, so each
+process that gets a run of them seeds once (one or two seeds in all, instead of one per test). The modules also carry `xdist_group("demo")`: with pytest 9.2 and pytest-xdist 3.8 `--dist
+loadgroup` does not group them yet (the group is not added to the test ids), so it is not switched on.
 
 Any test added here must request `demo` (never `transactional_db` or `live_server`: those would empty the tables
 under the shared transaction) and carry the module's pytestmark.

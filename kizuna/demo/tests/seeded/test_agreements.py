@@ -7,7 +7,7 @@ from kizuna.agreements import learning_time
 from kizuna.agreements.models import AgreementVersion, LearningTimeDay
 from kizuna.agreements.selectors import compliance_for_partner, this_month
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_the_demo_agreements_are_written_accepted_and_pending(demo):

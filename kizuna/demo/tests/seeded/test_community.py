@@ -6,7 +6,7 @@ from kizuna.community import selectors, vocab
 from kizuna.community.models import Answer, Question
 from kizuna.records.models import Statement
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_the_demo_community_has_answered_voted_and_accepted_questions(demo):

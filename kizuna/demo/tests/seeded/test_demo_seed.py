@@ -39,7 +39,7 @@ SIGN_INS = {
     "manager@partner-c.example": ("manager", "partner-c"),
 }
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_it_creates_every_demo_sign_in_with_its_role_and_the_demo_password(demo: Demo, client: Any) -> None:

@@ -9,7 +9,7 @@ from kizuna.feedback import selectors
 from kizuna.feedback.models import FieldVoice, LessonFeedback
 from kizuna.feedback.selectors import ReportFilter
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_the_demo_has_field_voice_to_count_and_feedback_to_handle(demo):

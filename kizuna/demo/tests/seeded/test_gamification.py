@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kizuna.gamification.models import BadgeAward, Kudos, RepScore, Spotlight
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_the_demo_scores_history_and_adds_kudos_badges_and_the_spotlight(demo):

@@ -7,7 +7,7 @@ from kizuna.live import vocab
 from kizuna.live.models import LiveSession, Registration
 from kizuna.records.models import Statement
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_the_demo_sessions_have_registrations_and_attendance(demo):

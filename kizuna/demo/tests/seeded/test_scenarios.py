@@ -9,7 +9,7 @@ from kizuna.scenarios import selectors
 from kizuna.scenarios.models import Attempt, NodeChoiceCount, ScenarioVersion
 from kizuna.scenarios.projections import ATTEMPT_FIELDS, COUNT_FIELDS, rebuild
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def people(*emails):

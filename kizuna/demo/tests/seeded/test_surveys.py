@@ -6,7 +6,7 @@ from django.utils import timezone
 from kizuna.surveys import selectors
 from kizuna.surveys.models import Survey, SurveyResponse
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_the_demo_survey_is_sent_and_answered_by_most_reps(demo):

@@ -8,7 +8,7 @@ from kizuna.updates import selectors
 from kizuna.updates.models import FlashUpdate, Receipt
 from kizuna.updates.projections import RECEIPT_FIELDS, rebuild
 
-pytestmark = pytest.mark.xdist_group("demo")  # one seed for the package (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def test_the_demo_updates_are_posted_read_and_partly_confirmed(demo):
