@@ -18,37 +18,56 @@ from kizuna.notifications.tests.conftest import push_receiver  # noqa: F401
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+def settings_for_tests(tmp_path: Any) -> dict[str, Any]:
+    """The settings every test runs with (its files under tmp_path); also those a fixture that seeds data for many
+    tests at once loads them with (kizuna/demo/tests/seeded/conftest.py), so the data is what a test would make."""
+    from django.conf import settings
+
+    overrides: dict[str, Any] = {
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MEDIA_ROOT": tmp_path / "media",
+        "MEDIA_WORK_DIR": tmp_path / "work",
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Each test starts with an empty, fast cache; the sign-in throttle tests that need the shared
+        # database cache across processes switch to it themselves.
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"test-{tmp_path.name}",
+            },
+            "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+        },
+        # A server reads sessions through the shared cache, which is the database by default: one query, as the
+        # database sessions cost here (the pinned query counts are a server's).
+        "SESSION_ENGINE": "django.contrib.sessions.backends.db",
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        "WHITENOISE_USE_FINDERS": True,
+        "STATIC_ROOT": tmp_path / "static",  # never the collected files of a running `make run`
+        "ACCOUNT_RATE_LIMITS": False,
+        # Every projection at once, through the projector's own code (kizuna/records/tests/test_projector.py
+        # tests the queue and the background projector themselves).
+        "PROJECTIONS_EAGER": True,
+        # The tests' IdPs, LRSs, webhook and push receivers run on loopback; kizuna/ops/tests/test_outbound.py
+        # checks that without this nothing internal is reached.
+        "OUTBOUND_ALLOW_LOOPBACK": True,
+    }
+    if os.environ.get("REDIS_URL"):
+        overrides |= _shared_cache_on_redis(overrides["CACHES"])
+    return overrides
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Any, request: pytest.FixtureRequest) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_WORK_DIR = tmp_path / "work"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Each test starts with an empty, fast cache; the sign-in throttle tests that need the shared
-    # database cache across processes switch to it themselves.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{tmp_path.name}"},
-        "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
-    }
-    # A server reads sessions through the shared cache, which is the database by default: one query, as the
-    # database sessions cost here (the pinned query counts are a server's).
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    if os.environ.get("REDIS_URL"):
-        _shared_cache_on_redis(settings, request)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.STATIC_ROOT = tmp_path / "static"  # never the collected files of a running `make run`
-    settings.ACCOUNT_RATE_LIMITS = False
-    # Every projection at once, through the projector's own code (kizuna/records/tests/test_projector.py
-    # tests the queue and the background projector themselves).
-    settings.PROJECTIONS_EAGER = True
-    # The tests' IdPs, LRSs, webhook and push receivers run on loopback; kizuna/ops/tests/test_outbound.py
-    # checks that without this nothing internal is reached.
-    settings.OUTBOUND_ALLOW_LOOPBACK = True
+    for name, value in settings_for_tests(tmp_path).items():
+        setattr(settings, name, value)
+    if os.environ.get("REDIS_URL") and not _counts_queries(request):
+        # Sessions read through the shared cache (cached_db, a server's engine with REDIS_URL), except in tests that
+        # pin query counts, which count a database-session server's queries.
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.fixture(scope="session")
@@ -98,29 +117,28 @@ def _counts_queries(request: pytest.FixtureRequest) -> bool:
     return _queries_counted[module.__name__]
 
 
-def _shared_cache_on_redis(settings: Any, request: pytest.FixtureRequest) -> None:
+def _shared_cache_on_redis(caches: dict[str, Any]) -> dict[str, Any]:
     """With REDIS_URL (the CI's Redis pass): the shared cache, the sessions and /readyz on a real Redis.
 
     Each test process has its own Redis database, emptied before each test (as the test database is), and the
-    cache's key prefix is a server's. Sessions are then read through that cache (cached_db, a server's engine
-    with REDIS_URL), except in tests that pin query counts, which count a database-session server's queries.
-    Tasks still run at once (the queue on Redis and its workers are tested in kizuna/ops/tests/test_rqueue.py).
+    cache's key prefix is a server's. Tasks still run at once (the queue on Redis and its workers are tested in
+    kizuna/ops/tests/test_rqueue.py).
     """
     url = _redis_url_of_this_process()
     _redis_of_this_process(url).flushdb()
-    settings.REDIS_URL = url
-    settings.RQ_QUEUES = {"default": {"URL": url}}
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-            "KEY_PREFIX": "kizuna",
+    return {
+        "REDIS_URL": url,
+        "RQ_QUEUES": {"default": {"URL": url}},
+        "CACHES": {
+            **caches,
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+                "KEY_PREFIX": "kizuna",
+            },
         },
     }
-    if not _counts_queries(request):
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.fixture(autouse=True)

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from kizuna.ops.progress import QUIET, Progress
+from kizuna.records import batch, time_reports, vocab
 from kizuna.records import services as records
-from kizuna.records import time_reports, vocab
+from kizuna.records.models import Statement
 
 from .people import ACE, IDLE, SLOW, STEADY
 
@@ -351,20 +352,32 @@ def _watch_play(step: Step) -> None:
 
 
 def steps_play(steps: Iterable[Step], *, progress: Progress = QUIET) -> int:
-    """Record every step through the records services, in time order; return how many steps were played."""
+    """Record every step through the records services, in time order; return how many steps were played.
+
+    The openings and reading-time reports between two other steps are stored together, in their order, through
+    the batch path (`records.batch.statements_record_many`, the same projections as one by one in a few queries):
+    the seed's history is mostly those, one statement each.
+    """
     count = 0
+    pending: list[Statement] = []  # openings and time reports not stored yet, in time order
     ordered = sorted(steps, key=lambda s: s.at)
     for step in progress.track(ordered, description=gettext("Recording five weeks of learning")):
         rep, lesson, at, sid = step.rep, step.lesson, step.at, step.statement_id
         if step.action == LAUNCH:
-            records.lesson_launch(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
+            pending.append(batch.launch_statement(rep=rep, lesson=lesson, statement_id=sid, timestamp=at))
         elif step.action == READ:
-            time_reports.lesson_time_record(
-                rep=rep, lesson=lesson, seconds=step.seconds, statement_id=sid, timestamp=at
+            pending.append(
+                time_reports.lesson_time_statement(
+                    rep=rep, lesson=lesson, seconds=step.seconds, statement_id=sid, timestamp=at
+                )
             )
-        elif step.action == WATCH:
-            _watch_play(step)
-        elif step.action == COMPLETE:
-            records.lesson_complete(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
+        else:
+            batch.statements_record_many(pending)  # what happened before this step is stored first
+            pending = []
+            if step.action == WATCH:
+                _watch_play(step)
+            elif step.action == COMPLETE:
+                records.lesson_complete(rep=rep, lesson=lesson, statement_id=sid, timestamp=at)
         count += 1
+    batch.statements_record_many(pending)
     return count

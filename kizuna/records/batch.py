@@ -132,9 +132,15 @@ def _apply_live_many(statements: list[Statement]) -> None:
                 projection.apply(st)
 
 
-def launch_statement(*, rep: Any, lesson: Any, statement_id: uuid.UUID) -> Statement:
+def launch_statement(*, rep: Any, lesson: Any, statement_id: uuid.UUID, timestamp: Any = None) -> Statement:
     """The statement `lesson_launch` stores, built for `statements_record_many`."""
-    return statement_build(actor=rep, verb=vocab.LAUNCHED, activity=_lesson_activity(lesson), statement_id=statement_id)
+    return statement_build(
+        actor=rep,
+        verb=vocab.LAUNCHED,
+        activity=_lesson_activity(lesson),
+        statement_id=statement_id,
+        timestamp=timestamp,
+    )
 
 
 def lesson_time_statements(*, rep: Any, lesson: Any, seconds: float, statement_id: uuid.UUID) -> list[Statement]:

@@ -41,6 +41,22 @@ def lesson_time_record(
     return _time_record(rep, _lesson_activity(lesson), seconds, statement_id, timestamp)
 
 
+def lesson_time_statement(
+    *, rep: "User", lesson: Any, seconds: float, statement_id: uuid.UUID, timestamp: datetime | None = None
+) -> Statement:
+    """The statement `lesson_time_record` stores (a page's report), built for `records.batch.statements_record_many`."""
+    if not 0 < seconds <= MAX_REPORT_SECONDS:
+        raise StatementError(_("The reported time is out of range."))
+    return statement_build(
+        actor=rep,
+        verb=vocab.PROGRESSED,
+        activity=_lesson_activity(lesson),
+        result={"duration": format_duration(seconds)},
+        statement_id=statement_id,
+        timestamp=timestamp,
+    )
+
+
 def _time_record(
     rep: "User", activity: Any, seconds: float, statement_id: uuid.UUID | None, timestamp: datetime | None
 ) -> Statement:

@@ -1,21 +1,19 @@
 """The demo's agreements load on top of the foundation demo, through the real services."""
 
-from io import StringIO
-
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from kizuna.agreements import learning_time
 from kizuna.agreements.models import AgreementVersion, LearningTimeDay
 from kizuna.agreements.selectors import compliance_for_partner, this_month
 
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
-def test_the_demo_agreements_are_written_accepted_and_pending(db, settings):
+
+def test_the_demo_agreements_are_written_accepted_and_pending(demo):
     from kizuna.demo.agreements import seed_agreements
     from kizuna.orgs.models import Organization
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo_seed", "--no-video", stdout=StringIO())
     seed_agreements(now=timezone.now())  # a second run adds nothing
 
     a = Organization.objects.get(slug="partner-a")

@@ -1,40 +1,15 @@
 """The demo's scenarios load on top of the foundation demo through the real services, and the analytics show
 partner A choosing like the top rep more often than partner C, whose reps apologise first."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from kizuna.scenarios import analytics_selectors as analytics
 from kizuna.scenarios import selectors
 from kizuna.scenarios.models import Attempt, NodeChoiceCount, ScenarioVersion
 from kizuna.scenarios.projections import ATTEMPT_FIELDS, COUNT_FIELDS, rebuild
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Load the foundation demo and the scenarios once for the module, in a transaction rolled back at the end."""
-    from kizuna.demo.scenarios import seed_scenarios
-
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
-        call_command("demo_seed", "--no-video", stdout=StringIO())
-        now = timezone.now()
-        if not ScenarioVersion.objects.exists():  # once demo_seed calls seed_scenarios itself, it is already there
-            seed_scenarios(now=now)
-        yield now
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(seeded, db):
-    return seeded
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
 def people(*emails):
@@ -78,7 +53,7 @@ def test_the_coach_played_the_reference_and_reps_played_for_weeks(demo):
     assert reps.count() > 40 and reps.filter(lesson_id__isnull=False).count() == reps.count()
     assert reps.filter(finished_at__isnull=True).exists()  # some stopped half-way
     days = {a.started_at.date() for a in reps}
-    assert len(days) > 10 and max(a.last_activity_at for a in reps) < demo
+    assert len(days) > 10 and max(a.last_activity_at for a in reps) < demo.now
     # Idle reps never play: the foundation's reps without history stay without it.
     (idle,) = people("rep5@partner-b.example")
     assert not Attempt.objects.filter(rep=idle).exists()

@@ -1,23 +1,17 @@
 """The demo's community loads on top of the foundation demo, through the real services."""
 
-from io import StringIO
-
-from django.core.management import call_command
-from django.utils import timezone
+import pytest
 
 from kizuna.community import selectors, vocab
 from kizuna.community.models import Answer, Question
 from kizuna.records.models import Statement
 
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
-def test_the_demo_community_has_answered_voted_and_accepted_questions(db, settings):
+
+def test_the_demo_community_has_answered_voted_and_accepted_questions(demo):
     from kizuna.accounts.models import User
-    from kizuna.demo.community import QUESTIONS, seed_community
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo_seed", "--no-video", stdout=StringIO())
-    if not Question.objects.exists():  # until demo_seed calls seed_community itself
-        seed_community(now=timezone.now())
+    from kizuna.demo.community import QUESTIONS
 
     assert Question.objects.count() == len(QUESTIONS)
     assert Answer.objects.filter(by_coach=True).count() == 2

@@ -1,19 +1,16 @@
 """The demo seed without videos (--no-video): people, courses, assignments and five weeks of real history.
 
-The seed runs once for the module inside a transaction that is rolled back at the end;
+The seed runs once for the package (conftest.py) inside a transaction that is rolled back at the end;
 each test then runs inside its own savepoint, so tests cannot disturb one another.
 """
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q
-from django.test import override_settings
 from django.utils import timezone
 
 from kizuna.accounts.models import User
@@ -29,7 +26,7 @@ from kizuna.orgs.models import Membership, Organization
 from kizuna.records.models import CourseProgress, LessonProgress, Statement
 from kizuna.records.projections import rebuild_all
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from .conftest import Demo
 
 SIGN_INS = {
     "admin@principal.example": ("admin", "principal"),
@@ -42,22 +39,10 @@ SIGN_INS = {
     "manager@partner-c.example": ("manager", "partner-c"),
 }
 
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
-        out = StringIO()
-        call_command("demo_seed", "--no-video", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
 
-@pytest.fixture
-def demo(seeded: str, db: Any) -> str:
-    return seeded
-
-
-def test_it_creates_every_demo_sign_in_with_its_role_and_the_demo_password(demo: str, client: Any) -> None:
+def test_it_creates_every_demo_sign_in_with_its_role_and_the_demo_password(demo: Demo, client: Any) -> None:
     for email, (role, org_slug) in SIGN_INS.items():
         user = User.objects.select_related("membership__organization").get(email=email)
         assert (user.membership.role, user.membership.organization.slug) == (role, org_slug), email
@@ -66,13 +51,13 @@ def test_it_creates_every_demo_sign_in_with_its_role_and_the_demo_password(demo:
     assert not client.login(email="rep1@partner-a.example", password="wrong-password")
 
 
-def test_it_prints_the_sign_ins_with_the_password(demo: str) -> None:
+def test_it_prints_the_sign_ins_with_the_password(demo: Demo) -> None:
     for email in SIGN_INS:
-        assert email in demo
-    assert "kizuna-demo" in demo
+        assert email in demo.output
+    assert "kizuna-demo" in demo.output
 
 
-def test_three_partners_have_teams_and_about_thirty_reps_with_japanese_names(demo: str) -> None:
+def test_three_partners_have_teams_and_about_thirty_reps_with_japanese_names(demo: Demo) -> None:
     # partner-d is the agency still being set up (kizuna/demo/guidance.py): one team, nobody yet.
     partners = (
         Organization.objects.filter(kind="partner")
@@ -93,7 +78,7 @@ def test_three_partners_have_teams_and_about_thirty_reps_with_japanese_names(dem
     assert all(m.user.email.startswith("rep") and m.user.email.endswith(".example") for m in reps)
 
 
-def test_the_courses_are_published_with_their_story_tags_and_articles_instead_of_videos(demo: str) -> None:
+def test_the_courses_are_published_with_their_story_tags_and_articles_instead_of_videos(demo: Demo) -> None:
     foundation = [spec.slug for spec in content.COURSES]
     courses = Course.objects.filter(slug__in=foundation, latest_version__isnull=False).prefetch_related(
         "latest_version__tags"
@@ -110,7 +95,7 @@ def test_the_courses_are_published_with_their_story_tags_and_articles_instead_of
     assert all(lesson.body_html.strip() for lesson in lessons)
 
 
-def test_every_capability_adds_its_demo_content(demo: str) -> None:
+def test_every_capability_adds_its_demo_content(demo: Demo) -> None:
     kinds = set(PublishedLesson.objects.values_list("kind", flat=True))
     assert {"article", "quiz", "scenario"} <= kinds
     from kizuna.updates.models import FlashUpdate
@@ -118,7 +103,7 @@ def test_every_capability_adds_its_demo_content(demo: str) -> None:
     assert FlashUpdate.objects.count() >= 3
 
 
-def test_assignments_cover_overdue_due_soon_optional_and_one_team(demo: str) -> None:
+def test_assignments_cover_overdue_due_soon_optional_and_one_team(demo: Demo) -> None:
     now = timezone.now()
     partner_wide = Assignment.objects.filter(team__isnull=True, rep__isnull=True)
     assert partner_wide.filter(required=True, due_at__lt=now).values("partner").distinct().count() == 3
@@ -132,7 +117,7 @@ def test_assignments_cover_overdue_due_soon_optional_and_one_team(demo: str) -> 
     assert finished.count() < Membership.objects.filter(role="rep").count()  # someone is overdue
 
 
-def test_rep1_of_partner_a_has_something_to_continue_and_a_required_course_to_do(demo: str) -> None:
+def test_rep1_of_partner_a_has_something_to_continue_and_a_required_course_to_do(demo: Demo) -> None:
     rep = User.objects.get(email="rep1@partner-a.example")
     in_progress = CourseProgress.objects.filter(user=rep, completed_at__isnull=True, lessons_completed__gt=0)
     assert in_progress.exists()
@@ -149,7 +134,7 @@ def _completion(slug: str) -> float:
     return done / reps
 
 
-def test_partner_a_has_finished_more_than_partner_c_and_some_reps_have_not_started(demo: str) -> None:
+def test_partner_a_has_finished_more_than_partner_c_and_some_reps_have_not_started(demo: Demo) -> None:
     assert _completion("partner-a") > _completion("partner-b") > _completion("partner-c") > 0
     # Some reps have not started the courses (they may still have read a flash update or played a scenario).
     foundation = [spec.slug for spec in content.COURSES]
@@ -162,7 +147,7 @@ def test_partner_a_has_finished_more_than_partner_c_and_some_reps_have_not_start
     assert 0 < Membership.objects.filter(role="rep").count() - reps_with_history <= 5
 
 
-def test_the_history_spans_five_weeks_in_the_past_with_recent_activity(demo: str) -> None:
+def test_the_history_spans_five_weeks_in_the_past_with_recent_activity(demo: Demo) -> None:
     now = timezone.now()
     learner = Statement.objects.filter(actor__membership__role="rep")
     oldest = learner.order_by("timestamp").first().timestamp
@@ -172,7 +157,7 @@ def test_the_history_spans_five_weeks_in_the_past_with_recent_activity(demo: str
         assert learner.filter(partner__slug=slug, timestamp__gt=now - timedelta(days=7)).exists(), slug
 
 
-def test_partner_b_manager_sees_only_partner_b_reps_and_none_of_partner_a(demo: str) -> None:
+def test_partner_b_manager_sees_only_partner_b_reps_and_none_of_partner_a(demo: Demo) -> None:
     manager_b = User.objects.get(email="manager@partner-b.example")
     rep_a = User.objects.get(email="rep1@partner-a.example")
     visible = visible_reps(manager_b)
@@ -181,14 +166,14 @@ def test_partner_b_manager_sees_only_partner_b_reps_and_none_of_partner_a(demo: 
     assert not visible_reps(User.objects.get(email="rep1@partner-b.example")).filter(pk=rep_a.pk).exists()
 
 
-def test_the_progress_is_what_the_statements_say(demo: str) -> None:
+def test_the_progress_is_what_the_statements_say(demo: Demo) -> None:
     before = sorted(CourseProgress.objects.values_list("user_id", "course_id", "lessons_completed", "completed_at"))
     rebuild_all()
     after = sorted(CourseProgress.objects.values_list("user_id", "course_id", "lessons_completed", "completed_at"))
     assert before == after
 
 
-def test_running_it_again_changes_nothing_and_says_so(demo: str) -> None:
+def test_running_it_again_changes_nothing_and_says_so(demo: Demo) -> None:
     counts = (User.objects.count(), Statement.objects.count(), Course.objects.count())
     out = StringIO()
     call_command("demo_seed", "--no-video", stdout=out)
@@ -205,7 +190,7 @@ def _month_with_a_full_history() -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def test_partner_a_shows_a_realistic_spread_of_learning_time(demo: str) -> None:
+def test_partner_a_shows_a_realistic_spread_of_learning_time(demo: Demo) -> None:
     partner = Organization.objects.get(slug="partner-a")
     rows = compliance_for_partner(partner=partner, month=_month_with_a_full_history()).rows
     short = [r for r in rows if r.minutes_short]
@@ -216,7 +201,7 @@ def test_partner_a_shows_a_realistic_spread_of_learning_time(demo: str) -> None:
     assert 1 <= len(far_short) <= 2, sorted(r.minutes for r in rows)  # and one or two are far behind
 
 
-def test_no_demo_rep_is_told_they_were_certified_and_then_to_redo_it(demo: str) -> None:
+def test_no_demo_rep_is_told_they_were_certified_and_then_to_redo_it(demo: Demo) -> None:
     told = Notification.objects.filter(kind__startswith="certification.")
     assert told.exists()
     assert not told.filter(kind="certification.suspended").exists()
@@ -225,7 +210,7 @@ def test_no_demo_rep_is_told_they_were_certified_and_then_to_redo_it(demo: str) 
         assert (rep_id, certification_id) in certified
 
 
-def test_demo_notifications_are_dated_when_their_event_happened_and_agree_with_it(demo: str) -> None:
+def test_demo_notifications_are_dated_when_their_event_happened_and_agree_with_it(demo: Demo) -> None:
     now = timezone.now()
     assert not Notification.objects.filter(created_at__gt=now).exists()
     for notification in Notification.objects.filter(kind="certification.earned"):
@@ -234,13 +219,13 @@ def test_demo_notifications_are_dated_when_their_event_happened_and_agree_with_i
     assert requested.filter(created_at__lt=now - timedelta(days=1)).exists()  # reviews asked for days ago
 
 
-def test_the_demo_bell_counts_groups_and_does_not_drown_rep1(demo: str) -> None:
+def test_the_demo_bell_counts_groups_and_does_not_drown_rep1(demo: Demo) -> None:
     rep = User.objects.get(email="rep1@partner-a.example")
     assert rep.unread_notifications == unread_groups_count(rep)
     assert 1 <= rep.unread_notifications <= 6
 
 
-def test_the_demo_shows_a_new_agency_being_set_up_and_a_busy_support_desk(demo: str) -> None:
+def test_the_demo_shows_a_new_agency_being_set_up_and_a_busy_support_desk(demo: Demo) -> None:
     from kizuna.orgs.readiness import setup_open_steps
     from kizuna.support.models import HelpPage, Ticket
 
@@ -256,7 +241,7 @@ def test_the_demo_shows_a_new_agency_being_set_up_and_a_busy_support_desk(demo: 
     assert HelpPage.objects.filter(from_ticket__isnull=False).exists()
 
 
-def test_every_statement_the_demo_makes_is_valid_xapi_as_served(demo: str) -> None:
+def test_every_statement_the_demo_makes_is_valid_xapi_as_served(demo: Demo) -> None:
     """Each statement through Ralph's xAPI 1.0.3 models (and the Video Profile's), plus what xAPI adds, and through
     the LRS's own validator (what /xapi/ demands of anything sent to it)."""
     from kizuna.lrs import validation
@@ -280,7 +265,7 @@ def test_every_statement_the_demo_makes_is_valid_xapi_as_served(demo: str) -> No
     assert len(failures) == 0, list(failures.items())[:5]
 
 
-def test_the_demo_has_reps_word_questions_and_the_notices_about_them(demo: str) -> None:
+def test_the_demo_has_reps_word_questions_and_the_notices_about_them(demo: Demo) -> None:
     from kizuna.plain.models import Term, WordQuestion
     from kizuna.plain.selectors import most_asked_words
 
@@ -294,7 +279,7 @@ def test_the_demo_has_reps_word_questions_and_the_notices_about_them(demo: str) 
     assert set(told.values_list("recipient__email", flat=True)) == {"rep2@partner-a.example", "rep1@partner-c.example"}
 
 
-def test_the_demo_shows_stale_content_first_and_success_stories_at_every_step(demo: str) -> None:
+def test_the_demo_shows_stale_content_first_and_success_stories_at_every_step(demo: Demo) -> None:
     from kizuna.freshness.selectors import review_list
     from kizuna.stories.models import SuccessStory as Story
 

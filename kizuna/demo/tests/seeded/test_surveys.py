@@ -1,20 +1,18 @@
 """The demo's survey loads on top of the foundation demo, through the real services."""
 
-from io import StringIO
-
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from kizuna.surveys import selectors
 from kizuna.surveys.models import Survey, SurveyResponse
 
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
-def test_the_demo_survey_is_sent_and_answered_by_most_reps(db, settings):
+
+def test_the_demo_survey_is_sent_and_answered_by_most_reps(demo):
     from kizuna.accounts.models import User
     from kizuna.demo.surveys import seed_surveys
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo_seed", "--no-video", stdout=StringIO())
     now = timezone.now()
     seed_surveys(now=now)
 

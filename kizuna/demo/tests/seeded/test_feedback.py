@@ -1,22 +1,21 @@
 """The demo's field voice and lesson feedback load on top of the foundation demo, through the real services."""
 
 from datetime import date
-from io import StringIO
 
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from kizuna.feedback import selectors
 from kizuna.feedback.models import FieldVoice, LessonFeedback
 from kizuna.feedback.selectors import ReportFilter
 
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
-def test_the_demo_has_field_voice_to_count_and_feedback_to_handle(db, settings):
+
+def test_the_demo_has_field_voice_to_count_and_feedback_to_handle(demo):
     from kizuna.accounts.models import User
     from kizuna.demo.feedback import seed_feedback
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo_seed", "--no-video", stdout=StringIO())
     now = timezone.now()
     seed_feedback(now=now)
     seed_feedback(now=now)  # a second run adds nothing

@@ -1,8 +1,6 @@
 """The demo's flash updates load on top of the foundation demo, through the real services."""
 
-from io import StringIO
-
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from kizuna.records.models import Statement
@@ -10,13 +8,13 @@ from kizuna.updates import selectors
 from kizuna.updates.models import FlashUpdate, Receipt
 from kizuna.updates.projections import RECEIPT_FIELDS, rebuild
 
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
-def test_the_demo_updates_are_posted_read_and_partly_confirmed(db, settings):
+
+def test_the_demo_updates_are_posted_read_and_partly_confirmed(demo):
     from kizuna.accounts.models import User
     from kizuna.demo.updates import seed_updates
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo_seed", "--no-video", stdout=StringIO())
     now = timezone.now()
     seed_updates(now=now)
 

@@ -1,19 +1,17 @@
 """The demo's gamification loads on top of the foundation demo, through the real services."""
 
-from io import StringIO
-
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from kizuna.gamification.models import BadgeAward, Kudos, RepScore, Spotlight
 
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
-def test_the_demo_scores_history_and_adds_kudos_badges_and_the_spotlight(db, settings):
+
+def test_the_demo_scores_history_and_adds_kudos_badges_and_the_spotlight(demo):
     from kizuna.accounts.models import User
     from kizuna.demo.gamification import seed_gamification
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo_seed", "--no-video", stdout=StringIO())
     now = timezone.now()
     seed_gamification(now=now)
     seed_gamification(now=now)  # safe to run twice

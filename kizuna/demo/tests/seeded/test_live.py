@@ -1,21 +1,19 @@
 """The demo's live sessions load on top of the foundation demo, through the real services."""
 
-from io import StringIO
-
-from django.core.management import call_command
+import pytest
 from django.utils import timezone
 
 from kizuna.live import vocab
 from kizuna.live.models import LiveSession, Registration
 from kizuna.records.models import Statement
 
+pytestmark = pytest.mark.xdist_group("demo")  # the package shares one seed (conftest.py)
 
-def test_the_demo_sessions_have_registrations_and_attendance(db, settings):
+
+def test_the_demo_sessions_have_registrations_and_attendance(demo):
     from kizuna.accounts.models import User
     from kizuna.demo.live import seed_live
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo_seed", "--no-video", stdout=StringIO())
     now = timezone.now()
     seed_live(now=now)
 
