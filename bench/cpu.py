@@ -70,7 +70,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=50, help="requests per page and round")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--only", default="", help="comma-separated pages: floor,rep_home,lesson,course,...,dashboard (the manager's)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated pages: floor,rep_home,lesson,course,...,dashboard (the manager's)"
+    )
     parser.add_argument("--breakdown", action="store_true")
     parser.add_argument("--profile", default="", help="a page to profile with cProfile instead of timing")
     parser.add_argument("--database-url", default="")

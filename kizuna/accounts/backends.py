@@ -29,7 +29,7 @@ class _UserRead:
         user_model = get_user_model()
         self.alias = alias
         self.models: tuple[Any, ...] = (user_model, Membership, Organization, Team)
-        fields = [list(model._meta.concrete_fields) for model in self.models]
+        fields: list[list[Any]] = [list(model._meta.concrete_fields) for model in self.models]
         quote = connection.ops.quote_name
         t_user, t_member, t_org, t_team = (quote(model._meta.db_table) for model in self.models)
         columns = ", ".join(f"{a}.{quote(f.column)}" for a, group in zip("umot", fields, strict=True) for f in group)
@@ -45,17 +45,17 @@ class _UserRead:
         )
         self.groups: list[tuple[Any, list[str], int, int, list[tuple[int, list[Any], Any]]]] = []
         start = 0
-        for model, group in zip(self.models, fields, strict=True):
+        cls: Any
+        for cls, group in zip(self.models, fields, strict=True):
             names = [f.attname for f in group]
-            converters = []
+            converters: list[tuple[int, list[Any], Any]] = []
             for i, f in enumerate(group):
-                col = f.get_col(model._meta.db_table)
+                col = f.get_col(cls._meta.db_table)
                 funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
                 if funcs:
                     converters.append((i, funcs, col))
-            self.groups.append((model, names, start, names.index(model._meta.pk.attname), converters))
+            self.groups.append((cls, names, start, names.index(cls._meta.pk.attname), converters))
             start += len(group)
-        self.width = start
 
     def read(self, user_id: Any) -> Any:
         connection = connections[self.alias]

@@ -19,7 +19,7 @@ def _c_loader() -> Any:
         from psycopg.adapt import Loader
     except ImportError:  # SQLite-only installs
         return None
-    c_loader = adapters.get_loader(postgres.types["timestamptz"].oid, pq.Format.TEXT)
+    c_loader: Any = adapters.get_loader(postgres.types["timestamptz"].oid, pq.Format.TEXT)
     if c_loader is None or not c_loader.__module__.startswith("psycopg_binary"):
         return None
 

@@ -16,14 +16,18 @@ from django.utils.safestring import SafeString, mark_safe
 _INPUTS = frozenset(
     f"django/forms/widgets/{name}.html" for name in ("input", "text", "email", "number", "password", "url", "search")
 )
-_OPTIONS = frozenset(f"django/forms/widgets/{name}.html" for name in ("input_option", "radio_option", "checkbox_option"))
+_OPTIONS = frozenset(
+    f"django/forms/widgets/{name}.html" for name in ("input_option", "radio_option", "checkbox_option")
+)
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
     # attrs.html: {% for name, value in widget.attrs.items %}{% if value is not False %} {{ name }}
     # {% if value is not True %}="{{ value|stringformat:'s' }}"{% endif %}{% endif %}{% endfor %}
     return "".join(
-        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )

@@ -11,7 +11,9 @@ CHOICES = [("ja", "日本語"), ("en", "English <&\"'>"), ("", "ブラウザの�
 def _form(text_widget, radio_widget):
     class Form(forms.Form):
         name = forms.CharField(label="名前", max_length=150, help_text="姓を先に", widget=text_widget)
-        code = forms.CharField(required=False, widget=text_widget(attrs={"autofocus": True, "hidden": False, "size": 0}))
+        code = forms.CharField(
+            required=False, widget=text_widget(attrs={"autofocus": True, "hidden": False, "size": 0})
+        )
         language = forms.ChoiceField(choices=CHOICES, required=False, widget=radio_widget)
 
     return Form
