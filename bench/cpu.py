@@ -7,6 +7,9 @@ time.process_time per request, page by page, in interleaved rounds.
 
     .venv/bin/python bench/cpu.py [--n 50] [--rounds 2] [--only floor,lesson] [--breakdown] [--profile lesson]
 
+Without --only it measures the floor and every rep page; --only dashboard measures the manager's partner dashboard
+(bench-p01, 500 reps) as bench/load.py loads it.
+
 --breakdown adds where the time goes (template rendering by template and block, signing in, SQL), averaged
 over every page measured: use it with one page (--only);
 --profile PAGE prints a cProfile of that page (CPU time; the profiler itself slows the code about fivefold).
