@@ -52,7 +52,8 @@ def _drawn(template_name: str, widget: dict[str, Any]) -> SafeString | None:
             return mark_safe(_input(widget))  # noqa: S308
         label_for = widget["attrs"].get("id")
         opening = f'<label for="{conditional_escape(label_for)}">' if label_for else "<label>"
-        return mark_safe(f"{opening}{_input(widget)} {conditional_escape(widget['label'])}</label>")  # noqa: S308
+        # (input.html ends with a line break, which stays inside the label)
+        return mark_safe(f"{opening}{_input(widget)}\n {conditional_escape(widget['label'])}</label>")  # noqa: S308
     return None
 
 
