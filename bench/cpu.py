@@ -7,6 +7,9 @@ time.process_time per request, page by page, in interleaved rounds.
 
     .venv/bin/python bench/cpu.py [--n 50] [--rounds 2] [--only floor,lesson] [--breakdown] [--profile lesson]
 
+Without --only it measures the floor and every rep page; --only dashboard measures the manager's partner dashboard
+(bench-p01, 500 reps) as bench/load.py loads it.
+
 --breakdown adds where the time goes (template rendering by template and block, signing in, SQL), averaged
 over every page measured: use it with one page (--only);
 --profile PAGE prints a cProfile of that page (CPU time; the profiler itself slows the code about fivefold).
@@ -70,7 +73,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=50, help="requests per page and round")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--only", default="", help="comma-separated pages: floor,rep_home,lesson,course,...")
+    parser.add_argument(
+        "--only", default="", help="comma-separated pages: floor,rep_home,lesson,course,...,dashboard (the manager's)"
+    )
     parser.add_argument("--breakdown", action="store_true")
     parser.add_argument("--profile", default="", help="a page to profile with cProfile instead of timing")
     parser.add_argument("--database-url", default="")
@@ -84,8 +89,13 @@ def main() -> int:
     if args.breakdown:
         _instrument()
     cast = load.find_cast(20)
-    cookies = {rep.pk: load.make_session(rep) for rep in cast.reps}
-    pages = [ep for ep in load.ENDPOINTS if ep.who == "rep" and (not args.only or ep.key in args.only.split(","))]
+    cookies = {person.pk: load.make_session(person) for person in [*cast.reps, cast.manager]}
+    # Every rep page by default; the manager's partner dashboard when named (--only dashboard).
+    pages = [
+        ep
+        for ep in load.ENDPOINTS
+        if (ep.key in args.only.split(",") if args.only else ep.who == "rep") and ep.who in ("rep", "manager")
+    ]
     requests = {ep.key: load.requests_for(ep, cast, cookies, "", "") for ep in pages}
 
     def call(req: Any) -> str:
