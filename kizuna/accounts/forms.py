@@ -6,23 +6,18 @@ from allauth.account.forms import ResetPasswordForm, ResetPasswordKeyForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kizuna.ops import widgets
-
 from . import signin_rules
 from .models import User
 
 
 class ProfileForm(forms.Form):
-    # The widgets draw Django's own HTML in Python: this form is on the floor page, read on every visit.
-    name = forms.CharField(
-        label=_("Name"), max_length=150, help_text=_("Family name first, e.g. 山田 太郎."), widget=widgets.TextInput
-    )
+    name = forms.CharField(label=_("Name"), max_length=150, help_text=_("Family name first, e.g. 山田 太郎."))
     language = forms.ChoiceField(
         label=_("Language"),
         choices=[(value, label) for value, label in User.Language.choices if value]
         + [("", User.Language.BROWSER.label)],
         required=False,
-        widget=widgets.RadioSelect,
+        widget=forms.RadioSelect,
         help_text=_("“Browser setting” follows the language of your phone or browser."),
     )
 
