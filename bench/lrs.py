@@ -361,6 +361,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=6, help="clients posting at once (default 6)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--fill-only", action="store_true", help="migrate and fill the store to the largest size, then stop"
+    )
     args = parser.parse_args()
     if args.database_url:
         url = args.database_url
@@ -372,6 +375,10 @@ def main() -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     ensure_database(url)
     setup(url)
+    if args.fill_only:
+        seconds = fill(max(sizes), random.Random(args.seed))
+        log(f"lrs bench: store holds {store_size():,} statements (filled in {seconds:.0f} s)")
+        return 0
     from kizuna.lrs.models import LrsCredential
     from kizuna.lrs.services import lrs_credential_create
 
