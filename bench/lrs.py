@@ -15,8 +15,9 @@ with a principal credential over HTTP Basic and keep-alive connections:
 
 Targets (issue 15): >= 350 statements/s one per request, >= 8,000/s in batches of 100, filtered GET p95 < 100 ms,
 at both sizes. It prints a table and PASS/FAIL lines and writes bench/results/lrs-<timestamp>.json.
-Loopback only; gunicorn is stopped by its PID. `--keep` keeps the statements written by the load (the store then
-grows by them); by default they stay too, as the next size is reached by filling on top.
+Loopback only; gunicorn is started as `manage.py serve` starts it and stopped by its PID. The statements written
+by the load stay (the store grows by them; a larger size is reached by filling on top). `--fill-only` migrates
+and fills the store to the largest size and stops, so that a later run measures without filling.
 """
 
 from __future__ import annotations
