@@ -15,8 +15,9 @@ with a principal credential over HTTP Basic and keep-alive connections:
 
 Targets (issue 15): >= 350 statements/s one per request, >= 8,000/s in batches of 100, filtered GET p95 < 100 ms,
 at both sizes. It prints a table and PASS/FAIL lines and writes bench/results/lrs-<timestamp>.json.
-Loopback only; gunicorn is stopped by its PID. `--keep` keeps the statements written by the load (the store then
-grows by them); by default they stay too, as the next size is reached by filling on top.
+Loopback only; gunicorn is started as `manage.py serve` starts it and stopped by its PID. The statements written
+by the load stay (the store grows by them; a larger size is reached by filling on top). `--fill-only` migrates
+and fills the store to the largest size and stops, so that a later run measures without filling.
 """
 
 from __future__ import annotations
@@ -323,16 +324,84 @@ def wait_ready(server: Server, timeout: float = 180) -> None:
     raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{server.log_tail()}")
 
 
+class ServeServer(Server):
+    """gunicorn started with the command line `manage.py serve` (so `make run`) gives it: the same settings file
+    (kizuna.ops.gunicorn_conf: the app preloaded), sync workers, access log to stdout (here to nowhere)."""
+
+    def __init__(self, *, database_url: str, port: int, workers: int, log_path: Path) -> None:
+        from kizuna.ops.management.commands.serve import _gunicorn
+
+        self.port = port
+        self.log_path = log_path
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        cmd = _gunicorn({"host": "127.0.0.1", "port": port, "workers": workers})
+        cmd += ["--error-logfile", str(log_path), "--log-level", "warning"]
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=django_env(database_url),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 once it is gone)."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server: Server, url: str) -> tuple[list[int], list[int]]:
+    """gunicorn's master and workers, and the PostgreSQL backends connected to the bench database."""
+    import psycopg
+
+    workers = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True).stdout.split()
+    with psycopg.connect(url) as conn:
+        backends = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [server.proc.pid, *map(int, workers)], [row[0] for row in backends]
+
+
+def measured_phase(server: Server, url: str, **kwargs: Any) -> dict[str, Any]:
+    """run_phase, with the CPU it cost per request and per statement: gunicorn's processes, the PostgreSQL
+    backends (read from /proc: the cluster must run on this machine) and this load generator. On a shared
+    machine this says more than the rate: the targets come down to CPU per statement on two cores."""
+    import os
+
+    gunicorn, backends = _server_pids(server, url)
+    before = [sum(map(_cpu_seconds, gunicorn)), sum(map(_cpu_seconds, backends)), time.process_time()]
+    load = os.getloadavg()[0]
+    result = run_phase(**kwargs)
+    after = [sum(map(_cpu_seconds, gunicorn)), sum(map(_cpu_seconds, backends)), time.process_time()]
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    requests, statements = max(result["requests"], 1), max(result["statements"], 1)
+    result["cpu_ms_per_request"] = {
+        name: round(value * 1000 / requests, 2)
+        for name, value in zip(("gunicorn", "postgresql", "load_generator"), spent, strict=True)
+    }
+    result["cpu_ms_per_statement"] = round(sum(spent) * 1000 / statements, 3)
+    result["load_average_at_start"] = round(load, 1)
+    return result
+
+
 def measure(args: argparse.Namespace, url: str, key: str, secret: str, size: int) -> dict[str, Any]:
     port = free_port(8740)
-    server = Server(
+    server = ServeServer(
         database_url=url,
         port=port,
         workers=args.workers,
         log_path=ROOT / "var" / "bench" / "gunicorn-lrs.log",
     )
     try:
-        log(f"lrs bench: gunicorn pid {server.proc.pid} on 127.0.0.1:{port} ({args.workers} workers)")
+        log(f"lrs bench: gunicorn pid {server.proc.pid} on 127.0.0.1:{port} ({args.workers} sync workers, as serve)")
         wait_ready(server)
         auth = basic(key, secret)
         agents = [
@@ -344,8 +413,16 @@ def measure(args: argparse.Namespace, url: str, key: str, secret: str, size: int
         for kind in ("single", "batch", "get"):
             concurrency = args.concurrency if kind != "get" else max(1, args.concurrency // 2)
             log(f"lrs bench: {kind} for {args.duration:.0f} s with {concurrency} clients at {size:,} statements")
-            results[kind] = run_phase(
-                port, auth, kind=kind, duration=args.duration, concurrency=concurrency, agents=agents, seed=size
+            results[kind] = measured_phase(
+                server,
+                url,
+                port=port,
+                auth=auth,
+                kind=kind,
+                duration=args.duration,
+                concurrency=concurrency,
+                agents=agents,
+                seed=size,
             )
         return results
     finally:
@@ -359,8 +436,13 @@ def main() -> int:
     parser.add_argument("--sizes", default="200000,2000000", help="store sizes to measure at (default 200000,2000000)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per measurement (default 15)")
     parser.add_argument("--concurrency", type=int, default=6, help="clients posting at once (default 6)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn sync workers (default 3, as `manage.py serve`)"
+    )
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--fill-only", action="store_true", help="migrate and fill the store to the largest size, then stop"
+    )
     args = parser.parse_args()
     if args.database_url:
         url = args.database_url
@@ -372,6 +454,10 @@ def main() -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     ensure_database(url)
     setup(url)
+    if args.fill_only:
+        seconds = fill(max(sizes), random.Random(args.seed))
+        log(f"lrs bench: store holds {store_size():,} statements (filled in {seconds:.0f} s)")
+        return 0
     from kizuna.lrs.models import LrsCredential
     from kizuna.lrs.services import lrs_credential_create
 
@@ -432,6 +518,13 @@ def print_report(report: dict[str, Any]) -> None:
         errors = {f"{kind}:{what}": n for kind in ("single", "batch", "get") for what, n in run[kind]["errors"].items()}
         if errors:
             print(f"{'':>11}   errors: {errors}")
+        for kind in ("single", "batch", "get"):
+            cpu = run[kind]["cpu_ms_per_request"]
+            print(
+                f"{'':>11}   {kind} CPU per request: gunicorn {cpu['gunicorn']} ms, PostgreSQL {cpu['postgresql']} ms, "
+                f"load generator {cpu['load_generator']} ms; per statement {run[kind]['cpu_ms_per_statement']} ms "
+                f"(load average {run[kind]['load_average_at_start']})"
+            )
         cost = run["in_process"]
         print(
             f"{'':>11}   in process: single POST {cost['queries_single']} queries, {cost['cpu_ms_single']} ms CPU; "

@@ -146,23 +146,37 @@ def _run_record(run: list[tuple[list[Any], dict[str, Any]]]) -> int:
     return len(run)
 
 
+def _routine(target: Target, verb: str, result: dict[str, Any]) -> tuple[str, float] | None:
+    """("open", 0) when the statement opens what it names, ("time", seconds) when it reports time spent in it,
+    None for anything else (outcomes). The one rule for both paths: `_built` stores these in runs, `_feed` one by
+    one (and for the rest applies each kind's outcome rules)."""
+    seconds = _seconds(result)
+    if target.kind == CONTENT:
+        if target.part != "au":
+            return None
+        if verb in ("launched", "initialized"):
+            return "open", 0.0
+        return ("time", seconds) if verb == "terminated" and seconds >= 1 else None
+    if target.kind in (LESSON, SCO) and (verb == "launched" or (verb == "initialized" and target.kind == SCO)):
+        return "open", 0.0
+    if target.kind in (LESSON, SCO, COURSE) and verb in ("progressed", "experienced") and seconds > 0:
+        return "time", seconds
+    return None
+
+
 def _built(
     *, person: Any, target: Target, place: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID
 ) -> list[Any] | None:
     """The statements a launch or a time report records (as `_feed` would store them), or None for the others."""
-    opens = verb == "launched" or (verb == "initialized" and target.kind != LESSON)
-    reports = verb in ("progressed", "experienced") and _seconds(result) > 0
-    if target.kind == CONTENT:
-        if target.part != "au":
-            return None
-        reports = verb == "terminated" and _seconds(result) >= 1
-    if target.kind in (LESSON, SCO, CONTENT) and opens:
+    routine = _routine(target, verb, result)
+    if routine is None:
+        return None
+    what, seconds = routine
+    if target.kind == COURSE:
+        return course_time_statements(rep=person, version=place, seconds=seconds, statement_id=statement_id)
+    if what == "open":
         return [launch_statement(rep=person, lesson=place, statement_id=statement_id)]
-    if target.kind in (LESSON, SCO, CONTENT) and reports:
-        return lesson_time_statements(rep=person, lesson=place, seconds=_seconds(result), statement_id=statement_id)
-    if target.kind == COURSE and reports:
-        return course_time_statements(rep=person, version=place, seconds=_seconds(result), statement_id=statement_id)
-    return None
+    return lesson_time_statements(rep=person, lesson=place, seconds=seconds, statement_id=statement_id)
 
 
 def _place(person: Any, target: Target) -> Any:
@@ -205,6 +219,16 @@ def _finished(verb: str, result: dict[str, Any]) -> bool:
 def _feed(
     *, person: Any, target: Target, place: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID
 ) -> bool:
+    routine = _routine(target, verb, result)
+    if routine is not None:
+        what, seconds = routine
+        if target.kind == COURSE:
+            course_time_record(rep=person, version=place, seconds=seconds, statement_id=statement_id)
+        elif what == "open":
+            lesson_launch(rep=person, lesson=place, statement_id=statement_id)
+        else:
+            lesson_time_record(rep=person, lesson=place, seconds=seconds, statement_id=statement_id, reported=True)
+        return True
     if target.kind == LESSON:
         return _feed_lesson(person=person, lesson=place, verb=verb, result=result, statement_id=statement_id)
     if target.kind == SCO:
@@ -212,9 +236,6 @@ def _feed(
     if target.kind == COURSE:
         if _finished(verb, result):
             return course_complete(rep=person, version=place, statement_id=statement_id) is not None
-        if verb in ("progressed", "experienced") and _seconds(result) > 0:
-            course_time_record(rep=person, version=place, seconds=_seconds(result), statement_id=statement_id)
-            return True
         return False
     if target.kind == CONTENT:
         return _feed_content(person=person, lesson=place, target=target, verb=verb, result=result, sid=statement_id)
@@ -222,14 +243,6 @@ def _feed(
 
 
 def _feed_lesson(*, person: Any, lesson: Any, verb: str, result: dict[str, Any], statement_id: uuid.UUID) -> bool:
-    if verb == "launched":
-        lesson_launch(rep=person, lesson=lesson, statement_id=statement_id)
-        return True
-    if verb in ("progressed", "experienced") and _seconds(result) > 0:
-        lesson_time_record(
-            rep=person, lesson=lesson, seconds=_seconds(result), statement_id=statement_id, reported=True
-        )
-        return True
     scored = (kind := content_kind(lesson.kind)) is not None and kind.scored
     counted = False
     if scored and verb in ("passed", "failed"):
@@ -255,12 +268,6 @@ def _result(*, person: Any, lesson: Any, passed: bool, result: dict[str, Any], s
 
 
 def _feed_sco(*, person: Any, lesson: Any, target: Target, verb: str, result: dict[str, Any], sid: uuid.UUID) -> bool:
-    if verb in ("launched", "initialized"):
-        lesson_launch(rep=person, lesson=lesson, statement_id=sid)
-        return True
-    if verb in ("progressed", "experienced") and _seconds(result) > 0:
-        lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid, reported=True)
-        return True
     if verb in ("completed", "passed", "failed"):
         success = result.get("success")
         return sco_outcome_record(
@@ -279,12 +286,6 @@ def _feed_content(
     *, person: Any, lesson: Any, target: Target, verb: str, result: dict[str, Any], sid: uuid.UUID
 ) -> bool:
     if target.part == "au":
-        if verb in ("launched", "initialized"):
-            lesson_launch(rep=person, lesson=lesson, statement_id=sid)
-            return True
-        if verb == "terminated" and _seconds(result) >= 1:
-            lesson_time_record(rep=person, lesson=lesson, seconds=_seconds(result), statement_id=sid, reported=True)
-            return True
         if verb == "failed" and "passed" in target.meets:
             _result(person=person, lesson=lesson, passed=False, result=result, statement_id=sid)
             return True

@@ -42,7 +42,6 @@ def partner_id_of(person: Any) -> int | None:
 
 def people_for_agents(agents: list[dict[str, Any]]) -> list[Any | None]:
     """person_for_agent for many agents at once: one query per kind of identifier, not one per agent."""
-    people = get_user_model().objects.filter(is_active=True).select_related("membership__organization")
     emails, public_ids, sha1s = set(), set(), set()
     site = settings.SITE_URL.rstrip("/")
     for agent in agents:
@@ -69,6 +68,7 @@ def people_for_agents(agents: list[dict[str, Any]]) -> list[Any | None]:
                 continue
         by_public_id = {str(p.public_id): p for p in _active_people_by("public_id", sorted(valid))} if valid else {}
     if sha1s:
+        people = get_user_model().objects.filter(is_active=True).select_related("membership__organization")
         for pk, email in people.values_list("pk", "email").iterator():
             digest = hashlib.sha1(f"mailto:{email}".encode()).hexdigest()  # noqa: S324 (the xAPI IFI is SHA-1)
             if digest in sha1s:
@@ -93,9 +93,44 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
     """The active people whose `field_name` is one of `values`, each with its membership and organization, as
     `filter(is_active=True, <field>__in=values).select_related("membership__organization")` gives them, in one
     query written once here: building that query through the ORM cost more CPU than a statement's whole insert
-    (the LRS asks it on every POST, and mostly finds nobody)."""
+    (the LRS asks it on every POST, and mostly finds nobody). The SQL and the columns' converters are worked out
+    once per database connection alias and field (the LRS's hot path asks it on every POST)."""
     from django.db import connection
 
+    plan = _people_plans.get((connection.alias, field_name))
+    if plan is None:
+        plan = _people_plans[(connection.alias, field_name)] = _people_plan(connection, field_name)
+    sql, lookup, groups = plan
+    prepared = [lookup.get_db_prep_value(value, connection) for value in values]
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql}({', '.join(['%s'] * len(prepared))})", prepared)
+        rows = cursor.fetchall()
+    for row in rows:
+        instances: list[Any] = []
+        start = 0
+        for model, names, pk_index, group in groups:
+            values_ = list(row[start : start + len(group)])
+            start += len(group)
+            for i, (col, funcs) in enumerate(group):
+                for func in funcs:
+                    values_[i] = func(values_[i], col, connection)
+            instances.append(None if values_[pk_index] is None else model.from_db(connection.alias, names, values_))
+        user, membership, organization = instances
+        assert user is not None
+        user._state.fields_cache["membership"] = membership
+        if membership is not None:
+            membership._state.fields_cache["user"] = user
+            membership._state.fields_cache["organization"] = organization
+        found.append(user)
+    return found
+
+
+_people_plans: dict[tuple[str, str], Any] = {}
+
+
+def _people_plan(connection: Any, field_name: str) -> Any:
+    """The SQL (up to its IN list), the looked-up field and, per model, its columns' names and converters."""
     from kizuna.orgs.models import Membership, Organization
 
     user_model = get_user_model()
@@ -105,37 +140,16 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
     tables = [quote(model._meta.db_table) for model in models]
     columns = ", ".join(f"{alias}.{quote(f.column)}" for alias, group in zip("umo", fields, strict=True) for f in group)
     lookup: Any = user_model._meta.get_field(field_name)
-    prepared = [lookup.get_db_prep_value(value, connection) for value in values]
     sql = (
         f"SELECT {columns} FROM {tables[0]} u "  # noqa: S608 (names from the models)
         f"LEFT JOIN {tables[1]} m ON m.{quote('user_id')} = u.{quote(user_model._meta.pk.column)} "
         f"LEFT JOIN {tables[2]} o ON o.{quote(Organization._meta.pk.column)} = m.{quote('organization_id')} "
-        f"WHERE u.{quote('is_active')} AND u.{quote(lookup.column)} IN ({', '.join(['%s'] * len(prepared))})"
+        f"WHERE u.{quote('is_active')} AND u.{quote(lookup.column)} IN "
     )
-    cols = [[f.get_col(f.model._meta.db_table) for f in group] for group in fields]
-    converters = [
-        [(c, connection.ops.get_db_converters(c) + c.get_db_converters(connection)) for c in group] for group in cols
-    ]
-    found = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, prepared)
-        for row in cursor.fetchall():
-            instances: list[Any] = []
-            start = 0
-            for model, group in zip(models, converters, strict=True):
-                values_ = list(row[start : start + len(group)])
-                start += len(group)
-                for i, (f, funcs) in enumerate(group):
-                    for func in funcs:
-                        values_[i] = func(values_[i], f, connection)
-                names = [c.target.attname for c, _f in group]
-                pk = values_[names.index(model._meta.pk.attname)]
-                instances.append(None if pk is None else model.from_db(connection.alias, names, values_))
-            user, membership, organization = instances
-            assert user is not None
-            user._state.fields_cache["membership"] = membership
-            if membership is not None:
-                membership._state.fields_cache["user"] = user
-                membership._state.fields_cache["organization"] = organization
-            found.append(user)
-    return found
+    groups = []
+    for model, group in zip(models, fields, strict=True):
+        cols = [f.get_col(f.model._meta.db_table) for f in group]
+        converters = [(c, connection.ops.get_db_converters(c) + c.get_db_converters(connection)) for c in cols]
+        names = [c.target.attname for c in cols]
+        groups.append((model, names, names.index(model._meta.pk.attname), converters))
+    return sql, lookup, groups

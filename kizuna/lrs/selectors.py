@@ -31,9 +31,37 @@ _CREDENTIAL_FIELDS = [f for f in LrsCredential._meta.concrete_fields]
 
 def _credential_read(key: str) -> LrsCredential | None:
     """`LrsCredential.objects.filter(key=key, active=True)` annotated with the mirror's position and whether any
-    forwarder exists, as one query written once: the ORM's building of it cost a millisecond on every request."""
+    forwarder exists, as one query written once: the ORM's building of it cost a millisecond on every request.
+    The SQL and the columns' converters are worked out once per database connection alias."""
     from django.db import connection
 
+    plan = _credential_plans.get(connection.alias)
+    if plan is None:
+        plan = _credential_plans[connection.alias] = _credential_plan(connection)
+    sql, converters = plan
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, (col, funcs) in enumerate(converters):
+        for func in funcs:
+            values[i] = func(values[i], col, connection)
+    count = len(_CREDENTIAL_FIELDS)
+    credential = LrsCredential.from_db(connection.alias, _CREDENTIAL_NAMES, values[:count])
+    credential.mirror_through = values[count]  # type: ignore[attr-defined]
+    credential.forwarders_exist = bool(values[count + 1])  # type: ignore[attr-defined]
+    return credential
+
+
+_CREDENTIAL_NAMES = [f.attname for f in _CREDENTIAL_FIELDS]
+_credential_plans: dict[str, tuple[str, list[tuple[Any, list[Any]]]]] = {}
+
+
+def _credential_plan(connection: Any) -> tuple[str, list[tuple[Any, list[Any]]]]:
+    """The credential read's SQL, and the converters of its columns (the credential's, then the mirror's
+    position; whether a forwarder exists needs none)."""
     quote = connection.ops.quote_name
     mirror, forwarder = LrsMirror._meta, LrsForwarder._meta
     columns = ", ".join(f"c.{quote(f.column)}" for f in _CREDENTIAL_FIELDS)
@@ -43,25 +71,11 @@ def _credential_read(key: str) -> LrsCredential | None:
         f"FROM {quote(LrsCredential._meta.db_table)} c WHERE c.{quote('key')} = %s AND c.{quote('active')} "
         f"ORDER BY c.{quote('created_at')} DESC LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row[: len(_CREDENTIAL_FIELDS)])
-    through_field = mirror.get_field("through")
-    through, exists = row[len(_CREDENTIAL_FIELDS)], row[len(_CREDENTIAL_FIELDS) + 1]
-    for i, f in enumerate([*_CREDENTIAL_FIELDS, through_field]):
+    converters = []
+    for f in [*_CREDENTIAL_FIELDS, mirror.get_field("through")]:
         col = f.get_col(f.model._meta.db_table)
-        for func in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            if i < len(values):
-                values[i] = func(values[i], col, connection)
-            else:
-                through = func(through, col, connection)
-    credential = LrsCredential.from_db(connection.alias, [f.attname for f in _CREDENTIAL_FIELDS], values)
-    credential.mirror_through = through  # type: ignore[attr-defined]
-    credential.forwarders_exist = bool(exists)  # type: ignore[attr-defined]
-    return credential
+        converters.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+    return sql, converters
 
 
 def forwarding_exists(credential: LrsCredential) -> bool | None:
