@@ -23,10 +23,13 @@ class _UserRead:
     `select_related` caches them (a missing membership or team reads as it does through the ORM)."""
 
     def __init__(self, alias: str) -> None:
-        from kizuna.orgs.models import Membership, Organization, Team
-
         connection = connections[alias]
         user_model = get_user_model()
+        # The related models through the relations select_related follows (accounts does not import orgs).
+        membership_field: Any = user_model._meta.get_field("membership")
+        Membership = membership_field.related_model
+        Organization = Membership._meta.get_field("organization").related_model
+        Team = Membership._meta.get_field("team").related_model
         self.alias = alias
         self.models: tuple[Any, ...] = (user_model, Membership, Organization, Team)
         fields: list[list[Any]] = [list(model._meta.concrete_fields) for model in self.models]

@@ -22,7 +22,6 @@ from django.utils.translation import gettext
 from kizuna.ops.progress import QUIET, Progress
 from kizuna.records import batch, time_reports, vocab
 from kizuna.records import services as records
-from kizuna.records.models import Statement
 
 from .people import ACE, IDLE, SLOW, STEADY
 
@@ -359,7 +358,7 @@ def steps_play(steps: Iterable[Step], *, progress: Progress = QUIET) -> int:
     the seed's history is mostly those, one statement each.
     """
     count = 0
-    pending: list[Statement] = []  # openings and time reports not stored yet, in time order
+    pending: list[Any] = []  # openings and time reports not stored yet, in time order
     ordered = sorted(steps, key=lambda s: s.at)
     for step in progress.track(ordered, description=gettext("Recording five weeks of learning")):
         rep, lesson, at, sid = step.rep, step.lesson, step.at, step.statement_id
