@@ -357,6 +357,9 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     with log.open("wb") as out:
         server = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            # As a real S3: no CORS headers but those of the bucket's own CORS rule (s3_bucket sets the one
+            # docs/deploy.md asks for), so a browser test fails if a page needs more than that rule.
+            env={**os.environ, "MOTO_DISABLE_GLOBAL_CORS": "1"},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -384,6 +387,15 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
             server.wait()
 
 
+BUCKET_CORS_RULE = {
+    "AllowedOrigins": ["http://localhost:*", "http://127.0.0.1:*"],
+    "AllowedMethods": ["GET", "HEAD"],
+    "AllowedHeaders": ["Range"],
+    "ExposeHeaders": ["Accept-Ranges", "Content-Length", "Content-Range", "Content-Type", "ETag"],
+    "MaxAgeSeconds": 3600,
+}
+
+
 @pytest.fixture
 def s3_bucket(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Store this test's files in a fresh, private bucket on the S3 server; return a boto3 Bucket to look into it."""
@@ -398,6 +410,8 @@ def s3_bucket(s3_server: S3Server, settings: Any, monkeypatch: pytest.MonkeyPatc
     name = f"kizuna-{uuid.uuid4().hex[:12]}"
     bucket = boto3.resource("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1").Bucket(name)
     bucket.create()
+    # docs/deploy.md's CORS rule (the app's origin; here the live servers' loopback origins, on any port).
+    bucket.Cors().put(CORSConfiguration={"CORSRules": [BUCKET_CORS_RULE]})
     url = f"s3://{name}?endpoint_url={s3_server.endpoint}&region_name=us-east-1&addressing_style=path&expire=600"
     settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(url)}
     settings.STORAGE_URL = url  # what child processes (kizuna.ops.tests.procs.child_env) are started with

@@ -8,6 +8,7 @@ from django.urls import reverse
 from kizuna.community import services
 from kizuna.community.models import Answer, Question, Report
 from kizuna.ops.repcache import rep_changed
+from kizuna.tests.stored_support import fetched
 
 from .conftest import answer, ask, photo
 
@@ -166,10 +167,9 @@ def test_a_photo_is_served_without_its_location_and_only_to_those_who_see_the_po
 
     question = ask(cast.rep_a1, image=photo())
     client.force_login(cast.rep_b1)
-    response = client.get(reverse("community:community_question_image", args=[question.pk]))
-    assert response.status_code == 200
-    data = b"".join(response.streaming_content) if response.streaming else response.content
-    with Image.open(BytesIO(data)) as image:
+    response = fetched(client, reverse("community:community_question_image", args=[question.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    with Image.open(BytesIO(response.body)) as image:
         assert image.format == "JPEG" and not image.getexif()
     services.post_hide(post=question, moderator=cast.coach, reason="x")
     assert client.get(reverse("community:community_question_image", args=[question.pk])).status_code == 404

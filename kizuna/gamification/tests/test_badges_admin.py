@@ -9,6 +9,7 @@ from PIL import Image
 from kizuna.gamification.models import Badge, BadgeAward, BadgeRevocation
 from kizuna.gamification.services import defaults_ensure
 from kizuna.records import services as records
+from kizuna.tests.stored_support import fetched
 
 
 def _png() -> bytes:
@@ -41,8 +42,8 @@ def test_the_admin_adds_a_badge_with_a_png_image(cast, client):
     assert response.status_code == 302
     badge = Badge.objects.get(slug="quiz-ace")
     assert badge.image.name.endswith(".png")
-    image = client.get(reverse("gamification:badge_image", args=["quiz-ace"]))
-    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    image = fetched(client, reverse("gamification:badge_image", args=["quiz-ace"]))
+    assert image.status_code == 200 and image["Content-Type"] == "image/png" and image.body.startswith(b"\x89PNG")
 
 
 def test_an_image_that_is_not_a_png_is_refused_and_nothing_is_saved(cast, client):

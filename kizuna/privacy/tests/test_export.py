@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kizuna.privacy.models import DataExport
+from kizuna.tests.stored_support import fetched
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +28,10 @@ def _export_zip(client: Client) -> zipfile.ZipFile:
     assert response.status_code == 302
     export = DataExport.objects.latest("requested_at")
     assert export.status == DataExport.Status.READY
-    response = client.get(reverse("privacy:my_data_download", kwargs={"export_key": export.key}))
+    response = fetched(client, reverse("privacy:my_data_download", kwargs={"export_key": export.key}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return zipfile.ZipFile(io.BytesIO(response.body))
 
 
 def _all_text(zf: zipfile.ZipFile) -> str:

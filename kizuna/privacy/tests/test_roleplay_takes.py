@@ -13,6 +13,7 @@ from kizuna.media.models import Video
 from kizuna.media.services import video_transcode
 from kizuna.privacy.models import DataExport
 from kizuna.records.models import Statement
+from kizuna.tests.stored_support import fetched
 
 
 def _takes(cast: Any) -> tuple[Any, Any]:
@@ -32,9 +33,7 @@ def test_the_export_carries_the_reps_take_video(cast, signed_in, monkeypatch):
     client = signed_in(cast.rep_a1)
     client.post(reverse("privacy:my_data"))
     export = DataExport.objects.get(user=cast.rep_a1)
-    body = b"".join(
-        client.get(reverse("privacy:my_data_download", kwargs={"export_key": export.key})).streaming_content
-    )
+    body = fetched(client, reverse("privacy:my_data_download", kwargs={"export_key": export.key})).body
     names = zipfile.ZipFile(io.BytesIO(body)).namelist()
     assert f"files/roleplay/take-{mine.pk}.mp4" in names
     assert f"files/roleplay/take-{theirs.pk}.mp4" not in names

@@ -8,6 +8,7 @@ from django.urls import reverse
 from conftest import publish_course
 from kizuna.scenarios import services
 from kizuna.scenarios.models import Attempt
+from kizuna.tests.stored_support import fetched
 
 from .helpers import png_bytes, ready_video, tiny_graph_with_media
 
@@ -41,13 +42,13 @@ def urls(lesson):
 def test_a_rep_of_the_audience_gets_the_picture_and_the_video_with_ranges(cast, signed_in, media_lesson):
     client = signed_in(cast.rep_a1)
     found = urls(media_lesson)
-    response = client.get(found["image"])
+    response = fetched(client, found["image"])
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    response = client.get(found["video"], HTTP_RANGE="bytes=0-99")
+    assert response.body.startswith(b"\x89PNG")
+    response = fetched(client, found["video"], headers={"Range": "bytes=0-99"})
     assert response.status_code == 206 and response["Content-Type"] == "video/mp4"
-    assert response["Content-Range"] == "bytes 0-99/2048"
-    assert client.get(found["poster"]).status_code == 200
+    assert response["Content-Range"] == "bytes 0-99/2048" and len(response.body) == 100
+    assert fetched(client, found["poster"]).status_code == 200
 
 
 def test_partner_b_and_people_outside_the_lesson_get_404(cast, signed_in, media_lesson):
@@ -87,7 +88,7 @@ def test_media_the_version_does_not_show_is_404_even_for_its_players(cast, signe
 def test_principal_staff_get_the_media_without_a_lesson(cast, signed_in, media_lesson):
     client = signed_in(cast.coach)
     for url in urls(media_lesson).values():
-        assert client.get(url.split("?")[0]).status_code == 200
+        assert fetched(client, url.split("?")[0]).status_code == 200
 
 
 def test_the_player_shows_the_picture_the_video_and_the_commentary_video(cast, signed_in, media_lesson):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kizuna.notifications.models import Notification
 from kizuna.support import selectors, services
 from kizuna.support.models import Ticket
+from kizuna.tests.stored_support import fetched
 
 from .helpers import ask, png
 
@@ -43,8 +44,8 @@ def test_a_rep_asks_from_a_page_and_the_page_is_kept(cast):
     assert ticket.partner_id == cast.partner_a.pk and ticket.status == Ticket.Status.NEW
     assert ticket.page_url == "/learn/courses/?tag=customer_voice"
     assert ticket.screenshot.endswith(".jpg")
-    shot = client.get(reverse("support:ticket_screenshot", args=[ticket.pk]))
-    assert shot.status_code == 200 and b"".join(shot.streaming_content)[:3] == b"\xff\xd8\xff"
+    shot = fetched(client, reverse("support:ticket_screenshot", args=[ticket.pk]))
+    assert shot.status_code == 200 and shot.body[:3] == b"\xff\xd8\xff"
 
 
 def test_the_page_comes_from_the_referer_when_the_link_did_not_carry_it(cast):

@@ -102,6 +102,10 @@
       video.preload = "metadata";
     } else if (video.canPlayType(HLS_TYPE) && (apple() || !MediaSource)) {
       video.dataset.engine = "native";
+      // The playlists come from Kizuna, the segments from a bucket when files live in one: Chromium's own HLS
+      // takes cross-origin segments only as CORS requests (the bucket's CORS rule, docs/deploy.md). Same-origin
+      // requests still carry the session cookie.
+      video.crossOrigin = "anonymous";
       video.src = master;
       video.preload = "metadata";
     } else if (MediaSource && video.dataset.hlsjs && fetchedBefore(video.dataset.hlsjs)) {

@@ -98,15 +98,25 @@
       return caches.open(CACHE).then(function (cache) {
         var next = function (i) {
           if (i >= urls.length) return null;
-          // Marked as a save: a page that counts a visit (a flash update's read) waits for the real one.
-          return fetch(urls[i], { credentials: "same-origin", headers: { "X-Kizuna-Offline-Save": "1" } }).then(function (resp) {
-            if (!resp.ok || resp.redirected) throw { message: messages.failed };
-            var copy = resp.clone();
+          // The pack's page is marked as a save: a page that counts a visit (a flash update's read) waits for
+          // the real one. Nothing else is: a file may be redirected to a bucket, whose CORS rule allows no
+          // header of ours.
+          var marked = urls[i] === pack.page ? { "X-Kizuna-Offline-Save": "1" } : {};
+          return fetch(urls[i], { credentials: "same-origin", headers: marked }).then(function (resp) {
             var isPage = i === 0 || /text\/html/.test(resp.headers.get("Content-Type") || "");
+            // A redirect within Kizuna is the sign-in page, never the thing asked for. A file in a bucket is
+            // a redirect to its signed URL on the bucket's origin: kept under Kizuna's own URL, as a plain
+            // answer (a signed URL expires; a redirected answer may not be given to a <video>).
+            var fromBucket = resp.redirected && !isPage && new URL(resp.url).origin !== location.origin;
+            if (!resp.ok || (resp.redirected && !fromBucket)) throw { message: messages.failed };
+            var copy = resp.clone();
             return (isPage ? copy.text() : copy.blob()).then(function (body) {
               total += isPage ? body.length : body.size;
               if (isPage) assetsOf(body).forEach(function (u) { if (urls.indexOf(u) < 0) urls.push(u); });
-              return cache.put(urls[i], resp).then(function () { stored.push(urls[i]); return next(i + 1); });
+              var kept = fromBucket ? new Response(body, {
+                headers: { "Content-Type": body.type || resp.headers.get("Content-Type") || "application/octet-stream" }
+              }) : resp;
+              return cache.put(urls[i], kept).then(function () { stored.push(urls[i]); return next(i + 1); });
             });
           });
         };
