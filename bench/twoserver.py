@@ -625,7 +625,9 @@ def main() -> int:
         t0 = time.monotonic()
         if not from_template:  # migrate and make the cast once; later runs copy the database (same code, --reps)
             agency._manage(env, "migrate", "--noinput", "-v0")
-            subprocess.run([sys.executable, "-c", agency.SETUP_CODE, str(args.reps)], env=env, cwd=ROOT, check=True)  # noqa: S603
+            # One agency: the day's checks find every rep in agency-a (agency.py's setup takes the count since).
+            setup = [sys.executable, "-c", agency.SETUP_CODE, str(args.reps), "1"]
+            subprocess.run(setup, env=env, cwd=ROOT, check=True)  # noqa: S603
             subprocess.run([sys.executable, "-c", CAST_CODE], env=env, cwd=ROOT, check=True)  # noqa: S603
             template_save(args.database_url, template)
         static_copy(env, var_dir)
