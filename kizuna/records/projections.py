@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, DateTimeField, F, QuerySet, Value, When
+from django.db.models import Case, Count, DateTimeField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext as _
 
@@ -607,8 +607,28 @@ _REPLAY_FIELDS = (
     "duration_seconds",
     "timestamp",
 )
-# Reps replayed together in one pass: the memory a rebuild holds is their projection rows, whatever the table's size.
+# A pass replays a group of reps and holds their projection rows in memory until it writes them. Their lesson and
+# course rows are bounded by reps × lessons, but their learning days (one a rep and day learned) grow with the
+# history; so a pass is cut at a number of reps and at a number of their statements, whatever the table's size.
 ACTORS_PER_PASS = 5000
+STATEMENTS_PER_PASS = 2_000_000
+
+
+def _passes(weights: dict[int, int], *, actors_per_pass: int, statements_per_pass: int) -> list[list[int]]:
+    """The reps (id → their statements) in id order, cut into passes of at most `actors_per_pass` reps and
+    `statements_per_pass` statements (a rep with more than that alone makes a pass of their own)."""
+    passes: list[list[int]] = []
+    group: list[int] = []
+    held = 0
+    for actor in sorted(weights):
+        if group and (len(group) >= actors_per_pass or held + weights[actor] > statements_per_pass):
+            passes.append(group)
+            group, held = [], 0
+        group.append(actor)
+        held += weights[actor]
+    if group:
+        passes.append(group)
+    return passes
 
 
 def _statements_stored_between(start: datetime | None, end: datetime | None) -> QuerySet[Statement]:
@@ -638,32 +658,35 @@ def rebuild_all(
     partner_id: int | None = None,
     rep_ids: list[int] | None = None,
     actors_per_pass: int = ACTORS_PER_PASS,
+    statements_per_pass: int = STATEMENTS_PER_PASS,
     progress: Progress = QUIET,
 ) -> dict[str, int]:
     """Throw the projections away and derive them again from the statements, month partition by partition.
 
-    Reps are replayed `actors_per_pass` at a time (all their statements, every partition in stored order), so
-    the memory held is bounded by those reps' rows, not by the table. With `partner_id`, only the reps who
-    have statements for that agency are rebuilt (all their statements, whichever agency), the rest untouched;
-    `rep_ids` are those reps when the caller holds them already (`partner_rebuild_begin`).
+    Reps are replayed in passes of at most `actors_per_pass` reps and `statements_per_pass` of their statements
+    (all of each rep's statements, every partition in stored order), so the memory held is bounded by a pass's
+    rows, not by the table or the length of its history. With `partner_id`, only the reps who have statements
+    for that agency are rebuilt (all their statements, whichever agency), the rest untouched; `rep_ids` are
+    those reps when the caller holds them already (`partner_rebuild_begin`).
     """
     counts = {"lesson_progress": 0, "course_progress": 0, "learning_days": 0}
     with transaction.atomic():
-        actors: list[int] | None
+        statements = Statement.objects.order_by()
         if partner_id is None:
-            actors = list(Statement.objects.order_by().values_list("actor_id", flat=True).distinct())
             LessonProgress.objects.all().delete()
             CourseProgress.objects.all().delete()
             LearningDay.objects.all().delete()
         else:
             actors = list(rep_ids) if rep_ids is not None else partner_rep_ids(partner_id)
+            statements = statements.filter(actor_id__in=actors)
             LessonProgress.objects.filter(user_id__in=actors).delete()
             CourseProgress.objects.filter(user_id__in=actors).delete()
             LearningDay.objects.filter(user_id__in=actors).delete()
-        actors.sort()
-        passes: list[list[int] | None] = [
-            actors[i : i + actors_per_pass] for i in range(0, len(actors), actors_per_pass)
-        ]
+        # A rep without statements has no rows to derive: deleted above, and in no pass.
+        weights = dict(statements.values_list("actor_id").annotate(held=Count("*")).values_list("actor_id", "held"))
+        passes: list[list[int] | None] = list(
+            _passes(weights, actors_per_pass=actors_per_pass, statements_per_pass=statements_per_pass)
+        )
         if partner_id is None and len(passes) == 1:
             passes = [None]  # everybody in one pass: no list of ids to send
         for group in progress.track(passes, description=_("Replaying the statements"), total=len(passes)):

@@ -196,6 +196,17 @@ def test_a_rebuild_by_partner_or_month_gives_the_rows_of_the_live_path(cast):
     assert _learning_days(cast) == live
     rebuild_all(actors_per_pass=1)  # one rep a pass gives the same rows as everybody at once
     assert _learning_days(cast) == live
+    rebuild_all(statements_per_pass=2)  # so does a pass cut by its statements (one rep each here: 3 statements)
+    assert _learning_days(cast) == live
+
+
+def test_a_rebuild_pass_is_cut_at_its_reps_and_at_their_statements():
+    from kizuna.records.projections import _passes
+
+    weights = {7: 5, 3: 1, 9: 1, 4: 2, 8: 40}
+    assert _passes(weights, actors_per_pass=10, statements_per_pass=10) == [[3, 4, 7], [8], [9]]
+    assert _passes(weights, actors_per_pass=2, statements_per_pass=100) == [[3, 4], [7, 8], [9]]
+    assert _passes({}, actors_per_pass=2, statements_per_pass=100) == []
 
 
 def test_the_rebuild_command_refuses_an_unknown_partner_or_month(db):
