@@ -304,22 +304,7 @@ class Server:
         self.port = port
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "kizuna.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-            "--error-logfile",
-            str(log_path),
-        ]
+        cmd = [*self.command(port, workers, threads), "--log-level", "warning", "--error-logfile", str(log_path)]
         self.proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
@@ -329,6 +314,12 @@ class Server:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+
+    def command(self, port: int, workers: int, threads: int) -> list[str]:
+        """gunicorn's command line, but for its logging."""
+        gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+        bind = f"127.0.0.1:{port}"
+        return [gunicorn, "kizuna.wsgi", "-b", bind, "-w", str(workers), "--threads", str(threads), "--timeout", "120"]
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -328,23 +328,10 @@ class ServeServer(Server):
     """gunicorn started with the command line `manage.py serve` (so `make run`) gives it: the same settings file
     (kizuna.ops.gunicorn_conf: the app preloaded), sync workers, access log to stdout (here to nowhere)."""
 
-    def __init__(self, *, database_url: str, port: int, workers: int, log_path: Path) -> None:
+    def command(self, port: int, workers: int, threads: int) -> list[str]:  # noqa: ARG002 (serve's own: sync)
         from kizuna.ops.management.commands.serve import _gunicorn
 
-        self.port = port
-        self.log_path = log_path
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        cmd = _gunicorn({"host": "127.0.0.1", "port": port, "workers": workers})
-        cmd += ["--error-logfile", str(log_path), "--log-level", "warning"]
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=django_env(database_url),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        return _gunicorn({"host": "127.0.0.1", "port": port, "workers": workers})
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -683,7 +683,7 @@ def rebuild_all(
             CourseProgress.objects.filter(user_id__in=actors).delete()
             LearningDay.objects.filter(user_id__in=actors).delete()
         # A rep without statements has no rows to derive: deleted above, and in no pass.
-        weights = dict(statements.values_list("actor_id").annotate(held=Count("*")).values_list("actor_id", "held"))
+        weights = dict(statements.values("actor_id").annotate(held=Count("*")).values_list("actor_id", "held"))
         passes: list[list[int] | None] = list(
             _passes(weights, actors_per_pass=actors_per_pass, statements_per_pass=statements_per_pass)
         )

@@ -45,31 +45,24 @@ def lesson_time_statement(
     *, rep: "User", lesson: Any, seconds: float, statement_id: uuid.UUID, timestamp: datetime | None = None
 ) -> Statement:
     """The statement `lesson_time_record` stores (a page's report), built for `records.batch.statements_record_many`."""
+    return statement_build(
+        actor=rep, activity=_lesson_activity(lesson), statement_id=statement_id, timestamp=timestamp, **_time(seconds)
+    )
+
+
+def _time(seconds: float) -> dict[str, Any]:
+    """The verb and result of a report of `seconds` spent, within one report's bound."""
     if not 0 < seconds <= MAX_REPORT_SECONDS:
         raise StatementError(_("The reported time is out of range."))
-    return statement_build(
-        actor=rep,
-        verb=vocab.PROGRESSED,
-        activity=_lesson_activity(lesson),
-        result={"duration": format_duration(seconds)},
-        statement_id=statement_id,
-        timestamp=timestamp,
-    )
+    return {"verb": vocab.PROGRESSED, "result": {"duration": format_duration(seconds)}}
 
 
 def _time_record(
     rep: "User", activity: Any, seconds: float, statement_id: uuid.UUID | None, timestamp: datetime | None
 ) -> Statement:
     """A ``progressed`` statement carrying learning time on a lesson or a course, within one report's bound."""
-    if not 0 < seconds <= MAX_REPORT_SECONDS:
-        raise StatementError(_("The reported time is out of range."))
     st, _created = statement_record(
-        actor=rep,
-        verb=vocab.PROGRESSED,
-        activity=activity,
-        result={"duration": format_duration(seconds)},
-        statement_id=statement_id,
-        timestamp=timestamp,
+        actor=rep, activity=activity, statement_id=statement_id, timestamp=timestamp, **_time(seconds)
     )
     return st
 
