@@ -104,7 +104,12 @@ def _active_people_by(field_name: str, values: list[Any]) -> list[Any]:
     prepared = [lookup.get_db_prep_value(value, connection) for value in values]
     found = []
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql}({', '.join(['%s'] * len(prepared))})", prepared)
+        if connection.vendor == "postgresql":
+            # One array parameter: the SQL's text stays the same whatever the number of values, so psycopg
+            # parses it once (a list of placeholders as long as the batch was re-parsed on every POST).
+            cursor.execute(f"{sql} = ANY(%s)", [prepared])
+        else:
+            cursor.execute(f"{sql} IN ({', '.join(['%s'] * len(prepared))})", prepared)
         rows = cursor.fetchall()
     for row in rows:
         instances: list[Any] = []
@@ -130,7 +135,7 @@ _people_plans: dict[tuple[str, str], Any] = {}
 
 
 def _people_plan(connection: Any, field_name: str) -> Any:
-    """The SQL (up to its IN list), the looked-up field and, per model, its columns' names and converters."""
+    """The SQL (up to the looked-up column), the looked-up field and, per model, its columns' names and converters."""
     from kizuna.orgs.models import Membership, Organization
 
     user_model = get_user_model()
@@ -144,7 +149,7 @@ def _people_plan(connection: Any, field_name: str) -> Any:
         f"SELECT {columns} FROM {tables[0]} u "  # noqa: S608 (names from the models)
         f"LEFT JOIN {tables[1]} m ON m.{quote('user_id')} = u.{quote(user_model._meta.pk.column)} "
         f"LEFT JOIN {tables[2]} o ON o.{quote(Organization._meta.pk.column)} = m.{quote('organization_id')} "
-        f"WHERE u.{quote('is_active')} AND u.{quote(lookup.column)} IN "
+        f"WHERE u.{quote('is_active')} AND u.{quote(lookup.column)}"
     )
     groups = []
     for model, group in zip(models, fields, strict=True):

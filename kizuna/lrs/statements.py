@@ -563,16 +563,24 @@ def _page_along(
 ) -> list[LrsStatement]:
     """Up to `size` statements of `part` in seq order after `after`. With key conditions (`join`), read along
     those key rows: the position bound is put on the key rows too (in the same join), so PostgreSQL starts the
-    index range there; a statement naming the agent twice comes twice and is kept once (read on if needed)."""
+    index range there; a statement naming the agent twice comes twice and is kept once (read on if needed).
+
+    The key rows are indexed by (kind, key, verb, statement) only. Without a verb in the query, the page is read
+    along each verb's range of the agent or activity and the ranges merged (`_verb_ranges`), so it stays one
+    page of reading per verb however many statements the agent or activity has."""
     order = "seq" if ascending else "-seq"
     bound_field = "keys__statement" if join else "seq"
+    verbs = _key_verbs(join) if join and "keys__verb" not in join else None
     rows: list[LrsStatement] = []
     seen: set[int] = set()
     while True:
         conditions = dict(join)
         if after is not None:
             conditions[f"{bound_field}__{'gt' if ascending else 'lt'}"] = after
-        got = list(part.filter(**conditions).order_by(order)[:size])
+        if verbs is not None:
+            got = _verb_ranges(part, conditions, verbs, order=order, size=size)
+        else:
+            got = list(part.filter(**conditions).order_by(order)[:size])
         for row in got:
             if row.seq not in seen:
                 seen.add(row.seq)
@@ -580,6 +588,45 @@ def _page_along(
         if len(got) < size or len(rows) >= size or not join:
             return rows[:size]
         after = got[-1].seq
+
+
+# More verbs than this under one agent or activity, and its page is read as one range sorted (not merged).
+_MAX_VERB_RANGES = 40
+
+
+def _key_verbs(join: dict[str, Any]) -> list[str] | None:
+    """The verbs of the key rows of this agent or activity, found by skipping along the (kind, key, verb,
+    statement) index: one index descent per verb, however many rows each has. None where ranges cannot be merged
+    in one query (SQLite: no LIMIT inside a UNION) or when there are too many verbs to merge."""
+    from django.db import connection
+
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return None
+    table = connection.ops.quote_name(LrsStatementKey._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE v(verb) AS ("  # noqa: S608 (the table name is ours)
+        f"SELECT (SELECT min(verb) FROM {table} WHERE kind = %s AND key = %s) "
+        f"UNION ALL SELECT (SELECT min(verb) FROM {table} WHERE kind = %s AND key = %s AND verb > v.verb) "
+        f"FROM v WHERE v.verb IS NOT NULL) "
+        f"SELECT verb FROM v WHERE verb IS NOT NULL LIMIT %s"
+    )
+    kind, key = join["keys__kind"], join["keys__key"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, key, kind, key, _MAX_VERB_RANGES + 1])
+        verbs = [verb for (verb,) in cursor.fetchall()]
+    return verbs if len(verbs) <= _MAX_VERB_RANGES else None
+
+
+def _verb_ranges(
+    part: QuerySet[LrsStatement], conditions: dict[str, Any], verbs: list[str], *, order: str, size: int
+) -> list[LrsStatement]:
+    """One page of `part` joined to its key rows, read as one ordered range per verb, merged in one query."""
+    if not verbs:
+        return []
+    ranges = [part.filter(**conditions, keys__verb=verb).order_by(order)[:size] for verb in verbs]
+    if len(ranges) == 1:
+        return list(ranges[0])
+    return list(ranges[0].union(*ranges[1:], all=True).order_by(order)[:size])
 
 
 def more_token(*, credential: LrsCredential, params: dict[str, str], after: int) -> str:
