@@ -242,7 +242,7 @@ def statements_store(
                 statement_id=suid,
                 data=data,
                 partner_id=partner_id,
-                credential=credential,
+                credential_id=credential.pk,
                 verb=st["verb"]["id"],
                 registration=st.get("context", {}).get("registration"),
                 stored=now,

@@ -244,7 +244,10 @@ def test_the_lrs_gives_a_partner_scoped_credential_nothing_of_another_partner(ca
     assert client.get("/xapi/statements", {"statementId": a_id}, headers=b).status_code == 404
     assert client.get("/xapi/statements", {"statementId": a_id}, headers=a).status_code == 200
     agent = json.dumps({"mbox": f"mailto:{cast.rep_a1.email}"})
-    assert client.get("/xapi/statements", {"agent": agent}, headers=b).json()["statements"] == []
+    verb = statement["verb"]["id"]
+    for query in ({"agent": agent}, {"agent": agent, "verb": verb}, {"activity": "urn:a"}, {"verb": verb}):
+        assert client.get("/xapi/statements", query, headers=b).json()["statements"] == [], query
+        assert [s["id"] for s in client.get("/xapi/statements", query, headers=a).json()["statements"]] == [a_id]
     assert client.get("/xapi/statements", headers=b).json()["statements"] == []
     about_a = {**statement, "object": {"id": "urn:b"}}
     assert client.post("/xapi/statements", about_a, content_type="application/json", headers=b).status_code == 403

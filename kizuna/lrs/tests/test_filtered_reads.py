@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kizuna.lrs import statements
 from kizuna.lrs.models import LrsCredential, LrsStatementKey
 from kizuna.lrs.statements import parse_query, statements_query
 
@@ -209,9 +210,12 @@ def test_the_references_are_walked_along_their_own_index_under_a_limit(principal
     assert "Sort" not in plan and "Hash" not in plan, plan
 
 
-def test_agent_or_activity_without_a_verb_pages_across_every_verb(principal_lrs):
+@pytest.mark.parametrize("most_verbs", [40, 2], ids=["merged", "too-many-verbs"])
+def test_agent_or_activity_without_a_verb_pages_across_every_verb(principal_lrs, monkeypatch, most_verbs):
     """Without a verb the page is read along each verb's range of the key index and merged: the statements come
-    exactly once each, in stored order, across pages, whatever verb they have; with related agents too."""
+    exactly once each, in stored order, across pages, whatever verb they have; with related agents too. With more
+    verbs than it merges, the page is read as one sorted range: the same statements."""
+    monkeypatch.setattr(statements, "_MAX_VERB_RANGES", most_verbs)
     verbs = ["passed", "failed", "experienced", "answered", "completed"]
     batch = []
     for n in range(31):
