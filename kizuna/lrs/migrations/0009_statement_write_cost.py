@@ -11,15 +11,21 @@ and a row lock per row at commit). The registration index now holds only the sta
 import django.db.models.deletion
 from django.db import migrations, models
 
+from kizuna.ops.migration_operations import AddIndexWithoutLock
+
 
 class Migration(migrations.Migration):
+    # The new index is built CONCURRENTLY on PostgreSQL (statements keep arriving meanwhile), which cannot run in a
+    # transaction; each step below stands alone.
+    atomic = False
+
     dependencies = [
         ("lrs", "0008_statement_refs_index"),
         ("orgs", "0003_security_policy"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWithoutLock(
             model_name="lrsstatement",
             index=models.Index(
                 condition=models.Q(("registration__isnull", False)),
