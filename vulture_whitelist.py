@@ -385,3 +385,6 @@ XapiMiddleware  # class, kizuna/lrs/middleware.py: settings.MIDDLEWARE
 # --- Read back through vars() by kizuna/lrs/selectors.py (set on the credential by one hand-written query)
 _.mirror_through  # attribute, kizuna/lrs/selectors.py: the LRS mirror's position read with the credential
 _.forwarders_exist  # attribute, kizuna/lrs/selectors.py: whether any forwarder exists, read with the credential
+
+# --- Used by migrations (which vulture does not read)
+AddIndexWithoutLock  # class, kizuna/ops/migration_operations.py: kizuna/lrs/migrations/0009_statement_write_cost.py
