@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from io import StringIO
 from pathlib import Path
@@ -115,7 +116,16 @@ def _drop(pg_name: str | None) -> None:
     with psycopg.connect(
         dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"], autocommit=True
     ) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        # An autovacuum worker on the freshly restored database cannot be ended by a role that is not a superuser
+        # (nor in pg_signal_backend): it finishes in moments, so try again.
+        for attempt in range(30):
+            try:
+                admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if attempt == 29:
+                    raise
+                time.sleep(1)
 
 
 @pytest.mark.django_db(transaction=True)
