@@ -54,7 +54,9 @@ VERBS = [ADL + v for v in ("launched", "progressed", "completed", "passed", "fai
 TARGET_SINGLE = 350.0
 TARGET_BATCH = 8000.0
 TARGET_GET_P95_MS = 100.0
-# Statements per second the load's bodies are prepared for, before a phase starts (about 1.5 times the best seen).
+# Statements per POST of each posting phase, and per second the bodies are prepared for before it starts (about
+# 1.5 times the best rate seen).
+STATEMENTS_PER_POST = {"single": 1, "batch": 100}
 PREPARED_PER_SECOND = {"single": 1000, "batch": 14000}
 
 
@@ -243,9 +245,9 @@ def prepare_bodies(*, kind: str, duration: float, concurrency: int, seed: int) -
     the fastest rate foreseen would send; more are made on the way if they run out), so that encoding them
     takes neither the measured time nor the cores the server is measured on: a real sender runs elsewhere."""
     rngs = [random.Random(seed * 100 + index) for index in range(concurrency)]
-    if kind not in PREPARED_PER_SECOND:
+    if kind not in STATEMENTS_PER_POST:
         return [(rng, []) for rng in rngs]
-    count = 1 if kind == "single" else 100
+    count = STATEMENTS_PER_POST[kind]
     per_client = int(duration * PREPARED_PER_SECOND[kind] / count / concurrency) + 1
     return [(rng, [_body(rng, count) for _n in range(per_client)]) for rng in rngs]
 
@@ -263,7 +265,7 @@ def run_phase(
 ) -> dict[str, Any]:
     phase = Phase()
     headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
-    count = 1 if kind == "single" else 100
+    count = STATEMENTS_PER_POST.get(kind, 0)
     ready = prepared or prepare_bodies(kind=kind, duration=duration, concurrency=concurrency, seed=seed)
     deadline = time.monotonic() + duration
 
@@ -272,7 +274,7 @@ def run_phase(
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while time.monotonic() < deadline:
             try:
-                if kind in ("single", "batch"):
+                if count:
                     payload = bodies.pop() if bodies else _body(rng, count)
                     t0 = time.perf_counter()
                     conn.request("POST", "/xapi/statements", body=payload, headers=headers)
